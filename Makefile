@@ -1,0 +1,155 @@
+# sipbox - one binary, many SIP applets.  See README.md.
+#
+# Knobs (on the command line or in an untracked config.mk):
+#   PREFIX, DESTDIR, BINDIR, MANDIR    where "make install" puts things
+#   LINEEDIT=readline|libedit|none     line editing (default readline)
+#   SANITIZE=1                         build with ASan and UBSan
+#   PKG_CONFIG, CC, CFLAGS, LDFLAGS    the usual
+#   BATS_JOBS=N                        run bats files in parallel
+#
+# Targets: all, check, fuzz, bench, lint, install, uninstall, clean, deps
+-include config.mk
+
+VERSION      = 0.1.0
+PREFIX      ?= /usr/local
+BINDIR      ?= $(PREFIX)/bin
+MANDIR      ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/vendor-completions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+PKG_CONFIG  ?= pkg-config
+LINEEDIT    ?= readline
+BATS        ?= bats
+FUZZ_CC     ?= clang
+FUZZ_SECONDS ?= 60
+
+CFLAGS   ?= -O2 -g
+WARN      = -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
+            -Wmissing-prototypes -Wformat=2 -Wvla
+CPPFLAGS += -D_GNU_SOURCE -Ilib -Icmd -DSIPBOX_VERSION='"$(VERSION)"'
+ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS)
+ifeq ($(SANITIZE),1)
+ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
+              -fno-sanitize-recover=undefined
+LDFLAGS    += -fsanitize=address,undefined
+endif
+
+SSL_CFLAGS != $(PKG_CONFIG) --cflags openssl
+SSL_LIBS   != $(PKG_CONFIG) --libs openssl
+PCAP_CFLAGS != $(PKG_CONFIG) --cflags libpcap 2>/dev/null || true
+PCAP_LIBS  != $(PKG_CONFIG) --libs libpcap 2>/dev/null || echo -lpcap
+LE_PC_readline   = readline
+LE_PC_libedit    = libedit
+LE_DEFS_readline = -DHAVE_READLINE
+LE_DEFS_libedit  = -DHAVE_LIBEDIT
+LE_CFLAGS != [ "$(LINEEDIT)" = none ] || $(PKG_CONFIG) --cflags $(LE_PC_$(LINEEDIT))
+LE_LIBS   != [ "$(LINEEDIT)" = none ] || $(PKG_CONFIG) --libs $(LE_PC_$(LINEEDIT))
+LIBS = $(SSL_LIBS) $(PCAP_LIBS) $(LE_LIBS) -lm
+
+# The applet list has one home, cmd/applets.def; everything here reads it.
+APPLETS != sed -n 's/^APPLET("\([^"]*\)".*/\1/p' cmd/applets.def
+
+LIB_SRC  = $(sort $(wildcard lib/*.c))
+LIB_OBJ  = $(LIB_SRC:.c=.o)
+CMD_OBJ  = cmd/main.o cmd/opt.o cmd/diag.o $(filter-out cmd/main.o cmd/opt.o cmd/diag.o,$(patsubst %.c,%.o,$(sort $(wildcard cmd/*.c))))
+UNIT_SRC = $(sort $(wildcard tests/unit/*.c))
+UNIT_BIN = $(UNIT_SRC:.c=.t)
+FUZZ_SRC = $(filter-out tests/fuzz/replay.c,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
+REPLAY_BIN = $(FUZZ_SRC:tests/fuzz/fuzz_%.c=tests/fuzz/replay_%)
+HELPER_SRC = $(sort $(wildcard tests/helper/*.c))
+HELPER_BIN = $(HELPER_SRC:.c=)
+
+# Rebuild everything when the effective flags change (SANITIZE, LINEEDIT).
+FLAGS_NOW = $(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) $(LINEEDIT)
+FLAGS_OLD != cat .build-flags 2>/dev/null
+ifneq ($(FLAGS_NOW),$(FLAGS_OLD))
+$(shell echo '$(FLAGS_NOW)' > .build-flags)
+endif
+
+all: sipbox
+
+sipbox: $(CMD_OBJ) lib/libsipbox.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CMD_OBJ) lib/libsipbox.a $(LIBS)
+
+lib/libsipbox.a: $(LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $(LIB_OBJ)
+
+%.o: %.c .build-flags
+	$(CC) $(CPPFLAGS) $(SSL_CFLAGS) $(PCAP_CFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+# Only the file that includes readline/libedit sees their flags
+# (Debian's readline.pc adds -D_XOPEN_SOURCE=600, which nothing else wants).
+lib/lineedit.o: lib/lineedit.c .build-flags
+	$(CC) $(CPPFLAGS) $(LE_DEFS_$(LINEEDIT)) $(LE_CFLAGS) $(ALL_CFLAGS) \
+	    -MMD -MP -c -o $@ lib/lineedit.c
+
+tests/unit/%.t: tests/unit/%.c lib/libsipbox.a
+	$(CC) $(CPPFLAGS) $(SSL_CFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -Itests/unit -o $@ $< lib/libsipbox.a $(LIBS)
+
+tests/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c lib/libsipbox.a
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c lib/libsipbox.a $(LIBS)
+
+tests/helper/%: tests/helper/%.c lib/libsipbox.a
+	$(CC) $(CPPFLAGS) $(SSL_CFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< lib/libsipbox.a $(LIBS)
+
+testbins: sipbox $(UNIT_BIN) $(REPLAY_BIN) $(HELPER_BIN)
+
+check: testbins
+	SIPBOX="$(CURDIR)/sipbox" $(BATS) $(if $(BATS_JOBS),--jobs $(BATS_JOBS)) tests
+
+# libFuzzer targets: one binary per tests/fuzz/fuzz_*.c, built with clang.
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -Ilib -D_GNU_SOURCE
+fuzz: $(FUZZ_SRC:tests/fuzz/fuzz_%.c=tests/fuzz/fuzz_%)
+tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(SSL_CFLAGS) -o $@ $< $(filter-out lib/lineedit.c,$(LIB_SRC)) $(SSL_LIBS) $(PCAP_LIBS) -lm
+fuzz-run: fuzz
+	for f in $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%); do \
+	    mkdir -p tests/fuzz/corpus/$$f tests/fuzz/found; \
+	    tests/fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) \
+	        -artifact_prefix=tests/fuzz/found/ tests/fuzz/corpus/$$f || exit 1; \
+	done
+
+bench: sipbox
+	tests/bench/run
+
+lint:
+	mandoc -Tlint -Wwarning man/*.1
+	! grep -nE '\<(strcpy|strcat|sprintf|vsprintf|gets|strtok|atoi|atol|strncpy)\(' lib/*.c cmd/*.c
+	bash -n completions/sipbox.bash
+	if command -v zsh >/dev/null; then zsh -n completions/_sipbox; fi
+	if command -v fish >/dev/null; then fish -n completions/sipbox.fish; fi
+
+deps:
+	.ci/deps
+
+install: sipbox
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	install -m 755 sipbox $(DESTDIR)$(BINDIR)/sipbox
+	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 completions/sipbox.bash $(DESTDIR)$(BASHCOMPDIR)/sipbox
+	install -m 644 completions/_sipbox $(DESTDIR)$(ZSHCOMPDIR)/_sipbox
+	install -m 644 completions/sipbox.fish $(DESTDIR)$(FISHCOMPDIR)/sipbox.fish
+	for a in $(APPLETS); do \
+	    ln -sf sipbox $(DESTDIR)$(BINDIR)/$$a; \
+	    ln -sf sipbox $(DESTDIR)$(BASHCOMPDIR)/$$a; \
+	    ln -sf sipbox.fish $(DESTDIR)$(FISHCOMPDIR)/$$a.fish; \
+	done
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/sipbox $(DESTDIR)$(BASHCOMPDIR)/sipbox \
+	    $(DESTDIR)$(ZSHCOMPDIR)/_sipbox $(DESTDIR)$(FISHCOMPDIR)/sipbox.fish
+	for a in $(APPLETS); do \
+	    rm -f $(DESTDIR)$(BINDIR)/$$a $(DESTDIR)$(MANDIR)/man1/$$a.1 \
+	        $(DESTDIR)$(BASHCOMPDIR)/$$a $(DESTDIR)$(FISHCOMPDIR)/$$a.fish; \
+	done
+	rm -f $(DESTDIR)$(MANDIR)/man1/sipbox.1
+
+clean:
+	rm -f sipbox lib/libsipbox.a lib/*.o lib/*.d cmd/*.o cmd/*.d .build-flags \
+	    tests/unit/*.t tests/fuzz/replay_* $(HELPER_BIN) \
+	    $(FUZZ_SRC:tests/fuzz/fuzz_%.c=tests/fuzz/fuzz_%)
+
+.PHONY: all check testbins fuzz fuzz-run bench lint deps install uninstall clean
+-include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d)

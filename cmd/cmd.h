@@ -1,0 +1,145 @@
+/*
+ * cmd.h - what every applet file needs: the option table, diagnostics and
+ * exit statuses.  lib/ never includes this.
+ */
+#ifndef SIPBOX_CMD_H
+#define SIPBOX_CMD_H
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "err.h"
+
+#ifndef SIPBOX_VERSION
+#define SIPBOX_VERSION "0.1.0"
+#endif
+
+/* Every applet's entry point, from the one list. */
+#define APPLET(name, fn, sum)	int fn(int, char **);
+#include "applets.def"
+#undef APPLET
+
+/*
+ * Options: one table per applet drives getopt_long, --help and
+ * --list-options (which the shell completions read).
+ */
+enum opt_type {
+	OPT_T_END,
+	OPT_T_GROUP,	/* a heading in --help */
+	OPT_T_FLAG,	/* int, incremented per use (-vv) */
+	OPT_T_STR,	/* const char *, last one wins */
+	OPT_T_LIST,	/* struct strlist, every use appended */
+	OPT_T_INT,	/* long within [min, max] */
+	OPT_T_DBL,	/* double within [min, max] */
+	OPT_T_ENUM,	/* const char *, one of values[] */
+	OPT_T_CALL	/* cb(arg) does the work; returns 0 or -1 (usage) */
+};
+
+/* How completion should offer an option's argument. */
+enum opt_comp {
+	OPT_C_NONE,
+	OPT_C_FILE,
+	OPT_C_DIR,
+	OPT_C_HOST,
+	OPT_C_IFACE
+};
+
+struct strlist {
+	const char	**v;
+	int		  n;
+};
+
+struct opt {
+	enum opt_type		 type;
+	int			 shortopt;	/* 0: long only */
+	const char		*longopt;
+	void			*ptr;
+	const char		*argname;	/* NULL: takes no argument */
+	const char		*help;
+	double			 min, max;
+	const char *const	*values;	/* OPT_T_ENUM */
+	int			(*cb)(const char *arg);
+	enum opt_comp		 comp;
+	int			 optional;	/* argument is optional (--opt=ARG) */
+};
+
+#define OPT_GROUP(title) \
+	{ OPT_T_GROUP, 0, NULL, NULL, NULL, (title), 0, 0, NULL, NULL, OPT_C_NONE, 0 }
+#define OPT_FLAG(s, l, p, h) \
+	{ OPT_T_FLAG, (s), (l), (p), NULL, (h), 0, 0, NULL, NULL, OPT_C_NONE, 0 }
+#define OPT_STR(s, l, p, a, h) \
+	{ OPT_T_STR, (s), (l), (p), (a), (h), 0, 0, NULL, NULL, OPT_C_NONE, 0 }
+#define OPT_FILE(s, l, p, a, h) \
+	{ OPT_T_STR, (s), (l), (p), (a), (h), 0, 0, NULL, NULL, OPT_C_FILE, 0 }
+#define OPT_LIST(s, l, p, a, h) \
+	{ OPT_T_LIST, (s), (l), (p), (a), (h), 0, 0, NULL, NULL, OPT_C_NONE, 0 }
+#define OPT_INT(s, l, p, a, lo, hi, h) \
+	{ OPT_T_INT, (s), (l), (p), (a), (h), (lo), (hi), NULL, NULL, OPT_C_NONE, 0 }
+#define OPT_DBL(s, l, p, a, lo, hi, h) \
+	{ OPT_T_DBL, (s), (l), (p), (a), (h), (lo), (hi), NULL, NULL, OPT_C_NONE, 0 }
+#define OPT_ENUM(s, l, p, a, vals, h) \
+	{ OPT_T_ENUM, (s), (l), (p), (a), (h), 0, 0, (vals), NULL, OPT_C_NONE, 0 }
+#define OPT_CALL(s, l, a, fn, h) \
+	{ OPT_T_CALL, (s), (l), NULL, (a), (h), 0, 0, NULL, (fn), OPT_C_NONE, 0 }
+#define OPT_CALLFLAG(s, l, fn, h) \
+	{ OPT_T_CALL, (s), (l), NULL, NULL, (h), 0, 0, NULL, (fn), OPT_C_NONE, 0 }
+#define OPT_END \
+	{ OPT_T_END, 0, NULL, NULL, NULL, NULL, 0, 0, NULL, NULL, OPT_C_NONE, 0 }
+
+/* An applet's declaration: name, usage lines and options in one place. */
+struct applet_spec {
+	const char		 *name;
+	const char *const	 *usage;	/* NULL-terminated */
+	const struct opt	 *opts;		/* OPT_END-terminated */
+	const char		 *extra;	/* text after the options, or NULL */
+};
+
+/*
+ * Parse argv with the applet's table (plus --help, --version and
+ * --list-options, which every applet has).  Returns the index of the
+ * first operand.  --help and --version print and exit 0; a usage error
+ * prints one line and exits 2.
+ */
+int	opt_parse(const struct applet_spec *spec, int argc, char **argv);
+/* Print "applet: msg" and "see 'applet --help'" and exit 2. */
+void	usage_error(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2), noreturn));
+
+/* The summary line of an applet from cmd/applets.def, or NULL. */
+const char	*applet_summary(const char *name);
+
+/*
+ * Diagnostics: every message goes to stderr as "applet: message".
+ * errorf/warnf print and return; notef prints only with -v; die exits.
+ */
+extern const char	*progname;
+extern int		 verbose;	/* -v count, set by applets */
+void	errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void	warnf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void	notef(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void	die(int code, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3), noreturn));
+void	errorf_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void	die_errno(int code, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3), noreturn));
+
+/* Colour: only on a terminal, never with NO_COLOR. */
+int	use_color(FILE *f);
+/* SGR sequences, or "" when colour is off for f. */
+const char	*color_on(FILE *f, const char *sgr);
+const char	*color_off(FILE *f);
+
+/* Memory for cmd/ only: out of memory ends the program (exit 8). */
+void	*xmalloc(size_t n);
+void	*xcalloc(size_t n, size_t m);
+void	*xrealloc(void *p, size_t n);
+char	*xstrdup(const char *s);
+void	 strlist_add(struct strlist *l, const char *s);
+
+/*
+ * Read a whole file ("-" is standard input) into *out (malloc'd, NUL
+ * added after len bytes).  Returns 0, or -1 with errno set.
+ */
+int	read_file(const char *path, char **out, size_t *len, size_t max);
+
+#endif

@@ -1,0 +1,212 @@
+/*
+ * diag.c - every diagnostic goes through here: "applet: message" on
+ * stderr, colour only on a terminal and never with NO_COLOR.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+
+const char	*progname = "sipbox";
+int		 verbose;
+
+static void
+vmsg(const char *kind, const char *sgr, const char *fmt, va_list ap, int err)
+{
+	fflush(stdout);
+	fprintf(stderr, "%s: ", progname);
+	if (kind != NULL)
+		fprintf(stderr, "%s%s:%s ", color_on(stderr, sgr), kind,
+		    color_off(stderr));
+	vfprintf(stderr, fmt, ap);
+	if (err != 0)
+		fprintf(stderr, ": %s", strerror(err));
+	fputc('\n', stderr);
+}
+
+void
+errorf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(NULL, NULL, fmt, ap, 0);
+	va_end(ap);
+}
+
+void
+errorf_errno(const char *fmt, ...)
+{
+	va_list ap;
+	int e = errno;
+
+	va_start(ap, fmt);
+	vmsg(NULL, NULL, fmt, ap, e);
+	va_end(ap);
+}
+
+void
+warnf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("warning", "1;35", fmt, ap, 0);
+	va_end(ap);
+}
+
+void
+notef(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (verbose == 0)
+		return;
+	va_start(ap, fmt);
+	vmsg(NULL, NULL, fmt, ap, 0);
+	va_end(ap);
+}
+
+void
+die(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(NULL, NULL, fmt, ap, 0);
+	va_end(ap);
+	exit(code);
+}
+
+void
+die_errno(int code, const char *fmt, ...)
+{
+	va_list ap;
+	int e = errno;
+
+	va_start(ap, fmt);
+	vmsg(NULL, NULL, fmt, ap, e);
+	va_end(ap);
+	exit(code);
+}
+
+int
+use_color(FILE *f)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	if (nc != NULL && nc[0] != '\0')
+		return 0;
+	return isatty(fileno(f));
+}
+
+const char *
+color_on(FILE *f, const char *sgr)
+{
+	static char seq[4][32];
+	static int n;
+	char *s;
+
+	if (sgr == NULL || !use_color(f))
+		return "";
+	s = seq[n++ & 3];
+	snprintf(s, sizeof(seq[0]), "\033[%sm", sgr);
+	return s;
+}
+
+const char *
+color_off(FILE *f)
+{
+	return use_color(f) ? "\033[0m" : "";
+}
+
+void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n != 0 ? n : 1);
+
+	if (p == NULL)
+		die(SIP_EXIT_NET, "out of memory");
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t m)
+{
+	void *p = calloc(n != 0 ? n : 1, m != 0 ? m : 1);
+
+	if (p == NULL)
+		die(SIP_EXIT_NET, "out of memory");
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+	if ((p = realloc(p, n != 0 ? n : 1)) == NULL)
+		die(SIP_EXIT_NET, "out of memory");
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	return memcpy(xmalloc(n), s, n);
+}
+
+void
+strlist_add(struct strlist *l, const char *s)
+{
+	l->v = xrealloc(l->v, sizeof(*l->v) * ((size_t)l->n + 2));
+	l->v[l->n++] = s;
+	l->v[l->n] = NULL;
+}
+
+int
+read_file(const char *path, char **out, size_t *len, size_t max)
+{
+	FILE *f;
+	char *p = NULL;
+	size_t n = 0, cap = 0, r;
+	int e;
+
+	if (strcmp(path, "-") == 0)
+		f = stdin;
+	else if ((f = fopen(path, "rb")) == NULL)
+		return -1;
+	for (;;) {
+		if (cap - n < 65536) {
+			cap = cap ? cap * 2 : 65536;
+			p = xrealloc(p, cap + 1);
+		}
+		r = fread(p + n, 1, cap - n, f);
+		n += r;
+		if (n > max) {
+			e = EFBIG;
+			goto fail;
+		}
+		if (r == 0)
+			break;
+	}
+	if (ferror(f)) {
+		e = errno != 0 ? errno : EIO;
+		goto fail;
+	}
+	if (f != stdin)
+		fclose(f);
+	p[n] = '\0';
+	*out = p;
+	*len = n;
+	return 0;
+fail:
+	if (f != stdin)
+		fclose(f);
+	free(p);
+	errno = e;
+	return -1;
+}

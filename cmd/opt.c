@@ -1,0 +1,285 @@
+/*
+ * opt.c - one option table per applet, turned into getopt_long's
+ * arguments, --help text and the --list-options lines that the shell
+ * completions read.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+enum {
+	LONG_BASE = 0x100,
+	BUILTIN_HELP = 0x1000,
+	BUILTIN_VERSION,
+	BUILTIN_LISTOPTS
+};
+
+static const struct applet_spec	*cur;
+
+void
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n%s: see '%s --help'\n", progname, progname);
+	exit(SIP_EXIT_USAGE);
+}
+
+static const char *
+kind(const struct opt *o)
+{
+	if (o->argname == NULL)
+		return "flag";
+	if (o->type == OPT_T_ENUM)
+		return "enum";
+	switch (o->comp) {
+	case OPT_C_FILE:
+		return "file";
+	case OPT_C_DIR:
+		return "dir";
+	case OPT_C_HOST:
+		return "host";
+	case OPT_C_IFACE:
+		return "iface";
+	default:
+		return "arg";
+	}
+}
+
+static void
+list_options(const struct applet_spec *s)
+{
+	const struct opt *o;
+	int i;
+
+	for (o = s->opts; o->type != OPT_T_END; o++) {
+		if (o->type == OPT_T_GROUP)
+			continue;
+		printf("%s%c\t--%s\t%s\t", o->shortopt ? "-" : "",
+		    o->shortopt ? o->shortopt : '-', o->longopt, kind(o));
+		if (o->type == OPT_T_ENUM)
+			for (i = 0; o->values[i] != NULL; i++)
+				printf("%s%s", i ? " " : "", o->values[i]);
+		printf("\t%s\n", o->help);
+	}
+	printf("-h\t--help\tflag\t\tshow this help and exit\n");
+	printf("-\t--version\tflag\t\tprint the version and exit\n");
+}
+
+static void
+help_line(const char *left, const char *help)
+{
+	if (strlen(left) < 28)
+		printf("  %-28s%s\n", left, help);
+	else
+		printf("  %s\n  %-28s%s\n", left, "", help);
+}
+
+static void
+print_help(const struct applet_spec *s)
+{
+	const struct opt *o;
+	const char *sum;
+	char left[128];
+	int i;
+
+	for (i = 0; s->usage[i] != NULL; i++)
+		printf("%s %s\n", i == 0 ? "usage:" : "   or:", s->usage[i]);
+	if ((sum = applet_summary(s->name)) != NULL)
+		printf("\n%s\n", sum);
+	printf("\n");
+	for (o = s->opts; o->type != OPT_T_END; o++) {
+		if (o->type == OPT_T_GROUP) {
+			printf("\n%s:\n", o->help);
+			continue;
+		}
+		snprintf(left, sizeof(left), "%s%c%s--%s%s%s%s",
+		    o->shortopt ? "-" : " ", o->shortopt ? o->shortopt : ' ',
+		    o->shortopt ? ", " : "  ", o->longopt,
+		    o->argname ? (o->optional ? "[=" : "=") : "",
+		    o->argname ? o->argname : "",
+		    o->argname && o->optional ? "]" : "");
+		help_line(left, o->help);
+		if (o->type == OPT_T_ENUM) {
+			char vals[256] = "one of:";
+
+			for (i = 0; o->values[i] != NULL; i++) {
+				size_t n = strlen(vals);
+
+				snprintf(vals + n, sizeof(vals) - n, " %s",
+				    o->values[i]);
+			}
+			help_line("", vals);
+		}
+	}
+	help_line("-h, --help", "show this help and exit");
+	help_line("    --version", "print the version and exit");
+	if (s->extra != NULL)
+		printf("\n%s", s->extra);
+	printf("\nExit status: 0 success (2xx), 1 invalid input, 2 usage error,\n"
+	    "3-6 a 3xx-6xx final response, 7 timeout, 8 network/DNS/TLS failure.\n"
+	    "See %s(1).\n", s->name);
+}
+
+static int
+set_number(const struct opt *o, const char *name, const char *arg)
+{
+	char *end;
+	double d;
+
+	errno = 0;
+	if (o->type == OPT_T_INT) {
+		long v = strtol(arg, &end, 10);
+
+		if (*arg == '\0' || *end != '\0' || errno != 0 ||
+		    v < (long)o->min || v > (long)o->max)
+			usage_error("option '%s' wants a whole number from %ld "
+			    "to %ld, not '%s'", name, (long)o->min,
+			    (long)o->max, arg);
+		*(long *)o->ptr = v;
+		return 0;
+	}
+	d = strtod(arg, &end);
+	if (*arg == '\0' || *end != '\0' || errno != 0 || isnan(d) ||
+	    d < o->min || d > o->max)
+		usage_error("option '%s' wants a number from %g to %g, not '%s'",
+		    name, o->min, o->max, arg);
+	*(double *)o->ptr = d;
+	return 0;
+}
+
+static void
+apply(const struct opt *o, const char *arg)
+{
+	char name[64];
+	int i;
+
+	if (o->longopt != NULL)
+		snprintf(name, sizeof(name), "--%s", o->longopt);
+	else
+		snprintf(name, sizeof(name), "-%c", o->shortopt);
+	switch (o->type) {
+	case OPT_T_FLAG:
+		(*(int *)o->ptr)++;
+		break;
+	case OPT_T_STR:
+		*(const char **)o->ptr = arg;
+		break;
+	case OPT_T_LIST:
+		strlist_add(o->ptr, arg);
+		break;
+	case OPT_T_INT:
+	case OPT_T_DBL:
+		set_number(o, name, arg);
+		break;
+	case OPT_T_ENUM:
+		for (i = 0; o->values[i] != NULL; i++)
+			if (strcmp(o->values[i], arg) == 0)
+				break;
+		if (o->values[i] == NULL)
+			usage_error("option '%s' does not take '%s'", name, arg);
+		*(const char **)o->ptr = o->values[i];
+		break;
+	case OPT_T_CALL:
+		if (o->cb(arg) != 0)
+			usage_error("option '%s': invalid argument '%s'", name,
+			    arg != NULL ? arg : "");
+		break;
+	default:
+		break;
+	}
+}
+
+int
+opt_parse(const struct applet_spec *s, int argc, char **argv)
+{
+	struct option *lo;
+	const struct opt *o;
+	char shorts[256];
+	size_t sn = 0;
+	int n = 0, i, c;
+
+	cur = s;
+	for (o = s->opts; o->type != OPT_T_END; o++)
+		n++;
+	lo = xcalloc((size_t)n + 4, sizeof(*lo));
+	shorts[sn++] = ':';
+	for (i = 0, o = s->opts; o->type != OPT_T_END; o++, i++) {
+		if (o->type == OPT_T_GROUP)
+			continue;
+		if (o->shortopt != 0 && sn + 3 < sizeof(shorts)) {
+			shorts[sn++] = (char)o->shortopt;
+			if (o->argname != NULL) {
+				shorts[sn++] = ':';
+				if (o->optional)
+					shorts[sn++] = ':';
+			}
+		}
+	}
+	shorts[sn++] = 'h';
+	shorts[sn] = '\0';
+	for (c = 0, i = 0, o = s->opts; o->type != OPT_T_END; o++, i++) {
+		if (o->type == OPT_T_GROUP || o->longopt == NULL)
+			continue;
+		lo[c].name = o->longopt;
+		lo[c].has_arg = o->argname == NULL ? no_argument :
+		    o->optional ? optional_argument : required_argument;
+		lo[c].val = LONG_BASE + i;
+		c++;
+	}
+	lo[c++] = (struct option){ "help", no_argument, NULL, BUILTIN_HELP };
+	lo[c++] = (struct option){ "version", no_argument, NULL, BUILTIN_VERSION };
+	lo[c++] = (struct option){ "list-options", no_argument, NULL,
+	    BUILTIN_LISTOPTS };
+
+	opterr = 0;
+	optind = 0;	/* glibc: full reset */
+	while ((c = getopt_long(argc, argv, shorts, lo, NULL)) != -1) {
+		if (c == BUILTIN_HELP || c == 'h') {
+			print_help(s);
+			exit(fflush(stdout) == 0 ? 0 : SIP_EXIT_OUTPUT);
+		}
+		if (c == BUILTIN_VERSION) {
+			printf("sipbox %s\n", SIPBOX_VERSION);
+			exit(0);
+		}
+		if (c == BUILTIN_LISTOPTS) {
+			list_options(s);
+			exit(0);
+		}
+		if (c == '?') {
+			if (optopt != 0 && optopt < LONG_BASE)
+				usage_error("unknown option '-%c'", optopt);
+			usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+		if (c == ':') {
+			if (optopt != 0 && optopt < LONG_BASE)
+				usage_error("option '-%c' needs an argument",
+				    optopt);
+			usage_error("option '%s' needs an argument",
+			    argv[optind - 1]);
+		}
+		if (c >= LONG_BASE && c < LONG_BASE + n) {
+			apply(&s->opts[c - LONG_BASE], optarg);
+			continue;
+		}
+		for (o = s->opts; o->type != OPT_T_END; o++)
+			if (o->type != OPT_T_GROUP && o->shortopt == c)
+				break;
+		if (o->type == OPT_T_END)
+			usage_error("unknown option '-%c'", c);
+		apply(o, optarg);
+	}
+	free(lo);
+	return optind;
+}

@@ -1,0 +1,396 @@
+/*
+ * msg.c - the SIP message parser (RFC 3261 7 and 25): start line, header
+ * lines with folding, body by Content-Length.  Zero-copy, no allocation,
+ * never reads past len.
+ */
+#include <string.h>
+
+#include "msg.h"
+
+#define FAIL(pe, o, w)	do {					\
+	if ((pe) != NULL) {					\
+		(pe)->off = (o);				\
+		(pe)->why = (w);				\
+	}							\
+	return SIP_E_PARSE;					\
+} while (0)
+
+#define TOOBIG(pe, o, w)	do {				\
+	if ((pe) != NULL) {					\
+		(pe)->off = (o);				\
+		(pe)->why = (w);				\
+	}							\
+	return SIP_E_TOOBIG;					\
+} while (0)
+
+static inline int
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static inline int
+is_wsp(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Parse the start line p[0..n) (no line end); base is its offset. */
+static enum sip_err
+start_line(struct sip_msg *m, const char *p, size_t n, size_t base,
+    unsigned flags, struct sip_perr *pe)
+{
+	size_t i = 0, a, b;
+
+	m->start_line = slice_make(p, n);
+	if (n >= 4 && memcmp(p, "SIP/", 4) == 0) {
+		/* Status-Line = SIP-Version SP Status-Code SP Reason-Phrase */
+		m->is_request = 0;
+		while (i < n && !is_wsp(p[i]))
+			i++;
+		m->version = slice_make(p, i);
+		a = i;
+		while (i < n && is_wsp(p[i]))
+			i++;
+		if (i - a != 1)
+			m->quirks |= SIP_Q_MULTI_SP;
+		if (i == a)
+			FAIL(pe, base + i, "no space after the SIP version");
+		b = i;
+		while (i < n && is_digit(p[i]))
+			i++;
+		if (i - b != 3)
+			FAIL(pe, base + b, "status code is not three digits");
+		m->status = (p[b] - '0') * 100 + (p[b + 1] - '0') * 10 +
+		    (p[b + 2] - '0');
+		if (m->status < 100 || m->status > 699)
+			FAIL(pe, base + b, "status code out of range 100-699");
+		if (i < n && !is_wsp(p[i]))
+			FAIL(pe, base + i, "junk after the status code");
+		if (i < n)
+			i++;
+		m->reason = slice_make(p + i, n - i);
+		return SIP_OK;
+	}
+	/* Request-Line = Method SP Request-URI SP SIP-Version */
+	m->is_request = 1;
+	while (i < n && slice_is_token(p[i]))
+		i++;
+	if (i == 0)
+		FAIL(pe, base, "start line is neither a request nor a response");
+	if (i == n || !is_wsp(p[i]))
+		FAIL(pe, base + i, "method is not a token");
+	m->method = slice_make(p, i);
+	m->mid = sip_method_lookup(m->method);
+	a = i;
+	while (i < n && is_wsp(p[i]))
+		i++;
+	if (i - a != 1 || p[a] != ' ')
+		m->quirks |= SIP_Q_MULTI_SP;
+	/* The version is the last word; the URI is what lies between. */
+	b = n;
+	while (b > i && is_wsp(p[b - 1]))
+		b--;
+	if (b != n)
+		m->quirks |= SIP_Q_MULTI_SP;
+	a = b;
+	while (a > i && !is_wsp(p[a - 1]))
+		a--;
+	m->version = slice_make(p + a, b - a);
+	if (a <= i)
+		FAIL(pe, base + i, "request line has no SIP version");
+	b = a;
+	while (b > i && is_wsp(p[b - 1]))
+		b--;
+	if (a - b != 1)
+		m->quirks |= SIP_Q_MULTI_SP;
+	m->ruri = slice_make(p + i, b - i);
+	if (m->ruri.len == 0)
+		FAIL(pe, base + i, "request line has no Request-URI");
+	if (!slice_ihas_prefix(m->version, "SIP/"))
+		FAIL(pe, base + a, "request line does not end in a SIP version");
+	(void)flags;
+	return SIP_OK;
+}
+
+/* Content-Length value: digits with optional surrounding whitespace. */
+static int
+content_length(struct slice v, long *out)
+{
+	uint64_t n;
+
+	v = slice_trim(v);
+	if (slice_to_u64(v, SIP_MAX_BODY, &n) != 0)
+		return -1;
+	*out = (long)n;
+	return 0;
+}
+
+enum sip_err
+sip_msg_parse(struct sip_msg *m, const char *buf, size_t len, unsigned flags,
+    struct sip_perr *pe)
+{
+	const char *p, *end, *nl, *colon;
+	size_t skip = 0, off, linelen, hdr_len;
+	unsigned line = 1, clen_count = 0;
+	int stream = (flags & SIP_PARSE_STREAM) != 0;
+	enum sip_err e;
+
+	m->nhdrs = 0;
+	m->quirks = 0;
+	m->clen = -1;
+	m->status = 0;
+	m->mid = SIP_METHOD_OTHER;
+	m->method = m->ruri = m->reason = m->version = SLICE_NULL;
+	m->body = SLICE_NULL;
+	memset(m->first, 0, sizeof(m->first));
+
+	/* RFC 3261 7.5 / RFC 5626 3.5.1: skip CRLFs before a start line. */
+	while (skip < len && (buf[skip] == '\r' || buf[skip] == '\n'))
+		skip++;
+	if (skip > 0)
+		m->quirks |= SIP_Q_LEADING_CRLF;
+	m->skipped = skip;
+	m->buf = buf + skip;
+	p = m->buf;
+	end = buf + len;
+	if (p == end) {
+		m->len = 0;
+		if (stream)
+			return SIP_E_PARTIAL;
+		FAIL(pe, skip, "empty message");
+	}
+
+	/* Start line. */
+	nl = memchr(p, '\n', (size_t)(end - p));
+	if (nl == NULL) {
+		if (stream && (size_t)(end - p) < SIP_MAX_LINE)
+			return SIP_E_PARTIAL;
+		if ((size_t)(end - p) >= SIP_MAX_LINE)
+			TOOBIG(pe, skip, "start line too long");
+		FAIL(pe, len, "start line has no line end");
+	}
+	linelen = (size_t)(nl - p);
+	if (linelen > 0 && p[linelen - 1] == '\r')
+		linelen--;
+	else
+		m->quirks |= SIP_Q_BARE_LF;
+	if (linelen >= SIP_MAX_LINE)
+		TOOBIG(pe, skip, "start line too long");
+	if ((e = start_line(m, p, linelen, skip, flags, pe)) != SIP_OK)
+		return e;
+	p = nl + 1;
+	line++;
+
+	/* Header lines, up to the empty line. */
+	for (;;) {
+		struct sip_hdr *h;
+		const char *vs, *ve, *ls = p;
+		unsigned hline;
+
+		if (p == end) {
+			if (stream)
+				return SIP_E_PARTIAL;
+			/* A datagram that ends without the empty line. */
+			FAIL(pe, (size_t)(p - buf), "headers do not end with an empty line");
+		}
+		if (*p == '\n' || (*p == '\r' && p + 1 < end && p[1] == '\n')) {
+			if (*p == '\n')
+				m->quirks |= SIP_Q_BARE_LF;
+			p += *p == '\r' ? 2 : 1;
+			break;
+		}
+		if (*p == '\r' && p + 1 == end) {
+			if (stream)
+				return SIP_E_PARTIAL;
+			FAIL(pe, (size_t)(p - buf), "headers do not end with an empty line");
+		}
+		if (is_wsp(*p))
+			FAIL(pe, (size_t)(p - buf),
+			    "continuation line before any header");
+		/* The header line, with any folded continuation lines. */
+		off = (size_t)(p - buf);
+		hline = line;
+		for (;;) {
+			nl = memchr(p, '\n', (size_t)(end - p));
+			if (nl == NULL) {
+				if (stream && (size_t)(end - ls) < SIP_MAX_LINE)
+					return SIP_E_PARTIAL;
+				if ((size_t)(end - ls) >= SIP_MAX_LINE)
+					TOOBIG(pe, off, "header line too long");
+				FAIL(pe, (size_t)(end - buf), "header line has no line end");
+			}
+			if (nl == p || nl[-1] != '\r')
+				m->quirks |= SIP_Q_BARE_LF;
+			p = nl + 1;
+			line++;
+			if (p < end && is_wsp(*p)) {
+				m->quirks |= SIP_Q_FOLDED;
+				continue;
+			}
+			if (p == end && stream)
+				return SIP_E_PARTIAL;	/* a fold may follow */
+			break;
+		}
+		hdr_len = (size_t)(nl - ls);
+		if (hdr_len >= SIP_MAX_LINE)
+			TOOBIG(pe, off, "header line too long");
+		if (m->nhdrs >= SIP_MAX_HDRS)
+			TOOBIG(pe, off, "too many header lines");
+		colon = memchr(ls, ':', hdr_len);
+		if (colon == NULL)
+			FAIL(pe, off, "header line has no colon");
+		ve = colon;
+		while (ve > ls && is_wsp(ve[-1]))
+			ve--;
+		if (ve != colon)
+			m->quirks |= SIP_Q_WS_BEFORE_COLON;
+		if (ve == ls)
+			FAIL(pe, off, "header line has no name");
+		for (vs = ls; vs < ve; vs++)
+			if (!slice_is_token(*vs))
+				FAIL(pe, (size_t)(vs - buf),
+				    "header name is not a token");
+		h = &m->hdrs[m->nhdrs];
+		h->name = slice_make(ls, (size_t)(ve - ls));
+		h->value = slice_trim(slice_make(colon + 1,
+		    (size_t)(nl - colon - 1)));
+		h->off = (uint32_t)(off - skip);
+		h->line = (uint16_t)(hline < 65535 ? hline : 65535);
+		h->id = (uint16_t)sip_hdr_lookup(h->name.p, h->name.len);
+		if (h->id != SIP_HDR_OTHER && m->first[h->id] == 0)
+			m->first[h->id] = (uint16_t)(m->nhdrs + 1);
+		if (h->id == SIP_HDR_CONTENT_LENGTH) {
+			long cl;
+
+			if (content_length(h->value, &cl) != 0) {
+				if (slice_trim(h->value).len > 0 &&
+				    slice_trim(h->value).p[0] == '-')
+					FAIL(pe, off, "negative Content-Length");
+				FAIL(pe, off, "Content-Length is not a number "
+				    "within limits");
+			}
+			if (clen_count++ == 0)
+				m->clen = cl;
+			else if (cl != m->clen)
+				FAIL(pe, off, "conflicting Content-Length values");
+		}
+		m->nhdrs++;
+		if ((size_t)(p - m->buf) > SIP_MAX_HEAD)
+			TOOBIG(pe, off, "message head too large");
+	}
+
+	/* Body. */
+	m->body_off = (size_t)(p - m->buf);
+	if (m->clen < 0) {
+		if (stream)
+			FAIL(pe, (size_t)(p - buf),
+			    "no Content-Length on a stream transport");
+		m->quirks |= SIP_Q_NO_CLEN;
+		m->body = slice_make(p, (size_t)(end - p));
+	} else {
+		if ((size_t)(end - p) < (size_t)m->clen) {
+			if (stream)
+				return SIP_E_PARTIAL;
+			FAIL(pe, (size_t)(end - buf),
+			    "Content-Length is larger than the body");
+		}
+		m->body = slice_make(p, (size_t)m->clen);
+	}
+	if (m->body_off + m->body.len > SIP_MAX_MSG)
+		TOOBIG(pe, skip, "message too large");
+	m->len = m->body_off + m->body.len;
+	return SIP_OK;
+}
+
+const struct sip_hdr *
+sip_msg_hdr(const struct sip_msg *m, enum sip_hdr_id id)
+{
+	if (id <= SIP_HDR_OTHER || id >= SIP_HDR__COUNT || m->first[id] == 0)
+		return NULL;
+	return &m->hdrs[m->first[id] - 1];
+}
+
+const struct sip_hdr *
+sip_msg_hdr_next(const struct sip_msg *m, const struct sip_hdr *h)
+{
+	const struct sip_hdr *q, *e = m->hdrs + m->nhdrs;
+
+	for (q = h + 1; q < e; q++) {
+		if (h->id != SIP_HDR_OTHER ? q->id == h->id :
+		    (q->id == SIP_HDR_OTHER && slice_ieq(q->name, h->name)))
+			return q;
+	}
+	return NULL;
+}
+
+const struct sip_hdr *
+sip_msg_hdr_byname(const struct sip_msg *m, struct slice name)
+{
+	enum sip_hdr_id id = sip_hdr_lookup(name.p, name.len);
+	unsigned i;
+
+	if (id != SIP_HDR_OTHER)
+		return sip_msg_hdr(m, id);
+	for (i = 0; i < m->nhdrs; i++)
+		if (m->hdrs[i].id == SIP_HDR_OTHER &&
+		    slice_ieq(m->hdrs[i].name, name))
+			return &m->hdrs[i];
+	return NULL;
+}
+
+struct slice
+sip_msg_value(const struct sip_msg *m, enum sip_hdr_id id)
+{
+	const struct sip_hdr *h = sip_msg_hdr(m, id);
+
+	return h != NULL ? h->value : SLICE_NULL;
+}
+
+int
+sip_msg_values(const struct sip_msg *m, enum sip_hdr_id id,
+    struct sip_hdr_iter *it, struct slice *val)
+{
+	for (;;) {
+		if (!it->started) {
+			it->started = 1;
+			it->h = sip_msg_hdr(m, id);
+			if (it->h == NULL)
+				return 0;
+			it->rest = it->h->value;
+		} else if (it->rest.len == 0) {
+			if (it->h == NULL ||
+			    (it->h = sip_msg_hdr_next(m, it->h)) == NULL)
+				return 0;
+			it->rest = it->h->value;
+		}
+		if (!sip_hdr_is_list(id)) {
+			*val = it->rest;
+			it->rest = SLICE_NULL;
+			return 1;
+		}
+		if (slice_split(&it->rest, ',', val)) {
+			*val = slice_trim(*val);
+			if (val->len > 0)
+				return 1;
+		}
+	}
+}
+
+unsigned
+sip_msg_line_of(const char *buf, size_t len, size_t off, unsigned *col)
+{
+	unsigned line = 1;
+	size_t i, ls = 0;
+
+	if (off > len)
+		off = len;
+	for (i = 0; i < off; i++)
+		if (buf[i] == '\n') {
+			line++;
+			ls = i + 1;
+		}
+	if (col != NULL)
+		*col = (unsigned)(off - ls + 1);
+	return line;
+}

@@ -1,0 +1,115 @@
+/*
+ * msg.h - the SIP message parser: start line, headers and body, zero-copy.
+ *
+ * sip_msg_parse() reads at most len bytes of buf (no NUL needed), fills a
+ * caller-provided struct sip_msg with slices into buf and allocates
+ * nothing.  Slices stay valid while buf does.  Typed access to header
+ * values (Via, From, CSeq, ...) lives in the files for those concerns and
+ * parses on demand from the slices here.
+ *
+ * Three outcomes, as in picohttpparser: SIP_OK (m->len is the number of
+ * bytes the message used), SIP_E_PARTIAL (stream mode: read more, call
+ * again), SIP_E_PARSE or SIP_E_TOOBIG (malformed, with pe filled).
+ */
+#ifndef SIPBOX_MSG_H
+#define SIPBOX_MSG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "hdr.h"
+#include "bounds.h"
+#include "method.h"
+#include "slice.h"
+
+struct sip_hdr {
+	struct slice	 name;		/* as written: "v", "VIA", "Via" */
+	struct slice	 value;		/* trimmed; a folded value keeps its CRLF SP */
+	uint32_t	 off;		/* byte offset of the line in the message */
+	uint16_t	 id;		/* enum sip_hdr_id */
+	uint16_t	 line;		/* 1-based line number in the message */
+};
+
+/* Things the parser accepted but a linter should mention (m->quirks). */
+#define SIP_Q_BARE_LF		0x0001	/* a line ended in LF without CR */
+#define SIP_Q_FOLDED		0x0002	/* a header value was folded */
+#define SIP_Q_NO_CLEN		0x0004	/* no Content-Length (datagram) */
+#define SIP_Q_CLEN_SHORT	0x0008	/* body longer than Content-Length */
+#define SIP_Q_WS_BEFORE_COLON	0x0010	/* "Name : value" */
+#define SIP_Q_LEADING_CRLF	0x0020	/* CRLFs before the start line */
+#define SIP_Q_MULTI_SP		0x0040	/* more than one SP in the start line */
+
+struct sip_msg {
+	const char	*buf;		/* start of the message (after leading CRLFs) */
+	size_t		 len;		/* bytes of buf the message used */
+	int		 is_request;
+	/* request line */
+	struct slice	 method;
+	enum sip_method	 mid;
+	struct slice	 ruri;
+	/* status line */
+	int		 status;
+	struct slice	 reason;
+	struct slice	 version;	/* "SIP/2.0" */
+	struct slice	 start_line;	/* without its line end */
+	/* headers, in order */
+	struct sip_hdr	 hdrs[SIP_MAX_HDRS];
+	unsigned	 nhdrs;
+	uint16_t	 first[SIP_HDR__COUNT];	/* 1 + index of first of id, 0 none */
+	struct slice	 body;
+	size_t		 body_off;	/* offset of the body in buf */
+	long		 clen;		/* Content-Length value, -1 when absent */
+	unsigned	 quirks;	/* SIP_Q_* */
+	size_t		 skipped;	/* leading CRLF bytes skipped before buf */
+};
+
+/* Where and why a parse failed: byte offset from the start of the input. */
+struct sip_perr {
+	size_t		 off;
+	const char	*why;		/* static string */
+};
+
+/* Parse flags. */
+#define SIP_PARSE_STREAM	0x01	/* a byte stream: Content-Length frames it */
+#define SIP_PARSE_STRICT	0x02	/* reject what RFC 3261 does not allow */
+
+/*
+ * Parse one message at the start of buf.  Leading CRLFs (keep-alives) are
+ * skipped and counted in m->skipped; m->len then counts from m->buf, so a
+ * stream consumer advances by m->skipped + m->len.  Without
+ * SIP_PARSE_STREAM (a datagram, a file) a missing Content-Length means the
+ * body is the rest of the input; with it, a missing Content-Length is
+ * SIP_E_PARSE.
+ */
+enum sip_err	sip_msg_parse(struct sip_msg *m, const char *buf, size_t len,
+		    unsigned flags, struct sip_perr *pe);
+
+/* The first header with id, or NULL. */
+const struct sip_hdr	*sip_msg_hdr(const struct sip_msg *m, enum sip_hdr_id id);
+/* The next header with the same id after h (h points into m->hdrs), or NULL. */
+const struct sip_hdr	*sip_msg_hdr_next(const struct sip_msg *m,
+			    const struct sip_hdr *h);
+/* The first header named name (any case, long or compact form), or NULL. */
+const struct sip_hdr	*sip_msg_hdr_byname(const struct sip_msg *m,
+			    struct slice name);
+/* The value of the first header with id, or an empty slice. */
+struct slice		 sip_msg_value(const struct sip_msg *m, enum sip_hdr_id id);
+
+/*
+ * Walk every value of every header with id, splitting comma lists outside
+ * quotes and angle brackets (RFC 3261 7.3.1).  Start with *it = 0.
+ * Returns 1 with *val trimmed, 0 at the end.
+ */
+struct sip_hdr_iter {
+	const struct sip_hdr	*h;
+	struct slice		 rest;
+	int			 started;
+};
+int	sip_msg_values(const struct sip_msg *m, enum sip_hdr_id id,
+	    struct sip_hdr_iter *it, struct slice *val);
+
+/* Line number (1-based) of byte offset off within the message m. */
+unsigned	sip_msg_line_of(const char *buf, size_t len, size_t off, unsigned *col);
+
+#endif

@@ -1,0 +1,241 @@
+/*
+ * slice.c - borrowed string slices and bounded conversions.
+ */
+#include <string.h>
+
+#include "slice.h"
+
+/* RFC 3261 25.1: token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~") */
+const unsigned char slice_token_map[256] = {
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,
+	['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+	['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+	['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+	['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+	['y'] = 1, ['z'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+	['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
+	['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
+	['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+	['Y'] = 1, ['Z'] = 1,
+	['-'] = 1, ['.'] = 1, ['!'] = 1, ['%'] = 1, ['*'] = 1, ['_'] = 1,
+	['+'] = 1, ['`'] = 1, ['\''] = 1, ['~'] = 1,
+};
+
+static inline unsigned char
+lower(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') ? c + 32 : c;
+}
+
+struct slice
+slice_cstr(const char *s)
+{
+	struct slice r = { s, s != NULL ? strlen(s) : 0 };
+
+	return r;
+}
+
+struct slice
+slice_make(const char *p, size_t len)
+{
+	struct slice r = { p, len };
+
+	return r;
+}
+
+int
+slice_eq(struct slice a, struct slice b)
+{
+	return a.len == b.len && (a.len == 0 || memcmp(a.p, b.p, a.len) == 0);
+}
+
+int
+slice_ieq(struct slice a, struct slice b)
+{
+	size_t i;
+
+	if (a.len != b.len)
+		return 0;
+	for (i = 0; i < a.len; i++)
+		if (lower(a.p[i]) != lower(b.p[i]))
+			return 0;
+	return 1;
+}
+
+int
+slice_eq_cstr(struct slice a, const char *s)
+{
+	return slice_eq(a, slice_cstr(s));
+}
+
+int
+slice_ieq_cstr(struct slice a, const char *s)
+{
+	return slice_ieq(a, slice_cstr(s));
+}
+
+int
+slice_has_prefix(struct slice s, const char *pfx)
+{
+	size_t n = strlen(pfx);
+
+	return s.len >= n && memcmp(s.p, pfx, n) == 0;
+}
+
+int
+slice_ihas_prefix(struct slice s, const char *pfx)
+{
+	size_t n = strlen(pfx);
+
+	return s.len >= n && slice_ieq(slice_make(s.p, n), slice_make(pfx, n));
+}
+
+static inline int
+is_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+struct slice
+slice_trim(struct slice s)
+{
+	while (s.len > 0 && is_ws(s.p[0])) {
+		s.p++;
+		s.len--;
+	}
+	while (s.len > 0 && is_ws(s.p[s.len - 1]))
+		s.len--;
+	return s;
+}
+
+ptrdiff_t
+slice_chr(struct slice s, char c)
+{
+	const char *q;
+
+	if (s.len == 0)
+		return -1;
+	q = memchr(s.p, c, s.len);
+	return q != NULL ? q - s.p : -1;
+}
+
+struct slice
+slice_from(struct slice s, size_t off)
+{
+	if (off > s.len)
+		off = s.len;
+	s.p += off;
+	s.len -= off;
+	return s;
+}
+
+struct slice
+slice_head(struct slice s, size_t n)
+{
+	if (n < s.len)
+		s.len = n;
+	return s;
+}
+
+int
+slice_split(struct slice *rest, char sep, struct slice *item)
+{
+	size_t i;
+	int inq = 0, ina = 0;
+
+	if (rest->len == 0 || rest->p == NULL)
+		return 0;
+	for (i = 0; i < rest->len; i++) {
+		char c = rest->p[i];
+
+		if (inq) {
+			if (c == '\\' && i + 1 < rest->len)
+				i++;
+			else if (c == '"')
+				inq = 0;
+			continue;
+		}
+		if (c == '"')
+			inq = 1;
+		else if (c == '<')
+			ina = 1;
+		else if (c == '>')
+			ina = 0;
+		else if (c == sep && !ina)
+			break;
+	}
+	item->p = rest->p;
+	item->len = i;
+	if (i < rest->len) {
+		rest->p += i + 1;
+		rest->len -= i + 1;
+		/* A trailing separator leaves an empty item, not nothing. */
+		if (rest->len == 0)
+			rest->p = item->p + i + 1;
+	} else {
+		rest->p += i;
+		rest->len = 0;
+	}
+	return 1;
+}
+
+int
+slice_to_u64(struct slice s, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (s.len == 0)
+		return -1;
+	for (i = 0; i < s.len; i++) {
+		unsigned d;
+
+		if (s.p[i] < '0' || s.p[i] > '9')
+			return -1;
+		d = (unsigned)(s.p[i] - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	if (v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int
+slice_to_u32(struct slice s, uint32_t max, uint32_t *out)
+{
+	uint64_t v;
+
+	if (slice_to_u64(s, max, &v) != 0)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int
+slice_copy(struct slice s, char *dst, size_t dstsz)
+{
+	if (dstsz == 0 || s.len >= dstsz)
+		return -1;
+	if (s.len > 0)
+		memcpy(dst, s.p, s.len);
+	dst[s.len] = '\0';
+	return 0;
+}
+
+int
+slice_is_token_str(struct slice s)
+{
+	size_t i;
+
+	if (s.len == 0)
+		return 0;
+	for (i = 0; i < s.len; i++)
+		if (!slice_is_token(s.p[i]))
+			return 0;
+	return 1;
+}

@@ -1,0 +1,75 @@
+/*
+ * slice.h - borrowed string slices: a pointer and a length into somebody
+ * else's buffer, never NUL-terminated, never owned.
+ *
+ * Every parser in lib/ hands out slices into the caller's buffer, so a
+ * slice lives exactly as long as that buffer.  Nothing here allocates.
+ */
+#ifndef SIPBOX_SLICE_H
+#define SIPBOX_SLICE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct slice {
+	const char	*p;
+	size_t		 len;
+};
+
+#define SLICE_FMT	"%.*s"
+#define SLICE_ARG(s)	(int)(s).len, (s).p
+#define SLICE_LIT(lit)	((struct slice){ (lit), sizeof(lit) - 1 })
+#define SLICE_NULL	((struct slice){ NULL, 0 })
+
+/* A slice over a NUL-terminated string (s may be NULL: empty slice). */
+struct slice	slice_cstr(const char *s);
+/* A slice of len bytes at p. */
+struct slice	slice_make(const char *p, size_t len);
+
+int	slice_eq(struct slice a, struct slice b);
+/* ASCII case-folding comparison; no locale. */
+int	slice_ieq(struct slice a, struct slice b);
+int	slice_eq_cstr(struct slice a, const char *s);
+int	slice_ieq_cstr(struct slice a, const char *s);
+#define slice_eq_lit(s, lit)	slice_eq((s), SLICE_LIT(lit))
+#define slice_ieq_lit(s, lit)	slice_ieq((s), SLICE_LIT(lit))
+int	slice_has_prefix(struct slice s, const char *pfx);
+int	slice_ihas_prefix(struct slice s, const char *pfx);
+
+/* Strip SP, HTAB, CR and LF from both ends (folded whitespace too). */
+struct slice	slice_trim(struct slice s);
+/* Index of the first c in s, or -1. */
+ptrdiff_t	slice_chr(struct slice s, char c);
+/* The part of s from byte off on (clamped). */
+struct slice	slice_from(struct slice s, size_t off);
+/* The first n bytes of s (clamped). */
+struct slice	slice_head(struct slice s, size_t n);
+
+/*
+ * Split *rest at the first sep that is not inside double quotes (with
+ * backslash escapes) or angle brackets.  Returns 1 and sets *item to the
+ * part before it (untrimmed) and *rest to the part after; returns 0 when
+ * *rest is empty and nothing is left.
+ */
+int	slice_split(struct slice *rest, char sep, struct slice *item);
+
+/*
+ * Bounded unsigned conversion (strtonum discipline): decimal digits only,
+ * not empty, no sign, no junk, no overflow, value <= max.  Returns 0 on
+ * success, -1 otherwise (*out untouched).
+ */
+int	slice_to_u32(struct slice s, uint32_t max, uint32_t *out);
+int	slice_to_u64(struct slice s, uint64_t max, uint64_t *out);
+
+/* Copy s into dst (size dstsz) with a NUL; returns -1 if it does not fit. */
+int	slice_copy(struct slice s, char *dst, size_t dstsz);
+
+/*
+ * Byte classes from RFC 3261 25.1.  token: alphanum and -.!%*_+`'~ ;
+ * sep: the separators.  Tables of 256 entries.
+ */
+extern const unsigned char slice_token_map[256];
+#define slice_is_token(c)	(slice_token_map[(unsigned char)(c)] != 0)
+int	slice_is_token_str(struct slice s);
+
+#endif
