@@ -1,0 +1,59 @@
+load helpers
+
+@test "sipbox: --list prints one applet per line, sip-parse among them" {
+	run -0 "$SIPBOX" --list
+	[[ "$output" == *"sip-parse"* ]]
+	[ "$(printf '%s\n' "$output" | sort)" = "$output" ]
+}
+
+@test "sipbox: --version names OpenSSL, libpcap and line editing" {
+	run -0 "$SIPBOX" --version
+	[[ "${lines[0]}" == "sipbox 0."* ]]
+	[[ "$output" == *"OpenSSL: OpenSSL 3"* ]]
+	[[ "$output" == *"libpcap: libpcap version"* ]]
+	[[ "$output" == *"line editing: "* ]]
+}
+
+@test "sipbox: an unknown applet is a usage error with a suggestion" {
+	run -2 --separate-stderr "$SIPBOX" sip-prase
+	[[ "$stderr" == *"unknown applet 'sip-prase'"* ]]
+	[[ "$stderr" == *"did you mean 'sip-parse'?"* ]]
+}
+
+@test "sipbox: a link named after an applet runs that applet" {
+	ln -s "$SIPBOX" "$BATS_TEST_TMPDIR/sip-parse"
+	run -0 "$BATS_TEST_TMPDIR/sip-parse" --version
+	[ "$output" = "$("$SIPBOX" --version | head -1)" ]
+}
+
+@test "sipbox: every applet answers --help on stdout with exit 0" {
+	for a in $("$SIPBOX" --list); do
+		run -0 --separate-stderr "$SIPBOX" "$a" --help
+		[[ "$output" == "usage: $a "* ]]
+		[ -z "$stderr" ]
+	done
+}
+
+@test "sipbox: --help APPLET shows that applet's help" {
+	run -0 "$SIPBOX" --help sip-parse
+	[[ "${lines[0]}" == "usage: sip-parse "* ]]
+}
+
+@test "sipbox: an unknown option is a usage error naming it" {
+	run -2 --separate-stderr "$SIPBOX" sip-parse --no-such-option
+	[[ "$stderr" == *"unknown option '--no-such-option'"* ]]
+	[[ "$stderr" == *"see 'sip-parse --help'"* ]]
+}
+
+@test "sipbox: --install DIR makes a link per applet" {
+	run -0 "$SIPBOX" --install -s "$BATS_TEST_TMPDIR/links"
+	for a in $("$SIPBOX" --list); do
+		[ -L "$BATS_TEST_TMPDIR/links/$a" ]
+	done
+	run -0 "$BATS_TEST_TMPDIR/links/sip-parse" --version
+}
+
+@test "sipbox: no arguments prints usage and exits 2" {
+	run -2 "$SIPBOX"
+	[[ "$output" == *"usage: sipbox APPLET"* ]]
+}
