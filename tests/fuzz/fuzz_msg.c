@@ -1,0 +1,38 @@
+/*
+ * fuzz_msg.c - libFuzzer target for the message parser and stream
+ * framing: any bytes, datagram and stream modes, every header walked.
+ */
+#include <stdint.h>
+#include <stddef.h>
+
+#include "msg.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct sip_msg m;
+	struct sip_perr pe;
+	struct sip_hdr_iter it = { 0 };
+	struct slice v;
+	size_t off = 0;
+	unsigned i;
+
+	if (sip_msg_parse(&m, (const char *)data, size, 0, &pe) == SIP_OK) {
+		while (sip_msg_values(&m, SIP_HDR_VIA, &it, &v))
+			;
+		for (i = 0; i < m.nhdrs; i++)
+			(void)sip_msg_hdr_byname(&m, m.hdrs[i].name);
+	}
+	/* Stream framing: split the bytes into as many messages as fit. */
+	while (off < size) {
+		if (sip_msg_parse(&m, (const char *)data + off, size - off,
+		    SIP_PARSE_STREAM, &pe) != SIP_OK)
+			break;
+		if (m.skipped + m.len == 0)
+			break;
+		off += m.skipped + m.len;
+	}
+	return 0;
+}
