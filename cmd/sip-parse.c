@@ -1,75 +1,665 @@
 /*
- * sip-parse - take SIP messages apart
+ * sip-parse - take SIP messages and captures apart
  *
- * RFC 3261 7 (message format), 7.3.1 (header field format), 25 (grammar).
+ * RFC 3261 7 (message format), 7.3.1 (header field format), 7.5
+ * (framing), 18.3 (Content-Length framing on streams), 25 (grammar).
  */
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
+#include "buf.h"
+#include "json.h"
 #include "msg.h"
 
 static const char *const usage[] = {
-	"sip-parse [options] [file...]",
+	"sip-parse [-cjv] [--full | --json | -f fields] [filters] [file...]",
 	NULL
 };
 
 static struct {
-	int	full;
+	int		 full;
+	int		 json;
+	int		 strict;
+	int		 count;
+	const char	*fields;
+	struct strlist	 methods;
+	struct strlist	 statuses;
+	struct strlist	 callids;
+	struct strlist	 headers;
 } o;
 
 static const struct opt opts[] = {
+	OPT_GROUP("Output"),
 	OPT_FLAG(0, "full", &o.full, "print each message normalised"),
+	OPT_FLAG('j', "json", &o.json, "JSON Lines: one object per message"),
+	OPT_STR('f', "fields", &o.fields, "LIST",
+	    "tab-separated fields, e.g. method,call-id,from.tag"),
+	OPT_FLAG('c', "count", &o.count,
+	    "print only the number of matching messages"),
+	OPT_FLAG(0, "strict", &o.strict,
+	    "report every RFC 3261 violation; exit 1 if any"),
+	OPT_FLAG('v', "verbose", &verbose, "say what is being read"),
+	OPT_GROUP("Filters (all must match; each may be repeated)"),
+	OPT_LIST('m', "method", &o.methods, "METHOD",
+	    "requests of METHOD and responses to them"),
+	OPT_LIST('s', "status", &o.statuses, "CODE",
+	    "responses with CODE: 486, 4xx or 400-499"),
+	OPT_LIST('i', "call-id", &o.callids, "ID", "messages of Call-ID ID"),
+	OPT_LIST('H', "header", &o.headers, "NAME~REGEX",
+	    "a header NAME whose value matches REGEX (NAME alone: present)"),
 	OPT_END
 };
 
-static const struct applet_spec spec = { "sip-parse", usage, opts, NULL };
+static const char extra[] =
+    "Fields for -f: type, method, status, reason, ruri, version, call-id,\n"
+    "cseq, cseq.num, cseq.method, from, to, from.uri, to.uri, from.tag,\n"
+    "to.tag, via, via.branch, via.count, contact, max-forwards,\n"
+    "content-type, content-length, body, body.length, headers.count,\n"
+    "file, index, and any header by name (User-Agent, X-Foo, v, ...).\n";
+
+static const struct applet_spec spec = { "sip-parse", usage, opts, extra };
+
+/* Compiled --header filters. */
+struct hfilter {
+	struct slice	 name;
+	regex_t		 re;
+	int		 has_re;
+};
+
+static struct hfilter	*hf;
+static int		 nhf;
+static unsigned long	 nmatched, nmsgs;
+static int		 nfields;
+static const char	**fieldv;
+
+/* ---- filters ---- */
+
+/* 486, 4xx or 400-499; 0 if f is none of those. */
+static int
+status_range(const char *f, int *lo, int *hi)
+{
+	uint32_t a, b;
+	const char *dash = strchr(f, '-');
+
+	if (strlen(f) == 3 && f[0] >= '1' && f[0] <= '6' &&
+	    (f[1] | 0x20) == 'x' && (f[2] | 0x20) == 'x') {
+		*lo = (f[0] - '0') * 100;
+		*hi = *lo + 99;
+		return 1;
+	}
+	if (dash != NULL) {
+		if (slice_to_u32(slice_make(f, (size_t)(dash - f)), 699, &a) ||
+		    slice_to_u32(slice_cstr(dash + 1), 699, &b) || a > b)
+			return 0;
+		*lo = (int)a;
+		*hi = (int)b;
+		return 1;
+	}
+	if (slice_to_u32(slice_cstr(f), 699, &a) != 0 || a < 100)
+		return 0;
+	*lo = *hi = (int)a;
+	return 1;
+}
 
 static void
-one_line(const struct sip_msg *m)
+filters_init(void)
 {
+	int i, lo, hi, rc;
+
+	for (i = 0; i < o.statuses.n; i++)
+		if (!status_range(o.statuses.v[i], &lo, &hi))
+			usage_error("--status wants 486, 4xx or 400-499, not '%s'",
+			    o.statuses.v[i]);
+	hf = xcalloc((size_t)o.headers.n + 1, sizeof(*hf));
+	for (i = 0; i < o.headers.n; i++) {
+		const char *s = o.headers.v[i], *t = strchr(s, '~');
+		char err[128];
+
+		hf[i].name = t ? slice_make(s, (size_t)(t - s)) : slice_cstr(s);
+		hf[i].name = slice_trim(hf[i].name);
+		if (!slice_is_token_str(hf[i].name))
+			usage_error("--header wants NAME~REGEX, not '%s'", s);
+		if (t != NULL) {
+			rc = regcomp(&hf[i].re, t + 1, REG_EXTENDED | REG_NOSUB);
+			if (rc != 0) {
+				regerror(rc, &hf[i].re, err, sizeof(err));
+				usage_error("--header '%s': %s", s, err);
+			}
+			hf[i].has_re = 1;
+		}
+	}
+	nhf = o.headers.n;
+}
+
+/* The method named in CSeq (for responses and mismatch checks). */
+static struct slice
+cseq_method(const struct sip_msg *m)
+{
+	struct slice c = slice_trim(sip_msg_value(m, SIP_HDR_CSEQ));
+	size_t i = 0;
+
+	while (i < c.len && c.p[i] != ' ' && c.p[i] != '\t')
+		i++;
+	return slice_trim(slice_from(c, i));
+}
+
+static struct slice
+cseq_num(const struct sip_msg *m)
+{
+	struct slice c = slice_trim(sip_msg_value(m, SIP_HDR_CSEQ));
+	size_t i = 0;
+
+	while (i < c.len && c.p[i] != ' ' && c.p[i] != '\t')
+		i++;
+	return slice_head(c, i);
+}
+
+static int
+header_match(const struct sip_msg *m, const struct hfilter *f)
+{
+	enum sip_hdr_id id = sip_hdr_lookup(f->name.p, f->name.len);
+	struct buf tmp;
+	unsigned i;
+	int hit = 0;
+
+	buf_init(&tmp, SIP_MAX_LINE + 1);
+	for (i = 0; i < m->nhdrs && !hit; i++) {
+		const struct sip_hdr *h = &m->hdrs[i];
+
+		if (id != SIP_HDR_OTHER ? h->id != id :
+		    (h->id != SIP_HDR_OTHER || !slice_ieq(h->name, f->name)))
+			continue;
+		if (!f->has_re) {
+			hit = 1;
+			break;
+		}
+		buf_reset(&tmp);
+		if (buf_addslice(&tmp, h->value) == SIP_OK &&
+		    regexec(&f->re, tmp.p ? tmp.p : "", 0, NULL, 0) == 0)
+			hit = 1;
+	}
+	buf_free(&tmp);
+	return hit;
+}
+
+static int
+matches(const struct sip_msg *m)
+{
+	int i, lo, hi, ok;
+
+	if (o.methods.n > 0) {
+		struct slice meth = m->is_request ? m->method : cseq_method(m);
+
+		for (ok = 0, i = 0; i < o.methods.n && !ok; i++)
+			ok = slice_ieq_cstr(meth, o.methods.v[i]);
+		if (!ok)
+			return 0;
+	}
+	if (o.statuses.n > 0) {
+		if (m->is_request)
+			return 0;
+		for (ok = 0, i = 0; i < o.statuses.n && !ok; i++)
+			ok = status_range(o.statuses.v[i], &lo, &hi) &&
+			    m->status >= lo && m->status <= hi;
+		if (!ok)
+			return 0;
+	}
+	if (o.callids.n > 0) {
+		struct slice cid = slice_trim(sip_msg_value(m, SIP_HDR_CALL_ID));
+
+		for (ok = 0, i = 0; i < o.callids.n && !ok; i++)
+			ok = slice_eq_cstr(cid, o.callids.v[i]);
+		if (!ok)
+			return 0;
+	}
+	for (i = 0; i < nhf; i++)
+		if (!header_match(m, &hf[i]))
+			return 0;
+	return 1;
+}
+
+/* ---- fields ---- */
+
+/* The URI inside a name-addr or addr-spec value. */
+static struct slice
+addr_uri(struct slice v)
+{
+	ptrdiff_t lt = slice_chr(v, '<'), gt, semi;
+
+	if (lt >= 0) {
+		v = slice_from(v, (size_t)lt + 1);
+		gt = slice_chr(v, '>');
+		return gt >= 0 ? slice_head(v, (size_t)gt) : v;
+	}
+	semi = slice_chr(v, ';');
+	return slice_trim(semi >= 0 ? slice_head(v, (size_t)semi) : v);
+}
+
+/*
+ * The value of a header parameter (tag, branch) in v: parameters come
+ * after the URI's closing '>' or, in addr-spec form, after the URI.
+ */
+static struct slice
+hdr_param(struct slice v, const char *name)
+{
+	struct slice rest, item;
+	ptrdiff_t gt = slice_chr(v, '>');
+	size_t n = strlen(name);
+
+	rest = gt >= 0 ? slice_from(v, (size_t)gt + 1) : v;
+	if (gt < 0 && slice_split(&rest, ';', &item) == 0)
+		return SLICE_NULL;
+	while (slice_split(&rest, ';', &item)) {
+		item = slice_trim(item);
+		if (item.len >= n && slice_ieq(slice_head(item, n),
+		    slice_cstr(name)) && (item.len == n || item.p[n] == '=' ||
+		    item.p[n] == ' ' || item.p[n] == '\t')) {
+			ptrdiff_t eq = slice_chr(item, '=');
+
+			return eq >= 0 ? slice_trim(slice_from(item, (size_t)eq + 1)) :
+			    slice_make(item.p + n, 0);
+		}
+	}
+	return SLICE_NULL;
+}
+
+static struct slice
+top_via(const struct sip_msg *m)
+{
+	struct sip_hdr_iter it = { 0 };
+	struct slice v = SLICE_NULL;
+
+	sip_msg_values(m, SIP_HDR_VIA, &it, &v);
+	return v;
+}
+
+static unsigned
+count_values(const struct sip_msg *m, enum sip_hdr_id id)
+{
+	struct sip_hdr_iter it = { 0 };
+	struct slice v;
+	unsigned n = 0;
+
+	while (sip_msg_values(m, id, &it, &v))
+		n++;
+	return n;
+}
+
+/*
+ * The value of field name for m; numbers are formatted into tmp.
+ * Returns a NULL slice for an unknown field name.
+ */
+static struct slice
+field(const struct sip_msg *m, const char *name, const char *path,
+    struct buf *tmp)
+{
+	struct slice f = slice_cstr(name);
+
+#define NUM(v)	(buf_reset(tmp), buf_printf(tmp, "%lu", (unsigned long)(v)), \
+	buf_slice(tmp))
+	if (slice_ieq_lit(f, "type"))
+		return m->is_request ? SLICE_LIT("request") : SLICE_LIT("response");
+	if (slice_ieq_lit(f, "method"))
+		return m->is_request ? m->method : SLICE_LIT("");
+	if (slice_ieq_lit(f, "status"))
+		return m->is_request ? SLICE_LIT("") : NUM(m->status);
+	if (slice_ieq_lit(f, "reason"))
+		return m->reason.p ? m->reason : SLICE_LIT("");
+	if (slice_ieq_lit(f, "ruri"))
+		return m->ruri.p ? m->ruri : SLICE_LIT("");
+	if (slice_ieq_lit(f, "version"))
+		return m->version;
+	if (slice_ieq_lit(f, "call-id") || slice_ieq_lit(f, "call_id"))
+		return slice_trim(sip_msg_value(m, SIP_HDR_CALL_ID));
+	if (slice_ieq_lit(f, "cseq.num"))
+		return cseq_num(m);
+	if (slice_ieq_lit(f, "cseq.method"))
+		return cseq_method(m);
+	if (slice_ieq_lit(f, "from.uri"))
+		return addr_uri(sip_msg_value(m, SIP_HDR_FROM));
+	if (slice_ieq_lit(f, "to.uri"))
+		return addr_uri(sip_msg_value(m, SIP_HDR_TO));
+	if (slice_ieq_lit(f, "from.tag"))
+		return hdr_param(sip_msg_value(m, SIP_HDR_FROM), "tag");
+	if (slice_ieq_lit(f, "to.tag"))
+		return hdr_param(sip_msg_value(m, SIP_HDR_TO), "tag");
+	if (slice_ieq_lit(f, "via"))
+		return top_via(m);
+	if (slice_ieq_lit(f, "via.branch"))
+		return hdr_param(top_via(m), "branch");
+	if (slice_ieq_lit(f, "via.count"))
+		return NUM(count_values(m, SIP_HDR_VIA));
+	if (slice_ieq_lit(f, "body"))
+		return m->body;
+	if (slice_ieq_lit(f, "body.length"))
+		return NUM(m->body.len);
+	if (slice_ieq_lit(f, "headers.count"))
+		return NUM(m->nhdrs);
+	if (slice_ieq_lit(f, "file"))
+		return slice_cstr(path);
+	if (slice_ieq_lit(f, "index"))
+		return NUM(nmsgs);
+#undef NUM
+	{
+		const struct sip_hdr *h = sip_msg_hdr_byname(m, f);
+
+		if (h != NULL)
+			return h->value;
+	}
+	return SLICE_LIT("");
+}
+
+/* Tabs and line ends inside a field would break the columns. */
+static void
+put_field(struct slice s)
+{
+	size_t i;
+
+	for (i = 0; i < s.len; i++) {
+		char c = s.p[i];
+
+		if (c == '\t' || c == '\r' || c == '\n')
+			c = ' ';
+		putchar(c);
+	}
+}
+
+static void
+print_fields(const struct sip_msg *m, const char *path)
+{
+	struct buf tmp;
+	int i;
+
+	buf_init(&tmp, 0);
+	for (i = 0; i < nfields; i++) {
+		if (i > 0)
+			putchar('\t');
+		put_field(field(m, fieldv[i], path, &tmp));
+	}
+	putchar('\n');
+	buf_free(&tmp);
+}
+
+static void
+fields_init(void)
+{
+	char *s, *p, *save = NULL;
+
+	s = xstrdup(o.fields);
+	for (p = strtok_r(s, ",", &save); p != NULL; p = strtok_r(NULL, ",", &save)) {
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			continue;
+		fieldv = xrealloc(fieldv, sizeof(*fieldv) * ((size_t)nfields + 1));
+		fieldv[nfields++] = p;
+	}
+	if (nfields == 0)
+		usage_error("--fields wants a comma-separated list of fields");
+}
+
+/* ---- output ---- */
+
+static void
+print_line(const struct sip_msg *m)
+{
+	FILE *f = stdout;
+
 	if (m->is_request)
-		printf(SLICE_FMT " " SLICE_FMT, SLICE_ARG(m->method),
-		    SLICE_ARG(m->ruri));
+		printf("%s" SLICE_FMT "%s\t" SLICE_FMT, color_on(f, "1;36"),
+		    SLICE_ARG(m->method), color_off(f), SLICE_ARG(m->ruri));
 	else
-		printf("%d " SLICE_FMT, m->status, SLICE_ARG(m->reason));
-	printf("\t" SLICE_FMT "\t" SLICE_FMT "\t" SLICE_FMT "\t" SLICE_FMT "\n",
-	    SLICE_ARG(sip_msg_value(m, SIP_HDR_FROM)),
-	    SLICE_ARG(sip_msg_value(m, SIP_HDR_TO)),
-	    SLICE_ARG(sip_msg_value(m, SIP_HDR_CALL_ID)),
-	    SLICE_ARG(sip_msg_value(m, SIP_HDR_CSEQ)));
+		printf("%s%d%s\t" SLICE_FMT,
+		    color_on(f, m->status >= 400 ? "1;31" :
+		    m->status >= 200 ? "1;32" : "1;33"),
+		    m->status, color_off(f), SLICE_ARG(m->reason));
+	printf("\t");
+	put_field(addr_uri(sip_msg_value(m, SIP_HDR_FROM)));
+	printf("\t");
+	put_field(addr_uri(sip_msg_value(m, SIP_HDR_TO)));
+	printf("\t");
+	put_field(slice_trim(sip_msg_value(m, SIP_HDR_CALL_ID)));
+	printf("\t");
+	put_field(sip_msg_value(m, SIP_HDR_CSEQ));
+	printf("\n");
+}
+
+/* A header value with its folds turned into single spaces. */
+static void
+put_unfolded(struct slice v)
+{
+	size_t i;
+	int ws = 0;
+
+	for (i = 0; i < v.len; i++) {
+		char c = v.p[i];
+
+		if (c == '\r' || c == '\n') {
+			ws = 1;
+			continue;
+		}
+		if (ws && (c == ' ' || c == '\t')) {
+			continue;
+		}
+		if (ws) {
+			putchar(' ');
+			ws = 0;
+		}
+		putchar(c);
+	}
+}
+
+static void
+print_full(const struct sip_msg *m)
+{
+	unsigned i;
+
+	if (nmatched > 1)
+		putchar('\n');
+	if (m->is_request)
+		printf(SLICE_FMT " " SLICE_FMT " " SLICE_FMT "\n",
+		    SLICE_ARG(m->method), SLICE_ARG(m->ruri),
+		    SLICE_ARG(m->version));
+	else
+		printf(SLICE_FMT " %d " SLICE_FMT "\n", SLICE_ARG(m->version),
+		    m->status, SLICE_ARG(m->reason));
+	for (i = 0; i < m->nhdrs; i++) {
+		const struct sip_hdr *h = &m->hdrs[i];
+		const char *name = sip_hdr_name(h->id);
+
+		if (name != NULL)
+			printf("%s%s%s: ", color_on(stdout, "1"), name,
+			    color_off(stdout));
+		else
+			printf("%s" SLICE_FMT "%s: ", color_on(stdout, "1"),
+			    SLICE_ARG(h->name), color_off(stdout));
+		put_unfolded(h->value);
+		putchar('\n');
+	}
+	putchar('\n');
+	if (m->body.len > 0) {
+		fwrite(m->body.p, 1, m->body.len, stdout);
+		if (m->body.p[m->body.len - 1] != '\n')
+			putchar('\n');
+	}
+}
+
+static void
+print_json(const struct sip_msg *m, const char *path)
+{
+	struct buf b;
+	struct json j;
+	unsigned i;
+
+	buf_init(&b, 0);
+	json_init(&j, &b);
+	json_obj(&j);
+	json_kstr(&j, "file", path);
+	json_kint(&j, "index", (int64_t)nmsgs);
+	json_kstr(&j, "type", m->is_request ? "request" : "response");
+	if (m->is_request) {
+		json_kslice(&j, "method", m->method);
+		json_kslice(&j, "ruri", m->ruri);
+	} else {
+		json_kint(&j, "status", m->status);
+		json_kslice(&j, "reason", m->reason);
+	}
+	json_kslice(&j, "version", m->version);
+	json_kslice(&j, "call_id", slice_trim(sip_msg_value(m, SIP_HDR_CALL_ID)));
+	json_key(&j, "cseq");
+	json_obj(&j);
+	{
+		uint32_t n;
+
+		if (slice_to_u32(cseq_num(m), UINT32_MAX, &n) == 0)
+			json_kint(&j, "num", n);
+		else
+			json_kslice(&j, "num", cseq_num(m));
+	}
+	json_kslice(&j, "method", cseq_method(m));
+	json_end(&j);
+	json_key(&j, "from");
+	json_obj(&j);
+	json_kslice(&j, "uri", addr_uri(sip_msg_value(m, SIP_HDR_FROM)));
+	json_kslice(&j, "tag", hdr_param(sip_msg_value(m, SIP_HDR_FROM), "tag"));
+	json_end(&j);
+	json_key(&j, "to");
+	json_obj(&j);
+	json_kslice(&j, "uri", addr_uri(sip_msg_value(m, SIP_HDR_TO)));
+	json_kslice(&j, "tag", hdr_param(sip_msg_value(m, SIP_HDR_TO), "tag"));
+	json_end(&j);
+	json_key(&j, "headers");
+	json_arr(&j);
+	for (i = 0; i < m->nhdrs; i++) {
+		const struct sip_hdr *h = &m->hdrs[i];
+		const char *name = sip_hdr_name(h->id);
+
+		json_obj(&j);
+		json_kslice(&j, "name", name ? slice_cstr(name) : h->name);
+		json_kslice(&j, "value", h->value);
+		json_end(&j);
+	}
+	json_end(&j);
+	json_kint(&j, "body_length", (int64_t)m->body.len);
+	json_kslice(&j, "body", m->body);
+	json_end(&j);
+	if (j.err == SIP_OK) {
+		fwrite(b.p, 1, b.len, stdout);
+		putchar('\n');
+	}
+	buf_free(&b);
+}
+
+/* ---- strict checks ---- */
+
+static int
+strict_report(const char *path, const char *data, size_t len, size_t base,
+    const struct sip_msg *m)
+{
+	unsigned line, col;
+	int bad = 0;
+
+	if (m->quirks & SIP_Q_BARE_LF) {
+		const char *nl = memchr(m->buf, '\n', m->len);
+
+		while (nl != NULL && nl > m->buf && nl[-1] == '\r')
+			nl = memchr(nl + 1, '\n',
+			    m->len - (size_t)(nl + 1 - m->buf));
+		line = sip_msg_line_of(data, len,
+		    base + m->skipped + (nl ? (size_t)(nl - m->buf) : 0), &col);
+		errorf("%s:%u:%u: line ends in LF without CR (RFC 3261 7)",
+		    path, line, col);
+		bad = 1;
+	}
+	return bad;
+}
+
+/* ---- input ---- */
+
+static void
+emit(const struct sip_msg *m, const char *path)
+{
+	nmsgs++;
+	if (!matches(m))
+		return;
+	nmatched++;
+	if (o.count)
+		return;
+	if (o.json)
+		print_json(m, path);
+	else if (nfields > 0)
+		print_fields(m, path);
+	else if (o.full)
+		print_full(m);
+	else
+		print_line(m);
+}
+
+static int
+parse_buffer(const char *path, const char *data, size_t len)
+{
+	struct sip_msg *m;
+	struct sip_perr pe;
+	size_t off = 0;
+	enum sip_err e;
+	unsigned line, col;
+	int rc = 0;
+
+	m = xmalloc(sizeof(*m));
+	while (off < len) {
+		/*
+		 * Messages back to back are framed by Content-Length as on a
+		 * stream; one without it runs to the end, as a datagram.
+		 */
+		e = sip_msg_parse(m, data + off, len - off, SIP_PARSE_STREAM, &pe);
+		if (e == SIP_E_PARTIAL && m->skipped == len - off)
+			break;		/* trailing CRLFs */
+		if (e == SIP_E_PARTIAL || e == SIP_E_PARSE)
+			e = sip_msg_parse(m, data + off, len - off, 0, &pe);
+		if (e == SIP_E_PARSE && off > 0 && pe.off <= m->skipped +
+		    m->start_line.len) {
+			/*
+			 * RFC 3261 18.3: octets past Content-Length are not a
+			 * message when they do not start like one (dblreq.dat).
+			 */
+			line = sip_msg_line_of(data, len, off, &col);
+			warnf("%s:%u:%u: %zu bytes after message %lu ignored "
+			    "(%s)", path, line, col, len - off, nmsgs, pe.why);
+			break;
+		}
+		if (e != SIP_OK) {
+			line = sip_msg_line_of(data, len, off + pe.off, &col);
+			errorf("%s:%u:%u: %s", path, line, col, pe.why);
+			rc = SIP_EXIT_INVALID;
+			break;
+		}
+		if (o.strict && strict_report(path, data, len, off, m))
+			rc = SIP_EXIT_INVALID;
+		emit(m, path);
+		off += m->skipped + m->len;
+	}
+	free(m);
+	return rc;
 }
 
 static int
 parse_file(const char *path)
 {
-	struct sip_msg m;
-	struct sip_perr pe;
 	char *data;
-	size_t len, off = 0;
-	enum sip_err e;
-	unsigned line, col;
+	size_t len;
+	int rc;
 
 	if (read_file(path, &data, &len, SIP_MAX_INPUT) != 0) {
-		errorf_errno("%s", path);
+		errorf_errno("%s", strcmp(path, "-") == 0 ? "standard input" : path);
 		return SIP_EXIT_INVALID;
 	}
-	while (off < len) {
-		e = sip_msg_parse(&m, data + off, len - off, 0, &pe);
-		if (e != SIP_OK) {
-			if (m.skipped == len - off)
-				break;
-			line = sip_msg_line_of(data, len, off + pe.off, &col);
-			errorf("%s:%u:%u: %s", path, line, col, pe.why);
-			free(data);
-			return SIP_EXIT_INVALID;
-		}
-		one_line(&m);
-		off += m.skipped + m.len;
-	}
+	notef("%s: %zu bytes", path, len);
+	rc = parse_buffer(strcmp(path, "-") == 0 ? "<stdin>" : path, data, len);
 	free(data);
-	return 0;
+	return rc;
 }
 
 int
@@ -78,10 +668,17 @@ sip_parse_main(int argc, char **argv)
 	int i, rc = 0, r;
 
 	i = opt_parse(&spec, argc, argv);
+	if (o.json + (o.fields != NULL) + o.full + o.count > 1)
+		usage_error("--json, --fields, --full and --count exclude each other");
+	filters_init();
+	if (o.fields != NULL)
+		fields_init();
 	if (i == argc)
-		return parse_file("-");
+		rc = parse_file("-");
 	for (; i < argc; i++)
 		if ((r = parse_file(argv[i])) != 0)
 			rc = r;
+	if (o.count)
+		printf("%lu\n", nmatched);
 	return rc;
 }

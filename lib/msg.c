@@ -192,7 +192,11 @@ sip_msg_parse(struct sip_msg *m, const char *buf, size_t len, unsigned flags,
 			if (stream)
 				return SIP_E_PARTIAL;
 			/* A datagram that ends without the empty line. */
-			FAIL(pe, (size_t)(p - buf), "headers do not end with an empty line");
+			if (flags & SIP_PARSE_STRICT)
+				FAIL(pe, (size_t)(p - buf),
+				    "headers do not end with an empty line");
+			m->quirks |= SIP_Q_NO_END;
+			break;
 		}
 		if (*p == '\n' || (*p == '\r' && p + 1 < end && p[1] == '\n')) {
 			if (*p == '\n')
@@ -272,8 +276,13 @@ sip_msg_parse(struct sip_msg *m, const char *buf, size_t len, unsigned flags,
 			}
 			if (clen_count++ == 0)
 				m->clen = cl;
-			else if (cl != m->clen)
-				FAIL(pe, off, "conflicting Content-Length values");
+			else if (cl != m->clen) {
+				/* A stream cannot be framed; a datagram keeps the first. */
+				if (stream || (flags & SIP_PARSE_STRICT))
+					FAIL(pe, off,
+					    "conflicting Content-Length values");
+				m->quirks |= SIP_Q_MULTI_CLEN;
+			}
 		}
 		m->nhdrs++;
 		if ((size_t)(p - m->buf) > SIP_MAX_HEAD)

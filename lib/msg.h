@@ -39,6 +39,8 @@ struct sip_hdr {
 #define SIP_Q_WS_BEFORE_COLON	0x0010	/* "Name : value" */
 #define SIP_Q_LEADING_CRLF	0x0020	/* CRLFs before the start line */
 #define SIP_Q_MULTI_SP		0x0040	/* more than one SP in the start line */
+#define SIP_Q_MULTI_CLEN	0x0080	/* several Content-Length values (datagram) */
+#define SIP_Q_NO_END		0x0100	/* datagram ended without the empty line */
 
 struct sip_msg {
 	const char	*buf;		/* start of the message (after leading CRLFs) */
