@@ -1,0 +1,117 @@
+load helpers
+
+setup() {
+	applet_links
+	M="$TESTS_DIR/fixtures/msg"
+}
+
+@test "sip-parse: one line per message with method or status, URIs, Call-ID and CSeq" {
+	run -0 sip-parse "$M/call.sip"
+	[ "${#lines[@]}" -eq 7 ]
+	[ "${lines[0]}" = "$(printf 'INVITE\tsip:bob@biloxi.example.com\tsip:alice@atlanta.example.com\tsip:bob@biloxi.example.com\ta84b4c76e66710@pc33.atlanta.example.com\t314159 INVITE')" ]
+	[ "${lines[2]}" = "$(printf '180\tRinging\tsip:alice@atlanta.example.com\tsip:bob@biloxi.example.com\ta84b4c76e66710@pc33.atlanta.example.com\t314159 INVITE')" ]
+}
+
+@test "sip-parse: - reads standard input" {
+	run -0 sip-parse - < "$M/invite.sip"
+	[[ "${lines[0]}" == INVITE* ]]
+	run -0 sip-parse < "$M/invite.sip"
+	[[ "${lines[0]}" == INVITE* ]]
+}
+
+@test "sip-parse: --full prints long header names and unfolds values" {
+	run -0 sip-parse --full "$M/compact.sip"
+	[[ "$output" == *"Via: SIP/2.0/TCP client.atlanta.example.com:5060;branch=z9hG4bK74bf9"* ]]
+	[[ "$output" == *"Call-ID: 3848276298220188511@atlanta.example.com"* ]]
+	[[ "$output" == *"Subject: folded header value"* ]]
+	[[ "$output" == *"Content-Length: 0"* ]]
+	[[ "$output" != *"i: "* ]]
+}
+
+@test "sip-parse: --fields prints tab-separated derived fields" {
+	run -0 sip-parse -f method,status,cseq.num,from.tag,to.tag,via.branch,via.count "$M/call.sip" "$M/compact.sip"
+	[ "${lines[0]}" = "$(printf 'INVITE\t\t314159\t1928301774\t\tz9hG4bK776asdhds\t1')" ]
+	[ "${lines[2]}" = "$(printf '\t180\t314159\t1928301774\ta6c85cf\tz9hG4bK776asdhds\t1')" ]
+	[ "${lines[7]}" = "$(printf 'INVITE\t\t1\t9fxced76sl\t\tz9hG4bK74bf9\t2')" ]
+}
+
+@test "sip-parse: --fields takes any header by long or compact name" {
+	run -0 sip-parse -f 'User-Agent,l,content-type' "$M/invite.sip"
+	[ "$output" = "$(printf 'softphone/1.0\t226\tapplication/sdp')" ]
+}
+
+@test "sip-parse: --json writes one valid JSON object per message" {
+	run -0 sip-parse --json "$M/call.sip"
+	[ "${#lines[@]}" -eq 7 ]
+	printf '%s\n' "$output" | python3 -c '
+import json, sys
+rows = [json.loads(l) for l in sys.stdin]
+assert rows[0]["method"] == "INVITE" and rows[0]["cseq"] == {"num": 314159, "method": "INVITE"}
+assert rows[0]["from"]["tag"] == "1928301774" and rows[0]["to"]["tag"] is None
+assert rows[3]["status"] == 200 and rows[3]["to"]["tag"] == "a6c85cf"
+assert rows[3]["body"].startswith("v=0\r\n") and rows[3]["body_length"] == len(rows[3]["body"])
+assert rows[0]["headers"][0] == {"name": "Via", "value": "SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK776asdhds"}
+'
+}
+
+@test "sip-parse: filters by method, status class, Call-ID and header regex" {
+	run -0 sip-parse -f status --status 2xx "$M/call.sip"
+	[ "$output" = "$(printf '200\n200')" ]
+	run -0 sip-parse -f cseq --method BYE "$M/call.sip"
+	[ "$output" = "$(printf '231 BYE\n231 BYE')" ]
+	run -0 sip-parse --count --status 100-180 "$M/call.sip"
+	[ "$output" = "2" ]
+	run -0 sip-parse --count --call-id nope "$M/call.sip"
+	[ "$output" = "0" ]
+	run -0 sip-parse -f method --header 'User-Agent~^soft' "$M/call.sip"
+	[ "$output" = "INVITE" ]
+	run -0 sip-parse --count --header 'Contact' "$M/call.sip"
+	[ "$output" = "2" ]
+}
+
+@test "sip-parse: a bad --status or --header is a usage error" {
+	run -2 --separate-stderr sip-parse --status 9xx "$M/call.sip"
+	[[ "$stderr" == *"--status wants 486, 4xx or 400-499, not '9xx'"* ]]
+	run -2 --separate-stderr sip-parse --header 'X~(' "$M/call.sip"
+	[[ "$stderr" == *"--header 'X~('"* ]]
+}
+
+@test "sip-parse: a header line without a colon is an error with file, line and column" {
+	run -1 --separate-stderr sip-parse "$M/no-callid-colon.sip"
+	[ "$stderr" = "sip-parse: $M/no-callid-colon.sip:3:1: header line has no colon" ]
+}
+
+@test "sip-parse: a body shorter than Content-Length is named" {
+	run -1 --separate-stderr sip-parse "$M/truncated.sip"
+	[[ "$stderr" == *"truncated.sip:7:1: Content-Length is larger than the body" ]]
+}
+
+@test "sip-parse: a missing file is an error naming it" {
+	run -1 --separate-stderr sip-parse "$BATS_TEST_TMPDIR/none.sip"
+	[[ "$stderr" == *"none.sip: No such file or directory" ]]
+}
+
+@test "sip-parse: bare LF line ends are accepted, and reported under --strict" {
+	run -0 sip-parse -f call-id "$M/bare-lf.sip"
+	[ "$output" = "lf1" ]
+	run -1 --separate-stderr sip-parse --strict "$M/bare-lf.sip"
+	[[ "$stderr" == *"bare-lf.sip:1:"*"LF without CR"* ]]
+}
+
+@test "sip-parse: binary garbage is rejected without a crash" {
+	head -c 4096 /dev/urandom > "$BATS_TEST_TMPDIR/junk"
+	run --separate-stderr sip-parse "$BATS_TEST_TMPDIR/junk"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == "sip-parse: $BATS_TEST_TMPDIR/junk:"* ]]
+}
+
+@test "sip-parse: many messages back to back are all read" {
+	for i in $(seq 1 200); do cat "$M/invite.sip"; done > "$BATS_TEST_TMPDIR/many.sip"
+	run -0 sip-parse --count "$BATS_TEST_TMPDIR/many.sip"
+	[ "$output" = "200" ]
+}
+
+@test "sip-parse: dblreq.dat yields both requests (RFC 4475 3.1.1.8)" {
+	run -0 --separate-stderr sip-parse -f method,cseq "$CORPUS/rfc4475/dblreq.dat"
+	[ "$output" = "$(printf 'REGISTER\t8 REGISTER\nINVITE\t8 INVITE')" ]
+}
