@@ -7,7 +7,7 @@
 #   PKG_CONFIG, CC, CFLAGS, LDFLAGS    the usual
 #   BATS_JOBS=N                        run bats files in parallel
 #
-# Targets: all, check, fuzz, bench, lint, install, uninstall, clean, deps
+# Targets: all, check, demo, fuzz, bench, lint, install, uninstall, clean, deps
 -include config.mk
 
 VERSION      = 0.1.0
@@ -110,6 +110,9 @@ fuzz-run: fuzz
 	        -artifact_prefix=tests/fuzz/found/ tests/fuzz/corpus/$$f || exit 1; \
 	done
 
+demo: sipbox
+	tests/demo.sh
+
 bench: sipbox
 	tests/bench/run
 
@@ -151,5 +154,5 @@ clean:
 	    tests/unit/*.t tests/fuzz/replay_* $(HELPER_BIN) \
 	    $(FUZZ_SRC:tests/fuzz/fuzz_%.c=tests/fuzz/fuzz_%)
 
-.PHONY: all check testbins fuzz fuzz-run bench lint deps install uninstall clean
+.PHONY: all check testbins fuzz fuzz-run demo bench lint deps install uninstall clean
 -include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d)
