@@ -50,35 +50,351 @@ compact(unsigned char c)
 	}
 }
 
+/* Bytes 1..len-1 of n against the lower-case name lc (byte 0 matched). */
+static inline int
+rest_ieq(const char *n, const char *lc, size_t len)
+{
+	size_t i;
+
+	for (i = 1; i < len; i++)
+		if (lower((unsigned char)n[i]) != (unsigned char)lc[i])
+			return 0;
+	return 1;
+}
+
+/* Generated from SIP_HDR_MAP by length and first letter; keep in step. */
+static enum sip_hdr_id
+lookup_long(const char *n, size_t len)
+{
+	switch (len) {
+	case 2:
+		switch (lower((unsigned char)n[0])) {
+		case 't':
+			if (rest_ieq(n, "to", 2))
+				return SIP_HDR_TO;
+			break;
+		}
+		break;
+	case 3:
+		switch (lower((unsigned char)n[0])) {
+		case 'v':
+			if (rest_ieq(n, "via", 3))
+				return SIP_HDR_VIA;
+			break;
+		}
+		break;
+	case 4:
+		switch (lower((unsigned char)n[0])) {
+		case 'c':
+			if (rest_ieq(n, "cseq", 4))
+				return SIP_HDR_CSEQ;
+			break;
+		case 'd':
+			if (rest_ieq(n, "date", 4))
+				return SIP_HDR_DATE;
+			break;
+		case 'f':
+			if (rest_ieq(n, "from", 4))
+				return SIP_HDR_FROM;
+			break;
+		case 'p':
+			if (rest_ieq(n, "path", 4))
+				return SIP_HDR_PATH;
+			break;
+		case 'r':
+			if (rest_ieq(n, "rack", 4))
+				return SIP_HDR_RACK;
+			if (rest_ieq(n, "rseq", 4))
+				return SIP_HDR_RSEQ;
+			break;
+		}
+		break;
+	case 5:
+		switch (lower((unsigned char)n[0])) {
+		case 'a':
+			if (rest_ieq(n, "allow", 5))
+				return SIP_HDR_ALLOW;
+			break;
+		case 'e':
+			if (rest_ieq(n, "event", 5))
+				return SIP_HDR_EVENT;
+			break;
+		case 'r':
+			if (rest_ieq(n, "route", 5))
+				return SIP_HDR_ROUTE;
+			break;
+		}
+		break;
+	case 6:
+		switch (lower((unsigned char)n[0])) {
+		case 'a':
+			if (rest_ieq(n, "accept", 6))
+				return SIP_HDR_ACCEPT;
+			break;
+		case 'm':
+			if (rest_ieq(n, "min-se", 6))
+				return SIP_HDR_MIN_SE;
+			break;
+		case 'r':
+			if (rest_ieq(n, "reason", 6))
+				return SIP_HDR_REASON;
+			break;
+		case 's':
+			if (rest_ieq(n, "server", 6))
+				return SIP_HDR_SERVER;
+			break;
+		}
+		break;
+	case 7:
+		switch (lower((unsigned char)n[0])) {
+		case 'c':
+			if (rest_ieq(n, "call-id", 7))
+				return SIP_HDR_CALL_ID;
+			if (rest_ieq(n, "contact", 7))
+				return SIP_HDR_CONTACT;
+			break;
+		case 'e':
+			if (rest_ieq(n, "expires", 7))
+				return SIP_HDR_EXPIRES;
+			break;
+		case 'p':
+			if (rest_ieq(n, "privacy", 7))
+				return SIP_HDR_PRIVACY;
+			break;
+		case 'r':
+			if (rest_ieq(n, "require", 7))
+				return SIP_HDR_REQUIRE;
+			break;
+		case 's':
+			if (rest_ieq(n, "subject", 7))
+				return SIP_HDR_SUBJECT;
+			break;
+		case 'w':
+			if (rest_ieq(n, "warning", 7))
+				return SIP_HDR_WARNING;
+			break;
+		}
+		break;
+	case 8:
+		switch (lower((unsigned char)n[0])) {
+		case 'i':
+			if (rest_ieq(n, "identity", 8))
+				return SIP_HDR_IDENTITY;
+			break;
+		case 'p':
+			if (rest_ieq(n, "priority", 8))
+				return SIP_HDR_PRIORITY;
+			break;
+		case 'r':
+			if (rest_ieq(n, "refer-to", 8))
+				return SIP_HDR_REFER_TO;
+			if (rest_ieq(n, "replaces", 8))
+				return SIP_HDR_REPLACES;
+			if (rest_ieq(n, "reply-to", 8))
+				return SIP_HDR_REPLY_TO;
+			break;
+		case 's':
+			if (rest_ieq(n, "sip-etag", 8))
+				return SIP_HDR_SIP_ETAG;
+			break;
+		}
+		break;
+	case 9:
+		switch (lower((unsigned char)n[0])) {
+		case 'c':
+			if (rest_ieq(n, "call-info", 9))
+				return SIP_HDR_CALL_INFO;
+			break;
+		case 's':
+			if (rest_ieq(n, "supported", 9))
+				return SIP_HDR_SUPPORTED;
+			break;
+		case 't':
+			if (rest_ieq(n, "timestamp", 9))
+				return SIP_HDR_TIMESTAMP;
+			break;
+		}
+		break;
+	case 10:
+		switch (lower((unsigned char)n[0])) {
+		case 'a':
+			if (rest_ieq(n, "alert-info", 10))
+				return SIP_HDR_ALERT_INFO;
+			break;
+		case 'e':
+			if (rest_ieq(n, "error-info", 10))
+				return SIP_HDR_ERROR_INFO;
+			break;
+		case 'u':
+			if (rest_ieq(n, "user-agent", 10))
+				return SIP_HDR_USER_AGENT;
+			break;
+		}
+		break;
+	case 11:
+		switch (lower((unsigned char)n[0])) {
+		case 'i':
+			if (rest_ieq(n, "in-reply-to", 11))
+				return SIP_HDR_IN_REPLY_TO;
+			break;
+		case 'm':
+			if (rest_ieq(n, "min-expires", 11))
+				return SIP_HDR_MIN_EXPIRES;
+			break;
+		case 'r':
+			if (rest_ieq(n, "referred-by", 11))
+				return SIP_HDR_REFERRED_BY;
+			if (rest_ieq(n, "retry-after", 11))
+				return SIP_HDR_RETRY_AFTER;
+			break;
+		case 'u':
+			if (rest_ieq(n, "unsupported", 11))
+				return SIP_HDR_UNSUPPORTED;
+			break;
+		}
+		break;
+	case 12:
+		switch (lower((unsigned char)n[0])) {
+		case 'a':
+			if (rest_ieq(n, "allow-events", 12))
+				return SIP_HDR_ALLOW_EVENTS;
+			break;
+		case 'c':
+			if (rest_ieq(n, "content-type", 12))
+				return SIP_HDR_CONTENT_TYPE;
+			break;
+		case 'h':
+			if (rest_ieq(n, "history-info", 12))
+				return SIP_HDR_HISTORY_INFO;
+			break;
+		case 'm':
+			if (rest_ieq(n, "max-forwards", 12))
+				return SIP_HDR_MAX_FORWARDS;
+			if (rest_ieq(n, "mime-version", 12))
+				return SIP_HDR_MIME_VERSION;
+			break;
+		case 'o':
+			if (rest_ieq(n, "organization", 12))
+				return SIP_HDR_ORGANIZATION;
+			break;
+		case 'r':
+			if (rest_ieq(n, "record-route", 12))
+				return SIP_HDR_RECORD_ROUTE;
+			break;
+		case 's':
+			if (rest_ieq(n, "sip-if-match", 12))
+				return SIP_HDR_SIP_IF_MATCH;
+			break;
+		}
+		break;
+	case 13:
+		switch (lower((unsigned char)n[0])) {
+		case 'a':
+			if (rest_ieq(n, "authorization", 13))
+				return SIP_HDR_AUTHORIZATION;
+			break;
+		case 'p':
+			if (rest_ieq(n, "proxy-require", 13))
+				return SIP_HDR_PROXY_REQUIRE;
+			break;
+		}
+		break;
+	case 14:
+		switch (lower((unsigned char)n[0])) {
+		case 'a':
+			if (rest_ieq(n, "accept-contact", 14))
+				return SIP_HDR_ACCEPT_CONTACT;
+			break;
+		case 'c':
+			if (rest_ieq(n, "content-length", 14))
+				return SIP_HDR_CONTENT_LENGTH;
+			break;
+		case 'r':
+			if (rest_ieq(n, "reject-contact", 14))
+				return SIP_HDR_REJECT_CONTACT;
+			break;
+		}
+		break;
+	case 15:
+		switch (lower((unsigned char)n[0])) {
+		case 'a':
+			if (rest_ieq(n, "accept-encoding", 15))
+				return SIP_HDR_ACCEPT_ENCODING;
+			if (rest_ieq(n, "accept-language", 15))
+				return SIP_HDR_ACCEPT_LANGUAGE;
+			break;
+		case 's':
+			if (rest_ieq(n, "session-expires", 15))
+				return SIP_HDR_SESSION_EXPIRES;
+			break;
+		}
+		break;
+	case 16:
+		switch (lower((unsigned char)n[0])) {
+		case 'c':
+			if (rest_ieq(n, "content-encoding", 16))
+				return SIP_HDR_CONTENT_ENCODING;
+			if (rest_ieq(n, "content-language", 16))
+				return SIP_HDR_CONTENT_LANGUAGE;
+			break;
+		case 'w':
+			if (rest_ieq(n, "www-authenticate", 16))
+				return SIP_HDR_WWW_AUTHENTICATE;
+			break;
+		}
+		break;
+	case 18:
+		switch (lower((unsigned char)n[0])) {
+		case 'p':
+			if (rest_ieq(n, "proxy-authenticate", 18))
+				return SIP_HDR_PROXY_AUTHENTICATE;
+			break;
+		case 's':
+			if (rest_ieq(n, "subscription-state", 18))
+				return SIP_HDR_SUBSCRIPTION_STATE;
+			break;
+		}
+		break;
+	case 19:
+		switch (lower((unsigned char)n[0])) {
+		case 'a':
+			if (rest_ieq(n, "authentication-info", 19))
+				return SIP_HDR_AUTHENTICATION_INFO;
+			break;
+		case 'c':
+			if (rest_ieq(n, "content-disposition", 19))
+				return SIP_HDR_CONTENT_DISPOSITION;
+			break;
+		case 'p':
+			if (rest_ieq(n, "p-asserted-identity", 19))
+				return SIP_HDR_P_ASSERTED_IDENTITY;
+			if (rest_ieq(n, "proxy-authorization", 19))
+				return SIP_HDR_PROXY_AUTHORIZATION;
+			break;
+		case 'r':
+			if (rest_ieq(n, "request-disposition", 19))
+				return SIP_HDR_REQUEST_DISPOSITION;
+			break;
+		}
+		break;
+	case 20:
+		switch (lower((unsigned char)n[0])) {
+		case 'p':
+			if (rest_ieq(n, "p-preferred-identity", 20))
+				return SIP_HDR_P_PREFERRED_IDENTITY;
+			break;
+		}
+		break;
+	}
+	return SIP_HDR_OTHER;
+}
+
 enum sip_hdr_id
 sip_hdr_lookup(const char *name, size_t len)
 {
-	unsigned char c0;
-	size_t i, j;
-
 	if (len == 1)
 		return compact((unsigned char)name[0]);
-	if (len < 2 || len > 24)
-		return SIP_HDR_OTHER;
-	c0 = lower((unsigned char)name[0]);
-	/*
-	 * The table is sorted by name, so rows sharing a first letter are
-	 * adjacent; comparing length and first letter first keeps this to a
-	 * handful of full compares per header.
-	 */
-	for (i = 1; i < SIP_HDR__COUNT; i++) {
-		const struct row *r = &rows[i];
-
-		if (r->len != len || (unsigned char)(r->name[0] | 0x20) != c0)
-			continue;
-		for (j = 1; j < len; j++)
-			if (lower((unsigned char)name[j]) !=
-			    lower((unsigned char)r->name[j]))
-				break;
-		if (j == len)
-			return (enum sip_hdr_id)i;
-	}
-	return SIP_HDR_OTHER;
+	return lookup_long(name, len);
 }
 
 const char *

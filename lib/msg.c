@@ -185,7 +185,7 @@ sip_msg_parse(struct sip_msg *m, const char *buf, size_t len, unsigned flags,
 	/* Header lines, up to the empty line. */
 	for (;;) {
 		struct sip_hdr *h;
-		const char *vs, *ve, *ls = p;
+		const char *ve, *ls = p;
 		unsigned hline;
 
 		if (p == end) {
@@ -241,20 +241,24 @@ sip_msg_parse(struct sip_msg *m, const char *buf, size_t len, unsigned flags,
 			TOOBIG(pe, off, "header line too long");
 		if (m->nhdrs >= SIP_MAX_HDRS)
 			TOOBIG(pe, off, "too many header lines");
-		colon = memchr(ls, ':', hdr_len);
-		if (colon == NULL)
-			FAIL(pe, off, "header line has no colon");
-		ve = colon;
-		while (ve > ls && is_wsp(ve[-1]))
-			ve--;
-		if (ve != colon)
-			m->quirks |= SIP_Q_WS_BEFORE_COLON;
+		/* Name: a token, optional white space, then the colon. */
+		ve = ls;
+		while (ve < nl && slice_is_token(*ve))
+			ve++;
+		colon = ve;
+		while (colon < nl && is_wsp(*colon))
+			colon++;
+		if (colon == nl || *colon != ':') {
+			if (memchr(ls, ':', hdr_len) == NULL)
+				FAIL(pe, off, "header line has no colon");
+			FAIL(pe, (size_t)(colon - buf),
+			    ve == ls ? "header line has no name" :
+			    "header name is not a token");
+		}
 		if (ve == ls)
 			FAIL(pe, off, "header line has no name");
-		for (vs = ls; vs < ve; vs++)
-			if (!slice_is_token(*vs))
-				FAIL(pe, (size_t)(vs - buf),
-				    "header name is not a token");
+		if (colon != ve)
+			m->quirks |= SIP_Q_WS_BEFORE_COLON;
 		h = &m->hdrs[m->nhdrs];
 		h->name = slice_make(ls, (size_t)(ve - ls));
 		h->value = slice_trim(slice_make(colon + 1,
