@@ -1,0 +1,50 @@
+/*
+ * check.h - the strict RFC 3261 validator behind `sip-parse --strict`.
+ *
+ * sip_check_msg() walks a message sip_msg_parse() accepted and reports
+ * every grammar violation it finds (RFC 3261 7, 8.1.1, 20 and 25, RFC
+ * 4475's torture cases, RFC 5118 for IPv6) as a finding: a byte offset
+ * within the message (from m->buf), a static reason and a level.  The
+ * parser stays lenient and fast; this is where the typed parsers of
+ * uri.c, addr.c, via.c, field.c and authhdr.c are run over every header
+ * they know.  Nothing is printed or allocated: findings go into the
+ * caller's array, and those that do not fit are only counted.
+ */
+#ifndef SIPBOX_CHECK_H
+#define SIPBOX_CHECK_H
+
+#include <stddef.h>
+
+#include "msg.h"
+
+enum sip_check_level {
+	SIP_CHECK_ERROR = 0,	/* RFC 3261 does not allow it: invalid */
+	SIP_CHECK_WARN		/* tolerated (RFC 5118, RFC 2543 peers) */
+};
+
+struct sip_finding {
+	size_t			 off;	/* from m->buf */
+	const char		*why;	/* static string */
+	enum sip_check_level	 level;
+};
+
+struct sip_check {
+	struct sip_finding	*v;		/* caller's array */
+	unsigned		 max;		/* its size */
+	unsigned		 n;		/* findings stored */
+	unsigned		 nerrors;	/* errors found (stored or not) */
+	unsigned		 nwarnings;
+	unsigned		 dropped;	/* findings that did not fit */
+};
+
+/* Prepare c to collect up to max findings into v (caller-owned). */
+void		sip_check_init(struct sip_check *c, struct sip_finding *v,
+		    unsigned max);
+
+/*
+ * Check m and append its findings to c, in message order.  Returns the
+ * number of errors this message added (0: valid, perhaps with warnings).
+ */
+unsigned	sip_check_msg(struct sip_check *c, const struct sip_msg *m);
+
+#endif

@@ -1,0 +1,380 @@
+/*
+ * field.c - small typed header fields (RFC 3261 20, 25.1; RFC 3262;
+ * RFC 6665).
+ */
+#include <string.h>
+
+#include "bounds.h"
+#include "field.h"
+
+#define FAIL(o, w)	do {					\
+	if (pe != NULL) {					\
+		pe->off = (o);					\
+		pe->why = (w);					\
+	}							\
+	return SIP_E_PARSE;					\
+} while (0)
+
+static size_t
+skip_lws(struct slice s, size_t i)
+{
+	while (i < s.len && sip_param_is_lws(s.p[i]))
+		i++;
+	return i;
+}
+
+static size_t
+token_end(struct slice s, size_t i)
+{
+	while (i < s.len && slice_is_token(s.p[i]))
+		i++;
+	return i;
+}
+
+static size_t
+digits_end(struct slice s, size_t i)
+{
+	while (i < s.len && s.p[i] >= '0' && s.p[i] <= '9')
+		i++;
+	return i;
+}
+
+/* Parameters from s.p[i] on, offsets fixed up to s. */
+static enum sip_err
+params_at(struct sip_params *ps, struct slice s, size_t i, struct sip_perr *pe)
+{
+	enum sip_err e;
+
+	if ((e = sip_param_parse(ps, slice_from(s, i), pe)) != SIP_OK &&
+	    pe != NULL)
+		pe->off += i;
+	return e;
+}
+
+/* word = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" /
+ *   "~" / "(" / ")" / "<" / ">" / ":" / "\" / DQUOTE / "/" / "[" / "]" /
+ *   "?" / "{" / "}" ) */
+static int
+word_char(char c)
+{
+	return slice_is_token(c) || (c != '\0' &&
+	    strchr("()<>:\\\"/[]?{}", c) != NULL);
+}
+
+enum sip_err
+sip_field_callid(struct slice v, struct sip_perr *pe)
+{
+	size_t i = skip_lws(v, 0), j, end = v.len;
+
+	while (end > i && sip_param_is_lws(v.p[end - 1]))
+		end--;
+	if (i == end)
+		FAIL(i, "empty Call-ID");
+	for (j = i; j < end && word_char(v.p[j]); j++)
+		;
+	if (j < end && v.p[j] == '@' && j > i) {
+		size_t k = ++j;
+
+		while (j < end && word_char(v.p[j]))
+			j++;
+		if (j == k)
+			FAIL(j, "Call-ID has nothing after '@'");
+	}
+	if (j == i)
+		FAIL(j, "Call-ID does not start with a word");
+	if (j < end)
+		FAIL(j, sip_param_is_lws(v.p[j]) ? "Call-ID contains whitespace" :
+		    "invalid character in Call-ID");
+	return SIP_OK;
+}
+
+enum sip_err
+sip_field_cseq(struct sip_cseq *c, struct slice v, struct sip_perr *pe)
+{
+	size_t i = skip_lws(v, 0), j, k;
+	uint64_t n;
+
+	memset(c, 0, sizeof(*c));
+	j = digits_end(v, i);
+	if (j == i)
+		FAIL(i, "CSeq does not start with a number");
+	if (slice_to_u64(slice_make(v.p + i, j - i), UINT64_MAX, &n) != 0 ||
+	    n > SIP_MAX_CSEQ)
+		FAIL(i, "CSeq number above 2^31-1");
+	c->num = (uint32_t)n;
+	k = skip_lws(v, j);
+	if (k == j)
+		FAIL(j, k < v.len ? "CSeq number is not followed by a space" :
+		    "CSeq has no method");
+	j = token_end(v, k);
+	if (j == k)
+		FAIL(k, k < v.len ? "CSeq method is not a token" :
+		    "CSeq has no method");
+	c->method = slice_make(v.p + k, j - k);
+	c->mid = sip_method_lookup(c->method);
+	if (skip_lws(v, j) != v.len)
+		FAIL(j, "junk after the CSeq method");
+	return SIP_OK;
+}
+
+enum sip_err
+sip_field_number(struct slice v, uint32_t max, uint32_t *out,
+    const char *too_big, struct sip_perr *pe)
+{
+	size_t i = skip_lws(v, 0), j;
+	uint64_t n;
+
+	if (i < v.len && v.p[i] == '-')
+		FAIL(i, "negative number");
+	j = digits_end(v, i);
+	if (j == i)
+		FAIL(i, "not a number");
+	if (skip_lws(v, j) != v.len)
+		FAIL(j, "junk after the number");
+	if (slice_to_u64(slice_make(v.p + i, j - i), UINT64_MAX, &n) != 0 ||
+	    n > max)
+		FAIL(i, too_big != NULL ? too_big : "number out of range");
+	*out = (uint32_t)n;
+	return SIP_OK;
+}
+
+enum sip_err
+sip_field_ctype(struct sip_ctype *ct, struct slice v, struct sip_perr *pe)
+{
+	size_t i = skip_lws(v, 0), j;
+
+	memset(ct, 0, sizeof(*ct));
+	j = token_end(v, i);
+	if (j == i)
+		FAIL(i, "media type is not a token");
+	ct->type = slice_make(v.p + i, j - i);
+	i = skip_lws(v, j);
+	if (i >= v.len || v.p[i] != '/')
+		FAIL(i, "media type has no '/'");
+	i = skip_lws(v, i + 1);
+	j = token_end(v, i);
+	if (j == i)
+		FAIL(i, "media subtype is not a token");
+	ct->subtype = slice_make(v.p + i, j - i);
+	return params_at(&ct->params, v, j, pe);
+}
+
+enum sip_err
+sip_field_event(struct sip_event *ev, struct slice v, struct sip_perr *pe)
+{
+	size_t i = skip_lws(v, 0), j;
+	const struct sip_param *p;
+	enum sip_err e;
+
+	memset(ev, 0, sizeof(*ev));
+	/* event-type = event-package *( "." event-template ): token covers it */
+	j = token_end(v, i);
+	if (j == i)
+		FAIL(i, "event package is not a token");
+	ev->package = slice_make(v.p + i, j - i);
+	if ((e = params_at(&ev->params, v, j, pe)) != SIP_OK)
+		return e;
+	if ((p = sip_param_find(&ev->params, "id")) != NULL)
+		ev->id = p->value;
+	return SIP_OK;
+}
+
+enum sip_err
+sip_field_substate(struct sip_substate *ss, struct slice v, struct sip_perr *pe)
+{
+	size_t i = skip_lws(v, 0), j;
+	const struct sip_param *p;
+	enum sip_err e;
+
+	memset(ss, 0, sizeof(*ss));
+	j = token_end(v, i);
+	if (j == i)
+		FAIL(i, "subscription state is not a token");
+	ss->state = slice_make(v.p + i, j - i);
+	if ((e = params_at(&ss->params, v, j, pe)) != SIP_OK)
+		return e;
+	if ((p = sip_param_find(&ss->params, "reason")) != NULL)
+		ss->reason = p->value;
+	if ((p = sip_param_find(&ss->params, "expires")) != NULL) {
+		if (sip_field_number(p->value, SIP_MAX_DELTA, &ss->expires,
+		    "expires above 2^32-1", pe) != SIP_OK) {
+			if (pe != NULL)
+				pe->off += (size_t)(p->value.p - v.p);
+			return SIP_E_PARSE;
+		}
+		ss->has_expires = 1;
+	}
+	if ((p = sip_param_find(&ss->params, "retry-after")) != NULL) {
+		if (sip_field_number(p->value, SIP_MAX_DELTA, &ss->retry_after,
+		    "retry-after above 2^32-1", pe) != SIP_OK) {
+			if (pe != NULL)
+				pe->off += (size_t)(p->value.p - v.p);
+			return SIP_E_PARSE;
+		}
+		ss->has_retry = 1;
+	}
+	return SIP_OK;
+}
+
+enum sip_err
+sip_field_tokens(struct slice v, struct slice *out, unsigned max, unsigned *n,
+    struct sip_perr *pe)
+{
+	size_t i = skip_lws(v, 0), j;
+
+	*n = 0;
+	if (i == v.len)
+		return SIP_OK;
+	for (;;) {
+		j = token_end(v, i);
+		if (j == i)
+			FAIL(i, i < v.len && v.p[i] == ',' ?
+			    "extraneous header separators: empty list element" :
+			    "list element is not a token");
+		if (*n >= max) {
+			if (pe != NULL) {
+				pe->off = i;
+				pe->why = "too many list elements";
+			}
+			return SIP_E_TOOBIG;
+		}
+		out[(*n)++] = slice_make(v.p + i, j - i);
+		i = skip_lws(v, j);
+		if (i == v.len)
+			return SIP_OK;
+		if (v.p[i] != ',')
+			FAIL(i, "list elements are not separated by ','");
+		i = skip_lws(v, i + 1);
+	}
+}
+
+enum sip_err
+sip_field_rack(struct sip_rack *r, struct slice v, struct sip_perr *pe)
+{
+	size_t i = skip_lws(v, 0), j;
+	uint32_t n;
+
+	memset(r, 0, sizeof(*r));
+	j = digits_end(v, i);
+	if (slice_to_u32(slice_make(v.p + i, j - i), SIP_MAX_DELTA, &n) != 0)
+		FAIL(i, "RAck response number is not a number below 2^32");
+	r->rseq = n;
+	i = skip_lws(v, j);
+	if (i == j)
+		FAIL(j, "RAck number is not followed by a space");
+	j = digits_end(v, i);
+	if (slice_to_u32(slice_make(v.p + i, j - i), SIP_MAX_CSEQ, &n) != 0)
+		FAIL(i, "RAck CSeq number is not a number below 2^31");
+	r->cseq = n;
+	i = skip_lws(v, j);
+	if (i == j)
+		FAIL(j, "RAck CSeq number is not followed by a space");
+	j = token_end(v, i);
+	if (j == i)
+		FAIL(i, "RAck method is not a token");
+	r->method = slice_make(v.p + i, j - i);
+	if (skip_lws(v, j) != v.len)
+		FAIL(j, "junk after the RAck method");
+	return SIP_OK;
+}
+
+enum sip_err
+sip_field_retry_after(struct sip_retry_after *ra, struct slice v,
+    struct sip_perr *pe)
+{
+	size_t i = skip_lws(v, 0), j;
+	uint64_t n;
+
+	memset(ra, 0, sizeof(*ra));
+	j = digits_end(v, i);
+	if (j == i)
+		FAIL(i, "Retry-After is not a number");
+	if (slice_to_u64(slice_make(v.p + i, j - i), UINT64_MAX, &n) != 0 ||
+	    n > SIP_MAX_DELTA)
+		FAIL(i, "Retry-After above 2^32-1");
+	ra->secs = (uint32_t)n;
+	i = skip_lws(v, j);
+	if (i < v.len && v.p[i] == '(') {
+		/* comment = LPAREN *(ctext / quoted-pair / comment) RPAREN */
+		int depth = 0;
+
+		for (j = i; j < v.len; j++) {
+			if (v.p[j] == '\\' && j + 1 < v.len)
+				j++;
+			else if (v.p[j] == '(')
+				depth++;
+			else if (v.p[j] == ')' && --depth == 0)
+				break;
+		}
+		if (j >= v.len)
+			FAIL(i, "unterminated comment in Retry-After");
+		ra->comment = slice_make(v.p + i, j + 1 - i);
+		i = j + 1;
+	}
+	return params_at(&ra->params, v, i, pe);
+}
+
+static int
+two(struct slice v, size_t i, int *out)
+{
+	if (i + 2 > v.len || v.p[i] < '0' || v.p[i] > '9' ||
+	    v.p[i + 1] < '0' || v.p[i + 1] > '9')
+		return -1;
+	*out = (v.p[i] - '0') * 10 + (v.p[i + 1] - '0');
+	return 0;
+}
+
+enum sip_err
+sip_field_date(struct sip_date *d, struct slice v, struct sip_perr *pe)
+{
+	static const char wk[] = "SunMonTueWedThuFriSat";
+	static const char mo[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	size_t i = skip_lws(v, 0), end = v.len;
+	int k, hi, lo;
+
+	memset(d, 0, sizeof(*d));
+	while (end > i && sip_param_is_lws(v.p[end - 1]))
+		end--;
+	v.len = end;
+	/* "Sat, 13 Nov 2010 23:29:00 GMT" is 29 bytes. */
+	if (v.len - i < 25)
+		FAIL(i, "Date is not an RFC 1123 date");
+	for (k = 0; k < 7; k++)
+		if (memcmp(v.p + i, wk + 3 * k, 3) == 0)
+			break;
+	if (k == 7)
+		FAIL(i, "Date has no valid weekday");
+	d->wday = k;
+	if (v.p[i + 3] != ',' || v.p[i + 4] != ' ')
+		FAIL(i + 3, "Date weekday is not followed by \", \"");
+	i += 5;
+	if (two(v, i, &d->mday) != 0 || d->mday < 1 || d->mday > 31 ||
+	    v.p[i + 2] != ' ')
+		FAIL(i, "Date has no valid day of the month");
+	i += 3;
+	for (k = 0; k < 12; k++)
+		if (i + 3 <= v.len && memcmp(v.p + i, mo + 3 * k, 3) == 0)
+			break;
+	if (k == 12 || i + 3 >= v.len || v.p[i + 3] != ' ')
+		FAIL(i, "Date has no valid month");
+	d->mon = k;
+	i += 4;
+	if (two(v, i, &hi) != 0 || two(v, i + 2, &lo) != 0 ||
+	    i + 4 >= v.len || v.p[i + 4] != ' ')
+		FAIL(i, "Date has no four-digit year");
+	d->year = hi * 100 + lo;
+	i += 5;
+	if (two(v, i, &d->hour) != 0 || i + 8 > v.len || v.p[i + 2] != ':' ||
+	    two(v, i + 3, &d->min) != 0 || v.p[i + 5] != ':' ||
+	    two(v, i + 6, &d->sec) != 0 || d->hour > 23 || d->min > 59 ||
+	    d->sec > 60)
+		FAIL(i, "Date has no valid time of day");
+	i += 8;
+	if (i >= v.len || v.p[i] != ' ')
+		FAIL(i, "Date has no time zone");
+	i++;
+	/* RFC 3261 20.17: "GMT" only. */
+	if (v.len - i != 3 || memcmp(v.p + i, "GMT", 3) != 0)
+		FAIL(i, "invalid time zone in Date (must be GMT)");
+	return SIP_OK;
+}

@@ -1,0 +1,151 @@
+/*
+ * via.c - Via header values (RFC 3261 20.42 and 25.1, RFC 3581).
+ */
+#include <string.h>
+
+#include "via.h"
+
+#define FAIL(o, w)	do {					\
+	if (pe != NULL) {					\
+		pe->off = (o);					\
+		pe->why = (w);					\
+	}							\
+	return SIP_E_PARSE;					\
+} while (0)
+
+static size_t
+skip_lws(struct slice s, size_t i)
+{
+	while (i < s.len && sip_param_is_lws(s.p[i]))
+		i++;
+	return i;
+}
+
+static size_t
+token_end(struct slice s, size_t i)
+{
+	while (i < s.len && slice_is_token(s.p[i]))
+		i++;
+	return i;
+}
+
+static int
+is_hostc(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '-' || c == '.';
+}
+
+static int
+is_v4(struct slice h)
+{
+	unsigned parts = 0, digits = 0, v = 0;
+	size_t i;
+
+	for (i = 0; i <= h.len; i++) {
+		if (i == h.len || h.p[i] == '.') {
+			if (digits == 0 || v > 255)
+				return 0;
+			parts++;
+			digits = v = 0;
+		} else if (h.p[i] >= '0' && h.p[i] <= '9' && ++digits <= 3)
+			v = v * 10 + (unsigned)(h.p[i] - '0');
+		else
+			return 0;
+	}
+	return parts == 4;
+}
+
+enum sip_err
+sip_via_parse(struct sip_via *v, struct slice s, struct sip_perr *pe)
+{
+	size_t i, j;
+	const struct sip_param *p;
+	enum sip_err e;
+
+	memset(v, 0, sizeof(*v));
+	/* sent-protocol = protocol-name SLASH protocol-version SLASH transport */
+	i = skip_lws(s, 0);
+	j = token_end(s, i);
+	if (j == i)
+		FAIL(i, i == s.len ? "empty Via value" :
+		    "Via protocol name is not a token");
+	v->proto = slice_make(s.p + i, j - i);
+	i = skip_lws(s, j);
+	if (i >= s.len || s.p[i] != '/')
+		FAIL(i, "Via has no '/' after the protocol name");
+	i = skip_lws(s, i + 1);
+	j = token_end(s, i);
+	if (j == i)
+		FAIL(i, "Via has no protocol version");
+	v->version = slice_make(s.p + i, j - i);
+	i = skip_lws(s, j);
+	if (i >= s.len || s.p[i] != '/')
+		FAIL(i, "Via has no '/' before the transport");
+	i = skip_lws(s, i + 1);
+	j = token_end(s, i);
+	if (j == i)
+		FAIL(i, "Via has no transport");
+	v->transport = slice_make(s.p + i, j - i);
+	/* LWS sent-by */
+	i = skip_lws(s, j);
+	if (i == j)
+		FAIL(i, "Via has no white space before sent-by");
+	if (i >= s.len)
+		FAIL(i, "Via has no sent-by host");
+	if (s.p[i] == '[') {
+		j = i + 1;
+		while (j < s.len && (is_hostc(s.p[j]) || s.p[j] == ':'))
+			j++;
+		if (j >= s.len || s.p[j] != ']')
+			FAIL(j, "unterminated IPv6 reference in Via");
+		v->host = slice_make(s.p + i, j + 1 - i);
+		v->host_type = SIP_HOST_IPV6;
+		j++;
+	} else {
+		j = i;
+		while (j < s.len && is_hostc(s.p[j]))
+			j++;
+		if (j == i)
+			FAIL(i, "Via has no sent-by host");
+		v->host = slice_make(s.p + i, j - i);
+		v->host_type = is_v4(v->host) ? SIP_HOST_IPV4 : SIP_HOST_NAME;
+	}
+	/* [ COLON port ], COLON = SWS ":" SWS */
+	i = skip_lws(s, j);
+	if (i < s.len && s.p[i] == ':') {
+		uint32_t port;
+
+		i = skip_lws(s, i + 1);
+		for (j = i; j < s.len && s.p[j] >= '0' && s.p[j] <= '9'; j++)
+			;
+		if (slice_to_u32(slice_make(s.p + i, j - i), 65535, &port) != 0)
+			FAIL(i, v->host_type == SIP_HOST_NAME &&
+			    memchr(s.p + i, ':', s.len - i) != NULL ?
+			    "IPv6 address in Via not enclosed in []" :
+			    "invalid port in Via");
+		v->port = (uint16_t)port;
+		v->has_port = 1;
+	}
+	i = skip_lws(s, j);
+	if (i < s.len && s.p[i] != ';')
+		FAIL(i, "junk after the Via sent-by");
+	if ((e = sip_param_parse(&v->params, slice_from(s, i), pe)) != SIP_OK) {
+		if (pe != NULL)
+			pe->off += i;
+		return e;
+	}
+	if ((p = sip_param_find(&v->params, "branch")) != NULL)
+		v->branch = p->value;
+	if ((p = sip_param_find(&v->params, "received")) != NULL)
+		v->received = p->value;
+	if ((p = sip_param_find(&v->params, "maddr")) != NULL)
+		v->maddr = p->value;
+	if ((p = sip_param_find(&v->params, "ttl")) != NULL)
+		v->ttl = p->value;
+	if ((p = sip_param_find(&v->params, "rport")) != NULL) {
+		v->has_rport = 1;
+		v->rport = p->value;
+	}
+	return SIP_OK;
+}
