@@ -11,6 +11,7 @@
 
 #include "cmd.h"
 #include "buf.h"
+#include "check.h"
 #include "json.h"
 #include "msg.h"
 
@@ -555,26 +556,28 @@ print_json(const struct sip_msg *m, const char *path)
 
 /* ---- strict checks ---- */
 
+/* RFC 3261 grammar findings from lib/check, as file:line:col: reason. */
 static int
 strict_report(const char *path, const char *data, size_t len, size_t base,
     const struct sip_msg *m)
 {
-	unsigned line, col;
-	int bad = 0;
+	struct sip_finding f[64];
+	struct sip_check c;
+	unsigned i, line, col;
 
-	if (m->quirks & SIP_Q_BARE_LF) {
-		const char *nl = memchr(m->buf, '\n', m->len);
-
-		while (nl != NULL && nl > m->buf && nl[-1] == '\r')
-			nl = memchr(nl + 1, '\n',
-			    m->len - (size_t)(nl + 1 - m->buf));
-		line = sip_msg_line_of(data, len,
-		    base + m->skipped + (nl ? (size_t)(nl - m->buf) : 0), &col);
-		errorf("%s:%u:%u: line ends in LF without CR (RFC 3261 7)",
-		    path, line, col);
-		bad = 1;
+	sip_check_init(&c, f, sizeof(f) / sizeof(f[0]));
+	sip_check_msg(&c, m);
+	for (i = 0; i < c.n; i++) {
+		line = sip_msg_line_of(data, len, base + m->skipped + f[i].off,
+		    &col);
+		if (f[i].level == SIP_CHECK_ERROR)
+			errorf("%s:%u:%u: %s", path, line, col, f[i].why);
+		else
+			warnf("%s:%u:%u: %s", path, line, col, f[i].why);
 	}
-	return bad;
+	if (c.dropped > 0)
+		errorf("%s: %u more findings not shown", path, c.dropped);
+	return c.nerrors > 0;
 }
 
 /* ---- input ---- */
