@@ -431,6 +431,8 @@ sip_uri_unescape(struct slice s, struct buf *out)
 	size_t i, start = 0;
 	char c;
 
+	if (s.len == 0)
+		return SIP_OK;
 	for (i = 0; i < s.len; i++) {
 		if (s.p[i] != '%')
 			continue;
@@ -537,6 +539,17 @@ find_esc(const struct sip_param *v, unsigned n, struct slice name)
 	return NULL;
 }
 
+static int
+has_pair(const struct sip_param *v, unsigned n, const struct sip_param *p)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		if (esc_eq(v[i].name, p->name, 1) && esc_eq(v[i].value, p->value, 1))
+			return 1;
+	return 0;
+}
+
 /* RFC 3261 19.1.4: these must be in both URIs when in either. */
 static int
 must_match(struct slice name)
@@ -559,7 +572,8 @@ params_eq(const struct sip_uri *a, const struct sip_uri *b, int all)
 				return 0;
 			continue;
 		}
-		if (!esc_eq(a->params[i].value, q->value, 1))
+		/* A repeated name matches any of its values in the other URI. */
+		if (!has_pair(b->params, b->nparams, &a->params[i]))
 			return 0;
 	}
 	for (i = 0; i < b->nparams; i++)
@@ -572,14 +586,12 @@ params_eq(const struct sip_uri *a, const struct sip_uri *b, int all)
 static int
 headers_eq(const struct sip_uri *a, const struct sip_uri *b)
 {
-	const struct sip_param *q;
 	unsigned i;
 
 	if (a->nheaders != b->nheaders)
 		return 0;
 	for (i = 0; i < a->nheaders; i++) {
-		q = find_esc(b->headers, b->nheaders, a->headers[i].name);
-		if (q == NULL || !esc_eq(a->headers[i].value, q->value, 1))
+		if (!has_pair(b->headers, b->nheaders, &a->headers[i]))
 			return 0;
 	}
 	return 1;
