@@ -111,12 +111,11 @@ check_version(struct sip_check *c, const struct sip_msg *m)
 static void
 check_request_uri(struct sip_check *c, const struct sip_msg *m)
 {
-	struct sip_uri *u, ubuf;
+	struct sip_uri ubuf, *u = &ubuf;
 	struct sip_perr pe;
 	struct slice r = m->ruri;
 	size_t i;
 
-	u = &ubuf;
 	if (r.len > 0 && r.p[0] == '<') {
 		add(c, off_of(m, r.p), "Request-URI enclosed in <>",
 		    SIP_CHECK_ERROR);
@@ -225,11 +224,10 @@ static void
 check_addr(struct sip_check *c, const struct sip_msg *m,
     const struct sip_hdr *h, struct slice v)
 {
-	struct sip_addr *a, abuf;
+	struct sip_addr abuf, *a = &abuf;
 	struct sip_perr pe;
 	uint32_t n;
 
-	a = &abuf;
 	if (sip_addr_parse(a, v, &pe) != SIP_OK) {
 		bad(c, m, v, &pe);
 		return;
@@ -413,6 +411,24 @@ check_header(struct sip_check *c, const struct sip_msg *m,
 	}
 }
 
+/* RFC 3261 10.2.2: "Contact: *" stands alone. */
+static void
+check_star(struct sip_check *c, const struct sip_msg *m)
+{
+	struct sip_hdr_iter it = { 0 };
+	struct slice v, star = SLICE_NULL;
+	unsigned n = 0;
+
+	while (sip_msg_values(m, SIP_HDR_CONTACT, &it, &v)) {
+		n++;
+		if (v.len == 1 && v.p[0] == '*')
+			star = v;
+	}
+	if (star.p != NULL && n > 1)
+		add(c, off_of(m, star.p),
+		    "Contact '*' must be the only Contact value", SIP_CHECK_ERROR);
+}
+
 static void
 check_quirks(struct sip_check *c, const struct sip_msg *m)
 {
@@ -468,6 +484,8 @@ sip_check_msg(struct sip_check *c, const struct sip_msg *m)
 			add(c, m->body_off, s->missing, (s->need & NEED_WARN) ?
 			    SIP_CHECK_WARN : SIP_CHECK_ERROR);
 	}
+	if (count[SIP_HDR_CONTACT] > 0)
+		check_star(c, m);
 	if (count[SIP_HDR_VIA] == 0)
 		add(c, m->body_off, "missing Via header (RFC 3261 8.1.1)",
 		    SIP_CHECK_ERROR);

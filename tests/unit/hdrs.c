@@ -301,6 +301,27 @@ main(void)
 	    "To: <sip:a@b>\nFrom: <sip:c@d>;tag=1\nCall-ID: x\n"
 	    "CSeq: 1 OPTIONS\nMax-Forwards: 70\n\n",
 	    "LF without CR", &nerr) && nerr == 1, "check: bare LF");
+	ok(finds("REGISTER sip:b SIP/2.0\r\nVia: SIP/2.0/UDP h\r\n"
+	    "To: <sip:a@b>\r\nFrom: <sip:a@b>;tag=1\r\nCall-ID: x\r\n"
+	    "CSeq: 1 REGISTER\r\nMax-Forwards: 70\r\nContact: *\r\n"
+	    "Contact: <sip:a@h>\r\nExpires: 0\r\n\r\n",
+	    "'*' must be the only", &nerr) && nerr == 1,
+	    "check: Contact * with another Contact");
+	ok(finds("REGISTER sip:b SIP/2.0\r\nVia: SIP/2.0/UDP h\r\n"
+	    "To: <sip:a@b>\r\nFrom: <sip:a@b>;tag=1\r\nCall-ID: x\r\n"
+	    "CSeq: 1 REGISTER\r\nMax-Forwards: 70\r\nContact: *\r\n"
+	    "Expires: 0\r\n\r\n", NULL, &nerr) && nerr == 0,
+	    "check: Contact * alone is fine");
+	ok(finds("INVITE sip:b SIP/2.0\r\nVia: SIP/2.0/UDP h;received=[::1]\r\n"
+	    "To: <sip:a@b>\r\nFrom: <sip:a@b>;tag=1\r\nCall-ID: x\r\n"
+	    "CSeq: 1 INVITE\r\nMax-Forwards: 70\r\nRoute: sip:p@q\r\n"
+	    "Date: Fri, 01 Jan 2010 16:00:00 GMT\r\n"
+	    "Authorization: Digest username=\"a\", realm=\"b\"\r\n"
+	    "Supported: timer, 100rel\r\nRSeq: 1\r\nRAck: 1 1 INVITE\r\n"
+	    "Event: presence;id=1\r\nSubscription-State: active;expires=60\r\n"
+	    "Content-Type: text/plain;charset=utf-8\r\n\r\n",
+	    "route values must be enclosed in <>", &nerr) && nerr == 1,
+	    "check: a Route addr-spec is the only error among many typed headers");
 	{
 		struct sip_msg *m = malloc(sizeof(*m));
 		struct sip_finding f[2];
