@@ -281,6 +281,21 @@ check_warning(struct sip_check *c, const struct sip_msg *m, struct slice v)
 		    SIP_CHECK_ERROR);
 }
 
+/* A number field; reasons the parser gives generically get the header's name. */
+static void
+check_number(struct sip_check *c, const struct sip_msg *m, struct slice v,
+    uint32_t max, const char *too_big, const char *nan)
+{
+	struct sip_perr pe;
+	uint32_t u;
+
+	if (sip_field_number(v, max, &u, too_big, &pe) == SIP_OK)
+		return;
+	if (pe.why != too_big && strcmp(pe.why, "negative number") != 0)
+		pe.why = nan;
+	bad(c, m, v, &pe);
+}
+
 /* One value of header h. */
 static void
 check_value(struct sip_check *c, const struct sip_msg *m,
@@ -289,7 +304,6 @@ check_value(struct sip_check *c, const struct sip_msg *m,
 	struct sip_perr pe;
 	struct slice toks[MAX_TOKENS];
 	unsigned n;
-	uint32_t u;
 	enum sip_err e = SIP_OK;
 	union {
 		struct sip_ctype	ct;
@@ -321,23 +335,31 @@ check_value(struct sip_check *c, const struct sip_msg *m,
 		e = sip_field_callid(v, &pe);
 		break;
 	case SIP_HDR_MAX_FORWARDS:
-		e = sip_field_number(v, SIP_MAX_MAXFWD, &u,
-		    "Max-Forwards above 255", &pe);
-		break;
+		check_number(c, m, v, SIP_MAX_MAXFWD, "Max-Forwards above 255",
+		    "Max-Forwards is not a number");
+		return;
 	case SIP_HDR_CONTENT_LENGTH:
-		e = sip_field_number(v, SIP_MAX_BODY, &u,
-		    "Content-Length too large", &pe);
-		break;
+		check_number(c, m, v, SIP_MAX_BODY, "Content-Length too large",
+		    "Content-Length is not a number");
+		return;
 	case SIP_HDR_EXPIRES:
+		check_number(c, m, v, SIP_MAX_DELTA, "Expires above 2^32-1",
+		    "Expires is not a number of seconds (RFC 3261 20.19)");
+		return;
 	case SIP_HDR_MIN_EXPIRES:
-		e = sip_field_number(v, SIP_MAX_DELTA, &u,
-		    "Expires above 2^32-1", &pe);
-		break;
+		check_number(c, m, v, SIP_MAX_DELTA, "Min-Expires above 2^32-1",
+		    "Min-Expires is not a number of seconds");
+		return;
 	case SIP_HDR_RSEQ:
-		e = sip_field_number(v, SIP_MAX_DELTA, &u, "RSeq above 2^32-1",
-		    &pe);
-		break;
+		check_number(c, m, v, SIP_MAX_DELTA, "RSeq above 2^32-1",
+		    "RSeq is not a number");
+		return;
 	case SIP_HDR_CONTENT_TYPE:
+		if (v.len == 0) {
+			add(c, off_of(m, v.p), "empty Content-Type",
+			    SIP_CHECK_ERROR);
+			return;
+		}
 		e = sip_field_ctype(&x.ct, v, &pe);
 		break;
 	case SIP_HDR_EVENT:

@@ -21,6 +21,24 @@ skip_lws(struct slice *s)
 	}
 }
 
+/*
+ * A parameter ends at the end of the value or at the next ';'.  Returns
+ * 1 with *rest = s, or -1 with *rest at the offending byte and *why.
+ */
+static int
+ended(struct slice *rest, struct slice s, const char **why, const char *bad)
+{
+	struct slice t = s;
+
+	skip_lws(&t);
+	*rest = s;
+	if (t.len == 0 || t.p[0] == ';')
+		return 1;
+	*rest = t;
+	*why = bad;
+	return -1;
+}
+
 size_t
 sip_param_quoted_len(struct slice s)
 {
@@ -76,10 +94,8 @@ sip_param_next(struct slice *rest, struct sip_param *p, const char **why)
 		struct slice t = s;
 
 		skip_lws(&t);
-		if (t.len == 0 || t.p[0] != '=') {
-			*rest = t;
-			return 1;
-		}
+		if (t.len == 0 || t.p[0] != '=')
+			return ended(rest, t, why, "parameter name is not a token");
 		s = slice_from(t, 1);
 	}
 	skip_lws(&s);
@@ -93,8 +109,8 @@ sip_param_next(struct slice *rest, struct sip_param *p, const char **why)
 		}
 		p->quoted = 1;
 		p->value = slice_make(s.p + 1, n - 2);
-		*rest = slice_from(s, n);
-		return 1;
+		return ended(rest, slice_from(s, n), why,
+		    "junk after a quoted parameter value");
 	}
 	for (n = 0; n < s.len && value_char(s.p[n]); n++)
 		;
@@ -104,8 +120,8 @@ sip_param_next(struct slice *rest, struct sip_param *p, const char **why)
 		return -1;
 	}
 	p->value = slice_make(s.p, n);
-	*rest = slice_from(s, n);
-	return 1;
+	return ended(rest, slice_from(s, n), why,
+	    "parameter value is not a token or quoted string");
 }
 
 enum sip_err

@@ -135,6 +135,56 @@ is_ipv4(struct slice h)
 	return parts == 4;
 }
 
+/*
+ * hostname = *( domainlabel "." ) toplabel [ "." ]; labels are alphanum
+ * with inner '-', and the top label starts with a letter.
+ */
+static int
+is_hostname(struct slice h)
+{
+	size_t i, start = 0;
+
+	if (h.len > 0 && h.p[h.len - 1] == '.')
+		h.len--;
+	if (h.len == 0)
+		return 0;
+	for (i = 0; i <= h.len; i++) {
+		if (i < h.len && h.p[i] != '.') {
+			if (!(cls((unsigned char)h.p[i]) & C_ALNUM) && h.p[i] != '-')
+				return 0;
+			continue;
+		}
+		if (i == start || h.p[start] == '-' || h.p[i - 1] == '-')
+			return 0;
+		if (i == h.len && !((h.p[start] | 0x20) >= 'a' &&
+		    (h.p[start] | 0x20) <= 'z'))
+			return 0;
+		start = i + 1;
+	}
+	return 1;
+}
+
+enum sip_uri_host
+sip_uri_host_type(struct slice h)
+{
+	size_t i;
+	int colons = 0;
+
+	if (h.len >= 2 && h.p[0] == '[' && h.p[h.len - 1] == ']') {
+		for (i = 1; i + 1 < h.len; i++) {
+			if (h.p[i] == ':')
+				colons++;
+			else if (!(cls((unsigned char)h.p[i]) & C_HEX) &&
+			    h.p[i] != '.')
+				return SIP_HOST_NONE;
+		}
+		return colons >= 2 ? SIP_HOST_IPV6 : SIP_HOST_NONE;
+	}
+	if (is_ipv4(h))
+		return SIP_HOST_IPV4;
+	return is_hostname(h) ? SIP_HOST_NAME : SIP_HOST_NONE;
+}
+
 static void
 known_param(struct sip_uri *u, const struct sip_param *p)
 {
@@ -242,6 +292,25 @@ trailer(struct slice s, size_t p, struct sip_perr *pe)
 	FAIL(p, "invalid character in URI");
 }
 
+/*
+ * Does s.p[p..j) followed by ':' look like an IPv6 address without its
+ * brackets: hex digits, then more hex groups and colons (two at least)?
+ */
+static int
+unbracketed_v6(struct slice s, size_t p, size_t j)
+{
+	size_t i;
+	int colons = 0;
+
+	for (i = p; i < j; i++)
+		if (!(cls((unsigned char)s.p[i]) & C_HEX))
+			return 0;
+	for (i = j; i < s.len && (s.p[i] == ':' || s.p[i] == '.' ||
+	    (cls((unsigned char)s.p[i]) & C_HEX)); i++)
+		colons += s.p[i] == ':';
+	return colons >= 2;
+}
+
 static enum sip_err
 parse_sip(struct sip_uri *u, struct slice s, size_t p, struct sip_perr *pe)
 {
@@ -303,7 +372,11 @@ parse_sip(struct sip_uri *u, struct slice s, size_t p, struct sip_perr *pe)
 			FAIL(p, p < s.len && (s.p[p] == ' ' || s.p[p] == '\t') ?
 			    "URI contains whitespace" : "URI has no host");
 		u->host = slice_make(s.p + p, j - p);
-		u->host_type = is_ipv4(u->host) ? SIP_HOST_IPV4 : SIP_HOST_NAME;
+		/* RFC 5118 4.2: "sip:2001:db8::10" is an error. */
+		if (j + 1 < s.len && s.p[j] == ':' && unbracketed_v6(s, p, j))
+			FAIL(p, "IPv6 address in URI not enclosed in []");
+		if ((u->host_type = sip_uri_host_type(u->host)) == SIP_HOST_NONE)
+			FAIL(p, "invalid host name in URI");
 		p = j;
 	}
 	/* port */
@@ -316,10 +389,6 @@ parse_sip(struct sip_uri *u, struct slice s, size_t p, struct sip_perr *pe)
 		if (slice_to_u32(slice_make(s.p + p + 1, j - p - 1), 65535,
 		    &port) != 0 || (j < s.len && s.p[j] == ':') ||
 		    (j < s.len && (cls((unsigned char)s.p[j]) & C_ALNUM))) {
-			/* RFC 5118 4.2: "sip:2001:db8::10" is an error. */
-			if (u->host_type != SIP_HOST_IPV6 &&
-			    memchr(s.p + p + 1, ':', s.len - p - 1) != NULL)
-				FAIL(hs, "IPv6 address in URI not enclosed in []");
 			FAIL(p + 1, "invalid port in URI");
 		}
 		u->port = (uint16_t)port;

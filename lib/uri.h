@@ -81,6 +81,13 @@ enum sip_err	sip_uri_unescape(struct slice s, struct buf *out);
 /* Whether s has only well-formed %HH escapes. */
 int		sip_uri_escapes_ok(struct slice s);
 
+/*
+ * What host h is (RFC 3261 25.1 host = hostname / IPv4address /
+ * IPv6reference): SIP_HOST_NONE when it is none of them.  An IPv6
+ * reference is only checked for its characters here.
+ */
+enum sip_uri_host	sip_uri_host_type(struct slice h);
+
 /* The URI parameter named name (case-insensitive), or NULL. */
 const struct sip_param	*sip_uri_param(const struct sip_uri *u,
 			    const char *name);

@@ -36,26 +36,6 @@ is_hostc(char c)
 	    (c >= '0' && c <= '9') || c == '-' || c == '.';
 }
 
-static int
-is_v4(struct slice h)
-{
-	unsigned parts = 0, digits = 0, v = 0;
-	size_t i;
-
-	for (i = 0; i <= h.len; i++) {
-		if (i == h.len || h.p[i] == '.') {
-			if (digits == 0 || v > 255)
-				return 0;
-			parts++;
-			digits = v = 0;
-		} else if (h.p[i] >= '0' && h.p[i] <= '9' && ++digits <= 3)
-			v = v * 10 + (unsigned)(h.p[i] - '0');
-		else
-			return 0;
-	}
-	return parts == 4;
-}
-
 enum sip_err
 sip_via_parse(struct sip_via *v, struct slice s, struct sip_perr *pe)
 {
@@ -109,7 +89,8 @@ sip_via_parse(struct sip_via *v, struct slice s, struct sip_perr *pe)
 		if (j == i)
 			FAIL(i, "Via has no sent-by host");
 		v->host = slice_make(s.p + i, j - i);
-		v->host_type = is_v4(v->host) ? SIP_HOST_IPV4 : SIP_HOST_NAME;
+		if ((v->host_type = sip_uri_host_type(v->host)) == SIP_HOST_NONE)
+			FAIL(i, "invalid host name in Via");
 	}
 	/* [ COLON port ], COLON = SWS ":" SWS */
 	i = skip_lws(s, j);

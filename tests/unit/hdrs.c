@@ -111,6 +111,8 @@ main(void)
 	ok(!via("SIP/2.0/UDP [::1") && why("unterminated"),
 	    "Via: unterminated IPv6 reference");
 	ok(!via("SIP/2.0/UDP host:70000") && why("port"), "Via: port too large");
+	ok(!via("SIP/2.0/UDP host-.example.com") && why("host name"),
+	    "Via: invalid host name");
 	ok(!via("SIP/2.0/UDP host;branch=\"x") && why("unterminated"),
 	    "Via: unterminated quoted parameter value");
 

@@ -192,7 +192,24 @@ main(void)
 	ok(why != NULL && strstr(why, "empty user"), "empty user");
 	why = fails("sip:a@", &off);
 	ok(why != NULL && strstr(why, "no host"), "no host");
-	why = fails("sip:a@[2001:db8::1", &off);
+	ok(parse(&u, "sip:a@example.com.") && parse(&u, "sip:a@x-1.example.com") &&
+	    parse(&u, "sip:a@a"), "host names with a trailing dot, inner '-'");
+	why = fails("sip:a@-foo.com", &off);
+	ok(why != NULL && strstr(why, "host name") && off == 6,
+	    "a label cannot start with '-'");
+	ok(fails("sip:a@foo-.com", &off) != NULL &&
+	    fails("sip:a@a..b", &off) != NULL &&
+	    fails("sip:a@1.2.3.4.5", &off) != NULL &&
+	    fails("sip:a@123", &off) != NULL &&
+	    fails("sip:a@256.1.1.1", &off) != NULL,
+	    "bad labels, and a top label that is not a name");
+	ok(sip_uri_host_type(SLICE_LIT("[::1]")) == SIP_HOST_IPV6 &&
+	    sip_uri_host_type(SLICE_LIT("10.0.0.1")) == SIP_HOST_IPV4 &&
+	    sip_uri_host_type(SLICE_LIT("a.b")) == SIP_HOST_NAME &&
+	    sip_uri_host_type(SLICE_LIT("[x]")) == SIP_HOST_NONE &&
+	    sip_uri_host_type(SLICE_LIT("")) == SIP_HOST_NONE,
+	    "sip_uri_host_type");
+	why = fails("sip:[2001:db8::1", &off);
 	ok(why != NULL && strstr(why, "unterminated"), "unterminated IPv6 reference");
 	why = fails("sip:a@b;;x", &off);
 	ok(why != NULL && strstr(why, "empty URI parameter") && off == 8,
