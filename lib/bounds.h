@@ -13,6 +13,7 @@
 #define SIP_MAX_URI_PARAMS	32		/* ;params in one URI */
 #define SIP_MAX_URI_HEADERS	16		/* ?headers in one URI */
 #define SIP_MAX_HDR_PARAMS	32		/* ;params in one header value */
+#define SIP_MAX_ROUTE_SET	32		/* routes in a dialog's route set */
 #define SIP_MAX_CSEQ		2147483647u	/* RFC 3261 8.1.1.5: < 2^31 */
 #define SIP_MAX_MAXFWD		255u
 #define SIP_MAX_INPUT		(1024u * 1024 * 1024)	/* one input file */

@@ -1,0 +1,105 @@
+/*
+ * dialog.h - RFC 3261 section 12 dialog state: Call-ID, local and remote
+ * tags and URIs, CSeq numbers, the route set and the remote target, and
+ * requests within a dialog (12.2.1.1), for both the UAC (12.1.2) and the
+ * UAS (12.1.1) side.
+ *
+ * A dialog outlives the messages that create it, so it owns copies of
+ * every string it keeps (12.2: "owning copies of what outlives the
+ * message"); sip_dialog_free() releases them.  It does no I/O: building a
+ * request writes into the caller's buf, and the caller sends it (through
+ * a transaction).  Session state (offer/answer) is not its business.
+ */
+#ifndef SIPBOX_DIALOG_H
+#define SIPBOX_DIALOG_H
+
+#include <stdint.h>
+
+#include "buf.h"
+#include "build.h"
+#include "err.h"
+#include "msg.h"
+
+enum sip_dialog_state {
+	SIP_DIALOG_EARLY,	/* from a 1xx with a To tag */
+	SIP_DIALOG_CONFIRMED	/* from a 2xx (or a UAS's 2xx) */
+};
+
+struct sip_dialog {
+	enum sip_dialog_state	 state;
+	int			 uac;		/* we sent the creating request */
+	int			 secure;	/* sips Request-URI (12.1.1) */
+	char			*call_id;
+	char			*local_tag, *remote_tag;
+	char			*local_uri;	/* From (UAC) / To (UAS), no tag */
+	char			*remote_uri;
+	char			*remote_target;	/* Contact URI of the peer */
+	char			**route;	/* name-addr values, in use order */
+	unsigned		 nroute;
+	uint32_t		 local_cseq;
+	uint32_t		 remote_cseq;
+	int			 has_remote_cseq;
+};
+
+/*
+ * UAC: a dialog from the request req we sent and the response resp (a
+ * 1xx with a To tag: early; a 2xx: confirmed).  Route set from resp's
+ * Record-Route reversed, remote target from resp's Contact (12.1.2).
+ * *out is a new dialog the caller frees with sip_dialog_free().
+ * SIP_E_INVAL when resp cannot create a dialog (no To tag, not 1xx/2xx),
+ * SIP_E_PARSE for a malformed header, SIP_E_TOOBIG for more than
+ * SIP_MAX_ROUTE_SET routes, SIP_E_NOMEM.
+ */
+enum sip_err	sip_dialog_new_uac(struct sip_dialog **out,
+		    const struct sip_msg *req, const struct sip_msg *resp);
+
+/*
+ * UAS: a dialog from the request req we received, answered with a
+ * response carrying To tag local_tag (copied).  Route set from req's
+ * Record-Route in order, remote target from its Contact (12.1.1).
+ * confirmed says whether the response is a 2xx.  Errors as above.
+ */
+enum sip_err	sip_dialog_new_uas(struct sip_dialog **out,
+		    const struct sip_msg *req, const char *local_tag,
+		    int confirmed);
+
+/*
+ * UAC: a later response in the dialog.  A 2xx confirms an early dialog
+ * and recomputes its route set (13.2.2.4); any 1xx/2xx with a Contact
+ * refreshes the remote target (12.2.1.2).
+ */
+enum sip_err	sip_dialog_update(struct sip_dialog *d,
+		    const struct sip_msg *resp);
+
+/*
+ * Whether message m belongs to d: same Call-ID and tags, seen from our
+ * side (a request's From tag is the remote tag, a response's the local).
+ */
+int		sip_dialog_match(const struct sip_dialog *d,
+		    const struct sip_msg *m);
+
+/*
+ * UAS side of 12.2.2: take the CSeq of request req within d.  SIP_OK
+ * (and a target refresh from its Contact for INVITE, UPDATE), or
+ * SIP_E_STATE when the number is lower than the last one (answer 500).
+ * ACK and CANCEL carry the number of the request they belong to and are
+ * not checked.
+ */
+enum sip_err	sip_dialog_take_request(struct sip_dialog *d,
+		    const struct sip_msg *req);
+
+/*
+ * Build a request within d into b (12.2.1.1): method, Request-URI and
+ * Route from the remote target and route set (strict routing when the
+ * first route has no lr), From/To with the tags, the Call-ID, and the
+ * next local CSeq (ACK and CANCEL reuse the current one).  p supplies
+ * the rest (Via, Contact, headers, body); its method, ruri, from, to,
+ * tags, call_id, cseq and routes are ignored.  The caller owns b.
+ */
+enum sip_err	sip_dialog_request(struct sip_dialog *d, struct buf *b,
+		    const char *method, const struct sip_req_params *p);
+
+/* Free d and every copy it holds; NULL is fine. */
+void		sip_dialog_free(struct sip_dialog *d);
+
+#endif

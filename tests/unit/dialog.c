@@ -1,0 +1,171 @@
+/*
+ * dialog.c - dialogs from both sides (RFC 3261 12): route set order,
+ * remote target, tags, CSeq, strict and loose routing, matching.
+ */
+#include <string.h>
+
+#include "dialog.h"
+#include "tap.h"
+
+static const char invite[] =
+    "INVITE sip:bob@b.example SIP/2.0\r\n"
+    "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bKd1\r\n"
+    "Max-Forwards: 70\r\n"
+    "From: \"Alice\" <sip:alice@a.example>;tag=fa\r\n"
+    "To: <sip:bob@b.example>\r\n"
+    "Call-ID: dlg1@a.example\r\n"
+    "CSeq: 10 INVITE\r\n"
+    "Contact: <sip:alice@127.0.0.1:5070>\r\n"
+    "Record-Route: <sip:p1.example;lr>, <sip:p2.example;lr>\r\n"
+    "Record-Route: <sip:p3.example;lr>\r\n"
+    "Content-Length: 0\r\n\r\n";
+
+static const char ok200[] =
+    "SIP/2.0 200 OK\r\n"
+    "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bKd1\r\n"
+    "From: \"Alice\" <sip:alice@a.example>;tag=fa\r\n"
+    "To: <sip:bob@b.example>;tag=tb\r\n"
+    "Call-ID: dlg1@a.example\r\n"
+    "CSeq: 10 INVITE\r\n"
+    "Contact: <sip:bob@192.0.2.4:5080;transport=tcp>\r\n"
+    "Record-Route: <sip:p1.example;lr>, <sip:p2.example;lr>\r\n"
+    "Record-Route: <sip:p3.example;lr>\r\n"
+    "Content-Length: 0\r\n\r\n";
+
+static const char ringing_strict[] =
+    "SIP/2.0 180 Ringing\r\n"
+    "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bKd1\r\n"
+    "From: \"Alice\" <sip:alice@a.example>;tag=fa\r\n"
+    "To: <sip:bob@b.example>;tag=tb\r\n"
+    "Call-ID: dlg1@a.example\r\n"
+    "CSeq: 10 INVITE\r\n"
+    "Contact: <sip:bob@192.0.2.4>\r\n"
+    "Record-Route: <sip:loose.example;lr>, <sip:strict.example>\r\n"
+    "Content-Length: 0\r\n\r\n";
+
+static const char *
+hdr_of(const char *msg, const char *name, char *out, size_t n)
+{
+	const char *p = strstr(msg, name);
+	size_t i = 0;
+
+	out[0] = '\0';
+	if (p == NULL)
+		return out;
+	p += strlen(name);
+	while (p[i] != '\r' && i + 1 < n) {
+		out[i] = p[i];
+		i++;
+	}
+	out[i] = '\0';
+	return out;
+}
+
+int
+main(void)
+{
+	struct sip_msg req, resp, m;
+	struct sip_dialog *d = NULL, *s = NULL;
+	struct sip_req_params p = { .via_host = "127.0.0.1", .via_port = 5070,
+	    .max_forwards = 70 };
+	struct buf b;
+	char line[256];
+
+	buf_init(&b, 0);
+	sip_msg_parse(&req, invite, strlen(invite), 0, NULL);
+	sip_msg_parse(&resp, ok200, strlen(ok200), 0, NULL);
+
+	ok(sip_dialog_new_uac(&d, &req, &resp) == SIP_OK && d != NULL,
+	    "uac: a 2xx with a To tag creates a dialog");
+	ok(d->state == SIP_DIALOG_CONFIRMED && d->uac,
+	    "uac: the dialog from a 2xx is confirmed");
+	ok(strcmp(d->call_id, "dlg1@a.example") == 0 &&
+	    strcmp(d->local_tag, "fa") == 0 && strcmp(d->remote_tag, "tb") == 0,
+	    "uac: Call-ID, local tag fa and remote tag tb are copied");
+	ok(strcmp(d->remote_target, "sip:bob@192.0.2.4:5080;transport=tcp")
+	    == 0, "uac: the remote target is the 2xx's Contact URI");
+	ok(d->nroute == 3 && strcmp(d->route[0], "<sip:p3.example;lr>") == 0 &&
+	    strcmp(d->route[2], "<sip:p1.example;lr>") == 0,
+	    "uac: the route set is Record-Route reversed (p3, p2, p1)");
+	ok(strcmp(d->local_uri, "\"Alice\" <sip:alice@a.example>") == 0 &&
+	    strcmp(d->remote_uri, "<sip:bob@b.example>") == 0,
+	    "uac: local and remote URIs without tags");
+	ok(d->local_cseq == 10, "uac: the local CSeq is the INVITE's");
+
+	ok(sip_dialog_request(d, &b, "BYE", &p) == SIP_OK,
+	    "uac: a BYE is built within the dialog");
+	ok(strncmp(b.p, "BYE sip:bob@192.0.2.4:5080;transport=tcp SIP/2.0\r\n",
+	    50) == 0, "uac: the BYE goes to the remote target");
+	ok(strcmp(hdr_of(b.p, "CSeq: ", line, sizeof(line)), "11 BYE") == 0 &&
+	    d->local_cseq == 11, "uac: the BYE has CSeq 11");
+	ok(strstr(b.p, "Route: <sip:p3.example;lr>\r\nRoute: "
+	    "<sip:p2.example;lr>\r\nRoute: <sip:p1.example;lr>\r\n") != NULL,
+	    "uac: Route lists p3, p2, p1 in order");
+	ok(strstr(b.p, "From: \"Alice\" <sip:alice@a.example>;tag=fa\r\n") &&
+	    strstr(b.p, "To: <sip:bob@b.example>;tag=tb\r\n") &&
+	    strstr(b.p, "Call-ID: dlg1@a.example\r\n"),
+	    "uac: From, To with their tags and the Call-ID");
+	sip_msg_parse(&m, b.p, b.len, 0, NULL);
+	buf_reset(&b);
+	ok(sip_dialog_request(d, &b, "ACK", &p) == SIP_OK &&
+	    strcmp(hdr_of(b.p, "CSeq: ", line, sizeof(line)), "11 ACK") == 0,
+	    "uac: ACK reuses the current CSeq");
+
+	/* The UAS side of the same INVITE. */
+	ok(sip_dialog_new_uas(&s, &req, "tb", 1) == SIP_OK,
+	    "uas: the INVITE creates a dialog");
+	ok(s->nroute == 3 && strcmp(s->route[0], "<sip:p1.example;lr>") == 0,
+	    "uas: the route set keeps Record-Route order");
+	ok(strcmp(s->remote_target, "sip:alice@127.0.0.1:5070") == 0 &&
+	    strcmp(s->local_tag, "tb") == 0 && strcmp(s->remote_tag, "fa") == 0,
+	    "uas: remote target from Contact; tags swapped");
+	ok(sip_dialog_match(s, &m), "uas: the UAC's BYE matches the UAS dialog");
+	ok(!sip_dialog_match(d, &m), "uac: its own BYE, seen as a request "
+	    "from the peer, does not");
+	ok(sip_dialog_match(d, &resp), "uac: the 200 matches the UAC dialog");
+	ok(sip_dialog_take_request(s, &m) == SIP_OK && s->remote_cseq == 11,
+	    "uas: the BYE's CSeq 11 is taken");
+	sip_msg_parse(&m, invite, strlen(invite), 0, NULL);
+	ok(sip_dialog_take_request(s, &m) == SIP_E_STATE,
+	    "uas: a lower CSeq is out of order (12.2.2)");
+	sip_dialog_free(s);
+	sip_dialog_free(d);
+	d = NULL;
+
+	/* Early dialog with a strict router. */
+	sip_msg_parse(&resp, ringing_strict, strlen(ringing_strict), 0, NULL);
+	ok(sip_dialog_new_uac(&d, &req, &resp) == SIP_OK &&
+	    d->state == SIP_DIALOG_EARLY, "uac: a 180 with a tag is early");
+	buf_reset(&b);
+	sip_dialog_request(d, &b, "INFO", &p);
+	ok(strncmp(b.p, "INFO sip:strict.example SIP/2.0\r\n", 33) == 0 &&
+	    strstr(b.p, "Route: <sip:loose.example;lr>\r\nRoute: "
+	    "<sip:bob@192.0.2.4>\r\n") != NULL,
+	    "uac: a strict first route is the Request-URI, the target goes "
+	    "last in Route");
+	sip_msg_parse(&resp, ok200, strlen(ok200), 0, NULL);
+	ok(sip_dialog_update(d, &resp) == SIP_OK &&
+	    d->state == SIP_DIALOG_CONFIRMED && d->nroute == 3 &&
+	    strcmp(d->remote_target, "sip:bob@192.0.2.4:5080;transport=tcp")
+	    == 0, "uac: the 2xx confirms, recomputes routes and target");
+	sip_dialog_free(d);
+
+	/* No tag: no dialog. */
+	{
+		static const char notag[] =
+		    "SIP/2.0 180 Ringing\r\n"
+		    "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bKd1\r\n"
+		    "From: <sip:alice@a.example>;tag=fa\r\n"
+		    "To: <sip:bob@b.example>\r\n"
+		    "Call-ID: dlg1@a.example\r\n"
+		    "CSeq: 10 INVITE\r\n"
+		    "Content-Length: 0\r\n\r\n";
+
+		sip_msg_parse(&resp, notag, strlen(notag), 0, NULL);
+		ok(sip_dialog_new_uac(&d, &req, &resp) == SIP_E_INVAL &&
+		    d == NULL, "uac: a response without a To tag makes none");
+	}
+	sip_dialog_free(NULL);
+	buf_free(&b);
+	return done();
+}
