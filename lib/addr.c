@@ -103,7 +103,8 @@ sip_addr_parse(struct sip_addr *a, struct slice s, struct sip_perr *pe)
 			/* addr-spec; a '<' later means a bad display name. */
 			q = memchr(s.p + j, '<', s.len - j);
 			if (q != NULL && s.p[j] != ':')
-				FAIL(j, "display name is not a token (quote it)");
+				FAIL(j, "display name is not a token "
+				    "(quote it)");
 			/* The URI runs to ';' or LWS: RFC 3261 20. */
 			for (j = i; j < s.len && s.p[j] != ';' &&
 			    !sip_param_is_lws(s.p[j]); j++)

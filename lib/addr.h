@@ -18,8 +18,9 @@
 #include "uri.h"
 
 struct sip_addr {
-	struct slice		 display;	/* as written, quotes included; may be empty */
-	unsigned char		 quoted;	/* display was a quoted-string */
+	/* as written, quotes included; may be empty */
+	struct slice		 display;
+	unsigned char		 quoted;	/* display is quoted */
 	unsigned char		 name_addr;	/* the URI was inside <> */
 	unsigned char		 star;		/* Contact: * */
 	struct slice		 uri_s;		/* the URI text */

@@ -40,7 +40,8 @@ known(struct sip_auth *a, const struct sip_param *p)
 
 	for (i = 0; i < sizeof(k) / sizeof(k[0]); i++)
 		if (slice_ieq_cstr(p->name, k[i].name)) {
-			*(struct slice *)(void *)((char *)a + k[i].off) = p->value;
+			*(struct slice *)(void *)((char *)a + k[i].off) =
+			    p->value;
 			return;
 		}
 }
@@ -96,7 +97,7 @@ sip_auth_parse(struct sip_auth *a, struct slice s, struct sip_perr *pe)
 		} else {
 			for (j = i; j < s.len && slice_is_token(s.p[j]); j++)
 				;
-			/* RFC 7235 token68 ends in '=' padding (nonce=abc==). */
+			/* RFC 7235 token68 may end in '=' padding. */
 			while (j < s.len && s.p[j] == '=')
 				j++;
 			if (j == i)

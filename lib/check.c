@@ -25,14 +25,17 @@ static const struct single {
 	const char	*missing;
 	const char	*several;
 } singles[] = {
-	{ SIP_HDR_TO, NEED_REQ | NEED_RESP, "missing To header (RFC 3261 8.1.1)",
+	{ SIP_HDR_TO, NEED_REQ | NEED_RESP,
+	    "missing To header (RFC 3261 8.1.1)",
 	    "several To headers (a single-value header field)" },
-	{ SIP_HDR_FROM, NEED_REQ | NEED_RESP, "missing From header (RFC 3261 8.1.1)",
+	{ SIP_HDR_FROM, NEED_REQ | NEED_RESP,
+	    "missing From header (RFC 3261 8.1.1)",
 	    "several From headers (a single-value header field)" },
 	{ SIP_HDR_CALL_ID, NEED_REQ | NEED_RESP,
 	    "missing Call-ID header (RFC 3261 8.1.1)",
 	    "several Call-ID headers (a single-value header field)" },
-	{ SIP_HDR_CSEQ, NEED_REQ | NEED_RESP, "missing CSeq header (RFC 3261 8.1.1)",
+	{ SIP_HDR_CSEQ, NEED_REQ | NEED_RESP,
+	    "missing CSeq header (RFC 3261 8.1.1)",
 	    "several CSeq headers (a single-value header field)" },
 	/* RFC 4475 3.4.1: RFC 2543 peers send none; accept, but say so. */
 	{ SIP_HDR_MAX_FORWARDS, NEED_REQ | NEED_WARN,
@@ -96,7 +99,8 @@ ip_literal(struct slice s, int af)
 static int
 ipv6_ref_ok(struct slice h)
 {
-	return h.len > 2 && ip_literal(slice_make(h.p + 1, h.len - 2), AF_INET6);
+	return h.len > 2 &&
+	    ip_literal(slice_make(h.p + 1, h.len - 2), AF_INET6);
 }
 
 static void
@@ -152,7 +156,8 @@ check_start(struct sip_check *c, const struct sip_msg *m)
 	if (!m->is_request) {
 		q = m->version.p + m->version.len;
 		if (q + 1 < end && is_ws(q[1]))
-			add(c, off_of(m, q), "multiple spaces in the status line",
+			add(c, off_of(m, q),
+			    "multiple spaces in the status line",
 			    SIP_CHECK_ERROR);
 		else if (q < end && *q != ' ')
 			add(c, off_of(m, q), "status line elements are not "
@@ -281,7 +286,7 @@ check_warning(struct sip_check *c, const struct sip_msg *m, struct slice v)
 		    SIP_CHECK_ERROR);
 }
 
-/* A number field; reasons the parser gives generically get the header's name. */
+/* A number field; generic parser reasons get the header's name. */
 static void
 check_number(struct sip_check *c, const struct sip_msg *m, struct slice v,
     uint32_t max, const char *too_big, const char *nan)
@@ -425,8 +430,9 @@ check_header(struct sip_check *c, const struct sip_msg *m,
 	while (slice_split(&rest, ',', &item)) {
 		v = slice_trim(item);
 		if (v.len == 0) {
-			add(c, off_of(m, item.p), "extraneous header separators: "
-			    "empty list element", SIP_CHECK_ERROR);
+			add(c, off_of(m, item.p),
+			    "extraneous header separators: empty list element",
+			    SIP_CHECK_ERROR);
 			continue;
 		}
 		check_value(c, m, h, v);
@@ -448,7 +454,8 @@ check_star(struct sip_check *c, const struct sip_msg *m)
 	}
 	if (star.p != NULL && n > 1)
 		add(c, off_of(m, star.p),
-		    "Contact '*' must be the only Contact value", SIP_CHECK_ERROR);
+		    "Contact '*' must be the only Contact value",
+		    SIP_CHECK_ERROR);
 }
 
 static void

@@ -32,7 +32,7 @@ struct sip_check {
 	struct sip_finding	*v;		/* caller's array */
 	unsigned		 max;		/* its size */
 	unsigned		 n;		/* findings stored */
-	unsigned		 nerrors;	/* errors found (stored or not) */
+	unsigned		 nerrors;	/* errors, stored or not */
 	unsigned		 nwarnings;
 	unsigned		 dropped;	/* findings that did not fit */
 };

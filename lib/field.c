@@ -83,7 +83,8 @@ sip_field_callid(struct slice v, struct sip_perr *pe)
 	if (j == i)
 		FAIL(j, "Call-ID does not start with a word");
 	if (j < end)
-		FAIL(j, sip_param_is_lws(v.p[j]) ? "Call-ID contains whitespace" :
+		FAIL(j, sip_param_is_lws(v.p[j]) ?
+		    "Call-ID contains whitespace" :
 		    "invalid character in Call-ID");
 	return SIP_OK;
 }
@@ -167,7 +168,7 @@ sip_field_event(struct sip_event *ev, struct slice v, struct sip_perr *pe)
 	enum sip_err e;
 
 	memset(ev, 0, sizeof(*ev));
-	/* event-type = event-package *( "." event-template ): token covers it */
+	/* event-type = event-package *( "." event-template ): a token */
 	j = token_end(v, i);
 	if (j == i)
 		FAIL(i, "event package is not a token");

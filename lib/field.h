@@ -40,10 +40,10 @@ struct sip_event {
 };
 
 struct sip_substate {
-	struct slice		 state;		/* active, pending, terminated */
+	struct slice		 state;		/* active, pending... */
 	struct slice		 reason;	/* ;reason=, or empty */
-	uint32_t		 expires;	/* ;expires=, when has_expires */
-	uint32_t		 retry_after;	/* ;retry-after=, when has_retry */
+	uint32_t		 expires;	/* if has_expires */
+	uint32_t		 retry_after;	/* if has_retry */
 	unsigned char		 has_expires, has_retry;
 	struct sip_params	 params;
 };
@@ -56,7 +56,7 @@ struct sip_rack {
 
 struct sip_retry_after {
 	uint32_t		 secs;
-	struct slice		 comment;	/* "(...)" as written, or empty */
+	struct slice		 comment;	/* "(...)" or empty */
 	struct sip_params	 params;	/* duration and others */
 };
 
@@ -111,7 +111,10 @@ enum sip_err	sip_field_rack(struct sip_rack *r, struct slice v,
 enum sip_err	sip_field_retry_after(struct sip_retry_after *ra,
 		    struct slice v, struct sip_perr *pe);
 
-/* Date = rfc1123-date: wkday "," SP 2DIGIT SP month SP 4DIGIT SP time SP "GMT". */
+/*
+ * Date = rfc1123-date: wkday "," SP 2DIGIT SP month SP 4DIGIT SP time
+ * SP "GMT".
+ */
 enum sip_err	sip_field_date(struct sip_date *d, struct slice v,
 		    struct sip_perr *pe);
 

@@ -95,7 +95,8 @@ sip_param_next(struct slice *rest, struct sip_param *p, const char **why)
 
 		skip_lws(&t);
 		if (t.len == 0 || t.p[0] != '=')
-			return ended(rest, t, why, "parameter name is not a token");
+			return ended(rest, t, why,
+			    "parameter name is not a token");
 		s = slice_from(t, 1);
 	}
 	skip_lws(&s);

@@ -150,7 +150,8 @@ is_hostname(struct slice h)
 		return 0;
 	for (i = 0; i <= h.len; i++) {
 		if (i < h.len && h.p[i] != '.') {
-			if (!(cls((unsigned char)h.p[i]) & C_ALNUM) && h.p[i] != '-')
+			if (!(cls((unsigned char)h.p[i]) & C_ALNUM) &&
+			    h.p[i] != '-')
 				return 0;
 			continue;
 		}
@@ -375,7 +376,8 @@ parse_sip(struct sip_uri *u, struct slice s, size_t p, struct sip_perr *pe)
 		/* RFC 5118 4.2: "sip:2001:db8::10" is an error. */
 		if (j + 1 < s.len && s.p[j] == ':' && unbracketed_v6(s, p, j))
 			FAIL(p, "IPv6 address in URI not enclosed in []");
-		if ((u->host_type = sip_uri_host_type(u->host)) == SIP_HOST_NONE)
+		u->host_type = sip_uri_host_type(u->host);
+		if (u->host_type == SIP_HOST_NONE)
 			FAIL(p, "invalid host name in URI");
 		p = j;
 	}
@@ -444,7 +446,7 @@ sip_uri_parse(struct sip_uri *u, struct slice s, struct sip_perr *pe)
 	if (s.p[0] == '<')
 		FAIL(0, "URI enclosed in <>");
 	/* scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) */
-	if (!((s.p[0] >= 'a' && s.p[0] <= 'z') || (s.p[0] >= 'A' && s.p[0] <= 'Z')))
+	if (!((s.p[0] | 0x20) >= 'a' && (s.p[0] | 0x20) <= 'z'))
 		FAIL(0, "URI does not start with a scheme");
 	while (i < s.len && ((cls((unsigned char)s.p[i]) & C_ALNUM) ||
 	    s.p[i] == '+' || s.p[i] == '-' || s.p[i] == '.'))
@@ -592,7 +594,8 @@ host_eq(const struct sip_uri *a, const struct sip_uri *b)
 	if (slice_copy(slice_make(a->host.p + 1, a->host.len - 2), ta,
 	    sizeof(ta)) != 0 || slice_copy(slice_make(b->host.p + 1,
 	    b->host.len - 2), tb, sizeof(tb)) != 0 ||
-	    inet_pton(AF_INET6, ta, xa) != 1 || inet_pton(AF_INET6, tb, xb) != 1)
+	    inet_pton(AF_INET6, ta, xa) != 1 ||
+	    inet_pton(AF_INET6, tb, xb) != 1)
 		return slice_ieq(a->host, b->host);
 	return memcmp(xa, xb, sizeof(xa)) == 0;
 }
@@ -614,7 +617,8 @@ has_pair(const struct sip_param *v, unsigned n, const struct sip_param *p)
 	unsigned i;
 
 	for (i = 0; i < n; i++)
-		if (esc_eq(v[i].name, p->name, 1) && esc_eq(v[i].value, p->value, 1))
+		if (esc_eq(v[i].name, p->name, 1) &&
+		    esc_eq(v[i].value, p->value, 1))
 			return 1;
 	return 0;
 }
@@ -641,13 +645,13 @@ params_eq(const struct sip_uri *a, const struct sip_uri *b, int all)
 				return 0;
 			continue;
 		}
-		/* A repeated name matches any of its values in the other URI. */
+		/* A repeated name matches any of its values in b. */
 		if (!has_pair(b->params, b->nparams, &a->params[i]))
 			return 0;
 	}
 	for (i = 0; i < b->nparams; i++)
-		if (find_esc(a->params, a->nparams, b->params[i].name) == NULL &&
-		    (all || must_match(b->params[i].name)))
+		if (find_esc(a->params, a->nparams, b->params[i].name) ==
+		    NULL && (all || must_match(b->params[i].name)))
 			return 0;
 	return 1;
 }
@@ -707,7 +711,8 @@ sip_uri_equal(const struct sip_uri *a, const struct sip_uri *b)
 		    slice_eq(a->opaque, b->opaque);
 	}
 	if (a->has_user != b->has_user || a->has_password != b->has_password ||
-	    !esc_eq(a->user, b->user, 0) || !esc_eq(a->password, b->password, 0))
+	    !esc_eq(a->user, b->user, 0) ||
+	    !esc_eq(a->password, b->password, 0))
 		return 0;
 	if (!host_eq(a, b) || a->has_port != b->has_port || a->port != b->port)
 		return 0;
@@ -723,7 +728,8 @@ add_lower(struct buf *out, struct slice s)
 	size_t i;
 
 	for (i = 0; i < s.len; i++)
-		if ((e = buf_addc(out, (char)lc((unsigned char)s.p[i]))) != SIP_OK)
+		if ((e = buf_addc(out, (char)lc((unsigned char)s.p[i]))) !=
+		    SIP_OK)
 			return e;
 	return SIP_OK;
 }

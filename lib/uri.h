@@ -37,10 +37,10 @@ enum sip_uri_host {
 struct sip_uri {
 	struct slice		 all;		/* the whole URI */
 	enum sip_uri_scheme	 scheme;
-	struct slice		 scheme_s;	/* as written: "SIP", "mailto" */
+	struct slice		 scheme_s;	/* as written: "SIP" */
 	struct slice		 opaque;	/* everything after "scheme:" */
 	/* sip and sips */
-	struct slice		 user;		/* escapes kept; empty: no user */
+	struct slice		 user;		/* escapes kept */
 	struct slice		 password;
 	unsigned char		 has_user;	/* an '@' was present */
 	unsigned char		 has_password;

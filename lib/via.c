@@ -44,7 +44,10 @@ sip_via_parse(struct sip_via *v, struct slice s, struct sip_perr *pe)
 	enum sip_err e;
 
 	memset(v, 0, sizeof(*v));
-	/* sent-protocol = protocol-name SLASH protocol-version SLASH transport */
+	/*
+	 * sent-protocol = protocol-name SLASH protocol-version SLASH
+	 * transport, with LWS around each SLASH (RFC 3261 25.1).
+	 */
 	i = skip_lws(s, 0);
 	j = token_end(s, i);
 	if (j == i)
@@ -89,7 +92,8 @@ sip_via_parse(struct sip_via *v, struct slice s, struct sip_perr *pe)
 		if (j == i)
 			FAIL(i, "Via has no sent-by host");
 		v->host = slice_make(s.p + i, j - i);
-		if ((v->host_type = sip_uri_host_type(v->host)) == SIP_HOST_NONE)
+		v->host_type = sip_uri_host_type(v->host);
+		if (v->host_type == SIP_HOST_NONE)
 			FAIL(i, "invalid host name in Via");
 	}
 	/* [ COLON port ], COLON = SWS ":" SWS */

@@ -24,7 +24,7 @@ struct sip_via {
 	enum sip_uri_host	 host_type;
 	uint16_t		 port;
 	unsigned char		 has_port;
-	unsigned char		 has_rport;	/* ;rport with or without a value */
+	unsigned char		 has_rport;	/* ;rport, valued or not */
 	struct slice		 branch, received, rport, maddr, ttl;
 	struct sip_params	 params;	/* every parameter, in order */
 };
