@@ -1,0 +1,66 @@
+# fish completion for sipbox and its applets.
+#
+# Nothing here names an option or an applet: when fish loads this file it
+# asks the binary (`sipbox --list`, then `sipbox APPLET --list-options`,
+# lines of short, long, kind, enum values and help separated by tabs) and
+# registers what it says, both for `sipbox APPLET ...` and for a link named
+# APPLET.  Installed once and linked as APPLET.fish for each applet, since
+# fish loads completions by command name.
+
+# Is the applet word (the one after `sipbox`) still to be typed?
+function __sipbox_no_applet
+    set -l words (commandline -opc)
+    test (count $words) -le 1
+end
+
+# Is the command line `sipbox $argv[1] ...`?
+function __sipbox_applet_is
+    set -l words (commandline -opc)
+    test (count $words) -ge 2; and test "$words[2]" = "$argv[1]"
+end
+
+# __sipbox_register APPLET: register APPLET's options for both forms.
+function __sipbox_register
+    set -l app $argv[1]
+    for line in (sipbox $app --list-options 2>/dev/null)
+        set -l f (string split \t -- $line)
+        set -l args -l (string replace -r '^--' '' -- $f[2]) -d $f[5]
+        if test "$f[1]" != -
+            set -a args -s (string replace -r '^-' '' -- $f[1])
+        end
+        switch $f[3]
+            case flag
+            case file
+                set -a args -r -F
+            case dir
+                set -a args -x -a '(__fish_complete_directories (commandline -ct))'
+            case host
+                set -a args -x -a '(__fish_print_hostnames)'
+            case iface
+                set -a args -x -a '(__fish_print_interfaces)'
+            case enum
+                set -a args -x -a $f[4]
+            case '*'
+                set -a args -x
+        end
+        complete -c $app $args
+        complete -c sipbox -n "__sipbox_applet_is $app" $args
+    end
+end
+
+complete -c sipbox -f -n __sipbox_no_applet -l list -d 'list the applets'
+complete -c sipbox -f -n __sipbox_no_applet -l help -d 'show help'
+complete -c sipbox -f -n __sipbox_no_applet -l version -d 'print the versions'
+complete -c sipbox -f -n __sipbox_no_applet -l install -d 'make a link per applet'
+complete -c sipbox -n '__sipbox_applet_is --install' -s s -d 'symbolic links'
+complete -c sipbox -x -n '__sipbox_applet_is --install' \
+    -a '(__fish_complete_directories (commandline -ct))'
+complete -c sipbox -x -n '__sipbox_applet_is --help' -a '(sipbox --list)'
+
+if command -q sipbox
+    for app in (sipbox --list 2>/dev/null)
+        set -l sum (sipbox --help 2>/dev/null | string match -r "^  $app +(.*)" | tail -n 1)
+        complete -c sipbox -f -n __sipbox_no_applet -a $app -d "$sum"
+        __sipbox_register $app
+    end
+end
