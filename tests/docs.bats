@@ -1,0 +1,365 @@
+# docs.bats - the man pages, the shell completions, the README and the
+# installed tree agree with the binary.  Every check loops over
+# `sipbox --list`, so an applet added later is held to the same rules:
+# it needs man/APPLET.1 (.Nd = its summary in cmd/applets.def, every
+# option of --help, an EXIT STATUS with every SIP_EXIT_* value), a line in
+# man/sipbox.1, and its name on the #compdef line of completions/_sipbox.
+load helpers
+
+setup() {
+	applet_links
+	COMP="$ROOT/completions"
+}
+
+# applets: the applet names, one per line
+applets() {
+	"$SIPBOX" --list
+}
+
+# summary APPLET: its summary line in cmd/applets.def
+summary() {
+	sed -n "s/^APPLET(\"$1\",[^\"]*\"\\(.*\\)\")\$/\\1/p" "$ROOT/cmd/applets.def"
+}
+
+# help_opts APPLET: every -x and --long that `APPLET --help` shows
+help_opts() {
+	"$SIPBOX" "$1" --help | awk '
+	    /^  -[^ -], --|^      --[^ ]/ {
+		sub(/^ +/, "")
+		split($0, left, "  ")
+		n = split(left[1], t, ", ")
+		for (i = 1; i <= n; i++) {
+			sub(/[=[].*/, "", t[i])
+			print t[i]
+		}
+	    }'
+}
+
+# listed_opts APPLET: every -x and --long that `APPLET --list-options` lists
+listed_opts() {
+	"$SIPBOX" "$1" --list-options | awk -F '\t' '
+	    $1 != "-" { print $1 }
+	    { print $2 }'
+}
+
+# exit_codes: the SIP_EXIT_* values in lib/err.h, sorted, one per line
+exit_codes() {
+	sed -n 's/^#define[ 	]*SIP_EXIT_[A-Z0-9_]*[ 	]*\([0-9][0-9]*\).*/\1/p' \
+	    "$ROOT/lib/err.h" | sort -n
+}
+
+# bash_complete WORD...: what completions/sipbox.bash offers when the
+# cursor is at the end of the last WORD
+bash_complete() {
+	bash -c 'source "$1" || exit 1
+		shift
+		COMP_WORDS=("$@")
+		COMP_CWORD=$(($# - 1))
+		COMP_LINE="$*"
+		COMP_POINT=${#COMP_LINE}
+		_sipbox
+		[ ${#COMPREPLY[@]} -eq 0 ] || printf "%s\n" "${COMPREPLY[@]}"' \
+	    _ "$COMP/sipbox.bash" "$@"
+}
+
+# zsh_complete LINE: what completions/_sipbox offers for LINE, found by
+# typing LINE and TAB into an interactive zsh (tests/zcomplete.zsh)
+zsh_complete() {
+	local out="$BATS_TEST_TMPDIR/zsh.out"
+
+	zsh -f "$TESTS_DIR/zcomplete.zsh" "$COMP" "$out" "$1" || {
+		echo "zsh completion of '$1' did not finish" >&2
+		return 1
+	}
+	grep -vx -e '' -e '--done--' "$out" || true
+}
+
+# fish_complete LINE: what completions/sipbox.fish offers for LINE
+fish_complete() {
+	fish --no-config -c 'source $argv[1]; and complete -C $argv[2]' \
+	    "$COMP/sipbox.fish" "$1" | cut -f1
+}
+
+# missing WHAT WANTED GOT: print "WHAT lacks X" for each line of WANTED
+# that is not a line of GOT; fails if there was any
+missing() {
+	local what=$1 got=$3 x bad=0
+
+	while IFS= read -r x; do
+		if ! grep -qxF -- "$x" <<<"$got"; then
+			echo "$what lacks '$x'"
+			bad=1
+		fi
+	done <<<"$2"
+	return $bad
+}
+
+need() {
+	command -v "$1" >/dev/null || skip "$1 is not installed"
+}
+
+@test "docs: every applet has a man page whose .Nd is its cmd/applets.def summary" {
+	local a bad=0
+
+	for a in $(applets); do
+		if [ ! -f "$ROOT/man/$a.1" ]; then
+			echo "man/$a.1 is missing"
+			bad=1
+			continue
+		fi
+		if [ "$(sed -n 's/^\.Nd //p' "$ROOT/man/$a.1")" != "$(summary "$a")" ]; then
+			echo "man/$a.1: .Nd is not '$(summary "$a")'"
+			bad=1
+		fi
+	done
+	[ "$bad" -eq 0 ]
+}
+
+@test "docs: --help and --list-options show the same options" {
+	local a
+
+	for a in $(applets); do
+		[ -n "$(help_opts "$a")" ]
+		diff -u <(help_opts "$a" | sort) <(listed_opts "$a" | sort)
+	done
+}
+
+@test "docs: every option in APPLET --help is marked up in man/APPLET.1" {
+	local a o bad=0
+
+	for a in $(applets); do
+		for o in $(help_opts "$a"); do
+			if ! grep -qE -- "(^|[ ])Fl ${o#-}( |\$)" "$ROOT/man/$a.1"; then
+				echo "man/$a.1 lacks '.Fl ${o#-}' for $o"
+				bad=1
+			fi
+		done
+	done
+	[ "$bad" -eq 0 ]
+}
+
+@test "docs: every man page is clean under mandoc -Tlint -Wwarning" {
+	need mandoc
+	run -0 mandoc -Tlint -Wwarning "$ROOT"/man/*.1
+	[ -z "$output" ]
+}
+
+@test "docs: every man page has an EXIT STATUS listing every SIP_EXIT_* value" {
+	local f codes bad=0
+
+	[ "$(exit_codes | wc -l)" -ge 10 ]
+	for f in "$ROOT"/man/*.1; do
+		if ! grep -qx '\.Sh EXIT STATUS' "$f"; then
+			echo "${f##*/} has no EXIT STATUS section"
+			bad=1
+			continue
+		fi
+		codes=$(sed -n '/^\.Sh EXIT STATUS/,/^\.Sh /p' "$f" |
+		    sed -n 's/^\.It //p' | tr -c '0-9\n' ' ' | tr ' ' '\n' |
+		    grep -x '[0-9][0-9]*' | sort -nu)
+		missing "${f##*/} EXIT STATUS" "$(exit_codes)" "$codes" || bad=1
+	done
+	[ "$bad" -eq 0 ]
+}
+
+@test "docs: the README exit table is the one in lib/err.h" {
+	local rows
+
+	rows=$(sed -n '/^## Exit status/,/^## /p' "$ROOT/README.md" |
+	    sed -n 's/^| \([0-9][0-9, ]*\) |.*/\1/p' | tr -c '0-9\n' '\n' |
+	    grep -x '[0-9][0-9]*' | sort -n)
+	[ -n "$rows" ]
+	diff -u <(exit_codes) <(printf '%s\n' "$rows")
+}
+
+@test "docs: sipbox(1) describes every applet and refers to its page" {
+	local a s bad=0 m="$ROOT/man/sipbox.1"
+
+	for a in $(applets); do
+		s=$(sed -n "/^\\.It Xr $a 1\$/{n;p;}" "$m")
+		if [ "$s" != "$(summary "$a")" ]; then
+			echo "sipbox.1: no '.It Xr $a 1' followed by '$(summary "$a")'"
+			bad=1
+		fi
+		if ! sed -n '/^\.Sh SEE ALSO/,/^\.Sh /p' "$m" |
+		    grep -qE "^\\.Xr $a 1( ,)?\$"; then
+			echo "sipbox.1: SEE ALSO lacks '.Xr $a 1'"
+			bad=1
+		fi
+	done
+	[ "$bad" -eq 0 ]
+}
+
+@test "completions: _sipbox's #compdef line names sipbox and every applet" {
+	local line
+
+	line=" $(sed -n '1s/^#compdef //p' "$COMP/_sipbox") "
+	missing "completions/_sipbox #compdef" "$(echo sipbox; applets)" \
+	    "$(tr ' ' '\n' <<<"$line")"
+}
+
+@test "completions: bash offers every option of every applet, as APPLET and as sipbox APPLET" {
+	local a bad=0
+
+	for a in $(applets); do
+		missing "bash: $a -" "$(help_opts "$a")" "$(bash_complete "$a" -)" || bad=1
+		missing "bash: sipbox $a -" "$(help_opts "$a")" \
+		    "$(bash_complete sipbox "$a" -)" || bad=1
+		missing "bash: $a --" "$(help_opts "$a" | grep -- '^--')" \
+		    "$(bash_complete "$a" --)" || bad=1
+	done
+	[ "$bad" -eq 0 ]
+}
+
+@test "completions: bash registers sipbox and every applet name" {
+	run -0 bash -c 'source "$1" && complete -p' _ "$COMP/sipbox.bash"
+	for a in sipbox $(applets); do
+		[[ "$output" == *"complete -F _sipbox $a"* ]]
+	done
+}
+
+@test "completions: zsh offers every option of every applet, as APPLET and as sipbox APPLET" {
+	local a bad=0
+
+	need zsh
+	for a in $(applets); do
+		missing "zsh: $a -" "$(help_opts "$a")" "$(zsh_complete "$a -")" || bad=1
+		missing "zsh: sipbox $a -" "$(help_opts "$a")" \
+		    "$(zsh_complete "sipbox $a -")" || bad=1
+	done
+	[ "$bad" -eq 0 ]
+}
+
+@test "completions: fish offers every option of every applet, as APPLET and as sipbox APPLET" {
+	local a bad=0
+
+	need fish
+	for a in $(applets); do
+		missing "fish: $a -" "$(help_opts "$a")" "$(fish_complete "$a -")" || bad=1
+		missing "fish: sipbox $a -" "$(help_opts "$a")" \
+		    "$(fish_complete "sipbox $a -")" || bad=1
+	done
+	[ "$bad" -eq 0 ]
+}
+
+@test "completions: sipbox's first word is an applet or --list, --help, --version, --install" {
+	local want
+
+	want=$(printf '%s\n' --list --help --version --install; applets)
+	missing "bash: sipbox" "$want" "$(bash_complete sipbox '')"
+	missing "bash: sipbox --help" "$(applets)" "$(bash_complete sipbox --help '')"
+	if command -v zsh >/dev/null; then
+		missing "zsh: sipbox -" "$(printf '%s\n' --list --help --version --install)" \
+		    "$(zsh_complete 'sipbox -')"
+		missing "zsh: sipbox" "$(applets)" "$(zsh_complete 'sipbox ')"
+	fi
+	if command -v fish >/dev/null; then
+		missing "fish: sipbox -" "$(printf '%s\n' --list --help --version --install)" \
+		    "$(fish_complete 'sipbox -')"
+		missing "fish: sipbox" "$(applets)" "$(fish_complete 'sipbox ')"
+	fi
+}
+
+# A stand-in sipbox with one applet, sip-kinds, that has an option of
+# every kind --list-options can report.
+fake_sipbox() {
+	local d="$BATS_TEST_TMPDIR/fake"
+
+	mkdir -p "$d" "$BATS_TEST_TMPDIR/work/subdir"
+	touch "$BATS_TEST_TMPDIR/work/file.txt"
+	cat >"$d/sipbox" <<-'EOF'
+	#!/bin/sh
+	[ "${0##*/}" = sipbox ] && [ "$1" = --list ] && { echo sip-kinds; exit 0; }
+	[ "${0##*/}" = sipbox ] && shift
+	[ "$1" = --list-options ] || exit 2
+	printf '%s\t%s\t%s\t%s\t%s\n' \
+	    -F --file file '' 'a file' \
+	    - --dir dir '' 'a directory' \
+	    - --host host '' 'a host' \
+	    - --iface iface '' 'an interface' \
+	    -T --transport enum 'udp tcp tls' 'a transport' \
+	    - --name arg '' 'free text' \
+	    -q --quiet flag '' 'say less'
+	EOF
+	chmod +x "$d/sipbox"
+	ln -sf sipbox "$d/sip-kinds"
+	PATH="$d:$PATH"
+	cd "$BATS_TEST_TMPDIR/work"
+}
+
+@test "completions: bash offers values by kind: enum, file, dir, host, iface" {
+	fake_sipbox
+	printf '127.0.0.1 sipbox-test-host\n' >"$BATS_TEST_TMPDIR/hosts"
+	export HOSTFILE="$BATS_TEST_TMPDIR/hosts"
+	[ "$(bash_complete sip-kinds --transport '' | sort | tr '\n' ' ')" = "tcp tls udp " ]
+	[ "$(bash_complete sip-kinds -T u)" = udp ]
+	[ "$(bash_complete sip-kinds --transport = t | sort | tr '\n' ' ')" = "tcp tls " ]
+	[ "$(bash_complete sipbox sip-kinds --transport tl)" = tls ]
+	[ "$(bash_complete sip-kinds --dir '')" = subdir ]
+	[ "$(bash_complete sip-kinds -F '' | sort | tr '\n' ' ')" = "file.txt subdir " ]
+	[ "$(bash_complete sip-kinds --host sipbox-t)" = sipbox-test-host ]
+	[ -z "$(bash_complete sip-kinds --name '')" ]
+	[ "$(bash_complete sip-kinds fi)" = file.txt ]
+	[ "$(bash_complete sip-kinds -- -)" = "" ]
+	if [ -e /sys/class/net/lo ]; then
+		bash_complete sip-kinds --iface '' | grep -qx lo
+	fi
+}
+
+@test "completions: zsh offers values by kind: enum, file, dir" {
+	need zsh
+	fake_sipbox
+	# zsh loads _sipbox only for the names on its #compdef line.
+	[ "$(zsh_complete 'sipbox sip-kinds --transport ' | sort | tr '\n' ' ')" = "tcp tls udp " ]
+	[ "$(zsh_complete 'sipbox sip-kinds -T ' | sort | tr '\n' ' ')" = "tcp tls udp " ]
+	[ "$(zsh_complete 'sipbox sip-kinds --dir ' | sort -u)" = subdir ]
+	zsh_complete 'sipbox sip-kinds --file ' | grep -qx file.txt
+}
+
+@test "completions: fish offers values by kind: enum, file, dir" {
+	need fish
+	fake_sipbox
+	[ "$(fish_complete 'sip-kinds --transport ' | sort | tr '\n' ' ')" = "tcp tls udp " ]
+	[ "$(fish_complete 'sipbox sip-kinds -T' | sort | tr '\n' ' ')" = "-Ttcp -Ttls -Tudp " ]
+	[ "$(fish_complete 'sip-kinds --dir ')" = subdir/ ]
+	fish_complete 'sip-kinds --file ' | grep -qx file.txt
+	[ -z "$(fish_complete 'sip-kinds --name ')" ]
+}
+
+@test "install: make install puts the binary, links, man pages and completions in place, and uninstall removes them" {
+	local src="$BATS_TEST_TMPDIR/src" d="$BATS_TEST_TMPDIR/stage" a
+
+	# A copy of what install reads, so a nested make can never rebuild or
+	# touch the tree under test; -o sipbox: use the binary as it is.
+	mkdir -p "$src/cmd"
+	cp -p "$ROOT/Makefile" "$src/"
+	cp -p "$ROOT/cmd/applets.def" "$src/cmd/"
+	cp -pR "$ROOT/man" "$ROOT/completions" "$src/"
+	cp -p "$SIPBOX" "$src/sipbox"
+	run -0 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+	    make -s -C "$src" -o sipbox install DESTDIR="$d" PREFIX=/usr
+	[ -x "$d/usr/bin/sipbox" ]
+	[ -f "$d/usr/share/man/man1/sipbox.1" ]
+	[ -f "$d/usr/share/bash-completion/completions/sipbox" ]
+	[ -f "$d/usr/share/zsh/vendor-completions/_sipbox" ]
+	[ -f "$d/usr/share/fish/vendor_completions.d/sipbox.fish" ]
+	for a in $(applets); do
+		[ "$(readlink "$d/usr/bin/$a")" = sipbox ]
+		[ -f "$d/usr/share/man/man1/$a.1" ]
+		[ -e "$d/usr/share/bash-completion/completions/$a" ]
+		[ -e "$d/usr/share/fish/vendor_completions.d/$a.fish" ]
+	done
+	# The installed link runs its applet.
+	run -0 "$d/usr/bin/sip-parse" -f method,cseq "$(fixture msg/invite.sip)"
+	[ "$output" = "$("$SIPBOX" sip-parse -f method,cseq "$(fixture msg/invite.sip)")" ]
+	[[ "$output" == INVITE* ]]
+	# bash-completion loads the file by command name: the link works too.
+	run -0 env PATH="$d/usr/bin:$PATH" bash -c \
+	    'source "$1"; complete -p sip-parse' _ \
+	    "$d/usr/share/bash-completion/completions/sip-parse"
+	[[ "$output" == *"-F _sipbox sip-parse"* ]]
+	run -0 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+	    make -s -C "$src" -o sipbox uninstall DESTDIR="$d" PREFIX=/usr
+	run -0 find "$d" ! -type d
+	[ -z "$output" ]
+}
