@@ -18,4 +18,16 @@
 #define SIP_MAX_MAXFWD		255u
 #define SIP_MAX_INPUT		(1024u * 1024 * 1024)	/* one input file */
 
+/* DNS stub client (lib/dns.c), RFC 3263 resolution (lib/resolve.c). */
+#define SIP_DNS_MAX_NAME	253	/* a name as text (RFC 1035 2.3.4) */
+#define SIP_DNS_MAX_MSG		65535u	/* a DNS message (TCP length prefix) */
+#define SIP_DNS_EDNS_SIZE	1232u	/* UDP payload we ask for (RFC 6891) */
+#define SIP_DNS_MAX_RR		64	/* answer records kept per message */
+#define SIP_DNS_MAX_PTRS	64	/* compression pointers in one name */
+#define SIP_DNS_MAX_CNAME	8	/* CNAME links followed per question */
+#define SIP_DNS_TIMEOUT_MS	2000	/* wait for a UDP answer, or TCP */
+#define SIP_DNS_TRIES		3	/* UDP sends of one question */
+#define SIP_RESOLVE_MAX_TARGETS	32	/* targets of one RFC 3263 resolution */
+#define SIP_RESOLVE_MAX_QUERIES	32	/* DNS questions per resolution */
+
 #endif
