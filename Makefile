@@ -59,6 +59,20 @@ REPLAY_BIN = $(FUZZ_SRC:tests/fuzz/fuzz_%.c=tests/fuzz/replay_%)
 HELPER_SRC = $(sort $(wildcard tests/helper/*.c))
 HELPER_BIN = $(HELPER_SRC:.c=)
 
+# tests/bench/bench, the parse benchmark: libosip2 and sofia-sip take part
+# when pkg-config finds them (their headers as system headers, so their
+# warnings are not ours); without them it measures sipbox and the floor.
+BENCH_OSIP  != $(PKG_CONFIG) --exists libosip2 2>/dev/null && echo libosip2 || true
+BENCH_SOFIA != $(PKG_CONFIG) --exists sofia-sip-ua 2>/dev/null && echo sofia-sip-ua || true
+BENCH_PKGS   = $(BENCH_OSIP) $(BENCH_SOFIA)
+BENCH_SRC    = tests/bench/bench.c tests/bench/gen.c tests/bench/p_sipbox.c \
+               $(if $(BENCH_OSIP),tests/bench/p_osip.c) \
+               $(if $(BENCH_SOFIA),tests/bench/p_sofia.c)
+BENCH_DEFS   = $(if $(BENCH_OSIP),-DHAVE_OSIP) $(if $(BENCH_SOFIA),-DHAVE_SOFIA)
+BENCH_CFLAGS != [ -z "$(strip $(BENCH_PKGS))" ] || \
+                $(PKG_CONFIG) --cflags $(BENCH_PKGS) | sed 's/-I/-isystem /g'
+BENCH_LIBS  != [ -z "$(strip $(BENCH_PKGS))" ] || $(PKG_CONFIG) --libs $(BENCH_PKGS)
+
 # Rebuild everything when the effective flags change (SANITIZE, LINEEDIT).
 FLAGS_NOW = $(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) $(LINEEDIT)
 FLAGS_OLD != cat .build-flags 2>/dev/null
@@ -93,7 +107,11 @@ tests/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c lib/libsipbox.a
 tests/helper/%: tests/helper/%.c lib/libsipbox.a
 	$(CC) $(CPPFLAGS) $(SSL_CFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< lib/libsipbox.a $(LIBS)
 
-testbins: sipbox $(UNIT_BIN) $(REPLAY_BIN) $(HELPER_BIN)
+tests/bench/bench: $(BENCH_SRC) tests/bench/bench.h lib/libsipbox.a .build-flags
+	$(CC) $(CPPFLAGS) $(BENCH_DEFS) $(BENCH_CFLAGS) $(ALL_CFLAGS) $(LDFLAGS) \
+	    -o $@ $(BENCH_SRC) lib/libsipbox.a $(BENCH_LIBS) $(LIBS)
+
+testbins: sipbox $(UNIT_BIN) $(REPLAY_BIN) $(HELPER_BIN) tests/bench/bench
 
 check: testbins
 	SIPBOX="$(CURDIR)/sipbox" $(BATS) $(if $(BATS_JOBS),--jobs $(BATS_JOBS)) tests
@@ -113,7 +131,7 @@ fuzz-run: fuzz
 demo: sipbox
 	tests/demo.sh
 
-bench: sipbox
+bench: sipbox tests/bench/bench
 	tests/bench/run
 
 lint:
@@ -151,7 +169,7 @@ uninstall:
 
 clean:
 	rm -f sipbox lib/libsipbox.a lib/*.o lib/*.d cmd/*.o cmd/*.d .build-flags \
-	    tests/unit/*.t tests/fuzz/replay_* $(HELPER_BIN) \
+	    tests/unit/*.t tests/fuzz/replay_* $(HELPER_BIN) tests/bench/bench \
 	    $(FUZZ_SRC:tests/fuzz/fuzz_%.c=tests/fuzz/fuzz_%)
 
 .PHONY: all check testbins fuzz fuzz-run demo bench lint deps install uninstall clean

@@ -1,0 +1,61 @@
+load helpers
+
+# The parse benchmark (make bench) run small: no timing here, only the
+# proof that every parser in it does the same work on the same corpus.
+
+BENCH="$TESTS_DIR/bench/bench"
+
+@test "bench: every parser reads the generator's Call-ID, CSeq, tags and branch" {
+	run -0 "$TESTS_DIR/bench/run" -c -n 1000
+	[[ $output == *"sipbox     1000/1000 messages parsed, 0 fields disagree"* ]]
+	[[ $output == *"floor      1000/1000 messages parsed"* ]]
+	if pkg-config --exists libosip2; then
+		[[ $output == *"osip       1000/1000 messages parsed, 0 fields disagree"* ]]
+	fi
+	if pkg-config --exists sofia-sip-ua; then
+		[[ $output == *"sofia-sip  1000/1000 messages parsed, 0 fields disagree"* ]]
+	fi
+}
+
+@test "bench: a field that differs from the generator's is reported (exit 1)" {
+	local d="$BATS_TEST_TMPDIR/c"
+	mkdir "$d"
+	run -0 "$BENCH" gen -n 50 -s 7 "$d"
+	# Change the branch the generator recorded for message 3.
+	awk -F '\t' -v OFS='\t' 'NR == 3 { $8 = $8 "x" } { print }' \
+	    "$d/corpus.tsv" > "$d/t" && mv "$d/t" "$d/corpus.tsv"
+	run -1 --separate-stderr "$BENCH" run -c "$d"
+	[[ $output == *"sipbox     50/50 messages parsed, 1 fields disagree"* ]]
+	[[ $stderr == *"sipbox: message 3: Via branch '"*"', want '"*"x'"* ]]
+}
+
+@test "bench: the same seed makes the same corpus, another seed another" {
+	local d
+	for d in a b c; do mkdir "$BATS_TEST_TMPDIR/$d"; done
+	run -0 "$BENCH" gen -n 300 -s 42 "$BATS_TEST_TMPDIR/a"
+	run -0 "$BENCH" gen -n 300 -s 42 "$BATS_TEST_TMPDIR/b"
+	run -0 "$BENCH" gen -n 300 -s 43 "$BATS_TEST_TMPDIR/c"
+	cmp "$BATS_TEST_TMPDIR/a/corpus.sip" "$BATS_TEST_TMPDIR/b/corpus.sip"
+	cmp "$BATS_TEST_TMPDIR/a/corpus.tsv" "$BATS_TEST_TMPDIR/b/corpus.tsv"
+	! cmp -s "$BATS_TEST_TMPDIR/a/corpus.sip" "$BATS_TEST_TMPDIR/c/corpus.sip"
+}
+
+@test "bench: the generated corpus is what the issue asks for" {
+	local d="$BATS_TEST_TMPDIR/c"
+	mkdir "$d"
+	run -0 "$BENCH" gen -n 2000 "$d"
+	# Every message frames by its Content-Length, one after another.
+	run -0 "$SIPBOX" sip-parse --count "$d/corpus.sip"
+	[ "$output" = 2000 ]
+	# INVITEs with SDP, each response code, REGISTER with Authorization,
+	# compact forms, several Vias and Record-Routes.
+	grep -q '^INVITE sip:' "$d/corpus.sip"
+	grep -q '^m=audio ' "$d/corpus.sip"
+	for code in 100 180 200 401 486; do
+		grep -q "^SIP/2.0 $code " "$d/corpus.sip"
+	done
+	grep -q '^Authorization: Digest username=' "$d/corpus.sip"
+	grep -q '^i: ' "$d/corpus.sip"
+	grep -q '^v: SIP/2.0/.*, *SIP/2.0/' "$d/corpus.sip"
+	[ "$(grep -c '^Record-Route: ' "$d/corpus.sip")" -gt 100 ]
+}
