@@ -1,0 +1,307 @@
+/*
+ * client.c - command-line pieces shared by the applets that send
+ * requests (sip-send, and the ones that follow it).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "cmd.h"
+#include "tls.h"
+
+struct client_opts copt;
+const char *const client_tps[] = { "udp", "tcp", "tls", "sctp", "ws", "wss",
+    NULL };
+
+char *
+client_password(void)
+{
+	const char *env = getenv("SIPBOX_PASSWORD");
+	char *pw = NULL, *nl;
+	size_t len;
+
+	if (copt.user == NULL)
+		return NULL;
+	if (copt.password_file != NULL) {
+		if (read_file(copt.password_file, &pw, &len, 4096) != 0)
+			die_errno(SIP_EXIT_USAGE, "%s", copt.password_file);
+		if ((nl = strpbrk(pw, "\r\n")) != NULL)
+			*nl = '\0';
+		return pw;
+	}
+	if (env != NULL)
+		return xstrdup(env);
+	/* A prompt with echo off, on the terminal itself. */
+	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
+	struct termios t, old;
+	char line[512];
+	ssize_t n;
+
+	if (fd < 0)
+		die(SIP_EXIT_USAGE, "--user %s needs a password: set SIPBOX_PASSWORD, "
+		    "use --password-file, or run on a terminal", copt.user);
+	dprintf(fd, "Password for %s: ", copt.user);
+	tcgetattr(fd, &old);
+	t = old;
+	t.c_lflag &= ~(tcflag_t)ECHO;
+	tcsetattr(fd, TCSAFLUSH, &t);
+	n = read(fd, line, sizeof line - 1);
+	tcsetattr(fd, TCSAFLUSH, &old);
+	dprintf(fd, "\n");
+	close(fd);
+	if (n <= 0)
+		die(SIP_EXIT_USAGE, "no password read");
+	line[n] = '\0';
+	if ((nl = strpbrk(line, "\r\n")) != NULL)
+		*nl = '\0';
+	pw = xstrdup(line);
+	explicit_bzero(line, sizeof line);
+	return pw;
+}
+
+void
+client_password_free(char *pw)
+{
+	if (pw != NULL) {
+		explicit_bzero(pw, strlen(pw));
+		free(pw);
+	}
+}
+
+void
+client_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!verbose)
+		return;
+	fprintf(stderr, "%s* ", color_on(stderr, "2"));
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s\n", color_off(stderr));
+}
+
+static enum sip_tp
+tp_from_opt(void)
+{
+	if (copt.transport == NULL)
+		return SIP_TP_NONE;
+	return sip_tp_byname(copt.transport, strlen(copt.transport));
+}
+
+void
+client_resolve(struct client *c, const char *target)
+{
+	const char *why;
+	struct sip_target *n;
+	int family = copt.ipv4 ? AF_INET : copt.ipv6 ? AF_INET6 : AF_UNSPEC;
+	int port;
+
+	if (copt.ipv4 && copt.ipv6)
+		usage_error("-4 and -6 exclude each other");
+	if (sip_target_parse(&c->target, target, &why) != SIP_OK)
+		usage_error("bad target '%s': %s", target, why);
+	n = &c->target;
+	if (copt.proxy != NULL) {
+		if (sip_target_parse(&c->next, copt.proxy, &why) != SIP_OK)
+			usage_error("bad --proxy '%s': %s", copt.proxy, why);
+		n = &c->next;
+		/* RFC 3261 8.1.2: a pre-loaded Route with the proxy, loose. */
+		if (strncasecmp(copt.proxy, "sip", 3) == 0)
+			snprintf(c->route, sizeof c->route, "<%s;lr>", copt.proxy);
+		else
+			snprintf(c->route, sizeof c->route, "<%s;lr>", c->next.ruri);
+	} else {
+		c->next = c->target;
+	}
+	c->tp = n->tp != SIP_TP_NONE ? n->tp : tp_from_opt();
+	if (c->tp == SIP_TP_NONE)
+		c->tp = n->sips ? SIP_TP_TLS : SIP_TP_UDP;
+	port = n->port ? n->port : sip_tp_default_port(c->tp);
+	if (copt.resolver != NULL)
+		client_info("resolver %s (system lookup used for %s)",
+		    copt.resolver, n->host);
+	c->ndst = sip_net_lookup(n->host, port, family, c->dst,
+	    SIP_NET_MAX_ADDRS, &why);
+	if (c->ndst == 0)
+		die(SIP_EXIT_NET, "cannot resolve '%s': %s", n->host, why);
+	for (int i = 0; i < c->ndst; i++) {
+		char a[SIP_NET_ADDRSTR];
+
+		c->dst_tp[i] = c->tp;
+		client_info("%s resolves to %s over %s", n->host,
+		    sip_net_str(&c->dst[i], a, sizeof a), sip_tp_name(c->tp));
+	}
+	c->cur = 0;
+}
+
+static void
+set_local(struct client *c, const struct sip_sockaddr *l)
+{
+	char h[SIP_NET_HOST_MAX];
+
+	c->local_port = sip_net_host(l, h, sizeof h);
+	sip_target_urihost(h, c->local_host, sizeof c->local_host);
+}
+
+void
+client_guess_local(struct client *c)
+{
+	/* connect() on a UDP socket picks the source address, sends nothing */
+	int fd = socket(c->dst[0].ss.ss_family, SOCK_DGRAM, 0);
+	struct sip_sockaddr l;
+
+	l.len = sizeof l.ss;
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&c->dst[0].ss,
+	    c->dst[0].len) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&l.ss, &l.len) == 0)
+		set_local(c, &l);
+	else
+		snprintf(c->local_host, sizeof c->local_host, "127.0.0.1");
+	if (fd >= 0)
+		close(fd);
+}
+
+enum sip_err
+client_connect(struct client *c)
+{
+	struct sip_conn_opts o;
+	struct sip_sockaddr bindaddr;
+	enum sip_err e = SIP_E_NET;
+	char a[SIP_NET_ADDRSTR], err[256];
+
+	memset(&o, 0, sizeof o);
+	o.timeout_ms = copt.connect_timeout > 0 ?
+	    (int)(copt.connect_timeout * 1000) : SIP_CONN_TIMEOUT;
+	o.host = c->next.numeric ? NULL : c->next.host;
+	if (c->next.numeric)
+		o.host = c->next.host;
+	o.ws_path = c->next.path[0] ? c->next.path : "/";
+	o.ttl = copt.ttl;
+	if (copt.local != NULL) {
+		char h[SIP_NET_HOST_MAX];
+		int port;
+
+		if (sip_net_hostport(copt.local, h, sizeof h, &port) != SIP_OK ||
+		    sip_net_numeric(h, port, &bindaddr) != SIP_OK)
+			usage_error("--local wants a numeric ADDR[:PORT]");
+		o.bind = &bindaddr;
+	}
+	if ((c->tp == SIP_TP_TLS || c->tp == SIP_TP_WSS) && c->tls == NULL) {
+		struct sip_tls_opts to = { copt.cacert, copt.capath, copt.cert,
+		    copt.key, copt.insecure };
+
+		if (sip_tls_client_ctx(&c->tls, &to, err, sizeof err) != SIP_OK)
+			die(SIP_EXIT_NET, "TLS: %s", err);
+	}
+	o.tls = c->tls;
+	for (; c->cur < c->ndst; c->cur++) {
+		sip_conn_init(&c->conn);
+		sip_net_str(&c->dst[c->cur], a, sizeof a);
+		client_info("connecting to %s over %s", a,
+		    sip_tp_name(c->dst_tp[c->cur]));
+		e = sip_conn_connect(&c->conn, c->dst_tp[c->cur],
+		    &c->dst[c->cur], &o);
+		if (e == SIP_OK) {
+			char l[SIP_NET_ADDRSTR];
+
+			set_local(c, &c->conn.local);
+			client_info("connected: %s -> %s",
+			    sip_net_str(&c->conn.local, l, sizeof l), a);
+			return SIP_OK;
+		}
+		errorf("%s over %s: %s", a, sip_tp_name(c->dst_tp[c->cur]),
+		    c->conn.err);
+		sip_conn_close(&c->conn);
+	}
+	return e;
+}
+
+void
+client_close(struct client *c)
+{
+	sip_conn_close(&c->conn);
+	if (c->tls != NULL)
+		SSL_CTX_free(c->tls);
+	c->tls = NULL;
+}
+
+/* Print data line by line with prefix, hiding digest responses. */
+static void
+trace_lines(const char *pfx, const char *p, size_t n)
+{
+	const char *end = p + n;
+
+	while (p < end) {
+		const char *e = memchr(p, '\n', (size_t)(end - p));
+		size_t ll = e ? (size_t)(e - p) : (size_t)(end - p);
+		size_t show = ll;
+
+		if (show > 0 && p[show - 1] == '\r')
+			show--;
+		if ((show > 14 && strncasecmp(p, "Authorization:", 14) == 0) ||
+		    (show > 20 &&
+		    strncasecmp(p, "Proxy-Authorization:", 20) == 0)) {
+			/* the response digest is as good as a password
+			 * for a replay within the nonce's life */
+			const char *r = strcasestr(p, "response=");
+
+			if (r != NULL && r < p + show) {
+				const char *q = r + 9;
+				const char *qe = q;
+
+				if (*q == '"')
+					qe = memchr(q + 1, '"',
+					    (size_t)(p + show - q - 1));
+				else
+					while (qe < p + show && *qe != ',')
+						qe++;
+				if (qe == NULL)
+					qe = p + show;
+				else if (*q == '"')
+					qe++;
+				fprintf(stderr, "%s%.*s\"***\"%.*s\n", pfx,
+				    (int)(q - p), p, (int)(p + show - qe), qe);
+				goto next;
+			}
+		}
+		fprintf(stderr, "%s%.*s\n", pfx, (int)show, p);
+next:
+		if (e == NULL)
+			break;
+		p = e + 1;
+	}
+}
+
+void
+client_trace(void *arg, char dir, const char *data, size_t len, int retrans,
+    const struct sip_conn *c)
+{
+	struct timespec ts;
+	struct tm tm;
+	char l[SIP_NET_ADDRSTR], r[SIP_NET_ADDRSTR];
+
+	(void)arg;
+	if (!verbose)
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	localtime_r(&ts.tv_sec, &tm);
+	sip_net_str(&c->local, l, sizeof l);
+	sip_net_str(&c->peer, r, sizeof r);
+	fprintf(stderr, "%s* %02d:%02d:%02d.%06ld %s %s %zu bytes %s %s%s%s\n",
+	    color_on(stderr, "2"), tm.tm_hour, tm.tm_min, tm.tm_sec,
+	    ts.tv_nsec / 1000, sip_tp_name(c->tp),
+	    dir == '>' ? (retrans ? "retransmitted" : "sent") : "received",
+	    len, dir == '>' ? "to" : "from", r,
+	    dir == '>' ? "" : "", color_off(stderr));
+	trace_lines(dir == '>' ? "> " : "< ", data, len);
+}

@@ -1,0 +1,112 @@
+/*
+ * client.h - what every applet that sends requests shares on the command
+ * line: connection options, credentials, the -v trace, and opening a
+ * connection to a target with failover across its addresses.
+ */
+#ifndef SIPBOX_CLIENT_H
+#define SIPBOX_CLIENT_H
+
+#include "conn.h"
+#include "target.h"
+#include "uac.h"
+
+struct client_opts {
+	const char	*proxy;
+	const char	*transport;
+	int		 ipv4, ipv6;
+	const char	*local;		/* bind address ADDR[:PORT] */
+	const char	*resolver;	/* DNS server ADDR[:PORT] */
+	double		 t1;		/* seconds; 0: 0.5 */
+	double		 timeout;	/* overall seconds; 0: none but timers */
+	double		 connect_timeout;
+	const char	*cacert, *capath, *cert, *key;
+	int		 insecure;
+	const char	*user;
+	const char	*password_file;
+	int		 ttl;
+};
+
+extern struct client_opts copt;
+
+#define CLIENT_OPTIONS \
+	OPT_GROUP("Connection"), \
+	OPT_STR(0, "proxy", &copt.proxy, "URI", \
+	    "send through this outbound proxy (a pre-loaded Route with lr)"), \
+	OPT_ENUM('t', "transport", &copt.transport, "TP", client_tps, \
+	    "transport when the target does not say"), \
+	OPT_FLAG('4', "ipv4", &copt.ipv4, "use IPv4 addresses only"), \
+	OPT_FLAG('6', "ipv6", &copt.ipv6, "use IPv6 addresses only"), \
+	OPT_STR(0, "local", &copt.local, "ADDR[:PORT]", \
+	    "send from this local address and port"), \
+	OPT_STR(0, "resolver", &copt.resolver, "ADDR[:PORT]", \
+	    "DNS server for RFC 3263 NAPTR/SRV/A lookups"), \
+	OPT_INT(0, "ttl", &copt.ttl, "N", 1, 255, \
+	    "TTL for multicast destinations (default 1)"), \
+	OPT_DBL(0, "t1", &copt.t1, "SECONDS", 0.001, 60, \
+	    "RFC 3261 timer T1 (default 0.5); retransmission and timeouts scale with it"), \
+	OPT_DBL(0, "timeout", &copt.timeout, "SECONDS", 0.001, 86400, \
+	    "give up after this long overall (exit 7)"), \
+	OPT_DBL(0, "connect-timeout", &copt.connect_timeout, "SECONDS", \
+	    0.001, 600, "limit for TCP connect and TLS/WebSocket handshakes"), \
+	OPT_GROUP("TLS"), \
+	OPT_FILE(0, "cacert", &copt.cacert, "FILE", \
+	    "verify the server against the CA certificates in FILE"), \
+	{ OPT_T_STR, 0, "capath", &copt.capath, "DIR", \
+	    "verify the server against the hashed CA directory DIR", 0, 0, \
+	    NULL, NULL, OPT_C_DIR, 0 }, \
+	OPT_FILE(0, "cert", &copt.cert, "FILE", "client certificate (PEM)"), \
+	OPT_FILE(0, "key", &copt.key, "FILE", "client private key (PEM)"), \
+	OPT_FLAG('k', "insecure", &copt.insecure, \
+	    "do not verify the server certificate"), \
+	OPT_GROUP("Authentication"), \
+	OPT_STR('u', "user", &copt.user, "USER", \
+	    "digest username; the password comes from SIPBOX_PASSWORD, --password-file or a prompt"), \
+	OPT_FILE(0, "password-file", &copt.password_file, "FILE", \
+	    "read the password from the first line of FILE")
+
+extern const char *const client_tps[];
+
+/*
+ * The password for copt.user: SIPBOX_PASSWORD, --password-file, or a
+ * prompt on the terminal with echo off.  NULL when there is no user.
+ * Exits 2 when none can be had.
+ */
+char	*client_password(void);
+void	 client_password_free(char *pw);
+
+/* A connected client: target, where it went, and the connection. */
+struct client {
+	struct sip_target	 target;
+	struct sip_target	 next;		/* proxy when set, else target */
+	enum sip_tp		 tp;
+	struct sip_sockaddr	 dst[SIP_NET_MAX_ADDRS];
+	enum sip_tp		 dst_tp[SIP_NET_MAX_ADDRS];
+	int			 ndst, cur;
+	struct sip_conn		 conn;
+	SSL_CTX			*tls;
+	char			 route[SIP_TARGET_MAX + 8];
+	char			 local_host[SIP_NET_HOST_MAX + 2];	/* URI form */
+	int			 local_port;
+};
+
+/*
+ * Parse target (and copt.proxy) and resolve the next hop.  Exits with a
+ * usage (2) or DNS (8) error.
+ */
+void		client_resolve(struct client *c, const char *target);
+/*
+ * Connect to destination c->cur or later ones; returns SIP_OK or the
+ * last error (already reported on stderr).
+ */
+enum sip_err	client_connect(struct client *c);
+/* Local address for Via/Contact without connecting (for --dry-run). */
+void		client_guess_local(struct client *c);
+void		client_close(struct client *c);
+
+/* The -v trace: curl-style "> " and "< " lines with secrets masked. */
+void	client_trace(void *arg, char dir, const char *data, size_t len,
+	    int retrans, const struct sip_conn *c);
+/* "* text" lines of -v. */
+void	client_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,772 @@
+/*
+ * sip-send - send any SIP request and report the answer; ping a server.
+ *
+ * RFC 3261 8.1 (UAC behaviour), 17.1 (client transactions), 18
+ * (transports), 22 (digest), RFC 3581 (rport), RFC 7118 (WebSocket).
+ */
+#include <math.h>
+#include <regex.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "dialog.h"
+#include "cmd.h"
+#include "json.h"
+#include "status.h"
+
+static const char *const usage[] = {
+	"sip-send [options] TARGET",
+	"sip-send -f FILE|- [options] TARGET",
+	"sip-send -c COUNT [-i SECONDS] [--concurrency N] [options] TARGET",
+	NULL
+};
+
+static struct {
+	const char	*method;
+	struct strlist	 headers;
+	const char	*data;
+	const char	*ctype;
+	const char	*file;
+	const char	*from, *to, *contact;
+	int		 dry_run;
+	int		 json;
+	const char	*write_out;
+	const char	*expect;
+	const char	*match;
+	long		 count;
+	double		 interval;
+	long		 concurrency;
+	int		 quiet;
+	int		 no_bye;
+} o = { .interval = 1.0, .concurrency = 1 };
+
+static const struct opt opts[] = {
+	OPT_GROUP("Request"),
+	OPT_STR('X', "method", &o.method, "METHOD",
+	    "request method (default OPTIONS; any token)"),
+	OPT_LIST('H', "header", &o.headers, "'NAME: VALUE'",
+	    "add a header, or replace the built-in one of that name"),
+	OPT_STR('d', "data", &o.data, "TEXT|@FILE|@-", "the request body"),
+	OPT_STR('T', "content-type", &o.ctype, "TYPE",
+	    "the body's Content-Type (default text/plain, application/sdp for SDP)"),
+	OPT_FILE('f', "file", &o.file, "FILE",
+	    "send the message in FILE ('-': stdin) with its [placeholders] filled"),
+	OPT_STR(0, "from", &o.from, "URI", "From URI (default sip:USER@local-address)"),
+	OPT_STR(0, "to", &o.to, "URI", "To URI (default the Request-URI)"),
+	OPT_STR(0, "contact", &o.contact, "URI", "Contact URI"),
+	OPT_FLAG(0, "no-bye", &o.no_bye, "after a 2xx to INVITE, ACK but send no BYE"),
+	OPT_FLAG('n', "dry-run", &o.dry_run, "print what would be sent, send nothing"),
+	CLIENT_OPTIONS,
+	OPT_GROUP("Output and exit status"),
+	OPT_FLAG('v', "verbose", &verbose,
+	    "trace every message sent and received on stderr"),
+	OPT_FLAG('q', "quiet", &o.quiet, "print nothing but errors"),
+	OPT_FLAG('j', "json", &o.json, "JSON Lines: one object per response"),
+	OPT_STR('w', "write-out", &o.write_out, "FORMAT",
+	    "print FORMAT per final response: %{status}, %{reason}, %{rtt_ms}, %{call_id}, %{header.NAME}, ..."),
+	OPT_STR(0, "expect", &o.expect, "CODE",
+	    "exit 0 only when the final response is CODE (or a class: 2xx)"),
+	OPT_STR(0, "match", &o.match, "REGEX",
+	    "exit 0 only when the final response matches REGEX (extended)"),
+	OPT_GROUP("Ping"),
+	OPT_INT('c', "count", &o.count, "N", 1, 10000000,
+	    "send N requests, then print statistics"),
+	OPT_DBL('i', "interval", &o.interval, "SECONDS", 0, 3600,
+	    "time between requests in a ping run (default 1)"),
+	OPT_INT(0, "concurrency", &o.concurrency, "N", 1, SIP_UAC_MAXACTIVE,
+	    "requests in flight at once in a ping run (default 1)"),
+	OPT_END
+};
+
+static const char extra[] =
+"TARGET is a sip: or sips: URI, host[:port], udp:|tcp:|tls:|sctp:host[:port],\n"
+"or ws://host[:port]/path and wss://...  Placeholders in -f files:\n"
+"[branch] [call_id] [from_tag] [cseq] [local_ip] [local_port] [remote_ip]\n"
+"[remote_port] [transport]; Content-Length is recomputed.\n"
+"Exit: 0 2xx, 3-6 by final response class, 7 timeout, 8 network/DNS/TLS,\n"
+"1 --expect/--match not met, 2 usage.";
+
+static const struct applet_spec spec = { "sip-send", usage, opts, extra };
+
+static struct client cl;
+static char *password;
+static regex_t match_re;
+static volatile sig_atomic_t interrupted;
+
+/* ping statistics */
+static struct {
+	long		 sent, received, timeouts, errors;
+	double		 min, max, sum, sumsq;
+	long		 codes[700];
+	int		 first_bad_exit;
+	uint64_t	 t0;
+} st;
+
+struct job {
+	struct sip_uac_req	 r;
+	long			 seq;
+};
+
+/* Body from -d: TEXT, @FILE or @-. */
+static char *body;
+static size_t body_len;
+
+static void
+load_body(void)
+{
+	if (o.data == NULL)
+		return;
+	if (o.data[0] == '@') {
+		if (read_file(o.data + 1, &body, &body_len, SIP_MAX_BODY) != 0)
+			die_errno(SIP_EXIT_USAGE, "%s", o.data + 1);
+	} else {
+		body = xstrdup(o.data);
+		body_len = strlen(body);
+	}
+	if (o.ctype == NULL) {
+		if (body_len >= 4 && strncmp(body, "v=0", 3) == 0)
+			o.ctype = "application/sdp";
+		else
+			o.ctype = "text/plain";
+	}
+}
+
+static const char *
+user_part(void)
+{
+	return copt.user ? copt.user : "sipbox";
+}
+
+/* -f: fill the placeholders, make line ends CRLF, fix Content-Length. */
+static char *
+fill_template(const char *tpl, size_t n, long seq, size_t *outlen)
+{
+	struct buf b, head;
+	char branch[SIP_BRANCH_SIZE], callid[SIP_CALLID_SIZE], tag[SIP_TAG_SIZE];
+	char rip[SIP_NET_HOST_MAX], num[SIP_NET_HOST_MAX + 2];
+	const char *tpname = sip_tp_name(cl.tp);
+	int rport = sip_net_host(&cl.dst[cl.cur], rip, sizeof rip);
+	const char *p = tpl, *end = tpl + n, *sep;
+	size_t hl;
+
+	sip_build_branch(branch);
+	sip_build_callid(callid, NULL);
+	sip_build_tag(tag);
+	buf_init(&b, SIP_MAX_MSG);
+	while (p < end) {
+		const char *lb = memchr(p, '[', (size_t)(end - p));
+		const char *rb;
+
+		if (lb == NULL || (rb = memchr(lb, ']', (size_t)(end - lb))) == NULL) {
+			buf_add(&b, p, (size_t)(end - p));
+			break;
+		}
+		buf_add(&b, p, (size_t)(lb - p));
+		struct slice name = slice_make(lb + 1, (size_t)(rb - lb - 1));
+
+		if (slice_eq_cstr(name, "branch"))
+			buf_adds(&b, branch);
+		else if (slice_eq_cstr(name, "call_id"))
+			buf_adds(&b, callid);
+		else if (slice_eq_cstr(name, "from_tag"))
+			buf_adds(&b, tag);
+		else if (slice_eq_cstr(name, "cseq"))
+			buf_printf(&b, "%ld", seq);
+		else if (slice_eq_cstr(name, "local_ip"))
+			buf_adds(&b, cl.local_host);
+		else if (slice_eq_cstr(name, "local_port"))
+			buf_printf(&b, "%d", cl.local_port);
+		else if (slice_eq_cstr(name, "remote_ip"))
+			buf_adds(&b, sip_target_urihost(rip, num, sizeof num));
+		else if (slice_eq_cstr(name, "remote_port"))
+			buf_printf(&b, "%d", rport);
+		else if (slice_eq_cstr(name, "transport"))
+			buf_adds(&b, tpname);
+		else {
+			buf_add(&b, lb, (size_t)(rb - lb + 1));
+		}
+		p = rb + 1;
+	}
+	/* Split head and body at the first empty line (CRLF or LF). */
+	buf_init(&head, SIP_MAX_MSG);
+	p = b.p;
+	end = b.p + b.len;
+	sep = NULL;
+	while (p < end) {
+		const char *e = memchr(p, '\n', (size_t)(end - p));
+		size_t ll;
+
+		if (e == NULL)
+			e = end;
+		ll = (size_t)(e - p);
+		if (ll > 0 && p[ll - 1] == '\r')
+			ll--;
+		if (ll == 0) {
+			sep = e < end ? e + 1 : end;
+			break;
+		}
+		if (!(ll > 15 && strncasecmp(p, "Content-Length:", 15) == 0) &&
+		    !(ll > 2 && strncasecmp(p, "l:", 2) == 0)) {
+			buf_add(&head, p, ll);
+			buf_adds(&head, "\r\n");
+		}
+		p = e < end ? e + 1 : end;
+	}
+	hl = sep ? (size_t)(end - sep) : 0;
+	buf_printf(&head, "Content-Length: %zu\r\n\r\n", hl);
+	if (hl)
+		buf_add(&head, sep, hl);
+	buf_free(&b);
+	*outlen = head.len;
+	return head.p;
+}
+
+static void
+print_writeout(const struct sip_msg *m, const struct sip_uac_req *r)
+{
+	const char *p = o.write_out;
+	double rtt = (double)(r->t_final - r->t_sent) / 1000.0;
+
+	for (; *p; p++) {
+		if (*p == '\\' && p[1]) {
+			p++;
+			putchar(*p == 'n' ? '\n' : *p == 't' ? '\t' : *p);
+			continue;
+		}
+		if (*p != '%' || p[1] != '{') {
+			putchar(*p);
+			continue;
+		}
+		const char *e = strchr(p, '}');
+
+		if (e == NULL) {
+			fputs(p, stdout);
+			break;
+		}
+		struct slice v = slice_make(p + 2, (size_t)(e - p - 2));
+
+		if (slice_eq_cstr(v, "status"))
+			printf("%d", r->status);
+		else if (slice_eq_cstr(v, "reason"))
+			printf("%.*s", m ? (int)m->reason.len : 0,
+			    m ? m->reason.p : "");
+		else if (slice_eq_cstr(v, "rtt_ms"))
+			printf("%.3f", rtt);
+		else if (slice_eq_cstr(v, "call_id"))
+			printf("%s", r->call_id);
+		else if (slice_eq_cstr(v, "cseq"))
+			printf("%u", r->cseq);
+		else if (slice_eq_cstr(v, "method"))
+			printf("%s", r->p.method ? r->p.method : "");
+		else if (slice_eq_cstr(v, "transport"))
+			printf("%s", sip_tp_name(cl.conn.tp));
+		else if (slice_eq_cstr(v, "retransmissions"))
+			printf("%u", r->retrans);
+		else if (slice_eq_cstr(v, "peer")) {
+			char a[SIP_NET_ADDRSTR];
+
+			printf("%s", sip_net_str(&cl.conn.peer, a, sizeof a));
+		} else if (slice_eq_cstr(v, "local")) {
+			char a[SIP_NET_ADDRSTR];
+
+			printf("%s", sip_net_str(&cl.conn.local, a, sizeof a));
+		} else if (slice_has_prefix(v, "header.") && m != NULL) {
+			const struct sip_hdr *h = sip_msg_hdr_byname(m,
+			    slice_from(v, 7));
+
+			if (h != NULL)
+				printf("%.*s", (int)h->value.len, h->value.p);
+		} else {
+			printf("%.*s", (int)(e - p + 1), p);
+		}
+		p = e;
+	}
+	fflush(stdout);
+}
+
+static int
+expect_ok(int status)
+{
+	size_t n = strlen(o.expect);
+
+	if (n == 3 && (o.expect[1] == 'x' || o.expect[1] == 'X'))
+		return status / 100 == o.expect[0] - '0';
+	return status == atoi(o.expect);
+}
+
+/* The outcome of one request as an exit status. */
+static int
+outcome(const struct sip_uac_req *r, const struct sip_msg *m)
+{
+	if (r->err != SIP_OK)
+		return sip_err_exit(r->err);
+	if (o.expect != NULL && !expect_ok(r->status))
+		return SIP_EXIT_INVALID;
+	if (o.match != NULL && (m == NULL ||
+	    regexec(&match_re, m->buf, 0, NULL, 0) != 0))
+		return SIP_EXIT_INVALID;
+	if (o.expect != NULL || o.match != NULL)
+		return SIP_EXIT_OK;
+	return sip_status_exit(r->status);
+}
+
+static void
+json_result(const struct sip_uac_req *r, const struct sip_msg *m, long seq)
+{
+	struct buf b;
+	struct json j;
+	char a[SIP_NET_ADDRSTR];
+
+	buf_init(&b, 0);
+	json_init(&j, &b);
+	json_obj(&j);
+	json_kstr(&j, "type", "response");
+	if (o.count > 0)
+		json_kint(&j, "seq", seq);
+	json_kstr(&j, "method", r->p.method);
+	json_kstr(&j, "call_id", r->call_id);
+	json_kint(&j, "cseq", r->cseq);
+	json_kstr(&j, "transport", sip_tp_name(cl.conn.tp));
+	json_kstr(&j, "peer", sip_net_str(&cl.conn.peer, a, sizeof a));
+	if (r->err == SIP_OK && m != NULL) {
+		json_kint(&j, "status", r->status);
+		json_kslice(&j, "reason", m->reason);
+		json_key(&j, "rtt_ms");
+		json_dbl(&j, (double)(r->t_final - r->t_sent) / 1000.0, 3);
+	} else {
+		json_key(&j, "status");
+		json_null(&j);
+		json_kstr(&j, "error", sip_err_str(r->err));
+		if (r->why)
+			json_kstr(&j, "detail", r->why);
+	}
+	json_kint(&j, "retransmissions", r->retrans);
+	json_kint(&j, "exit", outcome(r, m));
+	json_end(&j);
+	buf_addc(&b, '\n');
+	fwrite(b.p, 1, b.len, stdout);
+	fflush(stdout);
+	buf_free(&b);
+}
+
+static void
+ping_line(const struct sip_uac_req *r, const struct sip_msg *m, long seq)
+{
+	char a[SIP_NET_ADDRSTR];
+
+	sip_net_str(&cl.conn.peer, a, sizeof a);
+	if (r->err != SIP_OK)
+		printf("seq=%ld %s: %s\n", seq, sip_err_str(r->err),
+		    r->why ? r->why : "");
+	else
+		printf("%d %.*s from %s: seq=%ld time=%.3f ms\n", r->status,
+		    (int)m->reason.len, m->reason.p, a, seq,
+		    (double)(r->t_final - r->t_sent) / 1000.0);
+	fflush(stdout);
+}
+
+static int bye_phase;
+static struct sip_dialog *call_dialog;
+
+static void
+job_done(void *arg, struct sip_uac_req *r)
+{
+	struct job *jb = r->user;
+	struct sip_msg m, *mp = NULL;
+	struct sip_perr pe;
+	int ex;
+
+	(void)arg;
+	if (bye_phase) {
+		if (r->err != SIP_OK)
+			warnf("BYE: %s", sip_err_str(r->err));
+		return;
+	}
+	if (r->dialog != NULL && o.count == 0 && call_dialog == NULL) {
+		call_dialog = r->dialog;	/* keep it for the BYE */
+		r->dialog = NULL;
+	}
+	if (r->err == SIP_OK && sip_msg_parse(&m, r->final.p, r->final.len, 0,
+	    &pe) == SIP_OK)
+		mp = &m;
+	ex = outcome(r, mp);
+	if (ex != 0 && st.first_bad_exit == 0)
+		st.first_bad_exit = ex;
+	if (r->err == SIP_OK) {
+		double rtt = (double)(r->t_final - r->t_sent) / 1000.0;
+
+		st.received++;
+		if (st.received == 1 || rtt < st.min)
+			st.min = rtt;
+		if (rtt > st.max)
+			st.max = rtt;
+		st.sum += rtt;
+		st.sumsq += rtt * rtt;
+		if (r->status >= 100 && r->status < 700)
+			st.codes[r->status]++;
+	} else if (r->err == SIP_E_TIMEOUT) {
+		st.timeouts++;
+	} else {
+		st.errors++;
+	}
+	if (o.json)
+		json_result(r, mp, jb->seq);
+	else if (o.write_out != NULL)
+		print_writeout(mp, r);
+	else if (o.quiet)
+		;
+	else if (o.count > 0)
+		ping_line(r, mp, jb->seq);
+	else if (mp != NULL)
+		printf("%.*s\n", (int)mp->start_line.len, mp->start_line.p);
+	else
+		errorf("%s: %s", sip_err_str(r->err), r->why ? r->why : "");
+	fflush(stdout);
+}
+
+static struct sip_uac uac;
+static const char *routes[2];
+static char from_buf[SIP_TARGET_MAX + 300], to_buf[SIP_TARGET_MAX + 8];
+static char contact_buf[SIP_TARGET_MAX + 300], ua[64];
+
+static void
+fill_params(struct sip_req_params *p, long seq)
+{
+	memset(p, 0, sizeof *p);
+	p->method = o.method;
+	p->ruri = cl.target.ruri;
+	p->transport = sip_tp_name(cl.tp);
+	p->via_host = cl.local_host;
+	p->via_port = cl.local_port;
+	p->rport = 1;
+	if (o.from != NULL)
+		snprintf(from_buf, sizeof from_buf, "<%s>", o.from);
+	else
+		snprintf(from_buf, sizeof from_buf, "<sip:%s@%s>", user_part(),
+		    cl.target.numeric || copt.user == NULL ? cl.local_host :
+		    cl.target.host);
+	snprintf(to_buf, sizeof to_buf, "<%s>", o.to ? o.to : cl.target.ruri);
+	if (o.contact != NULL)
+		snprintf(contact_buf, sizeof contact_buf, "<%s>", o.contact);
+	else
+		snprintf(contact_buf, sizeof contact_buf, "<sip:%s@%s:%d%s%s>",
+		    user_part(), cl.local_host, cl.local_port,
+		    cl.tp == SIP_TP_UDP ? "" : ";transport=",
+		    cl.tp == SIP_TP_UDP ? "" : client_tps[cl.tp - 1]);
+	p->from = from_buf;
+	p->to = to_buf;
+	p->contact = contact_buf;
+	p->cseq = (uint32_t)seq;
+	p->max_forwards = 70;
+	snprintf(ua, sizeof ua, "sipbox/%s", SIPBOX_VERSION);
+	p->user_agent = ua;
+	if (cl.route[0]) {
+		routes[0] = cl.route;
+		p->routes = routes;
+	}
+	p->headers = o.headers.v;
+	p->body = body;
+	p->body_len = body_len;
+	p->content_type = body ? o.ctype : NULL;
+}
+
+static char *tpl;
+static size_t tpl_len;
+
+static void
+prepare(struct job *jb, long seq)
+{
+	memset(&jb->r, 0, sizeof jb->r);
+	jb->seq = seq;
+	jb->r.user = jb;
+	fill_params(&jb->r.p, seq);
+	if (tpl != NULL) {
+		size_t n;
+		char *msg = fill_template(tpl, tpl_len, seq, &n);
+
+		static char method[64];
+		size_t ml = strcspn(msg, " \r\n");
+
+		snprintf(method, sizeof method, "%.*s", (int)ml, msg);
+		jb->r.p.method = method;
+		jb->r.raw = msg;
+		jb->r.rawlen = n;
+	}
+}
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static void
+summary(void)
+{
+	double avg = st.received ? st.sum / (double)st.received : 0;
+	double var = st.received ? st.sumsq / (double)st.received - avg * avg : 0;
+	uint64_t el = sip_now_ms() - st.t0;
+
+	if (o.json) {
+		struct buf b;
+		struct json j;
+
+		buf_init(&b, 0);
+		json_init(&j, &b);
+		json_obj(&j);
+		json_kstr(&j, "type", "summary");
+		json_kint(&j, "sent", st.sent);
+		json_kint(&j, "received", st.received);
+		json_kint(&j, "timeouts", st.timeouts);
+		json_kint(&j, "errors", st.errors);
+		json_key(&j, "loss_pct");
+		json_dbl(&j, st.sent ? 100.0 * (double)(st.sent - st.received) /
+		    (double)st.sent : 0, 1);
+		json_key(&j, "rtt_min_ms"); json_dbl(&j, st.min, 3);
+		json_key(&j, "rtt_avg_ms"); json_dbl(&j, avg, 3);
+		json_key(&j, "rtt_max_ms"); json_dbl(&j, st.max, 3);
+		json_key(&j, "rtt_mdev_ms"); json_dbl(&j, var > 0 ? sqrt(var) : 0, 3);
+		json_kint(&j, "elapsed_ms", (int64_t)el);
+		json_key(&j, "codes");
+		json_obj(&j);
+		for (int c = 100; c < 700; c++)
+			if (st.codes[c]) {
+				char k[8];
+
+				snprintf(k, sizeof k, "%d", c);
+				json_kint(&j, k, st.codes[c]);
+			}
+		json_end(&j);
+		json_end(&j);
+		buf_addc(&b, '\n');
+		fwrite(b.p, 1, b.len, stdout);
+		buf_free(&b);
+		return;
+	}
+	if (o.quiet || o.write_out)
+		return;
+	printf("--- %s ping statistics ---\n", cl.target.ruri);
+	printf("%ld requests sent, %ld responses received, %.1f%% loss, "
+	    "time %llums\n", st.sent, st.received,
+	    st.sent ? 100.0 * (double)(st.sent - st.received) / (double)st.sent : 0,
+	    (unsigned long long)el);
+	if (st.received)
+		printf("rtt min/avg/max/mdev = %.3f/%.3f/%.3f/%.3f ms\n",
+		    st.min, avg, st.max, var > 0 ? sqrt(var) : 0);
+	printf("responses:");
+	for (int c = 100; c < 700; c++)
+		if (st.codes[c])
+			printf(" %d=%ld", c, st.codes[c]);
+	if (st.timeouts)
+		printf(" timeout=%ld", st.timeouts);
+	if (st.errors)
+		printf(" error=%ld", st.errors);
+	printf("\n");
+}
+
+/* Run: single request, or a ping run. */
+static int
+run(void)
+{
+	long total = o.count > 0 ? o.count : 1;
+	long conc = o.count > 0 ? o.concurrency : 1;
+	struct job *jobs = xcalloc((size_t)conc, sizeof *jobs);
+	uint64_t deadline = copt.timeout > 0 ?
+	    sip_now_ms() + (uint64_t)(copt.timeout * 1000) : 0;
+	uint64_t next_at = 0, iv = (uint64_t)(o.interval * 1000);
+	long seq = 0;
+
+	memset(&uac, 0, sizeof uac);
+	uac.conn = &cl.conn;
+	uac.t1 = copt.t1 > 0 ? (uint32_t)(copt.t1 * 1000) : 0;
+	if (uac.t1 && uac.t1 > SIP_TXN_T2)
+		uac.t2 = uac.t1;
+	uac.user = copt.user;
+	uac.password = password;
+	uac.trace = client_trace;
+	uac.done = job_done;
+	st.t0 = sip_now_ms();
+	while (!interrupted) {
+		uint64_t now = sip_now_ms();
+		int wait = 100;
+
+		/* Start requests while slots are free and the interval allows. */
+		while (seq < total && uac.nact < conc && now >= next_at) {
+			struct job *jb = NULL;
+
+			for (long i = 0; i < conc; i++)
+				if (!jobs[i].r.active) {
+					jb = &jobs[i];
+					break;
+				}
+			if (jb == NULL)
+				break;
+			sip_uac_req_free(&jb->r);
+			if (jb->r.raw)
+				free((void *)jb->r.raw);
+			prepare(jb, ++seq);
+			st.sent++;
+			if (sip_uac_start(&uac, &jb->r) != SIP_OK)
+				die(SIP_EXIT_USAGE, "cannot build the request");
+			next_at = now + iv;
+		}
+		if (seq >= total && uac.nact == 0)
+			break;
+		if (deadline && now >= deadline) {
+			sip_uac_abort(&uac, SIP_E_TIMEOUT, "--timeout reached");
+			break;
+		}
+		if (seq < total && uac.nact < conc && next_at > now)
+			wait = (int)(next_at - now);
+		if (deadline && deadline - now < (uint64_t)wait)
+			wait = (int)(deadline - now);
+		if (uac.nact == 0) {
+			if (wait > 0)
+				usleep((useconds_t)wait * 1000);
+			continue;
+		}
+		if (sip_uac_step(&uac, wait) != SIP_OK)
+			break;	/* each request already reported it */
+	}
+	if (interrupted)
+		sip_uac_abort(&uac, SIP_E_TIMEOUT, "interrupted");
+	if (o.count > 0)
+		summary();
+	for (long i = 0; i < conc; i++) {
+		sip_uac_req_free(&jobs[i].r);
+		free((void *)jobs[i].r.raw);
+	}
+	free(jobs);
+	if (o.count > 0 && st.received == 0 && st.first_bad_exit == 0)
+		return SIP_EXIT_TIMEOUT;
+	return st.first_bad_exit;
+}
+
+/* After a 2xx to a single INVITE: hang up politely with BYE (15.1.1). */
+static int
+maybe_bye(void)
+{
+	struct job jb;
+	struct buf b;
+	struct sip_req_params p;
+	int rc;
+
+	if (call_dialog == NULL || o.no_bye)
+		return 0;
+	memset(&jb, 0, sizeof jb);
+	fill_params(&p, 0);
+	buf_init(&b, SIP_MAX_MSG);
+	p.body = NULL;
+	p.body_len = 0;
+	p.content_type = NULL;
+	p.headers = NULL;
+	if (sip_dialog_request(call_dialog, &b, "BYE", &p) != SIP_OK) {
+		buf_free(&b);
+		return 0;
+	}
+	client_info("sending BYE to end the call");
+	jb.r.user = &jb;
+	jb.r.p.method = "BYE";
+	jb.r.raw = b.p;
+	jb.r.rawlen = b.len;
+	jb.seq = 0;
+	bye_phase = 1;
+	uac.done = job_done;
+	if (sip_uac_start(&uac, &jb.r) == SIP_OK)
+		while (jb.r.active && !interrupted)
+			if (sip_uac_step(&uac, 100) != SIP_OK)
+				break;
+	rc = jb.r.err == SIP_OK && jb.r.status < 300 ? 0 : 1;
+	sip_uac_req_free(&jb.r);
+	buf_free(&b);
+	return rc;
+}
+
+int
+sip_send_main(int argc, char **argv)
+{
+	int i, rc;
+
+	i = opt_parse(&spec, argc, argv);
+	if (i != argc - 1)
+		usage_error(i == argc ? "a TARGET is needed" : "one TARGET only");
+	if (o.method == NULL)
+		o.method = "OPTIONS";
+	if (!slice_is_token_str(slice_cstr(o.method)))
+		usage_error("bad method '%s': not a token", o.method);
+	for (int h = 0; h < o.headers.n; h++)
+		if (strchr(o.headers.v[h], ':') == NULL)
+			usage_error("bad header '%s': expected 'Name: value'",
+			    o.headers.v[h]);
+	if (o.file != NULL && o.data != NULL)
+		usage_error("-f and -d exclude each other");
+	if (o.match != NULL && regcomp(&match_re, o.match,
+	    REG_EXTENDED | REG_NOSUB) != 0)
+		usage_error("bad --match regular expression '%s'", o.match);
+	if (o.expect != NULL) {
+		size_t n = strlen(o.expect);
+
+		if (n != 3 || o.expect[0] < '1' || o.expect[0] > '6')
+			usage_error("--expect wants a code such as 200 or a class such as 2xx");
+	}
+	load_body();
+	if (o.file != NULL && read_file(o.file, &tpl, &tpl_len, SIP_MAX_MSG) != 0)
+		die_errno(SIP_EXIT_USAGE, "%s", o.file);
+	signal(SIGINT, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+	client_resolve(&cl, argv[i]);
+	if (o.dry_run) {
+		struct job jb;
+		struct buf b;
+
+		client_guess_local(&cl);
+		prepare(&jb, 1);
+		if (jb.r.raw != NULL) {
+			fwrite(jb.r.raw, 1, jb.r.rawlen, stdout);
+			free((void *)jb.r.raw);
+			return 0;
+		}
+		buf_init(&b, SIP_MAX_MSG);
+		if (sip_build_request(&b, &jb.r.p) != SIP_OK)
+			die(SIP_EXIT_USAGE, "cannot build the request");
+		fwrite(b.p, 1, b.len, stdout);
+		buf_free(&b);
+		return 0;
+	}
+	password = client_password();
+	for (;;) {
+		enum sip_err e = client_connect(&cl);
+
+		if (e != SIP_OK) {
+			client_password_free(password);
+			return sip_err_exit(e);
+		}
+		rc = run();
+		/* RFC 3263 4.3: on timeout or a 503, try the next address. */
+		if (o.count == 0 && (rc == SIP_EXIT_TIMEOUT ||
+		    st.codes[503] > 0) && cl.cur + 1 < cl.ndst) {
+			sip_conn_close(&cl.conn);
+			cl.cur++;
+			memset(&st, 0, sizeof st);
+			continue;
+		}
+		break;
+	}
+	if (maybe_bye() != 0)
+		warnf("the call could not be ended with BYE");
+	if (call_dialog != NULL)
+		sip_dialog_free(call_dialog);
+	client_close(&cl);
+	client_password_free(password);
+	free(body);
+	free(tpl);
+	if (o.match)
+		regfree(&match_re);
+	return rc;
+}

@@ -1,0 +1,747 @@
+/*
+ * conn.c - SIP transport connections over non-blocking sockets.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/rand.h>
+#include <openssl/x509v3.h>
+
+#include "bounds.h"
+#include "conn.h"
+#include "tls.h"
+#include "ws.h"
+
+#ifndef IPPROTO_SCTP
+#define IPPROTO_SCTP 132
+#endif
+
+void
+sip_conn_init(struct sip_conn *c)
+{
+	memset(c, 0, sizeof *c);
+	c->fd = -1;
+	sip_stream_init(&c->st, 0);
+	buf_init(&c->raw, SIP_MAX_MSG + SIP_WS_MAX_HANDSHAKE);
+	buf_init(&c->msg, SIP_MAX_MSG);
+}
+
+static int
+is_ws(enum sip_tp tp)
+{
+	return tp == SIP_TP_WS || tp == SIP_TP_WSS;
+}
+
+static int
+uses_tls(enum sip_tp tp)
+{
+	return tp == SIP_TP_TLS || tp == SIP_TP_WSS;
+}
+
+static enum sip_err
+sys_err(struct sip_conn *c, const char *what, int e)
+{
+	snprintf(c->err, sizeof c->err, "%s: %s", what, strerror(e));
+	switch (e) {
+	case ECONNREFUSED:
+		return SIP_E_REFUSED;
+	case EPROTONOSUPPORT: case ESOCKTNOSUPPORT: case EAFNOSUPPORT:
+		return SIP_E_UNSUPP;
+	default:
+		return SIP_E_NET;
+	}
+}
+
+static int
+wait_fd(int fd, short ev, uint64_t deadline)
+{
+	struct pollfd p = { .fd = fd, .events = ev };
+	uint64_t now = sip_now_ms();
+	int r;
+
+	if (now >= deadline)
+		return 0;
+	do {
+		r = poll(&p, 1, (int)(deadline - now));
+	} while (r < 0 && errno == EINTR);
+	return r;
+}
+
+static int
+new_socket(enum sip_tp tp, int family)
+{
+	int type = tp == SIP_TP_UDP ? SOCK_DGRAM : SOCK_STREAM;
+	int proto = tp == SIP_TP_SCTP ? IPPROTO_SCTP : 0;
+	int fd = socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
+	int one = 1;
+
+	if (fd < 0)
+		return -1;
+	if (tp == SIP_TP_UDP) {
+		/* Report ICMP errors (port unreachable) to recv/send at once. */
+		if (family == AF_INET)
+			setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one, sizeof one);
+		else
+			setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &one,
+			    sizeof one);
+	}
+	return fd;
+}
+
+/* Write all of p/n (TLS or plain) before deadline. */
+static enum sip_err
+write_all(struct sip_conn *c, const void *p, size_t n, uint64_t deadline)
+{
+	const char *s = p;
+
+	while (n > 0) {
+		size_t done = 0;
+		short wait = POLLOUT;
+
+		if (c->ssl != NULL) {
+			int r = SSL_write_ex(c->ssl, s, n, &done);
+
+			if (r != 1) {
+				int e = SSL_get_error(c->ssl, r);
+
+				if (e == SSL_ERROR_WANT_READ)
+					wait = POLLIN;
+				else if (e != SSL_ERROR_WANT_WRITE) {
+					sip_tls_why(c->ssl, c->err,
+					    sizeof c->err);
+					return SIP_E_TLS;
+				}
+				done = 0;
+			}
+		} else {
+			ssize_t r = send(c->fd, s, n, MSG_NOSIGNAL);
+
+			if (r < 0 && errno != EAGAIN && errno != EINTR)
+				return sys_err(c, "send", errno);
+			done = r > 0 ? (size_t)r : 0;
+		}
+		s += done;
+		n -= done;
+		if (n > 0 && done == 0 && wait_fd(c->fd, wait, deadline) <= 0) {
+			snprintf(c->err, sizeof c->err, "send timed out");
+			return SIP_E_NET;
+		}
+	}
+	return SIP_OK;
+}
+
+/* Read once into p; *got 0 when nothing is there yet. */
+static enum sip_err
+read_some(struct sip_conn *c, void *p, size_t n, size_t *got)
+{
+	*got = 0;
+	if (c->ssl != NULL) {
+		int r = SSL_read_ex(c->ssl, p, n, got);
+
+		if (r == 1)
+			return SIP_OK;
+		switch (SSL_get_error(c->ssl, r)) {
+		case SSL_ERROR_WANT_READ: case SSL_ERROR_WANT_WRITE:
+			return SIP_OK;
+		case SSL_ERROR_ZERO_RETURN:
+			snprintf(c->err, sizeof c->err, "TLS connection closed");
+			return SIP_E_CLOSED;
+		case SSL_ERROR_SYSCALL:
+			if (errno == 0 || errno == EAGAIN) {
+				snprintf(c->err, sizeof c->err,
+				    "connection closed by peer");
+				return SIP_E_CLOSED;
+			}
+			return sys_err(c, "TLS read", errno);
+		default:
+			sip_tls_why(c->ssl, c->err, sizeof c->err);
+			return SIP_E_TLS;
+		}
+	}
+	for (;;) {
+		ssize_t r = recv(c->fd, p, n, 0);
+
+		if (r > 0) {
+			*got = (size_t)r;
+			return SIP_OK;
+		}
+		if (r == 0) {
+			snprintf(c->err, sizeof c->err,
+			    "connection closed by peer");
+			return SIP_E_CLOSED;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN)
+			return SIP_OK;
+		if (errno == ECONNREFUSED) {
+			snprintf(c->err, sizeof c->err,
+			    "port unreachable (ICMP): nothing listens there");
+			return SIP_E_REFUSED;
+		}
+		return sys_err(c, "recv", errno);
+	}
+}
+
+static enum sip_err
+tls_handshake(struct sip_conn *c, SSL_CTX *ctx, const char *host,
+    uint64_t deadline)
+{
+	struct sip_sockaddr lit;
+
+	if (ctx == NULL) {
+		snprintf(c->err, sizeof c->err, "no TLS context");
+		return SIP_E_INVAL;
+	}
+	if ((c->ssl = SSL_new(ctx)) == NULL || SSL_set_fd(c->ssl, c->fd) != 1) {
+		sip_tls_why(NULL, c->err, sizeof c->err);
+		return SIP_E_TLS;
+	}
+	if (!c->server && host != NULL && *host != '\0') {
+		if (sip_net_numeric(host, 0, &lit) == SIP_OK) {
+			/* RFC 5922 7.1: an address literal is matched as such. */
+			X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(c->ssl),
+			    host[0] == '[' ? host + 1 : host);
+		} else {
+			SSL_set_tlsext_host_name(c->ssl, host);
+			SSL_set1_host(c->ssl, host);
+		}
+	}
+	for (;;) {
+		int r = c->server ? SSL_accept(c->ssl) : SSL_connect(c->ssl);
+		short ev;
+
+		if (r == 1)
+			return SIP_OK;
+		switch (SSL_get_error(c->ssl, r)) {
+		case SSL_ERROR_WANT_READ:
+			ev = POLLIN;
+			break;
+		case SSL_ERROR_WANT_WRITE:
+			ev = POLLOUT;
+			break;
+		case SSL_ERROR_SYSCALL:
+			if (errno != 0 && errno != EAGAIN)
+				return sys_err(c, "TLS handshake", errno);
+			snprintf(c->err, sizeof c->err,
+			    "TLS handshake: connection closed by peer");
+			return SIP_E_TLS;
+		default:
+			sip_tls_why(c->ssl, c->err, sizeof c->err);
+			return SIP_E_TLS;
+		}
+		if (wait_fd(c->fd, ev, deadline) <= 0) {
+			snprintf(c->err, sizeof c->err, "TLS handshake timed out");
+			return SIP_E_TLS;
+		}
+	}
+}
+
+/* Read into c->raw until the WebSocket head is complete. */
+static enum sip_err
+ws_read_head(struct sip_conn *c, uint64_t deadline)
+{
+	char tmp[4096];
+	size_t got;
+	enum sip_err e;
+
+	if (wait_fd(c->fd, POLLIN, deadline) <= 0 &&
+	    (c->ssl == NULL || SSL_pending(c->ssl) == 0)) {
+		snprintf(c->err, sizeof c->err, "WebSocket handshake timed out");
+		return SIP_E_NET;
+	}
+	if ((e = read_some(c, tmp, sizeof tmp, &got)) != SIP_OK)
+		return e;
+	return buf_add(&c->raw, tmp, got);
+}
+
+static enum sip_err
+ws_client(struct sip_conn *c, const struct sip_conn_opts *o, const char *hoststr,
+    uint64_t deadline)
+{
+	char key[SIP_WS_KEY_SIZE];
+	struct buf req;
+	enum sip_err e;
+
+	sip_ws_key(key);
+	buf_init(&req, SIP_WS_MAX_HANDSHAKE);
+	e = sip_ws_request(&req, hoststr, o->ws_path, key);
+	if (e == SIP_OK)
+		e = write_all(c, req.p, req.len, deadline);
+	buf_free(&req);
+	while (e == SIP_OK) {
+		const char *why;
+		size_t used = 0;
+
+		e = sip_ws_response_check(c->raw.p, c->raw.len, key, &used,
+		    &why);
+		if (e == SIP_OK) {
+			buf_consume(&c->raw, used);
+			return SIP_OK;
+		}
+		if (e != SIP_E_PARTIAL) {
+			snprintf(c->err, sizeof c->err, "%s", why);
+			return SIP_E_NET;
+		}
+		e = ws_read_head(c, deadline);
+		if (e == SIP_E_CLOSED)
+			snprintf(c->err, sizeof c->err,
+			    "connection closed during the WebSocket handshake");
+	}
+	return e;
+}
+
+static enum sip_err
+ws_server(struct sip_conn *c, uint64_t deadline)
+{
+	struct buf ans;
+	enum sip_err e = SIP_OK;
+
+	buf_init(&ans, SIP_WS_MAX_HANDSHAKE);
+	for (;;) {
+		const char *why;
+		size_t used = 0;
+
+		e = sip_ws_answer(c->raw.p, c->raw.len, &ans, &used, &why);
+		if (e == SIP_OK) {
+			buf_consume(&c->raw, used);
+			e = write_all(c, ans.p, ans.len, deadline);
+			break;
+		}
+		if (e != SIP_E_PARTIAL) {
+			static const char bad[] =
+			    "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n";
+
+			snprintf(c->err, sizeof c->err, "%s", why);
+			write_all(c, bad, sizeof bad - 1, deadline);
+			e = SIP_E_PARSE;
+			break;
+		}
+		if ((e = ws_read_head(c, deadline)) != SIP_OK)
+			break;
+	}
+	buf_free(&ans);
+	return e;
+}
+
+enum sip_err
+sip_conn_connect(struct sip_conn *c, enum sip_tp tp,
+    const struct sip_sockaddr *dst, const struct sip_conn_opts *o)
+{
+	uint64_t deadline = sip_now_ms() +
+	    (uint64_t)(o->timeout_ms > 0 ? o->timeout_ms : SIP_CONN_TIMEOUT);
+	char hoststr[SIP_NET_HOST_MAX + 8];
+	enum sip_err e;
+
+	c->tp = tp;
+	c->peer = *dst;
+	if ((c->fd = new_socket(tp, dst->ss.ss_family)) < 0)
+		return sys_err(c, "socket", errno);
+	if (o->bind != NULL && bind(c->fd, (const struct sockaddr *)&o->bind->ss,
+	    o->bind->len) < 0)
+		return sys_err(c, "bind", errno);
+	if (tp == SIP_TP_UDP && sip_net_is_multicast(dst)) {
+		int ttl = o->ttl > 0 ? o->ttl : 1;
+
+		if (dst->ss.ss_family == AF_INET)
+			setsockopt(c->fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl,
+			    sizeof ttl);
+		else
+			setsockopt(c->fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS,
+			    &ttl, sizeof ttl);
+		if (o->bind == NULL) {
+			/* bind now so the local address is known for Via */
+			struct sip_sockaddr any;
+
+			memset(&any, 0, sizeof any);
+			any.ss.ss_family = dst->ss.ss_family;
+			any.len = dst->len;
+			bind(c->fd, (struct sockaddr *)&any.ss, any.len);
+		}
+	} else if (connect(c->fd, (const struct sockaddr *)&dst->ss,
+	    dst->len) < 0) {
+		if (errno != EINPROGRESS)
+			return sys_err(c, "connect", errno);
+		if (wait_fd(c->fd, POLLOUT, deadline) <= 0) {
+			snprintf(c->err, sizeof c->err, "connect timed out");
+			return SIP_E_NET;
+		}
+		int err = 0;
+		socklen_t len = sizeof err;
+
+		getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len);
+		if (err != 0)
+			return sys_err(c, "connect", err);
+	} else if (tp == SIP_TP_UDP) {
+		c->connected = 1;
+	}
+	if (tp == SIP_TP_UDP && !sip_net_is_multicast(dst))
+		c->connected = 1;
+	c->local.len = sizeof c->local.ss;
+	getsockname(c->fd, (struct sockaddr *)&c->local.ss, &c->local.len);
+	if (uses_tls(tp) &&
+	    (e = tls_handshake(c, o->tls, o->host, deadline)) != SIP_OK)
+		return e;
+	if (is_ws(tp)) {
+		char h[SIP_NET_HOST_MAX];
+		int port = sip_net_port(dst);
+
+		if (o->host != NULL)
+			snprintf(h, sizeof h, "%s", o->host);
+		else
+			sip_net_host(dst, h, sizeof h);
+		if (strchr(h, ':') != NULL && h[0] != '[')
+			snprintf(hoststr, sizeof hoststr, "[%s]:%d", h, port);
+		else
+			snprintf(hoststr, sizeof hoststr, "%s:%d", h, port);
+		if ((e = ws_client(c, o, hoststr, deadline)) != SIP_OK)
+			return e;
+	}
+	return SIP_OK;
+}
+
+enum sip_err
+sip_conn_listen(enum sip_tp tp, struct sip_sockaddr *addr, int *fd,
+    char *err, size_t errsz)
+{
+	int s = new_socket(tp, addr->ss.ss_family), one = 1;
+
+	*fd = -1;
+	if (s < 0) {
+		snprintf(err, errsz, "socket: %s", strerror(errno));
+		return errno == EPROTONOSUPPORT ? SIP_E_UNSUPP : SIP_E_NET;
+	}
+	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (addr->ss.ss_family == AF_INET6)
+		setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+	if (bind(s, (struct sockaddr *)&addr->ss, addr->len) < 0 ||
+	    (tp != SIP_TP_UDP && listen(s, 128) < 0)) {
+		snprintf(err, errsz, "bind: %s", strerror(errno));
+		close(s);
+		return SIP_E_NET;
+	}
+	addr->len = sizeof addr->ss;
+	getsockname(s, (struct sockaddr *)&addr->ss, &addr->len);
+	*fd = s;
+	return SIP_OK;
+}
+
+void
+sip_conn_udp_server(struct sip_conn *c, int fd)
+{
+	c->tp = SIP_TP_UDP;
+	c->fd = fd;
+	c->server = 1;
+	c->local.len = sizeof c->local.ss;
+	getsockname(fd, (struct sockaddr *)&c->local.ss, &c->local.len);
+}
+
+enum sip_err
+sip_conn_accept(struct sip_conn *c, int lfd, enum sip_tp tp, SSL_CTX *tls,
+    int timeout_ms)
+{
+	uint64_t deadline = sip_now_ms() +
+	    (uint64_t)(timeout_ms > 0 ? timeout_ms : SIP_CONN_TIMEOUT);
+	enum sip_err e;
+
+	c->tp = tp;
+	c->server = 1;
+	c->peer.len = sizeof c->peer.ss;
+	c->fd = accept4(lfd, (struct sockaddr *)&c->peer.ss, &c->peer.len,
+	    SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (c->fd < 0)
+		return sys_err(c, "accept", errno);
+	c->local.len = sizeof c->local.ss;
+	getsockname(c->fd, (struct sockaddr *)&c->local.ss, &c->local.len);
+	if (uses_tls(tp) && (e = tls_handshake(c, tls, NULL, deadline)) != SIP_OK)
+		return e;
+	if (is_ws(tp))
+		return ws_server(c, deadline);
+	return SIP_OK;
+}
+
+enum sip_err
+sip_conn_sendto(struct sip_conn *c, const void *p, size_t n,
+    const struct sip_sockaddr *dst)
+{
+	ssize_t r;
+
+	do {
+		r = sendto(c->fd, p, n, MSG_NOSIGNAL,
+		    (const struct sockaddr *)&dst->ss, dst->len);
+	} while (r < 0 && errno == EINTR);
+	if (r < 0) {
+		if (errno == ECONNREFUSED) {
+			snprintf(c->err, sizeof c->err,
+			    "port unreachable (ICMP): nothing listens there");
+			return SIP_E_REFUSED;
+		}
+		return sys_err(c, "sendto", errno);
+	}
+	return SIP_OK;
+}
+
+enum sip_err
+sip_conn_send(struct sip_conn *c, const void *p, size_t n)
+{
+	uint64_t deadline = sip_now_ms() + SIP_CONN_TIMEOUT;
+
+	if (c->tp == SIP_TP_UDP) {
+		if (!c->connected)
+			return sip_conn_sendto(c, p, n, &c->peer);
+		for (;;) {
+			ssize_t r = send(c->fd, p, n, MSG_NOSIGNAL);
+
+			if (r >= 0)
+				return SIP_OK;
+			if (errno == EINTR)
+				continue;
+			if (errno == ECONNREFUSED) {
+				snprintf(c->err, sizeof c->err,
+				    "port unreachable (ICMP): nothing listens there");
+				return SIP_E_REFUSED;
+			}
+			return sys_err(c, "send", errno);
+		}
+	}
+	if (is_ws(c->tp)) {
+		uint8_t hdr[SIP_WS_FRAME_HDR_MAX], mask[4];
+		struct buf f;
+		enum sip_err e;
+		size_t hl;
+
+		/* RFC 6455 5.3: a client masks every frame, a server none. */
+		if (!c->server && RAND_bytes(mask, sizeof mask) != 1)
+			memset(mask, 0x3c, sizeof mask);
+		hl = sip_ws_frame_hdr(hdr, SIP_WS_TEXT, n,
+		    c->server ? NULL : mask);
+		buf_init(&f, n + hl + 1);
+		if ((e = buf_add(&f, hdr, hl)) == SIP_OK &&
+		    (e = buf_add(&f, p, n)) == SIP_OK) {
+			if (!c->server)
+				sip_ws_mask((uint8_t *)f.p + hl, n, mask, 0);
+			e = write_all(c, f.p, f.len, deadline);
+		}
+		buf_free(&f);
+		return e;
+	}
+	return write_all(c, p, n, deadline);
+}
+
+enum sip_err
+sip_conn_fill(struct sip_conn *c)
+{
+	static char tmp[SIP_UDP_MAX + 1];
+	size_t got = 0;
+	enum sip_err e;
+
+	if (c->tp == SIP_TP_UDP) {
+		ssize_t r;
+
+		if (c->ready)
+			return SIP_OK;	/* hand the current one out first */
+		if (c->connected) {
+			r = recv(c->fd, tmp, sizeof tmp, 0);
+			if (r < 0 && errno == ECONNREFUSED) {
+				snprintf(c->err, sizeof c->err,
+				    "port unreachable (ICMP): nothing listens there");
+				return SIP_E_REFUSED;
+			}
+			if (r < 0 && errno != EAGAIN && errno != EINTR)
+				return sys_err(c, "recv", errno);
+			if (r <= 0)
+				return SIP_OK;
+			buf_reset(&c->msg);
+			c->ready = 1;
+			c->handed = 0;
+			return buf_add(&c->msg, tmp, (size_t)r);
+		}
+		c->peer.len = sizeof c->peer.ss;
+		r = recvfrom(c->fd, tmp, sizeof tmp, 0,
+		    (struct sockaddr *)&c->peer.ss, &c->peer.len);
+		if (r < 0) {
+			if (errno == EAGAIN || errno == EINTR ||
+			    errno == ECONNREFUSED)
+				return SIP_OK;	/* an old ICMP error: ignore */
+			return sys_err(c, "recvfrom", errno);
+		}
+		buf_reset(&c->msg);
+		c->ready = 1;
+		c->handed = 0;
+		return buf_add(&c->msg, tmp, (size_t)r);
+	}
+	if ((e = read_some(c, tmp, sizeof tmp, &got)) != SIP_OK)
+		return e;
+	if (is_ws(c->tp))
+		return buf_add(&c->raw, tmp, got);
+	return sip_stream_feed(&c->st, tmp, got);
+}
+
+/* Whether p/n is nothing but CRLFs (a keep-alive, RFC 5626 4.4.1). */
+static int
+only_crlf(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != '\r' && p[i] != '\n')
+			return 0;
+	return 1;
+}
+
+/* WS: decode frames from raw until one message is in c->msg. */
+static enum sip_err
+ws_next(struct sip_conn *c)
+{
+	for (;;) {
+		struct sip_ws_frame f;
+		enum sip_err e = sip_ws_frame_parse((const uint8_t *)c->raw.p,
+		    c->raw.len, &f);
+
+		if (e != SIP_OK) {
+			if (e == SIP_E_PARSE)
+				snprintf(c->err, sizeof c->err,
+				    "bad WebSocket frame");
+			return e;
+		}
+		if (f.len > SIP_MAX_MSG) {
+			snprintf(c->err, sizeof c->err,
+			    "WebSocket frame over %u bytes", SIP_MAX_MSG);
+			return SIP_E_TOOBIG;
+		}
+		if (c->raw.len - f.hdrlen < f.len)
+			return SIP_E_PARTIAL;
+		/* A server must get masked frames, a client unmasked ones. */
+		if (f.masked != c->server) {
+			snprintf(c->err, sizeof c->err, "WebSocket frame %s",
+			    f.masked ? "masked by the server" :
+			    "not masked by the client");
+			return SIP_E_PARSE;
+		}
+		uint8_t *pl = (uint8_t *)c->raw.p + f.hdrlen;
+
+		if (f.masked)
+			sip_ws_mask(pl, (size_t)f.len, f.mask, 0);
+		switch (f.op) {
+		case SIP_WS_PING: {
+			uint8_t h[SIP_WS_FRAME_HDR_MAX], mask[4] = { 1, 2, 3, 4 };
+			size_t hl = sip_ws_frame_hdr(h, SIP_WS_PONG, f.len,
+			    c->server ? NULL : mask);
+			struct buf pong;
+
+			buf_init(&pong, 256);
+			buf_add(&pong, h, hl);
+			buf_add(&pong, pl, (size_t)f.len);
+			if (!c->server)
+				sip_ws_mask((uint8_t *)pong.p + hl,
+				    (size_t)f.len, mask, 0);
+			write_all(c, pong.p, pong.len,
+			    sip_now_ms() + SIP_CONN_TIMEOUT);
+			buf_free(&pong);
+			break;
+		}
+		case SIP_WS_PONG:
+			break;
+		case SIP_WS_CLOSE:
+			snprintf(c->err, sizeof c->err,
+			    "WebSocket closed by peer");
+			return SIP_E_CLOSED;
+		default:
+			if (f.op != SIP_WS_CONT) {
+				buf_reset(&c->msg);
+				c->handed = 0;
+			}
+			if ((e = buf_add(&c->msg, pl, (size_t)f.len)) != SIP_OK)
+				return e;
+			if (f.fin)
+				c->ready = 1;
+			break;
+		}
+		buf_consume(&c->raw, f.hdrlen + (size_t)f.len);
+		if (c->ready)
+			return SIP_OK;
+	}
+}
+
+enum sip_err
+sip_conn_next(struct sip_conn *c, struct sip_msg *m, struct sip_perr *pe)
+{
+	enum sip_err e;
+
+	if (c->tp != SIP_TP_UDP && !is_ws(c->tp))
+		return sip_stream_next(&c->st, m, pe);
+	if (c->handed) {
+		buf_reset(&c->msg);
+		c->handed = 0;
+	}
+	if (is_ws(c->tp) && !c->ready && (e = ws_next(c)) != SIP_OK)
+		return e;
+	if (!c->ready)
+		return SIP_E_PARTIAL;
+	c->ready = 0;
+	c->handed = 1;
+	if (only_crlf(c->msg.p, c->msg.len)) {
+		c->pings++;
+		return SIP_E_PARTIAL;
+	}
+	return sip_msg_parse(m, c->msg.p, c->msg.len, 0, pe);
+}
+
+int
+sip_conn_pending(const struct sip_conn *c)
+{
+	if (c->ssl != NULL && SSL_pending(c->ssl) > 0)
+		return 1;
+	if (c->tp == SIP_TP_UDP)
+		return c->ready;
+	if (is_ws(c->tp))
+		return c->ready || c->raw.len > 0;
+	return sip_stream_pending(&c->st) > 0;
+}
+
+enum sip_err
+sip_conn_recv(struct sip_conn *c, int timeout_ms, struct sip_msg *m,
+    struct sip_perr *pe)
+{
+	uint64_t deadline = sip_now_ms() + (uint64_t)(timeout_ms > 0 ?
+	    timeout_ms : 0);
+	enum sip_err e;
+
+	for (;;) {
+		e = sip_conn_next(c, m, pe);
+		if (e != SIP_E_PARTIAL)
+			return e;
+		if (c->ssl == NULL || SSL_pending(c->ssl) == 0) {
+			int r = wait_fd(c->fd, POLLIN, deadline);
+
+			if (r < 0)
+				return sys_err(c, "poll", errno);
+			if (r == 0)
+				return SIP_E_TIMEOUT;
+		}
+		if ((e = sip_conn_fill(c)) != SIP_OK)
+			return e;
+	}
+}
+
+void
+sip_conn_close(struct sip_conn *c)
+{
+	if (c->ssl != NULL) {
+		SSL_shutdown(c->ssl);
+		SSL_free(c->ssl);
+	}
+	if (c->fd >= 0 && !(c->server && c->tp == SIP_TP_UDP))
+		close(c->fd);
+	sip_stream_release(&c->st);
+	buf_free(&c->raw);
+	buf_free(&c->msg);
+	c->ssl = NULL;
+	c->fd = -1;
+}

@@ -1,0 +1,138 @@
+/*
+ * tls.c - OpenSSL contexts and error text.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/err.h>
+#include <openssl/x509_vfy.h>
+
+#include "tls.h"
+
+/* SSLKEYLOGFILE: NSS key log lines, so Wireshark can decrypt a capture. */
+static void
+keylog(const SSL *ssl, const char *line)
+{
+	const char *path = getenv("SSLKEYLOGFILE");
+	FILE *f;
+
+	(void)ssl;
+	if (path == NULL || *path == '\0' || (f = fopen(path, "a")) == NULL)
+		return;
+	fprintf(f, "%s\n", line);
+	fclose(f);
+}
+
+static void
+queue_why(char *err, size_t errsz, const char *what)
+{
+	unsigned long e = ERR_get_error();
+	char buf[256];
+
+	if (e == 0) {
+		snprintf(err, errsz, "%s", what);
+		return;
+	}
+	ERR_error_string_n(e, buf, sizeof buf);
+	snprintf(err, errsz, "%s: %s", what, buf);
+	ERR_clear_error();
+}
+
+static enum sip_err
+ctx_common(SSL_CTX *ctx, const struct sip_tls_opts *o, char *err,
+    size_t errsz)
+{
+	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	if (getenv("SSLKEYLOGFILE") != NULL)
+		SSL_CTX_set_keylog_callback(ctx, keylog);
+	if (o->cert != NULL &&
+	    SSL_CTX_use_certificate_chain_file(ctx, o->cert) != 1) {
+		queue_why(err, errsz, o->cert);
+		return SIP_E_TLS;
+	}
+	if (o->key != NULL &&
+	    SSL_CTX_use_PrivateKey_file(ctx, o->key, SSL_FILETYPE_PEM) != 1) {
+		queue_why(err, errsz, o->key);
+		return SIP_E_TLS;
+	}
+	if (o->cert != NULL && o->key != NULL &&
+	    SSL_CTX_check_private_key(ctx) != 1) {
+		queue_why(err, errsz, "certificate and key do not match");
+		return SIP_E_TLS;
+	}
+	return SIP_OK;
+}
+
+enum sip_err
+sip_tls_client_ctx(SSL_CTX **out, const struct sip_tls_opts *o, char *err,
+    size_t errsz)
+{
+	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+	enum sip_err e;
+
+	*out = NULL;
+	if (ctx == NULL) {
+		queue_why(err, errsz, "TLS context");
+		return SIP_E_TLS;
+	}
+	if ((e = ctx_common(ctx, o, err, errsz)) != SIP_OK)
+		goto fail;
+	if (o->cacert != NULL || o->capath != NULL) {
+		if (SSL_CTX_load_verify_locations(ctx, o->cacert,
+		    o->capath) != 1) {
+			queue_why(err, errsz, o->cacert ? o->cacert : o->capath);
+			e = SIP_E_TLS;
+			goto fail;
+		}
+	} else if (SSL_CTX_set_default_verify_paths(ctx) != 1) {
+		queue_why(err, errsz, "system CA store");
+		e = SIP_E_TLS;
+		goto fail;
+	}
+	SSL_CTX_set_verify(ctx, o->insecure ? SSL_VERIFY_NONE :
+	    SSL_VERIFY_PEER, NULL);
+	*out = ctx;
+	return SIP_OK;
+fail:
+	SSL_CTX_free(ctx);
+	return e;
+}
+
+enum sip_err
+sip_tls_server_ctx(SSL_CTX **out, const struct sip_tls_opts *o, char *err,
+    size_t errsz)
+{
+	SSL_CTX *ctx;
+	enum sip_err e;
+
+	*out = NULL;
+	if (o->cert == NULL || o->key == NULL) {
+		snprintf(err, errsz, "a TLS server needs a certificate and key");
+		return SIP_E_INVAL;
+	}
+	if ((ctx = SSL_CTX_new(TLS_server_method())) == NULL) {
+		queue_why(err, errsz, "TLS context");
+		return SIP_E_TLS;
+	}
+	if ((e = ctx_common(ctx, o, err, errsz)) != SIP_OK) {
+		SSL_CTX_free(ctx);
+		return e;
+	}
+	*out = ctx;
+	return SIP_OK;
+}
+
+void
+sip_tls_why(SSL *ssl, char *err, size_t errsz)
+{
+	long v = ssl ? SSL_get_verify_result(ssl) : X509_V_OK;
+
+	if (v != X509_V_OK) {
+		snprintf(err, errsz, "certificate verification failed: %s",
+		    X509_verify_cert_error_string(v));
+		ERR_clear_error();
+		return;
+	}
+	queue_why(err, errsz, "TLS handshake failed");
+}

@@ -1,0 +1,90 @@
+/*
+ * uac.h - the client side every applet that sends requests shares: build
+ * a request, run it as an RFC 3261 client transaction over a connection,
+ * answer 401/407 with digest credentials (22.2, RFC 7616), ACK a 2xx to an
+ * INVITE (13.2.2.4), and report the final response.  Several requests may
+ * be in flight on one connection (a ping run with --concurrency).
+ *
+ * The caller loops on sip_uac_step() while requests are active; each
+ * finished request is handed to the done callback.
+ */
+#ifndef SIPBOX_UAC_H
+#define SIPBOX_UAC_H
+
+#include <stdint.h>
+
+#include "build.h"
+#include "conn.h"
+#include "dialog.h"
+#include "txn.h"
+
+#define SIP_UAC_MAXACTIVE	256	/* requests in flight at once */
+#define SIP_UAC_MAXHDRS		64	/* caller's extra header lines */
+
+/* dir: '>' sent, '<' received; retrans: a retransmission we sent. */
+typedef void (*sip_uac_trace_fn)(void *arg, char dir, const char *data,
+    size_t len, int retrans, const struct sip_conn *c);
+
+struct sip_uac_req {
+	/* set by the caller before sip_uac_start(); strings outlive r */
+	struct sip_req_params	 p;
+	const char		*raw;		/* or a whole request (sip-send -f) */
+	size_t			 rawlen;
+	void			*user;
+	/* the rest is the library's */
+	char			 call_id[SIP_CALLID_SIZE];
+	char			 from_tag[SIP_TAG_SIZE];
+	char			 branch[SIP_BRANCH_SIZE];
+	uint32_t		 cseq;
+	struct sip_txn		 txn;
+	struct buf		 req;		/* the request as last sent */
+	struct buf		 auth[2];	/* Authorization, Proxy-Authorization */
+	const char		*hdrs[SIP_UAC_MAXHDRS + 3];
+	int			 auth_tries;	/* challenges answered */
+	int			 stale_done;	/* a stale=true retry was made */
+	/* microseconds, sip_now_us() */
+	uint64_t		 t_start;	/* first request sent */
+	uint64_t		 t_sent;	/* this transaction's request sent */
+	uint64_t		 t_final;	/* final response (or the failure) */
+	int			 status;	/* last response code, 0 none */
+	struct buf		 final;		/* copy of the final response */
+	struct buf		 ack;		/* ACK for a 2xx to INVITE */
+	struct sip_dialog	*dialog;	/* made by a 2xx to INVITE */
+	enum sip_err		 err;		/* SIP_OK when a final came */
+	const char		*why;		/* detail for err */
+	unsigned		 retrans;	/* retransmissions sent */
+	int			 active;
+};
+
+struct sip_uac {
+	struct sip_conn		*conn;
+	uint32_t		 t1, t2, t4;	/* 0: RFC 3261 defaults */
+	const char		*user;		/* digest username, or NULL */
+	const char		*password;	/* never copied, never traced */
+	sip_uac_trace_fn	 trace;
+	void			*trace_arg;
+	void			(*done)(void *arg, struct sip_uac_req *r);
+	void			*done_arg;
+	/* unexpected requests (NOTIFY, OPTIONS keep-alives) */
+	void			(*request)(void *arg, const struct sip_msg *m);
+	void			*request_arg;
+	struct sip_uac_req	*act[SIP_UAC_MAXACTIVE];
+	int			 nact;
+	unsigned long		 stray;		/* responses matching nothing */
+};
+
+/* Build r's first request and send it.  r must stay put until done. */
+enum sip_err	sip_uac_start(struct sip_uac *u, struct sip_uac_req *r);
+/*
+ * Wait up to max_ms for input or a timer, then process.  Returns a
+ * connection error that ends everything (the active requests are
+ * finished with it first), else SIP_OK.
+ */
+enum sip_err	sip_uac_step(struct sip_uac *u, int max_ms);
+/* Finish every active request with err (an overall timeout). */
+void		sip_uac_abort(struct sip_uac *u, enum sip_err err,
+		    const char *why);
+/* Free what r holds (after done). */
+void		sip_uac_req_free(struct sip_uac_req *r);
+
+#endif
