@@ -88,8 +88,7 @@ static const char extra[] =
 "or ws://host[:port]/path and wss://...  Placeholders in -f files:\n"
 "[branch] [call_id] [from_tag] [cseq] [local_ip] [local_port] [remote_ip]\n"
 "[remote_port] [transport]; Content-Length is recomputed.\n"
-"Exit: 0 2xx, 3-6 by final response class, 7 timeout, 8 network/DNS/TLS,\n"
-"1 --expect/--match not met, 2 usage.";
+"With --expect or --match, exit 1 when the answer does not fit.";
 
 static const struct applet_spec spec = { "sip-send", usage, opts, extra };
 
