@@ -487,6 +487,8 @@ sip_dns_init(struct sip_dns *d, const char *server)
 	d->trace_arg = NULL;
 	d->why = NULL;
 	d->queries = 0;
+	d->down = 0;
+	d->serverlen = 0;
 	if (server != NULL)
 		e = sip_dns_server_parse(server, &d->server, &d->serverlen);
 	else
@@ -544,6 +546,14 @@ fail(struct sip_dns *d, const char *why)
 {
 	d->why = why;
 	return SIP_E_DNS;
+}
+
+/* No answer at all: the server is down or cannot be reached. */
+static enum sip_err
+fail_down(struct sip_dns *d, const char *why)
+{
+	d->down = 1;
+	return fail(d, why);
 }
 
 /* Is m the answer to our question (id, name, type)? */
@@ -682,10 +692,10 @@ ask(struct sip_dns *d, const char *name, uint16_t type,
 		return e == SIP_E_TOOBIG ? SIP_E_INVAL : e;
 	fd = socket(d->server.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		return fail(d, "cannot open a UDP socket");
+		return fail_down(d, "cannot open a UDP socket");
 	if (connect(fd, (struct sockaddr *)&d->server, d->serverlen) < 0) {
 		close(fd);
-		return fail(d, "cannot reach the server");
+		return fail_down(d, "cannot reach the server");
 	}
 	for (int t = 0; t < d->tries; t++) {
 		long long deadline = now_ms() + d->timeout_ms;
@@ -696,7 +706,7 @@ ask(struct sip_dns *d, const char *name, uint16_t type,
 			    d->tries);
 		d->queries++;
 		if (send(fd, q, qlen, 0) != (ssize_t)qlen) {
-			e = fail(d, errno == ECONNREFUSED ?
+			e = fail_down(d, errno == ECONNREFUSED ?
 			    "connection refused" : "send failed");
 			goto out;
 		}
@@ -705,7 +715,7 @@ ask(struct sip_dns *d, const char *name, uint16_t type,
 			if (r < 0) {
 				if (errno == EINTR || errno == EAGAIN)
 					continue;
-				e = fail(d, errno == ECONNREFUSED ?
+				e = fail_down(d, errno == ECONNREFUSED ?
 				    "connection refused" : "receive failed");
 				goto out;
 			}
@@ -729,11 +739,11 @@ ask(struct sip_dns *d, const char *name, uint16_t type,
 			goto out;
 		}
 		if (w < 0) {
-			e = fail(d, "poll failed");
+			e = fail_down(d, "poll failed");
 			goto out;
 		}
 	}
-	e = fail(d, "timeout");
+	e = fail_down(d, "timeout");
 out:
 	close(fd);
 	return e;
@@ -761,6 +771,9 @@ sip_dns_lookup(struct sip_dns *d, const char *name, uint16_t type,
 	enum sip_err e;
 
 	d->why = NULL;
+	d->down = 0;
+	if (d->serverlen == 0)
+		return fail_down(d, "no DNS server");
 	if (l > 0 && name[l - 1] == '.')
 		l--;
 	if (l == 0 || l >= sizeof(cur))

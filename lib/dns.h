@@ -128,6 +128,7 @@ struct sip_dns {
 	sip_trace_fn	 trace;		/* NULL: quiet */
 	void		*trace_arg;
 	const char	*why;		/* after SIP_E_DNS: what went wrong */
+	int		 down;		/* ... and no answer came at all */
 	unsigned	 queries;	/* questions sent so far (UDP or TCP) */
 	uint8_t		 buf[SIP_DNS_MAX_MSG];	/* the last answer */
 };
@@ -149,7 +150,8 @@ enum sip_err	sip_dns_resolv_conf(const char *path,
 /*
  * Set d up to ask server (see sip_dns_server_parse; NULL: the first
  * nameserver in /etc/resolv.conf) with the default timeout and tries.
- * d is large (it holds a 64 KiB answer buffer): allocate it.
+ * d is large (it holds a 64 KiB answer buffer): allocate it.  After an
+ * error d is still usable: every lookup fails with "no DNS server".
  */
 enum sip_err	sip_dns_init(struct sip_dns *d, const char *server);
 
@@ -159,10 +161,10 @@ enum sip_err	sip_dns_init(struct sip_dns *d, const char *server);
  * again for the chain's end when the server did not follow it).  An
  * empty answer or NXDOMAIN is SIP_OK with m->n == 0 and m->rcode set.
  * m->qname is then the name the records belong to.  SIP_E_DNS when no
- * answer came (d->why says: timeout, refused, ...), the answer was
- * malformed, the server reported an error, or the chain was too long;
- * SIP_E_INVAL for a bad name.  NAPTR slices point into d->buf and last
- * until the next lookup.
+ * answer came (d->down set; d->why says: timeout, connection refused,
+ * no DNS server, ...), the answer was malformed, the server reported an
+ * error, or the chain was too long; SIP_E_INVAL for a bad name.  NAPTR
+ * slices point into d->buf and last until the next lookup.
  */
 enum sip_err	sip_dns_lookup(struct sip_dns *d, const char *name,
 		    uint16_t type, struct sip_dns_msg *m);

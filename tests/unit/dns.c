@@ -676,12 +676,12 @@ test_lookup(void)
 	    m.n == 0 && m.rcode == SIP_DNS_NXDOMAIN,
 	    "lookup: NXDOMAIN is no records");
 	ok(sip_dns_lookup(&d, "bad.test", SIP_DNS_A, &m) == SIP_E_DNS &&
-	    strcmp(d.why, "malformed answer") == 0,
+	    strcmp(d.why, "malformed answer") == 0 && !d.down,
 	    "lookup: a malformed answer is SIP_E_DNS");
 	tracebuf[0] = '\0';
 	d.queries = 0;
 	e = sip_dns_lookup(&d, "silent.test", SIP_DNS_A, &m);
-	ok(e == SIP_E_DNS && strcmp(d.why, "timeout") == 0 &&
+	ok(e == SIP_E_DNS && strcmp(d.why, "timeout") == 0 && d.down &&
 	    d.queries == 2 && strstr(tracebuf, "asking again (2/2)") != NULL,
 	    "lookup: no answer: two tries, then SIP_E_DNS timeout");
 	ok(sip_dns_lookup(&d, "a..test", SIP_DNS_A, &m) == SIP_E_INVAL,
@@ -692,8 +692,12 @@ test_lookup(void)
 	/* Nobody listening: refused at once (ICMP port unreachable). */
 	d.queries = 0;
 	e = sip_dns_lookup(&d, "a.test", SIP_DNS_A, &m);
-	ok(e == SIP_E_DNS && d.why != NULL, "lookup: no server: %s",
+	ok(e == SIP_E_DNS && d.why != NULL && d.down, "lookup: no server: %s",
 	    d.why != NULL ? d.why : "?");
+	ok(sip_dns_init(&d, "nonsense") == SIP_E_INVAL &&
+	    sip_dns_lookup(&d, "a.test", SIP_DNS_A, &m) == SIP_E_DNS &&
+	    strcmp(d.why, "no DNS server") == 0,
+	    "lookup: after a failed init, no DNS server");
 }
 
 int
