@@ -3,6 +3,7 @@
  *   name-addr = [ display-name ] LAQUOT addr-spec RAQUOT
  *   display-name = *(token LWS) / quoted-string
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "addr.h"
@@ -28,6 +29,7 @@ header_params(struct sip_addr *a, struct slice s, size_t i, struct sip_perr *pe)
 {
 	const struct sip_param *p;
 	enum sip_err e;
+	unsigned k;
 
 	i = skip_lws(s, i);
 	if (i < s.len && s.p[i] != ';')
@@ -38,12 +40,16 @@ header_params(struct sip_addr *a, struct slice s, size_t i, struct sip_perr *pe)
 			pe->off += i;
 		return e;
 	}
-	if ((p = sip_param_find(&a->params, "tag")) != NULL)
-		a->tag = p->value;
-	if ((p = sip_param_find(&a->params, "expires")) != NULL)
-		a->expires = p->value;
-	if ((p = sip_param_find(&a->params, "q")) != NULL)
-		a->q = p->value;
+	/* One pass, first of each name wins (as sip_param_find()). */
+	for (k = a->params.n; k-- > 0;) {
+		p = &a->params.v[k];
+		if (slice_ieq_lit(p->name, "tag"))
+			a->tag = p->value;
+		else if (slice_ieq_lit(p->name, "expires"))
+			a->expires = p->value;
+		else if (slice_ieq_lit(p->name, "q"))
+			a->q = p->value;
+	}
 	return SIP_OK;
 }
 
@@ -65,7 +71,11 @@ sip_addr_parse(struct sip_addr *a, struct slice s, struct sip_perr *pe)
 	size_t i, j, lt;
 	enum sip_err e;
 
-	memset(a, 0, sizeof(*a));
+	/* Not memset(): the URI and parameter arrays are kilobytes. */
+	memset(a, 0, offsetof(struct sip_addr, uri));
+	sip_uri_init(&a->uri);
+	a->params.n = 0;
+	a->tag = a->expires = a->q = SLICE_NULL;
 	i = skip_lws(s, 0);
 	if (i == s.len)
 		FAIL(i, "empty address");

@@ -37,14 +37,6 @@ slice_cstr(const char *s)
 	return r;
 }
 
-struct slice
-slice_make(const char *p, size_t len)
-{
-	struct slice r = { p, len };
-
-	return r;
-}
-
 int
 slice_eq(struct slice a, struct slice b)
 {
@@ -121,32 +113,23 @@ slice_chr(struct slice s, char c)
 	return q != NULL ? q - s.p : -1;
 }
 
-struct slice
-slice_from(struct slice s, size_t off)
-{
-	if (off > s.len)
-		off = s.len;
-	s.p += off;
-	s.len -= off;
-	return s;
-}
-
-struct slice
-slice_head(struct slice s, size_t n)
-{
-	if (n < s.len)
-		s.len = n;
-	return s;
-}
-
 int
 slice_split(struct slice *rest, char sep, struct slice *item)
 {
+	const char *q;
 	size_t i;
 	int inq = 0, ina = 0;
 
 	if (rest->len == 0 || rest->p == NULL)
 		return 0;
+	/*
+	 * Fast path, the common case (a Via list): no quote and no '<'
+	 * before the first sep, so that sep is the one.
+	 */
+	q = memchr(rest->p, sep, rest->len);
+	i = q != NULL ? (size_t)(q - rest->p) : rest->len;
+	if (memchr(rest->p, '"', i) == NULL && memchr(rest->p, '<', i) == NULL)
+		goto found;
 	for (i = 0; i < rest->len; i++) {
 		char c = rest->p[i];
 
@@ -166,6 +149,7 @@ slice_split(struct slice *rest, char sep, struct slice *item)
 		else if (c == sep && !ina)
 			break;
 	}
+found:
 	item->p = rest->p;
 	item->len = i;
 	if (i < rest->len) {

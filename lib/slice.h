@@ -23,8 +23,17 @@ struct slice {
 
 /* A slice over a NUL-terminated string (s may be NULL: empty slice). */
 struct slice	slice_cstr(const char *s);
-/* A slice of len bytes at p. */
-struct slice	slice_make(const char *p, size_t len);
+/*
+ * A slice of len bytes at p.  This and the two below are inline: the
+ * parsers call them for nearly every token.
+ */
+static inline struct slice
+slice_make(const char *p, size_t len)
+{
+	struct slice r = { p, len };
+
+	return r;
+}
 
 int	slice_eq(struct slice a, struct slice b);
 /* ASCII case-folding comparison; no locale. */
@@ -41,9 +50,24 @@ struct slice	slice_trim(struct slice s);
 /* Index of the first c in s, or -1. */
 ptrdiff_t	slice_chr(struct slice s, char c);
 /* The part of s from byte off on (clamped). */
-struct slice	slice_from(struct slice s, size_t off);
+static inline struct slice
+slice_from(struct slice s, size_t off)
+{
+	if (off > s.len)
+		off = s.len;
+	s.p += off;
+	s.len -= off;
+	return s;
+}
+
 /* The first n bytes of s (clamped). */
-struct slice	slice_head(struct slice s, size_t n);
+static inline struct slice
+slice_head(struct slice s, size_t n)
+{
+	if (n < s.len)
+		s.len = n;
+	return s;
+}
 
 /*
  * Split *rest at the first sep that is not inside double quotes (with

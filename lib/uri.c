@@ -3,6 +3,7 @@
  * schemes as opaque text; comparison per RFC 3261 19.1.4.
  */
 #include <arpa/inet.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "uri.h"
@@ -27,50 +28,41 @@
 	return SIP_E_PARSE;					\
 } while (0)
 
-static unsigned
+/*
+ * The class of each byte, as a table built at compile time: the scanners
+ * below look up every byte of every URI, so this is on the hot path.
+ */
+#define CLS_RANGE(c, lo, hi)	((c) >= (lo) && (c) <= (hi))
+#define CLS(c) (							\
+	(CLS_RANGE(c, 'a', 'z') || CLS_RANGE(c, 'A', 'Z') ||		\
+	    CLS_RANGE(c, '0', '9') ? C_ALNUM : 0) |			\
+	(CLS_RANGE(c, '0', '9') || CLS_RANGE(c, 'a', 'f') ||		\
+	    CLS_RANGE(c, 'A', 'F') ? C_HEX : 0) |			\
+	((c) == '-' || (c) == '_' || (c) == '.' || (c) == '!' ||	\
+	    (c) == '~' || (c) == '*' || (c) == '\'' || (c) == '(' ||	\
+	    (c) == ')' ? C_MARK : 0) |					\
+	((c) == '&' || (c) == '+' || (c) == '$' ?			\
+	    C_USER | C_PASS | C_PARAM | C_RES : 0) |			\
+	((c) == '+' || (c) == '$' ? C_HNV : 0) |			\
+	((c) == '=' || (c) == ',' ? C_USER | C_PASS | C_RES : 0) |	\
+	((c) == ';' ? C_USER | C_RES : 0) |				\
+	((c) == '?' ? C_USER | C_HNV | C_RES : 0) |			\
+	((c) == '/' ? C_USER | C_PARAM | C_HNV | C_RES : 0) |		\
+	((c) == '[' || (c) == ']' ? C_PARAM | C_HNV : 0) |		\
+	((c) == ':' ? C_PARAM | C_HNV | C_RES : 0) |			\
+	((c) == '@' ? C_RES : 0))
+#define CLS4(c)		CLS(c), CLS((c) + 1), CLS((c) + 2), CLS((c) + 3)
+#define CLS16(c)	CLS4(c), CLS4((c) + 4), CLS4((c) + 8), CLS4((c) + 12)
+#define CLS64(c)	CLS16(c), CLS16((c) + 16), CLS16((c) + 32), CLS16((c) + 48)
+
+static const unsigned char cls_map[256] = {
+	CLS64(0), CLS64(64), CLS64(128), CLS64(192)
+};
+
+static inline unsigned
 cls(unsigned char c)
 {
-	unsigned r = 0;
-
-	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9'))
-		r |= C_ALNUM;
-	if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-	    (c >= 'A' && c <= 'F'))
-		r |= C_HEX;
-	switch (c) {
-	case '-': case '_': case '.': case '!': case '~': case '*':
-	case '\'': case '(': case ')':
-		r |= C_MARK;
-		break;
-	case '&': case '+': case '$':
-		r |= C_USER | C_PASS | C_PARAM | C_RES;
-		if (c != '&')
-			r |= C_HNV;
-		break;
-	case '=': case ',':
-		r |= C_USER | C_PASS | C_RES;
-		break;
-	case ';':
-		r |= C_USER | C_RES;
-		break;
-	case '?':
-		r |= C_USER | C_HNV | C_RES;
-		break;
-	case '/':
-		r |= C_USER | C_PARAM | C_HNV | C_RES;
-		break;
-	case '[': case ']':
-		r |= C_PARAM | C_HNV;
-		break;
-	case ':':
-		r |= C_PARAM | C_HNV | C_RES;
-		break;
-	case '@':
-		r |= C_RES;
-		break;
-	}
-	return r;
+	return cls_map[c];
 }
 
 static int
@@ -434,12 +426,24 @@ parse_tel(struct sip_uri *u, struct slice s, size_t p, struct sip_perr *pe)
 	return trailer(s, j, pe);
 }
 
+void
+sip_uri_init(struct sip_uri *u)
+{
+	/* Everything but the arrays: they are kilobytes, and counted. */
+	memset(u, 0, offsetof(struct sip_uri, params));
+	u->nparams = 0;
+	u->nheaders = 0;
+	u->transport = u->user_param = u->method = u->ttl = u->maddr =
+	    SLICE_NULL;
+	u->lr = 0;
+}
+
 enum sip_err
 sip_uri_parse(struct sip_uri *u, struct slice s, struct sip_perr *pe)
 {
 	size_t i = 0, j;
 
-	memset(u, 0, sizeof(*u));
+	sip_uri_init(u);
 	u->all = s;
 	if (s.len == 0)
 		FAIL(0, "empty URI");

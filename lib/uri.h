@@ -63,6 +63,13 @@ struct sip_uri {
 };
 
 /*
+ * Make u an empty URI (scheme SIP_URI_OTHER, no parameters or headers)
+ * without clearing the parameter and header arrays, which nparams and
+ * nheaders count.  sip_uri_parse() starts with it.
+ */
+void		sip_uri_init(struct sip_uri *u);
+
+/*
  * Parse the URI s into u.  Returns SIP_OK, SIP_E_PARSE with pe->off (from
  * s.p) and a static pe->why, or SIP_E_TOOBIG when there are more than
  * SIP_MAX_URI_PARAMS parameters or SIP_MAX_URI_HEADERS headers.  The

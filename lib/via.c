@@ -1,6 +1,7 @@
 /*
  * via.c - Via header values (RFC 3261 20.42 and 25.1, RFC 3581).
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "via.h"
@@ -42,8 +43,11 @@ sip_via_parse(struct sip_via *v, struct slice s, struct sip_perr *pe)
 	size_t i, j;
 	const struct sip_param *p;
 	enum sip_err e;
+	unsigned k;
 
-	memset(v, 0, sizeof(*v));
+	/* Not memset(): the parameter array is kilobytes. */
+	memset(v, 0, offsetof(struct sip_via, params));
+	v->params.n = 0;
 	/*
 	 * sent-protocol = protocol-name SLASH protocol-version SLASH
 	 * transport, with LWS around each SLASH (RFC 3261 25.1).
@@ -120,17 +124,21 @@ sip_via_parse(struct sip_via *v, struct slice s, struct sip_perr *pe)
 			pe->off += i;
 		return e;
 	}
-	if ((p = sip_param_find(&v->params, "branch")) != NULL)
-		v->branch = p->value;
-	if ((p = sip_param_find(&v->params, "received")) != NULL)
-		v->received = p->value;
-	if ((p = sip_param_find(&v->params, "maddr")) != NULL)
-		v->maddr = p->value;
-	if ((p = sip_param_find(&v->params, "ttl")) != NULL)
-		v->ttl = p->value;
-	if ((p = sip_param_find(&v->params, "rport")) != NULL) {
-		v->has_rport = 1;
-		v->rport = p->value;
+	/* One pass, first of each name wins (as sip_param_find()). */
+	for (k = v->params.n; k-- > 0;) {
+		p = &v->params.v[k];
+		if (slice_ieq_lit(p->name, "branch"))
+			v->branch = p->value;
+		else if (slice_ieq_lit(p->name, "received"))
+			v->received = p->value;
+		else if (slice_ieq_lit(p->name, "maddr"))
+			v->maddr = p->value;
+		else if (slice_ieq_lit(p->name, "ttl"))
+			v->ttl = p->value;
+		else if (slice_ieq_lit(p->name, "rport")) {
+			v->has_rport = 1;
+			v->rport = p->value;
+		}
 	}
 	return SIP_OK;
 }
