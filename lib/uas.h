@@ -1,0 +1,65 @@
+/*
+ * uas.h - the server side shared by applets that answer requests: a
+ * table of RFC 3261 17.2 server transactions over any number of
+ * connections, so retransmitted requests are absorbed (and the last
+ * response resent), and responses go where 18.2.2 and RFC 3581 say.
+ */
+#ifndef SIPBOX_UAS_H
+#define SIPBOX_UAS_H
+
+#include <stdint.h>
+
+#include "conn.h"
+#include "txn.h"
+
+#define SIP_UAS_MAXTXN	4096	/* server transactions alive at once */
+
+struct sip_uas_txn {
+	struct sip_txn		 txn;
+	struct sip_conn		*conn;
+	struct sip_sockaddr	 dst;	/* UDP: where responses go */
+	int			 used;
+};
+
+/* dir '>' sent, '<' received, as in lib/uac. */
+typedef void (*sip_uas_trace_fn)(void *arg, char dir, const char *data,
+    size_t len, int retrans, const struct sip_conn *c,
+    const struct sip_sockaddr *peer);
+
+struct sip_uas {
+	struct sip_uas_txn	*t;
+	int			 n;		/* slots in use or free, high mark */
+	sip_uas_trace_fn	 trace;
+	void			*trace_arg;
+	unsigned long		 absorbed;	/* retransmissions absorbed */
+	unsigned long		 full;		/* requests refused: table full */
+};
+
+/*
+ * A request m arrived on c from src.  Returns 1 when it belongs to an
+ * existing transaction (a retransmission, or the ACK of a non-2xx): it
+ * was absorbed.  Returns 0 with *out set for a new request the caller
+ * must answer with sip_uas_respond(), or 0 with *out NULL for an ACK to
+ * a 2xx (no transaction; the TU's business).  -1: the table is full.
+ */
+int		sip_uas_request(struct sip_uas *u, struct sip_conn *c,
+		    const struct sip_sockaddr *src, const struct sip_msg *m,
+		    struct sip_uas_txn **out);
+/* Send a response in t (copied); the transaction retransmits it. */
+enum sip_err	sip_uas_respond(struct sip_uas *u, struct sip_uas_txn *t,
+		    const char *resp, size_t len);
+/* Run due timers; returns the next deadline (ms) or 0. */
+uint64_t	sip_uas_timers(struct sip_uas *u, uint64_t now);
+/* Forget the transactions of a connection that went away. */
+void		sip_uas_conn_gone(struct sip_uas *u, struct sip_conn *c);
+void		sip_uas_free(struct sip_uas *u);
+
+/*
+ * Where a response to m received from src goes over UDP (RFC 3261
+ * 18.2.2, RFC 3581 4): the source address, and the source port when the
+ * top Via has rport, else the Via port (5060 by default); maddr too.
+ */
+void		sip_uas_response_dst(const struct sip_msg *m,
+		    const struct sip_sockaddr *src, struct sip_sockaddr *dst);
+
+#endif
