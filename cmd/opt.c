@@ -20,6 +20,12 @@ enum {
 };
 
 static const struct applet_spec	*cur;
+/*
+ * getopt_long's table, file-static so that it stays reachable when
+ * --help, --version, --list-options or a usage error exits from inside
+ * opt_parse (LeakSanitizer would report it otherwise).
+ */
+static struct option		*lo;
 
 void
 usage_error(const char *fmt, ...)
@@ -203,7 +209,6 @@ apply(const struct opt *o, const char *arg)
 int
 opt_parse(const struct applet_spec *s, int argc, char **argv)
 {
-	struct option *lo;
 	const struct opt *o;
 	char shorts[256];
 	size_t sn = 0;
@@ -281,5 +286,6 @@ opt_parse(const struct applet_spec *s, int argc, char **argv)
 		apply(o, optarg);
 	}
 	free(lo);
+	lo = NULL;
 	return optind;
 }
