@@ -16,6 +16,9 @@
 #define SIP_MAX_ROUTE_SET	32		/* routes in a dialog's route set */
 #define SIP_MAX_CSEQ		2147483647u	/* RFC 3261 8.1.1.5: < 2^31 */
 #define SIP_MAX_MAXFWD		255u
+#define SDP_MAX_LINES		1024		/* lines in one SDP description */
+#define SDP_MAX_MEDIA		64		/* m= sections in one description */
+#define SDP_MAX_FINDINGS	256		/* sdp-lint findings kept per body */
 #define SIP_MAX_INPUT		(1024u * 1024 * 1024)	/* one input file */
 
 /* DNS stub client (lib/dns.c), RFC 3263 resolution (lib/resolve.c). */

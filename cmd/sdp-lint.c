@@ -1,0 +1,587 @@
+/*
+ * sdp-lint - check SDP bodies for errors
+ *
+ * RFC 8866 (SDP), RFC 3264 6 (answers against offers), RFC 3551 6
+ * (static payload types), RFC 5621 and RFC 2046 5.1 (SDP inside
+ * multipart bodies of SIP messages).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "buf.h"
+#include "field.h"
+#include "json.h"
+#include "msg.h"
+#include "sdp.h"
+#include "sdplint.h"
+
+static const char *const usage[] = {
+	"sdp-lint [-j] [-W ID] [-Wno-ID] [--strict] [file...]",
+	"sdp-lint [options] --offer FILE --answer FILE",
+	NULL
+};
+
+static const char *const caret_values[] = { "auto", "always", "never", NULL };
+
+static struct {
+	int		 json;
+	int		 strict;
+	int		 list;
+	const char	*offer;
+	const char	*answer;
+	const char	*caret;
+	struct strlist	 warn;
+} o = { .caret = "auto" };
+
+static const struct opt opts[] = {
+	OPT_GROUP("Checks"),
+	OPT_LIST('W', "warn", &o.warn, "ID",
+	    "enable check ID; -Wno-ID silences it; -Wall enables every check"),
+	OPT_FLAG(0, "strict", &o.strict, "exit 1 on warnings too"),
+	OPT_FILE(0, "offer", &o.offer, "FILE",
+	    "an offer: check --answer against it (RFC 3264)"),
+	OPT_FILE(0, "answer", &o.answer, "FILE", "the answer to --offer"),
+	OPT_FLAG(0, "list-checks", &o.list,
+	    "list every check: id, severity, default, RFC section"),
+	OPT_GROUP("Output"),
+	OPT_FLAG('j', "json", &o.json, "JSON Lines: one object per finding"),
+	OPT_ENUM(0, "caret", &o.caret, "WHEN", caret_values,
+	    "show the line and a caret (auto: on a terminal)"),
+	OPT_FLAG('v', "verbose", &verbose, "say what is being read"),
+	OPT_END
+};
+
+static const char extra[] =
+    "Input is SDP, or SIP messages whose SDP bodies are checked (also\n"
+    "inside multipart/mixed and multipart/alternative); - is stdin.\n"
+    "Findings print as file:line:col: severity: message [ID].\n";
+
+static const struct applet_spec spec = { "sdp-lint", usage, opts, extra };
+
+static struct sdp_lint		 lint;
+static struct sdp_finding	 findings[SDP_MAX_FINDINGS];
+static int			 show_caret;
+static int			 rc;
+
+/* One SDP body: where it is in its file. */
+struct body {
+	const char	*path;		/* as printed */
+	const char	*file;		/* the whole file */
+	size_t		 flen;
+	size_t		 off;		/* of the body in file */
+	size_t		 len;
+	unsigned	 line0;		/* file line of the body's first line */
+};
+
+static int
+finding_cmp(const void *a, const void *b)
+{
+	const struct sdp_finding *x = a, *y = b;
+
+	if (x->off != y->off)
+		return x->off < y->off ? -1 : 1;
+	return (int)x->check - (int)y->check;
+}
+
+/* The line of s at offset off, without control characters. */
+static void
+print_context(const struct sdp *s, size_t off, unsigned col)
+{
+	unsigned ln = sdp_line_of(s, off, NULL), i;
+	const struct sdp_line *l = NULL;
+	size_t k;
+
+	for (i = 0; i < s->nlines; i++)
+		if (s->lines[i].lineno == ln) {
+			l = &s->lines[i];
+			break;
+		}
+	if (l == NULL)
+		return;
+	fputc(' ', stderr);
+	for (k = 0; k < l->text.len; k++) {
+		unsigned char c = (unsigned char)l->text.p[k];
+
+		fputc(c == '\t' || c >= 0x20 ? (c == 0x7f ? '?' : c) : '?',
+		    stderr);
+	}
+	fputs("\n ", stderr);
+	for (k = 0; k + 1 < col && k < l->text.len; k++)
+		fputc(l->text.p[k] == '\t' ? '\t' : ' ', stderr);
+	fprintf(stderr, "%s^%s\n", color_on(stderr, "1;32"),
+	    color_off(stderr));
+}
+
+static void
+print_json(const struct body *b, unsigned line, unsigned col,
+    const struct sdp_finding *f)
+{
+	const struct sdp_check_info *ci = sdp_check_info(f->check);
+	struct buf out;
+	struct json j;
+
+	buf_init(&out, 0);
+	json_init(&j, &out);
+	json_obj(&j);
+	json_kstr(&j, "file", b->path);
+	json_kint(&j, "line", line);
+	json_kint(&j, "column", col);
+	json_kstr(&j, "severity", sdp_sev_name(ci->sev));
+	json_kstr(&j, "id", ci->name);
+	json_kstr(&j, "rfc", ci->rfc);
+	json_kstr(&j, "message", f->msg);
+	json_end(&j);
+	if (j.err == SIP_OK) {
+		fwrite(out.p, 1, out.len, stdout);
+		putchar('\n');
+	}
+	buf_free(&out);
+}
+
+static void
+report(const struct body *b, const struct sdp *s)
+{
+	static const char *const sgr[] = { "1;36", "1;35", "1;31" };
+	unsigned i, line, col;
+
+	qsort(lint.v, lint.n, sizeof(lint.v[0]), finding_cmp);
+	for (i = 0; i < lint.n; i++) {
+		const struct sdp_finding *f = &lint.v[i];
+		const struct sdp_check_info *ci = sdp_check_info(f->check);
+
+		line = b->line0 + sdp_line_of(s, f->off, &col) - 1;
+		if (o.json) {
+			print_json(b, line, col, f);
+			continue;
+		}
+		fflush(stdout);
+		fprintf(stderr, "%s%s:%u:%u:%s %s%s:%s %s [%s]\n",
+		    color_on(stderr, "1"), b->path, line, col,
+		    color_off(stderr), color_on(stderr, sgr[ci->sev]),
+		    sdp_sev_name(ci->sev), color_off(stderr), f->msg,
+		    ci->name);
+		if (show_caret)
+			print_context(s, f->off, col);
+	}
+	if (lint.dropped > 0)
+		errorf("%s: %u more findings not shown", b->path, lint.dropped);
+	if (lint.count[SDP_SEV_ERROR] > 0 ||
+	    (o.strict && lint.count[SDP_SEV_WARNING] > 0))
+		rc = SIP_EXIT_INVALID;
+}
+
+/* Parse b into s; 0 when it could not be taken apart at all. */
+static int
+parse_body(const struct body *b, struct sdp *s)
+{
+	struct sip_perr pe;
+	unsigned col;
+
+	if (sdp_parse(s, b->file + b->off, b->len, &pe) == SIP_E_TOOBIG) {
+		errorf("%s:%u: %s", b->path, sip_msg_line_of(b->file, b->flen,
+		    b->off + pe.off, &col), pe.why);
+		rc = SIP_EXIT_INVALID;
+		return 0;
+	}
+	return 1;
+}
+
+static void
+lint_body(const struct body *b)
+{
+	struct sdp *s = xmalloc(sizeof(*s));
+
+	notef("%s:%u: SDP body of %zu bytes", b->path, b->line0, b->len);
+	if (parse_body(b, s)) {
+		sdp_lint_reset(&lint);
+		sdp_lint_run(&lint, s);
+		report(b, s);
+	}
+	free(s);
+}
+
+/* ---- finding SDP in files and SIP messages ---- */
+
+typedef void	(*body_fn)(const struct body *, void *);
+
+static int
+looks_like_sdp(const char *p, size_t len)
+{
+	return len >= 2 && ((p[0] >= 'a' && p[0] <= 'z') ||
+	    (p[0] >= 'A' && p[0] <= 'Z')) && (p[1] == '=' || p[1] == ' ');
+}
+
+static unsigned
+file_line(const struct body *parent, size_t off)
+{
+	return sip_msg_line_of(parent->file, parent->flen, off, NULL);
+}
+
+/*
+ * Header lines from p up to the empty line or end: returns where the body
+ * starts, with *ct the Content-Type value (long or compact form).
+ */
+static const char *
+scan_headers(const char *p, const char *end, struct slice *ct)
+{
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		size_t hl = (size_t)((eol != NULL ? eol : end) - p);
+
+		if (hl > 0 && p[hl - 1] == '\r')
+			hl--;
+		if (hl == 0)
+			return eol != NULL ? eol + 1 : end;
+		if (hl > 13 && strncasecmp(p, "Content-Type:", 13) == 0)
+			*ct = slice_trim(slice_make(p + 13, hl - 13));
+		else if (hl > 2 && (p[0] == 'c' || p[0] == 'C') && p[1] == ':')
+			*ct = slice_trim(slice_make(p + 2, hl - 2));
+		if (eol == NULL)
+			break;
+		p = eol + 1;
+	}
+	return end;
+}
+
+/*
+ * A multipart body (RFC 2046 5.1.1): parts between "--boundary" lines,
+ * each with its own headers.  Calls fn for every SDP part, recursing
+ * into nested multiparts.  Returns the number of SDP parts.
+ */
+static int	walk_entity(const struct body *b, struct slice ctype,
+		    body_fn fn, void *arg, int depth);
+
+static int
+walk_multipart(const struct body *b, struct slice boundary, body_fn fn,
+    void *arg, int depth)
+{
+	const char *p = b->file + b->off, *end = p + b->len;
+	const char *part = NULL;
+	int n = 0;
+
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		const char *next = eol != NULL ? eol + 1 : end;
+		size_t ll = (size_t)((eol != NULL ? eol : end) - p);
+
+		if (ll > 0 && p[ll - 1] == '\r')
+			ll--;
+		if (ll >= 2 + boundary.len && p[0] == '-' && p[1] == '-' &&
+		    memcmp(p + 2, boundary.p, boundary.len) == 0) {
+			int final = ll >= 4 + boundary.len &&
+			    p[2 + boundary.len] == '-' &&
+			    p[3 + boundary.len] == '-';
+
+			if (part != NULL) {
+				/*
+				 * The CRLF before the delimiter belongs to it
+				 * (RFC 2046 5.1.1), but SDP's last line needs
+				 * one: leave it to the part.
+				 */
+				const char *pe = p;
+				const char *hend;
+				struct slice ct = SLICE_NULL;
+				struct body sub;
+
+				hend = scan_headers(part, pe, &ct);
+				sub = *b;
+				sub.off = (size_t)(hend - b->file);
+				sub.len = hend <= pe ? (size_t)(pe - hend) : 0;
+				sub.line0 = file_line(b, sub.off);
+				if (ct.p == NULL)
+					ct = SLICE_LIT("text/plain");
+				n += walk_entity(&sub, ct, fn, arg, depth + 1);
+			}
+			if (final)
+				break;
+			part = next;
+		}
+		p = next;
+	}
+	return n;
+}
+
+static int
+walk_entity(const struct body *b, struct slice ctype, body_fn fn, void *arg,
+    int depth)
+{
+	struct sip_ctype ct;
+	const struct sip_param *bd;
+
+	if (ctype.len == 0) {
+		/* No Content-Type: take it if it looks like SDP. */
+		if (b->len >= 2 && memcmp(b->file + b->off, "v=", 2) == 0) {
+			fn(b, arg);
+			return 1;
+		}
+		return 0;
+	}
+	if (sip_field_ctype(&ct, ctype, NULL) != SIP_OK)
+		return 0;
+	if (slice_ieq_lit(ct.type, "application") &&
+	    slice_ieq_lit(ct.subtype, "sdp")) {
+		fn(b, arg);
+		return 1;
+	}
+	if (slice_ieq_lit(ct.type, "multipart") && depth < 8 &&
+	    (bd = sip_param_find(&ct.params, "boundary")) != NULL &&
+	    bd->value.len > 0)
+		return walk_multipart(b, bd->value, fn, arg, depth);
+	return 0;
+}
+
+/*
+ * Every SDP body of the file: the file itself when it is SDP, otherwise
+ * the bodies of the SIP messages in it.  Returns the number found, or
+ * -1 after reporting a message that does not parse.
+ */
+static int
+walk_file(const char *path, const char *data, size_t len, body_fn fn,
+    void *arg)
+{
+	struct body b = { path, data, len, 0, len, 1 };
+	struct sip_msg *m;
+	struct sip_perr pe;
+	size_t off = 0;
+	enum sip_err e;
+	unsigned line, col;
+	int n = 0;
+
+	if (looks_like_sdp(data, len)) {
+		fn(&b, arg);
+		return 1;
+	}
+	m = xmalloc(sizeof(*m));
+	while (off < len) {
+		e = sip_msg_parse(m, data + off, len - off, SIP_PARSE_STREAM,
+		    &pe);
+		if (e == SIP_E_PARTIAL && m->skipped == len - off)
+			break;
+		if (e == SIP_E_PARTIAL || e == SIP_E_PARSE)
+			e = sip_msg_parse(m, data + off, len - off, 0, &pe);
+		if (e != SIP_OK && off + pe.off == len && m->clen > 0) {
+			/*
+			 * Content-Length beyond the end of the file (a cut
+			 * capture, the RFC 5118 archive): check what is there.
+			 */
+			struct slice ct = SLICE_NULL;
+			const char *h = data + off + m->skipped;
+
+			line = sip_msg_line_of(data, len, len, &col);
+			warnf("%s:%u:%u: %s; checking the body that is there",
+			    path, line, col, pe.why);
+			b.off = (size_t)(scan_headers(h, data + len, &ct) - data);
+			b.len = len - b.off;
+			b.line0 = sip_msg_line_of(data, len, b.off, NULL);
+			n += walk_entity(&b, ct, fn, arg, 0);
+			break;
+		}
+		if (e != SIP_OK) {
+			if (off > 0)
+				break;	/* trailing octets, RFC 3261 18.3 */
+			line = sip_msg_line_of(data, len, off + pe.off, &col);
+			errorf("%s:%u:%u: not SDP, nor a SIP message: %s", path,
+			    line, col, pe.why);
+			free(m);
+			return -1;
+		}
+		if (m->body.len > 0) {
+			b.off = off + m->skipped + m->body_off;
+			b.len = m->body.len;
+			b.line0 = sip_msg_line_of(data, len, b.off, NULL);
+			n += walk_entity(&b, sip_msg_value(m,
+			    SIP_HDR_CONTENT_TYPE), fn, arg, 0);
+		}
+		off += m->skipped + m->len;
+	}
+	free(m);
+	return n;
+}
+
+static void
+lint_cb(const struct body *b, void *arg)
+{
+	(void)arg;
+	lint_body(b);
+}
+
+static int
+read_input(const char *path, char **data, size_t *len)
+{
+	if (read_file(path, data, len, SIP_MAX_INPUT) != 0) {
+		errorf_errno("%s", strcmp(path, "-") == 0 ? "standard input" :
+		    path);
+		return -1;
+	}
+	return 0;
+}
+
+static const char *
+shown(const char *path)
+{
+	return strcmp(path, "-") == 0 ? "<stdin>" : path;
+}
+
+static void
+lint_file(const char *path)
+{
+	char *data;
+	size_t len;
+	int n;
+
+	if (read_input(path, &data, &len) != 0) {
+		rc = SIP_EXIT_INVALID;
+		return;
+	}
+	notef("%s: %zu bytes", path, len);
+	n = walk_file(shown(path), data, len, lint_cb, NULL);
+	if (n == 0) {
+		errorf("%s: no SDP found (neither SDP nor a SIP message with "
+		    "an application/sdp body)", shown(path));
+		rc = SIP_EXIT_INVALID;
+	} else if (n < 0)
+		rc = SIP_EXIT_INVALID;
+	free(data);
+}
+
+/* ---- offer/answer ---- */
+
+struct first {
+	struct body	b;
+	int		found;
+};
+
+static void
+first_cb(const struct body *b, void *arg)
+{
+	struct first *f = arg;
+
+	if (!f->found) {
+		f->b = *b;
+		f->found = 1;
+	}
+}
+
+static char *
+load_first(const char *path, struct body *b)
+{
+	struct first f;
+	char *data;
+	size_t len;
+	int n;
+
+	memset(&f, 0, sizeof(f));
+	if (read_input(path, &data, &len) != 0)
+		return NULL;
+	n = walk_file(shown(path), data, len, first_cb, &f);
+	if (n <= 0 || !f.found) {
+		if (n == 0)
+			errorf("%s: no SDP found", shown(path));
+		free(data);
+		return NULL;
+	}
+	*b = f.b;
+	return data;
+}
+
+static void
+offer_answer(void)
+{
+	struct body ob, ab;
+	char *od, *ad = NULL;
+	struct sdp *os = NULL, *as = NULL;
+
+	if ((od = load_first(o.offer, &ob)) == NULL ||
+	    (ad = load_first(o.answer, &ab)) == NULL) {
+		rc = SIP_EXIT_INVALID;
+		goto out;
+	}
+	os = xmalloc(sizeof(*os));
+	as = xmalloc(sizeof(*as));
+	if (!parse_body(&ob, os) || !parse_body(&ab, as))
+		goto out;
+	sdp_lint_reset(&lint);
+	sdp_lint_run(&lint, os);
+	report(&ob, os);
+	sdp_lint_reset(&lint);
+	sdp_lint_run(&lint, as);
+	sdp_lint_oa(&lint, os, as);
+	report(&ab, as);
+out:
+	free(os);
+	free(as);
+	free(od);
+	free(ad);
+}
+
+/* ---- options ---- */
+
+static void
+list_checks(void)
+{
+	unsigned i;
+
+	for (i = 0; i < SDP_C__COUNT; i++) {
+		const struct sdp_check_info *ci = sdp_check_info(i);
+
+		printf("%s\t%s\t%s\t%s\t%s\n", ci->name, sdp_sev_name(ci->sev),
+		    ci->on ? "on" : "off", ci->rfc, ci->summary);
+	}
+}
+
+static void
+apply_warn(void)
+{
+	int i, c, on;
+	unsigned k;
+
+	for (i = 0; i < o.warn.n; i++) {
+		const char *w = o.warn.v[i];
+
+		on = strncmp(w, "no-", 3) != 0;
+		if (!on)
+			w += 3;
+		if (strcmp(w, "all") == 0) {
+			for (k = 0; k < SDP_C__COUNT; k++)
+				lint.on[k] = (unsigned char)on;
+			continue;
+		}
+		if ((c = sdp_check_lookup(w)) < 0)
+			usage_error("unknown check '%s'; see 'sdp-lint "
+			    "--list-checks'", w);
+		lint.on[c] = (unsigned char)on;
+	}
+}
+
+int
+sdp_lint_main(int argc, char **argv)
+{
+	int i;
+
+	i = opt_parse(&spec, argc, argv);
+	if (o.list) {
+		list_checks();
+		return SIP_EXIT_OK;
+	}
+	sdp_lint_init(&lint, findings, SDP_MAX_FINDINGS);
+	apply_warn();
+	show_caret = strcmp(o.caret, "always") == 0 ||
+	    (strcmp(o.caret, "auto") == 0 && isatty(STDERR_FILENO));
+	if ((o.offer != NULL) != (o.answer != NULL))
+		usage_error("--offer and --answer go together");
+	if (o.offer != NULL) {
+		if (i < argc)
+			usage_error("no file operands with --offer and "
+			    "--answer");
+		offer_answer();
+		return rc;
+	}
+	if (i == argc)
+		lint_file("-");
+	for (; i < argc; i++)
+		lint_file(argv[i]);
+	return rc;
+}

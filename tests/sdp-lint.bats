@@ -1,0 +1,225 @@
+load helpers
+
+setup() {
+	applet_links
+	S="$TESTS_DIR/fixtures/sdp"
+	C="$S/checks"
+}
+
+# ids: every check ID, one per line
+ids() {
+	sdp-lint --list-checks | cut -f1
+}
+
+@test "sdp-lint: --list-checks gives id, severity, default, RFC section and summary" {
+	run -0 sdp-lint --list-checks
+	[ "${#lines[@]}" -ge 40 ]
+	printf '%s\n' "$output" | awk -F'\t' '
+		NF != 5 { print "fields: " $0; bad = 1 }
+		$1 !~ /^[a-z0-9]+(-[a-z0-9]+)*$/ { print "id: " $1; bad = 1 }
+		$2 !~ /^(error|warning|note)$/ { print "severity: " $0; bad = 1 }
+		$3 !~ /^(on|off)$/ { print "default: " $0; bad = 1 }
+		$4 !~ /^RFC [0-9]+ [0-9.]+$/ { print "rfc: " $0; bad = 1 }
+		seen[$1]++ { print "duplicate: " $1; bad = 1 }
+		END { exit bad }'
+	[[ "$output" == *$'rtpmap-missing\terror\ton\tRFC 8866 6.6\t'* ]]
+	[[ "$output" == *$'rtpmap-advised\tnote\toff\tRFC 3264 5.1\t'* ]]
+}
+
+@test "sdp-lint: every check has a fixture that triggers it and one that does not" {
+	local id n=0 bad good
+	for id in $(ids); do
+		bad="$C/$id.bad.sdp" good="$C/$id.good.sdp"
+		[ -f "$bad" ] || { echo "no $bad" >&2; return 1; }
+		[ -f "$good" ] || { echo "no $good" >&2; return 1; }
+		if [ -f "$C/$id.offer.sdp" ]; then
+			run sdp-lint -Wall --offer "$C/$id.offer.sdp" --answer "$bad"
+			[[ "$output" == *"[$id]"* ]] || { echo "$id: not triggered: $output" >&2; return 1; }
+			run sdp-lint -Wall --strict --offer "$C/$id.offer.sdp" --answer "$good"
+		else
+			run sdp-lint -Wall "$bad"
+			[[ "$output" == *"[$id]"* ]] || { echo "$id: not triggered: $output" >&2; return 1; }
+			run sdp-lint -Wall --strict "$good"
+		fi
+		[ "$status" -eq 0 ] || { echo "$id: good fixture not clean: $output" >&2; return 1; }
+		[[ "$output" != *"[$id]"* ]] || { echo "$id: good fixture triggers it" >&2; return 1; }
+		n=$((n + 1))
+	done
+	[ "$n" -ge 40 ]
+}
+
+@test "sdp-lint: findings are file:line:col: severity: message [ID], like a compiler" {
+	run -1 --separate-stderr sdp-lint "$C/rtpmap-missing.bad.sdp"
+	[ "$output" = "" ]
+	[ "$stderr" = "$C/rtpmap-missing.bad.sdp:6:27: error: dynamic payload type 97 has no 'a=rtpmap:97' line [rtpmap-missing]" ]
+}
+
+@test "sdp-lint: exit 0 when clean, 1 on an error, warnings fatal only with --strict, notes never" {
+	run -0 sdp-lint "$C/rtpmap-missing.good.sdp"
+	[ "$output" = "" ]
+	run -1 sdp-lint "$C/version.bad.sdp"
+	run -0 sdp-lint "$C/trailing-space.bad.sdp"
+	[[ "$output" == *"warning: trailing white space [trailing-space]"* ]]
+	run -1 sdp-lint --strict "$C/trailing-space.bad.sdp"
+	run -0 sdp-lint --strict "$C/unknown-attr.bad.sdp"
+	[[ "$output" == *"note: unknown attribute 'x-sipbox-frobnicate' [unknown-attr]"* ]]
+}
+
+@test "sdp-lint: -Wno-ID silences a check, -W ID enables one that is off, -Wall all" {
+	run -1 sdp-lint "$C/version.bad.sdp"
+	run -0 sdp-lint -Wno-version "$C/version.bad.sdp"
+	[ "$output" = "" ]
+	run -0 sdp-lint "$C/rtpmap-advised.bad.sdp"
+	[ "$output" = "" ]
+	run -0 sdp-lint -W rtpmap-advised "$C/rtpmap-advised.bad.sdp"
+	[[ "$output" == *"[rtpmap-advised]"* ]]
+	run -0 sdp-lint -Wall -Wno-rtpmap-advised "$C/rtpmap-advised.bad.sdp"
+	[ "$output" = "" ]
+	run -0 sdp-lint --strict -Wno-all "$C/version.bad.sdp"
+	[ "$output" = "" ]
+}
+
+@test "sdp-lint: usage errors exit 2" {
+	run -2 --separate-stderr sdp-lint -Wno-such-check "$C/version.bad.sdp"
+	[[ "$stderr" == *"unknown check 'such-check'"* ]]
+	run -2 --separate-stderr sdp-lint --offer "$C/oa-time.offer.sdp"
+	[[ "$stderr" == *"--offer and --answer go together"* ]]
+	run -2 sdp-lint --offer "$C/oa-time.offer.sdp" --answer "$C/oa-time.good.sdp" "$C/version.bad.sdp"
+	run -2 sdp-lint --caret=sometimes "$C/version.bad.sdp"
+	run -2 sdp-lint --no-such-option
+}
+
+@test "sdp-lint: --caret=always shows the line and a caret under the column" {
+	run -1 --separate-stderr sdp-lint --caret=always "$C/rtpmap-missing.bad.sdp"
+	[ "${#stderr_lines[@]}" -eq 3 ]
+	[ "${stderr_lines[1]}" = " m=audio 49170 RTP/AVP 0 8 97" ]
+	[ "${stderr_lines[2]}" = "                           ^" ]
+	run -1 --separate-stderr sdp-lint --caret=never "$C/rtpmap-missing.bad.sdp"
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	# not a terminal: no caret by default
+	run -1 --separate-stderr sdp-lint "$C/rtpmap-missing.bad.sdp"
+	[ "${#stderr_lines[@]}" -eq 1 ]
+}
+
+@test "sdp-lint: a terminal gets the caret and colour, NO_COLOR keeps the caret only" {
+	command -v script >/dev/null || skip "script(1) not installed"
+	run script -qec "env -u NO_COLOR TERM=xterm $SIPBOX sdp-lint $C/rtpmap-missing.bad.sdp" /dev/null
+	[[ "$output" == *$'\e[1;31merror:'* ]]
+	[[ "$output" == *"^"* ]]
+	run script -qec "env NO_COLOR=1 $SIPBOX sdp-lint $C/rtpmap-missing.bad.sdp" /dev/null
+	[[ "$output" != *$'\e['* ]]
+	[[ "$output" == *" m=audio 49170 RTP/AVP 0 8 97"* ]]
+}
+
+@test "sdp-lint: --json writes one object per finding on stdout" {
+	run -1 --separate-stderr sdp-lint --json "$C/rtpmap-missing.bad.sdp" "$C/trailing-space.bad.sdp"
+	[ "$stderr" = "" ]
+	[ "${#lines[@]}" -eq 2 ]
+	printf '%s\n' "$output" | python3 -c '
+import json, sys
+rows = [json.loads(l) for l in sys.stdin]
+r = rows[0]
+assert r["line"] == 6 and r["column"] == 27, r
+assert r["severity"] == "error" and r["id"] == "rtpmap-missing" and r["rfc"] == "RFC 8866 6.6", r
+assert r["file"].endswith("rtpmap-missing.bad.sdp") and "97" in r["message"], r
+assert rows[1]["id"] == "trailing-space" and rows[1]["severity"] == "warning"
+'
+}
+
+@test "sdp-lint: - and no operand read standard input" {
+	run -1 sdp-lint - < "$C/version.bad.sdp"
+	[[ "$output" == "<stdin>:1:3: error: version '1' is not 0 [version]" ]]
+	run -0 sdp-lint < "$C/version.good.sdp"
+}
+
+@test "sdp-lint: SDP bodies of SIP messages, with lines counted in the file" {
+	run -0 sdp-lint "$TESTS_DIR/fixtures/msg/invite.sip" "$TESTS_DIR/fixtures/msg/call.sip"
+	[ "$output" = "" ]
+	run -1 sdp-lint "$S/multipart-mixed.sip"
+	[ "$output" = "$S/multipart-mixed.sip:27:25: error: dynamic payload type 97 has no 'a=rtpmap:97' line [rtpmap-missing]" ]
+	[ "$(sed -n 27p "$S/multipart-mixed.sip" | tr -d '\r')" = "m=audio 49172 RTP/AVP 0 97" ]
+}
+
+@test "sdp-lint: multipart/alternative: every SDP part is checked" {
+	run -1 sdp-lint "$S/multipart-alternative.sip"
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "${lines[0]}" == "$S/multipart-alternative.sip:31:25: error: "*"[rtpmap-missing]" ]]
+}
+
+@test "sdp-lint: input without SDP, unreadable input and a broken message are errors" {
+	run -1 --separate-stderr sdp-lint "$TESTS_DIR/fixtures/msg/register-401.sip"
+	[[ "$stderr" == *"register-401.sip: no SDP found"* ]]
+	run -1 --separate-stderr sdp-lint "$BATS_TEST_TMPDIR/nonexistent"
+	[[ "$stderr" == *"nonexistent: No such file or directory"* ]]
+	run -1 --separate-stderr sdp-lint "$TESTS_DIR/fixtures/msg/no-callid-colon.sip"
+	[[ "$stderr" == *"no-callid-colon.sip:"*"not SDP, nor a SIP message"* ]]
+	printf 'v=0\r\n' > "$BATS_TEST_TMPDIR/short.sdp"
+	run -1 sdp-lint "$BATS_TEST_TMPDIR/short.sdp"
+	[[ "$output" == *"no 'o=' line"*"[missing-line]"* ]]
+}
+
+@test "sdp-lint: binary junk and huge inputs end with an error, not a crash" {
+	head -c 20000 /dev/urandom > "$BATS_TEST_TMPDIR/junk"
+	run sdp-lint "$BATS_TEST_TMPDIR/junk"
+	[ "$status" -eq 1 ]
+	{ printf 'v=0\r\n'; for i in $(seq 1 1100); do printf 'a=x:%d\r\n' "$i"; done; } > "$BATS_TEST_TMPDIR/long.sdp"
+	run -1 --separate-stderr sdp-lint "$BATS_TEST_TMPDIR/long.sdp"
+	[[ "$stderr" == *"long.sdp:1025: too many lines"* ]]
+}
+
+@test "sdp-lint: the SDP examples of RFC 8866 and RFC 3264 pass" {
+	local f
+	for f in "$S"/rfc/rfc8866-*.sdp; do
+		run -0 sdp-lint --strict "$f"
+	done
+	# RFC 3264 writes "s=" empty, which RFC 4566 and 8866 forbid: a warning
+	for f in "$S"/rfc/rfc3264-10.*.sdp; do
+		run -0 sdp-lint "$f"
+		run -0 sdp-lint --strict -Wno-session-name "$f"
+	done
+	# ... and its Figure 1 puts c= after t=
+	run -1 sdp-lint "$S/rfc/rfc3264-fig1.sdp"
+	[[ "$output" == *":5:1: error: 'c=' comes after 't='"*"[order]" ]]
+}
+
+@test "sdp-lint: RFC 3264 10 offers and answers pass the offer/answer checks" {
+	local p
+	for p in 10.1-offer:10.1-answer 10.1-reoffer:10.1-reanswer \
+	    10.2-offer:10.2-answer 10.2-reoffer:10.2-reanswer; do
+		run -0 sdp-lint --strict -Wno-session-name \
+		    --offer "$S/rfc/rfc3264-${p%%:*}.sdp" \
+		    --answer "$S/rfc/rfc3264-${p##*:}.sdp"
+		[ "$output" = "" ]
+	done
+	# the answer to 10.1's offer is no answer to 10.2's
+	run -1 sdp-lint -Wno-session-name --offer "$S/rfc/rfc3264-10.2-offer.sdp" \
+	    --answer "$S/rfc/rfc3264-10.1-answer.sdp"
+	[[ "$output" == *"[oa-mline-count]"* ]]
+}
+
+@test "sdp-lint: SDP in ../shared/corpus: exactly the known defects, nothing else" {
+	[ -d "$CORPUS/messages" ] || skip "no corpus at $CORPUS"
+	local file want got n=0
+	while IFS=$'\t' read -r file want; do
+		case "$file" in '#'*|'') continue ;; esac
+		run --separate-stderr sdp-lint --json "$CORPUS/$file"
+		got=$(printf '%s\n' "$output" | python3 -c '
+import json, sys
+ids = sorted({r["id"] for r in map(json.loads, filter(str.strip, sys.stdin)) if r["severity"] == "error"})
+print(",".join(ids) or "-")')
+		[ "$got" = "$want" ] || { echo "$file: want $want, got $got" >&2; return 1; }
+		if [ "$want" = - ]; then
+			[ "$status" -eq 0 ] || { echo "$file: exit $status" >&2; return 1; }
+		else
+			[ "$status" -eq 1 ]
+		fi
+		n=$((n + 1))
+	done < "$S/corpus.tsv"
+	[ "$n" -ge 30 ]
+}
+
+@test "sdp-lint: --offer and --answer take the SDP out of SIP messages too" {
+	run -0 sdp-lint --offer "$TESTS_DIR/fixtures/msg/invite.sip" --answer "$TESTS_DIR/fixtures/msg/invite.sip"
+	run -1 sdp-lint --offer "$TESTS_DIR/fixtures/msg/invite.sip" --answer "$S/multipart-mixed.sip"
+	[[ "$output" == *"multipart-mixed.sip:27:25: error: "*"[rtpmap-missing]"* ]]
+}
