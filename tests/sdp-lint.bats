@@ -223,3 +223,18 @@ print(",".join(ids) or "-")')
 	run -1 sdp-lint --offer "$TESTS_DIR/fixtures/msg/invite.sip" --answer "$S/multipart-mixed.sip"
 	[[ "$output" == *"multipart-mixed.sip:27:25: error: "*"[rtpmap-missing]"* ]]
 }
+
+@test "sdp-lint: sdp-lint(1) describes every check with its severity and RFC section" {
+	local id sev on rfc sum want got bad=0
+	while IFS=$'\t' read -r id sev on rfc sum; do
+		want="${sev^}"
+		[ "$on" = off ] && want="$want, off by default"
+		want="$want; $rfc."
+		got=$(sed -n "/^\\.It Cm $id\$/{n;p;}" "$ROOT/man/sdp-lint.1")
+		if [ "$got" != "$want" ]; then
+			echo "man/sdp-lint.1: '.It Cm $id' wants '$want', has '$got'" >&2
+			bad=1
+		fi
+	done < <(sdp-lint --list-checks)
+	[ "$bad" -eq 0 ]
+}
