@@ -358,6 +358,17 @@ fake_sipbox() {
 	    'source "$1"; complete -p sip-parse' _ \
 	    "$d/usr/share/bash-completion/completions/sip-parse"
 	[[ "$output" == *"-F _sipbox sip-parse"* ]]
+	# fish and zsh find the installed files by command name too.
+	if command -v fish >/dev/null; then
+		run -0 env PATH="$d/usr/bin:$PATH" fish --no-config -c \
+		    'set -p fish_complete_path $argv[1]; complete -C "sip-parse --st"' \
+		    "$d/usr/share/fish/vendor_completions.d"
+		[ "$(cut -f1 <<<"$output" | sort | tr '\n' ' ')" = "--status --strict " ]
+	fi
+	if command -v zsh >/dev/null; then
+		COMP="$d/usr/share/zsh/vendor-completions"
+		[ "$(PATH="$d/usr/bin:$PATH" zsh_complete 'sip-parse --st' | sort | tr '\n' ' ')" = "--status --strict " ]
+	fi
 	run -0 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
 	    make -s -C "$src" -o sipbox uninstall DESTDIR="$d" PREFIX=/usr
 	run -0 find "$d" ! -type d
