@@ -84,24 +84,6 @@ slice_ihas_prefix(struct slice s, const char *pfx)
 	return s.len >= n && slice_ieq(slice_make(s.p, n), slice_make(pfx, n));
 }
 
-static inline int
-is_ws(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-struct slice
-slice_trim(struct slice s)
-{
-	while (s.len > 0 && is_ws(s.p[0])) {
-		s.p++;
-		s.len--;
-	}
-	while (s.len > 0 && is_ws(s.p[s.len - 1]))
-		s.len--;
-	return s;
-}
-
 ptrdiff_t
 slice_chr(struct slice s, char c)
 {

@@ -40,13 +40,38 @@ int	slice_eq(struct slice a, struct slice b);
 int	slice_ieq(struct slice a, struct slice b);
 int	slice_eq_cstr(struct slice a, const char *s);
 int	slice_ieq_cstr(struct slice a, const char *s);
-#define slice_eq_lit(s, lit)	slice_eq((s), SLICE_LIT(lit))
-#define slice_ieq_lit(s, lit)	slice_ieq((s), SLICE_LIT(lit))
+/* Against a literal; the lengths are compared inline, before any call. */
+#define slice_eq_lit(s, lit)	slice_eq_n((s), (lit), sizeof(lit) - 1)
+#define slice_ieq_lit(s, lit)	slice_ieq_n((s), (lit), sizeof(lit) - 1)
+
+static inline int
+slice_eq_n(struct slice a, const char *lit, size_t n)
+{
+	return a.len == n && slice_eq(a, slice_make(lit, n));
+}
+
+static inline int
+slice_ieq_n(struct slice a, const char *lit, size_t n)
+{
+	return a.len == n && slice_ieq(a, slice_make(lit, n));
+}
 int	slice_has_prefix(struct slice s, const char *pfx);
 int	slice_ihas_prefix(struct slice s, const char *pfx);
 
 /* Strip SP, HTAB, CR and LF from both ends (folded whitespace too). */
-struct slice	slice_trim(struct slice s);
+static inline struct slice
+slice_trim(struct slice s)
+{
+	while (s.len > 0 && (s.p[0] == ' ' || s.p[0] == '\t' ||
+	    s.p[0] == '\r' || s.p[0] == '\n')) {
+		s.p++;
+		s.len--;
+	}
+	while (s.len > 0 && (s.p[s.len - 1] == ' ' || s.p[s.len - 1] == '\t' ||
+	    s.p[s.len - 1] == '\r' || s.p[s.len - 1] == '\n'))
+		s.len--;
+	return s;
+}
 /* Index of the first c in s, or -1. */
 ptrdiff_t	slice_chr(struct slice s, char c);
 /* The part of s from byte off on (clamped). */
