@@ -3,20 +3,24 @@
  *
  * RFC 3261 7 (message format), 7.3.1 (header field format), 7.5
  * (framing), 18.3 (Content-Length framing on streams), 25 (grammar).
+ * Captures (pcap, pcapng, live) through lib/cap.h.
  */
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cmd.h"
 #include "buf.h"
 #include "check.h"
+#include "cap.h"
 #include "json.h"
 #include "msg.h"
 
 static const char *const usage[] = {
 	"sip-parse [-cjv] [--full | --json | -f fields] [filters] [file...]",
+	"sip-parse [-cjv] [options] [filters] -i iface [--filter bpf]",
 	NULL
 };
 
@@ -30,6 +34,11 @@ static struct {
 	struct strlist	 statuses;
 	struct strlist	 callids;
 	struct strlist	 headers;
+	const char	*iface;
+	const char	*bpf;
+	const char	*write;
+	long		 port;
+	long		 limit;
 } o;
 
 static const struct opt opts[] = {
@@ -43,12 +52,23 @@ static const struct opt opts[] = {
 	OPT_FLAG(0, "strict", &o.strict,
 	    "report every RFC 3261 violation; exit 1 if any"),
 	OPT_FLAG('v', "verbose", &verbose, "say what is being read"),
+	OPT_GROUP("Captures"),
+	OPT_STR('i', "interface", &o.iface, "IFACE",
+	    "capture live on IFACE (needs privilege)"),
+	OPT_STR(0, "filter", &o.bpf, "BPF",
+	    "read only packets matching the BPF expression"),
+	OPT_INT(0, "port", &o.port, "PORT", 1, 65535,
+	    "only SIP to or from PORT (default: any port)"),
+	OPT_FILE('w', "write", &o.write, "FILE",
+	    "write the packets of matching messages to a pcap FILE"),
+	OPT_INT('n', "limit", &o.limit, "N", 1, 2147483647,
+	    "stop after N matching messages"),
 	OPT_GROUP("Filters (all must match; each may be repeated)"),
 	OPT_LIST('m', "method", &o.methods, "METHOD",
 	    "requests of METHOD and responses to them"),
 	OPT_LIST('s', "status", &o.statuses, "CODE",
 	    "responses with CODE: 486, 4xx or 400-499"),
-	OPT_LIST('i', "call-id", &o.callids, "ID", "messages of Call-ID ID"),
+	OPT_LIST('C', "call-id", &o.callids, "ID", "messages of Call-ID ID"),
 	OPT_LIST('H', "header", &o.headers, "NAME~REGEX",
 	    "a header NAME whose value matches REGEX (NAME alone: present)"),
 	OPT_END
@@ -59,7 +79,9 @@ static const char extra[] =
     "cseq, cseq.num, cseq.method, from, to, from.uri, to.uri, from.tag,\n"
     "to.tag, via, via.branch, via.count, contact, max-forwards,\n"
     "content-type, content-length, body, body.length, headers.count,\n"
-    "file, index, and any header by name (User-Agent, X-Foo, v, ...).\n";
+    "file, index, and any header by name (User-Agent, X-Foo, v, ...).\n"
+    "From captures also: frame.number, frame.time, frame.epoch, src, dst,\n"
+    "sport, dport, transport.\n";
 
 static const struct applet_spec spec = { "sip-parse", usage, opts, extra };
 
@@ -75,6 +97,47 @@ static int		 nhf;
 static unsigned long	 nmatched, nmsgs;
 static int		 nfields;
 static const char	**fieldv;
+/* The frame the current message came in; NULL for a message file. */
+static const struct sip_capmsg	*cur;
+
+/* ---- frame facts ---- */
+
+/* ISO 8601 UTC with microseconds. */
+static const char *
+frame_time(uint64_t ns, char *dst, size_t n)
+{
+	time_t t = (time_t)(ns / 1000000000ull);
+	struct tm tm;
+	char base[32];
+
+	gmtime_r(&t, &tm);
+	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(dst, n, "%s.%06luZ", base,
+	    (unsigned long)(ns % 1000000000ull / 1000));
+	return dst;
+}
+
+static const char *
+frame_epoch(uint64_t ns, char *dst, size_t n)
+{
+	snprintf(dst, n, "%llu.%06lu", (unsigned long long)(ns / 1000000000ull),
+	    (unsigned long)(ns % 1000000000ull / 1000));
+	return dst;
+}
+
+/* addr:port, with IPv6 in brackets. */
+static const char *
+endpoint(const struct sip_ipaddr *a, unsigned port, char *dst, size_t n)
+{
+	char ip[64];
+
+	sip_pkt_ntop(a, ip, sizeof(ip));
+	if (a->family == 6)
+		snprintf(dst, n, "[%s]:%u", ip, port);
+	else
+		snprintf(dst, n, "%s:%u", ip, port);
+	return dst;
+}
 
 /* ---- filters ---- */
 
@@ -343,6 +406,34 @@ field(const struct sip_msg *m, const char *name, const char *path,
 		return slice_cstr(path);
 	if (slice_ieq_lit(f, "index"))
 		return NUM(nmsgs);
+	if (cur != NULL) {
+		char t[64];
+
+		if (slice_ieq_lit(f, "frame.number") || slice_ieq_lit(f, "frame"))
+			return NUM(cur->frame);
+		if (slice_ieq_lit(f, "sport"))
+			return NUM(cur->sport);
+		if (slice_ieq_lit(f, "dport"))
+			return NUM(cur->dport);
+		if (slice_ieq_lit(f, "transport"))
+			return slice_cstr(sip_tp_name(cur->tp));
+		buf_reset(tmp);
+		if (slice_ieq_lit(f, "frame.time"))
+			buf_adds(tmp, frame_time(cur->ts_ns, t, sizeof(t)));
+		else if (slice_ieq_lit(f, "frame.epoch"))
+			buf_adds(tmp, frame_epoch(cur->ts_ns, t, sizeof(t)));
+		else if (slice_ieq_lit(f, "src"))
+			buf_adds(tmp, sip_pkt_ntop(&cur->src, t, sizeof(t)));
+		else if (slice_ieq_lit(f, "dst"))
+			buf_adds(tmp, sip_pkt_ntop(&cur->dst, t, sizeof(t)));
+		if (tmp->len > 0)
+			return buf_slice(tmp);
+	} else if (slice_ieq_lit(f, "frame.number") ||
+	    slice_ieq_lit(f, "frame") || slice_ieq_lit(f, "sport") ||
+	    slice_ieq_lit(f, "dport") || slice_ieq_lit(f, "transport") ||
+	    slice_ieq_lit(f, "frame.time") || slice_ieq_lit(f, "frame.epoch") ||
+	    slice_ieq_lit(f, "src") || slice_ieq_lit(f, "dst"))
+		return SLICE_LIT("");
 #undef NUM
 	{
 		const struct sip_hdr *h = sip_msg_hdr_byname(m, f);
@@ -409,6 +500,15 @@ print_line(const struct sip_msg *m)
 {
 	FILE *f = stdout;
 
+	if (cur != NULL) {
+		char t[64], a[80], b[80];
+
+		printf("%lu\t%s\t%s\t%s\t%s\t", cur->frame,
+		    frame_time(cur->ts_ns, t, sizeof(t)),
+		    endpoint(&cur->src, cur->sport, a, sizeof(a)),
+		    endpoint(&cur->dst, cur->dport, b, sizeof(b)),
+		    sip_tp_name(cur->tp));
+	}
 	if (m->is_request)
 		printf("%s" SLICE_FMT "%s\t" SLICE_FMT, color_on(f, "1;36"),
 		    SLICE_ARG(m->method), color_off(f), SLICE_ARG(m->ruri));
@@ -460,6 +560,15 @@ print_full(const struct sip_msg *m)
 
 	if (nmatched > 1)
 		putchar('\n');
+	if (cur != NULL) {
+		char t[64], a[80], b[80];
+
+		printf("%s# frame %lu %s %s -> %s %s%s\n", color_on(stdout, "2"),
+		    cur->frame, frame_time(cur->ts_ns, t, sizeof(t)),
+		    endpoint(&cur->src, cur->sport, a, sizeof(a)),
+		    endpoint(&cur->dst, cur->dport, b, sizeof(b)),
+		    sip_tp_name(cur->tp), color_off(stdout));
+	}
 	if (m->is_request)
 		printf(SLICE_FMT " " SLICE_FMT " " SLICE_FMT "\n",
 		    SLICE_ARG(m->method), SLICE_ARG(m->ruri),
@@ -500,6 +609,24 @@ print_json(const struct sip_msg *m, const char *path)
 	json_obj(&j);
 	json_kstr(&j, "file", path);
 	json_kint(&j, "index", (int64_t)nmsgs);
+	if (cur != NULL) {
+		char t[64];
+
+		json_key(&j, "frame");
+		json_obj(&j);
+		json_kint(&j, "number", (int64_t)cur->frame);
+		json_kstr(&j, "time", frame_time(cur->ts_ns, t, sizeof(t)));
+		json_key(&j, "epoch");
+		json_dbl(&j, (double)cur->ts_ns / 1e9, 6);
+		json_kstr(&j, "src", sip_pkt_ntop(&cur->src, t, sizeof(t)));
+		json_kint(&j, "sport", cur->sport);
+		json_kstr(&j, "dst", sip_pkt_ntop(&cur->dst, t, sizeof(t)));
+		json_kint(&j, "dport", cur->dport);
+		json_kstr(&j, "transport", sip_tp_name(cur->tp));
+		if (cur->hep)
+			json_kbool(&j, "hep", 1);
+		json_end(&j);
+	}
 	json_kstr(&j, "type", m->is_request ? "request" : "response");
 	if (m->is_request) {
 		json_kslice(&j, "method", m->method);
@@ -582,15 +709,23 @@ strict_report(const char *path, const char *data, size_t len, size_t base,
 
 /* ---- input ---- */
 
-static void
+static struct sip_cap_dump	*dump;
+static unsigned long		 last_dumped;
+
+/* Returns 1 when --limit has been reached. */
+static int
 emit(const struct sip_msg *m, const char *path)
 {
 	nmsgs++;
 	if (!matches(m))
-		return;
+		return 0;
 	nmatched++;
+	if (dump != NULL && cur != NULL && cur->frame != last_dumped) {
+		sip_cap_dump(dump, cur);
+		last_dumped = cur->frame;
+	}
 	if (o.count)
-		return;
+		return o.limit > 0 && nmatched >= (unsigned long)o.limit;
 	if (o.json)
 		print_json(m, path);
 	else if (nfields > 0)
@@ -599,6 +734,7 @@ emit(const struct sip_msg *m, const char *path)
 		print_full(m);
 	else
 		print_line(m);
+	return o.limit > 0 && nmatched >= (unsigned long)o.limit;
 }
 
 static int
@@ -641,28 +777,214 @@ parse_buffer(const char *path, const char *data, size_t len)
 		}
 		if (o.strict && strict_report(path, data, len, off, m))
 			rc = SIP_EXIT_INVALID;
-		emit(m, path);
+		if (emit(m, path))
+			break;
 		off += m->skipped + m->len;
 	}
 	free(m);
 	return rc;
 }
 
+/* ---- captures ---- */
+
+static int	stop_reading;
+
+static void
+cap_summary(const char *path, struct sip_cap *c)
+{
+	const struct sip_cap_stats *st = sip_cap_stats(c);
+
+	notef("%s: %lu packets, %lu SIP messages (%lu TCP retransmissions, "
+	    "%lu reordered, %lu IP fragments, %lu HEP, %lu WebSocket, "
+	    "%lu SCTP)", path, st->packets, st->messages, st->tcp_retrans,
+	    st->tcp_reordered, st->fragments, st->hep, st->ws, st->sctp);
+	if (st->malformed + st->bad_sip > 0)
+		warnf("%s: %lu packets skipped: %lu malformed (%lu cut short "
+		    "by the snap length), %lu with bad SIP", path,
+		    st->malformed + st->bad_sip, st->malformed, st->truncated,
+		    st->bad_sip);
+	if (st->tls > 0)
+		warnf("%s: %lu TLS segments not decrypted", path, st->tls);
+	if (st->caps_hit > 0 || st->frag_dropped > 0 || st->tcp_gaps > 0)
+		warnf("%s: reassembly caps hit %lu times, %lu incomplete IP "
+		    "datagrams dropped, %lu TCP gaps", path, st->caps_hit,
+		    st->frag_dropped, st->tcp_gaps);
+	if (st->sctp_partial > 0)
+		warnf("%s: %lu fragmented SCTP DATA chunks not reassembled",
+		    path, st->sctp_partial);
+}
+
+static int
+read_capture(const char *path, struct sip_cap *c)
+{
+	struct sip_capmsg cm;
+	char err[256 + 64];
+	enum sip_err e;
+	int rc = 0;
+
+	if (o.bpf != NULL && sip_cap_filter(c, o.bpf, err, sizeof(err)) != SIP_OK)
+		usage_error("--filter '%s': %s", o.bpf, err);
+	sip_cap_port(c, (unsigned)o.port);
+	last_dumped = 0;
+	if (o.write != NULL && dump == NULL &&
+	    sip_cap_dump_open(&dump, c, o.write, err, sizeof(err)) != SIP_OK)
+		die(SIP_EXIT_INVALID, "%s: %s", o.write, err);
+	while (!stop_reading) {
+		e = sip_cap_next(c, &cm);
+		if (e == SIP_E_NOTFOUND)
+			break;
+		if (e == SIP_E_SYS) {
+			errorf("%s: %s", path, sip_cap_error(c));
+			rc = SIP_EXIT_INVALID;
+			break;
+		}
+		if (e == SIP_E_NOMEM)
+			die(SIP_EXIT_NET, "%s: packet %lu: out of memory", path,
+			    cm.frame);
+		if (e != SIP_OK) {
+			warnf("%s: packet %lu: %s", path, cm.frame, cm.why);
+			if (e != SIP_E_TOOBIG)
+				rc = SIP_EXIT_INVALID;
+			continue;
+		}
+		if (cm.note != NULL)
+			warnf("%s: packet %lu: %s (accepted)", path, cm.frame,
+			    cm.note);
+		cur = &cm;
+		if (o.strict && strict_report(path, cm.msg->buf - cm.msg->skipped,
+		    cm.msg->len + cm.msg->skipped, 0, cm.msg))
+			rc = SIP_EXIT_INVALID;
+		if (emit(cm.msg, path))
+			stop_reading = 1;
+		cur = NULL;
+	}
+	cap_summary(path, c);
+	sip_cap_free(c);
+	return rc;
+}
+
+/*
+ * Standard input starts with bytes already read to look for a capture
+ * magic; this stream hands them back before the rest.
+ */
+struct prefixed {
+	unsigned char	 pre[8];
+	size_t		 n, off;
+	FILE		*in;
+};
+
+static ssize_t
+prefixed_read(void *cookie, char *buf, size_t size)
+{
+	struct prefixed *px = cookie;
+	size_t k;
+
+	if (px->off < px->n) {
+		k = px->n - px->off < size ? px->n - px->off : size;
+		memcpy(buf, px->pre + px->off, k);
+		px->off += k;
+		return (ssize_t)k;
+	}
+	k = fread(buf, 1, size, px->in);
+	if (k == 0 && ferror(px->in))
+		return -1;
+	return (ssize_t)k;
+}
+
+static int
+prefixed_close(void *cookie)
+{
+	free(cookie);
+	return 0;
+}
+
+static int
+read_stdin(void)
+{
+	struct prefixed *px = xcalloc(1, sizeof(*px));
+	cookie_io_functions_t io = { prefixed_read, NULL, NULL, prefixed_close };
+	char err[256 + 64], *data, *rest;
+	struct sip_cap *c;
+	size_t len, rlen;
+	FILE *f;
+	int rc;
+
+	px->in = stdin;
+	px->n = fread(px->pre, 1, 4, stdin);
+	if (sip_cap_is_capture(px->pre, px->n)) {
+		if ((f = fopencookie(px, "r", io)) == NULL)
+			die_errno(SIP_EXIT_NET, "standard input");
+		if (sip_cap_open_fp(&c, f, err, sizeof(err)) != SIP_OK) {
+			errorf("<stdin>: %s", err);
+			fclose(f);
+			return SIP_EXIT_INVALID;
+		}
+		return read_capture("<stdin>", c);
+	}
+	if (read_file("-", &rest, &rlen, SIP_MAX_INPUT - px->n) != 0) {
+		errorf_errno("standard input");
+		free(px);
+		return SIP_EXIT_INVALID;
+	}
+	len = px->n + rlen;
+	data = xmalloc(len + 1);
+	memcpy(data, px->pre, px->n);
+	memcpy(data + px->n, rest, rlen);
+	data[len] = '\0';
+	free(rest);
+	free(px);
+	notef("<stdin>: %zu bytes", len);
+	rc = parse_buffer("<stdin>", data, len);
+	free(data);
+	return rc;
+}
+
 static int
 parse_file(const char *path)
 {
-	char *data;
-	size_t len;
+	char *data, err[256 + 64];
+	unsigned char magic[4];
+	struct sip_cap *c;
+	size_t len, n;
+	FILE *f;
 	int rc;
 
+	if (strcmp(path, "-") == 0)
+		return read_stdin();
+	if ((f = fopen(path, "rb")) == NULL) {
+		errorf_errno("%s", path);
+		return SIP_EXIT_INVALID;
+	}
+	n = fread(magic, 1, sizeof(magic), f);
+	fclose(f);
+	if (sip_cap_is_capture(magic, n)) {
+		if (sip_cap_open_file(&c, path, err, sizeof(err)) != SIP_OK) {
+			errorf("%s: %s", path, err);
+			return SIP_EXIT_INVALID;
+		}
+		notef("%s: capture, link type %d", path, sip_cap_linktype(c));
+		return read_capture(path, c);
+	}
 	if (read_file(path, &data, &len, SIP_MAX_INPUT) != 0) {
-		errorf_errno("%s", strcmp(path, "-") == 0 ? "standard input" : path);
+		errorf_errno("%s", path);
 		return SIP_EXIT_INVALID;
 	}
 	notef("%s: %zu bytes", path, len);
-	rc = parse_buffer(strcmp(path, "-") == 0 ? "<stdin>" : path, data, len);
+	rc = parse_buffer(path, data, len);
 	free(data);
 	return rc;
+}
+
+static int
+live(void)
+{
+	char err[256 + 64];
+	struct sip_cap *c;
+
+	if (sip_cap_open_live(&c, o.iface, err, sizeof(err)) != SIP_OK)
+		die(SIP_EXIT_NET, "%s: %s", o.iface, err);
+	notef("%s: capturing, link type %d", o.iface, sip_cap_linktype(c));
+	return read_capture(o.iface, c);
 }
 
 int
@@ -676,11 +998,19 @@ sip_parse_main(int argc, char **argv)
 	filters_init();
 	if (o.fields != NULL)
 		fields_init();
-	if (i == argc)
+	if (o.iface != NULL) {
+		if (i < argc)
+			usage_error("-i reads an interface; no files with it");
+		rc = live();
+	} else if (i == argc)
 		rc = parse_file("-");
-	for (; i < argc; i++)
+	for (; i < argc && !stop_reading; i++)
 		if ((r = parse_file(argv[i])) != 0)
 			rc = r;
+	if (dump != NULL && sip_cap_dump_close(dump) != SIP_OK) {
+		errorf_errno("%s", o.write);
+		rc = SIP_EXIT_OUTPUT;
+	}
 	if (o.count)
 		printf("%lu\n", nmatched);
 	return rc;

@@ -33,4 +33,14 @@
 #define SIP_RESOLVE_MAX_TARGETS	32	/* targets of one RFC 3263 resolution */
 #define SIP_RESOLVE_MAX_QUERIES	32	/* DNS questions per resolution */
 
+/* Captures (lib/cap.c, lib/reasm.c). */
+#define SIP_MAX_IP_DGRAM	65535u		/* a reassembled IP datagram */
+#define SIP_MAX_FRAG_DGRAMS	64		/* datagrams being reassembled */
+#define SIP_FRAG_TIMEOUT_S	30		/* capture seconds to complete one */
+#define SIP_MAX_TCP_FLOWS	4096		/* TCP directions followed at once */
+#define SIP_MAX_TCP_OOO		(256u * 1024)	/* out-of-order bytes per flow */
+#define SIP_MAX_TCP_MEM		(16u * 1024 * 1024)	/* all TCP buffers */
+#define SIP_TCP_IDLE_S		300		/* capture seconds before a flow is dropped */
+#define SIP_MAX_DIALOGS		10000		/* --calls, --stats, --flow table */
+
 #endif

@@ -1,0 +1,738 @@
+/*
+ * cap.c - SIP messages out of captures: libpcap input, then lib/pkt.c
+ * decoding, lib/reasm.c reassembly, and the carriers unwrapped here:
+ * HEP v2 and v3 (the Homer encapsulation protocol, HEP3 chunk types 1-15)
+ * and SCTP DATA chunks (RFC 9260 3.3.1, RFC 4168 for SIP over SCTP).
+ */
+#include <pcap/pcap.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "cap.h"
+#include "reasm.h"
+
+struct sip_cap {
+	pcap_t			*p;
+	FILE			*fp;		/* closed by pcap_close */
+	int			 nano;		/* timestamps in ns */
+	int			 linktype;
+	unsigned		 port;
+	char			 err[PCAP_ERRBUF_SIZE + 64];
+	struct sip_cap_stats	 st;
+	struct sip_msg		 m;
+	struct buf		 scratch;	/* a datagram being repaired */
+	struct sip_reasm_frag	 frag;
+	struct sip_reasm_tcp	 tcp;
+	/* The packet being taken apart. */
+	struct pcap_pkthdr	*hdr;
+	const uint8_t		*data;
+	struct sip_pkt		 pkt;
+	uint64_t		 ts_ns;
+	/* Messages still to hand out from it. */
+	struct sip_reasm_flow	*flow;		/* TCP */
+	const uint8_t		*chunks;	/* SCTP */
+	size_t			 nchunks;
+};
+
+int
+sip_cap_is_capture(const void *v, size_t n)
+{
+	const uint8_t *p = v;
+	static const uint8_t magic[][4] = {
+		{ 0xa1, 0xb2, 0xc3, 0xd4 }, { 0xd4, 0xc3, 0xb2, 0xa1 },
+		{ 0xa1, 0xb2, 0x3c, 0x4d }, { 0x4d, 0x3c, 0xb2, 0xa1 },
+		{ 0xa1, 0xb2, 0xcd, 0x34 }, { 0x34, 0xcd, 0xb2, 0xa1 },
+		{ 0x0a, 0x0d, 0x0d, 0x0a },	/* pcapng section header */
+	};
+	size_t i;
+
+	if (n < 4)
+		return 0;
+	for (i = 0; i < sizeof(magic) / sizeof(magic[0]); i++)
+		if (memcmp(p, magic[i], 4) == 0)
+			return 1;
+	return 0;
+}
+
+static struct sip_cap *
+cap_new(void)
+{
+	struct sip_cap *c = calloc(1, sizeof(*c));
+
+	if (c == NULL)
+		return NULL;
+	sip_reasm_frag_init(&c->frag);
+	sip_reasm_tcp_init(&c->tcp);
+	buf_init(&c->scratch, SIP_MAX_IP_DGRAM + 8);
+	return c;
+}
+
+static void
+set_err(char *err, size_t errsz, const char *msg)
+{
+	if (errsz > 0) {
+		size_t n = strlen(msg);
+
+		if (n >= errsz)
+			n = errsz - 1;
+		memcpy(err, msg, n);
+		err[n] = '\0';
+	}
+}
+
+static enum sip_err
+cap_opened(struct sip_cap **cp, struct sip_cap *c, pcap_t *p, int nano)
+{
+	c->p = p;
+	c->nano = nano;
+	c->linktype = pcap_datalink(p);
+	*cp = c;
+	return SIP_OK;
+}
+
+enum sip_err
+sip_cap_open_file(struct sip_cap **cp, const char *path, char *err,
+    size_t errsz)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	struct sip_cap *c;
+	pcap_t *p;
+
+	*cp = NULL;
+	if ((c = cap_new()) == NULL)
+		return SIP_E_NOMEM;
+	p = pcap_open_offline_with_tstamp_precision(path,
+	    PCAP_TSTAMP_PRECISION_NANO, ebuf);
+	if (p == NULL) {
+		set_err(err, errsz, ebuf);
+		free(c);
+		return SIP_E_PARSE;
+	}
+	return cap_opened(cp, c, p, 1);
+}
+
+enum sip_err
+sip_cap_open_fp(struct sip_cap **cp, FILE *fp, char *err, size_t errsz)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	struct sip_cap *c;
+	pcap_t *p;
+
+	*cp = NULL;
+	if ((c = cap_new()) == NULL)
+		return SIP_E_NOMEM;
+	p = pcap_fopen_offline_with_tstamp_precision(fp,
+	    PCAP_TSTAMP_PRECISION_NANO, ebuf);
+	if (p == NULL) {
+		set_err(err, errsz, ebuf);
+		free(c);
+		return SIP_E_PARSE;
+	}
+	return cap_opened(cp, c, p, 1);
+}
+
+enum sip_err
+sip_cap_open_live(struct sip_cap **cp, const char *iface, char *err,
+    size_t errsz)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	struct sip_cap *c;
+	pcap_t *p;
+	int nano = 0;
+
+	*cp = NULL;
+	if ((c = cap_new()) == NULL)
+		return SIP_E_NOMEM;
+	if ((p = pcap_create(iface, ebuf)) == NULL) {
+		set_err(err, errsz, ebuf);
+		free(c);
+		return SIP_E_SYS;
+	}
+	(void)pcap_set_snaplen(p, 262144);
+	(void)pcap_set_promisc(p, 1);
+	(void)pcap_set_timeout(p, 200);
+	(void)pcap_set_immediate_mode(p, 1);
+	if (pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO) == 0)
+		nano = 1;
+	if (pcap_activate(p) < 0) {
+		set_err(err, errsz, pcap_geterr(p));
+		pcap_close(p);
+		free(c);
+		return SIP_E_SYS;
+	}
+	if (nano && pcap_get_tstamp_precision(p) != PCAP_TSTAMP_PRECISION_NANO)
+		nano = 0;
+	return cap_opened(cp, c, p, nano);
+}
+
+enum sip_err
+sip_cap_filter(struct sip_cap *c, const char *expr, char *err, size_t errsz)
+{
+	struct bpf_program prog;
+
+	if (pcap_compile(c->p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+		set_err(err, errsz, pcap_geterr(c->p));
+		return SIP_E_INVAL;
+	}
+	if (pcap_setfilter(c->p, &prog) != 0) {
+		set_err(err, errsz, pcap_geterr(c->p));
+		pcap_freecode(&prog);
+		return SIP_E_INVAL;
+	}
+	pcap_freecode(&prog);
+	return SIP_OK;
+}
+
+void
+sip_cap_port(struct sip_cap *c, unsigned port)
+{
+	c->port = port;
+}
+
+const struct sip_cap_stats *
+sip_cap_stats(struct sip_cap *c)
+{
+	c->st.fragments = c->frag.fragments;
+	c->st.reassembled = c->frag.completed;
+	c->st.frag_dropped = c->frag.evicted + c->frag.expired;
+	c->st.tcp_retrans = c->tcp.retrans;
+	c->st.tcp_reordered = c->tcp.reordered;
+	c->st.tcp_gaps = c->tcp.gaps;
+	c->st.tls = c->tcp.tls;
+	return &c->st;
+}
+
+const char *
+sip_cap_error(const struct sip_cap *c)
+{
+	return c->err;
+}
+
+int
+sip_cap_linktype(const struct sip_cap *c)
+{
+	return c->linktype;
+}
+
+int
+sip_cap_snaplen(const struct sip_cap *c)
+{
+	return pcap_snapshot(c->p);
+}
+
+void
+sip_cap_break(struct sip_cap *c)
+{
+	pcap_breakloop(c->p);
+}
+
+void
+sip_cap_free(struct sip_cap *c)
+{
+	if (c == NULL)
+		return;
+	if (c->p != NULL)
+		pcap_close(c->p);
+	sip_reasm_frag_release(&c->frag);
+	sip_reasm_tcp_release(&c->tcp);
+	buf_free(&c->scratch);
+	free(c);
+}
+
+/* ---- the message out ---- */
+
+static void
+facts(struct sip_cap *c, struct sip_capmsg *cm, enum sip_tp tp)
+{
+	memset(cm, 0, sizeof(*cm));
+	cm->frame = c->st.packets;
+	cm->ts_ns = c->ts_ns;
+	cm->src = c->pkt.src;
+	cm->dst = c->pkt.dst;
+	cm->sport = c->pkt.sport;
+	cm->dport = c->pkt.dport;
+	cm->tp = tp;
+	cm->tunnel = c->pkt.tunnel;
+	cm->msg = &c->m;
+	cm->pkt = c->data;
+	cm->caplen = c->hdr->caplen;
+	cm->wirelen = c->hdr->len;
+	cm->pkt_ts_ns = c->ts_ns;
+}
+
+static int
+port_ok(const struct sip_cap *c, unsigned sport, unsigned dport)
+{
+	return c->port == 0 || sport == c->port || dport == c->port;
+}
+
+/* A datagram-like payload (UDP, SCTP chunk, HEP): SIP or skipped. */
+static enum sip_err
+datagram(struct sip_cap *c, struct sip_capmsg *cm, const uint8_t *p,
+    size_t n)
+{
+	struct sip_perr pe = { 0, NULL };
+	enum sip_err e;
+
+	if (!sip_reasm_is_sip(p, n)) {
+		c->st.not_sip++;
+		return SIP_E_PARTIAL;	/* nothing to hand out */
+	}
+	e = sip_msg_parse(&c->m, (const char *)p, n, 0, &pe);
+	if (e == SIP_E_PARSE && p[n - 1] != '\n' && pe.off >= n - 1) {
+		/*
+		 * Some senders (Zoiper, and tools that cut the datagram) end
+		 * the last header without CRLF; with one added it parses.
+		 */
+		buf_reset(&c->scratch);
+		if (buf_add(&c->scratch, p, n) == SIP_OK &&
+		    buf_adds(&c->scratch, "\r\n") == SIP_OK &&
+		    sip_msg_parse(&c->m, c->scratch.p, c->scratch.len, 0,
+		    &pe) == SIP_OK) {
+			c->st.repaired++;
+			c->st.messages++;
+			cm->note = "last header line has no line end";
+			return SIP_OK;
+		}
+	}
+	if (e == SIP_OK) {
+		c->st.messages++;
+		return SIP_OK;
+	}
+	c->st.bad_sip++;
+	cm->why = pe.why != NULL ? pe.why : "malformed SIP message";
+	return e == SIP_E_TOOBIG ? SIP_E_TOOBIG : SIP_E_PARSE;
+}
+
+static uint32_t
+rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+/* HEP v3: "HEP3", total length, then chunks (vendor, type, length). */
+static enum sip_err
+hep3(struct sip_cap *c, struct sip_capmsg *cm, const uint8_t *p, size_t n)
+{
+	size_t tot, off = 6, cl;
+	const uint8_t *pl = NULL;
+	size_t pllen = 0;
+	unsigned type, proto = 17;
+	uint64_t sec = 0, usec = 0;
+	int have_ts = 0;
+
+	tot = (size_t)p[4] << 8 | p[5];
+	if (tot < 6 || tot > n) {
+		cm->why = "truncated HEP3 packet";
+		return SIP_E_PARSE;
+	}
+	while (off + 6 <= tot) {
+		type = (unsigned)p[off + 2] << 8 | p[off + 3];
+		cl = (size_t)p[off + 4] << 8 | p[off + 5];
+		if (cl < 6 || off + cl > tot) {
+			cm->why = "bad HEP3 chunk length";
+			return SIP_E_PARSE;
+		}
+		if (p[off] == 0 && p[off + 1] == 0) {	/* generic chunks */
+			const uint8_t *v = p + off + 6;
+			size_t vl = cl - 6;
+
+			switch (type) {
+			case 2:
+				if (vl >= 1)
+					proto = v[0];
+				break;
+			case 3: case 4:
+				if (vl == 4) {
+					struct sip_ipaddr *a = type == 3 ?
+					    &cm->src : &cm->dst;
+
+					memset(a, 0, sizeof(*a));
+					a->family = 4;
+					memcpy(a->a, v, 4);
+				}
+				break;
+			case 5: case 6:
+				if (vl == 16) {
+					struct sip_ipaddr *a = type == 5 ?
+					    &cm->src : &cm->dst;
+
+					a->family = 6;
+					memcpy(a->a, v, 16);
+				}
+				break;
+			case 7: case 8:
+				if (vl == 2) {
+					uint16_t port = (uint16_t)(v[0] << 8 | v[1]);
+
+					if (type == 7)
+						cm->sport = port;
+					else
+						cm->dport = port;
+				}
+				break;
+			case 9:
+				if (vl == 4) {
+					sec = rd32(v);
+					have_ts = 1;
+				}
+				break;
+			case 10:
+				if (vl == 4)
+					usec = rd32(v);
+				break;
+			case 15:
+				pl = v;
+				pllen = vl;
+				break;
+			}
+		}
+		off += cl;
+	}
+	if (pl == NULL) {
+		c->st.not_sip++;
+		return SIP_E_PARTIAL;
+	}
+	if (have_ts)
+		cm->ts_ns = sec * 1000000000ull + usec * 1000ull;
+	cm->tp = proto == 6 ? SIP_TP_TCP : proto == 132 ? SIP_TP_SCTP :
+	    SIP_TP_UDP;
+	cm->hep = 1;
+	return datagram(c, cm, pl, pllen);
+}
+
+/* HEP v1/v2: a fixed header, then the payload. */
+static enum sip_err
+hep2(struct sip_cap *c, struct sip_capmsg *cm, const uint8_t *p, size_t n)
+{
+	size_t hl = p[1], al;
+	unsigned fam = p[2];
+
+	al = fam == 2 ? 4 : fam == 10 ? 16 : 0;
+	if (al == 0 || hl < 8 + 2 * al || hl > n)
+		return SIP_E_NOTFOUND;	/* not HEP after all */
+	memset(&cm->src, 0, sizeof(cm->src));
+	memset(&cm->dst, 0, sizeof(cm->dst));
+	cm->src.family = cm->dst.family = al == 4 ? 4 : 6;
+	cm->sport = (uint16_t)(p[4] << 8 | p[5]);
+	cm->dport = (uint16_t)(p[6] << 8 | p[7]);
+	memcpy(cm->src.a, p + 8, al);
+	memcpy(cm->dst.a, p + 8 + al, al);
+	if (p[0] == 2 && hl >= 8 + 2 * al + 8) {
+		/* time fields in the sender's (little-endian) byte order */
+		const uint8_t *t = p + 8 + 2 * al;
+		uint64_t sec = (uint64_t)t[0] | (uint64_t)t[1] << 8 |
+		    (uint64_t)t[2] << 16 | (uint64_t)t[3] << 24;
+		uint64_t usec = (uint64_t)t[4] | (uint64_t)t[5] << 8 |
+		    (uint64_t)t[6] << 16 | (uint64_t)t[7] << 24;
+
+		cm->ts_ns = sec * 1000000000ull + usec * 1000ull;
+	}
+	cm->tp = p[3] == 6 ? SIP_TP_TCP : SIP_TP_UDP;
+	cm->hep = 1;
+	return datagram(c, cm, p + hl, n - hl);
+}
+
+static enum sip_err
+udp(struct sip_cap *c, struct sip_capmsg *cm)
+{
+	const uint8_t *p = c->pkt.payload;
+	size_t n = c->pkt.len;
+	enum sip_err e;
+
+	facts(c, cm, SIP_TP_UDP);
+	if (n >= 6 && memcmp(p, "HEP3", 4) == 0) {
+		if ((e = hep3(c, cm, p, n)) == SIP_OK)
+			c->st.hep++;
+		if (e == SIP_OK && !port_ok(c, cm->sport, cm->dport)) {
+			c->st.filtered++;
+			c->st.messages--;
+			return SIP_E_PARTIAL;
+		}
+		return e;
+	}
+	if (n >= 8 && (p[0] == 1 || p[0] == 2) && (p[2] == 2 || p[2] == 10) &&
+	    !sip_reasm_is_sip(p, n)) {
+		e = hep2(c, cm, p, n);
+		if (e != SIP_E_NOTFOUND) {
+			if (e == SIP_OK)
+				c->st.hep++;
+			if (e == SIP_OK && !port_ok(c, cm->sport, cm->dport)) {
+				c->st.filtered++;
+				c->st.messages--;
+				return SIP_E_PARTIAL;
+			}
+			return e;
+		}
+		facts(c, cm, SIP_TP_UDP);
+	}
+	if (!port_ok(c, c->pkt.sport, c->pkt.dport)) {
+		c->st.filtered++;
+		return SIP_E_PARTIAL;
+	}
+	return datagram(c, cm, p, n);
+}
+
+/* The next whole DATA chunk carrying SIP from the SCTP packet. */
+static enum sip_err
+sctp_next(struct sip_cap *c, struct sip_capmsg *cm)
+{
+	while (c->nchunks >= 4) {
+		const uint8_t *ch = c->chunks;
+		size_t cl = (size_t)ch[2] << 8 | ch[3], adv;
+		enum sip_err e;
+
+		if (cl < 4 || cl > c->nchunks) {
+			c->nchunks = 0;
+			facts(c, cm, SIP_TP_SCTP);
+			cm->why = "bad SCTP chunk length";
+			c->st.malformed++;
+			return SIP_E_PARSE;
+		}
+		adv = (cl + 3) & ~(size_t)3;
+		c->chunks += adv < c->nchunks ? adv : c->nchunks;
+		c->nchunks -= adv < c->nchunks ? adv : c->nchunks;
+		if (ch[0] != 0 || cl < 16)
+			continue;	/* not DATA */
+		if ((ch[1] & 0x03) != 0x03) {
+			c->st.sctp_partial++;	/* B and E: a whole message */
+			continue;
+		}
+		facts(c, cm, SIP_TP_SCTP);
+		e = datagram(c, cm, ch + 16, cl - 16);
+		if (e == SIP_OK)
+			c->st.sctp++;
+		if (e != SIP_E_PARTIAL)
+			return e;
+	}
+	c->nchunks = 0;
+	return SIP_E_PARTIAL;
+}
+
+/* The next message from the TCP flow the last segment went to. */
+static enum sip_err
+tcp_next(struct sip_cap *c, struct sip_capmsg *cm)
+{
+	struct sip_perr pe = { 0, NULL };
+	struct sip_reasm_flow *fl = c->flow;
+	int ws = fl->mode == SIP_REASM_WS || fl->mode == SIP_REASM_WS_HTTP;
+	enum sip_err e;
+
+	e = sip_reasm_tcp_next(&c->tcp, fl, &c->m, &pe);
+	if (e == SIP_E_PARTIAL) {
+		c->flow = NULL;
+		return e;
+	}
+	facts(c, cm, ws ? SIP_TP_WS : SIP_TP_TCP);
+	if (e == SIP_OK) {
+		c->st.messages++;
+		if (ws)
+			c->st.ws++;
+		return e;
+	}
+	c->st.bad_sip++;
+	cm->why = pe.why != NULL ? pe.why : "malformed SIP message on stream";
+	if (e == SIP_E_TOOBIG)
+		c->st.caps_hit++;
+	return e == SIP_E_TOOBIG ? e : SIP_E_PARSE;
+}
+
+static enum sip_err
+tcp(struct sip_cap *c, struct sip_capmsg *cm)
+{
+	struct sip_reasm_flow *fl;
+	enum sip_err e;
+
+	if (!port_ok(c, c->pkt.sport, c->pkt.dport)) {
+		c->st.filtered++;
+		return SIP_E_PARTIAL;
+	}
+	e = sip_reasm_tcp_add(&c->tcp, &c->pkt, c->ts_ns, &fl);
+	c->flow = fl;
+	if (e != SIP_OK) {
+		facts(c, cm, SIP_TP_TCP);
+		c->st.caps_hit++;
+		cm->why = e == SIP_E_NOMEM ? "out of memory" :
+		    "TCP reassembly buffer full; data dropped";
+		return e == SIP_E_NOMEM ? e : SIP_E_TOOBIG;
+	}
+	if (fl == NULL)
+		return SIP_E_PARTIAL;
+	return tcp_next(c, cm);
+}
+
+/* Read the next packet; SIP_E_NOTFOUND at the end. */
+static enum sip_err
+read_packet(struct sip_cap *c)
+{
+	const u_char *data;
+	int r;
+
+	for (;;) {
+		r = pcap_next_ex(c->p, &c->hdr, &data);
+		if (r == 1)
+			break;
+		if (r == 0)
+			continue;	/* live: timeout with nothing */
+		if (r == PCAP_ERROR_BREAK)
+			return SIP_E_NOTFOUND;
+		set_err(c->err, sizeof(c->err), pcap_geterr(c->p));
+		return SIP_E_SYS;
+	}
+	c->data = data;
+	c->st.packets++;
+	c->ts_ns = (uint64_t)c->hdr->ts.tv_sec * 1000000000ull +
+	    (uint64_t)c->hdr->ts.tv_usec * (c->nano ? 1u : 1000u);
+	return SIP_OK;
+}
+
+/* Take the current packet apart; SIP_E_PARTIAL when it gave nothing. */
+static enum sip_err
+packet(struct sip_cap *c, struct sip_capmsg *cm)
+{
+	const uint8_t *dg;
+	size_t dglen;
+	enum sip_err e;
+	int rounds = 0;
+
+	e = sip_pkt_decode(&c->pkt, c->linktype, c->data, c->hdr->caplen);
+	for (;;) {
+		if (e != SIP_OK) {
+			facts(c, cm, SIP_TP_NONE);
+			c->st.malformed++;
+			cm->why = c->pkt.why;
+			if (c->hdr->caplen < c->hdr->len) {
+				c->st.truncated++;
+				cm->why = "packet cut short by the snap length";
+			}
+			return e == SIP_E_UNSUPP ? e : SIP_E_PARSE;
+		}
+		if (!c->pkt.frag || ++rounds > SIP_PKT_MAX_DEPTH)
+			break;
+		e = sip_reasm_frag_add(&c->frag, &c->pkt, c->ts_ns, &dg, &dglen);
+		if (e == SIP_E_PARTIAL)
+			return e;
+		if (e == SIP_E_TOOBIG) {
+			facts(c, cm, SIP_TP_NONE);
+			c->st.caps_hit++;
+			cm->why = "too many IP datagrams in reassembly; "
+			    "the oldest was dropped";
+			return e;
+		}
+		if (e != SIP_OK) {
+			facts(c, cm, SIP_TP_NONE);
+			c->st.malformed++;
+			cm->why = e == SIP_E_NOMEM ? "out of memory" :
+			    "bad IP fragment";
+			return e == SIP_E_NOMEM ? e : SIP_E_PARSE;
+		}
+		c->pkt.frag = 0;
+		e = sip_pkt_decode_ip_payload(&c->pkt, c->pkt.frag_proto, dg,
+		    dglen);
+	}
+	switch (c->pkt.proto) {
+	case SIP_PKT_UDP:
+		return udp(c, cm);
+	case SIP_PKT_TCP:
+		return tcp(c, cm);
+	case SIP_PKT_SCTP:
+		if (!port_ok(c, c->pkt.sport, c->pkt.dport)) {
+			c->st.filtered++;
+			return SIP_E_PARTIAL;
+		}
+		c->chunks = c->pkt.payload;
+		c->nchunks = c->pkt.len;
+		return sctp_next(c, cm);
+	default:
+		return SIP_E_PARTIAL;
+	}
+}
+
+enum sip_err
+sip_cap_next(struct sip_cap *c, struct sip_capmsg *cm)
+{
+	enum sip_err e;
+
+	for (;;) {
+		/* Messages left over from the last packet first. */
+		if (c->flow != NULL) {
+			if ((e = tcp_next(c, cm)) != SIP_E_PARTIAL)
+				return e;
+		}
+		if (c->nchunks > 0) {
+			if ((e = sctp_next(c, cm)) != SIP_E_PARTIAL)
+				return e;
+		}
+		if ((e = read_packet(c)) != SIP_OK) {
+			if (e == SIP_E_NOTFOUND)
+				memset(cm, 0, sizeof(*cm));
+			return e;
+		}
+		if ((e = packet(c, cm)) != SIP_E_PARTIAL)
+			return e;
+	}
+}
+
+/* ---- writing ---- */
+
+struct sip_cap_dump {
+	pcap_t		*dead;
+	pcap_dumper_t	*d;
+};
+
+enum sip_err
+sip_cap_dump_open(struct sip_cap_dump **dp, const struct sip_cap *c,
+    const char *path, char *err, size_t errsz)
+{
+	struct sip_cap_dump *d;
+
+	*dp = NULL;
+	if ((d = calloc(1, sizeof(*d))) == NULL)
+		return SIP_E_NOMEM;
+	d->dead = pcap_open_dead_with_tstamp_precision(c->linktype, 262144,
+	    PCAP_TSTAMP_PRECISION_NANO);
+	if (d->dead == NULL) {
+		free(d);
+		set_err(err, errsz, "cannot open a pcap writer");
+		return SIP_E_NOMEM;
+	}
+	if ((d->d = pcap_dump_open(d->dead, path)) == NULL) {
+		set_err(err, errsz, pcap_geterr(d->dead));
+		pcap_close(d->dead);
+		free(d);
+		return SIP_E_SYS;
+	}
+	*dp = d;
+	return SIP_OK;
+}
+
+enum sip_err
+sip_cap_dump(struct sip_cap_dump *d, const struct sip_capmsg *cm)
+{
+	struct pcap_pkthdr h;
+
+	memset(&h, 0, sizeof(h));
+	h.ts.tv_sec = (time_t)(cm->pkt_ts_ns / 1000000000ull);
+	h.ts.tv_usec = (suseconds_t)(cm->pkt_ts_ns % 1000000000ull);
+	h.caplen = cm->caplen;
+	h.len = cm->wirelen;
+	pcap_dump((u_char *)d->d, &h, cm->pkt);
+	return SIP_OK;
+}
+
+enum sip_err
+sip_cap_dump_close(struct sip_cap_dump *d)
+{
+	enum sip_err e = SIP_OK;
+
+	if (d == NULL)
+		return SIP_OK;
+	if (pcap_dump_flush(d->d) != 0)
+		e = SIP_E_SYS;
+	pcap_dump_close(d->d);
+	pcap_close(d->dead);
+	free(d);
+	return e;
+}

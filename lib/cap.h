@@ -1,0 +1,122 @@
+/*
+ * cap.h - SIP messages out of packet captures, through libpcap: pcap and
+ * pcapng files, a FILE stream (standard input) and live interfaces.
+ *
+ * sip_cap_next() is an iterator: each call hands out the next SIP message
+ * with the facts of the frame it arrived in (packet number from 1,
+ * timestamp, addresses, ports, transport).  Packets that are not SIP are
+ * skipped and counted; a truncated or malformed packet is returned as an
+ * error with its packet number and reason, and the next call carries on
+ * reading.  Nothing here prints.  Link layers and tunnels are decoded by
+ * lib/pkt.c, fragments and TCP streams reassembled by lib/reasm.c, HEP
+ * v2/v3 and SCTP DATA chunks unwrapped here.
+ */
+#ifndef SIPBOX_CAP_H
+#define SIPBOX_CAP_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "err.h"
+#include "msg.h"
+#include "pkt.h"
+#include "tpname.h"
+
+struct sip_cap;
+
+struct sip_capmsg {
+	unsigned long	 frame;		/* packet number, from 1 */
+	uint64_t	 ts_ns;		/* capture time, ns since the epoch */
+	struct sip_ipaddr src, dst;
+	uint16_t	 sport, dport;
+	enum sip_tp	 tp;		/* UDP, TCP, SCTP or WS */
+	int		 hep;		/* carried in HEP (addresses from it) */
+	int		 tunnel;	/* found inside a tunnel */
+	struct sip_msg	*msg;		/* SIP_OK: the parsed message */
+	const char	*why;		/* an error: what was wrong */
+	const char	*note;		/* SIP_OK, but repaired: what was */
+	/* The raw packet the message ended in (for writing it out). */
+	const uint8_t	*pkt;
+	uint32_t	 caplen, wirelen;
+	uint64_t	 pkt_ts_ns;	/* its capture time (HEP may differ) */
+};
+
+struct sip_cap_stats {
+	unsigned long	 packets;	/* records read */
+	unsigned long	 messages;	/* SIP messages handed out */
+	unsigned long	 malformed;	/* packets that did not decode */
+	unsigned long	 truncated;	/* of those, cut by the snap length */
+	unsigned long	 bad_sip;	/* SIP that did not parse */
+	unsigned long	 repaired;	/* accepted with a missing last line end */
+	unsigned long	 not_sip;	/* UDP/TCP/SCTP payloads that were not SIP */
+	unsigned long	 filtered;	/* not on --port */
+	unsigned long	 tls;		/* TLS segments, not decrypted */
+	unsigned long	 hep;		/* messages out of HEP */
+	unsigned long	 ws;		/* messages out of WebSocket frames */
+	unsigned long	 sctp;		/* messages out of SCTP DATA chunks */
+	unsigned long	 sctp_partial;	/* fragmented DATA chunks skipped */
+	unsigned long	 fragments;	/* IP fragments */
+	unsigned long	 reassembled;	/* datagrams made of them */
+	unsigned long	 frag_dropped;	/* incomplete: table full or timed out */
+	unsigned long	 tcp_retrans;	/* duplicate TCP data dropped */
+	unsigned long	 tcp_reordered;	/* segments that arrived early */
+	unsigned long	 tcp_gaps;	/* TCP data lost, stream resynced */
+	unsigned long	 caps_hit;	/* buffer or table caps hit */
+};
+
+/*
+ * Open a capture file (pcap or pcapng).  On failure returns SIP_E_SYS or
+ * SIP_E_PARSE with libpcap's message in err.  *cp is freed with
+ * sip_cap_free().
+ */
+enum sip_err	sip_cap_open_file(struct sip_cap **cp, const char *path,
+		    char *err, size_t errsz);
+/* The same from an open stream (standard input); fp is closed by free. */
+enum sip_err	sip_cap_open_fp(struct sip_cap **cp, FILE *fp, char *err,
+		    size_t errsz);
+/*
+ * Capture live on iface (needs privilege to open; nothing after).
+ * SIP_E_SYS with the reason in err when the device cannot be opened.
+ */
+enum sip_err	sip_cap_open_live(struct sip_cap **cp, const char *iface,
+		    char *err, size_t errsz);
+/* Apply a BPF filter expression (tcpdump syntax); SIP_E_INVAL with err. */
+enum sip_err	sip_cap_filter(struct sip_cap *c, const char *expr, char *err,
+		    size_t errsz);
+/* Only messages to or from port (0: any port, the default). */
+void		sip_cap_port(struct sip_cap *c, unsigned port);
+/*
+ * The next message: SIP_OK (cm filled, valid until the next call),
+ * SIP_E_PARSE or SIP_E_TOOBIG for a bad packet or a cap that was hit
+ * (cm->frame and cm->why say which; call again to go on),
+ * SIP_E_NOTFOUND at the end of the capture, SIP_E_SYS for a read error
+ * (sip_cap_error() says what).
+ */
+enum sip_err	sip_cap_next(struct sip_cap *c, struct sip_capmsg *cm);
+/* Counters so far. */
+const struct sip_cap_stats	*sip_cap_stats(struct sip_cap *c);
+/* libpcap's message after SIP_E_SYS. */
+const char	*sip_cap_error(const struct sip_cap *c);
+/* The link type (LINKTYPE/DLT number) and snap length of the capture. */
+int		 sip_cap_linktype(const struct sip_cap *c);
+int		 sip_cap_snaplen(const struct sip_cap *c);
+/* Stop a live capture from a signal handler (the next call ends). */
+void		 sip_cap_break(struct sip_cap *c);
+void		 sip_cap_free(struct sip_cap *c);
+
+/* Do these first bytes start a pcap or pcapng file? */
+int		 sip_cap_is_capture(const void *p, size_t n);
+
+/*
+ * Writing packets out (-w): a pcap file with the input's link type.
+ * sip_cap_dump() writes the packet cm came from.
+ */
+struct sip_cap_dump;
+enum sip_err	sip_cap_dump_open(struct sip_cap_dump **dp,
+		    const struct sip_cap *c, const char *path, char *err,
+		    size_t errsz);
+enum sip_err	sip_cap_dump(struct sip_cap_dump *d, const struct sip_capmsg *cm);
+/* Flush and close; SIP_E_SYS when the file could not be written. */
+enum sip_err	sip_cap_dump_close(struct sip_cap_dump *d);
+
+#endif

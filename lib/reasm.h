@@ -1,0 +1,129 @@
+/*
+ * reasm.h - IP fragment reassembly (IPv4 and IPv6) and TCP stream
+ * reassembly for captures, with every buffer capped (lib/bounds.h).
+ *
+ * Both work on capture time (nanoseconds) handed in by the caller, never
+ * the clock.  Hitting a cap is counted in the stats and returned as
+ * SIP_E_TOOBIG so the caller can report it; reassembly carries on.
+ */
+#ifndef SIPBOX_REASM_H
+#define SIPBOX_REASM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bounds.h"
+#include "pkt.h"
+#include "stream.h"
+
+/* ---- IP fragments ---- */
+
+struct sip_reasm_dgram {
+	int		 used;
+	struct sip_ipaddr src, dst;
+	uint32_t	 id;
+	int		 proto;
+	uint64_t	 first_ns;
+	size_t		 total;		/* 0 until the last fragment is seen */
+	size_t		 have;		/* highest byte written */
+	uint8_t		*data;		/* SIP_MAX_IP_DGRAM bytes */
+	uint8_t		 map[SIP_MAX_IP_DGRAM / 8 / 8 + 1];	/* 8-byte blocks */
+};
+
+struct sip_reasm_frag {
+	struct sip_reasm_dgram	 d[SIP_MAX_FRAG_DGRAMS];
+	int			 done;		/* entry handed out, -1 none */
+	unsigned long		 fragments;	/* fragments seen */
+	unsigned long		 completed;	/* datagrams reassembled */
+	unsigned long		 evicted;	/* dropped: table full */
+	unsigned long		 expired;	/* dropped: timed out */
+};
+
+void	sip_reasm_frag_init(struct sip_reasm_frag *f);
+void	sip_reasm_frag_release(struct sip_reasm_frag *f);
+/*
+ * Add the fragment pkt (pkt->frag set by sip_pkt_decode).  SIP_OK when
+ * the datagram is complete: *out and *outlen give its payload (protocol
+ * pkt->frag_proto), valid until the next call.  SIP_E_PARTIAL while
+ * fragments are missing; SIP_E_PARSE for a fragment past 65535 bytes;
+ * SIP_E_TOOBIG when an incomplete datagram had to be dropped to make
+ * room (the new fragment is kept); SIP_E_NOMEM.
+ */
+enum sip_err	sip_reasm_frag_add(struct sip_reasm_frag *f,
+		    const struct sip_pkt *pkt, uint64_t now_ns,
+		    const uint8_t **out, size_t *outlen);
+
+/* ---- TCP streams ---- */
+
+enum sip_reasm_mode {
+	SIP_REASM_HUNT,		/* waiting for a segment that starts a message */
+	SIP_REASM_SIP,		/* SIP framed by Content-Length */
+	SIP_REASM_WS_HTTP,	/* WebSocket: in the HTTP upgrade */
+	SIP_REASM_WS,		/* WebSocket frames (RFC 6455, RFC 7118) */
+	SIP_REASM_TLS		/* TLS: counted, not decrypted */
+};
+
+struct sip_reasm_seg {
+	struct sip_reasm_seg	*next;
+	uint32_t		 seq;
+	size_t			 len;
+	uint8_t			 data[];
+};
+
+struct sip_reasm_flow {
+	struct sip_reasm_flow	*hnext;		/* hash chain */
+	struct sip_ipaddr	 src, dst;
+	uint16_t		 sport, dport;
+	int			 synced;	/* next is known */
+	uint32_t		 next;		/* next expected sequence number */
+	enum sip_reasm_mode	 mode;
+	struct sip_stream	 st;		/* in-order bytes not yet framed */
+	struct sip_reasm_seg	*ooo;		/* out-of-order, sorted by seq */
+	size_t			 ooo_bytes;
+	uint64_t		 last_ns;
+	int			 closed;	/* FIN or RST seen */
+};
+
+#define SIP_REASM_BUCKETS	4096
+
+struct sip_reasm_tcp {
+	struct sip_reasm_flow	*bucket[SIP_REASM_BUCKETS];
+	struct sip_reasm_flow	*dead;		/* freed on the next call */
+	size_t			 nflows;
+	size_t			 mem;		/* bytes buffered in all flows */
+	uint64_t		 last_sweep_ns;
+	unsigned long		 segments;	/* with payload */
+	unsigned long		 retrans;	/* duplicate data dropped */
+	unsigned long		 reordered;	/* segments that came early */
+	unsigned long		 gaps;		/* data lost, stream resynced */
+	unsigned long		 evicted;	/* flows dropped: table full */
+	unsigned long		 overflows;	/* buffer caps hit */
+	unsigned long		 tls;		/* TLS segments not decrypted */
+};
+
+void	sip_reasm_tcp_init(struct sip_reasm_tcp *t);
+void	sip_reasm_tcp_release(struct sip_reasm_tcp *t);
+/*
+ * Add the TCP segment pkt.  *flowp is set to its flow (or NULL when the
+ * segment was dropped); the caller then takes messages out of the flow
+ * with sip_reasm_tcp_next() until it returns SIP_E_PARTIAL.  Returns
+ * SIP_OK, or SIP_E_TOOBIG when a cap was hit and data was dropped (the
+ * stream resyncs at the next message), or SIP_E_NOMEM.
+ */
+enum sip_err	sip_reasm_tcp_add(struct sip_reasm_tcp *t,
+		    const struct sip_pkt *pkt, uint64_t now_ns,
+		    struct sip_reasm_flow **flowp);
+/*
+ * The next complete SIP message on fl: SIP_OK with m filled (valid until
+ * the next call on fl), SIP_E_PARTIAL when more bytes are needed,
+ * SIP_E_PARSE (pe filled) when the stream could not be framed: its
+ * bytes are dropped and the flow hunts for the next start line.
+ */
+enum sip_err	sip_reasm_tcp_next(struct sip_reasm_tcp *t,
+		    struct sip_reasm_flow *fl, struct sip_msg *m,
+		    struct sip_perr *pe);
+
+/* Does p look like the start of a SIP message (request or status line)? */
+int	sip_reasm_is_sip(const uint8_t *p, size_t n);
+
+#endif

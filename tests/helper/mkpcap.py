@@ -1,0 +1,353 @@
+#!/usr/bin/env python3
+"""mkpcap.py KIND OUT: write a small capture of KIND to OUT for the tests.
+
+Every capture carries SIP built here (msg()), so the expected output is
+known.  KINDs: eth vlan qinq sll sll2 null loop raw4 raw6 ip6ext pcapng
+nano v6 frag4 frag6 tcp tcpooo tcpretrans tcpsplit tcpmany sctp ws hep3
+hep2 ipip gre erspan2 erspan3 vxlan gtpu pppoe mpls port trunc malformed
+notsip tls wsspace badsip tcpbig fragflood
+"""
+import struct
+import sys
+
+SRC4, DST4 = bytes([192, 0, 2, 1]), bytes([192, 0, 2, 2])
+SRC6 = bytes.fromhex("20010db8000000000000000000000001")
+DST6 = bytes.fromhex("20010db8000000000000000000000002")
+T0 = 1700000000
+
+
+def msg(n=1, method="OPTIONS", cid=None, body=b"", colon=":"):
+    cid = cid or "call-%d@example.com" % n
+    head = ("%s sip:bob@example.com SIP/2.0\r\n"
+            "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK-%d\r\n"
+            "From: <sip:alice@example.com>;tag=a%d\r\n"
+            "To: <sip:bob@example.com>\r\n"
+            "Call-ID%s %s\r\n"
+            "CSeq: %d %s\r\n"
+            "Content-Length: %d\r\n\r\n" %
+            (method, n, n, colon, cid, n, method, len(body)))
+    return head.encode() + body
+
+
+def resp(n=1, code=200, method="OPTIONS"):
+    return ("SIP/2.0 %d OK\r\n"
+            "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK-%d\r\n"
+            "From: <sip:alice@example.com>;tag=a%d\r\n"
+            "To: <sip:bob@example.com>;tag=b%d\r\n"
+            "Call-ID: call-%d@example.com\r\n"
+            "CSeq: %d %s\r\n"
+            "Content-Length: 0\r\n\r\n" %
+            (code, n, n, n, n, n, method)).encode()
+
+
+def csum(b):
+    if len(b) % 2:
+        b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+
+
+def ip4(payload, proto=17, src=SRC4, dst=DST4, ident=1, frag=0):
+    h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), ident,
+                    frag, 64, proto, 0, src, dst)
+    h = h[:10] + struct.pack("!H", csum(h)) + h[12:]
+    return h + payload
+
+
+def ip6(payload, nh=17, src=SRC6, dst=DST6):
+    return struct.pack("!IHBB16s16s", 6 << 28, len(payload), nh, 64, src,
+                       dst) + payload
+
+
+def udp(payload, sport=5060, dport=5060):
+    return struct.pack("!HHHH", sport, dport, 8 + len(payload), 0) + payload
+
+
+def tcp(payload, seq, sport=40000, dport=5060, flags=0x18):
+    return struct.pack("!HHIIBBHHH", sport, dport, seq, 0, 5 << 4, flags,
+                       65535, 0, 0) + payload
+
+
+def eth(l3, etype=0x0800, tags=()):
+    h = b"\x00\x00\x5e\x00\x53\x02" + b"\x00\x00\x5e\x00\x53\x01"
+    for tpid, vid in tags:
+        h += struct.pack("!HH", tpid, vid)
+    return h + struct.pack("!H", etype) + l3
+
+
+def pcap(frames, link=1, snap=65535, nano=False, step=1):
+    magic = 0xa1b23c4d if nano else 0xa1b2c3d4
+    out = struct.pack("<IHHiIII", magic, 2, 4, 0, 0, snap, link)
+    for i, f in enumerate(frames):
+        if isinstance(f, tuple):
+            f, wire = f
+        else:
+            wire = len(f)
+        cap = f[:snap]
+        frac = (i * 1000 + 123) * (1000 if nano else 1)
+        out += struct.pack("<IIII", T0 + i * step, frac, len(cap),
+                           wire) + cap
+    return out
+
+
+def pcapng(frames, link=1):
+    def block(btype, body):
+        body += b"\0" * (-len(body) % 4)
+        n = 12 + len(body)
+        return struct.pack("<II", btype, n) + body + struct.pack("<I", n)
+    out = block(0x0a0d0d0a, struct.pack("<IHHq", 0x1a2b3c4d, 1, 0, -1))
+    out += block(1, struct.pack("<HHI", link, 0, 65535))
+    for i, f in enumerate(frames):
+        ts = (T0 + i) * 1000000 + i * 1000 + 123
+        out += block(6, struct.pack("<IIIII", 0, ts >> 32, ts & 0xffffffff,
+                                    len(f), len(f)) + f)
+    return out
+
+
+def two():
+    return [udp(msg(1)), udp(resp(1))]
+
+
+def frags4(payload, ident, size=64):
+    out, off = [], 0
+    while off < len(payload):
+        chunk = payload[off:off + size]
+        more = off + size < len(payload)
+        out.append(ip4(chunk, ident=ident, frag=(0x2000 if more else 0) |
+                       (off // 8)))
+        off += size
+    return out
+
+
+def frags6(payload, ident, size=64):
+    out, off = [], 0
+    while off < len(payload):
+        chunk = payload[off:off + size]
+        more = off + size < len(payload)
+        fh = struct.pack("!BBHI", 17, 0, off | (1 if more else 0), ident)
+        out.append(ip6(fh + chunk, nh=44))
+        off += size
+    return out
+
+
+def sctp(chunks_payloads):
+    chunks = b""
+    for i, p in enumerate(chunks_payloads):
+        c = struct.pack("!BBHIHHI", 0, 3, 16 + len(p), i + 1, 0, i, 0) + p
+        chunks += c + b"\0" * (-len(c) % 4)
+    return struct.pack("!HHII", 5060, 5060, 1, 0) + chunks
+
+
+def wsframe(payload, mask=b""):
+    h = bytes([0x81])
+    n = len(payload)
+    mbit = 0x80 if mask else 0
+    if n < 126:
+        h += bytes([mbit | n])
+    else:
+        h += bytes([mbit | 126]) + struct.pack("!H", n)
+    if mask:
+        payload = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+    return h + mask + payload
+
+
+def hep3(payload):
+    def chunk(t, v):
+        return struct.pack("!HHH", 0, t, 6 + len(v)) + v
+    body = (chunk(1, b"\x02") + chunk(2, b"\x11") + chunk(3, SRC4) +
+            chunk(4, DST4) + chunk(7, struct.pack("!H", 5062)) +
+            chunk(8, struct.pack("!H", 5064)) +
+            chunk(9, struct.pack("!I", T0 + 100)) +
+            chunk(10, struct.pack("!I", 5)) + chunk(11, b"\x01") +
+            chunk(15, payload))
+    return b"HEP3" + struct.pack("!H", 6 + len(body)) + body
+
+
+def hep2(payload):
+    return (struct.pack("!BBBBHH", 2, 28, 2, 17, 5062, 5064) + SRC4 + DST4 +
+            struct.pack("<IIHH", T0 + 100, 5, 1, 0) + payload)
+
+
+def gre(inner, proto, flags=0, extra=b""):
+    return struct.pack("!HH", flags, proto) + extra + inner
+
+
+def build(kind):
+    E = lambda l3: eth(l3)
+    if kind == "eth":
+        return pcap([E(ip4(p)) for p in two()])
+    if kind == "vlan":
+        return pcap([eth(ip4(p), tags=[(0x8100, 10)]) for p in two()])
+    if kind == "qinq":
+        return pcap([eth(ip4(p), tags=[(0x88a8, 100), (0x8100, 10)])
+                     for p in two()])
+    if kind == "sll":
+        h = struct.pack("!HHH8sH", 0, 1, 6, b"\0" * 8, 0x0800)
+        return pcap([h + ip4(p) for p in two()], link=113)
+    if kind == "sll2":
+        h = struct.pack("!HHIHBB8s", 0x0800, 0, 2, 1, 0, 6, b"\0" * 8)
+        return pcap([h + ip4(p) for p in two()], link=276)
+    if kind == "null":
+        return pcap([struct.pack("<I", 2) + ip4(p) for p in two()], link=0)
+    if kind == "loop":
+        return pcap([struct.pack("!I", 24) + ip6(p) for p in two()], link=108)
+    if kind == "raw4":
+        return pcap([ip4(p) for p in two()], link=101)
+    if kind == "raw6":
+        return pcap([ip6(p) for p in two()], link=101)
+    if kind == "v6":
+        return pcap([eth(ip6(p), 0x86dd) for p in two()])
+    if kind == "ip6ext":
+        # hop-by-hop, then destination options, then UDP
+        out = []
+        for p in two():
+            dst = struct.pack("!BB6s", 17, 0, b"\x01\x04\0\0\0\0")
+            hbh = struct.pack("!BB6s", 60, 0, b"\x01\x04\0\0\0\0")
+            out.append(eth(ip6(hbh + dst + p, nh=0), 0x86dd))
+        return pcap(out)
+    if kind == "pcapng":
+        return pcapng([E(ip4(p)) for p in two()])
+    if kind == "nano":
+        return pcap([E(ip4(p)) for p in two()], nano=True)
+    if kind == "frag4":
+        big = udp(msg(1, body=b"v=0\r\n" + b"a=x\r\n" * 60))
+        fr = frags4(big, 7)
+        fr = [fr[-1]] + fr[1:-1][::-1] + [fr[0]]   # all out of order
+        return pcap([E(f) for f in fr] + [E(ip4(udp(resp(1))))])
+    if kind == "frag6":
+        big = udp(msg(1, body=b"v=0\r\n" + b"a=x\r\n" * 60))
+        fr = frags6(big, 9)
+        fr = fr[::-1]
+        return pcap([eth(f, 0x86dd) for f in fr] +
+                    [eth(ip6(udp(resp(1))), 0x86dd)])
+    if kind == "fragflood":
+        # 70 datagrams that never complete, then one that does
+        out = [E(ip4(b"\0" * 64, ident=1000 + i, frag=0x2000))
+               for i in range(70)]
+        big = udp(msg(1, body=b"a=x\r\n" * 30))
+        return pcap(out + [E(f) for f in frags4(big, 5)], step=0)
+    if kind in ("tcp", "tcpooo", "tcpretrans", "tcpsplit", "tcpmany"):
+        m1, m2, m3 = msg(1, body=b"hello"), msg(2), resp(2)
+        seq = 1000
+        syn = E(ip4(tcp(b"", seq - 1, flags=0x02), proto=6))
+        if kind == "tcpmany":
+            segs = [(seq, m1 + m2 + b"\r\n\r\n" + m3)]
+        else:
+            stream = m1 + m2 + m3
+            cuts = [0, 30, len(m1) + 10, len(m1) + len(m2), len(stream)]
+            segs = [(seq + a, stream[a:b]) for a, b in zip(cuts, cuts[1:])]
+        if kind == "tcpooo":
+            segs = [segs[0], segs[2], segs[1], segs[3]]
+        if kind == "tcpretrans":
+            segs = [segs[0], segs[1], segs[1], segs[0], segs[2], segs[2],
+                    segs[3]]
+        if kind == "tcpsplit":
+            # one byte per segment for the first message
+            segs = [(seq + i, m1[i:i + 1]) for i in range(len(m1))] + \
+                   [(seq + len(m1), m2 + m3)]
+        return pcap([syn] + [E(ip4(tcp(p, s), proto=6)) for s, p in segs])
+    if kind == "tcpbig":
+        # a segment far ahead whose gap never fills: cap, then resync
+        seq = 5000
+        out = [E(ip4(tcp(msg(1)[:40], seq), proto=6))]
+        blob = b"x" * 1400
+        for i in range(200):
+            out.append(E(ip4(tcp(blob, seq + 100 + i * 1400), proto=6)))
+        out.append(E(ip4(tcp(msg(2), seq + 100 + 200 * 1400), proto=6)))
+        return pcap(out)
+    if kind == "sctp":
+        return pcap([E(ip4(sctp([msg(1), resp(1)]), proto=132))])
+    if kind == "ws":
+        up = (b"GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+              b"Connection: Upgrade\r\nSec-WebSocket-Protocol: sip\r\n\r\n")
+        ok = (b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+              b"Connection: Upgrade\r\n\r\n")
+        a = wsframe(msg(1), mask=b"\x12\x34\x56\x78")
+        b = wsframe(resp(1))
+        return pcap([
+            E(ip4(tcp(up, 1, 40000, 80), proto=6)),
+            E(ip4(tcp(ok, 1, 80, 40000), proto=6)),
+            E(ip4(tcp(a[:20], 1 + len(up), 40000, 80), proto=6)),
+            E(ip4(tcp(a[20:], 21 + len(up), 40000, 80), proto=6)),
+            E(ip4(tcp(b, 1 + len(ok), 80, 40000), proto=6))])
+    if kind == "hep3":
+        return pcap([E(ip4(udp(hep3(p), 40000, 9060))) for p in
+                     (msg(1), resp(1))])
+    if kind == "hep2":
+        return pcap([E(ip4(udp(hep2(p), 40000, 9060))) for p in
+                     (msg(1), resp(1))])
+    if kind == "ipip":
+        return pcap([E(ip4(ip4(p, src=bytes([10, 0, 0, 1])), proto=4))
+                     for p in two()])
+    if kind == "gre":
+        return pcap([E(ip4(gre(ip4(p), 0x0800, 0x2000, b"\0\0\0\1"),
+                           proto=47)) for p in two()])
+    if kind == "erspan2":
+        hdr = struct.pack("!II", 0x10000001, 0)
+        return pcap([E(ip4(gre(hdr + eth(ip4(p)), 0x88be, 0x1000,
+                               struct.pack("!I", i)), proto=47))
+                     for i, p in enumerate(two())])
+    if kind == "erspan3":
+        hdr = struct.pack("!III", 0x20000001, 0, 0)
+        return pcap([E(ip4(gre(hdr + eth(ip4(p)), 0x22eb, 0x1000,
+                               struct.pack("!I", i)), proto=47))
+                     for i, p in enumerate(two())])
+    if kind == "vxlan":
+        return pcap([E(ip4(udp(struct.pack("!II", 0x08000000, 42 << 8) +
+                                eth(ip4(p)), 50000, 4789))) for p in two()])
+    if kind == "gtpu":
+        return pcap([E(ip4(udp(struct.pack("!BBHI", 0x30, 0xff,
+                                            len(ip4(p)), 1) + ip4(p),
+                                2152, 2152))) for p in two()])
+    if kind == "pppoe":
+        return pcap([eth(struct.pack("!BBHHH", 0x11, 0, 1, len(ip4(p)) + 2,
+                                     0x21) + ip4(p), 0x8864)
+                     for p in two()])
+    if kind == "mpls":
+        return pcap([eth(struct.pack("!I", (16 << 12) | 0x100 | 64) + ip4(p),
+                         0x8847) for p in two()])
+    if kind == "port":
+        return pcap([E(ip4(udp(msg(1), 5060, 5060))),
+                     E(ip4(udp(msg(2), 6000, 6001))),
+                     E(ip4(udp(msg(3), 7000, 5080)))])
+    if kind == "trunc":
+        full = E(ip4(udp(msg(2))))
+        return pcap([E(ip4(udp(msg(1)))), (full[:60], len(full)),
+                     E(ip4(udp(msg(3))))], snap=65535)
+    if kind == "malformed":
+        bad = E(ip4(udp(msg(2))))
+        bad = bad[:14] + b"\x45\x00\xff\xff" + bad[18:]   # total length
+        return pcap([E(ip4(udp(msg(1)))), bad, b"\x00" * 10,
+                     E(ip4(udp(msg(3))))])
+    if kind == "badsip":
+        return pcap([E(ip4(udp(msg(1)))),
+                     E(ip4(udp(b"INVITE sip:x SIP/2.0\r\nCSeq 1\r\n\r\n"))),
+                     E(ip4(udp(msg(3))))])
+    if kind == "notsip":
+        return pcap([E(ip4(udp(b"\r\n\r\n"))), E(ip4(udp(b"GET / HTTP/1.1"
+                                                       b"\r\n\r\n", 1, 5060))),
+                     E(ip4(udp(msg(1)))), b"\xff" * 20])
+    if kind == "tls":
+        rec = b"\x16\x03\x01\x00\x05hello"
+        return pcap([E(ip4(tcp(rec, 1, 40000, 5061), proto=6)),
+                     E(ip4(tcp(b"\x17\x03\x03\x00\x02hi", 11, 40000, 5061),
+                           proto=6)),
+                     E(ip4(udp(msg(1))))])
+    if kind == "wsspace":
+        # RFC 3261 7.3.1 allows whitespace before the colon
+        return pcap([E(ip4(udp(msg(1, cid="space@example.com",
+                                   colon=" :"))))])
+    raise SystemExit("mkpcap: unknown kind '%s'" % kind)
+
+
+def main():
+    if len(sys.argv) != 3:
+        raise SystemExit(__doc__)
+    data = build(sys.argv[1])
+    with open(sys.argv[2], "wb") as f:
+        f.write(data)
+
+
+main()

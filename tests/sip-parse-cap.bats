@@ -1,0 +1,291 @@
+load helpers
+
+# Captures: fixtures are written by tests/helper/mkpcap.py into the test's
+# temporary directory; tshark is the oracle for the shared corpus.
+
+setup() {
+	applet_links
+	MK="$TESTS_DIR/helper/mkpcap.py"
+	T="$BATS_TEST_TMPDIR"
+	F=frame.number,transport,src,sport,dst,dport,method,status,cseq.num,call-id
+}
+
+# mk KIND: write the KIND capture, print its path
+mk() {
+	python3 "$MK" "$1" "$T/$1.pcap"
+	printf '%s\n' "$T/$1.pcap"
+}
+
+tab() {
+	local IFS=$'\t'
+	printf '%s' "$*"
+}
+
+@test "sip-parse: every link type gives the same two messages with frame facts" {
+	local k
+	for k in eth vlan qinq sll sll2 null raw4 pcapng nano pppoe mpls; do
+		run -0 sip-parse -f "$F" "$(mk $k)"
+		[ "${#lines[@]}" -eq 2 ] || { echo "$k: $output"; false; }
+		[ "${lines[0]}" = "$(tab 1 UDP 192.0.2.1 5060 192.0.2.2 5060 OPTIONS '' 1 call-1@example.com)" ] || { echo "$k: $output"; false; }
+		[ "${lines[1]}" = "$(tab 2 UDP 192.0.2.1 5060 192.0.2.2 5060 '' 200 1 call-1@example.com)" ] || { echo "$k: $output"; false; }
+	done
+}
+
+@test "sip-parse: IPv6 on Ethernet, loopback, raw and behind extension headers" {
+	local k
+	for k in v6 loop raw6 ip6ext; do
+		run -0 sip-parse -f "$F" "$(mk $k)"
+		[ "${lines[0]}" = "$(tab 1 UDP 2001:db8::1 5060 2001:db8::2 5060 OPTIONS '' 1 call-1@example.com)" ] || { echo "$k: $output"; false; }
+		[ "${#lines[@]}" -eq 2 ]
+	done
+}
+
+@test "sip-parse: one-line output of a capture starts with frame, time, addresses and transport" {
+	run -0 sip-parse "$(mk v6)"
+	[ "${lines[0]}" = "$(tab 1 2023-11-14T22:13:20.000123Z '[2001:db8::1]:5060' '[2001:db8::2]:5060' UDP OPTIONS sip:bob@example.com sip:alice@example.com sip:bob@example.com call-1@example.com '1 OPTIONS')" ]
+}
+
+@test "sip-parse: frame.time and frame.epoch keep microseconds from pcap and nanosecond pcap" {
+	run -0 sip-parse -f frame.time,frame.epoch "$(mk eth)"
+	[ "${lines[1]}" = "$(tab 2023-11-14T22:13:21.001123Z 1700000001.001123)" ]
+	run -0 sip-parse -f frame.time "$(mk nano)"
+	[ "${lines[1]}" = "2023-11-14T22:13:21.001123Z" ]
+	run -0 sip-parse -f frame.time "$(mk pcapng)"
+	[ "${lines[1]}" = "2023-11-14T22:13:21.001123Z" ]
+}
+
+@test "sip-parse: frame fields are empty for a message file" {
+	run -0 sip-parse -f frame.number,src,transport,method "$TESTS_DIR/fixtures/msg/invite.sip"
+	[ "$output" = "$(tab '' '' '' INVITE)" ]
+}
+
+@test "sip-parse: --json adds a frame object" {
+	run -0 sip-parse --json "$(mk eth)"
+	printf '%s\n' "$output" | python3 -c '
+import json, sys
+rows = [json.loads(l) for l in sys.stdin]
+f = rows[1]["frame"]
+assert f == {"number": 2, "time": "2023-11-14T22:13:21.001123Z", "epoch": 1700000001.001123,
+             "src": "192.0.2.1", "sport": 5060, "dst": "192.0.2.2", "dport": 5060,
+             "transport": "UDP"}, f
+assert rows[1]["status"] == 200 and rows[0]["method"] == "OPTIONS"
+'
+}
+
+@test "sip-parse: --full prints a comment line with the frame facts" {
+	run -0 sip-parse --full "$(mk eth)"
+	[ "${lines[0]}" = "# frame 1 2023-11-14T22:13:20.000123Z 192.0.2.1:5060 -> 192.0.2.2:5060 UDP" ]
+	[ "${lines[1]}" = "OPTIONS sip:bob@example.com SIP/2.0" ]
+}
+
+@test "sip-parse: a capture on standard input, piped or redirected" {
+	local p
+	p=$(mk pcapng)
+	run -0 sip-parse -f frame.number,method,status - < "$p"
+	[ "$output" = "$(printf '1\tOPTIONS\t\n2\t\t200')" ]
+	run -0 bash -c "cat '$(mk eth)' | sip-parse -c"
+	[ "$output" = 2 ]
+}
+
+@test "sip-parse: filters work on captures" {
+	run -0 sip-parse -f frame.number -s 2xx "$(mk eth)"
+	[ "$output" = 2 ]
+	run -0 sip-parse -c --call-id call-1@example.com -m OPTIONS "$(mk tcp)"
+	[ "$output" = 1 ]
+}
+
+@test "sip-parse: IPv4 fragments out of order are reassembled" {
+	run -0 sip-parse -f frame.number,method,body.length,status "$(mk frag4)"
+	[ "$output" = "$(printf '9\tOPTIONS\t305\t\n10\t\t0\t200')" ]
+}
+
+@test "sip-parse: IPv6 fragments in reverse order are reassembled" {
+	run -0 sip-parse -f frame.number,src,method,body.length "$(mk frag6)"
+	[ "${lines[0]}" = "$(tab 9 2001:db8::1 OPTIONS 305)" ]
+}
+
+@test "sip-parse: the fragment table is capped and says so per packet" {
+	run -0 --separate-stderr sip-parse -f frame.number,method "$(mk fragflood)"
+	[ "$output" = "$(tab 76 OPTIONS)" ]
+	[[ "$stderr" == *"packet 65: too many IP datagrams in reassembly; the oldest was dropped"* ]]
+	[[ "$stderr" == *"reassembly caps hit 7 times"* ]]
+}
+
+@test "sip-parse: a TCP stream with messages split across segments" {
+	run -0 sip-parse -f frame.number,transport,method,status,cseq.num,body "$(mk tcp)"
+	[ "$output" = "$(printf '3\tTCP\tOPTIONS\t\t1\thello\n4\tTCP\tOPTIONS\t\t2\t\n5\tTCP\t\t200\t2\t')" ]
+}
+
+@test "sip-parse: TCP segments out of order are put back in order" {
+	run -0 sip-parse -f frame.number,cseq.num,status "$(mk tcpooo)"
+	[ "$output" = "$(printf '4\t1\t\n4\t2\t\n5\t2\t200')" ]
+}
+
+@test "sip-parse: TCP retransmissions do not repeat messages" {
+	run -0 --separate-stderr sip-parse -v -f frame.number,cseq.num,status "$(mk tcpretrans)"
+	[ "$output" = "$(printf '3\t1\t\n6\t2\t\n8\t2\t200')" ]
+	[[ "$stderr" == *"(3 TCP retransmissions, "* ]]
+}
+
+@test "sip-parse: one message over many one-byte segments" {
+	run -0 sip-parse -f frame.number,cseq.num,body "$(mk tcpsplit)"
+	[ "${lines[0]}" = "$(tab 225 1 hello)" ]
+	[ "${#lines[@]}" -eq 3 ]
+}
+
+@test "sip-parse: several messages and a keep-alive in one segment" {
+	run -0 sip-parse -f frame.number,cseq.num,status "$(mk tcpmany)"
+	[ "$output" = "$(printf '2\t1\t\n2\t2\t\n2\t2\t200')" ]
+}
+
+@test "sip-parse: a TCP gap that never fills hits the cap, is reported, and the stream resyncs" {
+	run -0 --separate-stderr sip-parse -f frame.number,cseq.num "$(mk tcpbig)"
+	[ "$output" = "$(tab 202 2)" ]
+	[[ "$stderr" == *"packet 189: TCP reassembly buffer full; data dropped"* ]]
+}
+
+@test "sip-parse: SIP in SCTP DATA chunks, two in one packet" {
+	run -0 sip-parse -f frame.number,transport,method,status "$(mk sctp)"
+	[ "$output" = "$(printf '1\tSCTP\tOPTIONS\t\n1\tSCTP\t\t200')" ]
+}
+
+@test "sip-parse: SIP in WebSocket frames, masked and split over segments" {
+	run -0 sip-parse -f frame.number,transport,sport,dport,method,status "$(mk ws)"
+	[ "$output" = "$(printf '4\tWS\t40000\t80\tOPTIONS\t\n5\tWS\t80\t40000\t\t200')" ]
+}
+
+@test "sip-parse: HEP v3 and v2 give the encapsulated addresses and time" {
+	local k
+	for k in hep3 hep2; do
+		run -0 sip-parse -f frame.number,src,sport,dst,dport,frame.time,method,status "$(mk $k)"
+		[ "${lines[0]}" = "$(tab 1 192.0.2.1 5062 192.0.2.2 5064 2023-11-14T22:15:00.000005Z OPTIONS '')" ] || { echo "$k: $output"; false; }
+		[ "${#lines[@]}" -eq 2 ]
+	done
+	run -0 sip-parse --json "$(mk hep3)"
+	[[ "${lines[0]}" == *'"hep":true'* ]]
+}
+
+@test "sip-parse: tunnels: IP in IP, GRE, ERSPAN II and III, VXLAN, GTP-U" {
+	local k
+	for k in ipip gre erspan2 erspan3 vxlan gtpu; do
+		run -0 sip-parse -f frame.number,dst,method,status "$(mk $k)"
+		[ "$output" = "$(printf '1\t192.0.2.2\tOPTIONS\t\n2\t192.0.2.2\t\t200')" ] || { echo "$k: $output"; false; }
+	done
+	run -0 sip-parse -f src "$(mk ipip)"
+	[ "${lines[0]}" = 10.0.0.1 ]
+}
+
+@test "sip-parse: SIP is found on any port and --port narrows it" {
+	run -0 sip-parse -f cseq.num "$(mk port)"
+	[ "$output" = "$(printf '1\n2\n3')" ]
+	run -0 sip-parse -f cseq.num --port 5080 "$(mk port)"
+	[ "$output" = 3 ]
+	run -2 sip-parse --port 0 "$(mk port)"
+}
+
+@test "sip-parse: --filter applies a BPF expression" {
+	run -0 sip-parse -f cseq.num --filter 'udp src port 6000' "$(mk port)"
+	[ "$output" = 2 ]
+	run -2 --separate-stderr sip-parse --filter 'udp port banana' "$(mk port)"
+	[[ "$stderr" == *"--filter 'udp port banana'"* ]]
+}
+
+@test "sip-parse: a packet cut short by the snap length is a warning with its number; reading goes on" {
+	run -1 --separate-stderr sip-parse -f cseq.num "$(mk trunc)"
+	[ "$output" = "$(printf '1\n3')" ]
+	[[ "$stderr" == *"trunc.pcap: packet 2: packet cut short by the snap length"* ]]
+	[[ "$stderr" == *"1 packets skipped: 1 malformed (1 cut short by the snap length), 0 with bad SIP"* ]]
+}
+
+@test "sip-parse: malformed packets and bad SIP are reported by packet number" {
+	run -1 --separate-stderr sip-parse -f cseq.num "$(mk malformed)"
+	[ "$output" = "$(printf '1\n3')" ]
+	[[ "$stderr" == *"packet 2: truncated IPv4 packet"* ]]
+	[[ "$stderr" == *"packet 3: truncated Ethernet header"* ]]
+	run -1 --separate-stderr sip-parse -f cseq.num "$(mk badsip)"
+	[ "$output" = "$(printf '1\n3')" ]
+	[[ "$stderr" == *"badsip.pcap: packet 2: header line has no colon"* ]]
+}
+
+@test "sip-parse: keep-alives, HTTP and junk are not SIP; TLS is counted as not decrypted" {
+	run -0 --separate-stderr sip-parse -f frame.number "$(mk notsip)"
+	[ "$output" = 3 ]
+	run -0 --separate-stderr sip-parse -f frame.number "$(mk tls)"
+	[ "$output" = 3 ]
+	[[ "$stderr" == *"2 TLS segments not decrypted"* ]]
+}
+
+@test "sip-parse: a file with a capture magic but no capture is an error" {
+	printf '\xd4\xc3\xb2\xa1garbage' > "$T/bad.pcap"
+	run -1 --separate-stderr sip-parse "$T/bad.pcap"
+	[[ "$stderr" == "sip-parse: $T/bad.pcap: "* ]]
+}
+
+@test "sip-parse: -w writes the packets of the matching messages" {
+	run -0 sip-parse -s 200 -w "$T/out.pcap" -f frame.number "$(mk tcpmany)" "$(mk eth)"
+	run -0 sip-parse -f frame.number,status "$T/out.pcap"
+	[ "$output" = "$(printf '1\t\n1\t\n1\t200\n2\t200')" ]
+}
+
+@test "sip-parse: --limit stops after N matching messages" {
+	run -0 sip-parse -n 1 -f cseq.num "$(mk port)"
+	[ "$output" = 1 ]
+}
+
+@test "sip-parse: tshark misses a Call-ID with whitespace before the colon; sip-parse reads it" {
+	command -v tshark >/dev/null || skip "tshark not installed"
+	local p
+	p=$(mk wsspace)
+	run -0 python3 "$TESTS_DIR/helper/oracle.py" "$p"
+	[ "$output" = "$(tab 1 '' 1 OPTIONS OPTIONS '')" ]
+	run -0 sip-parse -f frame.number,call-id,cseq.num,cseq.method,method,status "$p"
+	[ "$output" = "$(tab 1 space@example.com 1 OPTIONS OPTIONS '')" ]
+}
+
+@test "sip-parse: agrees with tshark on every corpus capture (differences in fixtures/oracle)" {
+	command -v tshark >/dev/null || skip "tshark not installed"
+	local f name args exp n=0
+	for f in "$CORPUS"/pcap/*; do
+		name=${f##*/}
+		args=
+		[ -f "$TESTS_DIR/fixtures/oracle/$name.args" ] &&
+		    args=$(cat "$TESTS_DIR/fixtures/oracle/$name.args")
+		python3 "$TESTS_DIR/helper/oracle.py" "$f" $args > "$T/tshark.txt"
+		sip-parse -f frame.number,call-id,cseq.num,cseq.method,method,status \
+		    "$f" > "$T/sip-parse.txt" 2>/dev/null || true
+		exp="$TESTS_DIR/fixtures/oracle/$name.diff"
+		[ -f "$exp" ] || exp=/dev/null
+		run diff "$T/tshark.txt" "$T/sip-parse.txt"
+		diff -u "$exp" <(printf '%s' "$output${output:+$'\n'}") ||
+		    { echo "differs from tshark: $name"; false; }
+		[ -s "$T/tshark.txt" ] || [ "$name" = ndpi_http_on_sip_port.pcap ] ||
+		    [ "$name" = zeek_invalid-content-length.pcap ]
+		n=$((n + 1))
+	done
+	[ "$n" -ge 20 ]
+}
+
+@test "sip-parse: live capture on loopback (skipped without privilege)" {
+	local port out pid i
+	port=$(free_port)
+	out="$T/live.out"
+	sip-parse -i lo --filter "udp port $port" -n 1 -f transport,dport,method \
+	    > "$out" 2> "$T/live.err" 3>&- &
+	pid=$!
+	for i in $(seq 1 50); do
+		kill -0 "$pid" 2>/dev/null || break
+		python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.sendto(b"OPTIONS sip:x@127.0.0.1 SIP/2.0\r\nCall-ID: live\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n", ("127.0.0.1", int(sys.argv[1])))
+' "$port"
+		sleep 0.2
+	done
+	kill "$pid" 2>/dev/null || true
+	run wait "$pid"
+	if [ "$status" -eq 8 ]; then
+		skip "cannot capture here: $(cat "$T/live.err")"
+	fi
+	[ "$status" -eq 0 ]
+	[ "$(cat "$out")" = "$(tab UDP "$port" OPTIONS)" ]
+}
