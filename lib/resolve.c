@@ -314,6 +314,7 @@ static unsigned
 addresses(struct sip_resolver *r, const char *name, unsigned port,
     enum sip_tp tp)
 {
+	struct cache_ent tmp;		/* when the cache is full */
 	uint16_t types[2];
 	unsigned nt = 0, found = 0;
 
@@ -330,7 +331,7 @@ addresses(struct sip_resolver *r, const char *name, unsigned port,
 			    strcasecmp(r->cache[i].name, name) == 0)
 				c = &r->cache[i];
 		if (c == NULL) {
-			struct cache_ent tmp, *dst;
+			struct cache_ent *dst;
 			char txt[INET6_ADDRSTRLEN];
 
 			if (lookup(r, name, types[t]) != SIP_OK)
