@@ -30,7 +30,7 @@ struct sip_resolver {
 	uint32_t		(*rnd)(void *);
 	void			*rnd_arg;
 	/* One resolution's state. */
-	struct sip_targets	*out;
+	struct sip_dests	*out;
 	int			 family;
 	unsigned		 lookups;
 	int			 stop;		/* server down, budget spent */
@@ -155,25 +155,6 @@ sip_resolver_why(const struct sip_resolver *r)
 	return r->why != NULL ? r->why : "no error";
 }
 
-void
-sip_target_addr(const struct sip_target *t, char *out, size_t cap)
-{
-	char a[INET6_ADDRSTRLEN];
-	const struct sockaddr_in *s4 = (const struct sockaddr_in *)&t->addr;
-	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)&t->addr;
-
-	if (cap == 0)
-		return;
-	if (t->addr.ss_family == AF_INET) {
-		inet_ntop(AF_INET, &s4->sin_addr, a, sizeof(a));
-		snprintf(out, cap, "%s:%u", a, ntohs(s4->sin_port));
-	} else if (t->addr.ss_family == AF_INET6) {
-		inet_ntop(AF_INET6, &s6->sin6_addr, a, sizeof(a));
-		snprintf(out, cap, "[%s]:%u", a, ntohs(s6->sin6_port));
-	} else
-		out[0] = '\0';
-}
-
 /* RFC 2782 order. */
 
 static int
@@ -235,30 +216,30 @@ static void
 add_target(struct sip_resolver *r, enum sip_tp tp, int af,
     const uint8_t *a, unsigned port, const char *host)
 {
-	struct sip_targets *out = r->out;
-	struct sip_target t;
+	struct sip_dests *out = r->out;
+	struct sip_dest t;
 
 	memset(&t, 0, sizeof(t));
 	t.tp = tp;
 	if (af == AF_INET) {
-		struct sockaddr_in *s4 = (struct sockaddr_in *)&t.addr;
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&t.addr.ss;
 
 		s4->sin_family = AF_INET;
 		s4->sin_port = htons((uint16_t)port);
 		memcpy(&s4->sin_addr, a, 4);
-		t.addrlen = sizeof(*s4);
+		t.addr.len = sizeof(*s4);
 	} else {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&t.addr;
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&t.addr.ss;
 
 		s6->sin6_family = AF_INET6;
 		s6->sin6_port = htons((uint16_t)port);
 		memcpy(&s6->sin6_addr, a, 16);
-		t.addrlen = sizeof(*s6);
+		t.addr.len = sizeof(*s6);
 	}
 	snprintf(t.host, sizeof(t.host), "%s", host);
 	for (unsigned i = 0; i < out->n; i++)
-		if (out->v[i].tp == tp && out->v[i].addrlen == t.addrlen &&
-		    memcmp(&out->v[i].addr, &t.addr, t.addrlen) == 0)
+		if (out->v[i].tp == tp && out->v[i].addr.len == t.addr.len &&
+		    memcmp(&out->v[i].addr.ss, &t.addr.ss, t.addr.len) == 0)
 			return;
 	if (out->n == SIP_RESOLVE_MAX_TARGETS) {
 		if (!r->full)
@@ -569,7 +550,7 @@ by_name(struct sip_resolver *r, const char *name, unsigned port,
 
 enum sip_err
 sip_resolve(struct sip_resolver *r, const struct sip_resolve_req *q,
-    struct sip_targets *out)
+    struct sip_dests *out)
 {
 	char host[SIP_DNS_NAME_SIZE];
 	uint8_t a[16], scratch[600];

@@ -23,21 +23,21 @@
 #include "bounds.h"
 #include "dns.h"
 #include "err.h"
+#include "net.h"
 #include "tpname.h"
 
 /* One place to try. */
-struct sip_target {
+struct sip_dest {
 	enum sip_tp		 tp;
-	struct sockaddr_storage	 addr;		/* with the port */
-	socklen_t		 addrlen;
+	struct sip_sockaddr	 addr;		/* with the port */
 	/* The name the address came from: an SRV target, the URI's host
 	 * name, or the IP literal itself (no brackets). */
 	char			 host[SIP_DNS_NAME_SIZE];
 };
 
-struct sip_targets {
+struct sip_dests {
 	unsigned		 n;
-	struct sip_target	 v[SIP_RESOLVE_MAX_TARGETS];
+	struct sip_dest		 v[SIP_RESOLVE_MAX_TARGETS];
 };
 
 /* Transport sets: a bit per enum sip_tp. */
@@ -85,7 +85,8 @@ const char	*sip_resolver_why(const struct sip_resolver *r);
 /*
  * Resolve q into out, best first, without duplicates (RFC 3263 4.1,
  * 4.2): an IP address (or localhost, RFC 6761 6.3) needs no DNS; a port
- * or a transport given skips NAPTR; a port given skips SRV.  SIP_OK with
+ * or a transport given skips NAPTR; a port given skips SRV.  Print an
+ * address with sip_net_str() (lib/net.h).  SIP_OK with
  * out->n > 0; SIP_E_INVAL for a bad host or a sips: URI with UDP or
  * SCTP; SIP_E_UNSUPP for a transport outside q->tps; SIP_E_DNS when
  * nothing was found or the server did not answer (see
@@ -94,14 +95,7 @@ const char	*sip_resolver_why(const struct sip_resolver *r);
  * says so).
  */
 enum sip_err	sip_resolve(struct sip_resolver *r,
-		    const struct sip_resolve_req *q, struct sip_targets *out);
-
-/*
- * "127.0.0.1:5060" or "[::1]:5061" for t's address.  Always
- * NUL-terminated; cap of 64 is enough.
- */
-void		sip_target_addr(const struct sip_target *t, char *out,
-		    size_t cap);
+		    const struct sip_resolve_req *q, struct sip_dests *out);
 
 /*
  * RFC 2782 order, in place: lower priority first; within a priority a

@@ -39,7 +39,7 @@ tp_arg(const char *s, enum sip_tp *tp)
 int
 main(int argc, char **argv)
 {
-	static struct sip_targets out;
+	static struct sip_dests out;
 	struct sip_resolver *r;
 	struct sip_resolve_req q = { 0 };
 	char addr[64], *list, *tok, *save = NULL;
@@ -92,7 +92,7 @@ main(int argc, char **argv)
 		return sip_err_exit(e);
 	}
 	for (unsigned i = 0; i < out.n; i++) {
-		sip_target_addr(&out.v[i], addr, sizeof(addr));
+		sip_net_str(&out.v[i].addr, addr, sizeof(addr));
 		printf("%u %s %s %s\n", i + 1, sip_tp_name(out.v[i].tp), addr,
 		    out.v[i].host);
 	}

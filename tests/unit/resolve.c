@@ -88,7 +88,7 @@ test_srv_order(void)
 }
 
 static struct sip_resolver *r;
-static struct sip_targets out;
+static struct sip_dests out;
 
 static enum sip_err
 res(const char *host, unsigned port, enum sip_tp tp, int sips, int family)
@@ -108,7 +108,7 @@ target(unsigned i, enum sip_tp tp, const char *addr, const char *host)
 
 	if (i >= out.n)
 		return 0;
-	sip_target_addr(&out.v[i], a, sizeof(a));
+	sip_net_str(&out.v[i].addr, a, sizeof(a));
 	return out.v[i].tp == tp && strcmp(a, addr) == 0 &&
 	    strcmp(out.v[i].host, host) == 0;
 }
