@@ -3,7 +3,8 @@
 # `sipbox --list`, so an applet added later is held to the same rules:
 # it needs man/APPLET.1 (.Nd = its summary in cmd/applets.def, every
 # option of --help, an EXIT STATUS with every SIP_EXIT_* value), a line in
-# man/sipbox.1, and its name on the #compdef line of completions/_sipbox.
+# man/sipbox.1 and in the README's applet table, and its name on the
+# #compdef line of completions/_sipbox.
 load helpers
 
 setup() {
@@ -170,6 +171,18 @@ need() {
 	    grep -x '[0-9][0-9]*' | sort -n)
 	[ -n "$rows" ]
 	diff -u <(exit_codes) <(printf '%s\n' "$rows")
+}
+
+@test "docs: the README's applet table lists every applet with its summary" {
+	local a bad=0
+
+	for a in $(applets); do
+		if ! grep -qxF -- "| \`$a\` | $(summary "$a") |" "$ROOT/README.md"; then
+			echo "README.md: no row '| \`$a\` | $(summary "$a") |'"
+			bad=1
+		fi
+	done
+	[ "$bad" -eq 0 ]
 }
 
 @test "docs: sipbox(1) describes every applet and refers to its page" {
