@@ -786,6 +786,14 @@ sip_dns_lookup(struct sip_dns *d, const char *name, uint16_t type,
 
 		if ((e = ask(d, cur, type, m)) != SIP_OK)
 			return e;
+		if (m->rcode == SIP_DNS_FORMERR && d->edns) {
+			/* RFC 6891 7: a server that knows no EDNS. */
+			trace(d, "DNS server says FORMERR to EDNS: asking "
+			    "without it");
+			d->edns = 0;
+			if ((e = ask(d, cur, type, m)) != SIP_OK)
+				return e;
+		}
 		if (m->rcode != SIP_DNS_NOERROR &&
 		    m->rcode != SIP_DNS_NXDOMAIN)
 			return fail(d, rcode_name(m->rcode));

@@ -32,6 +32,7 @@ enum sip_dns_type {
 
 /* Response codes (RFC 1035 4.1.1) that callers look at. */
 #define SIP_DNS_NOERROR		0
+#define SIP_DNS_FORMERR		1
 #define SIP_DNS_NXDOMAIN	3
 
 /* A name as text: labels joined by dots, no trailing dot, "" for the root. */
@@ -124,7 +125,8 @@ struct sip_dns {
 	socklen_t	 serverlen;
 	int		 timeout_ms;	/* per UDP try, and for all of TCP */
 	int		 tries;		/* UDP sends per question */
-	int		 edns;		/* send an OPT record (default on) */
+	int		 edns;		/* send an OPT record (default on;
+					 * off after a FORMERR to one) */
 	sip_trace_fn	 trace;		/* NULL: quiet */
 	void		*trace_arg;
 	const char	*why;		/* after SIP_E_DNS: what went wrong */

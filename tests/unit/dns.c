@@ -535,6 +535,14 @@ answer_to(const uint8_t *q, size_t qn, struct pkt *p, int over_tcp)
 		ANCOUNT(1);
 		rr_head(p, 12, SIP_DNS_A, 4);
 		raw(p, "\xc0\x00\x02\x05", 4);
+	} else if (strcmp(first, "noedns") == 0) {
+		if (q[11] != 0) {	/* arcount: an OPT record */
+			p->b[3] = 0x81;
+		} else {
+			ANCOUNT(1);
+			rr_head(p, 12, SIP_DNS_A, 4);
+			raw(p, "\xc0\x00\x02\x03", 4);
+		}
 	} else if (strcmp(first, "silent") == 0) {
 		p->n = 0;
 	}
@@ -684,6 +692,11 @@ test_lookup(void)
 	ok(e == SIP_E_DNS && strcmp(d.why, "timeout") == 0 && d.down &&
 	    d.queries == 2 && strstr(tracebuf, "asking again (2/2)") != NULL,
 	    "lookup: no answer: two tries, then SIP_E_DNS timeout");
+	tracebuf[0] = '\0';
+	ok(d.edns && sip_dns_lookup(&d, "noedns.test", SIP_DNS_A, &m) ==
+	    SIP_OK && m.n == 1 && m.rr[0].u.a[3] == 3 && !d.edns &&
+	    strstr(tracebuf, "FORMERR to EDNS") != NULL,
+	    "lookup: FORMERR to EDNS, asked again without it");
 	ok(sip_dns_lookup(&d, "a..test", SIP_DNS_A, &m) == SIP_E_INVAL,
 	    "lookup: a bad name is SIP_E_INVAL");
 	kill(pid, SIGKILL);
