@@ -706,7 +706,7 @@ sip_send_main(int argc, char **argv)
 	if (o.file != NULL && o.data != NULL)
 		usage_error("-f and -d exclude each other");
 	if (o.match != NULL && regcomp(&match_re, o.match,
-	    REG_EXTENDED | REG_NOSUB) != 0)
+	    REG_EXTENDED | REG_NOSUB | REG_NEWLINE) != 0)
 		usage_error("bad --match regular expression '%s'", o.match);
 	if (o.expect != NULL) {
 		size_t n = strlen(o.expect);

@@ -177,10 +177,10 @@ load_users(void)
 		if (n == 0 || line[0] == '#')
 			continue;
 		if ((colon = strchr(line, ':')) == NULL || colon == line)
-			die(SIP_EXIT_USAGE, "%s:%u: expected user:password",
+			die(SIP_EXIT_INVALID, "%s:%u: expected user:password",
 			    o.users, lineno);
 		if (nusers == MAX_USERS)
-			die(SIP_EXIT_USAGE, "%s:%u: more than %d users", o.users,
+			die(SIP_EXIT_INVALID, "%s:%u: more than %d users", o.users,
 			    lineno, MAX_USERS);
 		*colon = '\0';
 		users[nusers].user = xstrdup(line);

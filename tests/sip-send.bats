@@ -1,0 +1,319 @@
+# sip-send.bats - sip-send against sip-serve on loopback, every transport,
+# authentication, timers, output modes and exit statuses.
+load helpers
+load net
+
+setup_file() {
+	export SERVE_DIR="$BATS_FILE_TMPDIR"
+	make_cert "$BATS_FILE_TMPDIR/tls"
+	printf 'alice:alice-secret\n# comment\nbob:bob-secret\n' > "$BATS_FILE_TMPDIR/users"
+	start_serve main -l udp:127.0.0.1:0 -l tcp:127.0.0.1:0 \
+	    -l tls:127.0.0.1:0 -l ws:127.0.0.1:0 -l wss:127.0.0.1:0 -l tls:127.0.0.2:0 \
+	    --cert "$BATS_FILE_TMPDIR/tls/cert.pem" --key "$BATS_FILE_TMPDIR/tls/key.pem" \
+	    --users "$BATS_FILE_TMPDIR/users" --realm sipbox.test
+	start_serve codes -l udp:127.0.0.1:0 -r OPTIONS=503 -r INVITE=486 \
+	    -r INFO=302 -r BYE=603 -r PUBLISH=183
+}
+
+teardown_file() {
+	stop_serve main
+	stop_serve codes
+}
+
+setup() {
+	SERVE_DIR="$BATS_FILE_TMPDIR"
+	U=$(serve_addr main udp)
+	T=$(serve_addr main tcp)
+	S=$(serve_addr main tls)
+	W=$(serve_addr main ws)
+	WS=$(serve_addr main wss)
+	CA="$BATS_FILE_TMPDIR/tls/cert.pem"
+}
+
+@test "sip-send: OPTIONS over UDP gets 200, printed as the status line" {
+	run -0 "$SIPBOX" sip-send "sip:$U"
+	[ "$output" = "SIP/2.0 200 OK" ]
+}
+
+@test "sip-send: TCP, TLS (verified with --cacert), WS and WSS all get 200" {
+	run -0 "$SIPBOX" sip-send "tcp:$T"
+	[ "$output" = "SIP/2.0 200 OK" ]
+	run -0 "$SIPBOX" sip-send --cacert "$CA" "tls:$S"
+	[ "$output" = "SIP/2.0 200 OK" ]
+	run -0 "$SIPBOX" sip-send "ws://$W/"
+	[ "$output" = "SIP/2.0 200 OK" ]
+	run -0 "$SIPBOX" sip-send --cacert "$CA" "wss://$WS/sip"
+	[ "$output" = "SIP/2.0 200 OK" ]
+	run -0 "$SIPBOX" sip-send --cacert "$CA" "sip:${S};transport=tls"
+	run -0 "$SIPBOX" sip-send --cacert "$CA" -t tcp "$T"
+}
+
+@test "sip-send: sips: means TLS and the Request-URI stays sips" {
+	run -0 "$SIPBOX" sip-send -v --cacert "$CA" "sips:$S"
+	[[ "$output" == *"> OPTIONS sips:$S SIP/2.0"* ]]
+	[[ "$output" == *"TLS sent"* ]]
+}
+
+@test "sip-send: an unverifiable TLS certificate is exit 8 with the reason; -k skips the check" {
+	run -8 "$SIPBOX" sip-send "tls:$S"
+	[[ "$output" == *"certificate verification failed"* ]]
+	run -0 "$SIPBOX" sip-send -k "tls:$S"
+	run -8 "$SIPBOX" sip-send "wss://$WS/"
+}
+
+@test "sip-send: the TLS host name is checked against the certificate" {
+	# the certificate names localhost and 127.0.0.1, not 127.0.0.2
+	run -0 "$SIPBOX" sip-send --cacert "$CA" "tls:localhost:${S##*:}"
+	# a listener on 127.0.0.2 with the same certificate: wrong address
+	local other
+	other=$(awk '$1 == "tls" && $2 ~ /^127.0.0.2:/ { print $2 }' "$SERVE_DIR/main.ports")
+	run -8 "$SIPBOX" sip-send --cacert "$CA" "tls:$other"
+	[[ "$output" == *"certificate verification failed"* ]]
+	run -0 "$SIPBOX" sip-send -k "tls:$other"
+}
+
+@test "sip-send: SSLKEYLOGFILE gets the TLS secrets" {
+	SSLKEYLOGFILE="$BATS_TEST_TMPDIR/keys" run -0 "$SIPBOX" sip-send --cacert "$CA" "tls:$S"
+	grep -qE '^(CLIENT_RANDOM|CLIENT_TRAFFIC_SECRET_0) ' "$BATS_TEST_TMPDIR/keys"
+}
+
+@test "sip-send: final response classes become exit 3, 4, 5, 6" {
+	local C
+	C=$(serve_addr codes udp)
+	run -5 "$SIPBOX" sip-send "sip:$C"
+	[ "$output" = "SIP/2.0 503 Service Unavailable" ]
+	run -4 "$SIPBOX" sip-send -X INVITE "sip:$C"
+	run -3 "$SIPBOX" sip-send -X INFO "sip:$C"
+	run -6 "$SIPBOX" sip-send -X BYE "sip:$C"
+	run -5 "$SIPBOX" sip-send -X SUBSCRIBE "sip:$C"
+	[ "$output" = "SIP/2.0 501 Not Implemented" ]
+}
+
+@test "sip-send: MESSAGE with a body reaches the server, which prints it" {
+	run -0 "$SIPBOX" sip-send -X MESSAGE -d 'hello there' "sip:bob@$U"
+	wait_for grep -q 'hello there' "$SERVE_DIR/main.out"
+	grep 'MESSAGE from' "$SERVE_DIR/main.out" | grep -q 'hello there'
+}
+
+@test "sip-send: -d @FILE and -d @- read the body; Content-Type follows it" {
+	printf 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\n' > "$BATS_TEST_TMPDIR/offer.sdp"
+	run -0 "$SIPBOX" sip-send -n -X INVITE -d "@$BATS_TEST_TMPDIR/offer.sdp" "sip:bob@$U"
+	[[ "$output" == *"Content-Type: application/sdp"* ]]
+	[[ "$output" == *"Content-Length: $(wc -c < "$BATS_TEST_TMPDIR/offer.sdp")"* ]]
+	run -0 bash -c "printf hi | '$SIPBOX' sip-send -n -X MESSAGE -d @- sip:bob@$U"
+	[[ "$output" == *"Content-Type: text/plain"* ]]
+	[[ "$output" == *"Content-Length: 2"* ]]
+	[[ "$output" == *$'\r\n\r\nhi' ]]
+}
+
+@test "sip-send: --dry-run builds RFC 3261 UAC headers and sends nothing" {
+	"$SIPBOX" sip-send -n "sip:$U" > "$BATS_TEST_TMPDIR/req.sip"
+	[ "$(head -1 "$BATS_TEST_TMPDIR/req.sip")" = "OPTIONS sip:$U SIP/2.0"$'\r' ]
+	run -0 "$SIPBOX" sip-parse -f via.branch,cseq,from.tag,call-id,max-forwards,content-length "$BATS_TEST_TMPDIR/req.sip"
+	[[ "$output" == z9hG4bK* ]]
+	[[ "$output" == *$'\t1 OPTIONS\t'* ]]
+	[[ "$output" == *$'\t70\t0' ]]
+	grep -q '^Via: SIP/2.0/UDP .*;rport' "$BATS_TEST_TMPDIR/req.sip"
+	grep -q '^Contact: <sip:sipbox@' "$BATS_TEST_TMPDIR/req.sip"
+	grep -q '^User-Agent: sipbox/' "$BATS_TEST_TMPDIR/req.sip"
+	run -0 "$SIPBOX" sip-parse --strict "$BATS_TEST_TMPDIR/req.sip"
+}
+
+@test "sip-send: -H adds headers and replaces built-in ones, long or compact" {
+	run -0 "$SIPBOX" sip-send -n -H 'User-Agent: test-agent' -H 'X-Test: 1' \
+	    -H 'f: <sip:x@example.com>;tag=abc' "sip:$U"
+	[[ "$output" == *"User-Agent: test-agent"* ]]
+	[[ "$output" != *"sipbox/"* ]]
+	[[ "$output" == *"X-Test: 1"* ]]
+	[ "$(grep -ciE '^(from|f):' <<<"$output")" -eq 1 ]
+}
+
+@test "sip-send: -f sends a hand-written message with placeholders and a fixed Content-Length" {
+	cat > "$BATS_TEST_TMPDIR/tpl.sip" <<-'T'
+	MESSAGE sip:bob@[remote_ip]:[remote_port] SIP/2.0
+	Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
+	Max-Forwards: 70
+	From: <sip:alice@example.com>;tag=[from_tag]
+	To: <sip:bob@example.com>
+	Call-ID: [call_id]
+	CSeq: [cseq] MESSAGE
+	Content-Type: text/plain
+	Content-Length: 999
+
+	from a template
+	T
+	run -0 "$SIPBOX" sip-send -n -f "$BATS_TEST_TMPDIR/tpl.sip" "sip:$U"
+	[[ "$output" == "MESSAGE sip:bob@127.0.0.1:${U##*:} SIP/2.0"* ]]
+	[[ "$output" == *"Via: SIP/2.0/UDP 127.0.0.1:"*";branch=z9hG4bK"* ]]
+	[[ "$output" == *"Content-Length: 16"* ]]
+	[[ "$output" != *"999"* ]]
+	run -0 "$SIPBOX" sip-send -f "$BATS_TEST_TMPDIR/tpl.sip" "sip:$U"
+	[ "$output" = "SIP/2.0 200 OK" ]
+	wait_for grep -q 'from a template' "$SERVE_DIR/main.out"
+}
+
+@test "sip-send: digest authentication answers the 401 and registers" {
+	SIPBOX_PASSWORD=alice-secret run -0 "$SIPBOX" sip-send -X REGISTER -u alice \
+	    --to sip:alice@127.0.0.1 --contact "sip:alice@127.0.0.1:5999" "sip:$U"
+	[ "$output" = "SIP/2.0 200 OK" ]
+}
+
+@test "sip-send: a wrong password ends with the 401 and exit 4, without a loop" {
+	SIPBOX_PASSWORD=wrong run -4 "$SIPBOX" sip-send -v -X REGISTER -u alice \
+	    --to sip:alice@127.0.0.1 "sip:$U"
+	[ "$(grep -c '^> REGISTER' <<<"$output")" -eq 2 ]
+	[[ "$output" == *"CSeq: 2 REGISTER"* ]]
+}
+
+@test "sip-send: -v never shows the password, and masks the digest response" {
+	SIPBOX_PASSWORD=alice-secret run -0 "$SIPBOX" sip-send -v -X REGISTER -u alice \
+	    --to sip:alice@127.0.0.1 "sip:$U"
+	[[ "$output" != *alice-secret* ]]
+	[[ "$output" == *'response="***"'* ]]
+	[[ "$output" == *"> Authorization: Digest "* ]]
+}
+
+@test "sip-send: --password-file reads the password; no password and no terminal is a usage error" {
+	printf 'bob-secret\n' > "$BATS_TEST_TMPDIR/pw"
+	run -0 "$SIPBOX" sip-send -X REGISTER -u bob --password-file "$BATS_TEST_TMPDIR/pw" \
+	    --to sip:bob@127.0.0.1 "sip:$U"
+	run -2 setsid -w "$SIPBOX" sip-send -X REGISTER -u bob "sip:$U" </dev/null
+	[[ "$output" == *SIPBOX_PASSWORD* ]]
+}
+
+@test "sip-send: -v traces every message with time, transport and peer, curl style" {
+	run -0 "$SIPBOX" sip-send -v "tcp:$T"
+	[[ "$output" == *"* connecting to $T over TCP"* ]]
+	[[ "$output" == *"TCP sent "*" bytes to $T"* ]]
+	[[ "$output" == *"> OPTIONS sip:$T;transport=tcp SIP/2.0"* ]]
+	[[ "$output" == *"< SIP/2.0 200 OK"* ]]
+	[[ "$output" == *"< Allow: "* ]]
+}
+
+@test "sip-send: stdout has only the data; the trace goes to stderr" {
+	"$SIPBOX" sip-send -v "sip:$U" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err"
+	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "SIP/2.0 200 OK" ]
+	grep -q '^> OPTIONS' "$BATS_TEST_TMPDIR/err"
+}
+
+@test "sip-send: -w prints variables and headers of the answer" {
+	run -0 "$SIPBOX" sip-send -w '%{status}|%{reason}|%{header.Server}|%{transport}|%{cseq}\n' "sip:$U"
+	[[ "$output" == "200|OK|sipbox/"*"|UDP|1" ]]
+	run -0 "$SIPBOX" sip-send -w '%{rtt_ms} %{call_id}' "sip:$U"
+	[[ "$output" =~ ^[0-9]+\.[0-9]{3}\ [0-9a-f]+ ]]
+}
+
+@test "sip-send: --json writes one valid JSON object with the answer" {
+	run -0 "$SIPBOX" sip-send --json "sip:$U"
+	python3 -c 'import json,sys; o=json.loads(sys.argv[1]); assert o["status"]==200 and o["reason"]=="OK" and o["method"]=="OPTIONS" and o["exit"]==0 and o["rtt_ms"]>=0, o' "$output"
+}
+
+@test "sip-send: --expect and --match turn the answer into the exit status" {
+	run -0 "$SIPBOX" sip-send --expect 200 "sip:$U"
+	run -0 "$SIPBOX" sip-send --expect 2xx "sip:$U"
+	run -1 "$SIPBOX" sip-send --expect 404 "sip:$U"
+	run -0 "$SIPBOX" sip-send -X FOO --expect 5xx "sip:$U"
+	run -0 "$SIPBOX" sip-send --match '^Allow: .*MESSAGE' "sip:$U"
+	run -1 "$SIPBOX" sip-send --match 'NoSuchHeader' "sip:$U"
+	run -2 "$SIPBOX" sip-send --expect 99 "sip:$U"
+	run -2 "$SIPBOX" sip-send --match '(' "sip:$U"
+}
+
+@test "sip-send: ping mode prints a line per reply and ping-style statistics" {
+	run -0 "$SIPBOX" sip-send -c 5 -i 0.01 "sip:$U"
+	[ "$(grep -c '^200 OK from 127.0.0.1:.*seq=[1-5] time=' <<<"$output")" -eq 5 ]
+	[[ "$output" == *"--- sip:$U ping statistics ---"* ]]
+	[[ "$output" == *"5 requests sent, 5 responses received, 0.0% loss"* ]]
+	[[ "$output" =~ rtt\ min/avg/max/mdev\ =\ [0-9.]+/[0-9.]+/[0-9.]+/[0-9.]+\ ms ]]
+	[[ "$output" == *"responses: 200=5"* ]]
+}
+
+@test "sip-send: ping with concurrency keeps requests in flight and counts every answer" {
+	run -0 "$SIPBOX" sip-send -q -c 200 -i 0 --concurrency 20 --json "sip:$U"
+	python3 -c '
+import json,sys
+lines=[json.loads(l) for l in sys.argv[1].splitlines()]
+s=lines[-1]; assert s["type"]=="summary" and s["sent"]==200 and s["received"]==200, s
+assert s["codes"]=={"200":200}, s
+assert len([l for l in lines if l["type"]=="response"])==200
+assert len({l["call_id"] for l in lines[:-1]})==200' "$output"
+}
+
+@test "sip-send: nothing listening on a UDP port is exit 8 at once (ICMP), not a timeout" {
+	local p
+	p=$(free_port)
+	run -8 "$SIPBOX" sip-send --timeout 20 "udp:127.0.0.1:$p"
+	[[ "$output" == *"port unreachable"* ]]
+	run -8 "$SIPBOX" sip-send --timeout 20 "tcp:127.0.0.1:$p"
+	[[ "$output" == *"refused"* ]]
+}
+
+@test "sip-send: no answer is exit 7 after timer F; UDP requests are retransmitted meanwhile" {
+	local p
+	p=$(blackhole_udp)
+	run -7 "$SIPBOX" sip-send --t1 0.01 -w '%{retransmissions}' "udp:127.0.0.1:$p"
+	# T1 = 10 ms: sends at 0, 10, 30, 70, 150, 310, then every T2 (4 s) until 640 ms
+	[[ "$output" == *"6"* ]]
+	[ "$(cat "$BATS_TEST_TMPDIR/blackhole.count")" -ge 6 ]
+}
+
+@test "sip-send: --timeout ends the wait with exit 7" {
+	local p
+	p=$(blackhole_udp)
+	run -7 "$SIPBOX" sip-send --timeout 0.2 "udp:127.0.0.1:$p"
+	[[ "$output" == *"timeout"* ]]
+}
+
+@test "sip-send: --proxy sends to the proxy with a loose Route, keeping the Request-URI" {
+	run "$SIPBOX" sip-send -v --proxy "sip:$U" sip:bob@example.invalid
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"> OPTIONS sip:bob@example.invalid SIP/2.0"* ]]
+	[[ "$output" == *"> Route: <sip:$U;lr>"* ]]
+	[[ "$output" == *"UDP sent "*" to $U"* ]]
+}
+
+@test "sip-send: IPv6 literals in brackets work end to end" {
+	python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1",0))' 2>/dev/null ||
+	    skip "no IPv6 loopback here"
+	start_serve v6 -l 'udp:[::1]:0' -l 'tcp:[::1]:0'
+	local a t
+	a=$(serve_addr v6 udp)
+	t=$(serve_addr v6 tcp)
+	run -0 "$SIPBOX" sip-send -v "sip:$a"
+	[[ "$output" == *"Via: SIP/2.0/UDP [::1]:"* ]]
+	run -0 "$SIPBOX" sip-send "tcp:$t"
+	run -0 "$SIPBOX" sip-send -6 "sip:$a"
+	run -2 "$SIPBOX" sip-send -4 -6 "sip:$a"
+	stop_serve v6
+}
+
+@test "sip-send: an INVITE answered 200 is ACKed and ended with BYE" {
+	start_serve call -l udp:127.0.0.1:0 -r INVITE=200 -r BYE=200 --json
+	local a
+	a=$(serve_addr call udp)
+	run -0 "$SIPBOX" sip-send -v -X INVITE "sip:bob@$a"
+	[[ "$output" == *"> ACK sip:"* ]]
+	[[ "$output" == *"> BYE sip:"* ]]
+	wait_for grep -q '"method":"BYE"' "$SERVE_DIR/call.out"
+	run -0 "$SIPBOX" sip-send -v --no-bye -X INVITE "sip:bob@$a"
+	[[ "$output" == *"> ACK sip:"* ]]
+	[[ "$output" != *"> BYE sip:"* ]]
+	stop_serve call
+}
+
+@test "sip-send: usage errors are exit 2 with a one-line reason" {
+	run -2 "$SIPBOX" sip-send
+	[[ "$output" == *"TARGET"* ]]
+	run -2 "$SIPBOX" sip-send 'sip:'
+	run -2 "$SIPBOX" sip-send 'tcp:127.0.0.1:99999'
+	run -2 "$SIPBOX" sip-send -X 'BAD METHOD' "sip:$U"
+	run -2 "$SIPBOX" sip-send -H 'NoColon' "sip:$U"
+	run -2 "$SIPBOX" sip-send -t carrier-pigeon "$U"
+	run -2 "$SIPBOX" sip-send -f /nonexistent "sip:$U"
+}
+
+@test "sip-send: a host name that does not resolve is exit 8" {
+	run -8 "$SIPBOX" sip-send sip:no-such-host.invalid
+	[[ "$output" == *"no-such-host.invalid"* ]]
+}
