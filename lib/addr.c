@@ -135,9 +135,14 @@ sip_addr_parse(struct sip_addr *a, struct slice s, struct sip_perr *pe)
 	/* LAQUOT addr-spec RAQUOT: no white space inside the brackets. */
 	a->name_addr = 1;
 	i = lt + 1;
-	for (j = i; j < s.len && s.p[j] != '>'; j++)
-		if (s.p[j] == '"')
-			break;
+	{
+		/* The first '>' or '"', whichever comes first. */
+		const char *gt = memchr(s.p + i, '>', s.len - i), *dq;
+
+		j = gt != NULL ? (size_t)(gt - s.p) : s.len;
+		if ((dq = memchr(s.p + i, '"', j - i)) != NULL)
+			j = (size_t)(dq - s.p);
+	}
 	if (j >= s.len || s.p[j] != '>')
 		FAIL(lt, "'<' without a closing '>'");
 	if (j > i && (sip_param_is_lws(s.p[i]) || sip_param_is_lws(s.p[j - 1])))

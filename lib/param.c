@@ -12,7 +12,7 @@ value_char(char c)
 	return slice_is_token(c) || c == '[' || c == ']' || c == ':';
 }
 
-static void
+static inline void
 skip_lws(struct slice *s)
 {
 	while (s->len > 0 && sip_param_is_lws(s->p[0])) {

@@ -134,27 +134,26 @@ is_ipv4(struct slice h)
 static int
 is_hostname(struct slice h)
 {
-	size_t i, start = 0;
+	size_t i = 0, start;
 
 	if (h.len > 0 && h.p[h.len - 1] == '.')
 		h.len--;
 	if (h.len == 0)
 		return 0;
-	for (i = 0; i <= h.len; i++) {
-		if (i < h.len && h.p[i] != '.') {
-			if (!(cls((unsigned char)h.p[i]) & C_ALNUM) &&
-			    h.p[i] != '-')
-				return 0;
-			continue;
-		}
+	for (;;) {
+		/* One label: alphanum and '-', not at either end. */
+		start = i;
+		while (i < h.len && ((cls((unsigned char)h.p[i]) & C_ALNUM) ||
+		    h.p[i] == '-'))
+			i++;
 		if (i == start || h.p[start] == '-' || h.p[i - 1] == '-')
 			return 0;
-		if (i == h.len && !((h.p[start] | 0x20) >= 'a' &&
-		    (h.p[start] | 0x20) <= 'z'))
+		if (i == h.len)	/* the top label starts with a letter */
+			return (h.p[start] | 0x20) >= 'a' &&
+			    (h.p[start] | 0x20) <= 'z';
+		if (h.p[i++] != '.')
 			return 0;
-		start = i + 1;
 	}
-	return 1;
 }
 
 enum sip_uri_host
