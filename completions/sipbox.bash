@@ -150,3 +150,9 @@ _sipbox()
 }
 
 complete -F _sipbox sipbox $(sipbox --list 2>/dev/null)
+# Loaded by bash-completion for a link (completions/APPLET -> sipbox):
+# register APPLET too, for when sipbox itself is not on PATH.
+case ${BASH_SOURCE[0]##*/} in
+sipbox | sipbox.bash) ;;
+*) complete -F _sipbox "${BASH_SOURCE[0]##*/}" ;;
+esac

@@ -5,7 +5,8 @@
 # lines of short, long, kind, enum values and help separated by tabs) and
 # registers what it says, both for `sipbox APPLET ...` and for a link named
 # APPLET.  Installed once and linked as APPLET.fish for each applet, since
-# fish loads completions by command name.
+# fish loads completions by command name; loaded as APPLET.fish it asks
+# the link itself, so the links work without sipbox on PATH.
 
 # Is the applet word (the one after `sipbox`) still to be typed?
 function __sipbox_no_applet
@@ -19,10 +20,13 @@ function __sipbox_applet_is
     test (count $words) -ge 2; and test "$words[2]" = "$argv[1]"
 end
 
-# __sipbox_register APPLET: register APPLET's options for both forms.
+# __sipbox_register APPLET CMD...: register the options that
+# `CMD... --list-options` lists, for APPLET and, with sipbox on PATH, for
+# `sipbox APPLET`.
 function __sipbox_register
     set -l app $argv[1]
-    for line in (sipbox $app --list-options 2>/dev/null)
+    set -l sipbox (command -s sipbox)
+    for line in ($argv[2..-1] --list-options 2>/dev/null)
         set -l f (string split \t -- $line)
         set -l args -l (string replace -r '^--' '' -- $f[2]) -d $f[5]
         if test "$f[1]" != -
@@ -44,7 +48,9 @@ function __sipbox_register
                 set -a args -x
         end
         complete -c $app $args
-        complete -c sipbox -n "__sipbox_applet_is $app" $args
+        if test -n "$sipbox"
+            complete -c sipbox -n "__sipbox_applet_is $app" $args
+        end
     end
 end
 
@@ -61,6 +67,12 @@ if command -q sipbox
     for app in (sipbox --list 2>/dev/null)
         set -l sum (sipbox --help 2>/dev/null | string match -r "^  $app +(.*)" | tail -n 1)
         complete -c sipbox -f -n __sipbox_no_applet -a $app -d "$sum"
-        __sipbox_register $app
+        __sipbox_register $app sipbox $app
+    end
+else
+    # Loaded for a link: APPLET.fish, with APPLET on PATH.
+    set -l app (string replace -r '\.fish$' '' -- (basename (status current-filename)))
+    if test "$app" != sipbox; and command -q -- $app
+        __sipbox_register $app $app
     end
 end
