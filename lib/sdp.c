@@ -260,6 +260,22 @@ sdp_conn_parse(struct slice v, struct sdp_conn *c, struct sip_perr *pe)
 	return SIP_OK;
 }
 
+int
+sdp_media_conn(const struct sdp *s, unsigned m, struct sdp_conn *c)
+{
+	unsigned first, end, i, lvl;
+
+	for (lvl = m + 1;; lvl = 0) {
+		sdp_level_range(s, lvl, &first, &end);
+		for (i = first; i < end; i++)
+			if (s->lines[i].type == 'c' &&
+			    sdp_conn_parse(s->lines[i].val, c, NULL) == SIP_OK)
+				return 1;
+		if (lvl == 0)
+			return 0;
+	}
+}
+
 static int
 is_ip4(struct slice a, unsigned *first)
 {

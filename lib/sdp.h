@@ -99,6 +99,14 @@ struct sdp_conn {
 enum sip_err	sdp_conn_parse(struct slice v, struct sdp_conn *c,
 		    struct sip_perr *pe);
 
+/*
+ * The connection in effect for media m (RFC 8866 5.7): its first c= line
+ * that parses, else the session's.  Returns 1 with *c filled, 0 if none.
+ */
+struct sdp;
+int		sdp_media_conn(const struct sdp *s, unsigned m,
+		    struct sdp_conn *c);
+
 /* What an address is (sdp_addr_kind). */
 enum sdp_addr {
 	SDP_ADDR_BAD,

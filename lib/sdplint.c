@@ -591,6 +591,34 @@ rtpmap_written(const struct sdp *s, unsigned m, struct slice fmt)
 	return 0;
 }
 
+/* Formats of protocols other than RTP (RFC 8866 5.14 and its registry). */
+static void
+check_other_formats(struct ctx *cx, const struct sdp_media *md)
+{
+	struct slice rest = md->fmts, f;
+	const char *want = NULL;
+
+	if (slice_ieq_lit(md->proto, "udptl") ||
+	    slice_ieq_lit(md->proto, "UDP/TLS/UDPTL") ||
+	    slice_ieq_lit(md->proto, "TCP/TLS/UDPTL"))
+		want = "t38";
+	else if (slice_ieq_lit(md->proto, "UDP/DTLS/SCTP") ||
+	    slice_ieq_lit(md->proto, "TCP/DTLS/SCTP"))
+		want = "webrtc-datachannel";
+	else if (slice_ihas_prefix(md->proto, "TCP/") &&
+	    (slice_ieq_lit(slice_from(md->proto, md->proto.len - 5), "/MSRP")))
+		want = "*";
+	while (sdp_fmt_next(&rest, &f)) {
+		if (!slice_is_token_str(f))
+			REPORT(cx, SDP_C_FORMAT, f.p, "format '" SLICE_FMT "' is "
+			    "not a token", SLICE_ARG(f));
+		else if (want != NULL && !slice_ieq_cstr(f, want))
+			REPORT(cx, SDP_C_FORMAT, f.p, "format '" SLICE_FMT "' does "
+			    "not fit proto '" SLICE_FMT "', which carries '%s'",
+			    SLICE_ARG(f), SLICE_ARG(md->proto), want);
+	}
+}
+
 static void
 check_media_line(struct ctx *cx, unsigned m)
 {
@@ -635,8 +663,10 @@ check_media_line(struct ctx *cx, unsigned m)
 		REPORT(cx, SDP_C_RTP_PORT_ODD, md->port.p, "RTP on odd port "
 		    "%" PRIu32 "; RTCP would take the next port (use an even "
 		    "one, or a=rtcp-mux)", md->port_num);
-	if (!rtp)
+	if (!rtp) {
+		check_other_formats(cx, md);
 		return;
+	}
 	memset(seen, 0, sizeof(seen));
 	rest = md->fmts;
 	while (sdp_fmt_next(&rest, &f)) {
@@ -795,6 +825,35 @@ check_fmt_ref(struct ctx *cx, unsigned lvl, enum sdp_attr_id id,
 		    sdp_attr_name(id), SLICE_ARG(fmt));
 }
 
+/* Attributes that may appear once per section. */
+static int
+once(enum sdp_attr_id id)
+{
+	switch (id) {
+	case SDP_A_PTIME:
+	case SDP_A_MAXPTIME:
+	case SDP_A_MID:
+	case SDP_A_SETUP:
+	case SDP_A_CONNECTION:
+	case SDP_A_ICE_UFRAG:
+	case SDP_A_ICE_PWD:
+	case SDP_A_ICE_OPTIONS:
+	case SDP_A_RTCP:
+	case SDP_A_RTCP_MUX:
+	case SDP_A_FRAMERATE:
+	case SDP_A_ORIENT:
+	case SDP_A_TYPE:
+	case SDP_A_CHARSET:
+	case SDP_A_LABEL:
+	case SDP_A_SCTP_PORT:
+	case SDP_A_MAX_MSG_SIZE:
+	case SDP_A_END_OF_CANDS:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 static void
 check_attrs(struct ctx *cx, unsigned lvl)
 {
@@ -803,11 +862,12 @@ check_attrs(struct ctx *cx, unsigned lvl)
 	enum sdp_attr_id id;
 	struct slice name, v;
 	const struct sdp_line *l;
-	unsigned char mapped[128];
+	unsigned char mapped[128], seen[SDP_A__COUNT];
 	uint32_t ptime = 0, maxptime = 0;
 	const char *ptime_at = NULL;
 
 	memset(mapped, 0, sizeof(mapped));
+	memset(seen, 0, sizeof(seen));
 	while ((l = sdp_attr_next(s, lvl, &i, &id, &name, &v)) != NULL) {
 		struct sip_perr pe;
 		int has_value;
@@ -825,6 +885,9 @@ check_attrs(struct ctx *cx, unsigned lvl)
 			    "attribute '" SLICE_FMT "'", SLICE_ARG(name));
 			continue;
 		}
+		if (seen[id]++ > 0 && once(id))
+			REPORT(cx, SDP_C_ATTR_REPEATED, name.p, "a second '%s' "
+			    "in the same section", sdp_attr_name(id));
 		lv = sdp_attr_level(id);
 		if ((lv == 'S' && lvl != 0) || (lv == 'M' && lvl == 0))
 			REPORT(cx, SDP_C_ATTR_LEVEL, name.p, "'%s' belongs %s",
@@ -1090,26 +1153,14 @@ sdp_lint_run(struct sdp_lint *l, const struct sdp *s)
 static int
 media_is_mcast(const struct sdp *s, unsigned m, struct slice *addr)
 {
-	unsigned first, end, i;
 	struct sdp_conn c;
+	enum sdp_addr k;
 
-	for (int pass = 0; pass < 2; pass++) {
-		if (pass == 0)
-			sdp_level_range(s, m + 1, &first, &end);
-		else
-			sdp_level_range(s, 0, &first, &end);
-		for (i = first; i < end; i++) {
-			enum sdp_addr k;
-
-			if (s->lines[i].type != 'c' ||
-			    sdp_conn_parse(s->lines[i].val, &c, NULL) != SIP_OK)
-				continue;
-			k = sdp_addr_kind(c.addr);
-			*addr = c.addr;
-			return k == SDP_ADDR_IP4_MCAST || k == SDP_ADDR_IP6_MCAST;
-		}
-	}
-	return 0;
+	if (!sdp_media_conn(s, m, &c))
+		return 0;
+	*addr = c.addr;
+	k = sdp_addr_kind(c.addr);
+	return k == SDP_ADDR_IP4_MCAST || k == SDP_ADDR_IP6_MCAST;
 }
 
 static void
@@ -1169,6 +1220,52 @@ oa_formats(struct ctx *cx, const struct sdp *offer, unsigned m, int mcast)
 	if (common == 0)
 		REPORT(cx, SDP_C_OA_NO_COMMON, am->fmts.p, "no answered format "
 		    "was offered; reject the stream with port 0 instead");
+}
+
+/* The value of attribute id in media m, else at session level. */
+static int
+media_attr(const struct sdp *s, unsigned m, enum sdp_attr_id id,
+    struct slice *v, const char **at)
+{
+	const struct sdp_line *l;
+
+	if ((l = find_attr(s, m + 1, id, v)) == NULL &&
+	    (l = find_attr(s, 0, id, v)) == NULL)
+		return 0;
+	if (at != NULL)
+		*at = l->text.p;
+	return 1;
+}
+
+static void
+oa_mid_setup(struct ctx *cx, const struct sdp *offer, unsigned m)
+{
+	const struct sdp *ans = cx->s;
+	const char *mline = ans->lines[ans->media[m].first].text.p, *at;
+	struct slice om, am, os, as;
+	int have_o, have_a;
+
+	have_o = find_attr(offer, m + 1, SDP_A_MID, &om) != NULL;
+	have_a = find_attr(ans, m + 1, SDP_A_MID, &am) != NULL;
+	if (have_o && !have_a)
+		REPORT(cx, SDP_C_OA_MID, mline, "the offer names this stream "
+		    "'mid:" SLICE_FMT "'; the answer must too", SLICE_ARG(om));
+	else if (have_o && !slice_eq(om, am))
+		REPORT(cx, SDP_C_OA_MID, am.p, "'mid:" SLICE_FMT "' answers the "
+		    "offer's 'mid:" SLICE_FMT "'", SLICE_ARG(am), SLICE_ARG(om));
+	if (!media_attr(ans, m, SDP_A_SETUP, &as, &at))
+		return;
+	if (!media_attr(offer, m, SDP_A_SETUP, &os, NULL))
+		os = SLICE_LIT("active");	/* RFC 4145 4: the default */
+	if (slice_eq_lit(as, "actpass") ||
+	    (slice_eq_lit(os, "active") && !slice_eq_lit(as, "passive") &&
+	    !slice_eq_lit(as, "holdconn")) ||
+	    (slice_eq_lit(os, "passive") && !slice_eq_lit(as, "active") &&
+	    !slice_eq_lit(as, "holdconn")))
+		REPORT(cx, SDP_C_OA_SETUP, as.p, "'setup:" SLICE_FMT "' does "
+		    "not answer 'setup:" SLICE_FMT "' (actpass is answered with "
+		    "active or passive, active with passive, passive with "
+		    "active)", SLICE_ARG(as), SLICE_ARG(os));
 }
 
 static int
@@ -1248,6 +1345,7 @@ sdp_lint_oa(struct sdp_lint *l, const struct sdp *offer,
 			continue;
 		mcast = media_is_mcast(offer, m, &oaddr);
 		oa_formats(&cx, offer, m, mcast);
+		oa_mid_setup(&cx, offer, m);
 		od = sdp_media_dir(offer, m);
 		ad = sdp_media_dir(answer, m);
 		if (mcast) {

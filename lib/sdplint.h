@@ -89,6 +89,8 @@ enum sdp_sev {
 	    "an attribute value does not follow its grammar")		\
 	X(ATTR_LEVEL, "attr-level", WARNING, 1, "RFC 8866 6",		\
 	    "a session-only attribute in a media section or the reverse") \
+	X(ATTR_REPEATED, "attr-repeated", WARNING, 1, "RFC 8866 6",	\
+	    "an attribute allowed once per section appears again")	\
 	X(UNKNOWN_ATTR, "unknown-attr", NOTE, 1, "RFC 8866 5.13",	\
 	    "an attribute sipbox does not know")			\
 	X(PTIME, "ptime", ERROR, 1, "RFC 8866 6.4",			\
@@ -127,7 +129,11 @@ enum sdp_sev {
 	    "an accepted multicast stream changes address, port, formats " \
 	    "or direction")						\
 	X(OA_TIME, "oa-time", ERROR, 1, "RFC 3264 6",			\
-	    "the answer's t= differs from the offer's")
+	    "the answer's t= differs from the offer's")			\
+	X(OA_MID, "oa-mid", ERROR, 1, "RFC 5888 9.1",			\
+	    "an accepted stream's mid differs from the offer's")	\
+	X(OA_SETUP, "oa-setup", ERROR, 1, "RFC 4145 4.1",		\
+	    "the answer's setup is not active or passive as the offer allows")
 
 enum sdp_check {
 #define X(id, name, sev, on, rfc, sum)	SDP_C_##id,

@@ -272,6 +272,29 @@ test_lint(void)
 	ok(finds("v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP6 "
 	    "ff15::1/3/2\r\nt=0 0\r\n", SDP_C_MULTICAST), "IPv6 multicast "
 	    "with a TTL");
+	ok(!finds("v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 "
+	    "192.0.2.1\r\nt=0 0\r\nm=image 4000 udptl t38\r\n", SDP_C_FORMAT) &&
+	    finds("v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 "
+	    "192.0.2.1\r\nt=0 0\r\nm=image 4000 udptl 0\r\n", SDP_C_FORMAT),
+	    "udptl carries t38 (RFC 8866 5.14)");
+	ok(finds("v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 "
+	    "192.0.2.1\r\nt=0 0\r\nm=application 9 UDP/DTLS/SCTP 5000\r\n",
+	    SDP_C_FORMAT), "UDP/DTLS/SCTP carries webrtc-datachannel");
+	(void)PARSE(&s, offer_text);
+	{
+		struct sdp_conn c;
+
+		ok(sdp_media_conn(&s, 1, &c) && slice_eq_lit(c.addr,
+		    "192.0.2.10"), "media without c= uses the session's");
+	}
+	(void)PARSE(&s, "v=0\r\nc=IN IP4 192.0.2.1\r\nm=audio 1 RTP/AVP 0"
+	    "\r\nc=IN IP6 ::2\r\n");
+	{
+		struct sdp_conn c;
+
+		ok(sdp_media_conn(&s, 0, &c) && slice_eq_lit(c.addr, "::2"),
+		    "media with its own c=");
+	}
 	sdp_lint_reset(&lint);
 	lint.max = 1;
 	(void)PARSE(&s, "v=1\r\nx=1\r\n");
