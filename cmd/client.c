@@ -98,6 +98,69 @@ tp_from_opt(void)
 	return sip_tp_byname(copt.transport, strlen(copt.transport));
 }
 
+static void
+resolve_trace(void *arg, const char *line)
+{
+	(void)arg;
+	client_info("%s", line);
+}
+
+/*
+ * RFC 3263: NAPTR, SRV, A/AAAA through our own DNS client.  Returns 1
+ * when it produced destinations; 0 to fall back to the system resolver
+ * (no --resolver and the name is not in DNS, e.g. only in /etc/hosts).
+ */
+static int
+resolve_3263(struct client *c, const struct sip_target *n, int family)
+{
+	struct sip_resolver *r;
+	struct sip_resolve_req q;
+	struct sip_dests *d;
+	enum sip_err e;
+
+	if (n->numeric)
+		return 0;	/* a literal needs no DNS (RFC 3263 4.2) */
+	if (sip_resolver_new(&r, copt.resolver) != SIP_OK)
+		usage_error("bad --resolver '%s': want ADDR[:PORT]",
+		    copt.resolver);
+	sip_resolver_trace(r, resolve_trace, NULL);
+	memset(&q, 0, sizeof q);
+	q.host = n->host;
+	q.port = (unsigned)n->port;
+	q.tp = c->tp;
+	q.sips = n->sips;
+	q.family = family;
+	d = xcalloc(1, sizeof *d);
+	e = sip_resolve(r, &q, d);
+	if (e != SIP_OK) {
+		const char *why = sip_resolver_why(r);
+
+		if (copt.resolver != NULL || e != SIP_E_DNS) {
+			sip_resolver_free(r);
+			die(e == SIP_E_DNS ? SIP_EXIT_NET : SIP_EXIT_USAGE,
+			    "cannot resolve '%s': %s", n->host, why);
+		}
+		client_info("DNS: %s; trying the system resolver", why);
+		sip_resolver_free(r);
+		free(d);
+		return 0;
+	}
+	for (unsigned i = 0; i < d->n && i < SIP_RESOLVE_MAX_TARGETS; i++) {
+		char a[SIP_NET_ADDRSTR];
+
+		c->dst[i] = d->v[i].addr;
+		c->dst_tp[i] = d->v[i].tp;
+		client_info("target %u: %s over %s (%s)", i + 1,
+		    sip_net_str(&c->dst[i], a, sizeof a),
+		    sip_tp_name(d->v[i].tp), d->v[i].host);
+	}
+	c->ndst = (int)d->n;
+	c->tp = c->dst_tp[0];
+	sip_resolver_free(r);
+	free(d);
+	return 1;
+}
+
 void
 client_resolve(struct client *c, const char *target)
 {
@@ -124,12 +187,15 @@ client_resolve(struct client *c, const char *target)
 		c->next = c->target;
 	}
 	c->tp = n->tp != SIP_TP_NONE ? n->tp : tp_from_opt();
+	if (n->tp == SIP_TP_NONE && c->tp != SIP_TP_NONE && n->sips &&
+	    !sip_tp_secure(c->tp))
+		usage_error("a sips: target needs --transport tls or wss");
+	if (resolve_3263(c, n, family))
+		return;
+	/* the system resolver: /etc/hosts and names without SRV */
 	if (c->tp == SIP_TP_NONE)
 		c->tp = n->sips ? SIP_TP_TLS : SIP_TP_UDP;
 	port = n->port ? n->port : sip_tp_default_port(c->tp);
-	if (copt.resolver != NULL)
-		client_info("resolver %s (system lookup used for %s)",
-		    copt.resolver, n->host);
 	c->ndst = sip_net_lookup(n->host, port, family, c->dst,
 	    SIP_NET_MAX_ADDRS, &why);
 	if (c->ndst == 0)
@@ -196,15 +262,17 @@ client_connect(struct client *c)
 			usage_error("--local wants a numeric ADDR[:PORT]");
 		o.bind = &bindaddr;
 	}
-	if ((c->tp == SIP_TP_TLS || c->tp == SIP_TP_WSS) && c->tls == NULL) {
-		struct sip_tls_opts to = { copt.cacert, copt.capath, copt.cert,
-		    copt.key, copt.insecure };
-
-		if (sip_tls_client_ctx(&c->tls, &to, err, sizeof err) != SIP_OK)
-			die(SIP_EXIT_NET, "TLS: %s", err);
-	}
-	o.tls = c->tls;
 	for (; c->cur < c->ndst; c->cur++) {
+		c->tp = c->dst_tp[c->cur];
+		if (sip_tp_secure(c->tp) && c->tls == NULL) {
+			struct sip_tls_opts to = { copt.cacert, copt.capath,
+			    copt.cert, copt.key, copt.insecure };
+
+			if (sip_tls_client_ctx(&c->tls, &to, err,
+			    sizeof err) != SIP_OK)
+				die(SIP_EXIT_NET, "TLS: %s", err);
+		}
+		o.tls = c->tls;
 		sip_conn_init(&c->conn);
 		sip_net_str(&c->dst[c->cur], a, sizeof a);
 		client_info("connecting to %s over %s", a,

@@ -7,6 +7,7 @@
 #define SIPBOX_CLIENT_H
 
 #include "conn.h"
+#include "resolve.h"
 #include "target.h"
 #include "uac.h"
 
@@ -79,8 +80,8 @@ struct client {
 	struct sip_target	 target;
 	struct sip_target	 next;		/* proxy when set, else target */
 	enum sip_tp		 tp;
-	struct sip_sockaddr	 dst[SIP_NET_MAX_ADDRS];
-	enum sip_tp		 dst_tp[SIP_NET_MAX_ADDRS];
+	struct sip_sockaddr	 dst[SIP_RESOLVE_MAX_TARGETS];
+	enum sip_tp		 dst_tp[SIP_RESOLVE_MAX_TARGETS];
 	int			 ndst, cur;
 	struct sip_conn		 conn;
 	SSL_CTX			*tls;
