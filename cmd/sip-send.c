@@ -295,7 +295,7 @@ expect_ok(int status)
 
 	if (n == 3 && (o.expect[1] == 'x' || o.expect[1] == 'X'))
 		return status / 100 == o.expect[0] - '0';
-	return status == atoi(o.expect);
+	return status == (int)strtol(o.expect, NULL, 10);
 }
 
 /* The outcome of one request as an exit status. */
@@ -711,7 +711,9 @@ sip_send_main(int argc, char **argv)
 	if (o.expect != NULL) {
 		size_t n = strlen(o.expect);
 
-		if (n != 3 || o.expect[0] < '1' || o.expect[0] > '6')
+		if (n != 3 || o.expect[0] < '1' || o.expect[0] > '6' ||
+		    (strspn(o.expect + 1, "0123456789") != 2 &&
+		    strspn(o.expect + 1, "xX") != 2))
 			usage_error("--expect wants a code such as 200 or a class such as 2xx");
 	}
 	load_body();

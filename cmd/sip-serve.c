@@ -295,7 +295,7 @@ reply_code(const struct sip_msg *m, int dflt)
 
 		if (eq && slice_ieq(m->method, slice_make(o.reply.v[i],
 		    (size_t)(eq - o.reply.v[i]))))
-			return atoi(eq + 1);
+			return (int)strtol(eq + 1, NULL, 10);
 	}
 	return dflt;
 }
@@ -679,9 +679,11 @@ sip_serve_main(int argc, char **argv)
 		usage_error("unexpected argument '%s'", argv[i]);
 	for (int k = 0; k < o.reply.n; k++) {
 		const char *eq = strchr(o.reply.v[k], '=');
-		int code = eq ? atoi(eq + 1) : 0;
+		char *end = NULL;
+		long code = eq ? strtol(eq + 1, &end, 10) : 0;
 
-		if (eq == NULL || eq == o.reply.v[k] || code < 100 || code > 699)
+		if (eq == NULL || eq == o.reply.v[k] || *end != '\0' ||
+		    code < 100 || code > 699)
 			usage_error("bad --reply '%s': want METHOD=CODE with CODE 100-699",
 			    o.reply.v[k]);
 	}
