@@ -50,8 +50,9 @@ slice_ieq(struct slice a, struct slice b)
 
 	if (a.len != b.len)
 		return 0;
+	/* Equal bytes first: names are mostly written as they are looked up. */
 	for (i = 0; i < a.len; i++)
-		if (lower(a.p[i]) != lower(b.p[i]))
+		if (a.p[i] != b.p[i] && lower(a.p[i]) != lower(b.p[i]))
 			return 0;
 	return 1;
 }
