@@ -14,13 +14,17 @@
 #include "cmd.h"
 #include "buf.h"
 #include "check.h"
+#include "calls.h"
 #include "cap.h"
+#include "ladder.h"
+#include "stats.h"
 #include "json.h"
 #include "msg.h"
 
 static const char *const usage[] = {
 	"sip-parse [-cjv] [--full | --json | -f fields] [filters] [file...]",
 	"sip-parse [-cjv] [options] [filters] -i iface [--filter bpf]",
+	"sip-parse [--calls | --stats | --flow[=call-id] [--svg f | --html f]] ...",
 	NULL
 };
 
@@ -39,7 +43,14 @@ static struct {
 	const char	*write;
 	long		 port;
 	long		 limit;
+	int		 calls;
+	int		 stats;
+	int		 flow;
+	const char	*svg;
+	const char	*html;
 } o;
+
+static int	flow_opt(const char *arg);
 
 static const struct opt opts[] = {
 	OPT_GROUP("Output"),
@@ -63,6 +74,17 @@ static const struct opt opts[] = {
 	    "write the packets of matching messages to a pcap FILE"),
 	OPT_INT('n', "limit", &o.limit, "N", 1, 2147483647,
 	    "stop after N matching messages"),
+	OPT_GROUP("Calls and statistics (instead of one output per message)"),
+	OPT_FLAG(0, "calls", &o.calls,
+	    "a table of calls: Call-ID, From, To, start, duration, state"),
+	OPT_FLAG(0, "stats", &o.stats,
+	    "counts by method and status, retransmissions, response times"),
+	{ OPT_T_CALL, 0, "flow", NULL, "CALL-ID",
+	    "a ladder diagram per call (or of CALL-ID only)", 0, 0, NULL,
+	    flow_opt, OPT_C_NONE, 1 },
+	OPT_FILE(0, "svg", &o.svg, "FILE", "with --flow: draw the ladder as SVG"),
+	OPT_FILE(0, "html", &o.html, "FILE",
+	    "with --flow: an HTML page with a drawn ladder per call"),
 	OPT_GROUP("Filters (all must match; each may be repeated)"),
 	OPT_LIST('m', "method", &o.methods, "METHOD",
 	    "requests of METHOD and responses to them"),
@@ -709,6 +731,302 @@ strict_report(const char *path, const char *data, size_t len, size_t base,
 
 /* ---- input ---- */
 
+/* ---- calls, statistics, ladders ---- */
+
+static struct sip_calls	 calltab;
+static struct sip_stats	 stats;
+static int		 summarise;	/* --calls, --stats or --flow */
+static struct buf	 pic;		/* --svg or --html being built */
+
+static int
+flow_opt(const char *arg)
+{
+	o.flow = 1;
+	if (arg != NULL && *arg != '\0')
+		strlist_add(&o.callids, arg);
+	return 0;
+}
+
+static void
+fmt_duration(uint64_t ns, char *dst, size_t n)
+{
+	snprintf(dst, n, "%lu.%03lu", (unsigned long)(ns / 1000000000ull),
+	    (unsigned long)(ns % 1000000000ull / 1000000));
+}
+
+static void
+print_call(const struct sip_call *c)
+{
+	char t[64], d[32], st[48];
+
+	frame_time(c->start_ns, t, sizeof(t));
+	fmt_duration(c->last_ns - c->start_ns, d, sizeof(d));
+	if (c->state == SIP_CALL_OTHER && c->status == 0)
+		snprintf(st, sizeof(st), "%.24s -", c->method);
+	else if (c->state == SIP_CALL_OTHER)
+		snprintf(st, sizeof(st), "%.24s %d", c->method, c->status);
+	else if (c->status != 0)
+		snprintf(st, sizeof(st), "%s %d", sip_call_state_name(c->state),
+		    c->status);
+	else
+		snprintf(st, sizeof(st), "%s", sip_call_state_name(c->state));
+	if (o.json) {
+		struct buf b;
+		struct json j;
+
+		buf_init(&b, 0);
+		json_init(&j, &b);
+		json_obj(&j);
+		json_kstr(&j, "call_id", c->callid);
+		json_kstr(&j, "from", c->from);
+		json_kstr(&j, "to", c->to);
+		json_kstr(&j, "method", c->method);
+		json_kstr(&j, "start", t);
+		json_key(&j, "duration");
+		json_dbl(&j, (double)(c->last_ns - c->start_ns) / 1e9, 3);
+		json_kstr(&j, "state", c->state == SIP_CALL_OTHER ? NULL :
+		    sip_call_state_name(c->state));
+		if (c->status != 0)
+			json_kint(&j, "status", c->status);
+		else {
+			json_key(&j, "status");
+			json_null(&j);
+		}
+		json_kint(&j, "messages", (int64_t)c->nmsgs);
+		json_end(&j);
+		if (j.err == SIP_OK)
+			printf("%s\n", b.p);
+		buf_free(&b);
+		return;
+	}
+	put_field(slice_cstr(c->callid));
+	putchar('\t');
+	put_field(addr_uri(slice_cstr(c->from)));
+	putchar('\t');
+	put_field(addr_uri(slice_cstr(c->to)));
+	printf("\t%s\t%s\t%s\t%lu\n", t, d, st, c->nmsgs);
+}
+
+static void
+flow_out(const struct sip_call *c)
+{
+	static int ncalls;
+	struct buf b;
+
+	if (o.html != NULL) {
+		sip_ladder_html_call(&pic, c);
+		return;
+	}
+	if (o.svg != NULL) {
+		if (ncalls++ == 0)
+			sip_ladder_svg(&pic, c);
+		else if (ncalls == 2)
+			warnf("--svg draws the first call only; --html draws "
+			    "every call");
+		return;
+	}
+	buf_init(&b, 0);
+	if (ncalls++ > 0)
+		putchar('\n');
+	if (sip_ladder_text(&b, c) == SIP_OK)
+		fwrite(b.p, 1, b.len, stdout);
+	buf_free(&b);
+}
+
+static void
+call_done(struct sip_call *c)
+{
+	if (o.calls)
+		print_call(c);
+	if (o.flow)
+		flow_out(c);
+	sip_call_free(c);
+}
+
+static void
+summarise_msg(const struct sip_msg *m)
+{
+	char a[80], b[80];
+	const char *src = "client", *dst = "server";
+	struct sip_call *ev = NULL;
+	uint64_t ts = cur != NULL ? cur->ts_ns : 0;
+	int re;
+	enum sip_err e;
+
+	if (cur != NULL) {
+		src = endpoint(&cur->src, cur->sport, a, sizeof(a));
+		dst = endpoint(&cur->dst, cur->dport, b, sizeof(b));
+	} else if (!m->is_request) {
+		src = "server";
+		dst = "client";
+	}
+	re = sip_stats_add(&stats, m, ts, src, dst);
+	if (!o.calls && !o.flow)
+		return;
+	e = sip_calls_add(&calltab, m, ts, cur != NULL ? cur->frame : 0, src,
+	    dst, re, &ev);
+	if (e == SIP_E_NOMEM)
+		die(SIP_EXIT_NET, "out of memory");
+	if (ev != NULL) {
+		if (calltab.evicted == 1)
+			warnf("call table full (%d calls): the call idle "
+			    "longest is printed and forgotten", SIP_MAX_DIALOGS);
+		call_done(ev);
+	}
+}
+
+static void
+print_stats(void)
+{
+	static const double pct[] = { 50, 90, 99 };
+	int i, k, p;
+
+	if (o.json) {
+		struct buf b;
+		struct json j;
+
+		buf_init(&b, 0);
+		json_init(&j, &b);
+		json_obj(&j);
+		json_kint(&j, "messages", (int64_t)(stats.requests +
+		    stats.responses));
+		json_kint(&j, "requests", (int64_t)stats.requests);
+		json_kint(&j, "responses", (int64_t)stats.responses);
+		json_kint(&j, "retransmissions", (int64_t)stats.retrans);
+		json_key(&j, "methods");
+		json_obj(&j);
+		for (i = 0; i < SIP_STATS_METHODS && stats.method[i][0]; i++)
+			json_kint(&j, stats.method[i], (int64_t)stats.by_method[i]);
+		if (stats.by_method[SIP_STATS_METHODS] > 0)
+			json_kint(&j, "other",
+			    (int64_t)stats.by_method[SIP_STATS_METHODS]);
+		json_end(&j);
+		json_key(&j, "status");
+		json_obj(&j);
+		for (i = 100; i < 700; i++)
+			if (stats.by_status[i] > 0) {
+				char code[8];
+
+				snprintf(code, sizeof(code), "%d", i);
+				json_kint(&j, code, (int64_t)stats.by_status[i]);
+			}
+		json_end(&j);
+		json_key(&j, "response_ms");
+		json_obj(&j);
+		for (k = 0; k < SIP_STATS_KINDS; k++) {
+			const struct sip_stats_hist *h = &stats.h[k];
+
+			json_key(&j, k == SIP_STATS_REGISTER ? "register" :
+			    k == SIP_STATS_INVITE ? "invite_setup" : "non_invite");
+			json_obj(&j);
+			json_kint(&j, "count", (int64_t)h->n);
+			for (p = 0; p < 3 && h->n > 0; p++) {
+				char key[8];
+
+				snprintf(key, sizeof(key), "p%d", (int)pct[p]);
+				json_key(&j, key);
+				json_dbl(&j, sip_stats_pct(&stats,
+				    (enum sip_stats_kind)k, pct[p]) / 1000, 3);
+			}
+			if (h->n > 0) {
+				json_key(&j, "max");
+				json_dbl(&j, h->max_us / 1000, 3);
+			}
+			json_end(&j);
+		}
+		json_end(&j);
+		json_end(&j);
+		if (j.err == SIP_OK)
+			printf("%s\n", b.p);
+		buf_free(&b);
+		return;
+	}
+	printf("messages\t%lu\nrequests\t%lu\nresponses\t%lu\n"
+	    "retransmissions\t%lu\n\n", stats.requests + stats.responses,
+	    stats.requests, stats.responses, stats.retrans);
+	printf("method\tcount\n");
+	for (i = 0; i < SIP_STATS_METHODS && stats.method[i][0]; i++)
+		printf("%s\t%lu\n", stats.method[i], stats.by_method[i]);
+	if (stats.by_method[SIP_STATS_METHODS] > 0)
+		printf("other\t%lu\n", stats.by_method[SIP_STATS_METHODS]);
+	printf("\nstatus\tcount\n");
+	for (i = 100; i < 700; i++)
+		if (stats.by_status[i] > 0)
+			printf("%d\t%lu\n", i, stats.by_status[i]);
+	printf("\nresponse time (ms)\tcount\tp50\tp90\tp99\tmax\n");
+	for (k = 0; k < SIP_STATS_KINDS; k++) {
+		const struct sip_stats_hist *h = &stats.h[k];
+
+		printf("%s\t%lu", sip_stats_kind_name((enum sip_stats_kind)k),
+		    h->n);
+		for (p = 0; p < 3; p++) {
+			if (h->n > 0)
+				printf("\t%.3f", sip_stats_pct(&stats,
+				    (enum sip_stats_kind)k, pct[p]) / 1000);
+			else
+				printf("\t-");
+		}
+		if (h->n > 0)
+			printf("\t%.3f\n", h->max_us / 1000);
+		else
+			printf("\t-\n");
+	}
+}
+
+static void
+summary_end(void)
+{
+	struct sip_call *c;
+	FILE *f;
+	const char *path = o.html != NULL ? o.html : o.svg;
+
+	while ((c = sip_calls_take(&calltab)) != NULL)
+		call_done(c);
+	if (calltab.events_dropped > 0)
+		warnf("%lu messages not drawn: more than %d kept for --flow",
+		    calltab.events_dropped, SIP_MAX_FLOW_EVENTS);
+	if (o.stats)
+		print_stats();
+	if (path != NULL) {
+		if (o.html != NULL)
+			sip_ladder_html_end(&pic);
+		if ((f = fopen(path, "w")) == NULL)
+			die_errno(SIP_EXIT_OUTPUT, "%s", path);
+		if (fwrite(pic.p, 1, pic.len, f) != pic.len || fclose(f) != 0)
+			die_errno(SIP_EXIT_OUTPUT, "%s", path);
+	}
+	buf_free(&pic);
+	sip_stats_release(&stats);
+}
+
+static void
+summary_begin(void)
+{
+	summarise = o.calls || o.stats || o.flow;
+	if (!summarise) {
+		if (o.svg != NULL || o.html != NULL)
+			usage_error("--svg and --html go with --flow");
+		return;
+	}
+	if (o.calls + o.stats + o.flow > 1)
+		usage_error("--calls, --stats and --flow exclude each other");
+	if ((o.fields != NULL) + o.full + o.count > 0)
+		usage_error("--calls, --stats and --flow print no messages; "
+		    "--fields, --full and --count do not go with them");
+	if (o.svg != NULL && o.html != NULL)
+		usage_error("--svg and --html exclude each other");
+	if ((o.svg != NULL || o.html != NULL) && !o.flow)
+		usage_error("--svg and --html go with --flow");
+	if (sip_stats_init(&stats) != SIP_OK)
+		die(SIP_EXIT_NET, "out of memory");
+	sip_calls_init(&calltab, o.flow);
+	buf_init(&pic, 256u * 1024 * 1024);
+	if (o.html != NULL)
+		sip_ladder_html_begin(&pic, "sip-parse call flows");
+	if (o.calls && !o.json)
+		printf("call_id\tfrom\tto\tstart\tduration\tstate\tmessages\n");
+}
+
 static struct sip_cap_dump	*dump;
 static unsigned long		 last_dumped;
 
@@ -724,7 +1042,9 @@ emit(const struct sip_msg *m, const char *path)
 		sip_cap_dump(dump, cur);
 		last_dumped = cur->frame;
 	}
-	if (o.count)
+	if (summarise)
+		summarise_msg(m);
+	if (o.count || summarise)
 		return o.limit > 0 && nmatched >= (unsigned long)o.limit;
 	if (o.json)
 		print_json(m, path);
@@ -998,6 +1318,7 @@ sip_parse_main(int argc, char **argv)
 	filters_init();
 	if (o.fields != NULL)
 		fields_init();
+	summary_begin();
 	if (o.iface != NULL) {
 		if (i < argc)
 			usage_error("-i reads an interface; no files with it");
@@ -1013,5 +1334,7 @@ sip_parse_main(int argc, char **argv)
 	}
 	if (o.count)
 		printf("%lu\n", nmatched);
+	if (summarise)
+		summary_end();
 	return rc;
 }

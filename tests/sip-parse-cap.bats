@@ -289,3 +289,104 @@ s.sendto(b"OPTIONS sip:x@127.0.0.1 SIP/2.0\r\nCall-ID: live\r\nCSeq: 1 OPTIONS\r
 	[ "$status" -eq 0 ]
 	[ "$(cat "$out")" = "$(tab UDP "$port" OPTIONS)" ]
 }
+
+@test "sip-parse: --calls prints a table of calls with state, duration and message count" {
+	run -0 sip-parse --calls "$(mk call)"
+	[ "${lines[0]}" = "$(tab call_id from to start duration state messages)" ]
+	[ "${lines[1]}" = "$(tab reg@example.com sip:alice@example.com sip:bob@example.com 2023-11-14T22:13:20.000123Z 3.003 'REGISTER 200' 4)" ]
+	[ "${lines[2]}" = "$(tab call@example.com sip:alice@example.com sip:bob@example.com 2023-11-14T22:13:24.004123Z 7.007 'COMPLETED 200' 8)" ]
+	[ "${#lines[@]}" -eq 3 ]
+}
+
+@test "sip-parse: --calls --json and filters" {
+	run -0 sip-parse --calls --json -m INVITE "$(mk call)"
+	[ "${#lines[@]}" -eq 1 ]
+	printf '%s\n' "$output" | python3 -c '
+import json, sys
+r = json.loads(sys.stdin.read())
+# -m INVITE keeps the INVITEs and their responses, not the ACK and BYE
+assert r["call_id"] == "call@example.com" and r["state"] == "ANSWERED", r
+assert r["status"] == 200 and r["messages"] == 5 and r["duration"] == 4.004, r
+'
+}
+
+@test "sip-parse: --stats counts methods, codes, retransmissions and response times" {
+	run -0 sip-parse --stats "$(mk call)"
+	[ "${lines[0]}" = "$(tab messages 11)" ]
+	[ "${lines[3]}" = "$(tab retransmissions 1)" ]
+	[[ "$output" == *"$(printf 'REGISTER\t2\nINVITE\t1\nACK\t1\nBYE\t1')"* ]]
+	[[ "$output" == *"$(printf '100\t1\n180\t1\n200\t3\n401\t1')"* ]]
+	[[ "$output" == *"$(printf 'REGISTER\t2\t1001.000\t1001.000\t1001.000\t1001.000')"* ]]
+	[[ "$output" == *"$(printf 'INVITE setup\t1\t3003.000\t3003.000\t3003.000\t3003.000')"* ]]
+	[[ "$output" == *"$(printf 'non-INVITE\t1\t1001.000')"* ]]
+}
+
+@test "sip-parse: --stats --json" {
+	run -0 sip-parse --stats --json "$(mk call)"
+	printf '%s\n' "$output" | python3 -c '
+import json, sys
+r = json.loads(sys.stdin.read())
+assert r["retransmissions"] == 1 and r["methods"]["INVITE"] == 1, r
+assert r["status"]["401"] == 1 and r["response_ms"]["invite_setup"]["p50"] == 3003.0, r
+'
+}
+
+@test "sip-parse: --flow draws a text ladder per call, retransmissions marked" {
+	run -0 sip-parse --flow=call@example.com "$(mk call)"
+	[ "${lines[0]}" = "Call-ID: call@example.com" ]
+	[ "${lines[1]}" = "                    192.0.2.1:5060            192.0.2.2:5060" ]
+	[ "${lines[2]}" = "22:13:24.004123 +0.000000  |-------- INVITE -------->|" ]
+	[ "${lines[3]}" = "22:13:25.005123 +1.001000  |------ INVITE (re) ----->|" ]
+	[ "${lines[5]}" = "22:13:27.007123 +1.001000  |<----- 180 Ringing ------|" ]
+	[ "${#lines[@]}" -eq 10 ]
+	run -0 sip-parse --flow "$(mk call)"
+	[ "$(printf '%s\n' "$output" | grep -c '^Call-ID: ')" -eq 2 ]
+}
+
+@test "sip-parse: --flow --svg writes well-formed SVG with one arrow per message and its labels" {
+	run -0 sip-parse --flow=call@example.com --svg "$T/call.svg" "$(mk call)"
+	[ -z "$output" ]
+	python3 - "$T/call.svg" <<'PY'
+import sys, xml.etree.ElementTree as ET
+ns = {"s": "http://www.w3.org/2000/svg"}
+root = ET.parse(sys.argv[1]).getroot()
+msgs = root.findall("s:g[@class='msg']", ns)
+assert len(msgs) == 8, len(msgs)
+labels = [g.find("s:text[@class='label']", ns).text for g in msgs]
+assert labels == ["INVITE", "INVITE (re)", "100 Trying", "180 Ringing", "200 OK", "ACK", "BYE", "200 OK"], labels
+assert all(g.find("s:line", ns) is not None for g in msgs)
+hosts = [t.text for t in root.findall("s:text[@class='host']", ns)]
+assert hosts == ["192.0.2.1:5060", "192.0.2.2:5060"], hosts
+PY
+}
+
+@test "sip-parse: --flow --html writes a page with a drawn ladder per call" {
+	run -0 sip-parse --flow --html "$T/calls.html" "$(mk call)"
+	python3 - "$T/calls.html" <<'PY'
+import sys
+from html.parser import HTMLParser
+class P(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.svg = self.msg = self.h2 = 0
+        self.stack = []
+    def handle_starttag(self, tag, attrs):
+        if tag not in ("meta", "path", "line", "rect"):
+            self.stack.append(tag)
+        self.svg += tag == "svg"
+        self.h2 += tag == "h2"
+        self.msg += tag == "g" and ("class", "msg") in attrs
+    def handle_endtag(self, tag):
+        if tag not in ("meta", "path", "line", "rect"):
+            assert self.stack.pop() == tag, tag
+p = P()
+p.feed(open(sys.argv[1]).read())
+assert not p.stack and p.svg == 2 and p.h2 == 2 and p.msg == 12, (p.stack, p.svg, p.h2, p.msg)
+PY
+}
+
+@test "sip-parse: --calls, --stats and --flow are usage errors with per-message modes" {
+	run -2 sip-parse --calls --stats "$(mk call)"
+	run -2 sip-parse --calls -f method "$(mk call)"
+	run -2 sip-parse --svg x.svg "$(mk call)"
+}

@@ -29,15 +29,16 @@ def msg(n=1, method="OPTIONS", cid=None, body=b"", colon=":"):
     return head.encode() + body
 
 
-def resp(n=1, code=200, method="OPTIONS"):
-    return ("SIP/2.0 %d OK\r\n"
+def resp(n=1, code=200, method="OPTIONS", cid=None, reason="OK"):
+    cid = cid or "call-%d@example.com" % n
+    return ("SIP/2.0 %d %s\r\n"
             "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK-%d\r\n"
             "From: <sip:alice@example.com>;tag=a%d\r\n"
             "To: <sip:bob@example.com>;tag=b%d\r\n"
-            "Call-ID: call-%d@example.com\r\n"
+            "Call-ID: %s\r\n"
             "CSeq: %d %s\r\n"
             "Content-Length: 0\r\n\r\n" %
-            (code, n, n, n, n, n, method)).encode()
+            (code, reason, n, n, n, cid, n, method)).encode()
 
 
 def csum(b):
@@ -335,6 +336,25 @@ def build(kind):
                      E(ip4(tcp(b"\x17\x03\x03\x00\x02hi", 11, 40000, 5061),
                            proto=6)),
                      E(ip4(udp(msg(1))))])
+    if kind == "call":
+        # a registration with a challenge, then a call with a
+        # retransmitted INVITE; one frame a second
+        A, B = SRC4, DST4
+        up = lambda p: E(ip4(udp(p), src=A, dst=B))
+        down = lambda p: E(ip4(udp(p), src=B, dst=A))
+        r, c = "reg@example.com", "call@example.com"
+        inv = msg(5, "INVITE", c, body=b"v=0\r\n")
+        return pcap([up(msg(1, "REGISTER", r)),
+                     down(resp(1, 401, "REGISTER", r, "Unauthorized")),
+                     up(msg(2, "REGISTER", r)),
+                     down(resp(2, 200, "REGISTER", r)),
+                     up(inv), up(inv),
+                     down(resp(5, 100, "INVITE", c, "Trying")),
+                     down(resp(5, 180, "INVITE", c, "Ringing")),
+                     down(resp(5, 200, "INVITE", c)),
+                     up(msg(5, "ACK", c)),
+                     up(msg(6, "BYE", c)),
+                     down(resp(6, 200, "BYE", c))])
     if kind == "wsspace":
         # RFC 3261 7.3.1 allows whitespace before the colon
         return pcap([E(ip4(udp(msg(1, cid="space@example.com",

@@ -1,0 +1,297 @@
+/*
+ * calls.c - calls by Call-ID, for sip-parse --calls and --flow.
+ *
+ * RFC 3261 12 (a dialog is named by Call-ID and tags; here the Call-ID
+ * alone groups a call's messages, forks included), 13 and 15 (INVITE,
+ * CANCEL, BYE and the states a call goes through), 9.1 (487 after CANCEL).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "calls.h"
+
+static char *
+dup_slice(struct slice s)
+{
+	char *p = malloc(s.len + 1);
+
+	if (p == NULL)
+		return NULL;
+	memcpy(p, s.p, s.len);
+	p[s.len] = '\0';
+	return p;
+}
+
+static char *
+dup_str(const char *s)
+{
+	return dup_slice(slice_cstr(s != NULL ? s : "?"));
+}
+
+static unsigned
+hash(struct slice s)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < s.len; i++)
+		h = (h ^ (unsigned char)s.p[i]) * 16777619u;
+	return h % SIP_CALLS_BUCKETS;
+}
+
+void
+sip_calls_init(struct sip_calls *t, int keep_events)
+{
+	memset(t, 0, sizeof(*t));
+	t->keep_events = keep_events;
+}
+
+void
+sip_call_free(struct sip_call *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->nev; i++) {
+		free(c->ev[i].src);
+		free(c->ev[i].dst);
+		free(c->ev[i].label);
+	}
+	free(c->ev);
+	free(c->callid);
+	free(c->from);
+	free(c->to);
+	free(c->method);
+	free(c);
+}
+
+/* Unlink c from the hash chain and the order list. */
+static void
+unlink_call(struct sip_calls *t, struct sip_call *c)
+{
+	struct sip_call **pp, *prev = NULL, *x;
+
+	for (pp = &t->bucket[hash(slice_cstr(c->callid))]; *pp != NULL;
+	    pp = &(*pp)->hnext)
+		if (*pp == c) {
+			*pp = c->hnext;
+			break;
+		}
+	for (x = t->head; x != NULL && x != c; x = x->next)
+		prev = x;
+	if (x == c) {
+		if (prev != NULL)
+			prev->next = c->next;
+		else
+			t->head = c->next;
+		if (t->tail == c)
+			t->tail = prev;
+	}
+	c->next = c->hnext = NULL;
+	t->ncalls--;
+	t->nevents -= c->nev;
+}
+
+void
+sip_calls_release(struct sip_calls *t)
+{
+	struct sip_call *c;
+
+	while ((c = sip_calls_take(t)) != NULL)
+		sip_call_free(c);
+}
+
+struct sip_call *
+sip_calls_take(struct sip_calls *t)
+{
+	struct sip_call *c = t->head;
+
+	if (c != NULL)
+		unlink_call(t, c);
+	return c;
+}
+
+const char *
+sip_call_state_name(enum sip_call_state s)
+{
+	static const char *const names[] = {
+		"SETUP", "RINGING", "ANSWERED", "COMPLETED", "CANCELLED",
+		"REJECTED", "OTHER"
+	};
+
+	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
+}
+
+static struct slice
+cseq_method(const struct sip_msg *m)
+{
+	struct slice c = slice_trim(sip_msg_value(m, SIP_HDR_CSEQ));
+	size_t i = 0;
+
+	while (i < c.len && c.p[i] != ' ' && c.p[i] != '\t')
+		i++;
+	return slice_trim(slice_from(c, i));
+}
+
+/* The call's state after m (RFC 3261 13, 15). */
+static void
+advance(struct sip_call *c, const struct sip_msg *m, uint64_t ts_ns)
+{
+	struct slice meth = m->is_request ? m->method : cseq_method(m);
+	int invite = slice_eq_lit(meth, "INVITE");
+
+	if (c->state == SIP_CALL_OTHER) {
+		if (!m->is_request && m->status >= 200 &&
+		    slice_eq_cstr(meth, c->method))
+			c->status = m->status;
+		return;
+	}
+	if (m->is_request) {
+		if (slice_eq_lit(meth, "CANCEL") && c->state < SIP_CALL_ANSWERED)
+			c->state = SIP_CALL_CANCELLED;
+		else if (slice_eq_lit(meth, "BYE") &&
+		    c->state == SIP_CALL_ANSWERED)
+			c->state = SIP_CALL_COMPLETED;
+		return;
+	}
+	if (!invite)
+		return;
+	if (m->status < 200) {
+		if (c->state == SIP_CALL_SETUP && m->status > 100)
+			c->state = SIP_CALL_RINGING;
+		return;
+	}
+	c->status = m->status;
+	if (m->status < 300) {
+		if (c->state < SIP_CALL_ANSWERED ||
+		    c->state == SIP_CALL_CANCELLED) {
+			c->state = SIP_CALL_ANSWERED;
+			if (c->answer_ns == 0)
+				c->answer_ns = ts_ns;
+		}
+	} else if (c->state < SIP_CALL_ANSWERED) {
+		c->state = m->status == 487 ? SIP_CALL_CANCELLED :
+		    SIP_CALL_REJECTED;
+	} else if (c->state == SIP_CALL_CANCELLED && m->status != 487) {
+		c->state = SIP_CALL_REJECTED;
+	}
+}
+
+static enum sip_err
+add_event(struct sip_calls *t, struct sip_call *c, const struct sip_msg *m,
+    uint64_t ts_ns, unsigned long frame, const char *src, const char *dst,
+    int retrans)
+{
+	struct sip_call_event *ev;
+
+	if (t->nevents >= SIP_MAX_FLOW_EVENTS) {
+		t->events_dropped++;
+		return SIP_OK;
+	}
+	if (c->nev == c->evcap) {
+		size_t ncap = c->evcap ? c->evcap * 2 : 8;
+		struct sip_call_event *n = realloc(c->ev, ncap * sizeof(*n));
+
+		if (n == NULL)
+			return SIP_E_NOMEM;
+		c->ev = n;
+		c->evcap = ncap;
+	}
+	ev = &c->ev[c->nev];
+	memset(ev, 0, sizeof(*ev));
+	ev->ts_ns = ts_ns;
+	ev->frame = frame;
+	ev->is_request = m->is_request;
+	ev->status = m->status;
+	ev->retrans = retrans;
+	ev->src = dup_str(src);
+	ev->dst = dup_str(dst);
+	if (m->is_request)
+		ev->label = dup_slice(m->method);
+	else if ((ev->label = malloc(16 + m->reason.len)) != NULL) {
+		memcpy(ev->label, "000 ", 4);
+		ev->label[0] = (char)('0' + m->status / 100 % 10);
+		ev->label[1] = (char)('0' + m->status / 10 % 10);
+		ev->label[2] = (char)('0' + m->status % 10);
+		memcpy(ev->label + 4, m->reason.p, m->reason.len);
+		ev->label[4 + m->reason.len] = '\0';
+	}
+	if (ev->src == NULL || ev->dst == NULL || ev->label == NULL) {
+		free(ev->src);
+		free(ev->dst);
+		free(ev->label);
+		return SIP_E_NOMEM;
+	}
+	c->nev++;
+	t->nevents++;
+	return SIP_OK;
+}
+
+/* The call idle longest (smallest last_ns). */
+static struct sip_call *
+idlest(struct sip_calls *t)
+{
+	struct sip_call *c, *best = NULL;
+
+	for (c = t->head; c != NULL; c = c->next)
+		if (best == NULL || c->last_ns < best->last_ns)
+			best = c;
+	return best;
+}
+
+enum sip_err
+sip_calls_add(struct sip_calls *t, const struct sip_msg *m, uint64_t ts_ns,
+    unsigned long frame, const char *src, const char *dst, int retrans,
+    struct sip_call **evicted)
+{
+	struct slice cid = slice_trim(sip_msg_value(m, SIP_HDR_CALL_ID));
+	struct sip_call *c;
+	enum sip_err ret = SIP_OK;
+	unsigned h = hash(cid);
+
+	*evicted = NULL;
+	for (c = t->bucket[h]; c != NULL; c = c->hnext)
+		if (slice_eq_cstr(cid, c->callid))
+			break;
+	if (c == NULL) {
+		if (t->ncalls >= SIP_MAX_DIALOGS) {
+			*evicted = idlest(t);
+			unlink_call(t, *evicted);
+			t->evicted++;
+			ret = SIP_E_TOOBIG;
+		}
+		if ((c = calloc(1, sizeof(*c))) == NULL)
+			return SIP_E_NOMEM;
+		c->callid = dup_slice(cid);
+		c->from = dup_slice(slice_trim(sip_msg_value(m, SIP_HDR_FROM)));
+		c->to = dup_slice(slice_trim(sip_msg_value(m, SIP_HDR_TO)));
+		c->method = dup_slice(m->is_request ? m->method :
+		    cseq_method(m));
+		if (c->callid == NULL || c->from == NULL || c->to == NULL ||
+		    c->method == NULL) {
+			sip_call_free(c);
+			return SIP_E_NOMEM;
+		}
+		c->start_ns = ts_ns;
+		c->state = strcmp(c->method, "INVITE") == 0 ? SIP_CALL_SETUP :
+		    SIP_CALL_OTHER;
+		c->hnext = t->bucket[h];
+		t->bucket[h] = c;
+		if (t->tail != NULL)
+			t->tail->next = c;
+		else
+			t->head = c;
+		t->tail = c;
+		t->ncalls++;
+	}
+	c->nmsgs++;
+	if (ts_ns > c->last_ns)
+		c->last_ns = ts_ns;
+	if (!retrans)
+		advance(c, m, ts_ns);
+	if (t->keep_events &&
+	    add_event(t, c, m, ts_ns, frame, src, dst, retrans) != SIP_OK)
+		return SIP_E_NOMEM;
+	return ret;
+}

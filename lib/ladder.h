@@ -1,0 +1,26 @@
+/*
+ * ladder.h - call-flow ladder pictures of a call's messages
+ * (lib/calls.h): a column per endpoint, an arrow per message labelled with
+ * the method or status, with times and deltas.  As text for a terminal,
+ * as SVG, and as an HTML page holding the SVG of each call.
+ *
+ * Everything is appended to a caller's struct buf; nothing is printed.
+ */
+#ifndef SIPBOX_LADDER_H
+#define SIPBOX_LADDER_H
+
+#include "buf.h"
+#include "calls.h"
+
+#define SIP_LADDER_MAX_COLS	16	/* endpoints drawn; more share the last */
+
+/* The text ladder of c. */
+enum sip_err	sip_ladder_text(struct buf *b, const struct sip_call *c);
+/* An <svg> element for c (no XML declaration: it can sit in HTML). */
+enum sip_err	sip_ladder_svg(struct buf *b, const struct sip_call *c);
+/* An HTML page: the head, a section per call (heading and SVG), the tail. */
+enum sip_err	sip_ladder_html_begin(struct buf *b, const char *title);
+enum sip_err	sip_ladder_html_call(struct buf *b, const struct sip_call *c);
+enum sip_err	sip_ladder_html_end(struct buf *b);
+
+#endif

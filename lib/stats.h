@@ -1,0 +1,73 @@
+/*
+ * stats.h - counting SIP traffic for sip-parse --stats: requests by
+ * method, responses by code, retransmissions, and response times as
+ * percentiles (REGISTER, INVITE setup, other non-INVITE requests).
+ *
+ * Memory is fixed: retransmissions are found with a table of message
+ * fingerprints and response times matched with a table of open requests,
+ * both of fixed size (old entries are overwritten, which can only miss a
+ * retransmission or a time, never invent one).  The first
+ * SIP_STATS_EXACT times of each kind are kept, so their percentiles are
+ * exact; past that, percentiles come from a logarithmic histogram with
+ * buckets 1% wide.
+ */
+#ifndef SIPBOX_STATS_H
+#define SIPBOX_STATS_H
+
+#include <stdint.h>
+
+#include "msg.h"
+
+#define SIP_STATS_FP_SLOTS	(1u << 16)	/* message fingerprints */
+#define SIP_STATS_TXN_SLOTS	(1u << 15)	/* requests awaiting a response */
+#define SIP_STATS_BUCKETS	2400		/* 1.01^k microseconds */
+#define SIP_STATS_METHODS	32		/* method names kept; then "other" */
+#define SIP_STATS_EXACT		65536		/* times kept exactly per kind */
+
+enum sip_stats_kind {
+	SIP_STATS_REGISTER,	/* REGISTER to its final response */
+	SIP_STATS_INVITE,	/* INVITE to the first 18x or 2xx (setup time) */
+	SIP_STATS_NONINVITE,	/* other requests but ACK to their final response */
+	SIP_STATS_KINDS
+};
+
+struct sip_stats_hist {
+	unsigned long	 n;
+	double		 sum_us, max_us;
+	uint32_t	 b[SIP_STATS_BUCKETS];
+	double		*exact;		/* the first SIP_STATS_EXACT times */
+};
+
+struct sip_stats_txn {
+	uint64_t	 key;		/* 0: empty */
+	uint64_t	 ts_ns;
+	uint8_t		 kind;
+	uint8_t		 done;
+};
+
+struct sip_stats {
+	unsigned long	 requests, responses, retrans;
+	char		 method[SIP_STATS_METHODS][24];
+	unsigned long	 by_method[SIP_STATS_METHODS + 1];	/* + other */
+	unsigned long	 by_status[700];
+	uint64_t	*fp;				/* fingerprints */
+	struct sip_stats_txn *txn;
+	struct sip_stats_hist h[SIP_STATS_KINDS];
+};
+
+/* SIP_E_NOMEM when the tables cannot be allocated. */
+enum sip_err	sip_stats_init(struct sip_stats *s);
+void		sip_stats_release(struct sip_stats *s);
+/*
+ * Count m, seen at ts_ns going from src to dst (any strings that name
+ * the endpoints; NULL when unknown).  Returns 1 when m is a
+ * retransmission of a message seen before, else 0.
+ */
+int		sip_stats_add(struct sip_stats *s, const struct sip_msg *m,
+		    uint64_t ts_ns, const char *src, const char *dst);
+/* Percentile p (0-100) of kind in microseconds; 0 when there is none. */
+double		sip_stats_pct(const struct sip_stats *s, enum sip_stats_kind k,
+		    double p);
+const char	*sip_stats_kind_name(enum sip_stats_kind k);
+
+#endif
