@@ -214,10 +214,41 @@ looks_like_sdp(const char *p, size_t len)
 	    (p[0] >= 'A' && p[0] <= 'Z')) && (p[1] == '=' || p[1] == ' ');
 }
 
+/*
+ * Line number of offset off in file: counted on from the last answer for
+ * the same file, so a file of many messages is read once, not once per
+ * body.
+ */
+static unsigned
+line_at(const char *file, size_t len, size_t off)
+{
+	static const char *last;
+	static size_t loff;
+	static unsigned lline = 1;
+	const char *p, *e;
+
+	if (off > len)
+		off = len;
+	if (file == NULL) {	/* a new file: forget the old one */
+		last = NULL;
+		return 0;
+	}
+	if (file != last || off < loff) {
+		last = file;
+		loff = 0;
+		lline = 1;
+	}
+	for (p = file + loff, e = file + off;
+	    (p = memchr(p, '\n', (size_t)(e - p))) != NULL; p++)
+		lline++;
+	loff = off;
+	return lline;
+}
+
 static unsigned
 file_line(const struct body *parent, size_t off)
 {
-	return sip_msg_line_of(parent->file, parent->flen, off, NULL);
+	return line_at(parent->file, parent->flen, off);
 }
 
 /*
@@ -350,6 +381,7 @@ walk_file(const char *path, const char *data, size_t len, body_fn fn,
 	unsigned line, col;
 	int n = 0;
 
+	(void)line_at(NULL, 0, 0);
 	if (looks_like_sdp(data, len)) {
 		fn(&b, arg);
 		return 1;
@@ -375,7 +407,7 @@ walk_file(const char *path, const char *data, size_t len, body_fn fn,
 			    path, line, col, pe.why);
 			b.off = (size_t)(scan_headers(h, data + len, &ct) - data);
 			b.len = len - b.off;
-			b.line0 = sip_msg_line_of(data, len, b.off, NULL);
+			b.line0 = line_at(data, len, b.off);
 			n += walk_entity(&b, ct, fn, arg, 0);
 			break;
 		}
@@ -391,7 +423,7 @@ walk_file(const char *path, const char *data, size_t len, body_fn fn,
 		if (m->body.len > 0) {
 			b.off = off + m->skipped + m->body_off;
 			b.len = m->body.len;
-			b.line0 = sip_msg_line_of(data, len, b.off, NULL);
+			b.line0 = line_at(data, len, b.off);
 			n += walk_entity(&b, sip_msg_value(m,
 			    SIP_HDR_CONTENT_TYPE), fn, arg, 0);
 		}

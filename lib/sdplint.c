@@ -1268,6 +1268,39 @@ oa_mid_setup(struct ctx *cx, const struct sdp *offer, unsigned m)
 		    "active)", SLICE_ARG(as), SLICE_ARG(os));
 }
 
+/* RFC 3264 6.2: ptime and b= of a multicast answer equal the offer's. */
+static void
+oa_mcast_ptime_bw(struct ctx *cx, const struct sdp *offer, unsigned m)
+{
+	const struct sdp *ans = cx->s;
+	const struct sdp_line *ol, *al;
+	struct slice ov, av;
+	unsigned oi, ai, of, oe, af, ae;
+
+	ol = find_attr(offer, m + 1, SDP_A_PTIME, &ov);
+	al = find_attr(ans, m + 1, SDP_A_PTIME, &av);
+	if (ol != NULL && (al == NULL || !slice_eq(ov, av)))
+		REPORT(cx, SDP_C_OA_MULTICAST, al != NULL ? av.p :
+		    ans->lines[ans->media[m].first].text.p, "a multicast "
+		    "answer keeps the offer's 'ptime:" SLICE_FMT "'",
+		    SLICE_ARG(ov));
+	sdp_level_range(offer, m + 1, &of, &oe);
+	sdp_level_range(ans, m + 1, &af, &ae);
+	for (oi = of; oi < oe; oi++) {
+		if (offer->lines[oi].type != 'b')
+			continue;
+		for (ai = af; ai < ae; ai++)
+			if (ans->lines[ai].type == 'b' &&
+			    slice_eq(ans->lines[ai].val, offer->lines[oi].val))
+				break;
+		if (ai == ae)
+			REPORT(cx, SDP_C_OA_MULTICAST,
+			    ans->lines[ans->media[m].first].text.p, "a "
+			    "multicast answer keeps the offer's 'b=" SLICE_FMT
+			    "'", SLICE_ARG(offer->lines[oi].val));
+	}
+}
+
 static int
 dir_fits(enum sdp_dir o, enum sdp_dir a)
 {
@@ -1360,6 +1393,7 @@ sdp_lint_oa(struct sdp_lint *l, const struct sdp *offer,
 				    "multicast answer keeps the offer's "
 				    "direction '%s', not '%s'", sdp_dir_name(od),
 				    sdp_dir_name(ad));
+			oa_mcast_ptime_bw(&cx, offer, m);
 		} else if (!dir_fits(od, ad))
 			REPORT(&cx, SDP_C_OA_DIRECTION, mline, "the offer is "
 			    "'%s', so the answer may not be '%s'",

@@ -238,3 +238,15 @@ print(",".join(ids) or "-")')
 	done < <(sdp-lint --list-checks)
 	[ "$bad" -eq 0 ]
 }
+
+@test "sdp-lint: line numbers stay right across messages and files" {
+	local n
+	n=$(wc -l < "$S/multipart-mixed.sip")
+	cat "$S/multipart-mixed.sip" "$S/multipart-mixed.sip" > "$BATS_TEST_TMPDIR/two.sip"
+	run -1 sdp-lint "$BATS_TEST_TMPDIR/two.sip" "$S/multipart-mixed.sip" "$S/multipart-mixed.sip"
+	[ "${#lines[@]}" -eq 4 ]
+	[[ "${lines[0]}" == *"/two.sip:27:25: error: "* ]]
+	[[ "${lines[1]}" == *"/two.sip:$((n + 27)):25: error: "* ]]
+	[[ "${lines[2]}" == *"/multipart-mixed.sip:27:25: error: "* ]]
+	[[ "${lines[3]}" == *"/multipart-mixed.sip:27:25: error: "* ]]
+}

@@ -405,6 +405,23 @@ test_answer(void)
 	    la.n);
 	buf_free(&b);
 
+	{
+		static const char mo[] = "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\n"
+		    "s=-\r\nc=IN IP4 224.2.1.1/16\r\nt=0 0\r\n"
+		    "m=audio 5000 RTP/AVP 0\r\nb=AS:64\r\na=ptime:20\r\n";
+		static const char ma[] = "v=0\r\no=- 2 1 IN IP4 192.0.2.2\r\n"
+		    "s=-\r\nc=IN IP4 224.2.1.1/16\r\nt=0 0\r\n"
+		    "m=audio 5000 RTP/AVP 0\r\na=ptime:30\r\n";
+
+		(void)PARSE(&s2, mo);
+		(void)PARSE(&s, ma);
+		sdp_lint_init(&la, fv, SDP_MAX_FINDINGS);
+		sdp_lint_oa(&la, &s2, &s);
+		ok(la.n == 2 && la.v[0].check == SDP_C_OA_MULTICAST &&
+		    la.v[1].check == SDP_C_OA_MULTICAST, "a multicast answer "
+		    "keeps ptime and b= (RFC 3264 6.2)");
+		(void)PARSE(&s2, offer_text);
+	}
 	st[0].media = "video";
 	buf_init(&b, 0);
 	ok(sdp_build_answer(&b, &s2, &l, res, 4) == SIP_E_NOTFOUND &&
