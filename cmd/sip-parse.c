@@ -1130,8 +1130,8 @@ cap_summary(const char *path, struct sip_cap *c)
 		    "datagrams dropped, %lu TCP gaps", path, st->caps_hit,
 		    st->frag_dropped, st->tcp_gaps);
 	if (st->sctp_partial > 0)
-		warnf("%s: %lu fragmented SCTP DATA chunks not reassembled",
-		    path, st->sctp_partial);
+		warnf("%s: %lu SCTP DATA chunks skipped: the start of their "
+		    "message was not seen", path, st->sctp_partial);
 }
 
 static int

@@ -42,6 +42,7 @@
 #define SIP_MAX_TCP_MEM		(16u * 1024 * 1024)	/* all TCP buffers */
 #define SIP_TCP_IDLE_S		300		/* capture seconds before a flow is dropped */
 #define SIP_MAX_DIALOGS		10000		/* --calls, --stats, --flow table */
+#define SIP_MAX_SCTP_PARTS	64		/* SCTP messages being joined */
 #define SIP_MAX_FLOW_EVENTS	200000		/* messages kept for --flow */
 
 #endif

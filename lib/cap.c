@@ -12,6 +12,16 @@
 #include "cap.h"
 #include "reasm.h"
 
+/* A SIP message split over SCTP DATA chunks (RFC 9260 6.9), being joined. */
+struct sctp_part {
+	int			 used;
+	struct sip_ipaddr	 src, dst;
+	uint16_t		 sport, dport, sid;
+	uint32_t		 next_tsn;
+	uint64_t		 ts_ns;
+	struct buf		 b;
+};
+
 struct sip_cap {
 	pcap_t			*p;
 	FILE			*fp;		/* closed by pcap_close */
@@ -33,6 +43,7 @@ struct sip_cap {
 	struct sip_reasm_flow	*flow;		/* TCP */
 	const uint8_t		*chunks;	/* SCTP */
 	size_t			 nchunks;
+	struct sctp_part	 part[SIP_MAX_SCTP_PARTS];
 };
 
 int
@@ -230,6 +241,8 @@ sip_cap_break(struct sip_cap *c)
 void
 sip_cap_free(struct sip_cap *c)
 {
+	int i;
+
 	if (c == NULL)
 		return;
 	if (c->p != NULL)
@@ -237,6 +250,8 @@ sip_cap_free(struct sip_cap *c)
 	sip_reasm_frag_release(&c->frag);
 	sip_reasm_tcp_release(&c->tcp);
 	buf_free(&c->scratch);
+	for (i = 0; i < SIP_MAX_SCTP_PARTS; i++)
+		buf_free(&c->part[i].b);
 	free(c);
 }
 
@@ -475,10 +490,75 @@ udp(struct sip_cap *c, struct sip_capmsg *cm)
 	return datagram(c, cm, p, n);
 }
 
+/*
+ * A DATA chunk that is part of a message: join it to the others of its
+ * stream.  Returns 1 with *p and *n set when the message is complete.
+ */
+static int
+sctp_join(struct sip_cap *c, const uint8_t *ch, size_t cl,
+    const uint8_t **p, size_t *n)
+{
+	unsigned flags = ch[1];
+	uint32_t tsn = rd32(ch + 4);
+	uint16_t sid = (uint16_t)(ch[8] << 8 | ch[9]);
+	struct sctp_part *sp = NULL;
+	int i, oldest = -1;
+
+	for (i = 0; i < SIP_MAX_SCTP_PARTS; i++) {
+		struct sctp_part *x = &c->part[i];
+
+		if (x->used && x->sid == sid && x->sport == c->pkt.sport &&
+		    x->dport == c->pkt.dport &&
+		    memcmp(&x->src, &c->pkt.src, sizeof(x->src)) == 0 &&
+		    memcmp(&x->dst, &c->pkt.dst, sizeof(x->dst)) == 0) {
+			sp = x;
+			break;
+		}
+		if (oldest < 0 || !x->used ||
+		    (c->part[oldest].used && x->ts_ns < c->part[oldest].ts_ns))
+			oldest = i;
+	}
+	if (flags & 0x02) {		/* B: a new message */
+		if (sp == NULL) {
+			sp = &c->part[oldest];
+			if (sp->used)
+				c->st.caps_hit++;
+		}
+		sp->used = 1;
+		sp->src = c->pkt.src;
+		sp->dst = c->pkt.dst;
+		sp->sport = c->pkt.sport;
+		sp->dport = c->pkt.dport;
+		sp->sid = sid;
+		if (sp->b.max == 0)
+			buf_init(&sp->b, SIP_MAX_MSG);
+		buf_reset(&sp->b);
+	} else if (sp == NULL || tsn != sp->next_tsn) {
+		c->st.sctp_partial++;	/* its start was not seen */
+		return 0;
+	}
+	sp->ts_ns = c->ts_ns;
+	sp->next_tsn = tsn + 1;
+	if (buf_add(&sp->b, ch + 16, cl - 16) != SIP_OK) {
+		c->st.caps_hit++;
+		sp->used = 0;
+		return 0;
+	}
+	if (!(flags & 0x01))
+		return 0;
+	sp->used = 0;
+	*p = (const uint8_t *)sp->b.p;
+	*n = sp->b.len;
+	return 1;
+}
+
 /* The next whole DATA chunk carrying SIP from the SCTP packet. */
 static enum sip_err
 sctp_next(struct sip_cap *c, struct sip_capmsg *cm)
 {
+	const uint8_t *p;
+	size_t n;
+
 	while (c->nchunks >= 4) {
 		const uint8_t *ch = c->chunks;
 		size_t cl = (size_t)ch[2] << 8 | ch[3], adv;
@@ -496,12 +576,13 @@ sctp_next(struct sip_cap *c, struct sip_capmsg *cm)
 		c->nchunks -= adv < c->nchunks ? adv : c->nchunks;
 		if (ch[0] != 0 || cl < 16)
 			continue;	/* not DATA */
-		if ((ch[1] & 0x03) != 0x03) {
-			c->st.sctp_partial++;	/* B and E: a whole message */
+		if ((ch[1] & 0x03) == 0x03) {	/* B and E: a whole message */
+			p = ch + 16;
+			n = cl - 16;
+		} else if (!sctp_join(c, ch, cl, &p, &n))
 			continue;
-		}
 		facts(c, cm, SIP_TP_SCTP);
-		e = datagram(c, cm, ch + 16, cl - 16);
+		e = datagram(c, cm, p, n);
 		if (e == SIP_OK)
 			c->st.sctp++;
 		if (e != SIP_E_PARTIAL)

@@ -54,7 +54,7 @@ struct sip_cap_stats {
 	unsigned long	 hep;		/* messages out of HEP */
 	unsigned long	 ws;		/* messages out of WebSocket frames */
 	unsigned long	 sctp;		/* messages out of SCTP DATA chunks */
-	unsigned long	 sctp_partial;	/* fragmented DATA chunks skipped */
+	unsigned long	 sctp_partial;	/* DATA chunks of messages not begun */
 	unsigned long	 fragments;	/* IP fragments */
 	unsigned long	 reassembled;	/* datagrams made of them */
 	unsigned long	 frag_dropped;	/* incomplete: table full or timed out */

@@ -149,6 +149,11 @@ assert rows[1]["status"] == 200 and rows[0]["method"] == "OPTIONS"
 	[ "$output" = "$(printf '1\tSCTP\tOPTIONS\t\n1\tSCTP\t\t200')" ]
 }
 
+@test "sip-parse: a message split over SCTP DATA chunks in two packets is joined" {
+	run -0 sip-parse -f frame.number,transport,method,status,body.length "$(mk sctpfrag)"
+	[ "$output" = "$(printf '2\tSCTP\tINVITE\t\t100\n2\tSCTP\t\t200\t0')" ]
+}
+
 @test "sip-parse: SIP in WebSocket frames, masked and split over segments" {
 	run -0 sip-parse -f frame.number,transport,sport,dport,method,status "$(mk ws)"
 	[ "$output" = "$(printf '4\tWS\t40000\t80\tOPTIONS\t\n5\tWS\t80\t40000\t\t200')" ]

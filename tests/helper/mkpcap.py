@@ -260,6 +260,20 @@ def build(kind):
         return pcap(out)
     if kind == "sctp":
         return pcap([E(ip4(sctp([msg(1), resp(1)]), proto=132))])
+    if kind == "sctpfrag":
+        # one INVITE in three DATA chunks over two packets, then a whole one
+        inv = msg(1, "INVITE", body=b"v=0\r\n" * 20)
+        a, b, c = inv[:50], inv[50:120], inv[120:]
+
+        def data(flags, tsn, p):
+            ch = struct.pack("!BBHIHHI", 0, flags, 16 + len(p), tsn, 0, 0,
+                             0) + p
+            return ch + b"\0" * (-len(ch) % 4)
+        hdr = struct.pack("!HHII", 5060, 5060, 1, 0)
+        return pcap([E(ip4(hdr + data(2, 10, a) + data(0, 11, b),
+                           proto=132)),
+                     E(ip4(hdr + data(1, 12, c) + data(3, 13, resp(1)),
+                           proto=132))])
     if kind == "ws":
         up = (b"GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
               b"Connection: Upgrade\r\nSec-WebSocket-Protocol: sip\r\n\r\n")
