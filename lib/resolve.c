@@ -35,8 +35,7 @@ struct sip_resolver {
 	unsigned		 lookups;
 	int			 stop;		/* server down, budget spent */
 	int			 full;		/* out is full */
-	const char		*why;
-	char			 whybuf[SIP_DNS_NAME_SIZE + 64];
+	const char		*why;		/* static text */
 	unsigned		 ncache;
 	struct cache_ent	 cache[CACHE_N];
 	struct sip_dns_msg	 msg;
@@ -641,10 +640,7 @@ sip_resolve(struct sip_resolver *r, const struct sip_resolve_req *q,
 	by_name(r, host, q->port, tp, q->sips, allowed);
 	if (out->n > 0)
 		return SIP_OK;
-	if (r->why == NULL) {
-		snprintf(r->whybuf, sizeof(r->whybuf),
-		    "no address found for %s", host);
-		r->why = r->whybuf;
-	}
+	if (r->why == NULL)
+		r->why = "no address found";
 	return SIP_E_DNS;
 }

@@ -79,7 +79,10 @@ void		sip_resolver_timeout(struct sip_resolver *r, int timeout_ms,
 /* The random source for SRV weights (NULL: getrandom); for tests. */
 void		sip_resolver_random(struct sip_resolver *r,
 		    uint32_t (*fn)(void *), void *arg);
-/* After SIP_E_DNS: why, as a short phrase (never NULL). */
+/*
+ * After an error: why, as a short static phrase ("no address found",
+ * "connection refused", "timeout", ...) that outlives r; never NULL.
+ */
 const char	*sip_resolver_why(const struct sip_resolver *r);
 
 /*
