@@ -15,6 +15,7 @@
 #include "field.h"
 #include "json.h"
 #include "msg.h"
+#include "multipart.h"
 #include "sdp.h"
 #include "sdplint.h"
 
@@ -252,35 +253,9 @@ file_line(const struct body *parent, size_t off)
 }
 
 /*
- * Header lines from p up to the empty line or end: returns where the body
- * starts, with *ct the Content-Type value (long or compact form).
- */
-static const char *
-scan_headers(const char *p, const char *end, struct slice *ct)
-{
-	while (p < end) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		size_t hl = (size_t)((eol != NULL ? eol : end) - p);
-
-		if (hl > 0 && p[hl - 1] == '\r')
-			hl--;
-		if (hl == 0)
-			return eol != NULL ? eol + 1 : end;
-		if (hl > 13 && strncasecmp(p, "Content-Type:", 13) == 0)
-			*ct = slice_trim(slice_make(p + 13, hl - 13));
-		else if (hl > 2 && (p[0] == 'c' || p[0] == 'C') && p[1] == ':')
-			*ct = slice_trim(slice_make(p + 2, hl - 2));
-		if (eol == NULL)
-			break;
-		p = eol + 1;
-	}
-	return end;
-}
-
-/*
- * A multipart body (RFC 2046 5.1.1): parts between "--boundary" lines,
- * each with its own headers.  Calls fn for every SDP part, recursing
- * into nested multiparts.  Returns the number of SDP parts.
+ * Every SDP part of a multipart body (RFC 2046 5.1.1), nested ones too.
+ * The CRLF before a delimiter belongs to it, but SDP's last line needs
+ * one: it is left to the part.  Returns the number of SDP parts.
  */
 static int	walk_entity(const struct body *b, struct slice ctype,
 		    body_fn fn, void *arg, int depth);
@@ -289,48 +264,21 @@ static int
 walk_multipart(const struct body *b, struct slice boundary, body_fn fn,
     void *arg, int depth)
 {
-	const char *p = b->file + b->off, *end = p + b->len;
-	const char *part = NULL;
+	struct sip_multipart mp;
+	struct slice hdrs, content, ct;
+	struct body sub;
 	int n = 0;
 
-	while (p < end) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		const char *next = eol != NULL ? eol + 1 : end;
-		size_t ll = (size_t)((eol != NULL ? eol : end) - p);
-
-		if (ll > 0 && p[ll - 1] == '\r')
-			ll--;
-		if (ll >= 2 + boundary.len && p[0] == '-' && p[1] == '-' &&
-		    memcmp(p + 2, boundary.p, boundary.len) == 0) {
-			int final = ll >= 4 + boundary.len &&
-			    p[2 + boundary.len] == '-' &&
-			    p[3 + boundary.len] == '-';
-
-			if (part != NULL) {
-				/*
-				 * The CRLF before the delimiter belongs to it
-				 * (RFC 2046 5.1.1), but SDP's last line needs
-				 * one: leave it to the part.
-				 */
-				const char *pe = p;
-				const char *hend;
-				struct slice ct = SLICE_NULL;
-				struct body sub;
-
-				hend = scan_headers(part, pe, &ct);
-				sub = *b;
-				sub.off = (size_t)(hend - b->file);
-				sub.len = hend <= pe ? (size_t)(pe - hend) : 0;
-				sub.line0 = file_line(b, sub.off);
-				if (ct.p == NULL)
-					ct = SLICE_LIT("text/plain");
-				n += walk_entity(&sub, ct, fn, arg, depth + 1);
-			}
-			if (final)
-				break;
-			part = next;
-		}
-		p = next;
+	sip_multipart_init(&mp, slice_make(b->file + b->off, b->len), boundary,
+	    1);
+	while (sip_multipart_next(&mp, &hdrs, &content)) {
+		ct = sip_multipart_header(hdrs, "Content-Type");
+		sub = *b;
+		sub.off = (size_t)(content.p - b->file);
+		sub.len = content.len;
+		sub.line0 = file_line(b, sub.off);
+		n += walk_entity(&sub, ct.p != NULL ? ct :
+		    SLICE_LIT("text/plain"), fn, arg, depth + 1);
 	}
 	return n;
 }
@@ -399,13 +347,18 @@ walk_file(const char *path, const char *data, size_t len, body_fn fn,
 			 * Content-Length beyond the end of the file (a cut
 			 * capture, the RFC 5118 archive): check what is there.
 			 */
-			struct slice ct = SLICE_NULL;
-			const char *h = data + off + m->skipped;
+			struct slice ct, h;
+			size_t hl;
 
+			h = slice_make(data + off + m->skipped,
+			    len - off - m->skipped);
+			hl = sip_multipart_head_len(h);
+			ct = sip_multipart_header(slice_head(h, hl),
+			    "Content-Type");
 			line = sip_msg_line_of(data, len, len, &col);
 			warnf("%s:%u:%u: %s; checking the body that is there",
 			    path, line, col, pe.why);
-			b.off = (size_t)(scan_headers(h, data + len, &ct) - data);
+			b.off = (size_t)(h.p - data) + hl;
 			b.len = len - b.off;
 			b.line0 = line_at(data, len, b.off);
 			n += walk_entity(&b, ct, fn, arg, 0);
