@@ -62,6 +62,12 @@ kind(const struct opt *o)
 	}
 }
 
+/*
+ * --list-options: a line per option, "-s<TAB>--long<TAB>kind<TAB>enum
+ * values<TAB>help", "-" for no short option.  The kind is flag, arg,
+ * file, dir, host, iface or enum, with "?" after it when the argument is
+ * optional (then only --long=ARG or -sARG give one).
+ */
 static void
 list_options(const struct applet_spec *s)
 {
@@ -71,8 +77,9 @@ list_options(const struct applet_spec *s)
 	for (o = s->opts; o->type != OPT_T_END; o++) {
 		if (o->type == OPT_T_GROUP)
 			continue;
-		printf("%s%c\t--%s\t%s\t", o->shortopt ? "-" : "",
-		    o->shortopt ? o->shortopt : '-', o->longopt, kind(o));
+		printf("%s%c\t--%s\t%s%s\t", o->shortopt ? "-" : "",
+		    o->shortopt ? o->shortopt : '-', o->longopt, kind(o),
+		    o->argname != NULL && o->optional ? "?" : "");
 		if (o->type == OPT_T_ENUM)
 			for (i = 0; o->values[i] != NULL; i++)
 				printf("%s%s", i ? " " : "", o->values[i]);

@@ -58,7 +58,7 @@ _sipbox_value()
 # options (ARGS is APPLET when run as `sipbox APPLET`).
 _sipbox_applet()
 {
-	local first=$1 cur prev opt line s l kind vals help i
+	local first=$1 cur prev opt line s l kind vals help i eq=1
 	local -a run=("${@:2}") table words=()
 
 	cur=${COMP_WORDS[COMP_CWORD]}
@@ -77,6 +77,7 @@ _sipbox_applet()
 		cur=${cur#*=}
 	else
 		opt=$prev
+		eq=0
 	fi
 
 	# After "--" every word is an operand.
@@ -94,7 +95,9 @@ _sipbox_applet()
 			IFS=$'\t' read -r s l kind vals help <<<"$line"
 			[[ $kind == flag ]] && continue
 			if [[ $opt == "$l" || ($s != - && $opt == "$s") ]]; then
-				_sipbox_value "$kind" "$vals" "$cur"
+				# An optional argument is only ever --long=ARG.
+				[[ $kind == *\? && $eq == 0 ]] && break
+				_sipbox_value "${kind%\?}" "$vals" "$cur"
 				return
 			fi
 		done

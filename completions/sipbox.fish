@@ -32,7 +32,11 @@ function __sipbox_register
         if test "$f[1]" != -
             set -a args -s (string replace -r '^-' '' -- $f[1])
         end
-        switch $f[3]
+        set -l kind $f[3]
+        # An optional argument ("arg?") is only ever --long=ARG: what
+        # follows the option is not its argument, as after a flag.
+        string match -q -r '\?$' -- $kind; and set kind flag
+        switch $kind
             case flag
             case file
                 set -a args -r -F

@@ -292,6 +292,7 @@ fake_sipbox() {
 	    - --iface iface '' 'an interface' \
 	    -T --transport enum 'udp tcp tls' 'a transport' \
 	    - --name arg '' 'free text' \
+	    - --maybe 'arg?' '' 'an optional argument' \
 	    -q --quiet flag '' 'say less'
 	EOF
 	chmod +x "$d/sipbox"
@@ -300,7 +301,7 @@ fake_sipbox() {
 	cd "$BATS_TEST_TMPDIR/work"
 }
 
-@test "completions: bash offers values by kind: enum, file, dir, host, iface" {
+@test "completions: bash offers values by kind: enum, file, dir, host, iface, optional" {
 	fake_sipbox
 	printf '127.0.0.1 sipbox-test-host\n' >"$BATS_TEST_TMPDIR/hosts"
 	export HOSTFILE="$BATS_TEST_TMPDIR/hosts"
@@ -312,6 +313,8 @@ fake_sipbox() {
 	[ "$(bash_complete sip-kinds -F '' | sort | tr '\n' ' ')" = "file.txt subdir " ]
 	[ "$(bash_complete sip-kinds --host sipbox-t)" = sipbox-test-host ]
 	[ -z "$(bash_complete sip-kinds --name '')" ]
+	[ "$(bash_complete sip-kinds --maybe fi)" = file.txt ]
+	[ -z "$(bash_complete sip-kinds --maybe = fi)" ]
 	[ "$(bash_complete sip-kinds fi)" = file.txt ]
 	[ "$(bash_complete sip-kinds -- -)" = "" ]
 	if [ -e /sys/class/net/lo ]; then
@@ -319,7 +322,7 @@ fake_sipbox() {
 	fi
 }
 
-@test "completions: zsh offers values by kind: enum, file, dir" {
+@test "completions: zsh offers values by kind: enum, file, dir, optional" {
 	need zsh
 	fake_sipbox
 	# zsh loads _sipbox only for the names on its #compdef line.
@@ -327,9 +330,11 @@ fake_sipbox() {
 	[ "$(zsh_complete 'sipbox sip-kinds -T ' | sort | tr '\n' ' ')" = "tcp tls udp " ]
 	[ "$(zsh_complete 'sipbox sip-kinds --dir ' | sort -u)" = subdir ]
 	zsh_complete 'sipbox sip-kinds --file ' | grep -qx file.txt
+	[ -z "$(zsh_complete 'sipbox sip-kinds --name fi')" ]
+	[ "$(zsh_complete 'sipbox sip-kinds --maybe fi')" = file.txt ]
 }
 
-@test "completions: fish offers values by kind: enum, file, dir" {
+@test "completions: fish offers values by kind: enum, file, dir, optional" {
 	need fish
 	fake_sipbox
 	[ "$(fish_complete 'sip-kinds --transport ' | sort | tr '\n' ' ')" = "tcp tls udp " ]
@@ -337,6 +342,7 @@ fake_sipbox() {
 	[ "$(fish_complete 'sip-kinds --dir ')" = subdir/ ]
 	fish_complete 'sip-kinds --file ' | grep -qx file.txt
 	[ -z "$(fish_complete 'sip-kinds --name ')" ]
+	[ "$(fish_complete 'sip-kinds --maybe fi')" = file.txt ]
 }
 
 @test "install: make install puts the binary, links, man pages and completions in place, and uninstall removes them" {
