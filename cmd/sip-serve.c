@@ -469,8 +469,7 @@ do_register(struct sip_uas_txn *t, const struct sip_msg *m,
 	uint32_t expires_hdr = 3600;
 	struct sip_perr pe;
 	struct sip_cseq cs;
-	struct buf cbuf[64];
-	const char *hdrs[66];
+	struct buf cl;
 	int nh = 0;
 	struct sip_resp_params rp;
 
@@ -544,22 +543,19 @@ do_register(struct sip_uas_txn *t, const struct sip_msg *m,
 		bind_tab[j].cseq = cs.num;
 	}
 	/* 10.3 step 8: the 200 lists every current binding of the AOR. */
-	for (int j = 0; j < nbind && nh < 64; j++)
+	buf_init(&cl, 64 * 1024);
+	for (int j = 0; j < nbind; j++)
 		if (strcmp(bind_tab[j].aor, aor) == 0) {
-			buf_init(&cbuf[nh], 1024);
-			buf_printf(&cbuf[nh], "Contact: <%s>;expires=%ld",
+			buf_printf(&cl, "%s<%s>;expires=%ld", nh ? ", " : "",
 			    bind_tab[j].contact,
 			    (long)(bind_tab[j].expires - now));
-			hdrs[nh] = cbuf[nh].p;
 			nh++;
 		}
-	hdrs[nh] = NULL;
 	memset(&rp, 0, sizeof rp);
 	rp.code = 200;
-	rp.headers = hdrs;
+	rp.contact = nh ? cl.p : NULL;
 	respond(t, m, src, &rp);
-	for (int j = 0; j < nh; j++)
-		buf_free(&cbuf[j]);
+	buf_free(&cl);
 	if (!o.json && !o.quiet) {
 		printf("REGISTER %s: %d binding%s\n", aor, nh, nh == 1 ? "" : "s");
 		fflush(stdout);

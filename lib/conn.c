@@ -419,7 +419,8 @@ sip_conn_listen(enum sip_tp tp, struct sip_sockaddr *addr, int *fd,
 		snprintf(err, errsz, "socket: %s", strerror(errno));
 		return errno == EPROTONOSUPPORT ? SIP_E_UNSUPP : SIP_E_NET;
 	}
-	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (tp != SIP_TP_UDP)	/* on UDP it would let two servers share a port */
+		setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
 	if (addr->ss.ss_family == AF_INET6)
 		setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
 	if (bind(s, (struct sockaddr *)&addr->ss, addr->len) < 0 ||

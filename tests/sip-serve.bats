@@ -1,0 +1,136 @@
+# sip-serve.bats - the local peer: server transactions, the registrar,
+# answers, events and its own usage errors.
+load helpers
+load net
+
+@test "sip-serve: a retransmitted request is absorbed: same response, handled once" {
+	start_serve r -l udp:127.0.0.1:0 --json
+	local a
+	a=$(serve_addr r udp)
+	run -0 python3 - "${a##*:}" <<-'PY'
+	import socket, sys
+	port = int(sys.argv[1])
+	req = ("MESSAGE sip:bob@127.0.0.1 SIP/2.0\r\n"
+	       "Via: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bKretrans1;rport\r\n"
+	       "Max-Forwards: 70\r\nFrom: <sip:a@127.0.0.1>;tag=1\r\n"
+	       "To: <sip:bob@127.0.0.1>\r\nCall-ID: retrans-test\r\n"
+	       "CSeq: 1 MESSAGE\r\nContent-Type: text/plain\r\n"
+	       "Content-Length: 4\r\n\r\nonce").encode()
+	s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+	s.settimeout(3)
+	got = []
+	for i in range(3):
+	    s.sendto(req, ("127.0.0.1", port))
+	    got.append(s.recv(65535))
+	assert got[0] == got[1] == got[2], got
+	print(got[0].split(b"\r\n")[0].decode())
+	PY
+	[ "$output" = "SIP/2.0 200 OK" ]
+	stop_serve r
+	[ "$(grep -c '"method":"MESSAGE"' "$SERVE_DIR/r.out")" -eq 1 ]
+}
+
+@test "sip-serve: the response goes to the source port with rport, with received and rport filled" {
+	start_serve v -l udp:127.0.0.1:0
+	local a
+	a=$(serve_addr v udp)
+	run -0 "$SIPBOX" sip-send -v "sip:$a"
+	[[ "$output" =~ \<\ Via:\ SIP/2.0/UDP\ 127.0.0.1:([0-9]+)\;branch=[^\;]+\;rport=([0-9]+)\;received=127.0.0.1 ]]
+	[ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[2]}" ]
+	stop_serve v
+}
+
+@test "sip-serve: the registrar keeps bindings, lists them, caps expiry and removes them" {
+	start_serve reg -l udp:127.0.0.1:0 --max-expires 600
+	local a
+	a=$(serve_addr reg udp)
+	run -0 "$SIPBOX" sip-send -v -X REGISTER --to sip:dave@example.test \
+	    --contact 'sip:dave@127.0.0.1:5001' -H 'Expires: 7200' "sip:$a"
+	[[ "$output" =~ \<\ Contact:\ \<sip:dave@127.0.0.1:5001\>\;expires=(600|599) ]]
+	run -0 "$SIPBOX" sip-send -v -X REGISTER --to sip:dave@example.test \
+	    --contact 'sip:dave@127.0.0.1:5002' "sip:$a"
+	[[ "$output" =~ \<\ Contact:\ \<sip:dave@127.0.0.1:500[12]\>\;expires=[0-9]+,\ \<sip:dave@127.0.0.1:500[12]\>\;expires=[0-9]+ ]]
+	run -0 "$SIPBOX" sip-send -v -X REGISTER --to sip:dave@example.test \
+	    -H 'Contact: *' -H 'Expires: 0' "sip:$a"
+	[ "$(grep -c '^< Contact: ' <<<"$output")" -eq 0 ]
+	grep -q 'REGISTER sip:dave@example.test: 2 bindings' "$SERVE_DIR/reg.out"
+	stop_serve reg
+}
+
+@test "sip-serve: the To user must be the authenticated user (403)" {
+	printf 'erin:erin-pw\nfrank:frank-pw\n' > "$BATS_TEST_TMPDIR/users"
+	start_serve auth -l udp:127.0.0.1:0 --users "$BATS_TEST_TMPDIR/users"
+	local a
+	a=$(serve_addr auth udp)
+	SIPBOX_PASSWORD=erin-pw run -4 "$SIPBOX" sip-send -X REGISTER -u erin \
+	    --to sip:frank@127.0.0.1 "sip:$a"
+	[ "$output" = "SIP/2.0 403 Forbidden: auth user does not match To" ]
+	SIPBOX_PASSWORD=erin-pw run -0 "$SIPBOX" sip-send -X REGISTER -u erin \
+	    --to sip:erin@127.0.0.1 "sip:$a"
+	stop_serve auth
+}
+
+@test "sip-serve: OPTIONS answers carry Allow, Accept and Supported; --reply changes any answer" {
+	start_serve o -l tcp:127.0.0.1:0 -r OPTIONS=480 -r NOTIFY=202
+	local a
+	a=$(serve_addr o tcp)
+	run -4 "$SIPBOX" sip-send "tcp:$a"
+	[ "$output" = "SIP/2.0 480 Temporarily Unavailable" ]
+	run -0 "$SIPBOX" sip-send -X NOTIFY -H 'Event: dialog' "tcp:$a"
+	[ "$output" = "SIP/2.0 202 Accepted" ]
+	stop_serve o
+	start_serve o2 -l udp:127.0.0.1:0
+	a=$(serve_addr o2 udp)
+	run -0 "$SIPBOX" sip-send -v "sip:$a"
+	[[ "$output" == *"< Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, REGISTER"* ]]
+	[[ "$output" == *"< Accept: "* ]]
+	[[ "$output" == *"< Supported: "* ]]
+	stop_serve o2
+}
+
+@test "sip-serve: --json writes one event per request with the MESSAGE body" {
+	start_serve j -l udp:127.0.0.1:0 --json
+	local a
+	a=$(serve_addr j udp)
+	run -0 "$SIPBOX" sip-send -X MESSAGE -d 'json body' "sip:bob@$a"
+	run -5 "$SIPBOX" sip-send -X PUBLISH "sip:bob@$a"
+	stop_serve j
+	python3 - "$SERVE_DIR/j.out" <<-'PY'
+	import json, sys
+	ev = [json.loads(l) for l in open(sys.argv[1])]
+	assert [e["method"] for e in ev] == ["MESSAGE", "PUBLISH"], ev
+	assert ev[0]["body"] == "json body" and ev[0]["status"] == 200, ev
+	assert ev[1]["status"] == 501 and ev[1]["transport"] == "UDP", ev
+	PY
+}
+
+@test "sip-serve: a malformed message on a stream is reported and the connection closed" {
+	start_serve bad -l tcp:127.0.0.1:0
+	local a
+	a=$(serve_addr bad tcp)
+	run python3 - "${a##*:}" <<-'PY'
+	import socket, sys
+	s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=3)
+	s.sendall(b"NOT SIP AT ALL\r\n\r\n")
+	print(repr(s.recv(100)))
+	PY
+	[ "$output" = "b''" ]
+	wait_for grep -q 'bad message from 127.0.0.1' "$SERVE_DIR/bad.err"
+	run -0 "$SIPBOX" sip-send "tcp:$a"
+	stop_serve bad
+}
+
+@test "sip-serve: usage errors are exit 2, a bad users file exit 1, a busy port exit 8" {
+	run -2 "$SIPBOX" sip-serve -l 'carrier:127.0.0.1:1'
+	run -2 "$SIPBOX" sip-serve -l 'udp:localhost:0'
+	run -2 "$SIPBOX" sip-serve -l 'tls:127.0.0.1:0'
+	[[ "$output" == *"--cert"* ]]
+	run -2 "$SIPBOX" sip-serve -r 'INVITE'
+	run -2 "$SIPBOX" sip-serve -r 'INVITE=99'
+	printf 'no colon here\n' > "$BATS_TEST_TMPDIR/users"
+	run -1 "$SIPBOX" sip-serve --users "$BATS_TEST_TMPDIR/users"
+	[[ "$output" == *"users:1: expected user:password"* ]]
+	start_serve busy -l udp:127.0.0.1:0
+	run -8 "$SIPBOX" sip-serve -l "udp:$(serve_addr busy udp)" --duration 1
+	stop_serve busy
+}
