@@ -21,7 +21,7 @@ struct sip_multipart {
 	size_t		 pos;		/* where the next part starts, or 0 */
 	int		 started;	/* the first delimiter was found */
 	int		 done;		/* the close delimiter was seen */
-	int		 keep_eol;	/* hand out the CRLF before a delimiter */
+	int		 keep_eol;	/* give out the CRLF before delimiters */
 };
 
 /* Start walking body with boundary (from Content-Type's parameter). */

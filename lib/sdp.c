@@ -1219,10 +1219,18 @@ valid_local(const struct sdp_local *l)
 		return 0;
 	for (i = 0; i < l->nstreams; i++) {
 		const struct sdp_stream *st = &l->streams[i];
+		unsigned char pt_used[128] = { 0 };
 
-		if (st->media == NULL || !slice_is_token_str(slice_cstr(st->media)) ||
+		if (st->media == NULL ||
+		    !slice_is_token_str(slice_cstr(st->media)) ||
 		    st->ncodecs == 0 || st->codecs == NULL)
 			return 0;
+		for (j = 0; j < st->ncodecs; j++) {
+			int pt = st->codecs[j].pt;
+
+			if (pt >= 0 && pt <= 127 && pt_used[pt]++)
+				return 0;	/* one number, two codecs */
+		}
 		for (j = 0; j < st->ncodecs; j++)
 			if (st->codecs[j].name == NULL ||
 			    !slice_is_token_str(slice_cstr(st->codecs[j].name)) ||
@@ -1447,8 +1455,9 @@ sdp_build_answer(struct buf *b, const struct sdp *offer,
 		}
 		if (!r.accepted)
 			wr(out, "m=" SLICE_FMT " 0 " SLICE_FMT " "
-			    SLICE_FMT "\r\n", SLICE_ARG(md->type),
-			    SLICE_ARG(md->proto), SLICE_ARG(md->fmts.len > 0 ?
+			    SLICE_FMT "\r\n", SLICE_ARG(md->ok ? md->type :
+			    SLICE_LIT("application")), SLICE_ARG(md->ok ?
+			    md->proto : SLICE_LIT("RTP/AVP")), SLICE_ARG(md->ok ?
 			    md->fmts : SLICE_LIT("0")));
 		mid = sdp_attr_get(offer, m + 1, "mid", &found);
 		if (found)

@@ -29,7 +29,7 @@
 
 struct sdp_line {
 	struct slice	 text;		/* the whole line, without its end */
-	struct slice	 val;		/* after "x="; empty if not a type line */
+	struct slice	 val;		/* after "x="; empty if no type */
 	uint32_t	 off;		/* offset of the line in the buffer */
 	uint32_t	 lineno;	/* 1-based */
 	char		 type;		/* 'v', 'o', ... ; 0: not "<letter>=" */
@@ -47,7 +47,7 @@ struct sdp_media {
 	struct slice	 fmts;		/* the format list, as written */
 	uint32_t	 port_num;	/* valid when port_ok */
 	uint32_t	 nports_num;	/* 1 when absent */
-	int		 port_ok;	/* port (and count) are numbers in range */
+	int		 port_ok;	/* port and count are in range */
 	int		 ok;		/* the line had its four fields */
 };
 
@@ -75,7 +75,10 @@ enum sip_err	sdp_parse(struct sdp *s, const char *buf, size_t len,
 /* 1-based line and column of byte offset off of s->buf. */
 unsigned	sdp_line_of(const struct sdp *s, size_t off, unsigned *col);
 
-/* Index of the first line of level lvl (0 session, n media n - 1), and one past its last. */
+/*
+ * The lines of level lvl (0 session, n media n - 1): index of the first
+ * and one past the last.
+ */
 void		sdp_level_range(const struct sdp *s, unsigned lvl,
 		    unsigned *first, unsigned *end);
 
@@ -377,7 +380,7 @@ struct sdp_codec {
 	const char	*name;
 	uint32_t	 rate;
 	uint32_t	 channels;	/* 0: not written (1) */
-	int		 pt;		/* static or preferred; -1: pick a dynamic one */
+	int		 pt;		/* static or wanted; -1: a dynamic one */
 	const char	*fmtp;		/* NULL: none */
 };
 
@@ -397,7 +400,7 @@ struct sdp_local {
 	const char		*user;		/* NULL: "-" */
 	uint64_t		 sess_id;
 	uint64_t		 sess_version;
-	const char		*addr;		/* IPv4 or IPv6 literal, or a name */
+	const char		*addr;		/* IPv4, IPv6 or a name */
 	const char		*name;		/* s=; NULL: "-" */
 	const struct sdp_stream	*streams;
 	unsigned		 nstreams;
@@ -414,8 +417,8 @@ enum sip_err	sdp_build_offer(struct buf *out, const struct sdp_local *l);
 /* What the answer chose for one offered stream. */
 struct sdp_answer_media {
 	int		 accepted;	/* 0: rejected with port 0 */
-	int		 pt;		/* first common format (offer's number) */
-	struct sdp_rtpmap codec;	/* its encoding (enc points into offer) */
+	int		 pt;		/* first common format, offer's number */
+	struct sdp_rtpmap codec;	/* its encoding (enc into offer) */
 	enum sdp_dir	 dir;		/* the answer's direction */
 };
 

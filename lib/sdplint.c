@@ -60,14 +60,14 @@ sdp_lint_reset(struct sdp_lint *l)
 	memset(l->count, 0, sizeof(l->count));
 }
 
+/* Record a finding of check c at byte off of the description. */
 static void __attribute__((format(printf, 4, 5)))
-report(struct sdp_lint *l, enum sdp_check c, const char *at,
-    const char *fmt, ...)
+report(struct sdp_lint *l, enum sdp_check c, size_t off, const char *fmt,
+    ...)
 {
 	struct sdp_finding *f;
 	va_list ap;
 
-	(void)at;
 	if (!l->on[c])
 		return;
 	l->count[checks[c].sev]++;
@@ -77,7 +77,7 @@ report(struct sdp_lint *l, enum sdp_check c, const char *at,
 	}
 	f = &l->v[l->n++];
 	f->check = c;
-	f->off = 0;
+	f->off = off;
 	va_start(ap, fmt);
 	vsnprintf(f->msg, sizeof(f->msg), fmt, ap);
 	va_end(ap);
@@ -91,12 +91,9 @@ struct ctx {
 	int			 crlf_seen;	/* bare line ends reported once */
 };
 
-#define REPORT(cx, c, at, ...) do {					\
-	unsigned n_ = (cx)->l->n;					\
-	report((cx)->l, (c), (at), __VA_ARGS__);			\
-	if ((cx)->l->n > n_)						\
-		(cx)->l->v[n_].off = (size_t)((at) - (cx)->s->buf);	\
-} while (0)
+/* A finding at pointer at, which points into the description. */
+#define REPORT(cx, c, at, ...)						\
+	report((cx)->l, (c), (size_t)((at) - (cx)->s->buf), __VA_ARGS__)
 
 /* ---- line level ---- */
 
