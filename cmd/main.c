@@ -117,7 +117,8 @@ help(void)
 	printf("\n'sipbox APPLET --help' shows an applet's options; "
 	    "sipbox(1) has the rest.\n"
 	    "Exit status: 0 success (2xx), 1 invalid input, 2 usage error,\n"
-	    "3-6 a 3xx-6xx final response, 7 timeout, 8 network/DNS/TLS failure.\n");
+	    "3-6 a 3xx-6xx final response, 7 timeout, 8 network/DNS/TLS failure,\n"
+	    "9 output could not be written.\n");
 }
 
 static void

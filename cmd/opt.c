@@ -140,7 +140,8 @@ print_help(const struct applet_spec *s)
 	if (s->extra != NULL)
 		printf("\n%s", s->extra);
 	printf("\nExit status: 0 success (2xx), 1 invalid input, 2 usage error,\n"
-	    "3-6 a 3xx-6xx final response, 7 timeout, 8 network/DNS/TLS failure.\n"
+	    "3-6 a 3xx-6xx final response, 7 timeout, 8 network/DNS/TLS failure,\n"
+	    "9 output could not be written.\n"
 	    "See %s(1).\n", s->name);
 }
 

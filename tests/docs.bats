@@ -163,6 +163,27 @@ need() {
 	[ "$bad" -eq 0 ]
 }
 
+# help_exit_codes CMD...: the statuses the "Exit status:" lines of
+# CMD... --help name, ranges such as 3-6 expanded, one per line
+help_exit_codes() {
+	"$@" --help | sed -n '/^Exit status:/,$p' |
+	    grep -oE '(^|[ ,])[0-9]+(-[0-9]+)?( |,|$)' | tr -d ' ,' |
+	    while IFS=- read -r lo hi; do
+		seq "$lo" "${hi:-$lo}"
+	    done | sort -nu
+}
+
+@test "docs: --help of sipbox and of every applet names every exit status" {
+	local a bad=0
+
+	missing "sipbox --help" "$(exit_codes)" "$(help_exit_codes "$SIPBOX")" || bad=1
+	for a in $(applets); do
+		missing "$a --help" "$(exit_codes)" \
+		    "$(help_exit_codes "$SIPBOX" "$a")" || bad=1
+	done
+	[ "$bad" -eq 0 ]
+}
+
 @test "docs: the README exit table is the one in lib/err.h" {
 	local rows
 
