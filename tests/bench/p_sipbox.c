@@ -6,6 +6,11 @@
  * sip_addr_parse() of From and To (URI and parameters included) for the
  * tags, and sip_via_parse() of the first Via value for the branch.
  *
+ * sipbox-scan: the same sip_msg_parse(), then the fields found by
+ * scanning the header values for ';name=' without checking the URI or
+ * the Via grammar, the way sip-parse --fields reads from.tag and
+ * via.branch: what a program that trusts the rest of the message pays.
+ *
  * floor: what any parser has to do at least, finding every line end up
  * to the empty line with memchr(), and nothing else.
  */
@@ -69,6 +74,58 @@ sipbox_parse(const char *p, size_t len, struct bsink *s)
 }
 
 const struct bparser bench_sipbox = { "sipbox", sipbox_init, sipbox_parse };
+
+/* The value of parameter name (a literal, lower case) in header value v. */
+static struct slice
+scan_param(struct slice v, const char *name, size_t n)
+{
+	struct slice rest, item;
+	ptrdiff_t gt = slice_chr(v, '>');
+
+	/* Parameters follow the '>' or, in addr-spec form, the URI. */
+	rest = gt >= 0 ? slice_from(v, (size_t)gt + 1) : v;
+	if (gt < 0 && !slice_split(&rest, ';', &item))
+		return SLICE_NULL;
+	while (slice_split(&rest, ';', &item)) {
+		item = slice_trim(item);
+		if (item.len > n && item.p[n] == '=' &&
+		    slice_ieq(slice_head(item, n), slice_make(name, n)))
+			return slice_trim(slice_from(item, n + 1));
+	}
+	return SLICE_NULL;
+}
+
+static int
+scan_parse(const char *p, size_t len, struct bsink *s)
+{
+	static struct sip_msg m;
+	struct sip_hdr_iter it = { 0 };
+	struct bfields out;
+	struct slice val;
+	size_t i;
+
+	if (sip_msg_parse(&m, p, len, 0, NULL) != SIP_OK)
+		return -1;
+	put(&out.f[BF_CALLID], slice_trim(sip_msg_value(&m, SIP_HDR_CALL_ID)));
+	val = slice_trim(sip_msg_value(&m, SIP_HDR_CSEQ));
+	for (i = 0; i < val.len && val.p[i] != ' ' && val.p[i] != '\t'; i++)
+		;
+	if (slice_to_u32(slice_head(val, i), SIP_MAX_CSEQ, &out.cseq) != 0)
+		return -1;
+	put(&out.f[BF_CSEQ_METHOD], slice_trim(slice_from(val, i)));
+	put(&out.f[BF_FROM_TAG], scan_param(sip_msg_value(&m, SIP_HDR_FROM),
+	    "tag", 3));
+	put(&out.f[BF_TO_TAG], scan_param(sip_msg_value(&m, SIP_HDR_TO),
+	    "tag", 3));
+	if (!sip_msg_values(&m, SIP_HDR_VIA, &it, &val))
+		return -1;
+	put(&out.f[BF_BRANCH], scan_param(val, "branch", 6));
+	s->fn(s, &out);
+	return 0;
+}
+
+const struct bparser bench_sipbox_scan = { "sipbox-scan", sipbox_init,
+    scan_parse };
 
 static int
 floor_parse(const char *p, size_t len, struct bsink *s)
