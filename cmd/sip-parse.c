@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "buf.h"
@@ -1134,6 +1136,64 @@ cap_summary(const char *path, struct sip_cap *c)
 		    "message was not seen", path, st->sctp_partial);
 }
 
+/*
+ * Progress on a terminal: stderr only, and only when it is a terminal,
+ * so piped output is data alone.
+ */
+static struct {
+	int		 on;
+	long		 total;		/* file size, or 0 when unknown */
+	struct timespec	 last;
+	int		 shown;
+	unsigned long	 calls;
+} prog;
+
+static void
+progress_clear(void)
+{
+	if (prog.shown) {
+		fputs("\r\033[K", stderr);
+		prog.shown = 0;
+	}
+}
+
+static void
+progress(const char *path, struct sip_cap *c, unsigned long packets)
+{
+	struct timespec now;
+	long pos;
+
+	if (!prog.on || (prog.calls++ & 1023) != 0)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (prog.shown && (now.tv_sec - prog.last.tv_sec) * 1000 +
+	    (now.tv_nsec - prog.last.tv_nsec) / 1000000 < 250)
+		return;
+	prog.last = now;
+	pos = sip_cap_tell(c);
+	if (prog.total > 0 && pos >= 0)
+		fprintf(stderr, "\r%s: %s: %ld%%, %lu packets, %lu messages\033[K",
+		    progname, path, pos * 100 / prog.total, packets, nmsgs);
+	else
+		fprintf(stderr, "\r%s: %s: %lu packets, %lu messages\033[K",
+		    progname, path, packets, nmsgs);
+	prog.shown = 1;
+}
+
+static void
+progress_begin(const char *path, int live_capture)
+{
+	struct stat sb;
+
+	prog.on = !live_capture && isatty(STDERR_FILENO);
+	prog.total = 0;
+	prog.shown = 0;
+	prog.calls = 0;
+	if (prog.on && strcmp(path, "<stdin>") != 0 && stat(path, &sb) == 0 &&
+	    S_ISREG(sb.st_mode))
+		prog.total = (long)sb.st_size;
+}
+
 static int
 read_capture(const char *path, struct sip_cap *c)
 {
@@ -1149,8 +1209,10 @@ read_capture(const char *path, struct sip_cap *c)
 	if (o.write != NULL && dump == NULL &&
 	    sip_cap_dump_open(&dump, c, o.write, err, sizeof(err)) != SIP_OK)
 		die(SIP_EXIT_INVALID, "%s: %s", o.write, err);
+	progress_begin(path, o.iface != NULL);
 	while (!stop_reading) {
 		e = sip_cap_next(c, &cm);
+		progress(path, c, sip_cap_stats(c)->packets);
 		if (e == SIP_E_NOTFOUND)
 			break;
 		if (e == SIP_E_SYS) {
@@ -1162,12 +1224,13 @@ read_capture(const char *path, struct sip_cap *c)
 			die(SIP_EXIT_NET, "%s: packet %lu: out of memory", path,
 			    cm.frame);
 		if (e != SIP_OK) {
+			progress_clear();
 			warnf("%s: packet %lu: %s", path, cm.frame, cm.why);
 			if (e != SIP_E_TOOBIG)
 				rc = SIP_EXIT_INVALID;
 			continue;
 		}
-		if (cm.note != NULL)
+		if (cm.note != NULL && (progress_clear(), 1))
 			warnf("%s: packet %lu: %s (accepted)", path, cm.frame,
 			    cm.note);
 		cur = &cm;
@@ -1178,6 +1241,7 @@ read_capture(const char *path, struct sip_cap *c)
 			stop_reading = 1;
 		cur = NULL;
 	}
+	progress_clear();
 	cap_summary(path, c);
 	sip_cap_free(c);
 	return rc;

@@ -232,6 +232,14 @@ sip_cap_snaplen(const struct sip_cap *c)
 	return pcap_snapshot(c->p);
 }
 
+long
+sip_cap_tell(struct sip_cap *c)
+{
+	FILE *f = pcap_file(c->p);
+
+	return f != NULL ? ftell(f) : -1;
+}
+
 void
 sip_cap_break(struct sip_cap *c)
 {

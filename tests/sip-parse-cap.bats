@@ -395,3 +395,15 @@ PY
 	run -2 sip-parse --calls -f method "$(mk call)"
 	run -2 sip-parse --svg x.svg "$(mk call)"
 }
+
+@test "sip-parse: on a terminal reading a capture shows progress on stderr; piped, only data" {
+	command -v script >/dev/null || skip "script(1) not installed"
+	local p
+	p=$(mk call)
+	run -0 script -qec "sip-parse -c '$p'" /dev/null
+	[[ "$output" == *$'\r'"sip-parse: $p: "*"%, "*" packets, "*" messages"* ]]
+	[[ "$output" == *"11"* ]]
+	run -0 --separate-stderr sip-parse -c "$p"
+	[ "$output" = 11 ]
+	[ -z "$stderr" ]
+}
