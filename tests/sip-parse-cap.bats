@@ -402,8 +402,8 @@ PY
 	p=$(mk call)
 	run -0 script -qec "sip-parse -c '$p'" /dev/null
 	[[ "$output" == *$'\r'"sip-parse: $p: "*"%, "*" packets, "*" messages"* ]]
-	[[ "$output" == *"11"* ]]
+	[[ "$output" == *"12"* ]]
 	run -0 --separate-stderr sip-parse -c "$p"
-	[ "$output" = 11 ]
+	[ "$output" = 12 ]
 	[ -z "$stderr" ]
 }
