@@ -58,7 +58,7 @@ sip_ws_request(struct buf *b, const char *host, const char *path,
 static size_t
 head_end(const char *p, size_t n)
 {
-	const char *e = memmem(p, n, "\r\n\r\n", 4);
+	const char *e = n >= 4 ? memmem(p, n, "\r\n\r\n", 4) : NULL;
 
 	return e ? (size_t)(e - p) + 4 : 0;
 }
