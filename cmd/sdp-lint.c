@@ -169,6 +169,9 @@ report(const struct body *b, const struct sdp *s)
 	}
 	if (lint.dropped > 0)
 		errorf("%s: %u more findings not shown", b->path, lint.dropped);
+	notef("%s:%u: %u errors, %u warnings, %u notes", b->path, b->line0,
+	    lint.count[SDP_SEV_ERROR], lint.count[SDP_SEV_WARNING],
+	    lint.count[SDP_SEV_NOTE]);
 	if (lint.count[SDP_SEV_ERROR] > 0 ||
 	    (o.strict && lint.count[SDP_SEV_WARNING] > 0))
 		rc = SIP_EXIT_INVALID;

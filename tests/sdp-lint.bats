@@ -126,6 +126,12 @@ assert rows[1]["id"] == "trailing-space" and rows[1]["severity"] == "warning"
 '
 }
 
+@test "sdp-lint: -v says where each body starts and counts its findings" {
+	run -1 --separate-stderr sdp-lint -v "$S/multipart-mixed.sip"
+	[[ "$stderr" == *"multipart-mixed.sip:22: SDP body of "*" bytes"* ]]
+	[[ "$stderr" == *"multipart-mixed.sip:22: 1 errors, 0 warnings, 0 notes"* ]]
+}
+
 @test "sdp-lint: - and no operand read standard input" {
 	run -1 sdp-lint - < "$C/version.bad.sdp"
 	[[ "$output" == "<stdin>:1:3: error: version '1' is not 0 [version]" ]]

@@ -356,6 +356,21 @@ test_offer(void)
 	    "SIP_E_INVAL");
 	buf_free(&b);
 
+	{
+		const struct sdp_codec two[] = {
+			{ "PCMU", 8000, 0, 0, NULL },
+			{ "PCMA", 8000, 0, 0, NULL },
+		};
+		struct sdp_stream bad[] = {
+			{ "audio", 4000, NULL, two, 2, SDP_DIR_NONE, 0 },
+		};
+		struct sdp_local bl = { NULL, 1, 1, "192.0.2.1", NULL, bad, 1 };
+
+		ok(sdp_build_offer(&b, &bl) == SIP_E_INVAL, "two codecs on one "
+		    "payload type are SIP_E_INVAL");
+	}
+	buf_free(&b);
+
 	buf_init(&b, 64);
 	l.name = NULL;
 	ok(sdp_build_offer(&b, &l) == SIP_E_TOOBIG, "a full buffer is "
