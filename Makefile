@@ -133,6 +133,7 @@ demo: sipbox
 
 bench: sipbox tests/bench/bench
 	tests/bench/run
+	tests/bench/net
 
 lint:
 	mandoc -Tlint -Wwarning man/*.1

@@ -1,5 +1,7 @@
 /*
- * uas.c - server transactions over connections.
+ * uas.c - server transactions over connections, found by a hash of the
+ * top Via branch (RFC 3261 17.2.3), kept in age order so the oldest can
+ * be let go when the table is full.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +25,64 @@ sip_uas_response_dst(const struct sip_msg *m, const struct sip_sockaddr *src,
 	sip_net_set_port(dst, v.has_port ? v.port : 5060);
 }
 
+/* FNV-1a of the branch; requests without one (RFC 2543) share bucket 0. */
+static uint32_t
+branch_hash(struct slice b)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < b.len; i++)
+		h = (h ^ (unsigned char)b.p[i]) * 16777619u;
+	return h;
+}
+
+static uint32_t
+msg_hash(const struct sip_msg *m)
+{
+	struct sip_via v;
+	struct sip_perr pe;
+	struct slice top;
+	struct sip_hdr_iter it;
+
+	memset(&it, 0, sizeof it);
+	if (!sip_msg_values(m, SIP_HDR_VIA, &it, &top) ||
+	    sip_via_parse(&v, top, &pe) != SIP_OK ||
+	    !slice_has_prefix(v.branch, "z9hG4bK"))
+		return 0;
+	return branch_hash(v.branch);
+}
+
+static int
+setup(struct sip_uas *u)
+{
+	if (u->t != NULL)
+		return 0;
+	u->t = calloc(SIP_UAS_MAXTXN, sizeof *u->t);
+	u->bucket = calloc(SIP_UAS_BUCKETS, sizeof *u->bucket);
+	u->fifo = calloc(SIP_UAS_MAXTXN, sizeof *u->fifo);
+	if (u->t == NULL || u->bucket == NULL || u->fifo == NULL) {
+		sip_uas_free(u);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+unlink_slot(struct sip_uas *u, int i)
+{
+	struct sip_uas_txn *t = &u->t[i];
+	int *pp = &u->bucket[t->hash & (SIP_UAS_BUCKETS - 1)];
+
+	while (*pp != 0 && *pp != i + 1)
+		pp = &u->t[*pp - 1].next;
+	if (*pp == i + 1)
+		*pp = t->next;
+	sip_txn_release(&t->txn);
+	t->used = 0;
+	t->gen++;
+	u->nused--;
+}
+
 static void
 send_out(struct sip_uas *u, struct sip_uas_txn *t, const char *p, size_t n,
     int retrans)
@@ -41,16 +101,39 @@ drain(struct sip_uas *u, struct sip_uas_txn *t)
 {
 	struct sip_txn_action a;
 
-	while (sip_txn_action(&t->txn, &a)) {
+	while (sip_txn_action(&t->txn, &a))
 		if (a.kind == SIP_TXN_SEND)
 			send_out(u, t, a.data, a.len, a.retransmit);
-		if (a.kind == SIP_TXN_SEND && a.retransmit)
-			u->absorbed++;
+	if (sip_txn_done(&t->txn))
+		unlink_slot(u, (int)(t - u->t));
+}
+
+/* A free slot: a never used one, a finished one, or the oldest. */
+static int
+take_slot(struct sip_uas *u)
+{
+	while (u->fcount > 0) {
+		unsigned k = u->fhead;
+		int i = u->fifo[k].slot;
+
+		if (u->t[i].used && u->t[i].gen == u->fifo[k].gen &&
+		    u->nused < SIP_UAS_MAXTXN)
+			break;		/* the oldest is alive and there is room */
+		u->fhead = (u->fhead + 1) % SIP_UAS_MAXTXN;
+		u->fcount--;
+		if (u->t[i].used && u->t[i].gen == u->fifo[k].gen) {
+			unlink_slot(u, i);	/* full: let the oldest go */
+			u->evicted++;
+		}
+		if (!u->t[i].used)
+			return i;
 	}
-	if (sip_txn_done(&t->txn)) {
-		sip_txn_release(&t->txn);
-		t->used = 0;
-	}
+	if (u->hiwater < SIP_UAS_MAXTXN)
+		return u->hiwater++;
+	for (int i = 0; i < SIP_UAS_MAXTXN; i++)
+		if (!u->t[i].used)
+			return i;
+	return -1;
 }
 
 int
@@ -59,39 +142,29 @@ sip_uas_request(struct sip_uas *u, struct sip_conn *c,
     struct sip_uas_txn **out)
 {
 	uint64_t now = sip_now_ms();
-	struct sip_uas_txn *t = NULL;
+	uint32_t h;
+	struct sip_uas_txn *t;
+	int i;
 
 	*out = NULL;
-	for (int i = 0; i < u->n; i++) {
-		struct sip_uas_txn *x = &u->t[i];
-
-		if (x->used && x->conn == c &&
-		    sip_txn_match_request(&x->txn, m)) {
-			sip_txn_input(&x->txn, m, now);
-			drain(u, x);
+	if (setup(u) != 0)
+		return -1;
+	h = msg_hash(m);
+	for (i = u->bucket[h & (SIP_UAS_BUCKETS - 1)]; i != 0; i = t->next) {
+		t = &u->t[i - 1];
+		if (t->used && t->hash == h && t->conn == c &&
+		    sip_txn_match_request(&t->txn, m)) {
+			sip_txn_input(&t->txn, m, now);
+			drain(u, t);
 			u->absorbed++;
 			return 1;
 		}
 	}
 	if (m->mid == SIP_METHOD_ACK)
 		return 0;	/* an ACK for a 2xx: not a transaction */
-	for (int i = 0; i < u->n; i++)
-		if (!u->t[i].used) {
-			t = &u->t[i];
-			break;
-		}
-	if (t == NULL) {
-		if (u->n >= SIP_UAS_MAXTXN) {
-			u->full++;
-			return -1;
-		}
-		if (u->t == NULL)
-			u->t = calloc(SIP_UAS_MAXTXN, sizeof *u->t);
-		if (u->t == NULL)
-			return -1;
-		t = &u->t[u->n++];
-	}
-	memset(t, 0, sizeof *t);
+	if ((i = take_slot(u)) < 0)
+		return -1;
+	t = &u->t[i];
 	sip_txn_init(&t->txn, m->mid == SIP_METHOD_INVITE ? SIP_TXN_IST :
 	    SIP_TXN_NIST, sip_tp_reliable(c->tp));
 	if (sip_txn_server_start(&t->txn, m, now) != SIP_OK) {
@@ -100,6 +173,17 @@ sip_uas_request(struct sip_uas *u, struct sip_conn *c,
 	}
 	t->conn = c;
 	t->used = 1;
+	t->hash = h;
+	t->next = u->bucket[h & (SIP_UAS_BUCKETS - 1)];
+	u->bucket[h & (SIP_UAS_BUCKETS - 1)] = i + 1;
+	u->nused++;
+	if (u->fcount == SIP_UAS_MAXTXN) {	/* stale entries only at the head */
+		u->fhead = (u->fhead + 1) % SIP_UAS_MAXTXN;
+		u->fcount--;
+	}
+	u->fifo[(u->fhead + u->fcount) % SIP_UAS_MAXTXN].slot = i;
+	u->fifo[(u->fhead + u->fcount) % SIP_UAS_MAXTXN].gen = t->gen;
+	u->fcount++;
 	if (c->tp == SIP_TP_UDP)
 		sip_uas_response_dst(m, src, &t->dst);
 	*out = t;
@@ -120,9 +204,11 @@ sip_uas_respond(struct sip_uas *u, struct sip_uas_txn *t, const char *resp,
 uint64_t
 sip_uas_timers(struct sip_uas *u, uint64_t now)
 {
-	uint64_t next = 0;
-
-	for (int i = 0; i < u->n; i++) {
+	if (u->nused == 0)
+		return 0;
+	if (now < u->next_scan)
+		return u->next_scan;
+	for (int i = 0; i < u->hiwater; i++) {
 		struct sip_uas_txn *t = &u->t[i];
 		uint64_t d;
 
@@ -132,35 +218,33 @@ sip_uas_timers(struct sip_uas *u, uint64_t now)
 		if (d != 0 && d <= now) {
 			sip_txn_timer(&t->txn, now);
 			drain(u, t);
-			if (!t->used)
-				continue;
-			d = sip_txn_deadline(&t->txn);
 		}
-		if (d != 0 && (next == 0 || d < next))
-			next = d;
 	}
-	while (u->n > 0 && !u->t[u->n - 1].used)
-		u->n--;
-	return next;
+	u->next_scan = now + SIP_UAS_SCAN_MS;
+	return u->nused ? u->next_scan : 0;
 }
 
 void
 sip_uas_conn_gone(struct sip_uas *u, struct sip_conn *c)
 {
-	for (int i = 0; i < u->n; i++)
-		if (u->t[i].used && u->t[i].conn == c) {
-			sip_txn_release(&u->t[i].txn);
-			u->t[i].used = 0;
-		}
+	for (int i = 0; i < u->hiwater; i++)
+		if (u->t[i].used && u->t[i].conn == c)
+			unlink_slot(u, i);
 }
 
 void
 sip_uas_free(struct sip_uas *u)
 {
-	for (int i = 0; i < u->n; i++)
-		if (u->t[i].used)
-			sip_txn_release(&u->t[i].txn);
+	if (u->t != NULL)
+		for (int i = 0; i < u->hiwater; i++)
+			if (u->t[i].used)
+				sip_txn_release(&u->t[i].txn);
 	free(u->t);
+	free(u->bucket);
+	free(u->fifo);
 	u->t = NULL;
-	u->n = 0;
+	u->bucket = NULL;
+	u->fifo = NULL;
+	u->hiwater = u->nused = 0;
+	u->fcount = u->fhead = 0;
 }

@@ -12,13 +12,25 @@
 #include "conn.h"
 #include "txn.h"
 
-#define SIP_UAS_MAXTXN	4096	/* server transactions alive at once */
+/*
+ * Server transactions kept at once.  Over UDP a finished transaction
+ * waits 32 s (Timer J) to absorb retransmissions; at this cap the oldest
+ * one is let go early (counted in evicted), so memory stays bounded at
+ * any request rate.
+ */
+#define SIP_UAS_MAXTXN	8192
+#define SIP_UAS_BUCKETS	16384	/* hash buckets, a power of two */
+#define SIP_UAS_SCAN_MS	10	/* timer resolution of the table */
 
 struct sip_uas_txn {
 	struct sip_txn		 txn;
 	struct sip_conn		*conn;
 	struct sip_sockaddr	 dst;	/* UDP: where responses go */
 	int			 used;
+	/* the library's: hash chain by branch, age order */
+	uint32_t		 hash;
+	int			 next;
+	uint32_t		 gen;
 };
 
 /* dir '>' sent, '<' received, as in lib/uac. */
@@ -27,12 +39,17 @@ typedef void (*sip_uas_trace_fn)(void *arg, char dir, const char *data,
     const struct sip_sockaddr *peer);
 
 struct sip_uas {
-	struct sip_uas_txn	*t;
-	int			 n;		/* slots in use or free, high mark */
 	sip_uas_trace_fn	 trace;
 	void			*trace_arg;
 	unsigned long		 absorbed;	/* retransmissions absorbed */
-	unsigned long		 full;		/* requests refused: table full */
+	unsigned long		 evicted;	/* let go before Timer J */
+	/* the library's */
+	struct sip_uas_txn	*t;		/* SIP_UAS_MAXTXN slots */
+	int			*bucket;	/* first slot + 1, 0 empty */
+	struct { int slot; uint32_t gen; } *fifo;	/* oldest first */
+	unsigned		 fhead, fcount;
+	int			 nused, hiwater;
+	uint64_t		 next_scan;
 };
 
 /*
@@ -40,7 +57,8 @@ struct sip_uas {
  * existing transaction (a retransmission, or the ACK of a non-2xx): it
  * was absorbed.  Returns 0 with *out set for a new request the caller
  * must answer with sip_uas_respond(), or 0 with *out NULL for an ACK to
- * a 2xx (no transaction; the TU's business).  -1: the table is full.
+ * a 2xx (no transaction; the TU's business).  -1: out of memory or a
+ * request the transaction layer refuses.
  */
 int		sip_uas_request(struct sip_uas *u, struct sip_conn *c,
 		    const struct sip_sockaddr *src, const struct sip_msg *m,
@@ -48,7 +66,7 @@ int		sip_uas_request(struct sip_uas *u, struct sip_conn *c,
 /* Send a response in t (copied); the transaction retransmits it. */
 enum sip_err	sip_uas_respond(struct sip_uas *u, struct sip_uas_txn *t,
 		    const char *resp, size_t len);
-/* Run due timers; returns the next deadline (ms) or 0. */
+/* Run due timers (every SIP_UAS_SCAN_MS); returns when to call again. */
 uint64_t	sip_uas_timers(struct sip_uas *u, uint64_t now);
 /* Forget the transactions of a connection that went away. */
 void		sip_uas_conn_gone(struct sip_uas *u, struct sip_conn *c);
