@@ -28,3 +28,10 @@ say "sipbox sip-parse tests/fixtures/msg/call.sip"
 $SIPBOX sip-parse tests/fixtures/msg/call.sip
 say "sipbox sip-parse -m INVITE -f type,method,status,to.tag,via.branch tests/fixtures/msg/call.sip"
 $SIPBOX sip-parse -m INVITE -f type,method,status,to.tag,via.branch tests/fixtures/msg/call.sip
+if $SIPBOX --list | grep -qx sdp-lint; then
+	say "sipbox sdp-lint --caret=always tests/fixtures/sdp/multipart-mixed.sip   # exits 1: an error"
+	$SIPBOX sdp-lint --caret=always tests/fixtures/sdp/multipart-mixed.sip || true
+	say "sipbox sdp-lint --offer tests/fixtures/sdp/checks/oa-direction.offer.sdp --answer tests/fixtures/sdp/checks/oa-direction.bad.sdp"
+	$SIPBOX sdp-lint --offer tests/fixtures/sdp/checks/oa-direction.offer.sdp \
+	    --answer tests/fixtures/sdp/checks/oa-direction.bad.sdp || true
+fi
