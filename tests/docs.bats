@@ -68,7 +68,8 @@ bash_complete() {
 zsh_complete() {
 	local out="$BATS_TEST_TMPDIR/zsh.out"
 
-	zsh -f "$TESTS_DIR/zcomplete.zsh" "$COMP" "$out" "$1" || {
+	ZC_DUMP="$BATS_TEST_TMPDIR/zcompdump.$(cksum <<<"$COMP" | cut -d' ' -f1)" \
+	    zsh -f "$TESTS_DIR/zcomplete.zsh" "$COMP" "$out" "$1" || {
 		echo "zsh completion of '$1' did not finish" >&2
 		return 1
 	}
@@ -84,14 +85,13 @@ fish_complete() {
 # missing WHAT WANTED GOT: print "WHAT lacks X" for each line of WANTED
 # that is not a line of GOT; fails if there was any
 missing() {
-	local what=$1 got=$3 x bad=0
+	local what=$1 x bad=0
 
 	while IFS= read -r x; do
-		if ! grep -qxF -- "$x" <<<"$got"; then
-			echo "$what lacks '$x'"
-			bad=1
-		fi
-	done <<<"$2"
+		[ -n "$x" ] || continue
+		echo "$what lacks '$x'"
+		bad=1
+	done < <(grep -vxF -f <(printf '%s\n' "$3") <<<"$2")
 	return $bad
 }
 
