@@ -7,7 +7,7 @@
 #   PKG_CONFIG, CC, CFLAGS, LDFLAGS    the usual
 #   BATS_JOBS=N                        run bats files in parallel
 #
-# Targets: all, check, demo, fuzz, bench, lint, install, uninstall, clean, deps
+# Targets: all, check, demo, fuzz, bench, bench-cap, lint, install, uninstall, clean, deps
 -include config.mk
 
 VERSION      = 0.1.0
@@ -135,6 +135,10 @@ bench: sipbox tests/bench/bench
 	tests/bench/run
 	tests/bench/net
 
+# sip-parse on a 100k-message capture against tshark and a libpcap floor.
+bench-cap: sipbox tests/helper/capfloor
+	tests/bench/capture
+
 lint:
 	mandoc -Tlint -Wwarning man/*.1
 	! grep -nE '\<(strcpy|strcat|sprintf|vsprintf|gets|strtok|atoi|atol|strncpy)\(' lib/*.c cmd/*.c
@@ -173,5 +177,5 @@ clean:
 	    tests/unit/*.t tests/fuzz/replay_* $(HELPER_BIN) tests/bench/bench \
 	    $(FUZZ_SRC:tests/fuzz/fuzz_%.c=tests/fuzz/fuzz_%)
 
-.PHONY: all check testbins fuzz fuzz-run demo bench lint deps install uninstall clean
+.PHONY: all check testbins fuzz fuzz-run demo bench bench-cap lint deps install uninstall clean
 -include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d)

@@ -472,15 +472,19 @@ field(const struct sip_msg *m, const char *name, const char *path,
 static void
 put_field(struct slice s)
 {
-	size_t i;
+	size_t i, run = 0;
 
+	/* Runs without a tab or line end go out in one write. */
 	for (i = 0; i < s.len; i++) {
 		char c = s.p[i];
 
-		if (c == '\t' || c == '\r' || c == '\n')
-			c = ' ';
-		putchar(c);
+		if (c == '\t' || c == '\r' || c == '\n') {
+			fwrite_unlocked(s.p + run, 1, i - run, stdout);
+			putchar_unlocked(' ');
+			run = i + 1;
+		}
 	}
+	fwrite_unlocked(s.p + run, 1, s.len - run, stdout);
 }
 
 static void

@@ -407,3 +407,13 @@ PY
 	[ "$output" = 12 ]
 	[ -z "$stderr" ]
 }
+
+@test "bench: the capture benchmark runs small, sip-parse and tshark agree, sip-parse stays under 32 MB" {
+	command -v tshark >/dev/null || skip "tshark not installed"
+	[ -x /usr/bin/time ] || skip "/usr/bin/time not installed"
+	run -0 "$TESTS_DIR/bench/capture" -n 3000
+	[[ "$output" == *"outputs: sip-parse 3000 lines, tshark 3000 lines, 3000 identical"* ]]
+	local rss
+	rss=$(printf '%s\n' "$output" | awk '$1 == "sip-parse" { print int($(NF-1)) }')
+	[ -n "$rss" ] && [ "$rss" -lt 32 ]
+}

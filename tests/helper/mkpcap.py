@@ -80,17 +80,17 @@ def eth(l3, etype=0x0800, tags=()):
 
 def pcap(frames, link=1, snap=65535, nano=False, step=1):
     magic = 0xa1b23c4d if nano else 0xa1b2c3d4
-    out = struct.pack("<IHHiIII", magic, 2, 4, 0, 0, snap, link)
+    out = [struct.pack("<IHHiIII", magic, 2, 4, 0, 0, snap, link)]
     for i, f in enumerate(frames):
         if isinstance(f, tuple):
             f, wire = f
         else:
             wire = len(f)
         cap = f[:snap]
-        frac = (i * 1000 + 123) * (1000 if nano else 1)
-        out += struct.pack("<IIII", T0 + i * step, frac, len(cap),
-                           wire) + cap
-    return out
+        frac = (i * 1000 + 123) % 1000000 * (1000 if nano else 1)
+        out.append(struct.pack("<IIII", T0 + i * step, frac, len(cap),
+                               wire) + cap)
+    return b"".join(out)
 
 
 def pcapng(frames, link=1):
@@ -384,4 +384,5 @@ def main():
         f.write(data)
 
 
-main()
+if __name__ == "__main__":
+    main()
