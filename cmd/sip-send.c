@@ -498,6 +498,41 @@ prepare(struct job *jb, long seq)
 	}
 }
 
+/*
+ * RFC 3261 18.1.1: a request within 200 bytes of a 1500-byte path MTU
+ * (over 1300 bytes) goes over TCP, unless UDP was asked for by name.
+ */
+static void
+udp_size_rule(void)
+{
+	struct job jb;
+	struct buf b;
+	size_t len;
+
+	if (cl.tp != SIP_TP_UDP || cl.next.tp != SIP_TP_NONE ||
+	    copt.transport != NULL)
+		return;
+	client_guess_local(&cl);
+	prepare(&jb, 1);
+	if (jb.r.raw != NULL) {
+		len = jb.r.rawlen;
+		free((void *)jb.r.raw);
+	} else {
+		buf_init(&b, SIP_MAX_MSG);
+		sip_build_request(&b, &jb.r.p);
+		len = b.len;
+		buf_free(&b);
+	}
+	if (len <= SIP_UDP_MTU_LIMIT)
+		return;
+	client_info("request is %zu bytes, over %d: using TCP (RFC 3261 18.1.1)",
+	    len, SIP_UDP_MTU_LIMIT);
+	cl.tp = SIP_TP_TCP;
+	for (int k = 0; k < cl.ndst; k++)
+		if (cl.dst_tp[k] == SIP_TP_UDP)
+			cl.dst_tp[k] = SIP_TP_TCP;
+}
+
 static void
 on_signal(int sig)
 {
@@ -722,6 +757,7 @@ sip_send_main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGPIPE, SIG_IGN);
 	client_resolve(&cl, argv[i]);
+	udp_size_rule();
 	if (o.dry_run) {
 		struct job jb;
 		struct buf b;

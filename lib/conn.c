@@ -76,7 +76,7 @@ wait_fd(int fd, short ev, uint64_t deadline)
 }
 
 static int
-new_socket(enum sip_tp tp, int family)
+new_socket(enum sip_tp tp, int family, int client)
 {
 	int type = tp == SIP_TP_UDP ? SOCK_DGRAM : SOCK_STREAM;
 	int proto = tp == SIP_TP_SCTP ? IPPROTO_SCTP : 0;
@@ -85,8 +85,12 @@ new_socket(enum sip_tp tp, int family)
 
 	if (fd < 0)
 		return -1;
-	if (tp == SIP_TP_UDP) {
-		/* Report ICMP errors (port unreachable) to recv/send at once. */
+	if (tp == SIP_TP_UDP && client) {
+		/*
+		 * Report ICMP errors (port unreachable) to recv/send at once.
+		 * Not on a server's socket: there they would pile up on the
+		 * error queue for every client that went away.
+		 */
 		if (family == AF_INET)
 			setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one, sizeof one);
 		else
@@ -343,7 +347,7 @@ sip_conn_connect(struct sip_conn *c, enum sip_tp tp,
 
 	c->tp = tp;
 	c->peer = *dst;
-	if ((c->fd = new_socket(tp, dst->ss.ss_family)) < 0)
+	if ((c->fd = new_socket(tp, dst->ss.ss_family, 1)) < 0)
 		return sys_err(c, "socket", errno);
 	if (o->bind != NULL && bind(c->fd, (const struct sockaddr *)&o->bind->ss,
 	    o->bind->len) < 0)
@@ -412,7 +416,7 @@ enum sip_err
 sip_conn_listen(enum sip_tp tp, struct sip_sockaddr *addr, int *fd,
     char *err, size_t errsz)
 {
-	int s = new_socket(tp, addr->ss.ss_family), one = 1;
+	int s = new_socket(tp, addr->ss.ss_family, 0), one = 1;
 
 	*fd = -1;
 	if (s < 0) {

@@ -317,3 +317,28 @@ assert len({l["call_id"] for l in lines[:-1]})==200' "$output"
 	run -8 "$SIPBOX" sip-send sip:no-such-host.invalid
 	[[ "$output" == *"no-such-host.invalid"* ]]
 }
+
+@test "sip-send: a request over 1300 bytes goes over TCP unless UDP is asked for (RFC 3261 18.1.1)" {
+	local p
+	p=$(free_port)
+	start_serve both -l "udp:127.0.0.1:$p" -l "tcp:127.0.0.1:$p"
+	head -c 1400 /dev/zero | tr '\0' x > "$BATS_TEST_TMPDIR/big"
+	run -0 "$SIPBOX" sip-send -v -X MESSAGE -d "@$BATS_TEST_TMPDIR/big" "sip:127.0.0.1:$p"
+	[[ "$output" == *"over 1300: using TCP"* ]]
+	[[ "$output" == *"Via: SIP/2.0/TCP "* ]]
+	run -0 "$SIPBOX" sip-send -v -t udp -X MESSAGE -d "@$BATS_TEST_TMPDIR/big" "sip:127.0.0.1:$p"
+	[[ "$output" == *"Via: SIP/2.0/UDP "* ]]
+	run -0 "$SIPBOX" sip-send -v -X MESSAGE -d small "sip:127.0.0.1:$p"
+	[[ "$output" == *"Via: SIP/2.0/UDP "* ]]
+	stop_serve both
+}
+
+@test "sip-send: SCTP where the kernel has it" {
+	if ! "$SIPBOX" sip-serve -l sctp:127.0.0.1:0 --duration 0.01 2>/dev/null; then
+		skip "this kernel offers no SCTP (socket: Protocol not supported)"
+	fi
+	start_serve sctp -l sctp:127.0.0.1:0
+	run -0 "$SIPBOX" sip-send "sctp:$(serve_addr sctp sctp)"
+	[ "$output" = "SIP/2.0 200 OK" ]
+	stop_serve sctp
+}

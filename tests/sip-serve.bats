@@ -134,3 +134,15 @@ load net
 	run -8 "$SIPBOX" sip-serve -l "udp:$(serve_addr busy udp)" --duration 1
 	stop_serve busy
 }
+
+@test "sip-serve: clients that vanish before their answers (ICMP errors) do not stall it" {
+	command -v sipsak >/dev/null || skip "sipsak is not installed"
+	start_serve gone -l udp:127.0.0.1:0
+	local a
+	a=$(serve_addr gone udp)
+	# sipsak's flood mode sends and exits without reading the answers
+	sipsak -F -e 2000 -s "sip:$a" >/dev/null 2>&1 || true
+	run -0 "$SIPBOX" sip-send --timeout 5 "sip:$a"
+	run -0 "$SIPBOX" sip-send -q -c 200 -i 0 --concurrency 20 --timeout 10 "sip:$a"
+	stop_serve gone
+}
