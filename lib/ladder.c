@@ -170,7 +170,7 @@ xml(struct buf *b, const char *s)
 	return e;
 }
 
-#define SVG_LEFT	190
+#define SVG_LEFT	240
 #define SVG_W		220
 #define SVG_TOP		60
 #define SVG_ROW		30
