@@ -1,6 +1,9 @@
 /*
  * hdr.c - header names: lookup of long and compact forms, any case.
  */
+#include <stdint.h>
+#include <string.h>
+
 #include "hdr.h"
 
 struct row {
@@ -50,16 +53,61 @@ compact(unsigned char c)
 	}
 }
 
-/* Bytes 1..len-1 of n against the lower-case name lc (byte 0 matched). */
+/*
+ * n[0..len) against the lower-case name lc (letters, digits and '-'
+ * only), eight bytes at a time.  A byte of lc with the 0x40 bit is a
+ * letter: there the 0x20 bit of n is forced on, so either case matches;
+ * elsewhere (digits, '-') the bytes must be equal.  Loads never go past
+ * n[len): a short tail is read as an overlapping word.
+ */
+static inline uint64_t
+word(const char *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, sizeof(w));
+	return w;
+}
+
+static inline uint32_t
+word32(const char *p)
+{
+	uint32_t w;
+
+	memcpy(&w, p, sizeof(w));
+	return w;
+}
+
+static inline int
+weq(uint64_t a, uint64_t lc)
+{
+	return (a | ((lc & 0x4040404040404040ULL) >> 1)) == lc;
+}
+
+static inline int
+weq32(uint32_t a, uint32_t lc)
+{
+	return (a | ((lc & 0x40404040U) >> 1)) == lc;
+}
+
 static inline int
 rest_ieq(const char *n, const char *lc, size_t len)
 {
 	size_t i;
 
-	for (i = 1; i < len; i++)
-		if (lower((unsigned char)n[i]) != (unsigned char)lc[i])
+	if (len < 4) {
+		for (i = 1; i < len; i++)
+			if (lower((unsigned char)n[i]) != (unsigned char)lc[i])
+				return 0;
+		return 1;
+	}
+	if (len <= 8)
+		return weq32(word32(n), word32(lc)) &&
+		    weq32(word32(n + len - 4), word32(lc + len - 4));
+	for (i = 0; i + 8 < len; i += 8)
+		if (!weq(word(n + i), word(lc + i)))
 			return 0;
-	return 1;
+	return weq(word(n + len - 8), word(lc + len - 8));
 }
 
 /* Generated from SIP_HDR_MAP by length and first letter; keep in step. */
