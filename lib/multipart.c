@@ -95,7 +95,8 @@ sip_multipart_next(struct sip_multipart *mp, struct slice *headers,
 			    (headers->p[headers->len - 1] == '\n' ||
 			    headers->p[headers->len - 1] == '\r'))
 				headers->len--;
-			*content = slice_make(part + hl, (size_t)(pe - part) - hl);
+			*content = slice_make(part + hl,
+			    (size_t)(pe - part) - hl);
 			mp->pos = (size_t)(next - base);
 			mp->done = d == 2;
 			return 1;

@@ -89,7 +89,8 @@ sdp_parse(struct sdp *s, const char *buf, size_t len, struct sip_perr *pe)
 		else if (buf[i] == '\r' && i + 1 < len && buf[i + 1] == '\n')
 			i += 2;
 		else {
-			l->flags |= buf[i] == '\n' ? SDP_L_BARE_LF : SDP_L_BARE_CR;
+			l->flags |= buf[i] == '\n' ? SDP_L_BARE_LF :
+			    SDP_L_BARE_CR;
 			i++;
 		}
 		l->text = slice_make(buf + start, end - start);
@@ -104,7 +105,8 @@ sdp_parse(struct sdp *s, const char *buf, size_t len, struct sip_perr *pe)
 			l->val = SLICE_NULL;
 			if (e == SIP_OK)
 				e = fail(pe, all, l->text.p, l->text.len == 0 ?
-				    "empty line" : "not a '<type>=<value>' line");
+				    "empty line" : "not a '<type>=<value>' "
+				    "line");
 		}
 		if (l->type == 'm') {
 			struct sdp_media *md;
@@ -123,7 +125,8 @@ sdp_parse(struct sdp *s, const char *buf, size_t len, struct sip_perr *pe)
 			media_line(md, l->val);
 			if (!md->ok && e == SIP_OK)
 				e = fail(pe, all, l->text.p,
-				    "'m=' wants <media> <port> <proto> <fmt>...");
+				    "'m=' wants <media> <port> <proto> "
+				    "<fmt>...");
 		}
 		l->media = (uint16_t)s->nmedia;
 		if (s->nmedia > 0)
@@ -133,7 +136,8 @@ sdp_parse(struct sdp *s, const char *buf, size_t len, struct sip_perr *pe)
 	if (s->nmedia == 0)
 		s->sess_end = s->nlines;
 	if (s->nlines == 0 || s->lines[0].type != 'v')
-		return fail(pe, all, buf, "an SDP description starts with 'v='");
+		return fail(pe, all, buf, "an SDP description starts with "
+		    "'v='");
 	return e;
 }
 
@@ -361,7 +365,8 @@ sdp_attr_split(struct slice v, struct slice *name, struct slice *value,
 	ptrdiff_t c = slice_chr(v, ':');
 
 	*name = c >= 0 ? slice_head(v, (size_t)c) : v;
-	*value = c >= 0 ? slice_from(v, (size_t)c + 1) : slice_make(v.p + v.len, 0);
+	*value = c >= 0 ? slice_from(v, (size_t)c + 1) :
+	    slice_make(v.p + v.len, 0);
 	if (has_value != NULL)
 		*has_value = c >= 0;
 }
@@ -460,7 +465,8 @@ decimal_milli(struct slice v, uint64_t max, uint64_t *out)
 {
 	ptrdiff_t dot = slice_chr(v, '.');
 	struct slice ip = dot >= 0 ? slice_head(v, (size_t)dot) : v;
-	struct slice fp = dot >= 0 ? slice_from(v, (size_t)dot + 1) : SLICE_NULL;
+	struct slice fp = dot >= 0 ? slice_from(v, (size_t)dot + 1) :
+	    SLICE_NULL;
 	uint64_t n, f = 0, scale = 100;
 	size_t i;
 
@@ -493,7 +499,8 @@ sdp_rtpmap_parse(struct slice v, struct sdp_rtpmap *r, struct sip_perr *pe)
 		    "to 127");
 	rest = skip_sp(rest);
 	if (rest.len == 0)
-		return fail(pe, v, v.p + v.len, "'rtpmap' has no encoding name");
+		return fail(pe, v, v.p + v.len, "'rtpmap' has no encoding "
+		    "name");
 	sl = slice_chr(rest, '/');
 	enc = sl >= 0 ? slice_head(rest, (size_t)sl) : rest;
 	if (enc.len == 0 || !slice_is_token_str(enc))
@@ -753,7 +760,8 @@ sdp_ice_options_parse(struct slice v, struct sip_perr *pe)
 		for (i = 0; i < t.len; i++)
 			if (!is_ice_char(t.p[i]) && t.p[i] != '-' &&
 			    t.p[i] != '.' && t.p[i] != '_')
-				return fail(pe, v, t.p + i, "bad ice-option-tag");
+				return fail(pe, v, t.p + i, "bad "
+				    "ice-option-tag");
 		n++;
 	}
 	if (n == 0)
@@ -772,7 +780,8 @@ sdp_candidate_parse(struct slice v, struct sdp_candidate *c,
 	if (!sdp_field_next(&rest, &c->foundation))
 		return fail(pe, v, v.p, "'candidate' is empty");
 	if (c->foundation.len > 32)
-		return fail(pe, v, c->foundation.p, "foundation longer than 32");
+		return fail(pe, v, c->foundation.p, "foundation longer than "
+		    "32");
 	for (i = 0; i < c->foundation.len; i++)
 		if (!is_ice_char(c->foundation.p[i]))
 			return fail(pe, v, c->foundation.p + i, "foundation is "
@@ -816,8 +825,8 @@ sdp_candidate_parse(struct slice v, struct sdp_candidate *c,
 			if (slice_to_u32(val, 65535, &c->rport) != 0)
 				return fail(pe, v, val.p, "bad rport");
 		} else if (!slice_is_token_str(name))
-			return fail(pe, v, name.p, "candidate extension name is "
-			    "not a token");
+			return fail(pe, v, name.p, "candidate extension name "
+			    "is not a token");
 	}
 	return SIP_OK;
 }
@@ -844,7 +853,8 @@ sdp_fingerprint_parse(struct slice v, struct sdp_fingerprint *f,
 		return fail(pe, v, v.p + v.len, "'fingerprint' wants "
 		    "<hash-func> <hex pairs separated by ':'>");
 	if (sdp_field_next(&rest, &extra))
-		return fail(pe, v, extra.p, "'fingerprint' has too many fields");
+		return fail(pe, v, extra.p, "'fingerprint' has too many "
+		    "fields");
 	for (i = 0; i < f->hex.len; i += 3) {
 		if (i + 2 > f->hex.len || hexval(f->hex.p[i]) < 0 ||
 		    hexval(f->hex.p[i + 1]) < 0)
@@ -888,12 +898,14 @@ sdp_crypto_parse(struct slice v, struct sdp_crypto *c, struct sip_perr *pe)
 	memset(c, 0, sizeof(*c));
 	if (!sdp_field_next(&rest, &tag) || tag.len > 9 ||
 	    slice_to_u32(tag, 999999999, &c->tag) != 0)
-		return fail(pe, v, v.p, "'crypto' wants a tag of 1 to 9 digits");
+		return fail(pe, v, v.p, "'crypto' wants a tag of 1 to 9 "
+		    "digits");
 	if (!sdp_field_next(&rest, &c->suite) ||
 	    !slice_is_token_str(c->suite))
 		return fail(pe, v, v.p + v.len, "'crypto' has no crypto-suite");
 	if (!sdp_field_next(&rest, &c->keyparams))
-		return fail(pe, v, v.p + v.len, "'crypto' has no key parameters");
+		return fail(pe, v, v.p + v.len, "'crypto' has no key "
+		    "parameters");
 	c->sessparams = skip_sp(rest);
 	kp = c->keyparams;
 	while (slice_split(&kp, ';', &item)) {
@@ -1231,13 +1243,15 @@ valid_local(const struct sdp_local *l)
 			if (pt >= 0 && pt <= 127 && pt_used[pt]++)
 				return 0;	/* one number, two codecs */
 		}
-		for (j = 0; j < st->ncodecs; j++)
-			if (st->codecs[j].name == NULL ||
-			    !slice_is_token_str(slice_cstr(st->codecs[j].name)) ||
-			    st->codecs[j].rate == 0 || st->codecs[j].pt > 127 ||
-			    (st->codecs[j].fmtp != NULL &&
-			    strpbrk(st->codecs[j].fmtp, "\r\n") != NULL))
+		for (j = 0; j < st->ncodecs; j++) {
+			const struct sdp_codec *c = &st->codecs[j];
+
+			if (c->name == NULL ||
+			    !slice_is_token_str(slice_cstr(c->name)) ||
+			    c->rate == 0 || c->pt > 127 || (c->fmtp != NULL &&
+			    strpbrk(c->fmtp, "\r\n") != NULL))
 				return 0;
+		}
 	}
 	return 1;
 }
@@ -1351,13 +1365,99 @@ media_fmtp(const struct sdp *s, unsigned m, struct slice pt)
 	return SLICE_NULL;
 }
 
+/*
+ * The local codec of st that offered format f of media m is: its index,
+ * or -1; *pt and *rm get the offer's number and encoding.
+ */
+static int
+local_codec(const struct sdp *offer, unsigned m, const struct sdp_stream *st,
+    struct slice f, uint32_t *pt, struct sdp_rtpmap *rm)
+{
+	unsigned j;
+
+	if (slice_to_u32(f, 127, pt) != 0 ||
+	    !sdp_media_rtpmap(offer, m, *pt, rm))
+		return -1;
+	for (j = 0; j < st->ncodecs; j++)
+		if (codec_matches(&st->codecs[j], rm))
+			return (int)j;
+	return -1;
+}
+
+/* The first unused local stream that can take offered media md. */
+static const struct sdp_stream *
+pick_stream(const struct sdp_local *l, const unsigned char *used,
+    const struct sdp_media *md, unsigned *idx)
+{
+	unsigned k;
+
+	if (!md->ok || !md->port_ok || md->port_num == 0)
+		return NULL;
+	for (k = 0; k < l->nstreams && k < SDP_MAX_MEDIA; k++)
+		if (!used[k] && stream_fits(&l->streams[k], md)) {
+			*idx = k;
+			return &l->streams[k];
+		}
+	return NULL;
+}
+
+/* Accept offered media m with local stream st; 0 if nothing in common. */
+static int
+answer_media(struct wr *out, const struct sdp *offer, unsigned m,
+    const struct sdp_stream *st, struct sdp_answer_media *r)
+{
+	const struct sdp_media *md = &offer->media[m];
+	struct slice rest, f, fp;
+	struct sdp_rtpmap rm;
+	char list[4 * 128];
+	size_t ll = 0;
+	uint32_t pt;
+	int j;
+
+	rest = md->fmts;
+	while (sdp_fmt_next(&rest, &f)) {
+		if (local_codec(offer, m, st, f, &pt, &rm) < 0 ||
+		    ll + 5 > sizeof(list))
+			continue;
+		if (r->pt < 0) {
+			r->pt = (int)pt;
+			r->codec = rm;
+		}
+		ll += (size_t)snprintf(list + ll, sizeof(list) - ll,
+		    " %" PRIu32, pt);
+	}
+	if (r->pt < 0)
+		return 0;
+	r->accepted = 1;
+	r->dir = answer_dir(sdp_media_dir(offer, m), st->dir);
+	wr(out, "m=" SLICE_FMT " %u " SLICE_FMT "%.*s\r\n",
+	    SLICE_ARG(md->type), st->port, SLICE_ARG(md->proto), (int)ll, list);
+	rest = md->fmts;
+	while (sdp_fmt_next(&rest, &f)) {
+		if ((j = local_codec(offer, m, st, f, &pt, &rm)) < 0)
+			continue;
+		rtpmap_line(out, pt, rm.enc, rm.rate, rm.channels);
+		fp = media_fmtp(offer, m, f);
+		if (fp.p != NULL)
+			wr(out, "a=fmtp:%" PRIu32 " " SLICE_FMT "\r\n", pt,
+			    SLICE_ARG(fp));
+		else if (st->codecs[j].fmtp != NULL)
+			wr(out, "a=fmtp:%" PRIu32 " %s\r\n", pt,
+			    st->codecs[j].fmtp);
+	}
+	if (st->ptime > 0)
+		wr(out, "a=ptime:%" PRIu32 "\r\n", st->ptime);
+	dir_line(out, r->dir);
+	return 1;
+}
+
 enum sip_err
 sdp_build_answer(struct buf *b, const struct sdp *offer,
     const struct sdp_local *l, struct sdp_answer_media *res, unsigned nres)
 {
 	struct wr w = { b, SIP_OK }, *out = &w;
 	unsigned char used[SDP_MAX_MEDIA] = { 0 };
-	unsigned m, j, k, naccepted = 0;
+	unsigned m, j, naccepted = 0;
 	struct slice t = SLICE_LIT("0 0");
 
 	if (!valid_local(l) || offer->nlines == 0)
@@ -1370,95 +1470,25 @@ sdp_build_answer(struct buf *b, const struct sdp *offer,
 	session_head(out, l, t);
 	for (m = 0; m < offer->nmedia; m++) {
 		const struct sdp_media *md = &offer->media[m];
+		const struct sdp_stream *st;
 		struct sdp_answer_media r;
-		const struct sdp_stream *st = NULL;
-		struct slice rest, f, mid;
+		struct slice mid;
 		unsigned idx = 0;
 		int found;
 
 		memset(&r, 0, sizeof(r));
 		r.pt = -1;
 		r.dir = SDP_DIR_INACTIVE;
-		if (md->ok && md->port_ok && md->port_num != 0)
-			for (k = 0; k < l->nstreams && k < SDP_MAX_MEDIA; k++)
-				if (!used[k] && stream_fits(&l->streams[k], md)) {
-					st = &l->streams[k];
-					idx = k;
-					break;
-				}
-		/* Collect the common formats in the offer's order. */
-		if (st != NULL) {
-			char list[4 * 128];
-			size_t ll = 0;
-
-			rest = md->fmts;
-			while (sdp_fmt_next(&rest, &f)) {
-				struct sdp_rtpmap rm;
-				uint32_t pt;
-
-				if (slice_to_u32(f, 127, &pt) != 0 ||
-				    !sdp_media_rtpmap(offer, m, pt, &rm))
-					continue;
-				for (j = 0; j < st->ncodecs; j++)
-					if (codec_matches(&st->codecs[j], &rm))
-						break;
-				if (j == st->ncodecs || ll + 5 > sizeof(list))
-					continue;
-				if (r.pt < 0) {
-					r.pt = (int)pt;
-					r.codec = rm;
-				}
-				ll += (size_t)snprintf(list + ll,
-				    sizeof(list) - ll, " %" PRIu32, pt);
-			}
-			if (r.pt >= 0) {
-				used[idx] = 1;
-				r.accepted = 1;
-				r.dir = answer_dir(sdp_media_dir(offer, m),
-				    st->dir);
-				wr(out, "m=" SLICE_FMT " %u " SLICE_FMT
-				    "%.*s\r\n", SLICE_ARG(md->type), st->port,
-				    SLICE_ARG(md->proto), (int)ll, list);
-				rest = md->fmts;
-				while (sdp_fmt_next(&rest, &f)) {
-					struct sdp_rtpmap rm;
-					struct slice fp;
-					uint32_t pt;
-
-					if (slice_to_u32(f, 127, &pt) != 0 ||
-					    !sdp_media_rtpmap(offer, m, pt, &rm))
-						continue;
-					for (j = 0; j < st->ncodecs; j++)
-						if (codec_matches(&st->codecs[j],
-						    &rm))
-							break;
-					if (j == st->ncodecs)
-						continue;
-					rtpmap_line(out, pt, rm.enc, rm.rate,
-					    rm.channels);
-					fp = media_fmtp(offer, m, f);
-					if (fp.p != NULL)
-						wr(out, "a=fmtp:%" PRIu32
-						    " " SLICE_FMT "\r\n", pt,
-						    SLICE_ARG(fp));
-					else if (st->codecs[j].fmtp != NULL)
-						wr(out, "a=fmtp:%" PRIu32
-						    " %s\r\n", pt,
-						    st->codecs[j].fmtp);
-				}
-				if (st->ptime > 0)
-					wr(out, "a=ptime:%" PRIu32 "\r\n",
-					    st->ptime);
-				dir_line(out, r.dir);
-				naccepted++;
-			}
-		}
-		if (!r.accepted)
-			wr(out, "m=" SLICE_FMT " 0 " SLICE_FMT " "
-			    SLICE_FMT "\r\n", SLICE_ARG(md->ok ? md->type :
-			    SLICE_LIT("application")), SLICE_ARG(md->ok ?
-			    md->proto : SLICE_LIT("RTP/AVP")), SLICE_ARG(md->ok ?
-			    md->fmts : SLICE_LIT("0")));
+		st = pick_stream(l, used, md, &idx);
+		if (st != NULL && answer_media(out, offer, m, st, &r)) {
+			used[idx] = 1;
+			naccepted++;
+		} else if (md->ok)
+			wr(out, "m=" SLICE_FMT " 0 " SLICE_FMT " " SLICE_FMT
+			    "\r\n", SLICE_ARG(md->type), SLICE_ARG(md->proto),
+			    SLICE_ARG(md->fmts));
+		else
+			wr(out, "m=application 0 RTP/AVP 0\r\n");
 		mid = sdp_attr_get(offer, m + 1, "mid", &found);
 		if (found)
 			wr(out, "a=mid:" SLICE_FMT "\r\n", SLICE_ARG(mid));

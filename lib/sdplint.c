@@ -88,7 +88,7 @@ struct ctx {
 	struct sdp_lint		*l;
 	const struct sdp	*s;
 	unsigned		 first;	/* findings of this run start here */
-	int			 crlf_seen;	/* bare line ends reported once */
+	int			 crlf_seen;	/* bare line ends told once */
 };
 
 /* A finding at pointer at, which points into the description. */
@@ -243,8 +243,8 @@ check_order(struct ctx *cx)
 		if (l->type == 0)
 			continue;
 		if (strchr("vosiuepcbtrzkam", l->type) == NULL) {
-			REPORT(cx, SDP_C_UNKNOWN_TYPE, l->text.p, "'%c=' is not "
-			    "an SDP line type", l->type);
+			REPORT(cx, SDP_C_UNKNOWN_TYPE, l->text.p, "'%c=' is "
+			    "not an SDP line type", l->type);
 			continue;
 		}
 		r = session_rank(l->type);
@@ -302,8 +302,8 @@ check_order(struct ctx *cx)
 		if (l->type == 0)
 			continue;
 		if (strchr("vosiuepcbtrzkam", l->type) == NULL) {
-			REPORT(cx, SDP_C_UNKNOWN_TYPE, l->text.p, "'%c=' is not "
-			    "an SDP line type", l->type);
+			REPORT(cx, SDP_C_UNKNOWN_TYPE, l->text.p, "'%c=' is "
+			    "not an SDP line type", l->type);
 			continue;
 		}
 		r = media_rank(l->type);
@@ -508,7 +508,8 @@ check_time(struct ctx *cx, const struct sdp_line *l)
 			return;
 		}
 		if (slice_to_u64(b, UINT64_MAX, &stop) != 0) {
-			REPORT(cx, SDP_C_TIME, b.p, "stop time is not a number");
+			REPORT(cx, SDP_C_TIME, b.p, "stop time is not a "
+			    "number");
 			return;
 		}
 		if (stop != 0 && start > stop)
@@ -521,8 +522,8 @@ check_time(struct ctx *cx, const struct sdp_line *l)
 	case 'r':
 		while (sdp_field_next(&rest, &a)) {
 			if (!typed_time(a, 0)) {
-				REPORT(cx, SDP_C_TIME, a.p, "'" SLICE_FMT "' is "
-				    "not a time (digits and d, h, m or s)",
+				REPORT(cx, SDP_C_TIME, a.p, "'" SLICE_FMT "' "
+				    "is not a time (digits and d, h, m or s)",
 				    SLICE_ARG(a));
 				return;
 			}
@@ -535,8 +536,8 @@ check_time(struct ctx *cx, const struct sdp_line *l)
 	case 'z':
 		while (sdp_field_next(&rest, &a)) {
 			if (!typed_time(a, n % 2)) {
-				REPORT(cx, SDP_C_TIME, a.p, "'" SLICE_FMT "' is "
-				    "not a time", SLICE_ARG(a));
+				REPORT(cx, SDP_C_TIME, a.p, "'" SLICE_FMT "' "
+				    "is not a time", SLICE_ARG(a));
 				return;
 			}
 			n++;
@@ -607,11 +608,12 @@ check_other_formats(struct ctx *cx, const struct sdp_media *md)
 		want = "*";
 	while (sdp_fmt_next(&rest, &f)) {
 		if (!slice_is_token_str(f))
-			REPORT(cx, SDP_C_FORMAT, f.p, "format '" SLICE_FMT "' is "
-			    "not a token", SLICE_ARG(f));
+			REPORT(cx, SDP_C_FORMAT, f.p, "format '" SLICE_FMT "' "
+			    "is not a token", SLICE_ARG(f));
 		else if (want != NULL && !slice_ieq_cstr(f, want))
-			REPORT(cx, SDP_C_FORMAT, f.p, "format '" SLICE_FMT "' does "
-			    "not fit proto '" SLICE_FMT "', which carries '%s'",
+			REPORT(cx, SDP_C_FORMAT, f.p, "format '" SLICE_FMT "' "
+			    "does not fit proto '" SLICE_FMT "', which carries "
+			    "'%s'",
 			    SLICE_ARG(f), SLICE_ARG(md->proto), want);
 	}
 }
@@ -672,12 +674,14 @@ check_media_line(struct ctx *cx, unsigned m)
 		const struct sdp_static_pt *sp;
 
 		if (slice_to_u32(f, 127, &pt) != 0) {
-			REPORT(cx, SDP_C_FORMAT, f.p, "format '" SLICE_FMT "' is "
-			    "not an RTP payload type (0 to 127)", SLICE_ARG(f));
+			REPORT(cx, SDP_C_FORMAT, f.p, "format '" SLICE_FMT "' "
+			    "is not an RTP payload type (0 to "
+			    "127)", SLICE_ARG(f));
 			continue;
 		}
 		if (seen[pt]++) {
-			REPORT(cx, SDP_C_DUP_FORMAT, f.p, "payload type %" PRIu32
+			REPORT(cx, SDP_C_DUP_FORMAT, f.p, "payload type "
+			    "%" PRIu32
 			    " is listed twice", pt);
 			continue;
 		}
@@ -770,8 +774,8 @@ check_fingerprint(struct ctx *cx, struct slice v)
 	}
 	for (i = 0; i < fp.hex.len; i++)
 		if (fp.hex.p[i] >= 'a' && fp.hex.p[i] <= 'f') {
-			REPORT(cx, SDP_C_FINGERPRINT, fp.hex.p + i, "hex digits "
-			    "of a fingerprint are upper case (UHEX)");
+			REPORT(cx, SDP_C_FINGERPRINT, fp.hex.p + i, "hex "
+			    "digits of a fingerprint are upper case (UHEX)");
 			return;
 		}
 }
@@ -873,8 +877,9 @@ check_attrs(struct ctx *cx, unsigned lvl)
 
 		sdp_attr_split(l->val, &name, &v, &has_value);
 		if (!slice_is_token_str(name)) {
-			REPORT(cx, SDP_C_ATTR_SYNTAX, l->val.p, "attribute name "
-			    "'" SLICE_FMT "' is not a token", SLICE_ARG(name));
+			REPORT(cx, SDP_C_ATTR_SYNTAX, l->val.p, "attribute "
+			    "name '" SLICE_FMT "' is not a "
+			    "token", SLICE_ARG(name));
 			continue;
 		}
 		if (id == SDP_A_OTHER) {
@@ -889,8 +894,8 @@ check_attrs(struct ctx *cx, unsigned lvl)
 		if ((lv == 'S' && lvl != 0) || (lv == 'M' && lvl == 0))
 			REPORT(cx, SDP_C_ATTR_LEVEL, name.p, "'%s' belongs %s",
 			    sdp_attr_name(id), lv == 'S' ? "at session level, "
-			    "not in a media section" : "in a media section, not "
-			    "at session level");
+			    "not in a media section" : "in a media section, "
+			    "not at session level");
 		tv = sdp_attr_takes_value(id);
 		if (tv == 0 && has_value) {
 			REPORT(cx, SDP_C_ATTR_SYNTAX, v.p - 1, "'%s' is a flag "
@@ -908,9 +913,9 @@ check_attrs(struct ctx *cx, unsigned lvl)
 		case SDP_A_RECVONLY:
 		case SDP_A_INACTIVE:
 			if (ndir++ > 0)
-				REPORT(cx, SDP_C_DIRECTION, name.p, "'%s' after "
-				    "another direction attribute in the same "
-				    "section", sdp_attr_name(id));
+				REPORT(cx, SDP_C_DIRECTION, name.p, "'%s' "
+				    "after another direction attribute in the "
+				    "same section", sdp_attr_name(id));
 			continue;
 		case SDP_A_FINGERPRINT:
 			check_fingerprint(cx, v);
@@ -952,8 +957,8 @@ check_attrs(struct ctx *cx, unsigned lvl)
 
 			if (pe.why[0] == '\'' && strncmp(pe.why + 1, an, anl) ==
 			    0 && pe.why[anl + 1] == '\'')
-				REPORT(cx, SDP_C_ATTR_SYNTAX, v.p + pe.off, "%s",
-				    pe.why);
+				REPORT(cx, SDP_C_ATTR_SYNTAX, v.p + pe.off,
+				    "%s", pe.why);
 			else
 				REPORT(cx, SDP_C_ATTR_SYNTAX, v.p + pe.off,
 				    "'%s': %s", an, pe.why);
@@ -1047,8 +1052,8 @@ check_mids(struct ctx *cx)
 					break;
 			if (k == n)
 				REPORT(cx, SDP_C_MID, t.p, "group '" SLICE_FMT
-				    "' names mid '" SLICE_FMT "', which no media "
-				    "section has", SLICE_ARG(g.semantics),
+				    "' names mid '" SLICE_FMT "', which no "
+				    "media section has", SLICE_ARG(g.semantics),
 				    SLICE_ARG(t));
 		}
 	}
@@ -1091,7 +1096,8 @@ sdp_lint_run(struct sdp_lint *l, const struct sdp *s)
 		switch (ln->type) {
 		case 'v':
 			if (!slice_eq_lit(ln->val, "0"))
-				REPORT(&cx, SDP_C_VERSION, ln->val.p, "version '"
+				REPORT(&cx, SDP_C_VERSION, ln->val.p, "version "
+				    "'"
 				    SLICE_FMT "' is not 0", SLICE_ARG(ln->val));
 			break;
 		case 'o':
@@ -1132,12 +1138,10 @@ sdp_lint_run(struct sdp_lint *l, const struct sdp *s)
 		for (j = md->first; j < md->end; j++)
 			has_c |= s->lines[j].type == 'c';
 		if (!conn_sess && !has_c)
-			REPORT(&cx, SDP_C_MISSING_CONN, s->lines[md->first].text.p,
-			    "no 'c=' line in this media section nor at session "
-			    "level");
+			REPORT(&cx, SDP_C_MISSING_CONN,
+			    s->lines[md->first].text.p, "no 'c=' line in this "
+			    "media section nor at session level");
 	}
-	if (s->nmedia == 0 && !conn_sess)
-		(void)0;	/* RFC 8866 5.7: only media need an address */
 	for (m = 0; m <= s->nmedia; m++)
 		check_attrs(&cx, m);
 	check_ice(&cx);
@@ -1160,6 +1164,12 @@ media_is_mcast(const struct sdp *s, unsigned m, struct slice *addr)
 	return k == SDP_ADDR_IP4_MCAST || k == SDP_ADDR_IP6_MCAST;
 }
 
+static int
+same_codec(const struct sdp_rtpmap *a, const struct sdp_rtpmap *b)
+{
+	return slice_ieq(a->enc, b->enc) && a->rate == b->rate;
+}
+
 static void
 oa_formats(struct ctx *cx, const struct sdp *offer, unsigned m, int mcast)
 {
@@ -1176,15 +1186,14 @@ oa_formats(struct ctx *cx, const struct sdp *offer, unsigned m, int mcast)
 		if (rtp && slice_to_u32(f, 127, &pt) == 0 &&
 		    sdp_media_rtpmap(ans, m, pt, &ar)) {
 			if (same && sdp_media_rtpmap(offer, m, pt, &orr) &&
-			    !(slice_ieq(orr.enc, ar.enc) && orr.rate == ar.rate))
+			    !same_codec(&orr, &ar))
 				same = 0;
 			if (!same) {
 				orest = om->fmts;
 				while (sdp_fmt_next(&orest, &of))
 					if (slice_to_u32(of, 127, &opt) == 0 &&
-					    sdp_media_rtpmap(offer, m, opt, &orr) &&
-					    slice_ieq(orr.enc, ar.enc) &&
-					    orr.rate == ar.rate) {
+					    sdp_media_rtpmap(offer, m, opt,
+					    &orr) && same_codec(&orr, &ar)) {
 						moved = (int)opt;
 						break;
 					}
@@ -1197,9 +1206,9 @@ oa_formats(struct ctx *cx, const struct sdp *offer, unsigned m, int mcast)
 		if (moved >= 0) {
 			common++;
 			if (mcast)
-				REPORT(cx, SDP_C_OA_MULTICAST, f.p, "a multicast "
-				    "answer must keep the offered payload type "
-				    "%d", moved);
+				REPORT(cx, SDP_C_OA_MULTICAST, f.p, "a "
+				    "multicast answer must keep the offered "
+				    "payload type %d", moved);
 			else
 				REPORT(cx, SDP_C_OA_PT, f.p, "codec offered as "
 				    "payload type %d is answered as " SLICE_FMT,
@@ -1248,8 +1257,9 @@ oa_mid_setup(struct ctx *cx, const struct sdp *offer, unsigned m)
 		REPORT(cx, SDP_C_OA_MID, mline, "the offer names this stream "
 		    "'mid:" SLICE_FMT "'; the answer must too", SLICE_ARG(om));
 	else if (have_o && !slice_eq(om, am))
-		REPORT(cx, SDP_C_OA_MID, am.p, "'mid:" SLICE_FMT "' answers the "
-		    "offer's 'mid:" SLICE_FMT "'", SLICE_ARG(am), SLICE_ARG(om));
+		REPORT(cx, SDP_C_OA_MID, am.p, "'mid:" SLICE_FMT "' answers "
+		    "the offer's "
+		    "'mid:" SLICE_FMT "'", SLICE_ARG(am), SLICE_ARG(om));
 	if (!media_attr(ans, m, SDP_A_SETUP, &as, &at))
 		return;
 	if (!media_attr(offer, m, SDP_A_SETUP, &os, NULL))
@@ -1260,8 +1270,8 @@ oa_mid_setup(struct ctx *cx, const struct sdp *offer, unsigned m)
 	    (slice_eq_lit(os, "passive") && !slice_eq_lit(as, "active") &&
 	    !slice_eq_lit(as, "holdconn")))
 		REPORT(cx, SDP_C_OA_SETUP, as.p, "'setup:" SLICE_FMT "' does "
-		    "not answer 'setup:" SLICE_FMT "' (actpass is answered with "
-		    "active or passive, active with passive, passive with "
+		    "not answer 'setup:" SLICE_FMT "' (actpass is answered "
+		    "with active or passive, active with passive, passive with "
 		    "active)", SLICE_ARG(as), SLICE_ARG(os));
 }
 
@@ -1336,11 +1346,15 @@ sdp_lint_oa(struct sdp_lint *l, const struct sdp *offer,
 		REPORT(&cx, SDP_C_OA_TIME, at.p, "'t=" SLICE_FMT "' differs "
 		    "from the offer's 't=" SLICE_FMT "'", SLICE_ARG(at),
 		    SLICE_ARG(ot));
-	if (offer->nmedia != answer->nmedia)
-		REPORT(&cx, SDP_C_OA_MLINES, answer->nmedia > 0 ?
-		    answer->lines[answer->media[answer->nmedia - 1].first].text.p
-		    : answer->buf + answer->len, "the answer has %u m= lines, "
-		    "the offer %u", answer->nmedia, offer->nmedia);
+	if (offer->nmedia != answer->nmedia) {
+		const char *where = answer->buf + answer->len;
+
+		if (answer->nmedia > 0)
+			where = answer->lines[answer->media[answer->nmedia -
+			    1].first].text.p;
+		REPORT(&cx, SDP_C_OA_MLINES, where, "the answer has %u m= "
+		    "lines, the offer %u", answer->nmedia, offer->nmedia);
+	}
 	n = offer->nmedia < answer->nmedia ? offer->nmedia : answer->nmedia;
 	for (m = 0; m < n; m++) {
 		const struct sdp_media *om = &offer->media[m];
@@ -1354,21 +1368,23 @@ sdp_lint_oa(struct sdp_lint *l, const struct sdp *offer,
 			continue;
 		if (!slice_eq(om->type, am->type)) {
 			REPORT(&cx, SDP_C_OA_MEDIA, am->type.p, "m= line %u "
-			    "answers '" SLICE_FMT "' with '" SLICE_FMT "'", m + 1,
+			    "answers '" SLICE_FMT "' with "
+			    "'" SLICE_FMT "'", m + 1,
 			    SLICE_ARG(om->type), SLICE_ARG(am->type));
 			continue;
 		}
 		if (!slice_ieq(om->proto, am->proto)) {
 			REPORT(&cx, SDP_C_OA_MEDIA, am->proto.p, "m= line %u "
-			    "answers proto '" SLICE_FMT "' with '" SLICE_FMT "'",
+			    "answers proto '" SLICE_FMT "' with "
+			    "'" SLICE_FMT "'",
 			    m + 1, SLICE_ARG(om->proto), SLICE_ARG(am->proto));
 			continue;
 		}
 		if (om->port_num == 0) {
 			if (am->port_num != 0)
-				REPORT(&cx, SDP_C_OA_REJECTED, am->port.p, "m= line "
-				    "%u has port 0 in the offer; the answer must "
-				    "have port 0 too", m + 1);
+				REPORT(&cx, SDP_C_OA_REJECTED, am->port.p, "m= "
+				    "line %u has port 0 in the offer; the "
+				    "answer must have port 0 too", m + 1);
 			continue;
 		}
 		if (am->port_num == 0)
@@ -1388,7 +1404,8 @@ sdp_lint_oa(struct sdp_lint *l, const struct sdp *offer,
 			if (od != ad)
 				REPORT(&cx, SDP_C_OA_MULTICAST, mline, "a "
 				    "multicast answer keeps the offer's "
-				    "direction '%s', not '%s'", sdp_dir_name(od),
+				    "direction '%s', not "
+				    "'%s'", sdp_dir_name(od),
 				    sdp_dir_name(ad));
 			oa_mcast_ptime_bw(&cx, offer, m);
 		} else if (!dir_fits(od, ad))
