@@ -321,9 +321,20 @@ sip_uac_step(struct sip_uac *u, int max_ms)
 	if (e == SIP_OK) {
 		trace(u, '<', m.buf, m.len, 0);
 		input(u, &m, now);
-		/* drain what is already buffered */
-		while (sip_conn_pending(u->conn) &&
-		    sip_conn_next(u->conn, &m, &pe) == SIP_OK) {
+		/*
+		 * Take what else has arrived without another poll: under load
+		 * the socket holds many answers (a bounded number, so timers
+		 * still run).
+		 */
+		for (int k = 0; k < 256; k++) {
+			e = sip_conn_next(u->conn, &m, &pe);
+			if (e == SIP_E_PARTIAL &&
+			    sip_conn_fill(u->conn) == SIP_OK)
+				e = sip_conn_next(u->conn, &m, &pe);
+			if (e == SIP_E_PARSE)
+				continue;
+			if (e != SIP_OK)
+				break;
 			trace(u, '<', m.buf, m.len, 0);
 			input(u, &m, now);
 		}
