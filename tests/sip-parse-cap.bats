@@ -417,3 +417,10 @@ PY
 	rss=$(printf '%s\n' "$output" | awk '$1 == "sip-parse" { print int($(NF-1)) }')
 	[ -n "$rss" ] && [ "$rss" -lt 32 ]
 }
+
+@test "sip-parse: --calls over more calls than the table holds prints the idlest early and says so" {
+	run -0 --separate-stderr sip-parse --calls "$(mk manycalls)"
+	[ "${#lines[@]}" -eq 10006 ]
+	[[ "$stderr" == *"call table full (10000 calls): the call idle longest is printed and forgotten"* ]]
+	[ "$(printf '%s\n' "$output" | cut -f1 | sort -u | wc -l)" -eq 10006 ]
+}

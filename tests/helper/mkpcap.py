@@ -369,6 +369,10 @@ def build(kind):
                      up(msg(5, "ACK", c)),
                      up(msg(6, "BYE", c)),
                      down(resp(6, 200, "BYE", c))])
+    if kind == "manycalls":
+        # more calls than the call table holds (SIP_MAX_DIALOGS, 10000)
+        return pcap([E(ip4(udp(msg(i, "OPTIONS", "many-%d" % i))))
+                     for i in range(1, 10006)], step=0)
     if kind == "wsspace":
         # RFC 3261 7.3.1 allows whitespace before the colon
         return pcap([E(ip4(udp(msg(1, cid="space@example.com",
