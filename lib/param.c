@@ -6,10 +6,10 @@
 #include "param.h"
 
 /* token, plus what a host (IPv6 reference) may add: RFC 3261 gen-value. */
-static int
+static inline int
 value_char(char c)
 {
-	return slice_is_token(c) || c == '[' || c == ']' || c == ':';
+	return (slice_token_map[(unsigned char)c] & SLICE_C_GENVAL) != 0;
 }
 
 static inline void

@@ -117,8 +117,15 @@ int	slice_copy(struct slice s, char *dst, size_t dstsz);
  * Byte classes from RFC 3261 25.1.  token: alphanum and -.!%*_+`'~ ;
  * sep: the separators.  Tables of 256 entries.
  */
+/*
+ * Byte classes: SLICE_C_TOKEN for RFC 3261 token, SLICE_C_GENVAL for
+ * token plus '[', ']' and ':' (a gen-value that may be an IPv6 host).
+ */
+#define SLICE_C_TOKEN	0x01
+#define SLICE_C_GENVAL	0x02
 extern const unsigned char slice_token_map[256];
-#define slice_is_token(c)	(slice_token_map[(unsigned char)(c)] != 0)
+#define slice_is_token(c)	\
+	((slice_token_map[(unsigned char)(c)] & SLICE_C_TOKEN) != 0)
 int	slice_is_token_str(struct slice s);
 
 #endif

@@ -89,20 +89,26 @@ escape_at(struct slice s, size_t i)
  * Scan from *i while bytes are in class mask or are %HH escapes.  Returns
  * 0, or -1 with *i at a malformed escape.
  */
-static int
-scan(struct slice s, size_t *i, unsigned mask)
+static inline int
+scan(struct slice s, size_t *ip, unsigned mask)
 {
-	while (*i < s.len) {
-		if (s.p[*i] == '%') {
-			if (!escape_at(s, *i))
-				return -1;
-			*i += 3;
-		} else if (cls((unsigned char)s.p[*i]) & mask)
-			(*i)++;
-		else
+	size_t i = *ip;
+	int r = 0;
+
+	while (i < s.len) {
+		if (cls((unsigned char)s.p[i]) & mask)
+			i++;
+		else if (s.p[i] == '%') {
+			if (!escape_at(s, i)) {
+				r = -1;
+				break;
+			}
+			i += 3;
+		} else
 			break;
 	}
-	return 0;
+	*ip = i;
+	return r;
 }
 
 static int
