@@ -54,11 +54,10 @@ params_at(struct sip_params *ps, struct slice s, size_t i, struct sip_perr *pe)
 /* word = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" /
  *   "~" / "(" / ")" / "<" / ">" / ":" / "\" / DQUOTE / "/" / "[" / "]" /
  *   "?" / "{" / "}" ) */
-static int
+static inline int
 word_char(char c)
 {
-	return slice_is_token(c) || (c != '\0' &&
-	    strchr("()<>:\\\"/[]?{}", c) != NULL);
+	return (slice_token_map[(unsigned char)c] & SLICE_C_WORD) != 0;
 }
 
 enum sip_err

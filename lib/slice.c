@@ -6,7 +6,8 @@
 #include "slice.h"
 
 /* RFC 3261 25.1: token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~") */
-#define TV	(SLICE_C_TOKEN | SLICE_C_GENVAL)
+#define TV	(SLICE_C_TOKEN | SLICE_C_GENVAL | SLICE_C_WORD)
+#define VW	(SLICE_C_GENVAL | SLICE_C_WORD)
 const unsigned char slice_token_map[256] = {
 	['0'] = TV, ['1'] = TV, ['2'] = TV, ['3'] = TV, ['4'] = TV,
 	['5'] = TV, ['6'] = TV, ['7'] = TV, ['8'] = TV, ['9'] = TV,
@@ -22,10 +23,15 @@ const unsigned char slice_token_map[256] = {
 	['Y'] = TV, ['Z'] = TV,
 	['-'] = TV, ['.'] = TV, ['!'] = TV, ['%'] = TV, ['*'] = TV, ['_'] = TV,
 	['+'] = TV, ['`'] = TV, ['\''] = TV, ['~'] = TV,
-	/* gen-value adds what an IPv6 reference holds */
-	['['] = SLICE_C_GENVAL, [']'] = SLICE_C_GENVAL, [':'] = SLICE_C_GENVAL,
+	/* gen-value adds what an IPv6 reference holds; word adds more */
+	['['] = VW, [']'] = VW, [':'] = VW,
+	['('] = SLICE_C_WORD, [')'] = SLICE_C_WORD, ['<'] = SLICE_C_WORD,
+	['>'] = SLICE_C_WORD, ['\\'] = SLICE_C_WORD, ['"'] = SLICE_C_WORD,
+	['/'] = SLICE_C_WORD, ['?'] = SLICE_C_WORD, ['{'] = SLICE_C_WORD,
+	['}'] = SLICE_C_WORD,
 };
 #undef TV
+#undef VW
 
 static inline unsigned char
 lower(unsigned char c)
@@ -166,7 +172,9 @@ slice_to_u64(struct slice s, uint64_t max, uint64_t *out)
 		if (s.p[i] < '0' || s.p[i] > '9')
 			return -1;
 		d = (unsigned)(s.p[i] - '0');
-		if (v > (UINT64_MAX - d) / 10)
+		/* v * 10 + d > UINT64_MAX, without a division */
+		if (v > UINT64_MAX / 10 ||
+		    (v == UINT64_MAX / 10 && d > UINT64_MAX % 10))
 			return -1;
 		v = v * 10 + d;
 	}

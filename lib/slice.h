@@ -53,7 +53,10 @@ slice_eq_n(struct slice a, const char *lit, size_t n)
 static inline int
 slice_ieq_n(struct slice a, const char *lit, size_t n)
 {
-	return a.len == n && slice_ieq(a, slice_make(lit, n));
+	/* The first bytes can match only if they differ in 0x20 at most. */
+	return a.len == n && (n == 0 ||
+	    ((unsigned char)(a.p[0] ^ lit[0]) & ~0x20) == 0) &&
+	    slice_ieq(a, slice_make(lit, n));
 }
 int	slice_has_prefix(struct slice s, const char *pfx);
 int	slice_ihas_prefix(struct slice s, const char *pfx);
@@ -114,15 +117,15 @@ int	slice_to_u64(struct slice s, uint64_t max, uint64_t *out);
 int	slice_copy(struct slice s, char *dst, size_t dstsz);
 
 /*
- * Byte classes from RFC 3261 25.1.  token: alphanum and -.!%*_+`'~ ;
- * sep: the separators.  Tables of 256 entries.
- */
-/*
- * Byte classes: SLICE_C_TOKEN for RFC 3261 token, SLICE_C_GENVAL for
- * token plus '[', ']' and ':' (a gen-value that may be an IPv6 host).
+ * Byte classes from RFC 3261 25.1, one table of 256 entries with a bit
+ * per class: SLICE_C_TOKEN for token (alphanum and -.!%*_+`'~),
+ * SLICE_C_GENVAL for token plus '[', ']' and ':' (a gen-value that may
+ * be an IPv6 host), SLICE_C_WORD for word (token plus ( ) < > :
+ * backslash DQUOTE / [ ] ? { }).
  */
 #define SLICE_C_TOKEN	0x01
 #define SLICE_C_GENVAL	0x02
+#define SLICE_C_WORD	0x04
 extern const unsigned char slice_token_map[256];
 #define slice_is_token(c)	\
 	((slice_token_map[(unsigned char)(c)] & SLICE_C_TOKEN) != 0)
