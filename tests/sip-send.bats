@@ -342,3 +342,12 @@ assert len({l["call_id"] for l in lines[:-1]})==200' "$output"
 	[ "$output" = "SIP/2.0 200 OK" ]
 	stop_serve sctp
 }
+
+@test "sip-send: a client certificate is loaded for TLS, and a key that does not match is exit 8" {
+	make_cert "$BATS_TEST_TMPDIR/client"
+	run -0 "$SIPBOX" sip-send --cacert "$CA" --cert "$BATS_TEST_TMPDIR/client/cert.pem" \
+	    --key "$BATS_TEST_TMPDIR/client/key.pem" "tls:$S"
+	run -8 "$SIPBOX" sip-send --cacert "$CA" --cert "$BATS_TEST_TMPDIR/client/cert.pem" \
+	    --key "$BATS_FILE_TMPDIR/tls/key.pem" "tls:$S"
+	[[ "$output" == *"TLS: "* ]]
+}
