@@ -20,6 +20,7 @@
 #include "cap.h"
 #include "ladder.h"
 #include "stats.h"
+#include "hdrjson.h"
 #include "json.h"
 #include "msg.h"
 
@@ -696,6 +697,7 @@ print_json(const struct sip_msg *m, const char *path)
 		json_obj(&j);
 		json_kslice(&j, "name", name ? slice_cstr(name) : h->name);
 		json_kslice(&j, "value", h->value);
+		sip_json_hdr(&j, h);
 		json_end(&j);
 	}
 	json_end(&j);

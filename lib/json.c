@@ -187,6 +187,13 @@ json_int(struct json *j, int64_t v)
 }
 
 void
+json_raw(struct json *j, const char *p, size_t n)
+{
+	vsep(j);
+	emit(j, p, n);
+}
+
+void
 json_dbl(struct json *j, double v, int decimals)
 {
 	char t[64];

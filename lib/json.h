@@ -36,6 +36,8 @@ void	json_int(struct json *j, int64_t v);
 void	json_dbl(struct json *j, double v, int decimals);
 void	json_bool(struct json *j, int v);
 void	json_null(struct json *j);
+/* A value already written as JSON (by another struct json). */
+void	json_raw(struct json *j, const char *p, size_t n);
 /* key + value in one call. */
 void	json_kstr(struct json *j, const char *key, const char *s);
 void	json_kslice(struct json *j, const char *key, struct slice s);

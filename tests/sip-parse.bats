@@ -115,3 +115,47 @@ assert rows[0]["headers"][0] == {"name": "Via", "value": "SIP/2.0/UDP pc33.atlan
 	run -0 --separate-stderr sip-parse -f method,cseq "$CORPUS/rfc4475/dblreq.dat"
 	[ "$output" = "$(printf 'REGISTER\t8 REGISTER\nINVITE\t8 INVITE')" ]
 }
+
+@test "sip-parse: --json types every header it knows: Via, addresses, CSeq, numbers, auth, lists" {
+	run -0 "$SIPBOX" sip-parse --json "$(fixture msg/register-401.sip)" "$(fixture msg/invite.sip)"
+	python3 - "$output" <<-'PY'
+	import json, sys
+	msgs = [json.loads(l) for l in sys.argv[1].splitlines()]
+	h = {x["name"]: x for x in msgs[0]["headers"]}
+	v = h["Via"]["parsed"][0]
+	assert v["transport"] == "UDP" and v["port"] == 5060 and v["branch"] == "z9hG4bKnashds7" and v["received"] == "192.0.2.4", v
+	assert h["From"]["parsed"]["display"] == "Bob" and h["From"]["parsed"]["uri"]["user"] == "bob", h["From"]
+	assert h["CSeq"]["parsed"] == {"num": 1, "method": "REGISTER"}
+	assert h["Content-Length"]["parsed"] == 0
+	w = h["WWW-Authenticate"]["parsed"]
+	assert w["scheme"] == "Digest" and w["params"]["realm"] == "atlanta.example.com" and w["params"]["qop"] == "auth", w
+	h = {x["name"]: x for x in msgs[1]["headers"]}
+	assert h["Max-Forwards"]["parsed"] == 70
+	assert h["Contact"]["parsed"][0]["uri"]["host"] == "pc33.atlanta.example.com"
+	assert h["Content-Type"]["parsed"]["subtype"] == "sdp"
+	PY
+	f=$(crlf_file 'OPTIONS sip:a@b SIP/2.0
+Via: SIP/2.0/UDP h;branch=z9hG4bK1, SIP/2.0/TCP [2001:db8::1]:5061;rport;received=192.0.2.1
+Max-Forwards: 70
+From: <sip:x@y>;tag=1
+To: <sip:a@b>
+Call-ID: c
+CSeq: 99999999999 OPTIONS
+Contact: *
+Allow: INVITE, ACK,OPTIONS
+Supported: timer
+Content-Length: 0
+
+')
+	run -0 "$SIPBOX" sip-parse --json "$f"
+	python3 - "$output" <<-'PY'
+	import json, sys
+	h = {x["name"]: x for x in json.loads(sys.argv[1])["headers"]}
+	via = h["Via"]["parsed"]
+	assert len(via) == 2 and via[1]["host"] == "[2001:db8::1]" and via[1]["rport"] is True, via
+	assert "error" in h["CSeq"] and "parsed" not in h["CSeq"], h["CSeq"]
+	assert h["Contact"]["parsed"] == [{"star": True}]
+	assert h["Allow"]["parsed"] == ["INVITE", "ACK", "OPTIONS"]
+	assert h["Supported"]["parsed"] == ["timer"]
+	PY
+}

@@ -1,10 +1,14 @@
 /*
  * fuzz_msg.c - libFuzzer target for the message parser and stream
- * framing: any bytes, datagram and stream modes, every header walked.
+ * framing: any bytes, datagram and stream modes, every header walked and
+ * typed (lib/hdrjson).
  */
 #include <stdint.h>
 #include <stddef.h>
 
+#include "buf.h"
+#include "hdrjson.h"
+#include "json.h"
 #include "msg.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -24,6 +28,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			;
 		for (i = 0; i < m.nhdrs; i++)
 			(void)sip_msg_hdr_byname(&m, m.hdrs[i].name);
+		/* the typed parsers, through what sip-parse --json writes */
+		struct buf b;
+		struct json j;
+
+		buf_init(&b, 0);
+		json_init(&j, &b);
+		json_arr(&j);
+		for (i = 0; i < m.nhdrs; i++) {
+			json_obj(&j);
+			sip_json_hdr(&j, &m.hdrs[i]);
+			json_end(&j);
+		}
+		json_end(&j);
+		buf_free(&b);
 	}
 	/* Stream framing: split the bytes into as many messages as fit. */
 	while (off < size) {
