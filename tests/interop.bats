@@ -8,8 +8,17 @@ LAB="$SHARED/lab"
 
 setup_file() {
 	export SERVE_DIR="$BATS_FILE_TMPDIR"
-	export LAB_DIR="$BATS_FILE_TMPDIR/lab" LAB_SIP_PORT=6060 LAB_TLS_PORT=6061 \
-	    LAB_WS_PORT=6080 LAB_WSS_PORT=6443
+	# Four ports in a row below 10000 (the lab's sipsak probe cuts longer
+	# ones), picked at random so parallel runs on one machine do not meet.
+	local base i
+	for i in $(seq 1 20); do
+		base=$((6100 + (RANDOM % 900) * 4))
+		if ! ss -Hltun | awk '{print $5}' | grep -qE ":($base|$((base + 1))|$((base + 2))|$((base + 3)))\$"; then
+			break
+		fi
+	done
+	export LAB_DIR="$BATS_FILE_TMPDIR/lab" LAB_SIP_PORT=$base \
+	    LAB_TLS_PORT=$((base + 1)) LAB_WS_PORT=$((base + 2)) LAB_WSS_PORT=$((base + 3))
 	if command -v kamailio >/dev/null && [ -x "$LAB/start-kamailio.sh" ]; then
 		"$LAB/start-kamailio.sh" >"$BATS_FILE_TMPDIR/kamailio.start" 2>&1 ||
 		    { cat "$BATS_FILE_TMPDIR/kamailio.start" >&2; return 1; }
@@ -27,28 +36,28 @@ need_kamailio() {
 
 @test "kamailio: OPTIONS over UDP, TCP and WebSocket gets 200 from the proxy" {
 	need_kamailio
-	run -0 "$SIPBOX" sip-send -w '%{status} %{header.Server}\n' sip:127.0.0.1:6060
+	run -0 "$SIPBOX" sip-send -w '%{status} %{header.Server}\n' sip:127.0.0.1:$LAB_SIP_PORT
 	[ "$output" = "200 siplab-kamailio" ]
-	run -0 "$SIPBOX" sip-send tcp:127.0.0.1:6060
-	run -0 "$SIPBOX" sip-send ws://127.0.0.1:6080/
-	run -0 "$SIPBOX" sip-send -6 'sip:[::1]:6060'
+	run -0 "$SIPBOX" sip-send tcp:127.0.0.1:$LAB_SIP_PORT
+	run -0 "$SIPBOX" sip-send ws://127.0.0.1:$LAB_WS_PORT/
+	run -0 "$SIPBOX" sip-send -6 "sip:[::1]:$LAB_SIP_PORT"
 }
 
 @test "kamailio: TLS verifies with the lab certificate and fails without it" {
 	need_kamailio
-	run -0 "$SIPBOX" sip-send --cacert "$LAB_DIR/tls/cert.pem" sips:127.0.0.1:6061
-	run -8 "$SIPBOX" sip-send sips:127.0.0.1:6061
+	run -0 "$SIPBOX" sip-send --cacert "$LAB_DIR/tls/cert.pem" sips:127.0.0.1:$LAB_TLS_PORT
+	run -8 "$SIPBOX" sip-send sips:127.0.0.1:$LAB_TLS_PORT
 	[[ "$output" == *"certificate verification failed"* ]]
-	run -0 "$SIPBOX" sip-send --cacert "$LAB_DIR/tls/cert.pem" wss://127.0.0.1:6443/
+	run -0 "$SIPBOX" sip-send --cacert "$LAB_DIR/tls/cert.pem" wss://127.0.0.1:$LAB_WSS_PORT/
 }
 
 @test "kamailio: REGISTER with a lab user's password is 200, a wrong one 401 and exit 4" {
 	need_kamailio
 	SIPBOX_PASSWORD=alice-secret run -0 "$SIPBOX" sip-send -X REGISTER -u alice \
-	    --from sip:alice@sip.test --to sip:alice@sip.test sip:127.0.0.1:6060
+	    --from sip:alice@sip.test --to sip:alice@sip.test sip:127.0.0.1:$LAB_SIP_PORT
 	[ "$output" = "SIP/2.0 200 OK" ]
 	SIPBOX_PASSWORD=not-it run -4 "$SIPBOX" sip-send -X REGISTER -u alice \
-	    --from sip:alice@sip.test --to sip:alice@sip.test sip:127.0.0.1:6060
+	    --from sip:alice@sip.test --to sip:alice@sip.test sip:127.0.0.1:$LAB_SIP_PORT
 	[ "$output" = "SIP/2.0 401 Unauthorized" ]
 }
 
@@ -59,11 +68,11 @@ need_kamailio() {
 	a=$(serve_addr carol udp)
 	SIPBOX_PASSWORD=carol-secret run -0 "$SIPBOX" sip-send -X REGISTER -u carol \
 	    --from sip:carol@sip.test --to sip:carol@sip.test \
-	    --contact "sip:carol@$a" sip:127.0.0.1:6060
+	    --contact "sip:carol@$a" sip:127.0.0.1:$LAB_SIP_PORT
 	# bob answers the 407 proxy challenge
 	SIPBOX_PASSWORD=bob-secret run -0 "$SIPBOX" sip-send -v -X MESSAGE -u bob \
 	    --from sip:bob@sip.test -d 'routed through kamailio' \
-	    --proxy sip:127.0.0.1:6060 sip:carol@sip.test
+	    --proxy sip:127.0.0.1:$LAB_SIP_PORT sip:carol@sip.test
 	[[ "$output" == *"< SIP/2.0 407"* ]]
 	[[ "$output" == *"> Proxy-Authorization: Digest "* ]]
 	wait_for grep -q 'routed through kamailio' "$SERVE_DIR/carol.out"
