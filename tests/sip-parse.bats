@@ -50,7 +50,9 @@ assert rows[0]["method"] == "INVITE" and rows[0]["cseq"] == {"num": 314159, "met
 assert rows[0]["from"]["tag"] == "1928301774" and rows[0]["to"]["tag"] is None
 assert rows[3]["status"] == 200 and rows[3]["to"]["tag"] == "a6c85cf"
 assert rows[3]["body"].startswith("v=0\r\n") and rows[3]["body_length"] == len(rows[3]["body"])
-assert rows[0]["headers"][0] == {"name": "Via", "value": "SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK776asdhds"}
+v = rows[0]["headers"][0]
+assert v["name"] == "Via" and v["value"] == "SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK776asdhds", v
+assert v["parsed"][0]["branch"] == "z9hG4bK776asdhds", v
 '
 }
 
