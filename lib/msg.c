@@ -107,7 +107,9 @@ start_line(struct sip_msg *m, const char *p, size_t n, size_t base,
 	m->ruri = slice_make(p + i, b - i);
 	if (m->ruri.len == 0)
 		FAIL(pe, base + i, "request line has no Request-URI");
-	if (!slice_ihas_prefix(m->version, "SIP/"))
+	if (m->version.len < 4 || (m->version.p[0] | 0x20) != 's' ||
+	    (m->version.p[1] | 0x20) != 'i' ||
+	    (m->version.p[2] | 0x20) != 'p' || m->version.p[3] != '/')
 		FAIL(pe, base + a, "request line does not end in a SIP version");
 	(void)flags;
 	return SIP_OK;
@@ -241,12 +243,15 @@ sip_msg_parse(struct sip_msg *m, const char *buf, size_t len, unsigned flags,
 			TOOBIG(pe, off, "header line too long");
 		if (m->nhdrs >= SIP_MAX_HDRS)
 			TOOBIG(pe, off, "too many header lines");
-		/* Name: a token, optional white space, then the colon. */
+		/*
+		 * Name: a token, optional white space, then the colon.  *nl
+		 * is LF, in neither class, so it bounds both loops.
+		 */
 		ve = ls;
-		while (ve < nl && slice_is_token(*ve))
+		while (slice_is_token(*ve))
 			ve++;
 		colon = ve;
-		while (colon < nl && is_wsp(*colon))
+		while (is_wsp(*colon))
 			colon++;
 		if (colon == nl || *colon != ':') {
 			if (memchr(ls, ':', hdr_len) == NULL)
