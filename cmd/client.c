@@ -252,7 +252,7 @@ client_connect(struct client *c)
 	if (c->next.numeric)
 		o.host = c->next.host;
 	o.ws_path = c->next.path[0] ? c->next.path : "/";
-	o.ttl = copt.ttl;
+	o.ttl = copt.ttl ? copt.ttl : c->next.ttl;
 	if (copt.local != NULL) {
 		char h[SIP_NET_HOST_MAX];
 		int port;

@@ -77,6 +77,30 @@ sip_target_parse(struct sip_target *t, const char *s, const char **why)
 		}
 		t->port = u.port;
 		slice_copy(u.user, t->user, sizeof t->user);
+		if (u.maddr.len > 0) {
+			char m[SIP_NET_HOST_MAX];
+			size_t n;
+
+			if (slice_copy(u.maddr, m, sizeof m) != 0) {
+				*why = "maddr too long";
+				return SIP_E_INVAL;
+			}
+			n = strlen(m);
+			if (m[0] == '[' && n > 2 && m[n - 1] == ']') {
+				m[n - 1] = '\0';
+				memmove(m, m + 1, n - 1);
+			}
+			snprintf(t->host, sizeof t->host, "%s", m);
+		}
+		if (u.ttl.len > 0) {
+			uint32_t ttl;
+
+			if (slice_to_u32(u.ttl, 255, &ttl) != 0) {
+				*why = "bad ;ttl= in the URI (0-255)";
+				return SIP_E_INVAL;
+			}
+			t->ttl = (int)ttl;
+		}
 		if (u.transport.len > 0) {
 			t->tp = sip_tp_byname(u.transport.p, u.transport.len);
 			if (t->tp == SIP_TP_NONE) {

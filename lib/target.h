@@ -20,13 +20,15 @@ struct sip_target {
 	int		 numeric;	/* host is an IP literal */
 	char		 path[256];	/* WebSocket path */
 	char		 ruri[SIP_TARGET_MAX];	/* the Request-URI to use */
-	char		 user[128];	/* user part of a URI, unescaped no */
+	char		 user[128];	/* user part of a URI, escapes kept */
+	int		 ttl;		/* ;ttl= of the URI, 0 when absent */
 };
 
 /*
  * Parse s into t.  SIP_E_INVAL with *why for what cannot be a target.
  * Without a scheme the Request-URI is sip:host[:port] with a ;transport=
- * parameter for transports other than UDP.
+ * parameter for transports other than UDP.  A URI's ;maddr= becomes
+ * the host to send to (RFC 3261 18.1.1, 19.1.1), and its ;ttl= is kept.
  */
 enum sip_err	sip_target_parse(struct sip_target *t, const char *s,
 		    const char **why);

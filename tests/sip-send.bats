@@ -351,3 +351,10 @@ assert len({l["call_id"] for l in lines[:-1]})==200' "$output"
 	    --key "$BATS_FILE_TMPDIR/tls/key.pem" "tls:$S"
 	[[ "$output" == *"TLS: "* ]]
 }
+
+@test "sip-send: a URI's maddr is where the request goes; the Request-URI keeps its host" {
+	run -0 "$SIPBOX" sip-send -v "sip:bob@example.invalid:${U##*:};maddr=127.0.0.1"
+	[[ "$output" == *"connecting to $U over UDP"* ]]
+	[[ "$output" == *"> OPTIONS sip:bob@example.invalid:${U##*:};maddr=127.0.0.1 SIP/2.0"* ]]
+	run -2 "$SIPBOX" sip-send "sip:bob@example.invalid;maddr=127.0.0.1;ttl=999"
+}
