@@ -8,20 +8,21 @@
 /* RFC 3261 25.1: token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~") */
 #define TV	(SLICE_C_TOKEN | SLICE_C_GENVAL | SLICE_C_WORD)
 #define VW	(SLICE_C_GENVAL | SLICE_C_WORD)
+#define TH	(TV | SLICE_C_HOST)
 const unsigned char slice_token_map[256] = {
-	['0'] = TV, ['1'] = TV, ['2'] = TV, ['3'] = TV, ['4'] = TV,
-	['5'] = TV, ['6'] = TV, ['7'] = TV, ['8'] = TV, ['9'] = TV,
-	['a'] = TV, ['b'] = TV, ['c'] = TV, ['d'] = TV, ['e'] = TV, ['f'] = TV,
-	['g'] = TV, ['h'] = TV, ['i'] = TV, ['j'] = TV, ['k'] = TV, ['l'] = TV,
-	['m'] = TV, ['n'] = TV, ['o'] = TV, ['p'] = TV, ['q'] = TV, ['r'] = TV,
-	['s'] = TV, ['t'] = TV, ['u'] = TV, ['v'] = TV, ['w'] = TV, ['x'] = TV,
-	['y'] = TV, ['z'] = TV,
-	['A'] = TV, ['B'] = TV, ['C'] = TV, ['D'] = TV, ['E'] = TV, ['F'] = TV,
-	['G'] = TV, ['H'] = TV, ['I'] = TV, ['J'] = TV, ['K'] = TV, ['L'] = TV,
-	['M'] = TV, ['N'] = TV, ['O'] = TV, ['P'] = TV, ['Q'] = TV, ['R'] = TV,
-	['S'] = TV, ['T'] = TV, ['U'] = TV, ['V'] = TV, ['W'] = TV, ['X'] = TV,
-	['Y'] = TV, ['Z'] = TV,
-	['-'] = TV, ['.'] = TV, ['!'] = TV, ['%'] = TV, ['*'] = TV, ['_'] = TV,
+	['0'] = TH, ['1'] = TH, ['2'] = TH, ['3'] = TH, ['4'] = TH,
+	['5'] = TH, ['6'] = TH, ['7'] = TH, ['8'] = TH, ['9'] = TH,
+	['a'] = TH, ['b'] = TH, ['c'] = TH, ['d'] = TH, ['e'] = TH, ['f'] = TH,
+	['g'] = TH, ['h'] = TH, ['i'] = TH, ['j'] = TH, ['k'] = TH, ['l'] = TH,
+	['m'] = TH, ['n'] = TH, ['o'] = TH, ['p'] = TH, ['q'] = TH, ['r'] = TH,
+	['s'] = TH, ['t'] = TH, ['u'] = TH, ['v'] = TH, ['w'] = TH, ['x'] = TH,
+	['y'] = TH, ['z'] = TH,
+	['A'] = TH, ['B'] = TH, ['C'] = TH, ['D'] = TH, ['E'] = TH, ['F'] = TH,
+	['G'] = TH, ['H'] = TH, ['I'] = TH, ['J'] = TH, ['K'] = TH, ['L'] = TH,
+	['M'] = TH, ['N'] = TH, ['O'] = TH, ['P'] = TH, ['Q'] = TH, ['R'] = TH,
+	['S'] = TH, ['T'] = TH, ['U'] = TH, ['V'] = TH, ['W'] = TH, ['X'] = TH,
+	['Y'] = TH, ['Z'] = TH,
+	['-'] = TH, ['.'] = TH, ['!'] = TV, ['%'] = TV, ['*'] = TV, ['_'] = TV,
 	['+'] = TV, ['`'] = TV, ['\''] = TV, ['~'] = TV,
 	/* gen-value adds what an IPv6 reference holds; word adds more */
 	['['] = VW, [']'] = VW, [':'] = VW,
@@ -32,6 +33,7 @@ const unsigned char slice_token_map[256] = {
 };
 #undef TV
 #undef VW
+#undef TH
 
 static inline unsigned char
 lower(unsigned char c)

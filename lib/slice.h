@@ -121,11 +121,13 @@ int	slice_copy(struct slice s, char *dst, size_t dstsz);
  * per class: SLICE_C_TOKEN for token (alphanum and -.!%*_+`'~),
  * SLICE_C_GENVAL for token plus '[', ']' and ':' (a gen-value that may
  * be an IPv6 host), SLICE_C_WORD for word (token plus ( ) < > :
- * backslash DQUOTE / [ ] ? { }).
+ * backslash DQUOTE / [ ] ? { }), SLICE_C_HOST for what a host name or
+ * IPv4 address is made of (alphanum, '-' and '.').
  */
 #define SLICE_C_TOKEN	0x01
 #define SLICE_C_GENVAL	0x02
 #define SLICE_C_WORD	0x04
+#define SLICE_C_HOST	0x08
 extern const unsigned char slice_token_map[256];
 #define slice_is_token(c)	\
 	((slice_token_map[(unsigned char)(c)] & SLICE_C_TOKEN) != 0)

@@ -363,8 +363,8 @@ parse_sip(struct sip_uri *u, struct slice s, size_t p, struct sip_perr *pe)
 		p = j + 1;
 	} else {
 		j = p;
-		while (j < s.len && ((cls((unsigned char)s.p[j]) & C_ALNUM) ||
-		    s.p[j] == '-' || s.p[j] == '.'))
+		while (j < s.len && (slice_token_map[(unsigned char)s.p[j]] &
+		    SLICE_C_HOST))
 			j++;
 		if (j == p)
 			FAIL(p, p < s.len && (s.p[p] == ' ' || s.p[p] == '\t') ?

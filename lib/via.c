@@ -30,11 +30,10 @@ token_end(struct slice s, size_t i)
 	return i;
 }
 
-static int
+static inline int
 is_hostc(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || c == '-' || c == '.';
+	return (slice_token_map[(unsigned char)c] & SLICE_C_HOST) != 0;
 }
 
 enum sip_err
