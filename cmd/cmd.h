@@ -8,7 +8,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "buf.h"
 #include "err.h"
+#include "json.h"
 
 #ifndef SIPBOX_VERSION
 #define SIPBOX_VERSION "0.1.0"
@@ -141,5 +143,17 @@ void	 strlist_add(struct strlist *l, const char *s);
  * added after len bytes).  Returns 0, or -1 with errno set.
  */
 int	read_file(const char *path, char **out, size_t *len, size_t max);
+
+/*
+ * One JSON Lines record on standard output: jsonl_begin() opens the
+ * object, the caller adds members to l.j, jsonl_end() closes it and
+ * writes the line.
+ */
+struct jsonl {
+	struct buf	 b;
+	struct json	 j;
+};
+void	jsonl_begin(struct jsonl *l);
+void	jsonl_end(struct jsonl *l);
 
 #endif

@@ -210,3 +210,21 @@ fail:
 	errno = e;
 	return -1;
 }
+
+void
+jsonl_begin(struct jsonl *l)
+{
+	buf_init(&l->b, 0);
+	json_init(&l->j, &l->b);
+	json_obj(&l->j);
+}
+
+void
+jsonl_end(struct jsonl *l)
+{
+	json_end(&l->j);
+	buf_addc(&l->b, '\n');
+	fwrite(l->b.p, 1, l->b.len, stdout);
+	fflush(stdout);
+	buf_free(&l->b);
+}

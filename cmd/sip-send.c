@@ -317,40 +317,34 @@ outcome(const struct sip_uac_req *r, const struct sip_msg *m)
 static void
 json_result(const struct sip_uac_req *r, const struct sip_msg *m, long seq)
 {
-	struct buf b;
-	struct json j;
+	struct jsonl l;
+	struct json *j = &l.j;
 	char a[SIP_NET_ADDRSTR];
 
-	buf_init(&b, 0);
-	json_init(&j, &b);
-	json_obj(&j);
-	json_kstr(&j, "type", "response");
+	jsonl_begin(&l);
+	json_kstr(j, "type", "response");
 	if (o.count > 0)
-		json_kint(&j, "seq", seq);
-	json_kstr(&j, "method", r->p.method);
-	json_kstr(&j, "call_id", r->call_id);
-	json_kint(&j, "cseq", r->cseq);
-	json_kstr(&j, "transport", sip_tp_name(cl.conn.tp));
-	json_kstr(&j, "peer", sip_net_str(&cl.conn.peer, a, sizeof a));
+		json_kint(j, "seq", seq);
+	json_kstr(j, "method", r->p.method);
+	json_kstr(j, "call_id", r->call_id);
+	json_kint(j, "cseq", r->cseq);
+	json_kstr(j, "transport", sip_tp_name(cl.conn.tp));
+	json_kstr(j, "peer", sip_net_str(&cl.conn.peer, a, sizeof a));
 	if (r->err == SIP_OK && m != NULL) {
-		json_kint(&j, "status", r->status);
-		json_kslice(&j, "reason", m->reason);
-		json_key(&j, "rtt_ms");
-		json_dbl(&j, (double)(r->t_final - r->t_sent) / 1000.0, 3);
+		json_kint(j, "status", r->status);
+		json_kslice(j, "reason", m->reason);
+		json_key(j, "rtt_ms");
+		json_dbl(j, (double)(r->t_final - r->t_sent) / 1000.0, 3);
 	} else {
-		json_key(&j, "status");
-		json_null(&j);
-		json_kstr(&j, "error", sip_err_str(r->err));
+		json_key(j, "status");
+		json_null(j);
+		json_kstr(j, "error", sip_err_str(r->err));
 		if (r->why)
-			json_kstr(&j, "detail", r->why);
+			json_kstr(j, "detail", r->why);
 	}
-	json_kint(&j, "retransmissions", r->retrans);
-	json_kint(&j, "exit", outcome(r, m));
-	json_end(&j);
-	buf_addc(&b, '\n');
-	fwrite(b.p, 1, b.len, stdout);
-	fflush(stdout);
-	buf_free(&b);
+	json_kint(j, "retransmissions", r->retrans);
+	json_kint(j, "exit", outcome(r, m));
+	jsonl_end(&l);
 }
 
 static void
@@ -548,39 +542,34 @@ summary(void)
 	uint64_t el = sip_now_ms() - st.t0;
 
 	if (o.json) {
-		struct buf b;
-		struct json j;
+		struct jsonl l;
+		struct json *j = &l.j;
 
-		buf_init(&b, 0);
-		json_init(&j, &b);
-		json_obj(&j);
-		json_kstr(&j, "type", "summary");
-		json_kint(&j, "sent", st.sent);
-		json_kint(&j, "received", st.received);
-		json_kint(&j, "timeouts", st.timeouts);
-		json_kint(&j, "errors", st.errors);
-		json_key(&j, "loss_pct");
-		json_dbl(&j, st.sent ? 100.0 * (double)(st.sent - st.received) /
+		jsonl_begin(&l);
+		json_kstr(j, "type", "summary");
+		json_kint(j, "sent", st.sent);
+		json_kint(j, "received", st.received);
+		json_kint(j, "timeouts", st.timeouts);
+		json_kint(j, "errors", st.errors);
+		json_key(j, "loss_pct");
+		json_dbl(j, st.sent ? 100.0 * (double)(st.sent - st.received) /
 		    (double)st.sent : 0, 1);
-		json_key(&j, "rtt_min_ms"); json_dbl(&j, st.min, 3);
-		json_key(&j, "rtt_avg_ms"); json_dbl(&j, avg, 3);
-		json_key(&j, "rtt_max_ms"); json_dbl(&j, st.max, 3);
-		json_key(&j, "rtt_mdev_ms"); json_dbl(&j, var > 0 ? sqrt(var) : 0, 3);
-		json_kint(&j, "elapsed_ms", (int64_t)el);
-		json_key(&j, "codes");
-		json_obj(&j);
+		json_key(j, "rtt_min_ms"); json_dbl(j, st.min, 3);
+		json_key(j, "rtt_avg_ms"); json_dbl(j, avg, 3);
+		json_key(j, "rtt_max_ms"); json_dbl(j, st.max, 3);
+		json_key(j, "rtt_mdev_ms"); json_dbl(j, var > 0 ? sqrt(var) : 0, 3);
+		json_kint(j, "elapsed_ms", (int64_t)el);
+		json_key(j, "codes");
+		json_obj(j);
 		for (int c = 100; c < 700; c++)
 			if (st.codes[c]) {
 				char k[8];
 
 				snprintf(k, sizeof k, "%d", c);
-				json_kint(&j, k, st.codes[c]);
+				json_kint(j, k, st.codes[c]);
 			}
-		json_end(&j);
-		json_end(&j);
-		buf_addc(&b, '\n');
-		fwrite(b.p, 1, b.len, stdout);
-		buf_free(&b);
+		json_end(j);
+		jsonl_end(&l);
 		return;
 	}
 	if (o.quiet || o.write_out)

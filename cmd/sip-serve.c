@@ -27,6 +27,7 @@
 #include "field.h"
 #include "json.h"
 #include "tls.h"
+#include "trace.h"
 #include "uas.h"
 
 static const char *const usage[] = {
@@ -126,33 +127,8 @@ static void
 trace(void *arg, char dir, const char *data, size_t len, int retrans,
     const struct sip_conn *c, const struct sip_sockaddr *peer)
 {
-	struct timespec ts;
-	struct tm tm;
-	char a[SIP_NET_ADDRSTR];
-	const char *p = data, *end = data + len;
-
 	(void)arg;
-	if (!verbose)
-		return;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	localtime_r(&ts.tv_sec, &tm);
-	fprintf(stderr, "%s* %02d:%02d:%02d.%06ld %s %s %zu bytes %s %s%s\n",
-	    color_on(stderr, "2"), tm.tm_hour, tm.tm_min, tm.tm_sec,
-	    ts.tv_nsec / 1000, sip_tp_name(c->tp),
-	    dir == '>' ? (retrans ? "retransmitted" : "sent") : "received",
-	    len, dir == '>' ? "to" : "from",
-	    sip_net_str(peer, a, sizeof a), color_off(stderr));
-	while (p < end) {
-		const char *e = memchr(p, '\n', (size_t)(end - p));
-		size_t n = e ? (size_t)(e - p) : (size_t)(end - p);
-
-		if (n > 0 && p[n - 1] == '\r')
-			n--;
-		fprintf(stderr, "%c %.*s\n", dir, (int)n, p);
-		if (e == NULL)
-			break;
-		p = e + 1;
-	}
+	trace_msg(dir, data, len, retrans, c->tp, peer);
 }
 
 static void
@@ -262,29 +238,23 @@ event_json(const char *event, const struct sip_msg *m, const struct sip_conn *c,
     const struct sip_sockaddr *src, int status, const char *extra_key,
     struct slice extra_val)
 {
-	struct buf b;
-	struct json j;
+	struct jsonl l;
+	struct json *j = &l.j;
 	char a[SIP_NET_ADDRSTR];
 
-	buf_init(&b, 0);
-	json_init(&j, &b);
-	json_obj(&j);
-	json_kstr(&j, "event", event);
-	json_kstr(&j, "transport", sip_tp_name(c->tp));
-	json_kstr(&j, "src", sip_net_str(src, a, sizeof a));
-	json_kslice(&j, "method", m->method);
-	json_kslice(&j, "ruri", m->ruri);
-	json_kslice(&j, "from", sip_msg_value(m, SIP_HDR_FROM));
-	json_kslice(&j, "to", sip_msg_value(m, SIP_HDR_TO));
-	json_kslice(&j, "call_id", sip_msg_value(m, SIP_HDR_CALL_ID));
-	json_kint(&j, "status", status);
+	jsonl_begin(&l);
+	json_kstr(j, "event", event);
+	json_kstr(j, "transport", sip_tp_name(c->tp));
+	json_kstr(j, "src", sip_net_str(src, a, sizeof a));
+	json_kslice(j, "method", m->method);
+	json_kslice(j, "ruri", m->ruri);
+	json_kslice(j, "from", sip_msg_value(m, SIP_HDR_FROM));
+	json_kslice(j, "to", sip_msg_value(m, SIP_HDR_TO));
+	json_kslice(j, "call_id", sip_msg_value(m, SIP_HDR_CALL_ID));
+	json_kint(j, "status", status);
 	if (extra_key != NULL)
-		json_kslice(&j, extra_key, extra_val);
-	json_end(&j);
-	buf_addc(&b, '\n');
-	fwrite(b.p, 1, b.len, stdout);
-	fflush(stdout);
-	buf_free(&b);
+		json_kslice(j, extra_key, extra_val);
+	jsonl_end(&l);
 }
 
 static int

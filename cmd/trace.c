@@ -1,0 +1,81 @@
+/*
+ * trace.c - the -v trace of messages, shared by every applet that sends
+ * or receives SIP: a "* time transport sent|received N bytes to|from
+ * peer" line, then the message with "> " or "< " before each line, and
+ * digest responses masked.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "cmd.h"
+#include "trace.h"
+
+/* Print data line by line with prefix, hiding digest responses. */
+static void
+trace_lines(const char *pfx, const char *p, size_t n)
+{
+	const char *end = p + n;
+
+	while (p < end) {
+		const char *e = memchr(p, '\n', (size_t)(end - p));
+		size_t ll = e ? (size_t)(e - p) : (size_t)(end - p);
+		size_t show = ll;
+
+		if (show > 0 && p[show - 1] == '\r')
+			show--;
+		if ((show > 14 && strncasecmp(p, "Authorization:", 14) == 0) ||
+		    (show > 20 &&
+		    strncasecmp(p, "Proxy-Authorization:", 20) == 0)) {
+			/* the response digest is as good as a password
+			 * for a replay within the nonce's life */
+			const char *r = strcasestr(p, "response=");
+
+			if (r != NULL && r < p + show) {
+				const char *q = r + 9;
+				const char *qe = q;
+
+				if (*q == '"')
+					qe = memchr(q + 1, '"',
+					    (size_t)(p + show - q - 1));
+				else
+					while (qe < p + show && *qe != ',')
+						qe++;
+				if (qe == NULL)
+					qe = p + show;
+				else if (*q == '"')
+					qe++;
+				fprintf(stderr, "%s%.*s\"***\"%.*s\n", pfx,
+				    (int)(q - p), p, (int)(p + show - qe), qe);
+				goto next;
+			}
+		}
+		fprintf(stderr, "%s%.*s\n", pfx, (int)show, p);
+next:
+		if (e == NULL)
+			break;
+		p = e + 1;
+	}
+}
+
+void
+trace_msg(char dir, const char *data, size_t len, int retrans,
+    enum sip_tp tp, const struct sip_sockaddr *peer)
+{
+	struct timespec ts;
+	struct tm tm;
+	char r[SIP_NET_ADDRSTR];
+
+	if (!verbose)
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	localtime_r(&ts.tv_sec, &tm);
+	fprintf(stderr, "%s* %02d:%02d:%02d.%06ld %s %s %zu bytes %s %s%s\n",
+	    color_on(stderr, "2"), tm.tm_hour, tm.tm_min, tm.tm_sec,
+	    ts.tv_nsec / 1000, sip_tp_name(tp),
+	    dir == '>' ? (retrans ? "retransmitted" : "sent") : "received",
+	    len, dir == '>' ? "to" : "from", sip_net_str(peer, r, sizeof r),
+	    color_off(stderr));
+	trace_lines(dir == '>' ? "> " : "< ", data, len);
+}
