@@ -370,6 +370,18 @@ sip_conn_connect(struct sip_conn *c, enum sip_tp tp,
 			any.len = dst->len;
 			bind(c->fd, (struct sockaddr *)&any.ss, any.len);
 		}
+		/* Via needs a real source address, not 0.0.0.0: ask the
+		 * routing table with a connected socket that sends nothing */
+		int probe = socket(dst->ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		struct sip_sockaddr src;
+
+		src.len = sizeof src.ss;
+		if (probe >= 0 && connect(probe, (const struct sockaddr *)&dst->ss,
+		    dst->len) == 0 && getsockname(probe,
+		    (struct sockaddr *)&src.ss, &src.len) == 0)
+			c->mcast_src = src;
+		if (probe >= 0)
+			close(probe);
 	} else if (connect(c->fd, (const struct sockaddr *)&dst->ss,
 	    dst->len) < 0) {
 		if (errno != EINPROGRESS)
@@ -391,6 +403,12 @@ sip_conn_connect(struct sip_conn *c, enum sip_tp tp,
 		c->connected = 1;
 	c->local.len = sizeof c->local.ss;
 	getsockname(c->fd, (struct sockaddr *)&c->local.ss, &c->local.len);
+	if (c->mcast_src.len > 0) {
+		int port = sip_net_port(&c->local);
+
+		c->local = c->mcast_src;
+		sip_net_set_port(&c->local, port);
+	}
 	if (uses_tls(tp) &&
 	    (e = tls_handshake(c, o->tls, o->host, deadline)) != SIP_OK)
 		return e;
@@ -466,6 +484,12 @@ sip_conn_accept(struct sip_conn *c, int lfd, enum sip_tp tp, SSL_CTX *tls,
 		return sys_err(c, "accept", errno);
 	c->local.len = sizeof c->local.ss;
 	getsockname(c->fd, (struct sockaddr *)&c->local.ss, &c->local.len);
+	if (c->mcast_src.len > 0) {
+		int port = sip_net_port(&c->local);
+
+		c->local = c->mcast_src;
+		sip_net_set_port(&c->local, port);
+	}
 	if (uses_tls(tp) && (e = tls_handshake(c, tls, NULL, deadline)) != SIP_OK)
 		return e;
 	if (is_ws(tp))

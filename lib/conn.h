@@ -44,6 +44,7 @@ struct sip_conn {
 	int			 connected;	/* UDP: connect()ed to peer */
 	struct sip_sockaddr	 peer;		/* UDP listener: last sender */
 	struct sip_sockaddr	 local;
+	struct sip_sockaddr	 mcast_src;	/* multicast: the source address */
 	struct sip_stream	 st;		/* TCP, TLS, SCTP framing */
 	struct buf		 raw;		/* WS: undecoded frame bytes */
 	struct buf		 msg;		/* UDP, WS: the current message */

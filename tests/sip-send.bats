@@ -20,6 +20,12 @@ teardown_file() {
 	stop_serve codes
 }
 
+teardown() {
+	if [ -n "${MC_NS:-}" ]; then
+		ip netns del "$MC_NS" 2>/dev/null || true
+	fi
+}
+
 setup() {
 	SERVE_DIR="$BATS_FILE_TMPDIR"
 	U=$(serve_addr main udp)
@@ -357,4 +363,29 @@ assert len({l["call_id"] for l in lines[:-1]})==200' "$output"
 	[[ "$output" == *"connecting to $U over UDP"* ]]
 	[[ "$output" == *"> OPTIONS sip:bob@example.invalid:${U##*:};maddr=127.0.0.1 SIP/2.0"* ]]
 	run -2 "$SIPBOX" sip-send "sip:bob@example.invalid;maddr=127.0.0.1;ttl=999"
+}
+
+@test "sip-send: a multicast destination is sent with the TTL asked for (in a network namespace)" {
+	[ "$(id -u)" -eq 0 ] && command -v ip >/dev/null || skip "needs root and ip(8) for a network namespace"
+	local ns="sipbox-mc-$$-$BATS_TEST_NUMBER"
+	ip netns add "$ns" || skip "network namespaces are not available here"
+	MC_NS=$ns
+	ip netns exec "$ns" ip link set lo up
+	ip netns exec "$ns" ip link set lo multicast on
+	ip netns exec "$ns" ip route add 224.0.0.0/4 dev lo src 127.0.0.1
+	ip netns exec "$ns" python3 "$ROOT/tests/helper/mcast-uas.py" 239.1.2.3 5099 \
+	    >"$BATS_TEST_TMPDIR/mc1" 2>&1 &
+	wait_for grep -q ready "$BATS_TEST_TMPDIR/mc1"
+	run ip netns exec "$ns" "$SIPBOX" sip-send -v --timeout 5 --ttl 7 \
+	    -w '%{status} %{header.Server}\n' sip:239.1.2.3:5099
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"200 mcast-uas ttl=7"* ]]
+	[[ "$output" == *"Via: SIP/2.0/UDP 127.0.0.1:"* ]]
+	ip netns exec "$ns" python3 "$ROOT/tests/helper/mcast-uas.py" 239.1.2.3 5099 \
+	    >"$BATS_TEST_TMPDIR/mc2" 2>&1 &
+	wait_for grep -q ready "$BATS_TEST_TMPDIR/mc2"
+	run ip netns exec "$ns" "$SIPBOX" sip-send --timeout 5 \
+	    -w '%{header.Server}' 'sip:bob@example.invalid:5099;maddr=239.1.2.3;ttl=3'
+	[ "$output" = "mcast-uas ttl=3" ]
 }
