@@ -44,10 +44,12 @@ static struct {
 	const char	*port_file;
 	double		 duration;
 	long		 max_expires;
+	long		 nonce_ttl;
 	long		 max_conns;
 	int		 json;
 	int		 quiet;
-} o = { .realm = "sipbox", .max_expires = 3600, .max_conns = 256 };
+} o = { .realm = "sipbox", .max_expires = 3600, .max_conns = 256,
+    .nonce_ttl = 300 };
 
 static const struct opt opts[] = {
 	OPT_GROUP("Listening"),
@@ -65,6 +67,8 @@ static const struct opt opts[] = {
 	OPT_FILE(0, "users", &o.users, "FILE",
 	    "challenge REGISTER with digest against 'user:password' lines in FILE"),
 	OPT_STR(0, "realm", &o.realm, "REALM", "digest realm (default sipbox)"),
+	OPT_INT(0, "nonce-ttl", &o.nonce_ttl, "SECONDS", 0, 86400,
+	    "nonces go stale after this long (default 300; 0: at once, to test stale=true)"),
 	OPT_INT(0, "max-expires", &o.max_expires, "SECONDS", 1, 86400 * 365,
 	    "longest registration granted (default 3600)"),
 	OPT_LIST('r', "reply", &o.reply, "METHOD=CODE",
@@ -368,7 +372,9 @@ authorized(struct sip_uas_txn *t, const struct sip_msg *m,
 		    !slice_eq_cstr(cred.realm, o.realm))
 			continue;
 		e = sip_digest_nonce_check(cred.nonce, nonce_key,
-		    sizeof nonce_key, now, 300);
+		    sizeof nonce_key, now, (uint32_t)o.nonce_ttl);
+		if (e == SIP_OK && o.nonce_ttl == 0)
+			e = SIP_E_TIMEOUT;	/* genuine, but stale at once */
 		if (e == SIP_E_TIMEOUT) {
 			stale = 1;
 			break;

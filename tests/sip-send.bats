@@ -389,3 +389,15 @@ assert len({l["call_id"] for l in lines[:-1]})==200' "$output"
 	    -w '%{header.Server}' 'sip:bob@example.invalid:5099;maddr=239.1.2.3;ttl=3'
 	[ "$output" = "mcast-uas ttl=3" ]
 }
+
+@test "sip-send: stale=true is answered once with the new nonce, then the 401 is final (exit 4)" {
+	start_serve stale -l udp:127.0.0.1:0 --users "$BATS_FILE_TMPDIR/users" --realm sipbox.test --nonce-ttl 0
+	local a
+	a=$(serve_addr stale udp)
+	SIPBOX_PASSWORD=alice-secret run -4 "$SIPBOX" sip-send -v -X REGISTER -u alice \
+	    --to sip:alice@127.0.0.1 "sip:$a"
+	[ "$(grep -c '^> REGISTER' <<<"$output")" -eq 3 ]
+	[[ "$output" == *"CSeq: 3 REGISTER"* ]]
+	[ "$(grep -c '^< WWW-Authenticate: .*stale=true' <<<"$output")" -eq 2 ]
+	stop_serve stale
+}
