@@ -326,7 +326,7 @@ sip_uac_step(struct sip_uac *u, int max_ms)
 		 * the socket holds many answers (a bounded number, so timers
 		 * still run).
 		 */
-		for (int k = 0; k < 256; k++) {
+		for (int k = 0; k < 256 && u->nact > 0; k++) {
 			e = sip_conn_next(u->conn, &m, &pe);
 			if (e == SIP_E_PARTIAL &&
 			    sip_conn_fill(u->conn) == SIP_OK)
