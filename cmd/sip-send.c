@@ -65,7 +65,8 @@ static const struct opt opts[] = {
 	OPT_GROUP("Output and exit status"),
 	OPT_FLAG('v', "verbose", &verbose,
 	    "trace every message sent and received on stderr"),
-	OPT_FLAG('q', "quiet", &o.quiet, "print nothing but errors"),
+	OPT_FLAG('q', "quiet", &o.quiet,
+	    "print nothing but errors; a ping run prints only its statistics"),
 	OPT_FLAG('j', "json", &o.json, "JSON Lines: one object per response"),
 	OPT_STR('w', "write-out", &o.write_out, "FORMAT",
 	    "print FORMAT per final response: %{status}, %{reason}, %{rtt_ms}, %{call_id}, %{header.NAME}, ..."),
@@ -407,12 +408,13 @@ job_done(void *arg, struct sip_uac_req *r)
 	} else {
 		st.errors++;
 	}
-	if (o.json)
+	if (o.quiet) {
+		if (r->err != SIP_OK)
+			errorf("%s: %s", sip_err_str(r->err), r->why ? r->why : "");
+	} else if (o.json)
 		json_result(r, mp, jb->seq);
 	else if (o.write_out != NULL)
 		print_writeout(mp, r);
-	else if (o.quiet)
-		;
 	else if (o.count > 0)
 		ping_line(r, mp, jb->seq);
 	else if (mp != NULL)
@@ -572,7 +574,7 @@ summary(void)
 		jsonl_end(&l);
 		return;
 	}
-	if (o.quiet || o.write_out)
+	if (o.write_out)
 		return;
 	printf("--- %s ping statistics ---\n", cl.target.ruri);
 	printf("%ld requests sent, %ld responses received, %.1f%% loss, "

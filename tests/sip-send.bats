@@ -225,6 +225,18 @@ setup() {
 	run -2 "$SIPBOX" sip-send --match '(' "sip:$U"
 }
 
+@test "sip-send: -q keeps only errors, and in a ping run only the statistics" {
+	run -0 "$SIPBOX" sip-send -q "sip:$U"
+	[ -z "$output" ]
+	run -0 "$SIPBOX" sip-send -q -c 3 -i 0 "sip:$U"
+	[ "$(grep -c 'seq=' <<<"$output")" -eq 0 ]
+	[[ "$output" == *"3 requests sent, 3 responses received"* ]]
+	run -0 "$SIPBOX" sip-send -q --json -c 3 -i 0 "sip:$U"
+	[ "${#lines[@]}" -eq 1 ] && [[ "$output" == *'"type":"summary"'* ]]
+	run -8 "$SIPBOX" sip-send -q "udp:127.0.0.1:$(free_port)"
+	[[ "$output" == *"unreachable"* ]]
+}
+
 @test "sip-send: ping mode prints a line per reply and ping-style statistics" {
 	run -0 "$SIPBOX" sip-send -c 5 -i 0.01 "sip:$U"
 	[ "$(grep -c '^200 OK from 127.0.0.1:.*seq=[1-5] time=' <<<"$output")" -eq 5 ]
@@ -235,7 +247,7 @@ setup() {
 }
 
 @test "sip-send: ping with concurrency keeps requests in flight and counts every answer" {
-	run -0 "$SIPBOX" sip-send -q -c 200 -i 0 --concurrency 20 --json "sip:$U"
+	run -0 "$SIPBOX" sip-send -c 200 -i 0 --concurrency 20 --json "sip:$U"
 	python3 -c '
 import json,sys
 lines=[json.loads(l) for l in sys.argv[1].splitlines()]
