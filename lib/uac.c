@@ -58,7 +58,8 @@ finish(struct sip_uac *u, struct sip_uac_req *r)
 			break;
 		}
 	r->active = 0;
-	r->t_final = sip_now_us();
+	/* the round trip ends when the answer came off the socket */
+	r->t_final = u->rx_us ? u->rx_us : sip_now_us();
 	sip_txn_release(&r->txn);
 	if (u->done != NULL)
 		u->done(u->done_arg, r);
@@ -79,13 +80,13 @@ send_txn(struct sip_uac *u, struct sip_uac_req *r)
 		r->txn.t2 = u->t2;
 	if (u->t4)
 		r->txn.t4 = u->t4;
-	r->t_sent = sip_now_us();
 	if ((e = sip_txn_client_start(&r->txn, r->req.p, r->req.len,
-	    r->t_sent / 1000)) != SIP_OK)
+	    sip_now_ms())) != SIP_OK)
 		return e;
 	while (sip_txn_action(&r->txn, &a))
 		if (a.kind == SIP_TXN_SEND) {
 			trace(u, '>', a.data, a.len, 0);
+			r->t_sent = sip_now_us();
 			if ((e = sip_conn_send(u->conn, a.data, a.len)) != SIP_OK)
 				return e;
 		}
@@ -293,6 +294,7 @@ input(struct sip_uac *u, const struct sip_msg *m, uint64_t now)
 void
 sip_uac_abort(struct sip_uac *u, enum sip_err err, const char *why)
 {
+	u->rx_us = 0;
 	while (u->nact > 0) {
 		struct sip_uac_req *r = u->act[0];
 
@@ -317,7 +319,8 @@ sip_uac_step(struct sip_uac *u, int max_ms)
 			dl = d;
 	}
 	e = sip_conn_recv(u->conn, dl > now ? (int)(dl - now) : 0, &m, &pe);
-	now = sip_now_ms();
+	u->rx_us = sip_now_us();
+	now = u->rx_us / 1000;
 	if (e == SIP_OK) {
 		trace(u, '<', m.buf, m.len, 0);
 		input(u, &m, now);
@@ -335,6 +338,7 @@ sip_uac_step(struct sip_uac *u, int max_ms)
 				continue;
 			if (e != SIP_OK)
 				break;
+			u->rx_us = sip_now_us();
 			trace(u, '<', m.buf, m.len, 0);
 			input(u, &m, now);
 		}
@@ -343,6 +347,7 @@ sip_uac_step(struct sip_uac *u, int max_ms)
 		sip_uac_abort(u, e, u->conn->err);
 		return e;
 	}
+	u->rx_us = 0;
 	/* Timers; finish() reorders act[], so walk a snapshot. */
 	struct sip_uac_req *due[SIP_UAC_MAXACTIVE];
 	int ndue = 0;

@@ -71,6 +71,7 @@ struct sip_uac {
 	struct sip_uac_req	*act[SIP_UAC_MAXACTIVE];
 	int			 nact;
 	unsigned long		 stray;		/* responses matching nothing */
+	uint64_t		 rx_us;		/* when the message at hand arrived */
 };
 
 /* Build r's first request and send it.  r must stay put until done. */
