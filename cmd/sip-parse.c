@@ -20,6 +20,7 @@
 #include "cap.h"
 #include "ladder.h"
 #include "stats.h"
+#include "field.h"
 #include "hdrjson.h"
 #include "json.h"
 #include "msg.h"
@@ -223,17 +224,6 @@ filters_init(void)
 	nhf = o.headers.n;
 }
 
-/* The method named in CSeq (for responses and mismatch checks). */
-static struct slice
-cseq_method(const struct sip_msg *m)
-{
-	struct slice c = slice_trim(sip_msg_value(m, SIP_HDR_CSEQ));
-	size_t i = 0;
-
-	while (i < c.len && c.p[i] != ' ' && c.p[i] != '\t')
-		i++;
-	return slice_trim(slice_from(c, i));
-}
 
 static struct slice
 cseq_num(const struct sip_msg *m)
@@ -280,7 +270,7 @@ matches(const struct sip_msg *m)
 	int i, lo, hi, ok;
 
 	if (o.methods.n > 0) {
-		struct slice meth = m->is_request ? m->method : cseq_method(m);
+		struct slice meth = m->is_request ? m->method : sip_field_cseq_method(m);
 
 		for (ok = 0, i = 0; i < o.methods.n && !ok; i++)
 			ok = slice_ieq_cstr(meth, o.methods.v[i]);
@@ -406,7 +396,7 @@ field(const struct sip_msg *m, const char *name, const char *path,
 	if (slice_ieq_lit(f, "cseq.num"))
 		return cseq_num(m);
 	if (slice_ieq_lit(f, "cseq.method"))
-		return cseq_method(m);
+		return sip_field_cseq_method(m);
 	if (slice_ieq_lit(f, "from.uri"))
 		return addr_uri(sip_msg_value(m, SIP_HDR_FROM));
 	if (slice_ieq_lit(f, "to.uri"))
@@ -676,7 +666,7 @@ print_json(const struct sip_msg *m, const char *path)
 		else
 			json_kslice(&j, "num", cseq_num(m));
 	}
-	json_kslice(&j, "method", cseq_method(m));
+	json_kslice(&j, "method", sip_field_cseq_method(m));
 	json_end(&j);
 	json_key(&j, "from");
 	json_obj(&j);

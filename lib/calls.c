@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "calls.h"
+#include "field.h"
 
 static char *
 dup_slice(struct slice s)
@@ -123,22 +124,12 @@ sip_call_state_name(enum sip_call_state s)
 	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
 }
 
-static struct slice
-cseq_method(const struct sip_msg *m)
-{
-	struct slice c = slice_trim(sip_msg_value(m, SIP_HDR_CSEQ));
-	size_t i = 0;
-
-	while (i < c.len && c.p[i] != ' ' && c.p[i] != '\t')
-		i++;
-	return slice_trim(slice_from(c, i));
-}
 
 /* The call's state after m (RFC 3261 13, 15). */
 static void
 advance(struct sip_call *c, const struct sip_msg *m, uint64_t ts_ns)
 {
-	struct slice meth = m->is_request ? m->method : cseq_method(m);
+	struct slice meth = m->is_request ? m->method : sip_field_cseq_method(m);
 	int invite = slice_eq_lit(meth, "INVITE");
 
 	if (c->state == SIP_CALL_OTHER) {
@@ -267,7 +258,7 @@ sip_calls_add(struct sip_calls *t, const struct sip_msg *m, uint64_t ts_ns,
 		c->from = dup_slice(slice_trim(sip_msg_value(m, SIP_HDR_FROM)));
 		c->to = dup_slice(slice_trim(sip_msg_value(m, SIP_HDR_TO)));
 		c->method = dup_slice(m->is_request ? m->method :
-		    cseq_method(m));
+		    sip_field_cseq_method(m));
 		if (c->callid == NULL || c->from == NULL || c->to == NULL ||
 		    c->method == NULL) {
 			sip_call_free(c);

@@ -378,3 +378,14 @@ sip_field_date(struct sip_date *d, struct slice v, struct sip_perr *pe)
 		FAIL(i, "invalid time zone in Date (must be GMT)");
 	return SIP_OK;
 }
+
+struct slice
+sip_field_cseq_method(const struct sip_msg *m)
+{
+	struct slice c = slice_trim(sip_msg_value(m, SIP_HDR_CSEQ));
+	size_t i = 0;
+
+	while (i < c.len && c.p[i] != ' ' && c.p[i] != '\t')
+		i++;
+	return slice_trim(slice_from(c, i));
+}

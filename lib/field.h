@@ -70,6 +70,12 @@ struct sip_date {
 /* callid = word [ "@" word ] (RFC 3261 25.1). */
 enum sip_err	sip_field_callid(struct slice v, struct sip_perr *pe);
 
+/*
+ * The method word of m's CSeq as written, without checking the number
+ * (what a reader of captures wants from a response); empty when absent.
+ */
+struct slice	sip_field_cseq_method(const struct sip_msg *m);
+
 /* CSeq = 1*DIGIT LWS Method; the number must be below 2^31. */
 enum sip_err	sip_field_cseq(struct sip_cseq *c, struct slice v,
 		    struct sip_perr *pe);
