@@ -1026,7 +1026,7 @@ summary_begin(void)
 }
 
 static struct sip_cap_dump	*dump;
-static unsigned long		 last_dumped;
+static struct sip_cap		*curcap;	/* the capture cur came from */
 
 /* Returns 1 when --limit has been reached. */
 static int
@@ -1036,9 +1036,14 @@ emit(const struct sip_msg *m, const char *path)
 	if (!matches(m))
 		return 0;
 	nmatched++;
-	if (dump != NULL && cur != NULL && cur->frame != last_dumped) {
-		sip_cap_dump(dump, cur);
-		last_dumped = cur->frame;
+	if (dump != NULL && cur != NULL) {
+		if (sip_cap_dump(dump, curcap, cur) != SIP_OK)
+			die(SIP_EXIT_NET, "%s: out of memory", o.write);
+		if (cur->parts_lost > 0)
+			warnf("%s: packet %lu: %lu packets of this message not "
+			    "written to %s: more than %d per message or %d MiB "
+			    "in all kept", path, cur->frame, cur->parts_lost, o.write,
+			    SIP_MAX_MSG_PKTS, SIP_MAX_KEPT_MEM >> 20);
 	}
 	if (summarise)
 		summarise_msg(m);
@@ -1201,10 +1206,13 @@ read_capture(const char *path, struct sip_cap *c)
 	if (o.bpf != NULL && sip_cap_filter(c, o.bpf, err, sizeof(err)) != SIP_OK)
 		usage_error("--filter '%s': %s", o.bpf, err);
 	sip_cap_port(c, (unsigned)o.port);
-	last_dumped = 0;
-	if (o.write != NULL && dump == NULL &&
-	    sip_cap_dump_open(&dump, c, o.write, err, sizeof(err)) != SIP_OK)
-		die(SIP_EXIT_INVALID, "%s: %s", o.write, err);
+	if (o.write != NULL) {
+		sip_cap_keep_packets(c);
+		if (dump == NULL && sip_cap_dump_open(&dump, c, o.write, err,
+		    sizeof(err)) != SIP_OK)
+			die(SIP_EXIT_INVALID, "%s: %s", o.write, err);
+	}
+	curcap = c;
 	progress_begin(path, o.iface != NULL);
 	while (!stop_reading) {
 		e = sip_cap_next(c, &cm);
@@ -1239,6 +1247,9 @@ read_capture(const char *path, struct sip_cap *c)
 	}
 	progress_clear();
 	cap_summary(path, c);
+	if (dump != NULL)
+		sip_cap_dump_flush(dump);
+	curcap = NULL;
 	sip_cap_free(c);
 	return rc;
 }
@@ -1388,6 +1399,10 @@ sip_parse_main(int argc, char **argv)
 	for (; i < argc && !stop_reading; i++)
 		if ((r = parse_file(argv[i])) != 0)
 			rc = r;
+	if (dump != NULL && sip_cap_dump_late(dump) > 0)
+		warnf("%s: %lu packets written out of capture order: more than "
+		    "%d MiB held back", o.write, sip_cap_dump_late(dump),
+		    SIP_MAX_DUMP_HELD >> 20);
 	if (dump != NULL && sip_cap_dump_close(dump) != SIP_OK) {
 		errorf_errno("%s", o.write);
 		rc = SIP_EXIT_OUTPUT;

@@ -45,5 +45,8 @@
 #define SIP_MAX_DIALOGS		10000		/* --calls, --stats, --flow table */
 #define SIP_MAX_SCTP_PARTS	64		/* SCTP messages being joined */
 #define SIP_MAX_FLOW_EVENTS	200000		/* messages kept for --flow */
+#define SIP_MAX_MSG_PKTS	1024		/* packets kept per message for -w */
+#define SIP_MAX_KEPT_MEM	(32u * 1024 * 1024)	/* all packets kept for -w */
+#define SIP_MAX_DUMP_HELD	(32u * 1024 * 1024)	/* -w packets held to write in order */
 
 #endif

@@ -20,6 +20,7 @@ struct sctp_part {
 	uint32_t		 next_tsn;
 	uint64_t		 ts_ns;
 	struct buf		 b;
+	struct sip_reasm_parts	 parts;		/* its packets, when kept */
 };
 
 struct sip_cap {
@@ -34,11 +35,16 @@ struct sip_cap {
 	struct buf		 scratch;	/* a datagram being repaired */
 	struct sip_reasm_frag	 frag;
 	struct sip_reasm_tcp	 tcp;
+	struct sip_reasm_pool	 pool;		/* packets kept for -w */
+	int			 keep;
 	/* The packet being taken apart. */
 	struct pcap_pkthdr	*hdr;
 	const uint8_t		*data;
 	struct sip_pkt		 pkt;
 	uint64_t		 ts_ns;
+	struct sip_reasm_rec	*rec;		/* its record, when kept */
+	const struct sip_reasm_parts *dgparts;	/* its fragments, when kept */
+	struct sctp_part	*sctp_done;	/* handed out; let go next packet */
 	/* Messages still to hand out from it. */
 	struct sip_reasm_flow	*flow;		/* TCP */
 	const uint8_t		*chunks;	/* SCTP */
@@ -201,6 +207,24 @@ sip_cap_port(struct sip_cap *c, unsigned port)
 	c->port = port;
 }
 
+void
+sip_cap_keep_packets(struct sip_cap *c)
+{
+	c->keep = 1;
+	c->frag.pool = &c->pool;
+	c->tcp.pool = &c->pool;
+}
+
+/* The record of the packet being taken apart, made on first use. */
+static struct sip_reasm_rec *
+cur_rec(struct sip_cap *c)
+{
+	if (c->keep && c->rec == NULL)
+		c->rec = sip_reasm_rec_new(&c->pool, c->st.packets, c->ts_ns,
+		    c->data, c->hdr->caplen, c->hdr->len);
+	return c->rec;
+}
+
 const struct sip_cap_stats *
 sip_cap_stats(struct sip_cap *c)
 {
@@ -258,12 +282,24 @@ sip_cap_free(struct sip_cap *c)
 	sip_reasm_frag_release(&c->frag);
 	sip_reasm_tcp_release(&c->tcp);
 	buf_free(&c->scratch);
-	for (i = 0; i < SIP_MAX_SCTP_PARTS; i++)
+	for (i = 0; i < SIP_MAX_SCTP_PARTS; i++) {
 		buf_free(&c->part[i].b);
+		sip_reasm_parts_clear(&c->pool, &c->part[i].parts);
+	}
+	sip_reasm_rec_unref(&c->pool, c->rec);
 	free(c);
 }
 
 /* ---- the message out ---- */
+
+static void
+with_parts(struct sip_capmsg *cm, const struct sip_reasm_parts *ps,
+    size_t first, size_t n)
+{
+	cm->parts = n > 0 ? ps->v + first : NULL;
+	cm->nparts = n;
+	cm->parts_lost = ps->lost;
+}
 
 static void
 facts(struct sip_cap *c, struct sip_capmsg *cm, enum sip_tp tp)
@@ -282,6 +318,9 @@ facts(struct sip_cap *c, struct sip_capmsg *cm, enum sip_tp tp)
 	cm->caplen = c->hdr->caplen;
 	cm->wirelen = c->hdr->len;
 	cm->pkt_ts_ns = c->ts_ns;
+	if (c->dgparts != NULL)
+		with_parts(cm, c->dgparts, c->dgparts->first,
+		    c->dgparts->n - c->dgparts->first);
 }
 
 static int
@@ -502,9 +541,30 @@ udp(struct sip_cap *c, struct sip_capmsg *cm)
  * A DATA chunk that is part of a message: join it to the others of its
  * stream.  Returns 1 with *p and *n set when the message is complete.
  */
+/* Keep the packet(s) carrying this chunk with the message, once each. */
+static void
+sctp_keep(struct sip_cap *c, struct sctp_part *sp)
+{
+	const struct sip_reasm_parts *ps = &sp->parts;
+	const struct sip_reasm_parts *dg = c->dgparts;
+	size_t i;
+
+	if (ps->n > ps->first && (ps->v[ps->n - 1].rec == c->rec ||
+	    (dg != NULL && dg->n > dg->first &&
+	    ps->v[ps->n - 1].rec == dg->v[dg->n - 1].rec)))
+		return;		/* a second chunk in the same packet */
+	if (dg != NULL && dg->n > dg->first) {
+		for (i = dg->first; i < dg->n; i++)
+			sip_reasm_parts_add(&c->pool, &sp->parts, dg->v[i].rec,
+			    0, 0);
+		sp->parts.lost += dg->lost;
+	} else
+		sip_reasm_parts_add(&c->pool, &sp->parts, cur_rec(c), 0, 0);
+}
+
 static int
 sctp_join(struct sip_cap *c, const uint8_t *ch, size_t cl,
-    const uint8_t **p, size_t *n)
+    const uint8_t **p, size_t *n, struct sctp_part **spp)
 {
 	unsigned flags = ch[1];
 	uint32_t tsn = rd32(ch + 4);
@@ -541,12 +601,17 @@ sctp_join(struct sip_cap *c, const uint8_t *ch, size_t cl,
 		if (sp->b.max == 0)
 			buf_init(&sp->b, SIP_MAX_MSG);
 		buf_reset(&sp->b);
+		if (sp == c->sctp_done)
+			c->sctp_done = NULL;
+		sip_reasm_parts_clear(&c->pool, &sp->parts);
 	} else if (sp == NULL || tsn != sp->next_tsn) {
 		c->st.sctp_partial++;	/* its start was not seen */
 		return 0;
 	}
 	sp->ts_ns = c->ts_ns;
 	sp->next_tsn = tsn + 1;
+	if (c->keep)
+		sctp_keep(c, sp);
 	if (buf_add(&sp->b, ch + 16, cl - 16) != SIP_OK) {
 		c->st.caps_hit++;
 		sp->used = 0;
@@ -557,6 +622,7 @@ sctp_join(struct sip_cap *c, const uint8_t *ch, size_t cl,
 	sp->used = 0;
 	*p = (const uint8_t *)sp->b.p;
 	*n = sp->b.len;
+	*spp = sp;
 	return 1;
 }
 
@@ -566,6 +632,7 @@ sctp_next(struct sip_cap *c, struct sip_capmsg *cm)
 {
 	const uint8_t *p;
 	size_t n;
+	struct sctp_part *sp;
 
 	while (c->nchunks >= 4) {
 		const uint8_t *ch = c->chunks;
@@ -584,12 +651,18 @@ sctp_next(struct sip_cap *c, struct sip_capmsg *cm)
 		c->nchunks -= adv < c->nchunks ? adv : c->nchunks;
 		if (ch[0] != 0 || cl < 16)
 			continue;	/* not DATA */
+		sp = NULL;
 		if ((ch[1] & 0x03) == 0x03) {	/* B and E: a whole message */
 			p = ch + 16;
 			n = cl - 16;
-		} else if (!sctp_join(c, ch, cl, &p, &n))
+		} else if (!sctp_join(c, ch, cl, &p, &n, &sp))
 			continue;
 		facts(c, cm, SIP_TP_SCTP);
+		if (sp != NULL && c->keep) {
+			with_parts(cm, &sp->parts, sp->parts.first,
+			    sp->parts.n - sp->parts.first);
+			c->sctp_done = sp;
+		}
 		e = datagram(c, cm, p, n);
 		if (e == SIP_OK)
 			c->st.sctp++;
@@ -616,6 +689,10 @@ tcp_next(struct sip_cap *c, struct sip_capmsg *cm)
 	}
 	facts(c, cm, ws ? SIP_TP_WS : SIP_TP_TCP);
 	if (e == SIP_OK) {
+		if (c->keep) {
+			with_parts(cm, &fl->parts, fl->out_first, fl->out_n);
+			cm->parts_lost = fl->out_lost;
+		}
 		c->st.messages++;
 		if (ws)
 			c->st.ws++;
@@ -631,6 +708,9 @@ tcp_next(struct sip_cap *c, struct sip_capmsg *cm)
 static enum sip_err
 tcp(struct sip_cap *c, struct sip_capmsg *cm)
 {
+	struct sip_reasm_part one = { NULL, 0, 0 };
+	const struct sip_reasm_part *via = NULL;
+	size_t nvia = 0;
 	struct sip_reasm_flow *fl;
 	enum sip_err e;
 
@@ -638,7 +718,17 @@ tcp(struct sip_cap *c, struct sip_capmsg *cm)
 		c->st.filtered++;
 		return SIP_E_PARTIAL;
 	}
-	e = sip_reasm_tcp_add(&c->tcp, &c->pkt, c->ts_ns, &fl);
+	if (c->keep && c->pkt.len > 0) {
+		if (c->dgparts != NULL && c->dgparts->n > c->dgparts->first) {
+			via = c->dgparts->v + c->dgparts->first;
+			nvia = c->dgparts->n - c->dgparts->first;
+		} else {
+			one.rec = cur_rec(c);
+			via = &one;
+			nvia = 1;
+		}
+	}
+	e = sip_reasm_tcp_add(&c->tcp, &c->pkt, c->ts_ns, via, nvia, &fl);
 	c->flow = fl;
 	if (e != SIP_OK) {
 		facts(c, cm, SIP_TP_TCP);
@@ -672,6 +762,9 @@ read_packet(struct sip_cap *c)
 	}
 	c->data = data;
 	c->st.packets++;
+	sip_reasm_rec_unref(&c->pool, c->rec);
+	c->rec = NULL;
+	c->dgparts = NULL;
 	c->ts_ns = (uint64_t)c->hdr->ts.tv_sec * 1000000000ull +
 	    (uint64_t)c->hdr->ts.tv_usec * (c->nano ? 1u : 1000u);
 	return SIP_OK;
@@ -700,7 +793,8 @@ packet(struct sip_cap *c, struct sip_capmsg *cm)
 		}
 		if (!c->pkt.frag || ++rounds > SIP_PKT_MAX_DEPTH)
 			break;
-		e = sip_reasm_frag_add(&c->frag, &c->pkt, c->ts_ns, &dg, &dglen);
+		e = sip_reasm_frag_add(&c->frag, &c->pkt, cur_rec(c), c->ts_ns,
+		    &dg, &dglen);
 		if (e == SIP_E_PARTIAL)
 			return e;
 		if (e == SIP_E_TOOBIG) {
@@ -718,6 +812,8 @@ packet(struct sip_cap *c, struct sip_capmsg *cm)
 			return e == SIP_E_NOMEM ? e : SIP_E_PARSE;
 		}
 		c->pkt.frag = 0;
+		if (c->keep)
+			c->dgparts = sip_reasm_frag_parts(&c->frag);
 		e = sip_pkt_decode_ip_payload(&c->pkt, c->pkt.frag_proto, dg,
 		    dglen);
 	}
@@ -754,6 +850,13 @@ sip_cap_next(struct sip_cap *c, struct sip_capmsg *cm)
 			if ((e = sctp_next(c, cm)) != SIP_E_PARTIAL)
 				return e;
 		}
+		/* What the last packet's messages held is let go. */
+		sip_reasm_frag_settle(&c->frag);
+		c->dgparts = NULL;
+		if (c->sctp_done != NULL) {
+			sip_reasm_parts_clear(&c->pool, &c->sctp_done->parts);
+			c->sctp_done = NULL;
+		}
 		if ((e = read_packet(c)) != SIP_OK) {
 			if (e == SIP_E_NOTFOUND)
 				memset(cm, 0, sizeof(*cm));
@@ -766,9 +869,22 @@ sip_cap_next(struct sip_cap *c, struct sip_capmsg *cm)
 
 /* ---- writing ---- */
 
+/* A packet held back so that the file stays in capture order. */
+struct held {
+	struct held	*next;
+	unsigned long	 frame;
+	uint64_t	 ts_ns;
+	uint32_t	 caplen, wirelen;
+	uint8_t		 data[];
+};
+
 struct sip_cap_dump {
 	pcap_t		*dead;
 	pcap_dumper_t	*d;
+	struct held	*head, *tail;	/* by packet number */
+	size_t		 mem;
+	unsigned long	 last;		/* last packet number written */
+	unsigned long	 late;
 };
 
 enum sip_err
@@ -797,18 +913,114 @@ sip_cap_dump_open(struct sip_cap_dump **dp, const struct sip_cap *c,
 	return SIP_OK;
 }
 
-enum sip_err
-sip_cap_dump(struct sip_cap_dump *d, const struct sip_capmsg *cm)
+static void
+write_pkt(struct sip_cap_dump *d, unsigned long frame, uint64_t ts_ns,
+    const uint8_t *data, uint32_t caplen, uint32_t wirelen)
 {
 	struct pcap_pkthdr h;
 
 	memset(&h, 0, sizeof(h));
-	h.ts.tv_sec = (time_t)(cm->pkt_ts_ns / 1000000000ull);
-	h.ts.tv_usec = (suseconds_t)(cm->pkt_ts_ns % 1000000000ull);
-	h.caplen = cm->caplen;
-	h.len = cm->wirelen;
-	pcap_dump((u_char *)d->d, &h, cm->pkt);
+	h.ts.tv_sec = (time_t)(ts_ns / 1000000000ull);
+	h.ts.tv_usec = (suseconds_t)(ts_ns % 1000000000ull);
+	h.caplen = caplen;
+	h.len = wirelen;
+	pcap_dump((u_char *)d->d, &h, data);
+	if (frame < d->last)
+		d->late++;
+	else
+		d->last = frame;
+}
+
+/* Write the held packets older than packet number upto (0: all). */
+static void
+write_held(struct sip_cap_dump *d, unsigned long upto)
+{
+	struct held *h;
+
+	while ((h = d->head) != NULL && (upto == 0 || h->frame < upto ||
+	    d->mem > SIP_MAX_DUMP_HELD)) {
+		write_pkt(d, h->frame, h->ts_ns, h->data, h->caplen, h->wirelen);
+		d->head = h->next;
+		if (d->head == NULL)
+			d->tail = NULL;
+		d->mem -= sizeof(*h) + h->caplen;
+		free(h);
+	}
+}
+
+/* Write packet frame now when nothing older can come, else hold it. */
+static enum sip_err
+put_pkt(struct sip_cap_dump *d, unsigned long upto, unsigned long frame,
+    uint64_t ts_ns, const uint8_t *data, uint32_t caplen, uint32_t wirelen)
+{
+	struct held *h, **pp;
+
+	if (frame <= d->last)
+		return SIP_OK;		/* written already */
+	if (d->head == NULL && frame < upto) {
+		write_pkt(d, frame, ts_ns, data, caplen, wirelen);
+		return SIP_OK;
+	}
+	if (d->tail != NULL && frame > d->tail->frame)
+		pp = &d->tail->next;
+	else
+		for (pp = &d->head; *pp != NULL && (*pp)->frame < frame;
+		    pp = &(*pp)->next)
+			;
+	if (*pp != NULL && (*pp)->frame == frame)
+		return SIP_OK;		/* held already */
+	if ((h = malloc(sizeof(*h) + caplen)) == NULL)
+		return SIP_E_NOMEM;
+	h->frame = frame;
+	h->ts_ns = ts_ns;
+	h->caplen = caplen;
+	h->wirelen = wirelen;
+	memcpy(h->data, data, caplen);
+	h->next = *pp;
+	*pp = h;
+	if (h->next == NULL)
+		d->tail = h;
+	d->mem += sizeof(*h) + caplen;
 	return SIP_OK;
+}
+
+enum sip_err
+sip_cap_dump(struct sip_cap_dump *d, const struct sip_cap *c,
+    const struct sip_capmsg *cm)
+{
+	unsigned long upto = c->st.packets + 1, old;
+	enum sip_err e = SIP_OK;
+	size_t i;
+
+	/* A packet still held by reassembly may belong to a later message. */
+	old = sip_reasm_pool_oldest(&c->pool);
+	if (old != 0 && old < upto)
+		upto = old;
+	write_held(d, upto);
+	if (cm->nparts == 0)
+		e = put_pkt(d, upto, cm->frame, cm->pkt_ts_ns, cm->pkt,
+		    cm->caplen, cm->wirelen);
+	for (i = 0; i < cm->nparts && e == SIP_OK; i++) {
+		const struct sip_reasm_rec *r = cm->parts[i].rec;
+
+		e = put_pkt(d, upto, r->frame, r->ts_ns, r->data, r->caplen,
+		    r->wirelen);
+	}
+	write_held(d, upto);
+	return e;
+}
+
+void
+sip_cap_dump_flush(struct sip_cap_dump *d)
+{
+	write_held(d, 0);
+	d->last = 0;		/* the next capture numbers from 1 again */
+}
+
+unsigned long
+sip_cap_dump_late(const struct sip_cap_dump *d)
+{
+	return d->late;
 }
 
 enum sip_err
@@ -818,6 +1030,7 @@ sip_cap_dump_close(struct sip_cap_dump *d)
 
 	if (d == NULL)
 		return SIP_OK;
+	write_held(d, 0);
 	if (pcap_dump_flush(d->d) != 0)
 		e = SIP_E_SYS;
 	pcap_dump_close(d->d);

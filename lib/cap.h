@@ -20,6 +20,7 @@
 #include "err.h"
 #include "msg.h"
 #include "pkt.h"
+#include "reasm.h"
 #include "tpname.h"
 
 struct sip_cap;
@@ -39,6 +40,16 @@ struct sip_capmsg {
 	const uint8_t	*pkt;
 	uint32_t	 caplen, wirelen;
 	uint64_t	 pkt_ts_ns;	/* its capture time (HEP may differ) */
+	/*
+	 * With sip_cap_keep_packets(): every packet that carried part of
+	 * the message (IP fragments, TCP segments, WebSocket frames, SCTP
+	 * chunks), in stream order; none when it came in one packet.
+	 * parts_lost counts those not kept (SIP_MAX_MSG_PKTS or
+	 * SIP_MAX_KEPT_MEM hit).
+	 */
+	const struct sip_reasm_part *parts;
+	size_t		 nparts;
+	unsigned long	 parts_lost;
 };
 
 struct sip_cap_stats {
@@ -86,6 +97,11 @@ enum sip_err	sip_cap_filter(struct sip_cap *c, const char *expr, char *err,
 /* Only messages to or from port (0: any port, the default). */
 void		sip_cap_port(struct sip_cap *c, unsigned port);
 /*
+ * Keep a copy of every packet a message in reassembly used, so that
+ * cm->parts lists them (for sip_cap_dump()); off by default.
+ */
+void		sip_cap_keep_packets(struct sip_cap *c);
+/*
  * The next message: SIP_OK (cm filled, valid until the next call),
  * SIP_E_PARSE or SIP_E_TOOBIG for a bad packet or a cap that was hit
  * (cm->frame and cm->why say which; call again to go on),
@@ -111,13 +127,22 @@ int		 sip_cap_is_capture(const void *p, size_t n);
 
 /*
  * Writing packets out (-w): a pcap file with the input's link type.
- * sip_cap_dump() writes the packet cm came from.
+ * sip_cap_dump() writes every packet of message cm from capture c (its
+ * parts, or the one packet it came in), each packet once and in capture
+ * order: a packet is held back while an older one may still turn out to
+ * be part of a later message (at most SIP_MAX_DUMP_HELD bytes; past that
+ * the oldest is written and counted by sip_cap_dump_late()).
+ * sip_cap_dump_flush() writes what is held; call it before c is freed.
  */
 struct sip_cap_dump;
 enum sip_err	sip_cap_dump_open(struct sip_cap_dump **dp,
 		    const struct sip_cap *c, const char *path, char *err,
 		    size_t errsz);
-enum sip_err	sip_cap_dump(struct sip_cap_dump *d, const struct sip_capmsg *cm);
+enum sip_err	sip_cap_dump(struct sip_cap_dump *d, const struct sip_cap *c,
+		    const struct sip_capmsg *cm);
+void		sip_cap_dump_flush(struct sip_cap_dump *d);
+/* Packets written before a packet older than them (the cap was hit). */
+unsigned long	sip_cap_dump_late(const struct sip_cap_dump *d);
 /* Flush and close; SIP_E_SYS when the file could not be written. */
 enum sip_err	sip_cap_dump_close(struct sip_cap_dump *d);
 

@@ -75,6 +75,115 @@ sip_reasm_is_sip(const uint8_t *p, size_t n)
 	return classify(p, n) == 1;
 }
 
+/* ---- packets kept for writing out ---- */
+
+struct sip_reasm_rec *
+sip_reasm_rec_new(struct sip_reasm_pool *pool, unsigned long frame,
+    uint64_t ts_ns, const uint8_t *data, uint32_t caplen, uint32_t wirelen)
+{
+	struct sip_reasm_rec *r;
+	size_t sz = sizeof(*r) + caplen;
+
+	if (pool->mem + sz > SIP_MAX_KEPT_MEM || (r = malloc(sz)) == NULL) {
+		pool->refused++;
+		return NULL;
+	}
+	r->refs = 1;
+	r->frame = frame;
+	r->ts_ns = ts_ns;
+	r->caplen = caplen;
+	r->wirelen = wirelen;
+	memcpy(r->data, data, caplen);
+	r->newer = NULL;
+	r->older = pool->newest;
+	if (pool->newest != NULL)
+		pool->newest->newer = r;
+	else
+		pool->oldest = r;
+	pool->newest = r;
+	pool->mem += sz;
+	return r;
+}
+
+void
+sip_reasm_rec_unref(struct sip_reasm_pool *pool, struct sip_reasm_rec *r)
+{
+	if (r == NULL || --r->refs > 0)
+		return;
+	if (r->older != NULL)
+		r->older->newer = r->newer;
+	else
+		pool->oldest = r->newer;
+	if (r->newer != NULL)
+		r->newer->older = r->older;
+	else
+		pool->newest = r->older;
+	pool->mem -= sizeof(*r) + r->caplen;
+	free(r);
+}
+
+unsigned long
+sip_reasm_pool_oldest(const struct sip_reasm_pool *pool)
+{
+	return pool->oldest != NULL ? pool->oldest->frame : 0;
+}
+
+void
+sip_reasm_parts_add(struct sip_reasm_pool *pool, struct sip_reasm_parts *ps,
+    struct sip_reasm_rec *rec, uint64_t start, uint64_t end)
+{
+	struct sip_reasm_part *v;
+
+	(void)pool;
+	if (rec == NULL || ps->n - ps->first >= SIP_MAX_MSG_PKTS) {
+		ps->lost++;
+		return;
+	}
+	if (ps->first > 0 && ps->first * 2 >= ps->n) {
+		memmove(ps->v, ps->v + ps->first,
+		    (ps->n - ps->first) * sizeof(*ps->v));
+		ps->n -= ps->first;
+		ps->first = 0;
+	}
+	if (ps->n == ps->cap) {
+		size_t ncap = ps->cap ? ps->cap * 2 : 8;
+
+		if ((v = realloc(ps->v, ncap * sizeof(*v))) == NULL) {
+			ps->lost++;
+			return;
+		}
+		ps->v = v;
+		ps->cap = ncap;
+	}
+	rec->refs++;
+	ps->v[ps->n].rec = rec;
+	ps->v[ps->n].start = start;
+	ps->v[ps->n].end = end;
+	ps->n++;
+}
+
+/* Let go of the leading parts that end at or before off. */
+static void
+parts_drop_before(struct sip_reasm_pool *pool, struct sip_reasm_parts *ps,
+    uint64_t off)
+{
+	while (ps->first < ps->n && ps->v[ps->first].end <= off)
+		sip_reasm_rec_unref(pool, ps->v[ps->first++].rec);
+	if (ps->first == ps->n)
+		ps->first = ps->n = 0;
+}
+
+void
+sip_reasm_parts_clear(struct sip_reasm_pool *pool, struct sip_reasm_parts *ps)
+{
+	size_t i;
+
+	for (i = ps->first; i < ps->n; i++)
+		sip_reasm_rec_unref(pool, ps->v[i].rec);
+	free(ps->v);
+	memset(ps, 0, sizeof(*ps));
+}
+
 /* ---- IP fragments ---- */
 
 void
@@ -85,9 +194,10 @@ sip_reasm_frag_init(struct sip_reasm_frag *f)
 }
 
 static void
-dgram_drop(struct sip_reasm_dgram *d)
+dgram_drop(struct sip_reasm_frag *f, struct sip_reasm_dgram *d)
 {
 	free(d->data);
+	sip_reasm_parts_clear(f->pool, &d->parts);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -97,8 +207,25 @@ sip_reasm_frag_release(struct sip_reasm_frag *f)
 	int i;
 
 	for (i = 0; i < SIP_MAX_FRAG_DGRAMS; i++)
-		dgram_drop(&f->d[i]);
+		dgram_drop(f, &f->d[i]);
 	f->done = -1;
+}
+
+void
+sip_reasm_frag_settle(struct sip_reasm_frag *f)
+{
+	if (f->done >= 0) {
+		dgram_drop(f, &f->d[f->done]);
+		f->done = -1;
+	}
+}
+
+const struct sip_reasm_parts *
+sip_reasm_frag_parts(const struct sip_reasm_frag *f)
+{
+	static const struct sip_reasm_parts none;
+
+	return f->done >= 0 ? &f->d[f->done].parts : &none;
 }
 
 static int
@@ -117,17 +244,15 @@ dgram_complete(const struct sip_reasm_dgram *d)
 
 enum sip_err
 sip_reasm_frag_add(struct sip_reasm_frag *f, const struct sip_pkt *pkt,
-    uint64_t now_ns, const uint8_t **out, size_t *outlen)
+    struct sip_reasm_rec *rec, uint64_t now_ns, const uint8_t **out,
+    size_t *outlen)
 {
 	struct sip_reasm_dgram *d = NULL;
 	enum sip_err ret = SIP_E_PARTIAL;
 	size_t b, e, end;
 	int i, freei = -1, oldest = -1;
 
-	if (f->done >= 0) {
-		dgram_drop(&f->d[f->done]);
-		f->done = -1;
-	}
+	sip_reasm_frag_settle(f);
 	f->fragments++;
 	end = (size_t)pkt->frag_off + pkt->len;
 	if (end > SIP_MAX_IP_DGRAM)
@@ -144,7 +269,7 @@ sip_reasm_frag_add(struct sip_reasm_frag *f, const struct sip_pkt *pkt,
 		}
 		if (now_ns > x->first_ns &&
 		    now_ns - x->first_ns > SIP_FRAG_TIMEOUT_S * 1000000000ull) {
-			dgram_drop(x);
+			dgram_drop(f, x);
 			f->expired++;
 			if (freei < 0)
 				freei = i;
@@ -160,7 +285,7 @@ sip_reasm_frag_add(struct sip_reasm_frag *f, const struct sip_pkt *pkt,
 	}
 	if (d == NULL) {
 		if (freei < 0) {
-			dgram_drop(&f->d[oldest]);
+			dgram_drop(f, &f->d[oldest]);
 			f->evicted++;
 			freei = oldest;
 			ret = SIP_E_TOOBIG;
@@ -177,6 +302,8 @@ sip_reasm_frag_add(struct sip_reasm_frag *f, const struct sip_pkt *pkt,
 	}
 	/* Non-last fragments carry a multiple of 8 bytes; overlaps overwrite. */
 	memcpy(d->data + pkt->frag_off, pkt->payload, pkt->len);
+	if (f->pool != NULL)
+		sip_reasm_parts_add(f->pool, &d->parts, rec, 0, 0);
 	if (end > d->have)
 		d->have = end;
 	if (!pkt->frag_more)
@@ -189,7 +316,7 @@ sip_reasm_frag_add(struct sip_reasm_frag *f, const struct sip_pkt *pkt,
 		return ret;
 	if (d->have > d->total) {
 		/* Data beyond the last fragment: inconsistent. */
-		dgram_drop(d);
+		dgram_drop(f, d);
 		return SIP_E_PARSE;
 	}
 	f->completed++;
@@ -214,6 +341,17 @@ flow_mem(const struct sip_reasm_flow *fl)
 }
 
 static void
+seg_free(struct sip_reasm_tcp *t, struct sip_reasm_seg *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nrecs; i++)
+		sip_reasm_rec_unref(t->pool, s->recs[i].rec);
+	free(s->recs);
+	free(s);
+}
+
+static void
 flow_clear(struct sip_reasm_tcp *t, struct sip_reasm_flow *fl)
 {
 	struct sip_reasm_seg *s, *n;
@@ -221,12 +359,15 @@ flow_clear(struct sip_reasm_tcp *t, struct sip_reasm_flow *fl)
 	t->mem -= flow_mem(fl);
 	for (s = fl->ooo; s != NULL; s = n) {
 		n = s->next;
-		free(s);
+		seg_free(t, s);
 	}
 	fl->ooo = NULL;
 	fl->ooo_bytes = 0;
 	sip_stream_release(&fl->st);
 	sip_stream_init(&fl->st, 0);
+	sip_reasm_parts_clear(t->pool, &fl->parts);
+	fl->in_off = 0;
+	fl->out_first = fl->out_n = 0;
 }
 
 static void
@@ -321,6 +462,34 @@ flow_resync(struct sip_reasm_tcp *t, struct sip_reasm_flow *fl)
 	fl->mode = SIP_REASM_HUNT;
 }
 
+/*
+ * Does p start with a whole-message WebSocket frame (RFC 6455 5.2) whose
+ * payload starts like SIP?  A capture that begins after the HTTP upgrade
+ * (or one written by -w) has no handshake to go by.
+ */
+static int
+ws_sip(const uint8_t *p, size_t n)
+{
+	uint8_t tmp[64];
+	size_t hl = 2, len, i, k;
+
+	if (n < 2 || (p[0] != 0x81 && p[0] != 0x82))
+		return 0;
+	len = p[1] & 0x7f;
+	if (len == 126)
+		hl = 4;
+	else if (len == 127)
+		hl = 10;
+	if (p[1] & 0x80)
+		hl += 4;
+	if (n < hl + 12)
+		return 0;
+	k = n - hl < sizeof(tmp) ? n - hl : sizeof(tmp);
+	for (i = 0; i < k; i++)
+		tmp[i] = p[hl + i] ^ (p[1] & 0x80 ? p[hl - 4 + i % 4] : 0);
+	return slice_is_token(tmp[0]) && classify(tmp, k) != 0;
+}
+
 /* What a stream that starts with p is; SIP_REASM_HUNT: cannot tell yet. */
 static int
 decide(const uint8_t *p, size_t n, enum sip_reasm_mode *mode)
@@ -329,6 +498,8 @@ decide(const uint8_t *p, size_t n, enum sip_reasm_mode *mode)
 
 	if (k == 1)
 		*mode = SIP_REASM_SIP;
+	else if (k == 0 && ws_sip(p, n))
+		*mode = SIP_REASM_WS;
 	else if (n >= 4 && (memcmp(p, "GET ", 4) == 0 ||
 	    memcmp(p, "HTTP/1.1 101", n < 12 ? n : 12) == 0))
 		*mode = SIP_REASM_WS_HTTP;
@@ -341,9 +512,11 @@ decide(const uint8_t *p, size_t n, enum sip_reasm_mode *mode)
 
 static enum sip_err
 buffer(struct sip_reasm_tcp *t, struct sip_reasm_flow *fl, const uint8_t *p,
-    size_t n)
+    size_t n, const struct sip_reasm_part *via, size_t nvia)
 {
+	uint64_t at = fl->in_off + sip_stream_pending(&fl->st);
 	enum sip_err e;
+	size_t i;
 
 	if (t->mem + n > SIP_MAX_TCP_MEM) {
 		t->overflows++;
@@ -356,13 +529,15 @@ buffer(struct sip_reasm_tcp *t, struct sip_reasm_flow *fl, const uint8_t *p,
 		return e == SIP_E_TOOBIG ? e : SIP_E_NOMEM;
 	}
 	t->mem += n;
+	for (i = 0; i < nvia && t->pool != NULL; i++)
+		sip_reasm_parts_add(t->pool, &fl->parts, via[i].rec, at, at + n);
 	return SIP_OK;
 }
 
 /* In-order bytes: choose what the stream is, then buffer them. */
 static enum sip_err
 deliver(struct sip_reasm_tcp *t, struct sip_reasm_flow *fl, const uint8_t *p,
-    size_t n)
+    size_t n, const struct sip_reasm_part *via, size_t nvia)
 {
 	enum sip_err e;
 	size_t pend;
@@ -375,7 +550,7 @@ deliver(struct sip_reasm_tcp *t, struct sip_reasm_flow *fl, const uint8_t *p,
 				return SIP_OK;	/* not SIP, or mid-message */
 		} else {
 			/* A start line split across segments. */
-			if ((e = buffer(t, fl, p, n)) != SIP_OK)
+			if ((e = buffer(t, fl, p, n, via, nvia)) != SIP_OK)
 				return e;
 			if (!decide((const uint8_t *)fl->st.in.p + fl->st.used,
 			    pend + n, &fl->mode) ||
@@ -389,13 +564,13 @@ deliver(struct sip_reasm_tcp *t, struct sip_reasm_flow *fl, const uint8_t *p,
 			return SIP_OK;
 		}
 		if (fl->mode == SIP_REASM_HUNT)
-			return buffer(t, fl, p, n);	/* undecided */
+			return buffer(t, fl, p, n, via, nvia);	/* undecided */
 	}
 	if (fl->mode == SIP_REASM_TLS) {
 		t->tls++;
 		return SIP_OK;
 	}
-	return buffer(t, fl, p, n);
+	return buffer(t, fl, p, n, via, nvia);
 }
 
 /* Deliver queued segments that now follow on. */
@@ -415,19 +590,21 @@ drain_ooo(struct sip_reasm_tcp *t, struct sip_reasm_flow *fl)
 		fl->ooo = s->next;
 		fl->ooo_bytes -= s->len;
 		t->mem -= s->len;
-		if (back < s->len &&
-		    (e = deliver(t, fl, s->data + back, s->len - back)) != SIP_OK)
+		if (back < s->len && (e = deliver(t, fl, s->data + back,
+		    s->len - back, s->recs, s->nrecs)) != SIP_OK)
 			ret = e;
-		free(s);
+		seg_free(t, s);
 	}
 	return ret;
 }
 
 static enum sip_err
 queue_seg(struct sip_reasm_tcp *t, struct sip_reasm_flow *fl, uint32_t seq,
-    const uint8_t *p, size_t n)
+    const uint8_t *p, size_t n, const struct sip_reasm_part *via,
+    size_t nvia)
 {
 	struct sip_reasm_seg **pp, *s;
+	size_t i;
 
 	for (pp = &fl->ooo; *pp != NULL; pp = &(*pp)->next) {
 		if ((*pp)->seq == seq && (*pp)->len >= n) {
@@ -451,6 +628,16 @@ queue_seg(struct sip_reasm_tcp *t, struct sip_reasm_flow *fl, uint32_t seq,
 	s->seq = seq;
 	s->len = n;
 	memcpy(s->data, p, n);
+	s->recs = NULL;
+	s->nrecs = 0;
+	if (t->pool != NULL && nvia > 0 &&
+	    (s->recs = malloc(nvia * sizeof(*s->recs))) != NULL) {
+		for (i = 0; i < nvia; i++)
+			if (via[i].rec != NULL) {
+				via[i].rec->refs++;
+				s->recs[s->nrecs++] = via[i];
+			}
+	}
 	s->next = *pp;
 	*pp = s;
 	fl->ooo_bytes += n;
@@ -486,7 +673,8 @@ flow_get(struct sip_reasm_tcp *t, const struct sip_pkt *pkt, uint64_t now_ns)
 
 enum sip_err
 sip_reasm_tcp_add(struct sip_reasm_tcp *t, const struct sip_pkt *pkt,
-    uint64_t now_ns, struct sip_reasm_flow **flowp)
+    uint64_t now_ns, const struct sip_reasm_part *via, size_t nvia,
+    struct sip_reasm_flow **flowp)
 {
 	struct sip_reasm_flow *fl;
 	enum sip_err e = SIP_OK;
@@ -536,7 +724,7 @@ sip_reasm_tcp_add(struct sip_reasm_tcp *t, const struct sip_pkt *pkt,
 			}
 		}
 		if (n > 0 && rel == 0) {
-			e = deliver(t, fl, p, n);
+			e = deliver(t, fl, p, n, via, nvia);
 			if (fl->ooo != NULL) {
 				enum sip_err e2 = drain_ooo(t, fl);
 
@@ -548,13 +736,13 @@ sip_reasm_tcp_add(struct sip_reasm_tcp *t, const struct sip_pkt *pkt,
 			t->gaps++;
 			flow_resync(t, fl);
 			fl->next = seq;
-			e = deliver(t, fl, p, n);
+			e = deliver(t, fl, p, n, via, nvia);
 		} else if (n > 0) {
-			e = queue_seg(t, fl, seq, p, n);
+			e = queue_seg(t, fl, seq, p, n, via, nvia);
 			if (e == SIP_E_TOOBIG) {
 				flow_resync(t, fl);
 				fl->next = seq;
-				(void)deliver(t, fl, p, n);
+				(void)deliver(t, fl, p, n, via, nvia);
 			}
 		}
 	}
@@ -565,6 +753,23 @@ sip_reasm_tcp_add(struct sip_reasm_tcp *t, const struct sip_pkt *pkt,
 	}
 	*flowp = fl;
 	return e;
+}
+
+/* The kept packets that carried stream bytes [start, end): the message's. */
+static void
+out_parts(struct sip_reasm_flow *fl, uint64_t start, uint64_t end)
+{
+	const struct sip_reasm_parts *ps = &fl->parts;
+	size_t i = ps->first, j;
+
+	while (i < ps->n && ps->v[i].end <= start)
+		i++;
+	for (j = i; j < ps->n && ps->v[j].start < end; j++)
+		;
+	fl->out_first = i;
+	fl->out_n = j - i;
+	fl->out_lost = ps->lost;
+	fl->parts.lost = 0;
 }
 
 /* RFC 6455 5.2: one frame; SIP_OK with the unmasked payload in place. */
@@ -625,9 +830,16 @@ sip_reasm_tcp_next(struct sip_reasm_tcp *t, struct sip_reasm_flow *fl,
 	size_t before = sip_stream_pending(&fl->st);
 	enum sip_err e;
 
+	/* The packets of the message handed out last are let go. */
+	if (t->pool != NULL)
+		parts_drop_before(t->pool, &fl->parts, fl->in_off);
+	fl->out_first = fl->out_n = 0;
 	switch (fl->mode) {
 	case SIP_REASM_SIP:
 		e = sip_stream_next(&fl->st, m, pe);
+		fl->in_off += before - sip_stream_pending(&fl->st);
+		if (e == SIP_OK)
+			out_parts(fl, fl->in_off - m->len, fl->in_off);
 		break;
 	case SIP_REASM_WS_HTTP: {
 		const char *p = fl->st.in.p + fl->st.used;
@@ -644,22 +856,29 @@ sip_reasm_tcp_next(struct sip_reasm_tcp *t, struct sip_reasm_flow *fl,
 			return SIP_E_PARTIAL;
 		}
 		fl->st.used += i + 4;
+		fl->in_off += i + 4;
 		fl->mode = SIP_REASM_WS;
 		t->mem -= i + 4;
 		return sip_reasm_tcp_next(t, fl, m, pe);
 	}
 	case SIP_REASM_WS: {
 		const uint8_t *pl = NULL;
-		size_t plen = 0;
+		size_t plen = 0, fstart = 0;
 		int skip = 1;
 
 		for (;;) {
+			fstart = before - sip_stream_pending(&fl->st);
 			e = ws_frame(fl, &pl, &plen, &skip);
 			if (e != SIP_OK || !skip)
 				break;
 		}
-		if (sip_stream_pending(&fl->st) < before)
+		if (sip_stream_pending(&fl->st) < before) {
 			t->mem -= before - sip_stream_pending(&fl->st);
+			fl->in_off += before - sip_stream_pending(&fl->st);
+		}
+		if (e == SIP_OK)
+			out_parts(fl, fl->in_off - (before -
+			    sip_stream_pending(&fl->st)) + fstart, fl->in_off);
 		if (e == SIP_E_PARTIAL)
 			return e;
 		if (e != SIP_OK) {

@@ -16,6 +16,64 @@
 #include "pkt.h"
 #include "stream.h"
 
+/* ---- packets kept for writing out (sip-parse -w) ---- */
+
+/*
+ * A copy of a captured packet that carried part of a message still being
+ * reassembled, so that every packet of a message can be written out, not
+ * only the one it ended in.  Records are reference counted (one TCP
+ * segment can carry the end of one message and the start of the next)
+ * and linked in capture order in their pool, so the oldest packet still
+ * held is known at once.
+ */
+struct sip_reasm_rec {
+	struct sip_reasm_rec	*older, *newer;	/* the pool, capture order */
+	unsigned		 refs;
+	unsigned long		 frame;		/* packet number */
+	uint64_t		 ts_ns;
+	uint32_t		 caplen, wirelen;
+	uint8_t			 data[];
+};
+
+struct sip_reasm_pool {
+	struct sip_reasm_rec	*oldest, *newest;
+	size_t			 mem;		/* bytes in all records */
+	unsigned long		 refused;	/* not kept: SIP_MAX_KEPT_MEM */
+};
+
+/* One packet of a message: its record and the stream bytes it carried. */
+struct sip_reasm_part {
+	struct sip_reasm_rec	*rec;
+	uint64_t		 start, end;	/* TCP stream offsets */
+};
+
+/* The packets of one pending message (at most SIP_MAX_MSG_PKTS). */
+struct sip_reasm_parts {
+	struct sip_reasm_part	*v;
+	size_t			 first, n, cap;	/* live: v[first..n) */
+	unsigned long		 lost;		/* not kept: a cap was hit */
+};
+
+/*
+ * A record of the packet (frame, ts_ns, caplen bytes of data, wirelen on
+ * the wire) with one reference held by the caller; NULL when the pool's
+ * memory cap is hit (counted in refused) or memory ran out.
+ */
+struct sip_reasm_rec	*sip_reasm_rec_new(struct sip_reasm_pool *pool,
+			    unsigned long frame, uint64_t ts_ns,
+			    const uint8_t *data, uint32_t caplen,
+			    uint32_t wirelen);
+void	sip_reasm_rec_unref(struct sip_reasm_pool *pool,
+	    struct sip_reasm_rec *r);
+/* Append rec (may be NULL: counted as lost) to ps with a reference. */
+void	sip_reasm_parts_add(struct sip_reasm_pool *pool,
+	    struct sip_reasm_parts *ps, struct sip_reasm_rec *rec,
+	    uint64_t start, uint64_t end);
+void	sip_reasm_parts_clear(struct sip_reasm_pool *pool,
+	    struct sip_reasm_parts *ps);
+/* The packet number of the oldest record still held; 0 when none. */
+unsigned long	sip_reasm_pool_oldest(const struct sip_reasm_pool *pool);
+
 /* ---- IP fragments ---- */
 
 struct sip_reasm_dgram {
@@ -27,12 +85,14 @@ struct sip_reasm_dgram {
 	size_t		 total;		/* 0 until the last fragment is seen */
 	size_t		 have;		/* highest byte written */
 	uint8_t		*data;		/* SIP_MAX_IP_DGRAM bytes */
+	struct sip_reasm_parts parts;	/* its packets, when keeping them */
 	uint8_t		 map[SIP_MAX_IP_DGRAM / 8 / 8 + 1];	/* 8-byte blocks */
 };
 
 struct sip_reasm_frag {
 	struct sip_reasm_dgram	 d[SIP_MAX_FRAG_DGRAMS];
 	int			 done;		/* entry handed out, -1 none */
+	struct sip_reasm_pool	*pool;		/* keep packets (NULL: do not) */
 	unsigned long		 fragments;	/* fragments seen */
 	unsigned long		 completed;	/* datagrams reassembled */
 	unsigned long		 evicted;	/* dropped: table full */
@@ -42,16 +102,23 @@ struct sip_reasm_frag {
 void	sip_reasm_frag_init(struct sip_reasm_frag *f);
 void	sip_reasm_frag_release(struct sip_reasm_frag *f);
 /*
- * Add the fragment pkt (pkt->frag set by sip_pkt_decode).  SIP_OK when
- * the datagram is complete: *out and *outlen give its payload (protocol
- * pkt->frag_proto), valid until the next call.  SIP_E_PARTIAL while
+ * Add the fragment pkt (pkt->frag set by sip_pkt_decode), carried by the
+ * packet record rec (NULL when packets are not kept; f->pool set when
+ * they are).  SIP_OK when the datagram is complete: *out and *outlen give
+ * its payload (protocol pkt->frag_proto), and sip_reasm_frag_parts() its
+ * packets, valid until the next call or sip_reasm_frag_settle().  SIP_E_PARTIAL while
  * fragments are missing; SIP_E_PARSE for a fragment past 65535 bytes;
  * SIP_E_TOOBIG when an incomplete datagram had to be dropped to make
  * room (the new fragment is kept); SIP_E_NOMEM.
  */
 enum sip_err	sip_reasm_frag_add(struct sip_reasm_frag *f,
-		    const struct sip_pkt *pkt, uint64_t now_ns,
-		    const uint8_t **out, size_t *outlen);
+		    const struct sip_pkt *pkt, struct sip_reasm_rec *rec,
+		    uint64_t now_ns, const uint8_t **out, size_t *outlen);
+
+/* The packets of the datagram just completed (empty when not kept). */
+const struct sip_reasm_parts	*sip_reasm_frag_parts(const struct sip_reasm_frag *f);
+/* Let go of the datagram handed out last. */
+void	sip_reasm_frag_settle(struct sip_reasm_frag *f);
 
 /* ---- TCP streams ---- */
 
@@ -67,6 +134,8 @@ struct sip_reasm_seg {
 	struct sip_reasm_seg	*next;
 	uint32_t		 seq;
 	size_t			 len;
+	struct sip_reasm_part	*recs;		/* its packets, when kept */
+	size_t			 nrecs;
 	uint8_t			 data[];
 };
 
@@ -82,6 +151,11 @@ struct sip_reasm_flow {
 	size_t			 ooo_bytes;
 	uint64_t		 last_ns;
 	int			 closed;	/* FIN or RST seen */
+	/* Packets of the buffered bytes, when kept (stream offsets). */
+	uint64_t		 in_off;	/* offset of the first pending byte */
+	struct sip_reasm_parts	 parts;
+	size_t			 out_first, out_n;	/* the last message's */
+	unsigned long		 out_lost;
 };
 
 #define SIP_REASM_BUCKETS	4096
@@ -89,6 +163,7 @@ struct sip_reasm_flow {
 struct sip_reasm_tcp {
 	struct sip_reasm_flow	*bucket[SIP_REASM_BUCKETS];
 	struct sip_reasm_flow	*dead;		/* freed on the next call */
+	struct sip_reasm_pool	*pool;		/* keep packets (NULL: do not) */
 	size_t			 nflows;
 	size_t			 mem;		/* bytes buffered in all flows */
 	uint64_t		 last_sweep_ns;
@@ -104,7 +179,9 @@ struct sip_reasm_tcp {
 void	sip_reasm_tcp_init(struct sip_reasm_tcp *t);
 void	sip_reasm_tcp_release(struct sip_reasm_tcp *t);
 /*
- * Add the TCP segment pkt.  *flowp is set to its flow (or NULL when the
+ * Add the TCP segment pkt, carried by the packets via[0..nvia) (none
+ * when packets are not kept; more than one for IP fragments).
+ * *flowp is set to its flow (or NULL when the
  * segment was dropped); the caller then takes messages out of the flow
  * with sip_reasm_tcp_next() until it returns SIP_E_PARTIAL.  Returns
  * SIP_OK, or SIP_E_TOOBIG when a cap was hit and data was dropped (the
@@ -112,12 +189,15 @@ void	sip_reasm_tcp_release(struct sip_reasm_tcp *t);
  */
 enum sip_err	sip_reasm_tcp_add(struct sip_reasm_tcp *t,
 		    const struct sip_pkt *pkt, uint64_t now_ns,
+		    const struct sip_reasm_part *via, size_t nvia,
 		    struct sip_reasm_flow **flowp);
 /*
  * The next complete SIP message on fl: SIP_OK with m filled (valid until
  * the next call on fl), SIP_E_PARTIAL when more bytes are needed,
  * SIP_E_PARSE (pe filled) when the stream could not be framed: its
- * bytes are dropped and the flow hunts for the next start line.
+ * bytes are dropped and the flow hunts for the next start line.  With
+ * packets kept, fl->parts.v[fl->out_first] and the fl->out_n after it
+ * are the packets of the message, fl->out_lost how many were not kept.
  */
 enum sip_err	sip_reasm_tcp_next(struct sip_reasm_tcp *t,
 		    struct sip_reasm_flow *fl, struct sip_msg *m,

@@ -232,6 +232,89 @@ assert rows[1]["status"] == 200 and rows[0]["method"] == "OPTIONS"
 	[ "$output" = "$(printf '1\t\n1\t\n1\t200\n2\t200')" ]
 }
 
+# times FILE: the time stamp of each packet in a pcap file, one a line
+times() {
+	python3 - "$1" <<'PY'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+nano = d[:4] == bytes.fromhex("4d3cb2a1")
+off = 24
+while off < len(d):
+    s, f, cap, wire = struct.unpack("<IIII", d[off:off + 16])
+    print("%d.%09d" % (s, f if nano else f * 1000))
+    off += 16 + cap
+PY
+}
+
+@test "sip-parse: -w writes every IP fragment of a matching message, in capture order" {
+	local p
+	p=$(mk frag4)
+	run -0 sip-parse -H 'Content-Length~[1-9]' -w "$T/out.pcap" -c "$p"
+	[ "$output" = 1 ]
+	# nine fragments in, the 200 OK (packet 10) not
+	[ "$(times "$T/out.pcap")" = "$(times "$p" | head -9)" ]
+	run -0 sip-parse -f frame.number,method,cseq.num,body.length "$T/out.pcap"
+	[ "$output" = "$(tab 9 OPTIONS 1 305)" ]
+	p=$(mk frag6)
+	run -0 sip-parse -w "$T/out6.pcap" -c "$p"
+	[ "$(times "$T/out6.pcap")" = "$(times "$p")" ]
+}
+
+@test "sip-parse: -w writes every TCP segment of a matching message once, in capture order" {
+	local p
+	p=$(mk tcpsplit)
+	# the SYN, one segment per byte of message 1, then messages 2 and 3
+	run -0 sip-parse -C call-1@example.com -w "$T/out.pcap" -c "$p"
+	[ "$output" = 1 ]
+	[ "$(times "$T/out.pcap")" = "$(times "$p" | sed '1d;$d')" ]
+	run -0 sip-parse -f method,call-id,body "$T/out.pcap"
+	[ "$output" = "$(tab OPTIONS call-1@example.com hello)" ]
+	# out of order and retransmitted: each segment once, in capture order
+	p=$(mk tcpooo)
+	run -0 sip-parse -w "$T/ooo.pcap" -c "$p"
+	[ "$(times "$T/ooo.pcap")" = "$(times "$p" | sed 1d)" ]
+	p=$(mk tcpretrans)
+	run -0 sip-parse -w "$T/re.pcap" -f frame.number "$p"
+	[ "$(times "$T/re.pcap" | wc -l)" -eq 4 ]
+	run -0 sip-parse -f method,status,cseq.num "$T/re.pcap"
+	[ "$output" = "$(printf 'OPTIONS\t\t1\nOPTIONS\t\t2\n\t200\t2')" ]
+}
+
+@test "sip-parse: -w keeps at most 1024 packets per message and says how many it left out" {
+	local p n
+	p=$(mk tcpbytes)
+	n=$(times "$p" | wc -l)
+	run -0 --separate-stderr sip-parse -w "$T/out.pcap" -f body.length "$p"
+	[ "$output" = 900 ]
+	[ "$stderr" = "sip-parse: warning: $p: packet $n: $((n - 1024)) packets of this message not written to $T/out.pcap: more than 1024 per message or 32 MiB in all kept" ]
+	[ "$(times "$T/out.pcap" | wc -l)" -eq 1024 ]
+}
+
+@test "sip-parse: -w keeps capture order when messages of two connections interleave" {
+	local p
+	p=$(mk tcpinter)
+	run -0 sip-parse -w "$T/out.pcap" -f frame.number,call-id "$p"
+	[ "${lines[0]}" = "$(tab 2 call-2@example.com)" ]
+	[ "$(times "$T/out.pcap")" = "$(times "$p")" ]
+	run -0 sip-parse -C call-1@example.com -w "$T/one.pcap" -c "$p"
+	[ "$(times "$T/one.pcap")" = "$(times "$p" | sed 2d)" ]
+	run -0 sip-parse -f frame.number,method,status "$T/one.pcap"
+	[ "$output" = "$(printf '2\tINVITE\t\n3\t\t180')" ]
+}
+
+@test "sip-parse: -w writes the WebSocket frames of a message, and they read back without the upgrade" {
+	local p
+	p=$(mk ws)
+	run -0 sip-parse -s 100-699 -w "$T/resp.pcap" -c "$p"
+	[ "$(times "$T/resp.pcap")" = "$(times "$p" | sed -n 5p)" ]
+	run -0 sip-parse -H 'CSeq' -H 'To~^<[^;]*$' -w "$T/out.pcap" -c "$p"
+	[ "$output" = 1 ]
+	# the masked frame came in two segments (packets 3 and 4)
+	[ "$(times "$T/out.pcap")" = "$(times "$p" | sed -n '3,4p')" ]
+	run -0 sip-parse -f frame.number,transport,method "$T/out.pcap"
+	[ "$output" = "$(tab 2 WS OPTIONS)" ]
+}
+
 @test "sip-parse: --limit stops after N matching messages" {
 	run -0 sip-parse -n 1 -f cseq.num "$(mk port)"
 	[ "$output" = 1 ]

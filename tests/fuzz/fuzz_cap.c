@@ -16,6 +16,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct sip_capmsg cm;
 	struct sip_cap *c;
+	struct sip_cap_dump *d = NULL;
 	char err[512];
 	enum sip_err e;
 	unsigned long n = 0;
@@ -27,11 +28,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fclose(f);
 		return 0;
 	}
+	/* Keep every packet of a message and write them, as -w does. */
+	sip_cap_keep_packets(c);
+	(void)sip_cap_dump_open(&d, c, "/dev/null", err, sizeof(err));
 	while ((e = sip_cap_next(c, &cm)) != SIP_E_NOTFOUND &&
 	    e != SIP_E_SYS && e != SIP_E_NOMEM && n++ < 100000) {
-		if (e == SIP_OK)
+		if (e == SIP_OK) {
 			(void)sip_msg_hdr(cm.msg, SIP_HDR_CALL_ID);
+			if (d != NULL)
+				(void)sip_cap_dump(d, c, &cm);
+		}
 	}
+	if (d != NULL)
+		sip_cap_dump_flush(d);
+	(void)sip_cap_dump_close(d);
 	(void)sip_cap_stats(c);
 	sip_cap_free(c);
 	return 0;

@@ -5,7 +5,7 @@ Every capture carries SIP built here (msg()), so the expected output is
 known.  KINDs: eth vlan qinq sll sll2 null loop raw4 raw6 ip6ext pcapng
 nano v6 frag4 frag6 tcp tcpooo tcpretrans tcpsplit tcpmany sctp ws hep3
 hep2 ipip gre erspan2 erspan3 vxlan gtpu pppoe mpls port trunc malformed
-notsip tls wsspace badsip tcpbig fragflood
+notsip tls wsspace badsip tcpbig fragflood tcpinter tcpbytes hep3tcp
 """
 import struct
 import sys
@@ -249,6 +249,19 @@ def build(kind):
             segs = [(seq + i, m1[i:i + 1]) for i in range(len(m1))] + \
                    [(seq + len(m1), m2 + m3)]
         return pcap([syn] + [E(ip4(tcp(p, s), proto=6)) for s, p in segs])
+    if kind == "tcpbytes":
+        # one message in more one-byte segments than -w keeps (1024)
+        m1 = msg(1, body=b"x" * 900)
+        return pcap([E(ip4(tcp(m1[i:i + 1], 100 + i), proto=6))
+                     for i in range(len(m1))], step=0)
+    if kind == "tcpinter":
+        # two connections interleaved: a message of call 1 in frames 1
+        # and 3, one of call 2 whole in frame 2, a UDP one in frame 4
+        m1, m2 = msg(1, "INVITE", body=b"v=0\r\n"), msg(2)
+        return pcap([E(ip4(tcp(m1[:40], 100), proto=6)),
+                     E(ip4(tcp(m2, 500, 40002, 5060), proto=6)),
+                     E(ip4(tcp(m1[40:], 140), proto=6)),
+                     E(ip4(udp(resp(1, 180, "INVITE", reason="Ringing"))))])
     if kind == "tcpbig":
         # a segment far ahead whose gap never fills: cap, then resync
         seq = 5000
