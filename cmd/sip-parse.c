@@ -317,34 +317,6 @@ addr_uri(struct slice v)
 	return slice_trim(semi >= 0 ? slice_head(v, (size_t)semi) : v);
 }
 
-/*
- * The value of a header parameter (tag, branch) in v: parameters come
- * after the URI's closing '>' or, in addr-spec form, after the URI.
- */
-static struct slice
-hdr_param(struct slice v, const char *name)
-{
-	struct slice rest, item;
-	ptrdiff_t gt = slice_chr(v, '>');
-	size_t n = strlen(name);
-
-	rest = gt >= 0 ? slice_from(v, (size_t)gt + 1) : v;
-	if (gt < 0 && slice_split(&rest, ';', &item) == 0)
-		return SLICE_NULL;
-	while (slice_split(&rest, ';', &item)) {
-		item = slice_trim(item);
-		if (item.len >= n && slice_ieq(slice_head(item, n),
-		    slice_cstr(name)) && (item.len == n || item.p[n] == '=' ||
-		    item.p[n] == ' ' || item.p[n] == '\t')) {
-			ptrdiff_t eq = slice_chr(item, '=');
-
-			return eq >= 0 ? slice_trim(slice_from(item, (size_t)eq + 1)) :
-			    slice_make(item.p + n, 0);
-		}
-	}
-	return SLICE_NULL;
-}
-
 static struct slice
 top_via(const struct sip_msg *m)
 {
@@ -402,13 +374,13 @@ field(const struct sip_msg *m, const char *name, const char *path,
 	if (slice_ieq_lit(f, "to.uri"))
 		return addr_uri(sip_msg_value(m, SIP_HDR_TO));
 	if (slice_ieq_lit(f, "from.tag"))
-		return hdr_param(sip_msg_value(m, SIP_HDR_FROM), "tag");
+		return sip_field_hparam(sip_msg_value(m, SIP_HDR_FROM), "tag");
 	if (slice_ieq_lit(f, "to.tag"))
-		return hdr_param(sip_msg_value(m, SIP_HDR_TO), "tag");
+		return sip_field_hparam(sip_msg_value(m, SIP_HDR_TO), "tag");
 	if (slice_ieq_lit(f, "via"))
 		return top_via(m);
 	if (slice_ieq_lit(f, "via.branch"))
-		return hdr_param(top_via(m), "branch");
+		return sip_field_hparam(top_via(m), "branch");
 	if (slice_ieq_lit(f, "via.count"))
 		return NUM(count_values(m, SIP_HDR_VIA));
 	if (slice_ieq_lit(f, "body"))
@@ -671,12 +643,12 @@ print_json(const struct sip_msg *m, const char *path)
 	json_key(&j, "from");
 	json_obj(&j);
 	json_kslice(&j, "uri", addr_uri(sip_msg_value(m, SIP_HDR_FROM)));
-	json_kslice(&j, "tag", hdr_param(sip_msg_value(m, SIP_HDR_FROM), "tag"));
+	json_kslice(&j, "tag", sip_field_hparam(sip_msg_value(m, SIP_HDR_FROM), "tag"));
 	json_end(&j);
 	json_key(&j, "to");
 	json_obj(&j);
 	json_kslice(&j, "uri", addr_uri(sip_msg_value(m, SIP_HDR_TO)));
-	json_kslice(&j, "tag", hdr_param(sip_msg_value(m, SIP_HDR_TO), "tag"));
+	json_kslice(&j, "tag", sip_field_hparam(sip_msg_value(m, SIP_HDR_TO), "tag"));
 	json_end(&j);
 	json_key(&j, "headers");
 	json_arr(&j);

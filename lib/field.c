@@ -389,3 +389,106 @@ sip_field_cseq_method(const struct sip_msg *m)
 		i++;
 	return slice_trim(slice_from(c, i));
 }
+
+/* Past a quoted string at p (on its opening quote), or e when unclosed. */
+static const char *
+skip_quoted(const char *p, const char *e)
+{
+	for (p++; (p = slice_find3(p, e, '"', '\\', '"')) != NULL; p += 2) {
+		if (*p == '"')
+			return p + 1;
+		if (e - p < 2)
+			break;
+	}
+	return e;
+}
+
+/* p[0..n) equals the lower-case name lc in any case. */
+static inline int
+name_is(const char *p, const char *lc, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (c != (unsigned char)lc[i] && (c | 0x20) !=
+		    (unsigned char)lc[i])
+			return 0;
+		if (c != (unsigned char)lc[i] && !(lc[i] >= 'a' && lc[i] <= 'z'))
+			return 0;
+	}
+	return 1;
+}
+
+struct slice
+sip_field_hparam(struct slice v, const char *name)
+{
+	const char *p = v.p, *e = v.p + v.len, *q;
+	size_t n = strlen(name);
+
+	if (v.p == NULL)
+		return SLICE_NULL;
+	/* Find where the header parameters start: the first ';' after
+	 * the URI. */
+	while (p < e && sip_param_is_lws(*p))
+		p++;
+	if (p < e && *p == '"') {
+		p = skip_quoted(p, e);
+		if ((q = memchr(p, '<', (size_t)(e - p))) == NULL)
+			return SLICE_NULL;
+		p = q;
+	} else {
+		p = (q = slice_find3(p, e, ';', '<', '<')) != NULL ? q : e;
+	}
+	if (p < e && *p == '<') {
+		/* A URI holds no unescaped '>' (RFC 3261 25.1). */
+		if ((q = memchr(p, '>', (size_t)(e - p))) == NULL)
+			return SLICE_NULL;
+		p = q + 1;
+		if (p < e && *p != ';') {
+			if ((q = memchr(p, ';', (size_t)(e - p))) == NULL)
+				return SLICE_NULL;
+			p = q;
+		}
+	}
+	/* p is on a ';' or at the end. */
+	while (p < e) {
+		const char *ns, *ne;
+
+		p++;
+		while (p < e && sip_param_is_lws(*p))
+			p++;
+		ns = p;
+		p = ne = slice_skip_class(p, e, SLICE_C_TOKEN);
+		while (p < e && sip_param_is_lws(*p))
+			p++;
+		if (p < e && *p == '=') {
+			const char *vs;
+
+			p++;
+			while (p < e && sip_param_is_lws(*p))
+				p++;
+			vs = p;
+			/* gen-value = token / host / quoted-string */
+			if (p < e && *p == '"')
+				p = skip_quoted(p, e);
+			else
+				p = slice_skip_class(p, e, SLICE_C_GENVAL);
+			if ((size_t)(ne - ns) == n && name_is(ns, name, n))
+				return slice_make(vs, (size_t)(p - vs));
+		} else if ((size_t)(ne - ns) == n && name_is(ns, name, n))
+			return slice_make(ne, 0);
+		/* On to the next ';'; stop at anything else (a ',' ends
+		 * the value). */
+		while (p < e && *p != ';') {
+			if (*p == ',')
+				return SLICE_NULL;
+			if (*p == '"')
+				p = skip_quoted(p, e);
+			else
+				p++;
+		}
+	}
+	return SLICE_NULL;
+}

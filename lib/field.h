@@ -76,6 +76,19 @@ enum sip_err	sip_field_callid(struct slice v, struct sip_perr *pe);
  */
 struct slice	sip_field_cseq_method(const struct sip_msg *m);
 
+/*
+ * The value of header parameter name (lower case) in one value of From,
+ * To, Contact, Route or Via: a tag, a branch, expires.  The parameters
+ * are those after the '>' of a name-addr, or after the URI (or sent-by)
+ * of the bare form, where RFC 3261 20 makes them the header's.  Quoted
+ * display names and quoted parameter values are stepped over whole.
+ * This reads only what it needs and checks nothing else, for readers of
+ * many messages; sip_addr_parse() and sip_via_parse() check the whole
+ * value.  A parameter without a value gives an empty slice at its end;
+ * an absent one SLICE_NULL (p == NULL).
+ */
+struct slice	sip_field_hparam(struct slice v, const char *name);
+
 /* CSeq = 1*DIGIT LWS Method; the number must be below 2^31. */
 enum sip_err	sip_field_cseq(struct sip_cseq *c, struct slice v,
 		    struct sip_perr *pe);

@@ -1,6 +1,8 @@
 /*
  * method.c - method names.
  */
+#include <string.h>
+
 #include "method.h"
 
 static const char *const names[] = {
@@ -10,6 +12,14 @@ static const char *const names[] = {
 #undef X
 };
 
+static const unsigned char lens[] = {
+	0,
+#define X(m)	sizeof(#m) - 1,
+	SIP_METHOD_MAP(X)
+#undef X
+};
+
+/* Methods are case-sensitive (RFC 3261 7.1). */
 enum sip_method
 sip_method_lookup(struct slice s)
 {
@@ -18,7 +28,8 @@ sip_method_lookup(struct slice s)
 	if (s.len < 3 || s.len > 9)
 		return SIP_METHOD_OTHER;
 	for (i = 1; i < SIP_METHOD__COUNT; i++)
-		if (s.p[0] == names[i][0] && slice_eq_cstr(s, names[i]))
+		if (lens[i] == s.len && s.p[0] == names[i][0] &&
+		    memcmp(s.p, names[i], s.len) == 0)
 			return (enum sip_method)i;
 	return SIP_METHOD_OTHER;
 }

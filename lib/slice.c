@@ -121,9 +121,9 @@ slice_split(struct slice *rest, char sep, struct slice *item)
 	 * Fast path, the common case (a Via list): no quote and no '<'
 	 * before the first sep, so that sep is the one.
 	 */
-	q = memchr(rest->p, sep, rest->len);
+	q = slice_find3(rest->p, rest->p + rest->len, sep, '"', '<');
 	i = q != NULL ? (size_t)(q - rest->p) : rest->len;
-	if (memchr(rest->p, '"', i) == NULL && memchr(rest->p, '<', i) == NULL)
+	if (q == NULL || *q == sep)
 		goto found;
 	for (i = 0; i < rest->len; i++) {
 		char c = rest->p[i];

@@ -9,6 +9,9 @@
 #define SIPBOX_SLICE_H
 
 #include <stddef.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <stdint.h>
 
 struct slice {
@@ -132,5 +135,53 @@ extern const unsigned char slice_token_map[256];
 #define slice_is_token(c)	\
 	((slice_token_map[(unsigned char)(c)] & SLICE_C_TOKEN) != 0)
 int	slice_is_token_str(struct slice s);
+
+/*
+ * The first byte of [p, e) equal to a, b or c, or NULL: three memchr()
+ * calls in one pass, sixteen bytes at a time where SSE2 is there.
+ */
+static inline const char *
+slice_find3(const char *p, const char *e, char a, char b, char c)
+{
+#ifdef __SSE2__
+	const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b),
+	    vc = _mm_set1_epi8(c);
+
+	while (e - p >= 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+		unsigned bits = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+		    _mm_or_si128(_mm_cmpeq_epi8(x, va), _mm_cmpeq_epi8(x, vb)),
+		    _mm_cmpeq_epi8(x, vc)));
+
+		if (bits != 0)
+			return p + __builtin_ctz(bits);
+		p += 16;
+	}
+#endif
+	for (; p < e; p++)
+		if (*p == a || *p == b || *p == c)
+			return p;
+	return NULL;
+}
+
+/* Past the bytes of [p, e) whose class in slice_token_map has a mask bit. */
+static inline const char *
+slice_skip_class(const char *p, const char *e, unsigned char mask)
+{
+	while (e - p >= 4) {
+		if (!(slice_token_map[(unsigned char)p[0]] & mask))
+			return p;
+		if (!(slice_token_map[(unsigned char)p[1]] & mask))
+			return p + 1;
+		if (!(slice_token_map[(unsigned char)p[2]] & mask))
+			return p + 2;
+		if (!(slice_token_map[(unsigned char)p[3]] & mask))
+			return p + 3;
+		p += 4;
+	}
+	while (p < e && (slice_token_map[(unsigned char)*p] & mask))
+		p++;
+	return p;
+}
 
 #endif

@@ -75,26 +75,6 @@ sipbox_parse(const char *p, size_t len, struct bsink *s)
 
 const struct bparser bench_sipbox = { "sipbox", sipbox_init, sipbox_parse };
 
-/* The value of parameter name (a literal, lower case) in header value v. */
-static struct slice
-scan_param(struct slice v, const char *name, size_t n)
-{
-	struct slice rest, item;
-	ptrdiff_t gt = slice_chr(v, '>');
-
-	/* Parameters follow the '>' or, in addr-spec form, the URI. */
-	rest = gt >= 0 ? slice_from(v, (size_t)gt + 1) : v;
-	if (gt < 0 && !slice_split(&rest, ';', &item))
-		return SLICE_NULL;
-	while (slice_split(&rest, ';', &item)) {
-		item = slice_trim(item);
-		if (item.len > n && item.p[n] == '=' &&
-		    slice_ieq(slice_head(item, n), slice_make(name, n)))
-			return slice_trim(slice_from(item, n + 1));
-	}
-	return SLICE_NULL;
-}
-
 static int
 scan_parse(const char *p, size_t len, struct bsink *s)
 {
@@ -113,13 +93,13 @@ scan_parse(const char *p, size_t len, struct bsink *s)
 	if (slice_to_u32(slice_head(val, i), SIP_MAX_CSEQ, &out.cseq) != 0)
 		return -1;
 	put(&out.f[BF_CSEQ_METHOD], slice_trim(slice_from(val, i)));
-	put(&out.f[BF_FROM_TAG], scan_param(sip_msg_value(&m, SIP_HDR_FROM),
-	    "tag", 3));
-	put(&out.f[BF_TO_TAG], scan_param(sip_msg_value(&m, SIP_HDR_TO),
-	    "tag", 3));
+	put(&out.f[BF_FROM_TAG], sip_field_hparam(sip_msg_value(&m,
+	    SIP_HDR_FROM), "tag"));
+	put(&out.f[BF_TO_TAG], sip_field_hparam(sip_msg_value(&m, SIP_HDR_TO),
+	    "tag"));
 	if (!sip_msg_values(&m, SIP_HDR_VIA, &it, &val))
 		return -1;
-	put(&out.f[BF_BRANCH], scan_param(val, "branch", 6));
+	put(&out.f[BF_BRANCH], sip_field_hparam(val, "branch"));
 	s->fn(s, &out);
 	return 0;
 }
