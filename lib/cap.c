@@ -673,6 +673,45 @@ sctp_next(struct sip_cap *c, struct sip_capmsg *cm)
 	return SIP_E_PARTIAL;
 }
 
+/* The next message out of a HEP3 stream over TCP (the Homer transport). */
+static enum sip_err
+tcp_hep(struct sip_cap *c, struct sip_capmsg *cm)
+{
+	struct sip_perr pe = { 0, NULL };
+	struct sip_reasm_flow *fl = c->flow;
+	const uint8_t *p;
+	size_t n;
+	enum sip_err e;
+
+	for (;;) {
+		e = sip_reasm_tcp_next_hep(&c->tcp, fl, &p, &n, &pe);
+		if (e == SIP_E_PARTIAL) {
+			c->flow = NULL;
+			return e;
+		}
+		facts(c, cm, SIP_TP_TCP);
+		if (e != SIP_OK) {
+			c->st.malformed++;
+			cm->why = pe.why;
+			return SIP_E_PARSE;
+		}
+		if (c->keep) {
+			with_parts(cm, &fl->parts, fl->out_first, fl->out_n);
+			cm->parts_lost = fl->out_lost;
+		}
+		e = hep3(c, cm, p, n);
+		if (e == SIP_OK && !port_ok(c, cm->sport, cm->dport)) {
+			c->st.filtered++;
+			c->st.messages--;
+			continue;
+		}
+		if (e == SIP_OK)
+			c->st.hep++;
+		if (e != SIP_E_PARTIAL)
+			return e;
+	}
+}
+
 /* The next message from the TCP flow the last segment went to. */
 static enum sip_err
 tcp_next(struct sip_cap *c, struct sip_capmsg *cm)
@@ -682,6 +721,8 @@ tcp_next(struct sip_cap *c, struct sip_capmsg *cm)
 	int ws = fl->mode == SIP_REASM_WS || fl->mode == SIP_REASM_WS_HTTP;
 	enum sip_err e;
 
+	if (fl->mode == SIP_REASM_HEP)
+		return tcp_hep(c, cm);
 	e = sip_reasm_tcp_next(&c->tcp, fl, &c->m, &pe);
 	if (e == SIP_E_PARTIAL) {
 		c->flow = NULL;
@@ -714,7 +755,11 @@ tcp(struct sip_cap *c, struct sip_capmsg *cm)
 	struct sip_reasm_flow *fl;
 	enum sip_err e;
 
-	if (!port_ok(c, c->pkt.sport, c->pkt.dport)) {
+	if (!port_ok(c, c->pkt.sport, c->pkt.dport) &&
+	    !(c->pkt.len >= 4 && memcmp(c->pkt.payload, "HEP3", 4) == 0) &&
+	    ((fl = sip_reasm_tcp_find(&c->tcp, &c->pkt)) == NULL ||
+	    fl->mode != SIP_REASM_HEP)) {
+		/* --port is for the SIP inside HEP, not the carrier */
 		c->st.filtered++;
 		return SIP_E_PARTIAL;
 	}

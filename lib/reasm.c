@@ -498,6 +498,8 @@ decide(const uint8_t *p, size_t n, enum sip_reasm_mode *mode)
 
 	if (k == 1)
 		*mode = SIP_REASM_SIP;
+	else if (n >= 4 && memcmp(p, "HEP3", 4) == 0)
+		*mode = SIP_REASM_HEP;	/* HEP over TCP, as to Homer */
 	else if (k == 0 && ws_sip(p, n))
 		*mode = SIP_REASM_WS;
 	else if (n >= 4 && (memcmp(p, "GET ", 4) == 0 ||
@@ -646,8 +648,8 @@ queue_seg(struct sip_reasm_tcp *t, struct sip_reasm_flow *fl, uint32_t seq,
 	return SIP_OK;
 }
 
-static struct sip_reasm_flow *
-flow_get(struct sip_reasm_tcp *t, const struct sip_pkt *pkt, uint64_t now_ns)
+struct sip_reasm_flow *
+sip_reasm_tcp_find(struct sip_reasm_tcp *t, const struct sip_pkt *pkt)
 {
 	struct sip_reasm_flow *fl;
 	unsigned h = flow_hash(&pkt->src, &pkt->dst, pkt->sport, pkt->dport);
@@ -656,6 +658,17 @@ flow_get(struct sip_reasm_tcp *t, const struct sip_pkt *pkt, uint64_t now_ns)
 		if (fl->sport == pkt->sport && fl->dport == pkt->dport &&
 		    addr_eq(&fl->src, &pkt->src) && addr_eq(&fl->dst, &pkt->dst))
 			return fl;
+	return NULL;
+}
+
+static struct sip_reasm_flow *
+flow_get(struct sip_reasm_tcp *t, const struct sip_pkt *pkt, uint64_t now_ns)
+{
+	struct sip_reasm_flow *fl;
+	unsigned h = flow_hash(&pkt->src, &pkt->dst, pkt->sport, pkt->dport);
+
+	if ((fl = sip_reasm_tcp_find(t, pkt)) != NULL)
+		return fl;
 	if (t->nflows >= SIP_MAX_TCP_FLOWS)
 		sweep(t, now_ns, 1);
 	if ((fl = calloc(1, sizeof(*fl))) == NULL)
@@ -904,4 +917,50 @@ sip_reasm_tcp_next(struct sip_reasm_tcp *t, struct sip_reasm_flow *fl,
 		pe->why = "message too large";
 	flow_resync(t, fl);
 	return e;
+}
+
+enum sip_err
+sip_reasm_tcp_next_hep(struct sip_reasm_tcp *t, struct sip_reasm_flow *fl,
+    const uint8_t **out, size_t *outlen, struct sip_perr *pe)
+{
+	const uint8_t *p;
+	size_t n, len;
+
+	if (t->pool != NULL)
+		parts_drop_before(t->pool, &fl->parts, fl->in_off);
+	fl->out_first = fl->out_n = 0;
+	if (fl->mode != SIP_REASM_HEP)
+		return SIP_E_PARTIAL;
+	p = (const uint8_t *)fl->st.in.p + fl->st.used;
+	n = sip_stream_pending(&fl->st);
+	if (n < 6)
+		return SIP_E_PARTIAL;
+	len = (size_t)p[4] << 8 | p[5];
+	if (memcmp(p, "HEP3", 4) != 0 || len < 6) {
+		const uint8_t *q = memmem(p + 1, n - 1, "HEP3", 4);
+
+		if (pe != NULL) {
+			pe->off = 0;
+			pe->why = "HEP3 stream out of step: no HEP3 header";
+		}
+		if (q == NULL) {
+			flow_resync(t, fl);
+			return SIP_E_PARSE;
+		}
+		/* Skip to the next HEP3 header in what is buffered. */
+		len = (size_t)(q - p);
+		fl->st.used += len;
+		fl->in_off += len;
+		t->mem -= len;
+		return SIP_E_PARSE;
+	}
+	if (n < len)
+		return SIP_E_PARTIAL;
+	fl->st.used += len;
+	fl->in_off += len;
+	t->mem -= len;
+	out_parts(fl, fl->in_off - len, fl->in_off);
+	*out = p;
+	*outlen = len;
+	return SIP_OK;
 }

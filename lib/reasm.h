@@ -127,6 +127,7 @@ enum sip_reasm_mode {
 	SIP_REASM_SIP,		/* SIP framed by Content-Length */
 	SIP_REASM_WS_HTTP,	/* WebSocket: in the HTTP upgrade */
 	SIP_REASM_WS,		/* WebSocket frames (RFC 6455, RFC 7118) */
+	SIP_REASM_HEP,		/* HEP3 packets framed by their length */
 	SIP_REASM_TLS		/* TLS: counted, not decrypted */
 };
 
@@ -202,6 +203,20 @@ enum sip_err	sip_reasm_tcp_add(struct sip_reasm_tcp *t,
 enum sip_err	sip_reasm_tcp_next(struct sip_reasm_tcp *t,
 		    struct sip_reasm_flow *fl, struct sip_msg *m,
 		    struct sip_perr *pe);
+
+/*
+ * The next whole HEP3 packet on a flow in SIP_REASM_HEP mode: SIP_OK with
+ * *out and *outlen (valid until the next call on fl; its packets in
+ * fl->parts as for sip_reasm_tcp_next()), SIP_E_PARTIAL when more bytes
+ * are needed, SIP_E_PARSE (pe filled) when the stream lost its framing:
+ * its bytes are dropped and the flow hunts for the next start.
+ */
+enum sip_err	sip_reasm_tcp_next_hep(struct sip_reasm_tcp *t,
+		    struct sip_reasm_flow *fl, const uint8_t **out,
+		    size_t *outlen, struct sip_perr *pe);
+/* The flow pkt belongs to, or NULL when none is followed. */
+struct sip_reasm_flow	*sip_reasm_tcp_find(struct sip_reasm_tcp *t,
+			    const struct sip_pkt *pkt);
 
 /* Does p look like the start of a SIP message (request or status line)? */
 int	sip_reasm_is_sip(const uint8_t *p, size_t n);

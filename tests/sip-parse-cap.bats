@@ -170,6 +170,28 @@ assert rows[1]["status"] == 200 and rows[0]["method"] == "OPTIONS"
 	[[ "${lines[0]}" == *'"hep":true'* ]]
 }
 
+@test "sip-parse: HEP v3 over TCP, framed by its length over segments, on any port" {
+	local p
+	p=$(mk hep3tcp)
+	run -0 sip-parse -f "$F,frame.epoch" "$p"
+	[ "${lines[0]}" = "$(tab 3 UDP 192.0.2.1 5062 192.0.2.2 5064 OPTIONS '' 1 call-1@example.com 1700000100.000005)" ]
+	[ "${lines[1]}" = "$(tab 4 UDP 192.0.2.1 5062 192.0.2.2 5064 '' 200 1 call-1@example.com 1700000100.000005)" ]
+	[ "${lines[2]}" = "$(tab 4 UDP 192.0.2.1 5062 192.0.2.2 5064 REGISTER '' 2 call-2@example.com 1700000100.000005)" ]
+	[ "${#lines[@]}" -eq 3 ]
+	run -0 sip-parse --json -n 1 "$p"
+	[[ "$output" == *'"hep":true'* ]]
+	# --port is about the SIP inside, not the connection to the collector
+	run -0 sip-parse -c --port 5064 "$p"
+	[ "$output" = 3 ]
+	run -0 sip-parse -c --port 9061 "$p"
+	[ "$output" = 0 ]
+	# -w writes the segments that carried the HEP packets
+	run -0 sip-parse -C call-1@example.com -w "$T/out.pcap" -c "$p"
+	[ "$(times "$T/out.pcap")" = "$(times "$p" | sed 1d)" ]
+	run -0 sip-parse -f method,status "$T/out.pcap"
+	[ "$output" = "$(printf 'OPTIONS\t\n\t200\nREGISTER\t')" ]
+}
+
 @test "sip-parse: tunnels: IP in IP, GRE, ERSPAN II and III, VXLAN, GTP-U" {
 	local k
 	for k in ipip gre erspan2 erspan3 vxlan gtpu; do

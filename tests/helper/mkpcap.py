@@ -254,6 +254,15 @@ def build(kind):
         m1 = msg(1, body=b"x" * 900)
         return pcap([E(ip4(tcp(m1[i:i + 1], 100 + i), proto=6))
                      for i in range(len(m1))], step=0)
+    if kind == "hep3tcp":
+        # HEP3 over TCP to a collector (Homer): three packets, the first
+        # split over two segments, the other two in one
+        h1 = hep3(msg(1))
+        stream = h1 + hep3(resp(1)) + hep3(msg(2, "REGISTER"))
+        cuts = [0, 30, len(h1) + 10, len(stream)]
+        syn = E(ip4(tcp(b"", 99, 41000, 9061, flags=0x02), proto=6))
+        return pcap([syn] + [E(ip4(tcp(stream[a:b], 100 + a, 41000, 9061),
+                                   proto=6)) for a, b in zip(cuts, cuts[1:])])
     if kind == "tcpinter":
         # two connections interleaved: a message of call 1 in frames 1
         # and 3, one of call 2 whole in frame 2, a UDP one in frame 4
