@@ -6,6 +6,7 @@
  * Captures (pcap, pcapng, live) through lib/cap.h.
  */
 #include <regex.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,10 +25,12 @@
 #include "hdrjson.h"
 #include "json.h"
 #include "msg.h"
+#include "priv.h"
 
 static const char *const usage[] = {
 	"sip-parse [-cjv] [--full | --json | -f fields] [filters] [file...]",
-	"sip-parse [-cjv] [options] [filters] -i iface [--filter bpf]",
+	"sip-parse [-cjv] [options] [filters] -i iface [--filter bpf] "
+	    "[--duration s] [-Z user]",
 	"sip-parse [--calls | --stats | --flow[=call-id] [--svg f | --html f]] ...",
 	NULL
 };
@@ -44,6 +47,8 @@ static struct {
 	struct strlist	 headers;
 	const char	*iface;
 	const char	*bpf;
+	const char	*runas;
+	long		 duration;
 	const char	*write;
 	long		 port;
 	long		 limit;
@@ -72,6 +77,10 @@ static const struct opt opts[] = {
 	    "capture live on IFACE (needs privilege)"),
 	OPT_STR(0, "filter", &o.bpf, "BPF",
 	    "read only packets matching the BPF expression"),
+	OPT_INT(0, "duration", &o.duration, "SECONDS", 1, 31536000,
+	    "with -i: stop capturing after SECONDS"),
+	OPT_STR('Z', "run-as", &o.runas, "USER",
+	    "with -i as root: run as USER once IFACE is open (default nobody)"),
 	OPT_INT(0, "port", &o.port, "PORT", 1, 65535,
 	    "only SIP to or from PORT (default: any port)"),
 	OPT_FILE('w', "write", &o.write, "FILE",
@@ -707,6 +716,7 @@ static struct sip_calls	 calltab;
 static struct sip_stats	 stats;
 static int		 summarise;	/* --calls, --stats or --flow */
 static struct buf	 pic;		/* --svg or --html being built */
+static FILE		*picf;		/* opened first: it may be after -Z */
 
 static int
 flow_opt(const char *arg)
@@ -960,8 +970,8 @@ summary_end(void)
 	if (path != NULL) {
 		if (o.html != NULL)
 			sip_ladder_html_end(&pic);
-		if ((f = fopen(path, "w")) == NULL)
-			die_errno(SIP_EXIT_OUTPUT, "%s", path);
+		f = picf;
+		picf = NULL;
 		if (fwrite(pic.p, 1, pic.len, f) != pic.len || fclose(f) != 0)
 			die_errno(SIP_EXIT_OUTPUT, "%s", path);
 	}
@@ -991,6 +1001,9 @@ summary_begin(void)
 		die(SIP_EXIT_NET, "out of memory");
 	sip_calls_init(&calltab, o.flow);
 	buf_init(&pic, 256u * 1024 * 1024);
+	if ((o.svg != NULL || o.html != NULL) &&
+	    (picf = fopen(o.html != NULL ? o.html : o.svg, "w")) == NULL)
+		die_errno(SIP_EXIT_OUTPUT, "%s", o.html != NULL ? o.html : o.svg);
 	if (o.html != NULL)
 		sip_ladder_html_begin(&pic, "sip-parse call flows");
 	if (o.calls && !o.json)
@@ -1082,7 +1095,7 @@ parse_buffer(const char *path, const char *data, size_t len)
 
 /* ---- captures ---- */
 
-static int	stop_reading;
+static volatile sig_atomic_t	stop_reading;
 
 static void
 cap_summary(const char *path, struct sip_cap *c)
@@ -1167,14 +1180,14 @@ progress_begin(const char *path, int live_capture)
 		prog.total = (long)sb.st_size;
 }
 
-static int
-read_capture(const char *path, struct sip_cap *c)
+/* The filter, the port and the -w file (before privileges are dropped). */
+static void
+cap_setup(struct sip_cap *c)
 {
-	struct sip_capmsg cm;
 	char err[256 + 64];
-	enum sip_err e;
-	int rc = 0;
 
+	if (c == curcap)
+		return;		/* done already (live capture) */
 	if (o.bpf != NULL && sip_cap_filter(c, o.bpf, err, sizeof(err)) != SIP_OK)
 		usage_error("--filter '%s': %s", o.bpf, err);
 	sip_cap_port(c, (unsigned)o.port);
@@ -1184,6 +1197,17 @@ read_capture(const char *path, struct sip_cap *c)
 		    sizeof(err)) != SIP_OK)
 			die(SIP_EXIT_INVALID, "%s: %s", o.write, err);
 	}
+	curcap = c;
+}
+
+static int
+read_capture(const char *path, struct sip_cap *c)
+{
+	struct sip_capmsg cm;
+	enum sip_err e;
+	int rc = 0;
+
+	cap_setup(c);
 	curcap = c;
 	progress_begin(path, o.iface != NULL);
 	while (!stop_reading) {
@@ -1338,15 +1362,46 @@ parse_file(const char *path)
 	return rc;
 }
 
+/* A live capture ends on SIGINT, SIGTERM or --duration's SIGALRM. */
+static struct sip_cap *volatile	livecap;
+
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	stop_reading = 1;
+	if (livecap != NULL)
+		sip_cap_break(livecap);
+}
+
 static int
 live(void)
 {
 	char err[256 + 64];
+	const char *user = o.runas != NULL ? o.runas : "nobody";
 	struct sip_cap *c;
+	struct sigaction sa;
+	enum sip_err e;
+	int dropped;
 
 	if (sip_cap_open_live(&c, o.iface, err, sizeof(err)) != SIP_OK)
 		die(SIP_EXIT_NET, "%s: %s", o.iface, err);
+	cap_setup(c);
+	/* Everything that needs root is open: give root up. */
+	if ((e = sip_priv_drop(user, &dropped, err, sizeof(err))) != SIP_OK)
+		die(sip_err_exit(e), "cannot drop root privileges: %s", err);
+	if (dropped)
+		notef("running as '%s'", user);
 	notef("%s: capturing, link type %d", o.iface, sip_cap_linktype(c));
+	livecap = c;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGALRM, &sa, NULL);
+	if (o.duration > 0)
+		alarm((unsigned)o.duration);
 	return read_capture(o.iface, c);
 }
 
@@ -1362,6 +1417,8 @@ sip_parse_main(int argc, char **argv)
 	if (o.fields != NULL)
 		fields_init();
 	summary_begin();
+	if (o.iface == NULL && (o.duration > 0 || o.runas != NULL))
+		usage_error("--duration and --run-as go with -i");
 	if (o.iface != NULL) {
 		if (i < argc)
 			usage_error("-i reads an interface; no files with it");

@@ -400,6 +400,68 @@ s.sendto(b"OPTIONS sip:x@127.0.0.1 SIP/2.0\r\nCall-ID: live\r\nCSeq: 1 OPTIONS\r
 	[ "$(cat "$out")" = "$(tab UDP "$port" OPTIONS)" ]
 }
 
+# send_options PORT: one OPTIONS over UDP to 127.0.0.1:PORT
+send_options() {
+	python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.sendto(b"OPTIONS sip:x@127.0.0.1 SIP/2.0\r\nCall-ID: live\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n", ("127.0.0.1", int(sys.argv[1])))
+' "$1"
+}
+
+@test "sip-parse: -i as root gives root up for nobody once the interface is open, and goes on capturing" {
+	[ "$(id -u)" -eq 0 ] || skip "not running as root"
+	local port pid i ids= nobody
+	nobody=$(id -u nobody) || skip "no user nobody"
+	port=$(free_port)
+	sip-parse -v -i lo --filter "udp port $port" -n 1 -f transport,method \
+	    > "$T/out" 2> "$T/err" 3>&- &
+	pid=$!
+	# wait for the drop (the process waits for a packet meanwhile)
+	for i in $(seq 1 100); do
+		ids=$(awk '/^Uid:/ { print $2, $3, $4, $5 }' "/proc/$pid/status" 2>/dev/null) || true
+		[ -n "$ids" ] && [ "$ids" != "0 0 0 0" ] && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if ! kill -0 "$pid" 2>/dev/null; then
+		run wait "$pid"
+		[ "$status" -eq 8 ] && skip "cannot capture here: $(cat "$T/err")"
+	fi
+	[ "$ids" = "$nobody $nobody $nobody $nobody" ]
+	grep -q "^Gid:	$(id -g nobody)	" "/proc/$pid/status"
+	grep -q '^CapEff:	0000000000000000$' "/proc/$pid/status"
+	grep -q '^NoNewPrivs:	1$' "/proc/$pid/status"
+	# still capturing as nobody
+	for i in $(seq 1 50); do
+		kill -0 "$pid" 2>/dev/null || break
+		send_options "$port"
+		sleep 0.2
+	done
+	kill "$pid" 2>/dev/null || true
+	run wait "$pid"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$T/out")" = "$(tab UDP OPTIONS)" ]
+	grep -qx "sip-parse: running as 'nobody'" "$T/err"
+}
+
+@test "sip-parse: --duration ends a live capture; -Z names the user, which must exist" {
+	local port
+	port=$(free_port)
+	run --separate-stderr sip-parse -i lo --filter "udp port $port" --duration 1 -c
+	[ "$status" -eq 8 ] && skip "cannot capture here: $stderr"
+	[ "$status" -eq 0 ]
+	[ "$output" = 0 ]
+	if [ "$(id -u)" -eq 0 ]; then
+		run -2 --separate-stderr sip-parse -i lo -Z no-such-user-here --duration 1 -c
+		[ "$stderr" = "sip-parse: cannot drop root privileges: no user 'no-such-user-here'" ]
+		run -2 --separate-stderr sip-parse -i lo --run-as root --duration 1 -c
+		[[ "$stderr" == *"user 'root' is root"* ]]
+	fi
+	run -2 sip-parse --duration 5 "$(mk eth)"
+	run -2 sip-parse -Z nobody "$(mk eth)"
+}
+
 @test "sip-parse: --calls prints a table of calls with state, duration and message count" {
 	run -0 sip-parse --calls "$(mk call)"
 	[ "${lines[0]}" = "$(tab call_id from to start duration state messages)" ]
