@@ -435,7 +435,7 @@ sip_field_hparam(struct slice v, const char *name)
 		p++;
 	if (p < e && *p == '"') {
 		p = skip_quoted(p, e);
-		if ((q = memchr(p, '<', (size_t)(e - p))) == NULL)
+		if ((q = slice_find3(p, e, '<', '<', '<')) == NULL)
 			return SLICE_NULL;
 		p = q;
 	} else {
@@ -443,11 +443,11 @@ sip_field_hparam(struct slice v, const char *name)
 	}
 	if (p < e && *p == '<') {
 		/* A URI holds no unescaped '>' (RFC 3261 25.1). */
-		if ((q = memchr(p, '>', (size_t)(e - p))) == NULL)
+		if ((q = slice_find3(p, e, '>', '>', '>')) == NULL)
 			return SLICE_NULL;
 		p = q + 1;
 		if (p < e && *p != ';') {
-			if ((q = memchr(p, ';', (size_t)(e - p))) == NULL)
+			if ((q = slice_find3(p, e, ';', ';', ';')) == NULL)
 				return SLICE_NULL;
 			p = q;
 		}

@@ -49,6 +49,17 @@ find_lf(const char *p, const char *end)
 #ifdef __SSE2__
 	const __m128i lf = _mm_set1_epi8('\n');
 
+	while (end - p >= 32) {
+		unsigned bits = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		    _mm_loadu_si128((const __m128i *)(const void *)p), lf)) |
+		    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		    _mm_loadu_si128((const __m128i *)(const void *)(p + 16)),
+		    lf)) << 16;
+
+		if (bits != 0)
+			return p + __builtin_ctz(bits);
+		p += 32;
+	}
 	while (end - p >= 16) {
 		unsigned bits = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
 		    _mm_loadu_si128((const __m128i *)(const void *)p), lf));
@@ -236,7 +247,7 @@ sip_msg_parse(struct sip_msg *m, const char *buf, size_t len, unsigned flags,
 	/* Header lines, up to the empty line. */
 	for (;;) {
 		struct sip_hdr *h;
-		const char *ve, *vs, *vend, *ls = p;
+		const char *ve, *vs, *vend, *from, *ls = p;
 		enum sip_hdr_id id;
 		unsigned hline;
 
@@ -267,24 +278,37 @@ sip_msg_parse(struct sip_msg *m, const char *buf, size_t len, unsigned flags,
 		/* The header line, with any folded continuation lines. */
 		off = (size_t)(p - buf);
 		hline = line;
-		colon = NULL;
+		colon = nl = NULL;
+		from = p;
 #ifdef __SSE2__
-		/* The colon of "Name: value" is nearly always in the first 16 bytes. */
-		if (end - p >= 16) {
-			__m128i b = _mm_loadu_si128((const __m128i *)(const void *)p);
-			unsigned cm = (unsigned)_mm_movemask_epi8(
-			    _mm_cmpeq_epi8(b, _mm_set1_epi8(':')));
-			unsigned lm = (unsigned)_mm_movemask_epi8(
-			    _mm_cmpeq_epi8(b, _mm_set1_epi8('\n')));
+		/*
+		 * Most lines end within 32 bytes, and the colon of "Name:
+		 * value" is nearly always there: one pair of loads finds both.
+		 */
+		if (end - p >= 32) {
+			__m128i b0 = _mm_loadu_si128((const __m128i *)(const void *)p);
+			__m128i b1 = _mm_loadu_si128((const __m128i *)(const void *)
+			    (p + 16));
+			const __m128i vl = _mm_set1_epi8('\n'), vc = _mm_set1_epi8(':');
+			unsigned lm = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b0,
+			    vl)) | (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b1,
+			    vl)) << 16;
+			unsigned cm = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b0,
+			    vc)) | (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b1,
+			    vc)) << 16;
 
-			if (lm != 0)
+			if (lm != 0) {
+				nl = p + __builtin_ctz(lm);
 				cm &= (lm & (0U - lm)) - 1;
+			} else
+				from = p + 32;
 			if (cm != 0)
 				colon = p + __builtin_ctz(cm);
 		}
 #endif
 		for (;;) {
-			nl = find_lf(p, end);
+			if (nl == NULL)
+				nl = find_lf(from, end);
 			if (nl == NULL) {
 				if (stream && (size_t)(end - ls) < SIP_MAX_LINE)
 					return SIP_E_PARTIAL;
@@ -298,6 +322,8 @@ sip_msg_parse(struct sip_msg *m, const char *buf, size_t len, unsigned flags,
 			line++;
 			if (p < end && is_wsp(*p)) {
 				m->quirks |= SIP_Q_FOLDED;
+				nl = NULL;
+				from = p;
 				continue;
 			}
 			if (p == end && stream)
