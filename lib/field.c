@@ -26,9 +26,8 @@ skip_lws(struct slice s, size_t i)
 static size_t
 token_end(struct slice s, size_t i)
 {
-	while (i < s.len && slice_is_token(s.p[i]))
-		i++;
-	return i;
+	return (size_t)(slice_skip_class(s.p + i, s.p + s.len, SLICE_C_TOKEN) -
+	    s.p);
 }
 
 static size_t
@@ -69,13 +68,12 @@ sip_field_callid(struct slice v, struct sip_perr *pe)
 		end--;
 	if (i == end)
 		FAIL(i, "empty Call-ID");
-	for (j = i; j < end && word_char(v.p[j]); j++)
-		;
+	j = (size_t)(slice_skip_class(v.p + i, v.p + end, SLICE_C_WORD) - v.p);
 	if (j < end && v.p[j] == '@' && j > i) {
 		size_t k = ++j;
 
-		while (j < end && word_char(v.p[j]))
-			j++;
+		j = (size_t)(slice_skip_class(v.p + j, v.p + end, SLICE_C_WORD) -
+		    v.p);
 		if (j == k)
 			FAIL(j, "Call-ID has nothing after '@'");
 	}

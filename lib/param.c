@@ -78,8 +78,7 @@ sip_param_next(struct slice *rest, struct sip_param *p, const char **why)
 	s.p++;
 	s.len--;
 	skip_lws(&s);
-	for (n = 0; n < s.len && slice_is_token(s.p[n]); n++)
-		;
+	n = (size_t)(slice_skip_class(s.p, s.p + s.len, SLICE_C_TOKEN) - s.p);
 	if (n == 0) {
 		*rest = s;
 		*why = (s.len == 0 || s.p[0] == ';' || s.p[0] == ',') ?
@@ -113,8 +112,7 @@ sip_param_next(struct slice *rest, struct sip_param *p, const char **why)
 		return ended(rest, slice_from(s, n), why,
 		    "junk after a quoted parameter value");
 	}
-	for (n = 0; n < s.len && value_char(s.p[n]); n++)
-		;
+	n = (size_t)(slice_skip_class(s.p, s.p + s.len, SLICE_C_GENVAL) - s.p);
 	if (n == 0) {
 		*rest = s;
 		*why = "parameter has '=' but no value";

@@ -135,31 +135,58 @@ is_ipv4(struct slice h)
 
 /*
  * hostname = *( domainlabel "." ) toplabel [ "." ]; labels are alphanum
- * with inner '-', and the top label starts with a letter.
+ * with inner '-', and the top label starts with a letter.  One pass
+ * tells a host name from an IPv4 address: only digits and dots can be
+ * the latter, and those can never be the former (the top label would
+ * start with a digit).
  */
-static int
-is_hostname(struct slice h)
-{
-	size_t i = 0, start;
+#define H_DIGIT	1
+#define H_ALPHA	2
+#define H_DASH	4
+#define H_DOT	8
+#define H_BAD	16
+#define HC(c) (CLS_RANGE(c, '0', '9') ? H_DIGIT :			\
+	CLS_RANGE(c, 'a', 'z') || CLS_RANGE(c, 'A', 'Z') ? H_ALPHA :	\
+	(c) == '-' ? H_DASH : (c) == '.' ? H_DOT : H_BAD)
+#define HC4(c)		HC(c), HC((c) + 1), HC((c) + 2), HC((c) + 3)
+#define HC16(c)		HC4(c), HC4((c) + 4), HC4((c) + 8), HC4((c) + 12)
+#define HC64(c)		HC16(c), HC16((c) + 16), HC16((c) + 32), HC16((c) + 48)
 
-	if (h.len > 0 && h.p[h.len - 1] == '.')
-		h.len--;
-	if (h.len == 0)
-		return 0;
-	for (;;) {
-		/* One label: alphanum and '-', not at either end. */
-		start = i;
-		while (i < h.len && ((cls((unsigned char)h.p[i]) & C_ALNUM) ||
-		    h.p[i] == '-'))
-			i++;
-		if (i == start || h.p[start] == '-' || h.p[i - 1] == '-')
-			return 0;
-		if (i == h.len)	/* the top label starts with a letter */
-			return (h.p[start] | 0x20) >= 'a' &&
-			    (h.p[start] | 0x20) <= 'z';
-		if (h.p[i++] != '.')
-			return 0;
+static const unsigned char host_map[256] = {
+	HC64(0), HC64(64), HC64(128), HC64(192)
+};
+
+static enum sip_uri_host
+name_or_v4(struct slice h)
+{
+	size_t i, n = h.len, ls = 0;
+	unsigned acc = 0;
+	int dot = 0;
+
+	if (n > 0 && h.p[n - 1] == '.') {
+		n--;
+		dot = 1;
 	}
+	if (n == 0 || h.p[0] == '-' || h.p[n - 1] == '-')
+		return SIP_HOST_NONE;
+	for (i = 0; i < n; i++) {
+		unsigned t = host_map[(unsigned char)h.p[i]];
+
+		acc |= t;
+		if (t >= H_DOT) {
+			/* A label is not empty, nor starts or ends with '-'. */
+			if (t == H_BAD || i == ls || h.p[i - 1] == '-' ||
+			    h.p[i + 1] == '-')
+				return SIP_HOST_NONE;
+			ls = i + 1;
+		}
+	}
+	if (ls == n)
+		return SIP_HOST_NONE;
+	if (!(acc & (H_ALPHA | H_DASH)))
+		return !dot && is_ipv4(h) ? SIP_HOST_IPV4 : SIP_HOST_NONE;
+	return host_map[(unsigned char)h.p[ls]] == H_ALPHA ? SIP_HOST_NAME :
+	    SIP_HOST_NONE;
 }
 
 enum sip_uri_host
@@ -178,9 +205,7 @@ sip_uri_host_type(struct slice h)
 		}
 		return colons >= 2 ? SIP_HOST_IPV6 : SIP_HOST_NONE;
 	}
-	if (is_ipv4(h))
-		return SIP_HOST_IPV4;
-	return is_hostname(h) ? SIP_HOST_NAME : SIP_HOST_NONE;
+	return name_or_v4(h);
 }
 
 static void
@@ -362,10 +387,8 @@ parse_sip(struct sip_uri *u, struct slice s, size_t p, struct sip_perr *pe)
 		u->host_type = SIP_HOST_IPV6;
 		p = j + 1;
 	} else {
-		j = p;
-		while (j < s.len && (slice_token_map[(unsigned char)s.p[j]] &
-		    SLICE_C_HOST))
-			j++;
+		j = (size_t)(slice_skip_class(s.p + p, s.p + s.len, SLICE_C_HOST) -
+		    s.p);
 		if (j == p)
 			FAIL(p, p < s.len && (s.p[p] == ' ' || s.p[p] == '\t') ?
 			    "URI contains whitespace" : "URI has no host");
