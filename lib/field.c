@@ -93,11 +93,14 @@ sip_field_cseq(struct sip_cseq *c, struct slice v, struct sip_perr *pe)
 	uint64_t n;
 
 	memset(c, 0, sizeof(*c));
-	j = digits_end(v, i);
+	/* Ten digits at most before the value must be checked: 2^31-1 has
+	 * ten, and eleven cannot overflow a uint64_t. */
+	for (n = 0, j = i; j < v.len && (unsigned)(v.p[j] - '0') < 10 &&
+	    j - i < 11; j++)
+		n = n * 10 + (unsigned)(v.p[j] - '0');
 	if (j == i)
 		FAIL(i, "CSeq does not start with a number");
-	if (slice_to_u64(slice_make(v.p + i, j - i), UINT64_MAX, &n) != 0 ||
-	    n > SIP_MAX_CSEQ)
+	if (n > SIP_MAX_CSEQ || (j < v.len && (unsigned)(v.p[j] - '0') < 10))
 		FAIL(i, "CSeq number above 2^31-1");
 	c->num = (uint32_t)n;
 	k = skip_lws(v, j);
@@ -420,10 +423,9 @@ name_is(const char *p, const char *lc, size_t n)
 }
 
 struct slice
-sip_field_hparam(struct slice v, const char *name)
+sip_field_hparam_n(struct slice v, const char *name, size_t n)
 {
 	const char *p = v.p, *e = v.p + v.len, *q;
-	size_t n = strlen(name);
 
 	if (v.p == NULL)
 		return SLICE_NULL;

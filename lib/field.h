@@ -13,6 +13,7 @@
 #define SIPBOX_FIELD_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include "err.h"
 #include "method.h"
@@ -87,7 +88,14 @@ struct slice	sip_field_cseq_method(const struct sip_msg *m);
  * value.  A parameter without a value gives an empty slice at its end;
  * an absent one SLICE_NULL (p == NULL).
  */
-struct slice	sip_field_hparam(struct slice v, const char *name);
+struct slice	sip_field_hparam_n(struct slice v, const char *name,
+		    size_t namelen);
+/* The same for a name written as a literal: its length is folded. */
+static inline struct slice
+sip_field_hparam(struct slice v, const char *name)
+{
+	return sip_field_hparam_n(v, name, strlen(name));
+}
 
 /* CSeq = 1*DIGIT LWS Method; the number must be below 2^31. */
 enum sip_err	sip_field_cseq(struct sip_cseq *c, struct slice v,

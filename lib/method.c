@@ -28,9 +28,14 @@ sip_method_lookup(struct slice s)
 	if (s.len < 3 || s.len > 9)
 		return SIP_METHOD_OTHER;
 	for (i = 1; i < SIP_METHOD__COUNT; i++)
-		if (lens[i] == s.len && s.p[0] == names[i][0] &&
-		    memcmp(s.p, names[i], s.len) == 0)
-			return (enum sip_method)i;
+		if (lens[i] == s.len && s.p[0] == names[i][0]) {
+			size_t k = 1;
+
+			while (k < s.len && s.p[k] == names[i][k])
+				k++;
+			if (k == s.len)
+				return (enum sip_method)i;
+		}
 	return SIP_METHOD_OTHER;
 }
 

@@ -89,12 +89,6 @@ skip_token(const char *p)
 	}
 }
 
-static inline int
-is_lws(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
 /* Parse the start line p[0..n) (no line end); base is its offset. */
 static enum sip_err
 start_line(struct sip_msg *m, const char *p, size_t n, size_t base,
@@ -261,20 +255,25 @@ sip_msg_parse(struct sip_msg *m, const char *buf, size_t len, unsigned flags,
 			m->quirks |= SIP_Q_NO_END;
 			break;
 		}
-		if (*p == '\n' || (*p == '\r' && p + 1 < end && p[1] == '\n')) {
-			if (*p == '\n')
-				m->quirks |= SIP_Q_BARE_LF;
-			p += *p == '\r' ? 2 : 1;
-			break;
+		/* A header line starts with its name: one test for most. */
+		if (!slice_is_token(*p)) {
+			if (*p == '\n' || (*p == '\r' && p + 1 < end &&
+			    p[1] == '\n')) {
+				if (*p == '\n')
+					m->quirks |= SIP_Q_BARE_LF;
+				p += *p == '\r' ? 2 : 1;
+				break;
+			}
+			if (*p == '\r' && p + 1 == end) {
+				if (stream)
+					return SIP_E_PARTIAL;
+				FAIL(pe, (size_t)(p - buf),
+				    "headers do not end with an empty line");
+			}
+			if (is_wsp(*p))
+				FAIL(pe, (size_t)(p - buf),
+				    "continuation line before any header");
 		}
-		if (*p == '\r' && p + 1 == end) {
-			if (stream)
-				return SIP_E_PARTIAL;
-			FAIL(pe, (size_t)(p - buf), "headers do not end with an empty line");
-		}
-		if (is_wsp(*p))
-			FAIL(pe, (size_t)(p - buf),
-			    "continuation line before any header");
 		/* The header line, with any folded continuation lines. */
 		off = (size_t)(p - buf);
 		hline = line;
@@ -340,7 +339,9 @@ sip_msg_parse(struct sip_msg *m, const char *buf, size_t len, unsigned flags,
 		 * A name the table knows needs no byte-by-byte token check:
 		 * matching a known name proves it is one.
 		 */
-		if (colon != NULL && colon > ls && !is_wsp(colon[-1]) &&
+		/* (A colon found lies past the name's first byte, a token
+		 * byte, and before the line's first LF.) */
+		if (colon != NULL && !is_wsp(colon[-1]) &&
 		    (id = sip_hdr_lookup(ls, (size_t)(colon - ls))) !=
 		    SIP_HDR_OTHER) {
 			ve = colon;
@@ -376,7 +377,9 @@ sip_msg_parse(struct sip_msg *m, const char *buf, size_t len, unsigned flags,
 		if (vend > vs && vend[-1] == '\r')
 			vend--;
 		h->value = slice_make(vs, (size_t)(vend - vs));
-		if (h->value.len > 0 && (is_lws(vs[0]) || is_lws(vend[-1])))
+		/* SP, HTAB, CR and LF are all <= ' ': one test per end. */
+		if (h->value.len > 0 && ((unsigned char)vs[0] <= ' ' ||
+		    (unsigned char)vend[-1] <= ' '))
 			h->value = slice_trim(h->value);
 		h->off = (uint32_t)(off - skip);
 		h->line = (uint16_t)(hline < 65535 ? hline : 65535);

@@ -80,19 +80,20 @@ scan_parse(const char *p, size_t len, struct bsink *s)
 {
 	static struct sip_msg m;
 	struct sip_hdr_iter it = { 0 };
+	struct sip_cseq cs;
 	struct bfields out;
 	struct slice val;
-	size_t i;
 
 	if (sip_msg_parse(&m, p, len, 0, NULL) != SIP_OK)
 		return -1;
-	put(&out.f[BF_CALLID], slice_trim(sip_msg_value(&m, SIP_HDR_CALL_ID)));
-	val = slice_trim(sip_msg_value(&m, SIP_HDR_CSEQ));
-	for (i = 0; i < val.len && val.p[i] != ' ' && val.p[i] != '\t'; i++)
-		;
-	if (slice_to_u32(slice_head(val, i), SIP_MAX_CSEQ, &out.cseq) != 0)
+	val = slice_trim(sip_msg_value(&m, SIP_HDR_CALL_ID));
+	if (sip_field_callid(val, NULL) != SIP_OK)
 		return -1;
-	put(&out.f[BF_CSEQ_METHOD], slice_trim(slice_from(val, i)));
+	put(&out.f[BF_CALLID], val);
+	if (sip_field_cseq(&cs, sip_msg_value(&m, SIP_HDR_CSEQ), NULL) != SIP_OK)
+		return -1;
+	out.cseq = cs.num;
+	put(&out.f[BF_CSEQ_METHOD], cs.method);
 	put(&out.f[BF_FROM_TAG], sip_field_hparam(sip_msg_value(&m,
 	    SIP_HDR_FROM), "tag"));
 	put(&out.f[BF_TO_TAG], sip_field_hparam(sip_msg_value(&m, SIP_HDR_TO),
