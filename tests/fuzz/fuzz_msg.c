@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "field.h"
 #include "hdrjson.h"
 #include "json.h"
 #include "msg.h"
@@ -26,8 +27,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (sip_msg_parse(&m, (const char *)data, size, 0, &pe) == SIP_OK) {
 		while (sip_msg_values(&m, SIP_HDR_VIA, &it, &v))
 			;
-		for (i = 0; i < m.nhdrs; i++)
+		for (i = 0; i < m.nhdrs; i++) {
 			(void)sip_msg_hdr_byname(&m, m.hdrs[i].name);
+			/* the light readers sip-parse --fields uses */
+			(void)sip_field_hparam(m.hdrs[i].value, "tag");
+			(void)sip_field_hparam(m.hdrs[i].value, "branch");
+		}
 		/* the typed parsers, through what sip-parse --json writes */
 		struct buf b;
 		struct json j;
