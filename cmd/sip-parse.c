@@ -717,6 +717,7 @@ static struct sip_stats	 stats;
 static int		 summarise;	/* --calls, --stats or --flow */
 static struct buf	 pic;		/* --svg or --html being built */
 static FILE		*picf;		/* opened first: it may be after -Z */
+static int		 svg_w, svg_h;	/* --svg: the picture so far */
 
 static int
 flow_opt(const char *arg)
@@ -798,11 +799,16 @@ flow_out(const struct sip_call *c)
 		return;
 	}
 	if (o.svg != NULL) {
-		if (ncalls++ == 0)
-			sip_ladder_svg(&pic, c);
-		else if (ncalls == 2)
-			warnf("--svg draws the first call only; --html draws "
-			    "every call");
+		int w, h;
+
+		/* One picture, the calls stacked; its <svg> tag comes last. */
+		if (ncalls++ > 0)
+			svg_h += sip_ladder_svg_gap();
+		sip_ladder_svg_call(&pic, c, svg_h, 1, "");
+		sip_ladder_svg_size(c, 1, &w, &h);
+		svg_h += h;
+		if (w > svg_w)
+			svg_w = w;
 		return;
 	}
 	buf_init(&b, 0);
@@ -968,12 +974,28 @@ summary_end(void)
 	if (o.stats)
 		print_stats();
 	if (path != NULL) {
+		struct buf head;
+
+		buf_init(&head, 0);
 		if (o.html != NULL)
 			sip_ladder_html_end(&pic);
+		else {
+			if (svg_h == 0) {
+				svg_w = 320;
+				svg_h = 40;
+				buf_adds(&pic, "<text x=\"8\" y=\"24\">no calls"
+				    "</text>\n");
+			}
+			sip_ladder_svg_begin(&head, svg_w, svg_h,
+			    "sip-parse call flows", "");
+			sip_ladder_svg_end(&pic);
+		}
 		f = picf;
 		picf = NULL;
-		if (fwrite(pic.p, 1, pic.len, f) != pic.len || fclose(f) != 0)
+		if (fwrite(head.p, 1, head.len, f) != head.len ||
+		    fwrite(pic.p, 1, pic.len, f) != pic.len || fclose(f) != 0)
 			die_errno(SIP_EXIT_OUTPUT, "%s", path);
+		buf_free(&head);
 	}
 	buf_free(&pic);
 	sip_stats_release(&stats);

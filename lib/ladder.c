@@ -170,72 +170,205 @@ xml(struct buf *b, const char *s)
 	return e;
 }
 
-#define SVG_LEFT	240
-#define SVG_W		220
-#define SVG_TOP		60
+#define SVG_LEFT	236	/* x of the first column */
+#define SVG_COL_MIN	220	/* between two columns, at least */
+#define SVG_COL_MAX	520
+#define SVG_CHAR	7.3	/* advance of a 12px monospace character */
+#define SVG_HEAD	62	/* Call-ID, From and To lines */
+#define SVG_HOSTS	24	/* the endpoint names */
 #define SVG_ROW		30
+#define SVG_GAP		28	/* between two calls */
+
+/* Width in pixels of n characters of 12px monospace, rounded up. */
+static int
+chars_px(size_t n)
+{
+	return (int)(n * SVG_CHAR + 0.999);
+}
+
+/* The distance between columns: the widest label or endpoint fits. */
+static int
+col_width(const struct sip_call *c, const char *const col[], int n)
+{
+	size_t most = 0, e, k;
+	int i, w;
+
+	for (e = 0; e < c->nev; e++) {
+		k = strlen(c->ev[e].label) + (c->ev[e].retrans ? 5 : 0);
+		if (k > most)
+			most = k;
+	}
+	w = chars_px(most) + 40;
+	for (i = 0; i < n; i++)
+		if (chars_px(strlen(col[i])) + 24 > w)
+			w = chars_px(strlen(col[i])) + 24;
+	return w < SVG_COL_MIN ? SVG_COL_MIN : w > SVG_COL_MAX ? SVG_COL_MAX : w;
+}
+
+static const char *
+ev_class(const struct sip_call_event *ev)
+{
+	return ev->is_request ? "req" : ev->status >= 300 ? "err" :
+	    ev->status >= 200 ? "ok" : "prov";
+}
 
 enum sip_err
-sip_ladder_svg(struct buf *b, const struct sip_call *c)
+sip_ladder_svg_size(const struct sip_call *c, int heading, int *w, int *h)
 {
 	const char *col[SIP_LADDER_MAX_COLS];
-	int n = columns(c, col), i, x, y;
-	int width = SVG_LEFT + (n > 0 ? n - 1 : 0) * SVG_W + 120;
-	int height = SVG_TOP + (int)c->nev * SVG_ROW + 20;
-	char t[32], d[32];
-	size_t e;
+	int n = columns(c, col), cw = col_width(c, col, n), hw;
+
+	/* the last column's label may reach half a column past its line */
+	*w = SVG_LEFT + (n > 1 ? n - 1 : 0) * cw + cw / 2 + 16;
+	if (heading) {
+		hw = 16 + chars_px(6 + strlen(c->from));
+		if (chars_px(9 + strlen(c->callid)) + 16 > hw)
+			hw = chars_px(9 + strlen(c->callid)) + 16;
+		if (chars_px(4 + strlen(c->to)) + 16 > hw)
+			hw = chars_px(4 + strlen(c->to)) + 16;
+		if (hw > *w)
+			*w = hw;
+	}
+	*h = (heading ? SVG_HEAD : 0) + SVG_HOSTS + 16 + (int)c->nev * SVG_ROW +
+	    12;
+	return SIP_OK;
+}
+
+enum sip_err
+sip_ladder_svg_begin(struct buf *b, int width, int height, const char *title,
+    const char *idp)
+{
+	static const struct {
+		const char *cls, *colour;
+	} kinds[] = {
+		{ "req", "#1f4e9e" }, { "prov", "#8a5a00" },
+		{ "ok", "#1e7b34" }, { "err", "#b3261e" },
+	};
+	size_t i;
 
 	buf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
 	    "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
-	    "font-family=\"monospace\" font-size=\"12\">\n"
-	    "<title>", width, height, width, height);
-	xml(b, c->callid);
-	buf_printf(b, "</title>\n<defs><marker id=\"arrow\" markerWidth=\"10\" "
-	    "markerHeight=\"8\" refX=\"10\" refY=\"4\" orient=\"auto\">"
-	    "<path d=\"M0,0 L10,4 L0,8 z\" fill=\"#222\"/></marker></defs>\n"
-	    "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
-	for (i = 0; i < n; i++) {
-		int cx = SVG_LEFT + i * SVG_W;
+	    "font-family=\"DejaVu Sans Mono, Menlo, Consolas, monospace\" "
+	    "font-size=\"12\">\n<title>", width, height, width, height);
+	xml(b, title);
+	buf_adds(b, "</title>\n<style>");
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		buf_printf(b, ".%s{stroke:%s;fill:none}.%s-t{fill:%s}",
+		    kinds[i].cls, kinds[i].colour, kinds[i].cls,
+		    kinds[i].colour);
+	buf_adds(b, "</style>\n<defs>");
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		buf_printf(b, "<marker id=\"%sarrow-%s\" markerWidth=\"10\" "
+		    "markerHeight=\"8\" refX=\"10\" refY=\"4\" orient=\"auto\" "
+		    "markerUnits=\"userSpaceOnUse\"><path d=\"M0,0 L10,4 L0,8 "
+		    "z\" fill=\"%s\"/></marker>", idp, kinds[i].cls,
+		    kinds[i].colour);
+	return buf_adds(b, "</defs>\n<rect width=\"100%\" height=\"100%\" "
+	    "fill=\"white\"/>\n");
+}
 
-		buf_printf(b, "<text class=\"host\" x=\"%d\" y=\"30\" "
-		    "text-anchor=\"middle\" font-weight=\"bold\">", cx);
+enum sip_err
+sip_ladder_svg_call(struct buf *b, const struct sip_call *c, int y0,
+    int heading, const char *idp)
+{
+	const char *col[SIP_LADDER_MAX_COLS];
+	int n = columns(c, col), cw = col_width(c, col, n), i, x, y, w, h;
+	int top, bottom;
+	char t[32], d[32];
+	size_t e;
+
+	sip_ladder_svg_size(c, heading, &w, &h);
+	buf_printf(b, "<g class=\"call\" transform=\"translate(0,%d)\">\n", y0);
+	top = 0;
+	if (heading) {
+		if (y0 > 0)
+			buf_printf(b, "<line x1=\"0\" y1=\"%d\" x2=\"100%%\" "
+			    "y2=\"%d\" stroke=\"#bbb\"/>\n", -SVG_GAP / 2,
+			    -SVG_GAP / 2);
+		buf_adds(b, "<text class=\"heading\" x=\"8\" y=\"18\" "
+		    "font-weight=\"bold\" font-size=\"13\">Call-ID: ");
+		xml(b, c->callid);
+		buf_adds(b, "</text>\n<text x=\"8\" y=\"36\" fill=\"#333\">"
+		    "From: ");
+		xml(b, c->from);
+		buf_adds(b, "</text>\n<text x=\"8\" y=\"52\" fill=\"#333\">"
+		    "To: ");
+		xml(b, c->to);
+		buf_adds(b, "</text>\n");
+		top = SVG_HEAD;
+	}
+	bottom = top + SVG_HOSTS + 16 + (int)c->nev * SVG_ROW;
+	for (i = 0; i < n; i++) {
+		int cx = SVG_LEFT + i * cw;
+
+		buf_printf(b, "<text class=\"host\" x=\"%d\" y=\"%d\" "
+		    "text-anchor=\"middle\" font-weight=\"bold\">", cx,
+		    top + 14);
 		xml(b, col[i]);
-		buf_printf(b, "</text>\n<line x1=\"%d\" y1=\"40\" x2=\"%d\" "
-		    "y2=\"%d\" stroke=\"#888\" stroke-dasharray=\"4,3\"/>\n",
-		    cx, cx, height - 10);
+		buf_printf(b, "</text>\n<line x1=\"%d\" y1=\"%d\" x2=\"%d\" "
+		    "y2=\"%d\" stroke=\"#999\" stroke-dasharray=\"4,3\"/>\n",
+		    cx, top + SVG_HOSTS, cx, bottom);
 	}
 	for (e = 0; e < c->nev; e++) {
 		const struct sip_call_event *ev = &c->ev[e];
-		int yy = SVG_TOP + (int)e * SVG_ROW;
-		const char *colour = ev->is_request ? "#1f4e9e" :
-		    ev->status >= 400 ? "#b3261e" : ev->status >= 200 ?
-		    "#1e7b34" : "#8a6d00";
+		int yy = top + SVG_HOSTS + 16 + (int)e * SVG_ROW + SVG_ROW / 2;
+		const char *k = ev_class(ev);
 
-		x = SVG_LEFT + col_of(col, n, ev->src) * SVG_W;
-		y = SVG_LEFT + col_of(col, n, ev->dst) * SVG_W;
+		x = SVG_LEFT + col_of(col, n, ev->src) * cw;
+		y = SVG_LEFT + col_of(col, n, ev->dst) * cw;
 		clock_str(ev->ts_ns, t, sizeof(t));
 		delta_str(e == 0 || ev->ts_ns < c->ev[e - 1].ts_ns ? 0 :
 		    ev->ts_ns - c->ev[e - 1].ts_ns, d, sizeof(d));
 		buf_printf(b, "<g class=\"msg\" data-frame=\"%lu\">"
-		    "<text x=\"8\" y=\"%d\" fill=\"#555\">%s %s</text>",
-		    ev->frame, yy + 4, t, d);
+		    "<text x=\"8\" y=\"%d\" fill=\"#555\">%s "
+		    "<tspan fill=\"#888\">%s</tspan></text>", ev->frame, yy + 4,
+		    t, d);
 		if (x == y)
-			buf_printf(b, "<path d=\"M%d,%d h40 v10 h-40\" fill=\"none\" "
-			    "stroke=\"%s\" marker-end=\"url(#arrow)\"/>", x, yy - 5,
-			    colour);
+			buf_printf(b, "<path class=\"%s\" d=\"M%d,%d h36 v12 "
+			    "h-35\" stroke-width=\"1.5\" "
+			    "marker-end=\"url(#%sarrow-%s)\"/>", k, x, yy - 6,
+			    idp, k);
 		else
-			buf_printf(b, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
-			    "stroke=\"%s\" stroke-width=\"1.5\" "
-			    "marker-end=\"url(#arrow)\"/>", x, yy, y, yy, colour);
-		buf_printf(b, "<text class=\"label\" x=\"%d\" y=\"%d\" "
-		    "text-anchor=\"middle\" fill=\"%s\">", x == y ? x + 60 :
-		    (x + y) / 2, yy - 4, colour);
+			buf_printf(b, "<line class=\"%s\" x1=\"%d\" y1=\"%d\" "
+			    "x2=\"%d\" y2=\"%d\" stroke-width=\"1.5\" "
+			    "marker-end=\"url(#%sarrow-%s)\"/>", k, x, yy,
+			    y > x ? y - 1 : y + 1, yy, idp, k);
+		if (x == y)
+			buf_printf(b, "<text class=\"label %s-t\" x=\"%d\" "
+			    "y=\"%d\">", k, x + 44, yy + 4);
+		else
+			buf_printf(b, "<text class=\"label %s-t\" x=\"%d\" "
+			    "y=\"%d\" text-anchor=\"middle\">", k, (x + y) / 2,
+			    yy - 5);
 		xml(b, ev->label);
 		if (ev->retrans)
 			buf_adds(b, " (re)");
 		buf_adds(b, "</text></g>\n");
 	}
+	return buf_adds(b, "</g>\n");
+}
+
+enum sip_err
+sip_ladder_svg_end(struct buf *b)
+{
 	return buf_adds(b, "</svg>\n");
+}
+
+int
+sip_ladder_svg_gap(void)
+{
+	return SVG_GAP;
+}
+
+enum sip_err
+sip_ladder_svg(struct buf *b, const struct sip_call *c)
+{
+	int w, h;
+
+	sip_ladder_svg_size(c, 1, &w, &h);
+	sip_ladder_svg_begin(b, w, h, c->callid, "");
+	sip_ladder_svg_call(b, c, 0, 1, "");
+	return sip_ladder_svg_end(b);
 }
 
 enum sip_err
@@ -244,20 +377,45 @@ sip_ladder_html_begin(struct buf *b, const char *title)
 	buf_adds(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n<title>");
 	xml(b, title);
-	return buf_adds(b, "</title>\n<style>body{font-family:sans-serif;"
-	    "margin:1em}h2{font-size:1em;font-family:monospace}"
-	    "svg{border:1px solid #ddd;margin-bottom:1em}</style>\n"
-	    "</head>\n<body>\n");
+	buf_adds(b, "</title>\n<style>\n"
+	    "body{font-family:system-ui,sans-serif;margin:1.5em;color:#222}\n"
+	    "h1{font-size:1.3em}\n"
+	    "section{margin:0 0 2em;padding:0 0 1em;"
+	    "border-bottom:1px solid #ddd}\n"
+	    "h2{font-size:1.05em;font-family:monospace;margin:0 0 .3em;"
+	    "overflow-wrap:anywhere}\n"
+	    "dl{display:grid;grid-template-columns:max-content auto;"
+	    "gap:.1em 1em;align-items:baseline;margin:0 0 .8em;"
+	    "font-size:.9em}\n"
+	    "dt{color:#666}dd{margin:0;font-family:monospace;"
+	    "overflow-wrap:anywhere}\n"
+	    ".ladder{overflow-x:auto}\n"
+	    "svg{border:1px solid #ddd;border-radius:4px}\n"
+	    "</style>\n</head>\n<body>\n<h1>");
+	xml(b, title);
+	return buf_adds(b, "</h1>\n");
 }
 
 enum sip_err
 sip_ladder_html_call(struct buf *b, const struct sip_call *c)
 {
-	buf_adds(b, "<section>\n<h2>");
+	char idp[32];
+	int w, h;
+
+	snprintf(idp, sizeof(idp), "c%lu-", (unsigned long)b->len);
+	buf_adds(b, "<section>\n<h2>Call-ID: ");
 	xml(b, c->callid);
-	buf_adds(b, "</h2>\n");
-	sip_ladder_svg(b, c);
-	return buf_adds(b, "</section>\n");
+	buf_adds(b, "</h2>\n<dl><dt>From</dt><dd>");
+	xml(b, c->from);
+	buf_adds(b, "</dd><dt>To</dt><dd>");
+	xml(b, c->to);
+	buf_printf(b, "</dd><dt>Messages</dt><dd>%zu</dd></dl>\n"
+	    "<div class=\"ladder\">\n", c->nev);
+	sip_ladder_svg_size(c, 0, &w, &h);
+	sip_ladder_svg_begin(b, w, h, c->callid, idp);
+	sip_ladder_svg_call(b, c, 0, 0, idp);
+	sip_ladder_svg_end(b);
+	return buf_adds(b, "</div>\n</section>\n");
 }
 
 enum sip_err

@@ -18,6 +18,23 @@
 enum sip_err	sip_ladder_text(struct buf *b, const struct sip_call *c);
 /* An <svg> element for c (no XML declaration: it can sit in HTML). */
 enum sip_err	sip_ladder_svg(struct buf *b, const struct sip_call *c);
+/*
+ * Several calls in one picture, stacked: sip_ladder_svg_size() gives the
+ * width and height c's ladder takes (with its heading: Call-ID, From,
+ * To), sip_ladder_svg_call() draws it as a group whose top is at y0, and
+ * sip_ladder_svg_begin()/_end() open and close the <svg> of the whole
+ * (width and height of the whole; idp prefixes the marker ids, so that
+ * several pictures can share an HTML page).  Leave sip_ladder_svg_gap()
+ * pixels between two calls.
+ */
+enum sip_err	sip_ladder_svg_size(const struct sip_call *c, int heading,
+		    int *w, int *h);
+enum sip_err	sip_ladder_svg_begin(struct buf *b, int width, int height,
+		    const char *title, const char *idp);
+enum sip_err	sip_ladder_svg_call(struct buf *b, const struct sip_call *c,
+		    int y0, int heading, const char *idp);
+enum sip_err	sip_ladder_svg_end(struct buf *b);
+int		sip_ladder_svg_gap(void);
 /* An HTML page: the head, a section per call (heading and SVG), the tail. */
 enum sip_err	sip_ladder_html_begin(struct buf *b, const char *title);
 enum sip_err	sip_ladder_html_call(struct buf *b, const struct sip_call *c);

@@ -522,13 +522,44 @@ assert r["status"]["401"] == 1 and r["response_ms"]["invite_setup"]["p50"] == 30
 import sys, xml.etree.ElementTree as ET
 ns = {"s": "http://www.w3.org/2000/svg"}
 root = ET.parse(sys.argv[1]).getroot()
-msgs = root.findall("s:g[@class='msg']", ns)
+msgs = root.findall(".//s:g[@class='msg']", ns)
 assert len(msgs) == 8, len(msgs)
-labels = [g.find("s:text[@class='label']", ns).text for g in msgs]
+labels = [g.find("s:text[@class]", ns).text for g in msgs]
 assert labels == ["INVITE", "INVITE (re)", "100 Trying", "180 Ringing", "200 OK", "ACK", "BYE", "200 OK"], labels
 assert all(g.find("s:line", ns) is not None for g in msgs)
-hosts = [t.text for t in root.findall("s:text[@class='host']", ns)]
+hosts = [t.text for t in root.findall(".//s:text[@class='host']", ns)]
 assert hosts == ["192.0.2.1:5060", "192.0.2.2:5060"], hosts
+PY
+}
+
+@test "sip-parse: --flow --svg draws every call, stacked, each under a heading with Call-ID, From and To" {
+	run -0 --separate-stderr sip-parse --flow --svg "$T/calls.svg" "$(mk call)"
+	[ -z "$output" ]
+	[ -z "$stderr" ]
+	if command -v xmllint >/dev/null; then
+		xmllint --noout "$T/calls.svg"
+	fi
+	python3 - "$T/calls.svg" <<'PY'
+import sys, xml.dom.minidom, xml.etree.ElementTree as ET
+xml.dom.minidom.parse(sys.argv[1])
+ns = {"s": "http://www.w3.org/2000/svg"}
+root = ET.parse(sys.argv[1]).getroot()
+calls = root.findall("s:g[@class='call']", ns)
+assert len(calls) == 2, len(calls)
+heads = [g.find("s:text[@class='heading']", ns).text for g in calls]
+assert heads == ["Call-ID: reg@example.com", "Call-ID: call@example.com"], heads
+texts = [[t.text for t in g.findall("s:text", ns)][1:3] for g in calls]
+assert texts == [["From: <sip:alice@example.com>;tag=a1", "To: <sip:bob@example.com>"],
+                 ["From: <sip:alice@example.com>;tag=a5", "To: <sip:bob@example.com>"]], texts
+msgs = root.findall(".//s:g[@class='msg']", ns)
+assert len(msgs) == 12, len(msgs)
+assert all(len(g.findall("s:line", ns)) == 1 for g in msgs)
+labels = [g.find("s:text[@class]", ns).text for g in calls[0].findall("s:g", ns)]
+assert labels == ["REGISTER", "401 Unauthorized", "REGISTER", "200 OK"], labels
+# stacked: the second call starts below the first ends
+y = [int(g.get("transform").split(",")[1].rstrip(")")) for g in calls]
+assert y[0] == 0 and y[1] > 60 + 4 * 30, y
+assert int(root.get("height")) > y[1] + 60 + 8 * 30, root.get("height")
 PY
 }
 
@@ -555,6 +586,9 @@ p = P()
 p.feed(open(sys.argv[1]).read())
 assert not p.stack and p.svg == 2 and p.h2 == 2 and p.msg == 12, (p.stack, p.svg, p.h2, p.msg)
 PY
+	[ "$(grep -c '<section>' "$T/calls.html")" -eq 2 ]
+	grep -qF '<h2>Call-ID: call@example.com</h2>' "$T/calls.html"
+	grep -qF '<dt>From</dt><dd>&lt;sip:alice@example.com&gt;;tag=a5</dd>' "$T/calls.html"
 }
 
 @test "sip-parse: --calls, --stats and --flow are usage errors with per-message modes" {
