@@ -45,6 +45,7 @@ sip_calls_init(struct sip_calls *t, int keep_events)
 {
 	memset(t, 0, sizeof(*t));
 	t->keep_events = keep_events;
+	t->max = SIP_MAX_DIALOGS;
 }
 
 void
@@ -67,11 +68,42 @@ sip_call_free(struct sip_call *c)
 	free(c);
 }
 
-/* Unlink c from the hash chain and the order list. */
+/* Take c off the activity list. */
+static void
+lru_unlink(struct sip_calls *t, struct sip_call *c)
+{
+	if (c->lprev != NULL)
+		c->lprev->lnext = c->lnext;
+	else
+		t->idle = c->lnext;
+	if (c->lnext != NULL)
+		c->lnext->lprev = c->lprev;
+	else
+		t->busy = c->lprev;
+	c->lnext = c->lprev = NULL;
+}
+
+/* Put c at the busy end of the activity list: it just had a message. */
+static void
+lru_touch(struct sip_calls *t, struct sip_call *c)
+{
+	if (t->busy == c)
+		return;
+	if (c->lprev != NULL || c->lnext != NULL || t->idle == c)
+		lru_unlink(t, c);
+	c->lprev = t->busy;
+	if (t->busy != NULL)
+		t->busy->lnext = c;
+	else
+		t->idle = c;
+	t->busy = c;
+}
+
+/* Unlink c from the hash chain and both lists. */
 static void
 unlink_call(struct sip_calls *t, struct sip_call *c)
 {
-	struct sip_call **pp, *prev = NULL, *x;
+	struct sip_call **pp;
 
 	for (pp = &t->bucket[hash(slice_cstr(c->callid))]; *pp != NULL;
 	    pp = &(*pp)->hnext)
@@ -79,17 +111,16 @@ unlink_call(struct sip_calls *t, struct sip_call *c)
 			*pp = c->hnext;
 			break;
 		}
-	for (x = t->head; x != NULL && x != c; x = x->next)
-		prev = x;
-	if (x == c) {
-		if (prev != NULL)
-			prev->next = c->next;
-		else
-			t->head = c->next;
-		if (t->tail == c)
-			t->tail = prev;
-	}
-	c->next = c->hnext = NULL;
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		t->head = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	else
+		t->tail = c->prev;
+	lru_unlink(t, c);
+	c->next = c->prev = c->hnext = NULL;
 	t->ncalls--;
 	t->nevents -= c->nev;
 }
@@ -219,18 +250,6 @@ add_event(struct sip_calls *t, struct sip_call *c, const struct sip_msg *m,
 	return SIP_OK;
 }
 
-/* The call idle longest (smallest last_ns). */
-static struct sip_call *
-idlest(struct sip_calls *t)
-{
-	struct sip_call *c, *best = NULL;
-
-	for (c = t->head; c != NULL; c = c->next)
-		if (best == NULL || c->last_ns < best->last_ns)
-			best = c;
-	return best;
-}
-
 enum sip_err
 sip_calls_add(struct sip_calls *t, const struct sip_msg *m, uint64_t ts_ns,
     unsigned long frame, const char *src, const char *dst, int retrans,
@@ -246,8 +265,8 @@ sip_calls_add(struct sip_calls *t, const struct sip_msg *m, uint64_t ts_ns,
 		if (slice_eq_cstr(cid, c->callid))
 			break;
 	if (c == NULL) {
-		if (t->ncalls >= SIP_MAX_DIALOGS) {
-			*evicted = idlest(t);
+		if (t->ncalls >= t->max && t->idle != NULL) {
+			*evicted = t->idle;	/* idle longest: O(1) */
 			unlink_call(t, *evicted);
 			t->evicted++;
 			ret = SIP_E_TOOBIG;
@@ -269,6 +288,7 @@ sip_calls_add(struct sip_calls *t, const struct sip_msg *m, uint64_t ts_ns,
 		    SIP_CALL_OTHER;
 		c->hnext = t->bucket[h];
 		t->bucket[h] = c;
+		c->prev = t->tail;
 		if (t->tail != NULL)
 			t->tail->next = c;
 		else
@@ -276,6 +296,7 @@ sip_calls_add(struct sip_calls *t, const struct sip_msg *m, uint64_t ts_ns,
 		t->tail = c;
 		t->ncalls++;
 	}
+	lru_touch(t, c);
 	c->nmsgs++;
 	if (ts_ns > c->last_ns)
 		c->last_ns = ts_ns;

@@ -4,8 +4,10 @@
  * event for a ladder picture (lib/ladder.h).
  *
  * The table holds at most SIP_MAX_DIALOGS calls and SIP_MAX_FLOW_EVENTS
- * events in all.  When it is full the call idle longest is handed back to
- * the caller (sip_calls_add() returns it) to print and free, and counted;
+ * events in all.  When it is full the call idle longest (whose last
+ * message came before every other call's) is handed back to the caller
+ * (sip_calls_add() returns it) to print and free, and counted; it is
+ * found in O(1) at the head of a list kept in order of last activity;
  * events beyond the cap are counted, not kept.  Strings are copied: the
  * table never points into message buffers.
  */
@@ -40,8 +42,9 @@ enum sip_call_state {
 };
 
 struct sip_call {
-	struct sip_call	*next;		/* in order of first message */
+	struct sip_call	*next, *prev;	/* in order of first message */
 	struct sip_call	*hnext;
+	struct sip_call	*lnext, *lprev;	/* in order of last message */
 	char		*callid, *from, *to, *method;
 	uint64_t	 start_ns, last_ns, answer_ns;
 	unsigned long	 nmsgs;
@@ -56,7 +59,9 @@ struct sip_call {
 struct sip_calls {
 	struct sip_call	*bucket[SIP_CALLS_BUCKETS];
 	struct sip_call	*head, *tail;	/* first-seen order */
+	struct sip_call	*idle, *busy;	/* least and most recently active */
 	size_t		 ncalls;
+	size_t		 max;		/* calls held (SIP_MAX_DIALOGS) */
 	size_t		 nevents;
 	int		 keep_events;	/* record events for ladders */
 	unsigned long	 evicted;	/* calls handed back early: table full */
