@@ -349,90 +349,143 @@ count_values(const struct sip_msg *m, enum sip_hdr_id id)
 }
 
 /*
- * The value of field name for m; numbers are formatted into tmp.
- * Returns a NULL slice for an unknown field name.
+ * The fields --fields knows, resolved once from their names; any other
+ * name is a header's.  Names are matched in any case.
  */
-static struct slice
-field(const struct sip_msg *m, const char *name, const char *path,
-    struct buf *tmp)
+enum fid {
+	F_HEADER, F_TYPE, F_METHOD, F_STATUS, F_REASON, F_RURI, F_VERSION,
+	F_CALLID, F_CSEQ_NUM, F_CSEQ_METHOD, F_FROM_URI, F_TO_URI, F_FROM_TAG,
+	F_TO_TAG, F_VIA, F_VIA_BRANCH, F_VIA_COUNT, F_BODY, F_BODY_LENGTH,
+	F_HEADERS_COUNT, F_FILE, F_INDEX, F_FRAME, F_SPORT, F_DPORT,
+	F_TRANSPORT, F_FRAME_TIME, F_FRAME_EPOCH, F_SRC, F_DST
+};
+
+static const struct {
+	const char	*name;
+	enum fid	 id;
+} fnames[] = {
+	{ "type", F_TYPE }, { "method", F_METHOD }, { "status", F_STATUS },
+	{ "reason", F_REASON }, { "ruri", F_RURI }, { "version", F_VERSION },
+	{ "call-id", F_CALLID }, { "call_id", F_CALLID },
+	{ "cseq.num", F_CSEQ_NUM }, { "cseq.method", F_CSEQ_METHOD },
+	{ "from.uri", F_FROM_URI }, { "to.uri", F_TO_URI },
+	{ "from.tag", F_FROM_TAG }, { "to.tag", F_TO_TAG }, { "via", F_VIA },
+	{ "via.branch", F_VIA_BRANCH }, { "via.count", F_VIA_COUNT },
+	{ "body", F_BODY }, { "body.length", F_BODY_LENGTH },
+	{ "headers.count", F_HEADERS_COUNT }, { "file", F_FILE },
+	{ "index", F_INDEX }, { "frame.number", F_FRAME }, { "frame", F_FRAME },
+	{ "sport", F_SPORT }, { "dport", F_DPORT }, { "transport", F_TRANSPORT },
+	{ "frame.time", F_FRAME_TIME }, { "frame.epoch", F_FRAME_EPOCH },
+	{ "src", F_SRC }, { "dst", F_DST },
+};
+
+static enum fid *fieldid;
+
+static enum fid
+field_id(const char *name)
 {
-	struct slice f = slice_cstr(name);
+	size_t i;
 
-#define NUM(v)	(buf_reset(tmp), buf_printf(tmp, "%lu", (unsigned long)(v)), \
-	buf_slice(tmp))
-	if (slice_ieq_lit(f, "type"))
+	for (i = 0; i < sizeof(fnames) / sizeof(fnames[0]); i++)
+		if (slice_ieq(slice_cstr(name), slice_cstr(fnames[i].name)))
+			return fnames[i].id;
+	return F_HEADER;
+}
+
+/* v in decimal, into tmp. */
+static struct slice
+num(struct buf *tmp, unsigned long v)
+{
+	char d[24], *p = d + sizeof(d);
+
+	do
+		*--p = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	buf_reset(tmp);
+	buf_add(tmp, p, (size_t)(d + sizeof(d) - p));
+	return buf_slice(tmp);
+}
+
+/* The value of field k for m; numbers are formatted into tmp. */
+static struct slice
+field(const struct sip_msg *m, int k, const char *path, struct buf *tmp)
+{
+	char t[64];
+
+	switch (fieldid[k]) {
+	case F_TYPE:
 		return m->is_request ? SLICE_LIT("request") : SLICE_LIT("response");
-	if (slice_ieq_lit(f, "method"))
+	case F_METHOD:
 		return m->is_request ? m->method : SLICE_LIT("");
-	if (slice_ieq_lit(f, "status"))
-		return m->is_request ? SLICE_LIT("") : NUM(m->status);
-	if (slice_ieq_lit(f, "reason"))
+	case F_STATUS:
+		return m->is_request ? SLICE_LIT("") : num(tmp,
+		    (unsigned long)m->status);
+	case F_REASON:
 		return m->reason.p ? m->reason : SLICE_LIT("");
-	if (slice_ieq_lit(f, "ruri"))
+	case F_RURI:
 		return m->ruri.p ? m->ruri : SLICE_LIT("");
-	if (slice_ieq_lit(f, "version"))
+	case F_VERSION:
 		return m->version;
-	if (slice_ieq_lit(f, "call-id") || slice_ieq_lit(f, "call_id"))
+	case F_CALLID:
 		return slice_trim(sip_msg_value(m, SIP_HDR_CALL_ID));
-	if (slice_ieq_lit(f, "cseq.num"))
+	case F_CSEQ_NUM:
 		return cseq_num(m);
-	if (slice_ieq_lit(f, "cseq.method"))
+	case F_CSEQ_METHOD:
 		return sip_field_cseq_method(m);
-	if (slice_ieq_lit(f, "from.uri"))
+	case F_FROM_URI:
 		return addr_uri(sip_msg_value(m, SIP_HDR_FROM));
-	if (slice_ieq_lit(f, "to.uri"))
+	case F_TO_URI:
 		return addr_uri(sip_msg_value(m, SIP_HDR_TO));
-	if (slice_ieq_lit(f, "from.tag"))
+	case F_FROM_TAG:
 		return sip_field_hparam(sip_msg_value(m, SIP_HDR_FROM), "tag");
-	if (slice_ieq_lit(f, "to.tag"))
+	case F_TO_TAG:
 		return sip_field_hparam(sip_msg_value(m, SIP_HDR_TO), "tag");
-	if (slice_ieq_lit(f, "via"))
+	case F_VIA:
 		return top_via(m);
-	if (slice_ieq_lit(f, "via.branch"))
+	case F_VIA_BRANCH:
 		return sip_field_hparam(top_via(m), "branch");
-	if (slice_ieq_lit(f, "via.count"))
-		return NUM(count_values(m, SIP_HDR_VIA));
-	if (slice_ieq_lit(f, "body"))
+	case F_VIA_COUNT:
+		return num(tmp, count_values(m, SIP_HDR_VIA));
+	case F_BODY:
 		return m->body;
-	if (slice_ieq_lit(f, "body.length"))
-		return NUM(m->body.len);
-	if (slice_ieq_lit(f, "headers.count"))
-		return NUM(m->nhdrs);
-	if (slice_ieq_lit(f, "file"))
+	case F_BODY_LENGTH:
+		return num(tmp, m->body.len);
+	case F_HEADERS_COUNT:
+		return num(tmp, m->nhdrs);
+	case F_FILE:
 		return slice_cstr(path);
-	if (slice_ieq_lit(f, "index"))
-		return NUM(nmsgs);
-	if (cur != NULL) {
-		char t[64];
-
-		if (slice_ieq_lit(f, "frame.number") || slice_ieq_lit(f, "frame"))
-			return NUM(cur->frame);
-		if (slice_ieq_lit(f, "sport"))
-			return NUM(cur->sport);
-		if (slice_ieq_lit(f, "dport"))
-			return NUM(cur->dport);
-		if (slice_ieq_lit(f, "transport"))
-			return slice_cstr(sip_tp_name(cur->tp));
+	case F_INDEX:
+		return num(tmp, nmsgs);
+	/* Frame facts exist only for messages read from a capture. */
+	case F_FRAME:
+		return cur != NULL ? num(tmp, cur->frame) : SLICE_LIT("");
+	case F_SPORT:
+		return cur != NULL ? num(tmp, cur->sport) : SLICE_LIT("");
+	case F_DPORT:
+		return cur != NULL ? num(tmp, cur->dport) : SLICE_LIT("");
+	case F_TRANSPORT:
+		return cur != NULL ? slice_cstr(sip_tp_name(cur->tp)) :
+		    SLICE_LIT("");
+	case F_FRAME_TIME:
+	case F_FRAME_EPOCH:
+	case F_SRC:
+	case F_DST:
+		if (cur == NULL)
+			return SLICE_LIT("");
 		buf_reset(tmp);
-		if (slice_ieq_lit(f, "frame.time"))
-			buf_adds(tmp, frame_time(cur->ts_ns, t, sizeof(t)));
-		else if (slice_ieq_lit(f, "frame.epoch"))
-			buf_adds(tmp, frame_epoch(cur->ts_ns, t, sizeof(t)));
-		else if (slice_ieq_lit(f, "src"))
-			buf_adds(tmp, sip_pkt_ntop(&cur->src, t, sizeof(t)));
-		else if (slice_ieq_lit(f, "dst"))
-			buf_adds(tmp, sip_pkt_ntop(&cur->dst, t, sizeof(t)));
-		if (tmp->len > 0)
-			return buf_slice(tmp);
-	} else if (slice_ieq_lit(f, "frame.number") ||
-	    slice_ieq_lit(f, "frame") || slice_ieq_lit(f, "sport") ||
-	    slice_ieq_lit(f, "dport") || slice_ieq_lit(f, "transport") ||
-	    slice_ieq_lit(f, "frame.time") || slice_ieq_lit(f, "frame.epoch") ||
-	    slice_ieq_lit(f, "src") || slice_ieq_lit(f, "dst"))
-		return SLICE_LIT("");
-#undef NUM
+		buf_adds(tmp, fieldid[k] == F_FRAME_TIME ?
+		    frame_time(cur->ts_ns, t, sizeof(t)) :
+		    fieldid[k] == F_FRAME_EPOCH ?
+		    frame_epoch(cur->ts_ns, t, sizeof(t)) :
+		    sip_pkt_ntop(fieldid[k] == F_SRC ? &cur->src : &cur->dst,
+		    t, sizeof(t)));
+		return buf_slice(tmp);
+	case F_HEADER:
+		break;
+	}
 	{
-		const struct sip_hdr *h = sip_msg_hdr_byname(m, f);
+		const struct sip_hdr *h = sip_msg_hdr_byname(m,
+		    slice_cstr(fieldv[k]));
 
 		if (h != NULL)
 			return h->value;
@@ -444,35 +497,30 @@ field(const struct sip_msg *m, const char *name, const char *path,
 static void
 put_field(struct slice s)
 {
-	size_t i, run = 0;
+
+	const char *e = s.p + s.len, *p = s.p, *q;
 
 	/* Runs without a tab or line end go out in one write. */
-	for (i = 0; i < s.len; i++) {
-		char c = s.p[i];
-
-		if (c == '\t' || c == '\r' || c == '\n') {
-			fwrite_unlocked(s.p + run, 1, i - run, stdout);
-			putchar_unlocked(' ');
-			run = i + 1;
-		}
+	while ((q = slice_find3(p, e, '\t', '\r', '\n')) != NULL) {
+		fwrite_unlocked(p, 1, (size_t)(q - p), stdout);
+		putchar_unlocked(' ');
+		p = q + 1;
 	}
-	fwrite_unlocked(s.p + run, 1, s.len - run, stdout);
+	fwrite_unlocked(p, 1, (size_t)(e - p), stdout);
 }
 
 static void
 print_fields(const struct sip_msg *m, const char *path)
 {
-	struct buf tmp;
+	static struct buf tmp;	/* kept: numbers need it for every message */
 	int i;
 
-	buf_init(&tmp, 0);
 	for (i = 0; i < nfields; i++) {
 		if (i > 0)
-			putchar('\t');
-		put_field(field(m, fieldv[i], path, &tmp));
+			putchar_unlocked('\t');
+		put_field(field(m, i, path, &tmp));
 	}
-	putchar('\n');
-	buf_free(&tmp);
+	putchar_unlocked('\n');
 }
 
 static void
@@ -487,6 +535,9 @@ fields_init(void)
 		if (*p == '\0')
 			continue;
 		fieldv = xrealloc(fieldv, sizeof(*fieldv) * ((size_t)nfields + 1));
+		fieldid = xrealloc(fieldid, sizeof(*fieldid) *
+		    ((size_t)nfields + 1));
+		fieldid[nfields] = field_id(p);
 		fieldv[nfields++] = p;
 	}
 	if (nfields == 0)
