@@ -188,7 +188,7 @@ sip_msg_parse(struct sip_msg *m, const char *buf, size_t len, unsigned flags,
 {
 	const char *p, *end, *nl, *colon;
 	size_t skip = 0, off, linelen, hdr_len;
-	unsigned line = 1, clen_count = 0;
+	unsigned clen_count = 0;
 	int stream = (flags & SIP_PARSE_STREAM) != 0;
 	enum sip_err e;
 
@@ -236,14 +236,12 @@ sip_msg_parse(struct sip_msg *m, const char *buf, size_t len, unsigned flags,
 	if ((e = start_line(m, p, linelen, skip, flags, pe)) != SIP_OK)
 		return e;
 	p = nl + 1;
-	line++;
 
 	/* Header lines, up to the empty line. */
 	for (;;) {
 		struct sip_hdr *h;
 		const char *ve, *vs, *vend, *from, *ls = p;
 		enum sip_hdr_id id;
-		unsigned hline;
 
 		if (p == end) {
 			if (stream)
@@ -276,7 +274,6 @@ sip_msg_parse(struct sip_msg *m, const char *buf, size_t len, unsigned flags,
 		}
 		/* The header line, with any folded continuation lines. */
 		off = (size_t)(p - buf);
-		hline = line;
 		colon = nl = NULL;
 		from = p;
 #ifdef __SSE2__
@@ -318,7 +315,6 @@ sip_msg_parse(struct sip_msg *m, const char *buf, size_t len, unsigned flags,
 			if (nl == p || nl[-1] != '\r')
 				m->quirks |= SIP_Q_BARE_LF;
 			p = nl + 1;
-			line++;
 			if (p < end && is_wsp(*p)) {
 				m->quirks |= SIP_Q_FOLDED;
 				nl = NULL;
@@ -382,7 +378,6 @@ sip_msg_parse(struct sip_msg *m, const char *buf, size_t len, unsigned flags,
 		    (unsigned char)vend[-1] <= ' '))
 			h->value = slice_trim(h->value);
 		h->off = (uint32_t)(off - skip);
-		h->line = (uint16_t)(hline < 65535 ? hline : 65535);
 		h->id = (uint16_t)id;
 		if (h->id != SIP_HDR_OTHER && m->first[h->id] == 0)
 			m->first[h->id] = (uint16_t)(m->nhdrs + 1);

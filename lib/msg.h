@@ -28,7 +28,6 @@ struct sip_hdr {
 	struct slice	 value;		/* trimmed; a folded value keeps its CRLF SP */
 	uint32_t	 off;		/* byte offset of the line in the message */
 	uint16_t	 id;		/* enum sip_hdr_id */
-	uint16_t	 line;		/* 1-based line number in the message */
 };
 
 /* Things the parser accepted but a linter should mention (m->quirks). */
