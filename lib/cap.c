@@ -819,8 +819,10 @@ read_packet(struct sip_cap *c)
 static enum sip_err
 packet(struct sip_cap *c, struct sip_capmsg *cm)
 {
+	struct sip_reasm_part one = { NULL, 0, 0 };
+	const struct sip_reasm_part *via = NULL;
+	size_t nvia = 0, dglen;
 	const uint8_t *dg;
-	size_t dglen;
 	enum sip_err e;
 	int rounds = 0;
 
@@ -838,7 +840,15 @@ packet(struct sip_cap *c, struct sip_capmsg *cm)
 		}
 		if (!c->pkt.frag || ++rounds > SIP_PKT_MAX_DEPTH)
 			break;
-		e = sip_reasm_frag_add(&c->frag, &c->pkt, cur_rec(c), c->ts_ns,
+		if (c->dgparts != NULL && c->dgparts->n > c->dgparts->first) {
+			via = c->dgparts->v + c->dgparts->first;
+			nvia = c->dgparts->n - c->dgparts->first;
+		} else if (c->keep) {
+			one.rec = cur_rec(c);
+			via = &one;
+			nvia = 1;
+		}
+		e = sip_reasm_frag_add(&c->frag, &c->pkt, via, nvia, c->ts_ns,
 		    &dg, &dglen);
 		if (e == SIP_E_PARTIAL)
 			return e;

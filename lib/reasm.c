@@ -244,15 +244,14 @@ dgram_complete(const struct sip_reasm_dgram *d)
 
 enum sip_err
 sip_reasm_frag_add(struct sip_reasm_frag *f, const struct sip_pkt *pkt,
-    struct sip_reasm_rec *rec, uint64_t now_ns, const uint8_t **out,
-    size_t *outlen)
+    const struct sip_reasm_part *via, size_t nvia, uint64_t now_ns,
+    const uint8_t **out, size_t *outlen)
 {
 	struct sip_reasm_dgram *d = NULL;
 	enum sip_err ret = SIP_E_PARTIAL;
 	size_t b, e, end;
 	int i, freei = -1, oldest = -1;
 
-	sip_reasm_frag_settle(f);
 	f->fragments++;
 	end = (size_t)pkt->frag_off + pkt->len;
 	if (end > SIP_MAX_IP_DGRAM)
@@ -262,6 +261,8 @@ sip_reasm_frag_add(struct sip_reasm_frag *f, const struct sip_pkt *pkt,
 	for (i = 0; i < SIP_MAX_FRAG_DGRAMS; i++) {
 		struct sip_reasm_dgram *x = &f->d[i];
 
+		if (i == f->done)
+			continue;	/* handed out: its payload may be pkt's */
 		if (!x->used) {
 			if (freei < 0)
 				freei = i;
@@ -302,8 +303,8 @@ sip_reasm_frag_add(struct sip_reasm_frag *f, const struct sip_pkt *pkt,
 	}
 	/* Non-last fragments carry a multiple of 8 bytes; overlaps overwrite. */
 	memcpy(d->data + pkt->frag_off, pkt->payload, pkt->len);
-	if (f->pool != NULL)
-		sip_reasm_parts_add(f->pool, &d->parts, rec, 0, 0);
+	for (i = 0; f->pool != NULL && i < (int)nvia; i++)
+		sip_reasm_parts_add(f->pool, &d->parts, via[i].rec, 0, 0);
 	if (end > d->have)
 		d->have = end;
 	if (!pkt->frag_more)
@@ -320,6 +321,9 @@ sip_reasm_frag_add(struct sip_reasm_frag *f, const struct sip_pkt *pkt,
 		return SIP_E_PARSE;
 	}
 	f->completed++;
+	/* A datagram inside the one handed out last: that one is done with. */
+	if (f->done >= 0)
+		dgram_drop(f, &f->d[f->done]);
 	f->done = (int)(d - f->d);
 	*out = d->data;
 	*outlen = d->total;

@@ -103,17 +103,20 @@ void	sip_reasm_frag_init(struct sip_reasm_frag *f);
 void	sip_reasm_frag_release(struct sip_reasm_frag *f);
 /*
  * Add the fragment pkt (pkt->frag set by sip_pkt_decode), carried by the
- * packet record rec (NULL when packets are not kept; f->pool set when
- * they are).  SIP_OK when the datagram is complete: *out and *outlen give
+ * packets via[0..nvia) (none when packets are not kept, f->pool NULL;
+ * more than one when the fragment came out of a reassembled datagram).  SIP_OK when the datagram is complete: *out and *outlen give
  * its payload (protocol pkt->frag_proto), and sip_reasm_frag_parts() its
- * packets, valid until the next call or sip_reasm_frag_settle().  SIP_E_PARTIAL while
+ * packets, valid until sip_reasm_frag_settle() or the next datagram
+ * completes (pkt may point into the last one: fragments in a tunnel
+ * inside fragments).  SIP_E_PARTIAL while
  * fragments are missing; SIP_E_PARSE for a fragment past 65535 bytes;
  * SIP_E_TOOBIG when an incomplete datagram had to be dropped to make
  * room (the new fragment is kept); SIP_E_NOMEM.
  */
 enum sip_err	sip_reasm_frag_add(struct sip_reasm_frag *f,
-		    const struct sip_pkt *pkt, struct sip_reasm_rec *rec,
-		    uint64_t now_ns, const uint8_t **out, size_t *outlen);
+		    const struct sip_pkt *pkt, const struct sip_reasm_part *via,
+		    size_t nvia, uint64_t now_ns, const uint8_t **out,
+		    size_t *outlen);
 
 /* The packets of the datagram just completed (empty when not kept). */
 const struct sip_reasm_parts	*sip_reasm_frag_parts(const struct sip_reasm_frag *f);

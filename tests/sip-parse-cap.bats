@@ -282,6 +282,15 @@ PY
 	[ "$(times "$T/out6.pcap")" = "$(times "$p")" ]
 }
 
+@test "sip-parse: fragments in a tunnel inside fragments are reassembled, and -w writes all their packets" {
+	local p
+	p=$(mk fragnest)
+	run -0 sip-parse -f frame.number,method,body.length "$p"
+	[ "$output" = "$(tab 6 OPTIONS 150)" ]
+	run -0 sip-parse -w "$T/out.pcap" -c "$p"
+	[ "$(times "$T/out.pcap")" = "$(times "$p")" ]
+}
+
 @test "sip-parse: -w writes every TCP segment of a matching message once, in capture order" {
 	local p
 	p=$(mk tcpsplit)

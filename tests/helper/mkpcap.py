@@ -5,7 +5,7 @@ Every capture carries SIP built here (msg()), so the expected output is
 known.  KINDs: eth vlan qinq sll sll2 null loop raw4 raw6 ip6ext pcapng
 nano v6 frag4 frag6 tcp tcpooo tcpretrans tcpsplit tcpmany sctp ws hep3
 hep2 ipip gre erspan2 erspan3 vxlan gtpu pppoe mpls port trunc malformed
-notsip tls wsspace badsip tcpbig fragflood tcpinter tcpbytes hep3tcp
+notsip tls wsspace badsip tcpbig fragflood tcpinter tcpbytes hep3tcp fragnest
 """
 import struct
 import sys
@@ -263,6 +263,21 @@ def build(kind):
         syn = E(ip4(tcp(b"", 99, 41000, 9061, flags=0x02), proto=6))
         return pcap([syn] + [E(ip4(tcp(stream[a:b], 100 + a, 41000, 9061),
                                    proto=6)) for a, b in zip(cuts, cuts[1:])])
+    if kind == "fragnest":
+        # IP in IP where both layers are fragmented: the inner datagram's
+        # first fragment rides in an outer datagram that is itself in two
+        # fragments, its second in an outer packet of its own
+        big = udp(msg(1, body=b"a=x\r\n" * 30))
+        inner = frags4(big, 21, size=120)
+        o1 = ip4(inner[0], proto=4, src=bytes([10, 0, 0, 1]), ident=31)
+        hdr, body = o1[:20], o1[20:]
+        outer = frags4(body, 31, size=64)
+        outer = [ip4(f[20:], proto=4, src=bytes([10, 0, 0, 1]),
+                     ident=31, frag=struct.unpack("!H", f[6:8])[0])
+                 for f in outer]
+        rest = [ip4(f, proto=4, src=bytes([10, 0, 0, 1]), ident=40 + i)
+                for i, f in enumerate(inner[1:])]
+        return pcap([E(f) for f in outer + rest])
     if kind == "tcpinter":
         # two connections interleaved: a message of call 1 in frames 1
         # and 3, one of call 2 whole in frame 2, a UDP one in frame 4
