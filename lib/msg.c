@@ -8,6 +8,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "hdrlookup.h"
 #include "msg.h"
 
 #define FAIL(pe, o, w)	do {					\
@@ -338,7 +339,7 @@ sip_msg_parse(struct sip_msg *m, const char *buf, size_t len, unsigned flags,
 		/* (A colon found lies past the name's first byte, a token
 		 * byte, and before the line's first LF.) */
 		if (colon != NULL && !is_wsp(colon[-1]) &&
-		    (id = sip_hdr_lookup(ls, (size_t)(colon - ls))) !=
+		    (id = sip_hdr_lookup_inline(ls, (size_t)(colon - ls))) !=
 		    SIP_HDR_OTHER) {
 			ve = colon;
 		} else {

@@ -146,6 +146,7 @@ slice_find3(const char *p, const char *e, char a, char b, char c)
 #ifdef __SSE2__
 	const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b),
 	    vc = _mm_set1_epi8(c);
+	const char *s = p;
 
 	while (e - p >= 16) {
 		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
@@ -156,6 +157,16 @@ slice_find3(const char *p, const char *e, char a, char b, char c)
 		if (bits != 0)
 			return p + __builtin_ctz(bits);
 		p += 16;
+	}
+	/* The tail as the last sixteen bytes, the seen ones masked off. */
+	if (p < e && e - s >= 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)
+		    (e - 16));
+		unsigned bits = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+		    _mm_or_si128(_mm_cmpeq_epi8(x, va), _mm_cmpeq_epi8(x, vb)),
+		    _mm_cmpeq_epi8(x, vc))) >> (16 - (e - p));
+
+		return bits != 0 ? p + __builtin_ctz(bits) : NULL;
 	}
 #endif
 	for (; p < e; p++)

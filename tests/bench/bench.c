@@ -27,7 +27,7 @@
 static const struct bparser *const parsers[] = {
 	&bench_floor,
 	&bench_sipbox,
-	&bench_sipbox_scan,
+	&bench_sipbox_strict,
 #ifdef HAVE_SOFIA
 	&bench_sofia,
 #endif
@@ -253,7 +253,7 @@ check(const struct corpus *c)
 		s.c = c;
 		s.name = parsers[k]->name;
 		failed = pass(parsers[k], c, &s);
-		printf("%-11s %zu/%zu messages parsed, %zu fields disagree\n",
+		printf("%-13s %zu/%zu messages parsed, %zu fields disagree\n",
 		    parsers[k]->name, s.seen, c->n, s.bad);
 		if (failed > 0 || s.bad > 0 || s.seen != c->n)
 			rc = 1;
@@ -308,12 +308,12 @@ run(const struct corpus *c, unsigned minpasses, double mintime)
 	struct result r[NPARSERS];
 	double rate[NPARSERS], mb = (double)c->size / 1e6;
 	uint64_t sum = 0;
-	size_t k, isipbox = 0, iscan = 0, isofia = NPARSERS, iosip = NPARSERS;
+	size_t k, isipbox = 0, istrict = 0, isofia = NPARSERS, iosip = NPARSERS;
 	int rc = 0;
 
 	printf("corpus: %zu messages, %.1f MB (%.0f bytes a message)\n", c->n,
 	    mb, (double)c->size / (double)c->n);
-	printf("%-11s %12s %9s %12s %7s  %s\n", "parser", "messages/s", "MB/s",
+	printf("%-13s %12s %9s %12s %7s  %s\n", "parser", "messages/s", "MB/s",
 	    "ns/message", "passes", "median messages/s");
 	memset(rate, 0, sizeof(rate));
 	for (k = 0; k < NPARSERS; k++) {
@@ -323,7 +323,7 @@ run(const struct corpus *c, unsigned minpasses, double mintime)
 			continue;
 		timeit(parsers[k], c, minpasses, mintime, &r[k]);
 		rate[k] = (double)c->n / r[k].best;
-		printf("%-11s %12.0f %9.1f %12.1f %7zu  %.0f\n", name, rate[k],
+		printf("%-13s %12.0f %9.1f %12.1f %7zu  %.0f\n", name, rate[k],
 		    mb / r[k].best, r[k].best * 1e9 / (double)c->n,
 		    r[k].passes, (double)c->n / r[k].median);
 		fflush(stdout);
@@ -334,8 +334,8 @@ run(const struct corpus *c, unsigned minpasses, double mintime)
 		}
 		if (strcmp(name, "sipbox") == 0)
 			isipbox = k;
-		else if (strcmp(name, "sipbox-scan") == 0)
-			iscan = k;
+		else if (strcmp(name, "sipbox-strict") == 0)
+			istrict = k;
 		else if (strcmp(name, "sofia-sip") == 0)
 			isofia = k;
 		else if (strcmp(name, "osip") == 0)
@@ -361,8 +361,9 @@ run(const struct corpus *c, unsigned minpasses, double mintime)
 		printf(" sipbox/osip %.1fx", rate[isipbox] / rate[iosip]);
 	printf(" floor/sipbox %.2fx\n", rate[0] / rate[isipbox]);
 	if (isofia < NPARSERS)
-		printf("        sipbox-scan/sofia-sip %.1fx floor/sipbox-scan %.2fx\n",
-		    rate[iscan] / rate[isofia], rate[0] / rate[iscan]);
+		printf("        sipbox-strict/sofia-sip %.1fx "
+		    "floor/sipbox-strict %.2fx\n",
+		    rate[istrict] / rate[isofia], rate[0] / rate[istrict]);
 	if (isofia < NPARSERS)
 		printf("target: sipbox at least 10x sofia-sip: %s\n",
 		    rate[isipbox] >= 10 * rate[isofia] ? "met" : "missed");

@@ -74,7 +74,7 @@ struct corpus {
  */
 int	corpus_gen(FILE *sip, FILE *tsv, size_t n, uint64_t seed);
 
-extern const struct bparser bench_sipbox, bench_sipbox_scan, bench_floor;
+extern const struct bparser bench_sipbox, bench_sipbox_strict, bench_floor;
 #ifdef HAVE_OSIP
 extern const struct bparser bench_osip;
 #endif

@@ -7,6 +7,76 @@
 #include "slice.h"
 #include "tap.h"
 
+/* slice_skip_class() against a byte-at-a-time loop. */
+static int
+skip_agrees(void)
+{
+	static const unsigned char masks[] = { SLICE_C_TOKEN, SLICE_C_GENVAL,
+	    SLICE_C_WORD, SLICE_C_HOST, SLICE_C_TOKEN | SLICE_C_WORD };
+	char buf[80];
+	unsigned b, k, pos, len;
+
+	for (k = 0; k < sizeof(masks); k++)
+		for (b = 0; b < 256; b++)
+			for (pos = 0; pos < 40; pos += 3)
+				for (len = pos; len <= 72; len += 5) {
+					const char *want = buf + len, *got;
+					unsigned i;
+
+					memset(buf, 'a', sizeof(buf));
+					buf[pos] = (char)b;
+					for (i = 0; i < len; i++)
+						if (!(slice_token_map[(unsigned char)
+						    buf[i]] & masks[k])) {
+							want = buf + i;
+							break;
+						}
+					got = slice_skip_class(buf, buf + len,
+					    masks[k]);
+					if (got != want) {
+						printf("# mask %#x byte %#x at %u of "
+						    "%u: %td, want %td\n", masks[k],
+						    b, pos, len, got - buf,
+						    want - buf);
+						return 0;
+					}
+				}
+	return 1;
+}
+
+/* slice_find3() against strpbrk-like scanning, every length and place. */
+static int
+find3_agrees(void)
+{
+	char buf[80];
+	unsigned pos, len, start;
+
+	for (start = 0; start < 8; start++)
+		for (len = start; len <= 72; len++)
+			for (pos = 0; pos <= 75; pos++) {
+				const char *want = NULL, *got;
+				unsigned i;
+
+				memset(buf, 'x', sizeof(buf));
+				if (pos < sizeof(buf))
+					buf[pos] = (pos & 1) ? ';' : ',';
+				for (i = start; i < len; i++)
+					if (buf[i] == ',' || buf[i] == ';' ||
+					    buf[i] == '<') {
+						want = buf + i;
+						break;
+					}
+				got = slice_find3(buf + start, buf + len, ',',
+				    ';', '<');
+				if (got != want) {
+					printf("# start %u len %u pos %u\n", start,
+					    len, pos);
+					return 0;
+				}
+			}
+	return 1;
+}
+
 int
 main(void)
 {
@@ -47,5 +117,8 @@ main(void)
 	buf_consume(&b, 3);
 	ok(b.len == 5 && memcmp(b.p, "45678", 5) == 0, "buf_consume");
 	buf_free(&b);
+	ok(skip_agrees(), "class runs agree with a byte-at-a-time scan, every "
+	    "byte, at every offset and length");
+	ok(find3_agrees(), "slice_find3 agrees with a byte-at-a-time scan");
 	return done();
 }
