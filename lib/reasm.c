@@ -552,8 +552,24 @@ deliver(struct sip_reasm_tcp *t, struct sip_reasm_flow *fl, const uint8_t *p,
 	if (fl->mode == SIP_REASM_HUNT) {
 		pend = sip_stream_pending(&fl->st);
 		if (pend == 0) {
-			if (!decide(p, n, &fl->mode))
-				return SIP_OK;	/* not SIP, or mid-message */
+			const uint8_t *h;
+
+			if (!decide(p, n, &fl->mode)) {
+				/*
+				 * Mid-message.  A HEP3 stream to a collector
+				 * lives long and is often joined in the middle:
+				 * start at the next HEP3 header in view.
+				 */
+				h = n > 10 ? memmem(p + 1, n - 1, "HEP3", 4) :
+				    NULL;
+				if (h == NULL || (size_t)(p + n - h) < 10 ||
+				    h[6] != 0 || h[7] != 0 ||
+				    ((size_t)h[4] << 8 | h[5]) < 12)
+					return SIP_OK;
+				fl->mode = SIP_REASM_HEP;
+				return buffer(t, fl, h, (size_t)(p + n - h),
+				    via, nvia);
+			}
 		} else {
 			/* A start line split across segments. */
 			if ((e = buffer(t, fl, p, n, via, nvia)) != SIP_OK)

@@ -192,6 +192,13 @@ assert rows[1]["status"] == 200 and rows[0]["method"] == "OPTIONS"
 	[ "$output" = "$(printf 'OPTIONS\t\n\t200\nREGISTER\t')" ]
 }
 
+@test "sip-parse: a HEP3 stream joined in the middle starts at the next HEP3 header" {
+	run -0 sip-parse -f frame.number,src,sport,method,status,call-id "$(mk hep3mid)"
+	[ "${lines[0]}" = "$(tab 2 192.0.2.1 5062 '' 200 call-1@example.com)" ]
+	[ "${lines[1]}" = "$(tab 2 192.0.2.1 5062 REGISTER '' call-2@example.com)" ]
+	[ "${#lines[@]}" -eq 2 ]
+}
+
 @test "sip-parse: tunnels: IP in IP, GRE, ERSPAN II and III, VXLAN, GTP-U" {
 	local k
 	for k in ipip gre erspan2 erspan3 vxlan gtpu; do

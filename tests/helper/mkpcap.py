@@ -5,7 +5,7 @@ Every capture carries SIP built here (msg()), so the expected output is
 known.  KINDs: eth vlan qinq sll sll2 null loop raw4 raw6 ip6ext pcapng
 nano v6 frag4 frag6 tcp tcpooo tcpretrans tcpsplit tcpmany sctp ws hep3
 hep2 ipip gre erspan2 erspan3 vxlan gtpu pppoe mpls port trunc malformed
-notsip tls wsspace badsip tcpbig fragflood tcpinter tcpbytes hep3tcp fragnest
+notsip tls wsspace badsip tcpbig fragflood tcpinter tcpbytes hep3tcp hep3mid fragnest
 """
 import struct
 import sys
@@ -254,15 +254,17 @@ def build(kind):
         m1 = msg(1, body=b"x" * 900)
         return pcap([E(ip4(tcp(m1[i:i + 1], 100 + i), proto=6))
                      for i in range(len(m1))], step=0)
-    if kind == "hep3tcp":
+    if kind in ("hep3tcp", "hep3mid"):
         # HEP3 over TCP to a collector (Homer): three packets, the first
-        # split over two segments, the other two in one
+        # split over two segments, the other two in one; hep3mid is the
+        # capture joined in the middle of the first
         h1 = hep3(msg(1))
         stream = h1 + hep3(resp(1)) + hep3(msg(2, "REGISTER"))
         cuts = [0, 30, len(h1) + 10, len(stream)]
         syn = E(ip4(tcp(b"", 99, 41000, 9061, flags=0x02), proto=6))
-        return pcap([syn] + [E(ip4(tcp(stream[a:b], 100 + a, 41000, 9061),
-                                   proto=6)) for a, b in zip(cuts, cuts[1:])])
+        segs = [E(ip4(tcp(stream[a:b], 100 + a, 41000, 9061), proto=6))
+                for a, b in zip(cuts, cuts[1:])]
+        return pcap([syn] + segs if kind == "hep3tcp" else segs[1:])
     if kind == "fragnest":
         # IP in IP where both layers are fragmented: the inner datagram's
         # first fragment rides in an outer datagram that is itself in two
