@@ -20,7 +20,7 @@ hdr_lower(unsigned char c)
 static inline enum sip_hdr_id
 hdr_compact_id(unsigned char c)
 {
-	switch (hdr_lower(c)) {
+	switch (c | 0x20) {
 	case 'a': return SIP_HDR_ACCEPT_CONTACT;
 	case 'b': return SIP_HDR_REFERRED_BY;
 	case 'c': return SIP_HDR_CONTENT_TYPE;
@@ -101,13 +101,18 @@ hdr_rest_ieq(const char *n, const char *lc, size_t len)
 	return hdr_weq(hdr_word(n + len - 8), hdr_word(lc + len - 8));
 }
 
-/* Generated from SIP_HDR_MAP by length and first letter; keep in step. */
+/*
+ * Generated from SIP_HDR_MAP by length and first letter; keep in step.
+ * The switch takes the first byte with 0x20 set: that maps only capital
+ * letters onto the small ones, so it matches a letter in either case and
+ * nothing else; hdr_rest_ieq() checks the rest.
+ */
 static inline enum sip_hdr_id
 hdr_lookup_long(const char *n, size_t len)
 {
 	switch (len) {
 	case 2:
-		switch (hdr_lower((unsigned char)n[0])) {
+		switch (n[0] | 0x20) {
 		case 't':
 			if (hdr_rest_ieq(n, "to", 2))
 				return SIP_HDR_TO;
@@ -115,7 +120,7 @@ hdr_lookup_long(const char *n, size_t len)
 		}
 		break;
 	case 3:
-		switch (hdr_lower((unsigned char)n[0])) {
+		switch (n[0] | 0x20) {
 		case 'v':
 			if (hdr_rest_ieq(n, "via", 3))
 				return SIP_HDR_VIA;
@@ -123,7 +128,7 @@ hdr_lookup_long(const char *n, size_t len)
 		}
 		break;
 	case 4:
-		switch (hdr_lower((unsigned char)n[0])) {
+		switch (n[0] | 0x20) {
 		case 'c':
 			if (hdr_rest_ieq(n, "cseq", 4))
 				return SIP_HDR_CSEQ;
@@ -149,7 +154,7 @@ hdr_lookup_long(const char *n, size_t len)
 		}
 		break;
 	case 5:
-		switch (hdr_lower((unsigned char)n[0])) {
+		switch (n[0] | 0x20) {
 		case 'a':
 			if (hdr_rest_ieq(n, "allow", 5))
 				return SIP_HDR_ALLOW;
@@ -165,7 +170,7 @@ hdr_lookup_long(const char *n, size_t len)
 		}
 		break;
 	case 6:
-		switch (hdr_lower((unsigned char)n[0])) {
+		switch (n[0] | 0x20) {
 		case 'a':
 			if (hdr_rest_ieq(n, "accept", 6))
 				return SIP_HDR_ACCEPT;
@@ -185,7 +190,7 @@ hdr_lookup_long(const char *n, size_t len)
 		}
 		break;
 	case 7:
-		switch (hdr_lower((unsigned char)n[0])) {
+		switch (n[0] | 0x20) {
 		case 'c':
 			if (hdr_rest_ieq(n, "call-id", 7))
 				return SIP_HDR_CALL_ID;
@@ -215,7 +220,7 @@ hdr_lookup_long(const char *n, size_t len)
 		}
 		break;
 	case 8:
-		switch (hdr_lower((unsigned char)n[0])) {
+		switch (n[0] | 0x20) {
 		case 'i':
 			if (hdr_rest_ieq(n, "identity", 8))
 				return SIP_HDR_IDENTITY;
@@ -239,7 +244,7 @@ hdr_lookup_long(const char *n, size_t len)
 		}
 		break;
 	case 9:
-		switch (hdr_lower((unsigned char)n[0])) {
+		switch (n[0] | 0x20) {
 		case 'c':
 			if (hdr_rest_ieq(n, "call-info", 9))
 				return SIP_HDR_CALL_INFO;
@@ -255,7 +260,7 @@ hdr_lookup_long(const char *n, size_t len)
 		}
 		break;
 	case 10:
-		switch (hdr_lower((unsigned char)n[0])) {
+		switch (n[0] | 0x20) {
 		case 'a':
 			if (hdr_rest_ieq(n, "alert-info", 10))
 				return SIP_HDR_ALERT_INFO;
@@ -271,7 +276,7 @@ hdr_lookup_long(const char *n, size_t len)
 		}
 		break;
 	case 11:
-		switch (hdr_lower((unsigned char)n[0])) {
+		switch (n[0] | 0x20) {
 		case 'i':
 			if (hdr_rest_ieq(n, "in-reply-to", 11))
 				return SIP_HDR_IN_REPLY_TO;
@@ -293,7 +298,7 @@ hdr_lookup_long(const char *n, size_t len)
 		}
 		break;
 	case 12:
-		switch (hdr_lower((unsigned char)n[0])) {
+		switch (n[0] | 0x20) {
 		case 'a':
 			if (hdr_rest_ieq(n, "allow-events", 12))
 				return SIP_HDR_ALLOW_EVENTS;
@@ -327,7 +332,7 @@ hdr_lookup_long(const char *n, size_t len)
 		}
 		break;
 	case 13:
-		switch (hdr_lower((unsigned char)n[0])) {
+		switch (n[0] | 0x20) {
 		case 'a':
 			if (hdr_rest_ieq(n, "authorization", 13))
 				return SIP_HDR_AUTHORIZATION;
@@ -339,7 +344,7 @@ hdr_lookup_long(const char *n, size_t len)
 		}
 		break;
 	case 14:
-		switch (hdr_lower((unsigned char)n[0])) {
+		switch (n[0] | 0x20) {
 		case 'a':
 			if (hdr_rest_ieq(n, "accept-contact", 14))
 				return SIP_HDR_ACCEPT_CONTACT;
@@ -355,7 +360,7 @@ hdr_lookup_long(const char *n, size_t len)
 		}
 		break;
 	case 15:
-		switch (hdr_lower((unsigned char)n[0])) {
+		switch (n[0] | 0x20) {
 		case 'a':
 			if (hdr_rest_ieq(n, "accept-encoding", 15))
 				return SIP_HDR_ACCEPT_ENCODING;
@@ -369,7 +374,7 @@ hdr_lookup_long(const char *n, size_t len)
 		}
 		break;
 	case 16:
-		switch (hdr_lower((unsigned char)n[0])) {
+		switch (n[0] | 0x20) {
 		case 'c':
 			if (hdr_rest_ieq(n, "content-encoding", 16))
 				return SIP_HDR_CONTENT_ENCODING;
@@ -383,7 +388,7 @@ hdr_lookup_long(const char *n, size_t len)
 		}
 		break;
 	case 18:
-		switch (hdr_lower((unsigned char)n[0])) {
+		switch (n[0] | 0x20) {
 		case 'p':
 			if (hdr_rest_ieq(n, "proxy-authenticate", 18))
 				return SIP_HDR_PROXY_AUTHENTICATE;
@@ -395,7 +400,7 @@ hdr_lookup_long(const char *n, size_t len)
 		}
 		break;
 	case 19:
-		switch (hdr_lower((unsigned char)n[0])) {
+		switch (n[0] | 0x20) {
 		case 'a':
 			if (hdr_rest_ieq(n, "authentication-info", 19))
 				return SIP_HDR_AUTHENTICATION_INFO;
@@ -417,7 +422,7 @@ hdr_lookup_long(const char *n, size_t len)
 		}
 		break;
 	case 20:
-		switch (hdr_lower((unsigned char)n[0])) {
+		switch (n[0] | 0x20) {
 		case 'p':
 			if (hdr_rest_ieq(n, "p-preferred-identity", 20))
 				return SIP_HDR_P_PREFERRED_IDENTITY;
