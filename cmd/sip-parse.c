@@ -1043,8 +1043,10 @@ summary_end(void)
 		}
 		f = picf;
 		picf = NULL;
-		if (fwrite(head.p, 1, head.len, f) != head.len ||
-		    fwrite(pic.p, 1, pic.len, f) != pic.len || fclose(f) != 0)
+		/* (An HTML page has no separate head: head.p is NULL.) */
+		if ((head.len > 0 && fwrite(head.p, 1, head.len, f) !=
+		    head.len) || fwrite(pic.p, 1, pic.len, f) != pic.len ||
+		    fclose(f) != 0)
 			die_errno(SIP_EXIT_OUTPUT, "%s", path);
 		buf_free(&head);
 	}
