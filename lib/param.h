@@ -34,7 +34,7 @@ struct sip_params {
 static inline int
 sip_param_is_lws(char c)
 {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+	return slice_is_lws_byte(c);
 }
 
 /*

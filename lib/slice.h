@@ -65,16 +65,22 @@ int	slice_has_prefix(struct slice s, const char *pfx);
 int	slice_ihas_prefix(struct slice s, const char *pfx);
 
 /* Strip SP, HTAB, CR and LF from both ends (folded whitespace too). */
+static inline int
+slice_is_lws_byte(char c)
+{
+	/* All four are <= ' ', so most bytes are out after one test. */
+	return (unsigned char)c <= ' ' &&
+	    (c == ' ' || c == '\t' || c == '\r' || c == '\n');
+}
+
 static inline struct slice
 slice_trim(struct slice s)
 {
-	while (s.len > 0 && (s.p[0] == ' ' || s.p[0] == '\t' ||
-	    s.p[0] == '\r' || s.p[0] == '\n')) {
+	while (s.len > 0 && slice_is_lws_byte(s.p[0])) {
 		s.p++;
 		s.len--;
 	}
-	while (s.len > 0 && (s.p[s.len - 1] == ' ' || s.p[s.len - 1] == '\t' ||
-	    s.p[s.len - 1] == '\r' || s.p[s.len - 1] == '\n'))
+	while (s.len > 0 && slice_is_lws_byte(s.p[s.len - 1]))
 		s.len--;
 	return s;
 }
