@@ -385,8 +385,9 @@ job_done(void *arg, struct sip_uac_req *r)
 		call_dialog = r->dialog;	/* keep it for the BYE */
 		r->dialog = NULL;
 	}
-	if (r->err == SIP_OK && sip_msg_parse(&m, r->final.p, r->final.len, 0,
-	    &pe) == SIP_OK)
+	/* -q prints nothing of the answer: only --match needs it parsed */
+	if (r->err == SIP_OK && (!o.quiet || o.match != NULL) &&
+	    sip_msg_parse(&m, r->final.p, r->final.len, 0, &pe) == SIP_OK)
 		mp = &m;
 	ex = outcome(r, mp);
 	if (ex != 0 && st.first_bad_exit == 0)
@@ -429,16 +430,20 @@ static const char *routes[2];
 static char from_buf[SIP_TARGET_MAX + 300], to_buf[SIP_TARGET_MAX + 8];
 static char contact_buf[SIP_TARGET_MAX + 300], ua[64];
 
+/*
+ * From, To, Contact and User-Agent: the same for every request of a
+ * run, so made again only when the local address they name changes.
+ */
 static void
-fill_params(struct sip_req_params *p, long seq)
+make_values(void)
 {
-	memset(p, 0, sizeof *p);
-	p->method = o.method;
-	p->ruri = cl.target.ruri;
-	p->transport = sip_tp_name(cl.tp);
-	p->via_host = cl.local_host;
-	p->via_port = cl.local_port;
-	p->rport = 1;
+	static char host[sizeof cl.local_host];
+	static int port = -1;
+	static enum sip_tp tp;
+
+	if (port == cl.local_port && tp == cl.tp &&
+	    strcmp(host, cl.local_host) == 0)
+		return;
 	if (o.from != NULL)
 		snprintf(from_buf, sizeof from_buf, "<%s>", o.from);
 	else
@@ -453,12 +458,28 @@ fill_params(struct sip_req_params *p, long seq)
 		    user_part(), cl.local_host, cl.local_port,
 		    cl.tp == SIP_TP_UDP ? "" : ";transport=",
 		    cl.tp == SIP_TP_UDP ? "" : client_tps[cl.tp - 1]);
+	snprintf(ua, sizeof ua, "sipbox/%s", SIPBOX_VERSION);
+	snprintf(host, sizeof host, "%s", cl.local_host);
+	port = cl.local_port;
+	tp = cl.tp;
+}
+
+static void
+fill_params(struct sip_req_params *p, long seq)
+{
+	make_values();
+	memset(p, 0, sizeof *p);
+	p->method = o.method;
+	p->ruri = cl.target.ruri;
+	p->transport = sip_tp_name(cl.tp);
+	p->via_host = cl.local_host;
+	p->via_port = cl.local_port;
+	p->rport = 1;
 	p->from = from_buf;
 	p->to = to_buf;
 	p->contact = contact_buf;
 	p->cseq = (uint32_t)seq;
 	p->max_forwards = 70;
-	snprintf(ua, sizeof ua, "sipbox/%s", SIPBOX_VERSION);
 	p->user_agent = ua;
 	if (cl.route[0]) {
 		routes[0] = cl.route;
@@ -557,9 +578,9 @@ summary(void)
 		json_dbl(j, st.sent ? 100.0 * (double)(st.sent - st.received) /
 		    (double)st.sent : 0, 1);
 		json_key(j, "rtt_min_ms"); json_dbl(j, st.min, 3);
-		json_key(j, "rtt_avg_ms"); json_dbl(j, avg, 3);
+		json_key(j, "rtt_avg_ms"); json_dbl(j, avg, 4);
 		json_key(j, "rtt_max_ms"); json_dbl(j, st.max, 3);
-		json_key(j, "rtt_mdev_ms"); json_dbl(j, var > 0 ? sqrt(var) : 0, 3);
+		json_key(j, "rtt_mdev_ms"); json_dbl(j, var > 0 ? sqrt(var) : 0, 4);
 		json_kint(j, "elapsed_ms", (int64_t)el);
 		json_key(j, "codes");
 		json_obj(j);

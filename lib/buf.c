@@ -103,15 +103,28 @@ buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
 	va_list aq;
 	enum sip_err e;
+	size_t room = b->cap > b->len ? b->cap - b->len : 0;
 	int n;
 
+	/* One pass when it fits in the room already there, else measure. */
 	va_copy(aq, ap);
-	n = vsnprintf(NULL, 0, fmt, aq);
+	n = vsnprintf(room ? b->p + b->len : NULL, room, fmt, aq);
 	va_end(aq);
 	if (n < 0)
 		return SIP_E_INVAL;
-	if ((e = buf_reserve(b, (size_t)n)) != SIP_OK)
+	if ((size_t)n < room) {
+		if ((size_t)n > b->max || b->len > b->max - (size_t)n) {
+			b->p[b->len] = '\0';
+			return SIP_E_TOOBIG;
+		}
+		b->len += (size_t)n;
+		return SIP_OK;
+	}
+	if ((e = buf_reserve(b, (size_t)n)) != SIP_OK) {
+		if (b->p != NULL)
+			b->p[b->len] = '\0';
 		return e;
+	}
 	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
 	b->len += (size_t)n;
 	return SIP_OK;

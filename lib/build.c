@@ -1,40 +1,75 @@
 /*
  * build.c - request and response builders.
  */
+#include <pthread.h>
 #include <string.h>
 #include <time.h>
 
 #include <openssl/rand.h>
 
+#include "bounds.h"
 #include "build.h"
 #include "status.h"
+
+/*
+ * Random bytes for branches, tags and Call-IDs come from OpenSSL's DRBG
+ * (as unpredictable as getrandom(); RFC 3261 19.3 wants tags that cannot
+ * be guessed), drawn a pool at a time: one RAND_bytes() call, with its
+ * fork check (a getpid() system call) and its locks, serves many
+ * requests instead of three calls for each one.  Each byte is handed out
+ * once; a forked child starts with an empty pool so that it never
+ * repeats its parent's values.
+ */
+static unsigned char pool[SIP_BUILD_RAND_POOL];
+static size_t pool_left;
+static int pool_atfork;
+
+static void
+pool_drop(void)
+{
+	explicit_bzero(pool, sizeof(pool));
+	pool_left = 0;
+}
+
+static void
+pool_fill(void)
+{
+	if (!pool_atfork) {
+		pthread_atfork(NULL, NULL, pool_drop);
+		pool_atfork = 1;
+	}
+	if (RAND_bytes(pool, (int)sizeof(pool)) != 1) {
+		/* No entropy source: still unique enough per process. */
+		static unsigned counter;
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		counter++;
+		for (size_t i = 0; i < sizeof(pool); i++)
+			pool[i] = (unsigned char)((ts.tv_nsec >> (i % 24)) ^
+			    (counter * 7919) ^ (i * 131));
+	}
+	pool_left = sizeof(pool);
+}
 
 static void
 randhex(char *out, size_t nhex)
 {
 	static const char hex[] = "0123456789abcdef";
-	unsigned char r[32];
-	size_t i;
+	size_t i, nbytes = (nhex + 1) / 2;
+	unsigned char *r;
 
-	if (nhex > 2 * sizeof(r))
-		nhex = 2 * sizeof(r);
-	/*
-	 * OpenSSL's DRBG: as unpredictable as getrandom() (RFC 3261 19.3
-	 * wants tags that cannot be guessed) without a system call for
-	 * every branch, tag and Call-ID.
-	 */
-	if (RAND_bytes(r, (int)((nhex + 1) / 2)) != 1) {
-		/* No entropy source: still unique enough per process. */
-		struct timespec ts;
-
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		for (i = 0; i < sizeof(r); i++)
-			r[i] = (unsigned char)((ts.tv_nsec >> (i % 24)) ^
-			    (uintptr_t)out ^ (i * 131));
-	}
+	if (nbytes > sizeof(pool))
+		nbytes = sizeof(pool), nhex = 2 * nbytes;
+	if (pool_left < nbytes)
+		pool_fill();
+	r = pool + sizeof(pool) - pool_left;
 	for (i = 0; i < nhex; i++)
 		out[i] = hex[(r[i / 2] >> ((i & 1) ? 0 : 4)) & 15];
 	out[nhex] = '\0';
+	/* used bytes are not kept around */
+	memset(r, 0, nbytes);
+	pool_left -= nbytes;
 }
 
 void
@@ -103,30 +138,57 @@ override(const char *const *hdrs, enum sip_hdr_id id)
 
 #define TRY(x)	do { if ((e = (x)) != SIP_OK) return e; } while (0)
 
-/* Emit "Name: value\r\n" unless the user overrides id; then theirs. */
+/* Append the NULL-terminated strings v. */
 static enum sip_err
-hdr(struct buf *b, const char *const *hdrs, enum sip_hdr_id id,
-    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+add_all(struct buf *b, const char *const *v)
+{
+	enum sip_err e;
 
+	for (; *v != NULL; v++)
+		TRY(buf_adds(b, *v));
+	return SIP_OK;
+}
+
+/*
+ * Emit "Name: " and the value made of the NULL-terminated pieces v,
+ * unless the user's line overrides id; then theirs.  Pieces, not a
+ * printf format: a request is built for every ping, and formatting was
+ * most of the time it took.
+ */
 static enum sip_err
 hdr(struct buf *b, const char *const *hdrs, enum sip_hdr_id id,
-    const char *fmt, ...)
+    const char *const *v)
 {
 	const char *u = override(hdrs, id);
 	enum sip_err e;
-	va_list ap;
 
 	if (u != NULL) {
 		TRY(buf_adds(b, u));
 		return buf_adds(b, "\r\n");
 	}
-	TRY(buf_printf(b, "%s: ", sip_hdr_name(id)));
-	va_start(ap, fmt);
-	e = buf_vprintf(b, fmt, ap);
-	va_end(ap);
-	if (e != SIP_OK)
-		return e;
+	TRY(buf_adds(b, sip_hdr_name(id)));
+	TRY(buf_adds(b, ": "));
+	TRY(add_all(b, v));
 	return buf_adds(b, "\r\n");
+}
+
+#define PIECES(...)	((const char *const[]){ __VA_ARGS__, NULL })
+
+/* v in decimal, in out (room for any 64-bit value); returns out. */
+static const char *
+dec(char out[24], unsigned long long v)
+{
+	char t[24];
+	size_t n = 0, i;
+
+	do {
+		t[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	for (i = 0; i < n; i++)
+		out[i] = t[n - 1 - i];
+	out[n] = '\0';
+	return out;
 }
 
 static int
@@ -153,11 +215,10 @@ tail(struct buf *b, const char *const *hdrs, const char *ctype,
 {
 	enum sip_err e;
 	size_t i;
+	char n[24];
 
 	for (i = 0; hdrs != NULL && hdrs[i] != NULL; i++) {
-		struct slice n = line_name(hdrs[i]);
-
-		if (is_builtin(n))
+		if (is_builtin(line_name(hdrs[i])))
 			continue;
 		TRY(buf_adds(b, hdrs[i]));
 		TRY(buf_adds(b, "\r\n"));
@@ -165,11 +226,11 @@ tail(struct buf *b, const char *const *hdrs, const char *ctype,
 	if (blen > 0 || override(hdrs, SIP_HDR_CONTENT_TYPE) != NULL ||
 	    ctype != NULL) {
 		if (ctype != NULL || override(hdrs, SIP_HDR_CONTENT_TYPE))
-			TRY(hdr(b, hdrs, SIP_HDR_CONTENT_TYPE, "%s",
-			    ctype != NULL ? ctype : "application/octet-stream"));
+			TRY(hdr(b, hdrs, SIP_HDR_CONTENT_TYPE, PIECES(
+			    ctype != NULL ? ctype : "application/octet-stream")));
 	}
 	/* Content-Length is always the real one (RFC 3261 20.14). */
-	TRY(buf_printf(b, "Content-Length: %zu\r\n\r\n", blen));
+	TRY(add_all(b, PIECES("Content-Length: ", dec(n, blen), "\r\n\r\n")));
 	if (blen > 0)
 		TRY(buf_add(b, body, blen));
 	return SIP_OK;
@@ -193,8 +254,8 @@ enum sip_err
 sip_build_request(struct buf *b, const struct sip_req_params *p)
 {
 	char branch[SIP_BRANCH_SIZE], ftag[SIP_TAG_SIZE];
-	char callid[SIP_CALLID_SIZE];
-	const char *cm;
+	char callid[SIP_CALLID_SIZE], num[24];
+	const char *cm, *tp, *br, *rport;
 	enum sip_err e;
 	size_t i;
 
@@ -209,37 +270,40 @@ sip_build_request(struct buf *b, const struct sip_req_params *p)
 	if (p->call_id == NULL)
 		sip_build_callid(callid, p->via_host);
 	cm = p->cseq_method != NULL ? p->cseq_method : p->method;
+	tp = p->transport ? p->transport : "UDP";
+	br = p->branch ? p->branch : branch;
+	rport = p->rport ? ";rport" : "";
 
-	TRY(buf_printf(b, "%s %s SIP/2.0\r\n", p->method, p->ruri));
+	TRY(add_all(b, PIECES(p->method, " ", p->ruri, " SIP/2.0\r\n")));
 	if (p->via_port > 0)
-		TRY(hdr(b, p->headers, SIP_HDR_VIA, "SIP/2.0/%s %s:%d;branch=%s%s",
-		    p->transport ? p->transport : "UDP", p->via_host, p->via_port,
-		    p->branch ? p->branch : branch, p->rport ? ";rport" : ""));
+		TRY(hdr(b, p->headers, SIP_HDR_VIA, PIECES("SIP/2.0/", tp, " ",
+		    p->via_host, ":", dec(num, (unsigned)p->via_port),
+		    ";branch=", br, rport)));
 	else
-		TRY(hdr(b, p->headers, SIP_HDR_VIA, "SIP/2.0/%s %s;branch=%s%s",
-		    p->transport ? p->transport : "UDP", p->via_host,
-		    p->branch ? p->branch : branch, p->rport ? ";rport" : ""));
+		TRY(hdr(b, p->headers, SIP_HDR_VIA, PIECES("SIP/2.0/", tp, " ",
+		    p->via_host, ";branch=", br, rport)));
 	if (p->max_forwards >= 0)
-		TRY(hdr(b, p->headers, SIP_HDR_MAX_FORWARDS, "%d",
-		    p->max_forwards));
+		TRY(hdr(b, p->headers, SIP_HDR_MAX_FORWARDS,
+		    PIECES(dec(num, (unsigned)p->max_forwards))));
 	for (i = 0; p->routes != NULL && p->routes[i] != NULL; i++)
-		TRY(buf_printf(b, "Route: %s\r\n", p->routes[i]));
-	TRY(hdr(b, p->headers, SIP_HDR_FROM, "%s;tag=%s", p->from,
-	    p->from_tag ? p->from_tag : ftag));
+		TRY(add_all(b, PIECES("Route: ", p->routes[i], "\r\n")));
+	TRY(hdr(b, p->headers, SIP_HDR_FROM, PIECES(p->from, ";tag=",
+	    p->from_tag ? p->from_tag : ftag)));
 	if (p->to_tag != NULL)
-		TRY(hdr(b, p->headers, SIP_HDR_TO, "%s;tag=%s", p->to, p->to_tag));
+		TRY(hdr(b, p->headers, SIP_HDR_TO,
+		    PIECES(p->to, ";tag=", p->to_tag)));
 	else
-		TRY(hdr(b, p->headers, SIP_HDR_TO, "%s", p->to));
-	TRY(hdr(b, p->headers, SIP_HDR_CALL_ID, "%s",
-	    p->call_id ? p->call_id : callid));
-	TRY(hdr(b, p->headers, SIP_HDR_CSEQ, "%u %s",
-	    p->cseq ? p->cseq : 1, cm));
+		TRY(hdr(b, p->headers, SIP_HDR_TO, PIECES(p->to)));
+	TRY(hdr(b, p->headers, SIP_HDR_CALL_ID,
+	    PIECES(p->call_id ? p->call_id : callid)));
+	TRY(hdr(b, p->headers, SIP_HDR_CSEQ,
+	    PIECES(dec(num, p->cseq ? p->cseq : 1), " ", cm)));
 	if (p->contact != NULL || override(p->headers, SIP_HDR_CONTACT))
-		TRY(hdr(b, p->headers, SIP_HDR_CONTACT, "%s",
-		    p->contact ? p->contact : ""));
+		TRY(hdr(b, p->headers, SIP_HDR_CONTACT,
+		    PIECES(p->contact ? p->contact : "")));
 	if (p->user_agent != NULL || override(p->headers, SIP_HDR_USER_AGENT))
-		TRY(hdr(b, p->headers, SIP_HDR_USER_AGENT, "%s",
-		    p->user_agent ? p->user_agent : ""));
+		TRY(hdr(b, p->headers, SIP_HDR_USER_AGENT,
+		    PIECES(p->user_agent ? p->user_agent : "")));
 	return tail(b, p->headers, p->content_type, p->body, p->body_len);
 }
 
