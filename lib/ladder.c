@@ -8,7 +8,8 @@
 #include "ladder.h"
 
 #define TXT_LEFT	27	/* "HH:MM:SS.uuuuuu +ss.uuuuuu " */
-#define TXT_W		26	/* between two columns */
+#define TXT_W_MIN	26	/* between two columns, at least */
+#define TXT_W_MAX	64	/* and at most: longer labels are cut */
 
 /* Endpoints in order of appearance; returns the count. */
 static int
@@ -62,6 +63,28 @@ delta_str(uint64_t d, char *dst, size_t n)
 	    (unsigned long)(d % 1000000000ull / 1000));
 }
 
+/*
+ * The distance between text columns: wide enough for the longest label
+ * between its arrow's ends and for every endpoint name, within limits.
+ */
+static size_t
+txt_width(const struct sip_call *c, const char *const col[], int n)
+{
+	size_t w = TXT_W_MIN, k, e;
+	int i;
+
+	for (e = 0; e < c->nev; e++) {
+		/* " label (re) " between "|-" and ">|" */
+		k = strlen(c->ev[e].label) + (c->ev[e].retrans ? 5 : 0) + 6;
+		if (k > w)
+			w = k;
+	}
+	for (i = 0; i < n; i++)
+		if (strlen(col[i]) + 2 > w)
+			w = strlen(col[i]) + 2;
+	return w > TXT_W_MAX ? TXT_W_MAX : w;
+}
+
 /* Put s centred on [a, b) of line, cut to fit. */
 static void
 put_centred(char *line, size_t a, size_t b, const char *s)
@@ -78,26 +101,26 @@ enum sip_err
 sip_ladder_text(struct buf *b, const struct sip_call *c)
 {
 	const char *col[SIP_LADDER_MAX_COLS];
-	char line[TXT_LEFT + TXT_W * SIP_LADDER_MAX_COLS + 8], t[32], d[32];
-	char lab[128];
+	char line[TXT_LEFT + TXT_W_MAX * (SIP_LADDER_MAX_COLS + 1) + 8];
+	char t[32], d[32], lab[TXT_W_MAX + 16];
 	int n = columns(c, col), i, x, y, lo, hi;
-	size_t e, width;
+	size_t e, width, cw = txt_width(c, col, n);
 	enum sip_err err;
 
 	if ((err = buf_printf(b, "Call-ID: %s\n", c->callid)) != SIP_OK)
 		return err;
 	if (n == 0)
 		return SIP_OK;
-	width = TXT_LEFT + (size_t)(n - 1) * TXT_W + 1;
+	width = TXT_LEFT + (size_t)(n - 1) * cw + 1;
 	/* Endpoint names over their columns. */
-	memset(line, ' ', width + TXT_W);
+	memset(line, ' ', width + cw);
 	for (i = 0; i < n; i++) {
-		size_t cx = TXT_LEFT + (size_t)i * TXT_W;
-		size_t a = cx > TXT_W / 2 ? cx - TXT_W / 2 + 1 : 0;
+		size_t cx = TXT_LEFT + (size_t)i * cw;
+		size_t a = cx > cw / 2 ? cx - cw / 2 + 1 : 0;
 
-		put_centred(line, a, cx + TXT_W / 2, col[i]);
+		put_centred(line, a, cx + cw / 2, col[i]);
 	}
-	x = (int)(width + TXT_W);
+	x = (int)(width + cw);
 	while (x > 0 && line[x - 1] == ' ')
 		x--;
 	if ((err = buf_printf(b, "%.*s\n", x, line)) != SIP_OK)
@@ -113,23 +136,23 @@ sip_ladder_text(struct buf *b, const struct sip_call *c)
 		memcpy(line, lab, strlen(lab) < TXT_LEFT - 1 ?
 		    strlen(lab) : TXT_LEFT - 1);
 		for (i = 0; i < n; i++)
-			line[TXT_LEFT + (size_t)i * TXT_W] = '|';
+			line[TXT_LEFT + (size_t)i * cw] = '|';
 		x = col_of(col, n, ev->src);
 		y = col_of(col, n, ev->dst);
 		snprintf(lab, sizeof(lab), " %s%s ", ev->label,
 		    ev->retrans ? " (re)" : "");
 		if (x == y) {
-			size_t cx = TXT_LEFT + (size_t)x * TXT_W;
+			size_t cx = TXT_LEFT + (size_t)x * cw;
 
 			memcpy(line + cx + 1, "<-+", 3);
-			put_centred(line, cx + 4, cx + TXT_W, lab);
+			put_centred(line, cx + 4, cx + cw, lab);
 		} else {
 			size_t a, z;
 
 			lo = x < y ? x : y;
 			hi = x < y ? y : x;
-			a = TXT_LEFT + (size_t)lo * TXT_W + 1;
-			z = TXT_LEFT + (size_t)hi * TXT_W;
+			a = TXT_LEFT + (size_t)lo * cw + 1;
+			z = TXT_LEFT + (size_t)hi * cw;
 			memset(line + a, '-', z - a);
 			if (x < y)
 				line[z - 1] = '>';

@@ -531,6 +531,17 @@ assert r["status"]["401"] == 1 and r["response_ms"]["invite_setup"]["p50"] == 30
 	[ "$(printf '%s\n' "$output" | grep -c '^Call-ID: ')" -eq 2 ]
 }
 
+@test "sip-parse: --flow widens the text columns for long IPv6 endpoints and labels" {
+	run -0 sip-parse --flow "$(mk call6)"
+	[[ ${lines[1]} == *"[2001:db8::1]:5060"*"[2001:db8:aaaa:bbbb:cccc:dddd:eeee:2]:5060"*"[2001:db8::3]:5062" ]]
+	[[ ${lines[5]} == *"|< 183 Session Progress with a long reason --|" ]]
+	# every arrow's ends sit on the column bars of the header line
+	local bar
+	bar=$(printf '%s\n' "${lines[2]}" | awk '{ print index($0, "|") }')
+	[ "$bar" -eq 28 ]
+	[[ ${lines[4]} == *"|------------------ INVITE ----------------->|" ]]
+}
+
 @test "sip-parse: --flow --svg writes well-formed SVG with one arrow per message and its labels" {
 	run -0 sip-parse --flow=call@example.com --svg "$T/call.svg" "$(mk call)"
 	[ -z "$output" ]

@@ -389,6 +389,21 @@ def build(kind):
                      E(ip4(tcp(b"\x17\x03\x03\x00\x02hi", 11, 40000, 5061),
                            proto=6)),
                      E(ip4(udp(msg(1))))])
+    if kind == "call6":
+        # one INVITE through a proxy with a long IPv6 address, and a
+        # reason phrase longer than the default column
+        a = bytes.fromhex("20010db8000000000000000000000001")
+        b = bytes.fromhex("20010db8aaaabbbbccccddddeeee0002")
+        c = bytes.fromhex("20010db8000000000000000000000003")
+        inv = msg(1, "INVITE", "v6@example.com")
+        return pcap([
+            eth(ip6(udp(inv), src=a, dst=b), etype=0x86dd),
+            eth(ip6(udp(resp(1, 100, "INVITE", "v6@example.com",
+                             "Trying")), src=b, dst=a), etype=0x86dd),
+            eth(ip6(udp(inv, dport=5062), src=b, dst=c), etype=0x86dd),
+            eth(ip6(udp(resp(1, 183, "INVITE", "v6@example.com",
+                             "Session Progress with a long reason"),
+                        sport=5062), src=c, dst=b), etype=0x86dd)])
     if kind == "call":
         # a registration with a challenge, then a call with a
         # retransmitted INVITE; one frame a second
