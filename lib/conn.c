@@ -264,6 +264,8 @@ ws_read_head(struct sip_conn *c, uint64_t deadline)
 	}
 	if ((e = read_some(c, tmp, sizeof tmp, &got)) != SIP_OK)
 		return e;
+	if (got > 0)
+		c->rx_us = sip_now_us();
 	return buf_add(&c->raw, tmp, got);
 }
 
@@ -521,7 +523,7 @@ sip_conn_sendto(struct sip_conn *c, const void *p, size_t n,
 enum sip_err
 sip_conn_send(struct sip_conn *c, const void *p, size_t n)
 {
-	uint64_t deadline = sip_now_ms() + SIP_CONN_TIMEOUT;
+	uint64_t deadline;
 
 	if (c->tp == SIP_TP_UDP) {
 		if (!c->connected)
@@ -552,6 +554,7 @@ sip_conn_send(struct sip_conn *c, const void *p, size_t n)
 			memset(mask, 0x3c, sizeof mask);
 		hl = sip_ws_frame_hdr(hdr, SIP_WS_TEXT, n,
 		    c->server ? NULL : mask);
+		deadline = sip_now_ms() + SIP_CONN_TIMEOUT;
 		buf_init(&f, n + hl + 1);
 		if ((e = buf_add(&f, hdr, hl)) == SIP_OK &&
 		    (e = buf_add(&f, p, n)) == SIP_OK) {
@@ -562,7 +565,7 @@ sip_conn_send(struct sip_conn *c, const void *p, size_t n)
 		buf_free(&f);
 		return e;
 	}
-	return write_all(c, p, n, deadline);
+	return write_all(c, p, n, sip_now_ms() + SIP_CONN_TIMEOUT);
 }
 
 enum sip_err
@@ -588,6 +591,7 @@ sip_conn_fill(struct sip_conn *c)
 				return sys_err(c, "recv", errno);
 			if (r <= 0)
 				return SIP_OK;
+			c->rx_us = sip_now_us();
 			buf_reset(&c->msg);
 			c->ready = 1;
 			c->handed = 0;
@@ -602,6 +606,7 @@ sip_conn_fill(struct sip_conn *c)
 				return SIP_OK;	/* an old ICMP error: ignore */
 			return sys_err(c, "recvfrom", errno);
 		}
+		c->rx_us = sip_now_us();
 		buf_reset(&c->msg);
 		c->ready = 1;
 		c->handed = 0;
@@ -609,6 +614,8 @@ sip_conn_fill(struct sip_conn *c)
 	}
 	if ((e = read_some(c, tmp, sizeof tmp, &got)) != SIP_OK)
 		return e;
+	if (got > 0)
+		c->rx_us = sip_now_us();
 	if (is_ws(c->tp))
 		return buf_add(&c->raw, tmp, got);
 	return sip_stream_feed(&c->st, tmp, got);

@@ -51,6 +51,7 @@ struct sip_conn {
 	int			 ready;		/* msg holds one not handed out */
 	int			 handed;	/* msg was handed out: reset first */
 	unsigned long		 pings;		/* keep-alives seen */
+	uint64_t		 rx_us;		/* sip_now_us() of the last read */
 	char			 err[SIP_CONN_ERRSZ];
 };
 

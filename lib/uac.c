@@ -319,9 +319,10 @@ sip_uac_step(struct sip_uac *u, int max_ms)
 			dl = d;
 	}
 	e = sip_conn_recv(u->conn, dl > now ? (int)(dl - now) : 0, &m, &pe);
-	u->rx_us = sip_now_us();
-	now = u->rx_us / 1000;
+	now = sip_now_ms();
 	if (e == SIP_OK) {
+		/* the answer's time is when the read took it off the socket */
+		u->rx_us = u->conn->rx_us;
 		trace(u, '<', m.buf, m.len, 0);
 		input(u, &m, now);
 		/*
@@ -338,7 +339,7 @@ sip_uac_step(struct sip_uac *u, int max_ms)
 				continue;
 			if (e != SIP_OK)
 				break;
-			u->rx_us = sip_now_us();
+			u->rx_us = u->conn->rx_us;
 			trace(u, '<', m.buf, m.len, 0);
 			input(u, &m, now);
 		}
