@@ -68,36 +68,6 @@ sip_call_free(struct sip_call *c)
 	free(c);
 }
 
-/* Take c off the activity list. */
-static void
-lru_unlink(struct sip_calls *t, struct sip_call *c)
-{
-	if (c->lprev != NULL)
-		c->lprev->lnext = c->lnext;
-	else
-		t->idle = c->lnext;
-	if (c->lnext != NULL)
-		c->lnext->lprev = c->lprev;
-	else
-		t->busy = c->lprev;
-	c->lnext = c->lprev = NULL;
-}
-
-/* Put c at the busy end of the activity list: it just had a message. */
-static void
-lru_touch(struct sip_calls *t, struct sip_call *c)
-{
-	if (t->busy == c)
-		return;
-	if (c->lprev != NULL || c->lnext != NULL || t->idle == c)
-		lru_unlink(t, c);
-	c->lprev = t->busy;
-	if (t->busy != NULL)
-		t->busy->lnext = c;
-	else
-		t->idle = c;
-	t->busy = c;
-}
 
 /* Unlink c from the hash chain and both lists. */
 static void
@@ -119,7 +89,7 @@ unlink_call(struct sip_calls *t, struct sip_call *c)
 		c->next->prev = c->prev;
 	else
 		t->tail = c->prev;
-	lru_unlink(t, c);
+	sip_lru_unlink(&t->lru, &c->lru);
 	c->next = c->prev = c->hnext = NULL;
 	t->ncalls--;
 	t->nevents -= c->nev;
@@ -265,8 +235,10 @@ sip_calls_add(struct sip_calls *t, const struct sip_msg *m, uint64_t ts_ns,
 		if (slice_eq_cstr(cid, c->callid))
 			break;
 	if (c == NULL) {
-		if (t->ncalls >= t->max && t->idle != NULL) {
-			*evicted = t->idle;	/* idle longest: O(1) */
+		if (t->ncalls >= t->max && t->lru.idle != NULL) {
+			/* idle longest: O(1) */
+			*evicted = SIP_LRU_ENTRY(t->lru.idle, struct sip_call,
+			    lru);
 			unlink_call(t, *evicted);
 			t->evicted++;
 			ret = SIP_E_TOOBIG;
@@ -296,7 +268,7 @@ sip_calls_add(struct sip_calls *t, const struct sip_msg *m, uint64_t ts_ns,
 		t->tail = c;
 		t->ncalls++;
 	}
-	lru_touch(t, c);
+	sip_lru_touch(&t->lru, &c->lru);
 	c->nmsgs++;
 	if (ts_ns > c->last_ns)
 		c->last_ns = ts_ns;

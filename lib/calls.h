@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "bounds.h"
+#include "lru.h"
 #include "msg.h"
 
 /* One message of a call, as a ladder shows it. */
@@ -44,7 +45,7 @@ enum sip_call_state {
 struct sip_call {
 	struct sip_call	*next, *prev;	/* in order of first message */
 	struct sip_call	*hnext;
-	struct sip_call	*lnext, *lprev;	/* in order of last message */
+	struct sip_lru_link lru;	/* in order of last message */
 	char		*callid, *from, *to, *method;
 	uint64_t	 start_ns, last_ns, answer_ns;
 	unsigned long	 nmsgs;
@@ -59,7 +60,7 @@ struct sip_call {
 struct sip_calls {
 	struct sip_call	*bucket[SIP_CALLS_BUCKETS];
 	struct sip_call	*head, *tail;	/* first-seen order */
-	struct sip_call	*idle, *busy;	/* least and most recently active */
+	struct sip_lru	 lru;		/* least to most recently active */
 	size_t		 ncalls;
 	size_t		 max;		/* calls held (SIP_MAX_DIALOGS) */
 	size_t		 nevents;

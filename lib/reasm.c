@@ -399,42 +399,13 @@ flow_hash(const struct sip_ipaddr *s, const struct sip_ipaddr *d,
 	return h % SIP_REASM_BUCKETS;
 }
 
-/* Take fl off the activity list. */
-static void
-lru_unlink(struct sip_reasm_tcp *t, struct sip_reasm_flow *fl)
-{
-	if (fl->lprev != NULL)
-		fl->lprev->lnext = fl->lnext;
-	else if (t->idle == fl)
-		t->idle = fl->lnext;
-	if (fl->lnext != NULL)
-		fl->lnext->lprev = fl->lprev;
-	else if (t->busy == fl)
-		t->busy = fl->lprev;
-	fl->lprev = fl->lnext = NULL;
-}
-
-/* fl just had a segment: to the busy end of the activity list. */
-static void
-lru_touch(struct sip_reasm_tcp *t, struct sip_reasm_flow *fl)
-{
-	if (t->busy == fl)
-		return;
-	lru_unlink(t, fl);
-	fl->lprev = t->busy;
-	if (t->busy != NULL)
-		t->busy->lnext = fl;
-	else
-		t->idle = fl;
-	t->busy = fl;
-}
 
 static void
 unlink_flow(struct sip_reasm_tcp *t, struct sip_reasm_flow *fl)
 {
 	struct sip_reasm_flow **pp;
 
-	lru_unlink(t, fl);
+	sip_lru_unlink(&t->lru, &fl->lru);
 	pp = &t->bucket[flow_hash(&fl->src, &fl->dst, fl->sport, fl->dport)];
 	for (; *pp != NULL; pp = &(*pp)->hnext)
 		if (*pp == fl) {
@@ -459,7 +430,14 @@ sip_reasm_tcp_release(struct sip_reasm_tcp *t)
 	if (t->dead != NULL)
 		flow_free(t, t->dead);
 	t->dead = NULL;
-	t->idle = t->busy = NULL;
+	t->lru.idle = t->lru.busy = NULL;
+}
+
+static struct sip_reasm_flow *
+idlest(const struct sip_reasm_tcp *t)
+{
+	return t->lru.idle != NULL ? SIP_LRU_ENTRY(t->lru.idle,
+	    struct sip_reasm_flow, lru) : NULL;
 }
 
 /*
@@ -471,13 +449,13 @@ sweep(struct sip_reasm_tcp *t, uint64_t now_ns, int need_one)
 {
 	struct sip_reasm_flow *fl;
 
-	while ((fl = t->idle) != NULL && now_ns > fl->last_ns &&
+	while ((fl = idlest(t)) != NULL && now_ns > fl->last_ns &&
 	    now_ns - fl->last_ns > SIP_TCP_IDLE_S * 1000000000ull) {
 		unlink_flow(t, fl);
 		flow_free(t, fl);
 		need_one = 0;
 	}
-	if (need_one && (fl = t->idle) != NULL) {
+	if (need_one && (fl = idlest(t)) != NULL) {
 		unlink_flow(t, fl);
 		flow_free(t, fl);
 		t->evicted++;
@@ -756,7 +734,7 @@ sip_reasm_tcp_add(struct sip_reasm_tcp *t, const struct sip_pkt *pkt,
 	if ((fl = flow_get(t, pkt, now_ns)) == NULL)
 		return SIP_E_NOMEM;
 	fl->last_ns = now_ns;
-	lru_touch(t, fl);
+	sip_lru_touch(&t->lru, &fl->lru);
 	if (pkt->tcpflags & SIP_TCP_SYN) {
 		/* A new connection on these ports starts afresh. */
 		flow_resync(t, fl);

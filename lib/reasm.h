@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "bounds.h"
+#include "lru.h"
 #include "pkt.h"
 #include "stream.h"
 
@@ -145,7 +146,7 @@ struct sip_reasm_seg {
 
 struct sip_reasm_flow {
 	struct sip_reasm_flow	*hnext;		/* hash chain */
-	struct sip_reasm_flow	*lprev, *lnext;	/* by last segment, oldest first */
+	struct sip_lru_link	 lru;		/* by last segment, oldest first */
 	struct sip_ipaddr	 src, dst;
 	uint16_t		 sport, dport;
 	int			 synced;	/* next is known */
@@ -168,7 +169,7 @@ struct sip_reasm_flow {
 struct sip_reasm_tcp {
 	struct sip_reasm_flow	*bucket[SIP_REASM_BUCKETS];
 	struct sip_reasm_flow	*dead;		/* freed on the next call */
-	struct sip_reasm_flow	*idle, *busy;	/* least, most recently used */
+	struct sip_lru		 lru;		/* least to most recently used */
 	struct sip_reasm_pool	*pool;		/* keep packets (NULL: do not) */
 	size_t			 nflows;
 	size_t			 mem;		/* bytes buffered in all flows */

@@ -73,8 +73,8 @@ main(void)
 		order_ok &= i < 3 && c->callid[0] == "def"[i];
 		sip_call_free(c);
 	}
-	ok(order_ok && i == 3 && t.ncalls == 0 && t.idle == NULL &&
-	    t.busy == NULL, "the rest come out in first-seen order: d, e, f");
+	ok(order_ok && i == 3 && t.ncalls == 0 && t.lru.idle == NULL &&
+	    t.lru.busy == NULL, "the rest come out in first-seen order: d, e, f");
 
 	/* Many calls through a small table: each eviction is the oldest. */
 	sip_calls_init(&t, 0);
