@@ -108,7 +108,8 @@ sip_uac_start(struct sip_uac *u, struct sip_uac_req *r)
 	if (r->p.call_id != NULL)
 		snprintf(r->call_id, sizeof r->call_id, "%s", r->p.call_id);
 	else
-		sip_build_callid(r->call_id, NULL);
+		sip_build_callid(r->call_id, r->raw == NULL ? r->p.via_host :
+		    NULL);	/* as sip_build_request() makes it for --dry-run */
 	if (r->p.from_tag != NULL)
 		snprintf(r->from_tag, sizeof r->from_tag, "%s", r->p.from_tag);
 	else

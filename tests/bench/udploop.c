@@ -3,10 +3,13 @@
  * a plain UDP socket, wait for any answer, repeat.  No parsing, no
  * transaction, no timers: what sip-send's RTT is compared against.
  *
- * usage: udploop ADDR PORT FILE COUNT
+ * usage: udploop ADDR PORT FILE COUNT [LOCALPORT]
  * FILE holds the request (sip-send --dry-run writes one).  The 8 bytes
  * after "z9hG4bK" in it are overwritten with a counter, so a responder
  * with transactions sees a new transaction each time, as from sip-send.
+ * LOCALPORT binds the socket to the port that FILE's Via and Contact
+ * name, so the responder sees a request whose sent-by is its source, as
+ * sip-send's are (falls back to any port if that one is taken).
  * Prints: count, seconds, requests/s, average RTT in ms.
  */
 #include <arpa/inet.h>
@@ -39,8 +42,8 @@ main(int argc, char **argv)
 	FILE *f;
 	int fd;
 
-	if (argc != 5) {
-		fprintf(stderr, "usage: udploop ADDR PORT FILE COUNT\n");
+	if (argc != 5 && argc != 6) {
+		fprintf(stderr, "usage: udploop ADDR PORT FILE COUNT [LOCALPORT]\n");
 		return 2;
 	}
 	if ((f = fopen(argv[3], "rb")) == NULL) {
@@ -55,6 +58,13 @@ main(int argc, char **argv)
 	a.sin_port = htons((unsigned short)atoi(argv[2]));
 	inet_pton(AF_INET, argv[1], &a.sin_addr);
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd >= 0 && argc == 6) {
+		struct sockaddr_in l = { .sin_family = AF_INET };
+
+		l.sin_port = htons((unsigned short)atoi(argv[5]));
+		if (bind(fd, (struct sockaddr *)&l, sizeof l) < 0)
+			perror("udploop: bind (going on from any port)");
+	}
 	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) < 0) {
 		perror("socket");
 		return 1;
