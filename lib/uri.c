@@ -51,13 +51,15 @@
 	((c) == '[' || (c) == ']' ? C_PARAM | C_HNV : 0) |		\
 	((c) == ':' ? C_PARAM | C_HNV | C_RES : 0) |			\
 	((c) == '@' ? C_RES : 0))
-#define CLS4(c)		CLS(c), CLS((c) + 1), CLS((c) + 2), CLS((c) + 3)
-#define CLS16(c)	CLS4(c), CLS4((c) + 4), CLS4((c) + 8), CLS4((c) + 12)
-#define CLS64(c)	CLS16(c), CLS16((c) + 16), CLS16((c) + 32), CLS16((c) + 48)
+/* A 256-entry table of F(byte), written out by the preprocessor. */
+#define TAB4(F, c)	F(c), F((c) + 1), F((c) + 2), F((c) + 3)
+#define TAB16(F, c)	TAB4(F, c), TAB4(F, (c) + 4), TAB4(F, (c) + 8),	\
+	TAB4(F, (c) + 12)
+#define TAB64(F, c)	TAB16(F, c), TAB16(F, (c) + 16), TAB16(F, (c) + 32), \
+	TAB16(F, (c) + 48)
+#define TAB256(F)	TAB64(F, 0), TAB64(F, 64), TAB64(F, 128), TAB64(F, 192)
 
-static const unsigned char cls_map[256] = {
-	CLS64(0), CLS64(64), CLS64(128), CLS64(192)
-};
+static const unsigned char cls_map[256] = { TAB256(CLS) };
 
 static inline unsigned
 cls(unsigned char c)
@@ -148,13 +150,7 @@ is_ipv4(struct slice h)
 #define HC(c) (CLS_RANGE(c, '0', '9') ? H_DIGIT :			\
 	CLS_RANGE(c, 'a', 'z') || CLS_RANGE(c, 'A', 'Z') ? H_ALPHA :	\
 	(c) == '-' ? H_DASH : (c) == '.' ? H_DOT : H_BAD)
-#define HC4(c)		HC(c), HC((c) + 1), HC((c) + 2), HC((c) + 3)
-#define HC16(c)		HC4(c), HC4((c) + 4), HC4((c) + 8), HC4((c) + 12)
-#define HC64(c)		HC16(c), HC16((c) + 16), HC16((c) + 32), HC16((c) + 48)
-
-static const unsigned char host_map[256] = {
-	HC64(0), HC64(64), HC64(128), HC64(192)
-};
+static const unsigned char host_map[256] = { TAB256(HC) };
 
 static enum sip_uri_host
 name_or_v4(struct slice h)
