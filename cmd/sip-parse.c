@@ -443,7 +443,7 @@ field(const struct sip_msg *m, int k, const char *path, struct buf *tmp)
 	case F_VIA:
 		return top_via(m);
 	case F_VIA_BRANCH:
-		return sip_field_hparam(top_via(m), "branch");
+		return sip_field_hparam(sip_msg_value(m, SIP_HDR_VIA), "branch");
 	case F_VIA_COUNT:
 		return num(tmp, count_values(m, SIP_HDR_VIA));
 	case F_BODY:

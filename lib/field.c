@@ -439,7 +439,10 @@ sip_field_hparam_n(struct slice v, const char *name, size_t n)
 			return SLICE_NULL;
 		p = q;
 	} else {
-		p = (q = slice_find3(p, e, ';', '<', '<')) != NULL ? q : e;
+		/* (A ',' ends the first value of a header line.) */
+		if ((q = slice_find3(p, e, ';', '<', ',')) == NULL || *q == ',')
+			return SLICE_NULL;
+		p = q;
 	}
 	if (p < e && *p == '<') {
 		/* A URI holds no unescaped '>' (RFC 3261 25.1). */

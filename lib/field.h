@@ -83,8 +83,9 @@ struct slice	sip_field_cseq_method(const struct sip_msg *m);
  * are those after the '>' of a name-addr, or after the URI (or sent-by)
  * of the bare form, where RFC 3261 20 makes them the header's.  Quoted
  * display names and quoted parameter values are stepped over whole.
- * This reads only what it needs and checks nothing else, for readers of
- * many messages; sip_addr_parse() and sip_via_parse() check the whole
+ * Given a whole header line, it reads its first value (a ',' ends it), so
+ * the top Via's branch needs no split.  This reads only what it needs and
+ * checks nothing else, for readers of many messages; sip_addr_parse() and sip_via_parse() check the whole
  * value.  A parameter without a value gives an empty slice at its end;
  * an absent one SLICE_NULL (p == NULL).
  */

@@ -101,6 +101,16 @@ start_line(struct sip_msg *m, const char *p, size_t n, size_t base,
 	if (n >= 4 && memcmp(p, "SIP/", 4) == 0) {
 		/* Status-Line = SIP-Version SP Status-Code SP Reason-Phrase */
 		m->is_request = 0;
+		/* "SIP/2.0 NNN reason", nearly always. */
+		if (n >= 12 && memcmp(p + 4, "2.0 ", 4) == 0 && p[8] >= '1' &&
+		    p[8] <= '6' && is_digit(p[9]) && is_digit(p[10]) &&
+		    p[11] == ' ' && !is_wsp(p[12 < n ? 12 : 11])) {
+			m->version = slice_make(p, 7);
+			m->status = (p[8] - '0') * 100 + (p[9] - '0') * 10 +
+			    (p[10] - '0');
+			m->reason = slice_make(p + 12, n - 12);
+			return SIP_OK;
+		}
 		while (i < n && !is_wsp(p[i]))
 			i++;
 		m->version = slice_make(p, i);
@@ -142,6 +152,13 @@ start_line(struct sip_msg *m, const char *p, size_t n, size_t base,
 		i++;
 	if (i - a != 1 || p[a] != ' ')
 		m->quirks |= SIP_Q_MULTI_SP;
+	/* Nearly every request line ends so. */
+	if (n - i > 8 && memcmp(p + n - 8, " SIP/2.0", 8) == 0 &&
+	    !is_wsp(p[n - 9])) {
+		m->version = slice_make(p + n - 7, 7);
+		m->ruri = slice_make(p + i, n - 8 - i);
+		return SIP_OK;
+	}
 	/* The version is the last word; the URI is what lies between. */
 	b = n;
 	while (b > i && is_wsp(p[b - 1]))

@@ -82,7 +82,6 @@ static int
 fields_parse(const char *p, size_t len, struct bsink *s)
 {
 	static struct sip_msg m;
-	struct sip_hdr_iter it = { 0 };
 	struct sip_cseq cs;
 	struct bfields out;
 	struct slice val;
@@ -101,9 +100,9 @@ fields_parse(const char *p, size_t len, struct bsink *s)
 	    SIP_HDR_FROM), "tag"));
 	put(&out.f[BF_TO_TAG], sip_field_hparam(sip_msg_value(&m, SIP_HDR_TO),
 	    "tag"));
-	if (!sip_msg_values(&m, SIP_HDR_VIA, &it, &val))
-		return -1;
-	put(&out.f[BF_BRANCH], sip_field_hparam(val, "branch"));
+	/* The first value of the first Via line: hparam stops at a ','. */
+	put(&out.f[BF_BRANCH], sip_field_hparam(sip_msg_value(&m, SIP_HDR_VIA),
+	    "branch"));
 	s->fn(s, &out);
 	return 0;
 }

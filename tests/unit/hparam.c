@@ -63,6 +63,12 @@ main(void)
 	    "stops at the value's end");
 	ok(is(hp("<sip:u@h>;x=1, <sip:v@h>;tag=2", "tag"), NULL),
 	    "a ',' ends the value");
+	ok(is(hp("SIP/2.0/UDP a, SIP/2.0/UDP b;branch=x", "branch"), NULL),
+	    "a whole Via line: the first value's, even when it has none");
+	ok(is(hp("SIP/2.0/UDP a;branch=1 , SIP/2.0/UDP b;branch=2", "branch"),
+	    "1"), "a whole Via line: the first value's branch");
+	ok(is(hp("sip:a@b, <sip:c@d>;tag=2", "tag"), NULL),
+	    "a whole Contact line: the first value's");
 	ok(is(hp("SIP/2.0/UDP 192.0.2.1:5060;rport;branch=z9hG4bK776asdhds",
 	    "branch"), "z9hG4bK776asdhds"), "Via branch");
 	ok(is(hp("SIP/2.0/TCP [2001:db8::9]:5061 ; BRANCH=z9hG4bKx;received=::1",
