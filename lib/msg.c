@@ -383,23 +383,27 @@ sip_msg_parse(struct sip_msg *m, const char *buf, size_t len, unsigned flags,
 			id = sip_hdr_lookup(ls, (size_t)(ve - ls));
 		}
 		h->name = slice_make(ls, (size_t)(ve - ls));
-		/* Usually one SP before the value and a CR after it. */
+		/*
+		 * Usually one SP before the value and a CR after it.  (colon
+		 * < nl, so *vs is a byte of the line or its LF.)
+		 */
 		vs = colon + 1;
 		vend = nl;
-		if (vs < vend && *vs == ' ')
+		if (*vs == ' ')
 			vs++;
 		if (vend > vs && vend[-1] == '\r')
 			vend--;
-		h->value = slice_make(vs, (size_t)(vend - vs));
 		/* SP, HTAB, CR and LF are all <= ' ': one test per end. */
-		if (h->value.len > 0 && ((unsigned char)vs[0] <= ' ' ||
+		if (vs < vend && ((unsigned char)vs[0] <= ' ' ||
 		    (unsigned char)vend[-1] <= ' '))
-			h->value = slice_trim(h->value);
-		h->off = (uint32_t)(off - skip);
+			h->value = slice_trim(slice_make(vs, (size_t)(vend - vs)));
+		else
+			h->value = slice_make(vs, (size_t)(vend - vs));
+		h->off = (uint32_t)(ls - m->buf);
 		h->id = (uint16_t)id;
-		if (h->id != SIP_HDR_OTHER && m->first[h->id] == 0)
-			m->first[h->id] = (uint16_t)(m->nhdrs + 1);
-		if (h->id == SIP_HDR_CONTENT_LENGTH) {
+		if (id != SIP_HDR_OTHER && m->first[id] == 0)
+			m->first[id] = (uint16_t)(m->nhdrs + 1);
+		if (id == SIP_HDR_CONTENT_LENGTH) {
 			long cl;
 
 			if (content_length(h->value, &cl) != 0) {
