@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
@@ -80,7 +81,14 @@ new_socket(enum sip_tp tp, int family, int client)
 {
 	int type = tp == SIP_TP_UDP ? SOCK_DGRAM : SOCK_STREAM;
 	int proto = tp == SIP_TP_SCTP ? IPPROTO_SCTP : 0;
-	int fd = socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
+	/*
+	 * A UDP client's socket blocks, so that waiting for an answer is
+	 * one recv() with SO_RCVTIMEO instead of poll() then recv() (about
+	 * a microsecond less per round trip); every other use of it passes
+	 * MSG_DONTWAIT.
+	 */
+	int nb = tp == SIP_TP_UDP && client ? 0 : SOCK_NONBLOCK;
+	int fd = socket(family, type | nb | SOCK_CLOEXEC, proto);
 	int one = 1;
 
 	if (fd < 0)
@@ -506,7 +514,7 @@ sip_conn_sendto(struct sip_conn *c, const void *p, size_t n,
 	ssize_t r;
 
 	do {
-		r = sendto(c->fd, p, n, MSG_NOSIGNAL,
+		r = sendto(c->fd, p, n, MSG_NOSIGNAL | MSG_DONTWAIT,
 		    (const struct sockaddr *)&dst->ss, dst->len);
 	} while (r < 0 && errno == EINTR);
 	if (r < 0) {
@@ -529,7 +537,7 @@ sip_conn_send(struct sip_conn *c, const void *p, size_t n)
 		if (!c->connected)
 			return sip_conn_sendto(c, p, n, &c->peer);
 		for (;;) {
-			ssize_t r = send(c->fd, p, n, MSG_NOSIGNAL);
+			ssize_t r = send(c->fd, p, n, MSG_NOSIGNAL | MSG_DONTWAIT);
 
 			if (r >= 0)
 				return SIP_OK;
@@ -568,57 +576,62 @@ sip_conn_send(struct sip_conn *c, const void *p, size_t n)
 	return write_all(c, p, n, sip_now_ms() + SIP_CONN_TIMEOUT);
 }
 
+static char rxbuf[SIP_UDP_MAX + 1];
+
+/*
+ * UDP: read one datagram into c->msg with recv() flags fl.  SIP_OK with
+ * c->ready unset when there was none (EAGAIN: nothing yet, or the
+ * SO_RCVTIMEO wait ran out; EINTR).
+ */
+static enum sip_err
+udp_read(struct sip_conn *c, int fl)
+{
+	ssize_t r;
+
+	if (c->connected) {
+		r = recv(c->fd, rxbuf, sizeof rxbuf, fl);
+		if (r < 0 && errno == ECONNREFUSED) {
+			snprintf(c->err, sizeof c->err,
+			    "port unreachable (ICMP): nothing listens there");
+			return SIP_E_REFUSED;
+		}
+		if (r < 0 && errno != EAGAIN && errno != EINTR)
+			return sys_err(c, "recv", errno);
+	} else {
+		c->peer.len = sizeof c->peer.ss;
+		r = recvfrom(c->fd, rxbuf, sizeof rxbuf, fl,
+		    (struct sockaddr *)&c->peer.ss, &c->peer.len);
+		if (r < 0 && errno != EAGAIN && errno != EINTR &&
+		    errno != ECONNREFUSED)	/* an old ICMP error: ignore */
+			return sys_err(c, "recvfrom", errno);
+	}
+	if (r <= 0)
+		return SIP_OK;
+	c->rx_us = sip_now_us();
+	buf_reset(&c->msg);
+	c->ready = 1;
+	c->handed = 0;
+	return buf_add(&c->msg, rxbuf, (size_t)r);
+}
+
 enum sip_err
 sip_conn_fill(struct sip_conn *c)
 {
-	static char tmp[SIP_UDP_MAX + 1];
 	size_t got = 0;
 	enum sip_err e;
 
 	if (c->tp == SIP_TP_UDP) {
-		ssize_t r;
-
 		if (c->ready)
 			return SIP_OK;	/* hand the current one out first */
-		if (c->connected) {
-			r = recv(c->fd, tmp, sizeof tmp, 0);
-			if (r < 0 && errno == ECONNREFUSED) {
-				snprintf(c->err, sizeof c->err,
-				    "port unreachable (ICMP): nothing listens there");
-				return SIP_E_REFUSED;
-			}
-			if (r < 0 && errno != EAGAIN && errno != EINTR)
-				return sys_err(c, "recv", errno);
-			if (r <= 0)
-				return SIP_OK;
-			c->rx_us = sip_now_us();
-			buf_reset(&c->msg);
-			c->ready = 1;
-			c->handed = 0;
-			return buf_add(&c->msg, tmp, (size_t)r);
-		}
-		c->peer.len = sizeof c->peer.ss;
-		r = recvfrom(c->fd, tmp, sizeof tmp, 0,
-		    (struct sockaddr *)&c->peer.ss, &c->peer.len);
-		if (r < 0) {
-			if (errno == EAGAIN || errno == EINTR ||
-			    errno == ECONNREFUSED)
-				return SIP_OK;	/* an old ICMP error: ignore */
-			return sys_err(c, "recvfrom", errno);
-		}
-		c->rx_us = sip_now_us();
-		buf_reset(&c->msg);
-		c->ready = 1;
-		c->handed = 0;
-		return buf_add(&c->msg, tmp, (size_t)r);
+		return udp_read(c, MSG_DONTWAIT);
 	}
-	if ((e = read_some(c, tmp, sizeof tmp, &got)) != SIP_OK)
+	if ((e = read_some(c, rxbuf, sizeof rxbuf, &got)) != SIP_OK)
 		return e;
 	if (got > 0)
 		c->rx_us = sip_now_us();
 	if (is_ws(c->tp))
-		return buf_add(&c->raw, tmp, got);
-	return sip_stream_feed(&c->st, tmp, got);
+		return buf_add(&c->raw, rxbuf, got);
+	return sip_stream_feed(&c->st, rxbuf, got);
 }
 
 /* Whether p/n is nothing but CRLFs (a keep-alive, RFC 5626 4.4.1). */
@@ -741,6 +754,34 @@ sip_conn_pending(const struct sip_conn *c)
 	return sip_stream_pending(&c->st) > 0;
 }
 
+/*
+ * A connected UDP client: wait for a datagram in recv() itself, the
+ * socket's SO_RCVTIMEO set to what is left until deadline (set again
+ * only when that changes).  SIP_E_TIMEOUT once deadline has passed.
+ */
+static enum sip_err
+udp_wait(struct sip_conn *c, uint64_t deadline)
+{
+	uint64_t now = sip_now_ms();
+	int ms = now < deadline ? (int)(deadline - now) : 0;
+	enum sip_err e;
+
+	if (ms > 0 && ms != c->rcvtimeo_ms) {
+		struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+
+		if (setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
+		    sizeof tv) < 0)
+			return sys_err(c, "setsockopt", errno);
+		c->rcvtimeo_ms = ms;
+	}
+	/* SO_RCVTIMEO 0 would wait for ever: with no time left, only look */
+	if ((e = udp_read(c, ms > 0 ? 0 : MSG_DONTWAIT)) != SIP_OK)
+		return e;
+	if (!c->ready && ms == 0)
+		return SIP_E_TIMEOUT;
+	return SIP_OK;
+}
+
 enum sip_err
 sip_conn_recv(struct sip_conn *c, int timeout_ms, struct sip_msg *m,
     struct sip_perr *pe)
@@ -753,6 +794,11 @@ sip_conn_recv(struct sip_conn *c, int timeout_ms, struct sip_msg *m,
 		e = sip_conn_next(c, m, pe);
 		if (e != SIP_E_PARTIAL)
 			return e;
+		if (c->tp == SIP_TP_UDP && c->connected && !c->server) {
+			if ((e = udp_wait(c, deadline)) != SIP_OK)
+				return e;
+			continue;
+		}
 		if (c->ssl == NULL || SSL_pending(c->ssl) == 0) {
 			int r = wait_fd(c->fd, POLLIN, deadline);
 

@@ -52,6 +52,7 @@ struct sip_conn {
 	int			 handed;	/* msg was handed out: reset first */
 	unsigned long		 pings;		/* keep-alives seen */
 	uint64_t		 rx_us;		/* sip_now_us() of the last read */
+	int			 rcvtimeo_ms;	/* UDP client: SO_RCVTIMEO set */
 	char			 err[SIP_CONN_ERRSZ];
 };
 
