@@ -147,7 +147,8 @@ int	read_file(const char *path, char **out, size_t *len, size_t max);
 /*
  * One JSON Lines record on standard output: jsonl_begin() opens the
  * object, the caller adds members to l.j, jsonl_end() closes it and
- * writes the line.
+ * writes the line (nothing when building it failed).  It does not flush:
+ * an applet whose records are live events flushes after each.
  */
 struct jsonl {
 	struct buf	 b;

@@ -223,8 +223,9 @@ void
 jsonl_end(struct jsonl *l)
 {
 	json_end(&l->j);
-	buf_addc(&l->b, '\n');
-	fwrite(l->b.p, 1, l->b.len, stdout);
-	fflush(stdout);
+	if (l->j.err == SIP_OK) {
+		buf_addc(&l->b, '\n');
+		fwrite(l->b.p, 1, l->b.len, stdout);
+	}
 	buf_free(&l->b);
 }

@@ -121,25 +121,18 @@ print_json(const struct body *b, unsigned line, unsigned col,
     const struct sdp_finding *f)
 {
 	const struct sdp_check_info *ci = sdp_check_info(f->check);
-	struct buf out;
-	struct json j;
+	struct jsonl l;
+	struct json *j = &l.j;
 
-	buf_init(&out, 0);
-	json_init(&j, &out);
-	json_obj(&j);
-	json_kstr(&j, "file", b->path);
-	json_kint(&j, "line", line);
-	json_kint(&j, "column", col);
-	json_kstr(&j, "severity", sdp_sev_name(ci->sev));
-	json_kstr(&j, "id", ci->name);
-	json_kstr(&j, "rfc", ci->rfc);
-	json_kstr(&j, "message", f->msg);
-	json_end(&j);
-	if (j.err == SIP_OK) {
-		fwrite(out.p, 1, out.len, stdout);
-		putchar('\n');
-	}
-	buf_free(&out);
+	jsonl_begin(&l);
+	json_kstr(j, "file", b->path);
+	json_kint(j, "line", line);
+	json_kint(j, "column", col);
+	json_kstr(j, "severity", sdp_sev_name(ci->sev));
+	json_kstr(j, "id", ci->name);
+	json_kstr(j, "rfc", ci->rfc);
+	json_kstr(j, "message", f->msg);
+	jsonl_end(&l);
 }
 
 static void

@@ -651,86 +651,79 @@ print_full(const struct sip_msg *m)
 static void
 print_json(const struct sip_msg *m, const char *path)
 {
-	struct buf b;
-	struct json j;
+	struct jsonl l;
+	struct json *j = &l.j;
 	unsigned i;
 
-	buf_init(&b, 0);
-	json_init(&j, &b);
-	json_obj(&j);
-	json_kstr(&j, "file", path);
-	json_kint(&j, "index", (int64_t)nmsgs);
+	jsonl_begin(&l);
+	json_kstr(j, "file", path);
+	json_kint(j, "index", (int64_t)nmsgs);
 	if (cur != NULL) {
 		char t[64];
 
-		json_key(&j, "frame");
-		json_obj(&j);
-		json_kint(&j, "number", (int64_t)cur->frame);
-		json_kstr(&j, "time", frame_time(cur->ts_ns, t, sizeof(t)));
-		json_key(&j, "epoch");
-		json_dbl(&j, (double)cur->ts_ns / 1e9, 6);
-		json_kstr(&j, "src", sip_pkt_ntop(&cur->src, t, sizeof(t)));
-		json_kint(&j, "sport", cur->sport);
-		json_kstr(&j, "dst", sip_pkt_ntop(&cur->dst, t, sizeof(t)));
-		json_kint(&j, "dport", cur->dport);
-		json_kstr(&j, "transport", sip_tp_name(cur->tp));
+		json_key(j, "frame");
+		json_obj(j);
+		json_kint(j, "number", (int64_t)cur->frame);
+		json_kstr(j, "time", frame_time(cur->ts_ns, t, sizeof(t)));
+		json_key(j, "epoch");
+		json_dbl(j, (double)cur->ts_ns / 1e9, 6);
+		json_kstr(j, "src", sip_pkt_ntop(&cur->src, t, sizeof(t)));
+		json_kint(j, "sport", cur->sport);
+		json_kstr(j, "dst", sip_pkt_ntop(&cur->dst, t, sizeof(t)));
+		json_kint(j, "dport", cur->dport);
+		json_kstr(j, "transport", sip_tp_name(cur->tp));
 		if (cur->hep)
-			json_kbool(&j, "hep", 1);
-		json_end(&j);
+			json_kbool(j, "hep", 1);
+		json_end(j);
 	}
-	json_kstr(&j, "type", m->is_request ? "request" : "response");
+	json_kstr(j, "type", m->is_request ? "request" : "response");
 	if (m->is_request) {
-		json_kslice(&j, "method", m->method);
-		json_kslice(&j, "ruri", m->ruri);
+		json_kslice(j, "method", m->method);
+		json_kslice(j, "ruri", m->ruri);
 	} else {
-		json_kint(&j, "status", m->status);
-		json_kslice(&j, "reason", m->reason);
+		json_kint(j, "status", m->status);
+		json_kslice(j, "reason", m->reason);
 	}
-	json_kslice(&j, "version", m->version);
-	json_kslice(&j, "call_id", slice_trim(sip_msg_value(m, SIP_HDR_CALL_ID)));
-	json_key(&j, "cseq");
-	json_obj(&j);
+	json_kslice(j, "version", m->version);
+	json_kslice(j, "call_id", slice_trim(sip_msg_value(m, SIP_HDR_CALL_ID)));
+	json_key(j, "cseq");
+	json_obj(j);
 	{
 		uint32_t n;
 
 		if (slice_to_u32(cseq_num(m), UINT32_MAX, &n) == 0)
-			json_kint(&j, "num", n);
+			json_kint(j, "num", n);
 		else
-			json_kslice(&j, "num", cseq_num(m));
+			json_kslice(j, "num", cseq_num(m));
 	}
-	json_kslice(&j, "method", sip_field_cseq_method(m));
-	json_end(&j);
-	json_key(&j, "from");
-	json_obj(&j);
-	json_kslice(&j, "uri", addr_uri(sip_msg_value(m, SIP_HDR_FROM)));
-	json_kslice(&j, "tag", sip_field_hparam(sip_msg_value(m, SIP_HDR_FROM), "tag"));
-	json_end(&j);
-	json_key(&j, "to");
-	json_obj(&j);
-	json_kslice(&j, "uri", addr_uri(sip_msg_value(m, SIP_HDR_TO)));
-	json_kslice(&j, "tag", sip_field_hparam(sip_msg_value(m, SIP_HDR_TO), "tag"));
-	json_end(&j);
-	json_key(&j, "headers");
-	json_arr(&j);
+	json_kslice(j, "method", sip_field_cseq_method(m));
+	json_end(j);
+	json_key(j, "from");
+	json_obj(j);
+	json_kslice(j, "uri", addr_uri(sip_msg_value(m, SIP_HDR_FROM)));
+	json_kslice(j, "tag", sip_field_hparam(sip_msg_value(m, SIP_HDR_FROM), "tag"));
+	json_end(j);
+	json_key(j, "to");
+	json_obj(j);
+	json_kslice(j, "uri", addr_uri(sip_msg_value(m, SIP_HDR_TO)));
+	json_kslice(j, "tag", sip_field_hparam(sip_msg_value(m, SIP_HDR_TO), "tag"));
+	json_end(j);
+	json_key(j, "headers");
+	json_arr(j);
 	for (i = 0; i < m->nhdrs; i++) {
 		const struct sip_hdr *h = &m->hdrs[i];
 		const char *name = sip_hdr_name(h->id);
 
-		json_obj(&j);
-		json_kslice(&j, "name", name ? slice_cstr(name) : h->name);
-		json_kslice(&j, "value", h->value);
-		sip_json_hdr(&j, h);
-		json_end(&j);
+		json_obj(j);
+		json_kslice(j, "name", name ? slice_cstr(name) : h->name);
+		json_kslice(j, "value", h->value);
+		sip_json_hdr(j, h);
+		json_end(j);
 	}
-	json_end(&j);
-	json_kint(&j, "body_length", (int64_t)m->body.len);
-	json_kslice(&j, "body", m->body);
-	json_end(&j);
-	if (j.err == SIP_OK) {
-		fwrite(b.p, 1, b.len, stdout);
-		putchar('\n');
-	}
-	buf_free(&b);
+	json_end(j);
+	json_kint(j, "body_length", (int64_t)m->body.len);
+	json_kslice(j, "body", m->body);
+	jsonl_end(&l);
 }
 
 /* ---- strict checks ---- */
@@ -803,32 +796,27 @@ print_call(const struct sip_call *c)
 	else
 		snprintf(st, sizeof(st), "%s", sip_call_state_name(c->state));
 	if (o.json) {
-		struct buf b;
-		struct json j;
+		struct jsonl l;
+		struct json *j = &l.j;
 
-		buf_init(&b, 0);
-		json_init(&j, &b);
-		json_obj(&j);
-		json_kstr(&j, "call_id", c->callid);
-		json_kstr(&j, "from", c->from);
-		json_kstr(&j, "to", c->to);
-		json_kstr(&j, "method", c->method);
-		json_kstr(&j, "start", t);
-		json_key(&j, "duration");
-		json_dbl(&j, (double)(c->last_ns - c->start_ns) / 1e9, 3);
-		json_kstr(&j, "state", c->state == SIP_CALL_OTHER ? NULL :
+		jsonl_begin(&l);
+		json_kstr(j, "call_id", c->callid);
+		json_kstr(j, "from", c->from);
+		json_kstr(j, "to", c->to);
+		json_kstr(j, "method", c->method);
+		json_kstr(j, "start", t);
+		json_key(j, "duration");
+		json_dbl(j, (double)(c->last_ns - c->start_ns) / 1e9, 3);
+		json_kstr(j, "state", c->state == SIP_CALL_OTHER ? NULL :
 		    sip_call_state_name(c->state));
 		if (c->status != 0)
-			json_kint(&j, "status", c->status);
+			json_kint(j, "status", c->status);
 		else {
-			json_key(&j, "status");
-			json_null(&j);
+			json_key(j, "status");
+			json_null(j);
 		}
-		json_kint(&j, "messages", (int64_t)c->nmsgs);
-		json_end(&j);
-		if (j.err == SIP_OK)
-			printf("%s\n", b.p);
-		buf_free(&b);
+		json_kint(j, "messages", (int64_t)c->nmsgs);
+		jsonl_end(&l);
 		return;
 	}
 	put_field(slice_cstr(c->callid));
@@ -919,63 +907,58 @@ print_stats(void)
 	int i, k, p;
 
 	if (o.json) {
-		struct buf b;
-		struct json j;
+		struct jsonl l;
+		struct json *j = &l.j;
 
-		buf_init(&b, 0);
-		json_init(&j, &b);
-		json_obj(&j);
-		json_kint(&j, "messages", (int64_t)(stats.requests +
+		jsonl_begin(&l);
+		json_kint(j, "messages", (int64_t)(stats.requests +
 		    stats.responses));
-		json_kint(&j, "requests", (int64_t)stats.requests);
-		json_kint(&j, "responses", (int64_t)stats.responses);
-		json_kint(&j, "retransmissions", (int64_t)stats.retrans);
-		json_key(&j, "methods");
-		json_obj(&j);
+		json_kint(j, "requests", (int64_t)stats.requests);
+		json_kint(j, "responses", (int64_t)stats.responses);
+		json_kint(j, "retransmissions", (int64_t)stats.retrans);
+		json_key(j, "methods");
+		json_obj(j);
 		for (i = 0; i < SIP_STATS_METHODS && stats.method[i][0]; i++)
-			json_kint(&j, stats.method[i], (int64_t)stats.by_method[i]);
+			json_kint(j, stats.method[i], (int64_t)stats.by_method[i]);
 		if (stats.by_method[SIP_STATS_METHODS] > 0)
-			json_kint(&j, "other",
+			json_kint(j, "other",
 			    (int64_t)stats.by_method[SIP_STATS_METHODS]);
-		json_end(&j);
-		json_key(&j, "status");
-		json_obj(&j);
+		json_end(j);
+		json_key(j, "status");
+		json_obj(j);
 		for (i = 100; i < 700; i++)
 			if (stats.by_status[i] > 0) {
 				char code[8];
 
 				snprintf(code, sizeof(code), "%d", i);
-				json_kint(&j, code, (int64_t)stats.by_status[i]);
+				json_kint(j, code, (int64_t)stats.by_status[i]);
 			}
-		json_end(&j);
-		json_key(&j, "response_ms");
-		json_obj(&j);
+		json_end(j);
+		json_key(j, "response_ms");
+		json_obj(j);
 		for (k = 0; k < SIP_STATS_KINDS; k++) {
 			const struct sip_stats_hist *h = &stats.h[k];
 
-			json_key(&j, k == SIP_STATS_REGISTER ? "register" :
+			json_key(j, k == SIP_STATS_REGISTER ? "register" :
 			    k == SIP_STATS_INVITE ? "invite_setup" : "non_invite");
-			json_obj(&j);
-			json_kint(&j, "count", (int64_t)h->n);
+			json_obj(j);
+			json_kint(j, "count", (int64_t)h->n);
 			for (p = 0; p < 3 && h->n > 0; p++) {
 				char key[8];
 
 				snprintf(key, sizeof(key), "p%d", (int)pct[p]);
-				json_key(&j, key);
-				json_dbl(&j, sip_stats_pct(&stats,
+				json_key(j, key);
+				json_dbl(j, sip_stats_pct(&stats,
 				    (enum sip_stats_kind)k, pct[p]) / 1000, 3);
 			}
 			if (h->n > 0) {
-				json_key(&j, "max");
-				json_dbl(&j, h->max_us / 1000, 3);
+				json_key(j, "max");
+				json_dbl(j, h->max_us / 1000, 3);
 			}
-			json_end(&j);
+			json_end(j);
 		}
-		json_end(&j);
-		json_end(&j);
-		if (j.err == SIP_OK)
-			printf("%s\n", b.p);
-		buf_free(&b);
+		json_end(j);
+		jsonl_end(&l);
 		return;
 	}
 	printf("messages\t%lu\nrequests\t%lu\nresponses\t%lu\n"

@@ -346,6 +346,7 @@ json_result(const struct sip_uac_req *r, const struct sip_msg *m, long seq)
 	json_kint(j, "retransmissions", r->retrans);
 	json_kint(j, "exit", outcome(r, m));
 	jsonl_end(&l);
+	fflush(stdout);
 }
 
 static void
@@ -593,6 +594,7 @@ summary(void)
 			}
 		json_end(j);
 		jsonl_end(&l);
+		fflush(stdout);
 		return;
 	}
 	if (o.write_out)

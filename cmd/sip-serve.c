@@ -259,6 +259,7 @@ event_json(const char *event, const struct sip_msg *m, const struct sip_conn *c,
 	if (extra_key != NULL)
 		json_kslice(j, extra_key, extra_val);
 	jsonl_end(&l);
+	fflush(stdout);
 }
 
 static int

@@ -9,6 +9,7 @@
 
 #include "bounds.h"
 #include "build.h"
+#include "field.h"
 #include "status.h"
 
 /*
@@ -307,33 +308,6 @@ sip_build_request(struct buf *b, const struct sip_req_params *p)
 	return tail(b, p->headers, p->content_type, p->body, p->body_len);
 }
 
-/* Does the To value carry a tag parameter (outside the <URI>)? */
-static int
-has_tag(struct slice to)
-{
-	size_t i, start = 0;
-	int inq = 0;
-
-	/* Parameters follow the closing '>' or, in addr-spec form, the URI. */
-	for (i = 0; i < to.len; i++) {
-		if (to.p[i] == '"' && (i == 0 || to.p[i - 1] != '\\'))
-			inq = !inq;
-		else if (!inq && to.p[i] == '>')
-			start = i;
-	}
-	for (i = start; i + 4 <= to.len; i++)
-		if (to.p[i] == ';') {
-			size_t j = i + 1;
-
-			while (j < to.len && (to.p[j] == ' ' || to.p[j] == '\t'))
-				j++;
-			if (j + 3 <= to.len &&
-			    slice_ieq(slice_make(to.p + j, 3), SLICE_LIT("tag")))
-				return 1;
-		}
-	return 0;
-}
-
 /* Add received= and rport= to the top Via value v (RFC 3261 18.2.1, RFC 3581 4). */
 static enum sip_err
 top_via(struct buf *b, struct slice v, const struct sip_resp_params *p)
@@ -412,7 +386,8 @@ sip_build_response(struct buf *b, const struct sip_msg *req,
 	{
 		struct slice to = sip_msg_value(req, SIP_HDR_TO);
 
-		if (p->to_tag != NULL && p->code > 100 && !has_tag(to))
+		if (p->to_tag != NULL && p->code > 100 &&
+		    sip_field_hparam(to, "tag").p == NULL)
 			TRY(buf_printf(b, "To: " SLICE_FMT ";tag=%s\r\n",
 			    SLICE_ARG(to), p->to_tag));
 		else

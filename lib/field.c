@@ -50,15 +50,6 @@ params_at(struct sip_params *ps, struct slice s, size_t i, struct sip_perr *pe)
 	return e;
 }
 
-/* word = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" /
- *   "~" / "(" / ")" / "<" / ">" / ":" / "\" / DQUOTE / "/" / "[" / "]" /
- *   "?" / "{" / "}" ) */
-static inline int
-word_char(char c)
-{
-	return (slice_token_map[(unsigned char)c] & SLICE_C_WORD) != 0;
-}
-
 enum sip_err
 sip_field_callid(struct slice v, struct sip_perr *pe)
 {
@@ -68,6 +59,7 @@ sip_field_callid(struct slice v, struct sip_perr *pe)
 		end--;
 	if (i == end)
 		FAIL(i, "empty Call-ID");
+	/* callid = word [ "@" word ]; SLICE_C_WORD is RFC 3261's word */
 	j = (size_t)(slice_skip_class(v.p + i, v.p + end, SLICE_C_WORD) - v.p);
 	if (j < end && v.p[j] == '@' && j > i) {
 		size_t k = ++j;

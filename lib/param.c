@@ -5,13 +5,6 @@
 
 #include "param.h"
 
-/* token, plus what a host (IPv6 reference) may add: RFC 3261 gen-value. */
-static inline int
-value_char(char c)
-{
-	return (slice_token_map[(unsigned char)c] & SLICE_C_GENVAL) != 0;
-}
-
 static inline void
 skip_lws(struct slice *s)
 {
@@ -112,6 +105,7 @@ sip_param_next(struct slice *rest, struct sip_param *p, const char **why)
 		return ended(rest, slice_from(s, n), why,
 		    "junk after a quoted parameter value");
 	}
+	/* gen-value: token, or what a host (IPv6 reference) may add */
 	n = (size_t)(slice_skip_class(s.p, s.p + s.len, SLICE_C_GENVAL) - s.p);
 	if (n == 0) {
 		*rest = s;

@@ -40,6 +40,26 @@ sipbox_init(void)
 	return 0;
 }
 
+/* Both sipbox rows: the message, then its Call-ID and CSeq, checked. */
+static int
+parse_head(struct sip_msg *m, const char *p, size_t len, struct bfields *out)
+{
+	struct sip_cseq cs;
+	struct slice val;
+
+	if (sip_msg_parse(m, p, len, 0, NULL) != SIP_OK)
+		return -1;
+	val = slice_trim(sip_msg_value(m, SIP_HDR_CALL_ID));
+	if (sip_field_callid(val, NULL) != SIP_OK)
+		return -1;
+	put(&out->f[BF_CALLID], val);
+	if (sip_field_cseq(&cs, sip_msg_value(m, SIP_HDR_CSEQ), NULL) != SIP_OK)
+		return -1;
+	out->cseq = cs.num;
+	put(&out->f[BF_CSEQ_METHOD], cs.method);
+	return 0;
+}
+
 static int
 strict_parse(const char *p, size_t len, struct bsink *s)
 {
@@ -47,20 +67,11 @@ strict_parse(const char *p, size_t len, struct bsink *s)
 	static struct sip_addr a;
 	static struct sip_via v;
 	struct sip_hdr_iter it = { 0 };
-	struct sip_cseq cs;
 	struct bfields out;
 	struct slice val;
 
-	if (sip_msg_parse(&m, p, len, 0, NULL) != SIP_OK)
+	if (parse_head(&m, p, len, &out) != 0)
 		return -1;
-	val = slice_trim(sip_msg_value(&m, SIP_HDR_CALL_ID));
-	if (sip_field_callid(val, NULL) != SIP_OK)
-		return -1;
-	put(&out.f[BF_CALLID], val);
-	if (sip_field_cseq(&cs, sip_msg_value(&m, SIP_HDR_CSEQ), NULL) != SIP_OK)
-		return -1;
-	out.cseq = cs.num;
-	put(&out.f[BF_CSEQ_METHOD], cs.method);
 	if (sip_addr_parse(&a, sip_msg_value(&m, SIP_HDR_FROM), NULL) != SIP_OK)
 		return -1;
 	put(&out.f[BF_FROM_TAG], a.tag);
@@ -82,20 +93,10 @@ static int
 fields_parse(const char *p, size_t len, struct bsink *s)
 {
 	static struct sip_msg m;
-	struct sip_cseq cs;
 	struct bfields out;
-	struct slice val;
 
-	if (sip_msg_parse(&m, p, len, 0, NULL) != SIP_OK)
+	if (parse_head(&m, p, len, &out) != 0)
 		return -1;
-	val = slice_trim(sip_msg_value(&m, SIP_HDR_CALL_ID));
-	if (sip_field_callid(val, NULL) != SIP_OK)
-		return -1;
-	put(&out.f[BF_CALLID], val);
-	if (sip_field_cseq(&cs, sip_msg_value(&m, SIP_HDR_CSEQ), NULL) != SIP_OK)
-		return -1;
-	out.cseq = cs.num;
-	put(&out.f[BF_CSEQ_METHOD], cs.method);
 	put(&out.f[BF_FROM_TAG], sip_field_hparam(sip_msg_value(&m,
 	    SIP_HDR_FROM), "tag"));
 	put(&out.f[BF_TO_TAG], sip_field_hparam(sip_msg_value(&m, SIP_HDR_TO),
