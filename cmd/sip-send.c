@@ -495,10 +495,12 @@ fill_params(struct sip_req_params *p, long seq)
 static char *tpl;
 static size_t tpl_len;
 
+/* jb was zeroed once; what the library keeps in jb->r is reused. */
 static void
 prepare(struct job *jb, long seq)
 {
-	memset(&jb->r, 0, sizeof jb->r);
+	jb->r.raw = NULL;
+	jb->r.rawlen = 0;
 	jb->seq = seq;
 	jb->r.user = jb;
 	fill_params(&jb->r.p, seq);
@@ -531,6 +533,7 @@ udp_size_rule(void)
 	    copt.transport != NULL)
 		return;
 	client_guess_local(&cl);
+	memset(&jb, 0, sizeof jb);
 	prepare(&jb, 1);
 	if (jb.r.raw != NULL) {
 		len = jb.r.rawlen;
@@ -630,6 +633,7 @@ run(void)
 	uint64_t next_at = 0, iv = (uint64_t)(o.interval * 1000);
 	long seq = 0;
 
+	sip_uac_free(&uac);	/* a run before, on another address */
 	memset(&uac, 0, sizeof uac);
 	uac.conn = &cl.conn;
 	uac.t1 = copt.t1 > 0 ? (uint32_t)(copt.t1 * 1000) : 0;
@@ -655,7 +659,6 @@ run(void)
 				}
 			if (jb == NULL)
 				break;
-			sip_uac_req_free(&jb->r);
 			if (jb->r.raw)
 				free((void *)jb->r.raw);
 			prepare(jb, ++seq);
@@ -777,6 +780,7 @@ sip_send_main(int argc, char **argv)
 		struct buf b;
 
 		client_guess_local(&cl);
+		memset(&jb, 0, sizeof jb);
 		prepare(&jb, 1);
 		if (jb.r.raw != NULL) {
 			fwrite(jb.r.raw, 1, jb.r.rawlen, stdout);
@@ -813,6 +817,7 @@ sip_send_main(int argc, char **argv)
 		warnf("the call could not be ended with BYE");
 	if (call_dialog != NULL)
 		sip_dialog_free(call_dialog);
+	sip_uac_free(&uac);
 	client_close(&cl);
 	client_password_free(password);
 	free(body);

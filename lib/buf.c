@@ -67,7 +67,7 @@ buf_reserve(struct buf *b, size_t n)
 }
 
 enum sip_err
-buf_add(struct buf *b, const void *p, size_t len)
+buf_add_grow(struct buf *b, const void *p, size_t len)
 {
 	enum sip_err e;
 
@@ -78,12 +78,6 @@ buf_add(struct buf *b, const void *p, size_t len)
 	b->len += len;
 	b->p[b->len] = '\0';
 	return SIP_OK;
-}
-
-enum sip_err
-buf_adds(struct buf *b, const char *s)
-{
-	return buf_add(b, s, strlen(s));
 }
 
 enum sip_err

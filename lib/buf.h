@@ -10,6 +10,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "err.h"
 #include "slice.h"
@@ -31,8 +32,33 @@ void		buf_free(struct buf *b);
 void		buf_reset(struct buf *b);
 /* Like buf_free, but zero the bytes first (secrets). */
 void		buf_wipe(struct buf *b);
-enum sip_err	buf_add(struct buf *b, const void *p, size_t len);
-enum sip_err	buf_adds(struct buf *b, const char *s);
+/* buf_add() when the room must be made first. */
+enum sip_err	buf_add_grow(struct buf *b, const void *p, size_t len);
+
+/*
+ * Append len bytes.  Inline for the common case, where the room is there
+ * already (cap never exceeds max + 1): a request is built of some forty
+ * pieces, once for every request of a ping run.
+ */
+static inline enum sip_err
+buf_add(struct buf *b, const void *p, size_t len)
+{
+	if (len < b->cap - b->len) {
+		if (len > 0)
+			memcpy(b->p + b->len, p, len);
+		b->len += len;
+		b->p[b->len] = '\0';
+		return SIP_OK;
+	}
+	return buf_add_grow(b, p, len);
+}
+
+static inline enum sip_err
+buf_adds(struct buf *b, const char *s)
+{
+	return buf_add(b, s, strlen(s));
+}
+
 enum sip_err	buf_addc(struct buf *b, char c);
 enum sip_err	buf_addslice(struct buf *b, struct slice s);
 enum sip_err	buf_printf(struct buf *b, const char *fmt, ...)

@@ -65,8 +65,12 @@ randhex(char *out, size_t nhex)
 	if (pool_left < nbytes)
 		pool_fill();
 	r = pool + sizeof(pool) - pool_left;
-	for (i = 0; i < nhex; i++)
-		out[i] = hex[(r[i / 2] >> ((i & 1) ? 0 : 4)) & 15];
+	for (i = 0; i + 1 < nhex; i += 2) {
+		out[i] = hex[r[i / 2] >> 4];
+		out[i + 1] = hex[r[i / 2] & 15];
+	}
+	if (i < nhex)
+		out[i] = hex[r[i / 2] >> 4];
 	out[nhex] = '\0';
 	/* used bytes are not kept around */
 	memset(r, 0, nbytes);
@@ -251,14 +255,21 @@ headers_ok(const char *const *hdrs)
 	return 1;
 }
 
-enum sip_err
-sip_build_request(struct buf *b, const struct sip_req_params *p)
+/*
+ * Build p into b.  With mk (off[4], len[4]), note where the branch, From
+ * tag, Call-ID and CSeq number went, relative to where the request
+ * starts in b; an offset stays 0 where a user's line replaced ours.
+ */
+static enum sip_err
+build_req(struct buf *b, const struct sip_req_params *p, size_t *off,
+    size_t *len)
 {
 	char branch[SIP_BRANCH_SIZE], ftag[SIP_TAG_SIZE];
 	char callid[SIP_CALLID_SIZE], num[24];
-	const char *cm, *tp, *br, *rport;
+	const char *cm, *tp, *br, *rport, *ft, *ci;
+	const size_t base = b->len;
+	size_t i, at;
 	enum sip_err e;
-	size_t i;
 
 	if (p->method == NULL || p->ruri == NULL || p->via_host == NULL ||
 	    p->from == NULL || p->to == NULL ||
@@ -272,8 +283,16 @@ sip_build_request(struct buf *b, const struct sip_req_params *p)
 		sip_build_callid(callid, p->via_host);
 	cm = p->cseq_method != NULL ? p->cseq_method : p->method;
 	tp = p->transport ? p->transport : "UDP";
+	/* Room for a usual request at once (it may still grow). */
+	(void)buf_reserve(b, 1024 + p->body_len);
 	br = p->branch ? p->branch : branch;
 	rport = p->rport ? ";rport" : "";
+
+	ft = p->from_tag ? p->from_tag : ftag;
+	ci = p->call_id ? p->call_id : callid;
+	if (off != NULL)
+		for (i = 0; i < 4; i++)
+			off[i] = len[i] = 0;
 
 	TRY(add_all(b, PIECES(p->method, " ", p->ruri, " SIP/2.0\r\n")));
 	if (p->via_port > 0)
@@ -283,22 +302,38 @@ sip_build_request(struct buf *b, const struct sip_req_params *p)
 	else
 		TRY(hdr(b, p->headers, SIP_HDR_VIA, PIECES("SIP/2.0/", tp, " ",
 		    p->via_host, ";branch=", br, rport)));
+	/* Each of ours ends its line: "...<value>[;rport]\r\n". */
+	if (off != NULL && override(p->headers, SIP_HDR_VIA) == NULL) {
+		len[0] = strlen(br);
+		off[0] = b->len - base - 2 - strlen(rport) - len[0];
+	}
 	if (p->max_forwards >= 0)
 		TRY(hdr(b, p->headers, SIP_HDR_MAX_FORWARDS,
 		    PIECES(dec(num, (unsigned)p->max_forwards))));
 	for (i = 0; p->routes != NULL && p->routes[i] != NULL; i++)
 		TRY(add_all(b, PIECES("Route: ", p->routes[i], "\r\n")));
-	TRY(hdr(b, p->headers, SIP_HDR_FROM, PIECES(p->from, ";tag=",
-	    p->from_tag ? p->from_tag : ftag)));
+	TRY(hdr(b, p->headers, SIP_HDR_FROM, PIECES(p->from, ";tag=", ft)));
+	if (off != NULL && override(p->headers, SIP_HDR_FROM) == NULL) {
+		len[1] = strlen(ft);
+		off[1] = b->len - base - 2 - len[1];
+	}
 	if (p->to_tag != NULL)
 		TRY(hdr(b, p->headers, SIP_HDR_TO,
 		    PIECES(p->to, ";tag=", p->to_tag)));
 	else
 		TRY(hdr(b, p->headers, SIP_HDR_TO, PIECES(p->to)));
-	TRY(hdr(b, p->headers, SIP_HDR_CALL_ID,
-	    PIECES(p->call_id ? p->call_id : callid)));
+	TRY(hdr(b, p->headers, SIP_HDR_CALL_ID, PIECES(ci)));
+	if (off != NULL && override(p->headers, SIP_HDR_CALL_ID) == NULL) {
+		len[2] = strlen(ci);
+		off[2] = b->len - base - 2 - len[2];
+	}
+	at = b->len - base;
 	TRY(hdr(b, p->headers, SIP_HDR_CSEQ,
 	    PIECES(dec(num, p->cseq ? p->cseq : 1), " ", cm)));
+	if (off != NULL && override(p->headers, SIP_HDR_CSEQ) == NULL) {
+		len[3] = strlen(num);
+		off[3] = at + strlen(sip_hdr_name(SIP_HDR_CSEQ)) + 2;
+	}
 	if (p->contact != NULL || override(p->headers, SIP_HDR_CONTACT))
 		TRY(hdr(b, p->headers, SIP_HDR_CONTACT,
 		    PIECES(p->contact ? p->contact : "")));
@@ -306,6 +341,126 @@ sip_build_request(struct buf *b, const struct sip_req_params *p)
 		TRY(hdr(b, p->headers, SIP_HDR_USER_AGENT,
 		    PIECES(p->user_agent ? p->user_agent : "")));
 	return tail(b, p->headers, p->content_type, p->body, p->body_len);
+}
+
+enum sip_err
+sip_build_request(struct buf *b, const struct sip_req_params *p)
+{
+	return build_req(b, p, NULL, NULL);
+}
+
+/*
+ * The parameters a template depends on (all but branch, From tag,
+ * Call-ID and CSeq number), written to out, or compared with what cur
+ * holds: each string as 'S', its bytes and NUL, or 'N' for none.
+ */
+struct keywalk {
+	struct buf	*out;
+	const char	*cur, *end;
+	int		 diff;
+};
+
+static void
+kw_bytes(struct keywalk *w, const void *p, size_t n)
+{
+	if (w->diff)
+		return;
+	if (w->out != NULL) {
+		if (buf_add(w->out, p, n) != SIP_OK)
+			w->diff = 1;
+	} else if ((size_t)(w->end - w->cur) < n || memcmp(w->cur, p, n) != 0)
+		w->diff = 1;
+	else
+		w->cur += n;
+}
+
+static void
+kw_str(struct keywalk *w, const char *s)
+{
+	kw_bytes(w, s != NULL ? "S" : "N", 1);
+	if (s != NULL)
+		kw_bytes(w, s, strlen(s) + 1);
+}
+
+static void
+kw_list(struct keywalk *w, const char *const *v)
+{
+	size_t n = 0;
+
+	while (v != NULL && v[n] != NULL)
+		n++;
+	kw_bytes(w, &n, sizeof(n));
+	for (size_t i = 0; i < n; i++)
+		kw_str(w, v[i]);
+}
+
+static void
+key_walk(struct keywalk *w, const struct sip_req_params *p)
+{
+	const char *s[] = { p->method, p->ruri, p->transport, p->via_host,
+	    p->from, p->to, p->to_tag, p->cseq_method, p->contact,
+	    p->user_agent, p->content_type };
+	const int n[] = { p->via_port, p->rport, p->max_forwards };
+
+	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
+		kw_str(w, s[i]);
+	kw_bytes(w, n, sizeof(n));
+	kw_list(w, p->routes);
+	kw_list(w, p->headers);
+	kw_bytes(w, &p->body_len, sizeof(p->body_len));
+	if (p->body_len > 0)
+		kw_bytes(w, p->body, p->body_len);
+}
+
+enum sip_err
+sip_build_request_tmpl(struct buf *b, const struct sip_req_params *p,
+    struct sip_build_tmpl *t)
+{
+	const char *v[4];
+	char num[24];
+	struct keywalk w = { 0 };
+	enum sip_err e;
+	size_t i;
+
+	if (p->branch == NULL || p->from_tag == NULL || p->call_id == NULL)
+		return sip_build_request(b, p);
+	v[0] = p->branch;
+	v[1] = p->from_tag;
+	v[2] = p->call_id;
+	v[3] = dec(num, p->cseq ? p->cseq : 1);
+	if (t->ok) {
+		w.cur = t->key.p;
+		w.end = t->key.p + t->key.len;
+		key_walk(&w, p);
+		for (i = 0; i < 4 && !w.diff; i++)
+			if (strlen(v[i]) != t->len[i])
+				w.diff = 1;
+		if (!w.diff && w.cur == w.end) {
+			for (i = 0; i < 4; i++)
+				memcpy(t->msg.p + t->off[i], v[i], t->len[i]);
+			return buf_add(b, t->msg.p, t->msg.len);
+		}
+	}
+	t->ok = 0;
+	buf_reset(&t->msg);
+	if ((e = build_req(&t->msg, p, t->off, t->len)) != SIP_OK)
+		return e;
+	buf_reset(&t->key);
+	w = (struct keywalk){ .out = &t->key };
+	key_walk(&w, p);
+	t->ok = !w.diff;
+	for (i = 0; i < 4; i++)
+		if (t->off[i] == 0)
+			t->ok = 0;
+	return buf_add(b, t->msg.p, t->msg.len);
+}
+
+void
+sip_build_tmpl_free(struct sip_build_tmpl *t)
+{
+	buf_free(&t->msg);
+	buf_free(&t->key);
+	t->ok = 0;
 }
 
 /* Add received= and rport= to the top Via value v (RFC 3261 18.2.1, RFC 3581 4). */

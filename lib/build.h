@@ -66,6 +66,34 @@ struct sip_req_params {
  */
 enum sip_err	sip_build_request(struct buf *b, const struct sip_req_params *p);
 
+/*
+ * The last request built through sip_build_request_tmpl(): its bytes,
+ * where its branch, From tag, Call-ID and CSeq number are, and a copy of
+ * the rest of the parameters it was built from.  Zero it before first
+ * use; sip_build_tmpl_free() frees it.
+ */
+struct sip_build_tmpl {
+	struct buf	 msg;
+	struct buf	 key;		/* the other parameters, serialised */
+	size_t		 off[4];	/* branch, tag, Call-ID, CSeq number */
+	size_t		 len[4];
+	int		 ok;		/* msg and off[] usable */
+};
+
+/*
+ * sip_build_request() for a run of requests alike: when p differs from
+ * the one t last built only in its branch, From tag and Call-ID (of the
+ * same lengths) and its CSeq number (of as many digits), the request is
+ * t's with those bytes written over, not built again; otherwise it is
+ * built and kept in t.  p's branch, from_tag and call_id must be set.  A
+ * user header line that replaces the Via, From, Call-ID or CSeq means a
+ * full build every time.  The result is byte for byte what
+ * sip_build_request() makes.
+ */
+enum sip_err	sip_build_request_tmpl(struct buf *b,
+		    const struct sip_req_params *p, struct sip_build_tmpl *t);
+void		sip_build_tmpl_free(struct sip_build_tmpl *t);
+
 struct sip_resp_params {
 	int			 code;
 	const char		*reason;	/* NULL: the standard phrase */

@@ -2,6 +2,7 @@
  * txn.c - RFC 3261 section 17 client and server transactions, with the
  * Accepted state of RFC 6026, as state machines that do no I/O.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "addr.h"
@@ -114,9 +115,15 @@ via_port(const struct sip_via *v)
 	return slice_ieq_lit(v->transport, "TLS") ? 5061 : 5060;
 }
 
-/* Parse the txn's own copy of its request and keep the matching keys. */
+/*
+ * Parse the txn's own copy of its request and keep the matching keys.  A
+ * client transaction matches responses by branch and CSeq method alone
+ * (17.1.3), so it reads the branch without checking the whole Via and
+ * skips the From and To tags that only the RFC 2543 server rules use: a
+ * ping run starts a client transaction for every request.
+ */
 static enum sip_err
-take_keys(struct sip_txn *t)
+take_keys(struct sip_txn *t, int client)
 {
 	struct sip_msg m;
 	struct sip_msg *mp = &m;
@@ -128,20 +135,28 @@ take_keys(struct sip_txn *t)
 		return e;
 	if (!mp->is_request)
 		return SIP_E_PARSE;
-	if (top_via(mp, &v, &t->top_via) != SIP_OK)
-		return SIP_E_PARSE;
 	if (sip_field_cseq(&cs, sip_msg_value(mp, SIP_HDR_CSEQ), NULL) != SIP_OK)
 		return SIP_E_PARSE;
 	t->call_id = sip_msg_value(mp, SIP_HDR_CALL_ID);
 	if (t->call_id.len == 0)
 		return SIP_E_PARSE;
-	t->branch = v.branch;
-	t->sent_by = v.host;
-	t->via_port = via_port(&v);
 	t->method = mp->method;
 	t->cseq = cs.num;
 	t->cseq_method = cs.method;
 	t->ruri = mp->ruri;
+	if (client) {
+		t->top_via = sip_msg_value(mp, SIP_HDR_VIA);
+		t->branch = sip_field_hparam(t->top_via, "branch");
+		if (t->top_via.len == 0)
+			return SIP_E_PARSE;
+		t->rfc3261 = slice_has_prefix(t->branch, COOKIE);
+		return SIP_OK;
+	}
+	if (top_via(mp, &v, &t->top_via) != SIP_OK)
+		return SIP_E_PARSE;
+	t->branch = v.branch;
+	t->sent_by = v.host;
+	t->via_port = via_port(&v);
 	t->from_tag = hdr_tag(mp, SIP_HDR_FROM);
 	t->to_tag = hdr_tag(mp, SIP_HDR_TO);
 	t->rfc3261 = slice_has_prefix(v.branch, COOKIE);
@@ -152,31 +167,37 @@ void
 sip_txn_init(struct sip_txn *t, enum sip_txn_kind kind, int reliable)
 {
 	memset(t, 0, sizeof(*t));
+	sip_txn_reuse(t, kind, reliable);
+}
+
+void
+sip_txn_reuse(struct sip_txn *t, enum sip_txn_kind kind, int reliable)
+{
+	struct buf req = t->req, out = t->out;
+
+	memset(t, 0, offsetof(struct sip_txn, act));
+	t->nact = t->actpos = 0;
+	t->req = req;
+	t->out = out;
 	t->kind = kind;
 	t->reliable = reliable;
 	t->t1 = SIP_TXN_T1;
 	t->t2 = SIP_TXN_T2;
 	t->t4 = SIP_TXN_T4;
-	buf_init(&t->req, SIP_MAX_MSG);
-	buf_init(&t->out, SIP_MAX_MSG);
+	if (t->req.max == 0) {
+		buf_init(&t->req, SIP_MAX_MSG);
+		buf_init(&t->out, SIP_MAX_MSG);
+	}
+	buf_reset(&t->req);
+	buf_reset(&t->out);
 }
 
-enum sip_err
-sip_txn_client_start(struct sip_txn *t, const char *req, size_t len,
-    uint64_t now)
+/* Queue the first SEND and start Timers A/B or E/F. */
+static enum sip_err
+client_begin(struct sip_txn *t, uint64_t now)
 {
-	enum sip_err e;
-	int invite;
+	int invite = slice_eq_lit(t->method, "INVITE");
 
-	if (t->state != SIP_TXN_NONE ||
-	    (t->kind != SIP_TXN_ICT && t->kind != SIP_TXN_NICT) || t->t1 == 0)
-		return SIP_E_INVAL;
-	buf_reset(&t->req);
-	if ((e = buf_add(&t->req, req, len)) != SIP_OK)
-		return e;
-	if ((e = take_keys(t)) != SIP_OK)
-		return e;
-	invite = slice_eq_lit(t->method, "INVITE");
 	if (slice_eq_lit(t->method, "ACK") ||
 	    invite != (t->kind == SIP_TXN_ICT))
 		return SIP_E_INVAL;
@@ -188,6 +209,49 @@ sip_txn_client_start(struct sip_txn *t, const char *req, size_t len,
 	}
 	t->to_at = now + 64 * (uint64_t)t->t1;	/* Timer B or F */
 	return SIP_OK;
+}
+
+static enum sip_err
+client_copy(struct sip_txn *t, const char *req, size_t len)
+{
+	if (t->state != SIP_TXN_NONE ||
+	    (t->kind != SIP_TXN_ICT && t->kind != SIP_TXN_NICT) || t->t1 == 0)
+		return SIP_E_INVAL;
+	buf_reset(&t->req);
+	return buf_add(&t->req, req, len);
+}
+
+enum sip_err
+sip_txn_client_start(struct sip_txn *t, const char *req, size_t len,
+    uint64_t now)
+{
+	enum sip_err e;
+
+	if ((e = client_copy(t, req, len)) != SIP_OK ||
+	    (e = take_keys(t, 1)) != SIP_OK)
+		return e;
+	return client_begin(t, now);
+}
+
+enum sip_err
+sip_txn_client_start_built(struct sip_txn *t, const char *req, size_t len,
+    const char *branch, uint64_t now)
+{
+	size_t bl = strlen(branch), ml;
+	const char *b;
+	enum sip_err e;
+
+	if ((e = client_copy(t, req, len)) != SIP_OK)
+		return e;
+	ml = strcspn(t->req.p, " ");
+	b = bl > 0 ? memmem(t->req.p, t->req.len, branch, bl) : NULL;
+	if (ml == 0 || ml >= t->req.len || b == NULL)
+		return SIP_E_PARSE;
+	t->method = slice_make(t->req.p, ml);
+	t->cseq_method = t->method;
+	t->branch = slice_make(b, bl);
+	t->rfc3261 = slice_has_prefix(t->branch, COOKIE);
+	return client_begin(t, now);
 }
 
 enum sip_err
@@ -205,7 +269,7 @@ sip_txn_server_start(struct sip_txn *t, const struct sip_msg *req,
 	buf_reset(&t->req);
 	if ((e = buf_add(&t->req, req->buf, req->len)) != SIP_OK)
 		return e;
-	if ((e = take_keys(t)) != SIP_OK)
+	if ((e = take_keys(t, 0)) != SIP_OK)
 		return e;
 	/* 17.2.1: the INVITE server starts in Proceeding (the TU sends 100). */
 	t->state = t->kind == SIP_TXN_IST ? SIP_TXN_PROCEEDING : SIP_TXN_TRYING;
@@ -498,18 +562,19 @@ sip_txn_done(const struct sip_txn *t)
 int
 sip_txn_match_response(const struct sip_txn *t, const struct sip_msg *m)
 {
-	struct sip_via v;
+	struct slice branch;
 	struct sip_cseq cs;
 
 	if (m->is_request || t->state == SIP_TXN_NONE ||
 	    (t->kind != SIP_TXN_ICT && t->kind != SIP_TXN_NICT))
 		return 0;
-	if (top_via(m, &v, NULL) != SIP_OK ||
+	/* 17.1.3: the top Via's branch (case-sensitive) and the CSeq
+	 * method (CANCEL has its own txn); nothing else of the Via counts. */
+	branch = sip_field_hparam(sip_msg_value(m, SIP_HDR_VIA), "branch");
+	if (branch.len == 0 || !slice_eq(branch, t->branch) ||
 	    sip_field_cseq(&cs, sip_msg_value(m, SIP_HDR_CSEQ), NULL) != SIP_OK)
 		return 0;
-	/* 17.1.3: the branch is case-sensitive; CANCEL has its own txn. */
-	return v.branch.len > 0 && slice_eq(v.branch, t->branch) &&
-	    slice_eq(cs.method, t->cseq_method);
+	return slice_eq(cs.method, t->cseq_method);
 }
 
 static int

@@ -111,6 +111,12 @@ struct sip_txn {
  * t->t1, t->t2, t->t4 after this and before the start call.
  */
 void	sip_txn_init(struct sip_txn *t, enum sip_txn_kind kind, int reliable);
+/*
+ * The same for a txn that was initialised before (released or not): it
+ * keeps the memory of its buffers, so a client that runs one transaction
+ * after another allocates nothing for each.  sip_txn_release() frees it.
+ */
+void	sip_txn_reuse(struct sip_txn *t, enum sip_txn_kind kind, int reliable);
 
 /*
  * Client: start with the request in req/len (copied; need not outlive
@@ -121,6 +127,16 @@ void	sip_txn_init(struct sip_txn *t, enum sip_txn_kind kind, int reliable);
  */
 enum sip_err	sip_txn_client_start(struct sip_txn *t, const char *req,
 		    size_t len, uint64_t now_ms);
+/*
+ * The same for a request the caller built itself, the way the builder
+ * does (sip_build_request with this branch, its own Via and CSeq): the
+ * method is the request line's first word, the CSeq method the same, and
+ * the branch is found by its bytes, so the request is not parsed again.
+ * SIP_E_PARSE when branch is not in it.  Not for a request written by
+ * hand or with the user's own Via or CSeq: use sip_txn_client_start().
+ */
+enum sip_err	sip_txn_client_start_built(struct sip_txn *t, const char *req,
+		    size_t len, const char *branch, uint64_t now_ms);
 
 /*
  * Server: start with the request req just received (its bytes are

@@ -24,7 +24,6 @@ build(struct sip_uac *u, struct sip_uac_req *r)
 {
 	int n = 0;
 
-	(void)u;
 	if (r->raw != NULL) {
 		buf_reset(&r->req);
 		return buf_add(&r->req, r->raw, r->rawlen);
@@ -46,7 +45,8 @@ build(struct sip_uac *u, struct sip_uac_req *r)
 	p.cseq = r->cseq;
 	p.headers = r->hdrs;
 	buf_reset(&r->req);
-	return sip_build_request(&r->req, &p);
+	/* a ping run's requests differ only in these: no build for each */
+	return sip_build_request_tmpl(&r->req, &p, &u->tmpl);
 }
 
 static void
@@ -60,7 +60,6 @@ finish(struct sip_uac *u, struct sip_uac_req *r)
 	r->active = 0;
 	/* the round trip ends when the answer came off the socket */
 	r->t_final = u->rx_us ? u->rx_us : sip_now_us();
-	sip_txn_release(&r->txn);
 	if (u->done != NULL)
 		u->done(u->done_arg, r);
 }
@@ -72,7 +71,7 @@ send_txn(struct sip_uac *u, struct sip_uac_req *r)
 	enum sip_err e;
 	int inv = strcmp(r->p.method, "INVITE") == 0;
 
-	sip_txn_init(&r->txn, inv ? SIP_TXN_ICT : SIP_TXN_NICT,
+	sip_txn_reuse(&r->txn, inv ? SIP_TXN_ICT : SIP_TXN_NICT,
 	    sip_tp_reliable(u->conn->tp));
 	if (u->t1)
 		r->txn.t1 = u->t1;
@@ -80,8 +79,17 @@ send_txn(struct sip_uac *u, struct sip_uac_req *r)
 		r->txn.t2 = u->t2;
 	if (u->t4)
 		r->txn.t4 = u->t4;
-	if ((e = sip_txn_client_start(&r->txn, r->req.p, r->req.len,
-	    sip_now_ms())) != SIP_OK)
+	/*
+	 * A request built here whose Via and CSeq are the builder's own
+	 * need no parse for the transaction's keys (a ping run's case).
+	 */
+	if (r->raw == NULL && r->hdrs[0] == NULL)
+		e = sip_txn_client_start_built(&r->txn, r->req.p, r->req.len,
+		    r->branch, sip_now_ms());
+	else
+		e = sip_txn_client_start(&r->txn, r->req.p, r->req.len,
+		    sip_now_ms());
+	if (e != SIP_OK)
 		return e;
 	while (sip_txn_action(&r->txn, &a))
 		if (a.kind == SIP_TXN_SEND) {
@@ -100,11 +108,29 @@ sip_uac_start(struct sip_uac *u, struct sip_uac_req *r)
 
 	if (u->nact >= SIP_UAC_MAXACTIVE)
 		return SIP_E_TOOBIG;
-	buf_init(&r->req, SIP_MAX_MSG);
-	buf_init(&r->final, SIP_MAX_MSG);
-	buf_init(&r->ack, SIP_MAX_MSG);
-	buf_init(&r->auth[0], 8192);
-	buf_init(&r->auth[1], 8192);
+	/* A request used before keeps its buffers' memory (a ping run). */
+	if (r->req.max == 0) {
+		buf_init(&r->req, SIP_MAX_MSG);
+		buf_init(&r->final, SIP_MAX_MSG);
+		buf_init(&r->ack, SIP_MAX_MSG);
+		buf_init(&r->auth[0], 8192);
+		buf_init(&r->auth[1], 8192);
+		sip_txn_init(&r->txn, SIP_TXN_NICT, 0);
+	}
+	buf_reset(&r->req);
+	buf_reset(&r->final);
+	buf_reset(&r->ack);
+	for (int i = 0; i < 2; i++)
+		if (r->auth[i].len > 0) {
+			explicit_bzero(r->auth[i].p, r->auth[i].len);
+			buf_reset(&r->auth[i]);
+		}
+	if (r->dialog != NULL)
+		sip_dialog_free(r->dialog);
+	r->dialog = NULL;
+	r->auth_tries = r->stale_done = 0;
+	r->retrans = 0;
+	r->t_start = r->t_sent = r->t_final = 0;
 	if (r->p.call_id != NULL)
 		snprintf(r->call_id, sizeof r->call_id, "%s", r->p.call_id);
 	else
@@ -180,7 +206,6 @@ retry_auth(struct sip_uac *u, struct sip_uac_req *r, const struct sip_msg *m)
 			r->stale_done = 1;
 		r->auth_tries++;
 		r->cseq++;
-		sip_txn_release(&r->txn);
 		if (build(u, r) != SIP_OK)
 			return 0;
 		if (send_txn(u, r) != SIP_OK) {
@@ -367,6 +392,12 @@ sip_uac_step(struct sip_uac *u, int max_ms)
 		actions(u, due[i]);
 	}
 	return SIP_OK;
+}
+
+void
+sip_uac_free(struct sip_uac *u)
+{
+	sip_build_tmpl_free(&u->tmpl);
 }
 
 void

@@ -72,9 +72,15 @@ struct sip_uac {
 	int			 nact;
 	unsigned long		 stray;		/* responses matching nothing */
 	uint64_t		 rx_us;		/* when the message at hand arrived */
+	struct sip_build_tmpl	 tmpl;		/* the last request built */
 };
 
-/* Build r's first request and send it.  r must stay put until done. */
+/*
+ * Build r's first request and send it.  r must stay put until done.  r is
+ * zeroed before its first start; after done it may be started again (the
+ * caller sets p, raw and user anew) and keeps its buffers' memory, so a
+ * ping run allocates nothing per request.
+ */
 enum sip_err	sip_uac_start(struct sip_uac *u, struct sip_uac_req *r);
 /*
  * Wait up to max_ms for input or a timer, then process.  Returns a
@@ -85,7 +91,9 @@ enum sip_err	sip_uac_step(struct sip_uac *u, int max_ms);
 /* Finish every active request with err (an overall timeout). */
 void		sip_uac_abort(struct sip_uac *u, enum sip_err err,
 		    const char *why);
-/* Free what r holds (after done). */
+/* Free what u holds (after the last request is done). */
+void		sip_uac_free(struct sip_uac *u);
+/* Free what r holds (after done, before r goes away). */
 void		sip_uac_req_free(struct sip_uac_req *r);
 
 #endif

@@ -222,6 +222,42 @@ test_nict(void)
 	drain(&t, 0, &ev);
 	ok(ev.tperr == 1 && ev.ended == 1 && sip_txn_deadline(&t) == 0,
 	    "nict: a transport error tells the TU and terminates");
+
+	/* Started again on its own memory, from a request built here. */
+	{
+		const char *mem = t.req.p;
+		struct sip_msg other;
+		struct buf ob = { 0 };
+
+		memset(&ev, 0, sizeof(ev));
+		sip_txn_reuse(&t, SIP_TXN_NICT, 0);
+		ok(t.state == SIP_TXN_NONE && t.req.len == 0 && t.nact == 0,
+		    "reuse: a used txn starts afresh");
+		ok(sip_txn_client_start_built(&t, options, strlen(options),
+		    "z9hG4bKopt1", 0) == SIP_OK && t.req.p == mem,
+		    "built: starts without a parse, in the memory it had");
+		ok(slice_eq_lit(t.method, "OPTIONS") &&
+		    slice_eq_lit(t.cseq_method, "OPTIONS") &&
+		    slice_eq_lit(t.branch, "z9hG4bKopt1") && t.rfc3261,
+		    "built: method, CSeq method and branch are its keys");
+		drain(&t, 0, &ev);
+		ok(ev.nsend == 1 && sip_txn_deadline(&t) == 500,
+		    "built: first SEND queued, Timer E at T1");
+		make_resp(&rb, &r, options, 200, "tt");
+		make_resp(&ob, &other, invite, 200, "tt");
+		ok(sip_txn_match_response(&t, &r) &&
+		    !sip_txn_match_response(&t, &other),
+		    "built: its response matches, another branch does not");
+		sip_txn_reuse(&t, SIP_TXN_NICT, 0);
+		ok(sip_txn_client_start_built(&t, options, strlen(options),
+		    "z9hG4bKnone", 0) == SIP_E_PARSE,
+		    "built: a branch that is not in the request is refused");
+		sip_txn_reuse(&t, SIP_TXN_NICT, 0);
+		ok(sip_txn_client_start_built(&t, invite, strlen(invite),
+		    "z9hG4bKinv1", 0) == SIP_E_INVAL,
+		    "built: an INVITE needs an INVITE client transaction");
+		buf_free(&ob);
+	}
 	sip_txn_release(&t);
 	buf_free(&rb);
 }
