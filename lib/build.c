@@ -65,12 +65,10 @@ randhex(char *out, size_t nhex)
 	if (pool_left < nbytes)
 		pool_fill();
 	r = pool + sizeof(pool) - pool_left;
-	for (i = 0; i + 1 < nhex; i += 2) {
-		out[i] = hex[r[i / 2] >> 4];
-		out[i + 1] = hex[r[i / 2] & 15];
+	for (i = 0; i < nbytes; i++) {
+		out[2 * i] = hex[r[i] >> 4];
+		out[2 * i + 1] = hex[r[i] & 15];
 	}
-	if (i < nhex)
-		out[i] = hex[r[i / 2] >> 4];
 	out[nhex] = '\0';
 	/* used bytes are not kept around */
 	memset(r, 0, nbytes);
@@ -352,7 +350,9 @@ sip_build_request(struct buf *b, const struct sip_req_params *p)
 /*
  * The parameters a template depends on (all but branch, From tag,
  * Call-ID and CSeq number), written to out, or compared with what cur
- * holds: each string as 'S', its bytes and NUL, or 'N' for none.
+ * holds.  A string is kept as its length and its bytes with their NUL,
+ * (size_t)-1 alone for none, so that comparing it is one strcmp(): this
+ * runs for every request.
  */
 struct keywalk {
 	struct buf	*out;
@@ -360,11 +360,9 @@ struct keywalk {
 	int		 diff;
 };
 
-static void
+static inline void
 kw_bytes(struct keywalk *w, const void *p, size_t n)
 {
-	if (w->diff)
-		return;
 	if (w->out != NULL) {
 		if (buf_add(w->out, p, n) != SIP_OK)
 			w->diff = 1;
@@ -374,12 +372,30 @@ kw_bytes(struct keywalk *w, const void *p, size_t n)
 		w->cur += n;
 }
 
-static void
+static inline void
 kw_str(struct keywalk *w, const char *s)
 {
-	kw_bytes(w, s != NULL ? "S" : "N", 1);
-	if (s != NULL)
-		kw_bytes(w, s, strlen(s) + 1);
+	size_t n;
+
+	if (w->out != NULL) {
+		n = s != NULL ? strlen(s) : (size_t)-1;
+		kw_bytes(w, &n, sizeof(n));
+		if (s != NULL)
+			kw_bytes(w, s, n + 1);
+		return;
+	}
+	if (w->diff || (size_t)(w->end - w->cur) < sizeof(n)) {
+		w->diff = 1;
+		return;
+	}
+	memcpy(&n, w->cur, sizeof(n));
+	w->cur += sizeof(n);
+	if (n == (size_t)-1 || s == NULL)
+		w->diff |= (n == (size_t)-1) != (s == NULL);
+	else if ((size_t)(w->end - w->cur) <= n || strcmp(w->cur, s) != 0)
+		w->diff = 1;
+	else
+		w->cur += n + 1;
 }
 
 static void
@@ -390,7 +406,7 @@ kw_list(struct keywalk *w, const char *const *v)
 	while (v != NULL && v[n] != NULL)
 		n++;
 	kw_bytes(w, &n, sizeof(n));
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n && !w->diff; i++)
 		kw_str(w, v[i]);
 }
 
@@ -402,9 +418,9 @@ key_walk(struct keywalk *w, const struct sip_req_params *p)
 	    p->user_agent, p->content_type };
 	const int n[] = { p->via_port, p->rport, p->max_forwards };
 
-	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
-		kw_str(w, s[i]);
 	kw_bytes(w, n, sizeof(n));
+	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]) && !w->diff; i++)
+		kw_str(w, s[i]);
 	kw_list(w, p->routes);
 	kw_list(w, p->headers);
 	kw_bytes(w, &p->body_len, sizeof(p->body_len));

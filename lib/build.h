@@ -75,7 +75,9 @@ enum sip_err	sip_build_request(struct buf *b, const struct sip_req_params *p);
 struct sip_build_tmpl {
 	struct buf	 msg;
 	struct buf	 key;		/* the other parameters, serialised */
-	size_t		 off[4];	/* branch, tag, Call-ID, CSeq number */
+	/* branch, From tag, Call-ID, CSeq number in the last request
+	 * built through it; 0 where a user's line replaced ours */
+	size_t		 off[4];
 	size_t		 len[4];
 	int		 ok;		/* msg and off[] usable */
 };

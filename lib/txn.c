@@ -235,21 +235,20 @@ sip_txn_client_start(struct sip_txn *t, const char *req, size_t len,
 
 enum sip_err
 sip_txn_client_start_built(struct sip_txn *t, const char *req, size_t len,
-    const char *branch, uint64_t now)
+    size_t boff, size_t blen, uint64_t now)
 {
-	size_t bl = strlen(branch), ml;
-	const char *b;
+	const char *sp;
 	enum sip_err e;
 
+	if (blen == 0 || boff >= len || blen > len - boff)
+		return SIP_E_PARSE;
 	if ((e = client_copy(t, req, len)) != SIP_OK)
 		return e;
-	ml = strcspn(t->req.p, " ");
-	b = bl > 0 ? memmem(t->req.p, t->req.len, branch, bl) : NULL;
-	if (ml == 0 || ml >= t->req.len || b == NULL)
+	if ((sp = memchr(t->req.p, ' ', t->req.len)) == NULL || sp == t->req.p)
 		return SIP_E_PARSE;
-	t->method = slice_make(t->req.p, ml);
+	t->method = slice_make(t->req.p, (size_t)(sp - t->req.p));
 	t->cseq_method = t->method;
-	t->branch = slice_make(b, bl);
+	t->branch = slice_make(t->req.p + boff, blen);
 	t->rfc3261 = slice_has_prefix(t->branch, COOKIE);
 	return client_begin(t, now);
 }

@@ -128,15 +128,15 @@ void	sip_txn_reuse(struct sip_txn *t, enum sip_txn_kind kind, int reliable);
 enum sip_err	sip_txn_client_start(struct sip_txn *t, const char *req,
 		    size_t len, uint64_t now_ms);
 /*
- * The same for a request the caller built itself, the way the builder
- * does (sip_build_request with this branch, its own Via and CSeq): the
- * method is the request line's first word, the CSeq method the same, and
- * the branch is found by its bytes, so the request is not parsed again.
- * SIP_E_PARSE when branch is not in it.  Not for a request written by
- * hand or with the user's own Via or CSeq: use sip_txn_client_start().
+ * The same for a request the builder made with its own Via and CSeq
+ * (sip_build_request_tmpl says where the branch went): the method is the
+ * request line's first word, the CSeq method the same, and the branch is
+ * the blen bytes at boff, so the request is not parsed again.
+ * SIP_E_PARSE when those are not inside it.  Not for a request written
+ * by hand or with the user's own Via or CSeq: use sip_txn_client_start().
  */
 enum sip_err	sip_txn_client_start_built(struct sip_txn *t, const char *req,
-		    size_t len, const char *branch, uint64_t now_ms);
+		    size_t len, size_t boff, size_t blen, uint64_t now_ms);
 
 /*
  * Server: start with the request req just received (its bytes are

@@ -83,9 +83,9 @@ send_txn(struct sip_uac *u, struct sip_uac_req *r)
 	 * A request built here whose Via and CSeq are the builder's own
 	 * need no parse for the transaction's keys (a ping run's case).
 	 */
-	if (r->raw == NULL && r->hdrs[0] == NULL)
+	if (r->raw == NULL && u->tmpl.off[0] != 0 && u->tmpl.off[3] != 0)
 		e = sip_txn_client_start_built(&r->txn, r->req.p, r->req.len,
-		    r->branch, sip_now_ms());
+		    u->tmpl.off[0], u->tmpl.len[0], sip_now_ms());
 	else
 		e = sip_txn_client_start(&r->txn, r->req.p, r->req.len,
 		    sip_now_ms());

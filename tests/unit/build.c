@@ -2,6 +2,7 @@
  * build.c - what lib/build.c builds parses back to the same fields.
  */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "build.h"
@@ -94,7 +95,7 @@ main(void)
 		char br[SIP_BRANCH_SIZE], ft[SIP_TAG_SIZE], ci[SIP_CALLID_SIZE];
 		static char contact[64];
 		const char *ovr[] = { "CSeq: 1 OPTIONS", NULL };
-		int same = 1, reused = 0;
+		int same = 1, reused = 0, marks = 1;
 
 		buf_init(&full, 0);
 		buf_init(&fast, 0);
@@ -122,7 +123,14 @@ main(void)
 			    full.len != fast.len ||
 			    memcmp(full.p, fast.p, full.len) != 0)
 				same = 0;
+			if (t.len[0] != strlen(br) || memcmp(fast.p + t.off[0], br,
+			    t.len[0]) != 0 || memcmp(fast.p + t.off[2], ci,
+			    t.len[2]) != 0 || (uint32_t)strtoul(fast.p + t.off[3],
+			    NULL, 10) != seq)
+				marks = 0;
 		}
+		ok(marks, "template: says where the branch, Call-ID and CSeq "
+		    "number are");
 		ok(same, "template: 120 requests, CSeq 1 to 120, byte for byte "
 		    "those of a full build, through changed parameters");
 		ok(reused >= 100, "template: reused (%d of 119)", reused);
