@@ -641,7 +641,7 @@ run(void)
 		uac.t2 = uac.t1;
 	uac.user = copt.user;
 	uac.password = password;
-	uac.trace = client_trace;
+	uac.trace = verbose ? client_trace : NULL;	/* no call per message for nothing */
 	uac.done = job_done;
 	st.t0 = sip_now_ms();
 	while (!interrupted) {

@@ -760,9 +760,8 @@ sip_conn_pending(const struct sip_conn *c)
  * only when that changes).  SIP_E_TIMEOUT once deadline has passed.
  */
 static enum sip_err
-udp_wait(struct sip_conn *c, uint64_t deadline)
+udp_wait(struct sip_conn *c, uint64_t now, uint64_t deadline)
 {
-	uint64_t now = sip_now_ms();
 	int ms = now < deadline ? (int)(deadline - now) : 0;
 	enum sip_err e;
 
@@ -786,16 +785,17 @@ enum sip_err
 sip_conn_recv(struct sip_conn *c, int timeout_ms, struct sip_msg *m,
     struct sip_perr *pe)
 {
-	uint64_t deadline = sip_now_ms() + (uint64_t)(timeout_ms > 0 ?
-	    timeout_ms : 0);
+	uint64_t now = sip_now_ms();
+	uint64_t deadline = now + (uint64_t)(timeout_ms > 0 ? timeout_ms : 0);
 	enum sip_err e;
 
-	for (;;) {
+	for (int first = 1;; first = 0) {
 		e = sip_conn_next(c, m, pe);
 		if (e != SIP_E_PARTIAL)
 			return e;
 		if (c->tp == SIP_TP_UDP && c->connected && !c->server) {
-			if ((e = udp_wait(c, deadline)) != SIP_OK)
+			if ((e = udp_wait(c, first ? now : sip_now_ms(),
+			    deadline)) != SIP_OK)
 				return e;
 			continue;
 		}

@@ -70,6 +70,9 @@ send_txn(struct sip_uac *u, struct sip_uac_req *r)
 	struct sip_txn_action a;
 	enum sip_err e;
 	int inv = strcmp(r->p.method, "INVITE") == 0;
+	/* one clock read for the timers and the send time (a ping run
+	 * reads the clock as few times as a bare loop) */
+	uint64_t us = sip_now_us();
 
 	sip_txn_reuse(&r->txn, inv ? SIP_TXN_ICT : SIP_TXN_NICT,
 	    sip_tp_reliable(u->conn->tp));
@@ -85,16 +88,22 @@ send_txn(struct sip_uac *u, struct sip_uac_req *r)
 	 */
 	if (r->raw == NULL && u->tmpl.off[0] != 0 && u->tmpl.off[3] != 0)
 		e = sip_txn_client_start_built(&r->txn, r->req.p, r->req.len,
-		    u->tmpl.off[0], u->tmpl.len[0], sip_now_ms());
+		    u->tmpl.off[0], u->tmpl.len[0], us / 1000);
 	else
 		e = sip_txn_client_start(&r->txn, r->req.p, r->req.len,
-		    sip_now_ms());
+		    us / 1000);
 	if (e != SIP_OK)
 		return e;
 	while (sip_txn_action(&r->txn, &a))
 		if (a.kind == SIP_TXN_SEND) {
-			trace(u, '>', a.data, a.len, 0);
-			r->t_sent = sip_now_us();
+			/* a trace is printed before the clock starts */
+			if (u->trace != NULL) {
+				trace(u, '>', a.data, a.len, 0);
+				us = sip_now_us();
+			}
+			r->t_sent = us;
+			if (r->t_start == 0)
+				r->t_start = us;
 			if ((e = sip_conn_send(u->conn, a.data, a.len)) != SIP_OK)
 				return e;
 		}
@@ -146,7 +155,6 @@ sip_uac_start(struct sip_uac *u, struct sip_uac_req *r)
 	r->status = 0;
 	if ((e = build(u, r)) != SIP_OK)
 		return e;
-	r->t_start = sip_now_us();
 	r->active = 1;
 	u->act[u->nact++] = r;
 	if ((e = send_txn(u, r)) != SIP_OK) {
@@ -345,7 +353,9 @@ sip_uac_step(struct sip_uac *u, int max_ms)
 			dl = d;
 	}
 	e = sip_conn_recv(u->conn, dl > now ? (int)(dl - now) : 0, &m, &pe);
-	now = sip_now_ms();
+	/* the read took the time already */
+	now = e == SIP_OK && u->conn->rx_us != 0 ? u->conn->rx_us / 1000 :
+	    sip_now_ms();
 	if (e == SIP_OK) {
 		/* the answer's time is when the read took it off the socket */
 		u->rx_us = u->conn->rx_us;

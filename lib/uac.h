@@ -61,7 +61,7 @@ struct sip_uac {
 	uint32_t		 t1, t2, t4;	/* 0: RFC 3261 defaults */
 	const char		*user;		/* digest username, or NULL */
 	const char		*password;	/* never copied, never traced */
-	sip_uac_trace_fn	 trace;
+	sip_uac_trace_fn	 trace;		/* NULL when nothing is traced */
 	void			*trace_arg;
 	void			(*done)(void *arg, struct sip_uac_req *r);
 	void			*done_arg;
