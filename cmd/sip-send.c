@@ -413,7 +413,9 @@ job_done(void *arg, struct sip_uac_req *r)
 	if (o.quiet) {
 		if (r->err != SIP_OK)
 			errorf("%s: %s", sip_err_str(r->err), r->why ? r->why : "");
-	} else if (o.json)
+		return;		/* nothing on stdout to flush */
+	}
+	if (o.json)
 		json_result(r, mp, jb->seq);
 	else if (o.write_out != NULL)
 		print_writeout(mp, r);
