@@ -432,6 +432,8 @@ static struct sip_uac uac;
 static const char *routes[2];
 static char from_buf[SIP_TARGET_MAX + 300], to_buf[SIP_TARGET_MAX + 8];
 static char contact_buf[SIP_TARGET_MAX + 300], ua[64];
+/* changed with the values above: the request template's sign to rebuild */
+static unsigned params_gen;
 
 /*
  * From, To, Contact and User-Agent: the same for every request of a
@@ -465,6 +467,7 @@ make_values(void)
 	snprintf(host, sizeof host, "%s", cl.local_host);
 	port = cl.local_port;
 	tp = cl.tp;
+	params_gen++;
 }
 
 static void
@@ -492,6 +495,8 @@ fill_params(struct sip_req_params *p, long seq)
 	p->body = body;
 	p->body_len = body_len;
 	p->content_type = body ? o.ctype : NULL;
+	/* the rest above is fixed for the whole run */
+	p->gen = params_gen;
 }
 
 static char *tpl;

@@ -445,13 +445,17 @@ sip_build_request_tmpl(struct buf *b, const struct sip_req_params *p,
 	v[2] = p->call_id;
 	v[3] = dec(num, p->cseq ? p->cseq : 1);
 	if (t->ok) {
-		w.cur = t->key.p;
-		w.end = t->key.p + t->key.len;
-		key_walk(&w, p);
+		if (p->gen == 0 || p->gen != t->gen) {
+			w.cur = t->key.p;
+			w.end = t->key.p + t->key.len;
+			key_walk(&w, p);
+		} else
+			w.cur = w.end = NULL;	/* the caller says: the same */
 		for (i = 0; i < 4 && !w.diff; i++)
 			if (strlen(v[i]) != t->len[i])
 				w.diff = 1;
 		if (!w.diff && w.cur == w.end) {
+			t->gen = p->gen;	/* what it vouches for is equal */
 			for (i = 0; i < 4; i++)
 				memcpy(t->msg.p + t->off[i], v[i], t->len[i]);
 			return buf_add(b, t->msg.p, t->msg.len);
@@ -465,6 +469,7 @@ sip_build_request_tmpl(struct buf *b, const struct sip_req_params *p,
 	w = (struct keywalk){ .out = &t->key };
 	key_walk(&w, p);
 	t->ok = !w.diff;
+	t->gen = p->gen;
 	for (i = 0; i < 4; i++)
 		if (t->off[i] == 0)
 			t->ok = 0;

@@ -56,6 +56,13 @@ struct sip_req_params {
 	const char		*content_type;	/* with a body */
 	const void		*body;
 	size_t			 body_len;
+	/*
+	 * sip_build_request_tmpl() only: 0, or a number the caller changes
+	 * whenever anything above but branch, from_tag, call_id and cseq
+	 * changes (a string's contents too).  An unchanged non-zero gen
+	 * spares comparing every parameter with the template's.
+	 */
+	unsigned		 gen;
 };
 
 /*
@@ -79,6 +86,7 @@ struct sip_build_tmpl {
 	 * built through it; 0 where a user's line replaced ours */
 	size_t		 off[4];
 	size_t		 len[4];
+	unsigned	 gen;		/* the parameters' gen when built */
 	int		 ok;		/* msg and off[] usable */
 };
 

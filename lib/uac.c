@@ -38,6 +38,9 @@ build(struct sip_uac *u, struct sip_uac_req *r)
 
 	struct sip_req_params p = r->p;
 
+	/* credentials are headers the caller's gen does not cover */
+	if (r->auth[0].len > 0 || r->auth[1].len > 0)
+		p.gen = 0;
 	sip_build_branch(r->branch);
 	p.branch = r->branch;
 	p.call_id = r->call_id;

@@ -134,6 +134,21 @@ main(void)
 		ok(same, "template: 120 requests, CSeq 1 to 120, byte for byte "
 		    "those of a full build, through changed parameters");
 		ok(reused >= 100, "template: reused (%d of 119)", reused);
+		/* gen: an unchanged one is trusted, a new one rebuilds */
+		rp.gen = 7;
+		buf_reset(&fast);
+		sip_build_request_tmpl(&fast, &rp, &t);
+		contact[20] = '8';
+		buf_reset(&fast);
+		sip_build_request_tmpl(&fast, &rp, &t);
+		ok(strstr(fast.p, "127.0.0.195070>") != NULL && t.gen == 7,
+		    "template: an unchanged gen spares the comparison");
+		rp.gen = 8;
+		buf_reset(&fast);
+		sip_build_request_tmpl(&fast, &rp, &t);
+		ok(strstr(fast.p, "127.0.0.185070>") != NULL && t.gen == 8,
+		    "template: a new gen rebuilds");
+		rp.gen = 0;
 		rp.headers = ovr;
 		buf_reset(&fast);
 		ok(sip_build_request_tmpl(&fast, &rp, &t) == SIP_OK && !t.ok &&
