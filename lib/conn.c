@@ -586,10 +586,25 @@ static char rxbuf[SIP_UDP_MAX + 1];
 static enum sip_err
 udp_read(struct sip_conn *c, int fl)
 {
+	const size_t room = SIP_UDP_MAX + 1;
 	ssize_t r;
 
+	/*
+	 * Straight into c->msg, with room for any datagram (a failed read
+	 * leaves what it holds alone): no copy of each answer.
+	 */
+	if (c->msg.cap < room + 1) {
+		size_t keep = c->msg.len;
+		enum sip_err e;
+
+		c->msg.len = 0;
+		e = buf_reserve(&c->msg, room);
+		c->msg.len = keep;
+		if (e != SIP_OK)
+			return e;
+	}
 	if (c->connected) {
-		r = recv(c->fd, rxbuf, sizeof rxbuf, fl);
+		r = recv(c->fd, c->msg.p, room, fl);
 		if (r < 0 && errno == ECONNREFUSED) {
 			snprintf(c->err, sizeof c->err,
 			    "port unreachable (ICMP): nothing listens there");
@@ -599,7 +614,7 @@ udp_read(struct sip_conn *c, int fl)
 			return sys_err(c, "recv", errno);
 	} else {
 		c->peer.len = sizeof c->peer.ss;
-		r = recvfrom(c->fd, rxbuf, sizeof rxbuf, fl,
+		r = recvfrom(c->fd, c->msg.p, room, fl,
 		    (struct sockaddr *)&c->peer.ss, &c->peer.len);
 		if (r < 0 && errno != EAGAIN && errno != EINTR &&
 		    errno != ECONNREFUSED)	/* an old ICMP error: ignore */
@@ -608,10 +623,11 @@ udp_read(struct sip_conn *c, int fl)
 	if (r <= 0)
 		return SIP_OK;
 	c->rx_us = sip_now_us();
-	buf_reset(&c->msg);
+	c->msg.len = (size_t)r;
+	c->msg.p[r] = '\0';
 	c->ready = 1;
 	c->handed = 0;
-	return buf_add(&c->msg, rxbuf, (size_t)r);
+	return SIP_OK;
 }
 
 enum sip_err

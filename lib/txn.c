@@ -217,6 +217,8 @@ client_copy(struct sip_txn *t, const char *req, size_t len)
 	if (t->state != SIP_TXN_NONE ||
 	    (t->kind != SIP_TXN_ICT && t->kind != SIP_TXN_NICT) || t->t1 == 0)
 		return SIP_E_INVAL;
+	if (req == t->req.p && len == t->req.len)
+		return SIP_OK;		/* built in place */
 	buf_reset(&t->req);
 	return buf_add(&t->req, req, len);
 }

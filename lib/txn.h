@@ -123,7 +123,9 @@ void	sip_txn_reuse(struct sip_txn *t, enum sip_txn_kind kind, int reliable);
  * the call), queueing its first SEND and starting A/B or E/F.  An INVITE
  * must use SIP_TXN_ICT, anything else SIP_TXN_NICT, and ACK none at all
  * (17.1: ACK for a 2xx is not a transaction): SIP_E_INVAL.  SIP_E_PARSE
- * when req is not a request with a Via, CSeq and Call-ID.
+ * when req is not a request with a Via, CSeq and Call-ID.  req may be
+ * t->req's own bytes, written there after sip_txn_reuse(): then nothing
+ * is copied.
  */
 enum sip_err	sip_txn_client_start(struct sip_txn *t, const char *req,
 		    size_t len, uint64_t now_ms);

@@ -19,15 +19,14 @@ trace(struct sip_uac *u, char dir, const char *p, size_t n, int re)
 		u->trace(u->trace_arg, dir, p, n, re, u->conn);
 }
 
+/* Build r's request into out (its transaction's own buffer). */
 static enum sip_err
-build(struct sip_uac *u, struct sip_uac_req *r)
+build(struct sip_uac *u, struct sip_uac_req *r, struct buf *out)
 {
 	int n = 0;
 
-	if (r->raw != NULL) {
-		buf_reset(&r->req);
-		return buf_add(&r->req, r->raw, r->rawlen);
-	}
+	if (r->raw != NULL)
+		return buf_add(out, r->raw, r->rawlen);
 	if (r->p.headers != NULL)
 		for (; r->p.headers[n] != NULL && n < SIP_UAC_MAXHDRS; n++)
 			r->hdrs[n] = r->p.headers[n];
@@ -47,9 +46,8 @@ build(struct sip_uac *u, struct sip_uac_req *r)
 	p.from_tag = r->from_tag;
 	p.cseq = r->cseq;
 	p.headers = r->hdrs;
-	buf_reset(&r->req);
 	/* a ping run's requests differ only in these: no build for each */
-	return sip_build_request_tmpl(&r->req, &p, &u->tmpl);
+	return sip_build_request_tmpl(out, &p, &u->tmpl);
 }
 
 static void
@@ -67,15 +65,15 @@ finish(struct sip_uac *u, struct sip_uac_req *r)
 		u->done(u->done_arg, r);
 }
 
+/*
+ * A new client transaction for r, its request (with a fresh branch)
+ * built straight into the transaction's buffer: written once, where the
+ * transaction keeps it for retransmissions.
+ */
 static enum sip_err
-send_txn(struct sip_uac *u, struct sip_uac_req *r)
+new_txn(struct sip_uac *u, struct sip_uac_req *r)
 {
-	struct sip_txn_action a;
-	enum sip_err e;
 	int inv = strcmp(r->p.method, "INVITE") == 0;
-	/* one clock read for the timers and the send time (a ping run
-	 * reads the clock as few times as a bare loop) */
-	uint64_t us = sip_now_us();
 
 	sip_txn_reuse(&r->txn, inv ? SIP_TXN_ICT : SIP_TXN_NICT,
 	    sip_tp_reliable(u->conn->tp));
@@ -85,16 +83,30 @@ send_txn(struct sip_uac *u, struct sip_uac_req *r)
 		r->txn.t2 = u->t2;
 	if (u->t4)
 		r->txn.t4 = u->t4;
+	return build(u, r, &r->txn.req);
+}
+
+/* Start r's new transaction and send its request. */
+static enum sip_err
+send_txn(struct sip_uac *u, struct sip_uac_req *r)
+{
+	struct sip_txn_action a;
+	struct buf *req = &r->txn.req;
+	enum sip_err e;
+	uint64_t us;
+
+	/* one clock read for the timers and the send time (a ping run
+	 * reads the clock as few times as a bare loop) */
+	us = sip_now_us();
 	/*
 	 * A request built here whose Via and CSeq are the builder's own
 	 * need no parse for the transaction's keys (a ping run's case).
 	 */
 	if (r->raw == NULL && u->tmpl.off[0] != 0 && u->tmpl.off[3] != 0)
-		e = sip_txn_client_start_built(&r->txn, r->req.p, r->req.len,
+		e = sip_txn_client_start_built(&r->txn, req->p, req->len,
 		    u->tmpl.off[0], u->tmpl.len[0], us / 1000);
 	else
-		e = sip_txn_client_start(&r->txn, r->req.p, r->req.len,
-		    us / 1000);
+		e = sip_txn_client_start(&r->txn, req->p, req->len, us / 1000);
 	if (e != SIP_OK)
 		return e;
 	while (sip_txn_action(&r->txn, &a))
@@ -121,15 +133,13 @@ sip_uac_start(struct sip_uac *u, struct sip_uac_req *r)
 	if (u->nact >= SIP_UAC_MAXACTIVE)
 		return SIP_E_TOOBIG;
 	/* A request used before keeps its buffers' memory (a ping run). */
-	if (r->req.max == 0) {
-		buf_init(&r->req, SIP_MAX_MSG);
+	if (r->final.max == 0) {
 		buf_init(&r->final, SIP_MAX_MSG);
 		buf_init(&r->ack, SIP_MAX_MSG);
 		buf_init(&r->auth[0], 8192);
 		buf_init(&r->auth[1], 8192);
 		sip_txn_init(&r->txn, SIP_TXN_NICT, 0);
 	}
-	buf_reset(&r->req);
 	buf_reset(&r->final);
 	buf_reset(&r->ack);
 	for (int i = 0; i < 2; i++)
@@ -156,7 +166,7 @@ sip_uac_start(struct sip_uac *u, struct sip_uac_req *r)
 	r->err = SIP_OK;
 	r->why = NULL;
 	r->status = 0;
-	if ((e = build(u, r)) != SIP_OK)
+	if ((e = new_txn(u, r)) != SIP_OK)
 		return e;
 	r->active = 1;
 	u->act[u->nact++] = r;
@@ -217,7 +227,7 @@ retry_auth(struct sip_uac *u, struct sip_uac_req *r, const struct sip_msg *m)
 			r->stale_done = 1;
 		r->auth_tries++;
 		r->cseq++;
-		if (build(u, r) != SIP_OK)
+		if (new_txn(u, r) != SIP_OK)
 			return 0;
 		if (send_txn(u, r) != SIP_OK) {
 			r->err = SIP_E_NET;
@@ -239,7 +249,8 @@ ack_2xx(struct sip_uac *u, struct sip_uac_req *r, const struct sip_msg *m)
 		struct sip_dialog *d = NULL;
 		struct sip_req_params p = r->p;
 
-		if (sip_msg_parse(&req, r->req.p, r->req.len, 0, &pe) != SIP_OK ||
+		if (sip_msg_parse(&req, r->txn.req.p, r->txn.req.len, 0,
+		    &pe) != SIP_OK ||
 		    sip_dialog_new_uac(&d, &req, m) != SIP_OK)
 			return;
 		p.branch = NULL;	/* the ACK for a 2xx is its own txn */
@@ -417,7 +428,6 @@ void
 sip_uac_req_free(struct sip_uac_req *r)
 {
 	sip_txn_release(&r->txn);
-	buf_free(&r->req);
 	buf_free(&r->final);
 	buf_free(&r->ack);
 	if (r->dialog != NULL)

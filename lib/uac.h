@@ -36,8 +36,7 @@ struct sip_uac_req {
 	char			 from_tag[SIP_TAG_SIZE];
 	char			 branch[SIP_BRANCH_SIZE];
 	uint32_t		 cseq;
-	struct sip_txn		 txn;
-	struct buf		 req;		/* the request as last sent */
+	struct sip_txn		 txn;		/* its req: the request as last sent */
 	struct buf		 auth[2];	/* Authorization, Proxy-Authorization */
 	const char		*hdrs[SIP_UAC_MAXHDRS + 3];
 	int			 auth_tries;	/* challenges answered */

@@ -254,6 +254,14 @@ test_nict(void)
 		ok(sip_txn_client_start_built(&t, options, strlen(options),
 		    strlen(options) - 4, 11, 0) == SIP_E_PARSE,
 		    "built: a branch past the request's end is refused");
+		/* written in place, after reuse: started without a copy */
+		sip_txn_reuse(&t, SIP_TXN_NICT, 0);
+		buf_add(&t.req, options, strlen(options));
+		ok(sip_txn_client_start(&t, t.req.p, t.req.len, 0) == SIP_OK &&
+		    t.req.len == strlen(options) &&
+		    memcmp(t.req.p, options, t.req.len) == 0 &&
+		    slice_eq_lit(t.branch, "z9hG4bKopt1"),
+		    "in place: the request built in its buffer is kept as is");
 		sip_txn_reuse(&t, SIP_TXN_NICT, 0);
 		ok(sip_txn_client_start_built(&t, invite, strlen(invite),
 		    (size_t)(strstr(invite, "z9hG4bK") - invite), 11, 0) ==
