@@ -413,3 +413,47 @@ assert len({l["call_id"] for l in lines[:-1]})==200' "$output"
 	[ "$(grep -c '^< WWW-Authenticate: .*stale=true' <<<"$output")" -eq 2 ]
 	stop_serve stale
 }
+
+@test "sip-send: every request of a ping run is a new call: fresh branch, tag and Call-ID, CSeq counting past 9" {
+	run -0 --separate-stderr "$SIPBOX" sip-send -v -c 12 -i 0 -H 'X-Ping: yes' "sip:$U"
+	[[ "$output" == *"12 requests sent, 12 responses received"* ]]
+	python3 - "$stderr" <<'PY'
+import re, sys
+sent = [b for b in sys.argv[1].split("\n* ") if " sent " in b.split("\n")[0]]
+assert len(sent) == 12, len(sent)
+def hdr(b, name):
+    return [l[2:].split(":", 1)[1].strip() for l in b.splitlines()
+            if l.startswith("> ") and l[2:].lower().startswith(name.lower() + ":")]
+branches = {re.search(r"branch=([^;]+)", hdr(b, "Via")[0]).group(1) for b in sent}
+tags = {re.search(r"tag=([^;]+)", hdr(b, "From")[0]).group(1) for b in sent}
+callids = {hdr(b, "Call-ID")[0] for b in sent}
+cseqs = [hdr(b, "CSeq")[0] for b in sent]
+assert len(branches) == 12 and all(x.startswith("z9hG4bK") for x in branches), branches
+assert len(tags) == 12 and len(callids) == 12, (tags, callids)
+assert cseqs == ["%d OPTIONS" % i for i in range(1, 13)], cseqs
+assert all(hdr(b, "X-Ping") == ["yes"] for b in sent)
+for b in sent:
+    body = "\n".join(l[2:] for l in b.splitlines() if l.startswith("> "))
+    assert hdr(b, "Content-Length") == ["0"], body
+PY
+}
+
+@test "sip-send: --interval spaces the requests of a ping run" {
+	run -0 "$SIPBOX" sip-send -c 3 -i 0.2 --json "sip:$U"
+	python3 -c '
+import json,sys
+s=json.loads(sys.argv[1].splitlines()[-1])
+assert s["type"]=="summary" and s["received"]==3, s
+assert s["elapsed_ms"] >= 400, s' "$output"
+}
+
+@test "sip-send: --capath verifies TLS against a directory of hashed CA certificates" {
+	d="$BATS_TEST_TMPDIR/capath"
+	mkdir -p "$d" "$BATS_TEST_TMPDIR/empty"
+	cp "$CA" "$d/ca.pem"
+	openssl rehash "$d"
+	run -0 "$SIPBOX" sip-send --capath "$d" "tls:$S"
+	[[ "$output" == "SIP/2.0 200 OK" ]]
+	run -8 "$SIPBOX" sip-send --capath "$BATS_TEST_TMPDIR/empty" "tls:$S"
+	[[ "$output" == *"certificate"* ]]
+}
