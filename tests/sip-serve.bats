@@ -146,3 +146,46 @@ load net
 	run -0 "$SIPBOX" sip-send -q -c 200 -i 0 --concurrency 20 --timeout 10 "sip:$a"
 	stop_serve gone
 }
+
+@test "sip-serve: a final answer to an INVITE is resent on Timer G until the ACK, which is absorbed" {
+	start_serve g -l udp:127.0.0.1:0 -r INVITE=486 --json
+	local a
+	a=$(serve_addr g udp)
+	run -0 python3 - "${a##*:}" <<-'PY'
+	import socket, sys, time
+	port = int(sys.argv[1])
+	s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+	s.bind(("127.0.0.1", 0))
+	lp = s.getsockname()[1]
+	head = ("Via: SIP/2.0/UDP 127.0.0.1:" + str(lp) +
+	        ";branch=z9hG4bKtimerg1;rport\r\n"
+	        "Max-Forwards: 70\r\nFrom: <sip:a@127.0.0.1>;tag=1\r\n"
+	        "To: <sip:bob@127.0.0.1>%s\r\nCall-ID: timer-g-test\r\n")
+	inv = ("INVITE sip:bob@127.0.0.1 SIP/2.0\r\n" + head % "" +
+	       "CSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n").encode()
+	s.sendto(inv, ("127.0.0.1", port))
+	s.settimeout(3)
+	t0 = time.monotonic()
+	at = []
+	for i in range(3):	# RFC 3261 17.2.1: at 0, T1, 3*T1
+	    r = s.recv(65535)
+	    at.append(time.monotonic() - t0)
+	    assert r.startswith(b"SIP/2.0 486 "), r
+	tag = [l for l in r.split(b"\r\n") if l.startswith(b"To:")][0].split(b";tag=")[1].decode()
+	assert 0.4 < at[1] < 0.8 and 1.3 < at[2] < 1.9, at
+	ack = ("ACK sip:bob@127.0.0.1 SIP/2.0\r\n" + head % (";tag=" + tag) +
+	       "CSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n").encode()
+	s.sendto(ack, ("127.0.0.1", port))
+	s.settimeout(2.5)	# the next resend would be at 3.5 s
+	try:
+	    r = s.recv(65535)
+	    sys.exit("resent after the ACK: %r" % r[:40])
+	except socket.timeout:
+	    pass
+	print("ok", ["%.2f" % x for x in at])
+	PY
+	[[ "$output" == ok* ]]
+	stop_serve g
+	[ "$(grep -c '"method":"INVITE"' "$SERVE_DIR/g.out")" -eq 1 ]
+	! grep -q '"method":"ACK"' "$SERVE_DIR/g.out"
+}
