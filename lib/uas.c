@@ -60,7 +60,9 @@ setup(struct sip_uas *u)
 	u->t = calloc(SIP_UAS_MAXTXN, sizeof *u->t);
 	u->bucket = calloc(SIP_UAS_BUCKETS, sizeof *u->bucket);
 	u->fifo = calloc(SIP_UAS_MAXTXN, sizeof *u->fifo);
-	if (u->t == NULL || u->bucket == NULL || u->fifo == NULL) {
+	u->heap = calloc(SIP_UAS_HEAP, sizeof *u->heap);
+	if (u->t == NULL || u->bucket == NULL || u->fifo == NULL ||
+	    u->heap == NULL) {
 		sip_uas_free(u);
 		return -1;
 	}
@@ -81,6 +83,71 @@ unlink_slot(struct sip_uas *u, int i)
 	t->used = 0;
 	t->gen++;
 	u->nused--;
+}
+
+static void
+heap_push(struct sip_uas *u, uint64_t at, int slot, uint32_t gen)
+{
+	struct sip_uas_timer e = { at, slot, gen };
+	unsigned i = u->nheap++;
+
+	while (i > 0 && u->heap[(i - 1) / 2].at > at) {
+		u->heap[i] = u->heap[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	u->heap[i] = e;
+}
+
+static void
+heap_pop(struct sip_uas *u)
+{
+	struct sip_uas_timer last = u->heap[--u->nheap];
+	unsigned i = 0, n = u->nheap;
+
+	for (;;) {
+		unsigned c = 2 * i + 1;
+
+		if (c >= n)
+			break;
+		if (c + 1 < n && u->heap[c + 1].at < u->heap[c].at)
+			c++;
+		if (u->heap[c].at >= last.at)
+			break;
+		u->heap[i] = u->heap[c];
+		i = c;
+	}
+	if (n > 0)
+		u->heap[i] = last;
+}
+
+static int
+heap_stale(const struct sip_uas *u, const struct sip_uas_timer *e)
+{
+	const struct sip_uas_txn *t = &u->t[e->slot];
+
+	return !t->used || t->gen != e->gen || t->armed != e->at;
+}
+
+/* Put t's next deadline in the heap, once. */
+static void
+arm(struct sip_uas *u, struct sip_uas_txn *t)
+{
+	uint64_t d = sip_txn_deadline(&t->txn);
+	int slot = (int)(t - u->t);
+
+	if (d == 0 || d == t->armed) {
+		t->armed = d;
+		return;
+	}
+	t->armed = d;
+	if (u->nheap == SIP_UAS_HEAP) {
+		/* full of stale entries: keep only the live ones */
+		u->nheap = 0;
+		for (int i = 0; i < u->hiwater; i++)
+			if (u->t[i].used && u->t[i].armed != 0 && i != slot)
+				heap_push(u, u->t[i].armed, i, u->t[i].gen);
+	}
+	heap_push(u, d, slot, t->gen);
 }
 
 static void
@@ -106,6 +173,8 @@ drain(struct sip_uas *u, struct sip_uas_txn *t)
 			send_out(u, t, a.data, a.len, a.retransmit);
 	if (sip_txn_done(&t->txn))
 		unlink_slot(u, (int)(t - u->t));
+	else
+		arm(u, t);
 }
 
 /* A free slot: a never used one, a finished one, or the oldest. */
@@ -173,6 +242,7 @@ sip_uas_request(struct sip_uas *u, struct sip_conn *c,
 	}
 	t->conn = c;
 	t->used = 1;
+	t->armed = 0;
 	t->hash = h;
 	t->next = u->bucket[h & (SIP_UAS_BUCKETS - 1)];
 	u->bucket[h & (SIP_UAS_BUCKETS - 1)] = i + 1;
@@ -204,24 +274,22 @@ sip_uas_respond(struct sip_uas *u, struct sip_uas_txn *t, const char *resp,
 uint64_t
 sip_uas_timers(struct sip_uas *u, uint64_t now)
 {
-	if (u->nused == 0)
-		return 0;
-	if (now < u->next_scan)
-		return u->next_scan;
-	for (int i = 0; i < u->hiwater; i++) {
-		struct sip_uas_txn *t = &u->t[i];
-		uint64_t d;
+	while (u->nheap > 0) {
+		struct sip_uas_timer e = u->heap[0];
+		struct sip_uas_txn *t = &u->t[e.slot];
 
-		if (!t->used)
+		if (heap_stale(u, &e)) {
+			heap_pop(u);
 			continue;
-		d = sip_txn_deadline(&t->txn);
-		if (d != 0 && d <= now) {
-			sip_txn_timer(&t->txn, now);
-			drain(u, t);
 		}
+		if (e.at > now)
+			return e.at;
+		heap_pop(u);
+		t->armed = 0;
+		sip_txn_timer(&t->txn, now);
+		drain(u, t);
 	}
-	u->next_scan = now + SIP_UAS_SCAN_MS;
-	return u->nused ? u->next_scan : 0;
+	return 0;
 }
 
 void
@@ -242,9 +310,12 @@ sip_uas_free(struct sip_uas *u)
 	free(u->t);
 	free(u->bucket);
 	free(u->fifo);
+	free(u->heap);
 	u->t = NULL;
 	u->bucket = NULL;
 	u->fifo = NULL;
+	u->heap = NULL;
+	u->nheap = 0;
 	u->hiwater = u->nused = 0;
 	u->fcount = u->fhead = 0;
 }

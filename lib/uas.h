@@ -20,7 +20,7 @@
  */
 #define SIP_UAS_MAXTXN	8192
 #define SIP_UAS_BUCKETS	16384	/* hash buckets, a power of two */
-#define SIP_UAS_SCAN_MS	10	/* timer resolution of the table */
+#define SIP_UAS_HEAP	(4 * SIP_UAS_MAXTXN)	/* timer entries, stale ones too */
 
 struct sip_uas_txn {
 	struct sip_txn		 txn;
@@ -30,6 +30,14 @@ struct sip_uas_txn {
 	/* the library's: hash chain by branch, age order */
 	uint32_t		 hash;
 	int			 next;
+	uint32_t		 gen;
+	uint64_t		 armed;	/* the deadline in the timer heap, 0 none */
+};
+
+/* A timer heap entry: stale once its slot's gen or armed moved on. */
+struct sip_uas_timer {
+	uint64_t		 at;
+	int			 slot;
 	uint32_t		 gen;
 };
 
@@ -49,7 +57,9 @@ struct sip_uas {
 	struct { int slot; uint32_t gen; } *fifo;	/* oldest first */
 	unsigned		 fhead, fcount;
 	int			 nused, hiwater;
-	uint64_t		 next_scan;
+	/* deadlines, earliest first: timers cost O(log n), not a scan */
+	struct sip_uas_timer	*heap;
+	unsigned		 nheap;
 };
 
 /*
@@ -66,7 +76,7 @@ int		sip_uas_request(struct sip_uas *u, struct sip_conn *c,
 /* Send a response in t (copied); the transaction retransmits it. */
 enum sip_err	sip_uas_respond(struct sip_uas *u, struct sip_uas_txn *t,
 		    const char *resp, size_t len);
-/* Run due timers (every SIP_UAS_SCAN_MS); returns when to call again. */
+/* Run the timers due by now; returns the next deadline, 0 for none. */
 uint64_t	sip_uas_timers(struct sip_uas *u, uint64_t now);
 /* Forget the transactions of a connection that went away. */
 void		sip_uas_conn_gone(struct sip_uas *u, struct sip_conn *c);

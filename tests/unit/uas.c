@@ -1,0 +1,166 @@
+/*
+ * uas.c - the server transaction table: responses go out, and its timer
+ * heap runs Timer G retransmissions and ends transactions on Timers J
+ * and H at their instants, driven with clock values from the future.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "build.h"
+#include "net.h"
+#include "uas.h"
+#include "tap.h"
+
+static int cfd;			/* the client's socket */
+static int cport;
+
+static void
+request(const char *method, const char *branch, struct sip_msg *m,
+    char *buf, size_t n)
+{
+	snprintf(buf, n,
+	    "%s sip:bob@127.0.0.1 SIP/2.0\r\n"
+	    "Via: SIP/2.0/UDP 127.0.0.1:%d;branch=%s;rport\r\n"
+	    "Max-Forwards: 70\r\nFrom: <sip:a@127.0.0.1>;tag=1\r\n"
+	    "To: <sip:bob@127.0.0.1>\r\nCall-ID: %s@uas\r\n"
+	    "CSeq: 1 %s\r\nContent-Length: 0\r\n\r\n",
+	    method, cport, branch, branch, method);
+	sip_msg_parse(m, buf, strlen(buf), 0, NULL);
+}
+
+/* Answers waiting on the client's socket. */
+static int
+received(void)
+{
+	char b[65536];
+	int k = 0;
+
+	while (recv(cfd, b, sizeof b, MSG_DONTWAIT) > 0)
+		k++;
+	return k;
+}
+
+static void
+answer(struct sip_uas *u, struct sip_uas_txn *t, const struct sip_msg *m,
+    int code)
+{
+	struct buf b = { 0 };
+	struct sip_resp_params p = { .code = code, .to_tag = "uas" };
+
+	sip_build_response(&b, m, &p);
+	sip_uas_respond(u, t, b.p, b.len);
+	buf_free(&b);
+}
+
+int
+main(void)
+{
+	struct sip_uas u = { 0 };
+	struct sip_conn c;
+	struct sip_sockaddr a, src;
+	struct sip_uas_txn *t;
+	struct sip_msg m;
+	char err[128], rb[3][1024];
+	struct sockaddr_in ca = { .sin_family = AF_INET };
+	socklen_t cl = sizeof ca;
+	uint64_t t0, d;
+	int fd;
+
+	sip_net_numeric("127.0.0.1", 0, &a);
+	if (sip_conn_listen(SIP_TP_UDP, &a, &fd, err, sizeof err) != SIP_OK) {
+		printf("Bail out! %s\n", err);
+		return 1;
+	}
+	sip_conn_udp_server(&c, fd);
+	cfd = socket(AF_INET, SOCK_DGRAM, 0);
+	ca.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	bind(cfd, (struct sockaddr *)&ca, sizeof ca);
+	getsockname(cfd, (struct sockaddr *)&ca, &cl);
+	cport = ntohs(ca.sin_port);
+	sip_net_numeric("127.0.0.1", cport, &src);
+
+	ok(sip_uas_timers(&u, sip_now_ms()) == 0, "no transaction, no timer");
+
+	/* A non-INVITE answered: Timer J (64*T1) ends it, not before. */
+	request("OPTIONS", "z9hG4bKj1", &m, rb[0], sizeof rb[0]);
+	t0 = sip_now_ms();
+	ok(sip_uas_request(&u, &c, &src, &m, &t) == 0 && t != NULL,
+	    "a new OPTIONS opens a transaction");
+	answer(&u, t, &m, 200);
+	usleep(20000);
+	ok(received() == 1, "its 200 goes out once");
+	d = sip_uas_timers(&u, sip_now_ms());
+	ok(d >= t0 + 32000 && d <= t0 + 32000 + 1000,
+	    "the next deadline is Timer J, 32 s on (%llu ms)",
+	    (unsigned long long)(d - t0));
+	ok(sip_uas_request(&u, &c, &src, &m, &t) == 1 && u.absorbed == 1,
+	    "a retransmission is absorbed");
+	usleep(20000);
+	ok(received() == 1, "and answered with the same 200 again");
+	ok(sip_uas_timers(&u, d - 1) == d && u.nused == 1,
+	    "nothing fires before the deadline");
+	ok(sip_uas_timers(&u, d) == 0 && u.nused == 0,
+	    "Timer J ends it at its instant; no timer is left");
+
+	/* An INVITE answered 486: Timer G resends, H ends it. */
+	request("INVITE", "z9hG4bKg1", &m, rb[1], sizeof rb[1]);
+	t0 = sip_now_ms();
+	sip_uas_request(&u, &c, &src, &m, &t);
+	answer(&u, t, &m, 486);
+	usleep(20000);
+	received();
+	d = sip_uas_timers(&u, sip_now_ms());
+	ok(d >= t0 + 500 && d <= t0 + 600, "Timer G first at T1");
+	d = sip_uas_timers(&u, d);
+	usleep(20000);
+	ok(received() == 1 && d >= t0 + 1500 && d <= t0 + 1600,
+	    "the 486 is resent at T1, and next at 3*T1");
+	d = sip_uas_timers(&u, d);
+	usleep(20000);
+	ok(received() == 1 && d >= t0 + 3500 && d <= t0 + 3600,
+	    "again at 3*T1, and next at 7*T1");
+
+	/* A second transaction with an earlier deadline comes first. */
+	request("MESSAGE", "z9hG4bKm1", &m, rb[2], sizeof rb[2]);
+	sip_uas_request(&u, &c, &src, &m, &t);
+	answer(&u, t, &m, 200);
+	ok(sip_uas_timers(&u, sip_now_ms()) == d && u.nused == 2,
+	    "the heap gives the earliest of two deadlines");
+	ok(sip_uas_timers(&u, t0 + 64 * 500) > t0 + 32000 && u.nused == 1,
+	    "Timer H ends the INVITE transaction; the MESSAGE one waits");
+	ok(sip_uas_timers(&u, sip_now_ms() + 40000) == 0 && u.nused == 0,
+	    "and Timer J ends that one");
+
+	/* Many: the heap stays bounded while transactions come and go. */
+	{
+		char b[1024], br[32];
+		int fine = 1;
+
+		for (int i = 0; i < 5 * SIP_UAS_MAXTXN; i++) {
+			snprintf(br, sizeof br, "z9hG4bKmany%d", i);
+			request("OPTIONS", br, &m, b, sizeof b);
+			if (sip_uas_request(&u, &c, &src, &m, &t) != 0 ||
+			    t == NULL) {
+				fine = 0;
+				break;
+			}
+			answer(&u, t, &m, 200);
+			received();
+		}
+		ok(fine && u.nused == SIP_UAS_MAXTXN &&
+		    u.evicted == 4 * SIP_UAS_MAXTXN &&
+		    u.nheap <= SIP_UAS_HEAP,
+		    "40960 transactions: 8192 kept, the oldest let go, heap "
+		    "bounded (%u entries)", u.nheap);
+		ok(sip_uas_timers(&u, sip_now_ms() + 40000) == 0 &&
+		    u.nused == 0, "all end on Timer J");
+	}
+	sip_uas_free(&u);
+	close(cfd);
+	close(fd);
+	return done();
+}
