@@ -498,8 +498,11 @@ top_via(struct buf *b, struct slice v, const struct sip_resp_params *p)
 
 		if (!first)
 			TRY(buf_addc(b, ';'));
-		if (!first && p->rport > 0 && slice_ieq_lit(t, "rport"))
-			TRY(buf_printf(b, "rport=%d", p->rport));
+		if (!first && p->rport > 0 && slice_ieq_lit(t, "rport")) {
+			char n[24];
+
+			TRY(add_all(b, PIECES("rport=", dec(n, (unsigned)p->rport))));
+		}
 		else if (!first && p->received != NULL &&
 		    slice_ihas_prefix(t, "received="))
 			continue;	/* replaced below */
@@ -508,8 +511,20 @@ top_via(struct buf *b, struct slice v, const struct sip_resp_params *p)
 		first = 0;
 	}
 	if (p->received != NULL)
-		TRY(buf_printf(b, ";received=%s", p->received));
+		TRY(add_all(b, PIECES(";received=", p->received)));
 	return SIP_OK;
+}
+
+/* "Name: value" and a line end; pieces, not a printf format, as above. */
+static enum sip_err
+copy_line(struct buf *b, const char *name, struct slice v)
+{
+	enum sip_err e;
+
+	TRY(buf_adds(b, name));
+	TRY(buf_add(b, ": ", 2));
+	TRY(buf_addslice(b, v));
+	return buf_add(b, "\r\n", 2);
 }
 
 enum sip_err
@@ -518,6 +533,7 @@ sip_build_response(struct buf *b, const struct sip_msg *req,
 {
 	const struct sip_hdr *h;
 	const char *reason;
+	char num[24];
 	enum sip_err e;
 	unsigned i;
 	int first_via = 1, dialog;
@@ -526,8 +542,9 @@ sip_build_response(struct buf *b, const struct sip_msg *req,
 	    !headers_ok(p->headers))
 		return SIP_E_INVAL;
 	reason = p->reason ? p->reason : sip_status_reason(p->code);
-	TRY(buf_printf(b, "SIP/2.0 %d %s\r\n", p->code,
-	    reason ? reason : "Unknown"));
+	(void)buf_reserve(b, req->len + 256);
+	TRY(add_all(b, PIECES("SIP/2.0 ", dec(num, (unsigned)p->code), " ",
+	    reason ? reason : "Unknown", "\r\n")));
 	/* Vias in order: every value of every Via line, top one first. */
 	for (i = 0; i < req->nhdrs; i++) {
 		struct slice rest, v;
@@ -555,30 +572,27 @@ sip_build_response(struct buf *b, const struct sip_msg *req,
 	if (dialog)
 		for (i = 0; i < req->nhdrs; i++)
 			if (req->hdrs[i].id == SIP_HDR_RECORD_ROUTE)
-				TRY(buf_printf(b, "Record-Route: " SLICE_FMT "\r\n",
-				    SLICE_ARG(req->hdrs[i].value)));
-	TRY(buf_printf(b, "From: " SLICE_FMT "\r\n",
-	    SLICE_ARG(sip_msg_value(req, SIP_HDR_FROM))));
+				TRY(copy_line(b, "Record-Route",
+				    req->hdrs[i].value));
+	TRY(copy_line(b, "From", sip_msg_value(req, SIP_HDR_FROM)));
 	{
 		struct slice to = sip_msg_value(req, SIP_HDR_TO);
 
 		if (p->to_tag != NULL && p->code > 100 &&
-		    sip_field_hparam(to, "tag").p == NULL)
-			TRY(buf_printf(b, "To: " SLICE_FMT ";tag=%s\r\n",
-			    SLICE_ARG(to), p->to_tag));
-		else
-			TRY(buf_printf(b, "To: " SLICE_FMT "\r\n", SLICE_ARG(to)));
+		    sip_field_hparam(to, "tag").p == NULL) {
+			TRY(buf_adds(b, "To: "));
+			TRY(buf_addslice(b, to));
+			TRY(add_all(b, PIECES(";tag=", p->to_tag, "\r\n")));
+		} else
+			TRY(copy_line(b, "To", to));
 	}
-	TRY(buf_printf(b, "Call-ID: " SLICE_FMT "\r\n",
-	    SLICE_ARG(sip_msg_value(req, SIP_HDR_CALL_ID))));
-	TRY(buf_printf(b, "CSeq: " SLICE_FMT "\r\n",
-	    SLICE_ARG(sip_msg_value(req, SIP_HDR_CSEQ))));
+	TRY(copy_line(b, "Call-ID", sip_msg_value(req, SIP_HDR_CALL_ID)));
+	TRY(copy_line(b, "CSeq", sip_msg_value(req, SIP_HDR_CSEQ)));
 	/* RFC 3261 8.2.6.1: a Timestamp is echoed in 100 Trying. */
 	if (p->code == 100 && (h = sip_msg_hdr(req, SIP_HDR_TIMESTAMP)) != NULL)
-		TRY(buf_printf(b, "Timestamp: " SLICE_FMT "\r\n",
-		    SLICE_ARG(h->value)));
+		TRY(copy_line(b, "Timestamp", h->value));
 	if (p->contact != NULL)
-		TRY(buf_printf(b, "Contact: %s\r\n", p->contact));
+		TRY(add_all(b, PIECES("Contact: ", p->contact, "\r\n")));
 	return tail(b, p->headers, p->content_type, p->body, p->body_len);
 }
 

@@ -123,16 +123,20 @@ via_port(const struct sip_via *v)
  * ping run starts a client transaction for every request.
  */
 static enum sip_err
-take_keys(struct sip_txn *t, int client)
+take_keys(struct sip_txn *t, int client, const struct sip_msg *parsed)
 {
 	struct sip_msg m;
-	struct sip_msg *mp = &m;
+	const struct sip_msg *mp = parsed;
 	struct sip_via v;
 	struct sip_cseq cs;
 	enum sip_err e;
 
-	if ((e = sip_msg_parse(mp, t->req.p, t->req.len, 0, NULL)) != SIP_OK)
-		return e;
+	if (mp == NULL) {
+		if ((e = sip_msg_parse(&m, t->req.p, t->req.len, 0,
+		    NULL)) != SIP_OK)
+			return e;
+		mp = &m;
+	}
 	if (!mp->is_request)
 		return SIP_E_PARSE;
 	if (sip_field_cseq(&cs, sip_msg_value(mp, SIP_HDR_CSEQ), NULL) != SIP_OK)
@@ -157,9 +161,23 @@ take_keys(struct sip_txn *t, int client)
 	t->branch = v.branch;
 	t->sent_by = v.host;
 	t->via_port = via_port(&v);
-	t->from_tag = hdr_tag(mp, SIP_HDR_FROM);
-	t->to_tag = hdr_tag(mp, SIP_HDR_TO);
 	t->rfc3261 = slice_has_prefix(v.branch, COOKIE);
+	/* the tags count only in the RFC 2543 rules */
+	t->from_tag = t->to_tag = SLICE_NULL;
+	if (!t->rfc3261) {
+		t->from_tag = hdr_tag(mp, SIP_HDR_FROM);
+		t->to_tag = hdr_tag(mp, SIP_HDR_TO);
+	}
+	if (mp == parsed) {
+		/* keys found in the caller's message: move them to our copy */
+		struct slice *k[] = { &t->call_id, &t->method, &t->cseq_method,
+		    &t->ruri, &t->top_via, &t->branch, &t->sent_by,
+		    &t->from_tag, &t->to_tag };
+
+		for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++)
+			if (k[i]->p != NULL)
+				k[i]->p = t->req.p + (k[i]->p - parsed->buf);
+	}
 	return SIP_OK;
 }
 
@@ -230,7 +248,7 @@ sip_txn_client_start(struct sip_txn *t, const char *req, size_t len,
 	enum sip_err e;
 
 	if ((e = client_copy(t, req, len)) != SIP_OK ||
-	    (e = take_keys(t, 1)) != SIP_OK)
+	    (e = take_keys(t, 1, NULL)) != SIP_OK)
 		return e;
 	return client_begin(t, now);
 }
@@ -270,7 +288,8 @@ sip_txn_server_start(struct sip_txn *t, const struct sip_msg *req,
 	buf_reset(&t->req);
 	if ((e = buf_add(&t->req, req->buf, req->len)) != SIP_OK)
 		return e;
-	if ((e = take_keys(t, 0)) != SIP_OK)
+	/* the same bytes as req's: its parse serves for the keys */
+	if ((e = take_keys(t, 0, req)) != SIP_OK)
 		return e;
 	/* 17.2.1: the INVITE server starts in Proceeding (the TU sends 100). */
 	t->state = t->kind == SIP_TXN_IST ? SIP_TXN_PROCEEDING : SIP_TXN_TRYING;
@@ -398,20 +417,6 @@ sip_txn_input(struct sip_txn *t, const struct sip_msg *m, uint64_t now)
 	return server_input(t, m, now);
 }
 
-static void
-keep_resp_tag(struct sip_txn *t)
-{
-	struct sip_msg r;
-	struct slice tag;
-
-	t->resp_tag[0] = '\0';
-	if (sip_msg_parse(&r, t->out.p, t->out.len, 0, NULL) != SIP_OK)
-		return;
-	tag = hdr_tag(&r, SIP_HDR_TO);
-	if (slice_copy(tag, t->resp_tag, sizeof(t->resp_tag)) != 0)
-		t->resp_tag[0] = '\0';
-}
-
 static int
 status_of(const char *resp, size_t len)
 {
@@ -457,7 +462,6 @@ sip_txn_respond(struct sip_txn *t, const char *resp, size_t len,
 		t->state = SIP_TXN_PROCEEDING;
 		return SIP_OK;
 	}
-	keep_resp_tag(t);
 	if (t->kind == SIP_TXN_NIST) {
 		/* 17.2.2: Completed; Timer J = 64*T1, 0 if reliable. */
 		t->state = SIP_TXN_COMPLETED;
@@ -590,10 +594,16 @@ match_2543(const struct sip_txn *t, const struct sip_msg *m,
 	    cs->num != t->cseq || !slice_eq(slice_trim(via_raw),
 	    slice_trim(t->top_via)))
 		return 0;
-	if (m->mid == SIP_METHOD_ACK)
-		/* 17.2.3: the ACK's To tag is the one our response carried. */
-		return t->kind == SIP_TXN_IST &&
-		    slice_eq_cstr(to_tag, t->resp_tag);
+	if (m->mid == SIP_METHOD_ACK) {
+		/* 17.2.3: the ACK's To tag is the one our response carried
+		 * (read from it here: only RFC 2543 clients need it). */
+		struct sip_msg r;
+
+		if (t->kind != SIP_TXN_IST || t->out.len == 0 ||
+		    sip_msg_parse(&r, t->out.p, t->out.len, 0, NULL) != SIP_OK)
+			return 0;
+		return slice_eq(to_tag, hdr_tag(&r, SIP_HDR_TO));
+	}
 	return slice_eq(m->method, t->method) && slice_eq(to_tag, t->to_tag);
 }
 

@@ -99,7 +99,6 @@ struct sip_txn {
 	uint32_t		 cseq;
 	struct slice		 ruri, call_id, from_tag, to_tag, top_via;
 	int			 rfc3261;	/* branch has the magic cookie */
-	char			 resp_tag[64];	/* server: To tag of our response */
 
 	struct sip_txn_action	 act[SIP_TXN_MAXACT];
 	unsigned		 nact, actpos;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "field.h"
 #include "net.h"
 #include "uas.h"
 #include "via.h"
@@ -36,20 +37,17 @@ branch_hash(struct slice b)
 	return h;
 }
 
+/* The bucket's key: the top Via's branch, read without checking the
+ * whole Via (sip_txn_match_request() does that). */
 static uint32_t
 msg_hash(const struct sip_msg *m)
 {
-	struct sip_via v;
-	struct sip_perr pe;
-	struct slice top;
-	struct sip_hdr_iter it;
+	struct slice br = sip_field_hparam(sip_msg_value(m, SIP_HDR_VIA),
+	    "branch");
 
-	memset(&it, 0, sizeof it);
-	if (!sip_msg_values(m, SIP_HDR_VIA, &it, &top) ||
-	    sip_via_parse(&v, top, &pe) != SIP_OK ||
-	    !slice_has_prefix(v.branch, "z9hG4bK"))
+	if (!slice_has_prefix(br, "z9hG4bK"))
 		return 0;
-	return branch_hash(v.branch);
+	return branch_hash(br);
 }
 
 static int

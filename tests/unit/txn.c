@@ -598,6 +598,41 @@ test_nist(void)
 	}
 	sip_txn_release(&t);
 
+	/* RFC 2543 ACK: matched by the To tag our final response carried. */
+	{
+		static const char inv[] =
+		    "INVITE sip:bob@127.0.0.1 SIP/2.0\r\n"
+		    "Via: SIP/2.0/UDP 127.0.0.1:5070\r\n"
+		    "From: <sip:alice@127.0.0.1>;tag=fa\r\n"
+		    "To: <sip:bob@127.0.0.1>\r\n"
+		    "Call-ID: c4@127.0.0.1\r\n"
+		    "CSeq: 3 INVITE\r\nContent-Length: 0\r\n\r\n";
+		static const char ack_fmt[] =
+		    "ACK sip:bob@127.0.0.1 SIP/2.0\r\n"
+		    "Via: SIP/2.0/UDP 127.0.0.1:5070\r\n"
+		    "From: <sip:alice@127.0.0.1>;tag=fa\r\n"
+		    "To: <sip:bob@127.0.0.1>;tag=%s\r\n"
+		    "Call-ID: c4@127.0.0.1\r\n"
+		    "CSeq: 3 ACK\r\nContent-Length: 0\r\n\r\n";
+		char ack[512], ack2[512];
+
+		sip_msg_parse(&q, inv, strlen(inv), 0, NULL);
+		sip_txn_init(&t, SIP_TXN_IST, 0);
+		sip_txn_server_start(&t, &q, 0);
+		make_resp(&rb, &r, inv, 486, "st");
+		sip_txn_respond(&t, rb.p, rb.len, 0);
+		drain(&t, 0, &ev);
+		snprintf(ack, sizeof ack, ack_fmt, "st");
+		snprintf(ack2, sizeof ack2, ack_fmt, "zz");
+		sip_msg_parse(&q2, ack, strlen(ack), 0, NULL);
+		ok(sip_txn_match_request(&t, &q2), "ist: an RFC 2543 ACK "
+		    "with the To tag of our 486 matches");
+		sip_msg_parse(&q2, ack2, strlen(ack2), 0, NULL);
+		ok(!sip_txn_match_request(&t, &q2), "ist: one with another "
+		    "To tag does not");
+		sip_txn_release(&t);
+	}
+
 	sip_msg_parse(&q2, invite, strlen(invite), 0, NULL);
 	sip_txn_init(&t, SIP_TXN_NIST, 0);
 	ok(sip_txn_server_start(&t, &q2, 0) == SIP_E_INVAL,
