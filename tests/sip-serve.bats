@@ -172,7 +172,7 @@ load net
 	    at.append(time.monotonic() - t0)
 	    assert r.startswith(b"SIP/2.0 486 "), r
 	tag = [l for l in r.split(b"\r\n") if l.startswith(b"To:")][0].split(b";tag=")[1].decode()
-	assert 0.4 < at[1] < 0.8 and 1.3 < at[2] < 1.9, at
+	assert 0.45 < at[1] < 1.0 and 1.45 < at[2] < 2.2, at	# loose above: a loaded machine
 	ack = ("ACK sip:bob@127.0.0.1 SIP/2.0\r\n" + head % (";tag=" + tag) +
 	       "CSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n").encode()
 	s.sendto(ack, ("127.0.0.1", port))
