@@ -275,14 +275,17 @@ reply_code(const struct sip_msg *m, int dflt)
 	return dflt;
 }
 
+/* Responses are built here, one at a time: the transaction copies each. */
+static struct buf resp_buf = { .max = SIP_MAX_MSG };
+
 static void
 respond(struct sip_uas_txn *t, const struct sip_msg *m,
     const struct sip_sockaddr *src, struct sip_resp_params *rp)
 {
-	struct buf b;
+	struct buf *b = &resp_buf;
 	char tag[SIP_TAG_SIZE], rcv[SIP_NET_HOST_MAX];
 
-	buf_init(&b, SIP_MAX_MSG);
+	buf_reset(b);
 	sip_build_tag(tag);
 	rp->to_tag = tag;
 	/* RFC 3261 18.2.1, RFC 3581: what the request really came from */
@@ -290,9 +293,8 @@ respond(struct sip_uas_txn *t, const struct sip_msg *m,
 		rp->rport = sip_net_host(src, rcv, sizeof rcv);
 		rp->received = rcv;
 	}
-	if (sip_build_response(&b, m, rp) == SIP_OK)
-		sip_uas_respond(&uas, t, b.p, b.len);
-	buf_free(&b);
+	if (sip_build_response(b, m, rp) == SIP_OK)
+		sip_uas_respond(&uas, t, b->p, b->len);
 }
 
 static const char allow_hdr[] =
@@ -768,6 +770,7 @@ sip_serve_main(int argc, char **argv)
 	}
 	free(conns);
 	free(pf);
+	buf_free(&resp_buf);
 	sip_uas_free(&uas);
 	if (tls_ctx)
 		SSL_CTX_free(tls_ctx);

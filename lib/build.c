@@ -604,8 +604,7 @@ copy_hdr(struct buf *b, const struct sip_msg *m, enum sip_hdr_id id)
 	enum sip_err e;
 
 	for (h = sip_msg_hdr(m, id); h != NULL; h = sip_msg_hdr_next(m, h))
-		TRY(buf_printf(b, "%s: " SLICE_FMT "\r\n", sip_hdr_name(id),
-		    SLICE_ARG(h->value)));
+		TRY(copy_line(b, sip_hdr_name(id), h->value));
 	return SIP_OK;
 }
 

@@ -117,8 +117,6 @@ send_txn(struct sip_uac *u, struct sip_uac_req *r)
 				us = sip_now_us();
 			}
 			r->t_sent = us;
-			if (r->t_start == 0)
-				r->t_start = us;
 			if ((e = sip_conn_send(u->conn, a.data, a.len)) != SIP_OK)
 				return e;
 		}
@@ -152,7 +150,7 @@ sip_uac_start(struct sip_uac *u, struct sip_uac_req *r)
 	r->dialog = NULL;
 	r->auth_tries = r->stale_done = 0;
 	r->retrans = 0;
-	r->t_start = r->t_sent = r->t_final = 0;
+	r->t_sent = r->t_final = 0;
 	if (r->p.call_id != NULL)
 		snprintf(r->call_id, sizeof r->call_id, "%s", r->p.call_id);
 	else

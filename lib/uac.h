@@ -42,7 +42,6 @@ struct sip_uac_req {
 	int			 auth_tries;	/* challenges answered */
 	int			 stale_done;	/* a stale=true retry was made */
 	/* microseconds, sip_now_us() */
-	uint64_t		 t_start;	/* first request sent */
 	uint64_t		 t_sent;	/* this transaction's request sent */
 	uint64_t		 t_final;	/* final response (or the failure) */
 	int			 status;	/* last response code, 0 none */
