@@ -1,0 +1,75 @@
+/*
+ * loop.h - the reactor: the one place that waits (epoll), for every
+ * long-running applet.
+ *
+ * One loop per process owns every watched fd, every timer and the
+ * signals the applet asks for.  Callbacks run from sip_loop_run(); the
+ * time is read once per turn (sip_clock_ms) and cached, so a callback
+ * asks sip_loop_now() instead of the clock.  Nothing here blocks except
+ * the wait itself.
+ */
+#ifndef SIPBOX_LOOP_H
+#define SIPBOX_LOOP_H
+
+#include <stdint.h>
+
+#include "err.h"
+#include "timer.h"
+
+#define SIP_EV_READ	0x1
+#define SIP_EV_WRITE	0x2
+#define SIP_EV_ERROR	0x4	/* hang-up or error; delivered whatever was asked */
+
+struct sip_loop;
+typedef void	sip_fd_cb(struct sip_loop *l, int fd, unsigned ev, void *arg);
+typedef void	sip_sig_cb(struct sip_loop *l, int signo, void *arg);
+
+/* A new loop, or NULL (errno set). */
+struct sip_loop	*sip_loop_new(void);
+/* Frees the loop; fds are the caller's and stay open. */
+void		 sip_loop_free(struct sip_loop *l);
+
+/*
+ * Watch fd for ev (SIP_EV_READ | SIP_EV_WRITE); calling it again for the
+ * same fd changes the events and the callback; ev 0 keeps the fd known
+ * but asks for nothing.  Level-triggered.
+ */
+enum sip_err	 sip_loop_watch(struct sip_loop *l, int fd, unsigned ev,
+		    sip_fd_cb *cb, void *arg);
+/* Forget fd (before closing it).  Safe from inside any callback. */
+void		 sip_loop_unwatch(struct sip_loop *l, int fd);
+
+/* Timers: absolute ms (sip_loop_now() + delay), or after delay ms. */
+enum sip_err	 sip_loop_timer_at(struct sip_loop *l, struct sip_timer *t,
+		    uint64_t at_ms);
+enum sip_err	 sip_loop_timer_in(struct sip_loop *l, struct sip_timer *t,
+		    uint64_t delay_ms);
+void		 sip_loop_timer_stop(struct sip_loop *l, struct sip_timer *t);
+
+/*
+ * Deliver signo through the loop (signalfd; the signal is blocked for
+ * the process); cb NULL restores the default.
+ */
+enum sip_err	 sip_loop_signal(struct sip_loop *l, int signo,
+		    sip_sig_cb *cb, void *arg);
+
+/* The time of this turn, ms (the clock read when the wait returned). */
+uint64_t	 sip_loop_now(const struct sip_loop *l);
+/* Read the clock again (after long work inside a callback). */
+uint64_t	 sip_loop_update(struct sip_loop *l);
+
+/*
+ * Run turns until sip_loop_stop(), or until no fd is watched and no
+ * timer armed.  Returns the status given to sip_loop_stop(), else 0.
+ */
+int		 sip_loop_run(struct sip_loop *l);
+/*
+ * One turn: wait at most max_ms (-1: until something happens), run what
+ * is ready and due.  For blocking wrappers around the loop.  Returns the
+ * number of callbacks run, or -1 once stopped.
+ */
+int		 sip_loop_once(struct sip_loop *l, int max_ms);
+void		 sip_loop_stop(struct sip_loop *l, int status);
+int		 sip_loop_stopped(const struct sip_loop *l);
+
+#endif

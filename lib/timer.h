@@ -1,0 +1,44 @@
+/*
+ * timer.h - a binary min-heap of intrusive timers, O(log n) to start,
+ * stop and fire.  No clock, no I/O: the owner (the loop, or a table of
+ * transactions) says what time it is.
+ */
+#ifndef SIPBOX_TIMER_H
+#define SIPBOX_TIMER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct sip_timer;
+typedef void	sip_timer_cb(struct sip_timer *t, void *arg);
+
+/* Embed one in the object it times; zero it or sip_timer_init() it. */
+struct sip_timer {
+	uint64_t	 at;		/* absolute deadline, ms */
+	size_t		 idx;		/* place in the heap + 1; 0: not armed */
+	sip_timer_cb	*cb;
+	void		*arg;
+};
+
+struct sip_theap {
+	struct sip_timer **v;
+	size_t		   n, cap;
+};
+
+void	sip_timer_init(struct sip_timer *t, sip_timer_cb *cb, void *arg);
+int	sip_timer_armed(const struct sip_timer *t);
+
+void	sip_theap_init(struct sip_theap *h);
+void	sip_theap_free(struct sip_theap *h);
+/* Arm (or re-arm) t at absolute ms; SIP_E_NOMEM-style -1 on allocation failure. */
+int	sip_theap_start(struct sip_theap *h, struct sip_timer *t, uint64_t at);
+void	sip_theap_stop(struct sip_theap *h, struct sip_timer *t);
+/* The earliest deadline, or UINT64_MAX when none is armed. */
+uint64_t sip_theap_next(const struct sip_theap *h);
+/*
+ * Disarm and call, in deadline order, every timer due at now; a callback
+ * may start or stop any timer (itself included).  Returns how many fired.
+ */
+size_t	sip_theap_run(struct sip_theap *h, uint64_t now);
+
+#endif
