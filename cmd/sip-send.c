@@ -656,7 +656,7 @@ run(void)
 		int wait = 100;
 
 		/* Start requests while slots are free and the interval allows. */
-		while (seq < total && uac.nact < conc && now >= next_at) {
+		while (seq < total && uac.nlive < conc && now >= next_at) {
 			struct job *jb = NULL;
 
 			for (long i = 0; i < conc; i++)
@@ -674,17 +674,17 @@ run(void)
 				die(SIP_EXIT_USAGE, "cannot build the request");
 			next_at = now + iv;
 		}
-		if (seq >= total && uac.nact == 0)
+		if (seq >= total && uac.nlive == 0)
 			break;
 		if (deadline && now >= deadline) {
 			sip_uac_abort(&uac, SIP_E_TIMEOUT, "--timeout reached");
 			break;
 		}
-		if (seq < total && uac.nact < conc && next_at > now)
+		if (seq < total && uac.nlive < conc && next_at > now)
 			wait = (int)(next_at - now);
 		if (deadline && deadline - now < (uint64_t)wait)
 			wait = (int)(deadline - now);
-		if (uac.nact == 0) {
+		if (uac.nlive == 0) {
 			if (wait > 0)
 				usleep((useconds_t)wait * 1000);
 			continue;

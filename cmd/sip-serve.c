@@ -547,13 +547,14 @@ handle(struct sip_conn *c, const struct sip_sockaddr *src,
     const struct sip_msg *m)
 {
 	struct sip_uas_txn *t;
-	int r, code;
+	enum sip_uas_got got;
+	int code;
 
 	if (!m->is_request)
 		return;		/* a stray response: nothing to do */
-	r = sip_uas_request(&uas, c, src, m, &t);
-	if (r != 0 || t == NULL)
-		return;		/* absorbed, ACK, or no room */
+	if (sip_uas_request(&uas, c, src, m, &t, &got) != SIP_OK ||
+	    got != SIP_UAS_NEW)
+		return;		/* no room, absorbed, or an ACK to a 2xx */
 	nreq++;
 	switch (m->mid) {
 	case SIP_METHOD_OPTIONS:

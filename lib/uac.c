@@ -53,9 +53,9 @@ build(struct sip_uac *u, struct sip_uac_req *r, struct buf *out)
 static void
 finish(struct sip_uac *u, struct sip_uac_req *r)
 {
-	for (int i = 0; i < u->nact; i++)
-		if (u->act[i] == r) {
-			u->act[i] = u->act[--u->nact];
+	for (int i = 0; i < u->nlive; i++)
+		if (u->live[i] == r) {
+			u->live[i] = u->live[--u->nlive];
 			break;
 		}
 	r->active = 0;
@@ -128,7 +128,7 @@ sip_uac_start(struct sip_uac *u, struct sip_uac_req *r)
 {
 	enum sip_err e;
 
-	if (u->nact >= SIP_UAC_MAXACTIVE)
+	if (u->nlive >= SIP_UAC_MAXACTIVE)
 		return SIP_E_TOOBIG;
 	/* A request used before keeps its buffers' memory (a ping run). */
 	if (r->final.max == 0) {
@@ -167,7 +167,7 @@ sip_uac_start(struct sip_uac *u, struct sip_uac_req *r)
 	if ((e = new_txn(u, r)) != SIP_OK)
 		return e;
 	r->active = 1;
-	u->act[u->nact++] = r;
+	u->live[u->nlive++] = r;
 	if ((e = send_txn(u, r)) != SIP_OK) {
 		r->err = e;
 		r->why = u->conn->err;
@@ -325,8 +325,8 @@ input(struct sip_uac *u, const struct sip_msg *m, uint64_t now)
 			u->request(u->request_arg, m);
 		return;
 	}
-	for (int i = 0; i < u->nact; i++) {
-		struct sip_uac_req *r = u->act[i];
+	for (int i = 0; i < u->nlive; i++) {
+		struct sip_uac_req *r = u->live[i];
 
 		if (sip_txn_match_response(&r->txn, m)) {
 			sip_txn_input(&r->txn, m, now);
@@ -341,8 +341,8 @@ void
 sip_uac_abort(struct sip_uac *u, enum sip_err err, const char *why)
 {
 	u->rx_us = 0;
-	while (u->nact > 0) {
-		struct sip_uac_req *r = u->act[0];
+	while (u->nlive > 0) {
+		struct sip_uac_req *r = u->live[0];
 
 		r->err = err;
 		r->why = why;
@@ -358,8 +358,8 @@ sip_uac_step(struct sip_uac *u, int max_ms)
 	struct sip_perr pe;
 	enum sip_err e;
 
-	for (int i = 0; i < u->nact; i++) {
-		uint64_t d = sip_txn_deadline(&u->act[i]->txn);
+	for (int i = 0; i < u->nlive; i++) {
+		uint64_t d = sip_txn_deadline(&u->live[i]->txn);
 
 		if (d != 0 && d < dl)
 			dl = d;
@@ -378,7 +378,7 @@ sip_uac_step(struct sip_uac *u, int max_ms)
 		 * the socket holds many answers (a bounded number, so timers
 		 * still run).
 		 */
-		for (int k = 0; k < 256 && u->nact > 0; k++) {
+		for (int k = 0; k < 256 && u->nlive > 0; k++) {
 			e = sip_conn_next(u->conn, &m, &pe);
 			if (e == SIP_E_PARTIAL &&
 			    sip_conn_fill(u->conn) == SIP_OK)
@@ -397,15 +397,15 @@ sip_uac_step(struct sip_uac *u, int max_ms)
 		return e;
 	}
 	u->rx_us = 0;
-	/* Timers; finish() reorders act[], so walk a snapshot. */
+	/* Timers; finish() reorders live[], so walk a snapshot. */
 	struct sip_uac_req *due[SIP_UAC_MAXACTIVE];
 	int ndue = 0;
 
-	for (int i = 0; i < u->nact; i++) {
-		uint64_t d = sip_txn_deadline(&u->act[i]->txn);
+	for (int i = 0; i < u->nlive; i++) {
+		uint64_t d = sip_txn_deadline(&u->live[i]->txn);
 
 		if (d != 0 && d <= now)
-			due[ndue++] = u->act[i];
+			due[ndue++] = u->live[i];
 	}
 	for (int i = 0; i < ndue; i++) {
 		if (!due[i]->active)

@@ -66,8 +66,8 @@ struct sip_uac {
 	/* unexpected requests (NOTIFY, OPTIONS keep-alives) */
 	void			(*request)(void *arg, const struct sip_msg *m);
 	void			*request_arg;
-	struct sip_uac_req	*act[SIP_UAC_MAXACTIVE];
-	int			 nact;
+	struct sip_uac_req	*live[SIP_UAC_MAXACTIVE];	/* in flight */
+	int			 nlive;
 	unsigned long		 stray;		/* responses matching nothing */
 	uint64_t		 rx_us;		/* when the message at hand arrived */
 	struct sip_build_tmpl	 tmpl;		/* the last request built */

@@ -203,19 +203,21 @@ take_slot(struct sip_uas *u)
 	return -1;
 }
 
-int
+enum sip_err
 sip_uas_request(struct sip_uas *u, struct sip_conn *c,
     const struct sip_sockaddr *src, const struct sip_msg *m,
-    struct sip_uas_txn **out)
+    struct sip_uas_txn **out, enum sip_uas_got *got)
 {
 	uint64_t now = sip_now_ms();
 	uint32_t h;
 	struct sip_uas_txn *t;
+	enum sip_err e;
 	int i;
 
 	*out = NULL;
+	*got = SIP_UAS_NEW;
 	if (setup(u) != 0)
-		return -1;
+		return SIP_E_NOMEM;
 	h = msg_hash(m);
 	for (i = u->bucket[h & (SIP_UAS_BUCKETS - 1)]; i != 0; i = t->next) {
 		t = &u->t[i - 1];
@@ -224,19 +226,22 @@ sip_uas_request(struct sip_uas *u, struct sip_conn *c,
 			sip_txn_input(&t->txn, m, now);
 			drain(u, t);
 			u->absorbed++;
-			return 1;
+			*got = SIP_UAS_ABSORBED;
+			return SIP_OK;
 		}
 	}
-	if (m->mid == SIP_METHOD_ACK)
-		return 0;	/* an ACK for a 2xx: not a transaction */
+	if (m->mid == SIP_METHOD_ACK) {
+		*got = SIP_UAS_ACK_2XX;	/* not a transaction */
+		return SIP_OK;
+	}
 	if ((i = take_slot(u)) < 0)
-		return -1;
+		return SIP_E_NOMEM;
 	t = &u->t[i];
 	sip_txn_init(&t->txn, m->mid == SIP_METHOD_INVITE ? SIP_TXN_IST :
 	    SIP_TXN_NIST, sip_tp_reliable(c->tp));
-	if (sip_txn_server_start(&t->txn, m, now) != SIP_OK) {
+	if ((e = sip_txn_server_start(&t->txn, m, now)) != SIP_OK) {
 		sip_txn_release(&t->txn);
-		return -1;
+		return e;
 	}
 	t->conn = c;
 	t->used = 1;
@@ -255,7 +260,7 @@ sip_uas_request(struct sip_uas *u, struct sip_conn *c,
 	if (c->tp == SIP_TP_UDP)
 		sip_uas_response_dst(m, src, &t->dst);
 	*out = t;
-	return 0;
+	return SIP_OK;
 }
 
 enum sip_err

@@ -62,17 +62,22 @@ struct sip_uas {
 	unsigned		 nheap;
 };
 
+/* What sip_uas_request() made of a request. */
+enum sip_uas_got {
+	SIP_UAS_NEW,		/* a new transaction in *out: answer it */
+	SIP_UAS_ABSORBED,	/* a retransmission, or the ACK of a non-2xx */
+	SIP_UAS_ACK_2XX,	/* an ACK to a 2xx: no transaction, the TU's */
+};
+
 /*
- * A request m arrived on c from src.  Returns 1 when it belongs to an
- * existing transaction (a retransmission, or the ACK of a non-2xx): it
- * was absorbed.  Returns 0 with *out set for a new request the caller
- * must answer with sip_uas_respond(), or 0 with *out NULL for an ACK to
- * a 2xx (no transaction; the TU's business).  -1: out of memory or a
- * request the transaction layer refuses.
+ * A request m arrived on c from src.  On SIP_OK *got says what it was,
+ * and *out is the new transaction the caller must answer with
+ * sip_uas_respond() (SIP_UAS_NEW) or NULL.  SIP_E_NOMEM when there is no
+ * memory or room; the transaction layer's error for a request it refuses.
  */
-int		sip_uas_request(struct sip_uas *u, struct sip_conn *c,
+enum sip_err	sip_uas_request(struct sip_uas *u, struct sip_conn *c,
 		    const struct sip_sockaddr *src, const struct sip_msg *m,
-		    struct sip_uas_txn **out);
+		    struct sip_uas_txn **out, enum sip_uas_got *got);
 /* Send a response in t (copied); the transaction retransmits it. */
 enum sip_err	sip_uas_respond(struct sip_uas *u, struct sip_uas_txn *t,
 		    const char *resp, size_t len);

@@ -63,6 +63,7 @@ main(void)
 	struct sip_conn c;
 	struct sip_sockaddr a, src;
 	struct sip_uas_txn *t;
+	enum sip_uas_got got;
 	struct sip_msg m;
 	char err[128], rb[3][1024];
 	struct sockaddr_in ca = { .sin_family = AF_INET };
@@ -84,11 +85,16 @@ main(void)
 	sip_net_numeric("127.0.0.1", cport, &src);
 
 	ok(sip_uas_timers(&u, sip_now_ms()) == 0, "no transaction, no timer");
+	request("ACK", "z9hG4bKack2xx", &m, rb[0], sizeof rb[0]);
+	ok(sip_uas_request(&u, &c, &src, &m, &t, &got) == SIP_OK &&
+	    got == SIP_UAS_ACK_2XX && t == NULL && u.nused == 0,
+	    "an ACK matching no transaction is the TU's, not a new one");
 
 	/* A non-INVITE answered: Timer J (64*T1) ends it, not before. */
 	request("OPTIONS", "z9hG4bKj1", &m, rb[0], sizeof rb[0]);
 	t0 = sip_now_ms();
-	ok(sip_uas_request(&u, &c, &src, &m, &t) == 0 && t != NULL,
+	ok(sip_uas_request(&u, &c, &src, &m, &t, &got) == SIP_OK &&
+	    got == SIP_UAS_NEW && t != NULL,
 	    "a new OPTIONS opens a transaction");
 	answer(&u, t, &m, 200);
 	usleep(20000);
@@ -97,7 +103,8 @@ main(void)
 	ok(d >= t0 + 32000 && d <= t0 + 32000 + 1000,
 	    "the next deadline is Timer J, 32 s on (%llu ms)",
 	    (unsigned long long)(d - t0));
-	ok(sip_uas_request(&u, &c, &src, &m, &t) == 1 && u.absorbed == 1,
+	ok(sip_uas_request(&u, &c, &src, &m, &t, &got) == SIP_OK &&
+	    got == SIP_UAS_ABSORBED && t == NULL && u.absorbed == 1,
 	    "a retransmission is absorbed");
 	usleep(20000);
 	ok(received() == 1, "and answered with the same 200 again");
@@ -109,7 +116,7 @@ main(void)
 	/* An INVITE answered 486: Timer G resends, H ends it. */
 	request("INVITE", "z9hG4bKg1", &m, rb[1], sizeof rb[1]);
 	t0 = sip_now_ms();
-	sip_uas_request(&u, &c, &src, &m, &t);
+	sip_uas_request(&u, &c, &src, &m, &t, &got);
 	answer(&u, t, &m, 486);
 	usleep(20000);
 	received();
@@ -126,7 +133,7 @@ main(void)
 
 	/* A second transaction with an earlier deadline comes first. */
 	request("MESSAGE", "z9hG4bKm1", &m, rb[2], sizeof rb[2]);
-	sip_uas_request(&u, &c, &src, &m, &t);
+	sip_uas_request(&u, &c, &src, &m, &t, &got);
 	answer(&u, t, &m, 200);
 	ok(sip_uas_timers(&u, sip_now_ms()) == d && u.nused == 2,
 	    "the heap gives the earliest of two deadlines");
@@ -143,8 +150,8 @@ main(void)
 		for (int i = 0; i < 5 * SIP_UAS_MAXTXN; i++) {
 			snprintf(br, sizeof br, "z9hG4bKmany%d", i);
 			request("OPTIONS", br, &m, b, sizeof b);
-			if (sip_uas_request(&u, &c, &src, &m, &t) != 0 ||
-			    t == NULL) {
+			if (sip_uas_request(&u, &c, &src, &m, &t, &got) !=
+			    SIP_OK || t == NULL) {
 				fine = 0;
 				break;
 			}
