@@ -18,11 +18,13 @@ struct sip_timer {
 	size_t		 idx;		/* place in the heap + 1; 0: not armed */
 	sip_timer_cb	*cb;
 	void		*arg;
+	uint64_t	 seq;		/* the heap's: equal deadlines fire in start order */
 };
 
 struct sip_theap {
 	struct sip_timer **v;
 	size_t		   n, cap;
+	uint64_t	   seq;		/* starts so far */
 };
 
 void	sip_timer_init(struct sip_timer *t, sip_timer_cb *cb, void *arg);
@@ -37,7 +39,10 @@ void	sip_theap_stop(struct sip_theap *h, struct sip_timer *t);
 uint64_t sip_theap_next(const struct sip_theap *h);
 /*
  * Disarm and call, in deadline order, every timer due at now; a callback
- * may start or stop any timer (itself included).  Returns how many fired.
+ * may start or stop any timer (itself included).  A timer started by a
+ * callback waits for the next call even when already due, so a timer
+ * that re-arms itself at now cannot hold the caller here.  Returns how
+ * many fired.
  */
 size_t	sip_theap_run(struct sip_theap *h, uint64_t now);
 
