@@ -52,9 +52,8 @@ extern struct client_opts copt;
 	OPT_GROUP("TLS"), \
 	OPT_FILE(0, "cacert", &copt.cacert, "FILE", \
 	    "verify the server against the CA certificates in FILE"), \
-	{ OPT_T_STR, 0, "capath", &copt.capath, "DIR", \
-	    "verify the server against the hashed CA directory DIR", 0, 0, \
-	    NULL, NULL, OPT_C_DIR, 0 }, \
+	OPT_DIR(0, "capath", &copt.capath, "DIR", \
+	    "verify the server against the hashed CA directory DIR"), \
 	OPT_FILE(0, "cert", &copt.cert, "FILE", "client certificate (PEM)"), \
 	OPT_FILE(0, "key", &copt.key, "FILE", "client private key (PEM)"), \
 	OPT_FLAG('k', "insecure", &copt.insecure, \
@@ -62,7 +61,7 @@ extern struct client_opts copt;
 	OPT_GROUP("Authentication"), \
 	OPT_STR('u', "user", &copt.user, "USER", \
 	    "digest username; the password comes from SIPBOX_PASSWORD, --password-file or a prompt"), \
-	OPT_FILE(0, "password-file", &copt.password_file, "FILE", \
+	OPT_SECRETFILE(0, "password-file", &copt.password_file, "FILE", \
 	    "read the password from the first line of FILE")
 
 extern const char *const client_tps[];

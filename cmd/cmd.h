@@ -51,6 +51,9 @@ struct strlist {
 	int		  n;
 };
 
+/* Option flags. */
+#define OPT_SECRET	0x1	/* never abbreviated, its value never echoed */
+
 struct opt {
 	enum opt_type		 type;
 	int			 shortopt;	/* 0: long only */
@@ -63,30 +66,43 @@ struct opt {
 	int			(*cb)(const char *arg);
 	enum opt_comp		 comp;
 	int			 optional;	/* argument is optional (--opt=ARG) */
+	unsigned		 flags;		/* OPT_SECRET */
 };
 
+#define OPT_ROW(t, s, l, p, a, h, ...) \
+	{ .type = (t), .shortopt = (s), .longopt = (l), .ptr = (p), \
+	  .argname = (a), .help = (h), __VA_ARGS__ }
 #define OPT_GROUP(title) \
-	{ OPT_T_GROUP, 0, NULL, NULL, NULL, (title), 0, 0, NULL, NULL, OPT_C_NONE, 0 }
+	{ .type = OPT_T_GROUP, .help = (title) }
 #define OPT_FLAG(s, l, p, h) \
-	{ OPT_T_FLAG, (s), (l), (p), NULL, (h), 0, 0, NULL, NULL, OPT_C_NONE, 0 }
+	OPT_ROW(OPT_T_FLAG, s, l, p, NULL, h)
 #define OPT_STR(s, l, p, a, h) \
-	{ OPT_T_STR, (s), (l), (p), (a), (h), 0, 0, NULL, NULL, OPT_C_NONE, 0 }
+	OPT_ROW(OPT_T_STR, s, l, p, a, h)
 #define OPT_FILE(s, l, p, a, h) \
-	{ OPT_T_STR, (s), (l), (p), (a), (h), 0, 0, NULL, NULL, OPT_C_FILE, 0 }
+	OPT_ROW(OPT_T_STR, s, l, p, a, h, .comp = OPT_C_FILE)
+#define OPT_DIR(s, l, p, a, h) \
+	OPT_ROW(OPT_T_STR, s, l, p, a, h, .comp = OPT_C_DIR)
+/* A file whose contents are a secret (a password file). */
+#define OPT_SECRETFILE(s, l, p, a, h) \
+	OPT_ROW(OPT_T_STR, s, l, p, a, h, .comp = OPT_C_FILE, \
+	    .flags = OPT_SECRET)
 #define OPT_LIST(s, l, p, a, h) \
-	{ OPT_T_LIST, (s), (l), (p), (a), (h), 0, 0, NULL, NULL, OPT_C_NONE, 0 }
+	OPT_ROW(OPT_T_LIST, s, l, p, a, h)
 #define OPT_INT(s, l, p, a, lo, hi, h) \
-	{ OPT_T_INT, (s), (l), (p), (a), (h), (lo), (hi), NULL, NULL, OPT_C_NONE, 0 }
+	OPT_ROW(OPT_T_INT, s, l, p, a, h, .min = (lo), .max = (hi))
 #define OPT_DBL(s, l, p, a, lo, hi, h) \
-	{ OPT_T_DBL, (s), (l), (p), (a), (h), (lo), (hi), NULL, NULL, OPT_C_NONE, 0 }
+	OPT_ROW(OPT_T_DBL, s, l, p, a, h, .min = (lo), .max = (hi))
 #define OPT_ENUM(s, l, p, a, vals, h) \
-	{ OPT_T_ENUM, (s), (l), (p), (a), (h), 0, 0, (vals), NULL, OPT_C_NONE, 0 }
+	OPT_ROW(OPT_T_ENUM, s, l, p, a, h, .values = (vals))
 #define OPT_CALL(s, l, a, fn, h) \
-	{ OPT_T_CALL, (s), (l), NULL, (a), (h), 0, 0, NULL, (fn), OPT_C_NONE, 0 }
+	OPT_ROW(OPT_T_CALL, s, l, NULL, a, h, .cb = (fn))
+/* An optional argument: --long=ARG only. */
+#define OPT_CALLOPT(s, l, a, fn, h) \
+	OPT_ROW(OPT_T_CALL, s, l, NULL, a, h, .cb = (fn), .optional = 1)
 #define OPT_CALLFLAG(s, l, fn, h) \
-	{ OPT_T_CALL, (s), (l), NULL, NULL, (h), 0, 0, NULL, (fn), OPT_C_NONE, 0 }
+	OPT_ROW(OPT_T_CALL, s, l, NULL, NULL, h, .cb = (fn))
 #define OPT_END \
-	{ OPT_T_END, 0, NULL, NULL, NULL, NULL, 0, 0, NULL, NULL, OPT_C_NONE, 0 }
+	{ .type = OPT_T_END }
 
 /* An applet's declaration: name, usage lines and options in one place. */
 struct applet_spec {

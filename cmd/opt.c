@@ -214,6 +214,76 @@ apply(const struct opt *o, const char *arg)
 	}
 }
 
+/*
+ * The argv word that named the option getopt_long just returned: the
+ * word before optind, or the one before that when the argument was the
+ * next word.  GNU getopt moves operands out of the way only on its next
+ * call, so these are the option's own words.
+ */
+static const char *
+opt_word(char **argv)
+{
+	if (optind >= 2 && optarg != NULL && optarg == argv[optind - 1])
+		return argv[optind - 2];
+	return argv[optind - 1];
+}
+
+/*
+ * A password on the command line is readable by every user through ps
+ * and /proc; no applet has --password, and a word that looks like one
+ * is refused before its value can be used or printed anywhere.
+ */
+static int
+password_like(const char *name, size_t n)
+{
+	return (n >= 4 && n <= 8 && strncmp(name, "password", n) == 0) ||
+	    (n == 6 && strncmp(name, "passwd", 6) == 0);
+}
+
+static void
+refuse_password(void)
+{
+	usage_error("there is no --password: a password on the command line "
+	    "is visible to other users; set SIPBOX_PASSWORD, use "
+	    "--password-file FILE, or type it at the prompt");
+}
+
+/*
+ * A long option word, as "--name" without any "=value", into out: what an
+ * error may repeat.  A secret-like name ends the program here.
+ */
+static void
+long_name(const char *word, char *out, size_t size)
+{
+	size_t n;
+
+	if (strncmp(word, "--", 2) != 0) {
+		snprintf(out, size, "%s", word);
+		return;
+	}
+	n = strcspn(word + 2, "=");
+	if (password_like(word + 2, n))
+		refuse_password();
+	snprintf(out, size, "--%.*s", (int)n, word + 2);
+}
+
+/*
+ * getopt_long takes any unambiguous prefix of a long option.  A secret
+ * option must be spelt out, so that "--password SECRET" can never be
+ * read as --password-file's abbreviation and SECRET then printed as the
+ * name of a file that does not exist.
+ */
+static void
+check_spelling(const struct opt *o, const char *word)
+{
+	char name[64];
+
+	long_name(word, name, sizeof(name));
+	if ((o->flags & OPT_SECRET) && strcmp(name + 2, o->longopt) != 0)
+		usage_error("option '%s' must be spelt out as '--%s'", name,
+		    o->longopt);
+}
+
 int
 opt_parse(const struct applet_spec *s, int argc, char **argv)
 {
@@ -270,19 +340,18 @@ opt_parse(const struct applet_spec *s, int argc, char **argv)
 			list_options(s);
 			exit(0);
 		}
-		if (c == '?') {
+		if (c == '?' || c == ':') {
+			char name[64];
+
 			if (optopt != 0 && optopt < LONG_BASE)
-				usage_error("unknown option '-%c'", optopt);
-			usage_error("unknown option '%s'", argv[optind - 1]);
-		}
-		if (c == ':') {
-			if (optopt != 0 && optopt < LONG_BASE)
-				usage_error("option '-%c' needs an argument",
-				    optopt);
-			usage_error("option '%s' needs an argument",
-			    argv[optind - 1]);
+				usage_error(c == '?' ? "unknown option '-%c'" :
+				    "option '-%c' needs an argument", optopt);
+			long_name(argv[optind - 1], name, sizeof(name));
+			usage_error(c == '?' ? "unknown option '%s'" :
+			    "option '%s' needs an argument", name);
 		}
 		if (c >= LONG_BASE && c < LONG_BASE + n) {
+			check_spelling(&s->opts[c - LONG_BASE], opt_word(argv));
 			apply(&s->opts[c - LONG_BASE], optarg);
 			continue;
 		}

@@ -57,3 +57,32 @@ load helpers
 	run -2 "$SIPBOX"
 	[[ "$output" == *"usage: sipbox APPLET"* ]]
 }
+
+@test "sipbox: --password in any form, in any applet, is refused without echoing the secret" {
+	local a form
+
+	for a in $("$SIPBOX" --list); do
+		for form in '--password s3cr3t-word' '--password=s3cr3t-word' \
+		    '--pass s3cr3t-word' '--passwd=s3cr3t-word'; do
+			# shellcheck disable=SC2086
+			run -2 --separate-stderr "$SIPBOX" "$a" $form sip:127.0.0.1:9
+			[[ "$stderr" == *"there is no --password"* ]]
+			[[ "$stderr" == *SIPBOX_PASSWORD*--password-file*prompt* ]]
+			[[ "$stderr$output" != *s3cr3t-word* ]]
+		done
+	done
+}
+
+@test "sipbox: a secret option is never abbreviated, and the error does not echo the value" {
+	run -2 --separate-stderr "$SIPBOX" sip-send -u bob --password-f s3cr3t-word sip:127.0.0.1:9
+	[[ "$stderr" == *"option '--password-f' must be spelt out as '--password-file'"* ]]
+	[[ "$stderr$output" != *s3cr3t-word* ]]
+	run -2 --separate-stderr "$SIPBOX" sip-send -u bob --password-fi=s3cr3t-word sip:127.0.0.1:9
+	[[ "$stderr$output" != *s3cr3t-word* ]]
+}
+
+@test "sipbox: an unknown long option with =VALUE is named without its value" {
+	run -2 --separate-stderr "$SIPBOX" sip-parse --no-such-option=s3cr3t-word -
+	[[ "$stderr" == *"unknown option '--no-such-option'"* ]]
+	[[ "$stderr$output" != *s3cr3t-word* ]]
+}
