@@ -8,22 +8,6 @@
 
 #include "addr.h"
 
-#define FAIL(o, w)	do {					\
-	if (pe != NULL) {					\
-		pe->off = (o);					\
-		pe->why = (w);					\
-	}							\
-	return SIP_E_PARSE;					\
-} while (0)
-
-static size_t
-skip_lws(struct slice s, size_t i)
-{
-	while (i < s.len && sip_param_is_lws(s.p[i]))
-		i++;
-	return i;
-}
-
 static enum sip_err
 header_params(struct sip_addr *a, struct slice s, size_t i, struct sip_perr *pe)
 {
@@ -31,9 +15,10 @@ header_params(struct sip_addr *a, struct slice s, size_t i, struct sip_perr *pe)
 	enum sip_err e;
 	unsigned k;
 
-	i = skip_lws(s, i);
+	i = slice_skip_lws(s, i);
 	if (i < s.len && s.p[i] != ';')
-		FAIL(i, a->name_addr ? "junk after the closing '>'" :
+		SIP_PERR_FAIL(pe, i,
+		    a->name_addr ? "junk after the closing '>'" :
 		    "junk after the URI (URI with '?' or ',' must be in <>)");
 	if ((e = sip_param_parse(&a->params, slice_from(s, i), pe)) != SIP_OK) {
 		if (pe != NULL)
@@ -76,11 +61,11 @@ sip_addr_parse(struct sip_addr *a, struct slice s, struct sip_perr *pe)
 	sip_uri_init(&a->uri);
 	a->params.n = 0;
 	a->tag = a->expires = a->q = SLICE_NULL;
-	i = skip_lws(s, 0);
+	i = slice_skip_lws(s, 0);
 	if (i == s.len)
-		FAIL(i, "empty address");
+		SIP_PERR_FAIL(pe, i, "empty address");
 	/* Contact: "*" (RFC 3261 20.10) */
-	if (s.p[i] == '*' && skip_lws(s, i + 1) == s.len) {
+	if (s.p[i] == '*' && slice_skip_lws(s, i + 1) == s.len) {
 		a->star = 1;
 		return SIP_OK;
 	}
@@ -88,12 +73,14 @@ sip_addr_parse(struct sip_addr *a, struct slice s, struct sip_perr *pe)
 		size_t n = sip_param_quoted_len(slice_from(s, i));
 
 		if (n == 0)
-			FAIL(i, "unterminated quoted string in display name");
+			SIP_PERR_FAIL(pe, i,
+			    "unterminated quoted string in display name");
 		a->display = slice_make(s.p + i, n);
 		a->quoted = 1;
-		i = skip_lws(s, i + n);
+		i = slice_skip_lws(s, i + n);
 		if (i >= s.len || s.p[i] != '<')
-			FAIL(i, "display name not followed by <URI>");
+			SIP_PERR_FAIL(pe, i,
+			    "display name not followed by <URI>");
 		lt = i;
 	} else {
 		/* Tokens and LWS up to '<' make a display name. */
@@ -113,7 +100,8 @@ sip_addr_parse(struct sip_addr *a, struct slice s, struct sip_perr *pe)
 			/* addr-spec; a '<' later means a bad display name. */
 			q = memchr(s.p + j, '<', s.len - j);
 			if (q != NULL && s.p[j] != ':')
-				FAIL(j, "display name is not a token "
+				SIP_PERR_FAIL(pe, j,
+				    "display name is not a token "
 				    "(quote it)");
 			/* The URI runs to ';' or LWS: RFC 3261 20. */
 			for (j = i; j < s.len && s.p[j] != ';' &&
@@ -127,7 +115,8 @@ sip_addr_parse(struct sip_addr *a, struct slice s, struct sip_perr *pe)
 				return e;
 			}
 			if (a->uri.nheaders > 0)
-				FAIL(i, "URI with headers must be enclosed "
+				SIP_PERR_FAIL(pe, i,
+				    "URI with headers must be enclosed "
 				    "in <> (name-addr)");
 			return header_params(a, s, j, pe);
 		}
@@ -144,9 +133,9 @@ sip_addr_parse(struct sip_addr *a, struct slice s, struct sip_perr *pe)
 			j = (size_t)(dq - s.p);
 	}
 	if (j >= s.len || s.p[j] != '>')
-		FAIL(lt, "'<' without a closing '>'");
+		SIP_PERR_FAIL(pe, lt, "'<' without a closing '>'");
 	if (j > i && (sip_param_is_lws(s.p[i]) || sip_param_is_lws(s.p[j - 1])))
-		FAIL(sip_param_is_lws(s.p[i]) ? i : j - 1,
+		SIP_PERR_FAIL(pe, sip_param_is_lws(s.p[i]) ? i : j - 1,
 		    "spaces in addr-spec inside <>");
 	if ((e = parse_uri(a, s, i, j, pe)) != SIP_OK)
 		return e;

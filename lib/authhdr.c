@@ -7,22 +7,6 @@
 
 #include "authhdr.h"
 
-#define FAIL(o, w)	do {					\
-	if (pe != NULL) {					\
-		pe->off = (o);					\
-		pe->why = (w);					\
-	}							\
-	return SIP_E_PARSE;					\
-} while (0)
-
-static size_t
-skip_lws(struct slice s, size_t i)
-{
-	while (i < s.len && sip_param_is_lws(s.p[i]))
-		i++;
-	return i;
-}
-
 static void
 known(struct sip_auth *a, const struct sip_param *p)
 {
@@ -53,23 +37,24 @@ sip_auth_parse(struct sip_auth *a, struct slice s, struct sip_perr *pe)
 	struct sip_param *p;
 
 	memset(a, 0, sizeof(*a));
-	i = skip_lws(s, 0);
+	i = slice_skip_lws(s, 0);
 	for (j = i; j < s.len && slice_is_token(s.p[j]); j++)
 		;
 	if (j == i)
-		FAIL(i, "authentication scheme is not a token");
+		SIP_PERR_FAIL(pe, i, "authentication scheme is not a token");
 	a->scheme = slice_make(s.p + i, j - i);
-	i = skip_lws(s, j);
+	i = slice_skip_lws(s, j);
 	if (i == s.len)
 		return SIP_OK;
 	if (i == j)
-		FAIL(j, "authentication scheme is not followed by a space");
+		SIP_PERR_FAIL(pe, j,
+		    "authentication scheme is not followed by a space");
 	for (;;) {
 		/* auth-param = token LWS "=" LWS ( token / quoted-string ) */
 		for (j = i; j < s.len && slice_is_token(s.p[j]); j++)
 			;
 		if (j == i)
-			FAIL(i, i < s.len && s.p[i] == ',' ?
+			SIP_PERR_FAIL(pe, i, i < s.len && s.p[i] == ',' ?
 			    "extraneous header separators: empty auth-param" :
 			    "auth-param name is not a token");
 		if (a->params.n >= SIP_MAX_HDR_PARAMS) {
@@ -82,15 +67,16 @@ sip_auth_parse(struct sip_auth *a, struct slice s, struct sip_perr *pe)
 		p = &a->params.v[a->params.n];
 		memset(p, 0, sizeof(*p));
 		p->name = slice_make(s.p + i, j - i);
-		i = skip_lws(s, j);
+		i = slice_skip_lws(s, j);
 		if (i >= s.len || s.p[i] != '=')
-			FAIL(i, "auth-param has no '='");
-		i = skip_lws(s, i + 1);
+			SIP_PERR_FAIL(pe, i, "auth-param has no '='");
+		i = slice_skip_lws(s, i + 1);
 		p->has_value = 1;
 		if (i < s.len && s.p[i] == '"') {
 			n = sip_param_quoted_len(slice_from(s, i));
 			if (n == 0)
-				FAIL(i, "unterminated quoted string");
+				SIP_PERR_FAIL(pe, i,
+				    "unterminated quoted string");
 			p->quoted = 1;
 			p->value = slice_make(s.p + i + 1, n - 2);
 			i += n;
@@ -101,18 +87,19 @@ sip_auth_parse(struct sip_auth *a, struct slice s, struct sip_perr *pe)
 			while (j < s.len && s.p[j] == '=')
 				j++;
 			if (j == i)
-				FAIL(i, "auth-param has no value");
+				SIP_PERR_FAIL(pe, i, "auth-param has no value");
 			p->value = slice_make(s.p + i, j - i);
 			i = j;
 		}
 		a->params.n++;
 		known(a, p);
-		i = skip_lws(s, i);
+		i = slice_skip_lws(s, i);
 		if (i == s.len)
 			return SIP_OK;
 		if (s.p[i] != ',')
-			FAIL(i, "auth-params are not separated by ','");
-		i = skip_lws(s, i + 1);
+			SIP_PERR_FAIL(pe, i,
+			    "auth-params are not separated by ','");
+		i = slice_skip_lws(s, i + 1);
 	}
 }
 

@@ -7,29 +7,6 @@
 #include "bounds.h"
 #include "field.h"
 
-#define FAIL(o, w)	do {					\
-	if (pe != NULL) {					\
-		pe->off = (o);					\
-		pe->why = (w);					\
-	}							\
-	return SIP_E_PARSE;					\
-} while (0)
-
-static size_t
-skip_lws(struct slice s, size_t i)
-{
-	while (i < s.len && sip_param_is_lws(s.p[i]))
-		i++;
-	return i;
-}
-
-static size_t
-token_end(struct slice s, size_t i)
-{
-	return (size_t)(slice_skip_class(s.p + i, s.p + s.len, SLICE_C_TOKEN) -
-	    s.p);
-}
-
 static size_t
 digits_end(struct slice s, size_t i)
 {
@@ -53,12 +30,12 @@ params_at(struct sip_params *ps, struct slice s, size_t i, struct sip_perr *pe)
 enum sip_err
 sip_field_callid(struct slice v, struct sip_perr *pe)
 {
-	size_t i = skip_lws(v, 0), j, end = v.len;
+	size_t i = slice_skip_lws(v, 0), j, end = v.len;
 
 	while (end > i && sip_param_is_lws(v.p[end - 1]))
 		end--;
 	if (i == end)
-		FAIL(i, "empty Call-ID");
+		SIP_PERR_FAIL(pe, i, "empty Call-ID");
 	/* callid = word [ "@" word ]; SLICE_C_WORD is RFC 3261's word */
 	j = (size_t)(slice_skip_class(v.p + i, v.p + end, SLICE_C_WORD) - v.p);
 	if (j < end && v.p[j] == '@' && j > i) {
@@ -67,12 +44,12 @@ sip_field_callid(struct slice v, struct sip_perr *pe)
 		j = (size_t)(slice_skip_class(v.p + j, v.p + end, SLICE_C_WORD) -
 		    v.p);
 		if (j == k)
-			FAIL(j, "Call-ID has nothing after '@'");
+			SIP_PERR_FAIL(pe, j, "Call-ID has nothing after '@'");
 	}
 	if (j == i)
-		FAIL(j, "Call-ID does not start with a word");
+		SIP_PERR_FAIL(pe, j, "Call-ID does not start with a word");
 	if (j < end)
-		FAIL(j, sip_param_is_lws(v.p[j]) ?
+		SIP_PERR_FAIL(pe, j, sip_param_is_lws(v.p[j]) ?
 		    "Call-ID contains whitespace" :
 		    "invalid character in Call-ID");
 	return SIP_OK;
@@ -81,7 +58,7 @@ sip_field_callid(struct slice v, struct sip_perr *pe)
 enum sip_err
 sip_field_cseq(struct sip_cseq *c, struct slice v, struct sip_perr *pe)
 {
-	size_t i = skip_lws(v, 0), j, k;
+	size_t i = slice_skip_lws(v, 0), j, k;
 	uint64_t n;
 
 	memset(c, 0, sizeof(*c));
@@ -91,22 +68,23 @@ sip_field_cseq(struct sip_cseq *c, struct slice v, struct sip_perr *pe)
 	    j - i < 11; j++)
 		n = n * 10 + (unsigned)(v.p[j] - '0');
 	if (j == i)
-		FAIL(i, "CSeq does not start with a number");
+		SIP_PERR_FAIL(pe, i, "CSeq does not start with a number");
 	if (n > SIP_MAX_CSEQ || (j < v.len && (unsigned)(v.p[j] - '0') < 10))
-		FAIL(i, "CSeq number above 2^31-1");
+		SIP_PERR_FAIL(pe, i, "CSeq number above 2^31-1");
 	c->num = (uint32_t)n;
-	k = skip_lws(v, j);
+	k = slice_skip_lws(v, j);
 	if (k == j)
-		FAIL(j, k < v.len ? "CSeq number is not followed by a space" :
+		SIP_PERR_FAIL(pe, j,
+		    k < v.len ? "CSeq number is not followed by a space" :
 		    "CSeq has no method");
-	j = token_end(v, k);
+	j = slice_token_end(v, k);
 	if (j == k)
-		FAIL(k, k < v.len ? "CSeq method is not a token" :
+		SIP_PERR_FAIL(pe, k, k < v.len ? "CSeq method is not a token" :
 		    "CSeq has no method");
 	c->method = slice_make(v.p + k, j - k);
 	c->mid = sip_method_lookup(c->method);
-	if (skip_lws(v, j) != v.len)
-		FAIL(j, "junk after the CSeq method");
+	if (slice_skip_lws(v, j) != v.len)
+		SIP_PERR_FAIL(pe, j, "junk after the CSeq method");
 	return SIP_OK;
 }
 
@@ -114,19 +92,20 @@ enum sip_err
 sip_field_number(struct slice v, uint32_t max, uint32_t *out,
     const char *too_big, struct sip_perr *pe)
 {
-	size_t i = skip_lws(v, 0), j;
+	size_t i = slice_skip_lws(v, 0), j;
 	uint64_t n;
 
 	if (i < v.len && v.p[i] == '-')
-		FAIL(i, "negative number");
+		SIP_PERR_FAIL(pe, i, "negative number");
 	j = digits_end(v, i);
 	if (j == i)
-		FAIL(i, "not a number");
-	if (skip_lws(v, j) != v.len)
-		FAIL(j, "junk after the number");
+		SIP_PERR_FAIL(pe, i, "not a number");
+	if (slice_skip_lws(v, j) != v.len)
+		SIP_PERR_FAIL(pe, j, "junk after the number");
 	if (slice_to_u64(slice_make(v.p + i, j - i), UINT64_MAX, &n) != 0 ||
 	    n > max)
-		FAIL(i, too_big != NULL ? too_big : "number out of range");
+		SIP_PERR_FAIL(pe, i,
+		    too_big != NULL ? too_big : "number out of range");
 	*out = (uint32_t)n;
 	return SIP_OK;
 }
@@ -134,20 +113,20 @@ sip_field_number(struct slice v, uint32_t max, uint32_t *out,
 enum sip_err
 sip_field_ctype(struct sip_ctype *ct, struct slice v, struct sip_perr *pe)
 {
-	size_t i = skip_lws(v, 0), j;
+	size_t i = slice_skip_lws(v, 0), j;
 
 	memset(ct, 0, sizeof(*ct));
-	j = token_end(v, i);
+	j = slice_token_end(v, i);
 	if (j == i)
-		FAIL(i, "media type is not a token");
+		SIP_PERR_FAIL(pe, i, "media type is not a token");
 	ct->type = slice_make(v.p + i, j - i);
-	i = skip_lws(v, j);
+	i = slice_skip_lws(v, j);
 	if (i >= v.len || v.p[i] != '/')
-		FAIL(i, "media type has no '/'");
-	i = skip_lws(v, i + 1);
-	j = token_end(v, i);
+		SIP_PERR_FAIL(pe, i, "media type has no '/'");
+	i = slice_skip_lws(v, i + 1);
+	j = slice_token_end(v, i);
 	if (j == i)
-		FAIL(i, "media subtype is not a token");
+		SIP_PERR_FAIL(pe, i, "media subtype is not a token");
 	ct->subtype = slice_make(v.p + i, j - i);
 	return params_at(&ct->params, v, j, pe);
 }
@@ -155,15 +134,15 @@ sip_field_ctype(struct sip_ctype *ct, struct slice v, struct sip_perr *pe)
 enum sip_err
 sip_field_event(struct sip_event *ev, struct slice v, struct sip_perr *pe)
 {
-	size_t i = skip_lws(v, 0), j;
+	size_t i = slice_skip_lws(v, 0), j;
 	const struct sip_param *p;
 	enum sip_err e;
 
 	memset(ev, 0, sizeof(*ev));
 	/* event-type = event-package *( "." event-template ): a token */
-	j = token_end(v, i);
+	j = slice_token_end(v, i);
 	if (j == i)
-		FAIL(i, "event package is not a token");
+		SIP_PERR_FAIL(pe, i, "event package is not a token");
 	ev->package = slice_make(v.p + i, j - i);
 	if ((e = params_at(&ev->params, v, j, pe)) != SIP_OK)
 		return e;
@@ -175,14 +154,14 @@ sip_field_event(struct sip_event *ev, struct slice v, struct sip_perr *pe)
 enum sip_err
 sip_field_substate(struct sip_substate *ss, struct slice v, struct sip_perr *pe)
 {
-	size_t i = skip_lws(v, 0), j;
+	size_t i = slice_skip_lws(v, 0), j;
 	const struct sip_param *p;
 	enum sip_err e;
 
 	memset(ss, 0, sizeof(*ss));
-	j = token_end(v, i);
+	j = slice_token_end(v, i);
 	if (j == i)
-		FAIL(i, "subscription state is not a token");
+		SIP_PERR_FAIL(pe, i, "subscription state is not a token");
 	ss->state = slice_make(v.p + i, j - i);
 	if ((e = params_at(&ss->params, v, j, pe)) != SIP_OK)
 		return e;
@@ -213,15 +192,15 @@ enum sip_err
 sip_field_tokens(struct slice v, struct slice *out, unsigned max, unsigned *n,
     struct sip_perr *pe)
 {
-	size_t i = skip_lws(v, 0), j;
+	size_t i = slice_skip_lws(v, 0), j;
 
 	*n = 0;
 	if (i == v.len)
 		return SIP_OK;
 	for (;;) {
-		j = token_end(v, i);
+		j = slice_token_end(v, i);
 		if (j == i)
-			FAIL(i, i < v.len && v.p[i] == ',' ?
+			SIP_PERR_FAIL(pe, i, i < v.len && v.p[i] == ',' ?
 			    "extraneous header separators: empty list element" :
 			    "list element is not a token");
 		if (*n >= max) {
@@ -232,42 +211,46 @@ sip_field_tokens(struct slice v, struct slice *out, unsigned max, unsigned *n,
 			return SIP_E_TOOBIG;
 		}
 		out[(*n)++] = slice_make(v.p + i, j - i);
-		i = skip_lws(v, j);
+		i = slice_skip_lws(v, j);
 		if (i == v.len)
 			return SIP_OK;
 		if (v.p[i] != ',')
-			FAIL(i, "list elements are not separated by ','");
-		i = skip_lws(v, i + 1);
+			SIP_PERR_FAIL(pe, i,
+			    "list elements are not separated by ','");
+		i = slice_skip_lws(v, i + 1);
 	}
 }
 
 enum sip_err
 sip_field_rack(struct sip_rack *r, struct slice v, struct sip_perr *pe)
 {
-	size_t i = skip_lws(v, 0), j;
+	size_t i = slice_skip_lws(v, 0), j;
 	uint32_t n;
 
 	memset(r, 0, sizeof(*r));
 	j = digits_end(v, i);
 	if (slice_to_u32(slice_make(v.p + i, j - i), SIP_MAX_DELTA, &n) != 0)
-		FAIL(i, "RAck response number is not a number below 2^32");
+		SIP_PERR_FAIL(pe, i,
+		    "RAck response number is not a number below 2^32");
 	r->rseq = n;
-	i = skip_lws(v, j);
+	i = slice_skip_lws(v, j);
 	if (i == j)
-		FAIL(j, "RAck number is not followed by a space");
+		SIP_PERR_FAIL(pe, j, "RAck number is not followed by a space");
 	j = digits_end(v, i);
 	if (slice_to_u32(slice_make(v.p + i, j - i), SIP_MAX_CSEQ, &n) != 0)
-		FAIL(i, "RAck CSeq number is not a number below 2^31");
+		SIP_PERR_FAIL(pe, i,
+		    "RAck CSeq number is not a number below 2^31");
 	r->cseq = n;
-	i = skip_lws(v, j);
+	i = slice_skip_lws(v, j);
 	if (i == j)
-		FAIL(j, "RAck CSeq number is not followed by a space");
-	j = token_end(v, i);
+		SIP_PERR_FAIL(pe, j,
+		    "RAck CSeq number is not followed by a space");
+	j = slice_token_end(v, i);
 	if (j == i)
-		FAIL(i, "RAck method is not a token");
+		SIP_PERR_FAIL(pe, i, "RAck method is not a token");
 	r->method = slice_make(v.p + i, j - i);
-	if (skip_lws(v, j) != v.len)
-		FAIL(j, "junk after the RAck method");
+	if (slice_skip_lws(v, j) != v.len)
+		SIP_PERR_FAIL(pe, j, "junk after the RAck method");
 	return SIP_OK;
 }
 
@@ -275,18 +258,18 @@ enum sip_err
 sip_field_retry_after(struct sip_retry_after *ra, struct slice v,
     struct sip_perr *pe)
 {
-	size_t i = skip_lws(v, 0), j;
+	size_t i = slice_skip_lws(v, 0), j;
 	uint64_t n;
 
 	memset(ra, 0, sizeof(*ra));
 	j = digits_end(v, i);
 	if (j == i)
-		FAIL(i, "Retry-After is not a number");
+		SIP_PERR_FAIL(pe, i, "Retry-After is not a number");
 	if (slice_to_u64(slice_make(v.p + i, j - i), UINT64_MAX, &n) != 0 ||
 	    n > SIP_MAX_DELTA)
-		FAIL(i, "Retry-After above 2^32-1");
+		SIP_PERR_FAIL(pe, i, "Retry-After above 2^32-1");
 	ra->secs = (uint32_t)n;
-	i = skip_lws(v, j);
+	i = slice_skip_lws(v, j);
 	if (i < v.len && v.p[i] == '(') {
 		/* comment = LPAREN *(ctext / quoted-pair / comment) RPAREN */
 		int depth = 0;
@@ -300,7 +283,8 @@ sip_field_retry_after(struct sip_retry_after *ra, struct slice v,
 				break;
 		}
 		if (j >= v.len)
-			FAIL(i, "unterminated comment in Retry-After");
+			SIP_PERR_FAIL(pe, i,
+			    "unterminated comment in Retry-After");
 		ra->comment = slice_make(v.p + i, j + 1 - i);
 		i = j + 1;
 	}
@@ -322,7 +306,7 @@ sip_field_date(struct sip_date *d, struct slice v, struct sip_perr *pe)
 {
 	static const char wk[] = "SunMonTueWedThuFriSat";
 	static const char mo[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-	size_t i = skip_lws(v, 0), end = v.len;
+	size_t i = slice_skip_lws(v, 0), end = v.len;
 	int k, hi, lo;
 
 	memset(d, 0, sizeof(*d));
@@ -331,44 +315,45 @@ sip_field_date(struct sip_date *d, struct slice v, struct sip_perr *pe)
 	v.len = end;
 	/* "Sat, 13 Nov 2010 23:29:00 GMT" is 29 bytes. */
 	if (v.len - i < 25)
-		FAIL(i, "Date is not an RFC 1123 date");
+		SIP_PERR_FAIL(pe, i, "Date is not an RFC 1123 date");
 	for (k = 0; k < 7; k++)
 		if (memcmp(v.p + i, wk + 3 * k, 3) == 0)
 			break;
 	if (k == 7)
-		FAIL(i, "Date has no valid weekday");
+		SIP_PERR_FAIL(pe, i, "Date has no valid weekday");
 	d->wday = k;
 	if (v.p[i + 3] != ',' || v.p[i + 4] != ' ')
-		FAIL(i + 3, "Date weekday is not followed by \", \"");
+		SIP_PERR_FAIL(pe, i + 3,
+		    "Date weekday is not followed by \", \"");
 	i += 5;
 	if (two(v, i, &d->mday) != 0 || d->mday < 1 || d->mday > 31 ||
 	    v.p[i + 2] != ' ')
-		FAIL(i, "Date has no valid day of the month");
+		SIP_PERR_FAIL(pe, i, "Date has no valid day of the month");
 	i += 3;
 	for (k = 0; k < 12; k++)
 		if (i + 3 <= v.len && memcmp(v.p + i, mo + 3 * k, 3) == 0)
 			break;
 	if (k == 12 || i + 3 >= v.len || v.p[i + 3] != ' ')
-		FAIL(i, "Date has no valid month");
+		SIP_PERR_FAIL(pe, i, "Date has no valid month");
 	d->mon = k;
 	i += 4;
 	if (two(v, i, &hi) != 0 || two(v, i + 2, &lo) != 0 ||
 	    i + 4 >= v.len || v.p[i + 4] != ' ')
-		FAIL(i, "Date has no four-digit year");
+		SIP_PERR_FAIL(pe, i, "Date has no four-digit year");
 	d->year = hi * 100 + lo;
 	i += 5;
 	if (two(v, i, &d->hour) != 0 || i + 8 > v.len || v.p[i + 2] != ':' ||
 	    two(v, i + 3, &d->min) != 0 || v.p[i + 5] != ':' ||
 	    two(v, i + 6, &d->sec) != 0 || d->hour > 23 || d->min > 59 ||
 	    d->sec > 60)
-		FAIL(i, "Date has no valid time of day");
+		SIP_PERR_FAIL(pe, i, "Date has no valid time of day");
 	i += 8;
 	if (i >= v.len || v.p[i] != ' ')
-		FAIL(i, "Date has no time zone");
+		SIP_PERR_FAIL(pe, i, "Date has no time zone");
 	i++;
 	/* RFC 3261 20.17: "GMT" only. */
 	if (v.len - i != 3 || memcmp(v.p + i, "GMT", 3) != 0)
-		FAIL(i, "invalid time zone in Date (must be GMT)");
+		SIP_PERR_FAIL(pe, i, "invalid time zone in Date (must be GMT)");
 	return SIP_OK;
 }
 

@@ -11,22 +11,6 @@
 #include "hdrlookup.h"
 #include "msg.h"
 
-#define FAIL(pe, o, w)	do {					\
-	if ((pe) != NULL) {					\
-		(pe)->off = (o);				\
-		(pe)->why = (w);				\
-	}							\
-	return SIP_E_PARSE;					\
-} while (0)
-
-#define TOOBIG(pe, o, w)	do {				\
-	if ((pe) != NULL) {					\
-		(pe)->off = (o);				\
-		(pe)->why = (w);				\
-	}							\
-	return SIP_E_TOOBIG;					\
-} while (0)
-
 static inline int
 is_digit(char c)
 {
@@ -120,18 +104,22 @@ start_line(struct sip_msg *m, const char *p, size_t n, size_t base,
 		if (i - a != 1)
 			m->quirks |= SIP_Q_MULTI_SP;
 		if (i == a)
-			FAIL(pe, base + i, "no space after the SIP version");
+			SIP_PERR_FAIL(pe, base + i,
+			    "no space after the SIP version");
 		b = i;
 		while (i < n && is_digit(p[i]))
 			i++;
 		if (i - b != 3)
-			FAIL(pe, base + b, "status code is not three digits");
+			SIP_PERR_FAIL(pe, base + b,
+			    "status code is not three digits");
 		m->status = (p[b] - '0') * 100 + (p[b + 1] - '0') * 10 +
 		    (p[b + 2] - '0');
 		if (m->status < 100 || m->status > 699)
-			FAIL(pe, base + b, "status code out of range 100-699");
+			SIP_PERR_FAIL(pe, base + b,
+			    "status code out of range 100-699");
 		if (i < n && !is_wsp(p[i]))
-			FAIL(pe, base + i, "junk after the status code");
+			SIP_PERR_FAIL(pe, base + i,
+			    "junk after the status code");
 		if (i < n)
 			i++;
 		m->reason = slice_make(p + i, n - i);
@@ -142,9 +130,10 @@ start_line(struct sip_msg *m, const char *p, size_t n, size_t base,
 	while (i < n && slice_is_token(p[i]))
 		i++;
 	if (i == 0)
-		FAIL(pe, base, "start line is neither a request nor a response");
+		SIP_PERR_FAIL(pe, base,
+		    "start line is neither a request nor a response");
 	if (i == n || !is_wsp(p[i]))
-		FAIL(pe, base + i, "method is not a token");
+		SIP_PERR_FAIL(pe, base + i, "method is not a token");
 	m->method = slice_make(p, i);
 	m->mid = sip_method_lookup(m->method);
 	a = i;
@@ -170,7 +159,7 @@ start_line(struct sip_msg *m, const char *p, size_t n, size_t base,
 		a--;
 	m->version = slice_make(p + a, b - a);
 	if (a <= i)
-		FAIL(pe, base + i, "request line has no SIP version");
+		SIP_PERR_FAIL(pe, base + i, "request line has no SIP version");
 	b = a;
 	while (b > i && is_wsp(p[b - 1]))
 		b--;
@@ -178,11 +167,12 @@ start_line(struct sip_msg *m, const char *p, size_t n, size_t base,
 		m->quirks |= SIP_Q_MULTI_SP;
 	m->ruri = slice_make(p + i, b - i);
 	if (m->ruri.len == 0)
-		FAIL(pe, base + i, "request line has no Request-URI");
+		SIP_PERR_FAIL(pe, base + i, "request line has no Request-URI");
 	if (m->version.len < 4 || (m->version.p[0] | 0x20) != 's' ||
 	    (m->version.p[1] | 0x20) != 'i' ||
 	    (m->version.p[2] | 0x20) != 'p' || m->version.p[3] != '/')
-		FAIL(pe, base + a, "request line does not end in a SIP version");
+		SIP_PERR_FAIL(pe, base + a,
+		    "request line does not end in a SIP version");
 	(void)flags;
 	return SIP_OK;
 }
@@ -232,7 +222,7 @@ sip_msg_parse(struct sip_msg *m, const char *buf, size_t len, unsigned flags,
 		m->len = 0;
 		if (stream)
 			return SIP_E_PARTIAL;
-		FAIL(pe, skip, "empty message");
+		SIP_PERR_FAIL(pe, skip, "empty message");
 	}
 
 	/* Start line. */
@@ -241,8 +231,8 @@ sip_msg_parse(struct sip_msg *m, const char *buf, size_t len, unsigned flags,
 		if (stream && (size_t)(end - p) < SIP_MAX_LINE)
 			return SIP_E_PARTIAL;
 		if ((size_t)(end - p) >= SIP_MAX_LINE)
-			TOOBIG(pe, skip, "start line too long");
-		FAIL(pe, len, "start line has no line end");
+			SIP_PERR_TOOBIG(pe, skip, "start line too long");
+		SIP_PERR_FAIL(pe, len, "start line has no line end");
 	}
 	linelen = (size_t)(nl - p);
 	if (linelen > 0 && p[linelen - 1] == '\r')
@@ -250,7 +240,7 @@ sip_msg_parse(struct sip_msg *m, const char *buf, size_t len, unsigned flags,
 	else
 		m->quirks |= SIP_Q_BARE_LF;
 	if (linelen >= SIP_MAX_LINE)
-		TOOBIG(pe, skip, "start line too long");
+		SIP_PERR_TOOBIG(pe, skip, "start line too long");
 	if ((e = start_line(m, p, linelen, skip, flags, pe)) != SIP_OK)
 		return e;
 	p = nl + 1;
@@ -266,7 +256,7 @@ sip_msg_parse(struct sip_msg *m, const char *buf, size_t len, unsigned flags,
 				return SIP_E_PARTIAL;
 			/* A datagram that ends without the empty line. */
 			if (flags & SIP_PARSE_STRICT)
-				FAIL(pe, (size_t)(p - buf),
+				SIP_PERR_FAIL(pe, (size_t)(p - buf),
 				    "headers do not end with an empty line");
 			m->quirks |= SIP_Q_NO_END;
 			break;
@@ -283,11 +273,11 @@ sip_msg_parse(struct sip_msg *m, const char *buf, size_t len, unsigned flags,
 			if (*p == '\r' && p + 1 == end) {
 				if (stream)
 					return SIP_E_PARTIAL;
-				FAIL(pe, (size_t)(p - buf),
+				SIP_PERR_FAIL(pe, (size_t)(p - buf),
 				    "headers do not end with an empty line");
 			}
 			if (is_wsp(*p))
-				FAIL(pe, (size_t)(p - buf),
+				SIP_PERR_FAIL(pe, (size_t)(p - buf),
 				    "continuation line before any header");
 		}
 		/* The header line, with any folded continuation lines. */
@@ -327,8 +317,10 @@ sip_msg_parse(struct sip_msg *m, const char *buf, size_t len, unsigned flags,
 				if (stream && (size_t)(end - ls) < SIP_MAX_LINE)
 					return SIP_E_PARTIAL;
 				if ((size_t)(end - ls) >= SIP_MAX_LINE)
-					TOOBIG(pe, off, "header line too long");
-				FAIL(pe, (size_t)(end - buf), "header line has no line end");
+					SIP_PERR_TOOBIG(pe, off,
+					    "header line too long");
+				SIP_PERR_FAIL(pe, (size_t)(end - buf),
+				    "header line has no line end");
 			}
 			if (nl == p || nl[-1] != '\r')
 				m->quirks |= SIP_Q_BARE_LF;
@@ -345,9 +337,9 @@ sip_msg_parse(struct sip_msg *m, const char *buf, size_t len, unsigned flags,
 		}
 		hdr_len = (size_t)(nl - ls);
 		if (hdr_len >= SIP_MAX_LINE)
-			TOOBIG(pe, off, "header line too long");
+			SIP_PERR_TOOBIG(pe, off, "header line too long");
 		if (m->nhdrs >= SIP_MAX_HDRS)
-			TOOBIG(pe, off, "too many header lines");
+			SIP_PERR_TOOBIG(pe, off, "too many header lines");
 		h = &m->hdrs[m->nhdrs];
 		/*
 		 * A name the table knows needs no byte-by-byte token check:
@@ -371,13 +363,15 @@ sip_msg_parse(struct sip_msg *m, const char *buf, size_t len, unsigned flags,
 				colon++;
 			if (colon == nl || *colon != ':') {
 				if (memchr(ls, ':', hdr_len) == NULL)
-					FAIL(pe, off, "header line has no colon");
-				FAIL(pe, (size_t)(colon - buf),
+					SIP_PERR_FAIL(pe, off,
+					    "header line has no colon");
+				SIP_PERR_FAIL(pe, (size_t)(colon - buf),
 				    ve == ls ? "header line has no name" :
 				    "header name is not a token");
 			}
 			if (ve == ls)
-				FAIL(pe, off, "header line has no name");
+				SIP_PERR_FAIL(pe, off,
+				    "header line has no name");
 			if (colon != ve)
 				m->quirks |= SIP_Q_WS_BEFORE_COLON;
 			id = sip_hdr_lookup(ls, (size_t)(ve - ls));
@@ -409,8 +403,10 @@ sip_msg_parse(struct sip_msg *m, const char *buf, size_t len, unsigned flags,
 			if (content_length(h->value, &cl) != 0) {
 				if (slice_trim(h->value).len > 0 &&
 				    slice_trim(h->value).p[0] == '-')
-					FAIL(pe, off, "negative Content-Length");
-				FAIL(pe, off, "Content-Length is not a number "
+					SIP_PERR_FAIL(pe, off,
+					    "negative Content-Length");
+				SIP_PERR_FAIL(pe, off,
+				    "Content-Length is not a number "
 				    "within limits");
 			}
 			if (clen_count++ == 0)
@@ -418,21 +414,21 @@ sip_msg_parse(struct sip_msg *m, const char *buf, size_t len, unsigned flags,
 			else if (cl != m->clen) {
 				/* A stream cannot be framed; a datagram keeps the first. */
 				if (stream || (flags & SIP_PARSE_STRICT))
-					FAIL(pe, off,
+					SIP_PERR_FAIL(pe, off,
 					    "conflicting Content-Length values");
 				m->quirks |= SIP_Q_MULTI_CLEN;
 			}
 		}
 		m->nhdrs++;
 		if ((size_t)(p - m->buf) > SIP_MAX_HEAD)
-			TOOBIG(pe, off, "message head too large");
+			SIP_PERR_TOOBIG(pe, off, "message head too large");
 	}
 
 	/* Body. */
 	m->body_off = (size_t)(p - m->buf);
 	if (m->clen < 0) {
 		if (stream)
-			FAIL(pe, (size_t)(p - buf),
+			SIP_PERR_FAIL(pe, (size_t)(p - buf),
 			    "no Content-Length on a stream transport");
 		m->quirks |= SIP_Q_NO_CLEN;
 		m->body = slice_make(p, (size_t)(end - p));
@@ -440,13 +436,13 @@ sip_msg_parse(struct sip_msg *m, const char *buf, size_t len, unsigned flags,
 		if ((size_t)(end - p) < (size_t)m->clen) {
 			if (stream)
 				return SIP_E_PARTIAL;
-			FAIL(pe, (size_t)(end - buf),
+			SIP_PERR_FAIL(pe, (size_t)(end - buf),
 			    "Content-Length is larger than the body");
 		}
 		m->body = slice_make(p, (size_t)m->clen);
 	}
 	if (m->body_off + m->body.len > SIP_MAX_MSG)
-		TOOBIG(pe, skip, "message too large");
+		SIP_PERR_TOOBIG(pe, skip, "message too large");
 	m->len = m->body_off + m->body.len;
 	return SIP_OK;
 }

@@ -71,6 +71,23 @@ struct sip_perr {
 	const char	*why;		/* static string */
 };
 
+/* Note where and why in *pe (pe may be NULL) and return e. */
+static inline enum sip_err
+sip_perr_set(struct sip_perr *pe, size_t off, const char *why, enum sip_err e)
+{
+	if (pe != NULL) {
+		pe->off = off;
+		pe->why = why;
+	}
+	return e;
+}
+
+/* The parsers' way out: malformed input, or a limit exceeded, at o. */
+#define SIP_PERR_FAIL(pe, o, w)		\
+	return sip_perr_set((pe), (o), (w), SIP_E_PARSE)
+#define SIP_PERR_TOOBIG(pe, o, w)	\
+	return sip_perr_set((pe), (o), (w), SIP_E_TOOBIG)
+
 /* Parse flags. */
 #define SIP_PARSE_STREAM	0x01	/* a byte stream: Content-Length frames it */
 #define SIP_PARSE_STRICT	0x02	/* reject what RFC 3261 does not allow */

@@ -5,15 +5,6 @@
 
 #include "param.h"
 
-static inline void
-skip_lws(struct slice *s)
-{
-	while (s->len > 0 && sip_param_is_lws(s->p[0])) {
-		s->p++;
-		s->len--;
-	}
-}
-
 /*
  * A parameter ends at the end of the value or at the next ';'.  Returns
  * 1 with *rest = s, or -1 with *rest at the offending byte and *why.
@@ -23,7 +14,7 @@ ended(struct slice *rest, struct slice s, const char **why, const char *bad)
 {
 	struct slice t = s;
 
-	skip_lws(&t);
+	t = slice_from(t, slice_skip_lws(t, 0));
 	*rest = s;
 	if (t.len == 0 || t.p[0] == ';')
 		return 1;
@@ -58,7 +49,7 @@ sip_param_next(struct slice *rest, struct sip_param *p, const char **why)
 	struct slice s = *rest;
 	size_t n;
 
-	skip_lws(&s);
+	s = slice_from(s, slice_skip_lws(s, 0));
 	if (s.len == 0) {
 		*rest = s;
 		return 0;
@@ -70,7 +61,7 @@ sip_param_next(struct slice *rest, struct sip_param *p, const char **why)
 	}
 	s.p++;
 	s.len--;
-	skip_lws(&s);
+	s = slice_from(s, slice_skip_lws(s, 0));
 	n = (size_t)(slice_skip_class(s.p, s.p + s.len, SLICE_C_TOKEN) - s.p);
 	if (n == 0) {
 		*rest = s;
@@ -85,13 +76,13 @@ sip_param_next(struct slice *rest, struct sip_param *p, const char **why)
 	{
 		struct slice t = s;
 
-		skip_lws(&t);
+		t = slice_from(t, slice_skip_lws(t, 0));
 		if (t.len == 0 || t.p[0] != '=')
 			return ended(rest, t, why,
 			    "parameter name is not a token");
 		s = slice_from(t, 1);
 	}
-	skip_lws(&s);
+	s = slice_from(s, slice_skip_lws(s, 0));
 	p->has_value = 1;
 	if (s.len > 0 && s.p[0] == '"') {
 		n = sip_param_quoted_len(s);

@@ -84,6 +84,15 @@ slice_trim(struct slice s)
 		s.len--;
 	return s;
 }
+/* The index past the SP, HTAB, CR and LF at s.p[i] on. */
+static inline size_t
+slice_skip_lws(struct slice s, size_t i)
+{
+	while (i < s.len && slice_is_lws_byte(s.p[i]))
+		i++;
+	return i;
+}
+
 /* Index of the first c in s, or -1. */
 ptrdiff_t	slice_chr(struct slice s, char c);
 /* The part of s from byte off on (clamped). */
@@ -199,6 +208,14 @@ slice_skip_class(const char *p, const char *e, unsigned char mask)
 	while (p < e && (slice_token_map[(unsigned char)*p] & mask))
 		p++;
 	return p;
+}
+
+/* The index past the token bytes at s.p[i] on. */
+static inline size_t
+slice_token_end(struct slice s, size_t i)
+{
+	return (size_t)(slice_skip_class(s.p + i, s.p + s.len, SLICE_C_TOKEN) -
+	    s.p);
 }
 
 #endif

@@ -20,14 +20,6 @@
 
 #define UNRES	(C_ALNUM | C_MARK)
 
-#define FAIL(o, w)	do {					\
-	if (pe != NULL) {					\
-		pe->off = (o);					\
-		pe->why = (w);					\
-	}							\
-	return SIP_E_PARSE;					\
-} while (0)
-
 /*
  * The class of each byte, as a table built at compile time: the scanners
  * below look up every byte of every URI, so this is on the hot path.
@@ -232,9 +224,11 @@ uri_params(struct sip_uri *u, struct slice s, size_t *pp, struct sip_perr *pe)
 		p++;
 		j = p;
 		if (scan(s, &j, UNRES | C_PARAM) != 0)
-			FAIL(j, "invalid %-escape in a URI parameter");
+			SIP_PERR_FAIL(pe, j,
+			    "invalid %-escape in a URI parameter");
 		if (j == p)
-			FAIL(p, j < s.len && (s.p[j] == ' ' || s.p[j] == '\t') ?
+			SIP_PERR_FAIL(pe, p,
+			    j < s.len && (s.p[j] == ' ' || s.p[j] == '\t') ?
 			    "URI contains whitespace" : "empty URI parameter");
 		if (u->nparams >= SIP_MAX_URI_PARAMS) {
 			if (pe != NULL) {
@@ -249,9 +243,11 @@ uri_params(struct sip_uri *u, struct slice s, size_t *pp, struct sip_perr *pe)
 		if (j < s.len && s.p[j] == '=') {
 			p = ++j;
 			if (scan(s, &j, UNRES | C_PARAM) != 0)
-				FAIL(j, "invalid %-escape in a URI parameter");
+				SIP_PERR_FAIL(pe, j,
+				    "invalid %-escape in a URI parameter");
 			if (j == p)
-				FAIL(p, "URI parameter has '=' but no value");
+				SIP_PERR_FAIL(pe, p,
+				    "URI parameter has '=' but no value");
 			prm->value = slice_make(s.p + p, j - p);
 			prm->has_value = 1;
 		}
@@ -275,9 +271,10 @@ uri_headers(struct sip_uri *u, struct slice s, size_t *pp, struct sip_perr *pe)
 		p++;
 		j = p;
 		if (scan(s, &j, UNRES | C_HNV) != 0)
-			FAIL(j, "invalid %-escape in a URI header");
+			SIP_PERR_FAIL(pe, j,
+			    "invalid %-escape in a URI header");
 		if (j == p)
-			FAIL(p, "empty URI header name");
+			SIP_PERR_FAIL(pe, p, "empty URI header name");
 		if (u->nheaders >= SIP_MAX_URI_HEADERS) {
 			if (pe != NULL) {
 				pe->off = p;
@@ -289,10 +286,11 @@ uri_headers(struct sip_uri *u, struct slice s, size_t *pp, struct sip_perr *pe)
 		memset(h, 0, sizeof(*h));
 		h->name = slice_make(s.p + p, j - p);
 		if (j >= s.len || s.p[j] != '=')
-			FAIL(j, "URI header has no '='");
+			SIP_PERR_FAIL(pe, j, "URI header has no '='");
 		p = ++j;
 		if (scan(s, &j, UNRES | C_HNV) != 0)
-			FAIL(j, "invalid %-escape in a URI header");
+			SIP_PERR_FAIL(pe, j,
+			    "invalid %-escape in a URI header");
 		h->value = slice_make(s.p + p, j - p);
 		h->has_value = 1;
 		p = j;
@@ -307,8 +305,8 @@ trailer(struct slice s, size_t p, struct sip_perr *pe)
 	if (p >= s.len)
 		return SIP_OK;
 	if (s.p[p] == ' ' || s.p[p] == '\t' || s.p[p] == '\r' || s.p[p] == '\n')
-		FAIL(p, "URI contains whitespace");
-	FAIL(p, "invalid character in URI");
+		SIP_PERR_FAIL(pe, p, "URI contains whitespace");
+	SIP_PERR_FAIL(pe, p, "invalid character in URI");
 }
 
 /*
@@ -347,26 +345,30 @@ parse_sip(struct sip_uri *u, struct slice s, size_t p, struct sip_perr *pe)
 			;
 		u->user = slice_make(s.p + p, k - p);
 		if (u->user.len == 0)
-			FAIL(p, "empty user part in URI");
+			SIP_PERR_FAIL(pe, p, "empty user part in URI");
 		hs = p;
 		if (scan(s, &hs, UNRES | C_USER) != 0)
-			FAIL(hs, "invalid %-escape in the user part");
+			SIP_PERR_FAIL(pe, hs,
+			    "invalid %-escape in the user part");
 		if (hs != k)
-			FAIL(hs, "invalid character in the user part");
+			SIP_PERR_FAIL(pe, hs,
+			    "invalid character in the user part");
 		if (k < j) {
 			u->has_password = 1;
 			u->password = slice_make(s.p + k + 1, j - k - 1);
 			hs = k + 1;
 			if (scan(s, &hs, UNRES | C_PASS) != 0)
-				FAIL(hs, "invalid %-escape in the password");
+				SIP_PERR_FAIL(pe, hs,
+				    "invalid %-escape in the password");
 			if (hs != j)
-				FAIL(hs, "invalid character in the password");
+				SIP_PERR_FAIL(pe, hs,
+				    "invalid character in the password");
 		}
 		p = j + 1;
 	}
 	/* host */
 	if (p >= s.len)
-		FAIL(p, "URI has no host");
+		SIP_PERR_FAIL(pe, p, "URI has no host");
 	hs = p;
 	if (s.p[p] == '[') {
 		int colons = 0;
@@ -376,9 +378,10 @@ parse_sip(struct sip_uri *u, struct slice s, size_t p, struct sip_perr *pe)
 		    s.p[j] == ':' || s.p[j] == '.'))
 			colons += s.p[j++] == ':';
 		if (j >= s.len || s.p[j] != ']')
-			FAIL(j, "unterminated IPv6 reference in URI");
+			SIP_PERR_FAIL(pe, j,
+			    "unterminated IPv6 reference in URI");
 		if (colons < 2)
-			FAIL(p, "invalid IPv6 reference in URI");
+			SIP_PERR_FAIL(pe, p, "invalid IPv6 reference in URI");
 		u->host = slice_make(s.p + p, j + 1 - p);
 		u->host_type = SIP_HOST_IPV6;
 		p = j + 1;
@@ -386,15 +389,17 @@ parse_sip(struct sip_uri *u, struct slice s, size_t p, struct sip_perr *pe)
 		j = (size_t)(slice_skip_class(s.p + p, s.p + s.len, SLICE_C_HOST) -
 		    s.p);
 		if (j == p)
-			FAIL(p, p < s.len && (s.p[p] == ' ' || s.p[p] == '\t') ?
+			SIP_PERR_FAIL(pe, p,
+			    p < s.len && (s.p[p] == ' ' || s.p[p] == '\t') ?
 			    "URI contains whitespace" : "URI has no host");
 		u->host = slice_make(s.p + p, j - p);
 		/* RFC 5118 4.2: "sip:2001:db8::10" is an error. */
 		if (j + 1 < s.len && s.p[j] == ':' && unbracketed_v6(s, p, j))
-			FAIL(p, "IPv6 address in URI not enclosed in []");
+			SIP_PERR_FAIL(pe, p,
+			    "IPv6 address in URI not enclosed in []");
 		u->host_type = sip_uri_host_type(u->host);
 		if (u->host_type == SIP_HOST_NONE)
-			FAIL(p, "invalid host name in URI");
+			SIP_PERR_FAIL(pe, p, "invalid host name in URI");
 		p = j;
 	}
 	/* port */
@@ -407,7 +412,7 @@ parse_sip(struct sip_uri *u, struct slice s, size_t p, struct sip_perr *pe)
 		if (slice_to_u32(slice_make(s.p + p + 1, j - p - 1), 65535,
 		    &port) != 0 || (j < s.len && s.p[j] == ':') ||
 		    (j < s.len && (cls((unsigned char)s.p[j]) & C_ALNUM))) {
-			FAIL(p + 1, "invalid port in URI");
+			SIP_PERR_FAIL(pe, p + 1, "invalid port in URI");
 		}
 		u->port = (uint16_t)port;
 		u->has_port = 1;
@@ -443,7 +448,7 @@ parse_tel(struct sip_uri *u, struct slice s, size_t p, struct sip_perr *pe)
 			break;
 	}
 	if (digits == 0)
-		FAIL(j, "tel URI has no number");
+		SIP_PERR_FAIL(pe, j, "tel URI has no number");
 	u->number = slice_make(s.p + p, j - p);
 	if ((e = uri_params(u, s, &j, pe)) != SIP_OK)
 		return e;
@@ -470,17 +475,17 @@ sip_uri_parse(struct sip_uri *u, struct slice s, struct sip_perr *pe)
 	sip_uri_init(u);
 	u->all = s;
 	if (s.len == 0)
-		FAIL(0, "empty URI");
+		SIP_PERR_FAIL(pe, 0, "empty URI");
 	if (s.p[0] == '<')
-		FAIL(0, "URI enclosed in <>");
+		SIP_PERR_FAIL(pe, 0, "URI enclosed in <>");
 	/* scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) */
 	if (!((s.p[0] | 0x20) >= 'a' && (s.p[0] | 0x20) <= 'z'))
-		FAIL(0, "URI does not start with a scheme");
+		SIP_PERR_FAIL(pe, 0, "URI does not start with a scheme");
 	while (i < s.len && ((cls((unsigned char)s.p[i]) & C_ALNUM) ||
 	    s.p[i] == '+' || s.p[i] == '-' || s.p[i] == '.'))
 		i++;
 	if (i >= s.len || s.p[i] != ':')
-		FAIL(i, "URI has no scheme");
+		SIP_PERR_FAIL(pe, i, "URI has no scheme");
 	u->scheme_s = slice_make(s.p, i);
 	u->opaque = slice_from(s, i + 1);
 	if (slice_ieq_lit(u->scheme_s, "sip"))
@@ -500,14 +505,14 @@ sip_uri_parse(struct sip_uri *u, struct slice s, struct sip_perr *pe)
 	}
 	/* absoluteURI: printable, no white space, no <>" (RFC 3261 25.1). */
 	if (u->opaque.len == 0)
-		FAIL(i + 1, "URI has nothing after its scheme");
+		SIP_PERR_FAIL(pe, i + 1, "URI has nothing after its scheme");
 	for (j = i + 1; j < s.len; j++) {
 		unsigned char c = (unsigned char)s.p[j];
 
 		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
-			FAIL(j, "URI contains whitespace");
+			SIP_PERR_FAIL(pe, j, "URI contains whitespace");
 		if (c < 0x20 || c == 0x7f || c == '<' || c == '>' || c == '"')
-			FAIL(j, "invalid character in URI");
+			SIP_PERR_FAIL(pe, j, "invalid character in URI");
 	}
 	return SIP_OK;
 }

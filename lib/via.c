@@ -6,30 +6,6 @@
 
 #include "via.h"
 
-#define FAIL(o, w)	do {					\
-	if (pe != NULL) {					\
-		pe->off = (o);					\
-		pe->why = (w);					\
-	}							\
-	return SIP_E_PARSE;					\
-} while (0)
-
-static size_t
-skip_lws(struct slice s, size_t i)
-{
-	while (i < s.len && sip_param_is_lws(s.p[i]))
-		i++;
-	return i;
-}
-
-static size_t
-token_end(struct slice s, size_t i)
-{
-	while (i < s.len && slice_is_token(s.p[i]))
-		i++;
-	return i;
-}
-
 static inline int
 is_hostc(char c)
 {
@@ -51,40 +27,41 @@ sip_via_parse(struct sip_via *v, struct slice s, struct sip_perr *pe)
 	 * sent-protocol = protocol-name SLASH protocol-version SLASH
 	 * transport, with LWS around each SLASH (RFC 3261 25.1).
 	 */
-	i = skip_lws(s, 0);
-	j = token_end(s, i);
+	i = slice_skip_lws(s, 0);
+	j = slice_token_end(s, i);
 	if (j == i)
-		FAIL(i, i == s.len ? "empty Via value" :
+		SIP_PERR_FAIL(pe, i, i == s.len ? "empty Via value" :
 		    "Via protocol name is not a token");
 	v->proto = slice_make(s.p + i, j - i);
-	i = skip_lws(s, j);
+	i = slice_skip_lws(s, j);
 	if (i >= s.len || s.p[i] != '/')
-		FAIL(i, "Via has no '/' after the protocol name");
-	i = skip_lws(s, i + 1);
-	j = token_end(s, i);
+		SIP_PERR_FAIL(pe, i, "Via has no '/' after the protocol name");
+	i = slice_skip_lws(s, i + 1);
+	j = slice_token_end(s, i);
 	if (j == i)
-		FAIL(i, "Via has no protocol version");
+		SIP_PERR_FAIL(pe, i, "Via has no protocol version");
 	v->version = slice_make(s.p + i, j - i);
-	i = skip_lws(s, j);
+	i = slice_skip_lws(s, j);
 	if (i >= s.len || s.p[i] != '/')
-		FAIL(i, "Via has no '/' before the transport");
-	i = skip_lws(s, i + 1);
-	j = token_end(s, i);
+		SIP_PERR_FAIL(pe, i, "Via has no '/' before the transport");
+	i = slice_skip_lws(s, i + 1);
+	j = slice_token_end(s, i);
 	if (j == i)
-		FAIL(i, "Via has no transport");
+		SIP_PERR_FAIL(pe, i, "Via has no transport");
 	v->transport = slice_make(s.p + i, j - i);
 	/* LWS sent-by */
-	i = skip_lws(s, j);
+	i = slice_skip_lws(s, j);
 	if (i == j)
-		FAIL(i, "Via has no white space before sent-by");
+		SIP_PERR_FAIL(pe, i, "Via has no white space before sent-by");
 	if (i >= s.len)
-		FAIL(i, "Via has no sent-by host");
+		SIP_PERR_FAIL(pe, i, "Via has no sent-by host");
 	if (s.p[i] == '[') {
 		j = i + 1;
 		while (j < s.len && (is_hostc(s.p[j]) || s.p[j] == ':'))
 			j++;
 		if (j >= s.len || s.p[j] != ']')
-			FAIL(j, "unterminated IPv6 reference in Via");
+			SIP_PERR_FAIL(pe, j,
+			    "unterminated IPv6 reference in Via");
 		v->host = slice_make(s.p + i, j + 1 - i);
 		v->host_type = SIP_HOST_IPV6;
 		j++;
@@ -93,31 +70,31 @@ sip_via_parse(struct sip_via *v, struct slice s, struct sip_perr *pe)
 		while (j < s.len && is_hostc(s.p[j]))
 			j++;
 		if (j == i)
-			FAIL(i, "Via has no sent-by host");
+			SIP_PERR_FAIL(pe, i, "Via has no sent-by host");
 		v->host = slice_make(s.p + i, j - i);
 		v->host_type = sip_uri_host_type(v->host);
 		if (v->host_type == SIP_HOST_NONE)
-			FAIL(i, "invalid host name in Via");
+			SIP_PERR_FAIL(pe, i, "invalid host name in Via");
 	}
 	/* [ COLON port ], COLON = SWS ":" SWS */
-	i = skip_lws(s, j);
+	i = slice_skip_lws(s, j);
 	if (i < s.len && s.p[i] == ':') {
 		uint32_t port;
 
-		i = skip_lws(s, i + 1);
+		i = slice_skip_lws(s, i + 1);
 		for (j = i; j < s.len && s.p[j] >= '0' && s.p[j] <= '9'; j++)
 			;
 		if (slice_to_u32(slice_make(s.p + i, j - i), 65535, &port) != 0)
-			FAIL(i, v->host_type == SIP_HOST_NAME &&
+			SIP_PERR_FAIL(pe, i, v->host_type == SIP_HOST_NAME &&
 			    memchr(s.p + i, ':', s.len - i) != NULL ?
 			    "IPv6 address in Via not enclosed in []" :
 			    "invalid port in Via");
 		v->port = (uint16_t)port;
 		v->has_port = 1;
 	}
-	i = skip_lws(s, j);
+	i = slice_skip_lws(s, j);
 	if (i < s.len && s.p[i] != ';')
-		FAIL(i, "junk after the Via sent-by");
+		SIP_PERR_FAIL(pe, i, "junk after the Via sent-by");
 	if ((e = sip_param_parse(&v->params, slice_from(s, i), pe)) != SIP_OK) {
 		if (pe != NULL)
 			pe->off += i;
