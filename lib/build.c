@@ -3,12 +3,12 @@
  */
 #include <pthread.h>
 #include <string.h>
-#include <time.h>
 
 #include <openssl/rand.h>
 
 #include "bounds.h"
 #include "build.h"
+#include "clock.h"
 #include "field.h"
 #include "status.h"
 
@@ -42,12 +42,11 @@ pool_fill(void)
 	if (RAND_bytes(pool, (int)sizeof(pool)) != 1) {
 		/* No entropy source: still unique enough per process. */
 		static unsigned counter;
-		struct timespec ts;
+		uint64_t us = sip_clock_us();
 
-		clock_gettime(CLOCK_MONOTONIC, &ts);
 		counter++;
 		for (size_t i = 0; i < sizeof(pool); i++)
-			pool[i] = (unsigned char)((ts.tv_nsec >> (i % 24)) ^
+			pool[i] = (unsigned char)((us >> (i % 24)) ^
 			    (counter * 7919) ^ (i * 131));
 	}
 	pool_left = sizeof(pool);

@@ -16,9 +16,9 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "dns.h"
 
 #define HDR_LEN		12
@@ -515,10 +515,7 @@ trace(struct sip_dns *d, const char *fmt, ...)
 static long long
 now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (long long)sip_clock_ms();
 }
 
 /* Wait for ev on fd until deadline: 1 ready, 0 timed out, -1 error. */
