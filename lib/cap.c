@@ -250,12 +250,6 @@ sip_cap_linktype(const struct sip_cap *c)
 	return c->linktype;
 }
 
-int
-sip_cap_snaplen(const struct sip_cap *c)
-{
-	return pcap_snapshot(c->p);
-}
-
 long
 sip_cap_tell(struct sip_cap *c)
 {

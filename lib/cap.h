@@ -113,9 +113,8 @@ enum sip_err	sip_cap_next(struct sip_cap *c, struct sip_capmsg *cm);
 const struct sip_cap_stats	*sip_cap_stats(struct sip_cap *c);
 /* libpcap's message after SIP_E_SYS. */
 const char	*sip_cap_error(const struct sip_cap *c);
-/* The link type (LINKTYPE/DLT number) and snap length of the capture. */
+/* The link type (LINKTYPE/DLT number) of the capture. */
 int		 sip_cap_linktype(const struct sip_cap *c);
-int		 sip_cap_snaplen(const struct sip_cap *c);
 /* Bytes of the capture file read so far, or -1 when unknown (live). */
 long		 sip_cap_tell(struct sip_cap *c);
 /* Stop a live capture from a signal handler (the next call ends). */

@@ -384,17 +384,6 @@ sip_ladder_svg_gap(void)
 }
 
 enum sip_err
-sip_ladder_svg(struct buf *b, const struct sip_call *c)
-{
-	int w, h;
-
-	sip_ladder_svg_size(c, 1, &w, &h);
-	sip_ladder_svg_begin(b, w, h, c->callid, "");
-	sip_ladder_svg_call(b, c, 0, 1, "");
-	return sip_ladder_svg_end(b);
-}
-
-enum sip_err
 sip_ladder_html_begin(struct buf *b, const char *title)
 {
 	buf_adds(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"

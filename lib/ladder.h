@@ -16,8 +16,6 @@
 
 /* The text ladder of c. */
 enum sip_err	sip_ladder_text(struct buf *b, const struct sip_call *c);
-/* An <svg> element for c (no XML declaration: it can sit in HTML). */
-enum sip_err	sip_ladder_svg(struct buf *b, const struct sip_call *c);
 /*
  * Several calls in one picture, stacked: sip_ladder_svg_size() gives the
  * width and height c's ladder takes (with its heading: Call-ID, From,

@@ -38,11 +38,3 @@ sip_method_lookup(struct slice s)
 		}
 	return SIP_METHOD_OTHER;
 }
-
-const char *
-sip_method_name(enum sip_method m)
-{
-	if (m <= SIP_METHOD_OTHER || m >= SIP_METHOD__COUNT)
-		return NULL;
-	return names[m];
-}

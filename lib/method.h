@@ -25,6 +25,5 @@ enum sip_method {
 
 /* Case-sensitive, as RFC 3261 7.1 says methods are. */
 enum sip_method	 sip_method_lookup(struct slice s);
-const char	*sip_method_name(enum sip_method m);
 
 #endif

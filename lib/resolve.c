@@ -140,14 +140,6 @@ sip_resolver_timeout(struct sip_resolver *r, int timeout_ms, int tries)
 		r->dns.tries = tries;
 }
 
-void
-sip_resolver_random(struct sip_resolver *r, uint32_t (*fn)(void *),
-    void *arg)
-{
-	r->rnd = fn != NULL ? fn : default_rnd;
-	r->rnd_arg = arg;
-}
-
 const char *
 sip_resolver_why(const struct sip_resolver *r)
 {

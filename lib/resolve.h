@@ -83,9 +83,6 @@ void		sip_resolver_trace(struct sip_resolver *r, sip_trace_fn fn,
 /* First try's timeout and tries per question (0: keep); before use. */
 void		sip_resolver_timeout(struct sip_resolver *r, int timeout_ms,
 		    int tries);
-/* The random source for SRV weights (NULL: getrandom); for tests. */
-void		sip_resolver_random(struct sip_resolver *r,
-		    uint32_t (*fn)(void *), void *arg);
 /*
  * After sip_resolve() failed: why, as a short static phrase ("no address
  * found", "connection refused", "timeout", ...) that outlives r; never

@@ -61,9 +61,3 @@ sip_status_reason(int code)
 			return reasons[i].reason;
 	return NULL;
 }
-
-int
-sip_status_class(int code)
-{
-	return code >= 100 && code <= 699 ? code / 100 : 0;
-}

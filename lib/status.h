@@ -7,7 +7,5 @@
 
 /* The standard reason phrase for code, or NULL for an unknown one. */
 const char	*sip_status_reason(int code);
-/* 1 to 6 for 1xx to 6xx, 0 for anything else. */
-int		 sip_status_class(int code);
 
 #endif

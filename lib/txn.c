@@ -13,11 +13,6 @@
 
 #define COOKIE	"z9hG4bK"
 
-static const char *const state_names[] = {
-	"None", "Calling", "Trying", "Proceeding", "Accepted", "Completed",
-	"Confirmed", "Terminated"
-};
-
 static void
 queue(struct sip_txn *t, enum sip_txn_act_kind kind)
 {
@@ -638,12 +633,4 @@ sip_txn_release(struct sip_txn *t)
 	buf_free(&t->out);
 	t->state = SIP_TXN_NONE;
 	t->nact = t->actpos = 0;
-}
-
-const char *
-sip_txn_state_name(enum sip_txn_state s)
-{
-	if ((unsigned)s >= sizeof(state_names) / sizeof(state_names[0]))
-		return "?";
-	return state_names[s];
 }

@@ -203,7 +203,5 @@ int		sip_txn_match_request(const struct sip_txn *t,
 /* Free the copies t owns; a zeroed or released txn is fine. */
 void		sip_txn_release(struct sip_txn *t);
 
-/* A static name for a state ("Proceeding"). */
-const char	*sip_txn_state_name(enum sip_txn_state s);
 
 #endif
