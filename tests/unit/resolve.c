@@ -17,6 +17,14 @@ fixed(void *arg)
 	return *(uint32_t *)arg;
 }
 
+/* Counts its calls in *arg. */
+static uint32_t
+counted(void *arg)
+{
+	(*(unsigned *)arg)++;
+	return 0;
+}
+
 static uint32_t
 xorshift(void *arg)
 {
@@ -59,6 +67,7 @@ test_srv_order(void)
 	struct sip_dns_srv v[2];
 	char got[8];
 	uint32_t seed = 12345;
+	unsigned draws = 0;
 	int first90 = 0;
 
 	order(0, got);
@@ -83,8 +92,13 @@ test_srv_order(void)
 	srv(&v[1], 1, 0, "q");
 	sip_resolve_srv_order(v, 2, fixed, &seed);
 	ok(v[0].target[0] == 'q', "srv: lower priority first");
-	sip_resolve_srv_order(v, 0, fixed, &seed);
-	ok(1, "srv: an empty list");
+	sip_resolve_srv_order(v, 0, counted, &draws);
+	ok(draws == 0 && v[0].target[0] == 'q' && v[1].target[0] == 'p',
+	    "srv: an empty list draws no random number and moves nothing");
+	srv(&v[0], 1, 70, "s");
+	sip_resolve_srv_order(v, 1, counted, &draws);
+	ok(draws == 0 && v[0].target[0] == 's' && v[1].target[0] == 'p',
+	    "srv: a list of one draws nothing and stays as it is");
 }
 
 static struct sip_resolver *r;
