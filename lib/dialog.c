@@ -344,3 +344,268 @@ sip_dialog_free(struct sip_dialog *d)
 	free_routes(d);
 	free(d);
 }
+
+void
+sip_dialog_set_init(struct sip_dialog_set *s)
+{
+	memset(s, 0, sizeof *s);
+	s->winner = -1;
+}
+
+static void
+drop_forks(struct sip_dialog_set *s)
+{
+	for (unsigned i = 0; i < s->nfork; i++) {
+		sip_dialog_free(s->fork[i].d);
+		s->fork[i].d = NULL;
+		buf_reset(&s->fork[i].ack);
+	}
+	s->nfork = 0;
+	s->winner = -1;
+}
+
+enum sip_err
+sip_dialog_set_start(struct sip_dialog_set *s, const char *inv, size_t len)
+{
+	struct sip_msg m;
+	enum sip_err e;
+
+	drop_forks(s);
+	if (s->inv.max == 0)
+		buf_init(&s->inv, SIP_MAX_MSG);
+	buf_reset(&s->inv);
+	if ((e = buf_add(&s->inv, inv, len)) != SIP_OK)
+		return e;
+	if (sip_msg_parse(&m, s->inv.p, s->inv.len, 0, NULL) != SIP_OK ||
+	    !m.is_request)
+		return SIP_E_PARSE;
+	s->call_id = sip_msg_value(&m, SIP_HDR_CALL_ID);
+	s->local_tag = sip_field_hparam(sip_msg_value(&m, SIP_HDR_FROM), "tag");
+	if (s->call_id.len == 0 || s->local_tag.len == 0)
+		return SIP_E_PARSE;
+	return SIP_OK;
+}
+
+/* The fork with remote tag tag, or -1. */
+static int
+find_fork(const struct sip_dialog_set *s, struct slice tag)
+{
+	for (unsigned i = 0; i < s->nfork; i++)
+		if (slice_eq_cstr(tag, s->fork[i].d->remote_tag))
+			return (int)i;
+	return -1;
+}
+
+/*
+ * Room for a new fork: a free slot, else one of an early dialog that
+ * never answered with a 2xx (a fork that did must keep its ACK).
+ */
+static int
+new_fork(struct sip_dialog_set *s)
+{
+	if (s->nfork < SIP_DIALOG_MAXFORK)
+		return (int)s->nfork++;
+	for (unsigned i = 0; i < s->nfork; i++)
+		if (s->fork[i].d->state == SIP_DIALOG_EARLY) {
+			sip_dialog_free(s->fork[i].d);
+			s->fork[i].d = NULL;
+			return (int)i;
+		}
+	return -1;
+}
+
+/* 13.2.2.4: the ACK of fork f's 2xx, built once, within its dialog. */
+static enum sip_err
+build_ack(struct sip_dialog_set *s, struct sip_dialog_fork *f)
+{
+	struct sip_req_params q;
+
+	memset(&q, 0, sizeof q);
+	if (s->p != NULL)
+		q = *s->p;
+	q.branch = NULL;	/* the ACK of a 2xx is a transaction of its own */
+	q.body = NULL;
+	q.body_len = 0;
+	q.content_type = NULL;
+	q.gen = 0;
+	if (q.via_host == NULL)
+		return SIP_E_INVAL;
+	if (f->ack.max == 0)
+		buf_init(&f->ack, SIP_MAX_MSG);
+	buf_reset(&f->ack);
+	return sip_dialog_request(f->d, &f->ack, "ACK", &q);
+}
+
+enum sip_err
+sip_dialog_set_response(struct sip_dialog_set *s, const struct sip_msg *resp,
+    struct sip_dialog_out *out)
+{
+	struct sip_dialog_fork *f;
+	struct slice tag;
+	struct sip_msg inv;
+	enum sip_err e;
+	int i;
+
+	memset(out, 0, sizeof *out);
+	if (resp->is_request || resp->status < 101 || resp->status > 299)
+		return SIP_OK;
+	tag = sip_field_hparam(sip_msg_value(resp, SIP_HDR_TO), "tag");
+	if (tag.len == 0)
+		return SIP_OK;	/* no dialog without a To tag (12.1.2) */
+	if ((i = find_fork(s, tag)) >= 0) {
+		f = &s->fork[i];
+		if ((e = sip_dialog_update(f->d, resp)) != SIP_OK)
+			return e;
+	} else {
+		if ((i = new_fork(s)) < 0)
+			return SIP_E_TOOBIG;
+		f = &s->fork[i];
+		if ((e = sip_msg_parse(&inv, s->inv.p, s->inv.len, 0,
+		    NULL)) != SIP_OK ||
+		    (e = sip_dialog_new_uac(&f->d, &inv, resp)) != SIP_OK) {
+			/* swapped, not copied: each slot keeps its own buffer */
+			struct sip_dialog_fork tmp = s->fork[--s->nfork];
+
+			s->fork[s->nfork] = *f;
+			*f = tmp;
+			return e;
+		}
+	}
+	out->d = f->d;
+	if (resp->status < 200)
+		return SIP_OK;
+	if (f->ack.len > 0) {
+		out->again = 1;
+	} else {
+		if ((e = build_ack(s, f)) != SIP_OK)
+			return e;
+		if (s->winner < 0) {
+			s->winner = i;
+			out->first = 1;
+		} else {
+			out->bye = 1;
+		}
+	}
+	out->ack = f->ack.p;
+	out->ack_len = f->ack.len;
+	return SIP_OK;
+}
+
+struct sip_dialog *
+sip_dialog_set_call(const struct sip_dialog_set *s)
+{
+	return s->winner >= 0 ? s->fork[s->winner].d : NULL;
+}
+
+void
+sip_dialog_set_free(struct sip_dialog_set *s)
+{
+	drop_forks(s);
+	for (unsigned i = 0; i < SIP_DIALOG_MAXFORK; i++)
+		buf_free(&s->fork[i].ack);
+	buf_free(&s->inv);
+	s->call_id = s->local_tag = slice_make(NULL, 0);
+}
+
+/* FNV-1a over Call-ID and tag. */
+static uint32_t
+key_hash(struct slice call_id, struct slice tag)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < call_id.len; i++)
+		h = (h ^ (unsigned char)call_id.p[i]) * 16777619u;
+	for (size_t i = 0; i < tag.len; i++)
+		h = (h ^ (unsigned char)tag.p[i]) * 16777619u;
+	return h;
+}
+
+static enum sip_err
+table_grow(struct sip_dialog_table *t)
+{
+	unsigned n = t->nbucket ? t->nbucket * 2 : 64;
+	struct sip_dialog_set **b = calloc(n, sizeof *b);
+
+	if (b == NULL)
+		return SIP_E_NOMEM;
+	for (unsigned i = 0; i < t->nbucket; i++)
+		while (t->bucket[i] != NULL) {
+			struct sip_dialog_set *s = t->bucket[i];
+
+			t->bucket[i] = s->next;
+			s->next = b[s->hash & (n - 1)];
+			b[s->hash & (n - 1)] = s;
+		}
+	free(t->bucket);
+	t->bucket = b;
+	t->nbucket = n;
+	return SIP_OK;
+}
+
+enum sip_err
+sip_dialog_table_add(struct sip_dialog_table *t, struct sip_dialog_set *s)
+{
+	enum sip_err e;
+	unsigned k;
+
+	if (s->listed)
+		return SIP_OK;
+	if (s->call_id.len == 0)
+		return SIP_E_INVAL;
+	if (t->n >= t->nbucket && (e = table_grow(t)) != SIP_OK)
+		return e;
+	s->hash = key_hash(s->call_id, s->local_tag);
+	k = s->hash & (t->nbucket - 1);
+	s->next = t->bucket[k];
+	t->bucket[k] = s;
+	s->listed = 1;
+	t->n++;
+	return SIP_OK;
+}
+
+void
+sip_dialog_table_del(struct sip_dialog_table *t, struct sip_dialog_set *s)
+{
+	struct sip_dialog_set **pp;
+
+	if (!s->listed || t->nbucket == 0)
+		return;
+	for (pp = &t->bucket[s->hash & (t->nbucket - 1)]; *pp != NULL;
+	    pp = &(*pp)->next)
+		if (*pp == s) {
+			*pp = s->next;
+			s->next = NULL;
+			s->listed = 0;
+			t->n--;
+			return;
+		}
+}
+
+struct sip_dialog_set *
+sip_dialog_table_find(const struct sip_dialog_table *t,
+    const struct sip_msg *m)
+{
+	struct slice call_id, tag;
+	struct sip_dialog_set *s;
+	uint32_t h;
+
+	if (t->n == 0)
+		return NULL;
+	call_id = sip_msg_value(m, SIP_HDR_CALL_ID);
+	/* ours is the From tag of what answers us, the To tag of a request */
+	tag = sip_field_hparam(sip_msg_value(m, m->is_request ? SIP_HDR_TO :
+	    SIP_HDR_FROM), "tag");
+	h = key_hash(call_id, tag);
+	for (s = t->bucket[h & (t->nbucket - 1)]; s != NULL; s = s->next)
+		if (s->hash == h && slice_eq(s->call_id, call_id) &&
+		    slice_eq(s->local_tag, tag))
+			return s;
+	return NULL;
+}
+
+void
+sip_dialog_table_free(struct sip_dialog_table *t)
+{
+	free(t->bucket);
+	memset(t, 0, sizeof *t);
+}

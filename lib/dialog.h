@@ -102,4 +102,99 @@ enum sip_err	sip_dialog_request(struct sip_dialog *d, struct buf *b,
 /* Free d and every copy it holds; NULL is fine. */
 void		sip_dialog_free(struct sip_dialog *d);
 
+/*
+ * Dialog sets (RFC 3261 12.1.2, 13.2.2.4): the dialogs one INVITE we sent
+ * makes when proxies fork it, one per To tag.  An early dialog comes from
+ * a 1xx with a To tag; the first 2xx confirms its dialog and is the call;
+ * a 2xx from any other fork is ACKed and that dialog ended with a BYE.
+ * Each fork keeps the ACK of its 2xx, so a retransmitted 2xx (after the
+ * INVITE transaction ended: RFC 6026 Accepted) gets the same ACK again.
+ * A set sends nothing and reads no clock: it says what to send.
+ */
+#define SIP_DIALOG_MAXFORK	16
+
+struct sip_dialog_fork {
+	struct sip_dialog	*d;
+	struct buf		 ack;		/* the ACK of its 2xx, once built */
+};
+
+struct sip_dialog_set {
+	/*
+	 * The caller's, set before sip_dialog_set_start(): Via, Contact,
+	 * User-Agent and header lines (credentials too: 22.1) for the ACKs
+	 * and BYEs; the strings and p itself outlive the set.
+	 */
+	const struct sip_req_params *p;
+	void			*user;
+	/* the library's */
+	struct buf		 inv;		/* the INVITE as last sent */
+	struct slice		 call_id, local_tag;	/* in inv */
+	struct sip_dialog_fork	 fork[SIP_DIALOG_MAXFORK];
+	unsigned		 nfork;
+	int			 winner;	/* fork of the first 2xx, -1 */
+	uint32_t		 hash;		/* the table's */
+	struct sip_dialog_set	*next;
+	int			 listed;
+};
+
+/* What to do about one response to the set's INVITE. */
+struct sip_dialog_out {
+	struct sip_dialog	*d;	/* its fork's dialog; NULL: none made */
+	const char		*ack;	/* send this ACK (ack_len bytes) for a 2xx */
+	size_t			 ack_len;
+	int			 first;	/* the set's first 2xx: the call is up */
+	int			 again;	/* a 2xx this fork had sent before */
+	int			 bye;	/* a 2xx from an extra fork: end d with BYE */
+};
+
+/* Zero s; s->p and s->user are set after this. */
+void		sip_dialog_set_init(struct sip_dialog_set *s);
+/*
+ * The INVITE inv/len (copied) was sent: forks of an earlier INVITE of
+ * the set (before a digest retry) are dropped.  SIP_E_PARSE when inv has
+ * no Call-ID or From tag.  A listed set must be taken off its table
+ * first (its key may change).
+ */
+enum sip_err	sip_dialog_set_start(struct sip_dialog_set *s, const char *inv,
+		    size_t len);
+/*
+ * A response resp to the set's INVITE (a 1xx or 2xx with a To tag; other
+ * responses make nothing).  *out says what to do; ack points into the
+ * set and stays valid until the set is started again or freed.
+ * SIP_E_TOOBIG when a new fork does not fit, other errors as for
+ * sip_dialog_new_uac().
+ */
+enum sip_err	sip_dialog_set_response(struct sip_dialog_set *s,
+		    const struct sip_msg *resp, struct sip_dialog_out *out);
+/* The confirmed dialog of the first 2xx (the set keeps it), or NULL. */
+struct sip_dialog	*sip_dialog_set_call(const struct sip_dialog_set *s);
+/* Free what s holds (off its table first); s may be started again. */
+void		sip_dialog_set_free(struct sip_dialog_set *s);
+
+/*
+ * A table of dialog sets by Call-ID and local tag, for what comes
+ * without a transaction: a 2xx retransmitted after the INVITE
+ * transaction ended, a request within a dialog.  Zero it before use.
+ */
+struct sip_dialog_table {
+	struct sip_dialog_set	**bucket;
+	unsigned		 nbucket;	/* a power of two, 0 before use */
+	unsigned		 n;
+};
+
+/* Add started set s (not copied; s stays put while listed). */
+enum sip_err	sip_dialog_table_add(struct sip_dialog_table *t,
+		    struct sip_dialog_set *s);
+/* Take s off t; a set not listed is fine. */
+void		sip_dialog_table_del(struct sip_dialog_table *t,
+		    struct sip_dialog_set *s);
+/*
+ * The set m belongs to: Call-ID and our tag (a response's From tag, a
+ * request's To tag), or NULL.
+ */
+struct sip_dialog_set	*sip_dialog_table_find(const struct sip_dialog_table *t,
+		    const struct sip_msg *m);
+/* Free the table (not the sets). */
+void		sip_dialog_table_free(struct sip_dialog_table *t);
+
 #endif

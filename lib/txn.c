@@ -602,8 +602,9 @@ match_2543(const struct sip_txn *t, const struct sip_msg *m,
 	return slice_eq(m->method, t->method) && slice_eq(to_tag, t->to_tag);
 }
 
-int
-sip_txn_match_request(const struct sip_txn *t, const struct sip_msg *m)
+/* 17.2.3, and for a CANCEL 9.2: the same rules but for the method. */
+static int
+match_request(const struct sip_txn *t, const struct sip_msg *m, int cancel)
 {
 	struct sip_via v;
 	struct sip_cseq cs;
@@ -615,15 +616,37 @@ sip_txn_match_request(const struct sip_txn *t, const struct sip_msg *m)
 	if (top_via(m, &v, &raw) != SIP_OK ||
 	    sip_field_cseq(&cs, sip_msg_value(m, SIP_HDR_CSEQ), NULL) != SIP_OK)
 		return 0;
-	if (!slice_has_prefix(v.branch, COOKIE) || !t->rfc3261)
-		return match_2543(t, m, raw, &cs);
+	if (!slice_has_prefix(v.branch, COOKIE) || !t->rfc3261) {
+		if (!cancel)
+			return match_2543(t, m, raw, &cs);
+		return slice_eq(m->ruri, t->ruri) &&
+		    slice_eq(sip_msg_value(m, SIP_HDR_CALL_ID), t->call_id) &&
+		    slice_eq(hdr_tag(m, SIP_HDR_FROM), t->from_tag) &&
+		    slice_eq(hdr_tag(m, SIP_HDR_TO), t->to_tag) &&
+		    cs.num == t->cseq &&
+		    slice_eq(slice_trim(raw), slice_trim(t->top_via));
+	}
 	/* 17.2.3: branch, sent-by, and the method (ACK counts as INVITE). */
 	if (!slice_eq(v.branch, t->branch) || !slice_ieq(v.host, t->sent_by) ||
 	    via_port(&v) != t->via_port)
 		return 0;
+	if (cancel)
+		return !slice_eq_cstr(t->method, "CANCEL");
 	if (m->mid == SIP_METHOD_ACK)
 		return t->kind == SIP_TXN_IST;
 	return slice_eq(m->method, t->method);
+}
+
+int
+sip_txn_match_request(const struct sip_txn *t, const struct sip_msg *m)
+{
+	return match_request(t, m, 0);
+}
+
+int
+sip_txn_match_cancel(const struct sip_txn *t, const struct sip_msg *m)
+{
+	return m->mid == SIP_METHOD_CANCEL && match_request(t, m, 1);
 }
 
 void

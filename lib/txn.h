@@ -200,6 +200,13 @@ int		sip_txn_match_response(const struct sip_txn *t,
 int		sip_txn_match_request(const struct sip_txn *t,
 		    const struct sip_msg *m);
 
+/*
+ * RFC 3261 9.2: whether CANCEL m is for server transaction t (the rules
+ * of 17.2.3 without the method; t is not a CANCEL's own).
+ */
+int		sip_txn_match_cancel(const struct sip_txn *t,
+		    const struct sip_msg *m);
+
 /* Free the copies t owns; a zeroed or released txn is fine. */
 void		sip_txn_release(struct sip_txn *t);
 

@@ -155,7 +155,10 @@ send_out(struct sip_uas *u, struct sip_uas_txn *t, const char *p, size_t n,
 	if (u->trace != NULL)
 		u->trace(u->trace_arg, '>', p, n, retrans, t->conn,
 		    t->conn->tp == SIP_TP_UDP ? &t->dst : &t->conn->peer);
-	if (t->conn->tp == SIP_TP_UDP)
+	if (u->send != NULL) {
+		if (u->send(u->send_arg, t, p, n, retrans) != SIP_OK)
+			sip_txn_transport_error(&t->txn);
+	} else if (t->conn->tp == SIP_TP_UDP)
 		sip_conn_sendto(t->conn, p, n, &t->dst);
 	else if (sip_conn_send(t->conn, p, n) != SIP_OK)
 		sip_txn_transport_error(&t->txn);
@@ -261,6 +264,27 @@ sip_uas_request(struct sip_uas *u, struct sip_conn *c,
 		sip_uas_response_dst(m, src, &t->dst);
 	*out = t;
 	return SIP_OK;
+}
+
+struct sip_uas_txn *
+sip_uas_cancelled(struct sip_uas *u, struct sip_conn *c,
+    const struct sip_msg *m)
+{
+	struct sip_uas_txn *t;
+	uint32_t h;
+	int i;
+
+	if (u->t == NULL)
+		return NULL;
+	h = msg_hash(m);	/* a CANCEL carries its INVITE's branch */
+	for (i = u->bucket[h & (SIP_UAS_BUCKETS - 1)]; i != 0; i = t->next) {
+		t = &u->t[i - 1];
+		if (t->used && t->hash == h && t->conn == c &&
+		    t->txn.kind == SIP_TXN_IST &&
+		    sip_txn_match_cancel(&t->txn, m))
+			return t;
+	}
+	return NULL;
 }
 
 enum sip_err

@@ -46,9 +46,15 @@ typedef void (*sip_uas_trace_fn)(void *arg, char dir, const char *data,
     size_t len, int retrans, const struct sip_conn *c,
     const struct sip_sockaddr *peer);
 
+/* Instead of the connection's own send (the endpoint's transport). */
+typedef enum sip_err (*sip_uas_send_fn)(void *arg, struct sip_uas_txn *t,
+    const char *data, size_t len, int retrans);
+
 struct sip_uas {
 	sip_uas_trace_fn	 trace;
 	void			*trace_arg;
+	sip_uas_send_fn		 send;		/* NULL: t->conn sends */
+	void			*send_arg;
 	unsigned long		 absorbed;	/* retransmissions absorbed */
 	unsigned long		 evicted;	/* let go before Timer J */
 	/* the library's */
@@ -78,6 +84,12 @@ enum sip_uas_got {
 enum sip_err	sip_uas_request(struct sip_uas *u, struct sip_conn *c,
 		    const struct sip_sockaddr *src, const struct sip_msg *m,
 		    struct sip_uas_txn **out, enum sip_uas_got *got);
+/*
+ * RFC 3261 9.2: the INVITE server transaction CANCEL m arrived on c is
+ * for, or NULL.
+ */
+struct sip_uas_txn	*sip_uas_cancelled(struct sip_uas *u,
+		    struct sip_conn *c, const struct sip_msg *m);
 /* Send a response in t (copied); the transaction retransmits it. */
 enum sip_err	sip_uas_respond(struct sip_uas *u, struct sip_uas_txn *t,
 		    const char *resp, size_t len);

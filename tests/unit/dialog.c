@@ -61,6 +61,85 @@ hdr_of(const char *msg, const char *name, char *out, size_t n)
 	return out;
 }
 
+/* ok200 with its To tag replaced by tag (and code in the status line). */
+static void
+fork_resp(struct sip_msg *m, char *buf, size_t n, int code, const char *tag)
+{
+	const char *to = strstr(ok200, "tag=tb");
+	int k = snprintf(buf, n, "SIP/2.0 %d X%.*s%s%s", code,
+	    (int)(to - ok200 - 14), ok200 + 14, "tag=", tag);
+
+	snprintf(buf + k, n - (size_t)k, "%s", to + 6);
+	sip_msg_parse(m, buf, strlen(buf), 0, NULL);
+}
+
+/* Dialog sets: forks of one INVITE, and the table that finds them. */
+static void
+test_sets(const struct sip_req_params *p)
+{
+	struct sip_dialog_set set;
+	struct sip_dialog_table tab = { 0 };
+	struct sip_dialog_out o;
+	struct sip_msg m;
+	char b1[2048], b2[2048];
+	const char *ack;
+
+	sip_dialog_set_init(&set);
+	set.p = p;
+	ok(sip_dialog_set_start(&set, invite, strlen(invite)) == SIP_OK &&
+	    sip_dialog_table_add(&tab, &set) == SIP_OK,
+	    "set: started with the INVITE and listed");
+	fork_resp(&m, b1, sizeof b1, 180, "ka");
+	ok(sip_dialog_set_response(&set, &m, &o) == SIP_OK && o.d != NULL &&
+	    o.ack == NULL && set.nfork == 1 && o.d->state == SIP_DIALOG_EARLY,
+	    "set: a 180 with a To tag makes an early fork, nothing to send");
+	ok(sip_dialog_table_find(&tab, &m) == &set,
+	    "set: the table finds it by Call-ID and the From tag");
+	fork_resp(&m, b1, sizeof b1, 200, "ka");
+	ok(sip_dialog_set_response(&set, &m, &o) == SIP_OK && o.first &&
+	    !o.bye && !o.again && o.ack != NULL && set.nfork == 1 &&
+	    o.d->state == SIP_DIALOG_CONFIRMED,
+	    "set: the first 2xx confirms its fork and asks for an ACK");
+	ack = o.ack;
+	ok(strncmp(ack, "ACK sip:bob@192.0.2.4:5080;transport=tcp SIP/2.0", 48)
+	    == 0 && strstr(ack, "CSeq: 10 ACK\r\n") != NULL &&
+	    strstr(ack, "tag=ka") != NULL,
+	    "set: the ACK goes to the fork's Contact with CSeq 10 and its tag");
+	fork_resp(&m, b2, sizeof b2, 200, "kb");
+	ok(sip_dialog_set_response(&set, &m, &o) == SIP_OK && o.bye &&
+	    !o.first && o.ack != NULL && strstr(o.ack, "tag=kb") != NULL &&
+	    set.nfork == 2, "set: a 2xx from another fork is ACKed and to be ended");
+	fork_resp(&m, b1, sizeof b1, 200, "ka");
+	ok(sip_dialog_set_response(&set, &m, &o) == SIP_OK && o.again &&
+	    !o.bye && o.ack == ack, "set: a retransmitted 2xx gets the same ACK");
+	ok(sip_dialog_set_call(&set) == set.fork[0].d,
+	    "set: the call is the first 2xx's dialog");
+	fork_resp(&m, b1, sizeof b1, 486, "kc");
+	ok(sip_dialog_set_response(&set, &m, &o) == SIP_OK && o.d == NULL &&
+	    set.nfork == 2, "set: a non-2xx final makes no fork");
+	sip_msg_parse(&m, invite, strlen(invite), 0, NULL);
+	ok(sip_dialog_table_find(&tab, &m) == NULL,
+	    "table: a request with the INVITE's own tags (no To tag) is not ours");
+	sip_dialog_table_del(&tab, &set);
+	fork_resp(&m, b1, sizeof b1, 200, "ka");
+	ok(sip_dialog_table_find(&tab, &m) == NULL && tab.n == 0,
+	    "table: a set taken off is no longer found");
+	for (int i = 0; i < SIP_DIALOG_MAXFORK + 2; i++) {
+		char tag[8];
+
+		snprintf(tag, sizeof tag, "e%d", i);
+		fork_resp(&m, b1, sizeof b1, 180, tag);
+		sip_dialog_set_response(&set, &m, &o);
+	}
+	ok(set.nfork == SIP_DIALOG_MAXFORK, "set: early forks beyond the cap "
+	    "replace early ones, the count stays bounded");
+	fork_resp(&m, b1, sizeof b1, 200, "ka");
+	ok(sip_dialog_set_response(&set, &m, &o) == SIP_OK && o.again,
+	    "set: the call's fork survives the churn of early ones");
+	sip_dialog_set_free(&set);
+	sip_dialog_table_free(&tab);
+}
+
 int
 main(void)
 {
@@ -167,5 +246,6 @@ main(void)
 	}
 	sip_dialog_free(NULL);
 	buf_free(&b);
+	test_sets(&p);
 	return done();
 }

@@ -1,0 +1,553 @@
+/*
+ * endpoint.c - client and server transaction tables over one transport,
+ * RFC 3263 4.3 failover, CANCEL (RFC 3261 9.2) and the ACK and BYE of
+ * forked INVITEs (13.2.2.4).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "build.h"
+#include "endpoint.h"
+#include "field.h"
+
+static void	drain(struct sip_ep *ep, struct sip_ep_ctxn *c);
+
+static void
+unlink_live(struct sip_ep *ep, struct sip_ep_ctxn *c)
+{
+	if (!c->active)
+		return;
+	for (int i = 0; i < ep->nlive; i++)
+		if (ep->live[i] == c) {
+			ep->live[i] = ep->live[--ep->nlive];
+			break;
+		}
+	c->active = 0;
+}
+
+static enum sip_err
+send_to(struct sip_ep *ep, const struct sip_ep_dest *d, const char *p,
+    size_t n, int retrans)
+{
+	if (ep->send == NULL)
+		return SIP_E_NET;
+	return ep->send(ep->send_arg, d, p, n, retrans);
+}
+
+/*
+ * Build c's request for target c->cur (a fresh branch: a new transaction
+ * for each target, RFC 3263 4.3) and start its transaction.  The first
+ * SEND is queued; drain() sends it.
+ */
+static enum sip_err
+begin(struct sip_ep *ep, struct sip_ep_ctxn *c)
+{
+	size_t boff = 0, blen = 0;
+	enum sip_err e;
+
+	sip_txn_reuse(&c->txn, c->invite ? SIP_TXN_ICT : SIP_TXN_NICT,
+	    sip_tp_reliable(c->dst[c->cur].tp));
+	if (ep->t1)
+		c->txn.t1 = ep->t1;
+	if (ep->t2)
+		c->txn.t2 = ep->t2;
+	if (ep->t4)
+		c->txn.t4 = ep->t4;
+	if ((e = c->build(c, &c->txn.req, &boff, &blen)) != SIP_OK)
+		return e;
+	if (blen != 0)
+		e = sip_txn_client_start_built(&c->txn, c->txn.req.p,
+		    c->txn.req.len, boff, blen, ep->now);
+	else
+		e = sip_txn_client_start(&c->txn, c->txn.req.p, c->txn.req.len,
+		    ep->now);
+	if (e != SIP_OK)
+		return e;
+	if (c->invite) {
+		/* a new INVITE (digest retry, next target): new forks */
+		sip_dialog_table_del(&ep->dialogs, &c->set);
+		c->set.user = c;
+		if ((e = sip_dialog_set_start(&c->set, c->txn.req.p,
+		    c->txn.req.len)) != SIP_OK ||
+		    (e = sip_dialog_table_add(&ep->dialogs, &c->set)) != SIP_OK)
+			return e;
+	}
+	c->t_sent = ep->now_us;
+	if (!c->active) {
+		if (ep->nlive >= SIP_EP_MAXCLIENT)
+			return SIP_E_TOOBIG;
+		ep->live[ep->nlive++] = c;
+		c->active = 1;
+	}
+	return SIP_OK;
+}
+
+/* The callback, once, for a final answer or a failure. */
+static void
+finish(struct sip_ep_ctxn *c, const struct sip_msg *m)
+{
+	if (c->final)
+		return;
+	c->final = 1;
+	if (c->cb != NULL)
+		c->cb(c, m);
+}
+
+/*
+ * c failed at its target (timeout, transport failure, 503): RFC 3263 4.3
+ * and RFC 3261 8.1.3.1 say try the next one.  Returns 1 when it did.
+ */
+static int
+next_target(struct sip_ep *ep, struct sip_ep_ctxn *c)
+{
+	enum sip_err e;
+
+	while (!c->final && c->cur + 1 < c->ndst) {
+		c->cur++;
+		ep->failovers++;
+		if ((e = begin(ep, c)) == SIP_OK)
+			return 1;
+		c->err = e;
+		c->why = "cannot build the request for the next target";
+	}
+	return 0;
+}
+
+static void
+fail(struct sip_ep *ep, struct sip_ep_ctxn *c, enum sip_err e,
+    const char *why)
+{
+	if (next_target(ep, c))
+		return;
+	unlink_live(ep, c);
+	if (!c->final) {
+		c->err = e;
+		c->why = why;
+		finish(c, NULL);
+	}
+}
+
+/* A BYE the endpoint sends: built from the dialog while it starts. */
+struct owned_bye {
+	struct sip_ep_ctxn		 c;	/* first: freed through it */
+	struct sip_dialog		*d;
+	const struct sip_req_params	*p;
+};
+
+static enum sip_err
+bye_build(struct sip_ep_ctxn *b, struct buf *out, size_t *boff, size_t *blen)
+{
+	const struct owned_bye *s = b->user;
+	struct sip_req_params q;
+
+	(void)boff;
+	(void)blen;
+	if (s->d == NULL)
+		return SIP_E_STATE;
+	memset(&q, 0, sizeof q);
+	if (s->p != NULL)
+		q = *s->p;
+	q.branch = NULL;
+	q.body = NULL;
+	q.body_len = 0;
+	q.content_type = NULL;
+	q.gen = 0;
+	return sip_dialog_request(s->d, out, "BYE", &q);
+}
+
+static void
+owned_free(struct sip_ep_ctxn *b)
+{
+	sip_txn_release(&b->txn);
+	free(b);
+}
+
+/*
+ * 13.2.2.4: a fork that answered 2xx after the call's own is ended.  The
+ * BYE's transaction is the endpoint's; it frees it at its end.
+ */
+static void
+send_bye(struct sip_ep *ep, struct sip_ep_ctxn *c, struct sip_dialog *d)
+{
+	struct owned_bye *b = calloc(1, sizeof *b);
+
+	if (b == NULL)
+		return;
+	b->d = d;
+	b->p = c->set.p;
+	b->c.dst[0] = c->dst[c->cur];
+	b->c.ndst = 1;
+	b->c.owned = 1;
+	b->c.build = bye_build;
+	b->c.user = b;
+	if (sip_ep_start(ep, &b->c, ep->now_us) != SIP_OK)
+		owned_free(&b->c);
+	/* else it is drain()'s to free, maybe already */
+}
+
+/* A 1xx or 2xx to c's INVITE, in or out of its transaction. */
+static void
+fork_response(struct sip_ep *ep, struct sip_ep_ctxn *c,
+    const struct sip_msg *m)
+{
+	struct sip_dialog_out o;
+
+	if (sip_dialog_set_response(&c->set, m, &o) != SIP_OK ||
+	    o.ack == NULL)
+		return;
+	if (o.again)
+		ep->reacked++;
+	send_to(ep, &c->dst[c->cur], o.ack, o.ack_len, o.again);
+	if (o.bye)
+		send_bye(ep, c, o.d);
+}
+
+/* Returns 0 when c was started again or released by its callback. */
+static int
+response(struct sip_ep *ep, struct sip_ep_ctxn *c, const struct sip_msg *m,
+    unsigned gen)
+{
+	c->status = m->status;
+	if (m->status == 503 && !c->final && c->cur + 1 < c->ndst) {
+		/* RFC 3263 4.3: a 503 sends the request on to the next */
+		fail(ep, c, SIP_OK, NULL);
+		return 1;
+	}
+	if (c->invite && m->status > 100 && m->status < 300)
+		fork_response(ep, c, m);
+	if (c->final)
+		return 1;	/* more 2xx in Accepted: the forks' business */
+	if (m->status >= 200) {
+		c->err = SIP_OK;
+		c->why = NULL;
+		finish(c, m);
+	} else if (c->cb != NULL) {
+		c->cb(c, m);
+	}
+	return c->gen == gen;
+}
+
+static void
+drain(struct sip_ep *ep, struct sip_ep_ctxn *c)
+{
+	struct sip_txn_action a;
+	unsigned gen = c->gen;
+
+	while (c->gen == gen && sip_txn_action(&c->txn, &a)) {
+		switch (a.kind) {
+		case SIP_TXN_SEND:
+			if (a.retransmit)
+				c->retrans++;
+			if (send_to(ep, &c->dst[c->cur], a.data, a.len,
+			    a.retransmit) != SIP_OK)
+				sip_txn_transport_error(&c->txn);
+			break;
+		case SIP_TXN_RESPONSE:
+			if (!response(ep, c, a.msg, gen))
+				return;
+			break;
+		case SIP_TXN_TIMEOUT:
+			fail(ep, c, SIP_E_TIMEOUT, a.timer == 'B' ?
+			    "no final response (timer B)" :
+			    "no final response (timer F)");
+			break;
+		case SIP_TXN_TPERROR:
+			fail(ep, c, SIP_E_NET, "the transport failed");
+			break;
+		case SIP_TXN_END:
+			unlink_live(ep, c);
+			if (c->owned) {
+				owned_free(c);
+				return;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+enum sip_err
+sip_ep_start(struct sip_ep *ep, struct sip_ep_ctxn *c, uint64_t now_us)
+{
+	enum sip_err e;
+
+	if (c->ndst < 1 || c->ndst > SIP_EP_MAXTARGETS || c->build == NULL)
+		return SIP_E_INVAL;
+	if (!c->active && ep->nlive >= SIP_EP_MAXCLIENT)
+		return SIP_E_TOOBIG;
+	ep->now_us = now_us;
+	ep->now = now_us / 1000;
+	if (c->txn.req.max == 0)
+		sip_txn_init(&c->txn, SIP_TXN_NICT, 0);
+	c->ep = ep;
+	c->gen++;
+	c->cur = 0;
+	c->retrans = 0;
+	c->status = 0;
+	c->final = 0;
+	c->err = SIP_OK;
+	c->why = NULL;
+	if ((e = begin(ep, c)) != SIP_OK) {
+		unlink_live(ep, c);
+		return e;
+	}
+	drain(ep, c);
+	return SIP_OK;
+}
+
+/* A response no transaction took: a 2xx retransmission for a fork? */
+static void
+stray_response(struct sip_ep *ep, const struct sip_msg *m,
+    const struct sip_ep_rx *rx)
+{
+	struct sip_cseq cs;
+	struct sip_dialog_set *s;
+
+	if (m->status >= 200 && m->status < 300 &&
+	    sip_field_cseq(&cs, sip_msg_value(m, SIP_HDR_CSEQ), NULL) ==
+	    SIP_OK && slice_eq_lit(cs.method, "INVITE") &&
+	    (s = sip_dialog_table_find(&ep->dialogs, m)) != NULL) {
+		fork_response(ep, s->user, m);
+		return;
+	}
+	ep->nstray++;
+	if (ep->stray != NULL)
+		ep->stray(ep->stray_arg, ep, m, rx);
+}
+
+/* The To tag of the last response t sent, so that more carry the same. */
+static void
+sent_tag(const struct sip_uas_txn *t, char *tag, size_t n)
+{
+	struct sip_msg r;
+	struct slice v = SLICE_NULL;
+
+	if (t->txn.out.len > 0 && sip_msg_parse(&r, t->txn.out.p,
+	    t->txn.out.len, 0, NULL) == SIP_OK)
+		v = sip_field_hparam(sip_msg_value(&r, SIP_HDR_TO), "tag");
+	if (v.len > 0 && v.len < n) {
+		memcpy(tag, v.p, v.len);
+		tag[v.len] = '\0';
+	} else {
+		sip_build_tag(tag);
+	}
+}
+
+/* Build the code response to the request t holds and send it in t. */
+static enum sip_err
+answer(struct sip_ep *ep, struct sip_uas_txn *t, int code, const char *tag)
+{
+	struct sip_resp_params p = { .code = code, .to_tag = tag };
+	struct sip_msg req;
+	struct buf b;
+	enum sip_err e;
+
+	if ((e = sip_msg_parse(&req, t->txn.req.p, t->txn.req.len, 0,
+	    NULL)) != SIP_OK)
+		return e;
+	buf_init(&b, SIP_MAX_MSG);
+	if ((e = sip_build_response(&b, &req, &p)) == SIP_OK)
+		e = sip_ep_respond(ep, t, b.p, b.len, ep->now_us);
+	buf_free(&b);
+	return e;
+}
+
+/*
+ * RFC 3261 9.2: a CANCEL (in its own transaction ct) stops the INVITE
+ * it matches: 200 to the CANCEL, and 487 to the INVITE when it had no
+ * final response yet; a CANCEL that matches nothing gets 481.
+ */
+static void
+cancel(struct sip_ep *ep, struct sip_uas_txn *ct, struct sip_uas_txn *inv)
+{
+	char tag[SIP_TAG_SIZE];
+
+	if (inv == NULL) {
+		sip_build_tag(tag);
+		answer(ep, ct, 481, tag);
+		return;
+	}
+	sent_tag(inv, tag, sizeof tag);
+	answer(ep, ct, 200, tag);
+	if (inv->txn.state == SIP_TXN_PROCEEDING)
+		answer(ep, inv, 487, tag);
+}
+
+/* The uas table's sends go out through the endpoint's transport. */
+static enum sip_err
+uas_send(void *arg, struct sip_uas_txn *t, const char *p, size_t n,
+    int retrans)
+{
+	struct sip_ep *ep = arg;
+	struct sip_ep_dest d;
+
+	d.tp = t->conn->tp;
+	d.addr = t->conn->tp == SIP_TP_UDP ? t->dst : t->conn->peer;
+	d.flow = t->conn;
+	return send_to(ep, &d, p, n, retrans);
+}
+
+static void
+request(struct sip_ep *ep, const struct sip_msg *m,
+    const struct sip_ep_rx *rx)
+{
+	struct sip_uas_txn *t = NULL, *inv = NULL;
+	enum sip_uas_got got;
+	enum sip_err e;
+
+	if (rx->flow == NULL || (ep->request == NULL && ep->stray == NULL)) {
+		ep->nstray++;
+		return;
+	}
+	ep->uas.send = uas_send;
+	ep->uas.send_arg = ep;
+	/* found before the CANCEL's own transaction takes a slot */
+	if (m->mid == SIP_METHOD_CANCEL)
+		inv = sip_uas_cancelled(&ep->uas, rx->flow, m);
+	e = sip_uas_request(&ep->uas, rx->flow, &rx->src, m, &t, &got);
+	ep->uas_at = sip_uas_timers(&ep->uas, ep->now);
+	if (e != SIP_OK || got == SIP_UAS_ABSORBED)
+		return;		/* refused, or a retransmission */
+	if (got == SIP_UAS_ACK_2XX) {	/* the dialog's */
+		ep->nstray++;
+		if (ep->stray != NULL)
+			ep->stray(ep->stray_arg, ep, m, rx);
+		return;
+	}
+	if (m->mid == SIP_METHOD_CANCEL)
+		cancel(ep, t, inv);
+	else if (ep->request != NULL)
+		ep->request(ep->request_arg, ep, t, m, rx);
+	else
+		answer(ep, t, 501, NULL);
+}
+
+void
+sip_ep_input(struct sip_ep *ep, const struct sip_msg *m,
+    const struct sip_ep_rx *rx, uint64_t now_us)
+{
+	ep->now_us = now_us;
+	ep->now = now_us / 1000;
+	if (m->is_request) {
+		request(ep, m, rx);
+		return;
+	}
+	for (int i = 0; i < ep->nlive; i++) {
+		struct sip_ep_ctxn *c = ep->live[i];
+
+		if (sip_txn_match_response(&c->txn, m)) {
+			sip_txn_input(&c->txn, m, ep->now);
+			drain(ep, c);
+			return;
+		}
+	}
+	stray_response(ep, m, rx);
+}
+
+void
+sip_ep_timers(struct sip_ep *ep, uint64_t now_us)
+{
+	struct sip_ep_ctxn *due[SIP_EP_MAXCLIENT];
+	unsigned gen[SIP_EP_MAXCLIENT];
+	int ndue = 0;
+
+	ep->now_us = now_us;
+	ep->now = now_us / 1000;
+	/* callbacks reorder live[]: walk a snapshot */
+	for (int i = 0; i < ep->nlive; i++) {
+		uint64_t d = sip_txn_deadline(&ep->live[i]->txn);
+
+		if (d != 0 && d <= ep->now) {
+			gen[ndue] = ep->live[i]->gen;
+			due[ndue++] = ep->live[i];
+		}
+	}
+	for (int i = 0; i < ndue; i++) {
+		struct sip_ep_ctxn *c = due[i];
+		int still = 0;
+
+		/* an earlier one's callback may have ended or freed c */
+		for (int k = 0; k < ep->nlive && !still; k++)
+			still = ep->live[k] == c;
+		if (!still || c->gen != gen[i])
+			continue;
+		sip_txn_timer(&c->txn, ep->now);
+		drain(ep, c);
+	}
+	if (ep->uas.t != NULL)
+		ep->uas_at = sip_uas_timers(&ep->uas, ep->now);
+}
+
+uint64_t
+sip_ep_deadline(const struct sip_ep *ep)
+{
+	uint64_t dl = ep->uas_at;
+
+	for (int i = 0; i < ep->nlive; i++) {
+		uint64_t d = sip_txn_deadline(&ep->live[i]->txn);
+
+		if (d != 0 && (dl == 0 || d < dl))
+			dl = d;
+	}
+	return dl;
+}
+
+enum sip_err
+sip_ep_respond(struct sip_ep *ep, struct sip_uas_txn *t, const char *resp,
+    size_t len, uint64_t now_us)
+{
+	enum sip_err e;
+
+	ep->now_us = now_us;
+	ep->now = now_us / 1000;
+	e = sip_uas_respond(&ep->uas, t, resp, len);
+	ep->uas_at = sip_uas_timers(&ep->uas, ep->now);
+	return e;
+}
+
+void
+sip_ep_abort(struct sip_ep *ep, struct sip_ep_ctxn *c, enum sip_err err,
+    const char *why)
+{
+	unlink_live(ep, c);
+	if (!c->final) {
+		c->err = err;
+		c->why = why;
+		finish(c, NULL);
+	}
+	if (c->owned && !c->active)
+		owned_free(c);
+}
+
+void
+sip_ep_abort_all(struct sip_ep *ep, enum sip_err err, const char *why)
+{
+	while (ep->nlive > 0)
+		sip_ep_abort(ep, ep->live[0], err, why);
+}
+
+void
+sip_ep_release(struct sip_ep *ep, struct sip_ep_ctxn *c)
+{
+	unlink_live(ep, c);
+	c->gen++;
+	sip_dialog_table_del(&ep->dialogs, &c->set);
+	sip_dialog_set_free(&c->set);
+	c->set.winner = -1;
+	sip_txn_release(&c->txn);
+}
+
+void
+sip_ep_free(struct sip_ep *ep)
+{
+	while (ep->nlive > 0) {
+		struct sip_ep_ctxn *c = ep->live[0];
+
+		unlink_live(ep, c);
+		if (c->owned)
+			owned_free(c);
+	}
+	sip_dialog_table_free(&ep->dialogs);
+	sip_uas_free(&ep->uas);
+}

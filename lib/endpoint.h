@@ -1,0 +1,181 @@
+/*
+ * endpoint.h - a SIP endpoint: the client and server transaction tables
+ * over a transport, RFC 3263 4.3 failover across an ordered target list,
+ * and the dialog sets of the INVITEs it sends.
+ *
+ * The endpoint is the transaction user's one door to the network.  It
+ * talks to the transport through one narrow call (send bytes to a
+ * destination: transport, address and, when known, the flow) and is fed
+ * parsed messages with where they came from.  It reads no clock: every
+ * call takes the time (sip_now_us()/sip_clock_us() microseconds at the
+ * caller), so unit tests drive it with made-up instants.
+ *
+ * Client side (RFC 3261 17.1): a request runs as a struct sip_ep_ctxn the
+ * caller embeds; the caller's build callback writes the request for the
+ * current target (again with a new branch on failover: RFC 3263 4.3),
+ * and its response callback sees every response and the end.  The next
+ * target is tried on a timeout, a 503 and a transport failure (RFC 3261
+ * 8.1.3.1, RFC 3263 4.3).  An INVITE's 2xx answers go through its dialog
+ * set: each fork's 2xx is ACKed, the ACK resent for every retransmission
+ * (also after the transaction ended), and a fork that answers 2xx after
+ * the first is ended with a BYE (13.2.2.4).
+ *
+ * Server side (17.2): lib/uas's table.  A new request goes to the
+ * applet's request callback, which answers with sip_ep_respond(); a
+ * retransmission is absorbed; a CANCEL is answered 200 and its INVITE
+ * 487 when it had no final answer yet (9.2); an ACK for a 2xx and a
+ * request within a dialog go to the stray callback.
+ */
+#ifndef SIPBOX_ENDPOINT_H
+#define SIPBOX_ENDPOINT_H
+
+#include <stdint.h>
+
+#include "conn.h"
+#include "dialog.h"
+#include "net.h"
+#include "txn.h"
+#include "uas.h"
+
+#define SIP_EP_MAXTARGETS	16	/* as SIP_RESOLVE_MAX_TARGETS */
+#define SIP_EP_MAXCLIENT	256	/* client transactions at once */
+
+/* Where a message goes: the transport, the address, and the flow. */
+struct sip_ep_dest {
+	enum sip_tp		 tp;
+	struct sip_sockaddr	 addr;
+	struct sip_conn		*flow;	/* NULL: the transport picks or opens one */
+};
+
+/* Where a message came from. */
+struct sip_ep_rx {
+	enum sip_tp		 tp;
+	struct sip_sockaddr	 src;
+	struct sip_sockaddr	 local;
+	struct sip_conn		*flow;	/* the connection (a UDP socket too) */
+};
+
+struct sip_ep;
+struct sip_ep_ctxn;
+
+/*
+ * The transport: send p/n to d.  An error means this destination failed
+ * (refused, reset, unreachable): the transaction fails over.  retrans
+ * says it is a retransmission (for traces).
+ */
+typedef enum sip_err	sip_ep_send_fn(void *arg, const struct sip_ep_dest *d,
+			    const char *p, size_t n, int retrans);
+/*
+ * Client: write the request for target c->cur into b (empty, the
+ * transaction's own buffer) with a fresh branch.  For a request built
+ * by sip_build_request_tmpl, set *boff and *blen to its branch (the
+ * template's off[0], len[0]) so that it is not parsed again; else 0.
+ */
+typedef enum sip_err	sip_ep_build_fn(struct sip_ep_ctxn *c, struct buf *b,
+			    size_t *boff, size_t *blen);
+/*
+ * Client: a response m (a 1xx, or the final one, called once), or the
+ * end without one (m NULL; c->err and c->why say why).
+ */
+typedef void		sip_ep_resp_fn(struct sip_ep_ctxn *c,
+			    const struct sip_msg *m);
+/* Server: a new request in transaction t; answer with sip_ep_respond(). */
+typedef void		sip_ep_req_fn(void *arg, struct sip_ep *ep,
+			    struct sip_uas_txn *t, const struct sip_msg *m,
+			    const struct sip_ep_rx *rx);
+/*
+ * A message no transaction took: an ACK for a 2xx, a request or a 2xx
+ * the dialog layer did not know.
+ */
+typedef void		sip_ep_stray_fn(void *arg, struct sip_ep *ep,
+			    const struct sip_msg *m, const struct sip_ep_rx *rx);
+
+/* A client transaction and its targets; the caller embeds it. */
+struct sip_ep_ctxn {
+	/* the caller's, set before sip_ep_start() */
+	struct sip_ep_dest	 dst[SIP_EP_MAXTARGETS];
+	int			 ndst;
+	int			 invite;	/* INVITE: an ICT and a dialog set */
+	sip_ep_build_fn		*build;
+	sip_ep_resp_fn		*cb;
+	void			*user;
+	/* the library's; read-only outside */
+	int			 cur;		/* the target in use */
+	struct sip_txn		 txn;		/* its req: the request as sent */
+	struct sip_dialog_set	 set;		/* INVITE: its forks */
+	uint64_t		 t_sent;	/* us: this request first sent */
+	unsigned		 retrans;	/* retransmissions sent */
+	int			 status;	/* last response, 0 none */
+	enum sip_err		 err;		/* SIP_OK when a final came */
+	const char		*why;
+	int			 active;	/* running: responses expected */
+	int			 final;		/* the final response was handed up */
+	int			 owned;		/* the endpoint's (a BYE it sent) */
+	unsigned		 gen;		/* started again: a new number */
+	struct sip_ep		*ep;
+};
+
+struct sip_ep {
+	/* the caller's */
+	sip_ep_send_fn		*send;
+	void			*send_arg;
+	sip_ep_req_fn		*request;	/* NULL: requests are dropped */
+	void			*request_arg;
+	sip_ep_stray_fn		*stray;		/* NULL: strays are counted */
+	void			*stray_arg;
+	uint32_t		 t1, t2, t4;	/* 0: RFC 3261 defaults */
+	/* counters */
+	unsigned long		 nstray;	/* messages nothing took */
+	unsigned long		 reacked;	/* 2xx retransmissions ACKed again */
+	unsigned long		 failovers;	/* next targets tried */
+	/* the library's */
+	struct sip_ep_ctxn	*live[SIP_EP_MAXCLIENT];
+	int			 nlive;
+	struct sip_dialog_table	 dialogs;	/* INVITE sets by Call-ID, tag */
+	struct sip_uas		 uas;		/* server transactions */
+	uint64_t		 uas_at;	/* its next deadline, 0 none */
+	uint64_t		 now;		/* ms, the instant of this call */
+	uint64_t		 now_us;
+};
+
+/*
+ * Start client transaction c (zeroed before its first use; after its end
+ * it may be started again and keeps its buffers' memory) at now_us: build
+ * and send the request for target 0.  SIP_E_TOOBIG with the table full,
+ * SIP_E_INVAL without targets; a build error is returned.  A transport
+ * failure is not: c fails over, or ends through its callback.
+ */
+enum sip_err	sip_ep_start(struct sip_ep *ep, struct sip_ep_ctxn *c,
+		    uint64_t now_us);
+/*
+ * A message m arrived (rx says where from) at now_us.  Responses go to
+ * their client transaction, 2xx to an INVITE also to its dialog set;
+ * requests to their server transaction or the request callback.
+ */
+void		sip_ep_input(struct sip_ep *ep, const struct sip_msg *m,
+		    const struct sip_ep_rx *rx, uint64_t now_us);
+/* Run the timers due at now_us. */
+void		sip_ep_timers(struct sip_ep *ep, uint64_t now_us);
+/* The next instant (ms) sip_ep_timers() must run, 0 for none. */
+uint64_t	sip_ep_deadline(const struct sip_ep *ep);
+/* Server: answer t with resp/len (copied); the transaction resends it. */
+enum sip_err	sip_ep_respond(struct sip_ep *ep, struct sip_uas_txn *t,
+		    const char *resp, size_t len, uint64_t now_us);
+/*
+ * End c now with err (an overall timeout, an interrupt): its callback
+ * runs with m NULL.  Its dialog set stays listed until sip_ep_release().
+ */
+void		sip_ep_abort(struct sip_ep *ep, struct sip_ep_ctxn *c,
+		    enum sip_err err, const char *why);
+/* sip_ep_abort() on every running client transaction. */
+void		sip_ep_abort_all(struct sip_ep *ep, enum sip_err err,
+		    const char *why);
+/*
+ * Forget c (ended or not, without a callback) and free what it holds;
+ * its INVITE's 2xx retransmissions are no longer ACKed after this.
+ */
+void		sip_ep_release(struct sip_ep *ep, struct sip_ep_ctxn *c);
+/* Free the tables (the caller's ctxns are released first). */
+void		sip_ep_free(struct sip_ep *ep);
+
+#endif

@@ -1,0 +1,442 @@
+/*
+ * endpoint.c - the endpoint over a fake transport with made-up instants:
+ * failover on timeout, 503 and a refused send; responses retransmitted
+ * after their transaction ended; a 2xx retransmission ACKed again; a
+ * forked INVITE's two 2xx ACKed each and the extra fork sent BYE; a new
+ * request to the applet, a CANCEL ending its INVITE with 487.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "build.h"
+#include "endpoint.h"
+#include "field.h"
+#include "tap.h"
+
+/* What the fake transport was asked to send. */
+static struct sent {
+	char	 data[4096];
+	size_t	 len;
+	int	 port;		/* the destination's */
+	int	 retrans;
+} sent[64];
+static int nsent;
+static int refuse_port;		/* sends to this port fail */
+
+static enum sip_err
+fake_send(void *arg, const struct sip_ep_dest *d, const char *p, size_t n,
+    int retrans)
+{
+	(void)arg;
+	if (sip_net_port(&d->addr) == refuse_port)
+		return SIP_E_REFUSED;
+	if (nsent < 64 && n < sizeof sent[0].data) {
+		memcpy(sent[nsent].data, p, n);
+		sent[nsent].data[n] = '\0';
+		sent[nsent].len = n;
+		sent[nsent].port = sip_net_port(&d->addr);
+		sent[nsent].retrans = retrans;
+		nsent++;
+	}
+	return SIP_OK;
+}
+
+/* The client's request and what its callback saw. */
+struct call {
+	struct sip_ep_ctxn	 c;
+	struct sip_req_params	 p;
+	int			 calls;		/* callback runs */
+	int			 finals;
+	int			 last;		/* status, or -1 for a failure */
+};
+
+static enum sip_err
+build(struct sip_ep_ctxn *c, struct buf *b, size_t *boff, size_t *blen)
+{
+	struct call *k = c->user;
+
+	(void)boff;
+	(void)blen;
+	return sip_build_request(b, &k->p);
+}
+
+static void
+on_response(struct sip_ep_ctxn *c, const struct sip_msg *m)
+{
+	struct call *k = c->user;
+
+	k->calls++;
+	if (m == NULL || m->status >= 200)
+		k->finals++;
+	k->last = m != NULL ? m->status : -1;
+}
+
+static void
+setup_call(struct call *k, const char *method, int ports)
+{
+	memset(k, 0, sizeof *k);
+	k->p.method = method;
+	k->p.ruri = "sip:bob@b.example";
+	k->p.via_host = "127.0.0.1";
+	k->p.via_port = 5070;
+	k->p.from = "<sip:alice@a.example>";
+	k->p.from_tag = "fa";
+	k->p.to = "<sip:bob@b.example>";
+	k->p.call_id = "ep1@a.example";
+	k->p.contact = "<sip:alice@127.0.0.1:5070>";
+	k->p.max_forwards = 70;
+	k->c.ndst = ports;
+	for (int i = 0; i < ports; i++) {
+		k->c.dst[i].tp = SIP_TP_UDP;
+		sip_net_numeric("127.0.0.1", 6000 + i, &k->c.dst[i].addr);
+	}
+	k->c.invite = strcmp(method, "INVITE") == 0;
+	k->c.set.p = &k->p;
+	k->c.build = build;
+	k->c.cb = on_response;
+	k->c.user = k;
+}
+
+/* A response to the request in sent[i], with To tag tag. */
+static void
+reply(struct sip_ep *ep, int i, int code, const char *tag, uint64_t ms)
+{
+	struct sip_msg req, resp;
+	struct sip_resp_params rp = { .code = code, .to_tag = tag,
+	    .contact = "<sip:bob@127.0.0.1:6000>" };
+	struct sip_ep_rx rx = { .tp = SIP_TP_UDP };
+	static struct buf b;
+
+	buf_init(&b, SIP_MAX_MSG);
+	buf_reset(&b);
+	sip_msg_parse(&req, sent[i].data, sent[i].len, 0, NULL);
+	sip_build_response(&b, &req, &rp);
+	sip_msg_parse(&resp, b.p, b.len, 0, NULL);
+	sip_ep_input(ep, &resp, &rx, ms * 1000);
+	buf_free(&b);
+}
+
+static struct slice
+branch_of(int i)
+{
+	struct sip_msg m;
+
+	sip_msg_parse(&m, sent[i].data, sent[i].len, 0, NULL);
+	return sip_field_hparam(sip_msg_value(&m, SIP_HDR_VIA), "branch");
+}
+
+static int
+is_method(int i, const char *method)
+{
+	size_t n = strlen(method);
+
+	return i < nsent && strncmp(sent[i].data, method, n) == 0 &&
+	    sent[i].data[n] == ' ';
+}
+
+static int
+count(const char *method)
+{
+	int k = 0;
+
+	for (int i = 0; i < nsent; i++)
+		k += is_method(i, method);
+	return k;
+}
+
+static void
+reset(void)
+{
+	nsent = 0;
+	refuse_port = 0;
+}
+
+static void
+test_failover(void)
+{
+	struct sip_ep ep = { .send = fake_send };
+	struct call k;
+	uint64_t t;
+
+	reset();
+	setup_call(&k, "OPTIONS", 2);
+	ok(sip_ep_start(&ep, &k.c, 1000 * 1000) == SIP_OK && nsent == 1 &&
+	    sent[0].port == 6000, "failover: the request goes to the first target");
+	for (t = 1000; t <= 1000 + 64 * 500 && k.c.cur == 0; t += 100)
+		sip_ep_timers(&ep, t * 1000);
+	ok(k.c.cur == 1 && ep.failovers == 1 && k.calls == 0,
+	    "failover: Timer F at the first target moves to the second, unseen by the TU");
+	ok(sent[nsent - 1].port == 6001 && !sent[nsent - 1].retrans &&
+	    !slice_eq(branch_of(0), branch_of(nsent - 1)),
+	    "failover: the second target gets the request with a new branch");
+	reply(&ep, nsent - 1, 200, "tb", t);
+	ok(k.finals == 1 && k.last == 200 && k.c.err == SIP_OK,
+	    "failover: the second target's 200 is the final answer");
+	sip_ep_release(&ep, &k.c);
+
+	reset();
+	setup_call(&k, "OPTIONS", 2);
+	sip_ep_start(&ep, &k.c, 5000 * 1000);
+	reply(&ep, 0, 503, "t1", 5001);
+	ok(k.c.cur == 1 && k.calls == 0 && nsent == 2 && sent[1].port == 6001 &&
+	    is_method(1, "OPTIONS"), "failover: a 503 sends the request to the next target");
+	reply(&ep, 1, 486, "t2", 5002);
+	ok(k.finals == 1 && k.last == 486, "failover: the next target's answer is final");
+	sip_ep_release(&ep, &k.c);
+
+	reset();
+	setup_call(&k, "OPTIONS", 2);
+	sip_ep_start(&ep, &k.c, 6000 * 1000);
+	reply(&ep, 0, 503, "t1", 6001);
+	reply(&ep, 1, 503, "t2", 6002);
+	ok(k.finals == 1 && k.last == 503 && nsent == 2,
+	    "failover: a 503 from the last target is the final answer");
+	sip_ep_release(&ep, &k.c);
+
+	reset();
+	refuse_port = 6000;
+	setup_call(&k, "OPTIONS", 3);
+	sip_ep_start(&ep, &k.c, 7000 * 1000);
+	ok(k.c.cur == 1 && nsent == 1 && sent[0].port == 6001,
+	    "failover: a refused send moves on at once");
+	sip_ep_release(&ep, &k.c);
+
+	reset();
+	refuse_port = 6000;
+	setup_call(&k, "OPTIONS", 1);
+	sip_ep_start(&ep, &k.c, 8000 * 1000);
+	ok(k.finals == 1 && k.last == -1 && k.c.err == SIP_E_NET && ep.nlive == 0,
+	    "failover: a refused send to the only target ends with a network error");
+	sip_ep_release(&ep, &k.c);
+	sip_ep_free(&ep);
+}
+
+static void
+test_absorb(void)
+{
+	struct sip_ep ep = { .send = fake_send };
+	struct call k;
+
+	reset();
+	setup_call(&k, "OPTIONS", 1);
+	sip_ep_start(&ep, &k.c, 1000 * 1000);
+	reply(&ep, 0, 200, "tb", 1001);
+	reply(&ep, 0, 200, "tb", 1100);
+	ok(k.calls == 1 && ep.nstray == 0 && ep.nlive == 1,
+	    "absorb: a retransmitted 200 in Completed reaches no one");
+	sip_ep_timers(&ep, (1001 + 5000) * 1000);
+	ok(ep.nlive == 0, "absorb: Timer K ends the transaction");
+	reply(&ep, 0, 200, "tb", 7000);
+	ok(k.calls == 1 && ep.nstray == 1 && nsent == 1,
+	    "absorb: a 200 retransmitted after the transaction ended is absorbed");
+	sip_ep_release(&ep, &k.c);
+
+	/* a non-2xx to INVITE: the transaction's ACK, resent in Completed */
+	reset();
+	setup_call(&k, "INVITE", 1);
+	sip_ep_start(&ep, &k.c, 2000 * 1000);
+	reply(&ep, 0, 486, "tb", 2001);
+	reply(&ep, 0, 486, "tb", 2002);
+	ok(k.finals == 1 && count("ACK") == 2 &&
+	    slice_eq(branch_of(1), branch_of(0)),
+	    "absorb: a retransmitted 486 gets the ACK again, in the INVITE's transaction");
+	sip_ep_release(&ep, &k.c);
+	sip_ep_free(&ep);
+}
+
+static void
+test_reack(void)
+{
+	struct sip_ep ep = { .send = fake_send };
+	struct call k;
+	int ack1;
+
+	reset();
+	setup_call(&k, "INVITE", 1);
+	sip_ep_start(&ep, &k.c, 1000 * 1000);
+	reply(&ep, 0, 180, "tb", 1001);
+	reply(&ep, 0, 200, "tb", 1002);
+	ack1 = nsent - 1;
+	ok(k.finals == 1 && k.last == 200 && count("ACK") == 1 &&
+	    is_method(ack1, "ACK") && !slice_eq(branch_of(ack1), branch_of(0)),
+	    "2xx: the 200 is ACKed in a transaction of its own (13.2.2.4)");
+	ok(strstr(sent[ack1].data, "CSeq: 1 ACK\r\n") != NULL &&
+	    strstr(sent[ack1].data, ";tag=tb") != NULL,
+	    "2xx: the ACK has the INVITE's CSeq number and the 200's To tag");
+	reply(&ep, 0, 200, "tb", 1500);
+	ok(count("ACK") == 2 && sent[nsent - 1].len == sent[ack1].len &&
+	    memcmp(sent[nsent - 1].data, sent[ack1].data, sent[ack1].len) == 0 &&
+	    k.calls == 2, "2xx: a retransmission in Accepted gets the same ACK");
+	sip_ep_timers(&ep, (1002 + 64 * 500) * 1000);
+	ok(ep.nlive == 0 && sip_dialog_set_call(&k.c.set) != NULL,
+	    "2xx: Timer M ends the transaction; the call's dialog remains");
+	reply(&ep, 0, 200, "tb", 40000);
+	ok(count("ACK") == 3 && ep.reacked == 2 && ep.nstray == 0 &&
+	    memcmp(sent[nsent - 1].data, sent[ack1].data, sent[ack1].len) == 0,
+	    "2xx: a 2xx retransmitted after the transaction ended is ACKed again");
+	ok(k.calls == 2 && count("BYE") == 0,
+	    "2xx: the TU saw one final response; nothing was hung up");
+	sip_ep_release(&ep, &k.c);
+	reply(&ep, 0, 200, "tb", 41000);
+	ok(count("ACK") == 3 && ep.nstray == 1,
+	    "2xx: after release the 2xx is a stray");
+	sip_ep_free(&ep);
+}
+
+static void
+test_fork(void)
+{
+	struct sip_ep ep = { .send = fake_send };
+	struct call k;
+	int bye = -1;
+
+	reset();
+	setup_call(&k, "INVITE", 1);
+	sip_ep_start(&ep, &k.c, 1000 * 1000);
+	reply(&ep, 0, 180, "ta", 1001);
+	reply(&ep, 0, 183, "tb", 1002);
+	ok(k.c.set.nfork == 2 && k.c.set.fork[0].d->state == SIP_DIALOG_EARLY,
+	    "fork: two 1xx with two To tags make two early dialogs");
+	reply(&ep, 0, 200, "ta", 1003);
+	reply(&ep, 0, 200, "tb", 1004);
+	for (int i = 0; i < nsent; i++)
+		if (is_method(i, "BYE"))
+			bye = i;
+	ok(count("ACK") == 2 && count("BYE") == 1 && k.finals == 1 &&
+	    k.last == 200, "fork: two 2xx get one ACK each and one BYE");
+	ok(bye > 0 && strstr(sent[bye].data, "tag=tb") != NULL &&
+	    strstr(sent[bye].data, "CSeq: 2 BYE\r\n") != NULL &&
+	    strncmp(sent[bye].data, "BYE sip:bob@127.0.0.1:6000 SIP/2.0", 34) == 0,
+	    "fork: the BYE ends the second fork's dialog at its Contact");
+	ok(sip_dialog_set_call(&k.c.set) == k.c.set.fork[0].d &&
+	    k.c.set.fork[0].d->state == SIP_DIALOG_CONFIRMED,
+	    "fork: the first 2xx's dialog is the call");
+	reply(&ep, 0, 200, "tb", 1100);
+	ok(count("ACK") == 3 && count("BYE") == 1,
+	    "fork: the extra fork's 2xx retransmitted is ACKed again, no second BYE");
+	reply(&ep, bye, 200, NULL, 1101);
+	ok(ep.nlive == 2, "fork: the BYE's 200 completes its transaction");
+	sip_ep_timers(&ep, (1101 + 64 * 500) * 1000);
+	ok(ep.nlive == 0, "fork: the BYE's and the INVITE's transactions end");
+	sip_ep_release(&ep, &k.c);
+	sip_ep_free(&ep);
+}
+
+/* The applet: what it was handed, and it answers 180 to INVITE. */
+static struct {
+	int		 requests, strays;
+	char		 method[16];
+	struct sip_uas_txn *t;
+} app;
+
+static void
+on_request(void *arg, struct sip_ep *ep, struct sip_uas_txn *t,
+    const struct sip_msg *m, const struct sip_ep_rx *rx)
+{
+	struct sip_resp_params rp = { .code = 180, .to_tag = "srv" };
+	struct buf b;
+
+	(void)arg;
+	(void)rx;
+	app.requests++;
+	app.t = t;
+	snprintf(app.method, sizeof app.method, "%.*s", (int)m->method.len,
+	    m->method.p);
+	if (m->mid != SIP_METHOD_INVITE)
+		return;
+	buf_init(&b, SIP_MAX_MSG);
+	sip_build_response(&b, m, &rp);
+	sip_ep_respond(ep, t, b.p, b.len, 0);
+	buf_free(&b);
+}
+
+static void
+on_stray(void *arg, struct sip_ep *ep, const struct sip_msg *m,
+    const struct sip_ep_rx *rx)
+{
+	(void)arg;
+	(void)ep;
+	(void)m;
+	(void)rx;
+	app.strays++;
+}
+
+static void
+incoming(struct sip_ep *ep, struct sip_conn *flow, const char *method,
+    const char *branch, const char *cseq_method)
+{
+	char b[1024];
+	struct sip_msg m;
+	struct sip_ep_rx rx = { .tp = SIP_TP_UDP, .flow = flow };
+
+	sip_net_numeric("127.0.0.1", 7000, &rx.src);
+	snprintf(b, sizeof b,
+	    "%s sip:bob@127.0.0.1 SIP/2.0\r\n"
+	    "Via: SIP/2.0/UDP 127.0.0.1:7000;branch=%s\r\n"
+	    "Max-Forwards: 70\r\nFrom: <sip:c@127.0.0.1>;tag=fc\r\n"
+	    "To: <sip:bob@127.0.0.1>\r\nCall-ID: %s@srv\r\n"
+	    "CSeq: 1 %s\r\nContent-Length: 0\r\n\r\n",
+	    method, branch, branch, cseq_method);
+	sip_msg_parse(&m, b, strlen(b), 0, NULL);
+	sip_ep_input(ep, &m, &rx, 0);
+}
+
+static int
+status_of(int i)
+{
+	return i < nsent && strncmp(sent[i].data, "SIP/2.0 ", 8) == 0 ?
+	    atoi(sent[i].data + 8) : 0;
+}
+
+static void
+test_server(void)
+{
+	struct sip_ep ep = { .send = fake_send, .request = on_request,
+	    .stray = on_stray };
+	struct sip_conn flow;
+
+	reset();
+	sip_conn_init(&flow);
+	flow.tp = SIP_TP_UDP;
+	incoming(&ep, &flow, "OPTIONS", "z9hG4bKo1", "OPTIONS");
+	ok(app.requests == 1 && strcmp(app.method, "OPTIONS") == 0,
+	    "server: a request that matches no transaction reaches the applet");
+	incoming(&ep, &flow, "OPTIONS", "z9hG4bKo1", "OPTIONS");
+	ok(app.requests == 1 && ep.uas.absorbed == 1,
+	    "server: its retransmission is absorbed by its transaction");
+	incoming(&ep, &flow, "INVITE", "z9hG4bKi1", "INVITE");
+	ok(app.requests == 2 && status_of(nsent - 1) == 180 &&
+	    sent[nsent - 1].port == 7000,
+	    "server: the applet's 180 goes back to the Via's port");
+	incoming(&ep, &flow, "CANCEL", "z9hG4bKi1", "CANCEL");
+	ok(app.requests == 2 && nsent == 3 && status_of(1) == 200 &&
+	    strstr(sent[1].data, "CSeq: 1 CANCEL") != NULL,
+	    "server: a CANCEL finds its INVITE transaction and gets 200");
+	ok(status_of(2) == 487 && strstr(sent[2].data, "CSeq: 1 INVITE") != NULL &&
+	    strstr(sent[2].data, "tag=srv") != NULL,
+	    "server: the INVITE gets 487 with the To tag of its 180");
+	incoming(&ep, &flow, "ACK", "z9hG4bKi1", "ACK");
+	ok(app.strays == 0 && nsent == 3,
+	    "server: the ACK of the 487 is its transaction's");
+	incoming(&ep, &flow, "CANCEL", "z9hG4bKi1", "CANCEL");
+	ok(nsent == 4 && status_of(3) == 200,
+	    "server: a retransmitted CANCEL gets its 200 again");
+	incoming(&ep, &flow, "CANCEL", "z9hG4bKnone", "CANCEL");
+	ok(nsent == 5 && status_of(4) == 481,
+	    "server: a CANCEL that matches nothing gets 481");
+	incoming(&ep, &flow, "ACK", "z9hG4bKa2", "ACK");
+	ok(app.strays == 1, "server: an ACK for a 2xx goes up as a stray");
+	sip_ep_free(&ep);
+}
+
+int
+main(void)
+{
+	test_failover();
+	test_absorb();
+	test_reack();
+	test_fork();
+	test_server();
+	return done();
+}
