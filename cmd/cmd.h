@@ -161,6 +161,24 @@ void	 strlist_add(struct strlist *l, const char *s);
 int	read_file(const char *path, char **out, size_t *len, size_t max);
 
 /*
+ * An input operand of sip-parse or sdp-lint (cmd/input.c): "-" is
+ * standard input; pipes, FIFOs and gzip work.  input_load() fills ip
+ * with a capture to read (cap) or the whole text (data, len, with a NUL
+ * after it) and returns 0, or says what went wrong, naming shown, and
+ * returns SIP_EXIT_INVALID.  input_release() frees what ip holds.
+ */
+struct input {
+	struct sip_input	*in;
+	struct sip_cap		*cap;	/* a capture, or NULL */
+	char			*data;	/* text, when cap is NULL */
+	size_t			 len;
+};
+int	input_load(const char *path, const char *shown, struct input *ip);
+/* Why reading ip->cap failed (after SIP_E_SYS from sip_cap_next()). */
+const char	*input_cap_error(const struct input *ip);
+void	input_release(struct input *ip);
+
+/*
  * One JSON Lines record on standard output: jsonl_begin() opens the
  * object, the caller adds members to l.j, jsonl_end() closes it and
  * writes the line (nothing when building it failed).  It does not flush:

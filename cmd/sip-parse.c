@@ -23,6 +23,7 @@
 #include "stats.h"
 #include "field.h"
 #include "hdrjson.h"
+#include "input.h"
 #include "json.h"
 #include "msg.h"
 #include "priv.h"
@@ -1191,6 +1192,9 @@ static struct {
 	unsigned long	 calls;
 } prog;
 
+/* The input being read (NULL for a live capture). */
+static struct input	*curin;
+
 static void
 progress_clear(void)
 {
@@ -1201,7 +1205,7 @@ progress_clear(void)
 }
 
 static void
-progress(const char *path, struct sip_cap *c, unsigned long packets)
+progress(const char *path, unsigned long packets)
 {
 	struct timespec now;
 	long pos;
@@ -1213,7 +1217,7 @@ progress(const char *path, struct sip_cap *c, unsigned long packets)
 	    (now.tv_nsec - prog.last.tv_nsec) / 1000000 < 250)
 		return;
 	prog.last = now;
-	pos = sip_cap_tell(c);
+	pos = curin != NULL ? (long)sip_input_tell(curin->in) : -1;
 	if (prog.total > 0 && pos >= 0)
 		fprintf(stderr, "\r%s: %s: %ld%%, %lu packets, %lu messages\033[K",
 		    progname, path, pos * 100 / prog.total, packets, nmsgs);
@@ -1269,11 +1273,12 @@ read_capture(const char *path, struct sip_cap *c)
 	progress_begin(path, o.iface != NULL);
 	while (!stop_reading) {
 		e = sip_cap_next(c, &cm);
-		progress(path, c, sip_cap_stats(c)->packets);
+		progress(path, sip_cap_stats(c)->packets);
 		if (e == SIP_E_NOTFOUND)
 			break;
 		if (e == SIP_E_SYS) {
-			errorf("%s: %s", path, sip_cap_error(c));
+			errorf("%s: %s", path, curin != NULL ?
+			    input_cap_error(curin) : sip_cap_error(c));
 			rc = SIP_EXIT_INVALID;
 			break;
 		}
@@ -1307,115 +1312,23 @@ read_capture(const char *path, struct sip_cap *c)
 	return rc;
 }
 
-/*
- * Standard input starts with bytes already read to look for a capture
- * magic; this stream hands them back before the rest.
- */
-struct prefixed {
-	unsigned char	 pre[8];
-	size_t		 n, off;
-	FILE		*in;
-};
-
-static ssize_t
-prefixed_read(void *cookie, char *buf, size_t size)
-{
-	struct prefixed *px = cookie;
-	size_t k;
-
-	if (px->off < px->n) {
-		k = px->n - px->off < size ? px->n - px->off : size;
-		memcpy(buf, px->pre + px->off, k);
-		px->off += k;
-		return (ssize_t)k;
-	}
-	k = fread(buf, 1, size, px->in);
-	if (k == 0 && ferror(px->in))
-		return -1;
-	return (ssize_t)k;
-}
-
-static int
-prefixed_close(void *cookie)
-{
-	free(cookie);
-	return 0;
-}
-
-static int
-read_stdin(void)
-{
-	struct prefixed *px = xcalloc(1, sizeof(*px));
-	cookie_io_functions_t io = { prefixed_read, NULL, NULL, prefixed_close };
-	char err[256 + 64], *data, *rest;
-	struct sip_cap *c;
-	size_t len, rlen;
-	FILE *f;
-	int rc;
-
-	px->in = stdin;
-	px->n = fread(px->pre, 1, 4, stdin);
-	if (sip_cap_is_capture(px->pre, px->n)) {
-		if ((f = fopencookie(px, "r", io)) == NULL)
-			die_errno(SIP_EXIT_NET, "standard input");
-		if (sip_cap_open_fp(&c, f, err, sizeof(err)) != SIP_OK) {
-			errorf("<stdin>: %s", err);
-			fclose(f);
-			return SIP_EXIT_INVALID;
-		}
-		return read_capture("<stdin>", c);
-	}
-	if (read_file("-", &rest, &rlen, SIP_MAX_INPUT - px->n) != 0) {
-		errorf_errno("standard input");
-		free(px);
-		return SIP_EXIT_INVALID;
-	}
-	len = px->n + rlen;
-	data = xmalloc(len + 1);
-	memcpy(data, px->pre, px->n);
-	memcpy(data + px->n, rest, rlen);
-	data[len] = '\0';
-	free(rest);
-	free(px);
-	notef("<stdin>: %zu bytes", len);
-	rc = parse_buffer("<stdin>", data, len);
-	free(data);
-	return rc;
-}
-
 static int
 parse_file(const char *path)
 {
-	char *data, err[256 + 64];
-	unsigned char magic[4];
-	struct sip_cap *c;
-	size_t len, n;
-	FILE *f;
+	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	struct input ip;
 	int rc;
 
-	if (strcmp(path, "-") == 0)
-		return read_stdin();
-	if ((f = fopen(path, "rb")) == NULL) {
-		errorf_errno("%s", path);
-		return SIP_EXIT_INVALID;
-	}
-	n = fread(magic, 1, sizeof(magic), f);
-	fclose(f);
-	if (sip_cap_is_capture(magic, n)) {
-		if (sip_cap_open_file(&c, path, err, sizeof(err)) != SIP_OK) {
-			errorf("%s: %s", path, err);
-			return SIP_EXIT_INVALID;
-		}
-		notef("%s: capture, link type %d", path, sip_cap_linktype(c));
-		return read_capture(path, c);
-	}
-	if (read_file(path, &data, &len, SIP_MAX_INPUT) != 0) {
-		errorf_errno("%s", path);
-		return SIP_EXIT_INVALID;
-	}
-	notef("%s: %zu bytes", path, len);
-	rc = parse_buffer(path, data, len);
-	free(data);
+	if ((rc = input_load(path, name, &ip)) != 0)
+		return rc;
+	if (ip.cap != NULL) {
+		curin = &ip;
+		rc = read_capture(name, ip.cap);
+		curin = NULL;
+		ip.cap = NULL;	/* read_capture() freed it */
+	} else
+		rc = parse_buffer(name, ip.data, ip.len);
+	input_release(&ip);
 	return rc;
 }
 

@@ -250,14 +250,6 @@ sip_cap_linktype(const struct sip_cap *c)
 	return c->linktype;
 }
 
-long
-sip_cap_tell(struct sip_cap *c)
-{
-	FILE *f = pcap_file(c->p);
-
-	return f != NULL ? ftell(f) : -1;
-}
-
 void
 sip_cap_break(struct sip_cap *c)
 {

@@ -115,8 +115,6 @@ const struct sip_cap_stats	*sip_cap_stats(struct sip_cap *c);
 const char	*sip_cap_error(const struct sip_cap *c);
 /* The link type (LINKTYPE/DLT number) of the capture. */
 int		 sip_cap_linktype(const struct sip_cap *c);
-/* Bytes of the capture file read so far, or -1 when unknown (live). */
-long		 sip_cap_tell(struct sip_cap *c);
 /* Stop a live capture from a signal handler (the next call ends). */
 void		 sip_cap_break(struct sip_cap *c);
 void		 sip_cap_free(struct sip_cap *c);

@@ -652,3 +652,41 @@ PY
 	[[ "$stderr" == *"call table full (10000 calls): the call idle longest is printed and forgotten"* ]]
 	[ "$(printf '%s\n' "$output" | cut -f1 | sort -u | wc -l)" -eq 10006 ]
 }
+
+@test "sip-parse: pcap and pcapng captures are read through <(...), /dev/stdin from a pipe and a FIFO" {
+	local k want fifo="$T/fifo"
+	mkfifo "$fifo"
+	for k in eth pcapng; do
+		want="$(sip-parse -f "$F" "$(mk $k)")"
+		[ "$(printf '%s\n' "$want" | wc -l)" -eq 2 ]
+		run -0 sip-parse -f "$F" <(cat "$T/$k.pcap")
+		[ "$output" = "$want" ] || { echo "$k <(): $output"; false; }
+		run -0 sh -c 'cat "$1" | sip-parse -f "$2" /dev/stdin' sh "$T/$k.pcap" "$F"
+		[ "$output" = "$want" ] || { echo "$k /dev/stdin: $output"; false; }
+		timeout 10 sh -c 'cat "$1" > "$2"' sh "$T/$k.pcap" "$fifo" 3>&- &
+		run -0 timeout 10 sip-parse -f "$F" "$fifo"
+		[ "$output" = "$want" ] || { echo "$k FIFO: $output"; false; }
+	done
+}
+
+@test "sip-parse: a gzip-compressed pcap or pcapng is read from a file and a pipe" {
+	local k want
+	for k in eth pcapng; do
+		want="$(sip-parse -f "$F" "$(mk $k)")"
+		gzip -c "$T/$k.pcap" > "$T/$k.pcap.gz"
+		run -0 sip-parse -f "$F" "$T/$k.pcap.gz"
+		[ "$output" = "$want" ] || { echo "$k file: $output"; false; }
+		run -0 sh -c 'gzip -c "$1" | sip-parse -f "$2" -' sh "$T/$k.pcap" "$F"
+		[ "$output" = "$want" ] || { echo "$k pipe: $output"; false; }
+	done
+	run -0 --separate-stderr sip-parse -v -f frame "$T/eth.pcap.gz"
+	[[ "$stderr" == *"eth.pcap.gz: gzip-compressed capture, link type 1"* ]]
+}
+
+@test "sip-parse: a gzip capture cut in its trailer gives its messages, then says the gzip data ends early" {
+	gzip -c "$(mk eth)" > "$T/whole.gz"
+	head -c "$(($(stat -c %s "$T/whole.gz") - 4))" "$T/whole.gz" > "$T/cut.gz"
+	run -1 --separate-stderr sip-parse -f frame "$T/cut.gz"
+	[ "$stderr" = "sip-parse: $T/cut.gz: gzip: unexpected end of file" ]
+	[ "$output" = "$(printf '1\n2')" ]
+}

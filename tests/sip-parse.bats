@@ -161,3 +161,44 @@ Content-Length: 0
 	assert h["Supported"]["parsed"] == ["timer"]
 	PY
 }
+
+@test "sip-parse: a message file is read through <(...), /dev/stdin from a pipe and a FIFO" {
+	local want fifo="$BATS_TEST_TMPDIR/fifo"
+	want="$(sip-parse "$M/call.sip")"
+	[ "$(printf '%s\n' "$want" | wc -l)" -eq 7 ]
+	run -0 sip-parse <(cat "$M/call.sip")
+	[ "$output" = "$want" ]
+	run -0 sh -c 'cat "$1" | sip-parse /dev/stdin' sh "$M/call.sip"
+	[ "$output" = "$want" ]
+	mkfifo "$fifo"
+	timeout 10 sh -c 'cat "$1" > "$2"' sh "$M/call.sip" "$fifo" 3>&- &
+	run -0 timeout 10 sip-parse "$fifo"
+	[ "$output" = "$want" ]
+}
+
+@test "sip-parse: a gzip-compressed message file is read from a file and a pipe, known by its magic" {
+	local want z="$BATS_TEST_TMPDIR/call.sip.gz" odd="$BATS_TEST_TMPDIR/call.txt"
+	want="$(sip-parse "$M/call.sip")"
+	gzip -c "$M/call.sip" > "$z"
+	run -0 sip-parse "$z"
+	[ "$output" = "$want" ]
+	cp "$z" "$odd"
+	run -0 sip-parse "$odd"
+	[ "$output" = "$want" ]
+	run -0 sh -c 'gzip -c "$1" | sip-parse' sh "$M/call.sip"
+	[ "$output" = "$want" ]
+	# two gzip members back to back are one file, as gzip -d reads them
+	{ gzip -c "$M/invite.sip"; gzip -c "$M/invite.sip"; } > "$z"
+	run -0 sip-parse --count "$z"
+	[ "$output" = "2" ]
+}
+
+@test "sip-parse: a cut-short or corrupt gzip file is an error naming it, not a crash" {
+	local z="$BATS_TEST_TMPDIR/call.sip.gz"
+	gzip -c "$M/call.sip" | head -c 200 > "$z"
+	run -1 --separate-stderr sip-parse "$z"
+	[ "$stderr" = "sip-parse: $z: gzip: unexpected end of file" ]
+	{ printf '\037\213\010\000\000\000\000\000\000\003'; head -c 64 /dev/zero | tr '\0' '\377'; } > "$z"
+	run -1 --separate-stderr sip-parse "$z"
+	[[ "$stderr" == "sip-parse: $z: gzip: "* ]]
+}
