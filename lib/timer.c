@@ -100,23 +100,33 @@ sip_theap_free(struct sip_theap *h)
 }
 
 int
+sip_theap_reserve(struct sip_theap *h, size_t n)
+{
+	struct sip_timer **v;
+
+	if (n <= h->cap)
+		return 0;
+	if ((v = realloc(h->v, n * sizeof(*v))) == NULL)
+		return -1;
+	h->v = v;
+	h->cap = n;
+	return 0;
+}
+
+int
 sip_theap_start(struct sip_theap *h, struct sip_timer *t, uint64_t at)
 {
-	t->at = at;
-	t->seq = h->seq++;
 	if (t->idx != 0) {
+		t->at = at;
+		t->seq = h->seq++;
 		fix(h, t->idx - 1);
 		return 0;
 	}
-	if (h->n == h->cap) {
-		size_t cap = h->cap ? 2 * h->cap : 16;
-		struct sip_timer **v = realloc(h->v, cap * sizeof(*v));
-
-		if (v == NULL)
-			return -1;
-		h->v = v;
-		h->cap = cap;
-	}
+	if (h->n == h->cap &&
+	    sip_theap_reserve(h, h->cap ? 2 * h->cap : 16) != 0)
+		return -1;
+	t->at = at;
+	t->seq = h->seq++;
 	h->v[h->n] = t;
 	sift_up(h, h->n++);
 	return 0;

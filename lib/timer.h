@@ -32,6 +32,8 @@ int	sip_timer_armed(const struct sip_timer *t);
 
 void	sip_theap_init(struct sip_theap *h);
 void	sip_theap_free(struct sip_theap *h);
+/* Room for n timers, so that starting up to n fails no more; -1 no memory. */
+int	sip_theap_reserve(struct sip_theap *h, size_t n);
 /* Arm (or re-arm) t at absolute ms; SIP_E_NOMEM-style -1 on allocation failure. */
 int	sip_theap_start(struct sip_theap *h, struct sip_timer *t, uint64_t at);
 void	sip_theap_stop(struct sip_theap *h, struct sip_timer *t);

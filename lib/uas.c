@@ -3,6 +3,7 @@
  * top Via branch (RFC 3261 17.2.3), kept in age order so the oldest can
  * be let go when the table is full.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,9 +59,9 @@ setup(struct sip_uas *u)
 	u->t = calloc(SIP_UAS_MAXTXN, sizeof *u->t);
 	u->bucket = calloc(SIP_UAS_BUCKETS, sizeof *u->bucket);
 	u->fifo = calloc(SIP_UAS_MAXTXN, sizeof *u->fifo);
-	u->heap = calloc(SIP_UAS_HEAP, sizeof *u->heap);
+	/* one timer per transaction at most: starting one never fails */
 	if (u->t == NULL || u->bucket == NULL || u->fifo == NULL ||
-	    u->heap == NULL) {
+	    sip_theap_reserve(&u->timers, SIP_UAS_MAXTXN) != 0) {
 		sip_uas_free(u);
 		return -1;
 	}
@@ -77,75 +78,23 @@ unlink_slot(struct sip_uas *u, int i)
 		pp = &u->t[*pp - 1].next;
 	if (*pp == i + 1)
 		*pp = t->next;
+	sip_theap_stop(&u->timers, &t->timer);
 	sip_txn_release(&t->txn);
 	t->used = 0;
 	t->gen++;
 	u->nused--;
 }
 
-static void
-heap_push(struct sip_uas *u, uint64_t at, int slot, uint32_t gen)
-{
-	struct sip_uas_timer e = { at, slot, gen };
-	unsigned i = u->nheap++;
-
-	while (i > 0 && u->heap[(i - 1) / 2].at > at) {
-		u->heap[i] = u->heap[(i - 1) / 2];
-		i = (i - 1) / 2;
-	}
-	u->heap[i] = e;
-}
-
-static void
-heap_pop(struct sip_uas *u)
-{
-	struct sip_uas_timer last = u->heap[--u->nheap];
-	unsigned i = 0, n = u->nheap;
-
-	for (;;) {
-		unsigned c = 2 * i + 1;
-
-		if (c >= n)
-			break;
-		if (c + 1 < n && u->heap[c + 1].at < u->heap[c].at)
-			c++;
-		if (u->heap[c].at >= last.at)
-			break;
-		u->heap[i] = u->heap[c];
-		i = c;
-	}
-	if (n > 0)
-		u->heap[i] = last;
-}
-
-static int
-heap_stale(const struct sip_uas *u, const struct sip_uas_timer *e)
-{
-	const struct sip_uas_txn *t = &u->t[e->slot];
-
-	return !t->used || t->gen != e->gen || t->armed != e->at;
-}
-
-/* Put t's next deadline in the heap, once. */
+/* Put t's next deadline in the heap, or take it out when it has none. */
 static void
 arm(struct sip_uas *u, struct sip_uas_txn *t)
 {
 	uint64_t d = sip_txn_deadline(&t->txn);
-	int slot = (int)(t - u->t);
 
-	if (d == 0 || d == t->armed) {
-		t->armed = d;
-		return;
-	}
-	t->armed = d;
-	if (u->nheap == SIP_UAS_HEAP) {
-		/* full of stale entries: keep only the live ones */
-		u->nheap = 0;
-		for (int i = 0; i < u->hiwater; i++)
-			if (u->t[i].used && u->t[i].armed != 0 && i != slot)
-				heap_push(u, u->t[i].armed, i, u->t[i].gen);
-	}
-	heap_push(u, d, slot, t->gen);
+	if (d == 0)
+		sip_theap_stop(&u->timers, &t->timer);
+	else if (!sip_timer_armed(&t->timer) || t->timer.at != d)
+		sip_theap_start(&u->timers, &t->timer, d);	/* reserved */
 }
 
 static void
@@ -176,6 +125,17 @@ drain(struct sip_uas *u, struct sip_uas_txn *t)
 		unlink_slot(u, (int)(t - u->t));
 	else
 		arm(u, t);
+}
+
+static void
+on_timer(struct sip_timer *tm, void *arg)
+{
+	struct sip_uas *u = arg;
+	struct sip_uas_txn *t = (struct sip_uas_txn *)(void *)((char *)tm -
+	    offsetof(struct sip_uas_txn, timer));
+
+	sip_txn_timer(&t->txn, u->now);
+	drain(u, t);
 }
 
 /* A free slot: a never used one, a finished one, or the oldest. */
@@ -248,7 +208,7 @@ sip_uas_request(struct sip_uas *u, struct sip_conn *c,
 	}
 	t->conn = c;
 	t->used = 1;
-	t->armed = 0;
+	sip_timer_init(&t->timer, on_timer, u);
 	t->hash = h;
 	t->next = u->bucket[h & (SIP_UAS_BUCKETS - 1)];
 	u->bucket[h & (SIP_UAS_BUCKETS - 1)] = i + 1;
@@ -301,22 +261,13 @@ sip_uas_respond(struct sip_uas *u, struct sip_uas_txn *t, const char *resp,
 uint64_t
 sip_uas_timers(struct sip_uas *u, uint64_t now)
 {
-	while (u->nheap > 0) {
-		struct sip_uas_timer e = u->heap[0];
-		struct sip_uas_txn *t = &u->t[e.slot];
+	uint64_t next;
 
-		if (heap_stale(u, &e)) {
-			heap_pop(u);
-			continue;
-		}
-		if (e.at > now)
-			return e.at;
-		heap_pop(u);
-		t->armed = 0;
-		sip_txn_timer(&t->txn, now);
-		drain(u, t);
-	}
-	return 0;
+	u->now = now;
+	/* again for deadlines the fired timers set at or before now */
+	while ((next = sip_theap_next(&u->timers)) <= now)
+		sip_theap_run(&u->timers, now);
+	return next == UINT64_MAX ? 0 : next;
 }
 
 void
@@ -337,12 +288,10 @@ sip_uas_free(struct sip_uas *u)
 	free(u->t);
 	free(u->bucket);
 	free(u->fifo);
-	free(u->heap);
+	sip_theap_free(&u->timers);
 	u->t = NULL;
 	u->bucket = NULL;
 	u->fifo = NULL;
-	u->heap = NULL;
-	u->nheap = 0;
 	u->hiwater = u->nused = 0;
 	u->fcount = u->fhead = 0;
 }

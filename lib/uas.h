@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "conn.h"
+#include "timer.h"
 #include "txn.h"
 
 /*
@@ -20,7 +21,6 @@
  */
 #define SIP_UAS_MAXTXN	8192
 #define SIP_UAS_BUCKETS	16384	/* hash buckets, a power of two */
-#define SIP_UAS_HEAP	(4 * SIP_UAS_MAXTXN)	/* timer entries, stale ones too */
 
 struct sip_uas_txn {
 	struct sip_txn		 txn;
@@ -31,14 +31,7 @@ struct sip_uas_txn {
 	uint32_t		 hash;
 	int			 next;
 	uint32_t		 gen;
-	uint64_t		 armed;	/* the deadline in the timer heap, 0 none */
-};
-
-/* A timer heap entry: stale once its slot's gen or armed moved on. */
-struct sip_uas_timer {
-	uint64_t		 at;
-	int			 slot;
-	uint32_t		 gen;
+	struct sip_timer	 timer;	/* the transaction's next deadline */
 };
 
 /* dir '>' sent, '<' received, as in lib/uac. */
@@ -64,8 +57,8 @@ struct sip_uas {
 	unsigned		 fhead, fcount;
 	int			 nused, hiwater;
 	/* deadlines, earliest first: timers cost O(log n), not a scan */
-	struct sip_uas_timer	*heap;
-	unsigned		 nheap;
+	struct sip_theap	 timers;
+	uint64_t		 now;		/* of the sip_uas_timers() call */
 };
 
 /* What sip_uas_request() made of a request. */

@@ -160,9 +160,9 @@ main(void)
 		}
 		ok(fine && u.nused == SIP_UAS_MAXTXN &&
 		    u.evicted == 4 * SIP_UAS_MAXTXN &&
-		    u.nheap <= SIP_UAS_HEAP,
+		    u.timers.n <= SIP_UAS_MAXTXN,
 		    "40960 transactions: 8192 kept, the oldest let go, heap "
-		    "bounded (%u entries)", u.nheap);
+		    "bounded (%zu entries)", u.timers.n);
 		ok(sip_uas_timers(&u, sip_now_ms() + 40000) == 0 &&
 		    u.nused == 0, "all end on Timer J");
 	}
