@@ -76,10 +76,13 @@ BENCH_CFLAGS != [ -z "$(strip $(BENCH_PKGS))" ] || \
 BENCH_LIBS  != [ -z "$(strip $(BENCH_PKGS))" ] || $(PKG_CONFIG) --libs $(BENCH_PKGS)
 
 # Rebuild everything when the effective flags change (SANITIZE, LINEEDIT).
+# $(file) writes and reads the flags byte for byte: a shell echo would eat
+# the quotes of SIPBOX_VERSION, so the two never compared equal and every
+# make rebuilt everything.
 FLAGS_NOW = $(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) $(LINEEDIT)
-FLAGS_OLD != cat .build-flags 2>/dev/null
+FLAGS_OLD := $(file < .build-flags)
 ifneq ($(FLAGS_NOW),$(FLAGS_OLD))
-$(shell echo '$(FLAGS_NOW)' > .build-flags)
+$(file > .build-flags,$(FLAGS_NOW))
 endif
 
 all: sipbox
@@ -115,8 +118,10 @@ tests/bench/bench: $(BENCH_SRC) tests/bench/bench.h lib/libsipbox.a .build-flags
 
 testbins: sipbox $(UNIT_BIN) $(REPLAY_BIN) $(HELPER_BIN) tests/bench/bench
 
+# tests/run ends with "check: N passed, N failed, N skipped".
 check: testbins
-	SIPBOX="$(CURDIR)/sipbox" $(BATS) $(if $(BATS_JOBS),--jobs $(BATS_JOBS)) tests
+	SIPBOX="$(CURDIR)/sipbox" BATS="$(BATS)" tests/run \
+	    $(if $(BATS_JOBS),--jobs $(BATS_JOBS)) tests
 
 # libFuzzer targets: one binary per tests/fuzz/fuzz_*.c, built with clang.
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -Ilib -D_GNU_SOURCE
