@@ -95,10 +95,6 @@ missing() {
 	return $bad
 }
 
-need() {
-	command -v "$1" >/dev/null || skip "$1 is not installed"
-}
-
 @test "docs: every applet has a man page whose .Nd is its cmd/applets.def summary" {
 	local a bad=0
 

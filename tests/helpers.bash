@@ -4,8 +4,8 @@ bats_require_minimum_version 1.5.0
 TESTS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$TESTS_DIR/.." && pwd)"
 SIPBOX="${SIPBOX:-$ROOT/sipbox}"
-SHARED="${SHARED:-$ROOT/../shared}"
-CORPUS="$SHARED/corpus"
+# SIP data written by others, with its sources: tests/corpus/MANIFEST.md
+CORPUS="$TESTS_DIR/corpus"
 export NO_COLOR=1
 
 # fixture NAME: the path of tests/fixtures/NAME
@@ -44,12 +44,32 @@ free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-# wait_for CMD...: retry CMD for up to 5 s
+# free_ports N: N ports free for TCP and UDP on 127.0.0.1 and ::1
+free_ports() {
+	"$TESTS_DIR/lab/free-ports" "$1"
+}
+
+# wait_for CMD...: retry CMD every 0.1 s until it succeeds, for up to 30 s
+# (a generous bound: a loaded two-core machine can take seconds)
 wait_for() {
-	local i
-	for i in $(seq 1 50); do
-		"$@" >/dev/null 2>&1 && return 0
+	local end=$((SECONDS + 30))
+	until "$@" >/dev/null 2>&1; do
+		[ "$SECONDS" -lt "$end" ] || return 1
 		sleep 0.1
 	done
-	return 1
+}
+
+# need PROGRAM...: skip the test, naming the first PROGRAM not installed.
+# Under CI (CI=true) `make deps` has installed every one, so a missing
+# PROGRAM fails the test instead of hiding it.
+need() {
+	local p
+	for p in "$@"; do
+		command -v "$p" >/dev/null 2>&1 && continue
+		if [ "${CI:-}" = true ]; then
+			echo "$p is not installed, and CI=true: make deps installs it" >&2
+			return 1
+		fi
+		skip "$p is not installed"
+	done
 }

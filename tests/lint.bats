@@ -5,7 +5,7 @@ load helpers
 @test "lint: make lint passes" {
 	local src="$BATS_TEST_TMPDIR/src"
 
-	command -v mandoc >/dev/null || skip "mandoc is not installed"
+	need mandoc
 	# In a copy: a nested make must not touch the tree under test.
 	mkdir -p "$src"
 	cp -p "$ROOT/Makefile" "$src/"

@@ -63,7 +63,7 @@ teardown_file() {
 }
 
 setup() {
-	command -v dnsmasq >/dev/null || skip "dnsmasq is not installed"
+	need dnsmasq
 	RESOLVE="$ROOT/tests/helper/resolve"
 	DNS="127.0.0.1:$DNS_PORT"
 }

@@ -1,7 +1,7 @@
 load helpers
 
 # Captures: fixtures are written by tests/helper/mkpcap.py into the test's
-# temporary directory; tshark is the oracle for the shared corpus.
+# temporary directory; tshark is the oracle for tests/corpus/pcap.
 
 setup() {
 	applet_links
@@ -359,7 +359,7 @@ PY
 }
 
 @test "sip-parse: tshark misses a Call-ID with whitespace before the colon; sip-parse reads it" {
-	command -v tshark >/dev/null || skip "tshark not installed"
+	need tshark
 	local p
 	p=$(mk wsspace)
 	run -0 python3 "$TESTS_DIR/helper/oracle.py" "$p"
@@ -369,7 +369,7 @@ PY
 }
 
 @test "sip-parse: agrees with tshark on every corpus capture (differences in fixtures/oracle)" {
-	command -v tshark >/dev/null || skip "tshark not installed"
+	need tshark
 	local f name args exp n=0
 	for f in "$CORPUS"/pcap/*; do
 		name=${f##*/}
@@ -625,7 +625,7 @@ PY
 }
 
 @test "sip-parse: on a terminal reading a capture shows progress on stderr; piped, only data" {
-	command -v script >/dev/null || skip "script(1) not installed"
+	need script
 	local p
 	p=$(mk call)
 	run -0 script -qec "sip-parse -c '$p'" /dev/null
@@ -637,8 +637,7 @@ PY
 }
 
 @test "bench: the capture benchmark runs small, sip-parse and tshark agree, sip-parse stays under 32 MB" {
-	command -v tshark >/dev/null || skip "tshark not installed"
-	[ -x /usr/bin/time ] || skip "/usr/bin/time not installed"
+	need tshark /usr/bin/time
 	run -0 "$TESTS_DIR/bench/capture" -n 3000
 	[[ "$output" == *"outputs: sip-parse 3000 lines, tshark 3000 lines, 3000 identical"* ]]
 	local rss

@@ -5,7 +5,7 @@ load helpers
 load net
 
 setup_file() {
-	command -v dnsmasq >/dev/null || skip "dnsmasq is not installed"
+	need dnsmasq
 	export SERVE_DIR="$BATS_FILE_TMPDIR"
 	start_serve good -l udp:127.0.0.1:0 -l tcp:127.0.0.1:0
 	start_serve busy -l udp:127.0.0.1:0 -r OPTIONS=503

@@ -378,7 +378,8 @@ assert len({l["call_id"] for l in lines[:-1]})==200' "$output"
 }
 
 @test "sip-send: a multicast destination is sent with the TTL asked for (in a network namespace)" {
-	[ "$(id -u)" -eq 0 ] && command -v ip >/dev/null || skip "needs root and ip(8) for a network namespace"
+	[ "$(id -u)" -eq 0 ] || skip "not running as root: a network namespace needs root"
+	need ip
 	local ns="sipbox-mc-$$-$BATS_TEST_NUMBER"
 	ip netns add "$ns" || skip "network namespaces are not available here"
 	MC_NS=$ns

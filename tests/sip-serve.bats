@@ -136,7 +136,7 @@ load net
 }
 
 @test "sip-serve: clients that vanish before their answers (ICMP errors) do not stall it" {
-	command -v sipsak >/dev/null || skip "sipsak is not installed"
+	need sipsak
 	start_serve gone -l udp:127.0.0.1:0
 	local a
 	a=$(serve_addr gone udp)
