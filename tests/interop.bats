@@ -1,43 +1,50 @@
 # interop.bats - sip-send and sip-serve against software nobody here
-# wrote: Kamailio (../shared/lab) as proxy and registrar over UDP, TCP,
-# TLS and WebSocket; SIPp as a UAS; sipsak as a client of sip-serve.
+# wrote: Kamailio (tests/lab) as proxy and registrar over UDP, TCP, TLS
+# and WebSocket, found through the lab's dnsmasq too; SIPp as a UAS;
+# sipsak as a client of sip-serve.
 load helpers
 load net
 
-LAB="$SHARED/lab"
+LAB="$TESTS_DIR/lab"
 
 setup_file() {
-	export SERVE_DIR="$BATS_FILE_TMPDIR"
-	# Four ports in a row below 10000 (the lab's sipsak probe cuts longer
-	# ones), picked at random so parallel runs on one machine do not meet.
-	local base i
-	for i in $(seq 1 20); do
-		base=$((6100 + (RANDOM % 900) * 4))
-		if ! ss -Hltun | awk '{print $5}' | grep -qE ":($base|$((base + 1))|$((base + 2))|$((base + 3)))\$"; then
-			break
-		fi
+	export SERVE_DIR="$BATS_FILE_TMPDIR" LAB_DIR="$BATS_FILE_TMPDIR/lab"
+	local try ports
+	command -v kamailio >/dev/null || return 0
+	# free ports, and new ones if another run took one meanwhile
+	for try in 1 2 3; do
+		ports=$(free_ports 5)
+		read -r LAB_SIP_PORT LAB_TLS_PORT LAB_WS_PORT LAB_WSS_PORT LAB_DNS_PORT <<<"$ports"
+		"$LAB/kamailio-start" "$LAB_DIR" $LAB_SIP_PORT $LAB_TLS_PORT \
+		    $LAB_WS_PORT $LAB_WSS_PORT >"$BATS_FILE_TMPDIR/lab.start" 2>&1 && break
+		grep -q 'Address already in use' "$LAB_DIR/kamailio.log" || break
 	done
-	export LAB_DIR="$BATS_FILE_TMPDIR/lab" LAB_SIP_PORT=$base \
-	    LAB_TLS_PORT=$((base + 1)) LAB_WS_PORT=$((base + 2)) LAB_WSS_PORT=$((base + 3))
-	if command -v kamailio >/dev/null && [ -x "$LAB/start-kamailio.sh" ]; then
-		"$LAB/start-kamailio.sh" >"$BATS_FILE_TMPDIR/kamailio.start" 2>&1 ||
-		    { cat "$BATS_FILE_TMPDIR/kamailio.start" >&2; return 1; }
+	export LAB_SIP_PORT LAB_TLS_PORT LAB_WS_PORT LAB_WSS_PORT LAB_DNS_PORT
+	if command -v dnsmasq >/dev/null; then
+		"$LAB/dns-start" "$LAB_DIR" $LAB_DNS_PORT $LAB_SIP_PORT $LAB_TLS_PORT \
+		    >"$BATS_FILE_TMPDIR/dns.start" 2>&1 || true
 	fi
 }
 
 teardown_file() {
-	[ -x "$LAB/stop-kamailio.sh" ] && "$LAB/stop-kamailio.sh" >/dev/null 2>&1
-	true
+	"$LAB/dns-stop" "$LAB_DIR"
+	"$LAB/kamailio-stop" "$LAB_DIR"
 }
 
+# need_kamailio: skip without kamailio (fail under CI); fail, with the
+# start's output and log, if it is installed and did not start
 need_kamailio() {
-	[ -f "$LAB_DIR/kamailio.pid" ] || skip "kamailio is not installed"
+	need kamailio
+	[ -f "$LAB_DIR/kamailio.pid" ] || {
+		cat "$BATS_FILE_TMPDIR/lab.start"
+		false
+	}
 }
 
 @test "kamailio: OPTIONS over UDP, TCP and WebSocket gets 200 from the proxy" {
 	need_kamailio
 	run -0 "$SIPBOX" sip-send -w '%{status} %{header.Server}\n' sip:127.0.0.1:$LAB_SIP_PORT
-	[ "$output" = "200 siplab-kamailio" ]
+	[ "$output" = "200 sipbox-lab-kamailio" ]
 	run -0 "$SIPBOX" sip-send tcp:127.0.0.1:$LAB_SIP_PORT
 	run -0 "$SIPBOX" sip-send ws://127.0.0.1:$LAB_WS_PORT/
 	run -0 "$SIPBOX" sip-send -6 "sip:[::1]:$LAB_SIP_PORT"
@@ -79,19 +86,35 @@ need_kamailio() {
 	stop_serve carol
 }
 
+@test "kamailio: the lab DNS leads sip-send to the proxy: NAPTR to UDP, SRV to TCP and TLS" {
+	need_kamailio
+	need dnsmasq
+	[ -f "$LAB_DIR/dnsmasq.pid" ] || { cat "$BATS_FILE_TMPDIR/dns.start"; false; }
+	local dns="127.0.0.1:$LAB_DNS_PORT"
+	run -0 "$SIPBOX" sip-send -v --resolver "$dns" sip:sip.test
+	[[ "$output" == *"NAPTR sip.test"*"SIP+D2U"* ]]
+	[[ "$output" == *"SRV _sip._udp.sip.test"* ]]
+	[[ "$output" == *"< Server: sipbox-lab-kamailio"* ]]
+	run -0 "$SIPBOX" sip-send -v --resolver "$dns" -t tcp sip:sip.test
+	[[ "$output" == *"SRV _sip._tcp.sip.test"*"over TCP"* ]]
+	run -0 "$SIPBOX" sip-send -v --resolver "$dns" --cacert "$LAB_DIR/tls/cert.pem" sips:sip.test
+	[[ "$output" == *"SRV _sips._tcp.sip.test"*"over TLS"* ]]
+	[[ "$output" == *"< SIP/2.0 200 OK"* ]]
+}
+
 @test "sipp: OPTIONS answered by a SIPp UAS, and retransmitted while SIPp holds the answer back" {
-	command -v sipp >/dev/null || skip "sipp is not installed"
+	need sipp ss
 	local p
 	p=$(free_port)
-	sipp -sf "$LAB/sipp/uas-reply200.xml" -i 127.0.0.1 -p "$p" -m 1 -nostdin \
-	    -timeout 20s >"$BATS_TEST_TMPDIR/sipp1.log" 2>&1 &
-	wait_for bash -c "ss -uln | grep -q ':$p '"
+	sipp -sf "$ROOT/tests/sipp/reply200.xml" -i 127.0.0.1 -p "$p" -m 1 -nostdin \
+	    -timeout 20s >"$BATS_TEST_TMPDIR/sipp1.log" 2>&1 3>&- &
+	wait_for bash -c "ss -Huln | grep -q ':$p '" || { cat "$BATS_TEST_TMPDIR/sipp1.log"; false; }
 	run -0 "$SIPBOX" sip-send "sip:127.0.0.1:$p"
 	wait
 	p=$(free_port)
 	sipp -sf "$ROOT/tests/sipp/drop-first.xml" -i 127.0.0.1 -p "$p" -m 1 -nostdin \
-	    -timeout 20s >"$BATS_TEST_TMPDIR/sipp2.log" 2>&1 &
-	wait_for bash -c "ss -uln | grep -q ':$p '"
+	    -timeout 20s >"$BATS_TEST_TMPDIR/sipp2.log" 2>&1 3>&- &
+	wait_for bash -c "ss -Huln | grep -q ':$p '" || { cat "$BATS_TEST_TMPDIR/sipp2.log"; false; }
 	run -0 "$SIPBOX" sip-send -w '%{status} %{retransmissions} %{header.Server}' \
 	    --t1 0.1 "sip:127.0.0.1:$p"
 	wait
@@ -101,7 +124,7 @@ need_kamailio() {
 }
 
 @test "sipsak: a second client gets answers from sip-serve, and registers with digest" {
-	command -v sipsak >/dev/null || skip "sipsak is not installed"
+	need sipsak
 	# (sipsak 0.9.8.1's MESSAGE mode, -M, crashes before it sends
 	# anything, so MESSAGE is covered by sip-send and Kamailio instead.)
 	printf 'alice:alice-pw\n' > "$BATS_TEST_TMPDIR/users"
