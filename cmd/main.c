@@ -125,6 +125,7 @@ static void
 version(void)
 {
 	printf("sipbox %s\n", SIPBOX_VERSION);
+	printf("License: BSD-2-Clause\n");
 	printf("OpenSSL: %s\n", sip_version_openssl());
 	printf("libpcap: %s\n", sip_version_pcap());
 	printf("line editing: %s\n", sip_le_version());
