@@ -14,7 +14,7 @@ if $SIPBOX --list | grep -qx sip-serve && $SIPBOX --list | grep -qx sip-send; th
 	    --duration 30 >"$tmp/serve.log" 2>&1 &
 	pid=$!
 	i=0
-	while [ ! -s "$tmp/port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	while [ ! -s "$tmp/port" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
 	port=$(head -1 "$tmp/port" | sed 's/.*://')
 	say "sipbox sip-serve --listen udp:127.0.0.1:0 &   # a local SIP peer on port $port"
 	say "sipbox sip-send sip:127.0.0.1:$port"

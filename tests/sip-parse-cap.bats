@@ -398,7 +398,8 @@ PY
 	sip-parse -i lo --filter "udp port $port" -n 1 -f transport,dport,method \
 	    > "$out" 2> "$T/live.err" 3>&- &
 	pid=$!
-	for i in $(seq 1 50); do
+	# a packet every 0.2 s until one is caught, for up to 30 s
+	for i in $(seq 1 150); do
 		kill -0 "$pid" 2>/dev/null || break
 		python3 -c '
 import socket, sys
@@ -434,7 +435,7 @@ s.sendto(b"OPTIONS sip:x@127.0.0.1 SIP/2.0\r\nCall-ID: live\r\nCSeq: 1 OPTIONS\r
 	    > "$T/out" 2> "$T/err" 3>&- &
 	pid=$!
 	# wait for the drop (the process waits for a packet meanwhile)
-	for i in $(seq 1 100); do
+	for i in $(seq 1 300); do
 		ids=$(awk '/^Uid:/ { print $2, $3, $4, $5 }' "/proc/$pid/status" 2>/dev/null) || true
 		[ -n "$ids" ] && [ "$ids" != "0 0 0 0" ] && break
 		kill -0 "$pid" 2>/dev/null || break
@@ -449,7 +450,7 @@ s.sendto(b"OPTIONS sip:x@127.0.0.1 SIP/2.0\r\nCall-ID: live\r\nCSeq: 1 OPTIONS\r
 	grep -q '^CapEff:	0000000000000000$' "/proc/$pid/status"
 	grep -q '^NoNewPrivs:	1$' "/proc/$pid/status"
 	# still capturing as nobody
-	for i in $(seq 1 50); do
+	for i in $(seq 1 150); do
 		kill -0 "$pid" 2>/dev/null || break
 		send_options "$port"
 		sleep 0.2
