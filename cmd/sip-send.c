@@ -154,9 +154,10 @@ fill_template(const char *tpl, size_t n, long seq, size_t *outlen)
 	const char *p = tpl, *end = tpl + n, *sep;
 	size_t hl;
 
-	sip_build_branch(branch);
-	sip_build_callid(callid, NULL);
-	sip_build_tag(tag);
+	if (sip_build_branch(branch) != SIP_OK ||
+	    sip_build_callid(callid, NULL) != SIP_OK ||
+	    sip_build_tag(tag) != SIP_OK)
+		die(SIP_EXIT_NET, "%s", sip_err_str(SIP_E_RANDOM));
 	buf_init(&b, SIP_MAX_MSG);
 	while (p < end) {
 		const char *lb = memchr(p, '[', (size_t)(end - p));

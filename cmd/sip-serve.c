@@ -17,8 +17,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/rand.h>
-
 #include "addr.h"
 #include "authhdr.h"
 #include "build.h"
@@ -26,6 +24,7 @@
 #include "digest.h"
 #include "field.h"
 #include "json.h"
+#include "rand.h"
 #include "tls.h"
 #include "trace.h"
 #include "uas.h"
@@ -286,7 +285,8 @@ respond(struct sip_uas_txn *t, const struct sip_msg *m,
 	char tag[SIP_TAG_SIZE], rcv[SIP_NET_HOST_MAX];
 
 	buf_reset(b);
-	sip_build_tag(tag);
+	if (sip_build_tag(tag) != SIP_OK)
+		die(SIP_EXIT_NET, "%s", sip_err_str(SIP_E_RANDOM));
 	rp->to_tag = tag;
 	/* RFC 3261 18.2.1, RFC 3581: what the request really came from */
 	if (t->conn->tp == SIP_TP_UDP) {
@@ -664,8 +664,8 @@ sip_serve_main(int argc, char **argv)
 			    o.reply.v[k]);
 	}
 	load_users();
-	if (RAND_bytes(nonce_key, sizeof nonce_key) != 1)
-		die(SIP_EXIT_NET, "no randomness for the nonce key");
+	if (sip_rand_bytes(nonce_key, sizeof nonce_key) != SIP_OK)
+		die(SIP_EXIT_NET, "nonce key: %s", sip_err_str(SIP_E_RANDOM));
 	if (o.listen.n == 0)
 		add_listener("udp:127.0.0.1:5060");
 	for (int k = 0; k < o.listen.n; k++)

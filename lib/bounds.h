@@ -17,7 +17,7 @@
 #define SIP_MAX_CSEQ		2147483647u	/* RFC 3261 8.1.1.5: < 2^31 */
 #define SIP_MAX_MAXFWD		255u
 #define SIP_UDP_MTU_LIMIT	1300	/* RFC 3261 18.1.1: larger goes by TCP */
-#define SIP_BUILD_RAND_POOL	4096	/* random bytes drawn at once for branches, tags, Call-IDs */
+#define SIP_RAND_POOL		4096	/* random bytes drawn at once (lib/rand.c) */
 #define SDP_MAX_LINES		1024		/* lines in one SDP description */
 #define SDP_MAX_MEDIA		64		/* m= sections in one description */
 #define SDP_MAX_FINDINGS	256		/* sdp-lint findings kept per body */

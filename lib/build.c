@@ -1,98 +1,35 @@
 /*
  * build.c - request and response builders.
  */
-#include <pthread.h>
 #include <string.h>
-
-#include <openssl/rand.h>
 
 #include "bounds.h"
 #include "build.h"
-#include "clock.h"
 #include "field.h"
+#include "rand.h"
 #include "status.h"
 
-/*
- * Random bytes for branches, tags and Call-IDs come from OpenSSL's DRBG
- * (as unpredictable as getrandom(); RFC 3261 19.3 wants tags that cannot
- * be guessed), drawn a pool at a time: one RAND_bytes() call, with its
- * fork check (a getpid() system call) and its locks, serves many
- * requests instead of three calls for each one.  Each byte is handed out
- * once; a forked child starts with an empty pool so that it never
- * repeats its parent's values.
- */
-static unsigned char pool[SIP_BUILD_RAND_POOL];
-static size_t pool_left;
-static int pool_atfork;
-
-static void
-pool_drop(void)
-{
-	explicit_bzero(pool, sizeof(pool));
-	pool_left = 0;
-}
-
-static void
-pool_fill(void)
-{
-	if (!pool_atfork) {
-		pthread_atfork(NULL, NULL, pool_drop);
-		pool_atfork = 1;
-	}
-	if (RAND_bytes(pool, (int)sizeof(pool)) != 1) {
-		/* No entropy source: still unique enough per process. */
-		static unsigned counter;
-		uint64_t us = sip_clock_us();
-
-		counter++;
-		for (size_t i = 0; i < sizeof(pool); i++)
-			pool[i] = (unsigned char)((us >> (i % 24)) ^
-			    (counter * 7919) ^ (i * 131));
-	}
-	pool_left = sizeof(pool);
-}
-
-static void
-randhex(char *out, size_t nhex)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i, nbytes = (nhex + 1) / 2;
-	unsigned char *r;
-
-	if (nbytes > sizeof(pool))
-		nbytes = sizeof(pool), nhex = 2 * nbytes;
-	if (pool_left < nbytes)
-		pool_fill();
-	r = pool + sizeof(pool) - pool_left;
-	for (i = 0; i < nbytes; i++) {
-		out[2 * i] = hex[r[i] >> 4];
-		out[2 * i + 1] = hex[r[i] & 15];
-	}
-	out[nhex] = '\0';
-	/* used bytes are not kept around */
-	memset(r, 0, nbytes);
-	pool_left -= nbytes;
-}
-
-void
+enum sip_err
 sip_build_branch(char out[SIP_BRANCH_SIZE])
 {
 	memcpy(out, "z9hG4bK", 7);
-	randhex(out + 7, 20);
+	return sip_rand_hex(out + 7, 20);
 }
 
-void
+enum sip_err
 sip_build_tag(char out[SIP_TAG_SIZE])
 {
-	randhex(out, 16);
+	return sip_rand_hex(out, 16);
 }
 
-void
+enum sip_err
 sip_build_callid(char out[SIP_CALLID_SIZE], const char *host)
 {
 	size_t n;
+	enum sip_err e;
 
-	randhex(out, 24);
+	if ((e = sip_rand_hex(out, 24)) != SIP_OK)
+		return e;
 	if (host != NULL && host[0] != '\0') {
 		n = strlen(host);
 		if (n > SIP_CALLID_SIZE - 26)
@@ -101,6 +38,7 @@ sip_build_callid(char out[SIP_CALLID_SIZE], const char *host)
 		memcpy(out + 25, host, n);
 		out[25 + n] = '\0';
 	}
+	return SIP_OK;
 }
 
 /* The header name of a "Name: value" line, or an empty slice. */
@@ -273,11 +211,11 @@ build_req(struct buf *b, const struct sip_req_params *p, size_t *off,
 	    !slice_is_token_str(slice_cstr(p->method)) || !headers_ok(p->headers))
 		return SIP_E_INVAL;
 	if (p->branch == NULL)
-		sip_build_branch(branch);
+		TRY(sip_build_branch(branch));
 	if (p->from_tag == NULL)
-		sip_build_tag(ftag);
+		TRY(sip_build_tag(ftag));
 	if (p->call_id == NULL)
-		sip_build_callid(callid, p->via_host);
+		TRY(sip_build_callid(callid, p->via_host));
 	cm = p->cseq_method != NULL ? p->cseq_method : p->method;
 	tp = p->transport ? p->transport : "UDP";
 	/* Room for a usual request at once (it may still grow). */

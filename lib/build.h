@@ -21,12 +21,15 @@
 #define SIP_TAG_SIZE	20
 #define SIP_CALLID_SIZE	96
 
-/* RFC 3261 8.1.1.7: a branch beginning with the magic cookie z9hG4bK. */
-void	sip_build_branch(char out[SIP_BRANCH_SIZE]);
+/*
+ * RFC 3261 8.1.1.7: a branch beginning with the magic cookie z9hG4bK.
+ * These three fail (SIP_E_RANDOM) only when there are no random bytes.
+ */
+enum sip_err	sip_build_branch(char out[SIP_BRANCH_SIZE]);
 /* RFC 3261 19.3: a random tag of at least 32 bits. */
-void	sip_build_tag(char out[SIP_TAG_SIZE]);
+enum sip_err	sip_build_tag(char out[SIP_TAG_SIZE]);
 /* RFC 3261 8.1.1.4: a random Call-ID, "@host" appended when host is set. */
-void	sip_build_callid(char out[SIP_CALLID_SIZE], const char *host);
+enum sip_err	sip_build_callid(char out[SIP_CALLID_SIZE], const char *host);
 
 struct sip_req_params {
 	const char		*method;	/* required: any token */

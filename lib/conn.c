@@ -13,11 +13,11 @@
 #include <unistd.h>
 
 #include <openssl/err.h>
-#include <openssl/rand.h>
 #include <openssl/x509v3.h>
 
 #include "bounds.h"
 #include "conn.h"
+#include "rand.h"
 #include "tls.h"
 #include "ws.h"
 
@@ -285,7 +285,11 @@ ws_client(struct sip_conn *c, const struct sip_conn_opts *o, const char *hoststr
 	struct buf req;
 	enum sip_err e;
 
-	sip_ws_key(key);
+	if ((e = sip_ws_key(key)) != SIP_OK) {
+		snprintf(c->err, sizeof c->err, "WebSocket key: %s",
+		    sip_err_str(e));
+		return e;
+	}
 	buf_init(&req, SIP_WS_MAX_HANDSHAKE);
 	e = sip_ws_request(&req, hoststr, o->ws_path, key);
 	if (e == SIP_OK)
@@ -558,8 +562,12 @@ sip_conn_send(struct sip_conn *c, const void *p, size_t n)
 		size_t hl;
 
 		/* RFC 6455 5.3: a client masks every frame, a server none. */
-		if (!c->server && RAND_bytes(mask, sizeof mask) != 1)
-			memset(mask, 0x3c, sizeof mask);
+		if (!c->server &&
+		    (e = sip_rand_bytes(mask, sizeof mask)) != SIP_OK) {
+			snprintf(c->err, sizeof c->err, "WebSocket mask: %s",
+			    sip_err_str(e));
+			return e;
+		}
 		hl = sip_ws_frame_hdr(hdr, SIP_WS_TEXT, n,
 		    c->server ? NULL : mask);
 		deadline = sip_now_ms() + SIP_CONN_TIMEOUT;

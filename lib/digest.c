@@ -7,10 +7,10 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <openssl/rand.h>
 
 #include "digest.h"
 #include "param.h"
+#include "rand.h"
 
 #define NPARTS	8
 
@@ -293,10 +293,8 @@ sip_digest_authorization(struct buf *out, const struct sip_auth *chal,
 			goto out;
 		}
 	} else {
-		if (RAND_bytes(rnd, sizeof(rnd)) != 1) {
-			e = SIP_E_TLS;
+		if ((e = sip_rand_bytes(rnd, sizeof(rnd))) != SIP_OK)
 			goto out;
-		}
 		to_hex(rnd, sizeof(rnd), cn);
 	}
 	snprintf(ncs, sizeof(ncs), "%08x", c->nc == 0 ? 1u : (unsigned)c->nc);

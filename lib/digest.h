@@ -66,8 +66,8 @@ struct sip_digest_cred {
  * cnonce, opaque echoed, qop and nc.  qop auth is chosen when offered,
  * auth-int when it is the only one or c->auth_int asks for it; without
  * qop the RFC 2069 form is used.  SIP_E_UNSUPP for another scheme or
- * algorithm, SIP_E_INVAL for a missing realm or nonce.  The caller owns
- * out.
+ * algorithm, SIP_E_INVAL for a missing realm or nonce, SIP_E_RANDOM
+ * when no cnonce can be drawn.  The caller owns out.
  */
 enum sip_err	sip_digest_authorization(struct buf *out,
 		    const struct sip_auth *chal,

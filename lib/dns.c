@@ -14,12 +14,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "clock.h"
 #include "dns.h"
+#include "rand.h"
 
 #define HDR_LEN		12
 #define QR_BIT		0x8000u
@@ -682,8 +682,11 @@ ask(struct sip_dns *d, const char *name, uint16_t type,
 	ssize_t r;
 	enum sip_err e;
 
-	if (getrandom(&id, sizeof(id), 0) != (ssize_t)sizeof(id))
-		id = (uint16_t)(now_ms() ^ getpid());
+	/* RFC 5452 9.2: an ID nobody can guess, or no query */
+	if ((e = sip_rand_bytes(&id, sizeof(id))) != SIP_OK) {
+		d->why = sip_err_str(e);
+		return e;
+	}
 	if ((e = sip_dns_query(q, sizeof(q), &qlen, id, name, type,
 	    d->edns)) != SIP_OK)
 		return e == SIP_E_TOOBIG ? SIP_E_INVAL : e;

@@ -37,7 +37,8 @@
 	X(E_STATE,	2, "invalid state")				\
 	X(E_NOTFOUND,	1, "not found")					\
 	X(E_UNSUPP,	2, "not supported")				\
-	X(E_CLOSED,	8, "connection closed by peer")
+	X(E_CLOSED,	8, "connection closed by peer")			\
+	X(E_RANDOM,	8, "no random bytes: the entropy source failed")
 
 enum sip_err {
 #define X(name, code, msg)	SIP_##name,

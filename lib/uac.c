@@ -36,11 +36,13 @@ build(struct sip_uac *u, struct sip_uac_req *r, struct buf *out)
 	r->hdrs[n] = NULL;
 
 	struct sip_req_params p = r->p;
+	enum sip_err e;
 
 	/* credentials are headers the caller's gen does not cover */
 	if (r->auth[0].len > 0 || r->auth[1].len > 0)
 		p.gen = 0;
-	sip_build_branch(r->branch);
+	if ((e = sip_build_branch(r->branch)) != SIP_OK)
+		return e;
 	p.branch = r->branch;
 	p.call_id = r->call_id;
 	p.from_tag = r->from_tag;
@@ -153,13 +155,13 @@ sip_uac_start(struct sip_uac *u, struct sip_uac_req *r)
 	r->t_sent = r->t_final = 0;
 	if (r->p.call_id != NULL)
 		snprintf(r->call_id, sizeof r->call_id, "%s", r->p.call_id);
-	else
-		sip_build_callid(r->call_id, r->raw == NULL ? r->p.via_host :
-		    NULL);	/* as sip_build_request() makes it for --dry-run */
+	else if ((e = sip_build_callid(r->call_id, r->raw == NULL ?
+	    r->p.via_host : NULL)) != SIP_OK)	/* as sip_build_request() */
+		return e;
 	if (r->p.from_tag != NULL)
 		snprintf(r->from_tag, sizeof r->from_tag, "%s", r->p.from_tag);
-	else
-		sip_build_tag(r->from_tag);
+	else if ((e = sip_build_tag(r->from_tag)) != SIP_OK)
+		return e;
 	r->cseq = r->p.cseq ? r->p.cseq : 1;
 	r->err = SIP_OK;
 	r->why = NULL;

@@ -5,20 +5,23 @@
 #include <strings.h>
 
 #include <openssl/evp.h>
-#include <openssl/rand.h>
 
+#include "rand.h"
 #include "ws.h"
 
 static const char ws_guid[] = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
-void
+enum sip_err
 sip_ws_key(char out[SIP_WS_KEY_SIZE])
 {
 	unsigned char r[16];
+	enum sip_err e;
 
-	if (RAND_bytes(r, sizeof r) != 1)
-		memset(r, 0x5a, sizeof r);	/* a key needs no secrecy */
+	out[0] = '\0';
+	if ((e = sip_rand_bytes(r, sizeof r)) != SIP_OK)
+		return e;
 	EVP_EncodeBlock((unsigned char *)out, r, sizeof r);
+	return SIP_OK;
 }
 
 void

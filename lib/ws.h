@@ -31,8 +31,8 @@ struct sip_ws_frame {
 	uint64_t	 len;		/* payload length */
 };
 
-/* A fresh random Sec-WebSocket-Key. */
-void		sip_ws_key(char out[SIP_WS_KEY_SIZE]);
+/* A fresh random Sec-WebSocket-Key; SIP_E_RANDOM without randomness. */
+enum sip_err	sip_ws_key(char out[SIP_WS_KEY_SIZE]);
 /* The Sec-WebSocket-Accept value for key (RFC 6455 4.2.2). */
 void		sip_ws_accept(const char *key, size_t keylen,
 		    char out[SIP_WS_ACCEPT_SIZE]);

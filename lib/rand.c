@@ -1,0 +1,100 @@
+/*
+ * rand.c - random bytes drawn a pool at a time: one RAND_bytes() call,
+ * with its fork check (a getpid() system call) and its locks, serves
+ * many requests instead of three calls for each one.  Each byte is
+ * handed out once; a forked child starts with an empty pool so that it
+ * never repeats its parent's values.
+ */
+#include <pthread.h>
+#include <string.h>
+
+#include <openssl/rand.h>
+
+#include "bounds.h"
+#include "rand.h"
+
+static unsigned char pool[SIP_RAND_POOL];
+static size_t pool_left;
+static int pool_atfork;
+static int (*source)(unsigned char *, int) = RAND_bytes;
+
+static void
+pool_drop(void)
+{
+	explicit_bzero(pool, sizeof(pool));
+	pool_left = 0;
+}
+
+static enum sip_err
+pool_fill(void)
+{
+	if (!pool_atfork) {
+		pthread_atfork(NULL, NULL, pool_drop);
+		pool_atfork = 1;
+	}
+	if (source(pool, (int)sizeof(pool)) != 1) {
+		pool_drop();
+		return SIP_E_RANDOM;
+	}
+	pool_left = sizeof(pool);
+	return SIP_OK;
+}
+
+/* n bytes of the pool (n <= its size), to be wiped after use. */
+static unsigned char *
+take(size_t n)
+{
+	unsigned char *r;
+
+	if (pool_left < n && pool_fill() != SIP_OK)
+		return NULL;
+	r = pool + sizeof(pool) - pool_left;
+	pool_left -= n;
+	return r;
+}
+
+enum sip_err
+sip_rand_bytes(void *out, size_t n)
+{
+	unsigned char *o = out, *r;
+
+	while (n > 0) {
+		size_t k = n < sizeof(pool) ? n : sizeof(pool);
+
+		if ((r = take(k)) == NULL)
+			return SIP_E_RANDOM;
+		memcpy(o, r, k);
+		explicit_bzero(r, k);	/* used bytes are not kept around */
+		o += k;
+		n -= k;
+	}
+	return SIP_OK;
+}
+
+enum sip_err
+sip_rand_hex(char *out, size_t nhex)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t nbytes = (nhex + 1) / 2;
+	unsigned char *r;
+
+	out[0] = '\0';
+	if (nbytes > sizeof(pool))
+		return SIP_E_INVAL;
+	if ((r = take(nbytes)) == NULL)
+		return SIP_E_RANDOM;
+	for (size_t i = 0; i < nbytes; i++) {
+		out[2 * i] = hex[r[i] >> 4];
+		out[2 * i + 1] = hex[r[i] & 15];
+	}
+	out[nhex] = '\0';
+	explicit_bzero(r, nbytes);
+	return SIP_OK;
+}
+
+void
+sip_rand_source(int (*fn)(unsigned char *buf, int num))
+{
+	source = fn != NULL ? fn : RAND_bytes;
+	pool_drop();
+}
