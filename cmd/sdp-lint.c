@@ -12,6 +12,7 @@
 
 #include "cmd.h"
 #include "buf.h"
+#include "cap.h"
 #include "field.h"
 #include "json.h"
 #include "msg.h"
@@ -56,9 +57,13 @@ static const struct opt opts[] = {
 };
 
 static const char extra[] =
-    "Input is SDP, or SIP messages whose SDP bodies are checked (also\n"
-    "inside multipart/mixed and multipart/alternative); - is stdin.\n"
-    "Findings print as file:line:col: severity: message [ID].\n";
+    "Input is SDP (several descriptions back to back split at each v=\n"
+    "line), SIP messages, or a pcap or pcapng capture; the SDP bodies of\n"
+    "messages are checked, also inside multipart/mixed and\n"
+    "multipart/alternative.  Gzip is read too; - is stdin.\n"
+    "Findings go to stdout as file:line:col: severity: message [ID],\n"
+    "from a capture as file:frame N:line:col: ..., the line counted in\n"
+    "the SIP message.\n";
 
 static const struct applet_spec spec = { "sdp-lint", usage, opts, extra };
 
@@ -67,15 +72,30 @@ static struct sdp_finding	 findings[SDP_MAX_FINDINGS];
 static int			 show_caret;
 static int			 rc;
 
-/* One SDP body: where it is in its file. */
+/*
+ * One SDP body: where it is in its file, or in its SIP message when it
+ * came out of a capture (frame is then the packet's number).
+ */
 struct body {
 	const char	*path;		/* as printed */
-	const char	*file;		/* the whole file */
+	const char	*file;		/* the whole file, or message */
 	size_t		 flen;
 	size_t		 off;		/* of the body in file */
 	size_t		 len;
 	unsigned	 line0;		/* file line of the body's first line */
+	unsigned long	 frame;		/* from a capture: packet number */
 };
+
+/* "FILE" or "FILE:frame N": what goes before line and column. */
+static const char *
+place(const struct body *b, char *dst, size_t n)
+{
+	if (b->frame > 0)
+		snprintf(dst, n, "%s:frame %lu", b->path, b->frame);
+	else
+		snprintf(dst, n, "%s", b->path);
+	return dst;
+}
 
 static int
 finding_cmp(const void *a, const void *b)
@@ -102,18 +122,18 @@ print_context(const struct sdp *s, size_t off, unsigned col)
 		}
 	if (l == NULL)
 		return;
-	fputc(' ', stderr);
+	putc(' ', stdout);
 	for (k = 0; k < l->text.len; k++) {
 		unsigned char c = (unsigned char)l->text.p[k];
 
-		fputc(c == '\t' || c >= 0x20 ? (c == 0x7f ? '?' : c) : '?',
-		    stderr);
+		putc(c == '\t' || c >= 0x20 ? (c == 0x7f ? '?' : c) : '?',
+		    stdout);
 	}
-	fputs("\n ", stderr);
+	fputs("\n ", stdout);
 	for (k = 0; k + 1 < col && k < l->text.len; k++)
-		fputc(l->text.p[k] == '\t' ? '\t' : ' ', stderr);
-	fprintf(stderr, "%s^%s\n", color_on(stderr, "1;32"),
-	    color_off(stderr));
+		putc(l->text.p[k] == '\t' ? '\t' : ' ', stdout);
+	fprintf(stdout, "%s^%s\n", color_on(stdout, "1;32"),
+	    color_off(stdout));
 }
 
 static void
@@ -126,6 +146,8 @@ print_json(const struct body *b, unsigned line, unsigned col,
 
 	jsonl_begin(&l);
 	json_kstr(j, "file", b->path);
+	if (b->frame > 0)
+		json_kint(j, "frame", (int64_t)b->frame);
 	json_kint(j, "line", line);
 	json_kint(j, "column", col);
 	json_kstr(j, "severity", sdp_sev_name(ci->sev));
@@ -140,6 +162,7 @@ report(const struct body *b, const struct sdp *s)
 {
 	static const char *const sgr[] = { "1;36", "1;35", "1;31" };
 	unsigned i, line, col;
+	char at[4096 + 32];
 
 	qsort(lint.v, lint.n, sizeof(lint.v[0]), finding_cmp);
 	for (i = 0; i < lint.n; i++) {
@@ -151,18 +174,20 @@ report(const struct body *b, const struct sdp *s)
 			print_json(b, line, col, f);
 			continue;
 		}
-		fflush(stdout);
-		fprintf(stderr, "%s%s:%u:%u:%s %s%s:%s %s [%s]\n",
-		    color_on(stderr, "1"), b->path, line, col,
-		    color_off(stderr), color_on(stderr, sgr[ci->sev]),
-		    sdp_sev_name(ci->sev), color_off(stderr), f->msg,
+		/* Findings are data: stdout, so that grep works on them. */
+		printf("%s%s:%u:%u:%s %s%s:%s %s [%s]\n",
+		    color_on(stdout, "1"), place(b, at, sizeof(at)), line, col,
+		    color_off(stdout), color_on(stdout, sgr[ci->sev]),
+		    sdp_sev_name(ci->sev), color_off(stdout), f->msg,
 		    ci->name);
 		if (show_caret)
 			print_context(s, f->off, col);
 	}
 	if (lint.dropped > 0)
-		errorf("%s: %u more findings not shown", b->path, lint.dropped);
-	notef("%s:%u: %u errors, %u warnings, %u notes", b->path, b->line0,
+		errorf("%s: %u more findings not shown", place(b, at,
+		    sizeof(at)), lint.dropped);
+	notef("%s:%u: %u errors, %u warnings, %u notes", place(b, at,
+	    sizeof(at)), b->line0,
 	    lint.count[SDP_SEV_ERROR], lint.count[SDP_SEV_WARNING],
 	    lint.count[SDP_SEV_NOTE]);
 	if (lint.count[SDP_SEV_ERROR] > 0 ||
@@ -176,10 +201,12 @@ parse_body(const struct body *b, struct sdp *s)
 {
 	struct sip_perr pe;
 	unsigned col;
+	char at[4096 + 32];
 
 	if (sdp_parse(s, b->file + b->off, b->len, &pe) == SIP_E_TOOBIG) {
-		errorf("%s:%u: %s", b->path, sip_msg_line_of(b->file, b->flen,
-		    b->off + pe.off, &col), pe.why);
+		errorf("%s:%u: %s", place(b, at, sizeof(at)),
+		    sip_msg_line_of(b->file, b->flen, b->off + pe.off, &col),
+		    pe.why);
 		rc = SIP_EXIT_INVALID;
 		return 0;
 	}
@@ -190,8 +217,10 @@ static void
 lint_body(const struct body *b)
 {
 	struct sdp *s = xmalloc(sizeof(*s));
+	char at[4096 + 32];
 
-	notef("%s:%u: SDP body of %zu bytes", b->path, b->line0, b->len);
+	notef("%s:%u: SDP body of %zu bytes", place(b, at, sizeof(at)),
+	    b->line0, b->len);
 	if (parse_body(b, s)) {
 		sdp_lint_reset(&lint);
 		sdp_lint_run(&lint, s);
@@ -308,6 +337,45 @@ walk_entity(const struct body *b, struct slice ctype, body_fn fn, void *arg,
 	return 0;
 }
 
+/* The SDP bodies of message m, which starts at off in b->file. */
+static int
+walk_msg(struct body *b, const struct sip_msg *m, size_t off, body_fn fn,
+    void *arg)
+{
+	if (m->body.len == 0)
+		return 0;
+	b->off = off + m->skipped + m->body_off;
+	b->len = m->body.len;
+	b->line0 = line_at(b->file, b->flen, b->off);
+	return walk_entity(b, sip_msg_value(m, SIP_HDR_CONTENT_TYPE), fn, arg,
+	    0);
+}
+
+/*
+ * SDP descriptions back to back (sip-parse --body writes them so): each
+ * starts at a v= line, since v= comes first and only once in a
+ * description (RFC 8866 5).
+ */
+static int
+walk_sdp(struct body *b, body_fn fn, void *arg)
+{
+	const char *p = b->file, *e = b->file + b->flen, *v;
+	int n = 0;
+
+	while (p < e) {
+		v = p + 1 < e ? memmem(p + 1, (size_t)(e - p - 1), "\nv=", 3) :
+		    NULL;
+		v = v != NULL ? v + 1 : e;
+		b->off = (size_t)(p - b->file);
+		b->len = (size_t)(v - p);
+		b->line0 = line_at(b->file, b->flen, b->off);
+		fn(b, arg);
+		n++;
+		p = v;
+	}
+	return n;
+}
+
 /*
  * Every SDP body of the file: the file itself when it is SDP, otherwise
  * the bodies of the SIP messages in it.  Returns the number found, or
@@ -317,7 +385,7 @@ static int
 walk_file(const char *path, const char *data, size_t len, body_fn fn,
     void *arg)
 {
-	struct body b = { path, data, len, 0, len, 1 };
+	struct body b = { path, data, len, 0, len, 1, 0 };
 	struct sip_msg *m;
 	struct sip_perr pe;
 	size_t off = 0;
@@ -326,10 +394,8 @@ walk_file(const char *path, const char *data, size_t len, body_fn fn,
 	int n = 0;
 
 	(void)line_at(NULL, 0, 0);
-	if (looks_like_sdp(data, len)) {
-		fn(&b, arg);
-		return 1;
-	}
+	if (looks_like_sdp(data, len))
+		return walk_sdp(&b, fn, arg);
 	m = xmalloc(sizeof(*m));
 	while (off < len) {
 		e = sip_msg_parse(m, data + off, len - off, SIP_PARSE_STREAM,
@@ -369,17 +435,59 @@ walk_file(const char *path, const char *data, size_t len, body_fn fn,
 			free(m);
 			return -1;
 		}
-		if (m->body.len > 0) {
-			b.off = off + m->skipped + m->body_off;
-			b.len = m->body.len;
-			b.line0 = line_at(data, len, b.off);
-			n += walk_entity(&b, sip_msg_value(m,
-			    SIP_HDR_CONTENT_TYPE), fn, arg, 0);
-		}
+		n += walk_msg(&b, m, off, fn, arg);
 		off += m->skipped + m->len;
 	}
 	free(m);
 	return n;
+}
+
+/*
+ * Every SDP body of the SIP messages in a capture, each placed by its
+ * packet number and its line in the message.  A packet that does not
+ * decode is a warning (it holds no SDP to check); a read error ends it
+ * with -1.
+ */
+static int
+walk_capture(const char *path, const struct input *ip, body_fn fn, void *arg)
+{
+	struct sip_capmsg cm;
+	const struct sip_msg *m;
+	struct body b;
+	enum sip_err e;
+	int n = 0;
+
+	while ((e = sip_cap_next(ip->cap, &cm)) != SIP_E_NOTFOUND) {
+		if (e == SIP_E_SYS) {
+			errorf("%s: %s", path, input_cap_error(ip));
+			return -1;
+		}
+		if (e == SIP_E_NOMEM)
+			die(SIP_EXIT_NET, "%s: packet %lu: out of memory", path,
+			    cm.frame);
+		if (e != SIP_OK) {
+			warnf("%s: packet %lu: %s", path, cm.frame, cm.why);
+			continue;
+		}
+		m = cm.msg;
+		memset(&b, 0, sizeof(b));
+		b.path = path;
+		b.file = m->buf - m->skipped;
+		b.flen = m->skipped + m->len;
+		b.frame = cm.frame;
+		(void)line_at(NULL, 0, 0);	/* the buffer is reused */
+		n += walk_msg(&b, m, 0, fn, arg);
+	}
+	return n;
+}
+
+/* The SDP bodies of an input operand, whatever it holds. */
+static int
+walk_input(const char *path, const struct input *ip, body_fn fn, void *arg)
+{
+	if (ip->cap != NULL)
+		return walk_capture(path, ip, fn, arg);
+	return walk_file(path, ip->data, ip->len, fn, arg);
 }
 
 static void
@@ -387,17 +495,6 @@ lint_cb(const struct body *b, void *arg)
 {
 	(void)arg;
 	lint_body(b);
-}
-
-static int
-read_input(const char *path, char **data, size_t *len)
-{
-	if (read_file(path, data, len, SIP_MAX_INPUT) != 0) {
-		errorf_errno("%s", strcmp(path, "-") == 0 ? "standard input" :
-		    path);
-		return -1;
-	}
-	return 0;
 }
 
 static const char *
@@ -409,23 +506,21 @@ shown(const char *path)
 static void
 lint_file(const char *path)
 {
-	char *data;
-	size_t len;
+	struct input ip;
 	int n;
 
-	if (read_input(path, &data, &len) != 0) {
+	if (input_load(path, shown(path), &ip) != 0) {
 		rc = SIP_EXIT_INVALID;
 		return;
 	}
-	notef("%s: %zu bytes", path, len);
-	n = walk_file(shown(path), data, len, lint_cb, NULL);
+	n = walk_input(shown(path), &ip, lint_cb, NULL);
 	if (n == 0) {
 		errorf("%s: no SDP found (neither SDP nor a SIP message with "
 		    "an application/sdp body)", shown(path));
 		rc = SIP_EXIT_INVALID;
 	} else if (n < 0)
 		rc = SIP_EXIT_INVALID;
-	free(data);
+	input_release(&ip);
 }
 
 /* ---- offer/answer ---- */
@@ -433,6 +528,7 @@ lint_file(const char *path)
 struct first {
 	struct body	b;
 	int		found;
+	char		*copy;	/* of its message: a capture reuses buffers */
 };
 
 static void
@@ -442,30 +538,34 @@ first_cb(const struct body *b, void *arg)
 
 	if (!f->found) {
 		f->b = *b;
+		f->copy = xmalloc(b->flen + 1);
+		memcpy(f->copy, b->file, b->flen);
+		f->b.file = f->copy;
 		f->found = 1;
 	}
 }
 
+/* The first SDP body in path, into *b; returns what to free, or NULL. */
 static char *
 load_first(const char *path, struct body *b)
 {
 	struct first f;
-	char *data;
-	size_t len;
+	struct input ip;
 	int n;
 
 	memset(&f, 0, sizeof(f));
-	if (read_input(path, &data, &len) != 0)
+	if (input_load(path, shown(path), &ip) != 0)
 		return NULL;
-	n = walk_file(shown(path), data, len, first_cb, &f);
+	n = walk_input(shown(path), &ip, first_cb, &f);
+	input_release(&ip);
 	if (n <= 0 || !f.found) {
 		if (n == 0)
 			errorf("%s: no SDP found", shown(path));
-		free(data);
+		free(f.copy);
 		return NULL;
 	}
 	*b = f.b;
-	return data;
+	return f.copy;
 }
 
 static void
@@ -550,7 +650,7 @@ sdp_lint_main(int argc, char **argv)
 	sdp_lint_init(&lint, findings, SDP_MAX_FINDINGS);
 	apply_warn();
 	show_caret = strcmp(o.caret, "always") == 0 ||
-	    (strcmp(o.caret, "auto") == 0 && isatty(STDERR_FILENO));
+	    (strcmp(o.caret, "auto") == 0 && isatty(STDOUT_FILENO));
 	if ((o.offer != NULL) != (o.answer != NULL))
 		usage_error("--offer and --answer go together");
 	if (o.offer != NULL) {

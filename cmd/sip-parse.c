@@ -38,6 +38,7 @@ static const char *const usage[] = {
 
 static struct {
 	int		 full;
+	int		 body;
 	int		 json;
 	int		 strict;
 	int		 count;
@@ -65,6 +66,8 @@ static int	flow_opt(const char *arg);
 static const struct opt opts[] = {
 	OPT_GROUP("Output"),
 	OPT_FLAG(0, "full", &o.full, "print each message normalised"),
+	OPT_FLAG(0, "body", &o.body,
+	    "write each message's body as it is, CRLF kept, nothing between"),
 	OPT_FLAG('j', "json", &o.json, "JSON Lines: one object per message"),
 	OPT_STR('f', "fields", &o.fields, "LIST",
 	    "tab-separated fields, e.g. method,call-id,from.tag"),
@@ -1048,9 +1051,10 @@ summary_begin(void)
 	}
 	if (o.calls + o.stats + o.flow > 1)
 		usage_error("--calls, --stats and --flow exclude each other");
-	if ((o.fields != NULL) + o.full + o.count > 0)
+	if ((o.fields != NULL) + o.full + o.count + o.body > 0)
 		usage_error("--calls, --stats and --flow print no messages; "
-		    "--fields, --full and --count do not go with them");
+		    "--fields, --full, --body and --count do not go with "
+		    "them");
 	if (o.svg != NULL && o.html != NULL)
 		usage_error("--svg and --html exclude each other");
 	if ((o.svg != NULL || o.html != NULL) && !o.flow)
@@ -1098,6 +1102,9 @@ emit(const struct sip_msg *m, const char *path)
 		print_fields(m, path);
 	else if (o.full)
 		print_full(m);
+	else if (o.body)
+		/* Byte for byte: sdp-lint splits SDP bodies at their v=. */
+		fwrite_unlocked(m->body.p, 1, m->body.len, stdout);
 	else
 		print_line(m);
 	return o.limit > 0 && nmatched >= (unsigned long)o.limit;
@@ -1381,8 +1388,9 @@ sip_parse_main(int argc, char **argv)
 	int i, rc = 0, r;
 
 	i = opt_parse(&spec, argc, argv);
-	if (o.json + (o.fields != NULL) + o.full + o.count > 1)
-		usage_error("--json, --fields, --full and --count exclude each other");
+	if (o.json + (o.fields != NULL) + o.full + o.count + o.body > 1)
+		usage_error("--json, --fields, --full, --body and --count "
+		    "exclude each other");
 	filters_init();
 	if (o.fields != NULL)
 		fields_init();

@@ -6,6 +6,12 @@ setup() {
 	C="$S/checks"
 }
 
+# unnamed: $output with each line's file name (up to its first colon)
+# replaced by IN, to compare the findings of one input read several ways
+unnamed() {
+	printf '%s\n' "$output" | sed 's/^[^:]*:/IN:/'
+}
+
 # ids: every check ID, one per line
 ids() {
 	sdp-lint --list-checks | cut -f1
@@ -48,10 +54,14 @@ ids() {
 	[ "$n" -ge 40 ]
 }
 
-@test "sdp-lint: findings are file:line:col: severity: message [ID], like a compiler" {
+@test "sdp-lint: findings are file:line:col: severity: message [ID] on stdout, like a compiler's" {
 	run -1 --separate-stderr sdp-lint "$C/rtpmap-missing.bad.sdp"
-	[ "$output" = "" ]
-	[ "$stderr" = "$C/rtpmap-missing.bad.sdp:6:27: error: dynamic payload type 97 has no 'a=rtpmap:97' line [rtpmap-missing]" ]
+	[ "$stderr" = "" ]
+	[ "$output" = "$C/rtpmap-missing.bad.sdp:6:27: error: dynamic payload type 97 has no 'a=rtpmap:97' line [rtpmap-missing]" ]
+	# they are data: grep sees them, a diagnostic about the tool it does not
+	run -0 --separate-stderr sh -c 'sdp-lint "$@" | grep -c "\[rtpmap-missing\]"' sh "$C/rtpmap-missing.bad.sdp" "$BATS_TEST_TMPDIR/none.sdp"
+	[ "$output" = 1 ]
+	[ "$stderr" = "sdp-lint: $BATS_TEST_TMPDIR/none.sdp: No such file or directory" ]
 }
 
 @test "sdp-lint: exit 0 when clean, 1 on an error, warnings fatal only with --strict, notes never" {
@@ -91,14 +101,14 @@ ids() {
 
 @test "sdp-lint: --caret=always shows the line and a caret under the column" {
 	run -1 --separate-stderr sdp-lint --caret=always "$C/rtpmap-missing.bad.sdp"
-	[ "${#stderr_lines[@]}" -eq 3 ]
-	[ "${stderr_lines[1]}" = " m=audio 49170 RTP/AVP 0 8 97" ]
-	[ "${stderr_lines[2]}" = "                           ^" ]
+	[ "${#lines[@]}" -eq 3 ]
+	[ "${lines[1]}" = " m=audio 49170 RTP/AVP 0 8 97" ]
+	[ "${lines[2]}" = "                           ^" ]
 	run -1 --separate-stderr sdp-lint --caret=never "$C/rtpmap-missing.bad.sdp"
-	[ "${#stderr_lines[@]}" -eq 1 ]
+	[ "${#lines[@]}" -eq 1 ]
 	# not a terminal: no caret by default
 	run -1 --separate-stderr sdp-lint "$C/rtpmap-missing.bad.sdp"
-	[ "${#stderr_lines[@]}" -eq 1 ]
+	[ "${#lines[@]}" -eq 1 ]
 }
 
 @test "sdp-lint: a terminal gets the caret and colour, NO_COLOR keeps the caret only" {
@@ -254,4 +264,71 @@ print(",".join(ids) or "-")')
 	[[ "${lines[1]}" == *"/two.sip:$((n + 27)):25: error: "* ]]
 	[[ "${lines[2]}" == *"/multipart-mixed.sip:27:25: error: "* ]]
 	[[ "${lines[3]}" == *"/multipart-mixed.sip:27:25: error: "* ]]
+}
+
+@test "sdp-lint: SDP, a message file and a capture are read through <(...), /dev/stdin from a pipe and a FIFO" {
+	local f want fifo="$BATS_TEST_TMPDIR/fifo" cap="$BATS_TEST_TMPDIR/sdp.pcap"
+	python3 "$TESTS_DIR/helper/mkpcap.py" sdp "$cap"
+	mkfifo "$fifo"
+	for f in "$C/rtpmap-missing.bad.sdp" "$S/multipart-mixed.sip" "$cap"; do
+		run -1 sdp-lint "$f"
+		want="$(unnamed)"
+		[[ "$want" == IN:*"[rtpmap-missing]"* ]] || { echo "$f: $output"; false; }
+		run -1 sdp-lint <(cat "$f")
+		[ "$(unnamed)" = "$want" ] || { echo "$f <(): $output"; false; }
+		run -1 sh -c 'cat "$1" | sdp-lint /dev/stdin' sh "$f"
+		[ "$(unnamed)" = "$want" ] || { echo "$f /dev/stdin: $output"; false; }
+		timeout 10 sh -c 'cat "$1" > "$2"' sh "$f" "$fifo" 3>&- &
+		run -1 timeout 10 sdp-lint "$fifo"
+		[ "$(unnamed)" = "$want" ] || { echo "$f FIFO: $output"; false; }
+	done
+}
+
+@test "sdp-lint: gzip-compressed SDP, message files and captures are read from files and pipes" {
+	local f z="$BATS_TEST_TMPDIR/in.gz" cap="$BATS_TEST_TMPDIR/sdp.pcap"
+	python3 "$TESTS_DIR/helper/mkpcap.py" sdp "$cap"
+	for f in "$C/rtpmap-missing.bad.sdp" "$S/multipart-mixed.sip" "$cap"; do
+		run -1 sdp-lint "$f"
+		want="$(unnamed)"
+		gzip -c "$f" > "$z"
+		run -1 sdp-lint "$z"
+		[ "$(unnamed)" = "$want" ] || { echo "$f: $output"; false; }
+		run -1 sh -c 'gzip -c "$1" | sdp-lint' sh "$f"
+		[ "$(unnamed)" = "$want" ] || { echo "$f pipe: $output"; false; }
+	done
+}
+
+@test "sdp-lint: a capture's SDP bodies, multipart too, are checked and placed by frame and message line" {
+	local cap="$BATS_TEST_TMPDIR/sdp.pcap"
+	python3 "$TESTS_DIR/helper/mkpcap.py" sdp "$cap"
+	run -1 --separate-stderr sdp-lint "$cap"
+	[ "$stderr" = "" ]
+	[ "${#lines[@]}" -eq 2 ]
+	[ "${lines[0]}" = "$cap:frame 2:15:27: error: dynamic payload type 97 has no 'a=rtpmap:97' line [rtpmap-missing]" ]
+	[ "${lines[1]}" = "$cap:frame 3:17:3: error: version '1' is not 0 [version]" ]
+	# the line is the message's: line 15 of frame 2 is the m= line (after
+	# the "# frame" line of --full)
+	[ "$(sip-parse --full -n 1 -m INVITE "$cap" | sed -n 16p | tr -d '\r')" = "m=audio 49170 RTP/AVP 0 8 97" ]
+	run -1 sdp-lint --json "$cap"
+	[[ "${lines[1]}" == *'"frame":3,"line":17,"column":3,'*'"id":"version"'* ]]
+	# a capture without SDP says so
+	python3 "$TESTS_DIR/helper/mkpcap.py" eth "$BATS_TEST_TMPDIR/eth.pcap"
+	run -1 --separate-stderr sdp-lint "$BATS_TEST_TMPDIR/eth.pcap"
+	[[ "$stderr" == *"eth.pcap: no SDP found"* ]]
+}
+
+@test "sdp-lint: SDP descriptions back to back are split at each v= line, lines counted in the stream" {
+	cat "$C/rtpmap-missing.bad.sdp" "$C/version.bad.sdp" "$C/rtpmap-missing.bad.sdp" > "$BATS_TEST_TMPDIR/three.sdp"
+	run -1 sdp-lint "$BATS_TEST_TMPDIR/three.sdp"
+	[ "${#lines[@]}" -eq 3 ]
+	[[ "${lines[0]}" == *"/three.sdp:6:27: error: "*"[rtpmap-missing]" ]]
+	[[ "${lines[1]}" == *"/three.sdp:9:3: error: version '1' is not 0 [version]" ]]
+	[[ "${lines[2]}" == *"/three.sdp:23:27: error: "*"[rtpmap-missing]" ]]
+}
+
+@test "sdp-lint: sip-parse --body of a capture piped into sdp-lint - finds the defect" {
+	local cap="$BATS_TEST_TMPDIR/sdp.pcap"
+	python3 "$TESTS_DIR/helper/mkpcap.py" sdp "$cap"
+	run -1 sh -c 'sip-parse --body -m INVITE -H "Content-Type~^application/sdp" "$1" | sdp-lint -' sh "$cap"
+	[ "$output" = "<stdin>:6:27: error: dynamic payload type 97 has no 'a=rtpmap:97' line [rtpmap-missing]" ]
 }

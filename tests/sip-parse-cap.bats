@@ -690,3 +690,10 @@ PY
 	[ "$stderr" = "sip-parse: $T/cut.gz: gzip: unexpected end of file" ]
 	[ "$output" = "$(printf '1\n2')" ]
 }
+
+@test "sip-parse: --body writes a capture's bodies byte for byte, CRLF kept" {
+	sip-parse --body -n 1 -m INVITE "$(mk sdp)" > "$T/body"
+	printf 'v=0\r\no=alice 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 49170 RTP/AVP 0 8 97\r\n' | cmp - "$T/body"
+	run -0 sip-parse --body -m OPTIONS "$T/sdp.pcap"
+	[ "$output" = "" ]
+}

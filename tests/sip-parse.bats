@@ -202,3 +202,17 @@ Content-Length: 0
 	run -1 --separate-stderr sip-parse "$z"
 	[[ "$stderr" == "sip-parse: $z: gzip: "* ]]
 }
+
+@test "sip-parse: --body writes each message's body byte for byte, CRLF kept, nothing between" {
+	local f="$TESTS_DIR/fixtures/sdp/multipart-mixed.sip" g="$M/invite.sip" b="$BATS_TEST_TMPDIR/body"
+	sip-parse --body "$f" > "$b"
+	[ "$(wc -c < "$b")" -eq 454 ]
+	tail -c 454 "$f" | cmp - "$b"
+	[ "$(head -c 13 "$b" | od -An -c | tr -s ' ')" = " - - b o u n d a r y 1 \r \n" ]
+	# messages without a body add nothing; bodies follow each other as they are
+	cat "$f" "$M/register-401.sip" "$g" > "$BATS_TEST_TMPDIR/three.sip"
+	sip-parse --body "$BATS_TEST_TMPDIR/three.sip" > "$b"
+	{ tail -c 454 "$f"; tail -c 226 "$g"; } | cmp - "$b"
+	run -2 --separate-stderr sip-parse --body --json "$f"
+	[[ "$stderr" == *"exclude each other"* ]]
+}

@@ -5,7 +5,7 @@ Every capture carries SIP built here (msg()), so the expected output is
 known.  KINDs: eth vlan qinq sll sll2 null loop raw4 raw6 ip6ext pcapng
 nano v6 frag4 frag6 tcp tcpooo tcpretrans tcpsplit tcpmany sctp ws hep3
 hep2 ipip gre erspan2 erspan3 vxlan gtpu pppoe mpls port trunc malformed
-notsip tls wsspace badsip tcpbig fragflood tcpinter tcpbytes hep3tcp hep3mid fragnest
+notsip tls wsspace sdp badsip tcpbig fragflood tcpinter tcpbytes hep3tcp hep3mid fragnest
 """
 import struct
 import sys
@@ -16,7 +16,7 @@ DST6 = bytes.fromhex("20010db8000000000000000000000002")
 T0 = 1700000000
 
 
-def msg(n=1, method="OPTIONS", cid=None, body=b"", colon=":"):
+def msg(n=1, method="OPTIONS", cid=None, body=b"", colon=":", ctype=None):
     cid = cid or "call-%d@example.com" % n
     head = ("%s sip:bob@example.com SIP/2.0\r\n"
             "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK-%d\r\n"
@@ -24,8 +24,10 @@ def msg(n=1, method="OPTIONS", cid=None, body=b"", colon=":"):
             "To: <sip:bob@example.com>\r\n"
             "Call-ID%s %s\r\n"
             "CSeq: %d %s\r\n"
+            "%s"
             "Content-Length: %d\r\n\r\n" %
-            (method, n, n, colon, cid, n, method, len(body)))
+            (method, n, n, colon, cid, n, method,
+             "Content-Type: %s\r\n" % ctype if ctype else "", len(body)))
     return head.encode() + body
 
 
@@ -427,6 +429,23 @@ def build(kind):
         # more calls than the call table holds (SIP_MAX_DIALOGS, 10000)
         return pcap([E(ip4(udp(msg(i, "OPTIONS", "many-%d" % i))))
                      for i in range(1, 10006)], step=0)
+    if kind == "sdp":
+        # frame 2: SDP without a=rtpmap for its dynamic payload type 97
+        # (line 15 of the message, column 27); frame 3 over TCP: SDP
+        # with v=1 inside multipart/mixed (line 17, column 3)
+        good = (b"o=alice 1 1 IN IP4 192.0.2.1\r\ns=-\r\n"
+                b"c=IN IP4 192.0.2.1\r\nt=0 0\r\n")
+        bad = b"v=0\r\n" + good + b"m=audio 49170 RTP/AVP 0 8 97\r\n"
+        mixed = (b"--b1\r\nContent-Type: text/plain\r\n\r\nnote\r\n"
+                 b"--b1\r\nContent-Type: application/sdp\r\n\r\n"
+                 b"v=1\r\n" + good + b"m=audio 49170 RTP/AVP 0\r\n"
+                 b"--b1--\r\n")
+        return pcap([E(ip4(udp(msg(1)))),
+                     E(ip4(udp(msg(2, "INVITE", body=bad,
+                                   ctype="application/sdp")))),
+                     E(ip4(tcp(msg(3, "INVITE", body=mixed,
+                                   ctype="multipart/mixed;boundary=b1"),
+                               100), proto=6))])
     if kind == "wsspace":
         # RFC 3261 7.3.1 allows whitespace before the colon
         return pcap([E(ip4(udp(msg(1, cid="space@example.com",
