@@ -285,10 +285,10 @@ sip_uas_free(struct sip_uas *u)
 		for (int i = 0; i < u->hiwater; i++)
 			if (u->t[i].used)
 				sip_txn_release(&u->t[i].txn);
+	sip_theap_free(&u->timers);	/* it disarms timers inside u->t */
 	free(u->t);
 	free(u->bucket);
 	free(u->fifo);
-	sip_theap_free(&u->timers);
 	u->t = NULL;
 	u->bucket = NULL;
 	u->fifo = NULL;
