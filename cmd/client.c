@@ -33,7 +33,7 @@ client_password(void)
 		return NULL;
 	if (copt.password_file != NULL) {
 		if (read_file(copt.password_file, &pw, &len, 4096) != 0)
-			die_errno(SIP_EXIT_USAGE, "%s", copt.password_file);
+			die_errno(SIP_EXIT_INVALID, "%s", copt.password_file);
 		if ((nl = strpbrk(pw, "\r\n")) != NULL)
 			*nl = '\0';
 		return pw;

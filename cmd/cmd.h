@@ -43,7 +43,9 @@ enum opt_comp {
 	OPT_C_FILE,
 	OPT_C_DIR,
 	OPT_C_HOST,
-	OPT_C_IFACE
+	OPT_C_IFACE,
+	OPT_C_WORD,	/* one of suggest()'s words, or any other */
+	OPT_C_LIST	/* a comma-separated list of suggest()'s words */
 };
 
 struct strlist {
@@ -67,6 +69,8 @@ struct opt {
 	enum opt_comp		 comp;
 	int			 optional;	/* argument is optional (--opt=ARG) */
 	unsigned		 flags;		/* OPT_SECRET */
+	/* completion's words for OPT_C_WORD and OPT_C_LIST: the i-th, or NULL */
+	const char		*(*suggest)(size_t i);
 };
 
 #define OPT_ROW(t, s, l, p, a, h, ...) \
@@ -76,18 +80,20 @@ struct opt {
 	{ .type = OPT_T_GROUP, .help = (title) }
 #define OPT_FLAG(s, l, p, h) \
 	OPT_ROW(OPT_T_FLAG, s, l, p, NULL, h)
-#define OPT_STR(s, l, p, a, h) \
-	OPT_ROW(OPT_T_STR, s, l, p, a, h)
+#define OPT_STR(s, l, p, a, h, ...) \
+	OPT_ROW(OPT_T_STR, s, l, p, a, h, __VA_ARGS__)
 #define OPT_FILE(s, l, p, a, h) \
 	OPT_ROW(OPT_T_STR, s, l, p, a, h, .comp = OPT_C_FILE)
+#define OPT_IFACE(s, l, p, a, h) \
+	OPT_ROW(OPT_T_STR, s, l, p, a, h, .comp = OPT_C_IFACE)
 #define OPT_DIR(s, l, p, a, h) \
 	OPT_ROW(OPT_T_STR, s, l, p, a, h, .comp = OPT_C_DIR)
 /* A file whose contents are a secret (a password file). */
 #define OPT_SECRETFILE(s, l, p, a, h) \
 	OPT_ROW(OPT_T_STR, s, l, p, a, h, .comp = OPT_C_FILE, \
 	    .flags = OPT_SECRET)
-#define OPT_LIST(s, l, p, a, h) \
-	OPT_ROW(OPT_T_LIST, s, l, p, a, h)
+#define OPT_LIST(s, l, p, a, h, ...) \
+	OPT_ROW(OPT_T_LIST, s, l, p, a, h, __VA_ARGS__)
 #define OPT_INT(s, l, p, a, lo, hi, h) \
 	OPT_ROW(OPT_T_INT, s, l, p, a, h, .min = (lo), .max = (hi))
 #define OPT_DBL(s, l, p, a, lo, hi, h) \
@@ -101,6 +107,17 @@ struct opt {
 	OPT_ROW(OPT_T_CALL, s, l, NULL, a, h, .cb = (fn), .optional = 1)
 #define OPT_CALLFLAG(s, l, fn, h) \
 	OPT_ROW(OPT_T_CALL, s, l, NULL, NULL, h, .cb = (fn))
+/*
+ * -q means one thing everywhere (sipbox(1)): no line per item on stdout
+ * (message, response, event, finding below error) and no warnings or
+ * notes on stderr; errors, totals asked for and the exit status stay.
+ */
+#define OPT_QUIET \
+	OPT_FLAG('q', "quiet", &quiet, \
+	    "only errors: no output per item, no warnings (totals stay)")
+/* Added to a row: completion offers suggest()'s words (or a list of them). */
+#define OPT_WORDS(fn)	.comp = OPT_C_WORD, .suggest = (fn)
+#define OPT_WORDLIST(fn) .comp = OPT_C_LIST, .suggest = (fn)
 #define OPT_END \
 	{ .type = OPT_T_END }
 
@@ -110,7 +127,13 @@ struct applet_spec {
 	const char *const	 *usage;	/* NULL-terminated */
 	const struct opt	 *opts;		/* OPT_END-terminated */
 	const char		 *extra;	/* text after the options, or NULL */
+	unsigned		  exits;	/* EXIT_* bits: statuses it can end with */
 };
+
+/* Which exit statuses an applet's --help lists (lib/err.h has the table). */
+#define EXIT_LOCAL	0x207u	/* 0, 1, 2, 9: every applet */
+#define EXIT_ANSWER	0x0f8u	/* 3-6 a final response, 7 timeout */
+#define EXIT_NET	0x100u	/* 8 network, DNS, TLS, capture device */
 
 /*
  * Parse argv with the applet's table (plus --help, --version and
@@ -119,6 +142,8 @@ struct applet_spec {
  * prints one line and exits 2.
  */
 int	opt_parse(const struct applet_spec *spec, int argc, char **argv);
+/* The SIP method names, for OPT_WORDS: the i-th, or NULL. */
+const char	*opt_methods(size_t i);
 /* Print "applet: msg" and "see 'applet --help'" and exit 2. */
 void	usage_error(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2), noreturn));
@@ -132,6 +157,7 @@ const char	*applet_summary(const char *name);
  */
 extern const char	*progname;
 extern int		 verbose;	/* -v count, set by applets */
+extern int		 quiet;		/* -q: errors only, see OPT_QUIET */
 void	errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	warnf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	notef(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

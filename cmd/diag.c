@@ -12,6 +12,7 @@
 
 const char	*progname = "sipbox";
 int		 verbose;
+int		 quiet;
 
 static void
 vmsg(const char *kind, const char *sgr, const char *fmt, va_list ap, int err)
@@ -53,6 +54,8 @@ warnf(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (quiet)
+		return;
 	va_start(ap, fmt);
 	vmsg("warning", "1;35", fmt, ap, 0);
 	va_end(ap);

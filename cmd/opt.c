@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "method.h"
 
 enum {
 	LONG_BASE = 0x100,
@@ -41,6 +42,18 @@ usage_error(const char *fmt, ...)
 	exit(SIP_EXIT_USAGE);
 }
 
+const char *
+opt_methods(size_t i)
+{
+	static const char *const names[] = {
+#define X(m)	#m,
+		SIP_METHOD_MAP(X)
+#undef X
+	};
+
+	return i < sizeof(names) / sizeof(names[0]) ? names[i] : NULL;
+}
+
 static const char *
 kind(const struct opt *o)
 {
@@ -57,16 +70,22 @@ kind(const struct opt *o)
 		return "host";
 	case OPT_C_IFACE:
 		return "iface";
+	case OPT_C_WORD:
+		return "word";
+	case OPT_C_LIST:
+		return "list";
 	default:
 		return "arg";
 	}
 }
 
 /*
- * --list-options: a line per option, "-s<TAB>--long<TAB>kind<TAB>enum
+ * --list-options: a line per option, "-s<TAB>--long<TAB>kind<TAB>
  * values<TAB>help", "-" for no short option.  The kind is flag, arg,
- * file, dir, host, iface or enum, with "?" after it when the argument is
- * optional (then only --long=ARG or -sARG give one).
+ * file, dir, host, iface, enum (one of the values), word (one of the
+ * values or any other word) or list (comma-separated values), with "?"
+ * after it when the argument is optional (then only --long=ARG or -sARG
+ * give one).
  */
 static void
 list_options(const struct applet_spec *s)
@@ -83,6 +102,9 @@ list_options(const struct applet_spec *s)
 		if (o->type == OPT_T_ENUM)
 			for (i = 0; o->values[i] != NULL; i++)
 				printf("%s%s", i ? " " : "", o->values[i]);
+		else if (o->suggest != NULL)
+			for (i = 0; o->suggest((size_t)i) != NULL; i++)
+				printf("%s%s", i ? " " : "", o->suggest((size_t)i));
 		printf("\t%s\n", o->help);
 	}
 	printf("-h\t--help\tflag\t\tshow this help and exit\n");
@@ -96,6 +118,41 @@ help_line(const char *left, const char *help)
 		printf("  %-28s%s\n", left, help);
 	else
 		printf("  %s\n  %-28s%s\n", left, "", help);
+}
+
+/*
+ * "Exit status:" with only the statuses this applet can end with,
+ * wrapped at 72 columns between items.
+ */
+static void
+print_exits(unsigned exits)
+{
+	static const struct {
+		unsigned	 bits;
+		const char	*text;
+	} ex[] = {
+		{ 0x001, "0 success" }, { 0x002, "1 invalid input" },
+		{ 0x004, "2 usage error" },
+		{ 0x078, "3-6 a 3xx-6xx final response" },
+		{ 0x080, "7 timeout" }, { 0x100, "8 network/DNS/TLS failure" },
+		{ 0x200, "9 output could not be written" },
+	};
+	size_t i, col, n;
+
+	col = (size_t)printf("\nExit status:") - 1;
+	for (i = 0; i < sizeof(ex) / sizeof(ex[0]); i++) {
+		if ((exits & ex[i].bits) == 0)
+			continue;
+		n = strlen(ex[i].text) + 2;
+		if (col + n > 72) {
+			printf("\n%s", ex[i].text);
+			col = n - 2;
+		} else
+			col += (size_t)printf(" %s", ex[i].text);
+		exits &= ~ex[i].bits;
+		printf("%s", exits != 0 ? "," : ".\n");
+		col++;
+	}
 }
 
 static void
@@ -139,10 +196,8 @@ print_help(const struct applet_spec *s)
 	help_line("    --version", "print the version and exit");
 	if (s->extra != NULL)
 		printf("\n%s", s->extra);
-	printf("\nExit status: 0 success (2xx), 1 invalid input, 2 usage error,\n"
-	    "3-6 a 3xx-6xx final response, 7 timeout, 8 network/DNS/TLS failure,\n"
-	    "9 output could not be written.\n"
-	    "See %s(1).\n", s->name);
+	print_exits(s->exits);
+	printf("See %s(1).\n", s->name);
 }
 
 static int

@@ -21,7 +21,7 @@
 #include "sdplint.h"
 
 static const char *const usage[] = {
-	"sdp-lint [-j] [-W ID] [-Wno-ID] [--strict] [file...]",
+	"sdp-lint [-jqv] [-W ID] [-Wno-ID] [--strict] [file...]",
 	"sdp-lint [options] --offer FILE --answer FILE",
 	NULL
 };
@@ -38,10 +38,29 @@ static struct {
 	struct strlist	 warn;
 } o = { .caret = "auto" };
 
+/* -W's words for completion: all, each check ID, then no-ID for each. */
+static const char *
+check_word(size_t i)
+{
+	static char no[SDP_C__COUNT][48];
+
+	if (i == 0)
+		return "all";
+	if (i <= SDP_C__COUNT)
+		return sdp_check_info((enum sdp_check)(i - 1))->name;
+	if ((i -= SDP_C__COUNT + 1) >= SDP_C__COUNT)
+		return NULL;
+	if (no[i][0] == '\0')
+		snprintf(no[i], sizeof(no[i]), "no-%s",
+		    sdp_check_info((enum sdp_check)i)->name);
+	return no[i];
+}
+
 static const struct opt opts[] = {
 	OPT_GROUP("Checks"),
 	OPT_LIST('W', "warn", &o.warn, "ID",
-	    "enable check ID; -Wno-ID silences it; -Wall enables every check"),
+	    "enable check ID; -Wno-ID silences it; -Wall enables every check",
+	    OPT_WORDS(check_word)),
 	OPT_FLAG(0, "strict", &o.strict, "exit 1 on warnings too"),
 	OPT_FILE(0, "offer", &o.offer, "FILE",
 	    "an offer: check --answer against it (RFC 3264)"),
@@ -53,6 +72,7 @@ static const struct opt opts[] = {
 	OPT_ENUM(0, "caret", &o.caret, "WHEN", caret_values,
 	    "show the line and a caret (auto: on a terminal)"),
 	OPT_FLAG('v', "verbose", &verbose, "say what is being read"),
+	OPT_QUIET,
 	OPT_END
 };
 
@@ -65,7 +85,8 @@ static const char extra[] =
     "from a capture as file:frame N:line:col: ..., the line counted in\n"
     "the SIP message.\n";
 
-static const struct applet_spec spec = { "sdp-lint", usage, opts, extra };
+static const struct applet_spec spec = { "sdp-lint", usage, opts, extra,
+    EXIT_LOCAL };
 
 static struct sdp_lint		 lint;
 static struct sdp_finding	 findings[SDP_MAX_FINDINGS];
@@ -169,6 +190,8 @@ report(const struct body *b, const struct sdp *s)
 		const struct sdp_finding *f = &lint.v[i];
 		const struct sdp_check_info *ci = sdp_check_info(f->check);
 
+		if (quiet && ci->sev != SDP_SEV_ERROR)
+			continue;
 		line = b->line0 + sdp_line_of(s, f->off, &col) - 1;
 		if (o.json) {
 			print_json(b, line, col, f);

@@ -29,8 +29,8 @@
 #include "priv.h"
 
 static const char *const usage[] = {
-	"sip-parse [-cjv] [--full | --json | -f fields] [filters] [file...]",
-	"sip-parse [-cjv] [options] [filters] -i iface [--filter bpf] "
+	"sip-parse [-cjqv] [--full | --json | -f fields] [filters] [file...]",
+	"sip-parse [-cjqv] [options] [filters] -i iface [--filter bpf] "
 	    "[--duration s] [-Z user]",
 	"sip-parse [--calls | --stats | --flow[=call-id] [--svg f | --html f]] ...",
 	NULL
@@ -61,7 +61,8 @@ static struct {
 	const char	*html;
 } o;
 
-static int	flow_opt(const char *arg);
+static int		 flow_opt(const char *arg);
+static const char	*field_name(size_t i);
 
 static const struct opt opts[] = {
 	OPT_GROUP("Output"),
@@ -70,14 +71,16 @@ static const struct opt opts[] = {
 	    "write each message's body as it is, CRLF kept, nothing between"),
 	OPT_FLAG('j', "json", &o.json, "JSON Lines: one object per message"),
 	OPT_STR('f', "fields", &o.fields, "LIST",
-	    "tab-separated fields, e.g. method,call-id,from.tag"),
+	    "tab-separated fields, e.g. method,call-id,from.tag",
+	    OPT_WORDLIST(field_name)),
 	OPT_FLAG('c', "count", &o.count,
 	    "print only the number of matching messages"),
 	OPT_FLAG(0, "strict", &o.strict,
 	    "report every RFC 3261 violation; exit 1 if any"),
 	OPT_FLAG('v', "verbose", &verbose, "say what is being read"),
+	OPT_QUIET,
 	OPT_GROUP("Captures"),
-	OPT_STR('i', "interface", &o.iface, "IFACE",
+	OPT_IFACE('i', "interface", &o.iface, "IFACE",
 	    "capture live on IFACE (needs privilege)"),
 	OPT_STR(0, "filter", &o.bpf, "BPF",
 	    "read only packets matching the BPF expression"),
@@ -87,9 +90,9 @@ static const struct opt opts[] = {
 	    "with -i as root: run as USER once IFACE is open (default nobody)"),
 	OPT_INT(0, "port", &o.port, "PORT", 1, 65535,
 	    "only SIP to or from PORT (default: any port)"),
-	OPT_FILE('w', "write", &o.write, "FILE",
+	OPT_FILE(0, "write", &o.write, "FILE",
 	    "write the packets of matching messages to a pcap FILE"),
-	OPT_INT('n', "limit", &o.limit, "N", 1, 2147483647,
+	OPT_INT(0, "limit", &o.limit, "N", 1, 2147483647,
 	    "stop after N matching messages"),
 	OPT_GROUP("Calls and statistics (instead of one output per message)"),
 	OPT_FLAG(0, "calls", &o.calls,
@@ -102,8 +105,8 @@ static const struct opt opts[] = {
 	OPT_FILE(0, "html", &o.html, "FILE",
 	    "with --flow: an HTML page with a drawn ladder per call"),
 	OPT_GROUP("Filters (all must match; each may be repeated)"),
-	OPT_LIST('m', "method", &o.methods, "METHOD",
-	    "requests of METHOD and responses to them"),
+	OPT_LIST('X', "method", &o.methods, "METHOD",
+	    "requests of METHOD and responses to them", OPT_WORDS(opt_methods)),
 	OPT_LIST('s', "status", &o.statuses, "CODE",
 	    "responses with CODE: 486, 4xx or 400-499"),
 	OPT_LIST('C', "call-id", &o.callids, "ID", "messages of Call-ID ID"),
@@ -121,7 +124,8 @@ static const char extra[] =
     "From captures also: frame.number, frame.time, frame.epoch, src, dst,\n"
     "sport, dport, transport.\n";
 
-static const struct applet_spec spec = { "sip-parse", usage, opts, extra };
+static const struct applet_spec spec = { "sip-parse", usage, opts, extra,
+    EXIT_LOCAL | EXIT_NET };
 
 /* Compiled --header filters. */
 struct hfilter {
@@ -383,6 +387,13 @@ static const struct {
 };
 
 static enum fid *fieldid;
+
+/* The field names, for completion. */
+static const char *
+field_name(size_t i)
+{
+	return i < sizeof(fnames) / sizeof(fnames[0]) ? fnames[i].name : NULL;
+}
 
 static enum fid
 field_id(const char *name)
@@ -1094,7 +1105,7 @@ emit(const struct sip_msg *m, const char *path)
 	}
 	if (summarise)
 		summarise_msg(m);
-	if (o.count || summarise)
+	if (o.count || summarise || quiet)
 		return o.limit > 0 && nmatched >= (unsigned long)o.limit;
 	if (o.json)
 		print_json(m, path);

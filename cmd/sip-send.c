@@ -4,6 +4,7 @@
  * RFC 3261 8.1 (UAC behaviour), 17.1 (client transactions), 18
  * (transports), 22 (digest), RFC 3581 (rport), RFC 7118 (WebSocket).
  */
+#include <ctype.h>
 #include <math.h>
 #include <regex.h>
 #include <signal.h>
@@ -21,8 +22,8 @@
 
 static const char *const usage[] = {
 	"sip-send [options] TARGET",
-	"sip-send -f FILE|- [options] TARGET",
-	"sip-send -c COUNT [-i SECONDS] [--concurrency N] [options] TARGET",
+	"sip-send -F FILE|- [options] TARGET",
+	"sip-send -c COUNT [--interval SECONDS] [--concurrency N] [options] TARGET",
 	NULL
 };
 
@@ -41,20 +42,20 @@ static struct {
 	long		 count;
 	double		 interval;
 	long		 concurrency;
-	int		 quiet;
 	int		 no_bye;
 } o = { .interval = 1.0, .concurrency = 1 };
 
 static const struct opt opts[] = {
 	OPT_GROUP("Request"),
 	OPT_STR('X', "method", &o.method, "METHOD",
-	    "request method (default OPTIONS; any token)"),
+	    "request method (default OPTIONS; any token)",
+	    OPT_WORDS(opt_methods)),
 	OPT_LIST('H', "header", &o.headers, "'NAME: VALUE'",
 	    "add a header, or replace the built-in one of that name"),
 	OPT_STR('d', "data", &o.data, "TEXT|@FILE|@-", "the request body"),
 	OPT_STR('T', "content-type", &o.ctype, "TYPE",
 	    "the body's Content-Type (default text/plain, application/sdp for SDP)"),
-	OPT_FILE('f', "file", &o.file, "FILE",
+	OPT_FILE('F', "file", &o.file, "FILE",
 	    "send the message in FILE ('-': stdin) with its [placeholders] filled"),
 	OPT_STR(0, "from", &o.from, "URI", "From URI (default sip:USER@local-address)"),
 	OPT_STR(0, "to", &o.to, "URI", "To URI (default the Request-URI)"),
@@ -65,8 +66,7 @@ static const struct opt opts[] = {
 	OPT_GROUP("Output and exit status"),
 	OPT_FLAG('v', "verbose", &verbose,
 	    "trace every message sent and received on stderr"),
-	OPT_FLAG('q', "quiet", &o.quiet,
-	    "print nothing but errors; a ping run prints only its statistics"),
+	OPT_QUIET,
 	OPT_FLAG('j', "json", &o.json, "JSON Lines: one object per response"),
 	OPT_STR('w', "write-out", &o.write_out, "FORMAT",
 	    "print FORMAT per final response: %{status}, %{reason}, %{rtt_ms}, %{call_id}, %{header.NAME}, ..."),
@@ -77,7 +77,7 @@ static const struct opt opts[] = {
 	OPT_GROUP("Ping"),
 	OPT_INT('c', "count", &o.count, "N", 1, 10000000,
 	    "send N requests, then print statistics"),
-	OPT_DBL('i', "interval", &o.interval, "SECONDS", 0, 3600,
+	OPT_DBL(0, "interval", &o.interval, "SECONDS", 0, 3600,
 	    "time between requests in a ping run (default 1)"),
 	OPT_INT(0, "concurrency", &o.concurrency, "N", 1, SIP_UAC_MAXACTIVE,
 	    "requests in flight at once in a ping run (default 1)"),
@@ -86,12 +86,13 @@ static const struct opt opts[] = {
 
 static const char extra[] =
 "TARGET is a sip: or sips: URI, host[:port], udp:|tcp:|tls:|sctp:host[:port],\n"
-"or ws://host[:port]/path and wss://...  Placeholders in -f files:\n"
+"or ws://host[:port]/path and wss://...  Placeholders in -F files:\n"
 "[branch] [call_id] [from_tag] [cseq] [local_ip] [local_port] [remote_ip]\n"
 "[remote_port] [transport]; Content-Length is recomputed.\n"
 "With --expect or --match, exit 1 when the answer does not fit.";
 
-static const struct applet_spec spec = { "sip-send", usage, opts, extra };
+static const struct applet_spec spec = { "sip-send", usage, opts, extra,
+    EXIT_LOCAL | EXIT_ANSWER | EXIT_NET };
 
 static struct client cl;
 static char *password;
@@ -123,7 +124,7 @@ load_body(void)
 		return;
 	if (o.data[0] == '@') {
 		if (read_file(o.data + 1, &body, &body_len, SIP_MAX_BODY) != 0)
-			die_errno(SIP_EXIT_USAGE, "%s", o.data + 1);
+			die_errno(SIP_EXIT_INVALID, "%s", o.data + 1);
 	} else {
 		body = xstrdup(o.data);
 		body_len = strlen(body);
@@ -136,13 +137,28 @@ load_body(void)
 	}
 }
 
+/*
+ * -X message means MESSAGE.  Methods are case-sensitive tokens (RFC 3261
+ * 7.1) and every registered one is upper case, so a lower-case word on
+ * the command line is a typing convenience, never a method of its own.
+ */
+static const char *
+upper(const char *s)
+{
+	char *u = xstrdup(s), *p;
+
+	for (p = u; *p != '\0'; p++)
+		*p = (char)toupper((unsigned char)*p);
+	return u;
+}
+
 static const char *
 user_part(void)
 {
 	return copt.user ? copt.user : "sipbox";
 }
 
-/* -f: fill the placeholders, make line ends CRLF, fix Content-Length. */
+/* -F: fill the placeholders, make line ends CRLF, fix Content-Length. */
 static char *
 fill_template(const char *tpl, size_t n, long seq, size_t *outlen)
 {
@@ -388,7 +404,7 @@ job_done(void *arg, struct sip_uac_req *r)
 		r->dialog = NULL;
 	}
 	/* -q prints nothing of the answer: only --match needs it parsed */
-	if (r->err == SIP_OK && (!o.quiet || o.match != NULL) &&
+	if (r->err == SIP_OK && (!quiet || o.match != NULL) &&
 	    sip_msg_parse(&m, r->final.p, r->final.len, 0, &pe) == SIP_OK)
 		mp = &m;
 	ex = outcome(r, mp);
@@ -411,7 +427,7 @@ job_done(void *arg, struct sip_uac_req *r)
 	} else {
 		st.errors++;
 	}
-	if (o.quiet) {
+	if (quiet) {
 		if (r->err != SIP_OK)
 			errorf("%s: %s", sip_err_str(r->err), r->why ? r->why : "");
 		return;		/* nothing on stdout to flush */
@@ -759,6 +775,7 @@ sip_send_main(int argc, char **argv)
 		o.method = "OPTIONS";
 	if (!slice_is_token_str(slice_cstr(o.method)))
 		usage_error("bad method '%s': not a token", o.method);
+	o.method = upper(o.method);
 	for (int h = 0; h < o.headers.n; h++)
 		if (strchr(o.headers.v[h], ':') == NULL)
 			usage_error("bad header '%s': expected 'Name: value'",
@@ -778,7 +795,7 @@ sip_send_main(int argc, char **argv)
 	}
 	load_body();
 	if (o.file != NULL && read_file(o.file, &tpl, &tpl_len, SIP_MAX_MSG) != 0)
-		die_errno(SIP_EXIT_USAGE, "%s", o.file);
+		die_errno(SIP_EXIT_INVALID, "%s", o.file);
 	signal(SIGINT, on_signal);
 	signal(SIGPIPE, SIG_IGN);
 	client_resolve(&cl, argv[i]);

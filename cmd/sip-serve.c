@@ -46,7 +46,6 @@ static struct {
 	long		 nonce_ttl;
 	long		 max_conns;
 	int		 json;
-	int		 quiet;
 } o = { .realm = "sipbox", .max_expires = 3600, .max_conns = 256,
     .nonce_ttl = 300 };
 
@@ -75,7 +74,7 @@ static const struct opt opts[] = {
 	OPT_GROUP("Output"),
 	OPT_FLAG('v', "verbose", &verbose, "trace every message sent and received on stderr"),
 	OPT_FLAG('j', "json", &o.json, "JSON Lines events on stdout"),
-	OPT_FLAG('q', "quiet", &o.quiet, "print nothing but errors"),
+	OPT_QUIET,
 	OPT_END
 };
 
@@ -84,7 +83,8 @@ static const char extra[] =
 "printed; REGISTER is kept in memory with its expiry; any other request gets\n"
 "501 Not Implemented unless --reply says otherwise.";
 
-static const struct applet_spec spec = { "sip-serve", usage, opts, extra };
+static const struct applet_spec spec = { "sip-serve", usage, opts, extra,
+    EXIT_LOCAL | EXIT_NET };
 
 #define MAX_LISTEN	16
 #define MAX_BINDINGS	4096
@@ -144,7 +144,7 @@ load_users(void)
 	if (o.users == NULL)
 		return;
 	if (read_file(o.users, &data, &len, 1024 * 1024) != 0)
-		die_errno(SIP_EXIT_USAGE, "%s", o.users);
+		die_errno(SIP_EXIT_INVALID, "%s", o.users);
 	for (line = strtok_r(data, "\n", &save); line != NULL;
 	    line = strtok_r(NULL, "\n", &save)) {
 		char *colon;
@@ -326,7 +326,7 @@ do_message(struct sip_uas_txn *t, const struct sip_msg *m,
 	memset(&rp, 0, sizeof rp);
 	rp.code = code;
 	respond(t, m, src, &rp);
-	if (code < 300 && !o.json && !o.quiet) {
+	if (code < 300 && !o.json && !quiet) {
 		struct slice from = sip_msg_value(m, SIP_HDR_FROM);
 
 		printf("MESSAGE from %.*s: %.*s\n", (int)from.len, from.p,
@@ -535,7 +535,7 @@ do_register(struct sip_uas_txn *t, const struct sip_msg *m,
 	rp.contact = nh ? cl.p : NULL;
 	respond(t, m, src, &rp);
 	buf_free(&cl);
-	if (!o.json && !o.quiet) {
+	if (!o.json && !quiet) {
 		printf("REGISTER %s: %d binding%s\n", aor, nh, nh == 1 ? "" : "s");
 		fflush(stdout);
 	}
@@ -575,7 +575,7 @@ handle(struct sip_conn *c, const struct sip_sockaddr *src,
 		break;
 	}
 	}
-	if (o.json)
+	if (o.json && !quiet)
 		event_json("request", m, c, src, code,
 		    m->mid == SIP_METHOD_MESSAGE ? "body" : NULL, m->body);
 }

@@ -18,8 +18,8 @@ _sipbox_run()
 	"$bin" "$@" 2>/dev/null
 }
 
-# _sipbox_value KIND ENUMVALS CUR: fill COMPREPLY with values for an option
-# argument of KIND.
+# _sipbox_value KIND VALUES CUR: fill COMPREPLY with values for an option
+# argument of KIND (VALUES: the words of an enum, word or list).
 _sipbox_value()
 {
 	local kind=$1 vals=$2 cur=$3 i
@@ -42,10 +42,21 @@ _sipbox_value()
 		for i in /sys/class/net/*; do
 			[[ -e $i ]] && ifs+=("${i##*/}")
 		done
+		# No sysfs (a container, another system): ask ip(8).
+		((${#ifs[@]})) || mapfile -t ifs < <(ip -o link 2>/dev/null |
+		    sed -n 's/^[0-9]*: *\([^:@ ]*\).*/\1/p')
 		mapfile -t COMPREPLY < <(compgen -W "${ifs[*]} any" -- "$cur")
 		;;
-	enum)
+	enum | word)
 		mapfile -t COMPREPLY < <(compgen -W "$vals" -- "$cur")
+		;;
+	list)
+		# The word after the last comma; what is before it stays.
+		local pre=
+
+		[[ $cur == *,* ]] && pre=${cur%,*},
+		mapfile -t COMPREPLY < <(compgen -P "$pre" -W "$vals" -- "${cur##*,}")
+		compopt -o nospace 2>/dev/null
 		;;
 	*)
 		COMPREPLY=()

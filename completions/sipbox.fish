@@ -20,6 +20,17 @@ function __sipbox_applet_is
     test (count $words) -ge 2; and test "$words[2]" = "$argv[1]"
 end
 
+# __sipbox_list WORD...: the WORDs, each after what the current token has
+# up to its last comma (the values of a comma-separated list).
+function __sipbox_list
+    set -l pre ''
+    string match -q -- '*,*' (commandline -ct)
+    and set pre (string replace -r '[^,]*$' '' -- (commandline -ct))
+    for w in $argv
+        echo $pre$w
+    end
+end
+
 # __sipbox_register APPLET CMD...: register the options that
 # `CMD... --list-options` lists, for APPLET and, with sipbox on PATH, for
 # `sipbox APPLET`.
@@ -46,8 +57,10 @@ function __sipbox_register
                 set -a args -x -a '(__fish_print_hostnames)'
             case iface
                 set -a args -x -a '(__fish_print_interfaces)'
-            case enum
+            case enum word
                 set -a args -x -a $f[4]
+            case list
+                set -a args -x -a "(__sipbox_list $f[4])"
             case '*'
                 set -a args -x
         end

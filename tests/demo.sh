@@ -26,8 +26,8 @@ if $SIPBOX --list | grep -qx sip-serve && $SIPBOX --list | grep -qx sip-send; th
 fi
 say "sipbox sip-parse tests/fixtures/msg/call.sip"
 $SIPBOX sip-parse tests/fixtures/msg/call.sip
-say "sipbox sip-parse -m INVITE -f type,method,status,to.tag,via.branch tests/fixtures/msg/call.sip"
-$SIPBOX sip-parse -m INVITE -f type,method,status,to.tag,via.branch tests/fixtures/msg/call.sip
+say "sipbox sip-parse -X INVITE -f type,method,status,to.tag,via.branch tests/fixtures/msg/call.sip"
+$SIPBOX sip-parse -X INVITE -f type,method,status,to.tag,via.branch tests/fixtures/msg/call.sip
 if $SIPBOX --list | grep -qx sdp-lint; then
 	say "sipbox sdp-lint --caret=always tests/fixtures/sdp/multipart-mixed.sip   # exits 1: an error"
 	$SIPBOX sdp-lint --caret=always tests/fixtures/sdp/multipart-mixed.sip || true

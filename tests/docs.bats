@@ -2,7 +2,7 @@
 # installed tree agree with the binary.  Every check loops over
 # `sipbox --list`, so an applet added later is held to the same rules:
 # it needs man/APPLET.1 (.Nd = its summary in cmd/applets.def, every
-# option of --help, an EXIT STATUS with every SIP_EXIT_* value), a line in
+# option of --help, an EXIT STATUS with the statuses its --help names), a line in
 # man/sipbox.1 and in the README's applet table, and its name on the
 # #compdef line of completions/_sipbox.
 load helpers
@@ -141,20 +141,42 @@ missing() {
 	[ -z "$output" ]
 }
 
-@test "docs: every man page has an EXIT STATUS listing every SIP_EXIT_* value" {
-	local f codes bad=0
+@test "docs: every man page renders with man -l without a groff warning" {
+	local f out bad=0
+
+	need man
+	need groff
+	for f in "$ROOT"/man/*.1; do
+		out=$(MANWIDTH=80 man -l "$f" 2>&1 >/dev/null)
+		if [ -n "$out" ]; then
+			printf '%s:\n%s\n' "${f##*/}" "$out"
+			bad=1
+		fi
+	done
+	[ "$bad" -eq 0 ]
+}
+
+# man_exit_codes PAGE: the statuses PAGE's EXIT STATUS lists, one per line
+man_exit_codes() {
+	sed -n '/^\.Sh EXIT STATUS/,/^\.Sh /p' "$1" |
+	    sed -n 's/^\.It //p' | tr -c '0-9\n' ' ' | tr ' ' '\n' |
+	    grep -x '[0-9][0-9]*' | sort -nu
+}
+
+@test "docs: sipbox(1)'s EXIT STATUS lists every SIP_EXIT_* value, each applet's page the ones its --help names" {
+	local a bad=0
 
 	[ "$(exit_codes | wc -l)" -ge 10 ]
-	for f in "$ROOT"/man/*.1; do
-		if ! grep -qx '\.Sh EXIT STATUS' "$f"; then
-			echo "${f##*/} has no EXIT STATUS section"
+	diff -u <(exit_codes) <(man_exit_codes "$ROOT/man/sipbox.1") || bad=1
+	for a in $(applets); do
+		if ! grep -qx '\.Sh EXIT STATUS' "$ROOT/man/$a.1"; then
+			echo "$a.1 has no EXIT STATUS section"
 			bad=1
 			continue
 		fi
-		codes=$(sed -n '/^\.Sh EXIT STATUS/,/^\.Sh /p' "$f" |
-		    sed -n 's/^\.It //p' | tr -c '0-9\n' ' ' | tr ' ' '\n' |
-		    grep -x '[0-9][0-9]*' | sort -nu)
-		missing "${f##*/} EXIT STATUS" "$(exit_codes)" "$codes" || bad=1
+		diff -u --label "$a --help" --label "man/$a.1" \
+		    <(help_exit_codes "$SIPBOX" "$a") \
+		    <(man_exit_codes "$ROOT/man/$a.1") || bad=1
 	done
 	[ "$bad" -eq 0 ]
 }
@@ -169,14 +191,21 @@ help_exit_codes() {
 	    done | sort -nu
 }
 
-@test "docs: --help of sipbox and of every applet names every exit status" {
-	local a bad=0
+@test "docs: sipbox --help names every exit status, and no applet's --help a status it cannot end with" {
+	local bad=0
 
 	missing "sipbox --help" "$(exit_codes)" "$(help_exit_codes "$SIPBOX")" || bad=1
-	for a in $(applets); do
-		missing "$a --help" "$(exit_codes)" \
+	# Only sip-send sends requests: 3-7 are its own.
+	for a in sip-parse sdp-lint sip-serve; do
+		if help_exit_codes "$SIPBOX" "$a" | grep -qx '[3-7]'; then
+			echo "$a --help names a status of 3 to 7"
+			bad=1
+		fi
+		missing "$a --help" "$(printf '%s\n' 0 1 2 9)" \
 		    "$(help_exit_codes "$SIPBOX" "$a")" || bad=1
 	done
+	missing "sip-send --help" "$(exit_codes)" \
+	    "$(help_exit_codes "$SIPBOX" sip-send)" || bad=1
 	[ "$bad" -eq 0 ]
 }
 
@@ -416,4 +445,67 @@ fake_sipbox() {
 	    make -s -C "$src" -o sipbox uninstall DESTDIR="$d" PREFIX=/usr
 	run -0 find "$d" ! -type d
 	[ -z "$output" ]
+}
+
+@test "docs: a short option letter means the same long option in every applet" {
+	local a line bad=0
+	declare -A seen where
+
+	for a in $(applets); do
+		while IFS=$'\t' read -r s l _; do
+			[ "$s" != - ] || continue
+			if [ -n "${seen[$s]:-}" ] && [ "${seen[$s]}" != "$l" ]; then
+				echo "$s is ${seen[$s]} in ${where[$s]} but $l in $a"
+				bad=1
+			fi
+			seen[$s]=$l where[$s]=$a
+		done < <("$SIPBOX" "$a" --list-options)
+	done
+	[ "$bad" -eq 0 ]
+}
+
+@test "docs: --method is -X in every applet that has it" {
+	local a bad=0
+
+	for a in $(applets); do
+		"$SIPBOX" "$a" --list-options | awk -F '\t' -v a="$a" '
+		    $2 == "--method" && $1 != "-X" { print a ": --method is " $1; bad = 1 }
+		    END { exit bad }' || bad=1
+	done
+	[ "$bad" -eq 0 ]
+}
+
+@test "completions: bash offers methods for -X, fields for -f (after a comma too), check IDs for -W, interfaces for -i, transports for -t" {
+	[ "$(bash_complete sip-send -X MES)" = MESSAGE ]
+	[ "$(bash_complete sipbox sip-parse --method IN | sort | tr '\n' ' ')" = "INFO INVITE " ]
+	bash_complete sip-parse -f '' | grep -qx call-id
+	[ "$(bash_complete sip-parse -f method,body.l)" = method,body.length ]
+	[ "$(bash_complete sdp-lint -W rtpmap-m)" = rtpmap-missing ]
+	bash_complete sdp-lint -W no-rtpmap | grep -qx no-rtpmap-missing
+	bash_complete sdp-lint -W '' | grep -qx all
+	[ "$(bash_complete sip-send -t '' | sort | tr '\n' ' ')" = "sctp tcp tls udp ws wss " ]
+	if [ -e /sys/class/net/lo ]; then
+		bash_complete sip-parse -i '' | grep -qx lo
+	fi
+}
+
+@test "completions: zsh offers methods for -X, fields for -f (after a comma too), check IDs for -W, transports for -t" {
+	need zsh
+	zsh_complete 'sip-send -X ' | grep -qx MESSAGE
+	zsh_complete 'sip-parse -f ' | grep -qx call-id
+	zsh_complete 'sip-parse -f method,' | grep -qx body.length
+	zsh_complete 'sdp-lint -W ' | grep -qx rtpmap-missing
+	[ "$(zsh_complete 'sip-send -t ' | sort | tr '\n' ' ')" = "sctp tcp tls udp ws wss " ]
+}
+
+@test "completions: fish offers methods for -X, fields for -f (after a comma too), check IDs for -W, interfaces for -i, transports for -t" {
+	need fish
+	fish_complete 'sip-send -X ' | grep -qx MESSAGE
+	fish_complete 'sip-parse -f ' | grep -qx call-id
+	fish_complete 'sip-parse -f method,body.l' | grep -qx method,body.length
+	fish_complete 'sdp-lint -W ' | grep -qx rtpmap-missing
+	[ "$(fish_complete 'sip-send -t ' | sort | tr '\n' ' ')" = "sctp tcp tls udp ws wss " ]
+	if [ -e /sys/class/net/lo ]; then
+		fish_complete 'sip-parse -i ' | grep -qx lo
+	fi
 }

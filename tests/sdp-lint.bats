@@ -308,7 +308,7 @@ print(",".join(ids) or "-")')
 	[ "${lines[1]}" = "$cap:frame 3:17:3: error: version '1' is not 0 [version]" ]
 	# the line is the message's: line 15 of frame 2 is the m= line (after
 	# the "# frame" line of --full)
-	[ "$(sip-parse --full -n 1 -m INVITE "$cap" | sed -n 16p | tr -d '\r')" = "m=audio 49170 RTP/AVP 0 8 97" ]
+	[ "$(sip-parse --full --limit 1 -X INVITE "$cap" | sed -n 16p | tr -d '\r')" = "m=audio 49170 RTP/AVP 0 8 97" ]
 	run -1 sdp-lint --json "$cap"
 	[[ "${lines[1]}" == *'"frame":3,"line":17,"column":3,'*'"id":"version"'* ]]
 	# a capture without SDP says so
@@ -329,6 +329,15 @@ print(",".join(ids) or "-")')
 @test "sdp-lint: sip-parse --body of a capture piped into sdp-lint - finds the defect" {
 	local cap="$BATS_TEST_TMPDIR/sdp.pcap"
 	python3 "$TESTS_DIR/helper/mkpcap.py" sdp "$cap"
-	run -1 sh -c 'sip-parse --body -m INVITE -H "Content-Type~^application/sdp" "$1" | sdp-lint -' sh "$cap"
+	run -1 sh -c 'sip-parse --body -X INVITE -H "Content-Type~^application/sdp" "$1" | sdp-lint -' sh "$cap"
 	[ "$output" = "<stdin>:6:27: error: dynamic payload type 97 has no 'a=rtpmap:97' line [rtpmap-missing]" ]
+}
+
+@test "sdp-lint: -q prints errors only: no warnings or notes, same exit status" {
+	run -0 --separate-stderr sdp-lint -q "$C/trailing-space.bad.sdp"
+	[ -z "$output" ] && [ -z "$stderr" ]
+	run -1 --separate-stderr sdp-lint -q --strict "$C/trailing-space.bad.sdp"
+	[ -z "$output" ] && [ -z "$stderr" ]
+	run -1 --separate-stderr sdp-lint -q "$C/rtpmap-missing.bad.sdp"
+	[[ "$output" == *"error: dynamic payload type 97"* ]]
 }

@@ -90,7 +90,7 @@ assert rows[1]["status"] == 200 and rows[0]["method"] == "OPTIONS"
 @test "sip-parse: filters work on captures" {
 	run -0 sip-parse -f frame.number -s 2xx "$(mk eth)"
 	[ "$output" = 2 ]
-	run -0 sip-parse -c --call-id call-1@example.com -m OPTIONS "$(mk tcp)"
+	run -0 sip-parse -c --call-id call-1@example.com -X OPTIONS "$(mk tcp)"
 	[ "$output" = 1 ]
 }
 
@@ -178,7 +178,7 @@ assert rows[1]["status"] == 200 and rows[0]["method"] == "OPTIONS"
 	[ "${lines[1]}" = "$(tab 4 UDP 192.0.2.1 5062 192.0.2.2 5064 '' 200 1 call-1@example.com 1700000100.000005)" ]
 	[ "${lines[2]}" = "$(tab 4 UDP 192.0.2.1 5062 192.0.2.2 5064 REGISTER '' 2 call-2@example.com 1700000100.000005)" ]
 	[ "${#lines[@]}" -eq 3 ]
-	run -0 sip-parse --json -n 1 "$p"
+	run -0 sip-parse --json --limit 1 "$p"
 	[[ "$output" == *'"hep":true'* ]]
 	# --port is about the SIP inside, not the connection to the collector
 	run -0 sip-parse -c --port 5064 "$p"
@@ -186,7 +186,7 @@ assert rows[1]["status"] == 200 and rows[0]["method"] == "OPTIONS"
 	run -0 sip-parse -c --port 9061 "$p"
 	[ "$output" = 0 ]
 	# -w writes the segments that carried the HEP packets
-	run -0 sip-parse -C call-1@example.com -w "$T/out.pcap" -c "$p"
+	run -0 sip-parse -C call-1@example.com --write "$T/out.pcap" -c "$p"
 	[ "$(times "$T/out.pcap")" = "$(times "$p" | sed 1d)" ]
 	run -0 sip-parse -f method,status "$T/out.pcap"
 	[ "$output" = "$(printf 'OPTIONS\t\n\t200\nREGISTER\t')" ]
@@ -255,8 +255,8 @@ assert rows[1]["status"] == 200 and rows[0]["method"] == "OPTIONS"
 	[[ "$stderr" == "sip-parse: $T/bad.pcap: "* ]]
 }
 
-@test "sip-parse: -w writes the packets of the matching messages" {
-	run -0 sip-parse -s 200 -w "$T/out.pcap" -f frame.number "$(mk tcpmany)" "$(mk eth)"
+@test "sip-parse: --write writes the packets of the matching messages" {
+	run -0 sip-parse -s 200 --write "$T/out.pcap" -f frame.number "$(mk tcpmany)" "$(mk eth)"
 	run -0 sip-parse -f frame.number,status "$T/out.pcap"
 	[ "$output" = "$(printf '1\t\n1\t\n1\t200\n2\t200')" ]
 }
@@ -275,77 +275,77 @@ while off < len(d):
 PY
 }
 
-@test "sip-parse: -w writes every IP fragment of a matching message, in capture order" {
+@test "sip-parse: --write writes every IP fragment of a matching message, in capture order" {
 	local p
 	p=$(mk frag4)
-	run -0 sip-parse -H 'Content-Length~[1-9]' -w "$T/out.pcap" -c "$p"
+	run -0 sip-parse -H 'Content-Length~[1-9]' --write "$T/out.pcap" -c "$p"
 	[ "$output" = 1 ]
 	# nine fragments in, the 200 OK (packet 10) not
 	[ "$(times "$T/out.pcap")" = "$(times "$p" | head -9)" ]
 	run -0 sip-parse -f frame.number,method,cseq.num,body.length "$T/out.pcap"
 	[ "$output" = "$(tab 9 OPTIONS 1 305)" ]
 	p=$(mk frag6)
-	run -0 sip-parse -w "$T/out6.pcap" -c "$p"
+	run -0 sip-parse --write "$T/out6.pcap" -c "$p"
 	[ "$(times "$T/out6.pcap")" = "$(times "$p")" ]
 }
 
-@test "sip-parse: fragments in a tunnel inside fragments are reassembled, and -w writes all their packets" {
+@test "sip-parse: fragments in a tunnel inside fragments are reassembled, and --write writes all their packets" {
 	local p
 	p=$(mk fragnest)
 	run -0 sip-parse -f frame.number,method,body.length "$p"
 	[ "$output" = "$(tab 6 OPTIONS 150)" ]
-	run -0 sip-parse -w "$T/out.pcap" -c "$p"
+	run -0 sip-parse --write "$T/out.pcap" -c "$p"
 	[ "$(times "$T/out.pcap")" = "$(times "$p")" ]
 }
 
-@test "sip-parse: -w writes every TCP segment of a matching message once, in capture order" {
+@test "sip-parse: --write writes every TCP segment of a matching message once, in capture order" {
 	local p
 	p=$(mk tcpsplit)
 	# the SYN, one segment per byte of message 1, then messages 2 and 3
-	run -0 sip-parse -C call-1@example.com -w "$T/out.pcap" -c "$p"
+	run -0 sip-parse -C call-1@example.com --write "$T/out.pcap" -c "$p"
 	[ "$output" = 1 ]
 	[ "$(times "$T/out.pcap")" = "$(times "$p" | sed '1d;$d')" ]
 	run -0 sip-parse -f method,call-id,body "$T/out.pcap"
 	[ "$output" = "$(tab OPTIONS call-1@example.com hello)" ]
 	# out of order and retransmitted: each segment once, in capture order
 	p=$(mk tcpooo)
-	run -0 sip-parse -w "$T/ooo.pcap" -c "$p"
+	run -0 sip-parse --write "$T/ooo.pcap" -c "$p"
 	[ "$(times "$T/ooo.pcap")" = "$(times "$p" | sed 1d)" ]
 	p=$(mk tcpretrans)
-	run -0 sip-parse -w "$T/re.pcap" -f frame.number "$p"
+	run -0 sip-parse --write "$T/re.pcap" -f frame.number "$p"
 	[ "$(times "$T/re.pcap" | wc -l)" -eq 4 ]
 	run -0 sip-parse -f method,status,cseq.num "$T/re.pcap"
 	[ "$output" = "$(printf 'OPTIONS\t\t1\nOPTIONS\t\t2\n\t200\t2')" ]
 }
 
-@test "sip-parse: -w keeps at most 1024 packets per message and says how many it left out" {
+@test "sip-parse: --write keeps at most 1024 packets per message and says how many it left out" {
 	local p n
 	p=$(mk tcpbytes)
 	n=$(times "$p" | wc -l)
-	run -0 --separate-stderr sip-parse -w "$T/out.pcap" -f body.length "$p"
+	run -0 --separate-stderr sip-parse --write "$T/out.pcap" -f body.length "$p"
 	[ "$output" = 900 ]
 	[ "$stderr" = "sip-parse: warning: $p: packet $n: $((n - 1024)) packets of this message not written to $T/out.pcap: more than 1024 per message or 32 MiB in all kept" ]
 	[ "$(times "$T/out.pcap" | wc -l)" -eq 1024 ]
 }
 
-@test "sip-parse: -w keeps capture order when messages of two connections interleave" {
+@test "sip-parse: --write keeps capture order when messages of two connections interleave" {
 	local p
 	p=$(mk tcpinter)
-	run -0 sip-parse -w "$T/out.pcap" -f frame.number,call-id "$p"
+	run -0 sip-parse --write "$T/out.pcap" -f frame.number,call-id "$p"
 	[ "${lines[0]}" = "$(tab 2 call-2@example.com)" ]
 	[ "$(times "$T/out.pcap")" = "$(times "$p")" ]
-	run -0 sip-parse -C call-1@example.com -w "$T/one.pcap" -c "$p"
+	run -0 sip-parse -C call-1@example.com --write "$T/one.pcap" -c "$p"
 	[ "$(times "$T/one.pcap")" = "$(times "$p" | sed 2d)" ]
 	run -0 sip-parse -f frame.number,method,status "$T/one.pcap"
 	[ "$output" = "$(printf '2\tINVITE\t\n3\t\t180')" ]
 }
 
-@test "sip-parse: -w writes the WebSocket frames of a message, and they read back without the upgrade" {
+@test "sip-parse: --write writes the WebSocket frames of a message, and they read back without the upgrade" {
 	local p
 	p=$(mk ws)
-	run -0 sip-parse -s 100-699 -w "$T/resp.pcap" -c "$p"
+	run -0 sip-parse -s 100-699 --write "$T/resp.pcap" -c "$p"
 	[ "$(times "$T/resp.pcap")" = "$(times "$p" | sed -n 5p)" ]
-	run -0 sip-parse -H 'CSeq' -H 'To~^<[^;]*$' -w "$T/out.pcap" -c "$p"
+	run -0 sip-parse -H 'CSeq' -H 'To~^<[^;]*$' --write "$T/out.pcap" -c "$p"
 	[ "$output" = 1 ]
 	# the masked frame came in two segments (packets 3 and 4)
 	[ "$(times "$T/out.pcap")" = "$(times "$p" | sed -n '3,4p')" ]
@@ -354,7 +354,7 @@ PY
 }
 
 @test "sip-parse: --limit stops after N matching messages" {
-	run -0 sip-parse -n 1 -f cseq.num "$(mk port)"
+	run -0 sip-parse --limit 1 -f cseq.num "$(mk port)"
 	[ "$output" = 1 ]
 }
 
@@ -395,7 +395,7 @@ PY
 	local port out pid i
 	port=$(free_port)
 	out="$T/live.out"
-	sip-parse -i lo --filter "udp port $port" -n 1 -f transport,dport,method \
+	sip-parse -i lo --filter "udp port $port" --limit 1 -f transport,dport,method \
 	    > "$out" 2> "$T/live.err" 3>&- &
 	pid=$!
 	# a packet every 0.2 s until one is caught, for up to 30 s
@@ -431,7 +431,7 @@ s.sendto(b"OPTIONS sip:x@127.0.0.1 SIP/2.0\r\nCall-ID: live\r\nCSeq: 1 OPTIONS\r
 	local port pid i ids= nobody
 	nobody=$(id -u nobody) || skip "no user nobody"
 	port=$(free_port)
-	sip-parse -v -i lo --filter "udp port $port" -n 1 -f transport,method \
+	sip-parse -v -i lo --filter "udp port $port" --limit 1 -f transport,method \
 	    > "$T/out" 2> "$T/err" 3>&- &
 	pid=$!
 	# wait for the drop (the process waits for a packet meanwhile)
@@ -488,12 +488,12 @@ s.sendto(b"OPTIONS sip:x@127.0.0.1 SIP/2.0\r\nCall-ID: live\r\nCSeq: 1 OPTIONS\r
 }
 
 @test "sip-parse: --calls --json and filters" {
-	run -0 sip-parse --calls --json -m INVITE "$(mk call)"
+	run -0 sip-parse --calls --json -X INVITE "$(mk call)"
 	[ "${#lines[@]}" -eq 1 ]
 	printf '%s\n' "$output" | python3 -c '
 import json, sys
 r = json.loads(sys.stdin.read())
-# -m INVITE keeps the INVITEs and their responses, not the ACK and BYE
+# -X INVITE keeps the INVITEs and their responses, not the ACK and BYE
 assert r["call_id"] == "call@example.com" and r["state"] == "ANSWERED", r
 assert r["status"] == 200 and r["messages"] == 5 and r["duration"] == 4.004, r
 '
@@ -692,8 +692,8 @@ PY
 }
 
 @test "sip-parse: --body writes a capture's bodies byte for byte, CRLF kept" {
-	sip-parse --body -n 1 -m INVITE "$(mk sdp)" > "$T/body"
+	sip-parse --body --limit 1 -X INVITE "$(mk sdp)" > "$T/body"
 	printf 'v=0\r\no=alice 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 49170 RTP/AVP 0 8 97\r\n' | cmp - "$T/body"
-	run -0 sip-parse --body -m OPTIONS "$T/sdp.pcap"
+	run -0 sip-parse --body -X OPTIONS "$T/sdp.pcap"
 	[ "$output" = "" ]
 }

@@ -216,3 +216,14 @@ Content-Length: 0
 	run -2 --separate-stderr sip-parse --body --json "$f"
 	[[ "$stderr" == *"exclude each other"* ]]
 }
+
+@test "sip-parse: -q prints no message, keeps errors and the exit status, and --count still counts" {
+	run -0 --separate-stderr sip-parse -q "$(fixture msg/call.sip)"
+	[ -z "$output" ] && [ -z "$stderr" ]
+	run -0 sip-parse -q -c "$(fixture msg/call.sip)"
+	[ "$output" = "$(sip-parse -c "$(fixture msg/call.sip)")" ]
+	printf 'INVITE sip:a@b SIP/2.0\r\nbroken\r\n\r\n' >"$BATS_TEST_TMPDIR/bad.sip"
+	run -1 --separate-stderr sip-parse -q "$BATS_TEST_TMPDIR/bad.sip"
+	[ -z "$output" ]
+	[[ "$stderr" == *"bad.sip:2:"* ]]
+}

@@ -134,7 +134,7 @@ setup() {
 	[ "$(grep -ciE '^(from|f):' <<<"$output")" -eq 1 ]
 }
 
-@test "sip-send: -f sends a hand-written message with placeholders and a fixed Content-Length" {
+@test "sip-send: -F sends a hand-written message with placeholders and a fixed Content-Length" {
 	cat > "$BATS_TEST_TMPDIR/tpl.sip" <<-'T'
 	MESSAGE sip:bob@[remote_ip]:[remote_port] SIP/2.0
 	Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
@@ -148,12 +148,12 @@ setup() {
 
 	from a template
 	T
-	run -0 "$SIPBOX" sip-send -n -f "$BATS_TEST_TMPDIR/tpl.sip" "sip:$U"
+	run -0 "$SIPBOX" sip-send -n -F "$BATS_TEST_TMPDIR/tpl.sip" "sip:$U"
 	[[ "$output" == "MESSAGE sip:bob@127.0.0.1:${U##*:} SIP/2.0"* ]]
 	[[ "$output" == *"Via: SIP/2.0/UDP 127.0.0.1:"*";branch=z9hG4bK"* ]]
 	[[ "$output" == *"Content-Length: 16"* ]]
 	[ "$(grep -c '^Content-Length:' <<<"$output")" -eq 1 ]
-	run -0 "$SIPBOX" sip-send -f "$BATS_TEST_TMPDIR/tpl.sip" "sip:$U"
+	run -0 "$SIPBOX" sip-send -F "$BATS_TEST_TMPDIR/tpl.sip" "sip:$U"
 	[ "$output" = "SIP/2.0 200 OK" ]
 	wait_for grep -q 'from a template' "$SERVE_DIR/main.out"
 }
@@ -228,17 +228,17 @@ setup() {
 @test "sip-send: -q keeps only errors, and in a ping run only the statistics" {
 	run -0 "$SIPBOX" sip-send -q "sip:$U"
 	[ -z "$output" ]
-	run -0 "$SIPBOX" sip-send -q -c 3 -i 0 "sip:$U"
+	run -0 "$SIPBOX" sip-send -q -c 3 --interval 0 "sip:$U"
 	[ "$(grep -c 'seq=' <<<"$output")" -eq 0 ]
 	[[ "$output" == *"3 requests sent, 3 responses received"* ]]
-	run -0 "$SIPBOX" sip-send -q --json -c 3 -i 0 "sip:$U"
+	run -0 "$SIPBOX" sip-send -q --json -c 3 --interval 0 "sip:$U"
 	[ "${#lines[@]}" -eq 1 ] && [[ "$output" == *'"type":"summary"'* ]]
 	run -8 "$SIPBOX" sip-send -q "udp:127.0.0.1:$(free_port)"
 	[[ "$output" == *"unreachable"* ]]
 }
 
 @test "sip-send: ping mode prints a line per reply and ping-style statistics" {
-	run -0 "$SIPBOX" sip-send -c 5 -i 0.01 "sip:$U"
+	run -0 "$SIPBOX" sip-send -c 5 --interval 0.01 "sip:$U"
 	[ "$(grep -c '^200 OK from 127.0.0.1:.*seq=[1-5] time=' <<<"$output")" -eq 5 ]
 	[[ "$output" == *"--- sip:$U ping statistics ---"* ]]
 	[[ "$output" == *"5 requests sent, 5 responses received, 0.0% loss"* ]]
@@ -247,7 +247,7 @@ setup() {
 }
 
 @test "sip-send: ping with concurrency keeps requests in flight and counts every answer" {
-	run -0 "$SIPBOX" sip-send -c 200 -i 0 --concurrency 20 --json "sip:$U"
+	run -0 "$SIPBOX" sip-send -c 200 --interval 0 --concurrency 20 --json "sip:$U"
 	python3 -c '
 import json,sys
 lines=[json.loads(l) for l in sys.argv[1].splitlines()]
@@ -328,7 +328,6 @@ assert len({l["call_id"] for l in lines[:-1]})==200' "$output"
 	run -2 "$SIPBOX" sip-send -X 'BAD METHOD' "sip:$U"
 	run -2 "$SIPBOX" sip-send -H 'NoColon' "sip:$U"
 	run -2 "$SIPBOX" sip-send -t carrier-pigeon "$U"
-	run -2 "$SIPBOX" sip-send -f /nonexistent "sip:$U"
 }
 
 @test "sip-send: a host name that does not resolve is exit 8" {
@@ -416,7 +415,7 @@ assert len({l["call_id"] for l in lines[:-1]})==200' "$output"
 }
 
 @test "sip-send: every request of a ping run is a new call: fresh branch, tag and Call-ID, CSeq counting past 9" {
-	run -0 --separate-stderr "$SIPBOX" sip-send -v -c 12 -i 0 -H 'X-Ping: yes' "sip:$U"
+	run -0 --separate-stderr "$SIPBOX" sip-send -v -c 12 --interval 0 -H 'X-Ping: yes' "sip:$U"
 	[[ "$output" == *"12 requests sent, 12 responses received"* ]]
 	python3 - "$stderr" <<'PY'
 import re, sys
@@ -440,7 +439,7 @@ PY
 }
 
 @test "sip-send: --interval spaces the requests of a ping run" {
-	run -0 "$SIPBOX" sip-send -c 3 -i 0.2 --json "sip:$U"
+	run -0 "$SIPBOX" sip-send -c 3 --interval 0.2 --json "sip:$U"
 	python3 -c '
 import json,sys
 s=json.loads(sys.argv[1].splitlines()[-1])
@@ -457,4 +456,10 @@ assert s["elapsed_ms"] >= 400, s' "$output"
 	[[ "$output" == "SIP/2.0 200 OK" ]]
 	run -8 "$SIPBOX" sip-send --capath "$BATS_TEST_TMPDIR/empty" "tls:$S"
 	[[ "$output" == *"certificate"* ]]
+}
+
+@test "sip-send: -X message is sent as MESSAGE, in the request line and the CSeq" {
+	run -0 "$SIPBOX" sip-send -n -X message "sip:bob@$U"
+	[ "${lines[0]}" = "MESSAGE sip:bob@$U SIP/2.0"$'\r' ] || [ "${lines[0]}" = "MESSAGE sip:bob@$U SIP/2.0" ]
+	[[ "$output" == *"CSeq: 1 MESSAGE"* ]]
 }

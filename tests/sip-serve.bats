@@ -143,7 +143,7 @@ load net
 	# sipsak's flood mode sends and exits without reading the answers
 	sipsak -F -e 2000 -s "sip:$a" >/dev/null 2>&1 || true
 	run -0 "$SIPBOX" sip-send --timeout 5 "sip:$a"
-	run -0 "$SIPBOX" sip-send -q -c 200 -i 0 --concurrency 20 --timeout 10 "sip:$a"
+	run -0 "$SIPBOX" sip-send -q -c 200 --interval 0 --concurrency 20 --timeout 10 "sip:$a"
 	stop_serve gone
 }
 

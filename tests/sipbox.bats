@@ -86,3 +86,29 @@ load helpers
 	[[ "$stderr" == *"unknown option '--no-such-option'"* ]]
 	[[ "$stderr$output" != *s3cr3t-word* ]]
 }
+
+@test "sipbox: a missing input file is exit 1 in every applet that reads one" {
+	local nf="$BATS_TEST_TMPDIR/no-such-file"
+
+	run -1 --separate-stderr "$SIPBOX" sip-parse "$nf"
+	[[ "$stderr" == *"no-such-file: No such file or directory"* ]]
+	run -1 --separate-stderr "$SIPBOX" sdp-lint "$nf"
+	[[ "$stderr" == *"no-such-file: No such file or directory"* ]]
+	run -1 --separate-stderr "$SIPBOX" sip-send -n -F "$nf" sip:127.0.0.1
+	[[ "$stderr" == *"no-such-file: No such file or directory"* ]]
+	run -1 --separate-stderr "$SIPBOX" sip-send -n -d "@$nf" sip:127.0.0.1
+	[[ "$stderr" == *"no-such-file: No such file or directory"* ]]
+	run -1 --separate-stderr "$SIPBOX" sip-send -u bob --password-file "$nf" sip:127.0.0.1:9
+	[[ "$stderr" == *"no-such-file: No such file or directory"* ]]
+	run -1 --separate-stderr "$SIPBOX" sip-serve --users "$nf" --listen udp:127.0.0.1:0 --duration 0.1
+	[[ "$stderr" == *"no-such-file: No such file or directory"* ]]
+}
+
+@test "sipbox: every applet has -q, --quiet" {
+	local a
+
+	for a in $("$SIPBOX" --list); do
+		"$SIPBOX" "$a" --list-options | grep -qx -- $'-q\t--quiet\tflag\t\t.*' ||
+		    { echo "$a has no -q, --quiet"; return 1; }
+	done
+}
