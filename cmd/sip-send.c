@@ -243,6 +243,50 @@ fill_template(const char *tpl, size_t n, long seq, size_t *outlen)
 	return head.p;
 }
 
+/*
+ * -F: the hand-written message must parse before anything is sent, and
+ * when it does not, say where in the file as sip-parse does.  A copy is
+ * parsed with each [placeholder]'s brackets made letters and each
+ * Content-Length renamed (both the same length, so lines and columns are
+ * the file's): fill_template replaces them anyway.
+ */
+static void
+check_template(const char *path, const char *tpl, size_t n)
+{
+	char *c = xmalloc(n + 1), *p, *e, *end = NULL;
+	struct sip_msg m;
+	struct sip_perr pe;
+	unsigned line, col;
+	size_t hl;
+
+	memcpy(c, tpl, n);
+	c[n] = '\0';
+	for (p = c; (p = memchr(p, '[', (size_t)(c + n - p))) != NULL; p++) {
+		e = p + 1 + strspn(p + 1, "abcdefghijklmnopqrstuvwxyz_");
+		if (e > p + 1 && *e == ']')
+			*p = *e = 'x';
+	}
+	for (p = c; p < c + n; p = e + 1) {
+		if ((e = memchr(p, '\n', (size_t)(c + n - p))) == NULL)
+			e = c + n;
+		if (e == p || (e == p + 1 && *p == '\r')) {
+			end = e < c + n ? e + 1 : e;	/* the empty line */
+			break;
+		}
+		if (strncasecmp(p, "Content-Length:", 15) == 0)
+			memcpy(p, "X-Ignored-Leng", 14);
+		else if (strncasecmp(p, "l:", 2) == 0)
+			*p = 'x';
+	}
+	hl = end != NULL ? (size_t)(end - c) : n;
+	if (sip_msg_parse(&m, c, hl, 0, &pe) != SIP_OK) {
+		line = sip_msg_line_of(c, hl, pe.off, &col);
+		die(SIP_EXIT_INVALID, "%s:%u:%u: %s",
+		    strcmp(path, "-") == 0 ? "<stdin>" : path, line, col, pe.why);
+	}
+	free(c);
+}
+
 static void
 print_writeout(const struct sip_msg *m, const struct sip_uac_req *r)
 {
@@ -796,6 +840,8 @@ sip_send_main(int argc, char **argv)
 	load_body();
 	if (o.file != NULL && read_file(o.file, &tpl, &tpl_len, SIP_MAX_MSG) != 0)
 		die_errno(SIP_EXIT_INVALID, "%s", o.file);
+	if (o.file != NULL)
+		check_template(o.file, tpl, tpl_len);
 	signal(SIGINT, on_signal);
 	signal(SIGPIPE, SIG_IGN);
 	client_resolve(&cl, argv[i]);

@@ -158,6 +158,16 @@ setup() {
 	wait_for grep -q 'from a template' "$SERVE_DIR/main.out"
 }
 
+@test "sip-send: a -F message that does not parse is exit 1 naming file, line, column and reason, and nothing is sent" {
+	printf 'OPTIONS sip:bob@[remote_ip] SIP/2.0\nVia: SIP/2.0/UDP [local_ip]:[local_port];branch=[branch]\nthis line has no colon\nCall-ID: [call_id]\n\n' \
+	    > "$BATS_TEST_TMPDIR/bad.sip"
+	run -1 --separate-stderr "$SIPBOX" sip-send -F "$BATS_TEST_TMPDIR/bad.sip" "sip:$U"
+	[ "$stderr" = "sip-send: $BATS_TEST_TMPDIR/bad.sip:3:1: header line has no colon" ]
+	[ -z "$output" ]
+	run -1 --separate-stderr "$SIPBOX" sip-send -n -F - "sip:$U" < "$BATS_TEST_TMPDIR/bad.sip"
+	[ "$stderr" = "sip-send: <stdin>:3:1: header line has no colon" ]
+}
+
 @test "sip-send: digest authentication answers the 401 and registers" {
 	SIPBOX_PASSWORD=alice-secret run -0 "$SIPBOX" sip-send -X REGISTER -u alice \
 	    --to sip:alice@127.0.0.1 --contact "sip:alice@127.0.0.1:5999" "sip:$U"
