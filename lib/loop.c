@@ -200,6 +200,12 @@ watch(struct sip_loop *l, int fd, unsigned ev, sip_fd_cb *cb, void *arg,
 	if (fd >= l->nw && grow(l, fd) != 0)
 		return SIP_E_NOMEM;
 	w = &l->w[fd];
+	if (w->on && w->ev == (ev & (SIP_EV_READ | SIP_EV_WRITE)) &&
+	    w->internal == (unsigned)internal) {
+		w->cb = cb;	/* the same events: no system call */
+		w->arg = arg;
+		return SIP_OK;
+	}
 	if (!w->on) {
 		w->gen++;
 		w->on = 1;
@@ -422,4 +428,40 @@ int
 sip_loop_stopped(const struct sip_loop *l)
 {
 	return l->stopped;
+}
+
+static void
+on_ready(struct sip_loop *l, int fd, unsigned ev, void *arg)
+{
+	(void)l;
+	(void)fd;
+	if (arg != NULL)
+		*(unsigned *)arg = ev;
+}
+
+int
+sip_loop_wait_fd(struct sip_loop *l, int fd, unsigned ev,
+    uint64_t deadline_ms)
+{
+	struct sip_loop *own = NULL;
+	unsigned got = 0;
+
+	if (l == NULL && (l = own = sip_loop_new()) == NULL)
+		return -1;
+	if (sip_loop_watch(l, fd, ev, on_ready, &got) != SIP_OK) {
+		sip_loop_free(own);
+		errno = EBADF;
+		return -1;
+	}
+	sip_loop_update(l);
+	while (got == 0 && l->now < deadline_ms && !l->stopped) {
+		uint64_t left = deadline_ms - l->now;
+
+		sip_loop_once(l, left > INT32_MAX ? INT32_MAX : (int)left);
+	}
+	if (own != NULL)
+		sip_loop_free(own);
+	else if (l->w[fd].cb == on_ready)
+		l->w[fd].arg = NULL;	/* got is going away */
+	return got != 0;
 }

@@ -72,4 +72,18 @@ int		 sip_loop_once(struct sip_loop *l, int max_ms);
 void		 sip_loop_stop(struct sip_loop *l, int status);
 int		 sip_loop_stopped(const struct sip_loop *l);
 
+/*
+ * The smallest blocking wrapper: wait until fd is ready for ev
+ * (SIP_EV_READ or SIP_EV_WRITE; an error or hang-up counts) or the clock
+ * reaches deadline_ms, running l's other callbacks meanwhile.  l is a
+ * private loop the caller keeps for its blocking calls (one per
+ * connection, say): a wait then costs one epoll_wait, as poll(2) would.
+ * fd stays watched on l, idle, for the next wait: unwatch it before
+ * closing it.  NULL makes a loop for this one wait (about 10 us more).
+ * 1 ready, 0 timed out, -1 no loop could be made or fd cannot be
+ * watched (errno set).
+ */
+int		 sip_loop_wait_fd(struct sip_loop *l, int fd, unsigned ev,
+		    uint64_t deadline_ms);
+
 #endif

@@ -674,6 +674,41 @@ test_nested(void)
 	sip_loop_free(l);
 }
 
+/* The blocking wrapper: ready, timed out, on a kept loop and on none. */
+static void
+test_wait_fd(void)
+{
+	struct sip_loop *l = sip_loop_new();
+	int a[2], r1, r2, r3, r4;
+	uint64_t t0, waited;
+	char b[8];
+
+	pair(a);
+	t0 = sip_clock_ms();
+	r1 = sip_loop_wait_fd(l, a[0], SIP_EV_READ, t0 + 30);
+	waited = sip_clock_ms() - t0;
+	write(a[1], "x", 1);
+	r2 = sip_loop_wait_fd(l, a[0], SIP_EV_READ, sip_clock_ms() + 1000);
+	r3 = sip_loop_wait_fd(NULL, a[0], SIP_EV_READ, sip_clock_ms() + 1000);
+	r4 = sip_loop_wait_fd(l, a[0], SIP_EV_WRITE, sip_clock_ms() + 1000);
+	ok(r1 == 0 && waited >= 30 && waited < 1000 && r2 == 1 && r3 == 1 &&
+	    r4 == 1, "sip_loop_wait_fd: 0 at the deadline (%llu ms), 1 when "
+	    "ready, on a kept loop or a new one, for reading or writing",
+	    (unsigned long long)waited);
+	/* the kept watch's callback outlives the wait harmlessly */
+	ok(sip_loop_once(l, 0) >= 0, "a turn of the kept loop afterwards "
+	    "touches nothing of the finished wait");
+	recv(a[0], b, sizeof(b), 0);
+	close(a[1]);
+	ok(sip_loop_wait_fd(l, a[0], SIP_EV_READ, sip_clock_ms() + 1000) == 1,
+	    "a hang-up ends a wait");
+	sip_loop_unwatch(l, a[0]);
+	close(a[0]);
+	ok(sip_loop_wait_fd(l, a[0], SIP_EV_READ, sip_clock_ms() + 10) == -1,
+	    "a closed fd cannot be waited on");
+	sip_loop_free(l);
+}
+
 int
 main(void)
 {
@@ -691,5 +726,6 @@ main(void)
 	test_now();
 	test_signal();
 	test_nested();
+	test_wait_fd();
 	return done();
 }
