@@ -91,6 +91,24 @@ client_info(const char *fmt, ...)
 	fprintf(stderr, "%s\n", color_off(stderr));
 }
 
+void	(*client_onfail)(enum sip_err e, const char *detail);
+
+/* Print, tell client_onfail, exit with e's status. */
+static void __attribute__((format(printf, 2, 3), noreturn))
+client_die(enum sip_err e, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	errorf("%s", msg);
+	if (client_onfail != NULL)
+		client_onfail(e, msg);
+	exit(fflush(stdout) == 0 ? sip_err_exit(e) : SIP_EXIT_OUTPUT);
+}
+
 static enum sip_tp
 tp_from_opt(void)
 {
@@ -138,7 +156,7 @@ resolve_3263(struct client *c, const struct sip_target *n, int family)
 
 		if (copt.resolver != NULL || e != SIP_E_DNS) {
 			sip_resolver_free(r);
-			die(e == SIP_E_DNS ? SIP_EXIT_NET : SIP_EXIT_USAGE,
+			client_die(e == SIP_E_DNS ? e : SIP_E_INVAL,
 			    "cannot resolve '%s': %s", n->host, why);
 		}
 		client_info("DNS: %s; trying the system resolver", why);
@@ -200,7 +218,7 @@ client_resolve(struct client *c, const char *target)
 	c->ndst = sip_net_lookup(n->host, port, family, c->dst,
 	    SIP_NET_MAX_ADDRS, &why);
 	if (c->ndst == 0)
-		die(SIP_EXIT_NET, "cannot resolve '%s': %s", n->host, why);
+		client_die(SIP_E_DNS, "cannot resolve '%s': %s", n->host, why);
 	for (int i = 0; i < c->ndst; i++) {
 		char a[SIP_NET_ADDRSTR];
 
@@ -271,7 +289,7 @@ client_connect(struct client *c)
 
 			if (sip_tls_client_ctx(&c->tls, &to, err,
 			    sizeof err) != SIP_OK)
-				die(SIP_EXIT_NET, "TLS: %s", err);
+				client_die(SIP_E_TLS, "TLS: %s", err);
 		}
 		o.tls = c->tls;
 		sip_conn_init(&c->conn);
@@ -288,8 +306,9 @@ client_connect(struct client *c)
 			    sip_net_str(&c->conn.local, l, sizeof l), a);
 			return SIP_OK;
 		}
-		errorf("%s over %s: %s", a, sip_tp_name(c->dst_tp[c->cur]),
-		    c->conn.err);
+		snprintf(c->why, sizeof c->why, "%s over %s: %s", a,
+		    sip_tp_name(c->dst_tp[c->cur]), c->conn.err);
+		errorf("%s", c->why);
 		sip_conn_close(&c->conn);
 	}
 	return e;

@@ -87,6 +87,7 @@ struct client {
 	char			 route[SIP_TARGET_MAX + 8];
 	char			 local_host[SIP_NET_HOST_MAX + 2];	/* URI form */
 	int			 local_port;
+	char			 why[512];	/* client_connect's last failure */
 };
 
 /*
@@ -102,6 +103,14 @@ enum sip_err	client_connect(struct client *c);
 /* Local address for Via/Contact without connecting (for --dry-run). */
 void		client_guess_local(struct client *c);
 void		client_close(struct client *c);
+
+/*
+ * Called with a failure before the first request (the name does not
+ * resolve, the TLS context cannot be made, no destination connects),
+ * after it is printed on stderr and before the program exits with its
+ * status, so that --json can write a record of it too.  NULL: nothing.
+ */
+extern void	(*client_onfail)(enum sip_err e, const char *detail);
 
 /* The -v trace: curl-style "> " and "< " lines with secrets masked. */
 void	client_trace(void *arg, char dir, const char *data, size_t len,

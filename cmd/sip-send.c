@@ -95,6 +95,7 @@ static const struct applet_spec spec = { "sip-send", usage, opts, extra,
     EXIT_LOCAL | EXIT_ANSWER | EXIT_NET };
 
 static struct client cl;
+static const char *target;	/* as given */
 static char *password;
 static regex_t match_re;
 static volatile sig_atomic_t interrupted;
@@ -408,6 +409,25 @@ json_result(const struct sip_uac_req *r, const struct sip_msg *m, long seq)
 	json_kint(j, "exit", outcome(r, m));
 	jsonl_end(&l);
 	fflush(stdout);
+}
+
+/* --json: a failure before any request, as a record like a failed one. */
+static void
+json_fail(enum sip_err e, const char *detail)
+{
+	struct jsonl l;
+	struct json *j = &l.j;
+
+	jsonl_begin(&l);
+	json_kstr(j, "type", "response");
+	json_kstr(j, "method", o.method);
+	json_kstr(j, "target", target);
+	json_key(j, "status");
+	json_null(j);
+	json_kstr(j, "error", sip_err_str(e));
+	json_kstr(j, "detail", detail);
+	json_kint(j, "exit", sip_err_exit(e));
+	jsonl_end(&l);
 }
 
 static void
@@ -844,6 +864,9 @@ sip_send_main(int argc, char **argv)
 		check_template(o.file, tpl, tpl_len);
 	signal(SIGINT, on_signal);
 	signal(SIGPIPE, SIG_IGN);
+	target = argv[i];
+	if (o.json && !quiet)
+		client_onfail = json_fail;
 	client_resolve(&cl, argv[i]);
 	udp_size_rule();
 	if (o.dry_run) {
@@ -870,6 +893,8 @@ sip_send_main(int argc, char **argv)
 		enum sip_err e = client_connect(&cl);
 
 		if (e != SIP_OK) {
+			if (o.json && !quiet)
+				json_fail(e, cl.why);
 			client_password_free(password);
 			return sip_err_exit(e);
 		}

@@ -473,3 +473,32 @@ assert s["elapsed_ms"] >= 400, s' "$output"
 	[ "${lines[0]}" = "MESSAGE sip:bob@$U SIP/2.0"$'\r' ] || [ "${lines[0]}" = "MESSAGE sip:bob@$U SIP/2.0" ]
 	[[ "$output" == *"CSeq: 1 MESSAGE"* ]]
 }
+
+# json_failure: the one line of $output is a failure record of exit $1
+# whose error is $2
+json_failure() {
+	[ "${#lines[@]}" -eq 1 ] || { echo "want one line: $output"; return 1; }
+	python3 -c 'import json, sys
+r = json.loads(sys.argv[1])
+assert r["status"] is None and r["exit"] == int(sys.argv[2]), r
+assert r["error"] == sys.argv[3] and r["detail"], r' "${lines[0]}" "$1" "$2"
+}
+
+@test "sip-send: --json writes a record with an error for every failure before the transaction: DNS, refused TCP, TLS verification, bad --cacert" {
+	local p
+
+	run -8 --separate-stderr "$SIPBOX" sip-send --json sip:no-such-host.invalid
+	json_failure 8 "name resolution failed"
+	[[ "$stderr" == *"cannot resolve 'no-such-host.invalid'"* ]]
+	p=$(free_port)
+	run -8 --separate-stderr "$SIPBOX" sip-send --json "tcp:127.0.0.1:$p"
+	json_failure 8 "connection refused"
+	run -8 --separate-stderr "$SIPBOX" sip-send --json "tls:$S"
+	json_failure 8 "TLS failure"
+	[[ "$output" == *"certificate verification failed"* ]]
+	run -8 --separate-stderr "$SIPBOX" sip-send --json --cacert "$BATS_TEST_TMPDIR/none.pem" "tls:$S"
+	json_failure 8 "TLS failure"
+	# -q: nothing per request on stdout, failures included
+	run -8 --separate-stderr "$SIPBOX" sip-send --json -q "tcp:127.0.0.1:$p"
+	[ -z "$output" ]
+}
