@@ -178,6 +178,28 @@ sip_net_str(const struct sip_sockaddr *a, char *out, size_t n)
 }
 
 int
+sip_net_equal(const struct sip_sockaddr *a, const struct sip_sockaddr *b)
+{
+	if (a->ss.ss_family != b->ss.ss_family)
+		return 0;
+	if (a->ss.ss_family == AF_INET) {
+		const struct sockaddr_in *x = (const void *)&a->ss,
+		    *y = (const void *)&b->ss;
+
+		return x->sin_port == y->sin_port &&
+		    x->sin_addr.s_addr == y->sin_addr.s_addr;
+	}
+	if (a->ss.ss_family == AF_INET6) {
+		const struct sockaddr_in6 *x = (const void *)&a->ss,
+		    *y = (const void *)&b->ss;
+
+		return x->sin6_port == y->sin6_port &&
+		    memcmp(&x->sin6_addr, &y->sin6_addr, 16) == 0;
+	}
+	return 0;
+}
+
+int
 sip_net_is_multicast(const struct sip_sockaddr *a)
 {
 	if (a->ss.ss_family == AF_INET)

@@ -44,6 +44,9 @@ const char	*sip_net_str(const struct sip_sockaddr *a, char *out, size_t n);
 int		sip_net_host(const struct sip_sockaddr *a, char *out, size_t n);
 int		sip_net_port(const struct sip_sockaddr *a);
 void		sip_net_set_port(struct sip_sockaddr *a, int port);
+/* Same family, address and port (the transport set's flow key). */
+int		sip_net_equal(const struct sip_sockaddr *a,
+		    const struct sip_sockaddr *b);
 int		sip_net_is_multicast(const struct sip_sockaddr *a);
 /* Old names of sip_clock_ms() and sip_clock_us() (lib/clock.h); going. */
 uint64_t	sip_now_ms(void);
