@@ -8,7 +8,6 @@
  * (MESSAGE); RFC 3581 (rport); RFC 7118 (WebSocket).
  */
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,8 +23,10 @@
 #include "digest.h"
 #include "field.h"
 #include "json.h"
+#include "loop.h"
 #include "rand.h"
 #include "tls.h"
+#include "tpset.h"
 #include "trace.h"
 #include "uas.h"
 
@@ -92,9 +93,8 @@ static const struct applet_spec spec = { "sip-serve", usage, opts, extra,
 
 struct listener {
 	enum sip_tp		 tp;
-	int			 fd;
 	struct sip_sockaddr	 addr;
-	struct sip_conn		 udp;	/* UDP: the listener is the conn */
+	const char		*spec;	/* as given, for errors */
 };
 
 struct binding {
@@ -107,8 +107,9 @@ struct binding {
 
 static struct listener lis[MAX_LISTEN];
 static int nlis;
-static struct sip_conn **conns;
-static int nconns;
+static struct sip_loop *loop;
+static struct sip_tps *tps;
+static struct sip_timer uas_timer;
 static struct sip_uas uas;
 static SSL_CTX *tls_ctx;
 static struct binding bind_tab[MAX_BINDINGS];
@@ -116,14 +117,14 @@ static int nbind;
 static struct { char *user, *pass; } users[MAX_USERS];
 static int nusers;
 static unsigned char nonce_key[32];
-static volatile sig_atomic_t stop;
 static unsigned long nreq;
 
 static void
-on_signal(int sig)
+on_signal(struct sip_loop *l, int sig, void *arg)
 {
 	(void)sig;
-	stop = 1;
+	(void)arg;
+	sip_loop_stop(l, 0);
 }
 
 static void
@@ -132,6 +133,14 @@ trace(void *arg, char dir, const char *data, size_t len, int retrans,
 {
 	(void)arg;
 	trace_msg(dir, data, len, retrans, c->tp, peer);
+}
+
+static void
+trace_rx(void *arg, char dir, const char *data, size_t len, enum sip_tp tp,
+    const struct sip_sockaddr *peer)
+{
+	(void)arg;
+	trace_msg(dir, data, len, 0, tp, peer);
 }
 
 static void
@@ -184,20 +193,19 @@ add_listener(const char *spec_s)
 {
 	static const char *const pfx[] = { "udp:", "tcp:", "tls:", "sctp:",
 	    "ws:", "wss:" };
-	static const enum sip_tp tps[] = { SIP_TP_UDP, SIP_TP_TCP, SIP_TP_TLS,
+	static const enum sip_tp tpv[] = { SIP_TP_UDP, SIP_TP_TCP, SIP_TP_TLS,
 	    SIP_TP_SCTP, SIP_TP_WS, SIP_TP_WSS };
 	struct listener *l;
 	char host[SIP_NET_HOST_MAX], err[256];
 	const char *rest = NULL;
 	int port;
-	enum sip_err e;
 
 	if (nlis == MAX_LISTEN)
 		usage_error("at most %d --listen", MAX_LISTEN);
 	l = &lis[nlis];
 	for (size_t i = 0; i < sizeof pfx / sizeof pfx[0]; i++)
 		if (strncasecmp(spec_s, pfx[i], strlen(pfx[i])) == 0) {
-			l->tp = tps[i];
+			l->tp = tpv[i];
 			rest = spec_s + strlen(pfx[i]);
 		}
 	if (rest == NULL)
@@ -225,15 +233,22 @@ add_listener(const char *spec_s)
 		if (sip_tls_server_ctx(&tls_ctx, &to, err, sizeof err) != SIP_OK)
 			die(SIP_EXIT_NET, "TLS: %s", err);
 	}
-	if ((e = sip_conn_listen(l->tp, &l->addr, &l->fd, err, sizeof err))
-	    != SIP_OK)
-		die(sip_err_exit(e) == SIP_EXIT_USAGE ? SIP_EXIT_USAGE :
-		    SIP_EXIT_NET, "%s: %s", spec_s, err);
-	if (l->tp == SIP_TP_UDP) {
-		sip_conn_init(&l->udp);
-		sip_conn_udp_server(&l->udp, l->fd);
-	}
+	l->spec = spec_s;
 	nlis++;
+}
+
+/* Every --listen on the set; addr gets the port bound. */
+static void
+open_listeners(void)
+{
+	char err[256];
+	enum sip_err e;
+
+	for (int k = 0; k < nlis; k++)
+		if ((e = sip_tps_listen(tps, lis[k].tp, &lis[k].addr, err,
+		    sizeof err)) != SIP_OK)
+			die(sip_err_exit(e) == SIP_EXIT_USAGE ? SIP_EXIT_USAGE :
+			    SIP_EXIT_NET, "%s: %s", lis[k].spec, err);
 }
 
 static void
@@ -580,41 +595,64 @@ handle(struct sip_conn *c, const struct sip_sockaddr *src,
 		    m->mid == SIP_METHOD_MESSAGE ? "body" : NULL, m->body);
 }
 
+/* The next Timer G, H, I, J or K of the server transactions. */
 static void
-read_conn(struct sip_conn *c, int *gone)
+arm_uas(void)
 {
-	struct sip_msg m;
-	struct sip_perr pe;
-	enum sip_err e;
+	uint64_t next = sip_uas_timers(&uas, sip_loop_now(loop));
 
-	*gone = 0;
-	if ((e = sip_conn_fill(c)) != SIP_OK) {
-		if (e != SIP_E_CLOSED)
-			notef("%s", c->err);
-		*gone = c->tp != SIP_TP_UDP;
+	if (next != 0 && (!sip_timer_armed(&uas_timer) || next < uas_timer.at))
+		sip_loop_timer_at(loop, &uas_timer, next);
+}
+
+static void
+uas_due(struct sip_timer *t, void *arg)
+{
+	(void)t;
+	(void)arg;
+	arm_uas();
+}
+
+static void
+on_recv(struct sip_tps *s, const struct sip_tps_rx *rx, void *arg)
+{
+	(void)s;
+	(void)arg;
+	if (rx->msg == NULL) {
+		char a[SIP_NET_ADDRSTR];
+
+		warnf("bad message from %s over %s: %s",
+		    sip_net_str(rx->src, a, sizeof a), sip_tp_name(rx->tp),
+		    rx->why);
 		return;
 	}
-	for (;;) {
-		e = sip_conn_next(c, &m, &pe);
-		if (e == SIP_E_PARTIAL)
-			break;
-		if (e != SIP_OK) {
-			char a[SIP_NET_ADDRSTR];
+	handle(sip_tps_conn(rx->flow), rx->src, rx->msg);
+	arm_uas();
+}
 
-			warnf("bad message from %s over %s: %s",
-			    sip_net_str(&c->peer, a, sizeof a), sip_tp_name(c->tp),
-			    pe.why ? pe.why : c->err);
-			if (c->tp != SIP_TP_UDP) {
-				*gone = 1;	/* framing is lost on a stream */
-				return;
-			}
-			break;
-		}
-		trace(NULL, '<', m.buf, m.len, 0, c, &c->peer);
-		handle(c, &c->peer, &m);
-		if (c->tp == SIP_TP_UDP)
-			break;
-	}
+static void
+on_closed(struct sip_tps *s, struct sip_tps_flow *f, enum sip_tps_why why,
+    const char *detail, void *arg)
+{
+	char a[SIP_NET_ADDRSTR];
+
+	(void)s;
+	(void)arg;
+	sip_uas_conn_gone(&uas, sip_tps_conn(f));
+	sip_net_str(sip_tps_peer(f), a, sizeof a);
+	if (why == SIP_TPS_BADMSG)
+		warnf("bad message from %s over %s: %s", a,
+		    sip_tp_name(sip_tps_tp(f)), detail);
+	else if (why != SIP_TPS_LOCAL && detail[0] != '\0')
+		notef("%s %s: %s", sip_tp_name(sip_tps_tp(f)), a, detail);
+}
+
+static void
+stop_at_end(struct sip_timer *t, void *arg)
+{
+	(void)t;
+	(void)arg;
+	sip_loop_stop(loop, 0);
 }
 
 static void
@@ -646,8 +684,9 @@ write_port_file(void)
 int
 sip_serve_main(int argc, char **argv)
 {
-	uint64_t end_at;
-	struct pollfd *pf;
+	struct sip_tps_opts to;
+	struct sip_tps_stats st;
+	struct sip_timer end;
 	int i;
 
 	i = opt_parse(&spec, argc, argv);
@@ -655,10 +694,10 @@ sip_serve_main(int argc, char **argv)
 		usage_error("unexpected argument '%s'", argv[i]);
 	for (int k = 0; k < o.reply.n; k++) {
 		const char *eq = strchr(o.reply.v[k], '=');
-		char *end = NULL;
-		long code = eq ? strtol(eq + 1, &end, 10) : 0;
+		char *endp = NULL;
+		long code = eq ? strtol(eq + 1, &endp, 10) : 0;
 
-		if (eq == NULL || eq == o.reply.v[k] || *end != '\0' ||
+		if (eq == NULL || eq == o.reply.v[k] || *endp != '\0' ||
 		    code < 100 || code > 699)
 			usage_error("bad --reply '%s': want METHOD=CODE with CODE 100-699",
 			    o.reply.v[k]);
@@ -670,6 +709,18 @@ sip_serve_main(int argc, char **argv)
 		add_listener("udp:127.0.0.1:5060");
 	for (int k = 0; k < o.listen.n; k++)
 		add_listener(o.listen.v[k]);
+	if ((loop = sip_loop_new()) == NULL)
+		die_errno(SIP_EXIT_NET, "event loop");
+	memset(&to, 0, sizeof to);
+	to.tls_server = tls_ctx;
+	to.max_conns = (int)o.max_conns;
+	to.handshake_ms = 3000;
+	to.recv = on_recv;
+	to.closed = on_closed;
+	to.trace = verbose ? trace_rx : NULL;
+	if ((tps = sip_tps_new(loop, &to)) == NULL)
+		die(SIP_EXIT_NET, "out of memory");
+	open_listeners();
 	write_port_file();
 	for (int k = 0; k < nlis; k++) {
 		char a[SIP_NET_ADDRSTR];
@@ -677,100 +728,30 @@ sip_serve_main(int argc, char **argv)
 		notef("listening on %s %s", sip_tp_name(lis[k].tp),
 		    sip_net_str(&lis[k].addr, a, sizeof a));
 	}
-	uas.trace = trace;
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	if (verbose)
+		uas.trace = trace;
 	signal(SIGPIPE, SIG_IGN);
-	conns = xcalloc((size_t)o.max_conns, sizeof *conns);
-	pf = xcalloc((size_t)(MAX_LISTEN + o.max_conns), sizeof *pf);
-	end_at = o.duration > 0 ? sip_now_ms() + (uint64_t)(o.duration * 1000) : 0;
-	while (!stop) {
-		uint64_t now = sip_now_ms(), next = sip_uas_timers(&uas, now);
-		int wait = 1000, np = 0, r;
-
-		if (end_at && now >= end_at)
-			break;
-		if (next && next - now < (uint64_t)wait)
-			wait = next > now ? (int)(next - now) : 0;
-		if (end_at && end_at - now < (uint64_t)wait)
-			wait = (int)(end_at - now);
-		for (int k = 0; k < nlis; k++)
-			pf[np++] = (struct pollfd){ .fd = lis[k].fd, .events = POLLIN };
-		for (int k = 0; k < nconns; k++) {
-			pf[np++] = (struct pollfd){ .fd = conns[k]->fd, .events = POLLIN };
-			if (sip_conn_pending(conns[k]))
-				wait = 0;
-		}
-		r = poll(pf, (nfds_t)np, wait);
-		if (r < 0 && errno != EINTR)
-			die_errno(SIP_EXIT_NET, "poll");
-		if (r < 0)
-			continue;
-		for (int k = 0; k < nlis; k++) {
-			struct listener *l = &lis[k];
-
-			if (!(pf[k].revents & POLLIN))
-				continue;
-			if (l->tp == SIP_TP_UDP) {
-				int gone;
-
-				/* a burst of datagrams: take what is there */
-				for (int n = 0; n < 64; n++) {
-					read_conn(&l->udp, &gone);
-					if (!l->udp.ready && n > 0)
-						break;
-					struct pollfd q = { .fd = l->fd, .events = POLLIN };
-
-					if (poll(&q, 1, 0) <= 0)
-						break;
-				}
-				continue;
-			}
-			struct sip_conn *c = xmalloc(sizeof *c);
-
-			sip_conn_init(c);
-			if (sip_conn_accept(c, l->fd, l->tp, tls_ctx, 3000) != SIP_OK ||
-			    nconns >= o.max_conns) {
-				notef("connection refused or failed: %s",
-				    c->err[0] ? c->err : "too many connections");
-				sip_conn_close(c);
-				free(c);
-				continue;
-			}
-			conns[nconns++] = c;
-		}
-		for (int k = 0; k < nconns; k++) {
-			int gone = 0;
-			short re = pf[nlis + k].revents;
-
-			if (k >= np - nlis)
-				break;
-			if (!(re & (POLLIN | POLLHUP | POLLERR)) &&
-			    !sip_conn_pending(conns[k]))
-				continue;
-			read_conn(conns[k], &gone);
-			if (gone) {
-				sip_uas_conn_gone(&uas, conns[k]);
-				sip_conn_close(conns[k]);
-				free(conns[k]);
-				conns[k] = conns[--nconns];
-				pf[nlis + k] = pf[nlis + nconns];
-				k--;
-			}
-		}
+	if (sip_loop_signal(loop, SIGINT, on_signal, NULL) != SIP_OK ||
+	    sip_loop_signal(loop, SIGTERM, on_signal, NULL) != SIP_OK)
+		die_errno(SIP_EXIT_NET, "signals");
+	sip_timer_init(&uas_timer, uas_due, NULL);
+	sip_timer_init(&end, NULL, NULL);
+	if (o.duration > 0) {
+		sip_timer_init(&end, stop_at_end, NULL);
+		sip_loop_timer_in(loop, &end, (uint64_t)(o.duration * 1000));
 	}
+	sip_loop_run(loop);
+	sip_tps_stats(tps, &st);
 	notef("%lu requests, %lu retransmissions absorbed", nreq, uas.absorbed);
-	for (int k = 0; k < nconns; k++) {
-		sip_conn_close(conns[k]);
-		free(conns[k]);
-	}
-	for (int k = 0; k < nlis; k++) {
-		if (lis[k].tp == SIP_TP_UDP)
-			sip_conn_close(&lis[k].udp);
-		close(lis[k].fd);
-	}
-	free(conns);
-	free(pf);
+	if (st.accepted > 0 || st.refused > 0)
+		notef("%lu connections, %lu refused at --max-connections, "
+		    "%lu closed for a full queue, %lu for a stalled handshake",
+		    st.accepted, st.refused, st.closed[SIP_TPS_QUEUE],
+		    st.closed[SIP_TPS_HANDSHAKE]);
+	sip_loop_timer_stop(loop, &end);
+	sip_loop_timer_stop(loop, &uas_timer);
+	sip_tps_free(tps);
+	sip_loop_free(loop);
 	buf_free(&resp_buf);
 	sip_uas_free(&uas);
 	if (tls_ctx)

@@ -33,6 +33,7 @@ sip_conn_init(struct sip_conn *c)
 	sip_stream_init(&c->st, 0);
 	buf_init(&c->raw, SIP_MAX_MSG + SIP_WS_MAX_HANDSHAKE);
 	buf_init(&c->msg, SIP_MAX_MSG);
+	buf_init(&c->out, 0);
 }
 
 static int
@@ -108,41 +109,69 @@ new_socket(enum sip_tp tp, int family, int client)
 	return fd;
 }
 
-/* Write all of p/n (TLS or plain) before deadline. */
+/*
+ * Write once from p/n (TLS or plain): *done bytes went, 0 when the
+ * socket takes nothing now; *wait is what it waits for then.
+ */
+static enum sip_err
+write_some(struct sip_conn *c, const void *p, size_t n, size_t *done,
+    unsigned *wait)
+{
+	*done = 0;
+	*wait = SIP_CONN_WANT_WRITE;
+	if (c->ssl != NULL) {
+		int r = SSL_write_ex(c->ssl, p, n, done);
+
+		if (r == 1)
+			return SIP_OK;
+		*done = 0;
+		switch (SSL_get_error(c->ssl, r)) {
+		case SSL_ERROR_WANT_READ:
+			*wait = SIP_CONN_WANT_READ;
+			return SIP_OK;
+		case SSL_ERROR_WANT_WRITE:
+			return SIP_OK;
+		case SSL_ERROR_SYSCALL:
+			if (errno != 0 && errno != EAGAIN)
+				return sys_err(c, "TLS write", errno);
+			/* FALLTHROUGH */
+		default:
+			sip_tls_why(c->ssl, c->err, sizeof c->err);
+			return SIP_E_TLS;
+		}
+	}
+	for (;;) {
+		ssize_t r = send(c->fd, p, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (r >= 0) {
+			*done = (size_t)r;
+			return SIP_OK;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN)
+			return SIP_OK;
+		return sys_err(c, "send", errno);
+	}
+}
+
+/* Write all of p/n before deadline (blocking sends). */
 static enum sip_err
 write_all(struct sip_conn *c, const void *p, size_t n, uint64_t deadline)
 {
 	const char *s = p;
 
 	while (n > 0) {
-		size_t done = 0;
-		short wait = POLLOUT;
+		size_t done;
+		unsigned wait;
+		enum sip_err e = write_some(c, s, n, &done, &wait);
 
-		if (c->ssl != NULL) {
-			int r = SSL_write_ex(c->ssl, s, n, &done);
-
-			if (r != 1) {
-				int e = SSL_get_error(c->ssl, r);
-
-				if (e == SSL_ERROR_WANT_READ)
-					wait = POLLIN;
-				else if (e != SSL_ERROR_WANT_WRITE) {
-					sip_tls_why(c->ssl, c->err,
-					    sizeof c->err);
-					return SIP_E_TLS;
-				}
-				done = 0;
-			}
-		} else {
-			ssize_t r = send(c->fd, s, n, MSG_NOSIGNAL);
-
-			if (r < 0 && errno != EAGAIN && errno != EINTR)
-				return sys_err(c, "send", errno);
-			done = r > 0 ? (size_t)r : 0;
-		}
+		if (e != SIP_OK)
+			return e;
 		s += done;
 		n -= done;
-		if (n > 0 && done == 0 && wait_fd(c->fd, wait, deadline) <= 0) {
+		if (n > 0 && done == 0 && wait_fd(c->fd, wait ==
+		    SIP_CONN_WANT_READ ? POLLIN : POLLOUT, deadline) <= 0) {
 			snprintf(c->err, sizeof c->err, "send timed out");
 			return SIP_E_NET;
 		}
@@ -203,21 +232,181 @@ read_some(struct sip_conn *c, void *p, size_t n, size_t *got)
 	}
 }
 
+enum sip_err
+sip_conn_flush(struct sip_conn *c)
+{
+	while (c->out_off < c->out.len) {
+		size_t done;
+		enum sip_err e = write_some(c, c->out.p + c->out_off,
+		    c->out.len - c->out_off, &done, &c->out_want);
+
+		if (e != SIP_OK)
+			return e;
+		if (done == 0)
+			return SIP_OK;
+		c->out_off += done;
+	}
+	buf_reset(&c->out);
+	c->out_off = 0;
+	c->out_want = 0;
+	return SIP_OK;
+}
+
+size_t
+sip_conn_queued(const struct sip_conn *c)
+{
+	return c->out.len - c->out_off;
+}
+
+unsigned long
+sip_conn_pings(const struct sip_conn *c)
+{
+	return c->pings + c->st.pings;
+}
+
+void
+sip_conn_async(struct sip_conn *c, size_t max, sip_conn_out_fn *cb,
+    void *arg)
+{
+	c->out_max = max;
+	c->out_cb = cb;
+	c->out_arg = arg;
+}
+
+/*
+ * Queue p/n behind what waits (the WS frame header hdr/hl first, the
+ * payload masked with mask when not NULL) and write what the socket
+ * takes now, once open.
+ */
 static enum sip_err
-tls_handshake(struct sip_conn *c, SSL_CTX *ctx, const char *host,
-    uint64_t deadline)
+queue_out(struct sip_conn *c, const void *hdr, size_t hl, const void *p,
+    size_t n, const uint8_t *mask)
+{
+	size_t at;
+	enum sip_err e;
+
+	if (c->out_max > 0 && sip_conn_queued(c) + hl + n > c->out_max) {
+		snprintf(c->err, sizeof c->err,
+		    "send queue over %zu bytes: the peer does not read",
+		    c->out_max);
+		e = SIP_E_TOOBIG;
+		goto fail;
+	}
+	if (c->out_off > 0 && c->out_off >= c->out.len / 2) {
+		/* slide the unwritten tail down now and then, not per write */
+		memmove(c->out.p, c->out.p + c->out_off,
+		    c->out.len - c->out_off);
+		c->out.len -= c->out_off;
+		c->out_off = 0;
+	}
+	if ((e = buf_add(&c->out, hdr, hl)) != SIP_OK)
+		return e;
+	at = c->out.len;
+	if ((e = buf_add(&c->out, p, n)) != SIP_OK) {
+		c->out.len -= hl;
+		return e;
+	}
+	if (mask != NULL)
+		sip_ws_mask((uint8_t *)c->out.p + at, n, mask, 0);
+	if (c->state != SIP_CONN_OPEN)
+		return SIP_OK;	/* written once the handshakes are done */
+	if ((e = sip_conn_flush(c)) != SIP_OK)
+		goto fail;
+	if (sip_conn_queued(c) > 0 && c->out_cb != NULL)
+		c->out_cb(c, SIP_OK, c->out_arg);
+	return SIP_OK;
+fail:
+	if (c->out_cb != NULL)
+		c->out_cb(c, e, c->out_arg);
+	return e;
+}
+
+/* One WebSocket frame of op around p/n: queued, or written before deadline. */
+static enum sip_err
+ws_send(struct sip_conn *c, enum sip_ws_op op, const void *p, size_t n)
+{
+	uint8_t hdr[SIP_WS_FRAME_HDR_MAX], mask[4];
+	struct buf f;
+	enum sip_err e;
+	size_t hl;
+
+	/* RFC 6455 5.3: a client masks every frame, a server none. */
+	if (!c->server && (e = sip_rand_bytes(mask, sizeof mask)) != SIP_OK) {
+		snprintf(c->err, sizeof c->err, "WebSocket mask: %s",
+		    sip_err_str(e));
+		return e;
+	}
+	hl = sip_ws_frame_hdr(hdr, op, n, c->server ? NULL : mask);
+	if (c->out_max > 0)
+		return queue_out(c, hdr, hl, p, n, c->server ? NULL : mask);
+	buf_init(&f, n + hl + 1);
+	if ((e = buf_add(&f, hdr, hl)) == SIP_OK &&
+	    (e = buf_add(&f, p, n)) == SIP_OK) {
+		if (!c->server)
+			sip_ws_mask((uint8_t *)f.p + hl, n, mask, 0);
+		e = write_all(c, f.p, f.len, sip_now_ms() + SIP_CONN_TIMEOUT);
+	}
+	buf_free(&f);
+	return e;
+}
+
+/* The transport is up: TLS next, or the WebSocket upgrade, or done. */
+static enum sip_err
+ws_begin(struct sip_conn *c)
+{
+	struct buf req;
+	enum sip_err e;
+
+	if (!is_ws(c->tp)) {
+		c->state = SIP_CONN_OPEN;
+		return SIP_OK;
+	}
+	c->state = SIP_CONN_WS;
+	if (c->server)
+		return SIP_OK;
+	if ((e = sip_ws_key(c->ws_key)) != SIP_OK) {
+		snprintf(c->err, sizeof c->err, "WebSocket key: %s",
+		    sip_err_str(e));
+		return e;
+	}
+	buf_init(&req, SIP_WS_MAX_HANDSHAKE);
+	e = sip_ws_request(&req, c->ws_host, c->ws_path[0] != '\0' ?
+	    c->ws_path : NULL, c->ws_key);
+	if (e == SIP_OK)
+		e = queue_out(c, NULL, 0, req.p, req.len, NULL);
+	buf_free(&req);
+	return e;
+}
+
+static enum sip_err
+transport_up(struct sip_conn *c)
+{
+	if (uses_tls(c->tp)) {
+		c->state = SIP_CONN_TLS;
+		return SIP_OK;
+	}
+	return ws_begin(c);
+}
+
+static enum sip_err
+tls_start(struct sip_conn *c)
 {
 	struct sip_sockaddr lit;
+	const char *host = c->host;
 
-	if (ctx == NULL) {
+	if (c->tls == NULL) {
 		snprintf(c->err, sizeof c->err, "no TLS context");
 		return SIP_E_INVAL;
 	}
-	if ((c->ssl = SSL_new(ctx)) == NULL || SSL_set_fd(c->ssl, c->fd) != 1) {
+	if ((c->ssl = SSL_new(c->tls)) == NULL ||
+	    SSL_set_fd(c->ssl, c->fd) != 1) {
 		sip_tls_why(NULL, c->err, sizeof c->err);
 		return SIP_E_TLS;
 	}
-	if (!c->server && host != NULL && *host != '\0') {
+	/* queued sends go in pieces, from a buffer that may move */
+	SSL_set_mode(c->ssl, SSL_MODE_ENABLE_PARTIAL_WRITE |
+	    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	if (!c->server && *host != '\0') {
 		if (sip_net_numeric(host, 0, &lit) == SIP_OK) {
 			/* RFC 5922 7.1: an address literal is matched as such. */
 			X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(c->ssl),
@@ -227,140 +416,201 @@ tls_handshake(struct sip_conn *c, SSL_CTX *ctx, const char *host,
 			SSL_set1_host(c->ssl, host);
 		}
 	}
-	for (;;) {
-		int r = c->server ? SSL_accept(c->ssl) : SSL_connect(c->ssl);
-		short ev;
+	return SIP_OK;
+}
 
-		if (r == 1)
-			return SIP_OK;
-		switch (SSL_get_error(c->ssl, r)) {
-		case SSL_ERROR_WANT_READ:
-			ev = POLLIN;
-			break;
-		case SSL_ERROR_WANT_WRITE:
-			ev = POLLOUT;
-			break;
-		case SSL_ERROR_SYSCALL:
-			if (errno != 0 && errno != EAGAIN)
-				return sys_err(c, "TLS handshake", errno);
-			snprintf(c->err, sizeof c->err,
-			    "TLS handshake: connection closed by peer");
-			return SIP_E_TLS;
-		default:
-			sip_tls_why(c->ssl, c->err, sizeof c->err);
-			return SIP_E_TLS;
-		}
-		if (wait_fd(c->fd, ev, deadline) <= 0) {
-			snprintf(c->err, sizeof c->err, "TLS handshake timed out");
-			return SIP_E_TLS;
-		}
+static enum sip_err
+tls_step(struct sip_conn *c)
+{
+	enum sip_err e;
+	int r;
+
+	if (c->ssl == NULL && (e = tls_start(c)) != SIP_OK)
+		return e;
+	r = c->server ? SSL_accept(c->ssl) : SSL_connect(c->ssl);
+	if (r == 1)
+		return ws_begin(c);
+	switch (SSL_get_error(c->ssl, r)) {
+	case SSL_ERROR_WANT_READ:
+		c->want = SIP_CONN_WANT_READ;
+		return SIP_E_PARTIAL;
+	case SSL_ERROR_WANT_WRITE:
+		c->want = SIP_CONN_WANT_WRITE;
+		return SIP_E_PARTIAL;
+	case SSL_ERROR_SYSCALL:
+		if (errno != 0 && errno != EAGAIN)
+			return sys_err(c, "TLS handshake", errno);
+		snprintf(c->err, sizeof c->err,
+		    "TLS handshake: connection closed by peer");
+		return SIP_E_TLS;
+	default:
+		sip_tls_why(c->ssl, c->err, sizeof c->err);
+		return SIP_E_TLS;
 	}
 }
 
-/* Read into c->raw until the WebSocket head is complete. */
+/* The WebSocket upgrade: read the other side's head and answer or check it. */
 static enum sip_err
-ws_read_head(struct sip_conn *c, uint64_t deadline)
+ws_step(struct sip_conn *c)
 {
 	char tmp[4096];
-	size_t got;
+	const char *why = NULL;
+	size_t got, used = 0;
+	struct buf ans;
 	enum sip_err e;
 
-	if (wait_fd(c->fd, POLLIN, deadline) <= 0 &&
-	    (c->ssl == NULL || SSL_pending(c->ssl) == 0)) {
-		snprintf(c->err, sizeof c->err, "WebSocket handshake timed out");
-		return SIP_E_NET;
-	}
-	if ((e = read_some(c, tmp, sizeof tmp, &got)) != SIP_OK)
+	if ((e = sip_conn_flush(c)) != SIP_OK)
 		return e;
-	if (got > 0)
-		c->rx_us = sip_now_us();
-	return buf_add(&c->raw, tmp, got);
-}
-
-static enum sip_err
-ws_client(struct sip_conn *c, const struct sip_conn_opts *o, const char *hoststr,
-    uint64_t deadline)
-{
-	char key[SIP_WS_KEY_SIZE];
-	struct buf req;
-	enum sip_err e;
-
-	if ((e = sip_ws_key(key)) != SIP_OK) {
-		snprintf(c->err, sizeof c->err, "WebSocket key: %s",
-		    sip_err_str(e));
-		return e;
+	if (sip_conn_queued(c) > 0) {
+		c->want = c->out_want;
+		return SIP_E_PARTIAL;	/* the request goes out first */
 	}
-	buf_init(&req, SIP_WS_MAX_HANDSHAKE);
-	e = sip_ws_request(&req, hoststr, o->ws_path, key);
-	if (e == SIP_OK)
-		e = write_all(c, req.p, req.len, deadline);
-	buf_free(&req);
-	while (e == SIP_OK) {
-		const char *why;
-		size_t used = 0;
-
-		e = sip_ws_response_check(c->raw.p, c->raw.len, key, &used,
-		    &why);
-		if (e == SIP_OK) {
-			buf_consume(&c->raw, used);
-			return SIP_OK;
-		}
-		if (e != SIP_E_PARTIAL) {
-			snprintf(c->err, sizeof c->err, "%s", why);
-			return SIP_E_NET;
-		}
-		e = ws_read_head(c, deadline);
+	if ((e = read_some(c, tmp, sizeof tmp, &got)) != SIP_OK) {
 		if (e == SIP_E_CLOSED)
 			snprintf(c->err, sizeof c->err,
 			    "connection closed during the WebSocket handshake");
+		return e;
 	}
-	return e;
-}
-
-static enum sip_err
-ws_server(struct sip_conn *c, uint64_t deadline)
-{
-	struct buf ans;
-	enum sip_err e = SIP_OK;
-
-	buf_init(&ans, SIP_WS_MAX_HANDSHAKE);
-	for (;;) {
-		const char *why;
-		size_t used = 0;
-
+	if (got > 0) {
+		c->rx_us = sip_now_us();
+		if ((e = buf_add(&c->raw, tmp, got)) != SIP_OK) {
+			snprintf(c->err, sizeof c->err,
+			    "WebSocket handshake over %d bytes",
+			    SIP_WS_MAX_HANDSHAKE);
+			return e;
+		}
+	}
+	if (!c->server) {
+		e = sip_ws_response_check(c->raw.p, c->raw.len, c->ws_key,
+		    &used, &why);
+		if (e == SIP_OK) {
+			buf_consume(&c->raw, used);
+			c->state = SIP_CONN_OPEN;
+			return SIP_OK;
+		}
+	} else {
+		buf_init(&ans, SIP_WS_MAX_HANDSHAKE);
 		e = sip_ws_answer(c->raw.p, c->raw.len, &ans, &used, &why);
 		if (e == SIP_OK) {
 			buf_consume(&c->raw, used);
-			e = write_all(c, ans.p, ans.len, deadline);
-			break;
+			c->state = SIP_CONN_OPEN;
+			e = queue_out(c, NULL, 0, ans.p, ans.len, NULL);
+			if (e == SIP_OK && c->out_max == 0 &&
+			    sip_conn_queued(c) > 0)
+				e = write_all(c, c->out.p + c->out_off,
+				    sip_conn_queued(c),
+				    sip_now_ms() + SIP_CONN_TIMEOUT);
+			buf_free(&ans);
+			return e;
 		}
+		buf_free(&ans);
 		if (e != SIP_E_PARTIAL) {
 			static const char bad[] =
 			    "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n";
+			size_t done;
+			unsigned w;
 
 			snprintf(c->err, sizeof c->err, "%s", why);
-			write_all(c, bad, sizeof bad - 1, deadline);
-			e = SIP_E_PARSE;
+			write_some(c, bad, sizeof bad - 1, &done, &w);
+			return SIP_E_PARSE;
+		}
+	}
+	if (e != SIP_E_PARTIAL) {
+		snprintf(c->err, sizeof c->err, "%s", why);
+		return SIP_E_NET;
+	}
+	c->want = SIP_CONN_WANT_READ;
+	return SIP_E_PARTIAL;
+}
+
+enum sip_err
+sip_conn_step(struct sip_conn *c)
+{
+	enum sip_err e = SIP_OK;
+	int err = 0;
+	socklen_t len = sizeof err;
+
+	while (e == SIP_OK) {
+		switch (c->state) {
+		case SIP_CONN_OPEN:
+			return sip_conn_flush(c);
+		case SIP_CONN_CONNECTING:
+			/* a second connect() says how the first one went */
+			if (connect(c->fd, (const struct sockaddr *)&c->peer.ss,
+			    c->peer.len) < 0 && errno != EISCONN) {
+				if (errno == EALREADY || errno == EINPROGRESS ||
+				    errno == EINTR) {
+					c->want = SIP_CONN_WANT_WRITE;
+					return SIP_E_PARTIAL;
+				}
+				if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err,
+				    &len) < 0 || err == 0)
+					err = errno;
+				return sys_err(c, "connect", err);
+			}
+			c->local.len = sizeof c->local.ss;
+			getsockname(c->fd, (struct sockaddr *)&c->local.ss,
+			    &c->local.len);
+			e = transport_up(c);
+			break;
+		case SIP_CONN_TLS:
+			e = tls_step(c);
+			break;
+		case SIP_CONN_WS:
+			e = ws_step(c);
 			break;
 		}
-		if ((e = ws_read_head(c, deadline)) != SIP_OK)
-			break;
 	}
-	buf_free(&ans);
 	return e;
 }
 
 enum sip_err
-sip_conn_connect(struct sip_conn *c, enum sip_tp tp,
+sip_conn_expired(struct sip_conn *c)
+{
+	switch (c->state) {
+	case SIP_CONN_CONNECTING:
+		snprintf(c->err, sizeof c->err, "connect timed out");
+		return SIP_E_NET;
+	case SIP_CONN_TLS:
+		snprintf(c->err, sizeof c->err, "TLS handshake timed out");
+		return SIP_E_TLS;
+	case SIP_CONN_WS:
+		snprintf(c->err, sizeof c->err, "WebSocket handshake timed out");
+		return SIP_E_NET;
+	default:
+		snprintf(c->err, sizeof c->err, "send timed out");
+		return SIP_E_NET;
+	}
+}
+
+enum sip_err
+sip_conn_connect_start(struct sip_conn *c, enum sip_tp tp,
     const struct sip_sockaddr *dst, const struct sip_conn_opts *o)
 {
-	uint64_t deadline = sip_now_ms() +
-	    (uint64_t)(o->timeout_ms > 0 ? o->timeout_ms : SIP_CONN_TIMEOUT);
-	char hoststr[SIP_NET_HOST_MAX + 8];
-	enum sip_err e;
-
 	c->tp = tp;
 	c->peer = *dst;
+	c->tls = o->tls;
+	if (o->ws_path != NULL && strlen(o->ws_path) >= sizeof c->ws_path) {
+		snprintf(c->err, sizeof c->err, "WebSocket path too long");
+		return SIP_E_INVAL;
+	}
+	snprintf(c->ws_path, sizeof c->ws_path, "%s",
+	    o->ws_path != NULL ? o->ws_path : "");
+	snprintf(c->host, sizeof c->host, "%s", o->host != NULL ? o->host : "");
+	if (is_ws(tp)) {
+		char h[SIP_NET_HOST_MAX];
+		int port = sip_net_port(dst);
+
+		if (o->host != NULL)
+			snprintf(h, sizeof h, "%s", o->host);
+		else
+			sip_net_host(dst, h, sizeof h);
+		if (strchr(h, ':') != NULL && h[0] != '[')
+			snprintf(c->ws_host, sizeof c->ws_host, "[%s]:%d", h,
+			    port);
+		else
+			snprintf(c->ws_host, sizeof c->ws_host, "%s:%d", h, port);
+	}
 	if ((c->fd = new_socket(tp, dst->ss.ss_family, 1)) < 0)
 		return sys_err(c, "socket", errno);
 	if (o->bind != NULL && bind(c->fd, (const struct sockaddr *)&o->bind->ss,
@@ -400,18 +650,9 @@ sip_conn_connect(struct sip_conn *c, enum sip_tp tp,
 	    dst->len) < 0) {
 		if (errno != EINPROGRESS)
 			return sys_err(c, "connect", errno);
-		if (wait_fd(c->fd, POLLOUT, deadline) <= 0) {
-			snprintf(c->err, sizeof c->err, "connect timed out");
-			return SIP_E_NET;
-		}
-		int err = 0;
-		socklen_t len = sizeof err;
-
-		getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len);
-		if (err != 0)
-			return sys_err(c, "connect", err);
-	} else if (tp == SIP_TP_UDP) {
-		c->connected = 1;
+		c->state = SIP_CONN_CONNECTING;
+		c->want = SIP_CONN_WANT_WRITE;
+		return SIP_E_PARTIAL;
 	}
 	if (tp == SIP_TP_UDP && !sip_net_is_multicast(dst))
 		c->connected = 1;
@@ -423,25 +664,28 @@ sip_conn_connect(struct sip_conn *c, enum sip_tp tp,
 		c->local = c->mcast_src;
 		sip_net_set_port(&c->local, port);
 	}
-	if (uses_tls(tp) &&
-	    (e = tls_handshake(c, o->tls, o->host, deadline)) != SIP_OK)
-		return e;
-	if (is_ws(tp)) {
-		char h[SIP_NET_HOST_MAX];
-		int port = sip_net_port(dst);
+	if (tp == SIP_TP_UDP)
+		return SIP_OK;
+	c->state = SIP_CONN_CONNECTING;	/* connected at once: step on */
+	return sip_conn_step(c);
+}
 
-		if (o->host != NULL)
-			snprintf(h, sizeof h, "%s", o->host);
-		else
-			sip_net_host(dst, h, sizeof h);
-		if (strchr(h, ':') != NULL && h[0] != '[')
-			snprintf(hoststr, sizeof hoststr, "[%s]:%d", h, port);
-		else
-			snprintf(hoststr, sizeof hoststr, "%s:%d", h, port);
-		if ((e = ws_client(c, o, hoststr, deadline)) != SIP_OK)
-			return e;
+enum sip_err
+sip_conn_connect(struct sip_conn *c, enum sip_tp tp,
+    const struct sip_sockaddr *dst, const struct sip_conn_opts *o)
+{
+	uint64_t deadline = sip_now_ms() +
+	    (uint64_t)(o->timeout_ms > 0 ? o->timeout_ms : SIP_CONN_TIMEOUT);
+	enum sip_err e = sip_conn_connect_start(c, tp, dst, o);
+
+	while (e == SIP_E_PARTIAL) {
+		if ((c->ssl == NULL || SSL_pending(c->ssl) == 0) &&
+		    wait_fd(c->fd, c->want & SIP_CONN_WANT_WRITE ? POLLOUT :
+		    POLLIN, deadline) <= 0)
+			return sip_conn_expired(c);
+		e = sip_conn_step(c);
 	}
-	return SIP_OK;
+	return e;
 }
 
 enum sip_err
@@ -482,15 +726,12 @@ sip_conn_udp_server(struct sip_conn *c, int fd)
 }
 
 enum sip_err
-sip_conn_accept(struct sip_conn *c, int lfd, enum sip_tp tp, SSL_CTX *tls,
-    int timeout_ms)
+sip_conn_accept_start(struct sip_conn *c, int lfd, enum sip_tp tp,
+    SSL_CTX *tls)
 {
-	uint64_t deadline = sip_now_ms() +
-	    (uint64_t)(timeout_ms > 0 ? timeout_ms : SIP_CONN_TIMEOUT);
-	enum sip_err e;
-
 	c->tp = tp;
 	c->server = 1;
+	c->tls = tls;
 	c->peer.len = sizeof c->peer.ss;
 	c->fd = accept4(lfd, (struct sockaddr *)&c->peer.ss, &c->peer.len,
 	    SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -498,17 +739,12 @@ sip_conn_accept(struct sip_conn *c, int lfd, enum sip_tp tp, SSL_CTX *tls,
 		return sys_err(c, "accept", errno);
 	c->local.len = sizeof c->local.ss;
 	getsockname(c->fd, (struct sockaddr *)&c->local.ss, &c->local.len);
-	if (c->mcast_src.len > 0) {
-		int port = sip_net_port(&c->local);
-
-		c->local = c->mcast_src;
-		sip_net_set_port(&c->local, port);
-	}
-	if (uses_tls(tp) && (e = tls_handshake(c, tls, NULL, deadline)) != SIP_OK)
-		return e;
-	if (is_ws(tp))
-		return ws_server(c, deadline);
-	return SIP_OK;
+	transport_up(c);
+	if (c->state == SIP_CONN_OPEN)
+		return SIP_OK;
+	/* nothing can have arrived yet: wait for the client to speak */
+	c->want = SIP_CONN_WANT_READ;
+	return SIP_E_PARTIAL;
 }
 
 enum sip_err
@@ -535,8 +771,6 @@ sip_conn_sendto(struct sip_conn *c, const void *p, size_t n,
 enum sip_err
 sip_conn_send(struct sip_conn *c, const void *p, size_t n)
 {
-	uint64_t deadline;
-
 	if (c->tp == SIP_TP_UDP) {
 		if (!c->connected)
 			return sip_conn_sendto(c, p, n, &c->peer);
@@ -555,34 +789,13 @@ sip_conn_send(struct sip_conn *c, const void *p, size_t n)
 			return sys_err(c, "send", errno);
 		}
 	}
-	if (is_ws(c->tp)) {
-		uint8_t hdr[SIP_WS_FRAME_HDR_MAX], mask[4];
-		struct buf f;
-		enum sip_err e;
-		size_t hl;
-
-		/* RFC 6455 5.3: a client masks every frame, a server none. */
-		if (!c->server &&
-		    (e = sip_rand_bytes(mask, sizeof mask)) != SIP_OK) {
-			snprintf(c->err, sizeof c->err, "WebSocket mask: %s",
-			    sip_err_str(e));
-			return e;
-		}
-		hl = sip_ws_frame_hdr(hdr, SIP_WS_TEXT, n,
-		    c->server ? NULL : mask);
-		deadline = sip_now_ms() + SIP_CONN_TIMEOUT;
-		buf_init(&f, n + hl + 1);
-		if ((e = buf_add(&f, hdr, hl)) == SIP_OK &&
-		    (e = buf_add(&f, p, n)) == SIP_OK) {
-			if (!c->server)
-				sip_ws_mask((uint8_t *)f.p + hl, n, mask, 0);
-			e = write_all(c, f.p, f.len, deadline);
-		}
-		buf_free(&f);
-		return e;
-	}
+	if (is_ws(c->tp))
+		return ws_send(c, SIP_WS_TEXT, p, n);
+	if (c->out_max > 0)
+		return queue_out(c, NULL, 0, p, n, NULL);
 	return write_all(c, p, n, sip_now_ms() + SIP_CONN_TIMEOUT);
 }
+
 
 static char rxbuf[SIP_UDP_MAX + 1];
 
@@ -702,23 +915,9 @@ ws_next(struct sip_conn *c)
 		if (f.masked)
 			sip_ws_mask(pl, (size_t)f.len, f.mask, 0);
 		switch (f.op) {
-		case SIP_WS_PING: {
-			uint8_t h[SIP_WS_FRAME_HDR_MAX], mask[4] = { 1, 2, 3, 4 };
-			size_t hl = sip_ws_frame_hdr(h, SIP_WS_PONG, f.len,
-			    c->server ? NULL : mask);
-			struct buf pong;
-
-			buf_init(&pong, 256);
-			buf_add(&pong, h, hl);
-			buf_add(&pong, pl, (size_t)f.len);
-			if (!c->server)
-				sip_ws_mask((uint8_t *)pong.p + hl,
-				    (size_t)f.len, mask, 0);
-			write_all(c, pong.p, pong.len,
-			    sip_now_ms() + SIP_CONN_TIMEOUT);
-			buf_free(&pong);
+		case SIP_WS_PING:
+			ws_send(c, SIP_WS_PONG, pl, (size_t)f.len);
 			break;
-		}
 		case SIP_WS_PONG:
 			break;
 		case SIP_WS_CLOSE:
@@ -848,6 +1047,8 @@ sip_conn_close(struct sip_conn *c)
 	sip_stream_release(&c->st);
 	buf_free(&c->raw);
 	buf_free(&c->msg);
+	buf_free(&c->out);
+	c->out_off = 0;
 	c->ssl = NULL;
 	c->fd = -1;
 }

@@ -7,6 +7,14 @@
  * non-blocking; sip_conn_recv() waits with poll(), servers may poll the
  * fd themselves and call sip_conn_fill() and sip_conn_next().
  *
+ * Opening is a state machine: sip_conn_connect_start() and
+ * sip_conn_accept_start() begin, sip_conn_step() goes on whenever the
+ * socket is ready for what c->want says, until the connect, TLS and
+ * WebSocket handshakes are done; sip_conn_connect() is the blocking
+ * wrapper for clients.  After sip_conn_async() a send never waits: what
+ * the socket does not take at once is queued, written by
+ * sip_conn_flush() when the socket is writable (lib/tpset drives both).
+ *
  * A message handed out points into the connection's buffers and stays
  * valid until the next fill, next or recv call on it.  Errors come back
  * as enum sip_err with the details in c->err.
@@ -22,10 +30,30 @@
 #include "net.h"
 #include "stream.h"
 #include "tpname.h"
+#include "ws.h"
 
 #define SIP_CONN_TIMEOUT	5000	/* ms for connect and handshakes */
 #define SIP_CONN_ERRSZ		256
 #define SIP_UDP_MAX		65535	/* one datagram */
+#define SIP_CONN_WS_PATH	256	/* a WebSocket path, with NUL */
+
+/* What a handshake step or a queued send waits for (as SIP_EV_*). */
+#define SIP_CONN_WANT_READ	0x1
+#define SIP_CONN_WANT_WRITE	0x2
+
+enum sip_conn_state {
+	SIP_CONN_OPEN,		/* messages flow */
+	SIP_CONN_CONNECTING,	/* connect() in progress */
+	SIP_CONN_TLS,		/* TLS handshake */
+	SIP_CONN_WS		/* WebSocket upgrade, either side */
+};
+
+struct sip_conn;
+/*
+ * e SIP_OK: bytes were queued that the socket did not take (watch for
+ * c->out_want); else a send failed and the connection is broken.
+ */
+typedef void	sip_conn_out_fn(struct sip_conn *c, enum sip_err e, void *arg);
 
 struct sip_conn_opts {
 	int			 timeout_ms;	/* 0: SIP_CONN_TIMEOUT */
@@ -54,6 +82,21 @@ struct sip_conn {
 	uint64_t		 rx_us;		/* sip_now_us() of the last read */
 	int			 rcvtimeo_ms;	/* UDP client: SO_RCVTIMEO set */
 	char			 err[SIP_CONN_ERRSZ];
+	/* opening: the handshake's state and what it needs */
+	enum sip_conn_state	 state;
+	unsigned		 want;		/* SIP_CONN_WANT_*, state not OPEN */
+	SSL_CTX			*tls;
+	char			 host[SIP_NET_HOST_MAX];	/* client: TLS name */
+	char			 ws_host[SIP_NET_HOST_MAX + 8];	/* client: Host */
+	char			 ws_path[SIP_CONN_WS_PATH];
+	char			 ws_key[SIP_WS_KEY_SIZE];
+	/* async sends: what the socket has not taken yet */
+	struct buf		 out;
+	size_t			 out_off;	/* written bytes at its head */
+	size_t			 out_max;	/* 0: sends wait (blocking) */
+	unsigned		 out_want;	/* SIP_CONN_WANT_*, out not empty */
+	sip_conn_out_fn		*out_cb;
+	void			*out_arg;
 };
 
 void		sip_conn_init(struct sip_conn *c);
@@ -69,9 +112,38 @@ enum sip_err	sip_conn_listen(enum sip_tp tp, struct sip_sockaddr *addr,
 		    int *fd, char *err, size_t errsz);
 /* Wrap a bound UDP socket as a server connection (sends go to peer). */
 void		sip_conn_udp_server(struct sip_conn *c, int fd);
-/* Accept on listener lfd and run the TLS and WebSocket handshakes. */
-enum sip_err	sip_conn_accept(struct sip_conn *c, int lfd, enum sip_tp tp,
-		    SSL_CTX *tls, int timeout_ms);
+/*
+ * Begin a client connection to dst over tp without waiting: SIP_OK when
+ * it is open already (UDP), SIP_E_PARTIAL while sip_conn_step() has
+ * more to do, else an error.  o and the strings in it are copied.
+ */
+enum sip_err	sip_conn_connect_start(struct sip_conn *c, enum sip_tp tp,
+		    const struct sip_sockaddr *dst,
+		    const struct sip_conn_opts *o);
+/* Accept on listener lfd; the TLS and WebSocket handshakes follow in
+ * sip_conn_step().  Returns as sip_conn_connect_start(). */
+enum sip_err	sip_conn_accept_start(struct sip_conn *c, int lfd,
+		    enum sip_tp tp, SSL_CTX *tls);
+/*
+ * Go on opening: SIP_OK once open, SIP_E_PARTIAL when the socket must
+ * be ready for c->want first, else an error (c->err says why).
+ */
+enum sip_err	sip_conn_step(struct sip_conn *c);
+/* A handshake ran out of time: c->err says which; returns the error. */
+enum sip_err	sip_conn_expired(struct sip_conn *c);
+/*
+ * From now on sends queue up to max bytes instead of waiting (more is
+ * SIP_E_TOOBIG); cb runs when bytes are left for sip_conn_flush(), and
+ * when a send failed.
+ */
+void		sip_conn_async(struct sip_conn *c, size_t max,
+		    sip_conn_out_fn *cb, void *arg);
+/* Write what is queued as far as the socket takes it now. */
+enum sip_err	sip_conn_flush(struct sip_conn *c);
+/* Bytes queued and not written yet. */
+size_t		sip_conn_queued(const struct sip_conn *c);
+/* Keep-alives received so far (RFC 5626 3.5.1 on streams, CRLF datagrams). */
+unsigned long	sip_conn_pings(const struct sip_conn *c);
 /* Send one message (framed for WS); UDP listeners send to c->peer. */
 enum sip_err	sip_conn_send(struct sip_conn *c, const void *p, size_t n);
 /* UDP only: send to dst. */

@@ -52,9 +52,16 @@ struct sip_tps;
  */
 struct sip_tps_flow;
 
-/* What arrived: valid only during the callback. */
+/*
+ * What arrived: valid only during the callback.  A datagram that does
+ * not parse comes up too, with msg NULL, why set and data/len its bytes
+ * (on a stream the flow is closed instead: SIP_TPS_BADMSG).
+ */
 struct sip_tps_rx {
 	const struct sip_msg		*msg;
+	const char			*why;
+	const char			*data;
+	size_t				 len;
 	enum sip_tp			 tp;
 	const struct sip_sockaddr	*src;	/* the packet's source */
 	const struct sip_sockaddr	*local;	/* the address it came to */

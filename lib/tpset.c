@@ -1,0 +1,854 @@
+/*
+ * tpset.c - listeners and connections on one event loop: a flow table
+ * keyed by transport and peer, per-flow send queues, handshakes and
+ * deadlines driven by the loop, UDP read in batches.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "tpset.h"
+
+#define FLOW_BUCKETS	1024	/* a power of two */
+#define UDP_BATCH	32	/* datagrams taken per wake-up */
+#define ACCEPT_BATCH	16	/* connections taken per wake-up */
+
+struct sip_tps_flow {
+	struct sip_conn		 c;
+	struct sip_tps		*s;
+	uint64_t		 id;
+	int			 udp;		/* a UDP socket of the set */
+	int			 dead;		/* closed, waiting to be freed */
+	enum sip_tps_why	 why;
+	unsigned		 watched;	/* SIP_EV_* asked of the loop */
+	uint64_t		 hs_deadline;	/* handshakes, ms; 0 done */
+	uint64_t		 last_io;	/* ms of the last message or write */
+	uint64_t		 stall;		/* ms the queue last moved; 0 empty */
+	unsigned long		 pings;		/* keep-alives already answered */
+	struct sip_timer	 t;
+	struct sip_tps_flow	*prev, *next;	/* every flow; the dead ones */
+	struct sip_tps_flow	*hnext;		/* bucket chain */
+	uint32_t		 hash;
+};
+
+struct listener {
+	struct sip_tps		*s;
+	enum sip_tp		 tp;
+	int			 fd;
+	struct sip_sockaddr	 addr;
+	struct sip_tps_flow	*udp;		/* UDP: its flow */
+};
+
+/* One recvmmsg() worth of datagrams, read straight where they are parsed. */
+struct udp_batch {
+	struct mmsghdr		 mm[UDP_BATCH];
+	struct iovec		 iov[UDP_BATCH];
+	struct sip_sockaddr	 src[UDP_BATCH];
+	char			*buf;		/* UDP_BATCH * (SIP_UDP_MAX + 1) */
+};
+
+struct sip_tps {
+	struct sip_loop		*l;
+	struct sip_tps_opts	 o;
+	struct listener		**lis;
+	int			 nlis;
+	struct sip_tps_flow	*flows;		/* live */
+	struct sip_tps_flow	*dead;		/* to free from the reap timer */
+	struct sip_tps_flow	*bucket[FLOW_BUCKETS];
+	struct sip_tps_flow	*udp_out[2];	/* our own UDP sockets: v4, v6 */
+	struct sip_timer	 reap;
+	struct sip_tps_stats	 st;
+	uint64_t		 next_id;
+	struct udp_batch	*ub;
+};
+
+static void	stream_io(struct sip_loop *l, int fd, unsigned ev, void *arg);
+
+static uint32_t
+addr_hash(enum sip_tp tp, const struct sip_sockaddr *a)
+{
+	const unsigned char *p = (const unsigned char *)&a->ss;
+	uint32_t h = 2166136261u ^ (uint32_t)tp;
+
+	for (socklen_t i = 0; i < a->len; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h;
+}
+
+static void
+hash_add(struct sip_tps *s, struct sip_tps_flow *f)
+{
+	struct sip_tps_flow **b;
+
+	f->hash = addr_hash(f->c.tp, &f->c.peer);
+	b = &s->bucket[f->hash & (FLOW_BUCKETS - 1)];
+	f->hnext = *b;
+	*b = f;
+}
+
+static void
+hash_del(struct sip_tps *s, struct sip_tps_flow *f)
+{
+	struct sip_tps_flow **pp = &s->bucket[f->hash & (FLOW_BUCKETS - 1)];
+
+	while (*pp != NULL && *pp != f)
+		pp = &(*pp)->hnext;
+	if (*pp == f)
+		*pp = f->hnext;
+}
+
+static void
+list_add(struct sip_tps_flow **head, struct sip_tps_flow *f)
+{
+	f->prev = NULL;
+	f->next = *head;
+	if (*head != NULL)
+		(*head)->prev = f;
+	*head = f;
+}
+
+static void
+list_del(struct sip_tps_flow **head, struct sip_tps_flow *f)
+{
+	if (f->prev != NULL)
+		f->prev->next = f->next;
+	else
+		*head = f->next;
+	if (f->next != NULL)
+		f->next->prev = f->prev;
+	f->prev = f->next = NULL;
+}
+
+static void
+reap(struct sip_timer *t, void *arg)
+{
+	struct sip_tps *s = arg;
+	struct sip_tps_flow *f;
+
+	(void)t;
+	while ((f = s->dead) != NULL) {
+		list_del(&s->dead, f);
+		if (s->o.closed != NULL)
+			s->o.closed(s, f, f->why, f->c.err, s->o.arg);
+		sip_conn_close(&f->c);
+		free(f);
+	}
+}
+
+/*
+ * Close f now (its socket, its queue) and free it from the reap timer,
+ * so a caller up the stack may still look at it: nothing is freed under
+ * a callback that holds it.
+ */
+static void
+kill_flow(struct sip_tps_flow *f, enum sip_tps_why why)
+{
+	struct sip_tps *s = f->s;
+
+	if (f->dead)
+		return;
+	f->dead = 1;
+	f->why = why;
+	s->st.closed[why]++;
+	if (f->c.fd >= 0 && f->watched != 0)
+		sip_loop_unwatch(s->l, f->c.fd);
+	f->watched = 0;
+	sip_loop_timer_stop(s->l, &f->t);
+	if (!f->udp) {
+		hash_del(s, f);
+		s->st.conns--;
+	}
+	list_del(&s->flows, f);
+	list_add(&s->dead, f);
+	/* sends from now on fail at once; the detail in c.err stays */
+	sip_conn_close(&f->c);
+	sip_loop_timer_in(s->l, &s->reap, 0);
+}
+
+/* The earliest of f's deadlines, or 0. */
+static uint64_t
+flow_deadline(const struct sip_tps_flow *f, enum sip_tps_why *why)
+{
+	const struct sip_tps_opts *o = &f->s->o;
+	uint64_t d = 0;
+
+	if (f->hs_deadline != 0) {
+		*why = SIP_TPS_HANDSHAKE;
+		return f->hs_deadline;
+	}
+	if (o->idle_ms > 0) {
+		d = f->last_io + (uint64_t)o->idle_ms;
+		*why = SIP_TPS_IDLE;
+	}
+	if (f->stall != 0 && (d == 0 || f->stall + (uint64_t)o->send_ms < d)) {
+		d = f->stall + (uint64_t)o->send_ms;
+		*why = SIP_TPS_QUEUE;
+	}
+	return d;
+}
+
+/*
+ * Arm f's one timer for its earliest deadline.  Traffic moves last_io
+ * without touching the heap: a timer that fires early is armed again.
+ */
+static void
+flow_arm(struct sip_tps_flow *f)
+{
+	enum sip_tps_why why;
+	uint64_t d = flow_deadline(f, &why);
+
+	if (d == 0)
+		sip_loop_timer_stop(f->s->l, &f->t);
+	else if (!sip_timer_armed(&f->t) || d < f->t.at)
+		sip_loop_timer_at(f->s->l, &f->t, d);
+}
+
+static void
+flow_timer(struct sip_timer *t, void *arg)
+{
+	struct sip_tps_flow *f = arg;
+	enum sip_tps_why why = SIP_TPS_IDLE;
+	uint64_t d = flow_deadline(f, &why);
+
+	(void)t;
+	if (d == 0)
+		return;
+	if (d > sip_loop_now(f->s->l)) {
+		sip_loop_timer_at(f->s->l, &f->t, d);
+		return;
+	}
+	if (why == SIP_TPS_HANDSHAKE)
+		sip_conn_expired(&f->c);
+	else if (why == SIP_TPS_QUEUE)
+		snprintf(f->c.err, sizeof f->c.err,
+		    "%zu bytes unwritten for %d ms: the peer does not read",
+		    sip_conn_queued(&f->c), f->s->o.send_ms);
+	else
+		snprintf(f->c.err, sizeof f->c.err, "idle for %d ms",
+		    f->s->o.idle_ms);
+	kill_flow(f, why);
+}
+
+/* Ask the loop for what f waits for now. */
+static void
+flow_watch(struct sip_tps_flow *f)
+{
+	unsigned ev;
+
+	if (f->dead)
+		return;
+	if (f->c.state != SIP_CONN_OPEN)
+		ev = f->c.want;
+	else if (sip_conn_queued(&f->c) > 0)
+		ev = SIP_EV_READ | (f->c.out_want != 0 ? f->c.out_want :
+		    SIP_EV_WRITE);
+	else
+		ev = SIP_EV_READ;
+	if (ev == f->watched)
+		return;
+	if (sip_loop_watch(f->s->l, f->c.fd, ev, stream_io, f) != SIP_OK) {
+		snprintf(f->c.err, sizeof f->c.err, "cannot watch the socket");
+		kill_flow(f, SIP_TPS_PEER);
+		return;
+	}
+	f->watched = ev;
+}
+
+/* lib/conn's word that bytes wait in f's queue, or that a send failed. */
+static void
+flow_out(struct sip_conn *c, enum sip_err e, void *arg)
+{
+	struct sip_tps_flow *f = arg;
+
+	(void)c;
+	if (e != SIP_OK) {
+		kill_flow(f, e == SIP_E_TOOBIG ? SIP_TPS_QUEUE : SIP_TPS_PEER);
+		return;
+	}
+	if (f->stall == 0) {
+		f->stall = sip_loop_now(f->s->l);
+		flow_arm(f);
+	}
+	flow_watch(f);
+}
+
+static struct sip_tps_flow *
+flow_new(struct sip_tps *s)
+{
+	struct sip_tps_flow *f = calloc(1, sizeof *f);
+
+	if (f == NULL)
+		return NULL;
+	sip_conn_init(&f->c);
+	f->s = s;
+	f->id = ++s->next_id;
+	f->last_io = sip_loop_now(s->l);
+	sip_timer_init(&f->t, flow_timer, f);
+	return f;
+}
+
+/* A stream flow begun (accepted or connecting): into the table. */
+static void
+flow_start(struct sip_tps *s, struct sip_tps_flow *f, enum sip_err e)
+{
+	sip_conn_async(&f->c, s->o.queue_max, flow_out, f);
+	list_add(&s->flows, f);
+	hash_add(s, f);
+	s->st.conns++;
+	if (e == SIP_E_PARTIAL)
+		f->hs_deadline = sip_loop_now(s->l) +
+		    (uint64_t)s->o.handshake_ms;
+	flow_arm(f);
+	flow_watch(f);
+}
+
+static void
+trace_out(struct sip_tps *s, const struct sip_tps_flow *f,
+    const struct sip_sockaddr *dst, const char *p, size_t n)
+{
+	s->st.tx++;
+	if (s->o.trace != NULL)
+		s->o.trace(s->o.trace_arg, '>', p, n, f->c.tp, dst);
+}
+
+static void
+deliver(struct sip_tps *s, struct sip_tps_flow *f, struct sip_tps_rx *rx)
+{
+	if (rx->msg != NULL) {
+		s->st.rx++;
+		if (s->o.trace != NULL)
+			s->o.trace(s->o.trace_arg, '<', rx->data, rx->len,
+			    rx->tp, rx->src);
+	} else {
+		s->st.rx_bad++;
+	}
+	rx->flow = f;
+	s->o.recv(s, rx, s->o.arg);
+}
+
+/* RFC 5626 3.5.1: each double-CRLF ping gets a CRLF pong. */
+static void
+answer_pings(struct sip_tps_flow *f)
+{
+	unsigned long n = sip_conn_pings(&f->c);
+
+	while (f->pings < n && !f->dead) {
+		f->pings++;
+		f->s->st.pings++;
+		sip_conn_send(&f->c, "\r\n", 2);
+	}
+}
+
+/* Read what the socket has and hand every complete message up. */
+static void
+stream_read(struct sip_tps *s, struct sip_tps_flow *f)
+{
+	struct sip_msg m;
+	struct sip_perr pe;
+	struct sip_tps_rx rx;
+	enum sip_err e;
+
+	do {
+		if ((e = sip_conn_fill(&f->c)) != SIP_OK) {
+			if (e == SIP_E_TOOBIG)
+				snprintf(f->c.err, sizeof f->c.err,
+				    "message over %u bytes", SIP_MAX_MSG);
+			kill_flow(f, e == SIP_E_TOOBIG ? SIP_TPS_BADMSG :
+			    SIP_TPS_PEER);
+			return;
+		}
+		for (;;) {
+			memset(&pe, 0, sizeof pe);
+			e = sip_conn_next(&f->c, &m, &pe);
+			if (e == SIP_E_PARTIAL)
+				break;
+			if (e != SIP_OK) {
+				if (pe.why != NULL)
+					snprintf(f->c.err, sizeof f->c.err,
+					    "%s", pe.why);
+				kill_flow(f, e == SIP_E_CLOSED ? SIP_TPS_PEER :
+				    SIP_TPS_BADMSG);
+				return;
+			}
+			f->last_io = sip_loop_now(s->l);
+			memset(&rx, 0, sizeof rx);
+			rx.msg = &m;
+			rx.data = m.buf;
+			rx.len = m.len;
+			rx.tp = f->c.tp;
+			rx.src = &f->c.peer;
+			rx.local = &f->c.local;
+			rx.rx_us = f->c.rx_us;
+			deliver(s, f, &rx);
+			if (f->dead)
+				return;
+		}
+		answer_pings(f);
+		if (sip_conn_pings(&f->c) > 0)
+			f->last_io = sip_loop_now(s->l);
+	} while (!f->dead && f->c.ssl != NULL && SSL_pending(f->c.ssl) > 0);
+}
+
+static void
+stream_io(struct sip_loop *l, int fd, unsigned ev, void *arg)
+{
+	struct sip_tps_flow *f = arg;
+	struct sip_tps *s = f->s;
+	size_t before;
+	enum sip_err e;
+
+	(void)l;
+	(void)fd;
+	if (f->c.state != SIP_CONN_OPEN) {
+		e = sip_conn_step(&f->c);
+		if (e == SIP_E_PARTIAL) {
+			flow_watch(f);
+			return;
+		}
+		if (e != SIP_OK) {
+			kill_flow(f, SIP_TPS_HANDSHAKE);
+			return;
+		}
+		f->hs_deadline = 0;
+		f->last_io = sip_loop_now(s->l);
+		ev |= SIP_EV_READ;	/* bytes may wait behind the handshake */
+	}
+	before = sip_conn_queued(&f->c);
+	if (before > 0) {
+		if ((e = sip_conn_flush(&f->c)) != SIP_OK) {
+			kill_flow(f, SIP_TPS_PEER);
+			return;
+		}
+		if (sip_conn_queued(&f->c) < before) {
+			f->last_io = sip_loop_now(s->l);
+			f->stall = sip_conn_queued(&f->c) > 0 ? f->last_io : 0;
+		}
+	}
+	if (ev & (SIP_EV_READ | SIP_EV_ERROR))
+		stream_read(s, f);
+	if (!f->dead) {
+		if (sip_conn_queued(&f->c) == 0)
+			f->stall = 0;
+		flow_arm(f);
+		flow_watch(f);
+	}
+}
+
+/* Make room for one more connection: the flow idle longest goes. */
+static int
+room(struct sip_tps *s)
+{
+	struct sip_tps_flow *f, *old = NULL;
+
+	if (s->st.conns < s->o.max_conns)
+		return 1;
+	for (f = s->flows; f != NULL; f = f->next)
+		if (!f->udp && sip_conn_queued(&f->c) == 0 &&
+		    (old == NULL || f->last_io < old->last_io))
+			old = f;
+	if (old == NULL)
+		return 0;
+	snprintf(old->c.err, sizeof old->c.err,
+	    "closed for a new connection (%d at once)", s->o.max_conns);
+	kill_flow(old, SIP_TPS_EVICTED);
+	return 1;
+}
+
+static void
+accept_io(struct sip_loop *l, int fd, unsigned ev, void *arg)
+{
+	struct listener *li = arg;
+	struct sip_tps *s = li->s;
+
+	(void)l;
+	(void)ev;
+	for (int n = 0; n < ACCEPT_BATCH; n++) {
+		struct sip_tps_flow *f;
+		enum sip_err e;
+
+		if (!room(s)) {
+			int c = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+
+			if (c < 0)
+				return;
+			close(c);	/* the client learns at once */
+			s->st.refused++;
+			continue;
+		}
+		if ((f = flow_new(s)) == NULL)
+			return;
+		e = sip_conn_accept_start(&f->c, fd, li->tp, s->o.tls_server);
+		if (e != SIP_OK && e != SIP_E_PARTIAL) {
+			sip_conn_close(&f->c);
+			free(f);
+			return;		/* EAGAIN: no more waiting */
+		}
+		s->st.accepted++;
+		flow_start(s, f, e);
+	}
+}
+
+/* One batch of datagrams, each handed up where it was read. */
+static void
+udp_io(struct sip_loop *l, int fd, unsigned ev, void *arg)
+{
+	struct sip_tps_flow *f = arg;
+	struct sip_tps *s = f->s;
+	struct udp_batch *b = s->ub;
+	struct sip_tps_rx rx;
+	struct sip_msg m;
+	struct sip_perr pe;
+	uint64_t us;
+	int n;
+
+	(void)l;
+	(void)ev;
+	for (int i = 0; i < UDP_BATCH; i++) {
+		b->mm[i].msg_hdr.msg_name = &b->src[i].ss;
+		b->mm[i].msg_hdr.msg_namelen = sizeof b->src[i].ss;
+		b->mm[i].msg_hdr.msg_control = NULL;
+		b->mm[i].msg_hdr.msg_controllen = 0;
+		b->mm[i].msg_hdr.msg_flags = 0;
+	}
+	do {
+		n = recvmmsg(fd, b->mm, UDP_BATCH, MSG_DONTWAIT, NULL);
+	} while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return;		/* EAGAIN, or an old ICMP error: nothing */
+	us = sip_clock_us();
+	for (int i = 0; i < n && !f->dead; i++) {
+		char *p = b->iov[i].iov_base;
+		size_t len = b->mm[i].msg_len;
+		size_t k;
+
+		b->src[i].len = b->mm[i].msg_hdr.msg_namelen;
+		p[len] = '\0';
+		for (k = 0; k < len && (p[k] == '\r' || p[k] == '\n'); k++)
+			;
+		if (k == len) {
+			f->c.pings++;	/* a keep-alive datagram */
+			continue;
+		}
+		memset(&rx, 0, sizeof rx);
+		memset(&pe, 0, sizeof pe);
+		f->c.peer = b->src[i];
+		rx.tp = SIP_TP_UDP;
+		rx.src = &b->src[i];
+		rx.local = &f->c.local;
+		rx.rx_us = us;
+		rx.data = p;
+		rx.len = len;
+		if (sip_msg_parse(&m, p, len, 0, &pe) == SIP_OK)
+			rx.msg = &m;
+		else
+			rx.why = pe.why != NULL ? pe.why : "bad message";
+		deliver(s, f, &rx);
+	}
+}
+
+struct sip_tps *
+sip_tps_new(struct sip_loop *l, const struct sip_tps_opts *o)
+{
+	struct sip_tps *s = calloc(1, sizeof *s);
+
+	if (s == NULL)
+		return NULL;
+	s->l = l;
+	s->o = *o;
+	if (s->o.max_conns <= 0)
+		s->o.max_conns = SIP_TPS_MAX_CONNS;
+	if (s->o.idle_ms == 0)
+		s->o.idle_ms = SIP_TPS_IDLE_MS;
+	if (s->o.handshake_ms <= 0)
+		s->o.handshake_ms = SIP_TPS_HANDSHAKE_MS;
+	if (s->o.queue_max == 0)
+		s->o.queue_max = SIP_TPS_QUEUE_MAX;
+	if (s->o.send_ms <= 0)
+		s->o.send_ms = SIP_TPS_SEND_MS;
+	sip_timer_init(&s->reap, reap, s);
+	return s;
+}
+
+void
+sip_tps_free(struct sip_tps *s)
+{
+	if (s == NULL)
+		return;
+	while (s->flows != NULL)
+		kill_flow(s->flows, SIP_TPS_LOCAL);
+	reap(&s->reap, s);
+	sip_loop_timer_stop(s->l, &s->reap);
+	for (int i = 0; i < s->nlis; i++) {
+		if (s->lis[i]->tp != SIP_TP_UDP)	/* UDP: unwatched above */
+			sip_loop_unwatch(s->l, s->lis[i]->fd);
+		close(s->lis[i]->fd);
+		free(s->lis[i]);
+	}
+	free(s->lis);
+	if (s->ub != NULL)
+		free(s->ub->buf);
+	free(s->ub);
+	free(s);
+}
+
+/* A UDP socket fd as a flow of the set, read in batches. */
+static struct sip_tps_flow *
+udp_flow(struct sip_tps *s, int fd, char *err, size_t errsz)
+{
+	struct sip_tps_flow *f;
+
+	if (s->ub == NULL) {
+		if ((s->ub = calloc(1, sizeof *s->ub)) == NULL ||
+		    (s->ub->buf = malloc(UDP_BATCH *
+		    (size_t)(SIP_UDP_MAX + 1))) == NULL)
+			goto nomem;
+		for (int i = 0; i < UDP_BATCH; i++) {
+			s->ub->iov[i].iov_base = s->ub->buf +
+			    (size_t)i * (SIP_UDP_MAX + 1);
+			s->ub->iov[i].iov_len = SIP_UDP_MAX;
+			s->ub->mm[i].msg_hdr.msg_iov = &s->ub->iov[i];
+			s->ub->mm[i].msg_hdr.msg_iovlen = 1;
+		}
+	}
+	if ((f = flow_new(s)) == NULL)
+		goto nomem;
+	f->udp = 1;
+	sip_conn_udp_server(&f->c, fd);
+	if (sip_loop_watch(s->l, fd, SIP_EV_READ, udp_io, f) != SIP_OK) {
+		snprintf(err, errsz, "cannot watch the socket");
+		free(f);
+		return NULL;
+	}
+	f->watched = SIP_EV_READ;
+	list_add(&s->flows, f);
+	return f;
+nomem:
+	snprintf(err, errsz, "out of memory");
+	return NULL;
+}
+
+enum sip_err
+sip_tps_listen(struct sip_tps *s, enum sip_tp tp, struct sip_sockaddr *addr,
+    char *err, size_t errsz)
+{
+	struct listener *li, **nl;
+	enum sip_err e;
+	int fd, ok;
+
+	if (sip_tp_secure(tp) && s->o.tls_server == NULL) {
+		snprintf(err, errsz, "no TLS server context");
+		return SIP_E_INVAL;
+	}
+	if ((nl = realloc(s->lis, (size_t)(s->nlis + 1) * sizeof *nl)) == NULL ||
+	    (li = calloc(1, sizeof *li)) == NULL) {
+		if (nl != NULL)
+			s->lis = nl;
+		snprintf(err, errsz, "out of memory");
+		return SIP_E_NOMEM;
+	}
+	s->lis = nl;
+	if ((e = sip_conn_listen(tp, addr, &fd, err, errsz)) != SIP_OK) {
+		free(li);
+		return e;
+	}
+	li->s = s;
+	li->tp = tp;
+	li->fd = fd;
+	li->addr = *addr;
+	if (tp == SIP_TP_UDP)
+		ok = (li->udp = udp_flow(s, fd, err, errsz)) != NULL;
+	else if (!(ok = sip_loop_watch(s->l, fd, SIP_EV_READ, accept_io, li) ==
+	    SIP_OK))
+		snprintf(err, errsz, "cannot watch the socket");
+	if (!ok) {
+		close(fd);
+		free(li);
+		return SIP_E_NET;
+	}
+	s->lis[s->nlis++] = li;
+	return SIP_OK;
+}
+
+/* A UDP socket of the family of dst: a listener's, else our own. */
+static struct sip_tps_flow *
+udp_for(struct sip_tps *s, const struct sip_sockaddr *dst)
+{
+	int v6 = dst->ss.ss_family == AF_INET6;
+	struct sip_sockaddr any;
+	char err[128];
+	int fd;
+
+	for (int i = 0; i < s->nlis; i++)
+		if (s->lis[i]->tp == SIP_TP_UDP &&
+		    s->lis[i]->addr.ss.ss_family == dst->ss.ss_family &&
+		    !s->lis[i]->udp->dead)
+			return s->lis[i]->udp;
+	if (s->udp_out[v6] != NULL)
+		return s->udp_out[v6];
+	memset(&any, 0, sizeof any);
+	any.ss.ss_family = dst->ss.ss_family;
+	any.len = dst->len;
+	if (sip_conn_listen(SIP_TP_UDP, &any, &fd, err, sizeof err) != SIP_OK)
+		return NULL;
+	if ((s->udp_out[v6] = udp_flow(s, fd, err, sizeof err)) == NULL) {
+		close(fd);
+		return NULL;
+	}
+	/* closed with the set: the conn of a UDP flow does not own its fd */
+	s->udp_out[v6]->c.server = 0;
+	return s->udp_out[v6];
+}
+
+enum sip_err
+sip_tps_send_flow(struct sip_tps *s, struct sip_tps_flow *f,
+    const struct sip_sockaddr *dst, const char *p, size_t n)
+{
+	enum sip_err e;
+
+	if (f->dead)
+		return SIP_E_CLOSED;
+	if (f->udp) {
+		if (dst == NULL)
+			dst = &f->c.peer;
+		trace_out(s, f, dst, p, n);
+		return sip_conn_sendto(&f->c, p, n, dst);
+	}
+	trace_out(s, f, &f->c.peer, p, n);
+	if ((e = sip_conn_send(&f->c, p, n)) == SIP_OK && f->c.state ==
+	    SIP_CONN_OPEN && sip_conn_queued(&f->c) == 0)
+		f->last_io = sip_loop_now(s->l);
+	return e;
+}
+
+enum sip_err
+sip_tps_send(struct sip_tps *s, const struct sip_tps_dst *d, const char *p,
+    size_t n, struct sip_tps_flow **flow)
+{
+	struct sip_tps_flow *f;
+	struct sip_conn_opts co;
+	enum sip_err e;
+
+	if (flow != NULL)
+		*flow = NULL;
+	if (d->tp == SIP_TP_UDP) {
+		if ((f = udp_for(s, &d->addr)) == NULL)
+			return SIP_E_NET;
+	} else if ((f = sip_tps_find(s, d->tp, &d->addr)) == NULL) {
+		if (!room(s)) {
+			s->st.refused++;
+			return SIP_E_NOMEM;
+		}
+		if ((f = flow_new(s)) == NULL)
+			return SIP_E_NOMEM;
+		memset(&co, 0, sizeof co);
+		co.tls = s->o.tls_client;
+		co.host = d->host;
+		co.ws_path = d->ws_path;
+		e = sip_conn_connect_start(&f->c, d->tp, &d->addr, &co);
+		if (e != SIP_OK && e != SIP_E_PARTIAL) {
+			sip_conn_close(&f->c);
+			free(f);
+			return e;
+		}
+		s->st.opened++;
+		flow_start(s, f, e);
+	}
+	if (flow != NULL)
+		*flow = f;
+	return sip_tps_send_flow(s, f, &d->addr, p, n);
+}
+
+struct sip_tps_flow *
+sip_tps_find(struct sip_tps *s, enum sip_tp tp, const struct sip_sockaddr *peer)
+{
+	uint32_t h = addr_hash(tp, peer);
+	struct sip_tps_flow *f;
+
+	for (f = s->bucket[h & (FLOW_BUCKETS - 1)]; f != NULL; f = f->hnext)
+		if (f->hash == h && f->c.tp == tp &&
+		    sip_net_equal(&f->c.peer, peer))
+			return f;
+	return NULL;
+}
+
+uint64_t
+sip_tps_id(const struct sip_tps_flow *f)
+{
+	return f->id;
+}
+
+struct sip_tps_flow *
+sip_tps_byid(struct sip_tps *s, uint64_t id)
+{
+	for (struct sip_tps_flow *f = s->flows; f != NULL; f = f->next)
+		if (f->id == id)
+			return f;
+	return NULL;
+}
+
+enum sip_tp
+sip_tps_tp(const struct sip_tps_flow *f)
+{
+	return f->c.tp;
+}
+
+const struct sip_sockaddr *
+sip_tps_peer(const struct sip_tps_flow *f)
+{
+	return &f->c.peer;
+}
+
+const struct sip_sockaddr *
+sip_tps_local(const struct sip_tps_flow *f)
+{
+	return &f->c.local;
+}
+
+struct sip_conn *
+sip_tps_conn(struct sip_tps_flow *f)
+{
+	return &f->c;
+}
+
+struct sip_tps_flow *
+sip_tps_flow_of(struct sip_conn *c)
+{
+	return (struct sip_tps_flow *)(void *)((char *)c -
+	    offsetof(struct sip_tps_flow, c));
+}
+
+size_t
+sip_tps_queued(const struct sip_tps_flow *f)
+{
+	return sip_conn_queued(&f->c);
+}
+
+void
+sip_tps_close(struct sip_tps *s, struct sip_tps_flow *f)
+{
+	(void)s;
+	snprintf(f->c.err, sizeof f->c.err, "closed here");
+	kill_flow(f, SIP_TPS_LOCAL);
+}
+
+void
+sip_tps_stats(const struct sip_tps *s, struct sip_tps_stats *st)
+{
+	*st = s->st;
+}
+
+int
+sip_tps_listener(const struct sip_tps *s, int i, enum sip_tp *tp,
+    struct sip_sockaddr *addr)
+{
+	if (i < 0 || i >= s->nlis)
+		return 0;
+	*tp = s->lis[i]->tp;
+	*addr = s->lis[i]->addr;
+	return 1;
+}
