@@ -471,15 +471,6 @@ accept_io(struct sip_loop *l, int fd, unsigned ev, void *arg)
 		struct sip_tps_flow *f;
 		enum sip_err e;
 
-		if (!room(s)) {
-			int c = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
-
-			if (c < 0)
-				return;
-			close(c);	/* the client learns at once */
-			s->st.refused++;
-			continue;
-		}
 		if ((f = flow_new(s)) == NULL)
 			return;
 		e = sip_conn_accept_start(&f->c, fd, li->tp, s->o.tls_server);
@@ -487,6 +478,12 @@ accept_io(struct sip_loop *l, int fd, unsigned ev, void *arg)
 			sip_conn_close(&f->c);
 			free(f);
 			return;		/* EAGAIN: no more waiting */
+		}
+		if (!room(s)) {
+			sip_conn_close(&f->c);	/* the client learns at once */
+			free(f);
+			s->st.refused++;
+			continue;
 		}
 		s->st.accepted++;
 		flow_start(s, f, e);

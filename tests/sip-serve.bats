@@ -189,3 +189,103 @@ load net
 	[ "$(grep -c '"method":"INVITE"' "$SERVE_DIR/g.out")" -eq 1 ]
 	! grep -q '"method":"ACK"' "$SERVE_DIR/g.out"
 }
+
+# slow_peer KIND PORT DIR: a misbehaving client in the background; it
+# writes DIR/ready once it is in place and gives up after 10 s or when
+# DIR/go appears (then a half-sent message is finished and its answer
+# printed)
+slow_peer() {
+	python3 - "$@" <<-'PY' >"$3/peer.out" 2>&1 3>&- &
+	import os, socket, ssl, sys, time
+	kind, port, d = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+	def req(i, tp, pad=""):
+	    return ("OPTIONS sip:x@127.0.0.1 SIP/2.0\r\n"
+	            "Via: SIP/2.0/%s 127.0.0.1:9;branch=z9hG4bKslow%d%s\r\n"
+	            "Max-Forwards: 70\r\nFrom: <sip:a@127.0.0.1>;tag=%d\r\n"
+	            "To: <sip:x@127.0.0.1>\r\nCall-ID: slow-%d\r\n"
+	            "CSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n" % (tp, i, pad, i, i)).encode()
+	socks = []
+	if kind == "half":
+	    s = socket.create_connection(("127.0.0.1", port), timeout=5)
+	    r = req(1, "TCP")
+	    s.sendall(r[:len(r) // 2])
+	    socks.append(s)
+	elif kind == "silent-tls":
+	    for i in range(3):	# TCP connected, never a ClientHello
+	        socks.append(socket.create_connection(("127.0.0.1", port), timeout=5))
+	elif kind == "no-read":
+	    # 2,000 answers of 3 kB (the Via comes back) are more than the
+	    # kernel's buffers hold: the server's sends must wait or queue
+	    s = socket.socket()
+	    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+	    s.connect(("127.0.0.1", port))
+	    s.setblocking(False)
+	    out = b"".join(req(i, "TCP", ";x=" + "p" * 3000) for i in range(2000))
+	    t0 = time.monotonic()
+	    while out and time.monotonic() - t0 < 3:
+	        try:
+	            out = out[s.send(out):]
+	        except BlockingIOError:
+	            time.sleep(0.01)
+	        except OSError:
+	            break	# closed for its queue: what the server should do
+	    socks.append(s)
+	open(os.path.join(d, "ready"), "w").close()
+	t0 = time.monotonic()
+	while time.monotonic() - t0 < 10 and not os.path.exists(os.path.join(d, "go")):
+	    time.sleep(0.05)
+	if kind == "half":
+	    s.sendall(r[len(r) // 2:])
+	    print(s.recv(4096).split(b"\r\n")[0].decode())
+	PY
+	echo $! > "$3/peer.pid"
+	wait_for test -e "$3/ready"
+}
+
+slow_peer_done() {
+	touch "$1/go"
+	wait "$(cat "$1/peer.pid")" 2>/dev/null || true
+}
+
+@test "sip-serve: a TCP client that stops halfway through a message does not hold up a UDP client" {
+	start_serve half -l udp:127.0.0.1:0 -l tcp:127.0.0.1:0
+	local t
+	t=$(serve_addr half tcp)
+	slow_peer half "${t##*:}" "$BATS_TEST_TMPDIR"
+	run -0 "$SIPBOX" sip-send --timeout 4 "sip:$(serve_addr half udp)"
+	[ "$output" = "SIP/2.0 200 OK" ]
+	slow_peer_done "$BATS_TEST_TMPDIR"
+	# the half kept waiting was finished later and answered
+	[ "$(cat "$BATS_TEST_TMPDIR/peer.out")" = "SIP/2.0 200 OK" ]
+	stop_serve half
+}
+
+@test "sip-serve: TLS clients that connect and never speak do not hold up a UDP client" {
+	make_cert "$BATS_TEST_TMPDIR/pki"
+	start_serve tl -l udp:127.0.0.1:0 -l tls:127.0.0.1:0 \
+	    --cert "$BATS_TEST_TMPDIR/pki/cert.pem" --key "$BATS_TEST_TMPDIR/pki/key.pem"
+	local t
+	t=$(serve_addr tl tls)
+	slow_peer silent-tls "${t##*:}" "$BATS_TEST_TMPDIR"
+	# before the loop each one held every other client for 3 s (9 in all)
+	run -0 "$SIPBOX" sip-send --timeout 4 "sip:$(serve_addr tl udp)"
+	[ "$output" = "SIP/2.0 200 OK" ]
+	run -0 "$SIPBOX" sip-send --timeout 4 --insecure "sips:$t"
+	[ "$output" = "SIP/2.0 200 OK" ]
+	slow_peer_done "$BATS_TEST_TMPDIR"
+	stop_serve tl
+}
+
+@test "sip-serve: a TCP client that pipelines 2,000 requests and never reads does not hold up a UDP client" {
+	start_serve nr -l udp:127.0.0.1:0 -l tcp:127.0.0.1:0
+	local t
+	t=$(serve_addr nr tcp)
+	slow_peer no-read "${t##*:}" "$BATS_TEST_TMPDIR"
+	# before the loop a blocked answer held every other client for 5 s
+	run -0 "$SIPBOX" sip-send --timeout 4 "sip:$(serve_addr nr udp)"
+	[ "$output" = "SIP/2.0 200 OK" ]
+	run -0 "$SIPBOX" sip-send --timeout 4 "tcp:$t"
+	[ "$output" = "SIP/2.0 200 OK" ]
+	slow_peer_done "$BATS_TEST_TMPDIR"
+	stop_serve nr
+}
