@@ -47,6 +47,7 @@ static struct {
 	long		 nonce_ttl;
 	long		 max_conns;
 	int		 json;
+	int		 dump_at_exit;
 } o = { .realm = "sipbox", .max_expires = 3600, .max_conns = 256,
     .nonce_ttl = 300 };
 
@@ -76,13 +77,16 @@ static const struct opt opts[] = {
 	OPT_FLAG('v', "verbose", &verbose, "trace every message sent and received on stderr"),
 	OPT_FLAG('j', "json", &o.json, "JSON Lines events on stdout"),
 	OPT_QUIET,
+	OPT_FLAG(0, "dump-bindings", &o.dump_at_exit,
+	    "print every registration left when exiting (as SIGUSR1 does)"),
 	OPT_END
 };
 
 static const char extra[] =
 "OPTIONS gets 200 with Allow, Accept and Supported; MESSAGE gets 200 and is\n"
 "printed; REGISTER is kept in memory with its expiry; any other request gets\n"
-"501 Not Implemented unless --reply says otherwise.";
+"501 Not Implemented unless --reply says otherwise.  SIGUSR1 prints every\n"
+"binding with the seconds it has left.";
 
 static const struct applet_spec spec = { "sip-serve", usage, opts, extra,
     EXIT_LOCAL | EXIT_NET };
@@ -90,6 +94,7 @@ static const struct applet_spec spec = { "sip-serve", usage, opts, extra,
 #define MAX_LISTEN	16
 #define MAX_BINDINGS	4096
 #define MAX_USERS	1024
+#define AOR_SIZE	256
 
 struct listener {
 	enum sip_tp		 tp;
@@ -98,9 +103,11 @@ struct listener {
 };
 
 struct binding {
-	char		 aor[256];
+	char		 aor[AOR_SIZE];
 	char		 contact[512];
 	time_t		 expires;	/* absolute */
+	int		 q;		/* in thousandths; -1 none given */
+	char		 instance[256];	/* RFC 5626 +sip.instance, unquoted */
 	char		 callid[128];
 	uint32_t	 cseq;
 };
@@ -251,10 +258,63 @@ open_listeners(void)
 			    SIP_EXIT_NET, "%s: %s", lis[k].spec, err);
 }
 
+/* RFC 3261 20.10 q-value, "0.5" or "1": -1 when s is not one. */
+static int
+q_parse(struct slice s)
+{
+	int v = 0, k = 0;
+
+	if (s.len == 0 || (s.p[0] != '0' && s.p[0] != '1'))
+		return -1;
+	if (s.len > 1 && (s.p[1] != '.' || s.len > 5))
+		return -1;
+	for (size_t i = 2; i < s.len; i++, k++) {
+		if (s.p[i] < '0' || s.p[i] > '9')
+			return -1;
+		v = v * 10 + (s.p[i] - '0');
+	}
+	for (; k < 3; k++)
+		v *= 10;
+	v += (s.p[0] - '0') * 1000;
+	return v <= 1000 ? v : -1;
+}
+
+/* q in thousandths as the shortest q-value: "1", "0.5", "0.125". */
+static const char *
+q_str(int q, char out[8])
+{
+	int n;
+
+	if (q >= 1000 || q <= 0)
+		return q >= 1000 ? "1" : "0";
+	n = snprintf(out, 8, "0.%03d", q);
+	while (out[n - 1] == '0')
+		out[--n] = '\0';
+	return out;
+}
+
+static void
+binding_json(struct json *j, const struct binding *b, time_t now)
+{
+	char qs[8];
+
+	json_kstr(j, "uri", b->contact);
+	json_kint(j, "expires", (int64_t)(b->expires - now));
+	json_key(j, "q");
+	if (b->q >= 0) {
+		const char *v = q_str(b->q, qs);
+
+		json_raw(j, v, strlen(v));
+	} else
+		json_null(j);
+	if (b->instance[0] != '\0')
+		json_kstr(j, "instance", b->instance);
+}
+
 static void
 event_json(const char *event, const struct sip_msg *m, const struct sip_conn *c,
     const struct sip_sockaddr *src, int status, const char *extra_key,
-    struct slice extra_val)
+    struct slice extra_val, const char *aor)
 {
 	struct jsonl l;
 	struct json *j = &l.j;
@@ -272,6 +332,20 @@ event_json(const char *event, const struct sip_msg *m, const struct sip_conn *c,
 	json_kint(j, "status", status);
 	if (extra_key != NULL)
 		json_kslice(j, extra_key, extra_val);
+	if (aor != NULL) {
+		time_t now = time(NULL);
+
+		json_kstr(j, "aor", aor);
+		json_key(j, "contacts");
+		json_arr(j);
+		for (int i = 0; i < nbind; i++)
+			if (strcmp(bind_tab[i].aor, aor) == 0) {
+				json_obj(j);
+				binding_json(j, &bind_tab[i], now);
+				json_end(j);
+			}
+		json_end(j);
+	}
 	jsonl_end(&l);
 	fflush(stdout);
 }
@@ -450,12 +524,41 @@ expire_bindings(time_t now)
 			i++;
 }
 
-/* RFC 3261 10.3: the registrar. */
+/* The +sip.instance of contact c, unquoted, into out ("" when none). */
+static void
+instance_of(const struct sip_addr *c, char *out, size_t n)
+{
+	const struct sip_param *p = sip_param_find(&c->params, "+sip.instance");
+	struct slice v;
+
+	out[0] = '\0';
+	if (p == NULL)
+		return;
+	v = slice_trim(p->value);
+	if (v.len >= 2 && v.p[0] == '"' && v.p[v.len - 1] == '"')
+		v = slice_make(v.p + 1, v.len - 2);
+	if (v.len < n)
+		snprintf(out, n, "%.*s", (int)v.len, v.p);
+}
+
+/* A binding as a Contact value: <uri>;expires=N[;q=Q][;+sip.instance=..] */
+static void
+binding_contact(struct buf *b, const struct binding *bd, time_t now)
+{
+	char qs[8];
+
+	buf_printf(b, "<%s>;expires=%ld", bd->contact, (long)(bd->expires - now));
+	if (bd->q >= 0)
+		buf_printf(b, ";q=%s", q_str(bd->q, qs));
+	if (bd->instance[0] != '\0')
+		buf_printf(b, ";+sip.instance=\"%s\"", bd->instance);
+}
+
+/* RFC 3261 10.3: the registrar.  On 200 the AOR is left in aor. */
 static int
 do_register(struct sip_uas_txn *t, const struct sip_msg *m,
-    const struct sip_sockaddr *src)
+    const struct sip_sockaddr *src, char aor[AOR_SIZE])
 {
-	char aor[256];
 	int code = reply_code(m, 200);
 	time_t now = time(NULL);
 	struct sip_hdr_iter it;
@@ -477,7 +580,7 @@ do_register(struct sip_uas_txn *t, const struct sip_msg *m,
 	}
 	if (!authorized(t, m, src, &code))
 		return code;
-	if (to_aor(m, aor, sizeof aor) != 0 ||
+	if (to_aor(m, aor, AOR_SIZE) != 0 ||
 	    sip_field_cseq(&cs, sip_msg_value(m, SIP_HDR_CSEQ), &pe) != SIP_OK) {
 		memset(&rp, 0, sizeof rp);
 		rp.code = code = 400;
@@ -533,6 +636,9 @@ do_register(struct sip_uas_txn *t, const struct sip_msg *m,
 		snprintf(bind_tab[j].aor, sizeof bind_tab[j].aor, "%s", aor);
 		snprintf(bind_tab[j].contact, sizeof bind_tab[j].contact, "%s",
 		    curi);
+		bind_tab[j].q = q_parse(slice_trim(c.q));
+		instance_of(&c, bind_tab[j].instance,
+		    sizeof bind_tab[j].instance);
 		bind_tab[j].expires = now + (time_t)exp;
 		bind_tab[j].cseq = cs.num;
 	}
@@ -540,20 +646,21 @@ do_register(struct sip_uas_txn *t, const struct sip_msg *m,
 	buf_init(&cl, 64 * 1024);
 	for (int j = 0; j < nbind; j++)
 		if (strcmp(bind_tab[j].aor, aor) == 0) {
-			buf_printf(&cl, "%s<%s>;expires=%ld", nh ? ", " : "",
-			    bind_tab[j].contact,
-			    (long)(bind_tab[j].expires - now));
-			nh++;
+			if (nh++ > 0)
+				buf_adds(&cl, ", ");
+			binding_contact(&cl, &bind_tab[j], now);
 		}
 	memset(&rp, 0, sizeof rp);
 	rp.code = 200;
 	rp.contact = nh ? cl.p : NULL;
 	respond(t, m, src, &rp);
-	buf_free(&cl);
+	/* the event line lists what the 200 lists */
 	if (!o.json && !quiet) {
-		printf("REGISTER %s: %d binding%s\n", aor, nh, nh == 1 ? "" : "s");
+		printf("REGISTER %s: %d binding%s%s%s\n", aor, nh,
+		    nh == 1 ? "" : "s", nh ? ": " : "", nh ? cl.p : "");
 		fflush(stdout);
 	}
+	buf_free(&cl);
 	return 200;
 }
 
@@ -563,6 +670,7 @@ handle(struct sip_conn *c, const struct sip_sockaddr *src,
 {
 	struct sip_uas_txn *t;
 	enum sip_uas_got got;
+	char aor[AOR_SIZE] = "";
 	int code;
 
 	if (!m->is_request)
@@ -579,7 +687,7 @@ handle(struct sip_conn *c, const struct sip_sockaddr *src,
 		code = do_message(t, m, src);
 		break;
 	case SIP_METHOD_REGISTER:
-		code = do_register(t, m, src);
+		code = do_register(t, m, src, aor);
 		break;
 	default: {
 		struct sip_resp_params rp;
@@ -592,7 +700,59 @@ handle(struct sip_conn *c, const struct sip_sockaddr *src,
 	}
 	if (o.json && !quiet)
 		event_json("request", m, c, src, code,
-		    m->mid == SIP_METHOD_MESSAGE ? "body" : NULL, m->body);
+		    m->mid == SIP_METHOD_MESSAGE ? "body" : NULL, m->body,
+		    code == 200 && aor[0] ? aor : NULL);
+}
+
+/*
+ * Every binding with the seconds it has left: a table under a header
+ * line, or with --json a record each and one with the count.
+ */
+static void
+dump_bindings(void)
+{
+	time_t now = time(NULL);
+	char qs[8];
+
+	expire_bindings(now);
+	if (!o.json)
+		printf("AOR\tCONTACT\tEXPIRES\tQ\tINSTANCE\n");
+	for (int i = 0; i < nbind; i++) {
+		const struct binding *b = &bind_tab[i];
+		struct jsonl l;
+
+		if (!o.json) {
+			printf("%s\t%s\t%ld\t%s\t%s\n", b->aor, b->contact,
+			    (long)(b->expires - now),
+			    b->q >= 0 ? q_str(b->q, qs) : "-",
+			    b->instance[0] ? b->instance : "-");
+			continue;
+		}
+		jsonl_begin(&l);
+		json_kstr(&l.j, "event", "binding");
+		json_kstr(&l.j, "aor", b->aor);
+		binding_json(&l.j, b, now);
+		jsonl_end(&l);
+	}
+	if (o.json) {
+		struct jsonl l;
+
+		jsonl_begin(&l);
+		json_kstr(&l.j, "event", "bindings");
+		json_kint(&l.j, "count", nbind);
+		jsonl_end(&l);
+	}
+	fflush(stdout);
+}
+
+/* SIGUSR1, delivered by the loop (not in a handler): print them all. */
+static void
+on_dump(struct sip_loop *l, int sig, void *arg)
+{
+	(void)l;
+	(void)sig;
+	(void)arg;
+	dump_bindings();
 }
 
 /* The next Timer G, H, I, J or K of the server transactions. */
@@ -721,6 +881,12 @@ sip_serve_main(int argc, char **argv)
 	if ((tps = sip_tps_new(loop, &to)) == NULL)
 		die(SIP_EXIT_NET, "out of memory");
 	open_listeners();
+	/* before the port file: whoever reads it may signal at once */
+	signal(SIGPIPE, SIG_IGN);
+	if (sip_loop_signal(loop, SIGINT, on_signal, NULL) != SIP_OK ||
+	    sip_loop_signal(loop, SIGTERM, on_signal, NULL) != SIP_OK ||
+	    sip_loop_signal(loop, SIGUSR1, on_dump, NULL) != SIP_OK)
+		die_errno(SIP_EXIT_NET, "signals");
 	write_port_file();
 	for (int k = 0; k < nlis; k++) {
 		char a[SIP_NET_ADDRSTR];
@@ -730,10 +896,6 @@ sip_serve_main(int argc, char **argv)
 	}
 	if (verbose)
 		uas.trace = trace;
-	signal(SIGPIPE, SIG_IGN);
-	if (sip_loop_signal(loop, SIGINT, on_signal, NULL) != SIP_OK ||
-	    sip_loop_signal(loop, SIGTERM, on_signal, NULL) != SIP_OK)
-		die_errno(SIP_EXIT_NET, "signals");
 	sip_timer_init(&uas_timer, uas_due, NULL);
 	sip_timer_init(&end, NULL, NULL);
 	if (o.duration > 0) {
@@ -743,6 +905,8 @@ sip_serve_main(int argc, char **argv)
 	sip_loop_run(loop);
 	sip_tps_stats(tps, &st);
 	notef("%lu requests, %lu retransmissions absorbed", nreq, uas.absorbed);
+	if (o.dump_at_exit)
+		dump_bindings();
 	if (st.accepted > 0 || st.refused > 0)
 		notef("%lu connections, %lu refused at --max-connections, "
 		    "%lu closed for a full queue, %lu for a stalled handshake",

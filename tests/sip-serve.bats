@@ -289,3 +289,100 @@ slow_peer_done() {
 	slow_peer_done "$BATS_TEST_TMPDIR"
 	stop_serve nr
 }
+
+@test "sip-serve: a REGISTER's event line lists every binding of the AOR with the seconds it has left" {
+	start_serve ev -l udp:127.0.0.1:0 --max-expires 600
+	local a
+	a=$(serve_addr ev udp)
+	run -0 "$SIPBOX" sip-send -X REGISTER --to sip:gail@example.test \
+	    --contact 'sip:gail@127.0.0.1:5001' -H 'Expires: 120' "sip:$a"
+	run -0 "$SIPBOX" sip-send -X REGISTER --to sip:gail@example.test \
+	    -H 'Contact: <sip:gail@127.0.0.1:5002>;q=0.70;+sip.instance="<urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6>"' \
+	    "sip:$a"
+	wait_for grep -q '2 bindings' "$SERVE_DIR/ev.out"
+	run -0 cat "$SERVE_DIR/ev.out"
+	[[ "${lines[0]}" =~ ^REGISTER\ sip:gail@example.test:\ 1\ binding:\ \<sip:gail@127.0.0.1:5001\>\;expires=(120|119)$ ]]
+	[[ "${lines[1]}" =~ ^REGISTER\ sip:gail@example.test:\ 2\ bindings:\ \<sip:gail@127.0.0.1:5001\>\;expires=1(20|19|18),\ \<sip:gail@127.0.0.1:5002\>\;expires=(600|599)\;q=0.7\;\+sip.instance=\"\<urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6\>\"$ ]]
+	stop_serve ev
+}
+
+@test "sip-serve: --json REGISTER records carry the AOR's contacts (uri, expires, q, instance)" {
+	start_serve jr -l udp:127.0.0.1:0 --json
+	local a
+	a=$(serve_addr jr udp)
+	run -0 "$SIPBOX" sip-send -X REGISTER --to sip:hal@example.test \
+	    -H 'Contact: <sip:hal@127.0.0.1:5001>;expires=60, <sip:hal@127.0.0.1:5002>;q=1.0;+sip.instance="<urn:uuid:1>"' \
+	    "sip:$a"
+	run -0 "$SIPBOX" sip-send -X REGISTER --to sip:hal@example.test \
+	    --contact 'sip:hal@127.0.0.1:5001' -H 'Expires: 0' "sip:$a"
+	wait_for test "$(grep -c REGISTER "$SERVE_DIR/jr.out")" -eq 2
+	run -0 python3 - "$SERVE_DIR/jr.out" <<-'PY'
+	import json, sys
+	recs = [json.loads(l) for l in open(sys.argv[1])]
+	first, second = recs
+	assert first["aor"] == "sip:hal@example.test", first
+	c = sorted(first["contacts"], key=lambda c: c["uri"])
+	assert [x["uri"] for x in c] == ["sip:hal@127.0.0.1:5001", "sip:hal@127.0.0.1:5002"], c
+	assert c[0]["expires"] in (59, 60) and c[0]["q"] is None and "instance" not in c[0], c
+	assert 3590 <= c[1]["expires"] <= 3600 and c[1]["q"] == 1, c
+	assert c[1]["instance"] == "<urn:uuid:1>", c
+	assert [x["uri"] for x in second["contacts"]] == ["sip:hal@127.0.0.1:5002"], second
+	print("ok")
+	PY
+	stop_serve jr
+}
+
+@test "sip-serve: SIGUSR1 prints every binding with its expiry left, --dump-bindings again at exit" {
+	start_serve du -l udp:127.0.0.1:0 --max-expires 900 --dump-bindings
+	local a pid n rc=0
+	a=$(serve_addr du udp)
+	pid=$(cat "$SERVE_DIR/du.pid")
+	kill -USR1 "$pid"
+	wait_for grep -q '^AOR' "$SERVE_DIR/du.out"
+	run -0 cat "$SERVE_DIR/du.out"
+	[ "$output" = "$(printf 'AOR\tCONTACT\tEXPIRES\tQ\tINSTANCE')" ]
+	run -0 "$SIPBOX" sip-send -X REGISTER --to sip:ivy@example.test \
+	    -H 'Contact: <sip:ivy@127.0.0.1:5001>;q=0.5' "sip:$a"
+	run -0 "$SIPBOX" sip-send -X REGISTER --to sip:joe@example.test \
+	    --contact 'sip:joe@127.0.0.1:5002' -H 'Expires: 30' "sip:$a"
+	wait_for test "$(grep -c ^REGISTER "$SERVE_DIR/du.out")" -eq 2
+	n=$(wc -l < "$SERVE_DIR/du.out")
+	kill -USR1 "$pid"
+	wait_for test "$(grep -c '^AOR' "$SERVE_DIR/du.out")" -eq 2
+	wait_for test "$(wc -l < "$SERVE_DIR/du.out")" -eq $((n + 3))
+	run -0 tail -n +$((n + 1)) "$SERVE_DIR/du.out"
+	[ "${#lines[@]}" -eq 3 ] && [ "${lines[0]}" = "$(printf 'AOR\tCONTACT\tEXPIRES\tQ\tINSTANCE')" ]
+	[[ "$output" =~ sip:ivy@example.test$'\t'sip:ivy@127.0.0.1:5001$'\t'(900|899)$'\t'0.5$'\t'- ]]
+	[[ "$output" =~ sip:joe@example.test$'\t'sip:joe@127.0.0.1:5002$'\t'(30|29)$'\t'-$'\t'- ]]
+	kill -0 "$pid"		# USR1 did not end it
+	n=$(wc -l < "$SERVE_DIR/du.out")
+	kill "$pid"
+	wait "$pid" || rc=$?
+	[ "$rc" -eq 0 ]
+	run -0 tail -n +$((n + 1)) "$SERVE_DIR/du.out"
+	[ "${#lines[@]}" -eq 3 ] && [ "${lines[0]}" = "$(printf 'AOR\tCONTACT\tEXPIRES\tQ\tINSTANCE')" ]
+}
+
+@test "sip-serve: with --json SIGUSR1 writes a record per binding and one with the count" {
+	start_serve dj -l udp:127.0.0.1:0 --json
+	local a pid
+	a=$(serve_addr dj udp)
+	pid=$(cat "$SERVE_DIR/dj.pid")
+	run -0 "$SIPBOX" sip-send -X REGISTER --to sip:kim@example.test \
+	    -H 'Contact: <sip:kim@127.0.0.1:5001>;+sip.instance="<urn:uuid:k>"' \
+	    -H 'Expires: 100' "sip:$a"
+	kill -USR1 "$pid"
+	wait_for grep -q '"event":"bindings"' "$SERVE_DIR/dj.out"
+	run -0 python3 - "$SERVE_DIR/dj.out" <<-'PY'
+	import json, sys
+	recs = [json.loads(l) for l in open(sys.argv[1])]
+	b = [r for r in recs if r["event"] == "binding"]
+	assert len(b) == 1, recs
+	assert b[0]["aor"] == "sip:kim@example.test" and b[0]["uri"] == "sip:kim@127.0.0.1:5001", b
+	assert b[0]["expires"] in (99, 100) and b[0]["q"] is None, b
+	assert b[0]["instance"] == "<urn:uuid:k>", b
+	assert recs[-1] == {"event": "bindings", "count": 1}, recs[-1]
+	print("ok")
+	PY
+	stop_serve dj
+}
