@@ -17,6 +17,7 @@
 #include "cmd.h"
 #include "buf.h"
 #include "check.h"
+#include "clock.h"
 #include "calls.h"
 #include "cap.h"
 #include "ladder.h"
@@ -1205,7 +1206,7 @@ cap_summary(const char *path, struct sip_cap *c)
 static struct {
 	int		 on;
 	long		 total;		/* file size, or 0 when unknown */
-	struct timespec	 last;
+	uint64_t	 last_ms;
 	int		 shown;
 	unsigned long	 calls;
 } prog;
@@ -1225,16 +1226,15 @@ progress_clear(void)
 static void
 progress(const char *path, unsigned long packets)
 {
-	struct timespec now;
+	uint64_t now;
 	long pos;
 
 	if (!prog.on || (prog.calls++ & 1023) != 0)
 		return;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (prog.shown && (now.tv_sec - prog.last.tv_sec) * 1000 +
-	    (now.tv_nsec - prog.last.tv_nsec) / 1000000 < 250)
+	now = sip_clock_ms();
+	if (prog.shown && now - prog.last_ms < 250)
 		return;
-	prog.last = now;
+	prog.last_ms = now;
 	pos = curin != NULL ? (long)sip_input_tell(curin->in) : -1;
 	if (prog.total > 0 && pos >= 0)
 		fprintf(stderr, "\r%s: %s: %ld%%, %lu packets, %lu messages\033[K",

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "field.h"
 #include "net.h"
 #include "uas.h"
@@ -171,7 +172,7 @@ sip_uas_request(struct sip_uas *u, struct sip_conn *c,
     const struct sip_sockaddr *src, const struct sip_msg *m,
     struct sip_uas_txn **out, enum sip_uas_got *got)
 {
-	uint64_t now = sip_now_ms();
+	uint64_t now = sip_clock_ms();
 	uint32_t h;
 	struct sip_uas_txn *t;
 	enum sip_err e;
@@ -251,7 +252,7 @@ enum sip_err
 sip_uas_respond(struct sip_uas *u, struct sip_uas_txn *t, const char *resp,
     size_t len)
 {
-	enum sip_err e = sip_txn_respond(&t->txn, resp, len, sip_now_ms());
+	enum sip_err e = sip_txn_respond(&t->txn, resp, len, sip_clock_ms());
 
 	if (e == SIP_OK)
 		drain(u, t);
