@@ -35,12 +35,14 @@ load helpers
 	cp -pR "$ROOT/Makefile" "$ROOT/cmd" "$ROOT/lib" "$ROOT/sipbox" "$src/"
 	cp -p "$ROOT/.build-flags" "$src/"
 	[ ! -f "$ROOT/config.mk" ] || cp -p "$ROOT/config.mk" "$src/"
-	# (MAKEFLAGS carries make check's own variables, SANITIZE=1 say)
-	run env -u MAKELEVEL make -s -C "$src" all
+	# make check's own variables (SANITIZE=1, say), not its job server
+	local vars=
+	case "${MAKEFLAGS:-}" in *"-- "*) vars=${MAKEFLAGS#*-- } ;; esac
+	run env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$src" $vars all
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
-	run env -u MAKELEVEL make -q -C "$src" all
+	run env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -q -C "$src" $vars all
 	[ "$status" -eq 0 ] || { echo "make -q: $status"; false; }
-	run -0 env -u MAKELEVEL make -C "$src" all
+	run -0 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -C "$src" $vars all
 	[[ "$output" == *"Nothing to be done for 'all'"* ]]
 	[[ "$output" != *" -c -o "* ]]
 }
