@@ -37,7 +37,7 @@ tick_after() {
 }
 
 start_demo() {
-	command -v tmux >/dev/null || skip "tmux is not installed"
+	need tmux
 	[ -x "$DEMO" ] || skip "tests/helper/le-demo is not built"
 	[ "$("$DEMO" -V)" != none ] || skip "built with LINEEDIT=none"
 	# after it: its status, and whether the terminal echoes and reads
