@@ -256,8 +256,18 @@ setup() {
 	[[ "$output" == *"responses: 200=5"* ]]
 }
 
-@test "sip-send: ping with concurrency keeps requests in flight and counts every answer" {
-	run -0 "$SIPBOX" sip-send -c 200 --interval 0 --concurrency 20 --json "sip:$U"
+@test "sip-send: ping with --concurrency 20 keeps 20 requests unanswered at once, no more, and counts every answer" {
+	# the peer answers nothing until 20 requests wait, so one at a time
+	# gets no answer at all; then it watches 0.3 s for a 21st
+	python3 "$ROOT/tests/helper/hold-uas.py" "$BATS_TEST_TMPDIR/hold.port" \
+	    20 30 >"$BATS_TEST_TMPDIR/hold.out" 3>&- &
+	local peer=$!
+	wait_for test -s "$BATS_TEST_TMPDIR/hold.port"
+	run -0 timeout 25 "$SIPBOX" sip-send -c 200 --interval 0 --concurrency 20 \
+	    --timeout 10 --json "sip:127.0.0.1:$(cat "$BATS_TEST_TMPDIR/hold.port")"
+	kill "$peer" 2>/dev/null || true
+	wait "$peer" 2>/dev/null || true
+	[ "$(cat "$BATS_TEST_TMPDIR/hold.out")" = "held 20, then 0 more in 0.3 s" ]
 	python3 -c '
 import json,sys
 lines=[json.loads(l) for l in sys.argv[1].splitlines()]
@@ -448,13 +458,15 @@ for b in sent:
 PY
 }
 
-@test "sip-send: --interval spaces the requests of a ping run" {
-	run -0 "$SIPBOX" sip-send -c 3 --interval 0.2 --json "sip:$U"
+@test "sip-send: --interval spaces the requests of a ping run, neither faster nor much slower" {
+	# bounded both ways: 3 requests 0.2 s apart take 0.4 s and an answer,
+	# not much more (interval * count + 2 s is room for a loaded machine)
+	run -0 timeout 10 "$SIPBOX" sip-send -c 3 --interval 0.2 --json "sip:$U"
 	python3 -c '
 import json,sys
 s=json.loads(sys.argv[1].splitlines()[-1])
 assert s["type"]=="summary" and s["received"]==3, s
-assert s["elapsed_ms"] >= 400, s' "$output"
+assert 400 <= s["elapsed_ms"] <= 0.2 * 3 * 1000 + 2000, s' "$output"
 }
 
 @test "sip-send: --capath verifies TLS against a directory of hashed CA certificates" {
