@@ -102,6 +102,26 @@ need_kamailio() {
 	[[ "$output" == *"< SIP/2.0 200 OK"* ]]
 }
 
+@test "lab: kamailio-start fails with Kamailio's log when its port is taken, and leaves nothing running" {
+	need kamailio
+	local dir="$BATS_TEST_TMPDIR/lab" p
+	read -r p _ <<<"$(free_ports 1)"
+	# hold p's UDP port on 127.0.0.1 for the test
+	python3 -c 'import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+print("bound", flush=True)
+time.sleep(60)' "$p" >"$BATS_TEST_TMPDIR/holder" 3>&- &
+	wait_for grep -q bound "$BATS_TEST_TMPDIR/holder"
+	run "$LAB/kamailio-start" "$dir" $p $(free_ports 3)
+	kill %1
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"kamailio exited while starting; $dir/kamailio.log:"* ]]
+	[[ "$output" == *"Address already in use"* ]]
+	run -1 pgrep -f "kamailio .*$dir/"
+	run -0 "$LAB/kamailio-stop" "$dir"
+}
+
 @test "sipp: OPTIONS answered by a SIPp UAS, and retransmitted while SIPp holds the answer back" {
 	need sipp ss
 	local p
