@@ -447,7 +447,10 @@ ping_line(const struct sip_uac_req *r, const struct sip_msg *m, long seq)
 }
 
 static int bye_phase;
+/* the call a 2xx to a single INVITE made: its job lives until the BYE,
+ * so that the 2xx's retransmissions are ACKed meanwhile */
 static struct sip_dialog *call_dialog;
+static struct job *call_job, *call_jobs;
 
 static void
 job_done(void *arg, struct sip_uac_req *r)
@@ -464,8 +467,8 @@ job_done(void *arg, struct sip_uac_req *r)
 		return;
 	}
 	if (r->dialog != NULL && o.count == 0 && call_dialog == NULL) {
-		call_dialog = r->dialog;	/* keep it for the BYE */
-		r->dialog = NULL;
+		call_dialog = r->dialog;	/* the job's: kept for the BYE */
+		call_job = jb;
 	}
 	/* -q prints nothing of the answer: only --match needs it parsed */
 	if (r->err == SIP_OK && (!quiet || o.match != NULL) &&
@@ -778,10 +781,15 @@ run(void)
 	if (o.count > 0)
 		summary();
 	for (long i = 0; i < conc; i++) {
+		if (&jobs[i] == call_job)
+			continue;
 		sip_uac_req_free(&jobs[i].r);
 		free((void *)jobs[i].r.raw);
 	}
-	free(jobs);
+	if (call_job != NULL)
+		call_jobs = jobs;
+	else
+		free(jobs);
 	if (o.count > 0 && st.received == 0 && st.first_bad_exit == 0)
 		return SIP_EXIT_TIMEOUT;
 	return st.first_bad_exit;
@@ -911,8 +919,11 @@ sip_send_main(int argc, char **argv)
 	}
 	if (maybe_bye() != 0)
 		warnf("the call could not be ended with BYE");
-	if (call_dialog != NULL)
-		sip_dialog_free(call_dialog);
+	if (call_job != NULL) {
+		sip_uac_req_free(&call_job->r);
+		free((void *)call_job->r.raw);
+		free(call_jobs);
+	}
 	sip_uac_free(&uac);
 	client_close(&cl);
 	client_password_free(password);

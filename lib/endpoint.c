@@ -316,22 +316,25 @@ stray_response(struct sip_ep *ep, const struct sip_msg *m,
 		ep->stray(ep->stray_arg, ep, m, rx);
 }
 
-/* The To tag of the last response t sent, so that more carry the same. */
-static void
+/*
+ * The To tag of the last response t sent, so that more carry the same;
+ * a fresh one when it sent none; NULL when none can be had.
+ */
+static const char *
 sent_tag(const struct sip_uas_txn *t, char *tag, size_t n)
 {
 	struct sip_msg r;
 	struct slice v = SLICE_NULL;
 
-	if (t->txn.out.len > 0 && sip_msg_parse(&r, t->txn.out.p,
-	    t->txn.out.len, 0, NULL) == SIP_OK)
+	if (t != NULL && t->txn.out.len > 0 && sip_msg_parse(&r,
+	    t->txn.out.p, t->txn.out.len, 0, NULL) == SIP_OK)
 		v = sip_field_hparam(sip_msg_value(&r, SIP_HDR_TO), "tag");
 	if (v.len > 0 && v.len < n) {
 		memcpy(tag, v.p, v.len);
 		tag[v.len] = '\0';
-	} else {
-		sip_build_tag(tag);
+		return tag;
 	}
+	return n >= SIP_TAG_SIZE && sip_build_tag(tag) == SIP_OK ? tag : NULL;
 }
 
 /* Build the code response to the request t holds and send it in t. */
@@ -361,14 +364,13 @@ answer(struct sip_ep *ep, struct sip_uas_txn *t, int code, const char *tag)
 static void
 cancel(struct sip_ep *ep, struct sip_uas_txn *ct, struct sip_uas_txn *inv)
 {
-	char tag[SIP_TAG_SIZE];
+	char buf[SIP_TAG_SIZE];
+	const char *tag = sent_tag(inv, buf, sizeof buf);
 
 	if (inv == NULL) {
-		sip_build_tag(tag);
 		answer(ep, ct, 481, tag);
 		return;
 	}
-	sent_tag(inv, tag, sizeof tag);
 	answer(ep, ct, 200, tag);
 	if (inv->txn.state == SIP_TXN_PROCEEDING)
 		answer(ep, inv, 487, tag);
@@ -427,16 +429,32 @@ void
 sip_ep_input(struct sip_ep *ep, const struct sip_msg *m,
     const struct sip_ep_rx *rx, uint64_t now_us)
 {
+	struct slice branch;
+	struct sip_cseq cs;
+	int have_cs = 0;
+
 	ep->now_us = now_us;
 	ep->now = now_us / 1000;
 	if (m->is_request) {
 		request(ep, m, rx);
 		return;
 	}
-	for (int i = 0; i < ep->nlive; i++) {
+	/*
+	 * The branch read once and compared first: most of the table
+	 * (finished transactions waiting out Timer K) is not a candidate.
+	 */
+	branch = sip_field_hparam(sip_msg_value(m, SIP_HDR_VIA), "branch");
+	for (int i = 0; branch.len > 0 && i < ep->nlive; i++) {
 		struct sip_ep_ctxn *c = ep->live[i];
 
-		if (sip_txn_match_response(&c->txn, m)) {
+		/* 17.1.3 as sip_txn_match_response(), the branch read once */
+		if (!slice_eq(branch, c->txn.branch))
+			continue;
+		if (!have_cs && sip_field_cseq(&cs, sip_msg_value(m,
+		    SIP_HDR_CSEQ), NULL) != SIP_OK)
+			break;
+		have_cs = 1;
+		if (slice_eq(cs.method, c->txn.cseq_method)) {
 			sip_txn_input(&c->txn, m, ep->now);
 			drain(ep, c);
 			return;

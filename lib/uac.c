@@ -1,8 +1,7 @@
 /*
- * uac.c - client requests over a connection: transactions, digest
- * retries, ACK for 2xx.
+ * uac.c - client requests over a connection through the endpoint: the
+ * requests built, digest retries, the final answers handed up.
  */
-#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -25,8 +24,11 @@ build(struct sip_uac *u, struct sip_uac_req *r, struct buf *out)
 {
 	int n = 0;
 
-	if (r->raw != NULL)
+	if (r->raw != NULL) {
+		r->ackp = r->p;
+		r->ackp.headers = NULL;
 		return buf_add(out, r->raw, r->rawlen);
+	}
 	if (r->p.headers != NULL)
 		for (; r->p.headers[n] != NULL && n < SIP_UAC_MAXHDRS; n++)
 			r->hdrs[n] = r->p.headers[n];
@@ -48,8 +50,49 @@ build(struct sip_uac *u, struct sip_uac_req *r, struct buf *out)
 	p.from_tag = r->from_tag;
 	p.cseq = r->cseq;
 	p.headers = r->hdrs;
+	/* 22.1: the ACK of a 2xx carries the INVITE's credentials */
+	r->ackp = p;
 	/* a ping run's requests differ only in these: no build for each */
 	return sip_build_request_tmpl(out, &p, &u->tmpl);
+}
+
+/*
+ * The endpoint's transport: the one connection (the destination is
+ * where it is connected).  A trace is printed before the clock starts.
+ */
+static enum sip_err
+conn_send(void *arg, const struct sip_ep_dest *d, const char *p, size_t n,
+    int retrans)
+{
+	struct sip_uac *u = arg;
+
+	(void)d;
+	if (u->trace != NULL) {
+		trace(u, '>', p, n, retrans);
+		if (!retrans)
+			u->sent_us = sip_now_us();
+	}
+	return sip_conn_send(u->conn, p, n);
+}
+
+static enum sip_err
+ep_build(struct sip_ep_ctxn *c, struct buf *out, size_t *boff, size_t *blen)
+{
+	struct sip_uac_req *r = c->user;
+	struct sip_uac *u = r->uac;
+	enum sip_err e;
+
+	if ((e = build(u, r, out)) != SIP_OK)
+		return e;
+	/*
+	 * A request built here whose Via and CSeq are the builder's own
+	 * need no parse for the transaction's keys (a ping run's case).
+	 */
+	if (r->raw == NULL && u->tmpl.off[0] != 0 && u->tmpl.off[3] != 0) {
+		*boff = u->tmpl.off[0];
+		*blen = u->tmpl.len[0];
+	}
+	return SIP_OK;
 }
 
 static void
@@ -61,121 +104,12 @@ finish(struct sip_uac *u, struct sip_uac_req *r)
 			break;
 		}
 	r->active = 0;
+	r->t_sent = r->c.t_sent;
+	r->retrans = r->c.retrans;
 	/* the round trip ends when the answer came off the socket */
 	r->t_final = u->rx_us ? u->rx_us : sip_now_us();
 	if (u->done != NULL)
 		u->done(u->done_arg, r);
-}
-
-/*
- * A new client transaction for r, its request (with a fresh branch)
- * built straight into the transaction's buffer: written once, where the
- * transaction keeps it for retransmissions.
- */
-static enum sip_err
-new_txn(struct sip_uac *u, struct sip_uac_req *r)
-{
-	int inv = strcmp(r->p.method, "INVITE") == 0;
-
-	sip_txn_reuse(&r->txn, inv ? SIP_TXN_ICT : SIP_TXN_NICT,
-	    sip_tp_reliable(u->conn->tp));
-	if (u->t1)
-		r->txn.t1 = u->t1;
-	if (u->t2)
-		r->txn.t2 = u->t2;
-	if (u->t4)
-		r->txn.t4 = u->t4;
-	return build(u, r, &r->txn.req);
-}
-
-/* Start r's new transaction and send its request. */
-static enum sip_err
-send_txn(struct sip_uac *u, struct sip_uac_req *r)
-{
-	struct sip_txn_action a;
-	struct buf *req = &r->txn.req;
-	enum sip_err e;
-	uint64_t us;
-
-	/* one clock read for the timers and the send time (a ping run
-	 * reads the clock as few times as a bare loop) */
-	us = sip_now_us();
-	/*
-	 * A request built here whose Via and CSeq are the builder's own
-	 * need no parse for the transaction's keys (a ping run's case).
-	 */
-	if (r->raw == NULL && u->tmpl.off[0] != 0 && u->tmpl.off[3] != 0)
-		e = sip_txn_client_start_built(&r->txn, req->p, req->len,
-		    u->tmpl.off[0], u->tmpl.len[0], us / 1000);
-	else
-		e = sip_txn_client_start(&r->txn, req->p, req->len, us / 1000);
-	if (e != SIP_OK)
-		return e;
-	while (sip_txn_action(&r->txn, &a))
-		if (a.kind == SIP_TXN_SEND) {
-			/* a trace is printed before the clock starts */
-			if (u->trace != NULL) {
-				trace(u, '>', a.data, a.len, 0);
-				us = sip_now_us();
-			}
-			r->t_sent = us;
-			if ((e = sip_conn_send(u->conn, a.data, a.len)) != SIP_OK)
-				return e;
-		}
-	return SIP_OK;
-}
-
-enum sip_err
-sip_uac_start(struct sip_uac *u, struct sip_uac_req *r)
-{
-	enum sip_err e;
-
-	if (u->nlive >= SIP_UAC_MAXACTIVE)
-		return SIP_E_TOOBIG;
-	/* A request used before keeps its buffers' memory (a ping run). */
-	if (r->final.max == 0) {
-		buf_init(&r->final, SIP_MAX_MSG);
-		buf_init(&r->ack, SIP_MAX_MSG);
-		buf_init(&r->auth[0], 8192);
-		buf_init(&r->auth[1], 8192);
-		sip_txn_init(&r->txn, SIP_TXN_NICT, 0);
-	}
-	buf_reset(&r->final);
-	buf_reset(&r->ack);
-	for (int i = 0; i < 2; i++)
-		if (r->auth[i].len > 0) {
-			explicit_bzero(r->auth[i].p, r->auth[i].len);
-			buf_reset(&r->auth[i]);
-		}
-	if (r->dialog != NULL)
-		sip_dialog_free(r->dialog);
-	r->dialog = NULL;
-	r->auth_tries = r->stale_done = 0;
-	r->retrans = 0;
-	r->t_sent = r->t_final = 0;
-	if (r->p.call_id != NULL)
-		snprintf(r->call_id, sizeof r->call_id, "%s", r->p.call_id);
-	else if ((e = sip_build_callid(r->call_id, r->raw == NULL ?
-	    r->p.via_host : NULL)) != SIP_OK)	/* as sip_build_request() */
-		return e;
-	if (r->p.from_tag != NULL)
-		snprintf(r->from_tag, sizeof r->from_tag, "%s", r->p.from_tag);
-	else if ((e = sip_build_tag(r->from_tag)) != SIP_OK)
-		return e;
-	r->cseq = r->p.cseq ? r->p.cseq : 1;
-	r->err = SIP_OK;
-	r->why = NULL;
-	r->status = 0;
-	if ((e = new_txn(u, r)) != SIP_OK)
-		return e;
-	r->active = 1;
-	u->live[u->nlive++] = r;
-	if ((e = send_txn(u, r)) != SIP_OK) {
-		r->err = e;
-		r->why = u->conn->err;
-		finish(u, r);
-	}
-	return SIP_OK;
 }
 
 /*
@@ -227,116 +161,138 @@ retry_auth(struct sip_uac *u, struct sip_uac_req *r, const struct sip_msg *m)
 			r->stale_done = 1;
 		r->auth_tries++;
 		r->cseq++;
-		if (new_txn(u, r) != SIP_OK)
-			return 0;
-		if (send_txn(u, r) != SIP_OK) {
-			r->err = SIP_E_NET;
-			r->why = u->conn->err;
-			finish(u, r);
-		}
-		return 1;
+		/* a new transaction on the same r, from inside its callback */
+		return sip_ep_start(&u->ep, &r->c, u->ep.now_us) == SIP_OK;
 	}
 	return 0;
 }
 
-/* 13.2.2.4: ACK a 2xx to INVITE (its retransmissions too). */
+/* The endpoint's answer for r: a 1xx, the final response, or none. */
 static void
-ack_2xx(struct sip_uac *u, struct sip_uac_req *r, const struct sip_msg *m)
+ep_response(struct sip_ep_ctxn *c, const struct sip_msg *m)
 {
-	if (r->ack.len == 0) {
-		struct sip_msg req;
-		struct sip_perr pe;
-		struct sip_dialog *d = NULL;
-		struct sip_req_params p = r->p;
+	struct sip_uac_req *r = c->user;
+	struct sip_uac *u = r->uac;
 
-		if (sip_msg_parse(&req, r->txn.req.p, r->txn.req.len, 0,
-		    &pe) != SIP_OK ||
-		    sip_dialog_new_uac(&d, &req, m) != SIP_OK)
-			return;
-		p.branch = NULL;	/* the ACK for a 2xx is its own txn */
-		p.headers = r->hdrs;
-		p.body = NULL;
-		p.body_len = 0;
-		p.content_type = NULL;
-		if (sip_dialog_request(d, &r->ack, "ACK", &p) != SIP_OK)
-			buf_reset(&r->ack);
-		if (r->dialog == NULL)
-			r->dialog = d;
-		else
-			sip_dialog_free(d);
-	}
-	if (r->ack.len > 0) {
-		trace(u, '>', r->ack.p, r->ack.len, 0);
-		sip_conn_send(u->conn, r->ack.p, r->ack.len);
-	}
-}
-
-static void
-actions(struct sip_uac *u, struct sip_uac_req *r)
-{
-	struct sip_txn_action a;
-
-	while (r->active && sip_txn_action(&r->txn, &a)) {
-		switch (a.kind) {
-		case SIP_TXN_SEND:
-			trace(u, '>', a.data, a.len, a.retransmit);
-			if (a.retransmit)
-				r->retrans++;
-			if (sip_conn_send(u->conn, a.data, a.len) != SIP_OK)
-				sip_txn_transport_error(&r->txn);
-			break;
-		case SIP_TXN_RESPONSE:
-			r->status = a.msg->status;
-			if (a.msg->status < 200)
-				break;
-			if (a.msg->status == 401 || a.msg->status == 407) {
-				struct sip_msg copy = *a.msg;
-
-				if (retry_auth(u, r, &copy))
-					return;
-			}
-			if (a.msg->status < 300 &&
-			    strcmp(r->p.method, "INVITE") == 0)
-				ack_2xx(u, r, a.msg);
-			buf_reset(&r->final);
-			buf_add(&r->final, a.msg->buf, a.msg->len);
-			r->err = SIP_OK;
-			finish(u, r);
-			return;
-		case SIP_TXN_TIMEOUT:
-			r->err = SIP_E_TIMEOUT;
-			r->why = "no final response (timer B/F)";
-			finish(u, r);
-			return;
-		case SIP_TXN_TPERROR:
-			r->err = SIP_E_NET;
-			r->why = u->conn->err;
-			finish(u, r);
-			return;
-		default:
-			break;
-		}
-	}
-}
-
-static void
-input(struct sip_uac *u, const struct sip_msg *m, uint64_t now)
-{
-	if (m->is_request) {
-		if (u->request != NULL)
-			u->request(u->request_arg, m);
+	if (m == NULL) {
+		r->err = c->err;
+		r->why = c->err == SIP_E_NET && u->conn->err[0] ?
+		    u->conn->err : c->why;
+		finish(u, r);
 		return;
 	}
-	for (int i = 0; i < u->nlive; i++) {
-		struct sip_uac_req *r = u->live[i];
+	r->status = m->status;
+	if (m->status < 200)
+		return;
+	if (m->status == 401 || m->status == 407) {
+		struct sip_msg copy = *m;
 
-		if (sip_txn_match_response(&r->txn, m)) {
-			sip_txn_input(&r->txn, m, now);
-			actions(u, r);
+		if (retry_auth(u, r, &copy))
 			return;
-		}
 	}
-	u->stray++;
+	/* the endpoint ACKed a 2xx to INVITE through the dialog set */
+	r->dialog = sip_dialog_set_call(&c->set);
+	buf_reset(&r->final);
+	buf_add(&r->final, m->buf, m->len);
+	r->err = SIP_OK;
+	finish(u, r);
+}
+
+static void
+ep_request(void *arg, struct sip_ep *ep, struct sip_uas_txn *t,
+    const struct sip_msg *m, const struct sip_ep_rx *rx)
+{
+	struct sip_uac *u = arg;
+
+	(void)ep;
+	(void)t;
+	(void)rx;
+	u->request(u->request_arg, m);
+}
+
+/* The endpoint, on first use: its transport is u's connection. */
+static void
+ep_setup(struct sip_uac *u)
+{
+	u->ep.send = conn_send;
+	u->ep.send_arg = u;
+	u->ep.t1 = u->t1;
+	u->ep.t2 = u->t2;
+	u->ep.t4 = u->t4;
+	if (u->request != NULL) {
+		u->ep.request = ep_request;
+		u->ep.request_arg = u;
+	}
+}
+
+enum sip_err
+sip_uac_start(struct sip_uac *u, struct sip_uac_req *r)
+{
+	uint64_t us;
+	enum sip_err e;
+
+	if (u->nlive >= SIP_UAC_MAXACTIVE)
+		return SIP_E_TOOBIG;
+	if (u->ep.send == NULL)
+		ep_setup(u);
+	/* A request used before keeps its buffers' memory (a ping run). */
+	if (r->final.max == 0) {
+		buf_init(&r->final, SIP_MAX_MSG);
+		buf_init(&r->auth[0], 8192);
+		buf_init(&r->auth[1], 8192);
+	}
+	buf_reset(&r->final);
+	for (int i = 0; i < 2; i++)
+		if (r->auth[i].len > 0) {
+			explicit_bzero(r->auth[i].p, r->auth[i].len);
+			buf_reset(&r->auth[i]);
+		}
+	r->dialog = NULL;
+	r->auth_tries = r->stale_done = 0;
+	r->retrans = 0;
+	r->t_sent = r->t_final = 0;
+	if (r->p.call_id != NULL)
+		snprintf(r->call_id, sizeof r->call_id, "%s", r->p.call_id);
+	else if ((e = sip_build_callid(r->call_id, r->raw == NULL ?
+	    r->p.via_host : NULL)) != SIP_OK)	/* as sip_build_request() */
+		return e;
+	if (r->p.from_tag != NULL)
+		snprintf(r->from_tag, sizeof r->from_tag, "%s", r->p.from_tag);
+	else if ((e = sip_build_tag(r->from_tag)) != SIP_OK)
+		return e;
+	r->cseq = r->p.cseq ? r->p.cseq : 1;
+	r->err = SIP_OK;
+	r->why = NULL;
+	r->status = 0;
+	r->uac = u;
+	/* one destination: the connection; failover is the caller's */
+	r->c.ndst = 1;
+	r->c.dst[0].tp = u->conn->tp;
+	r->c.dst[0].addr = u->conn->peer;
+	r->c.dst[0].flow = u->conn;
+	r->c.invite = strcmp(r->p.method, "INVITE") == 0;
+	r->c.build = ep_build;
+	r->c.cb = ep_response;
+	r->c.user = r;
+	r->c.set.p = &r->ackp;
+	r->active = 1;
+	u->live[u->nlive++] = r;
+	/* one clock read for the timers and the send time (a ping run
+	 * reads the clock as few times as a bare loop) */
+	us = sip_now_us();
+	u->rx_us = 0;
+	if ((e = sip_ep_start(&u->ep, &r->c, us)) != SIP_OK) {
+		for (int i = 0; i < u->nlive; i++)
+			if (u->live[i] == r) {
+				u->live[i] = u->live[--u->nlive];
+				break;
+			}
+		r->active = 0;
+		return e;
+	}
+	if (u->trace != NULL && r->active)
+		r->c.t_sent = u->sent_us;
+	return SIP_OK;
 }
 
 void
@@ -346,35 +302,45 @@ sip_uac_abort(struct sip_uac *u, enum sip_err err, const char *why)
 	while (u->nlive > 0) {
 		struct sip_uac_req *r = u->live[0];
 
-		r->err = err;
-		r->why = why;
-		finish(u, r);
+		sip_ep_abort(&u->ep, &r->c, err, why);
+		if (r->active) {	/* its transaction had ended already */
+			r->err = err;
+			r->why = why;
+			finish(u, r);
+		}
 	}
+}
+
+/* Hand m, read off the connection, to the endpoint. */
+static void
+input(struct sip_uac *u, const struct sip_msg *m)
+{
+	struct sip_ep_rx rx;
+
+	/* the answer's time is when the read took it off the socket */
+	u->rx_us = u->conn->rx_us ? u->conn->rx_us : sip_now_us();
+	trace(u, '<', m->buf, m->len, 0);
+	rx.tp = u->conn->tp;
+	rx.src = u->conn->peer;
+	rx.local = u->conn->local;
+	rx.flow = u->conn;
+	sip_ep_input(&u->ep, m, &rx, u->rx_us);
 }
 
 enum sip_err
 sip_uac_step(struct sip_uac *u, int max_ms)
 {
 	uint64_t now = sip_now_ms(), dl = now + (uint64_t)max_ms;
+	uint64_t d = sip_ep_deadline(&u->ep);
 	struct sip_msg m;
 	struct sip_perr pe;
 	enum sip_err e;
 
-	for (int i = 0; i < u->nlive; i++) {
-		uint64_t d = sip_txn_deadline(&u->live[i]->txn);
-
-		if (d != 0 && d < dl)
-			dl = d;
-	}
+	if (d != 0 && d < dl)
+		dl = d;
 	e = sip_conn_recv(u->conn, dl > now ? (int)(dl - now) : 0, &m, &pe);
-	/* the read took the time already */
-	now = e == SIP_OK && u->conn->rx_us != 0 ? u->conn->rx_us / 1000 :
-	    sip_now_ms();
 	if (e == SIP_OK) {
-		/* the answer's time is when the read took it off the socket */
-		u->rx_us = u->conn->rx_us;
-		trace(u, '<', m.buf, m.len, 0);
-		input(u, &m, now);
+		input(u, &m);
 		/*
 		 * Take what else has arrived without another poll: under load
 		 * the socket holds many answers (a bounded number, so timers
@@ -389,32 +355,21 @@ sip_uac_step(struct sip_uac *u, int max_ms)
 				continue;
 			if (e != SIP_OK)
 				break;
-			u->rx_us = u->conn->rx_us;
-			trace(u, '<', m.buf, m.len, 0);
-			input(u, &m, now);
+			input(u, &m);
 		}
+		/* the read took the time already */
+		now = u->rx_us / 1000;
 	} else if (e != SIP_E_TIMEOUT && e != SIP_E_PARSE &&
 	    e != SIP_E_PARTIAL) {
 		sip_uac_abort(u, e, u->conn->err);
 		return e;
+	} else {
+		now = sip_now_ms();
 	}
 	u->rx_us = 0;
-	/* Timers; finish() reorders live[], so walk a snapshot. */
-	struct sip_uac_req *due[SIP_UAC_MAXACTIVE];
-	int ndue = 0;
-
-	for (int i = 0; i < u->nlive; i++) {
-		uint64_t d = sip_txn_deadline(&u->live[i]->txn);
-
-		if (d != 0 && d <= now)
-			due[ndue++] = u->live[i];
-	}
-	for (int i = 0; i < ndue; i++) {
-		if (!due[i]->active)
-			continue;
-		sip_txn_timer(&due[i]->txn, now);
-		actions(u, due[i]);
-	}
+	d = sip_ep_deadline(&u->ep);
+	if (d != 0 && d <= now)
+		sip_ep_timers(&u->ep, now * 1000);
 	return SIP_OK;
 }
 
@@ -422,16 +377,16 @@ void
 sip_uac_free(struct sip_uac *u)
 {
 	sip_build_tmpl_free(&u->tmpl);
+	sip_ep_free(&u->ep);
 }
 
 void
 sip_uac_req_free(struct sip_uac_req *r)
 {
-	sip_txn_release(&r->txn);
+	if (r->uac != NULL)
+		sip_ep_release(&r->uac->ep, &r->c);
+	sip_txn_release(&r->c.txn);
 	buf_free(&r->final);
-	buf_free(&r->ack);
-	if (r->dialog != NULL)
-		sip_dialog_free(r->dialog);
 	r->dialog = NULL;
 	buf_wipe(&r->auth[0]);
 	buf_wipe(&r->auth[1]);

@@ -1,9 +1,10 @@
 /*
  * uac.h - the client side every applet that sends requests shares: build
- * a request, run it as an RFC 3261 client transaction over a connection,
- * answer 401/407 with digest credentials (22.2, RFC 7616), ACK a 2xx to an
- * INVITE (13.2.2.4), and report the final response.  Several requests may
- * be in flight on one connection (a ping run with --concurrency).
+ * a request, run it through the endpoint (lib/endpoint: its client
+ * transaction table, the ACKs of an INVITE's 2xx and forks) over one
+ * connection, answer 401/407 with digest credentials (22.2, RFC 7616),
+ * and report the final response.  Several requests may be in flight on
+ * one connection (a ping run with --concurrency).
  *
  * The caller loops on sip_uac_step() while requests are active; each
  * finished request is handed to the done callback.
@@ -16,7 +17,7 @@
 #include "build.h"
 #include "conn.h"
 #include "dialog.h"
-#include "txn.h"
+#include "endpoint.h"
 
 #define SIP_UAC_MAXACTIVE	256	/* requests in flight at once */
 #define SIP_UAC_MAXHDRS		64	/* caller's extra header lines */
@@ -36,7 +37,8 @@ struct sip_uac_req {
 	char			 from_tag[SIP_TAG_SIZE];
 	char			 branch[SIP_BRANCH_SIZE];
 	uint32_t		 cseq;
-	struct sip_txn		 txn;		/* its req: the request as last sent */
+	struct sip_ep_ctxn	 c;		/* its txn.req: the request as last sent */
+	struct sip_req_params	 ackp;		/* what the ACK and BYE of forks take */
 	struct buf		 auth[2];	/* Authorization, Proxy-Authorization */
 	const char		*hdrs[SIP_UAC_MAXHDRS + 3];
 	int			 auth_tries;	/* challenges answered */
@@ -46,12 +48,15 @@ struct sip_uac_req {
 	uint64_t		 t_final;	/* final response (or the failure) */
 	int			 status;	/* last response code, 0 none */
 	struct buf		 final;		/* copy of the final response */
-	struct buf		 ack;		/* ACK for a 2xx to INVITE */
-	struct sip_dialog	*dialog;	/* made by a 2xx to INVITE */
+	/* the call's dialog after a 2xx to INVITE (its dialog set's, valid
+	 * until r is started again or freed; its 2xx retransmissions are
+	 * ACKed until then) */
+	struct sip_dialog	*dialog;
 	enum sip_err		 err;		/* SIP_OK when a final came */
 	const char		*why;		/* detail for err */
 	unsigned		 retrans;	/* retransmissions sent */
-	int			 active;
+	int			 active;	/* waiting for its final response */
+	struct sip_uac		*uac;
 };
 
 struct sip_uac {
@@ -68,9 +73,10 @@ struct sip_uac {
 	void			*request_arg;
 	struct sip_uac_req	*live[SIP_UAC_MAXACTIVE];	/* in flight */
 	int			 nlive;
-	unsigned long		 stray;		/* responses matching nothing */
 	uint64_t		 rx_us;		/* when the message at hand arrived */
+	uint64_t		 sent_us;	/* traced: when the trace was done */
 	struct sip_build_tmpl	 tmpl;		/* the last request built */
+	struct sip_ep		 ep;		/* transactions; ep.nstray: strays */
 };
 
 /*
@@ -91,7 +97,7 @@ void		sip_uac_abort(struct sip_uac *u, enum sip_err err,
 		    const char *why);
 /* Free what u holds (after the last request is done). */
 void		sip_uac_free(struct sip_uac *u);
-/* Free what r holds (after done, before r goes away). */
+/* Free what r holds (after done, before r goes away, before u). */
 void		sip_uac_req_free(struct sip_uac_req *r);
 
 #endif
