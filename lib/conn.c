@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
-#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -16,7 +15,9 @@
 #include <openssl/x509v3.h>
 
 #include "bounds.h"
+#include "clock.h"
 #include "conn.h"
+#include "loop.h"
 #include "rand.h"
 #include "tls.h"
 #include "ws.h"
@@ -62,19 +63,18 @@ sys_err(struct sip_conn *c, const char *what, int e)
 	}
 }
 
+/*
+ * A blocking call's wait for c's socket: on a loop of c's own, kept for
+ * the next wait (one epoll_wait each, as poll(2) would cost).  want is
+ * SIP_CONN_WANT_*.  1 ready, 0 timed out, -1 error.
+ */
 static int
-wait_fd(int fd, short ev, uint64_t deadline)
+wait_fd(struct sip_conn *c, unsigned want, uint64_t deadline)
 {
-	struct pollfd p = { .fd = fd, .events = ev };
-	uint64_t now = sip_now_ms();
-	int r;
-
-	if (now >= deadline)
-		return 0;
-	do {
-		r = poll(&p, 1, (int)(deadline - now));
-	} while (r < 0 && errno == EINTR);
-	return r;
+	if (c->wait == NULL && (c->wait = sip_loop_new()) == NULL)
+		return -1;
+	return sip_loop_wait_fd(c->wait, c->fd,
+	    want & SIP_CONN_WANT_WRITE ? SIP_EV_WRITE : SIP_EV_READ, deadline);
 }
 
 static int
@@ -170,8 +170,7 @@ write_all(struct sip_conn *c, const void *p, size_t n, uint64_t deadline)
 			return e;
 		s += done;
 		n -= done;
-		if (n > 0 && done == 0 && wait_fd(c->fd, wait ==
-		    SIP_CONN_WANT_READ ? POLLIN : POLLOUT, deadline) <= 0) {
+		if (n > 0 && done == 0 && wait_fd(c, wait, deadline) <= 0) {
 			snprintf(c->err, sizeof c->err, "send timed out");
 			return SIP_E_NET;
 		}
@@ -344,7 +343,7 @@ ws_send(struct sip_conn *c, enum sip_ws_op op, const void *p, size_t n)
 	    (e = buf_add(&f, p, n)) == SIP_OK) {
 		if (!c->server)
 			sip_ws_mask((uint8_t *)f.p + hl, n, mask, 0);
-		e = write_all(c, f.p, f.len, sip_now_ms() + SIP_CONN_TIMEOUT);
+		e = write_all(c, f.p, f.len, sip_clock_ms() + SIP_CONN_TIMEOUT);
 	}
 	buf_free(&f);
 	return e;
@@ -472,7 +471,7 @@ ws_step(struct sip_conn *c)
 		return e;
 	}
 	if (got > 0) {
-		c->rx_us = sip_now_us();
+		c->rx_us = sip_clock_us();
 		if ((e = buf_add(&c->raw, tmp, got)) != SIP_OK) {
 			snprintf(c->err, sizeof c->err,
 			    "WebSocket handshake over %d bytes",
@@ -499,7 +498,7 @@ ws_step(struct sip_conn *c)
 			    sip_conn_queued(c) > 0)
 				e = write_all(c, c->out.p + c->out_off,
 				    sip_conn_queued(c),
-				    sip_now_ms() + SIP_CONN_TIMEOUT);
+				    sip_clock_ms() + SIP_CONN_TIMEOUT);
 			buf_free(&ans);
 			return e;
 		}
@@ -674,14 +673,13 @@ enum sip_err
 sip_conn_connect(struct sip_conn *c, enum sip_tp tp,
     const struct sip_sockaddr *dst, const struct sip_conn_opts *o)
 {
-	uint64_t deadline = sip_now_ms() +
+	uint64_t deadline = sip_clock_ms() +
 	    (uint64_t)(o->timeout_ms > 0 ? o->timeout_ms : SIP_CONN_TIMEOUT);
 	enum sip_err e = sip_conn_connect_start(c, tp, dst, o);
 
 	while (e == SIP_E_PARTIAL) {
 		if ((c->ssl == NULL || SSL_pending(c->ssl) == 0) &&
-		    wait_fd(c->fd, c->want & SIP_CONN_WANT_WRITE ? POLLOUT :
-		    POLLIN, deadline) <= 0)
+		    wait_fd(c, c->want, deadline) <= 0)
 			return sip_conn_expired(c);
 		e = sip_conn_step(c);
 	}
@@ -793,7 +791,7 @@ sip_conn_send(struct sip_conn *c, const void *p, size_t n)
 		return ws_send(c, SIP_WS_TEXT, p, n);
 	if (c->out_max > 0)
 		return queue_out(c, NULL, 0, p, n, NULL);
-	return write_all(c, p, n, sip_now_ms() + SIP_CONN_TIMEOUT);
+	return write_all(c, p, n, sip_clock_ms() + SIP_CONN_TIMEOUT);
 }
 
 
@@ -843,7 +841,7 @@ udp_read(struct sip_conn *c, int fl)
 	}
 	if (r <= 0)
 		return SIP_OK;
-	c->rx_us = sip_now_us();
+	c->rx_us = sip_clock_us();
 	c->msg.len = (size_t)r;
 	c->msg.p[r] = '\0';
 	c->ready = 1;
@@ -865,7 +863,7 @@ sip_conn_fill(struct sip_conn *c)
 	if ((e = read_some(c, rxbuf, sizeof rxbuf, &got)) != SIP_OK)
 		return e;
 	if (got > 0)
-		c->rx_us = sip_now_us();
+		c->rx_us = sip_clock_us();
 	if (is_ws(c->tp))
 		return buf_add(&c->raw, rxbuf, got);
 	return sip_stream_feed(&c->st, rxbuf, got);
@@ -1008,7 +1006,7 @@ enum sip_err
 sip_conn_recv(struct sip_conn *c, int timeout_ms, struct sip_msg *m,
     struct sip_perr *pe)
 {
-	uint64_t now = sip_now_ms();
+	uint64_t now = sip_clock_ms();
 	uint64_t deadline = now + (uint64_t)(timeout_ms > 0 ? timeout_ms : 0);
 	enum sip_err e;
 
@@ -1017,16 +1015,16 @@ sip_conn_recv(struct sip_conn *c, int timeout_ms, struct sip_msg *m,
 		if (e != SIP_E_PARTIAL)
 			return e;
 		if (c->tp == SIP_TP_UDP && c->connected && !c->server) {
-			if ((e = udp_wait(c, first ? now : sip_now_ms(),
+			if ((e = udp_wait(c, first ? now : sip_clock_ms(),
 			    deadline)) != SIP_OK)
 				return e;
 			continue;
 		}
 		if (c->ssl == NULL || SSL_pending(c->ssl) == 0) {
-			int r = wait_fd(c->fd, POLLIN, deadline);
+			int r = wait_fd(c, SIP_CONN_WANT_READ, deadline);
 
 			if (r < 0)
-				return sys_err(c, "poll", errno);
+				return sys_err(c, "epoll", errno);
 			if (r == 0)
 				return SIP_E_TIMEOUT;
 		}
@@ -1041,6 +1039,11 @@ sip_conn_close(struct sip_conn *c)
 	if (c->ssl != NULL) {
 		SSL_shutdown(c->ssl);
 		SSL_free(c->ssl);
+	}
+	if (c->wait != NULL) {
+		sip_loop_unwatch(c->wait, c->fd);
+		sip_loop_free(c->wait);
+		c->wait = NULL;
 	}
 	if (c->fd >= 0 && !(c->server && c->tp == SIP_TP_UDP))
 		close(c->fd);

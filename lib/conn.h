@@ -4,8 +4,9 @@
  * A struct sip_conn moves whole SIP messages.  UDP hands out datagrams;
  * TCP, TLS and SCTP are framed by Content-Length (lib/stream); WS and WSS
  * carry one SIP message per WebSocket message (RFC 7118 5).  Sockets are
- * non-blocking; sip_conn_recv() waits with poll(), servers may poll the
- * fd themselves and call sip_conn_fill() and sip_conn_next().
+ * non-blocking; sip_conn_recv() waits on a private loop of the
+ * connection's (lib/loop), servers watch the fd on theirs and call
+ * sip_conn_fill() and sip_conn_next().
  *
  * Opening is a state machine: sip_conn_connect_start() and
  * sip_conn_accept_start() begin, sip_conn_step() goes on whenever the
@@ -49,6 +50,7 @@ enum sip_conn_state {
 };
 
 struct sip_conn;
+struct sip_loop;
 /*
  * e SIP_OK: bytes were queued that the socket did not take (watch for
  * c->out_want); else a send failed and the connection is broken.
@@ -79,7 +81,7 @@ struct sip_conn {
 	int			 ready;		/* msg holds one not handed out */
 	int			 handed;	/* msg was handed out: reset first */
 	unsigned long		 pings;		/* keep-alives seen */
-	uint64_t		 rx_us;		/* sip_now_us() of the last read */
+	uint64_t		 rx_us;		/* sip_clock_us() of the last read */
 	int			 rcvtimeo_ms;	/* UDP client: SO_RCVTIMEO set */
 	char			 err[SIP_CONN_ERRSZ];
 	/* opening: the handshake's state and what it needs */
@@ -97,6 +99,8 @@ struct sip_conn {
 	unsigned		 out_want;	/* SIP_CONN_WANT_*, out not empty */
 	sip_conn_out_fn		*out_cb;
 	void			*out_arg;
+	/* the blocking calls' own loop, made at their first wait */
+	struct sip_loop		*wait;
 };
 
 void		sip_conn_init(struct sip_conn *c);
