@@ -84,8 +84,8 @@ kind(const struct opt *o)
  * values<TAB>help", "-" for no short option.  The kind is flag, arg,
  * file, dir, host, iface, enum (one of the values), word (one of the
  * values or any other word) or list (comma-separated values), with "?"
- * after it when the argument is optional (then only --long=ARG or -sARG
- * give one).
+ * after it when the argument is optional (then --long=ARG, -sARG, or the
+ * next word unless it starts with '-', give one).
  */
 static void
 list_options(const struct applet_spec *s)
@@ -402,12 +402,25 @@ opt_parse(const struct applet_spec *s, int argc, char **argv)
 				usage_error(c == '?' ? "unknown option '-%c'" :
 				    "option '-%c' needs an argument", optopt);
 			long_name(argv[optind - 1], name, sizeof(name));
+			/* getopt_long names a flag given =ARG by its value. */
+			if (c == '?' && optopt >= LONG_BASE &&
+			    optopt < LONG_BASE + n)
+				usage_error("option '%s' takes no argument", name);
 			usage_error(c == '?' ? "unknown option '%s'" :
 			    "option '%s' needs an argument", name);
 		}
 		if (c >= LONG_BASE && c < LONG_BASE + n) {
-			check_spelling(&s->opts[c - LONG_BASE], opt_word(argv));
-			apply(&s->opts[c - LONG_BASE], optarg);
+			o = &s->opts[c - LONG_BASE];
+			check_spelling(o, opt_word(argv));
+			/*
+			 * An optional argument may be the next word too, unless
+			 * that starts with '-' (an option, or - for standard
+			 * input): --flow ID is --flow=ID, not a file named ID.
+			 */
+			if (o->optional && optarg == NULL && optind < argc &&
+			    argv[optind][0] != '-')
+				optarg = argv[optind++];
+			apply(o, optarg);
 			continue;
 		}
 		for (o = s->opts; o->type != OPT_T_END; o++)

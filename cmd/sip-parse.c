@@ -58,6 +58,7 @@ static struct {
 	int		 calls;
 	int		 stats;
 	int		 flow;
+	struct strlist	 flowids;	/* --flow=ID: each must be found */
 	const char	*svg;
 	const char	*html;
 } o;
@@ -101,7 +102,7 @@ static const struct opt opts[] = {
 	OPT_FLAG(0, "stats", &o.stats,
 	    "counts by method and status, retransmissions, response times"),
 	OPT_CALLOPT(0, "flow", "CALL-ID", flow_opt,
-	    "a ladder diagram per call (or of CALL-ID only)"),
+	    "a ladder per call, or of CALL-ID (--flow ID or --flow=ID)"),
 	OPT_FILE(0, "svg", &o.svg, "FILE", "with --flow: draw the ladder as SVG"),
 	OPT_FILE(0, "html", &o.html, "FILE",
 	    "with --flow: an HTML page with a drawn ladder per call"),
@@ -782,9 +783,43 @@ static int
 flow_opt(const char *arg)
 {
 	o.flow = 1;
-	if (arg != NULL && *arg != '\0')
+	if (arg != NULL && *arg != '\0') {
 		strlist_add(&o.callids, arg);
+		strlist_add(&o.flowids, arg);
+	}
 	return 0;
+}
+
+static unsigned char	*flow_seen;	/* per o.flowids: a call was drawn */
+
+static void
+flow_mark(const struct sip_call *c)
+{
+	int i;
+
+	for (i = 0; i < o.flowids.n; i++)
+		if (strcmp(c->callid, o.flowids.v[i]) == 0)
+			flow_seen[i] = 1;
+}
+
+/*
+ * A Call-ID given to --flow that drew nothing is a mistake to say, not
+ * an empty picture: exit 1 naming it and where it was looked for.
+ */
+static int
+flow_missing(const char *where)
+{
+	int i, rc = 0;
+
+	for (i = 0; i < o.flowids.n; i++)
+		if (!flow_seen[i]) {
+			errorf("--flow: no call with Call-ID '%s' in %s",
+			    o.flowids.v[i], where);
+			rc = SIP_EXIT_INVALID;
+		}
+	free(flow_seen);
+	flow_seen = NULL;
+	return rc;
 }
 
 static void
@@ -878,8 +913,10 @@ call_done(struct sip_call *c)
 {
 	if (o.calls)
 		print_call(c);
-	if (o.flow)
+	if (o.flow) {
+		flow_mark(c);
 		flow_out(c);
+	}
 	sip_call_free(c);
 }
 
@@ -1074,6 +1111,7 @@ summary_begin(void)
 	if (sip_stats_init(&stats) != SIP_OK)
 		die(SIP_EXIT_NET, "out of memory");
 	sip_calls_init(&calltab, o.flow);
+	flow_seen = xcalloc((size_t)o.flowids.n + 1, 1);
 	buf_init(&pic, 256u * 1024 * 1024);
 	if ((o.svg != NULL || o.html != NULL) &&
 	    (picf = fopen(o.html != NULL ? o.html : o.svg, "w")) == NULL)
@@ -1393,12 +1431,28 @@ live(void)
 	return read_capture(o.iface, c);
 }
 
+/* What was read, for a message about all of it. */
+static void
+inputs_name(int i, int argc, char **argv, char *dst, size_t n)
+{
+	if (o.iface != NULL)
+		snprintf(dst, n, "the capture on %s", o.iface);
+	else if (i == argc || (argc - i == 1 && strcmp(argv[i], "-") == 0))
+		snprintf(dst, n, "<stdin>");
+	else if (argc - i == 1)
+		snprintf(dst, n, "%s", argv[i]);
+	else
+		snprintf(dst, n, "%d files", argc - i);
+}
+
 int
 sip_parse_main(int argc, char **argv)
 {
+	char where[4096 + 32];
 	int i, rc = 0, r;
 
 	i = opt_parse(&spec, argc, argv);
+	inputs_name(i, argc, argv, where, sizeof(where));
 	if (o.json + (o.fields != NULL) + o.full + o.count + o.body > 1)
 		usage_error("--json, --fields, --full, --body and --count "
 		    "exclude each other");
@@ -1429,5 +1483,7 @@ sip_parse_main(int argc, char **argv)
 		printf("%lu\n", nmatched);
 	if (summarise)
 		summary_end();
+	if (o.flow && (r = flow_missing(where)) != 0 && rc == 0)
+		rc = r;
 	return rc;
 }

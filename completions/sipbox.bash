@@ -106,8 +106,9 @@ _sipbox_applet()
 			IFS=$'\t' read -r s l kind vals help <<<"$line"
 			[[ $kind == flag ]] && continue
 			if [[ $opt == "$l" || ($s != - && $opt == "$s") ]]; then
-				# An optional argument is only ever --long=ARG.
-				[[ $kind == *\? && $eq == 0 ]] && break
+				# An optional argument is --long=ARG, or the
+				# next word unless that starts with '-'.
+				[[ $kind == *\? && $eq == 0 && $cur == -* ]] && break
 				_sipbox_value "${kind%\?}" "$vals" "$cur"
 				return
 			fi

@@ -44,9 +44,9 @@ function __sipbox_register
             set -a args -s (string replace -r '^-' '' -- $f[1])
         end
         set -l kind $f[3]
-        # An optional argument ("arg?") is only ever --long=ARG: what
-        # follows the option is not its argument, as after a flag.
-        string match -q -r '\?$' -- $kind; and set kind flag
+        # An optional argument ("arg?") is --long=ARG or the next word
+        # (unless that starts with '-'): complete it as a required one.
+        set kind (string replace -r '\?$' '' -- $kind)
         switch $kind
             case flag
             case file

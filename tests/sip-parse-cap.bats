@@ -528,12 +528,12 @@ assert r["status"]["401"] == 1 and r["response_ms"]["invite_setup"]["p50"] == 30
 	[ "${lines[3]}" = "22:13:25.005123 +1.001000  |------ INVITE (re) ----->|" ]
 	[ "${lines[5]}" = "22:13:27.007123 +1.001000  |<----- 180 Ringing ------|" ]
 	[ "${#lines[@]}" -eq 10 ]
-	run -0 sip-parse --flow "$(mk call)"
+	run -0 sip-parse "$(mk call)" --flow
 	[ "$(printf '%s\n' "$output" | grep -c '^Call-ID: ')" -eq 2 ]
 }
 
 @test "sip-parse: --flow widens the text columns for long IPv6 endpoints and labels" {
-	run -0 sip-parse --flow "$(mk call6)"
+	run -0 sip-parse --flow -- "$(mk call6)"
 	[[ ${lines[1]} == *"[2001:db8::1]:5060"*"[2001:db8:aaaa:bbbb:cccc:dddd:eeee:2]:5060"*"[2001:db8::3]:5062" ]]
 	[[ ${lines[5]} == *"|< 183 Session Progress with a long reason --|" ]]
 	# every arrow's ends sit on the column bars of the header line
@@ -696,4 +696,40 @@ PY
 	printf 'v=0\r\no=alice 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 49170 RTP/AVP 0 8 97\r\n' | cmp - "$T/body"
 	run -0 sip-parse --body -X OPTIONS "$T/sdp.pcap"
 	[ "$output" = "" ]
+}
+
+@test "sip-parse: --flow ID takes the next word as the Call-ID, as --flow=ID does, unless it starts with '-'" {
+	local want
+	want="$(sip-parse --flow=call@example.com "$(mk call)")"
+	[[ "$want" == "Call-ID: call@example.com"* ]]
+	run -0 sip-parse --flow call@example.com "$T/call.pcap"
+	[ "$output" = "$want" ]
+	# --flow before an option, before --, or last: every call
+	run -0 sip-parse --flow -- "$T/call.pcap"
+	[[ "$output" == *"Call-ID: call@example.com"* ]]
+	[ "$(printf '%s\n' "$output" | grep -c '^Call-ID: ')" -ge 2 ]
+	run -0 sip-parse "$T/call.pcap" --flow
+	[ "$(printf '%s\n' "$output" | grep -c '^Call-ID: ')" -ge 2 ]
+	run -0 sip-parse --flow --limit 100 "$T/call.pcap"
+	[ "$(printf '%s\n' "$output" | grep -c '^Call-ID: ')" -ge 2 ]
+	# the word after --flow is the Call-ID, read from standard input
+	run -1 --separate-stderr sh -c 'sip-parse --flow "$1" < "$1"' sh "$T/call.pcap"
+	[ "$stderr" = "sip-parse: --flow: no call with Call-ID '$T/call.pcap' in <stdin>" ]
+}
+
+@test "sip-parse: a --flow Call-ID that matches nothing is an error naming it and the file" {
+	run -1 --separate-stderr sip-parse --flow=typo "$(mk call)"
+	[ "$output" = "" ]
+	[ "$stderr" = "sip-parse: --flow: no call with Call-ID 'typo' in $T/call.pcap" ]
+	run -1 --separate-stderr sip-parse --flow typo "$T/call.pcap"
+	[ "$stderr" = "sip-parse: --flow: no call with Call-ID 'typo' in $T/call.pcap" ]
+	# one found, one not: the one is drawn, the other named
+	run -1 --separate-stderr sip-parse --flow=call@example.com --flow=typo "$T/call.pcap" "$T/call.pcap"
+	[[ "$output" == "Call-ID: call@example.com"* ]]
+	[ "$stderr" = "sip-parse: --flow: no call with Call-ID 'typo' in 2 files" ]
+}
+
+@test "sip-parse: a flag given an argument (--calls=x) is a usage error saying it takes none" {
+	run -2 --separate-stderr sip-parse --calls=x "$(mk call)"
+	[ "${stderr%%$'\n'*}" = "sip-parse: option '--calls' takes no argument" ]
 }
