@@ -8,7 +8,8 @@
  * half-typed line is drawn again after them, intact.  When stdin or
  * stdout is not a terminal, or with LINEEDIT=none, a plain buffered line
  * reader takes readline's place: no prompt unless both are terminals, no
- * editing, the same callback.
+ * editing (a message printed while the user types hides the typed text
+ * from view, though the terminal keeps it), the same callback.
  *
  * A terminal is one per process, and so is this module's state.  The
  * applet takes SIGINT and SIGTERM through its loop and calls

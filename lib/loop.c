@@ -248,6 +248,9 @@ sip_loop_timer_at(struct sip_loop *l, struct sip_timer *t, uint64_t at_ms)
 enum sip_err
 sip_loop_timer_in(struct sip_loop *l, struct sip_timer *t, uint64_t delay_ms)
 {
+	/* between turns the cached time may be old: setting up takes time */
+	if (l->depth == 0)
+		sip_loop_update(l);
 	return sip_loop_timer_at(l, t, l->now + delay_ms);
 }
 

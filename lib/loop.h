@@ -39,7 +39,10 @@ enum sip_err	 sip_loop_watch(struct sip_loop *l, int fd, unsigned ev,
 /* Forget fd (before closing it).  Safe from inside any callback. */
 void		 sip_loop_unwatch(struct sip_loop *l, int fd);
 
-/* Timers: absolute ms (sip_loop_now() + delay), or after delay ms. */
+/*
+ * Timers: absolute ms, or delay ms after this turn's time (after the
+ * clock's, when called outside a turn).
+ */
 enum sip_err	 sip_loop_timer_at(struct sip_loop *l, struct sip_timer *t,
 		    uint64_t at_ms);
 enum sip_err	 sip_loop_timer_in(struct sip_loop *l, struct sip_timer *t,

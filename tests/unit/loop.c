@@ -127,6 +127,11 @@ test_order(void)
 	ok(strcmp(when, "1010:b 1020:c 1030:a 1040:de") == 0,
 	    "each at its instant: %s", when);
 	ok(sip_loop_run(l) == 0, "run returns at once with nothing left");
+	/* set up long after the last turn: delays count from the clock */
+	fake_us = 9000 * 1000;
+	sip_loop_timer_in(l, &t[0], 10);
+	ok(t[0].at == 9010, "a timer set between turns counts from the "
+	    "clock, not the last turn (%llu)", (unsigned long long)t[0].at);
 	sip_loop_free(l);
 	sip_clock_set(NULL, NULL);
 }
