@@ -46,7 +46,9 @@ LE_DEFS_readline = -DHAVE_READLINE
 LE_DEFS_libedit  = -DHAVE_LIBEDIT
 LE_CFLAGS != [ "$(LINEEDIT)" = none ] || $(PKG_CONFIG) --cflags $(LE_PC_$(LINEEDIT))
 LE_LIBS   != [ "$(LINEEDIT)" = none ] || $(PKG_CONFIG) --libs $(LE_PC_$(LINEEDIT))
-LIBS = $(SSL_LIBS) $(PCAP_LIBS) $(ZLIB_LIBS) $(LE_LIBS) -lm
+CARES_CFLAGS != $(PKG_CONFIG) --cflags libcares
+CARES_LIBS   != $(PKG_CONFIG) --libs libcares
+LIBS = $(SSL_LIBS) $(PCAP_LIBS) $(ZLIB_LIBS) $(CARES_LIBS) $(LE_LIBS) -lm
 
 # The applet list has one home, cmd/applets.def; everything here reads it.
 APPLETS != sed -n 's/^APPLET("\([^"]*\)".*/\1/p' cmd/applets.def
@@ -95,7 +97,7 @@ lib/libsipbox.a: $(LIB_OBJ)
 	$(AR) rcs $@ $(LIB_OBJ)
 
 %.o: %.c .build-flags
-	$(CC) $(CPPFLAGS) $(SSL_CFLAGS) $(PCAP_CFLAGS) $(ZLIB_CFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(SSL_CFLAGS) $(PCAP_CFLAGS) $(ZLIB_CFLAGS) $(CARES_CFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 # Only the file that includes readline/libedit sees their flags
 # (Debian's readline.pc adds -D_XOPEN_SOURCE=600, which nothing else wants).
@@ -127,7 +129,7 @@ check: testbins
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -Ilib -D_GNU_SOURCE
 fuzz: $(FUZZ_SRC:tests/fuzz/fuzz_%.c=tests/fuzz/fuzz_%)
 tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC)
-	$(FUZZ_CC) $(FUZZ_FLAGS) $(SSL_CFLAGS) -o $@ $< $(filter-out lib/lineedit.c,$(LIB_SRC)) $(SSL_LIBS) $(PCAP_LIBS) $(ZLIB_LIBS) -lm
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(SSL_CFLAGS) -o $@ $< $(filter-out lib/lineedit.c,$(LIB_SRC)) $(SSL_LIBS) $(PCAP_LIBS) $(ZLIB_LIBS) $(CARES_LIBS) -lm
 fuzz-run: fuzz
 	for f in $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%); do \
 	    mkdir -p tests/fuzz/corpus/$$f tests/fuzz/found; \

@@ -30,10 +30,12 @@
 #define SIP_DNS_MAX_RR		64	/* answer records kept per message */
 #define SIP_DNS_MAX_PTRS	64	/* compression pointers in one name */
 #define SIP_DNS_MAX_CNAME	8	/* CNAME links followed per question */
-#define SIP_DNS_TIMEOUT_MS	2000	/* wait for a UDP answer, or TCP */
-#define SIP_DNS_TRIES		3	/* UDP sends of one question */
+#define SIP_DNS_TIMEOUT_MS	1000	/* first wait for an answer (doubles) */
+#define SIP_DNS_TRIES		3	/* sends of one question */
 #define SIP_RESOLVE_MAX_TARGETS	32	/* targets of one RFC 3263 resolution */
 #define SIP_RESOLVE_MAX_QUERIES	32	/* DNS questions per resolution */
+#define SIP_RESOLVE_CACHE_N	64	/* answers a resolver keeps (TTL) */
+#define SIP_RESOLVE_WAIT_MS	30000	/* sip_resolve() waits at most */
 
 /* Captures (lib/cap.c, lib/reasm.c). */
 #define SIP_MAX_IP_DGRAM	65535u		/* a reassembled IP datagram */

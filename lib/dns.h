@@ -1,14 +1,13 @@
 /*
- * dns.h - a small DNS stub client of our own (RFC 1035), for RFC 3263.
+ * dns.h - DNS answers read our own way (RFC 1035), for RFC 3263.
  *
- * Questions for A, AAAA (RFC 3596), SRV (RFC 2782) and NAPTR (RFC 3403)
- * go over UDP to one server with retries and a timeout, and again over
- * TCP when the answer comes back truncated (RFC 7766).  Answers are
- * parsed with every bound checked: a malformed answer is SIP_E_PARSE,
- * never a read outside the packet.  Compression pointers must point
- * strictly backwards, so a loop cannot happen.  CNAME chains are
- * followed.  Nothing here prints; sip_dns_lookup() reports its steps
- * through an optional trace callback.
+ * c-ares (lib/resolve.c) asks the questions; what it does not give is
+ * here: answers parsed with every bound checked (a malformed answer is
+ * SIP_E_PARSE, never a read outside the packet; compression pointers
+ * must point strictly backwards, so a loop cannot happen) and with each
+ * record's TTL and owner, so that the resolver can follow CNAMEs and
+ * keep NAPTR and SRV answers for their TTL; the check of a name before
+ * it is asked; the syntax of a server's address.  Nothing here prints.
  */
 #ifndef SIPBOX_DNS_H
 #define SIPBOX_DNS_H
@@ -86,14 +85,12 @@ struct sip_dns_msg {
 };
 
 /*
- * Encode a recursive question for name (dotted text, one trailing dot
- * allowed) and type into out; with edns, an RFC 6891 OPT record asks for
- * SIP_DNS_EDNS_SIZE-byte UDP answers.  SIP_E_INVAL for a name that is
- * empty or has an empty, over-long (63) or odd label (bytes outside
- * '!'..'~', or '\\'), SIP_E_TOOBIG when it or the message does not fit.
+ * Whether name (dotted text, one trailing dot allowed) may be asked:
+ * SIP_E_INVAL for a name that is empty or has an empty, over-long (63)
+ * or odd label (bytes outside '!'..'~', or '\\'), SIP_E_TOOBIG for one
+ * over 255 bytes on the wire.
  */
-enum sip_err	sip_dns_query(uint8_t *out, size_t cap, size_t *len,
-		    uint16_t id, const char *name, uint16_t type, int edns);
+enum sip_err	sip_dns_name_check(const char *name);
 
 /*
  * Parse a response of n bytes.  Names are decoded into m; NAPTR strings
@@ -119,22 +116,6 @@ const char	*sip_dns_type_name(uint16_t type);
 void		sip_dns_rr_format(const struct sip_dns_rr *rr, char *out,
 		    size_t cap);
 
-/* A DNS server and how to ask it. */
-struct sip_dns {
-	struct sockaddr_storage server;
-	socklen_t	 serverlen;
-	int		 timeout_ms;	/* per UDP try, and for all of TCP */
-	int		 tries;		/* UDP sends per question */
-	int		 edns;		/* send an OPT record (default on;
-					 * off after a FORMERR to one) */
-	sip_trace_fn	 trace;		/* NULL: quiet */
-	void		*trace_arg;
-	const char	*why;		/* after SIP_E_DNS: what went wrong */
-	int		 down;		/* ... and no answer came at all */
-	unsigned	 queries;	/* questions sent so far (UDP or TCP) */
-	uint8_t		 buf[SIP_DNS_MAX_MSG];	/* the last answer */
-};
-
 /*
  * Parse "ADDR", "ADDR:PORT", "[V6]" or "[V6]:PORT" (port 53 when absent;
  * a bare IPv6 address takes no port) into ss and len.  SIP_E_INVAL if
@@ -142,33 +123,5 @@ struct sip_dns {
  */
 enum sip_err	sip_dns_server_parse(const char *spec,
 		    struct sockaddr_storage *ss, socklen_t *len);
-/*
- * The first "nameserver" line of path (NULL: /etc/resolv.conf).
- * SIP_E_NOTFOUND when there is none, SIP_E_SYS when it cannot be read.
- */
-enum sip_err	sip_dns_resolv_conf(const char *path,
-		    struct sockaddr_storage *ss, socklen_t *len);
-
-/*
- * Set d up to ask server (see sip_dns_server_parse; NULL: the first
- * nameserver in /etc/resolv.conf) with the default timeout and tries.
- * d is large (it holds a 64 KiB answer buffer): allocate it.  After an
- * error d is still usable: every lookup fails with "no DNS server".
- */
-enum sip_err	sip_dns_init(struct sip_dns *d, const char *server);
-
-/*
- * Ask d's server for name and type and leave in m only the records of
- * that type that belong to name or to the end of its CNAME chain (asking
- * again for the chain's end when the server did not follow it).  An
- * empty answer or NXDOMAIN is SIP_OK with m->n == 0 and m->rcode set.
- * m->qname is then the name the records belong to.  SIP_E_DNS when no
- * answer came (d->down set; d->why says: timeout, connection refused,
- * no DNS server, ...), the answer was malformed, the server reported an
- * error, or the chain was too long; SIP_E_INVAL for a bad name.  NAPTR
- * slices point into d->buf and last until the next lookup.
- */
-enum sip_err	sip_dns_lookup(struct sip_dns *d, const char *name,
-		    uint16_t type, struct sip_dns_msg *m);
 
 #endif

@@ -10,6 +10,9 @@ setup_file() {
 		cat <<-'CONF'
 		local=/test/
 		no-negcache
+		local-ttl=60
+		log-queries
+		log-facility=-
 		# Addresses
 		host-record=a.ex.test,127.0.0.1
 		host-record=b.ex.test,127.0.0.2
@@ -173,6 +176,21 @@ setup() {
 	[ "${#lines[@]}" -eq 25 ]
 	[ "${lines[0]}" = "1 UDP 127.0.2.1:5060 host-with-a-long-name-to-fill-the-answer-1.big.test" ]
 	[ "${lines[24]}" = "25 UDP 127.0.2.25:5060 host-with-a-long-name-to-fill-the-answer-25.big.test" ]
+}
+
+@test "resolve: an answer is reused within its TTL: each name asked once" {
+	local log="$BATS_FILE_TMPDIR/dnsmasq.log" before asked
+	before=$(wc -l <"$log")
+	run -0 --separate-stderr "$RESOLVE" "$DNS" ex.test 0 - 0
+	[ "${#lines[@]}" -eq 6 ]
+	# b.ex.test is the target of two SRV records, a.ex.test of two more
+	[ "$(grep -c '^\* A b.ex.test: from the cache (60 s left)$' <<<"$stderr")" -eq 1 ]
+	[ "$(grep -c '^\* A a.ex.test: from the cache' <<<"$stderr")" -eq 1 ]
+	[ "$(grep -c '^\* A b.ex.test -> 127.0.0.2$' <<<"$stderr")" -eq 2 ]
+	# the server saw one question for each
+	asked=$(tail -n "+$((before + 1))" "$log")
+	[ "$(grep -c 'query\[A\] b.ex.test from' <<<"$asked")" -eq 1 ]
+	[ "$(grep -c 'query\[A\] a.ex.test from' <<<"$asked")" -eq 1 ]
 }
 
 @test "resolve: an unknown name is a DNS failure (exit 8)" {

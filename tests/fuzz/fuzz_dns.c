@@ -1,9 +1,10 @@
 /*
  * fuzz_dns.c - libFuzzer target for the DNS answer parser: the input is
  * parsed as a response (every kept record formatted, every name and
- * NAPTR string checked to lie inside its bounds), then used as a name
- * for a question whose encoding must parse back to the same name.
+ * NAPTR string checked to lie inside its bounds), then used as a name:
+ * one we would ask, c-ares must encode, and our parser must read back.
  */
+#include <ares.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,9 +26,10 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct sip_dns_msg m;
-	static uint8_t q[600];
 	char txt[1024], name[SIP_DNS_NAME_SIZE + 8];
-	size_t qlen, nl;
+	unsigned char *q;
+	size_t nl;
+	int qlen;
 
 	if (sip_dns_parse(&m, data, size) == SIP_OK) {
 		if (m.n > SIP_DNS_MAX_RR || strlen(m.qname) > SIP_DNS_MAX_NAME)
@@ -49,16 +51,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	nl = size < sizeof(name) - 1 ? size : sizeof(name) - 1;
 	memcpy(name, data, nl);
 	name[nl] = '\0';
-	if (sip_dns_query(q, sizeof(q), &qlen, 0x4242, name, SIP_DNS_SRV,
-	    size & 1) == SIP_OK) {
+	if (sip_dns_name_check(name) == SIP_OK) {
 		nl = strlen(name);
 		if (nl > 0 && name[nl - 1] == '.')
 			name[--nl] = '\0';
+		if (ares_create_query(name, 1, SIP_DNS_SRV, 0x4242, 1, &q,
+		    &qlen, (size & 1) ? SIP_DNS_EDNS_SIZE : 0) != ARES_SUCCESS)
+			abort();
 		q[2] |= 0x80;		/* make it a response */
-		if (sip_dns_parse(&m, q, qlen) != SIP_OK ||
+		if (sip_dns_parse(&m, q, (size_t)qlen) != SIP_OK ||
 		    strcmp(m.qname, name) != 0 || m.qtype != SIP_DNS_SRV ||
 		    m.n != 0)
 			abort();
+		ares_free_string(q);
 	}
 	return 0;
 }

@@ -1,13 +1,23 @@
 /*
- * resolve.c - unit tests for lib/resolve.c that need no DNS server: the
- * RFC 2782 order with a scripted random source, and the RFC 3263 cases
- * decided without asking (IP addresses, localhost, transport rules).
+ * resolve.c - unit tests for lib/resolve.c: the RFC 2782 order with a
+ * scripted random source; the RFC 3263 cases decided without asking (IP
+ * addresses, localhost, transport rules); then c-ares against a
+ * scripted server in a child process (foreign answers, TC then TCP,
+ * CNAME chains, EDNS refused, no answer), the TTL cache under a fake
+ * clock, and the asynchronous API on a loop (two at once, cancel).
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
 
+#include "clock.h"
+#include "dnsd.h"
+#include "loop.h"
 #include "resolve.h"
 #include "tap.h"
 
@@ -188,10 +198,199 @@ test_no_dns(void)
 	    "a bad server is SIP_E_INVAL");
 }
 
+static char tracebuf[8192];
+
+static void
+trace_cb(void *arg, const char *line)
+{
+	(void)arg;
+	strncat(tracebuf, line, sizeof(tracebuf) - strlen(tracebuf) - 2);
+	strcat(tracebuf, "\n");
+}
+
+/* The real clock moved on by skew: a TTL passes without waiting. */
+static uint64_t skew_us;
+
+static uint64_t
+fake_clock(void *arg)
+{
+	struct timespec ts;
+
+	(void)arg;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000 +
+	    skew_us;
+}
+
+static void
+test_scripted(const char *addr)
+{
+	enum sip_err e;
+
+	ok(sip_resolver_new(&r, addr) == SIP_OK, "scripted: resolver for %s",
+	    addr);
+	sip_resolver_timeout(r, 300, 2);
+	sip_resolver_trace(r, trace_cb, NULL);
+
+	ok(res("a.test", 5060, SIP_TP_NONE, 0, AF_INET) == SIP_OK &&
+	    out.n == 1 && target(0, SIP_TP_UDP, "192.0.2.1:5060", "a.test"),
+	    "scripted: an A record");
+	ok(res("foreign.test", 5060, SIP_TP_NONE, 0, AF_INET) == SIP_OK &&
+	    out.n == 1 && target(0, SIP_TP_UDP, "192.0.2.5:5060",
+	    "foreign.test"),
+	    "scripted: answers with another id or question are passed over");
+	tracebuf[0] = '\0';
+	ok(res("tc.test", 5060, SIP_TP_NONE, 0, AF_INET) == SIP_OK &&
+	    out.n == 2 && target(1, SIP_TP_UDP, "192.0.2.2:5060", "tc.test") &&
+	    strstr(tracebuf, "DNS answer for A tc.test truncated, asking "
+	    "over TCP") != NULL, "scripted: TC set over UDP, the answer over "
+	    "TCP");
+	tracebuf[0] = '\0';
+	ok(res("cname.test", 0, SIP_TP_UDP, 0, AF_INET) == SIP_OK &&
+	    out.n == 1 && target(0, SIP_TP_UDP, "192.0.2.1:5070", "a.test") &&
+	    strstr(tracebuf, "CNAME _sip._udp.cname.test -> target.test") &&
+	    strstr(tracebuf, "SRV _sip._udp.cname.test -> 10 0 5070 a.test"),
+	    "scripted: an SRV CNAME chain asked again at its end");
+	tracebuf[0] = '\0';
+	ok(res("loop.test", 0, SIP_TP_UDP, 0, AF_INET) == SIP_E_DNS &&
+	    strstr(tracebuf, "CNAME chain too long") != NULL,
+	    "scripted: a CNAME loop ends");
+	tracebuf[0] = '\0';
+	ok(res("servfail.test", 0, SIP_TP_UDP, 0, AF_INET) == SIP_E_DNS &&
+	    strstr(tracebuf, "SRV _sip._udp.servfail.test -> error: server "
+	    "says SERVFAIL") != NULL, "scripted: SERVFAIL is an error");
+	ok(res("noedns.test", 5060, SIP_TP_NONE, 0, AF_INET) == SIP_OK &&
+	    out.n == 1 && target(0, SIP_TP_UDP, "192.0.2.3:5060",
+	    "noedns.test"), "scripted: FORMERR to EDNS, asked again without "
+	    "it");
+	tracebuf[0] = '\0';
+	e = res("silent.test", 5060, SIP_TP_NONE, 0, AF_INET);
+	ok(e == SIP_E_DNS && strcmp(sip_resolver_why(r), "timeout") == 0 &&
+	    strstr(tracebuf, "A silent.test -> no answer: timeout") != NULL,
+	    "scripted: no answer is a timeout (%s)", sip_resolver_why(r));
+	ok(res("a..test", 5060, SIP_TP_NONE, 0, AF_INET) == SIP_E_INVAL,
+	    "scripted: a bad name is not asked");
+	sip_resolver_free(r);
+}
+
+static void
+test_cache(const char *addr)
+{
+	ok(sip_resolver_new(&r, addr) == SIP_OK, "cache: resolver");
+	sip_resolver_timeout(r, 300, 2);
+	sip_resolver_trace(r, trace_cb, NULL);
+	sip_clock_set(fake_clock, NULL);
+
+	ok(res("count.test", 5060, SIP_TP_NONE, 0, AF_INET) == SIP_OK &&
+	    target(0, SIP_TP_UDP, "127.0.0.1:5060", "count.test"),
+	    "cache: first answer asked");
+	tracebuf[0] = '\0';
+	skew_us += 299000000;
+	ok(res("count.test", 5070, SIP_TP_TCP, 0, AF_INET) == SIP_OK &&
+	    target(0, SIP_TP_TCP, "127.0.0.1:5070", "count.test") &&
+	    strstr(tracebuf, "A count.test: from the cache (1 s left)"),
+	    "cache: 299 s into a TTL of 300, the answer is reused");
+	tracebuf[0] = '\0';
+	skew_us += 2000000;
+	ok(res("count.test", 5060, SIP_TP_NONE, 0, AF_INET) == SIP_OK &&
+	    target(0, SIP_TP_UDP, "127.0.0.2:5060", "count.test") &&
+	    strstr(tracebuf, "from the cache") == NULL,
+	    "cache: past its TTL it is asked again");
+
+	ok(res("srvcount.test", 0, SIP_TP_UDP, 0, AF_INET) == SIP_OK &&
+	    target(0, SIP_TP_UDP, "192.0.2.1:5001", "a.test"),
+	    "cache: an SRV answer");
+	skew_us += 100000000;
+	ok(res("srvcount.test", 0, SIP_TP_UDP, 0, AF_INET) == SIP_OK &&
+	    target(0, SIP_TP_UDP, "192.0.2.1:5001", "a.test"),
+	    "cache: the SRV answer reused within its TTL");
+	skew_us += 201000000;
+	ok(res("srvcount.test", 0, SIP_TP_UDP, 0, AF_INET) == SIP_OK &&
+	    target(0, SIP_TP_UDP, "192.0.2.1:5002", "a.test"),
+	    "cache: and asked again after it");
+	sip_clock_set(NULL, NULL);
+	sip_resolver_free(r);
+}
+
+/* The asynchronous API. */
+struct got {
+	int		 calls;
+	enum sip_err	 e;
+	struct sip_dests d;
+};
+
+static void
+got_cb(void *arg, enum sip_err e, const struct sip_dests *d, const char *why)
+{
+	struct got *g = arg;
+
+	(void)why;
+	g->calls++;
+	g->e = e;
+	g->d = *d;
+}
+
+static void
+test_async(const char *addr)
+{
+	static struct got g1, g2, g3, g4;
+	struct sip_resolve_req q1 = { .host = "a.test", .port = 5060,
+	    .family = AF_INET };
+	struct sip_resolve_req q2 = { .host = "tc.test", .port = 5060,
+	    .family = AF_INET };
+	struct sip_resolve_req q3 = { .host = "silent.test", .port = 5060,
+	    .family = AF_INET };
+	struct sip_resolve_req q4 = { .host = "192.0.2.7" };
+	struct sip_loop *l = sip_loop_new();
+	struct sip_resolve *h3;
+	int turns = 0;
+
+	ok(l != NULL && sip_resolver_new(&r, addr) == SIP_OK, "async: a "
+	    "loop and a resolver");
+	ok(sip_resolve_start(r, l, &q4, got_cb, &g4, NULL) == SIP_OK &&
+	    g4.calls == 0, "async: an IP address calls back from the loop, "
+	    "not from start");
+	ok(sip_resolve_start(r, l, &q1, got_cb, &g1, NULL) == SIP_OK &&
+	    sip_resolve_start(r, l, &q2, got_cb, &g2, NULL) == SIP_OK &&
+	    sip_resolve_start(r, l, &q3, got_cb, &g3, &h3) == SIP_OK,
+	    "async: three started at once");
+	sip_resolve_cancel(h3);
+	while ((g1.calls == 0 || g2.calls == 0 || g4.calls == 0) &&
+	    turns++ < 200)
+		sip_loop_once(l, 50);
+	ok(g4.calls == 1 && g4.e == SIP_OK && g4.d.n == 1, "async: the IP "
+	    "address");
+	ok(g1.calls == 1 && g1.e == SIP_OK && g1.d.n == 1 &&
+	    g2.calls == 1 && g2.e == SIP_OK && g2.d.n == 2,
+	    "async: both answered (%d turns)", turns);
+	ok(sip_resolve(r, &q1, &out) == SIP_E_INVAL &&
+	    strcmp(sip_resolver_why(r), "resolver busy") == 0,
+	    "async: the blocking wrapper waits for no one else's question");
+	ok(g3.calls == 0, "async: the cancelled one never calls back");
+	ok(sip_resolve_start(r, l, &q3, got_cb, &g3, NULL) == SIP_OK,
+	    "async: one left under way when the resolver is freed");
+	sip_resolver_free(r);
+	sip_loop_once(l, 0);
+	ok(g3.calls == 0, "async: ... and it does not call back");
+	sip_loop_free(l);
+}
+
 int
 main(void)
 {
+	char addr[64];
+	pid_t pid;
+
 	test_srv_order();
 	test_no_dns();
+	if ((pid = start_server(addr, sizeof(addr))) < 0) {
+		ok(0, "could not start the scripted server");
+		return done();
+	}
+	test_scripted(addr);
+	test_cache(addr);
+	test_async(addr);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
 	return done();
 }
