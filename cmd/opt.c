@@ -155,6 +155,28 @@ print_exits(unsigned exits)
 	}
 }
 
+/* A list option's words under its help, wrapped to 80 columns. */
+static void
+help_values(const struct opt *o)
+{
+	char line[128] = "any of:";
+	const char *w;
+	size_t i, n;
+
+	for (i = 0; (w = o->suggest(i)) != NULL; i++) {
+		n = strlen(line);
+		if (n + 2 + strlen(w) > 48) {
+			help_line("", line);
+			line[0] = '\0';
+			n = 0;
+		}
+		snprintf(line + n, sizeof(line) - n, "%s%s%s", n > 0 ? " " : "",
+		    w, o->suggest(i + 1) != NULL ? "," : "");
+	}
+	if (line[0] != '\0')
+		help_line("", line);
+}
+
 static void
 print_help(const struct applet_spec *s)
 {
@@ -180,6 +202,8 @@ print_help(const struct applet_spec *s)
 		    o->argname ? o->argname : "",
 		    o->argname && o->optional ? "]" : "");
 		help_line(left, o->help);
+		if (o->comp == OPT_C_LIST && o->suggest != NULL)
+			help_values(o);
 		if (o->type == OPT_T_ENUM) {
 			char vals[256] = "one of:";
 

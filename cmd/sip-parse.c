@@ -23,6 +23,7 @@
 #include "ladder.h"
 #include "stats.h"
 #include "field.h"
+#include "fields.h"
 #include "hdrjson.h"
 #include "input.h"
 #include "json.h"
@@ -63,8 +64,14 @@ static struct {
 	const char	*html;
 } o;
 
-static int		 flow_opt(const char *arg);
-static const char	*field_name(size_t i);
+static int	flow_opt(const char *arg);
+
+/* -f's names, for completion. */
+static const char *
+parse_field(size_t i)
+{
+	return field_name(i, FLD_PARSE);
+}
 
 static const struct opt opts[] = {
 	OPT_GROUP("Output"),
@@ -73,8 +80,8 @@ static const struct opt opts[] = {
 	    "write each message's body as it is, CRLF kept, nothing between"),
 	OPT_FLAG('j', "json", &o.json, "JSON Lines: one object per message"),
 	OPT_STR('f', "fields", &o.fields, "LIST",
-	    "tab-separated fields, e.g. method,call-id,from.tag",
-	    OPT_WORDLIST(field_name)),
+	    "tab-separated fields, e.g. method,call_id,from.tag",
+	    OPT_WORDLIST(parse_field)),
 	OPT_FLAG('c', "count", &o.count,
 	    "print only the number of matching messages"),
 	OPT_FLAG(0, "strict", &o.strict,
@@ -118,13 +125,8 @@ static const struct opt opts[] = {
 };
 
 static const char extra[] =
-    "Fields for -f: type, method, status, reason, ruri, version, call-id,\n"
-    "cseq, cseq.num, cseq.method, from, to, from.uri, to.uri, from.tag,\n"
-    "to.tag, via, via.branch, via.count, contact, max-forwards,\n"
-    "content-type, content-length, body, body.length, headers.count,\n"
-    "file, index, and any header by name (User-Agent, X-Foo, v, ...).\n"
-    "From captures also: frame.number, frame.time, frame.epoch, src, dst,\n"
-    "sport, dport, transport.\n";
+    "The fields of -f are the keys of --json (cseq.num: \"cseq\":{\"num\":..});\n"
+    "a header is header.NAME, or its name alone when sip-parse knows it.\n";
 
 static const struct applet_spec spec = { "sip-parse", usage, opts, extra,
     EXIT_LOCAL | EXIT_NET };
@@ -140,7 +142,7 @@ static struct hfilter	*hf;
 static int		 nhf;
 static unsigned long	 nmatched, nmsgs;
 static int		 nfields;
-static const char	**fieldv;
+static struct field_ref	*fieldv;
 /* The frame the current message came in; NULL for a message file. */
 static const struct sip_capmsg	*cur;
 
@@ -243,17 +245,6 @@ filters_init(void)
 }
 
 
-static struct slice
-cseq_num(const struct sip_msg *m)
-{
-	struct slice c = slice_trim(sip_msg_value(m, SIP_HDR_CSEQ));
-	size_t i = 0;
-
-	while (i < c.len && c.p[i] != ' ' && c.p[i] != '\t')
-		i++;
-	return slice_head(c, i);
-}
-
 static int
 header_match(const struct sip_msg *m, const struct hfilter *f)
 {
@@ -320,193 +311,44 @@ matches(const struct sip_msg *m)
 
 /* ---- fields ---- */
 
-/* The URI inside a name-addr or addr-spec value. */
-static struct slice
-addr_uri(struct slice v)
-{
-	ptrdiff_t lt = slice_chr(v, '<'), gt, semi;
-
-	if (lt >= 0) {
-		v = slice_from(v, (size_t)lt + 1);
-		gt = slice_chr(v, '>');
-		return gt >= 0 ? slice_head(v, (size_t)gt) : v;
-	}
-	semi = slice_chr(v, ';');
-	return slice_trim(semi >= 0 ? slice_head(v, (size_t)semi) : v);
-}
-
-static struct slice
-top_via(const struct sip_msg *m)
-{
-	struct sip_hdr_iter it = { 0 };
-	struct slice v = SLICE_NULL;
-
-	sip_msg_values(m, SIP_HDR_VIA, &it, &v);
-	return v;
-}
-
-static unsigned
-count_values(const struct sip_msg *m, enum sip_hdr_id id)
-{
-	struct sip_hdr_iter it = { 0 };
-	struct slice v;
-	unsigned n = 0;
-
-	while (sip_msg_values(m, id, &it, &v))
-		n++;
-	return n;
-}
-
-/*
- * The fields --fields knows, resolved once from their names; any other
- * name is a header's.  Names are matched in any case.
- */
-enum fid {
-	F_HEADER, F_TYPE, F_METHOD, F_STATUS, F_REASON, F_RURI, F_VERSION,
-	F_CALLID, F_CSEQ_NUM, F_CSEQ_METHOD, F_FROM_URI, F_TO_URI, F_FROM_TAG,
-	F_TO_TAG, F_VIA, F_VIA_BRANCH, F_VIA_COUNT, F_BODY, F_BODY_LENGTH,
-	F_HEADERS_COUNT, F_FILE, F_INDEX, F_FRAME, F_SPORT, F_DPORT,
-	F_TRANSPORT, F_FRAME_TIME, F_FRAME_EPOCH, F_SRC, F_DST
-};
-
-static const struct {
-	const char	*name;
-	enum fid	 id;
-} fnames[] = {
-	{ "type", F_TYPE }, { "method", F_METHOD }, { "status", F_STATUS },
-	{ "reason", F_REASON }, { "ruri", F_RURI }, { "version", F_VERSION },
-	{ "call-id", F_CALLID }, { "call_id", F_CALLID },
-	{ "cseq.num", F_CSEQ_NUM }, { "cseq.method", F_CSEQ_METHOD },
-	{ "from.uri", F_FROM_URI }, { "to.uri", F_TO_URI },
-	{ "from.tag", F_FROM_TAG }, { "to.tag", F_TO_TAG }, { "via", F_VIA },
-	{ "via.branch", F_VIA_BRANCH }, { "via.count", F_VIA_COUNT },
-	{ "body", F_BODY }, { "body.length", F_BODY_LENGTH },
-	{ "headers.count", F_HEADERS_COUNT }, { "file", F_FILE },
-	{ "index", F_INDEX }, { "frame.number", F_FRAME }, { "frame", F_FRAME },
-	{ "sport", F_SPORT }, { "dport", F_DPORT }, { "transport", F_TRANSPORT },
-	{ "frame.time", F_FRAME_TIME }, { "frame.epoch", F_FRAME_EPOCH },
-	{ "src", F_SRC }, { "dst", F_DST },
-};
-
-static enum fid *fieldid;
-
-/* The field names, for completion. */
-static const char *
-field_name(size_t i)
-{
-	return i < sizeof(fnames) / sizeof(fnames[0]) ? fnames[i].name : NULL;
-}
-
-static enum fid
-field_id(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(fnames) / sizeof(fnames[0]); i++)
-		if (slice_ieq(slice_cstr(name), slice_cstr(fnames[i].name)))
-			return fnames[i].id;
-	return F_HEADER;
-}
-
-/* v in decimal, into tmp. */
-static struct slice
-num(struct buf *tmp, unsigned long v)
-{
-	char d[24], *p = d + sizeof(d);
-
-	do
-		*--p = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
-	buf_reset(tmp);
-	buf_add(tmp, p, (size_t)(d + sizeof(d) - p));
-	return buf_slice(tmp);
-}
-
-/* The value of field k for m; numbers are formatted into tmp. */
+/* The value of field k for m: the message's, or where it was read. */
 static struct slice
 field(const struct sip_msg *m, int k, const char *path, struct buf *tmp)
 {
 	char t[64];
 
-	switch (fieldid[k]) {
-	case F_TYPE:
-		return m->is_request ? SLICE_LIT("request") : SLICE_LIT("response");
-	case F_METHOD:
-		return m->is_request ? m->method : SLICE_LIT("");
-	case F_STATUS:
-		return m->is_request ? SLICE_LIT("") : num(tmp,
-		    (unsigned long)m->status);
-	case F_REASON:
-		return m->reason.p ? m->reason : SLICE_LIT("");
-	case F_RURI:
-		return m->ruri.p ? m->ruri : SLICE_LIT("");
-	case F_VERSION:
-		return m->version;
-	case F_CALLID:
-		return slice_trim(sip_msg_value(m, SIP_HDR_CALL_ID));
-	case F_CSEQ_NUM:
-		return cseq_num(m);
-	case F_CSEQ_METHOD:
-		return sip_field_cseq_method(m);
-	case F_FROM_URI:
-		return addr_uri(sip_msg_value(m, SIP_HDR_FROM));
-	case F_TO_URI:
-		return addr_uri(sip_msg_value(m, SIP_HDR_TO));
-	case F_FROM_TAG:
-		return sip_field_hparam(sip_msg_value(m, SIP_HDR_FROM), "tag");
-	case F_TO_TAG:
-		return sip_field_hparam(sip_msg_value(m, SIP_HDR_TO), "tag");
-	case F_VIA:
-		return top_via(m);
-	case F_VIA_BRANCH:
-		return sip_field_hparam(sip_msg_value(m, SIP_HDR_VIA), "branch");
-	case F_VIA_COUNT:
-		return num(tmp, count_values(m, SIP_HDR_VIA));
-	case F_BODY:
-		return m->body;
-	case F_BODY_LENGTH:
-		return num(tmp, m->body.len);
-	case F_HEADERS_COUNT:
-		return num(tmp, m->nhdrs);
-	case F_FILE:
+	switch (fieldv[k].id) {
+	case FLD_FILE:
 		return slice_cstr(path);
-	case F_INDEX:
-		return num(tmp, nmsgs);
+	case FLD_INDEX:
+		return field_num(tmp, nmsgs);
 	/* Frame facts exist only for messages read from a capture. */
-	case F_FRAME:
-		return cur != NULL ? num(tmp, cur->frame) : SLICE_LIT("");
-	case F_SPORT:
-		return cur != NULL ? num(tmp, cur->sport) : SLICE_LIT("");
-	case F_DPORT:
-		return cur != NULL ? num(tmp, cur->dport) : SLICE_LIT("");
-	case F_TRANSPORT:
+	case FLD_FRAME_NUMBER:
+		return cur != NULL ? field_num(tmp, cur->frame) : SLICE_LIT("");
+	case FLD_FRAME_SPORT:
+		return cur != NULL ? field_num(tmp, cur->sport) : SLICE_LIT("");
+	case FLD_FRAME_DPORT:
+		return cur != NULL ? field_num(tmp, cur->dport) : SLICE_LIT("");
+	case FLD_FRAME_TRANSPORT:
 		return cur != NULL ? slice_cstr(sip_tp_name(cur->tp)) :
 		    SLICE_LIT("");
-	case F_FRAME_TIME:
-	case F_FRAME_EPOCH:
-	case F_SRC:
-	case F_DST:
+	case FLD_FRAME_TIME:
+	case FLD_FRAME_EPOCH:
+	case FLD_FRAME_SRC:
+	case FLD_FRAME_DST:
 		if (cur == NULL)
 			return SLICE_LIT("");
 		buf_reset(tmp);
-		buf_adds(tmp, fieldid[k] == F_FRAME_TIME ?
+		buf_adds(tmp, fieldv[k].id == FLD_FRAME_TIME ?
 		    frame_time(cur->ts_ns, t, sizeof(t)) :
-		    fieldid[k] == F_FRAME_EPOCH ?
+		    fieldv[k].id == FLD_FRAME_EPOCH ?
 		    frame_epoch(cur->ts_ns, t, sizeof(t)) :
-		    sip_pkt_ntop(fieldid[k] == F_SRC ? &cur->src : &cur->dst,
-		    t, sizeof(t)));
+		    sip_pkt_ntop(fieldv[k].id == FLD_FRAME_SRC ? &cur->src :
+		    &cur->dst, t, sizeof(t)));
 		return buf_slice(tmp);
-	case F_HEADER:
-		break;
+	default:
+		return field_msg(m, &fieldv[k], tmp);
 	}
-	{
-		const struct sip_hdr *h = sip_msg_hdr_byname(m,
-		    slice_cstr(fieldv[k]));
-
-		if (h != NULL)
-			return h->value;
-	}
-	return SLICE_LIT("");
 }
 
 /* Tabs and line ends inside a field would break the columns. */
@@ -551,10 +393,9 @@ fields_init(void)
 		if (*p == '\0')
 			continue;
 		fieldv = xrealloc(fieldv, sizeof(*fieldv) * ((size_t)nfields + 1));
-		fieldid = xrealloc(fieldid, sizeof(*fieldid) *
-		    ((size_t)nfields + 1));
-		fieldid[nfields] = field_id(p);
-		fieldv[nfields++] = p;
+		if (field_lookup(p, strlen(p), FLD_PARSE, &fieldv[nfields]) != 0)
+			field_unknown("--fields", p, strlen(p), FLD_PARSE);
+		nfields++;
 	}
 	if (nfields == 0)
 		usage_error("--fields wants a comma-separated list of fields");
@@ -585,9 +426,9 @@ print_line(const struct sip_msg *m)
 		    m->status >= 200 ? "1;32" : "1;33"),
 		    m->status, color_off(f), SLICE_ARG(m->reason));
 	printf("\t");
-	put_field(addr_uri(sip_msg_value(m, SIP_HDR_FROM)));
+	put_field(field_addr_uri(sip_msg_value(m, SIP_HDR_FROM)));
 	printf("\t");
-	put_field(addr_uri(sip_msg_value(m, SIP_HDR_TO)));
+	put_field(field_addr_uri(sip_msg_value(m, SIP_HDR_TO)));
 	printf("\t");
 	put_field(slice_trim(sip_msg_value(m, SIP_HDR_CALL_ID)));
 	printf("\t");
@@ -707,21 +548,21 @@ print_json(const struct sip_msg *m, const char *path)
 	{
 		uint32_t n;
 
-		if (slice_to_u32(cseq_num(m), UINT32_MAX, &n) == 0)
+		if (slice_to_u32(field_cseq_num(m), UINT32_MAX, &n) == 0)
 			json_kint(j, "num", n);
 		else
-			json_kslice(j, "num", cseq_num(m));
+			json_kslice(j, "num", field_cseq_num(m));
 	}
 	json_kslice(j, "method", sip_field_cseq_method(m));
 	json_end(j);
 	json_key(j, "from");
 	json_obj(j);
-	json_kslice(j, "uri", addr_uri(sip_msg_value(m, SIP_HDR_FROM)));
+	json_kslice(j, "uri", field_addr_uri(sip_msg_value(m, SIP_HDR_FROM)));
 	json_kslice(j, "tag", sip_field_hparam(sip_msg_value(m, SIP_HDR_FROM), "tag"));
 	json_end(j);
 	json_key(j, "to");
 	json_obj(j);
-	json_kslice(j, "uri", addr_uri(sip_msg_value(m, SIP_HDR_TO)));
+	json_kslice(j, "uri", field_addr_uri(sip_msg_value(m, SIP_HDR_TO)));
 	json_kslice(j, "tag", sip_field_hparam(sip_msg_value(m, SIP_HDR_TO), "tag"));
 	json_end(j);
 	json_key(j, "headers");
@@ -871,9 +712,9 @@ print_call(const struct sip_call *c)
 	}
 	put_field(slice_cstr(c->callid));
 	putchar('\t');
-	put_field(addr_uri(slice_cstr(c->from)));
+	put_field(field_addr_uri(slice_cstr(c->from)));
 	putchar('\t');
-	put_field(addr_uri(slice_cstr(c->to)));
+	put_field(field_addr_uri(slice_cstr(c->to)));
 	printf("\t%s\t%s\t%s\t%lu\n", t, d, st, c->nmsgs);
 }
 

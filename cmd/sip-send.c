@@ -16,6 +16,7 @@
 
 #include "client.h"
 #include "dialog.h"
+#include "fields.h"
 #include "cmd.h"
 #include "json.h"
 #include "status.h"
@@ -69,7 +70,7 @@ static const struct opt opts[] = {
 	OPT_QUIET,
 	OPT_FLAG('j', "json", &o.json, "JSON Lines: one object per response"),
 	OPT_STR('w', "write-out", &o.write_out, "FORMAT",
-	    "print FORMAT per final response: %{status}, %{reason}, %{rtt_ms}, %{call_id}, %{header.NAME}, ..."),
+	    "print FORMAT per final response: %{status}, %{rtt_ms}, %{header.NAME}, ... (the fields of sip-parse -f and the keys of --json)"),
 	OPT_STR(0, "expect", &o.expect, "CODE",
 	    "exit 0 only when the final response is CODE (or a class: 2xx)"),
 	OPT_STR(0, "match", &o.match, "REGEX",
@@ -288,67 +289,87 @@ check_template(const char *path, const char *tpl, size_t n)
 	free(c);
 }
 
+/* The value of -w's field f for the request r and its answer m. */
 static void
-print_writeout(const struct sip_msg *m, const struct sip_uac_req *r)
+put_writeout(const struct field_ref *f, const struct sip_msg *m,
+    const struct sip_uac_req *r)
 {
-	const char *p = o.write_out;
-	double rtt = (double)(r->t_final - r->t_sent) / 1000.0;
+	static struct buf tmp;	/* kept: every answer needs it */
+	char a[SIP_NET_ADDRSTR];
+	struct slice v;
+
+	switch (f->id) {
+	case FLD_TYPE:
+		fputs("response", stdout);
+		return;
+	case FLD_METHOD:
+		fputs(r->p.method ? r->p.method : "", stdout);
+		return;
+	case FLD_STATUS:
+		printf("%d", r->status);
+		return;
+	case FLD_CALL_ID:
+		fputs(r->call_id, stdout);
+		return;
+	case FLD_CSEQ:
+		printf("%u", r->cseq);
+		return;
+	case FLD_TRANSPORT:
+		fputs(sip_tp_name(cl.conn.tp), stdout);
+		return;
+	case FLD_PEER:
+		fputs(sip_net_str(&cl.conn.peer, a, sizeof a), stdout);
+		return;
+	case FLD_LOCAL:
+		fputs(sip_net_str(&cl.conn.local, a, sizeof a), stdout);
+		return;
+	case FLD_RTT_MS:
+		printf("%.3f", (double)(r->t_final - r->t_sent) / 1000.0);
+		return;
+	case FLD_RETRANSMISSIONS:
+		printf("%u", r->retrans);
+		return;
+	default:
+		if (m == NULL)
+			return;
+		v = field_msg(m, f, &tmp);
+		fwrite(v.p, 1, v.len, stdout);
+	}
+}
+
+/*
+ * -w FORMAT: %{field} (sip-parse -f's names, the keys of --json), \n and
+ * \t.  With check set, only look every field up (an unknown one is a
+ * usage error) and print nothing.
+ */
+static void
+print_writeout(const struct sip_msg *m, const struct sip_uac_req *r,
+    int check)
+{
+	const char *p = o.write_out, *e;
+	struct field_ref f;
 
 	for (; *p; p++) {
 		if (*p == '\\' && p[1]) {
 			p++;
-			putchar(*p == 'n' ? '\n' : *p == 't' ? '\t' : *p);
+			if (!check)
+				putchar(*p == 'n' ? '\n' : *p == 't' ? '\t' : *p);
 			continue;
 		}
-		if (*p != '%' || p[1] != '{') {
-			putchar(*p);
+		if (*p != '%' || p[1] != '{' || (e = strchr(p, '}')) == NULL) {
+			if (!check)
+				putchar(*p);
 			continue;
 		}
-		const char *e = strchr(p, '}');
-
-		if (e == NULL) {
-			fputs(p, stdout);
-			break;
-		}
-		struct slice v = slice_make(p + 2, (size_t)(e - p - 2));
-
-		if (slice_eq_cstr(v, "status"))
-			printf("%d", r->status);
-		else if (slice_eq_cstr(v, "reason"))
-			printf("%.*s", m ? (int)m->reason.len : 0,
-			    m ? m->reason.p : "");
-		else if (slice_eq_cstr(v, "rtt_ms"))
-			printf("%.3f", rtt);
-		else if (slice_eq_cstr(v, "call_id"))
-			printf("%s", r->call_id);
-		else if (slice_eq_cstr(v, "cseq"))
-			printf("%u", r->cseq);
-		else if (slice_eq_cstr(v, "method"))
-			printf("%s", r->p.method ? r->p.method : "");
-		else if (slice_eq_cstr(v, "transport"))
-			printf("%s", sip_tp_name(cl.conn.tp));
-		else if (slice_eq_cstr(v, "retransmissions"))
-			printf("%u", r->retrans);
-		else if (slice_eq_cstr(v, "peer")) {
-			char a[SIP_NET_ADDRSTR];
-
-			printf("%s", sip_net_str(&cl.conn.peer, a, sizeof a));
-		} else if (slice_eq_cstr(v, "local")) {
-			char a[SIP_NET_ADDRSTR];
-
-			printf("%s", sip_net_str(&cl.conn.local, a, sizeof a));
-		} else if (slice_has_prefix(v, "header.") && m != NULL) {
-			const struct sip_hdr *h = sip_msg_hdr_byname(m,
-			    slice_from(v, 7));
-
-			if (h != NULL)
-				printf("%.*s", (int)h->value.len, h->value.p);
-		} else {
-			printf("%.*s", (int)(e - p + 1), p);
-		}
+		if (field_lookup(p + 2, (size_t)(e - p - 2), FLD_SEND, &f) != 0)
+			field_unknown("--write-out", p + 2, (size_t)(e - p - 2),
+			    FLD_SEND);
+		if (!check)
+			put_writeout(&f, m, r);
 		p = e;
 	}
-	fflush(stdout);
+	if (!check)
+		fflush(stdout);
 }
 
 static int
@@ -502,7 +523,7 @@ job_done(void *arg, struct sip_uac_req *r)
 	if (o.json)
 		json_result(r, mp, jb->seq);
 	else if (o.write_out != NULL)
-		print_writeout(mp, r);
+		print_writeout(mp, r, 0);
 	else if (o.count > 0)
 		ping_line(r, mp, jb->seq);
 	else if (mp != NULL)
@@ -865,6 +886,8 @@ sip_send_main(int argc, char **argv)
 		    strspn(o.expect + 1, "xX") != 2))
 			usage_error("--expect wants a code such as 200 or a class such as 2xx");
 	}
+	if (o.write_out != NULL)
+		print_writeout(NULL, NULL, 1);
 	load_body();
 	if (o.file != NULL && read_file(o.file, &tpl, &tpl_len, SIP_MAX_MSG) != 0)
 		die_errno(SIP_EXIT_INVALID, "%s", o.file);

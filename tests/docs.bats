@@ -480,8 +480,8 @@ fake_sipbox() {
 @test "completions: bash offers methods for -X, fields for -f (after a comma too), check IDs for -W, interfaces for -i, transports for -t" {
 	[ "$(bash_complete sip-send -X MES)" = MESSAGE ]
 	[ "$(bash_complete sipbox sip-parse --method IN | sort | tr '\n' ' ')" = "INFO INVITE " ]
-	bash_complete sip-parse -f '' | grep -qx call-id
-	[ "$(bash_complete sip-parse -f method,body.l)" = method,body.length ]
+	bash_complete sip-parse -f '' | grep -qx call_id
+	[ "$(bash_complete sip-parse -f method,body_l)" = method,body_length ]
 	[ "$(bash_complete sdp-lint -W rtpmap-m)" = rtpmap-missing ]
 	bash_complete sdp-lint -W no-rtpmap | grep -qx no-rtpmap-missing
 	bash_complete sdp-lint -W '' | grep -qx all
@@ -494,8 +494,8 @@ fake_sipbox() {
 @test "completions: zsh offers methods for -X, fields for -f (after a comma too), check IDs for -W, transports for -t" {
 	need zsh
 	zsh_complete 'sip-send -X ' | grep -qx MESSAGE
-	zsh_complete 'sip-parse -f ' | grep -qx call-id
-	zsh_complete 'sip-parse -f method,' | grep -qx body.length
+	zsh_complete 'sip-parse -f ' | grep -qx call_id
+	zsh_complete 'sip-parse -f method,' | grep -qx body_length
 	zsh_complete 'sdp-lint -W ' | grep -qx rtpmap-missing
 	[ "$(zsh_complete 'sip-send -t ' | sort | tr '\n' ' ')" = "sctp tcp tls udp ws wss " ]
 }
@@ -503,11 +503,26 @@ fake_sipbox() {
 @test "completions: fish offers methods for -X, fields for -f (after a comma too), check IDs for -W, interfaces for -i, transports for -t" {
 	need fish
 	fish_complete 'sip-send -X ' | grep -qx MESSAGE
-	fish_complete 'sip-parse -f ' | grep -qx call-id
-	fish_complete 'sip-parse -f method,body.l' | grep -qx method,body.length
+	fish_complete 'sip-parse -f ' | grep -qx call_id
+	fish_complete 'sip-parse -f method,body_l' | grep -qx method,body_length
 	fish_complete 'sdp-lint -W ' | grep -qx rtpmap-missing
 	[ "$(fish_complete 'sip-send -t ' | sort | tr '\n' ' ')" = "sctp tcp tls udp ws wss " ]
 	if [ -e /sys/class/net/lo ]; then
 		fish_complete 'sip-parse -i ' | grep -qx lo
 	fi
+}
+
+@test "docs: every field of sip-parse -f is in sip-parse(1), every field of sip-send -w in sip-send(1)" {
+	local f bad=0
+
+	for f in $("$SIPBOX" sip-parse --list-options | awk -F '\t' '$2 == "--fields" { print $4 }'); do
+		grep -qE "^\\.Cm ([^ ]+ , )*${f//./\\.}( ,|\$| ;)" "$ROOT/man/sip-parse.1" ||
+		    { echo "sip-parse.1 lacks the field $f"; bad=1; }
+	done
+	run -2 "$SIPBOX" sip-send -w '%{no-such-field}' sip:127.0.0.1
+	for f in $(sed -n 's/.*the fields are \(.*\)$/\1/p' <<<"$output" | tr -d ','); do
+		grep -qE "^\\.Cm ([^ ]+ , )*(%\\{ )?${f//./\\.}( ,|\$| ;)" "$ROOT/man/sip-send.1" ||
+		    { echo "sip-send.1 lacks the field $f"; bad=1; }
+	done
+	[ "$bad" -eq 0 ]
 }

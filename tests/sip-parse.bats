@@ -227,3 +227,45 @@ Content-Length: 0
 	[ -z "$output" ]
 	[[ "$stderr" == *"bad.sip:2:"* ]]
 }
+
+@test "sip-parse: an unknown -f field is a usage error that lists the known ones" {
+	run -2 --separate-stderr sip-parse -f method,metod "$M/invite.sip"
+	[[ "$stderr" == *"--fields: unknown field 'metod'; the fields are type, method, "*"call_id"*"frame.number"*"header.NAME"* ]]
+	[ -z "$output" ]
+	# a header sip-parse knows, or any as header.NAME, is a field
+	run -0 sip-parse -f User-Agent,header.User-Agent,header.X-None "$M/invite.sip"
+	[ "$output" = "$(printf 'softphone/1.0\tsoftphone/1.0\t')" ]
+}
+
+@test "sip-parse: every -f field that is a --json key gives the value --json gives" {
+	local f fields json vals
+
+	python3 "$TESTS_DIR/helper/mkpcap.py" eth "$BATS_TEST_TMPDIR/eth.pcap"
+	fields=$(sip-parse --list-options | awk -F '\t' '$2 == "--fields" { print $4 }' | tr ' ' ',')
+	[ -n "$fields" ]
+	json=$(sip-parse --json --limit 1 "$BATS_TEST_TMPDIR/eth.pcap")
+	vals=$(sip-parse -f "${fields%,header.NAME}" --limit 1 "$BATS_TEST_TMPDIR/eth.pcap")
+	python3 - "$json" "${fields%,header.NAME}" "$vals" <<-'PY'
+	import json, sys
+	rec = json.loads(sys.argv[1])
+	names = sys.argv[2].split(",")
+	vals = sys.argv[3].split("\t")
+	assert len(names) == len(vals), (names, vals)
+	keys = 0
+	for name, val in zip(names, vals):
+	    node = rec
+	    for part in name.split("."):
+	        if not isinstance(node, dict) or part not in node:
+	            node = None
+	            break
+	        node = node[part]
+	    if node is None:
+	        continue
+	    keys += 1
+	    want = node if isinstance(node, str) else json.dumps(node)
+	    if isinstance(node, float):
+	        want = "%.6f" % node
+	    assert want == val, (name, want, val)
+	assert keys >= 20, keys
+	PY
+}

@@ -514,3 +514,36 @@ assert r["error"] == sys.argv[3] and r["detail"], r' "${lines[0]}" "$1" "$2"
 	run -8 --separate-stderr "$SIPBOX" sip-send --json -q "tcp:127.0.0.1:$p"
 	[ -z "$output" ]
 }
+
+@test "sip-send: an unknown -w field is a usage error that lists the known ones, before anything is sent" {
+	run -2 --separate-stderr "$SIPBOX" sip-send -w '%{stauts}' "sip:$U"
+	[[ "$stderr" == *"--write-out: unknown field 'stauts'; the fields are type, method, status, "*"rtt_ms"*"header.NAME"* ]]
+	[ -z "$output" ]
+}
+
+@test "sip-send: every --json key is a -w field with the same value, and -w takes sip-parse's message fields" {
+	local keys fmt json vals
+
+	json=$("$SIPBOX" sip-send --json "sip:$U")
+	keys=$(python3 -c 'import json, sys
+r = json.loads(sys.argv[1])
+print(" ".join(k for k in r if k not in ("exit", "error", "detail")))' "$json")
+	fmt=$(printf '%%{%s}\\t' $keys)
+	vals=$("$SIPBOX" sip-send -w "$fmt" "sip:$U")
+	python3 - "$json" "$keys" "$vals" <<-'PY'
+	import json, sys
+	rec = json.loads(sys.argv[1])
+	keys = sys.argv[2].split()
+	vals = sys.argv[3].split("\t")
+	assert len(keys) >= 9, keys
+	for k, v in zip(keys, vals):
+	    want = rec[k] if isinstance(rec[k], str) else json.dumps(rec[k])
+	    # each run is its own call: these differ between the two runs
+	    if k in ("call_id", "rtt_ms"):
+	        assert v != "", k
+	        continue
+	    assert want == v, (k, want, v)
+	PY
+	run -0 "$SIPBOX" sip-send -w '%{cseq.num}|%{cseq.method}|%{to.uri}|%{via.count}|%{header.Server}' "sip:bob@$U"
+	[[ "$output" == "1|OPTIONS|sip:bob@$U|1|sipbox/"* ]]
+}

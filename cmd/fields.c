@@ -1,0 +1,233 @@
+/*
+ * fields.c - the field names of sip-parse -f and sip-send -w, and the
+ * values both take from a SIP message.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "field.h"
+#include "fields.h"
+#include "hdr.h"
+
+#define BOTH	(FLD_PARSE | FLD_SEND)
+
+/*
+ * Documented names first; an alias (doc 0) is an older spelling that
+ * still works but is not offered.
+ */
+static const struct {
+	const char	*name;
+	enum field	 id;
+	unsigned	 where;
+	int		 doc;
+} names[] = {
+	{ "type", FLD_TYPE, BOTH, 1 },
+	{ "method", FLD_METHOD, BOTH, 1 },
+	{ "status", FLD_STATUS, BOTH, 1 },
+	{ "reason", FLD_REASON, BOTH, 1 },
+	{ "ruri", FLD_RURI, FLD_PARSE, 1 },
+	{ "version", FLD_VERSION, BOTH, 1 },
+	{ "call_id", FLD_CALL_ID, BOTH, 1 },
+	{ "cseq", FLD_CSEQ, FLD_SEND, 1 },
+	{ "cseq.num", FLD_CSEQ_NUM, BOTH, 1 },
+	{ "cseq.method", FLD_CSEQ_METHOD, BOTH, 1 },
+	{ "from.uri", FLD_FROM_URI, BOTH, 1 },
+	{ "from.tag", FLD_FROM_TAG, BOTH, 1 },
+	{ "to.uri", FLD_TO_URI, BOTH, 1 },
+	{ "to.tag", FLD_TO_TAG, BOTH, 1 },
+	{ "via", FLD_VIA, BOTH, 1 },
+	{ "via.branch", FLD_VIA_BRANCH, BOTH, 1 },
+	{ "via.count", FLD_VIA_COUNT, BOTH, 1 },
+	{ "body", FLD_BODY, BOTH, 1 },
+	{ "body_length", FLD_BODY_LENGTH, BOTH, 1 },
+	{ "headers.count", FLD_HEADERS_COUNT, BOTH, 1 },
+	{ "file", FLD_FILE, FLD_PARSE, 1 },
+	{ "index", FLD_INDEX, FLD_PARSE, 1 },
+	{ "frame.number", FLD_FRAME_NUMBER, FLD_PARSE, 1 },
+	{ "frame.time", FLD_FRAME_TIME, FLD_PARSE, 1 },
+	{ "frame.epoch", FLD_FRAME_EPOCH, FLD_PARSE, 1 },
+	{ "frame.src", FLD_FRAME_SRC, FLD_PARSE, 1 },
+	{ "frame.sport", FLD_FRAME_SPORT, FLD_PARSE, 1 },
+	{ "frame.dst", FLD_FRAME_DST, FLD_PARSE, 1 },
+	{ "frame.dport", FLD_FRAME_DPORT, FLD_PARSE, 1 },
+	{ "frame.transport", FLD_FRAME_TRANSPORT, FLD_PARSE, 1 },
+	{ "transport", FLD_TRANSPORT, FLD_SEND, 1 },
+	{ "peer", FLD_PEER, FLD_SEND, 1 },
+	{ "local", FLD_LOCAL, FLD_SEND, 1 },
+	{ "rtt_ms", FLD_RTT_MS, FLD_SEND, 1 },
+	{ "retransmissions", FLD_RETRANSMISSIONS, FLD_SEND, 1 },
+	{ "header.NAME", FLD_HEADER, BOTH, 1 },
+	/* the names sip-parse -f had before they were the JSON keys */
+	{ "call-id", FLD_CALL_ID, FLD_PARSE, 0 },
+	{ "body.length", FLD_BODY_LENGTH, FLD_PARSE, 0 },
+	{ "frame", FLD_FRAME_NUMBER, FLD_PARSE, 0 },
+	{ "src", FLD_FRAME_SRC, FLD_PARSE, 0 },
+	{ "sport", FLD_FRAME_SPORT, FLD_PARSE, 0 },
+	{ "dst", FLD_FRAME_DST, FLD_PARSE, 0 },
+	{ "dport", FLD_FRAME_DPORT, FLD_PARSE, 0 },
+	{ "transport", FLD_FRAME_TRANSPORT, FLD_PARSE, 0 },
+};
+
+#define NNAMES	(sizeof(names) / sizeof(names[0]))
+
+int
+field_lookup(const char *name, size_t len, unsigned where, struct field_ref *f)
+{
+	struct slice s = slice_make(name, len);
+	size_t i;
+
+	f->header = SLICE_NULL;
+	for (i = 0; i < NNAMES; i++)
+		if ((names[i].where & where) != 0 && names[i].id != FLD_HEADER &&
+		    slice_ieq(s, slice_cstr(names[i].name))) {
+			f->id = names[i].id;
+			return 0;
+		}
+	f->id = FLD_HEADER;
+	if (len > 7 && slice_has_prefix(s, "header.")) {
+		f->header = slice_from(s, 7);
+		return 0;
+	}
+	/* sip-parse -f also takes a header it knows by its bare name */
+	if ((where & FLD_PARSE) && len > 0 &&
+	    sip_hdr_lookup(name, len) != SIP_HDR_OTHER) {
+		f->header = s;
+		return 0;
+	}
+	return -1;
+}
+
+const char *
+field_name(size_t i, unsigned where)
+{
+	size_t k;
+
+	for (k = 0; k < NNAMES; k++)
+		if (names[k].doc && (names[k].where & where) != 0 && i-- == 0)
+			return names[k].name;
+	return NULL;
+}
+
+void
+field_unknown(const char *opt, const char *name, size_t len, unsigned where)
+{
+	struct buf b;
+	const char *n;
+	size_t i;
+
+	buf_init(&b, 4096);
+	for (i = 0; (n = field_name(i, where)) != NULL; i++)
+		buf_printf(&b, "%s%s", i > 0 ? ", " : "", n);
+	usage_error("%s: unknown field '%.*s'; the fields are %s%s", opt,
+	    (int)len, name, b.p != NULL ? b.p : "",
+	    where & FLD_PARSE ? " and any header's name" : "");
+}
+
+struct slice
+field_num(struct buf *tmp, unsigned long v)
+{
+	char d[24], *p = d + sizeof(d);
+
+	do
+		*--p = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	buf_reset(tmp);
+	buf_add(tmp, p, (size_t)(d + sizeof(d) - p));
+	return buf_slice(tmp);
+}
+
+struct slice
+field_addr_uri(struct slice v)
+{
+	ptrdiff_t lt = slice_chr(v, '<'), gt, semi;
+
+	if (lt >= 0) {
+		v = slice_from(v, (size_t)lt + 1);
+		gt = slice_chr(v, '>');
+		return gt >= 0 ? slice_head(v, (size_t)gt) : v;
+	}
+	semi = slice_chr(v, ';');
+	return slice_trim(semi >= 0 ? slice_head(v, (size_t)semi) : v);
+}
+
+struct slice
+field_cseq_num(const struct sip_msg *m)
+{
+	struct slice c = slice_trim(sip_msg_value(m, SIP_HDR_CSEQ));
+	size_t i = 0;
+
+	while (i < c.len && c.p[i] != ' ' && c.p[i] != '\t')
+		i++;
+	return slice_head(c, i);
+}
+
+static unsigned
+count_values(const struct sip_msg *m, enum sip_hdr_id id)
+{
+	struct sip_hdr_iter it = { 0 };
+	struct slice v;
+	unsigned n = 0;
+
+	while (sip_msg_values(m, id, &it, &v))
+		n++;
+	return n;
+}
+
+struct slice
+field_msg(const struct sip_msg *m, const struct field_ref *f, struct buf *tmp)
+{
+	struct sip_hdr_iter it = { 0 };
+	const struct sip_hdr *h;
+	struct slice v = SLICE_LIT("");
+
+	switch (f->id) {
+	case FLD_TYPE:
+		return m->is_request ? SLICE_LIT("request") :
+		    SLICE_LIT("response");
+	case FLD_METHOD:
+		return m->is_request ? m->method : SLICE_LIT("");
+	case FLD_STATUS:
+		return m->is_request ? SLICE_LIT("") :
+		    field_num(tmp, (unsigned long)m->status);
+	case FLD_REASON:
+		return m->reason.p ? m->reason : SLICE_LIT("");
+	case FLD_RURI:
+		return m->ruri.p ? m->ruri : SLICE_LIT("");
+	case FLD_VERSION:
+		return m->version;
+	case FLD_CALL_ID:
+		return slice_trim(sip_msg_value(m, SIP_HDR_CALL_ID));
+	case FLD_CSEQ_NUM:
+		return field_cseq_num(m);
+	case FLD_CSEQ_METHOD:
+		return sip_field_cseq_method(m);
+	case FLD_FROM_URI:
+		return field_addr_uri(sip_msg_value(m, SIP_HDR_FROM));
+	case FLD_TO_URI:
+		return field_addr_uri(sip_msg_value(m, SIP_HDR_TO));
+	case FLD_FROM_TAG:
+		return sip_field_hparam(sip_msg_value(m, SIP_HDR_FROM), "tag");
+	case FLD_TO_TAG:
+		return sip_field_hparam(sip_msg_value(m, SIP_HDR_TO), "tag");
+	case FLD_VIA:
+		sip_msg_values(m, SIP_HDR_VIA, &it, &v);
+		return v;
+	case FLD_VIA_BRANCH:
+		return sip_field_hparam(sip_msg_value(m, SIP_HDR_VIA), "branch");
+	case FLD_VIA_COUNT:
+		return field_num(tmp, count_values(m, SIP_HDR_VIA));
+	case FLD_BODY:
+		return m->body;
+	case FLD_BODY_LENGTH:
+		return field_num(tmp, m->body.len);
+	case FLD_HEADERS_COUNT:
+		return field_num(tmp, m->nhdrs);
+	case FLD_HEADER:
+		if ((h = sip_msg_hdr_byname(m, f->header)) != NULL)
+			return h->value;
+		return v;
+	default:
+		return v;
+	}
+}
