@@ -874,7 +874,13 @@ sip_send_main(int argc, char **argv)
 			usage_error("bad header '%s': expected 'Name: value'",
 			    o.headers.v[h]);
 	if (o.file != NULL && o.data != NULL)
-		usage_error("-f and -d exclude each other");
+		usage_error("-F and -d exclude each other");
+	/* --json is never dropped silently for another output */
+	if (o.json && o.write_out != NULL)
+		usage_error("--json and --write-out exclude each other");
+	if (o.json && o.dry_run)
+		usage_error("--dry-run prints the request as it is; it has no "
+		    "--json form");
 	if (o.match != NULL && regcomp(&match_re, o.match,
 	    REG_EXTENDED | REG_NOSUB | REG_NEWLINE) != 0)
 		usage_error("bad --match regular expression '%s'", o.match);

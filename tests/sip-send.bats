@@ -547,3 +547,12 @@ print(" ".join(k for k in r if k not in ("exit", "error", "detail")))' "$json")
 	run -0 "$SIPBOX" sip-send -w '%{cseq.num}|%{cseq.method}|%{to.uri}|%{via.count}|%{header.Server}' "sip:bob@$U"
 	[[ "$output" == "1|OPTIONS|sip:bob@$U|1|sipbox/"* ]]
 }
+
+@test "sip-send: --json is never dropped for another output: with -w or -n it is a usage error" {
+	run -2 --separate-stderr "$SIPBOX" sip-send --json -w '%{status}' "sip:$U"
+	[[ "$stderr" == *"--json and --write-out exclude each other"* ]]
+	[ -z "$output" ]
+	run -2 --separate-stderr "$SIPBOX" sip-send --json -n "sip:$U"
+	[[ "$stderr" == *"--dry-run"*"--json"* ]]
+	[ -z "$output" ]
+}
