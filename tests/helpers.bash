@@ -59,6 +59,13 @@ wait_for() {
 	done
 }
 
+# count_is N FILE [ERE]: FILE has N lines (N matching ERE); for wait_for,
+# which runs it again each time (a "$(grep -c ...)" argument would be
+# counted once, before the wait)
+count_is() {
+	[ "$(grep -cE -- "${3:-}" "$2" 2>/dev/null)" = "$1" ]
+}
+
 # need PROGRAM...: skip the test, naming the first PROGRAM not installed.
 # Under CI (CI=true) `make deps` has installed every one, so a missing
 # PROGRAM fails the test instead of hiding it.

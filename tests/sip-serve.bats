@@ -315,7 +315,7 @@ slow_peer_done() {
 	    "sip:$a"
 	run -0 "$SIPBOX" sip-send -X REGISTER --to sip:hal@example.test \
 	    --contact 'sip:hal@127.0.0.1:5001' -H 'Expires: 0' "sip:$a"
-	wait_for test "$(grep -c REGISTER "$SERVE_DIR/jr.out")" -eq 2
+	wait_for count_is 2 "$SERVE_DIR/jr.out" REGISTER
 	run -0 python3 - "$SERVE_DIR/jr.out" <<-'PY'
 	import json, sys
 	recs = [json.loads(l) for l in open(sys.argv[1])]
@@ -345,11 +345,11 @@ slow_peer_done() {
 	    -H 'Contact: <sip:ivy@127.0.0.1:5001>;q=0.5' "sip:$a"
 	run -0 "$SIPBOX" sip-send -X REGISTER --to sip:joe@example.test \
 	    --contact 'sip:joe@127.0.0.1:5002' -H 'Expires: 30' "sip:$a"
-	wait_for test "$(grep -c ^REGISTER "$SERVE_DIR/du.out")" -eq 2
+	wait_for count_is 2 "$SERVE_DIR/du.out" '^REGISTER'
 	n=$(wc -l < "$SERVE_DIR/du.out")
 	kill -USR1 "$pid"
-	wait_for test "$(grep -c '^AOR' "$SERVE_DIR/du.out")" -eq 2
-	wait_for test "$(wc -l < "$SERVE_DIR/du.out")" -eq $((n + 3))
+	wait_for count_is 2 "$SERVE_DIR/du.out" '^AOR'
+	wait_for count_is $((n + 3)) "$SERVE_DIR/du.out"
 	run -0 tail -n +$((n + 1)) "$SERVE_DIR/du.out"
 	[ "${#lines[@]}" -eq 3 ] && [ "${lines[0]}" = "$(printf 'AOR\tCONTACT\tEXPIRES\tQ\tINSTANCE')" ]
 	[[ "$output" =~ sip:ivy@example.test$'\t'sip:ivy@127.0.0.1:5001$'\t'(900|899)$'\t'0.5$'\t'- ]]

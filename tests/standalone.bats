@@ -88,6 +88,12 @@ load helpers
 	[ "$status" -eq 1 ] || { echo "$output"; false; }
 }
 
+@test "standalone: no wait_for is handed a condition worked out once, before the wait" {
+	cd "$TESTS_DIR"
+	run grep -nE 'wait_for (test|\[) +"?\$\(' ./*.bats ./*.bash
+	[ "$status" -eq 1 ] || { echo "$output"; false; }
+}
+
 @test "standalone: wait_for waits longer than a loaded machine's slow start (over 5 s)" {
 	(sleep 6; touch "$BATS_TEST_TMPDIR/late") 3>&- &
 	wait_for test -f "$BATS_TEST_TMPDIR/late"
