@@ -18,6 +18,7 @@
 #include "dialog.h"
 #include "fields.h"
 #include "cmd.h"
+#include "clock.h"
 #include "json.h"
 #include "status.h"
 
@@ -678,7 +679,7 @@ summary(void)
 {
 	double avg = st.received ? st.sum / (double)st.received : 0;
 	double var = st.received ? st.sumsq / (double)st.received - avg * avg : 0;
-	uint64_t el = sip_now_ms() - st.t0;
+	uint64_t el = sip_clock_ms() - st.t0;
 
 	if (o.json) {
 		struct jsonl l;
@@ -741,7 +742,7 @@ run(void)
 	long conc = o.count > 0 ? o.concurrency : 1;
 	struct job *jobs = xcalloc((size_t)conc, sizeof *jobs);
 	uint64_t deadline = copt.timeout > 0 ?
-	    sip_now_ms() + (uint64_t)(copt.timeout * 1000) : 0;
+	    sip_clock_ms() + (uint64_t)(copt.timeout * 1000) : 0;
 	uint64_t next_at = 0, iv = (uint64_t)(o.interval * 1000);
 	long seq = 0;
 
@@ -755,9 +756,9 @@ run(void)
 	uac.password = password;
 	uac.trace = verbose ? client_trace : NULL;	/* no call per message for nothing */
 	uac.done = job_done;
-	st.t0 = sip_now_ms();
+	st.t0 = sip_clock_ms();
 	while (!interrupted) {
-		uint64_t now = sip_now_ms();
+		uint64_t now = sip_clock_ms();
 		int wait = 100;
 
 		/* Start requests while slots are free and the interval allows. */

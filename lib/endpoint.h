@@ -7,8 +7,8 @@
  * talks to the transport through one narrow call (send bytes to a
  * destination: transport, address and, when known, the flow) and is fed
  * parsed messages with where they came from.  It reads no clock: every
- * call takes the time (sip_now_us()/sip_clock_us() microseconds at the
- * caller), so unit tests drive it with made-up instants.
+ * call takes the time (sip_clock_us() microseconds at the caller), so
+ * unit tests drive it with made-up instants.
  *
  * Client side (RFC 3261 17.1): a request runs as a struct sip_ep_ctxn the
  * caller embeds; the caller's build callback writes the request for the

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
 #include "net.h"
 
 enum sip_err
@@ -211,14 +210,3 @@ sip_net_is_multicast(const struct sip_sockaddr *a)
 	return 0;
 }
 
-uint64_t
-sip_now_ms(void)
-{
-	return sip_clock_ms();
-}
-
-uint64_t
-sip_now_us(void)
-{
-	return sip_clock_us();
-}

@@ -48,8 +48,5 @@ void		sip_net_set_port(struct sip_sockaddr *a, int port);
 int		sip_net_equal(const struct sip_sockaddr *a,
 		    const struct sip_sockaddr *b);
 int		sip_net_is_multicast(const struct sip_sockaddr *a);
-/* Old names of sip_clock_ms() and sip_clock_us() (lib/clock.h); going. */
-uint64_t	sip_now_ms(void);
-uint64_t	sip_now_us(void);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include "authhdr.h"
 #include "bounds.h"
+#include "clock.h"
 #include "dialog.h"
 #include "digest.h"
 #include "uac.h"
@@ -70,7 +71,7 @@ conn_send(void *arg, const struct sip_ep_dest *d, const char *p, size_t n,
 	if (u->trace != NULL) {
 		trace(u, '>', p, n, retrans);
 		if (!retrans)
-			u->sent_us = sip_now_us();
+			u->sent_us = sip_clock_us();
 	}
 	return sip_conn_send(u->conn, p, n);
 }
@@ -107,7 +108,7 @@ finish(struct sip_uac *u, struct sip_uac_req *r)
 	r->t_sent = r->c.t_sent;
 	r->retrans = r->c.retrans;
 	/* the round trip ends when the answer came off the socket */
-	r->t_final = u->rx_us ? u->rx_us : sip_now_us();
+	r->t_final = u->rx_us ? u->rx_us : sip_clock_us();
 	if (u->done != NULL)
 		u->done(u->done_arg, r);
 }
@@ -279,7 +280,7 @@ sip_uac_start(struct sip_uac *u, struct sip_uac_req *r)
 	u->live[u->nlive++] = r;
 	/* one clock read for the timers and the send time (a ping run
 	 * reads the clock as few times as a bare loop) */
-	us = sip_now_us();
+	us = sip_clock_us();
 	u->rx_us = 0;
 	if ((e = sip_ep_start(&u->ep, &r->c, us)) != SIP_OK) {
 		for (int i = 0; i < u->nlive; i++)
@@ -318,7 +319,7 @@ input(struct sip_uac *u, const struct sip_msg *m)
 	struct sip_ep_rx rx;
 
 	/* the answer's time is when the read took it off the socket */
-	u->rx_us = u->conn->rx_us ? u->conn->rx_us : sip_now_us();
+	u->rx_us = u->conn->rx_us ? u->conn->rx_us : sip_clock_us();
 	trace(u, '<', m->buf, m->len, 0);
 	rx.tp = u->conn->tp;
 	rx.src = u->conn->peer;
@@ -330,7 +331,7 @@ input(struct sip_uac *u, const struct sip_msg *m)
 enum sip_err
 sip_uac_step(struct sip_uac *u, int max_ms)
 {
-	uint64_t now = sip_now_ms(), dl = now + (uint64_t)max_ms;
+	uint64_t now = sip_clock_ms(), dl = now + (uint64_t)max_ms;
 	uint64_t d = sip_ep_deadline(&u->ep);
 	struct sip_msg m;
 	struct sip_perr pe;
@@ -364,7 +365,7 @@ sip_uac_step(struct sip_uac *u, int max_ms)
 		sip_uac_abort(u, e, u->conn->err);
 		return e;
 	} else {
-		now = sip_now_ms();
+		now = sip_clock_ms();
 	}
 	u->rx_us = 0;
 	d = sip_ep_deadline(&u->ep);
