@@ -12,6 +12,20 @@
 
 static void	drain(struct sip_ep *ep, struct sip_ep_ctxn *c);
 
+/* Attached to a loop: its timer at the next deadline. */
+static void
+rearm(struct sip_ep *ep)
+{
+	uint64_t d;
+
+	if (ep->loop == NULL)
+		return;
+	if ((d = sip_ep_deadline(ep)) == 0)
+		sip_loop_timer_stop(ep->loop, &ep->timer);
+	else if (!sip_timer_armed(&ep->timer) || ep->timer.at != d)
+		sip_loop_timer_at(ep->loop, &ep->timer, d);
+}
+
 static void
 unlink_live(struct sip_ep *ep, struct sip_ep_ctxn *c)
 {
@@ -293,6 +307,7 @@ sip_ep_start(struct sip_ep *ep, struct sip_ep_ctxn *c, uint64_t now_us)
 		return e;
 	}
 	drain(ep, c);
+	rearm(ep);
 	return SIP_OK;
 }
 
@@ -437,6 +452,7 @@ sip_ep_input(struct sip_ep *ep, const struct sip_msg *m,
 	ep->now = now_us / 1000;
 	if (m->is_request) {
 		request(ep, m, rx);
+		rearm(ep);
 		return;
 	}
 	/*
@@ -457,10 +473,12 @@ sip_ep_input(struct sip_ep *ep, const struct sip_msg *m,
 		if (slice_eq(cs.method, c->txn.cseq_method)) {
 			sip_txn_input(&c->txn, m, ep->now);
 			drain(ep, c);
+			rearm(ep);
 			return;
 		}
 	}
 	stray_response(ep, m, rx);
+	rearm(ep);
 }
 
 void
@@ -495,6 +513,7 @@ sip_ep_timers(struct sip_ep *ep, uint64_t now_us)
 	}
 	if (ep->uas.t != NULL)
 		ep->uas_at = sip_uas_timers(&ep->uas, ep->now);
+	rearm(ep);
 }
 
 uint64_t
@@ -521,6 +540,7 @@ sip_ep_respond(struct sip_ep *ep, struct sip_uas_txn *t, const char *resp,
 	ep->now = now_us / 1000;
 	e = sip_uas_respond(&ep->uas, t, resp, len);
 	ep->uas_at = sip_uas_timers(&ep->uas, ep->now);
+	rearm(ep);
 	return e;
 }
 
@@ -568,4 +588,104 @@ sip_ep_free(struct sip_ep *ep)
 	}
 	sip_dialog_table_free(&ep->dialogs);
 	sip_uas_free(&ep->uas);
+	if (ep->loop != NULL)
+		sip_loop_timer_stop(ep->loop, &ep->timer);
+}
+
+/* The transport set as the endpoint's transport. */
+static enum sip_err
+tps_send(void *arg, const struct sip_ep_dest *d, const char *p, size_t n,
+    int retrans)
+{
+	struct sip_ep *ep = arg;
+	struct sip_tps_dst dst;
+
+	(void)retrans;
+	if (d->flow != NULL)
+		return sip_tps_send_flow(ep->tps, sip_tps_flow_of(d->flow),
+		    &d->addr, p, n);
+	memset(&dst, 0, sizeof dst);
+	dst.tp = d->tp;
+	dst.addr = d->addr;
+	return sip_tps_send(ep->tps, &dst, p, n, NULL);
+}
+
+static void
+on_timer(struct sip_timer *t, void *arg)
+{
+	struct sip_ep *ep = arg;
+
+	(void)t;
+	sip_ep_timers(ep, sip_loop_now(ep->loop) * 1000);
+}
+
+void
+sip_ep_attach(struct sip_ep *ep, struct sip_loop *l, struct sip_tps *s)
+{
+	ep->loop = l;
+	ep->tps = s;
+	ep->send = tps_send;
+	ep->send_arg = ep;
+	sip_timer_init(&ep->timer, on_timer, ep);
+}
+
+void
+sip_ep_tps_recv(struct sip_tps *s, const struct sip_tps_rx *rx, void *arg)
+{
+	struct sip_ep *ep = arg;
+	struct sip_ep_rx r;
+
+	(void)s;
+	if (rx->msg == NULL)
+		return;		/* a datagram that does not parse */
+	r.tp = rx->tp;
+	r.src = *rx->src;
+	r.local = *rx->local;
+	r.flow = sip_tps_conn(rx->flow);
+	sip_ep_input(ep, rx->msg, &r, rx->rx_us);
+}
+
+void
+sip_ep_tps_closed(struct sip_tps *s, struct sip_tps_flow *f,
+    enum sip_tps_why why, const char *detail, void *arg)
+{
+	struct sip_ep *ep = arg;
+	struct sip_conn *c = sip_tps_conn(f);
+	struct sip_ep_ctxn *hit[SIP_EP_MAXCLIENT];
+	unsigned gen[SIP_EP_MAXCLIENT];
+	int nhit = 0;
+
+	(void)s;
+	(void)detail;
+	if (ep->uas.t != NULL)
+		sip_uas_conn_gone(&ep->uas, c);
+	for (int i = 0; i < ep->nlive; i++) {
+		struct sip_ep_ctxn *x = ep->live[i];
+
+		for (int k = 0; k < x->ndst; k++)
+			if (x->dst[k].flow == c)
+				x->dst[k].flow = NULL;
+		/*
+		 * A stream to the target in use that failed or never came
+		 * up: a connection failure (RFC 3263 4.3), the next target.
+		 */
+		if (sip_tp_reliable(x->dst[x->cur].tp) &&
+		    x->dst[x->cur].tp == sip_tps_tp(f) &&
+		    (why == SIP_TPS_PEER || why == SIP_TPS_HANDSHAKE) &&
+		    sip_net_equal(&x->dst[x->cur].addr, sip_tps_peer(f))) {
+			gen[nhit] = x->gen;
+			hit[nhit++] = x;
+		}
+	}
+	for (int i = 0; i < nhit; i++) {
+		int still = 0;
+
+		for (int k = 0; k < ep->nlive && !still; k++)
+			still = ep->live[k] == hit[i];
+		if (!still || hit[i]->gen != gen[i])
+			continue;
+		sip_txn_transport_error(&hit[i]->txn);
+		drain(ep, hit[i]);
+	}
+	rearm(ep);
 }

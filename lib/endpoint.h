@@ -33,7 +33,9 @@
 
 #include "conn.h"
 #include "dialog.h"
+#include "loop.h"
 #include "net.h"
+#include "tpset.h"
 #include "txn.h"
 #include "uas.h"
 
@@ -136,6 +138,10 @@ struct sip_ep {
 	uint64_t		 uas_at;	/* its next deadline, 0 none */
 	uint64_t		 now;		/* ms, the instant of this call */
 	uint64_t		 now_us;
+	/* sip_ep_attach(): on a transport set and its loop */
+	struct sip_loop		*loop;
+	struct sip_tps		*tps;
+	struct sip_timer	 timer;		/* at sip_ep_deadline() */
 };
 
 /*
@@ -177,5 +183,21 @@ void		sip_ep_abort_all(struct sip_ep *ep, enum sip_err err,
 void		sip_ep_release(struct sip_ep *ep, struct sip_ep_ctxn *c);
 /* Free the tables (the caller's ctxns are released first). */
 void		sip_ep_free(struct sip_ep *ep);
+
+/*
+ * The endpoint on transport set s and its loop l: its sends go out
+ * through s (over the flow a destination names, else to its transport
+ * and address), and one loop timer runs the transactions' timers.  The
+ * set's callbacks are sip_ep_tps_recv and sip_ep_tps_closed with arg ep.
+ * A UAS beside a UAC on one socket: requests to the request callback,
+ * responses to the client transactions, over the same listeners.
+ */
+void		sip_ep_attach(struct sip_ep *ep, struct sip_loop *l,
+		    struct sip_tps *s);
+void		sip_ep_tps_recv(struct sip_tps *s, const struct sip_tps_rx *rx,
+		    void *arg);
+/* A flow went away: its server transactions end, no send names it. */
+void		sip_ep_tps_closed(struct sip_tps *s, struct sip_tps_flow *f,
+		    enum sip_tps_why why, const char *detail, void *arg);
 
 #endif

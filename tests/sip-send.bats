@@ -340,6 +340,23 @@ assert len({l["call_id"] for l in lines[:-1]})==200' "$output"
 	stop_serve call
 }
 
+@test "sip-send: a forked INVITE's two 2xx get an ACK each, the extra fork a BYE, and a retransmitted 2xx its ACK again" {
+	local pf=$BATS_TEST_TMPDIR/fork.port log=$BATS_TEST_TMPDIR/fork.log
+	python3 "$TESTS_DIR/helper/fork-uas.py" "$pf" "$log" &
+	wait_for test -s "$pf"
+	run -0 "$SIPBOX" sip-send -X INVITE "sip:bob@127.0.0.1:$(cat "$pf")"
+	[[ "$output" == "SIP/2.0 200 OK" ]]
+	wait_for grep -q '^BYE fa$' "$log"
+	kill %1 2>/dev/null || true
+	wait || true
+	cat "$log"
+	[ "$(grep -c '^INVITE -$' "$log")" -eq 1 ]
+	[ "$(grep -c '^ACK fa$' "$log")" -eq 2 ]
+	[ "$(grep -c '^ACK fb$' "$log")" -eq 1 ]
+	[ "$(grep -c '^BYE fb$' "$log")" -eq 1 ]
+	[ "$(grep -c '^BYE fa$' "$log")" -eq 1 ]
+}
+
 @test "sip-send: usage errors are exit 2 with a one-line reason" {
 	run -2 "$SIPBOX" sip-send
 	[[ "$output" == *"TARGET"* ]]

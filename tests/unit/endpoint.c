@@ -9,7 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "build.h"
+#include "clock.h"
 #include "endpoint.h"
 #include "field.h"
 #include "tap.h"
@@ -430,6 +435,102 @@ test_server(void)
 	sip_ep_free(&ep);
 }
 
+/* The applet of the tpset test: 200 to anything but ACK. */
+static void
+answer200(void *arg, struct sip_ep *ep, struct sip_uas_txn *t,
+    const struct sip_msg *m, const struct sip_ep_rx *rx)
+{
+	struct sip_resp_params rp = { .code = 200, .to_tag = "self" };
+	struct buf b;
+
+	(void)arg;
+	(void)rx;
+	app.requests++;
+	buf_init(&b, SIP_MAX_MSG);
+	sip_build_response(&b, m, &rp);
+	sip_ep_respond(ep, t, b.p, b.len, sip_clock_us());
+	buf_free(&b);
+}
+
+/* A port of tp on 127.0.0.1 that nothing listens on. */
+static int
+dead_port(int type)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+	    .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t n = sizeof a;
+	int fd = socket(AF_INET, type, 0), port;
+
+	bind(fd, (struct sockaddr *)&a, sizeof a);
+	getsockname(fd, (struct sockaddr *)&a, &n);
+	port = ntohs(a.sin_port);
+	close(fd);
+	return port;
+}
+
+/*
+ * The endpoint on a real transport set and loop, over loopback: it sends
+ * OPTIONS to its own UDP listener and answers it there (a UAS beside the
+ * UAC on one socket), after failing over from a target that is gone.
+ */
+static void
+test_tpset(void)
+{
+	struct sip_ep ep = { .request = answer200 };
+	struct sip_tps_opts o = { .recv = sip_ep_tps_recv,
+	    .closed = sip_ep_tps_closed, .arg = &ep };
+	struct sip_loop *l = sip_loop_new();
+	struct sip_tps *s = l ? sip_tps_new(l, &o) : NULL;
+	struct sip_sockaddr addr;
+	char err[128];
+	struct call k;
+	uint64_t t0;
+
+	sip_net_numeric("127.0.0.1", 0, &addr);
+	if (!ok(s != NULL && sip_tps_listen(s, SIP_TP_UDP, &addr, err,
+	    sizeof err) == SIP_OK, "tpset: a UDP listener on loopback"))
+		return;
+	sip_ep_attach(&ep, l, s);
+	ep.t1 = 10;	/* Timer F at 640 ms */
+	app.requests = 0;
+
+	/* Timer F at a UDP port nobody answers, then our own listener */
+	setup_call(&k, "OPTIONS", 2);
+	k.p.via_port = sip_net_port(&addr);
+	sip_net_numeric("127.0.0.1", dead_port(SOCK_DGRAM), &k.c.dst[0].addr);
+	k.c.dst[1].addr = addr;
+	t0 = sip_clock_ms();
+	ok(sip_ep_start(&ep, &k.c, sip_clock_us()) == SIP_OK,
+	    "tpset: OPTIONS sent to a port nobody listens on");
+	for (int i = 0; i < 300 && k.finals == 0; i++)
+		sip_loop_once(l, 20);
+	ok(k.finals == 1 && k.last == 200 && k.c.cur == 1 &&
+	    ep.failovers == 1 && app.requests == 1,
+	    "tpset: after Timer F the second target, the endpoint's own "
+	    "listener, answers it 200 through the request callback");
+	ok(sip_clock_ms() - t0 >= 640, "tpset: the failover waited for Timer F");
+	sip_ep_release(&ep, &k.c);
+
+	/* a TCP connection refused: the next target at once */
+	setup_call(&k, "OPTIONS", 2);
+	k.p.via_port = sip_net_port(&addr);
+	k.c.dst[0].tp = SIP_TP_TCP;
+	sip_net_numeric("127.0.0.1", dead_port(SOCK_STREAM), &k.c.dst[0].addr);
+	k.c.dst[1].addr = addr;
+	t0 = sip_clock_ms();
+	sip_ep_start(&ep, &k.c, sip_clock_us());
+	for (int i = 0; i < 300 && k.finals == 0; i++)
+		sip_loop_once(l, 20);
+	ok(k.finals == 1 && k.last == 200 && k.c.cur == 1 &&
+	    ep.failovers == 2 && sip_clock_ms() - t0 < 600,
+	    "tpset: a refused TCP connection moves on to the next target "
+	    "before any timer");
+	sip_ep_release(&ep, &k.c);
+	sip_ep_free(&ep);
+	sip_tps_free(s);
+	sip_loop_free(l);
+}
+
 int
 main(void)
 {
@@ -438,5 +539,6 @@ main(void)
 	test_reack();
 	test_fork();
 	test_server();
+	test_tpset();
 	return done();
 }
