@@ -47,6 +47,16 @@ start_demo() {
 	wait_for screen_has '^> ?$'
 }
 
+# ended STATUS: le-demo exited with STATUS and left the terminal echoing
+# and reading whole lines (stty's line after it has no -echo, -icanon)
+ended() {
+	wait_for screen_has "^exit=$1\$"
+	wait_for screen_has '^(-?echo|-?icanon) '
+	run screen
+	[[ "$output" == *$'\n'"exit=$1"$'\n'* ]]
+	[ "${lines[-1]}" = "icanon echo" ] || [ "${lines[-1]}" = "echo icanon" ]
+}
+
 teardown() {
 	tm kill-server 2>/dev/null || true
 }
@@ -84,11 +94,8 @@ teardown() {
 	tm send-keys -t le Enter
 	wait_for eval '[ "$(screen | grep -c "^line: \[abcdXef\]$")" -eq 2 ]'
 	tm send-keys -t le C-d
-	wait_for screen_has '^exit=0$'
-	wait_for screen_has '^(-?echo|-?icanon) '
-	run screen
+	ended 0
 	[[ "$output" == *$'eof\nexit=0\n'* ]]
-	[[ "${lines[-1]}" != *-echo* && "${lines[-1]}" != *-icanon* ]]
 }
 
 @test "lineedit: SIGINT mid-line, taken through the loop, ends it with the terminal restored" {
@@ -96,11 +103,7 @@ teardown() {
 	tm send-keys -t le 'typed'
 	wait_for screen_has '^> typed$'
 	tm send-keys -t le C-c
-	wait_for screen_has '^exit=130$'
-	wait_for screen_has '^(-?echo|-?icanon) '
-	run screen
-	[[ "$output" == *$'\nexit=130\n'* ]]
-	[ "${lines[-1]}" = "icanon echo" ] || [ "${lines[-1]}" = "echo icanon" ]
+	ended 130
 }
 
 @test "lineedit: piped input is read as plain lines on the loop: CRLF, a last line without its end, then end of input" {
