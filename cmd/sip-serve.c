@@ -134,16 +134,18 @@ on_signal(struct sip_loop *l, int sig, void *arg)
 	sip_loop_stop(l, 0);
 }
 
-static void
-trace(void *arg, char dir, const char *data, size_t len, int retrans,
-    const struct sip_conn *c, const struct sip_sockaddr *peer)
+/* The transactions' sends go through the set: queued, batched, traced. */
+static enum sip_err
+send_txn(void *arg, struct sip_uas_txn *t, const char *p, size_t n,
+    int retrans)
 {
 	(void)arg;
-	trace_msg(dir, data, len, retrans, c->tp, peer);
+	(void)retrans;
+	return sip_tps_send_flow(tps, sip_tps_flow_of(t->conn), &t->dst, p, n);
 }
 
 static void
-trace_rx(void *arg, char dir, const char *data, size_t len, enum sip_tp tp,
+trace(void *arg, char dir, const char *data, size_t len, enum sip_tp tp,
     const struct sip_sockaddr *peer)
 {
 	(void)arg;
@@ -877,7 +879,7 @@ sip_serve_main(int argc, char **argv)
 	to.handshake_ms = 3000;
 	to.recv = on_recv;
 	to.closed = on_closed;
-	to.trace = verbose ? trace_rx : NULL;
+	to.trace = verbose ? trace : NULL;
 	if ((tps = sip_tps_new(loop, &to)) == NULL)
 		die(SIP_EXIT_NET, "out of memory");
 	open_listeners();
@@ -894,8 +896,7 @@ sip_serve_main(int argc, char **argv)
 		notef("listening on %s %s", sip_tp_name(lis[k].tp),
 		    sip_net_str(&lis[k].addr, a, sizeof a));
 	}
-	if (verbose)
-		uas.trace = trace;
+	uas.send = send_txn;
 	sip_timer_init(&uas_timer, uas_due, NULL);
 	sip_timer_init(&end, NULL, NULL);
 	if (o.duration > 0) {

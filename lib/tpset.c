@@ -44,12 +44,23 @@ struct listener {
 	struct sip_tps_flow	*udp;		/* UDP: its flow */
 };
 
-/* One recvmmsg() worth of datagrams, read straight where they are parsed. */
+/*
+ * One recvmmsg() worth of datagrams, read straight where they are
+ * parsed; the answers sent while they are handled go out together in
+ * one sendmmsg() after the last.
+ */
 struct udp_batch {
 	struct mmsghdr		 mm[UDP_BATCH];
 	struct iovec		 iov[UDP_BATCH];
 	struct sip_sockaddr	 src[UDP_BATCH];
 	char			*buf;		/* UDP_BATCH * (SIP_UDP_MAX + 1) */
+	int			 cork;		/* inside a batch: hold sends */
+	int			 nout, outfd;
+	struct mmsghdr		 omm[UDP_BATCH];
+	struct iovec		 oiov[UDP_BATCH];
+	struct sip_sockaddr	 odst[UDP_BATCH];
+	size_t			 ooff[UDP_BATCH];
+	struct buf		 out;		/* their bytes */
 };
 
 struct sip_tps {
@@ -490,6 +501,51 @@ accept_io(struct sip_loop *l, int fd, unsigned ev, void *arg)
 	}
 }
 
+/* Send the datagrams held, in order; one that fails is lost alone. */
+static void
+udp_flush(struct udp_batch *b)
+{
+	int i = 0, r;
+
+	for (int k = 0; k < b->nout; k++) {
+		b->oiov[k].iov_base = b->out.p + b->ooff[k];
+		b->oiov[k].iov_len = (k + 1 < b->nout ? b->ooff[k + 1] :
+		    b->out.len) - b->ooff[k];
+		memset(&b->omm[k].msg_hdr, 0, sizeof b->omm[k].msg_hdr);
+		b->omm[k].msg_hdr.msg_name = &b->odst[k].ss;
+		b->omm[k].msg_hdr.msg_namelen = b->odst[k].len;
+		b->omm[k].msg_hdr.msg_iov = &b->oiov[k];
+		b->omm[k].msg_hdr.msg_iovlen = 1;
+	}
+	while (i < b->nout) {
+		r = sendmmsg(b->outfd, b->omm + i, (unsigned)(b->nout - i),
+		    MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (r < 0 && errno == EINTR)
+			continue;
+		i += r > 0 ? r : 1;	/* UDP: a failed datagram is a lost one */
+	}
+	b->nout = 0;
+	buf_reset(&b->out);
+}
+
+/* Hold a datagram for the batch's sendmmsg(). */
+static enum sip_err
+udp_hold(struct udp_batch *b, int fd, const struct sip_sockaddr *dst,
+    const char *p, size_t n)
+{
+	enum sip_err e;
+
+	if (b->nout == UDP_BATCH || (b->nout > 0 && fd != b->outfd))
+		udp_flush(b);
+	b->ooff[b->nout] = b->out.len;
+	if ((e = buf_add(&b->out, p, n)) != SIP_OK)
+		return e;
+	b->odst[b->nout] = *dst;
+	b->outfd = fd;
+	b->nout++;
+	return SIP_OK;
+}
+
 /* One batch of datagrams, each handed up where it was read. */
 static void
 udp_io(struct sip_loop *l, int fd, unsigned ev, void *arg)
@@ -518,6 +574,7 @@ udp_io(struct sip_loop *l, int fd, unsigned ev, void *arg)
 	if (n <= 0)
 		return;		/* EAGAIN, or an old ICMP error: nothing */
 	us = sip_clock_us();
+	b->cork = 1;
 	for (int i = 0; i < n && !f->dead; i++) {
 		char *p = b->iov[i].iov_base;
 		size_t len = b->mm[i].msg_len;
@@ -546,6 +603,9 @@ udp_io(struct sip_loop *l, int fd, unsigned ev, void *arg)
 			rx.why = pe.why != NULL ? pe.why : "bad message";
 		deliver(s, f, &rx);
 	}
+	b->cork = 0;
+	if (b->nout > 0)
+		udp_flush(b);
 }
 
 struct sip_tps *
@@ -587,8 +647,10 @@ sip_tps_free(struct sip_tps *s)
 		free(s->lis[i]);
 	}
 	free(s->lis);
-	if (s->ub != NULL)
+	if (s->ub != NULL) {
 		free(s->ub->buf);
+		buf_free(&s->ub->out);
+	}
 	free(s->ub);
 	free(s);
 }
@@ -604,6 +666,7 @@ udp_flow(struct sip_tps *s, int fd, char *err, size_t errsz)
 		    (s->ub->buf = malloc(UDP_BATCH *
 		    (size_t)(SIP_UDP_MAX + 1))) == NULL)
 			goto nomem;
+		buf_init(&s->ub->out, 0);
 		for (int i = 0; i < UDP_BATCH; i++) {
 			s->ub->iov[i].iov_base = s->ub->buf +
 			    (size_t)i * (SIP_UDP_MAX + 1);
@@ -713,6 +776,8 @@ sip_tps_send_flow(struct sip_tps *s, struct sip_tps_flow *f,
 		if (dst == NULL)
 			dst = &f->c.peer;
 		trace_out(s, f, dst, p, n);
+		if (s->ub->cork)
+			return udp_hold(s->ub, f->c.fd, dst, p, n);
 		return sip_conn_sendto(&f->c, p, n, dst);
 	}
 	trace_out(s, f, &f->c.peer, p, n);
