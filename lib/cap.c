@@ -4,7 +4,9 @@
  * HEP v2 and v3 (the Homer encapsulation protocol, HEP3 chunk types 1-15)
  * and SCTP DATA chunks (RFC 9260 3.3.1, RFC 4168 for SIP over SCTP).
  */
+#include <dlfcn.h>
 #include <pcap/pcap.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,6 +53,80 @@ struct sip_cap {
 	size_t			 nchunks;
 	struct sctp_part	 part[SIP_MAX_SCTP_PARTS];
 };
+
+/*
+ * libpcap comes in by dlopen() when the first capture is opened: linked
+ * in, it and what it needs (D-Bus, systemd, libgcrypt, four compression
+ * libraries) were loaded by every run of every applet, most of sipbox's
+ * start-up time.  These are the functions used, called through pc.
+ */
+#define PCAP_FUNCS(X) \
+	X(pcap_activate) \
+	X(pcap_breakloop) \
+	X(pcap_close) \
+	X(pcap_compile) \
+	X(pcap_create) \
+	X(pcap_datalink) \
+	X(pcap_dump) \
+	X(pcap_dump_close) \
+	X(pcap_dump_flush) \
+	X(pcap_dump_open) \
+	X(pcap_fopen_offline_with_tstamp_precision) \
+	X(pcap_freecode) \
+	X(pcap_get_tstamp_precision) \
+	X(pcap_geterr) \
+	X(pcap_lib_version) \
+	X(pcap_next_ex) \
+	X(pcap_open_dead_with_tstamp_precision) \
+	X(pcap_open_offline_with_tstamp_precision) \
+	X(pcap_set_immediate_mode) \
+	X(pcap_set_promisc) \
+	X(pcap_set_snaplen) \
+	X(pcap_set_timeout) \
+	X(pcap_set_tstamp_precision) \
+	X(pcap_setfilter)
+
+static struct {
+#define X(f)	__typeof__(f) *f;
+	PCAP_FUNCS(X)
+#undef X
+} pc;
+static int pc_loaded;
+
+enum sip_err
+sip_cap_load(char *err, size_t errsz)
+{
+	/* the SONAME: upstream's, Debian's, then whatever the .so link is */
+	static const char *const names[] = { "libpcap.so.1",
+	    "libpcap.so.0.8", "libpcap.so" };
+	void *h = NULL;
+
+	if (pc_loaded)
+		return SIP_OK;
+	for (size_t i = 0; h == NULL && i < sizeof names / sizeof names[0];
+	    i++)
+		h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+	if (h == NULL) {
+		snprintf(err, errsz, "captures need libpcap: %s", dlerror());
+		return SIP_E_UNSUPP;
+	}
+#define X(f)								\
+	if ((pc.f = (__typeof__(f) *)dlsym(h, #f)) == NULL) {		\
+		snprintf(err, errsz, "libpcap has no %s: too old", #f);	\
+		dlclose(h);						\
+		return SIP_E_UNSUPP;					\
+	}
+	PCAP_FUNCS(X)
+#undef X
+	pc_loaded = 1;
+	return SIP_OK;
+}
+
+const char *
+sip_cap_lib_version(void)
+{
+	return pc_loaded ? pc.pcap_lib_version() : NULL;
+}
 
 int
 sip_cap_is_capture(const void *v, size_t n)
@@ -103,7 +179,7 @@ cap_opened(struct sip_cap **cp, struct sip_cap *c, pcap_t *p, int nano)
 {
 	c->p = p;
 	c->nano = nano;
-	c->linktype = pcap_datalink(p);
+	c->linktype = pc.pcap_datalink(p);
 	*cp = c;
 	return SIP_OK;
 }
@@ -115,11 +191,14 @@ sip_cap_open_file(struct sip_cap **cp, const char *path, char *err,
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
 	struct sip_cap *c;
 	pcap_t *p;
+	enum sip_err e;
 
 	*cp = NULL;
+	if ((e = sip_cap_load(err, errsz)) != SIP_OK)
+		return e;
 	if ((c = cap_new()) == NULL)
 		return SIP_E_NOMEM;
-	p = pcap_open_offline_with_tstamp_precision(path,
+	p = pc.pcap_open_offline_with_tstamp_precision(path,
 	    PCAP_TSTAMP_PRECISION_NANO, ebuf);
 	if (p == NULL) {
 		set_err(err, errsz, ebuf);
@@ -135,11 +214,14 @@ sip_cap_open_fp(struct sip_cap **cp, FILE *fp, char *err, size_t errsz)
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
 	struct sip_cap *c;
 	pcap_t *p;
+	enum sip_err e;
 
 	*cp = NULL;
+	if ((e = sip_cap_load(err, errsz)) != SIP_OK)
+		return e;
 	if ((c = cap_new()) == NULL)
 		return SIP_E_NOMEM;
-	p = pcap_fopen_offline_with_tstamp_precision(fp,
+	p = pc.pcap_fopen_offline_with_tstamp_precision(fp,
 	    PCAP_TSTAMP_PRECISION_NANO, ebuf);
 	if (p == NULL) {
 		set_err(err, errsz, ebuf);
@@ -156,29 +238,32 @@ sip_cap_open_live(struct sip_cap **cp, const char *iface, char *err,
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
 	struct sip_cap *c;
 	pcap_t *p;
+	enum sip_err e;
 	int nano = 0;
 
 	*cp = NULL;
+	if ((e = sip_cap_load(err, errsz)) != SIP_OK)
+		return e;
 	if ((c = cap_new()) == NULL)
 		return SIP_E_NOMEM;
-	if ((p = pcap_create(iface, ebuf)) == NULL) {
+	if ((p = pc.pcap_create(iface, ebuf)) == NULL) {
 		set_err(err, errsz, ebuf);
 		free(c);
 		return SIP_E_SYS;
 	}
-	(void)pcap_set_snaplen(p, 262144);
-	(void)pcap_set_promisc(p, 1);
-	(void)pcap_set_timeout(p, 200);
-	(void)pcap_set_immediate_mode(p, 1);
-	if (pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO) == 0)
+	(void)pc.pcap_set_snaplen(p, 262144);
+	(void)pc.pcap_set_promisc(p, 1);
+	(void)pc.pcap_set_timeout(p, 200);
+	(void)pc.pcap_set_immediate_mode(p, 1);
+	if (pc.pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO) == 0)
 		nano = 1;
-	if (pcap_activate(p) < 0) {
-		set_err(err, errsz, pcap_geterr(p));
-		pcap_close(p);
+	if (pc.pcap_activate(p) < 0) {
+		set_err(err, errsz, pc.pcap_geterr(p));
+		pc.pcap_close(p);
 		free(c);
 		return SIP_E_SYS;
 	}
-	if (nano && pcap_get_tstamp_precision(p) != PCAP_TSTAMP_PRECISION_NANO)
+	if (nano && pc.pcap_get_tstamp_precision(p) != PCAP_TSTAMP_PRECISION_NANO)
 		nano = 0;
 	return cap_opened(cp, c, p, nano);
 }
@@ -188,16 +273,16 @@ sip_cap_filter(struct sip_cap *c, const char *expr, char *err, size_t errsz)
 {
 	struct bpf_program prog;
 
-	if (pcap_compile(c->p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) != 0) {
-		set_err(err, errsz, pcap_geterr(c->p));
+	if (pc.pcap_compile(c->p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+		set_err(err, errsz, pc.pcap_geterr(c->p));
 		return SIP_E_INVAL;
 	}
-	if (pcap_setfilter(c->p, &prog) != 0) {
-		set_err(err, errsz, pcap_geterr(c->p));
-		pcap_freecode(&prog);
+	if (pc.pcap_setfilter(c->p, &prog) != 0) {
+		set_err(err, errsz, pc.pcap_geterr(c->p));
+		pc.pcap_freecode(&prog);
 		return SIP_E_INVAL;
 	}
-	pcap_freecode(&prog);
+	pc.pcap_freecode(&prog);
 	return SIP_OK;
 }
 
@@ -253,7 +338,7 @@ sip_cap_linktype(const struct sip_cap *c)
 void
 sip_cap_break(struct sip_cap *c)
 {
-	pcap_breakloop(c->p);
+	pc.pcap_breakloop(c->p);
 }
 
 void
@@ -264,7 +349,7 @@ sip_cap_free(struct sip_cap *c)
 	if (c == NULL)
 		return;
 	if (c->p != NULL)
-		pcap_close(c->p);
+		pc.pcap_close(c->p);
 	sip_reasm_frag_release(&c->frag);
 	sip_reasm_tcp_release(&c->tcp);
 	buf_free(&c->scratch);
@@ -781,14 +866,14 @@ read_packet(struct sip_cap *c)
 	int r;
 
 	for (;;) {
-		r = pcap_next_ex(c->p, &c->hdr, &data);
+		r = pc.pcap_next_ex(c->p, &c->hdr, &data);
 		if (r == 1)
 			break;
 		if (r == 0)
 			continue;	/* live: timeout with nothing */
 		if (r == PCAP_ERROR_BREAK)
 			return SIP_E_NOTFOUND;
-		set_err(c->err, sizeof(c->err), pcap_geterr(c->p));
+		set_err(c->err, sizeof(c->err), pc.pcap_geterr(c->p));
 		return SIP_E_SYS;
 	}
 	c->data = data;
@@ -937,16 +1022,16 @@ sip_cap_dump_open(struct sip_cap_dump **dp, const struct sip_cap *c,
 	*dp = NULL;
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return SIP_E_NOMEM;
-	d->dead = pcap_open_dead_with_tstamp_precision(c->linktype, 262144,
+	d->dead = pc.pcap_open_dead_with_tstamp_precision(c->linktype, 262144,
 	    PCAP_TSTAMP_PRECISION_NANO);
 	if (d->dead == NULL) {
 		free(d);
 		set_err(err, errsz, "cannot open a pcap writer");
 		return SIP_E_NOMEM;
 	}
-	if ((d->d = pcap_dump_open(d->dead, path)) == NULL) {
-		set_err(err, errsz, pcap_geterr(d->dead));
-		pcap_close(d->dead);
+	if ((d->d = pc.pcap_dump_open(d->dead, path)) == NULL) {
+		set_err(err, errsz, pc.pcap_geterr(d->dead));
+		pc.pcap_close(d->dead);
 		free(d);
 		return SIP_E_SYS;
 	}
@@ -965,7 +1050,7 @@ write_pkt(struct sip_cap_dump *d, unsigned long frame, uint64_t ts_ns,
 	h.ts.tv_usec = (suseconds_t)(ts_ns % 1000000000ull);
 	h.caplen = caplen;
 	h.len = wirelen;
-	pcap_dump((u_char *)d->d, &h, data);
+	pc.pcap_dump((u_char *)d->d, &h, data);
 	if (frame < d->last)
 		d->late++;
 	else
@@ -1072,10 +1157,10 @@ sip_cap_dump_close(struct sip_cap_dump *d)
 	if (d == NULL)
 		return SIP_OK;
 	write_held(d, 0);
-	if (pcap_dump_flush(d->d) != 0)
+	if (pc.pcap_dump_flush(d->d) != 0)
 		e = SIP_E_SYS;
-	pcap_dump_close(d->d);
-	pcap_close(d->dead);
+	pc.pcap_dump_close(d->d);
+	pc.pcap_close(d->dead);
 	free(d);
 	return e;
 }

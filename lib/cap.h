@@ -119,6 +119,14 @@ int		 sip_cap_linktype(const struct sip_cap *c);
 void		 sip_cap_break(struct sip_cap *c);
 void		 sip_cap_free(struct sip_cap *c);
 
+/*
+ * Load libpcap (dlopen) if it is not yet; the sip_cap_open functions do
+ * it first.  SIP_E_UNSUPP with the reason in err when it cannot be.
+ */
+enum sip_err	 sip_cap_load(char *err, size_t errsz);
+/* libpcap's version string once it is loaded, else NULL. */
+const char	*sip_cap_lib_version(void);
+
 /* Do these first bytes start a pcap or pcapng file? */
 int		 sip_cap_is_capture(const void *p, size_t n);
 

@@ -61,3 +61,11 @@ BENCH="$TESTS_DIR/bench/bench"
 	grep -q '^v: SIP/2.0/.*, *SIP/2.0/' "$d/corpus.sip"
 	[ "$(grep -c '^Record-Route: ' "$d/corpus.sip")" -gt 100 ]
 }
+
+@test "bench: the start-up benchmark times true, --version and a one-message sip-parse" {
+	need hyperfine
+	run -0 "$TESTS_DIR/bench/startup" -r 3 "$SIPBOX"
+	[[ ${lines[2]} == "true "* ]]
+	[[ ${lines[3]} == "sipbox --version "*" ms"* ]]
+	[[ ${lines[4]} == "sipbox sip-parse "*" ms"* ]]
+}

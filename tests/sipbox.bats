@@ -10,8 +10,20 @@ load helpers
 	run -0 "$SIPBOX" --version
 	[[ "${lines[0]}" == "sipbox 0."* ]]
 	[[ "$output" == *"OpenSSL: OpenSSL 3"* ]]
-	[[ "$output" == *"libpcap: libpcap version"* ]]
+	[[ "$output" == *"libpcap: loaded when a capture is opened"* ]]
 	[[ "$output" == *"line editing: "* ]]
+}
+
+@test "sipbox: libpcap is not linked in; --version and a message load none, a capture loads it" {
+	run -0 ldd "$SIPBOX"
+	[[ "$output" != *libpcap* ]]
+	run -0 env LD_DEBUG=libs "$SIPBOX" --version
+	[[ "$output" == *"calling init: "*libc.so* && "$output" != *libpcap.so* ]]
+	printf 'OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: x\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n' >"$BATS_TEST_TMPDIR/one.sip"
+	run -0 env LD_DEBUG=libs "$SIPBOX" sip-parse "$BATS_TEST_TMPDIR/one.sip"
+	[[ "$output" == *"OPTIONS"* && "$output" != *libpcap.so* ]]
+	run -0 env LD_DEBUG=libs "$SIPBOX" sip-parse "$CORPUS/pcap/suricata_sip-options-method.pcap"
+	[[ "$output" == *"calling init: "*libpcap.so* ]]
 }
 
 @test "sipbox: an unknown applet is a usage error with a suggestion" {
