@@ -384,17 +384,20 @@ print_fields(const struct sip_msg *m, const char *path)
 static void
 fields_init(void)
 {
-	char *s, *p, *save = NULL;
+	const char *p = o.fields, *e;
+	size_t n;
 
-	s = xstrdup(o.fields);
-	for (p = strtok_r(s, ",", &save); p != NULL; p = strtok_r(NULL, ",", &save)) {
+	/* the header names in fieldv point into the argument itself */
+	for (; *p != '\0'; p = *e != '\0' ? e + 1 : e) {
 		while (*p == ' ')
 			p++;
-		if (*p == '\0')
+		n = strcspn(p, ",");
+		e = p + n;
+		if (n == 0)
 			continue;
 		fieldv = xrealloc(fieldv, sizeof(*fieldv) * ((size_t)nfields + 1));
-		if (field_lookup(p, strlen(p), FLD_PARSE, &fieldv[nfields]) != 0)
-			field_unknown("--fields", p, strlen(p), FLD_PARSE);
+		if (field_lookup(p, n, FLD_PARSE, &fieldv[nfields]) != 0)
+			field_unknown("--fields", p, n, FLD_PARSE);
 		nfields++;
 	}
 	if (nfields == 0)
