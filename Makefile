@@ -48,9 +48,10 @@ LE_CFLAGS != [ "$(LINEEDIT)" = none ] || $(PKG_CONFIG) --cflags $(LE_PC_$(LINEED
 LE_LIBS   != [ "$(LINEEDIT)" = none ] || $(PKG_CONFIG) --libs $(LE_PC_$(LINEEDIT))
 CARES_CFLAGS != $(PKG_CONFIG) --cflags libcares
 CARES_LIBS   != $(PKG_CONFIG) --libs libcares
-# libpcap is dlopen()ed by lib/cap.c when a capture is opened (README,
-# Dependencies); only the capture floor benchmark links it.
-LIBS = $(SSL_LIBS) $(ZLIB_LIBS) $(CARES_LIBS) $(LE_LIBS) -ldl -lm
+# libpcap and readline/libedit are dlopen()ed by lib/cap.c and
+# lib/lineedit.c when first needed (README, Dependencies); only the
+# capture floor benchmark links libpcap.
+LIBS = $(SSL_LIBS) $(ZLIB_LIBS) $(CARES_LIBS) -ldl -lm
 tests/helper/capfloor: LIBS += $(PCAP_LIBS)
 
 # The applet list has one home, cmd/applets.def; everything here reads it.

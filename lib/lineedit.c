@@ -5,8 +5,11 @@
  * plain line reader when there is no terminal or no library.
  *
  * Both libraries keep their state in globals, so this module does too:
- * one reader per process, on stdin.
+ * one reader per process, on stdin.  The library is not linked: it is
+ * loaded with dlopen() when editing starts on a terminal, so runs that
+ * never edit a line do not load it (and libtinfo) at start-up.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -28,6 +31,72 @@
 #include "lineedit.h"
 #include "loop.h"
 
+#if LE_EDIT
+/* What is used of the library, functions and variables alike. */
+#if defined(HAVE_READLINE)
+#define LE_SONAMES	{ "libreadline.so.8", "libreadline.so" }
+#define LE_LIB_ONLY(X)	X(rl_clear_visible_line)
+#else
+#define LE_SONAMES	{ "libedit.so.2", "libedit.so.0", "libedit.so" }
+#define LE_LIB_ONLY(X)
+#endif
+#define LE_SYMS(X)							\
+	X(add_history) X(rl_callback_handler_install)			\
+	X(rl_callback_handler_remove) X(rl_callback_read_char)		\
+	X(rl_forced_update_display) X(rl_on_new_line) X(rl_set_prompt)	\
+	X(rl_catch_signals) X(rl_inhibit_completion) X(rl_instream)	\
+	X(rl_library_version) X(rl_outstream) X(rl_readline_name)	\
+	LE_LIB_ONLY(X)
+
+static struct {
+#define X(s)	__typeof__(s) *s;
+	LE_SYMS(X)
+#undef X
+} rl;
+static int rl_loaded;
+
+/* 0 when the library is there, -1 (and the plain reader) when not. */
+static int
+rl_load(void)
+{
+	static const char *const names[] = LE_SONAMES;
+	void *h = NULL;
+
+	if (rl_loaded)
+		return 0;
+	for (size_t i = 0; h == NULL && i < sizeof names / sizeof names[0];
+	    i++)
+		h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+	if (h == NULL)
+		return -1;
+#define X(s)								\
+	if ((rl.s = (__typeof__(s) *)dlsym(h, #s)) == NULL) {		\
+		dlclose(h);						\
+		return -1;						\
+	}
+	LE_SYMS(X)
+#undef X
+	rl_loaded = 1;
+	return 0;
+}
+
+/* From here on every name of the library goes through rl. */
+#define add_history			(*rl.add_history)
+#define rl_callback_handler_install	(*rl.rl_callback_handler_install)
+#define rl_callback_handler_remove	(*rl.rl_callback_handler_remove)
+#define rl_callback_read_char		(*rl.rl_callback_read_char)
+#define rl_forced_update_display	(*rl.rl_forced_update_display)
+#define rl_on_new_line			(*rl.rl_on_new_line)
+#define rl_set_prompt			(*rl.rl_set_prompt)
+#define rl_catch_signals		(*rl.rl_catch_signals)
+#define rl_inhibit_completion		(*rl.rl_inhibit_completion)
+#define rl_instream			(*rl.rl_instream)
+#define rl_library_version		(*rl.rl_library_version)
+#define rl_outstream			(*rl.rl_outstream)
+#define rl_readline_name		(*rl.rl_readline_name)
+#define rl_clear_visible_line		(*rl.rl_clear_visible_line)
+#endif
+
 #define PLAIN_MAX	65536	/* a plain reader's longest line */
 
 static struct {
@@ -48,14 +117,19 @@ static struct {
 const char *
 sip_le_version(void)
 {
+	/* loading it only to say which would cost what dlopen() saves */
 #if defined(HAVE_READLINE)
 	static char v[64];
 
+	if (!rl_loaded)
+		return "GNU readline, loaded when editing starts";
 	snprintf(v, sizeof(v), "GNU readline %s", rl_library_version);
 	return v;
 #elif defined(HAVE_LIBEDIT)
 	static char v[64];
 
+	if (!rl_loaded)
+		return "libedit, loaded when editing starts";
 	snprintf(v, sizeof(v), "libedit (%s)",
 	    rl_library_version ? rl_library_version : "unknown");
 	return v;
@@ -200,6 +274,10 @@ sip_le_start(struct sip_loop *l, const char *prompt, sip_le_line_cb *cb,
 	le.arg = arg;
 	le.tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
 	le.edit = LE_EDIT && le.tty;
+#if LE_EDIT
+	if (le.edit && rl_load() != 0)
+		le.edit = 0;	/* no library: the plain reader will do */
+#endif
 	le.len = 0;
 	if (!le.edit && le.buf == NULL &&
 	    (le.buf = malloc(PLAIN_MAX + 1)) == NULL)

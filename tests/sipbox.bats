@@ -14,11 +14,12 @@ load helpers
 	[[ "$output" == *"line editing: "* ]]
 }
 
-@test "sipbox: libpcap is not linked in; --version and a message load none, a capture loads it" {
+@test "sipbox: libpcap and readline are not linked in; --version and a message load neither, a capture loads libpcap" {
 	run -0 ldd "$SIPBOX"
-	[[ "$output" != *libpcap* ]]
+	[[ "$output" != *libpcap* && "$output" != *libreadline* && "$output" != *libedit* ]]
 	run -0 env LD_DEBUG=libs "$SIPBOX" --version
 	[[ "$output" == *"calling init: "*libc.so* && "$output" != *libpcap.so* ]]
+	[[ "$output" != *libreadline.so* && "$output" != *libedit.so* ]]
 	printf 'OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: x\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n' >"$BATS_TEST_TMPDIR/one.sip"
 	run -0 env LD_DEBUG=libs "$SIPBOX" sip-parse "$BATS_TEST_TMPDIR/one.sip"
 	[[ "$output" == *"OPTIONS"* && "$output" != *libpcap.so* ]]
