@@ -62,7 +62,7 @@ static const struct opt opts[] = {
 	OPT_DBL(0, "duration", &o.duration, "SECONDS", 0.001, 31536000,
 	    "exit after this long"),
 	OPT_INT(0, "max-connections", &o.max_conns, "N", 1, 65536,
-	    "stream connections accepted at once (default 256)"),
+	    "stream connections kept at once; past it the quietest idle one goes (default 256)"),
 	OPT_GROUP("Answers"),
 	OPT_FILE(0, "users", &o.users, "FILE",
 	    "challenge REGISTER with digest against 'user:password' lines in FILE"),
