@@ -551,7 +551,7 @@ lint_file(const char *path)
 struct first {
 	struct body	b;
 	int		found;
-	char		*copy;	/* of its message: a capture reuses buffers */
+	char		*copy;	/* its message: a capture reuses buffers */
 };
 
 static void

@@ -28,7 +28,7 @@ struct sip_input {
 	size_t			 npre, preoff;
 	/* The gzip layer. */
 	int			 gz;
-	int			 zdone;		/* past the last member */
+	int			 zdone;	/* past the last member */
 	z_stream		 z;
 	unsigned char		 zin[16384];
 	char			 err[96];
@@ -186,7 +186,8 @@ sip_input_open(struct sip_input **ip, int fd, int own)
 	/* The magic of what is inside, kept to be read again. */
 	got = in->npre;
 	while (got < MAGIC_LEN) {
-		k = in->gz ? z_read(in, (char *)in->pre + got, MAGIC_LEN - got) :
+		k = in->gz ?
+		    z_read(in, (char *)in->pre + got, MAGIC_LEN - got) :
 		    fd_read(in, in->pre + got, MAGIC_LEN - got);
 		if (k < 0 && !in->gz)
 			goto fail;

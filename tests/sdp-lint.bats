@@ -341,3 +341,14 @@ print(",".join(ids) or "-")')
 	run -1 --separate-stderr sdp-lint -q "$C/rtpmap-missing.bad.sdp"
 	[[ "$output" == *"error: dynamic payload type 97"* ]]
 }
+
+@test "sdp-lint: --offer and --answer read pipes, gzip, and the first SDP of a capture" {
+	local cap="$BATS_TEST_TMPDIR/sdp.pcap"
+	run -1 sdp-lint --offer <(cat "$C/oa-direction.offer.sdp") --answer <(gzip -c "$C/oa-direction.bad.sdp")
+	[[ "$output" == /dev/fd/*":6:1: error: "*"[oa-direction]" ]]
+	run -0 sdp-lint --offer <(cat "$C/oa-direction.offer.sdp") --answer <(gzip -c "$C/oa-direction.good.sdp")
+	[ "$output" = "" ]
+	python3 "$TESTS_DIR/helper/mkpcap.py" sdp "$cap"
+	run -1 sdp-lint --offer "$cap" --answer "$C/rtpmap-missing.good.sdp"
+	[ "$output" = "$cap:frame 2:15:27: error: dynamic payload type 97 has no 'a=rtpmap:97' line [rtpmap-missing]" ]
+}
