@@ -31,10 +31,12 @@
 #include "priv.h"
 
 static const char *const usage[] = {
-	"sip-parse [-cjqv] [--full | --json | -f fields] [filters] [file...]",
+	"sip-parse [-cjqv] [--full | --json | --body | -f fields] [filters] "
+	    "[file...]",
 	"sip-parse [-cjqv] [options] [filters] -i iface [--filter bpf] "
 	    "[--duration s] [-Z user]",
-	"sip-parse [--calls | --stats | --flow[=call-id] [--svg f | --html f]] ...",
+	"sip-parse [--calls | --stats | --flow [call-id] [--svg f | --html f]] "
+	    "...",
 	NULL
 };
 
