@@ -33,6 +33,7 @@
  * per target, and each needs room above what is already there. */
 #define NJOBS		(2 * SIP_DNS_MAX_RR + 4)
 #define TTL_MAX_S	86400u		/* cap on what we keep an answer */
+#define NNONE		8		/* empty answers one resolution keeps */
 
 enum job_kind {
 	J_NAPTR,	/* NAPTR for name: transports (4.1) */
@@ -103,6 +104,13 @@ struct sip_resolve {
 	struct job		 cur;		/* the step under way */
 	char			 qname[SIP_DNS_NAME_SIZE];	/* asked */
 	struct addrs		 got[2];	/* IPv4, IPv6 */
+	/* Names this resolution found no A or AAAA for: not cached (no
+	 * SOA to time them), but not asked twice in one resolution. */
+	unsigned		 nnone;
+	struct {
+		uint16_t	 type;
+		char		 name[SIP_DNS_NAME_SIZE];
+	}			 none[NNONE];
 	unsigned		 njobs;
 	struct job		 jobs[NJOBS];
 	struct sip_dests	 out;
@@ -1053,10 +1061,16 @@ took_addrs(struct sip_resolve *h, unsigned k, int status,
 			memcpy(c->a, g->a, sizeof(c->a));
 		}
 	} else if (status == ARES_SUCCESS || status == ARES_ENODATA ||
-	    status == ARES_ENOTFOUND)
+	    status == ARES_ENOTFOUND) {
 		trace(h->r, "%s %s -> %s", tn, name, status ==
 		    ARES_ENOTFOUND ? "no such name" : "no records");
-	else
+		if (h->nnone < NNONE) {
+			h->none[h->nnone].type = k == 0 ? SIP_DNS_A :
+			    SIP_DNS_AAAA;
+			memcpy(h->none[h->nnone++].name, name,
+			    sizeof(h->none[0].name));
+		}
+	} else
 		failed_q(h, tn, name, status);
 }
 
@@ -1087,6 +1101,17 @@ on_addr6(void *arg, int status, int timeouts, struct ares_addrinfo *ai)
 	on_addrs(arg, 1, status, ai);
 }
 
+/* Whether this resolution already found no record of type for name. */
+static int
+found_none(const struct sip_resolve *h, const char *name, uint16_t type)
+{
+	for (unsigned i = 0; i < h->nnone; i++)
+		if (h->none[i].type == type &&
+		    strcasecmp(h->none[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
 /* A for IPv4, AAAA for IPv6, asked together, from the cache if there. */
 static void
 ask_addrs(struct sip_resolve *h)
@@ -1104,7 +1129,11 @@ ask_addrs(struct sip_resolve *h)
 		if (!want[k])
 			continue;
 		c = cache_get(h->r, name, k == 0 ? SIP_DNS_A : SIP_DNS_AAAA);
-		if (c != NULL) {
+		if (found_none(h, name, k == 0 ? SIP_DNS_A : SIP_DNS_AAAA)) {
+			trace(h->r, "%s %s -> no records (asked already)",
+			    k == 0 ? "A" : "AAAA", name);
+			want[k] = 0;
+		} else if (c != NULL) {
 			trace(h->r, "%s %s: from the cache (%u s left)",
 			    k == 0 ? "A" : "AAAA", name, cache_left(h->r, c));
 			h->got[k].n = c->n;

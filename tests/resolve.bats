@@ -2,6 +2,8 @@
 # NAPTR, SRV, A, AAAA and CNAME records, through tests/helper/resolve
 # (stdout: "N TRANSPORT ADDRESS HOST" per target; stderr: "* " trace).
 load helpers
+# One test counts the questions in dnsmasq's log: none may run beside it.
+BATS_NO_PARALLELIZE_WITHIN_FILE=true
 
 setup_file() {
 	command -v dnsmasq >/dev/null || return 0
@@ -178,7 +180,7 @@ setup() {
 	[ "${lines[24]}" = "25 UDP 127.0.2.25:5060 host-with-a-long-name-to-fill-the-answer-25.big.test" ]
 }
 
-@test "resolve: an answer is reused within its TTL: each name asked once" {
+@test "resolve: an answer is reused within its TTL, an empty one within the resolution: each question asked once" {
 	local log="$BATS_FILE_TMPDIR/dnsmasq.log" before asked
 	before=$(wc -l <"$log")
 	run -0 --separate-stderr "$RESOLVE" "$DNS" ex.test 0 - 0
@@ -191,6 +193,10 @@ setup() {
 	asked=$(tail -n "+$((before + 1))" "$log")
 	[ "$(grep -c 'query\[A\] b.ex.test from' <<<"$asked")" -eq 1 ]
 	[ "$(grep -c 'query\[A\] a.ex.test from' <<<"$asked")" -eq 1 ]
+	# neither has an AAAA record: asked once too, not cached after
+	[ "$(grep -c 'query\[AAAA\] b.ex.test from' <<<"$asked")" -eq 1 ]
+	[ "$(grep -c '^\* AAAA b.ex.test -> no records (asked already)$' <<<"$stderr")" -eq 1 ]
+	[ "$(grep -c 'query\[' <<<"$asked")" -eq 11 ]
 }
 
 @test "resolve: an unknown name is a DNS failure (exit 8)" {
