@@ -281,6 +281,20 @@ drain(struct sip_ep *ep, struct sip_ep_ctxn *c)
 	}
 }
 
+int
+sip_ep_targets(struct sip_ep_ctxn *c, const struct sip_dests *d)
+{
+	unsigned n = d->n < SIP_EP_MAXTARGETS ? d->n : SIP_EP_MAXTARGETS;
+
+	for (unsigned i = 0; i < n; i++) {
+		c->dst[i].tp = d->v[i].tp;
+		c->dst[i].addr = d->v[i].addr;
+		c->dst[i].flow = NULL;
+	}
+	c->ndst = (int)n;
+	return c->ndst;
+}
+
 enum sip_err
 sip_ep_start(struct sip_ep *ep, struct sip_ep_ctxn *c, uint64_t now_us)
 {

@@ -35,11 +35,12 @@
 #include "dialog.h"
 #include "loop.h"
 #include "net.h"
+#include "resolve.h"
 #include "tpset.h"
 #include "txn.h"
 #include "uas.h"
 
-#define SIP_EP_MAXTARGETS	16	/* as SIP_RESOLVE_MAX_TARGETS */
+#define SIP_EP_MAXTARGETS	SIP_RESOLVE_MAX_TARGETS	/* one resolution's */
 #define SIP_EP_MAXCLIENT	256	/* client transactions at once */
 
 /* Where a message goes: the transport, the address, and the flow. */
@@ -144,6 +145,11 @@ struct sip_ep {
 	struct sip_timer	 timer;		/* at sip_ep_deadline() */
 };
 
+/*
+ * c's targets: an RFC 3263 resolution's list (lib/resolve), in its
+ * order, with no flow named.  Returns how many (0 for an empty list).
+ */
+int		sip_ep_targets(struct sip_ep_ctxn *c, const struct sip_dests *d);
 /*
  * Start client transaction c (zeroed before its first use; after its end
  * it may be started again and keeps its buffers' memory) at now_us: build

@@ -199,6 +199,21 @@ test_failover(void)
 	    "failover: a 503 from the last target is the final answer");
 	sip_ep_release(&ep, &k.c);
 
+	/* a resolution's list, in its order */
+	{
+		struct sip_dests d = { .n = 2 };
+
+		d.v[0].tp = SIP_TP_TCP;
+		sip_net_numeric("127.0.0.1", 6000, &d.v[0].addr);
+		d.v[1].tp = SIP_TP_UDP;
+		sip_net_numeric("127.0.0.1", 6001, &d.v[1].addr);
+		setup_call(&k, "OPTIONS", 1);
+		ok(sip_ep_targets(&k.c, &d) == 2 && k.c.dst[0].tp == SIP_TP_TCP &&
+		    sip_net_port(&k.c.dst[1].addr) == 6001 &&
+		    k.c.dst[1].tp == SIP_TP_UDP,
+		    "failover: the targets are an RFC 3263 resolution's, in order");
+	}
+
 	reset();
 	refuse_port = 6000;
 	setup_call(&k, "OPTIONS", 3);
