@@ -492,11 +492,37 @@ next_interval(const struct sip_txn *t)
 	return iv;
 }
 
+/* Timer A, E or G fired: send again, and set the next one. */
+static void
+retransmit(struct sip_txn *t, uint64_t now)
+{
+	if (t->kind == SIP_TXN_NICT && t->state == SIP_TXN_PROCEEDING)
+		t->rt_iv = t->t2;	/* 17.1.2.2 */
+	else
+		t->rt_iv = next_interval(t);
+	/* Scheduled from the deadline, not from a late caller. */
+	t->rt_at += t->rt_iv;
+	if (t->rt_at <= now)
+		t->rt_at = now + t->rt_iv;
+	queue_send(t, t->kind == SIP_TXN_IST ? &t->out : &t->req, 1);
+}
+
 enum sip_err
 sip_txn_timer(struct sip_txn *t, uint64_t now)
 {
+	int rt;
+
 	if (t->state == SIP_TXN_NONE || t->state == SIP_TXN_TERMINATED)
 		return SIP_OK;
+	/*
+	 * In deadline order: a caller woken late, past a retransmission
+	 * and the timeout after it, still sends the retransmission first.
+	 */
+	rt = t->rt_at != 0 && now >= t->rt_at;
+	if (rt && (t->to_at == 0 || t->rt_at < t->to_at)) {
+		retransmit(t, now);
+		rt = 0;
+	}
 	if (t->to_at != 0 && now >= t->to_at) {
 		timeout(t, t->kind == SIP_TXN_ICT ? 'B' :
 		    t->kind == SIP_TXN_NICT ? 'F' : 'H');
@@ -506,17 +532,8 @@ sip_txn_timer(struct sip_txn *t, uint64_t now)
 		terminate(t);
 		return SIP_OK;
 	}
-	if (t->rt_at != 0 && now >= t->rt_at) {
-		if (t->kind == SIP_TXN_NICT && t->state == SIP_TXN_PROCEEDING)
-			t->rt_iv = t->t2;	/* 17.1.2.2 */
-		else
-			t->rt_iv = next_interval(t);
-		/* Scheduled from the deadline, not from a late caller. */
-		t->rt_at += t->rt_iv;
-		if (t->rt_at <= now)
-			t->rt_at = now + t->rt_iv;
-		queue_send(t, t->kind == SIP_TXN_IST ? &t->out : &t->req, 1);
-	}
+	if (rt)
+		retransmit(t, now);
 	return SIP_OK;
 }
 

@@ -170,6 +170,21 @@ test_nict(void)
 	    "nict: T1 and T2 are settable (F at 64*T1 = 6400)");
 	sip_txn_release(&t);
 
+	/* T1 = 10: the sixth send is due at 630, F at 640; a caller woken
+	 * late at 645 still sends it, then times out. */
+	memset(&ev, 0, sizeof(ev));
+	sip_txn_init(&t, SIP_TXN_NICT, 0);
+	t.t1 = 10;
+	sip_txn_client_start(&t, options, strlen(options), 0);
+	drain(&t, 0, &ev);
+	run_until(&t, 629, &ev);
+	sip_txn_timer(&t, 645);
+	drain(&t, 645, &ev);
+	ok(ev.nsend == 7 && ev.send[6] == 645 && ev.timer == 'F' &&
+	    ev.ended == 1, "nict: a late timer call sends the retransmission "
+	    "due before Timer F, then times out (%d sends)", ev.nsend);
+	sip_txn_release(&t);
+
 	/* A provisional response: E goes to T2 at once (17.1.2.2). */
 	memset(&ev, 0, sizeof(ev));
 	sip_txn_init(&t, SIP_TXN_NICT, 0);
