@@ -22,12 +22,14 @@ main(int argc, char **argv)
 	char buf[65536];
 	unsigned long n = 0;
 	time_t end;
+	char tmp[4096];
 	int fd;
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: udpsink COUNTFILE SECONDS\n");
 		return 2;
 	}
+	snprintf(tmp, sizeof tmp, "%s.tmp", argv[1]);
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) < 0 ||
@@ -50,9 +52,11 @@ main(int argc, char **argv)
 		if (poll(&p, 1, 200) <= 0 || recv(fd, buf, sizeof buf, 0) < 0)
 			continue;
 		n++;
-		if ((f = fopen(argv[1], "w")) != NULL) {
+		/* renamed into place: a reader never sees it empty */
+		if ((f = fopen(tmp, "w")) != NULL) {
 			fprintf(f, "%lu\n", n);
-			fclose(f);
+			if (fclose(f) == 0)
+				rename(tmp, argv[1]);
 		}
 	}
 	return 0;
