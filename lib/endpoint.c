@@ -165,6 +165,8 @@ bye_build(struct sip_ep_ctxn *b, struct buf *out, size_t *boff, size_t *blen)
 	q.body = NULL;
 	q.body_len = 0;
 	q.content_type = NULL;
+	/* the INVITE's credentials answered its challenge, not this BYE's */
+	q.headers = NULL;
 	q.gen = 0;
 	return sip_dialog_request(s->d, out, "BYE", &q);
 }
