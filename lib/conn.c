@@ -368,11 +368,18 @@ ws_begin(struct sip_conn *c)
 		    sip_err_str(e));
 		return e;
 	}
-	buf_init(&req, SIP_WS_MAX_HANDSHAKE);
+	buf_init(&req, 0);
 	e = sip_ws_request(&req, c->ws_host, c->ws_path[0] != '\0' ?
 	    c->ws_path : NULL, c->ws_key);
+	/* ahead of the messages queued while connecting */
 	if (e == SIP_OK)
-		e = queue_out(c, NULL, 0, req.p, req.len, NULL);
+		e = buf_add(&req, c->out.p + c->out_off, sip_conn_queued(c));
+	if (e == SIP_OK) {
+		buf_free(&c->out);
+		c->out = req;
+		c->out_off = 0;
+		return SIP_OK;
+	}
 	buf_free(&req);
 	return e;
 }

@@ -2,8 +2,9 @@
  * tpset.c - the transport set on a real loop over loopback sockets, with
  * a fake clock for the deadlines: a handshake that never ends, a queue
  * over its limit, a peer that stops reading, idle close and CRLF
- * keep-alives, flow reuse, the connection limit, UDP both ways.  In each
- * case the peer at fault is closed and no other.
+ * keep-alives, flow reuse, the connection limit, both sides of the
+ * WebSocket upgrade, UDP both ways.  In each case the peer at fault is
+ * closed and no other.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -361,6 +362,68 @@ max_conns(struct sip_loop *l)
 }
 
 static void
+refused(struct sip_loop *l)
+{
+	struct sip_tps_opts o = { .max_conns = 1 };
+	struct sip_tps *s = new_set(l, &o);
+	struct sip_tps_flow *busy;
+	struct sip_sockaddr tcp;
+	struct sip_tps_stats st;
+	char msg[1024], b[64];
+	int fb, fn;
+
+	listen_on(s, SIP_TP_TCP, &tcp);
+	fb = client(sip_net_port(&tcp), 4096);
+	say(fb, 1);
+	spin(l);
+	busy = seen.flow;
+	memset(msg, 'x', sizeof msg);
+	for (int i = 0; i < 100000 && sip_tps_queued(busy) == 0; i++)
+		sip_tps_send_flow(s, busy, NULL, msg, sizeof msg);
+	fn = client(sip_net_port(&tcp), 0);
+	advance(l, 10);
+	sip_tps_stats(s, &st);
+	ok(st.refused == 1 && st.conns == 1 && seen.nclosed == 0,
+	    "at max_conns with no flow idle a new connection is refused");
+	ok(peek(fn, b, sizeof b) == 0, "and closed at once");
+	close(fb);
+	close(fn);
+	sip_tps_free(s);
+}
+
+static void
+websocket(struct sip_loop *l)
+{
+	struct sip_tps_opts so = { 0 }, co = { .handshake_ms = 2000 };
+	struct sip_tps *srv = new_set(l, &so), *cli;
+	struct sip_tps_flow *f;
+	struct sip_tps_dst d;
+	char b[512];
+	int n;
+
+	co.recv = on_recv;
+	cli = sip_tps_new(l, &co);
+	memset(&d, 0, sizeof d);
+	d.tp = SIP_TP_WS;
+	d.ws_path = "/sip";
+	listen_on(srv, SIP_TP_WS, &d.addr);
+	n = request(b, sizeof b, 5);
+	ok(sip_tps_send(cli, &d, b, (size_t)n, &f) == SIP_OK,
+	    "a send over WebSocket waits for both sides' upgrade");
+	spin(l);
+	ok(seen.nrx == 1 && sip_tps_tp(seen.flow) == SIP_TP_WS &&
+	    strcmp(seen.line, "OPTIONS sip:x5@127.0.0.1 SIP/2.0") == 0,
+	    "and arrives once they are done");
+	n = request(b, sizeof b, 6);
+	if (seen.flow != NULL)
+		sip_tps_send_flow(srv, seen.flow, NULL, b, (size_t)n);
+	spin(l);
+	ok(seen.nrx == 2 && seen.flow == f, "the answer comes back in a frame");
+	sip_tps_free(cli);
+	sip_tps_free(srv);
+}
+
+static void
 udp(struct sip_loop *l)
 {
 	struct sip_tps_opts o = { 0 };
@@ -403,6 +466,8 @@ main(void)
 	idle_and_pings(l);
 	reuse(l);
 	max_conns(l);
+	refused(l);
+	websocket(l);
 	udp(l);
 	sip_loop_free(l);
 	sip_clock_set(NULL, NULL);
