@@ -73,6 +73,9 @@ typedef enum sip_err	sip_ep_send_fn(void *arg, const struct sip_ep_dest *d,
  * transaction's own buffer) with a fresh branch.  For a request built
  * by sip_build_request_tmpl, set *boff and *blen to its branch (the
  * template's off[0], len[0]) so that it is not parsed again; else 0.
+ * A caller that reads the clock after building may move ep->now_us and
+ * ep->now forward here: the transaction starts and c->t_sent is taken
+ * after the build.
  */
 typedef enum sip_err	sip_ep_build_fn(struct sip_ep_ctxn *c, struct buf *b,
 			    size_t *boff, size_t *blen);

@@ -86,6 +86,12 @@ ep_build(struct sip_ep_ctxn *c, struct buf *out, size_t *boff, size_t *blen)
 	if ((e = build(u, r, out)) != SIP_OK)
 		return e;
 	/*
+	 * The one clock read of a request: after it is built, so that the
+	 * round trip is the wire's; it also starts the timers.
+	 */
+	u->ep.now_us = sip_clock_us();
+	u->ep.now = u->ep.now_us / 1000;
+	/*
 	 * A request built here whose Via and CSeq are the builder's own
 	 * need no parse for the transaction's keys (a ping run's case).
 	 */
@@ -229,7 +235,6 @@ ep_setup(struct sip_uac *u)
 enum sip_err
 sip_uac_start(struct sip_uac *u, struct sip_uac_req *r)
 {
-	uint64_t us;
 	enum sip_err e;
 
 	if (u->nlive >= SIP_UAC_MAXACTIVE)
@@ -278,11 +283,10 @@ sip_uac_start(struct sip_uac *u, struct sip_uac_req *r)
 	r->c.set.p = &r->ackp;
 	r->active = 1;
 	u->live[u->nlive++] = r;
-	/* one clock read for the timers and the send time (a ping run
-	 * reads the clock as few times as a bare loop) */
-	us = sip_clock_us();
+	/* the clock is read once, by ep_build (a ping run reads it as few
+	 * times as a bare loop) */
 	u->rx_us = 0;
-	if ((e = sip_ep_start(&u->ep, &r->c, us)) != SIP_OK) {
+	if ((e = sip_ep_start(&u->ep, &r->c, u->ep.now_us)) != SIP_OK) {
 		for (int i = 0; i < u->nlive; i++)
 			if (u->live[i] == r) {
 				u->live[i] = u->live[--u->nlive];
