@@ -185,30 +185,6 @@ cap_opened(struct sip_cap **cp, struct sip_cap *c, pcap_t *p, int nano)
 }
 
 enum sip_err
-sip_cap_open_file(struct sip_cap **cp, const char *path, char *err,
-    size_t errsz)
-{
-	char ebuf[PCAP_ERRBUF_SIZE] = "";
-	struct sip_cap *c;
-	pcap_t *p;
-	enum sip_err e;
-
-	*cp = NULL;
-	if ((e = sip_cap_load(err, errsz)) != SIP_OK)
-		return e;
-	if ((c = cap_new()) == NULL)
-		return SIP_E_NOMEM;
-	p = pc.pcap_open_offline_with_tstamp_precision(path,
-	    PCAP_TSTAMP_PRECISION_NANO, ebuf);
-	if (p == NULL) {
-		set_err(err, errsz, ebuf);
-		free(c);
-		return SIP_E_PARSE;
-	}
-	return cap_opened(cp, c, p, 1);
-}
-
-enum sip_err
 sip_cap_open_fp(struct sip_cap **cp, FILE *fp, char *err, size_t errsz)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";

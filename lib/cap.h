@@ -1,6 +1,7 @@
 /*
  * cap.h - SIP messages out of packet captures, through libpcap: pcap and
- * pcapng files, a FILE stream (standard input) and live interfaces.
+ * pcapng streams (lib/input.h opens files of any kind) and live
+ * interfaces.
  *
  * sip_cap_next() is an iterator: each call hands out the next SIP message
  * with the facts of the frame it arrived in (packet number from 1,
@@ -76,13 +77,11 @@ struct sip_cap_stats {
 };
 
 /*
- * Open a capture file (pcap or pcapng).  On failure returns SIP_E_SYS or
- * SIP_E_PARSE with libpcap's message in err.  *cp is freed with
- * sip_cap_free().
+ * Read a capture (pcap or pcapng) from fp, which need not seek (a file
+ * from lib/input.h, a pipe).  On failure returns SIP_E_PARSE with
+ * libpcap's message in err, and fp is left open; on success fp is
+ * closed by sip_cap_free(), which frees *cp.
  */
-enum sip_err	sip_cap_open_file(struct sip_cap **cp, const char *path,
-		    char *err, size_t errsz);
-/* The same from an open stream (standard input); fp is closed by free. */
 enum sip_err	sip_cap_open_fp(struct sip_cap **cp, FILE *fp, char *err,
 		    size_t errsz);
 /*
