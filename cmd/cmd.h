@@ -158,6 +158,8 @@ const char	*applet_summary(const char *name);
 extern const char	*progname;
 extern int		 verbose;	/* -v count, set by applets */
 extern int		 quiet;		/* -q: errors only, see OPT_QUIET */
+/* --json: errorf() and die() also write {"type":"error",...} on stdout */
+extern int		 json_errors;
 void	errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	warnf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	notef(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -13,10 +13,45 @@
 const char	*progname = "sipbox";
 int		 verbose;
 int		 quiet;
+int		 json_errors;
+
+/*
+ * --json writes JSON Lines including failures: with json_errors set, an
+ * error is also a record on stdout, {"type":"error","error":MESSAGE}
+ * and, when it ends the program, "exit".
+ */
+static void
+json_error(const char *fmt, va_list ap, int err, int code)
+{
+	char msg[1024];
+	struct jsonl l;
+	int n;
+
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (err != 0 && n >= 0 && (size_t)n < sizeof(msg))
+		snprintf(msg + n, sizeof(msg) - (size_t)n, ": %s", strerror(err));
+	jsonl_begin(&l);
+	json_kstr(&l.j, "type", "error");
+	json_kstr(&l.j, "error", msg);
+	if (code >= 0)
+		json_kint(&l.j, "exit", code);
+	jsonl_end(&l);
+}
+
+/* rec: NO_REC, or the record's exit status (-1: none, it goes on). */
+#define NO_REC	(-2)
 
 static void
-vmsg(const char *kind, const char *sgr, const char *fmt, va_list ap, int err)
+vmsg(const char *kind, const char *sgr, const char *fmt, va_list ap, int err,
+    int rec)
 {
+	if (json_errors && rec != NO_REC) {
+		va_list cp;
+
+		va_copy(cp, ap);
+		json_error(fmt, cp, err, rec);
+		va_end(cp);
+	}
 	fflush(stdout);
 	fprintf(stderr, "%s: ", progname);
 	if (kind != NULL)
@@ -34,7 +69,7 @@ errorf(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmsg(NULL, NULL, fmt, ap, 0);
+	vmsg(NULL, NULL, fmt, ap, 0, -1);
 	va_end(ap);
 }
 
@@ -45,7 +80,7 @@ errorf_errno(const char *fmt, ...)
 	int e = errno;
 
 	va_start(ap, fmt);
-	vmsg(NULL, NULL, fmt, ap, e);
+	vmsg(NULL, NULL, fmt, ap, e, -1);
 	va_end(ap);
 }
 
@@ -57,7 +92,7 @@ warnf(const char *fmt, ...)
 	if (quiet)
 		return;
 	va_start(ap, fmt);
-	vmsg("warning", "1;35", fmt, ap, 0);
+	vmsg("warning", "1;35", fmt, ap, 0, NO_REC);
 	va_end(ap);
 }
 
@@ -69,7 +104,7 @@ notef(const char *fmt, ...)
 	if (verbose == 0)
 		return;
 	va_start(ap, fmt);
-	vmsg(NULL, NULL, fmt, ap, 0);
+	vmsg(NULL, NULL, fmt, ap, 0, NO_REC);
 	va_end(ap);
 }
 
@@ -79,7 +114,7 @@ die(int code, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmsg(NULL, NULL, fmt, ap, 0);
+	vmsg(NULL, NULL, fmt, ap, 0, code);
 	va_end(ap);
 	exit(code);
 }
@@ -91,7 +126,7 @@ die_errno(int code, const char *fmt, ...)
 	int e = errno;
 
 	va_start(ap, fmt);
-	vmsg(NULL, NULL, fmt, ap, e);
+	vmsg(NULL, NULL, fmt, ap, e, code);
 	va_end(ap);
 	exit(code);
 }

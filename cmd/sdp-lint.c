@@ -666,6 +666,7 @@ sdp_lint_main(int argc, char **argv)
 	int i;
 
 	i = opt_parse(&spec, argc, argv);
+	json_errors = o.json && !quiet;
 	if (o.list) {
 		list_checks();
 		return SIP_EXIT_OK;

@@ -1298,6 +1298,7 @@ sip_parse_main(int argc, char **argv)
 	int i, rc = 0, r;
 
 	i = opt_parse(&spec, argc, argv);
+	json_errors = o.json && !quiet;
 	inputs_name(i, argc, argv, where, sizeof(where));
 	if (o.json + (o.fields != NULL) + o.full + o.count + o.body > 1)
 		usage_error("--json, --fields, --full, --body and --count "

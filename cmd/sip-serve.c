@@ -852,6 +852,7 @@ sip_serve_main(int argc, char **argv)
 	int i;
 
 	i = opt_parse(&spec, argc, argv);
+	json_errors = o.json && !quiet;
 	if (i != argc)
 		usage_error("unexpected argument '%s'", argv[i]);
 	for (int k = 0; k < o.reply.n; k++) {

@@ -125,3 +125,17 @@ load helpers
 		    { echo "$a has no -q, --quiet"; return 1; }
 	done
 }
+
+@test "sipbox: with --json an error is a record on stdout too, in sip-parse, sdp-lint and sip-serve" {
+	printf 'INVITE sip:a@b SIP/2.0\r\nbroken\r\n\r\n' >"$BATS_TEST_TMPDIR/bad.sip"
+	run -1 --separate-stderr "$SIPBOX" sip-parse --json "$BATS_TEST_TMPDIR/bad.sip"
+	[ "$output" = "{\"type\":\"error\",\"error\":\"$BATS_TEST_TMPDIR/bad.sip:2:1: header line has no colon\"}" ]
+	[[ "$stderr" == *"bad.sip:2:1: header line has no colon"* ]]
+	run -1 --separate-stderr "$SIPBOX" sdp-lint --json "$BATS_TEST_TMPDIR/none.sdp"
+	[ "$output" = "{\"type\":\"error\",\"error\":\"$BATS_TEST_TMPDIR/none.sdp: No such file or directory\"}" ]
+	run -8 --separate-stderr "$SIPBOX" sip-serve --json -l udp:192.0.2.1:5060 --duration 0.1
+	[[ "$output" == '{"type":"error","error":"udp:192.0.2.1:5060: '*'","exit":8}' ]]
+	# -q: stdout stays empty
+	run -1 --separate-stderr "$SIPBOX" sip-parse --json -q "$BATS_TEST_TMPDIR/bad.sip"
+	[ -z "$output" ]
+}
