@@ -1,9 +1,11 @@
 /*
  * tls.c - OpenSSL contexts and error text.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/err.h>
 #include <openssl/x509_vfy.h>
@@ -16,10 +18,19 @@ keylog(const SSL *ssl, const char *line)
 {
 	const char *path = getenv("SSLKEYLOGFILE");
 	FILE *f;
+	int fd;
 
 	(void)ssl;
-	if (path == NULL || *path == '\0' || (f = fopen(path, "a")) == NULL)
+	if (path == NULL || *path == '\0')
 		return;
+	/* keys that decrypt the session: for the user alone, not the umask */
+	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+	    0600)) < 0)
+		return;
+	if ((f = fdopen(fd, "a")) == NULL) {
+		close(fd);
+		return;
+	}
 	fprintf(f, "%s\n", line);
 	fclose(f);
 }

@@ -78,9 +78,11 @@ setup() {
 	run -0 "$SIPBOX" sip-send -k "tls:$other"
 }
 
-@test "sip-send: SSLKEYLOGFILE gets the TLS secrets" {
+@test "sip-send: SSLKEYLOGFILE gets the TLS secrets, in a file only its owner reads" {
+	umask 022
 	SSLKEYLOGFILE="$BATS_TEST_TMPDIR/keys" run -0 "$SIPBOX" sip-send --cacert "$CA" "tls:$S"
 	grep -qE '^(CLIENT_RANDOM|CLIENT_TRAFFIC_SECRET_0) ' "$BATS_TEST_TMPDIR/keys"
+	[ "$(stat -c %a "$BATS_TEST_TMPDIR/keys")" = 600 ]
 }
 
 @test "sip-send: final response classes become exit 3, 4, 5, 6" {
