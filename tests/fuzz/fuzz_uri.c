@@ -40,9 +40,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	buf_init(&b, 4096);
 	if (sip_uri_parse(&u, s, &pe) == SIP_OK) {
-		(void)sip_uri_format(&u, &b);
-		/* The canonical form parses again to an equal URI. */
-		if (b.len > 0 && sip_uri_parse(&u2, buf_slice(&b), &pe) == SIP_OK &&
+		/*
+		 * The canonical form parses again to an equal URI.  One that
+		 * does not fit the buffer is SIP_E_TOOBIG and a prefix of it
+		 * is left behind: nothing to compare.
+		 */
+		if (sip_uri_format(&u, &b) == SIP_OK && b.len > 0 &&
+		    sip_uri_parse(&u2, buf_slice(&b), &pe) == SIP_OK &&
 		    !sip_uri_equal(&u, &u2) && u.scheme != SIP_URI_OTHER)
 			abort();
 		buf_reset(&b);
