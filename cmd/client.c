@@ -25,21 +25,34 @@ const char *const client_tps[] = { "udp", "tcp", "tls", "sctp", "ws", "wss",
 char *
 client_password(void)
 {
-	const char *env = getenv("SIPBOX_PASSWORD");
+	char *env = getenv("SIPBOX_PASSWORD");
 	char *pw = NULL, *nl;
 	size_t len;
 
 	if (copt.user == NULL)
 		return NULL;
+	secret_hold();
 	if (copt.password_file != NULL) {
+		secret_file_check(copt.password_file);
 		if (read_file(copt.password_file, &pw, &len, 4096) != 0)
 			die_errno(SIP_EXIT_INVALID, "%s", copt.password_file);
 		if ((nl = strpbrk(pw, "\r\n")) != NULL)
 			*nl = '\0';
+		if (*pw == '\0')
+			die(SIP_EXIT_INVALID, "%s: no password in the file",
+			    copt.password_file);
 		return pw;
 	}
-	if (env != NULL)
-		return xstrdup(env);
+	if (env != NULL) {
+		if (*env == '\0')
+			die(SIP_EXIT_USAGE, "SIPBOX_PASSWORD is empty: an empty "
+			    "password is not taken");
+		pw = xstrdup(env);
+		/* the environment block is what /proc/PID/environ and a core show */
+		explicit_bzero(env, strlen(env));
+		unsetenv("SIPBOX_PASSWORD");
+		return pw;
+	}
 	/* A prompt with echo off, on the terminal itself. */
 	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
 	struct termios t, old;

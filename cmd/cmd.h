@@ -189,6 +189,15 @@ void	 strlist_add(struct strlist *l, const char *s);
 int	read_file(const char *path, char **out, size_t *len, size_t max);
 
 /*
+ * Secrets (passwords): secret_file_check() warns, as ssh does, when a
+ * regular file of them is readable by group or others, and dies (exit 1)
+ * when anyone may write it; secret_hold() makes the process non-dumpable
+ * once it holds one.
+ */
+void	secret_file_check(const char *path);
+void	secret_hold(void);
+
+/*
  * An input operand of sip-parse or sdp-lint (cmd/input.c): "-" is
  * standard input; pipes, FIFOs and gzip work.  input_load() fills ip
  * with a capture to read (cap) or the whole text (data, len, with a NUL

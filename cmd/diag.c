@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -266,4 +268,30 @@ jsonl_end(struct jsonl *l)
 		fwrite(l->b.p, 1, l->b.len, stdout);
 	}
 	buf_free(&l->b);
+}
+
+void
+secret_file_check(const char *path)
+{
+	struct stat st;
+	unsigned mode;
+
+	/* "-", a pipe or a FIFO is the caller's own, not a file left around */
+	if (strcmp(path, "-") == 0 || stat(path, &st) != 0 ||
+	    !S_ISREG(st.st_mode))
+		return;
+	mode = (unsigned)st.st_mode & 07777;
+	if (st.st_mode & S_IWOTH)
+		die(SIP_EXIT_INVALID, "%s: anyone may write this file of "
+		    "secrets (mode %04o): refusing it", path, mode);
+	if (st.st_mode & (S_IRGRP | S_IROTH))
+		warnf("%s: group or others may read this file of secrets "
+		    "(mode %04o): chmod 600 it", path, mode);
+}
+
+void
+secret_hold(void)
+{
+	/* no core dump, and no ptrace or /proc/PID/mem for other processes */
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }

@@ -161,6 +161,8 @@ load_users(void)
 
 	if (o.users == NULL)
 		return;
+	secret_hold();
+	secret_file_check(o.users);
 	if (read_file(o.users, &data, &len, 1024 * 1024) != 0)
 		die_errno(SIP_EXIT_INVALID, "%s", o.users);
 	for (line = strtok_r(data, "\n", &save); line != NULL;
@@ -176,6 +178,9 @@ load_users(void)
 		if ((colon = strchr(line, ':')) == NULL || colon == line)
 			die(SIP_EXIT_INVALID, "%s:%u: expected user:password",
 			    o.users, lineno);
+		if (colon[1] == '\0')
+			die(SIP_EXIT_INVALID, "%s:%u: empty password", o.users,
+			    lineno);
 		if (nusers == MAX_USERS)
 			die(SIP_EXIT_INVALID, "%s:%u: more than %d users", o.users,
 			    lineno, MAX_USERS);

@@ -199,6 +199,41 @@ setup() {
 	[[ "$output" == *SIPBOX_PASSWORD* ]]
 }
 
+@test "sip-send: a password file others may read is a warning, one others may write is refused, an empty one an error" {
+	local pw=$BATS_TEST_TMPDIR/pw
+	printf 'bob-secret\n' > "$pw"
+	chmod 600 "$pw"
+	run -0 --separate-stderr "$SIPBOX" sip-send -X REGISTER -u bob --password-file "$pw" \
+	    --to sip:bob@127.0.0.1 "sip:$U"
+	[ -z "$stderr" ]
+	chmod 640 "$pw"
+	run -0 --separate-stderr "$SIPBOX" sip-send -X REGISTER -u bob --password-file "$pw" \
+	    --to sip:bob@127.0.0.1 "sip:$U"
+	[ "$stderr" = "sip-send: warning: $pw: group or others may read this file of secrets (mode 0640): chmod 600 it" ]
+	chmod 646 "$pw"
+	run -1 "$SIPBOX" sip-send -X REGISTER -u bob --password-file "$pw" "sip:$U"
+	[[ "$output" == *"anyone may write this file of secrets (mode 0646): refusing it"* ]]
+	printf '\n' > "$pw"
+	chmod 600 "$pw"
+	run -1 "$SIPBOX" sip-send -X REGISTER -u bob --password-file "$pw" "sip:$U"
+	[ "$output" = "sip-send: $pw: no password in the file" ]
+	SIPBOX_PASSWORD= run -2 "$SIPBOX" sip-send -X REGISTER -u bob "sip:$U"
+	[[ "$output" == *"SIPBOX_PASSWORD is empty"* ]]
+}
+
+@test "sip-send: SIPBOX_PASSWORD is wiped from the environment once read" {
+	local p pid
+	p=$(blackhole_udp)
+	SIPBOX_PASSWORD=carol-secret "$SIPBOX" sip-send --timeout 5 -X REGISTER -u carol \
+	    "udp:127.0.0.1:$p" 3>&- &
+	pid=$!
+	wait_for count_is 1 "$BATS_TEST_TMPDIR/blackhole.count"
+	run -0 cat "/proc/$pid/environ"
+	kill "$pid"
+	[[ "$output" == *"SIPBOX_"* || "$output" == *"PATH="* ]]
+	[[ "$output" != *carol-secret* ]]
+}
+
 @test "sip-send: -v traces every message with time, transport and peer, curl style" {
 	run -0 "$SIPBOX" sip-send -v "tcp:$T"
 	[[ "$output" == *"* connecting to $T over TCP"* ]]

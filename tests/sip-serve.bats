@@ -130,6 +130,16 @@ load net
 	printf 'no colon here\n' > "$BATS_TEST_TMPDIR/users"
 	run -1 "$SIPBOX" sip-serve --users "$BATS_TEST_TMPDIR/users"
 	[[ "$output" == *"users:1: expected user:password"* ]]
+	printf 'erin:\n' > "$BATS_TEST_TMPDIR/users"
+	run -1 "$SIPBOX" sip-serve --users "$BATS_TEST_TMPDIR/users"
+	[[ "$output" == *"users:1: empty password"* ]]
+	printf 'erin:erin-pw\n' > "$BATS_TEST_TMPDIR/users"
+	chmod 602 "$BATS_TEST_TMPDIR/users"
+	run -1 "$SIPBOX" sip-serve --users "$BATS_TEST_TMPDIR/users"
+	[[ "$output" == *"users: anyone may write this file of secrets (mode 0602): refusing it"* ]]
+	chmod 644 "$BATS_TEST_TMPDIR/users"
+	run -0 "$SIPBOX" sip-serve --users "$BATS_TEST_TMPDIR/users" -l udp:127.0.0.1:0 --duration 0.1
+	[[ "$output" == *"users: group or others may read this file of secrets (mode 0644): chmod 600 it"* ]]
 	start_serve busy -l udp:127.0.0.1:0
 	run -8 "$SIPBOX" sip-serve -l "udp:$(serve_addr busy udp)" --duration 1
 	stop_serve busy
