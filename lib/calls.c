@@ -18,7 +18,9 @@ dup_slice(struct slice s)
 
 	if (p == NULL)
 		return NULL;
-	memcpy(p, s.p, s.len);
+	/* an absent header is {NULL, 0}: memcpy() may not be handed NULL */
+	if (s.len > 0)
+		memcpy(p, s.p, s.len);
 	p[s.len] = '\0';
 	return p;
 }
@@ -206,7 +208,8 @@ add_event(struct sip_calls *t, struct sip_call *c, const struct sip_msg *m,
 		ev->label[0] = (char)('0' + m->status / 100 % 10);
 		ev->label[1] = (char)('0' + m->status / 10 % 10);
 		ev->label[2] = (char)('0' + m->status % 10);
-		memcpy(ev->label + 4, m->reason.p, m->reason.len);
+		if (m->reason.len > 0)
+			memcpy(ev->label + 4, m->reason.p, m->reason.len);
 		ev->label[4 + m->reason.len] = '\0';
 	}
 	if (ev->src == NULL || ev->dst == NULL || ev->label == NULL) {

@@ -402,10 +402,12 @@ name_is(const char *p, const char *lc, size_t n)
 struct slice
 sip_field_hparam_n(struct slice v, const char *name, size_t n)
 {
-	const char *p = v.p, *e = v.p + v.len, *q;
+	const char *p = v.p, *e, *q;
 
+	/* an absent header is {NULL, 0}, and NULL + 0 is undefined in C */
 	if (v.p == NULL)
 		return SLICE_NULL;
+	e = v.p + v.len;
 	/* Find where the header parameters start: the first ';' after
 	 * the URI. */
 	while (p < e && sip_param_is_lws(*p))

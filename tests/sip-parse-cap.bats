@@ -487,6 +487,17 @@ s.sendto(b"OPTIONS sip:x@127.0.0.1 SIP/2.0\r\nCall-ID: live\r\nCSeq: 1 OPTIONS\r
 	[ "${#lines[@]}" -eq 3 ]
 }
 
+# lib/calls.c copied the absent Call-ID with memcpy(p, NULL, 0): undefined,
+# and fatal under make SANITIZE=1
+@test "sip-parse: --calls takes a request without Call-ID, From or To as a call with empty names" {
+	run -0 --separate-stderr "$SIPBOX" sip-parse --calls - < <(printf '%s\r\n' \
+	    'OPTIONS sip:a@b SIP/2.0' 'Via: SIP/2.0/UDP h;branch=z9hG4bK1' \
+	    'Content-Length: 0' '')
+	[ -z "$stderr" ]
+	[ "${lines[1]%%	1970*}" = "		" ]
+	[[ "${lines[1]}" == *"	OPTIONS -	1" ]]
+}
+
 @test "sip-parse: --calls --json and filters" {
 	run -0 sip-parse --calls --json -X INVITE "$(mk call)"
 	[ "${#lines[@]}" -eq 1 ]
