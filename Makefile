@@ -130,7 +130,9 @@ check: testbins
 	    $(if $(BATS_JOBS),--jobs $(BATS_JOBS)) tests
 
 # libFuzzer targets: one binary per tests/fuzz/fuzz_*.c, built with clang.
-FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -Ilib -D_GNU_SOURCE
+# No recovery: undefined behaviour is a finding that stops the run.
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
+             -fno-sanitize-recover=undefined -Ilib -D_GNU_SOURCE
 fuzz: $(FUZZ_SRC:tests/fuzz/fuzz_%.c=tests/fuzz/fuzz_%)
 tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC)
 	$(FUZZ_CC) $(FUZZ_FLAGS) $(SSL_CFLAGS) -o $@ $< $(filter-out lib/lineedit.c,$(LIB_SRC)) $(SSL_LIBS) $(PCAP_LIBS) $(ZLIB_LIBS) $(CARES_LIBS) -lm
