@@ -712,6 +712,7 @@ print_call(const struct sip_call *c)
 			json_null(j);
 		}
 		json_kint(j, "messages", (int64_t)c->nmsgs);
+		json_kint(j, "challenges", (int64_t)c->challenges);
 		jsonl_end(&l);
 		return;
 	}

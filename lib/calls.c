@@ -121,24 +121,65 @@ sip_call_state_name(enum sip_call_state s)
 {
 	static const char *const names[] = {
 		"SETUP", "RINGING", "ANSWERED", "COMPLETED", "CANCELLED",
-		"REJECTED", "OTHER"
+		"REJECTED", "AUTH", "OTHER"
 	};
 
 	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
 }
 
 
-/* The call's state after m (RFC 3261 13, 15). */
+/* The CSeq number of m, 0 when it has none (a capture may be broken). */
+static uint32_t
+cseq_num(const struct sip_msg *m)
+{
+	struct slice v = slice_trim(sip_msg_value(m, SIP_HDR_CSEQ));
+	uint32_t n = 0;
+	size_t i;
+
+	for (i = 0; i < v.len && v.p[i] >= '0' && v.p[i] <= '9' && i < 10; i++)
+		n = n * 10 + (uint32_t)(v.p[i] - '0');
+	return n;
+}
+
+/*
+ * Whether m belongs to the call's last transaction of its first method,
+ * moving on to a new one (higher CSeq): an INVITE after a challenge or a
+ * rejection starts the call again.  An answer to an older transaction
+ * (a late 401 after the authenticated INVITE went out) is ignored.
+ */
+static int
+current(struct sip_call *c, const struct sip_msg *m)
+{
+	uint32_t n = cseq_num(m);
+
+	if (n == 0 || n == c->cseq)
+		return 1;
+	if (n < c->cseq)
+		return 0;
+	c->cseq = n;
+	if (c->state == SIP_CALL_AUTH || c->state == SIP_CALL_REJECTED ||
+	    c->state == SIP_CALL_CANCELLED) {
+		c->state = SIP_CALL_SETUP;
+		c->status = 0;
+	}
+	return 1;
+}
+
+/* The call's state after m (RFC 3261 13, 15; 22.2, 22.3 challenges). */
 static void
 advance(struct sip_call *c, const struct sip_msg *m, uint64_t ts_ns)
 {
 	struct slice meth = m->is_request ? m->method : sip_field_cseq_method(m);
 	int invite = slice_eq_lit(meth, "INVITE");
+	int auth = m->status == 401 || m->status == 407;
 
 	if (c->state == SIP_CALL_OTHER) {
-		if (!m->is_request && m->status >= 200 &&
-		    slice_eq_cstr(meth, c->method))
+		if (!slice_eq_cstr(meth, c->method) || !current(c, m))
+			return;
+		if (!m->is_request && m->status >= 200) {
 			c->status = m->status;
+			c->challenges += auth;
+		}
 		return;
 	}
 	if (m->is_request) {
@@ -147,9 +188,11 @@ advance(struct sip_call *c, const struct sip_msg *m, uint64_t ts_ns)
 		else if (slice_eq_lit(meth, "BYE") &&
 		    c->state == SIP_CALL_ANSWERED)
 			c->state = SIP_CALL_COMPLETED;
+		else if (invite)
+			(void)current(c, m);
 		return;
 	}
-	if (!invite)
+	if (!invite || !current(c, m))
 		return;
 	if (m->status < 200) {
 		if (c->state == SIP_CALL_SETUP && m->status > 100)
@@ -165,8 +208,9 @@ advance(struct sip_call *c, const struct sip_msg *m, uint64_t ts_ns)
 				c->answer_ns = ts_ns;
 		}
 	} else if (c->state < SIP_CALL_ANSWERED) {
-		c->state = m->status == 487 ? SIP_CALL_CANCELLED :
-		    SIP_CALL_REJECTED;
+		c->challenges += auth;
+		c->state = auth ? SIP_CALL_AUTH : m->status == 487 ?
+		    SIP_CALL_CANCELLED : SIP_CALL_REJECTED;
 	} else if (c->state == SIP_CALL_CANCELLED && m->status != 487) {
 		c->state = SIP_CALL_REJECTED;
 	}

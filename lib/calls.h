@@ -39,6 +39,7 @@ enum sip_call_state {
 	SIP_CALL_COMPLETED,	/* BYE after an answer */
 	SIP_CALL_CANCELLED,	/* CANCEL or 487 */
 	SIP_CALL_REJECTED,	/* 3xx-6xx final response */
+	SIP_CALL_AUTH,		/* 401 or 407: a new INVITE may follow */
 	SIP_CALL_OTHER		/* not an INVITE dialog: see method, status */
 };
 
@@ -50,6 +51,8 @@ struct sip_call {
 	uint64_t	 start_ns, last_ns, answer_ns;
 	unsigned long	 nmsgs;
 	int		 status;	/* last final response to the first method */
+	uint32_t	 cseq;		/* CSeq number of its last transaction */
+	unsigned	 challenges;	/* 401 and 407 answers */
 	enum sip_call_state state;
 	struct sip_call_event *ev;
 	size_t		 nev, evcap;
@@ -85,7 +88,7 @@ enum sip_err	sip_calls_add(struct sip_calls *t, const struct sip_msg *m,
 /* Take the calls out in first-seen order (the caller frees each). */
 struct sip_call	*sip_calls_take(struct sip_calls *t);
 void		 sip_call_free(struct sip_call *c);
-/* "SETUP", "RINGING", "ANSWERED", ... */
+/* "SETUP", "RINGING", "ANSWERED", "AUTH", ... */
 const char	*sip_call_state_name(enum sip_call_state s);
 
 #endif

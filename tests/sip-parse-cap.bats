@@ -498,6 +498,18 @@ s.sendto(b"OPTIONS sip:x@127.0.0.1 SIP/2.0\r\nCall-ID: live\r\nCSeq: 1 OPTIONS\r
 	[[ "${lines[1]}" == *"	OPTIONS -	1" ]]
 }
 
+@test "sip-parse: --calls follows a call's last INVITE: a challenge is AUTH, the authenticated INVITE's answer decides" {
+	run -0 sip-parse --calls "$(mk authcall)"
+	[ "$(printf '%s\n' "${lines[@]:1}" | cut -f1,6)" = "$(printf '%s\n' "$(tab auth@example.com 'ANSWERED 200')" "$(tab late@example.com SETUP)" "$(tab left@example.com 'AUTH 401')")" ]
+	run -0 sip-parse --calls --json "$(mk authcall)"
+	printf '%s\n' "$output" | python3 -c '
+import json, sys
+r = [json.loads(l) for l in sys.stdin]
+assert [(c["state"], c["status"], c["challenges"]) for c in r] == [
+    ("ANSWERED", 200, 1), ("SETUP", None, 1), ("AUTH", 401, 1)], r
+'
+}
+
 @test "sip-parse: --calls --json and filters" {
 	run -0 sip-parse --calls --json -X INVITE "$(mk call)"
 	[ "${#lines[@]}" -eq 1 ]

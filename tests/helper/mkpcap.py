@@ -425,6 +425,26 @@ def build(kind):
                      up(msg(5, "ACK", c)),
                      up(msg(6, "BYE", c)),
                      down(resp(6, 200, "BYE", c))])
+    if kind == "authcall":
+        # a call challenged with 407 then answered; one challenged and
+        # tried again, whose old 407 comes back late; one left at 401
+        A, B = SRC4, DST4
+        up = lambda p: E(ip4(udp(p), src=A, dst=B))
+        down = lambda p: E(ip4(udp(p), src=B, dst=A))
+        a, b, c = "auth@example.com", "late@example.com", "left@example.com"
+        return pcap([up(msg(1, "INVITE", a)),
+                     down(resp(1, 407, "INVITE", a,
+                               "Proxy Authentication Required")),
+                     up(msg(1, "ACK", a)),
+                     up(msg(2, "INVITE", a)),
+                     down(resp(2, 180, "INVITE", a, "Ringing")),
+                     down(resp(2, 200, "INVITE", a)),
+                     up(msg(1, "INVITE", b)),
+                     down(resp(1, 401, "INVITE", b, "Unauthorized")),
+                     up(msg(2, "INVITE", b)),
+                     down(resp(1, 401, "INVITE", b, "Unauthorized")),
+                     up(msg(1, "INVITE", c)),
+                     down(resp(1, 401, "INVITE", c, "Unauthorized"))])
     if kind == "manycalls":
         # more calls than the call table holds (SIP_MAX_DIALOGS, 10000)
         return pcap([E(ip4(udp(msg(i, "OPTIONS", "many-%d" % i))))
