@@ -108,7 +108,6 @@ static struct {
 	int		 edit;		/* readline/libedit, not the plain reader */
 	int		 tty;		/* stdin and stdout are terminals */
 	int		 in_cb;		/* inside cb: no prompt on screen */
-	int		 fresh;		/* libedit: a line taken, no key since */
 	/* the plain reader's bytes not yet a whole line */
 	char		*buf;
 	size_t		 len;
@@ -238,9 +237,16 @@ on_line(char *line)
 	deliver(line);
 	free(line);
 #if defined(HAVE_LIBEDIT)
-	/* libedit keeps the taken line in its buffer until the next key,
-	 * and a redraw before then would show it again */
-	le.fresh = 1;
+	/*
+	 * libedit keeps the taken line in its buffer, and on the screen in
+	 * its idea of the display, until the next key: a message printed
+	 * before then would bring it back.  A new editor starts clean (the
+	 * history is kept apart from it).
+	 */
+	if (le.on) {
+		rl_callback_handler_remove();
+		rl_callback_handler_install(le.prompt, on_line);
+	}
 #endif
 }
 
@@ -251,7 +257,6 @@ on_edit(struct sip_loop *l, int fd, unsigned ev, void *arg)
 	(void)fd;
 	(void)ev;
 	(void)arg;
-	le.fresh = 0;
 	rl_callback_read_char();
 }
 #endif
@@ -358,7 +363,7 @@ sip_le_print(const char *msg)
 	if (!shown)
 		return;
 #if LE_EDIT
-	if (le.edit && !le.fresh) {
+	if (le.edit) {
 		/* the typed text is still in the line buffer: draw it */
 		rl_on_new_line();
 		rl_forced_update_display();
