@@ -63,7 +63,7 @@ struct cache_ent {
 
 struct sip_resolver {
 	ares_channel		 ch;		/* NULL until first used */
-	struct sip_loop		*loop;		/* of the resolutions under way */
+	struct sip_loop		*loop;		/* of its resolutions */
 	struct sip_timer	 tmo;		/* c-ares' next timeout */
 	struct sip_resolve	*live;		/* resolutions, for free */
 	unsigned		 nlive;
@@ -74,7 +74,7 @@ struct sip_resolver {
 	sip_trace_fn		 trace;
 	void			*trace_arg;
 	const char		*why;		/* static text */
-	struct sip_dns_msg	 peek;		/* a truncated answer's question */
+	struct sip_dns_msg	 peek;		/* a truncated answer */
 	struct cache_ent	 cache[SIP_RESOLVE_CACHE_N];
 };
 
@@ -322,7 +322,8 @@ channel(struct sip_resolver *r)
 		memset(&sv, 0, sizeof(sv));
 		sv.family = r->server.ss_family;
 		if (sv.family == AF_INET) {
-			struct sockaddr_in *s4 = (struct sockaddr_in *)&r->server;
+			struct sockaddr_in *s4 =
+			    (struct sockaddr_in *)&r->server;
 
 			sv.addr.addr4 = s4->sin_addr;
 			sv.udp_port = sv.tcp_port = ntohs(s4->sin_port);

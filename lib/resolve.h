@@ -77,7 +77,7 @@ struct sip_resolve;		/* one resolution under way */
  */
 enum sip_err	sip_resolver_new(struct sip_resolver **rp, const char *server);
 void		sip_resolver_free(struct sip_resolver *r);
-/* One line per step (NULL: quiet); also the DNS client's retries. */
+/* One line per step (NULL: quiet), and for an answer asked again over TCP. */
 void		sip_resolver_trace(struct sip_resolver *r, sip_trace_fn fn,
 		    void *arg);
 /* First try's timeout and tries per question (0: keep); before use. */
