@@ -497,6 +497,21 @@ sip_ep_input(struct sip_ep *ep, const struct sip_msg *m,
 	rearm(ep);
 }
 
+/*
+ * Whether c, taken in a snapshot with start number gen, is still that
+ * running transaction: an earlier one's callback may have ended, started
+ * again or freed it (an owned BYE), so c is compared, not read, first.
+ */
+static int
+still_live(const struct sip_ep *ep, const struct sip_ep_ctxn *c,
+    unsigned gen)
+{
+	for (int k = 0; k < ep->nlive; k++)
+		if (ep->live[k] == c)
+			return c->gen == gen;
+	return 0;
+}
+
 void
 sip_ep_timers(struct sip_ep *ep, uint64_t now_us)
 {
@@ -516,16 +531,10 @@ sip_ep_timers(struct sip_ep *ep, uint64_t now_us)
 		}
 	}
 	for (int i = 0; i < ndue; i++) {
-		struct sip_ep_ctxn *c = due[i];
-		int still = 0;
-
-		/* an earlier one's callback may have ended or freed c */
-		for (int k = 0; k < ep->nlive && !still; k++)
-			still = ep->live[k] == c;
-		if (!still || c->gen != gen[i])
+		if (!still_live(ep, due[i], gen[i]))
 			continue;
-		sip_txn_timer(&c->txn, ep->now);
-		drain(ep, c);
+		sip_txn_timer(&due[i]->txn, ep->now);
+		drain(ep, due[i]);
 	}
 	if (ep->uas.t != NULL)
 		ep->uas_at = sip_uas_timers(&ep->uas, ep->now);
@@ -694,11 +703,7 @@ sip_ep_tps_closed(struct sip_tps *s, struct sip_tps_flow *f,
 		}
 	}
 	for (int i = 0; i < nhit; i++) {
-		int still = 0;
-
-		for (int k = 0; k < ep->nlive && !still; k++)
-			still = ep->live[k] == hit[i];
-		if (!still || hit[i]->gen != gen[i])
+		if (!still_live(ep, hit[i], gen[i]))
 			continue;
 		sip_txn_transport_error(&hit[i]->txn);
 		drain(ep, hit[i]);
