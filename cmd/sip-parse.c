@@ -29,6 +29,7 @@
 #include "json.h"
 #include "msg.h"
 #include "priv.h"
+#include "tlsdec.h"
 
 static const char *const usage[] = {
 	"sip-parse [-cjqv] [--full | --json | --body | -f fields] [filters] "
@@ -64,7 +65,10 @@ static struct {
 	struct strlist	 flowids;	/* --flow=ID: each must be found */
 	const char	*svg;
 	const char	*html;
+	const char	*keylog;
 } o;
+
+static struct sip_tlsdec_keys	*keys;	/* --keylog's */
 
 static int	flow_opt(const char *arg);
 
@@ -103,6 +107,8 @@ static const struct opt opts[] = {
 	    "only SIP to or from PORT (default: any port)"),
 	OPT_FILE(0, "write", &o.write, "FILE",
 	    "write the packets of matching messages to a pcap FILE"),
+	OPT_FILE(0, "keylog", &o.keylog, "FILE",
+	    "decrypt TLS with the secrets of key log FILE (SSLKEYLOGFILE)"),
 	OPT_INT(0, "limit", &o.limit, "N", 1, 2147483647,
 	    "stop after N matching messages"),
 	OPT_GROUP("Calls and statistics (instead of one output per message)"),
@@ -1073,8 +1079,11 @@ cap_summary(const char *path, struct sip_cap *c)
 		    "by the snap length), %lu with bad SIP", path,
 		    st->malformed + st->bad_sip, st->malformed, st->truncated,
 		    st->bad_sip);
-	if (st->tls > 0)
+	if (st->tls > 0 && keys == NULL)
 		warnf("%s: %lu TLS segments not decrypted", path, st->tls);
+	if (st->tls_failed > 0)
+		warnf("%s: %lu TLS connections not decrypted (%lu TLS segments): "
+		    "%s", path, st->tls_failed, st->tls, st->tls_why);
 	if (st->caps_hit > 0 || st->frag_dropped > 0 || st->tcp_gaps > 0)
 		warnf("%s: reassembly caps hit %lu times, %lu incomplete IP "
 		    "datagrams dropped, %lu TCP gaps", path, st->caps_hit,
@@ -1155,6 +1164,8 @@ cap_setup(struct sip_cap *c)
 	if (o.bpf != NULL && sip_cap_filter(c, o.bpf, err, sizeof(err)) != SIP_OK)
 		usage_error("--filter '%s': %s", o.bpf, err);
 	sip_cap_port(c, (unsigned)o.port);
+	if (keys != NULL)
+		sip_cap_keylog(c, keys);
 	if (o.write != NULL) {
 		sip_cap_keep_packets(c);
 		if (dump == NULL && sip_cap_dump_open(&dump, c, o.write, err,
@@ -1235,6 +1246,31 @@ parse_file(const char *path)
 	return rc;
 }
 
+/* --keylog FILE: the NSS key log format, any readable path. */
+static void
+keylog_load(void)
+{
+	struct input ip;
+	size_t line = 0;
+	enum sip_err e;
+
+	if (input_load(o.keylog, o.keylog, &ip) != 0)
+		exit(SIP_EXIT_INVALID);
+	if (ip.cap != NULL) {
+		input_release(&ip);
+		die(SIP_EXIT_INVALID, "%s: a capture, not a key log", o.keylog);
+	}
+	e = sip_tlsdec_keys_parse(&keys, ip.data, ip.len, &line);
+	input_release(&ip);
+	if (e == SIP_E_NOMEM)
+		die(SIP_EXIT_NET, "%s: out of memory", o.keylog);
+	if (e != SIP_OK)
+		die(SIP_EXIT_INVALID, "%s:%zu: not a key log line "
+		    "(LABEL, 64 hex digits of client random, hex secret)",
+		    o.keylog, line);
+	notef("%s: %zu TLS secrets", o.keylog, sip_tlsdec_keys_count(keys));
+}
+
 /* A live capture ends on SIGINT, SIGTERM or --duration's SIGALRM. */
 static struct sip_cap *volatile	livecap;
 
@@ -1310,6 +1346,8 @@ sip_parse_main(int argc, char **argv)
 	summary_begin();
 	if (o.iface == NULL && (o.duration > 0 || o.runas != NULL))
 		usage_error("--duration and --run-as go with -i");
+	if (o.keylog != NULL)
+		keylog_load();
 	if (o.iface != NULL) {
 		if (i < argc)
 			usage_error("-i reads an interface; no files with it");

@@ -269,6 +269,12 @@ sip_cap_port(struct sip_cap *c, unsigned port)
 }
 
 void
+sip_cap_keylog(struct sip_cap *c, const struct sip_tlsdec_keys *keys)
+{
+	c->tcp.keys = keys;
+}
+
+void
 sip_cap_keep_packets(struct sip_cap *c)
 {
 	c->keep = 1;
@@ -296,6 +302,8 @@ sip_cap_stats(struct sip_cap *c)
 	c->st.tcp_reordered = c->tcp.reordered;
 	c->st.tcp_gaps = c->tcp.gaps;
 	c->st.tls = c->tcp.tls;
+	c->st.tls_failed = c->tcp.tls_failed;
+	c->st.tls_why = c->tcp.tls_why;
 	return &c->st;
 }
 
@@ -775,7 +783,8 @@ tcp_next(struct sip_cap *c, struct sip_capmsg *cm)
 		c->flow = NULL;
 		return e;
 	}
-	facts(c, cm, ws ? SIP_TP_WS : SIP_TP_TCP);
+	facts(c, cm, ws ? SIP_TP_WS : fl->mode == SIP_REASM_TLS ? SIP_TP_TLS :
+	    SIP_TP_TCP);
 	if (e == SIP_OK) {
 		if (c->keep) {
 			with_parts(cm, &fl->parts, fl->out_first, fl->out_n);

@@ -62,7 +62,9 @@ struct sip_cap_stats {
 	unsigned long	 repaired;	/* accepted with a missing last line end */
 	unsigned long	 not_sip;	/* UDP/TCP/SCTP payloads that were not SIP */
 	unsigned long	 filtered;	/* not on --port */
-	unsigned long	 tls;		/* TLS segments, not decrypted */
+	unsigned long	 tls;		/* TLS segments */
+	unsigned long	 tls_failed;	/* TLS connections not decrypted */
+	const char	*tls_why;	/* the last one's reason (static) */
 	unsigned long	 hep;		/* messages out of HEP */
 	unsigned long	 ws;		/* messages out of WebSocket frames */
 	unsigned long	 sctp;		/* messages out of SCTP DATA chunks */
@@ -82,6 +84,8 @@ struct sip_cap_stats {
  * libpcap's message in err, and fp is left open; on success fp is
  * closed by sip_cap_free(), which frees *cp.
  */
+struct sip_tlsdec_keys;
+
 enum sip_err	sip_cap_open_fp(struct sip_cap **cp, FILE *fp, char *err,
 		    size_t errsz);
 /*
@@ -95,6 +99,12 @@ enum sip_err	sip_cap_filter(struct sip_cap *c, const char *expr, char *err,
 		    size_t errsz);
 /* Only messages to or from port (0: any port, the default). */
 void		sip_cap_port(struct sip_cap *c, unsigned port);
+/*
+ * Decrypt TLS over TCP with the secrets of keys (lib/tlsdec.h), which
+ * must outlive c; its messages have transport TLS.
+ */
+void		sip_cap_keylog(struct sip_cap *c,
+		    const struct sip_tlsdec_keys *keys);
 /*
  * Keep a copy of every packet a message in reassembly used, so that
  * cm->parts lists them (for sip_cap_dump()); off by default.

@@ -379,6 +379,7 @@ flow_free(struct sip_reasm_tcp *t, struct sip_reasm_flow *fl)
 {
 	flow_clear(t, fl);
 	sip_stream_release(&fl->st);
+	sip_tlsdec_free(fl->tls);
 	free(fl);
 	t->nflows--;
 }
@@ -468,7 +469,8 @@ static void
 flow_resync(struct sip_reasm_tcp *t, struct sip_reasm_flow *fl)
 {
 	flow_clear(t, fl);
-	fl->mode = SIP_REASM_HUNT;
+	/* Decrypted TLS goes on in its records: only the plaintext is lost. */
+	fl->mode = fl->tls != NULL ? SIP_REASM_TLS : SIP_REASM_HUNT;
 }
 
 /*
@@ -545,6 +547,56 @@ buffer(struct sip_reasm_tcp *t, struct sip_reasm_flow *fl, const uint8_t *p,
 	return SIP_OK;
 }
 
+/* The flow the other way on fl's connection, or NULL. */
+static struct sip_reasm_flow *
+reverse(struct sip_reasm_tcp *t, const struct sip_reasm_flow *fl)
+{
+	struct sip_reasm_flow *r;
+
+	r = t->bucket[flow_hash(&fl->dst, &fl->src, fl->dport, fl->sport)];
+	for (; r != NULL; r = r->hnext)
+		if (r->sport == fl->dport && r->dport == fl->sport &&
+		    addr_eq(&r->src, &fl->dst) && addr_eq(&r->dst, &fl->src))
+			return r;
+	return NULL;
+}
+
+/*
+ * TLS bytes with a key log: decrypt them and buffer the plaintext.  The
+ * two sides share one decrypter, which needs both hellos.
+ */
+static enum sip_err
+tls_deliver(struct sip_reasm_tcp *t, struct sip_reasm_flow *fl,
+    const uint8_t *p, size_t n, const struct sip_reasm_part *via, size_t nvia)
+{
+	struct sip_reasm_flow *r;
+	const uint8_t *out;
+	size_t outlen;
+	enum sip_err e;
+
+	if (fl->tls == NULL) {
+		r = reverse(t, fl);
+		if (r != NULL && r->tls != NULL && r->tls_side == 0) {
+			sip_tlsdec_hold(r->tls);
+			fl->tls = r->tls;
+			fl->tls_side = 1;
+		} else if ((fl->tls = sip_tlsdec_new(t->keys)) == NULL)
+			return SIP_E_NOMEM;
+	}
+	if ((e = sip_tlsdec_feed(fl->tls, fl->tls_side, p, n)) != SIP_OK)
+		return e;
+	while ((e = sip_tlsdec_next(fl->tls, fl->tls_side, &out, &outlen)) ==
+	    SIP_OK)
+		if ((e = buffer(t, fl, out, outlen, via, nvia)) != SIP_OK)
+			return e;
+	if (e == SIP_E_PARSE && !fl->tls_failed) {
+		fl->tls_failed = 1;
+		t->tls_failed++;
+		t->tls_why = sip_tlsdec_why(fl->tls);
+	}
+	return SIP_OK;
+}
+
 /* In-order bytes: choose what the stream is, then buffer them. */
 static enum sip_err
 deliver(struct sip_reasm_tcp *t, struct sip_reasm_flow *fl, const uint8_t *p,
@@ -595,7 +647,8 @@ deliver(struct sip_reasm_tcp *t, struct sip_reasm_flow *fl, const uint8_t *p,
 	}
 	if (fl->mode == SIP_REASM_TLS) {
 		t->tls++;
-		return SIP_OK;
+		return t->keys != NULL ? tls_deliver(t, fl, p, n, via, nvia) :
+		    SIP_OK;
 	}
 	return buffer(t, fl, p, n, via, nvia);
 }
@@ -737,6 +790,9 @@ sip_reasm_tcp_add(struct sip_reasm_tcp *t, const struct sip_pkt *pkt,
 	sip_lru_touch(&t->lru, &fl->lru);
 	if (pkt->tcpflags & SIP_TCP_SYN) {
 		/* A new connection on these ports starts afresh. */
+		sip_tlsdec_free(fl->tls);
+		fl->tls = NULL;
+		fl->tls_failed = 0;
 		flow_resync(t, fl);
 		fl->synced = 1;
 		fl->next = seq + 1;
@@ -874,6 +930,11 @@ sip_reasm_tcp_next(struct sip_reasm_tcp *t, struct sip_reasm_flow *fl,
 		parts_drop_before(t->pool, &fl->parts, fl->in_off);
 	fl->out_first = fl->out_n = 0;
 	switch (fl->mode) {
+	case SIP_REASM_TLS:
+		/* Decrypted, it is SIP framed by Content-Length. */
+		if (fl->tls == NULL)
+			return SIP_E_PARTIAL;
+		/* FALLTHROUGH */
 	case SIP_REASM_SIP:
 		e = sip_stream_next(&fl->st, m, pe);
 		fl->in_off += before - sip_stream_pending(&fl->st);

@@ -16,6 +16,7 @@
 #include "lru.h"
 #include "pkt.h"
 #include "stream.h"
+#include "tlsdec.h"
 
 /* ---- packets kept for writing out (sip-parse -w) ---- */
 
@@ -132,7 +133,7 @@ enum sip_reasm_mode {
 	SIP_REASM_WS_HTTP,	/* WebSocket: in the HTTP upgrade */
 	SIP_REASM_WS,		/* WebSocket frames (RFC 6455, RFC 7118) */
 	SIP_REASM_HEP,		/* HEP3 packets framed by their length */
-	SIP_REASM_TLS		/* TLS: counted, not decrypted */
+	SIP_REASM_TLS		/* TLS: counted; decrypted with a key log */
 };
 
 struct sip_reasm_seg {
@@ -162,6 +163,10 @@ struct sip_reasm_flow {
 	struct sip_reasm_parts	 parts;
 	size_t			 out_first, out_n;	/* the last message's */
 	unsigned long		 out_lost;
+	/* TLS with a key log: the connection's decrypter, shared by both sides. */
+	struct sip_tlsdec	*tls;
+	int			 tls_side;	/* 0 or 1 */
+	int			 tls_failed;	/* reported once */
 };
 
 #define SIP_REASM_BUCKETS	4096
@@ -180,7 +185,11 @@ struct sip_reasm_tcp {
 	unsigned long		 gaps;		/* data lost, stream resynced */
 	unsigned long		 evicted;	/* flows dropped: table full */
 	unsigned long		 overflows;	/* buffer caps hit */
-	unsigned long		 tls;		/* TLS segments not decrypted */
+	unsigned long		 tls;		/* TLS segments */
+	/* With keys set, TLS is decrypted and framed as SIP. */
+	const struct sip_tlsdec_keys *keys;
+	unsigned long		 tls_failed;	/* flows that could not be */
+	const char		*tls_why;	/* the last one's reason */
 };
 
 void	sip_reasm_tcp_init(struct sip_reasm_tcp *t);
