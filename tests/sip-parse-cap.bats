@@ -805,3 +805,38 @@ tls_capture() {
 		[[ "$output" == *"Call-ID: tls-1"* ]]
 	done
 }
+
+@test "sip-parse: --keylog decrypts SIP over TLS 1.2 (AES-GCM, ChaCha20-Poly1305, AES-CBC with and without encrypt-then-MAC)" {
+	need tcpdump openssl
+	local c
+	for c in ECDHE-ECDSA-AES128-GCM-SHA256 ECDHE-ECDSA-AES256-GCM-SHA384 \
+	    ECDHE-ECDSA-CHACHA20-POLY1305 ECDHE-ECDSA-AES128-SHA \
+	    "ECDHE-ECDSA-AES256-SHA384 -no_etm"; do
+		# shellcheck disable=SC2086 # the options are words
+		tls_capture "$T/t" -tls1_2 -cipher $c
+		run -0 --separate-stderr sip-parse --keylog "$T/t/keys" -f transport,method,status,call-id,cseq.num "$T/t/cap.pcap"
+		[ "${#lines[@]}" -eq 2 ] || { echo "$c: $output"; false; }
+		[[ "$output" == *"$(tab TLS OPTIONS '' tls-1 1)"* ]] || { echo "$c: $output"; false; }
+		[[ "$output" == *"$(tab TLS '' 200 tls-1 1)"* ]] || { echo "$c: $output"; false; }
+		[ -z "$stderr" ] || { echo "$c: $stderr"; false; }
+	done
+}
+
+@test "sip-parse: --keylog without the session's key, or with a wrong one, says so and still counts the TLS segments" {
+	need tcpdump openssl
+	tls_capture "$T/t" -tls1_3
+	# another session's client random
+	sed 's/^\([A-Z_0]*\) ................/\1 0123456789abcdef/' "$T/t/keys" > "$T/other"
+	run -0 --separate-stderr sip-parse --keylog "$T/other" -f method "$T/t/cap.pcap"
+	[ -z "$output" ]
+	[[ "$stderr" =~ "cap.pcap: 1 TLS connections not decrypted ("[1-9][0-9]*" TLS segments): no key for this session in the key log" ]]
+	# the right random, the wrong secrets
+	awk '{ s = $3; gsub(/[0-9a-f]/, "7", s); print $1, $2, s }' "$T/t/keys" > "$T/wrong"
+	run -0 --separate-stderr sip-parse --keylog "$T/wrong" -f method "$T/t/cap.pcap"
+	[ -z "$output" ]
+	[[ "$stderr" == *"TLS segments): decryption failed: the key does not fit"* ]]
+	# not a key log at all
+	printf 'CLIENT_RANDOM 00\n' > "$T/junk"
+	run -1 --separate-stderr sip-parse --keylog "$T/junk" "$T/t/cap.pcap"
+	[ "$stderr" = "sip-parse: $T/junk:1: not a key log line (LABEL, 64 hex digits of client random, hex secret)" ]
+}
