@@ -930,12 +930,22 @@ ws_next(struct sip_conn *c)
 			    "WebSocket closed by peer");
 			return SIP_E_CLOSED;
 		default:
+			/* RFC 6455 5.4: continuations follow a start frame that
+			 * was not final, and nothing else does; else fail */
+			if ((f.op == SIP_WS_CONT) != c->ws_frag) {
+				snprintf(c->err, sizeof c->err, "%s",
+				    c->ws_frag ? "WebSocket message begun "
+				    "inside another" : "WebSocket continuation "
+				    "frame with no message begun");
+				return SIP_E_PARSE;
+			}
 			if (f.op != SIP_WS_CONT) {
 				buf_reset(&c->msg);
 				c->handed = 0;
 			}
 			if ((e = buf_add(&c->msg, pl, (size_t)f.len)) != SIP_OK)
 				return e;
+			c->ws_frag = !f.fin;
 			if (f.fin)
 				c->ready = 1;
 			break;

@@ -80,6 +80,7 @@ struct sip_conn {
 	struct buf		 msg;		/* UDP, WS: the current message */
 	int			 ready;		/* msg holds one not handed out */
 	int			 handed;	/* msg was handed out: reset first */
+	int			 ws_frag;	/* WS: a message's later frames due */
 	unsigned long		 pings;		/* keep-alives seen */
 	uint64_t		 rx_us;		/* sip_clock_us() of the last read */
 	int			 rcvtimeo_ms;	/* UDP client: SO_RCVTIMEO set */
