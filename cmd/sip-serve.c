@@ -19,6 +19,7 @@
 #include "addr.h"
 #include "authhdr.h"
 #include "build.h"
+#include "check.h"
 #include "cmd.h"
 #include "digest.h"
 #include "field.h"
@@ -373,8 +374,9 @@ reply_code(const struct sip_msg *m, int dflt)
 /* Responses are built here, one at a time: the transaction copies each. */
 static struct buf resp_buf = { .max = SIP_MAX_MSG };
 
-static void
-respond(struct sip_uas_txn *t, const struct sip_msg *m,
+/* The response rp to m, from src over c, into resp_buf: 0, or -1. */
+static int
+build_resp(const struct sip_conn *c, const struct sip_msg *m,
     const struct sip_sockaddr *src, struct sip_resp_params *rp)
 {
 	struct buf *b = &resp_buf;
@@ -385,14 +387,204 @@ respond(struct sip_uas_txn *t, const struct sip_msg *m,
 		die(SIP_EXIT_NET, "%s", sip_err_str(SIP_E_RANDOM));
 	rp->to_tag = tag;
 	/* RFC 3261 18.2.1, RFC 3581: what the request really came from */
-	if (t->conn->tp == SIP_TP_UDP) {
+	if (c->tp == SIP_TP_UDP) {
 		rp->rport = sip_net_host(src, rcv, sizeof rcv);
 		rp->received = rcv;
 	}
-	if (sip_build_response(b, m, rp) == SIP_OK)
-		sip_uas_respond(&uas, t, b->p, b->len);
+	return sip_build_response(b, m, rp) == SIP_OK ? 0 : -1;
 }
 
+static void
+respond(struct sip_uas_txn *t, const struct sip_msg *m,
+    const struct sip_sockaddr *src, struct sip_resp_params *rp)
+{
+	if (build_resp(t->conn, m, src, rp) == 0)
+		sip_uas_respond(&uas, t, resp_buf.p, resp_buf.len);
+}
+
+/*
+ * A bad message that gets no answer: a warning, and a --json record, at
+ * most DROP_LOG_PER_S a second, so a flood of junk does not flood the
+ * log; how many were left out is said with the next one shown.
+ */
+#define DROP_LOG_PER_S	10
+
+static void
+log_bad(const struct sip_sockaddr *src, enum sip_tp tp, const char *why)
+{
+	static time_t sec;
+	static unsigned shown;
+	static unsigned long left_out;
+	time_t now = time(NULL);
+	char a[SIP_NET_ADDRSTR];
+
+	if (now != sec) {
+		sec = now;
+		shown = 0;
+	}
+	if (shown >= DROP_LOG_PER_S) {
+		left_out++;
+		return;
+	}
+	shown++;
+	sip_net_str(src, a, sizeof a);
+	if (left_out > 0)
+		warnf("%lu more bad messages not shown", left_out);
+	warnf("bad message from %s over %s: %s", a, sip_tp_name(tp), why);
+	if (o.json) {
+		struct jsonl l;
+
+		jsonl_begin(&l);
+		json_kstr(&l.j, "event", "bad_message");
+		json_kstr(&l.j, "transport", sip_tp_name(tp));
+		json_kstr(&l.j, "src", a);
+		json_kstr(&l.j, "why", why);
+		if (left_out > 0)
+			json_kint(&l.j, "not_shown", (int64_t)left_out);
+		jsonl_end(&l);
+		fflush(stdout);
+	}
+	left_out = 0;
+}
+
+/* The option tags sip-serve supports (the Supported of its 200s). */
+static const char *const supported[] = { "path", "outbound", NULL };
+
+static int
+is_supported(struct slice tag)
+{
+	for (int i = 0; supported[i] != NULL; i++)
+		if (slice_ieq_cstr(tag, supported[i]))
+			return 1;
+	return 0;
+}
+
+/* s, without quotes, backslashes or controls: for a quoted Warning text */
+static void
+put_safe(char *out, size_t n, const char *pfx, struct slice s,
+    const char *sfx)
+{
+	size_t k = (size_t)snprintf(out, n, "%s", pfx);
+
+	for (size_t i = 0; i < s.len && k + 1 < n; i++)
+		if (s.p[i] >= ' ' && s.p[i] < 0x7f && s.p[i] != '"' &&
+		    s.p[i] != '\\')
+			out[k++] = s.p[i];
+	if (k < n)
+		snprintf(out + k, n - k, "%s", sfx);
+}
+
+/*
+ * RFC 3261 8.2.1-8.2.2, RFC 4475: what is wrong with request m.  0 when
+ * nothing is; -1 when it cannot be answered (no Via, From, To, Call-ID
+ * or CSeq to copy into a response); else the code to answer, with why
+ * (for a Warning) and, for 420, the Unsupported tags in unsup.
+ */
+static int
+judge(const struct sip_msg *m, char *why, size_t n, char *unsup, size_t un)
+{
+	static const struct { enum sip_hdr_id id; const char *name; } need[] = {
+		{ SIP_HDR_VIA, "Via" }, { SIP_HDR_FROM, "From" },
+		{ SIP_HDR_TO, "To" }, { SIP_HDR_CALL_ID, "Call-ID" },
+		{ SIP_HDR_CSEQ, "CSeq" } };
+	struct sip_finding f[32];
+	struct sip_check c;
+	struct sip_uri u;
+	struct sip_perr pe;
+	struct sip_hdr_iter it;
+	struct slice val, tags[16];
+	unsigned nt;
+	size_t k = 0;
+
+	unsup[0] = '\0';
+	for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
+		if (slice_trim(sip_msg_value(m, need[i].id)).len == 0) {
+			snprintf(why, n, "no %s header: no answer can be "
+			    "built", need[i].name);
+			return -1;
+		}
+	if (!slice_ieq_cstr(m->version, "SIP/2.0")) {
+		put_safe(why, n, "SIP version ", m->version,
+		    " is not supported");
+		return 505;
+	}
+	sip_check_init(&c, f, sizeof f / sizeof f[0]);
+	if (sip_check_msg(&c, m) > 0) {
+		snprintf(why, n, "malformed request");
+		for (unsigned i = 0; i < c.n; i++)
+			if (f[i].level == SIP_CHECK_ERROR) {
+				snprintf(why, n, "%s", f[i].why);
+				break;
+			}
+		return 400;
+	}
+	/* 8.2.2.1: a scheme it does not know is 416 */
+	if (sip_uri_parse(&u, m->ruri, &pe) == SIP_OK &&
+	    u.scheme == SIP_URI_OTHER) {
+		put_safe(why, n, "URI scheme '", u.scheme_s,
+		    "' is not supported");
+		return 416;
+	}
+	/* 8.2.2.3: Require naming an extension it does not support is 420 */
+	if (m->mid == SIP_METHOD_CANCEL || m->mid == SIP_METHOD_ACK)
+		return 0;
+	memset(&it, 0, sizeof it);
+	while (sip_msg_values(m, SIP_HDR_REQUIRE, &it, &val)) {
+		if (sip_field_tokens(val, tags, 16, &nt, &pe) != SIP_OK) {
+			snprintf(why, n, "Require is not a list of option tags");
+			return 400;
+		}
+		for (unsigned i = 0; i < nt; i++)
+			if (!is_supported(tags[i]) && k + tags[i].len + 3 < un)
+				k += (size_t)snprintf(unsup + k, un - k, "%s%.*s",
+				    k ? ", " : "", (int)tags[i].len, tags[i].p);
+	}
+	if (k > 0) {
+		put_safe(why, n, "extension not supported: ", slice_cstr(unsup),
+		    "");
+		return 420;
+	}
+	return 0;
+}
+
+/*
+ * Answer a request judge() found fault with: in transaction t, or with
+ * t NULL statelessly (what is wrong may be what a transaction needs,
+ * such as a Via of SIP/7.0).
+ */
+static int
+answer_bad(struct sip_uas_txn *t, struct sip_conn *c, const struct sip_msg *m,
+    const struct sip_sockaddr *src, int code, const char *why,
+    const char *unsup)
+{
+	char warn[300], uns[300];
+	const char *hdrs[3];
+	struct sip_resp_params rp;
+	struct sip_sockaddr dst;
+	int h = 0;
+
+	/* RFC 3261 20.43: 399, a miscellaneous warning, from this agent */
+	snprintf(warn, sizeof warn, "Warning: 399 sipbox \"%s\"", why);
+	hdrs[h++] = warn;
+	if (unsup[0] != '\0') {
+		snprintf(uns, sizeof uns, "Unsupported: %s", unsup);
+		hdrs[h++] = uns;
+	}
+	hdrs[h] = NULL;
+	memset(&rp, 0, sizeof rp);
+	rp.code = code;
+	rp.headers = hdrs;
+	if (t != NULL) {
+		respond(t, m, src, &rp);
+		return code;
+	}
+	if (build_resp(c, m, src, &rp) != 0)
+		return 0;
+	sip_uas_response_dst(m, src, &dst);
+	(void)sip_tps_send_flow(tps, sip_tps_flow_of(c), &dst, resp_buf.p,
+	    resp_buf.len);
+	return code;
+}
 static const char allow_hdr[] =
     "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, REGISTER, INFO";
 
@@ -597,6 +789,25 @@ do_register(struct sip_uas_txn *t, const struct sip_msg *m,
 	if (sip_msg_hdr(m, SIP_HDR_EXPIRES) != NULL)
 		sip_field_number(sip_msg_value(m, SIP_HDR_EXPIRES), 0xffffffffu,
 		    &expires_hdr, "Expires too large", &pe);
+	/* 10.3 step 6: "*" only alone and with Expires: 0, else 400 */
+	int star = 0, ncontacts = 0;
+
+	memset(&it, 0, sizeof it);
+	while (sip_msg_values(m, SIP_HDR_CONTACT, &it, &val)) {
+		ncontacts++;
+		star |= slice_eq_cstr(slice_trim(val), "*");
+	}
+	if (star && (ncontacts > 1 || sip_msg_hdr(m, SIP_HDR_EXPIRES) ==
+	    NULL || expires_hdr != 0)) {
+		static const char *const w[] = { "Warning: 399 sipbox "
+		    "\"Contact: * needs Expires: 0 and no other Contact\"", NULL };
+
+		memset(&rp, 0, sizeof rp);
+		rp.code = code = 400;
+		rp.headers = w;
+		respond(t, m, src, &rp);
+		return code;
+	}
 	expire_bindings(now);
 	memset(&it, 0, sizeof it);
 	while (sip_msg_values(m, SIP_HDR_CONTACT, &it, &val)) {
@@ -606,7 +817,7 @@ do_register(struct sip_uas_txn *t, const struct sip_msg *m,
 		int j;
 
 		if (slice_eq_cstr(slice_trim(val), "*")) {
-			/* 10.3 step 6: remove all, only with Expires: 0 */
+			/* 10.3 step 6: remove all (Expires: 0, checked above) */
 			for (j = 0; j < nbind; )
 				if (strcmp(bind_tab[j].aor, aor) == 0)
 					bind_tab[j] = bind_tab[--nbind];
@@ -677,16 +888,31 @@ handle(struct sip_conn *c, const struct sip_sockaddr *src,
 {
 	struct sip_uas_txn *t;
 	enum sip_uas_got got;
-	char aor[AOR_SIZE] = "";
-	int code;
+	char aor[AOR_SIZE] = "", why[256], unsup[256];
+	int code, bad;
 
 	if (!m->is_request)
 		return;		/* a stray response: nothing to do */
-	if (sip_uas_request(&uas, c, src, m, &t, &got) != SIP_OK ||
-	    got != SIP_UAS_NEW)
-		return;		/* no room, absorbed, or an ACK to a 2xx */
+	/* an ACK is never answered; drop only what no answer can be built for */
+	bad = judge(m, why, sizeof why, unsup, sizeof unsup);
+	if (bad < 0 || (bad > 0 && m->mid == SIP_METHOD_ACK)) {
+		log_bad(src, c->tp, why);
+		return;
+	}
+	if (sip_uas_request(&uas, c, src, m, &t, &got) != SIP_OK) {
+		/* no room, or a request its transaction cannot key */
+		if (bad > 0 && (code = answer_bad(NULL, c, m, src, bad, why,
+		    unsup)) > 0 && o.json && !quiet)
+			event_json("request", m, c, src, code, "warning",
+			    slice_cstr(why), NULL);
+		return;
+	}
+	if (got != SIP_UAS_NEW)
+		return;		/* absorbed, or an ACK to a 2xx */
 	nreq++;
-	switch (m->mid) {
+	if (bad > 0)
+		code = answer_bad(t, c, m, src, bad, why, unsup);
+	else switch (m->mid) {
 	case SIP_METHOD_OPTIONS:
 		code = do_options(t, m, src);
 		break;
@@ -707,7 +933,8 @@ handle(struct sip_conn *c, const struct sip_sockaddr *src,
 	}
 	if (o.json && !quiet)
 		event_json("request", m, c, src, code,
-		    m->mid == SIP_METHOD_MESSAGE ? "body" : NULL, m->body,
+		    bad > 0 ? "warning" : m->mid == SIP_METHOD_MESSAGE ?
+		    "body" : NULL, bad > 0 ? slice_cstr(why) : m->body,
 		    code == 200 && aor[0] ? aor : NULL);
 }
 
@@ -786,11 +1013,7 @@ on_recv(struct sip_tps *s, const struct sip_tps_rx *rx, void *arg)
 	(void)s;
 	(void)arg;
 	if (rx->msg == NULL) {
-		char a[SIP_NET_ADDRSTR];
-
-		warnf("bad message from %s over %s: %s",
-		    sip_net_str(rx->src, a, sizeof a), sip_tp_name(rx->tp),
-		    rx->why);
+		log_bad(rx->src, rx->tp, rx->why);
 		return;
 	}
 	handle(sip_tps_conn(rx->flow), rx->src, rx->msg);

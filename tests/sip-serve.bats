@@ -40,7 +40,7 @@ load net
 	stop_serve v
 }
 
-@test "sip-serve: the registrar keeps bindings, lists them, caps expiry and removes them" {
+@test "sip-serve: the registrar keeps bindings, lists them, caps expiry and removes them; Contact: * only with Expires: 0" {
 	start_serve reg -l udp:127.0.0.1:0 --max-expires 600
 	local a
 	a=$(serve_addr reg udp)
@@ -50,6 +50,18 @@ load net
 	run -0 "$SIPBOX" sip-send -v -X REGISTER --to sip:dave@example.test \
 	    --contact 'sip:dave@127.0.0.1:5002' "sip:$a"
 	[[ "$output" =~ \<\ Contact:\ \<sip:dave@127.0.0.1:500[12]\>\;expires=[0-9]+,\ \<sip:dave@127.0.0.1:500[12]\>\;expires=[0-9]+ ]]
+	# RFC 3261 10.3 step 6: "*" without Expires: 0, or beside another
+	# Contact, is 400 and removes nothing
+	run -4 "$SIPBOX" sip-send -v -X REGISTER --to sip:dave@example.test \
+	    -H 'Contact: *' "sip:$a"
+	[[ "$output" == *"< SIP/2.0 400 Bad Request"* ]]
+	[[ "$output" == *'< Warning: 399 sipbox "Contact: * needs Expires: 0 and no other Contact"'* ]]
+	run -4 "$SIPBOX" sip-send -X REGISTER --to sip:dave@example.test \
+	    -H 'Contact: *' -H 'Expires: 300' "sip:$a"
+	run -4 "$SIPBOX" sip-send -X REGISTER --to sip:dave@example.test \
+	    -H 'Contact: *, <sip:dave@127.0.0.1:5003>' -H 'Expires: 0' "sip:$a"
+	run -0 "$SIPBOX" sip-send -v -X REGISTER --to sip:dave@example.test "sip:$a"
+	[ "$(grep -c '^< Contact: .*500[12]>.*500[12]>' <<<"$output")" -eq 1 ]
 	run -0 "$SIPBOX" sip-send -v -X REGISTER --to sip:dave@example.test \
 	    -H 'Contact: *' -H 'Expires: 0' "sip:$a"
 	[ "$(grep -c '^< Contact: ' <<<"$output")" -eq 0 ]
@@ -395,4 +407,129 @@ slow_peer_done() {
 	print("ok")
 	PY
 	stop_serve dj
+}
+
+# Each RFC 4475 message goes over UDP with a marker OPTIONS (rport, so its
+# answer comes back) after it: the JSON events between two markers are
+# that message's.  The messages' responses go to their Via hosts' ports on
+# 127.0.0.1.  Their top Via branches, many alike, get the file's number so
+# none is absorbed as another's retransmission.
+@test "sip-serve: every RFC 4475 message gets the answer its label calls for, malformed ones 4xx/5xx or none" {
+	start_serve t -l udp:127.0.0.1:0 --json
+	local a
+	a=$(serve_addr t udp)
+	run -0 python3 - "${a##*:}" "$CORPUS/rfc4475" <<-'PY'
+	import socket, sys, csv
+	port, d = int(sys.argv[1]), sys.argv[2]
+	rows = list(csv.DictReader(open(d + "/labels.tsv"), delimiter="\t"))
+	s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+	s.settimeout(10)
+	for i, r in enumerate(rows):
+	    msg = open(d + "/" + r["file"], "rb").read()
+	    s.sendto(msg.replace(b"branch=z9hG4bK", b"branch=z9hG4bK%dx" % i, 1),
+	             ("127.0.0.1", port))
+	    s.sendto(("OPTIONS sip:m@127.0.0.1 SIP/2.0\r\n"
+	        "Via: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bKmark%d;rport\r\n"
+	        "From: <sip:m@127.0.0.1>;tag=m\r\nTo: <sip:m@127.0.0.1>\r\n"
+	        "Call-ID: marker-%s\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n"
+	        "\r\n" % (i, r["file"])).encode(), ("127.0.0.1", port))
+	    # (a message with rport in its Via is answered here too)
+	    while b"Call-ID: marker-" not in s.recv(65535):
+	        pass
+	PY
+	stop_serve t
+	run -0 python3 - "$SERVE_DIR/t.out" "$CORPUS/rfc4475/labels.tsv" <<-'PY'
+	import json, sys, csv
+	labels = {r["file"]: r["verdict"]
+	          for r in csv.DictReader(open(sys.argv[2]), delimiter="\t")}
+	# valid-syntax messages a server still rejects (RFC 4475 3.3), and
+	# those it cannot answer: insuf.dat has no To or From to copy
+	special = {"insuf.dat": None, "multi01.dat": 400, "mcl01.dat": 400,
+	           "unkscm.dat": 416, "novelsc.dat": 416, "bext01.dat": 420}
+	normal = {"OPTIONS": 200, "MESSAGE": 200, "REGISTER": 200}
+	got, cur, bad = {}, [], 0
+	for line in open(sys.argv[1]):
+	    e = json.loads(line)
+	    if e.get("call_id", "").startswith("marker-"):
+	        got[e["call_id"][7:]] = cur
+	        cur = []
+	    elif e["event"] == "request":
+	        cur.append((e["method"], e["status"]))
+	assert set(got) == set(labels), set(labels) - set(got)
+	for f, v in sorted(labels.items()):
+	    a = got[f][0] if got[f] else None
+	    if f in special:
+	        ok = (a and a[1]) == special[f]
+	    elif v == "invalid":
+	        ok = a is None or a[1] in (400, 505)
+	    elif f in ("bcast.dat", "noreason.dat", "unreason.dat"):
+	        ok = a is None		# responses
+	    else:
+	        ok = a is not None and a[1] == normal.get(a[0], 501)
+	    if not ok:
+	        print(f, v, "got", a)
+	        bad = 1
+	sys.exit(bad)
+	PY
+	grep -q 'bad message from 127.0.0.1:[0-9]* over UDP: no From header' "$SERVE_DIR/t.err"
+	run -0 jq -r 'select(.call_id == "badvers.31417@c.example.com") | "\(.status) \(.warning)"' "$SERVE_DIR/t.out"
+	[ "$output" = "505 SIP version SIP/7.0 is not supported" ]
+}
+
+# RFC 6455 5.4: a message is a start frame, then continuations up to FIN.
+@test "sip-serve: a WebSocket continuation frame with no message begun fails the connection; fragments in order are one message" {
+	start_serve ws -l ws:127.0.0.1:0
+	local a
+	a=$(serve_addr ws ws)
+	run -0 python3 - "${a##*:}" <<-'PY'
+	import base64, os, socket, struct, sys
+	port = int(sys.argv[1])
+	req = ("OPTIONS sip:ws@127.0.0.1 SIP/2.0\r\n"
+	       "Via: SIP/2.0/WS h.invalid;branch=z9hG4bKws%s\r\n"
+	       "From: <sip:a@127.0.0.1>;tag=1\r\nTo: <sip:ws@127.0.0.1>\r\n"
+	       "Call-ID: ws-frag\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n")
+	def frame(op, fin, data):
+	    mask = os.urandom(4)
+	    hdr = bytes([(0x80 if fin else 0) | op])
+	    hdr += bytes([0x80 | 126]) + struct.pack(">H", len(data)) if len(data) > 125 \
+	        else bytes([0x80 | len(data)])
+	    return hdr + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(data))
+	def conn():
+	    s = socket.create_connection(("127.0.0.1", port), timeout=5)
+	    key = base64.b64encode(os.urandom(16)).decode()
+	    s.sendall(("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+	        "Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\n"
+	        "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: sip\r\n\r\n"
+	        % key).encode())
+	    got = b""
+	    while b"\r\n\r\n" not in got:
+	        got += s.recv(4096)
+	    assert b" 101 " in got.split(b"\r\n")[0], got
+	    return s
+	def rest(s):
+	    got = b""
+	    while True:
+	        try:
+	            d = s.recv(65536)
+	        except (ConnectionResetError, socket.timeout):
+	            return got + b"<reset>"
+	        if not d:
+	            return got
+	        got += d
+	s = conn()
+	s.sendall(frame(0, True, (req % "1").encode()))
+	got = rest(s)
+	print("lone continuation:", b"SIP/2.0 200" in got)
+	s = conn()
+	m = (req % "2").encode()
+	s.sendall(frame(1, False, m[:40]) + frame(0, False, m[40:90]) + frame(0, True, m[90:]))
+	got = b""
+	while b"SIP/2.0" not in got:
+	    got += s.recv(65536)
+	print("fragments:", b"SIP/2.0 200" in got)
+	PY
+	[ "${lines[0]}" = "lone continuation: False" ]
+	[ "${lines[1]}" = "fragments: True" ]
+	wait_for grep -q 'WebSocket continuation frame with no message begun' "$SERVE_DIR/ws.err"
+	stop_serve ws
 }
