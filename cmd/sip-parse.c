@@ -1371,5 +1371,6 @@ sip_parse_main(int argc, char **argv)
 		summary_end();
 	if (o.flow && (r = flow_missing(where)) != 0 && rc == 0)
 		rc = r;
+	sip_tlsdec_keys_free(keys);
 	return rc;
 }

@@ -432,6 +432,8 @@ sip_reasm_tcp_release(struct sip_reasm_tcp *t)
 		flow_free(t, t->dead);
 	t->dead = NULL;
 	t->lru.idle = t->lru.busy = NULL;
+	free(t->tls_out);
+	t->tls_out = NULL;
 }
 
 static struct sip_reasm_flow *
@@ -570,10 +572,12 @@ tls_deliver(struct sip_reasm_tcp *t, struct sip_reasm_flow *fl,
     const uint8_t *p, size_t n, const struct sip_reasm_part *via, size_t nvia)
 {
 	struct sip_reasm_flow *r;
-	const uint8_t *out;
 	size_t outlen;
 	enum sip_err e;
 
+	if (t->tls_out == NULL &&
+	    (t->tls_out = malloc(SIP_TLSDEC_MAX)) == NULL)
+		return SIP_E_NOMEM;
 	if (fl->tls == NULL) {
 		r = reverse(t, fl);
 		if (r != NULL && r->tls != NULL && r->tls_side == 0) {
@@ -585,9 +589,9 @@ tls_deliver(struct sip_reasm_tcp *t, struct sip_reasm_flow *fl,
 	}
 	if ((e = sip_tlsdec_feed(fl->tls, fl->tls_side, p, n)) != SIP_OK)
 		return e;
-	while ((e = sip_tlsdec_next(fl->tls, fl->tls_side, &out, &outlen)) ==
-	    SIP_OK)
-		if ((e = buffer(t, fl, out, outlen, via, nvia)) != SIP_OK)
+	while ((e = sip_tlsdec_next(fl->tls, fl->tls_side, t->tls_out,
+	    &outlen)) == SIP_OK)
+		if ((e = buffer(t, fl, t->tls_out, outlen, via, nvia)) != SIP_OK)
 			return e;
 	if (e == SIP_E_PARSE && !fl->tls_failed) {
 		fl->tls_failed = 1;

@@ -190,6 +190,7 @@ struct sip_reasm_tcp {
 	const struct sip_tlsdec_keys *keys;
 	unsigned long		 tls_failed;	/* flows that could not be */
 	const char		*tls_why;	/* the last one's reason */
+	uint8_t			*tls_out;	/* plaintext of one record */
 };
 
 void	sip_reasm_tcp_init(struct sip_reasm_tcp *t);

@@ -61,8 +61,7 @@ static const struct suite suites[] = {
 	{ 0xc023, K_CBC, 16, 32, 0 }, { 0xc024, K_CBC, 32, 48, 1 },
 };
 
-/* Largest record body: 2^14 plus expansion (RFC 5246 6.2.3). */
-#define MAX_REC		(16384 + 2048)
+#define MAX_REC		SIP_TLSDEC_MAX
 
 struct side {
 	uint8_t		*in;
@@ -89,7 +88,6 @@ struct sip_tlsdec {
 	const struct suite *cs;
 	struct side	 s[2];
 	const char	*why;
-	uint8_t		 out[MAX_REC];
 };
 
 /* ---- the key log ---- */
@@ -453,7 +451,8 @@ aad12(uint8_t *a, uint64_t seq, const uint8_t *hdr, size_t len)
 
 /* CBC: strip the explicit IV, padding and MAC; -1 when it does not fit. */
 static long
-cbc(struct sip_tlsdec *d, struct side *s, const uint8_t *b, size_t n)
+cbc(struct sip_tlsdec *d, struct side *s, const uint8_t *b, size_t n,
+    uint8_t *out)
 {
 	size_t ml = d->cs->maclen, pad, i;
 	EVP_CIPHER_CTX *x;
@@ -468,15 +467,15 @@ cbc(struct sip_tlsdec *d, struct side *s, const uint8_t *b, size_t n)
 		return -1;
 	ok = EVP_DecryptInit_ex(x, cipher(d->cs), NULL, s->key[0], b) == 1 &&
 	    EVP_CIPHER_CTX_set_padding(x, 0) == 1 &&
-	    EVP_DecryptUpdate(x, d->out, &l1, b + 16, (int)(n - 16)) == 1;
+	    EVP_DecryptUpdate(x, out, &l1, b + 16, (int)(n - 16)) == 1;
 	EVP_CIPHER_CTX_free(x);
 	if (!ok || l1 < 1)
 		return -1;
-	pad = d->out[l1 - 1];
+	pad = out[l1 - 1];
 	if (pad + 1 > (size_t)l1)
 		return -1;
 	for (i = 0; i <= pad; i++)
-		if (d->out[l1 - 1 - i] != pad)
+		if (out[l1 - 1 - i] != pad)
 			return -1;	/* a wrong key shows here */
 	n = (size_t)l1 - pad - 1;
 	if (!d->etm) {
@@ -490,12 +489,12 @@ cbc(struct sip_tlsdec *d, struct side *s, const uint8_t *b, size_t n)
 /* Open one TLS 1.2 record body: plaintext length or -1. */
 static long
 open12(struct sip_tlsdec *d, struct side *s, const uint8_t *hdr,
-    const uint8_t *b, size_t n)
+    const uint8_t *b, size_t n, uint8_t *out)
 {
 	uint8_t nonce[12], a[13];
 
 	if (d->cs->kind == K_CBC)
-		return cbc(d, s, b, n);
+		return cbc(d, s, b, n, out);
 	if (d->cs->kind == K_GCM) {
 		if (n < 8 + 16)
 			return -1;
@@ -509,13 +508,13 @@ open12(struct sip_tlsdec *d, struct side *s, const uint8_t *hdr,
 		seq_nonce(nonce, s->iv[0], s->seq);
 	}
 	aad12(a, s->seq, hdr, n - 16);
-	return aead(d->cs, s->key[0], nonce, a, 13, b, n, d->out);
+	return aead(d->cs, s->key[0], nonce, a, 13, b, n, out);
 }
 
 /* Open one TLS 1.3 record: plaintext length (type stripped to *type). */
 static long
 open13(struct sip_tlsdec *d, struct side *s, const uint8_t *hdr,
-    const uint8_t *b, size_t n, int *type)
+    const uint8_t *b, size_t n, uint8_t *out, int *type)
 {
 	uint8_t nonce[12];
 	long l = -1;
@@ -527,18 +526,18 @@ open13(struct sip_tlsdec *d, struct side *s, const uint8_t *hdr,
 			continue;
 		seq_nonce(nonce, s->iv[e], e == s->epoch ? s->seq : 0);
 		if ((l = aead(d->cs, s->key[e], nonce, hdr, 5, b, n,
-		    d->out)) >= 0 && e != s->epoch) {
+		    out)) >= 0 && e != s->epoch) {
 			s->epoch = e;
 			s->seq = 0;
 		}
 	}
 	if (l < 0)
 		return -1;
-	while (l > 0 && d->out[l - 1] == 0)
+	while (l > 0 && out[l - 1] == 0)
 		l--;
 	if (l == 0)
 		return -1;
-	*type = d->out[--l];
+	*type = out[--l];
 	return l;
 }
 
@@ -613,7 +612,7 @@ fail(struct sip_tlsdec *d, struct side *s, const char *why)
 }
 
 enum sip_err
-sip_tlsdec_next(struct sip_tlsdec *d, int side, const uint8_t **out,
+sip_tlsdec_next(struct sip_tlsdec *d, int side, uint8_t *out,
     size_t *outlen)
 {
 	struct side *s = &d->s[side != 0];
@@ -654,9 +653,9 @@ sip_tlsdec_next(struct sip_tlsdec *d, int side, const uint8_t **out,
 			}
 		}
 		if (d->version == 0x0304)
-			l = open13(d, s, h, h + 5, rl, &type);
+			l = open13(d, s, h, h + 5, rl, out, &type);
 		else {
-			l = open12(d, s, h, h + 5, rl);
+			l = open12(d, s, h, h + 5, rl, out);
 			type = h[0];
 		}
 		if (l < 0) {
@@ -665,7 +664,6 @@ sip_tlsdec_next(struct sip_tlsdec *d, int side, const uint8_t **out,
 		}
 		s->seq++;
 		if (type == 23 && l > 0) {
-			*out = d->out;
 			*outlen = (size_t)l;
 			e = SIP_OK;
 			break;
@@ -674,6 +672,12 @@ sip_tlsdec_next(struct sip_tlsdec *d, int side, const uint8_t **out,
 	if (used > 0 && !s->dead) {
 		memmove(s->in, s->in + used, s->len - used);
 		s->len -= used;
+	}
+	if (s->len == 0) {
+		/* Records mostly end with a segment: hold no memory idle. */
+		free(s->in);
+		s->in = NULL;
+		s->cap = 0;
 	}
 	return e;
 }

@@ -17,6 +17,9 @@
 struct sip_tlsdec_keys;
 struct sip_tlsdec;
 
+/* Largest record body, and plaintext: 2^14 plus expansion (RFC 5246 6.2.3). */
+#define SIP_TLSDEC_MAX	(16384 + 2048)
+
 /*
  * Parse a key log of n bytes.  Lines of other labels and comments are
  * skipped; a line that is not "LABEL <64 hex> <hex>" gives SIP_E_PARSE
@@ -39,14 +42,14 @@ void		sip_tlsdec_free(struct sip_tlsdec *d);
 enum sip_err	sip_tlsdec_feed(struct sip_tlsdec *d, int side,
 		    const uint8_t *p, size_t n);
 /*
- * The next application data of side: SIP_OK with *out and *outlen
- * (valid until the next call on d), SIP_E_PARTIAL when more bytes are
+ * The next application data of side: SIP_OK with *outlen bytes in out
+ * (SIP_TLSDEC_MAX bytes, shared by many decrypters), SIP_E_PARTIAL when more bytes are
  * needed, SIP_E_PARSE when the side cannot be decrypted (no key for the
  * session, a key that does not fit, not TLS): sip_tlsdec_why() says
  * which, once; the side's later bytes are dropped.
  */
 enum sip_err	sip_tlsdec_next(struct sip_tlsdec *d, int side,
-		    const uint8_t **out, size_t *outlen);
+		    uint8_t *out, size_t *outlen);
 const char	*sip_tlsdec_why(const struct sip_tlsdec *d);
 
 #endif
