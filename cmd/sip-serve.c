@@ -96,6 +96,16 @@ static const struct applet_spec spec = { "sip-serve", usage, opts, extra,
 #define MAX_BINDINGS	4096
 #define MAX_USERS	1024
 #define AOR_SIZE	256
+/*
+ * A 200 to REGISTER lists every binding (RFC 3261 10.3 step 8).  Over UDP
+ * it must fit 1300 bytes (18.1.1's figure, below a 1500-byte MTU), and
+ * to a source that did not authenticate, which may be spoofed, it is at
+ * most AMP_MAX times the request; over a stream, LIST_MAX.  A list past
+ * its limit is 513, never cut.
+ */
+#define UDP_ANSWER_MAX	1300
+#define AMP_MAX		3
+#define LIST_MAX	(64 * 1024)
 
 struct listener {
 	enum sip_tp		 tp;
@@ -753,6 +763,33 @@ binding_contact(struct buf *b, const struct binding *bd, time_t now)
 		buf_printf(b, ";+sip.instance=\"%s\"", bd->instance);
 }
 
+/*
+ * At most the size of the 200 to REGISTER m for aor: what a response
+ * copies of m (less than m) and adds, every binding the AOR has now, and
+ * each Contact of m at its largest as a new one.
+ */
+static size_t
+answer_size(const struct sip_msg *m, const char *aor, time_t now)
+{
+	struct sip_hdr_iter it;
+	struct slice val;
+	struct buf b;
+	size_t n = m->len + 160;
+
+	buf_init(&b, LIST_MAX);
+	for (int j = 0; j < nbind; j++)
+		if (strcmp(bind_tab[j].aor, aor) == 0) {
+			buf_reset(&b);
+			binding_contact(&b, &bind_tab[j], now);
+			n += b.len + 2;
+		}
+	buf_free(&b);
+	memset(&it, 0, sizeof it);
+	while (sip_msg_values(m, SIP_HDR_CONTACT, &it, &val))
+		n += val.len + 64;	/* ;expires=N;q=0.xxx and quotes */
+	return n;
+}
+
 /* RFC 3261 10.3: the registrar.  On 200 the AOR is left in aor. */
 static int
 do_register(struct sip_uas_txn *t, const struct sip_msg *m,
@@ -766,7 +803,8 @@ do_register(struct sip_uas_txn *t, const struct sip_msg *m,
 	struct sip_perr pe;
 	struct sip_cseq cs;
 	struct buf cl;
-	int nh = 0;
+	int nh = 0, authed;
+	size_t limit;
 	struct sip_resp_params rp;
 
 	if (code != 200) {
@@ -779,6 +817,7 @@ do_register(struct sip_uas_txn *t, const struct sip_msg *m,
 	}
 	if (!authorized(t, m, src, &code))
 		return code;
+	authed = nusers > 0;
 	if (to_aor(m, aor, AOR_SIZE) != 0 ||
 	    sip_field_cseq(&cs, sip_msg_value(m, SIP_HDR_CSEQ), &pe) != SIP_OK) {
 		memset(&rp, 0, sizeof rp);
@@ -809,6 +848,23 @@ do_register(struct sip_uas_txn *t, const struct sip_msg *m,
 		return code;
 	}
 	expire_bindings(now);
+	limit = LIST_MAX;
+	if (t->conn->tp == SIP_TP_UDP) {
+		limit = UDP_ANSWER_MAX;
+		if (!authed && AMP_MAX * m->len < limit)
+			limit = AMP_MAX * m->len;
+	}
+	if (!star && answer_size(m, aor, now) > limit) {
+		static const char *const w[] = { "Warning: 399 sipbox "
+		    "\"the bindings do not fit this transport's answer: "
+		    "use TCP\"", NULL };
+
+		memset(&rp, 0, sizeof rp);
+		rp.code = code = 513;
+		rp.headers = w;
+		respond(t, m, src, &rp);
+		return code;
+	}
 	memset(&it, 0, sizeof it);
 	while (sip_msg_values(m, SIP_HDR_CONTACT, &it, &val)) {
 		struct sip_addr c;
@@ -861,7 +917,7 @@ do_register(struct sip_uas_txn *t, const struct sip_msg *m,
 		bind_tab[j].cseq = cs.num;
 	}
 	/* 10.3 step 8: the 200 lists every current binding of the AOR. */
-	buf_init(&cl, 64 * 1024);
+	buf_init(&cl, LIST_MAX);
 	for (int j = 0; j < nbind; j++)
 		if (strcmp(bind_tab[j].aor, aor) == 0) {
 			if (nh++ > 0)

@@ -533,3 +533,26 @@ slow_peer_done() {
 	wait_for grep -q 'WebSocket continuation frame with no message begun' "$SERVE_DIR/ws.err"
 	stop_serve ws
 }
+
+@test "sip-serve: a REGISTER over UDP from an unauthenticated source never gets more than 3 times its size back: 513 where the list would not fit" {
+	start_serve amp -l udp:127.0.0.1:0 -l tcp:127.0.0.1:0
+	local u t c="" i sent got
+	u=$(serve_addr amp udp)
+	t=$(serve_addr amp tcp)
+	for i in $(seq 5100 5129); do
+		c+="${c:+, }<sip:erin@127.0.0.1:$i>"
+	done
+	run -0 "$SIPBOX" sip-send -v -X REGISTER --to sip:erin@example.test -H "Contact: $c" "tcp:$t"
+	[ "$(grep '^< Contact: ' <<<"$output" | grep -o 'sip:erin@' | wc -l)" -eq 30 ]
+	# a query over UDP: the 30 bindings (about 1.4 kB) are more than 1300 bytes
+	run -5 "$SIPBOX" sip-send -v -X REGISTER --to sip:erin@example.test "sip:$u"
+	[[ "$output" == *"< SIP/2.0 513 Message Too Large"* ]]
+	sent=$(sed -n 's/.* UDP sent \([0-9]*\) bytes.*/\1/p' <<<"$output" | head -1)
+	got=$(sed -n 's/.* UDP received \([0-9]*\) bytes.*/\1/p' <<<"$output" | head -1)
+	[ "$got" -le $((3 * sent)) ]
+	# one binding fits: 200 with it
+	run -0 "$SIPBOX" sip-send -v -X REGISTER --to sip:frank@example.test \
+	    --contact sip:frank@127.0.0.1:5200 "sip:$u"
+	[[ "$output" == *"< Contact: <sip:frank@127.0.0.1:5200>;expires="* ]]
+	stop_serve amp
+}
