@@ -305,7 +305,8 @@ derive(struct sip_tlsdec *d)
 
 	if (!d->have_cr || !d->have_sr || d->client < 0)
 		return "handshake not in the capture";
-	if (d->cs == NULL)
+	/* TLS 1.3 suites only with 1.3, and all others only below it. */
+	if (d->cs == NULL || (d->version == 0x0304) != (d->cs->id >> 8 == 0x13))
 		return "cipher suite not supported";
 	if (d->version == 0x0304) {
 		keys13(d, c, 0, L_CHTS);
@@ -409,7 +410,7 @@ aead(const struct suite *cs, const uint8_t *key, const uint8_t *nonce,
 	EVP_CIPHER_CTX *x;
 	int l1 = 0, l2 = 0, ok;
 
-	if (n < 16 || (x = EVP_CIPHER_CTX_new()) == NULL)
+	if (n < 16 || cs->kind == K_CBC || (x = EVP_CIPHER_CTX_new()) == NULL)
 		return -1;
 	n -= 16;
 	ok = EVP_DecryptInit_ex(x, cipher(cs), NULL, NULL, NULL) == 1 &&
