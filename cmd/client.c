@@ -16,7 +16,6 @@
 #include "client.h"
 #include "cmd.h"
 #include "tls.h"
-#include "trace.h"
 
 struct client_opts copt;
 const char *const client_tps[] = { "udp", "tcp", "tls", "sctp", "ws", "wss",
@@ -130,13 +129,6 @@ tp_from_opt(void)
 	return sip_tp_byname(copt.transport, strlen(copt.transport));
 }
 
-static void
-resolve_trace(void *arg, const char *line)
-{
-	(void)arg;
-	client_info("%s", line);
-}
-
 /*
  * RFC 3263: NAPTR, SRV, A/AAAA through our own DNS client.  Returns 1
  * when it produced destinations; 0 to fall back to the system resolver
@@ -155,7 +147,7 @@ resolve_3263(struct client *c, const struct sip_target *n, int family)
 	if (sip_resolver_new(&r, copt.resolver) != SIP_OK)
 		usage_error("bad --resolver '%s': want ADDR[:PORT]",
 		    copt.resolver);
-	sip_resolver_trace(r, resolve_trace, NULL);
+	sip_resolver_trace(r, trace_event, NULL);
 	memset(&q, 0, sizeof q);
 	q.host = n->host;
 	q.port = (unsigned)n->port;
@@ -334,13 +326,4 @@ client_close(struct client *c)
 	if (c->tls != NULL)
 		SSL_CTX_free(c->tls);
 	c->tls = NULL;
-}
-
-
-void
-client_trace(void *arg, char dir, const char *data, size_t len, int retrans,
-    const struct sip_conn *c)
-{
-	(void)arg;
-	trace_msg(dir, data, len, retrans, c->tp, &c->peer);
 }

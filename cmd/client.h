@@ -112,9 +112,6 @@ void		client_close(struct client *c);
  */
 extern void	(*client_onfail)(enum sip_err e, const char *detail);
 
-/* The -v trace: curl-style "> " and "< " lines with secrets masked. */
-void	client_trace(void *arg, char dir, const char *data, size_t len,
-	    int retrans, const struct sip_conn *c);
 /* "* text" lines of -v. */
 void	client_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -169,6 +169,13 @@ void	errorf_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	die_errno(int code, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3), noreturn));
 
+/*
+ * The -v trace (cmd/trace.c), the sip_trace_fn of every producer in lib/:
+ * messages the way curl -v shows them, with Authorization and
+ * Proxy-Authorization responses shown as "***"; text lines as "* line".
+ */
+struct sip_trace_ev;
+void	trace_event(void *arg, const struct sip_trace_ev *ev);
 /* Colour: only on a terminal, never with NO_COLOR. */
 int	use_color(FILE *f);
 /* SGR sequences, or "" when colour is off for f. */

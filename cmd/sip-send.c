@@ -754,7 +754,7 @@ run(void)
 		uac.t2 = uac.t1;
 	uac.user = copt.user;
 	uac.password = password;
-	uac.trace = verbose ? client_trace : NULL;	/* no call per message for nothing */
+	uac.trace.fn = verbose ? trace_event : NULL;	/* no call per message for nothing */
 	uac.done = job_done;
 	st.t0 = sip_clock_ms();
 	while (!interrupted) {

@@ -28,7 +28,6 @@
 #include "rand.h"
 #include "tls.h"
 #include "tpset.h"
-#include "trace.h"
 #include "uas.h"
 
 static const char *const usage[] = {
@@ -153,14 +152,6 @@ send_txn(void *arg, struct sip_uas_txn *t, const char *p, size_t n,
 	(void)arg;
 	(void)retrans;
 	return sip_tps_send_flow(tps, sip_tps_flow_of(t->conn), &t->dst, p, n);
-}
-
-static void
-trace(void *arg, char dir, const char *data, size_t len, enum sip_tp tp,
-    const struct sip_sockaddr *peer)
-{
-	(void)arg;
-	trace_msg(dir, data, len, 0, tp, peer);
 }
 
 static void
@@ -1164,7 +1155,7 @@ sip_serve_main(int argc, char **argv)
 	to.handshake_ms = 3000;
 	to.recv = on_recv;
 	to.closed = on_closed;
-	to.trace = verbose ? trace : NULL;
+	to.trace.fn = verbose ? trace_event : NULL;
 	if ((tps = sip_tps_new(loop, &to)) == NULL)
 		die(SIP_EXIT_NET, "out of memory");
 	open_listeners();

@@ -1,8 +1,9 @@
 /*
- * trace.c - the -v trace of messages, shared by every applet that sends
- * or receives SIP: a "* time transport sent|received N bytes to|from
- * peer" line, then the message with "> " or "< " before each line, and
- * digest responses masked.
+ * trace.c - the -v trace, the callback of lib/trace.h for every applet
+ * that sends or receives SIP: for a message a "* time transport
+ * sent|received N bytes to|from peer" line, then the message with "> "
+ * or "< " before each line, and digest responses masked; for a line of
+ * text (DNS) "* " and the line.
  */
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +11,8 @@
 #include <time.h>
 
 #include "cmd.h"
+#include "net.h"
+#include "tpname.h"
 #include "trace.h"
 
 /* Print data line by line with prefix, hiding digest responses. */
@@ -60,22 +63,30 @@ next:
 }
 
 void
-trace_msg(char dir, const char *data, size_t len, int retrans,
-    enum sip_tp tp, const struct sip_sockaddr *peer)
+trace_event(void *arg, const struct sip_trace_ev *ev)
 {
 	struct timespec ts;
 	struct tm tm;
 	char r[SIP_NET_ADDRSTR];
+	char dir = ev->kind == SIP_TRACE_OUT ? '>' : '<';
+	const char *data = ev->data;
+	size_t len = ev->len;
 
+	(void)arg;
 	if (!verbose)
 		return;
+	if (ev->kind == SIP_TRACE_INFO) {
+		fprintf(stderr, "%s* %.*s%s\n", color_on(stderr, "2"),
+		    (int)len, data, color_off(stderr));
+		return;
+	}
 	clock_gettime(CLOCK_REALTIME, &ts);
 	localtime_r(&ts.tv_sec, &tm);
 	fprintf(stderr, "%s* %02d:%02d:%02d.%06ld %s %s %zu bytes %s %s%s\n",
 	    color_on(stderr, "2"), tm.tm_hour, tm.tm_min, tm.tm_sec,
-	    ts.tv_nsec / 1000, sip_tp_name(tp),
-	    dir == '>' ? (retrans ? "retransmitted" : "sent") : "received",
-	    len, dir == '>' ? "to" : "from", sip_net_str(peer, r, sizeof r),
+	    ts.tv_nsec / 1000, sip_tp_name(ev->tp),
+	    dir == '>' ? (ev->retrans ? "retransmitted" : "sent") : "received",
+	    len, dir == '>' ? "to" : "from", sip_net_str(ev->peer, r, sizeof r),
 	    color_off(stderr));
 	trace_lines(dir == '>' ? "> " : "< ", data, len);
 }

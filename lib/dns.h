@@ -37,9 +37,6 @@ enum sip_dns_type {
 /* A name as text: labels joined by dots, no trailing dot, "" for the root. */
 #define SIP_DNS_NAME_SIZE	(SIP_DNS_MAX_NAME + 1)
 
-/* One trace line, without a newline (curl's debug callback). */
-typedef void	(*sip_trace_fn)(void *arg, const char *line);
-
 struct sip_dns_srv {
 	uint16_t	 prio;
 	uint16_t	 weight;

@@ -71,8 +71,7 @@ struct sip_resolver {
 	int			 has_server;
 	struct sockaddr_storage	 server;
 	int			 timeout_ms, tries;
-	sip_trace_fn		 trace;
-	void			*trace_arg;
+	struct sip_trace	 trace;
 	const char		*why;		/* static text */
 	struct sip_dns_msg	 peek;		/* a truncated answer */
 	struct cache_ent	 cache[SIP_RESOLVE_CACHE_N];
@@ -150,12 +149,13 @@ trace(struct sip_resolver *r, const char *fmt, ...)
 	char line[1024];
 	va_list ap;
 
-	if (r->trace == NULL)
+	if (r->trace.fn == NULL)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	r->trace(r->trace_arg, line);
+	sip_trace_msg(&r->trace, SIP_TRACE_INFO, line, strlen(line), 0,
+	    SIP_TP_NONE, NULL);
 }
 
 static uint32_t
@@ -267,7 +267,7 @@ so_recvfrom(ares_socket_t fd, void *buf, size_t cap, int flags,
 	n = recvfrom(fd, buf, cap, flags, from, fromlen);
 	/* from is NULL for TCP; QR and TC set: a truncated answer. */
 	if (n >= 12 && from != NULL && (p[2] & 0x82) == 0x82 &&
-	    r->trace != NULL && sip_dns_parse(&r->peek, p, (size_t)n) ==
+	    r->trace.fn != NULL && sip_dns_parse(&r->peek, p, (size_t)n) ==
 	    SIP_OK && r->peek.qdcount == 1)
 		trace(r, "DNS answer for %s %s truncated, asking over TCP",
 		    sip_dns_type_name(r->peek.qtype), r->peek.qname);
@@ -394,10 +394,10 @@ sip_resolver_free(struct sip_resolver *r)
 }
 
 void
-sip_resolver_trace(struct sip_resolver *r, sip_trace_fn fn, void *arg)
+sip_resolver_trace(struct sip_resolver *r, sip_trace_fn *fn, void *arg)
 {
-	r->trace = fn;
-	r->trace_arg = arg;
+	r->trace.fn = fn;
+	r->trace.arg = arg;
 }
 
 void

@@ -28,6 +28,7 @@
 #include "err.h"
 #include "net.h"
 #include "tpname.h"
+#include "trace.h"
 
 /* One place to try. */
 struct sip_dest {
@@ -77,8 +78,11 @@ struct sip_resolve;		/* one resolution under way */
  */
 enum sip_err	sip_resolver_new(struct sip_resolver **rp, const char *server);
 void		sip_resolver_free(struct sip_resolver *r);
-/* One line per step (NULL: quiet), and for an answer asked again over TCP. */
-void		sip_resolver_trace(struct sip_resolver *r, sip_trace_fn fn,
+/*
+ * One SIP_TRACE_INFO line per step (NULL: quiet), and for an answer
+ * asked again over TCP.
+ */
+void		sip_resolver_trace(struct sip_resolver *r, sip_trace_fn *fn,
 		    void *arg);
 /* First try's timeout and tries per question (0: keep); before use. */
 void		sip_resolver_timeout(struct sip_resolver *r, int timeout_ms,

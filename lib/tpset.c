@@ -323,8 +323,7 @@ trace_out(struct sip_tps *s, const struct sip_tps_flow *f,
     const struct sip_sockaddr *dst, const char *p, size_t n)
 {
 	s->st.tx++;
-	if (s->o.trace != NULL)
-		s->o.trace(s->o.trace_arg, '>', p, n, f->c.tp, dst);
+	sip_trace_msg(&s->o.trace, SIP_TRACE_OUT, p, n, 0, f->c.tp, dst);
 }
 
 static void
@@ -332,9 +331,8 @@ deliver(struct sip_tps *s, struct sip_tps_flow *f, struct sip_tps_rx *rx)
 {
 	if (rx->msg != NULL) {
 		s->st.rx++;
-		if (s->o.trace != NULL)
-			s->o.trace(s->o.trace_arg, '<', rx->data, rx->len,
-			    rx->tp, rx->src);
+		sip_trace_msg(&s->o.trace, SIP_TRACE_IN, rx->data, rx->len,
+		    0, rx->tp, rx->src);
 	} else {
 		s->st.rx_bad++;
 	}

@@ -37,6 +37,7 @@
 #include "msg.h"
 #include "net.h"
 #include "tpname.h"
+#include "trace.h"
 
 #define SIP_TPS_MAX_CONNS	256		/* stream connections at once */
 #define SIP_TPS_IDLE_MS		(15 * 60 * 1000) /* no traffic: close */
@@ -86,10 +87,6 @@ typedef void	sip_tps_recv_fn(struct sip_tps *s, const struct sip_tps_rx *rx,
 /* A flow is gone: forget every pointer to it (it is freed after this). */
 typedef void	sip_tps_closed_fn(struct sip_tps *s, struct sip_tps_flow *f,
 		    enum sip_tps_why why, const char *detail, void *arg);
-/* dir '<' received, '>' sent; peer the other end. */
-typedef void	sip_tps_trace_fn(void *arg, char dir, const char *data,
-		    size_t len, enum sip_tp tp, const struct sip_sockaddr *peer);
-
 struct sip_tps_opts {
 	SSL_CTX			*tls_server;	/* tls: and wss: listeners */
 	SSL_CTX			*tls_client;	/* outgoing TLS and WSS */
@@ -101,8 +98,7 @@ struct sip_tps_opts {
 	sip_tps_recv_fn		*recv;
 	sip_tps_closed_fn	*closed;	/* may be NULL */
 	void			*arg;		/* for recv and closed */
-	sip_tps_trace_fn	*trace;		/* may be NULL */
-	void			*trace_arg;
+	struct sip_trace	 trace;		/* fn may be NULL */
 };
 
 /* Counters since sip_tps_new(). */

@@ -13,10 +13,10 @@
 #include "uac.h"
 
 static void
-trace(struct sip_uac *u, char dir, const char *p, size_t n, int re)
+trace(struct sip_uac *u, enum sip_trace_kind k, const char *p, size_t n,
+    int re)
 {
-	if (u->trace != NULL)
-		u->trace(u->trace_arg, dir, p, n, re, u->conn);
+	sip_trace_msg(&u->trace, k, p, n, re, u->conn->tp, &u->conn->peer);
 }
 
 /* Build r's request into out (its transaction's own buffer). */
@@ -68,8 +68,8 @@ conn_send(void *arg, const struct sip_ep_dest *d, const char *p, size_t n,
 	struct sip_uac *u = arg;
 
 	(void)d;
-	if (u->trace != NULL) {
-		trace(u, '>', p, n, retrans);
+	if (u->trace.fn != NULL) {
+		trace(u, SIP_TRACE_OUT, p, n, retrans);
 		if (!retrans)
 			u->sent_us = sip_clock_us();
 	}
@@ -295,7 +295,7 @@ sip_uac_start(struct sip_uac *u, struct sip_uac_req *r)
 		r->active = 0;
 		return e;
 	}
-	if (u->trace != NULL && r->active)
+	if (u->trace.fn != NULL && r->active)
 		r->c.t_sent = u->sent_us;
 	return SIP_OK;
 }
@@ -324,7 +324,7 @@ input(struct sip_uac *u, const struct sip_msg *m)
 
 	/* the answer's time is when the read took it off the socket */
 	u->rx_us = u->conn->rx_us ? u->conn->rx_us : sip_clock_us();
-	trace(u, '<', m->buf, m->len, 0);
+	trace(u, SIP_TRACE_IN, m->buf, m->len, 0);
 	rx.tp = u->conn->tp;
 	rx.src = u->conn->peer;
 	rx.local = u->conn->local;

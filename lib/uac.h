@@ -18,13 +18,10 @@
 #include "conn.h"
 #include "dialog.h"
 #include "endpoint.h"
+#include "trace.h"
 
 #define SIP_UAC_MAXACTIVE	256	/* requests in flight at once */
 #define SIP_UAC_MAXHDRS		64	/* caller's extra header lines */
-
-/* dir: '>' sent, '<' received; retrans: a retransmission we sent. */
-typedef void (*sip_uac_trace_fn)(void *arg, char dir, const char *data,
-    size_t len, int retrans, const struct sip_conn *c);
 
 struct sip_uac_req {
 	/* set by the caller before sip_uac_start(); strings outlive r */
@@ -64,8 +61,7 @@ struct sip_uac {
 	uint32_t		 t1, t2, t4;	/* 0: RFC 3261 defaults */
 	const char		*user;		/* digest username, or NULL */
 	const char		*password;	/* never copied, never traced */
-	sip_uac_trace_fn	 trace;		/* NULL when nothing is traced */
-	void			*trace_arg;
+	struct sip_trace	 trace;		/* messages over conn */
 	void			(*done)(void *arg, struct sip_uac_req *r);
 	void			*done_arg;
 	/* unexpected requests (NOTIFY, OPTIONS keep-alives) */

@@ -102,9 +102,8 @@ static void
 send_out(struct sip_uas *u, struct sip_uas_txn *t, const char *p, size_t n,
     int retrans)
 {
-	if (u->trace != NULL)
-		u->trace(u->trace_arg, '>', p, n, retrans, t->conn,
-		    t->conn->tp == SIP_TP_UDP ? &t->dst : &t->conn->peer);
+	sip_trace_msg(&u->trace, SIP_TRACE_OUT, p, n, retrans, t->conn->tp,
+	    t->conn->tp == SIP_TP_UDP ? &t->dst : &t->conn->peer);
 	if (u->send != NULL) {
 		if (u->send(u->send_arg, t, p, n, retrans) != SIP_OK)
 			sip_txn_transport_error(&t->txn);

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "conn.h"
+#include "trace.h"
 #include "timer.h"
 #include "txn.h"
 
@@ -34,18 +35,12 @@ struct sip_uas_txn {
 	struct sip_timer	 timer;	/* the transaction's next deadline */
 };
 
-/* dir '>' sent, '<' received, as in lib/uac. */
-typedef void (*sip_uas_trace_fn)(void *arg, char dir, const char *data,
-    size_t len, int retrans, const struct sip_conn *c,
-    const struct sip_sockaddr *peer);
-
 /* Instead of the connection's own send (the endpoint's transport). */
 typedef enum sip_err (*sip_uas_send_fn)(void *arg, struct sip_uas_txn *t,
     const char *data, size_t len, int retrans);
 
 struct sip_uas {
-	sip_uas_trace_fn	 trace;
-	void			*trace_arg;
+	struct sip_trace	 trace;		/* responses sent */
 	sip_uas_send_fn		 send;		/* NULL: t->conn sends */
 	void			*send_arg;
 	unsigned long		 absorbed;	/* retransmissions absorbed */

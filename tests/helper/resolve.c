@@ -20,10 +20,10 @@
 #include "resolve.h"
 
 static void
-tr(void *arg, const char *line)
+tr(void *arg, const struct sip_trace_ev *ev)
 {
 	(void)arg;
-	fprintf(stderr, "* %s\n", line);
+	fprintf(stderr, "* %.*s\n", (int)ev->len, ev->data);
 }
 
 static int

@@ -201,10 +201,12 @@ test_no_dns(void)
 static char tracebuf[8192];
 
 static void
-trace_cb(void *arg, const char *line)
+trace_cb(void *arg, const struct sip_trace_ev *ev)
 {
+	size_t room = sizeof(tracebuf) - strlen(tracebuf) - 2;
+
 	(void)arg;
-	strncat(tracebuf, line, sizeof(tracebuf) - strlen(tracebuf) - 2);
+	strncat(tracebuf, ev->data, ev->len < room ? ev->len : room);
 	strcat(tracebuf, "\n");
 }
 
