@@ -26,7 +26,9 @@ FUZZ_SECONDS ?= 60
 CFLAGS   ?= -O2 -g
 WARN      = -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
             -Wmissing-prototypes -Wformat=2 -Wvla
-CPPFLAGS += -D_GNU_SOURCE -Ilib -Icmd -DSIPBOX_VERSION='"$(VERSION)"'
+# lib/ is grouped by layer (lib/README.md); headers are found by name.
+LIB_DIRS  = base sip sdp net cap ua
+CPPFLAGS += -D_GNU_SOURCE $(LIB_DIRS:%=-Ilib/%) -Icmd -DSIPBOX_VERSION='"$(VERSION)"'
 ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS)
 ifeq ($(SANITIZE),1)
 ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -48,8 +50,8 @@ LE_CFLAGS != [ "$(LINEEDIT)" = none ] || $(PKG_CONFIG) --cflags $(LE_PC_$(LINEED
 LE_LIBS   != [ "$(LINEEDIT)" = none ] || $(PKG_CONFIG) --libs $(LE_PC_$(LINEEDIT))
 CARES_CFLAGS != $(PKG_CONFIG) --cflags libcares
 CARES_LIBS   != $(PKG_CONFIG) --libs libcares
-# libpcap and readline/libedit are dlopen()ed by lib/cap.c and
-# lib/lineedit.c when first needed (README, Dependencies); only the
+# libpcap and readline/libedit are dlopen()ed by lib/cap/cap.c and
+# lib/base/lineedit.c when first needed (README, Dependencies); only the
 # capture floor benchmark links libpcap.
 LIBS = $(SSL_LIBS) $(ZLIB_LIBS) $(CARES_LIBS) -ldl -lm
 tests/helper/capfloor: LIBS += $(PCAP_LIBS)
@@ -57,7 +59,7 @@ tests/helper/capfloor: LIBS += $(PCAP_LIBS)
 # The applet list has one home, cmd/applets.def; everything here reads it.
 APPLETS != sed -n 's/^APPLET("\([^"]*\)".*/\1/p' cmd/applets.def
 
-LIB_SRC  = $(sort $(wildcard lib/*.c))
+LIB_SRC  = $(sort $(wildcard $(LIB_DIRS:%=lib/%/*.c)))
 LIB_OBJ  = $(LIB_SRC:.c=.o)
 CMD_OBJ  = cmd/main.o cmd/opt.o cmd/diag.o $(filter-out cmd/main.o cmd/opt.o cmd/diag.o,$(patsubst %.c,%.o,$(sort $(wildcard cmd/*.c))))
 UNIT_SRC = $(sort $(wildcard tests/unit/*.c))
@@ -105,9 +107,9 @@ lib/libsipbox.a: $(LIB_OBJ)
 
 # Only the file that includes readline/libedit sees their flags
 # (Debian's readline.pc adds -D_XOPEN_SOURCE=600, which nothing else wants).
-lib/lineedit.o: lib/lineedit.c .build-flags
+lib/base/lineedit.o: lib/base/lineedit.c .build-flags
 	$(CC) $(CPPFLAGS) $(LE_DEFS_$(LINEEDIT)) $(LE_CFLAGS) $(ALL_CFLAGS) \
-	    -MMD -MP -c -o $@ lib/lineedit.c
+	    -MMD -MP -c -o $@ lib/base/lineedit.c
 
 tests/unit/%.t: tests/unit/%.c lib/libsipbox.a
 	$(CC) $(CPPFLAGS) $(SSL_CFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -Itests/unit -o $@ $< lib/libsipbox.a $(LIBS)
@@ -132,10 +134,10 @@ check: testbins
 # libFuzzer targets: one binary per tests/fuzz/fuzz_*.c, built with clang.
 # No recovery: undefined behaviour is a finding that stops the run.
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
-             -fno-sanitize-recover=undefined -Ilib -D_GNU_SOURCE
+             -fno-sanitize-recover=undefined $(LIB_DIRS:%=-Ilib/%) -D_GNU_SOURCE
 fuzz: $(FUZZ_SRC:tests/fuzz/fuzz_%.c=tests/fuzz/fuzz_%)
 tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC)
-	$(FUZZ_CC) $(FUZZ_FLAGS) $(SSL_CFLAGS) -o $@ $< $(filter-out lib/lineedit.c,$(LIB_SRC)) $(SSL_LIBS) $(PCAP_LIBS) $(ZLIB_LIBS) $(CARES_LIBS) -lm
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(SSL_CFLAGS) -o $@ $< $(filter-out lib/base/lineedit.c,$(LIB_SRC)) $(SSL_LIBS) $(PCAP_LIBS) $(ZLIB_LIBS) $(CARES_LIBS) -lm
 fuzz-run: fuzz
 	for f in $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%); do \
 	    mkdir -p tests/fuzz/corpus/$$f tests/fuzz/found; \
@@ -157,7 +159,8 @@ bench-cap: sipbox tests/helper/capfloor
 
 lint:
 	mandoc -Tlint -Wwarning man/*.1
-	! grep -nE '\<(strcpy|strcat|sprintf|vsprintf|gets|strtok|atoi|atol|strncpy)\(' lib/*.c cmd/*.c
+	tests/check-layers
+	! grep -nE '\<(strcpy|strcat|sprintf|vsprintf|gets|strtok|atoi|atol|strncpy)\(' $(LIB_SRC) cmd/*.c
 	bash -n completions/sipbox.bash
 	if command -v zsh >/dev/null; then zsh -n completions/_sipbox; fi
 	if command -v fish >/dev/null; then fish -n completions/sipbox.fish; fi
@@ -189,7 +192,7 @@ uninstall:
 	rm -f $(DESTDIR)$(MANDIR)/man1/sipbox.1
 
 clean:
-	rm -f sipbox lib/libsipbox.a lib/*.o lib/*.d cmd/*.o cmd/*.d .build-flags \
+	rm -f sipbox lib/libsipbox.a lib/*/*.o lib/*/*.d cmd/*.o cmd/*.d .build-flags \
 	    tests/unit/*.t tests/fuzz/replay_* $(HELPER_BIN) tests/bench/bench \
 	    $(FUZZ_SRC:tests/fuzz/fuzz_%.c=tests/fuzz/fuzz_%)
 

@@ -43,10 +43,10 @@ listed_opts() {
 	    { print $2 }'
 }
 
-# exit_codes: the SIP_EXIT_* values in lib/err.h, sorted, one per line
+# exit_codes: the SIP_EXIT_* values in lib/base/err.h, sorted, one per line
 exit_codes() {
 	sed -n 's/^#define[ 	]*SIP_EXIT_[A-Z0-9_]*[ 	]*\([0-9][0-9]*\).*/\1/p' \
-	    "$ROOT/lib/err.h" | sort -n
+	    "$ROOT/lib/base/err.h" | sort -n
 }
 
 # bash_complete WORD...: what completions/sipbox.bash offers when the
@@ -209,7 +209,7 @@ help_exit_codes() {
 	[ "$bad" -eq 0 ]
 }
 
-@test "docs: the README exit table is the one in lib/err.h" {
+@test "docs: the README exit table is the one in lib/base/err.h" {
 	local rows
 
 	rows=$(sed -n '/^## Exit status/,/^## /p' "$ROOT/README.md" |

@@ -1,6 +1,6 @@
 load helpers
 
-# The line editor on the loop (lib/lineedit.c), through tests/helper/le-demo:
+# The line editor on the loop (lib/base/lineedit.c), through tests/helper/le-demo:
 # a timer prints "tick N" every INTERVAL ms above the prompt while lines are
 # read, and each line comes back as "line: [TEXT]".
 

@@ -487,7 +487,7 @@ s.sendto(b"OPTIONS sip:x@127.0.0.1 SIP/2.0\r\nCall-ID: live\r\nCSeq: 1 OPTIONS\r
 	[ "${#lines[@]}" -eq 3 ]
 }
 
-# lib/calls.c copied the absent Call-ID with memcpy(p, NULL, 0): undefined,
+# lib/cap/calls.c copied the absent Call-ID with memcpy(p, NULL, 0): undefined,
 # and fatal under make SANITIZE=1
 @test "sip-parse: --calls takes a request without Call-ID, From or To as a call with empty names" {
 	run -0 --separate-stderr "$SIPBOX" sip-parse --calls - < <(printf '%s\r\n' \
