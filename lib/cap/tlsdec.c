@@ -298,13 +298,15 @@ keys13(struct sip_tlsdec *d, struct side *s, int epoch, int label)
 static const char *
 derive(struct sip_tlsdec *d)
 {
-	struct side *c = &d->s[d->client], *sv = &d->s[!d->client];
+	struct side *c, *sv;
 	const struct keyline *kl;
 	uint8_t seed[13 + 64], kb[2 * 48 + 2 * 32 + 2 * 16];
 	size_t ml, kl_, il;
 
 	if (!d->have_cr || !d->have_sr || d->client < 0)
 		return "handshake not in the capture";
+	c = &d->s[d->client];
+	sv = &d->s[!d->client];
 	/* TLS 1.3 suites only with 1.3, and all others only below it. */
 	if (d->cs == NULL || (d->version == 0x0304) != (d->cs->id >> 8 == 0x13))
 		return "cipher suite not supported";
