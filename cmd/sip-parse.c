@@ -591,6 +591,13 @@ print_json(const struct sip_msg *m, const char *path)
 	json_end(j);
 	json_kint(j, "body_length", (int64_t)m->body.len);
 	json_kslice(j, "body", m->body);
+	if (cur != NULL && cur->bad != NULL) {
+		/* Shown although malformed: what is wrong with it. */
+		json_key(j, "errors");
+		json_arr(j);
+		json_str(j, cur->bad);
+		json_end(j);
+	}
 	jsonl_end(&l);
 }
 
@@ -1079,6 +1086,9 @@ cap_summary(const char *path, struct sip_cap *c)
 		    "by the snap length), %lu with bad SIP", path,
 		    st->malformed + st->bad_sip, st->malformed, st->truncated,
 		    st->bad_sip);
+	if (st->flagged > 0)
+		warnf("%s: %lu messages shown although malformed", path,
+		    st->flagged);
 	if (st->tls > 0 && keys == NULL)
 		warnf("%s: %lu TLS segments not decrypted", path, st->tls);
 	if (st->tls_failed > 0)
@@ -1209,6 +1219,12 @@ read_capture(const char *path, struct sip_cap *c)
 		if (cm.note != NULL && (progress_clear(), 1))
 			warnf("%s: packet %lu: %s (accepted)", path, cm.frame,
 			    cm.note);
+		if (cm.bad != NULL && (progress_clear(), o.strict)) {
+			errorf("%s: packet %lu: %s", path, cm.frame, cm.bad);
+			rc = SIP_EXIT_INVALID;
+		} else if (cm.bad != NULL)
+			warnf("%s: packet %lu: %s (shown, flagged malformed)",
+			    path, cm.frame, cm.bad);
 		cur = &cm;
 		if (o.strict && strict_report(path, cm.msg->buf - cm.msg->skipped,
 		    cm.msg->len + cm.msg->skipped, 0, cm.msg))

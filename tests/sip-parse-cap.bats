@@ -233,12 +233,44 @@ assert rows[1]["status"] == 200 and rows[0]["method"] == "OPTIONS"
 
 @test "sip-parse: malformed packets and bad SIP are reported by packet number" {
 	run -1 --separate-stderr sip-parse -f cseq.num "$(mk malformed)"
-	[ "$output" = "$(printf '1\n3')" ]
-	[[ "$stderr" == *"packet 2: truncated IPv4 packet"* ]]
+	[ "$output" = "$(printf '1\n2\n3')" ]
+	[[ "$stderr" == *"packet 2: IPv4 total length is larger than the packet (shown, flagged malformed)"* ]]
 	[[ "$stderr" == *"packet 3: truncated Ethernet header"* ]]
 	run -1 --separate-stderr sip-parse -f cseq.num "$(mk badsip)"
 	[ "$output" = "$(printf '1\n3')" ]
 	[[ "$stderr" == *"badsip.pcap: packet 2: header line has no colon"* ]]
+}
+
+@test "sip-parse: a datagram breaking the grammar (Content-Length, cut last line, IP length) is shown flagged, counted, and an error with --strict" {
+	local f
+	f=$(mk lenient)
+	run -0 --separate-stderr sip-parse -f frame.number,cseq.num,call-id "$f"
+	[ "$output" = "$(printf '%s\n' "$(tab 1 1 call-1@example.com)" "$(tab 2 2 call-2@example.com)" "$(tab 3 3 call-3@example.com)" "$(tab 4 4 call-4@example.com)" "$(tab 5 4 call-4@example.com)")" ]
+	[[ "$stderr" == *"packet 1: Content-Length is not a number within limits (shown, flagged malformed)"* ]]
+	[[ "$stderr" == *"packet 2: last header line is cut short (shown, flagged malformed)"* ]]
+	[[ "$stderr" == *"packet 3: Content-Length is larger than the body (shown, flagged malformed)"* ]]
+	[[ "$stderr" == *"packet 4: IPv4 total length is larger than the packet (shown, flagged malformed)"* ]]
+	[[ "$stderr" != *truncated* ]]
+	[[ "$stderr" == *"4 messages shown although malformed"* ]]
+	run -0 --separate-stderr sip-parse --json "$f"
+	printf '%s\n' "$output" | python3 -c '
+import json, sys
+r = [json.loads(l) for l in sys.stdin]
+assert [x.get("errors") for x in r] == [
+    ["Content-Length is not a number within limits"],
+    ["last header line is cut short"],
+    ["Content-Length is larger than the body"],
+    ["IPv4 total length is larger than the packet"], None], r
+assert r[0]["cseq"]["method"] == "OPTIONS" and r[2]["body_length"] == 0, r
+'
+	run -0 --separate-stderr sip-parse -c "$f"
+	[ "$output" = 5 ]
+	run -0 --separate-stderr sip-parse --stats "$f"
+	[ "${lines[0]}" = "$(tab messages 5)" ]
+	run -0 --separate-stderr sip-parse --calls "$f"
+	[ "${#lines[@]}" -eq 5 ]
+	run -1 --separate-stderr sip-parse --strict -c "$f"
+	[[ "$stderr" == *"sip-parse: $f: packet 4: IPv4 total length is larger than the packet"* ]]
 }
 
 @test "sip-parse: keep-alives, HTTP and junk are not SIP; TLS is counted as not decrypted" {

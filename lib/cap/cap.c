@@ -384,6 +384,37 @@ port_ok(const struct sip_cap *c, unsigned sport, unsigned dport)
 	return c->port == 0 || sport == c->port || dport == c->port;
 }
 
+/*
+ * The datagram frames the message, so one that breaks the grammar is
+ * still handed out, flagged with why (cm->bad): a Content-Length that is
+ * not a number or too large is ignored, a last line cut short is left
+ * off.  pe holds the first parse's error.
+ */
+static enum sip_err
+lenient(struct sip_cap *c, struct sip_capmsg *cm, const uint8_t *p,
+    size_t n, const struct sip_perr *pe)
+{
+	struct sip_perr pe2 = { 0, NULL };
+	size_t ls = pe->off < n ? pe->off : n;
+	const char *why = pe->why != NULL ? pe->why : "malformed SIP message";
+
+	if (sip_msg_parse(&c->m, (const char *)p, n, SIP_PARSE_LENIENT,
+	    &pe2) != SIP_OK) {
+		/* The line the error is on, when nothing follows it. */
+		while (ls > 0 && p[ls - 1] != '\n')
+			ls--;
+		if (ls == 0 || memchr(p + ls, '\n', n - ls) != NULL ||
+		    sip_msg_parse(&c->m, (const char *)p, ls, SIP_PARSE_LENIENT,
+		    &pe2) != SIP_OK)
+			return SIP_E_PARSE;
+		why = "last header line is cut short";
+	}
+	c->st.messages++;
+	c->st.flagged++;
+	cm->bad = why;
+	return SIP_OK;
+}
+
 /* A datagram-like payload (UDP, SCTP chunk, HEP): SIP or skipped. */
 static enum sip_err
 datagram(struct sip_cap *c, struct sip_capmsg *cm, const uint8_t *p,
@@ -413,6 +444,8 @@ datagram(struct sip_cap *c, struct sip_capmsg *cm, const uint8_t *p,
 			return SIP_OK;
 		}
 	}
+	if (e == SIP_E_PARSE && lenient(c, cm, p, n, &pe) == SIP_OK)
+		return SIP_OK;
 	if (e == SIP_OK) {
 		c->st.messages++;
 		return SIP_OK;
@@ -589,7 +622,12 @@ udp(struct sip_cap *c, struct sip_capmsg *cm)
 		c->st.filtered++;
 		return SIP_E_PARTIAL;
 	}
-	return datagram(c, cm, p, n);
+	if ((e = datagram(c, cm, p, n)) == SIP_OK && c->pkt.lenbad != NULL) {
+		if (cm->bad == NULL)
+			c->st.flagged++;
+		cm->bad = c->pkt.lenbad;
+	}
+	return e;
 }
 
 /*
@@ -883,6 +921,8 @@ packet(struct sip_cap *c, struct sip_capmsg *cm)
 	int rounds = 0;
 
 	e = sip_pkt_decode(&c->pkt, c->linktype, c->data, c->hdr->caplen);
+	if (e == SIP_OK && c->pkt.lenbad != NULL && c->hdr->caplen < c->hdr->len)
+		e = SIP_E_PARSE;	/* cut by the snap length, said below */
 	for (;;) {
 		if (e != SIP_OK) {
 			facts(c, cm, SIP_TP_NONE);

@@ -37,6 +37,7 @@ struct sip_capmsg {
 	struct sip_msg	*msg;		/* SIP_OK: the parsed message */
 	const char	*why;		/* an error: what was wrong */
 	const char	*note;		/* SIP_OK, but repaired: what was */
+	const char	*bad;		/* SIP_OK, but malformed: shown, flagged */
 	/* The raw packet the message ended in (for writing it out). */
 	const uint8_t	*pkt;
 	uint32_t	 caplen, wirelen;
@@ -60,6 +61,7 @@ struct sip_cap_stats {
 	unsigned long	 truncated;	/* of those, cut by the snap length */
 	unsigned long	 bad_sip;	/* SIP that did not parse */
 	unsigned long	 repaired;	/* accepted with a missing last line end */
+	unsigned long	 flagged;	/* handed out, flagged malformed (bad) */
 	unsigned long	 not_sip;	/* UDP/TCP/SCTP payloads that were not SIP */
 	unsigned long	 filtered;	/* not on --port */
 	unsigned long	 tls;		/* TLS segments */

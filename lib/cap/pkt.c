@@ -316,9 +316,15 @@ decode_ip4(struct sip_pkt *pkt, const uint8_t *p, size_t n)
 		return bad(pkt, "bad IPv4 header length");
 	if (tot < hl)
 		return bad(pkt, "bad IPv4 total length");
-	if (n < hl || n < tot) {
-		/* A frame cut short by the snap length. */
+	if (n < hl)
 		return bad(pkt, "truncated IPv4 packet");
+	if (n < tot) {
+		/*
+		 * Cut by the snap length (the caller knows, from the record)
+		 * or a length field that lies: the bytes there are used.
+		 */
+		pkt->lenbad = "IPv4 total length is larger than the packet";
+		tot = n;
 	}
 	memset(&pkt->src, 0, sizeof(pkt->src));
 	memset(&pkt->dst, 0, sizeof(pkt->dst));
@@ -352,8 +358,9 @@ decode_ip6(struct sip_pkt *pkt, const uint8_t *p, size_t n)
 	if (plen == 0)
 		return bad(pkt, "IPv6 jumbogram not supported");
 	if (n < 40 + plen)
-		return bad(pkt, "truncated IPv6 packet");
-	n = 40 + plen;
+		pkt->lenbad = "IPv6 payload length is larger than the packet";
+	else
+		n = 40 + plen;
 	pkt->src.family = pkt->dst.family = 6;
 	memcpy(pkt->src.a, p + 8, 16);
 	memcpy(pkt->dst.a, p + 24, 16);

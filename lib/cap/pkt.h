@@ -64,6 +64,8 @@ struct sip_pkt {
 	uint32_t	 frag_off;	/* bytes */
 	int		 frag_more;
 	const char	*why;		/* reason when decoding failed */
+	/* An IP length beyond the bytes there: those were used. */
+	const char	*lenbad;
 };
 
 /*

@@ -401,15 +401,17 @@ sip_msg_parse(struct sip_msg *m, const char *buf, size_t len, unsigned flags,
 			long cl;
 
 			if (content_length(h->value, &cl) != 0) {
-				if (slice_trim(h->value).len > 0 &&
+				if (flags & SIP_PARSE_LENIENT)
+					m->quirks |= SIP_Q_BAD_CLEN;
+				else if (slice_trim(h->value).len > 0 &&
 				    slice_trim(h->value).p[0] == '-')
 					SIP_PERR_FAIL(pe, off,
 					    "negative Content-Length");
-				SIP_PERR_FAIL(pe, off,
-				    "Content-Length is not a number "
-				    "within limits");
-			}
-			if (clen_count++ == 0)
+				else
+					SIP_PERR_FAIL(pe, off,
+					    "Content-Length is not a number "
+					    "within limits");
+			} else if (clen_count++ == 0)
 				m->clen = cl;
 			else if (cl != m->clen) {
 				/* A stream cannot be framed; a datagram keeps the first. */
@@ -436,8 +438,12 @@ sip_msg_parse(struct sip_msg *m, const char *buf, size_t len, unsigned flags,
 		if ((size_t)(end - p) < (size_t)m->clen) {
 			if (stream)
 				return SIP_E_PARTIAL;
-			SIP_PERR_FAIL(pe, (size_t)(end - buf),
-			    "Content-Length is larger than the body");
+			if (flags & SIP_PARSE_LENIENT) {
+				m->quirks |= SIP_Q_BAD_CLEN;
+				m->clen = (long)(end - p);
+			} else
+				SIP_PERR_FAIL(pe, (size_t)(end - buf),
+				    "Content-Length is larger than the body");
 		}
 		m->body = slice_make(p, (size_t)m->clen);
 	}

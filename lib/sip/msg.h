@@ -40,6 +40,7 @@ struct sip_hdr {
 #define SIP_Q_MULTI_SP		0x0040	/* more than one SP in the start line */
 #define SIP_Q_MULTI_CLEN	0x0080	/* several Content-Length values (datagram) */
 #define SIP_Q_NO_END		0x0100	/* datagram ended without the empty line */
+#define SIP_Q_BAD_CLEN		0x0200	/* Content-Length unusable (lenient) */
 
 struct sip_msg {
 	const char	*buf;		/* start of the message (after leading CRLFs) */
@@ -91,6 +92,12 @@ sip_perr_set(struct sip_perr *pe, size_t off, const char *why, enum sip_err e)
 /* Parse flags. */
 #define SIP_PARSE_STREAM	0x01	/* a byte stream: Content-Length frames it */
 #define SIP_PARSE_STRICT	0x02	/* reject what RFC 3261 does not allow */
+/*
+ * A datagram frames the message: a Content-Length that is not a number
+ * or is larger than the body is ignored (SIP_Q_BAD_CLEN), the body is
+ * the rest, so that a capture can still show the message, flagged.
+ */
+#define SIP_PARSE_LENIENT	0x04
 
 /*
  * Parse one message at the start of buf.  Leading CRLFs (keep-alives) are
