@@ -828,6 +828,7 @@ print_stats(void)
 		json_kint(j, "requests", (int64_t)stats.requests);
 		json_kint(j, "responses", (int64_t)stats.responses);
 		json_kint(j, "retransmissions", (int64_t)stats.retrans);
+		json_kint(j, "duplicates", (int64_t)stats.dups);
 		json_key(j, "methods");
 		json_obj(j);
 		for (i = 0; i < SIP_STATS_METHODS && stats.method[i][0]; i++)
@@ -874,8 +875,9 @@ print_stats(void)
 		return;
 	}
 	printf("messages\t%lu\nrequests\t%lu\nresponses\t%lu\n"
-	    "retransmissions\t%lu\n\n", stats.requests + stats.responses,
-	    stats.requests, stats.responses, stats.retrans);
+	    "retransmissions\t%lu\nduplicates\t%lu\n\n",
+	    stats.requests + stats.responses, stats.requests, stats.responses,
+	    stats.retrans, stats.dups);
 	printf("method\tcount\n");
 	for (i = 0; i < SIP_STATS_METHODS && stats.method[i][0]; i++)
 		printf("%s\t%lu\n", stats.method[i], stats.by_method[i]);

@@ -565,12 +565,24 @@ assert r["status"] == 200 and r["messages"] == 5 and r["duration"] == 4.004, r
 	[[ "$output" == *"$(printf 'non-INVITE\t1\t1001.000')"* ]]
 }
 
+@test "sip-parse: --stats counts a capture's duplicate frames apart from retransmissions and from messages" {
+	run -0 --separate-stderr sip-parse --stats "$(mk dups)"
+	[ "$(printf '%s\n' "${lines[@]:0:5}")" = "$(printf 'messages\t2\nrequests\t1\nresponses\t1\nretransmissions\t1\nduplicates\t3')" ]
+	run -0 --separate-stderr sip-parse --stats --json "$(mk dups)"
+	printf '%s\n' "$output" | python3 -c '
+import json, sys
+r = json.loads(sys.stdin.read())
+assert (r["messages"], r["retransmissions"], r["duplicates"]) == (2, 1, 3), r
+'
+}
+
 @test "sip-parse: --stats --json" {
 	run -0 sip-parse --stats --json "$(mk call)"
 	printf '%s\n' "$output" | python3 -c '
 import json, sys
 r = json.loads(sys.stdin.read())
-assert r["retransmissions"] == 1 and r["methods"]["INVITE"] == 1, r
+assert r["retransmissions"] == 1 and r["duplicates"] == 0, r
+assert r["methods"]["INVITE"] == 1, r
 assert r["status"]["401"] == 1 and r["response_ms"]["invite_setup"]["p50"] == 3003.0, r
 '
 }

@@ -31,8 +31,9 @@ sip_stats_init(struct sip_stats *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->fp = calloc(SIP_STATS_FP_SLOTS, sizeof(*s->fp));
+	s->fpts = calloc(SIP_STATS_FP_SLOTS, sizeof(*s->fpts));
 	s->txn = calloc(SIP_STATS_TXN_SLOTS, sizeof(*s->txn));
-	if (s->fp == NULL || s->txn == NULL) {
+	if (s->fp == NULL || s->fpts == NULL || s->txn == NULL) {
 		sip_stats_release(s);
 		return SIP_E_NOMEM;
 	}
@@ -49,8 +50,10 @@ sip_stats_release(struct sip_stats *s)
 		s->h[k].exact = NULL;
 	}
 	free(s->fp);
+	free(s->fpts);
 	free(s->txn);
 	s->fp = NULL;
+	s->fpts = NULL;
 	s->txn = NULL;
 }
 
@@ -190,10 +193,18 @@ sip_stats_add(struct sip_stats *s, const struct sip_msg *m, uint64_t ts_ns,
 	h |= 1;
 	slot = h % SIP_STATS_FP_SLOTS;
 	if (s->fp[slot] == h) {
-		s->retrans++;
+		uint64_t prev = s->fpts[slot];
+
+		if (ts_ns != 0 && (ts_ns > prev ? ts_ns - prev : prev - ts_ns) <
+		    SIP_STATS_DUP_NS)
+			s->dups++;
+		else
+			s->retrans++;
+		s->fpts[slot] = ts_ns;
 		return 1;
 	}
 	s->fp[slot] = h;
+	s->fpts[slot] = ts_ns;
 
 	if (m->is_request) {
 		s->requests++;

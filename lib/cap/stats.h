@@ -19,6 +19,12 @@
 #include "msg.h"
 
 #define SIP_STATS_FP_SLOTS	(1u << 16)	/* message fingerprints */
+/*
+ * The same bytes again within this time are a copy the capture made (a
+ * SPAN port, two interfaces), not a retransmission: RFC 3261 17.1.1.2
+ * waits T1 (500 ms) before sending again.
+ */
+#define SIP_STATS_DUP_NS	1000000ull	/* 1 ms */
 #define SIP_STATS_TXN_SLOTS	(1u << 15)	/* requests awaiting a response */
 #define SIP_STATS_BUCKETS	2400		/* 1.01^k microseconds */
 #define SIP_STATS_METHODS	32		/* method names kept; then "other" */
@@ -47,10 +53,12 @@ struct sip_stats_txn {
 
 struct sip_stats {
 	unsigned long	 requests, responses, retrans;
+	unsigned long	 dups;		/* the capture's own copies */
 	char		 method[SIP_STATS_METHODS][24];
 	unsigned long	 by_method[SIP_STATS_METHODS + 1];	/* + other */
 	unsigned long	 by_status[700];
 	uint64_t	*fp;				/* fingerprints */
+	uint64_t	*fpts;				/* and when last seen */
 	struct sip_stats_txn *txn;
 	struct sip_stats_hist h[SIP_STATS_KINDS];
 };
@@ -61,7 +69,9 @@ void		sip_stats_release(struct sip_stats *s);
 /*
  * Count m, seen at ts_ns going from src to dst (any strings that name
  * the endpoints; NULL when unknown).  Returns 1 when m is a
- * retransmission of a message seen before, else 0.
+ * retransmission of a message seen before, or a duplicate (the same
+ * bytes within SIP_STATS_DUP_NS, counted in dups, not retrans; never
+ * when ts_ns is 0), else 0.  Neither is counted in requests or responses.
  */
 int		sip_stats_add(struct sip_stats *s, const struct sip_msg *m,
 		    uint64_t ts_ns, const char *src, const char *dst);

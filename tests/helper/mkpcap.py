@@ -80,7 +80,7 @@ def eth(l3, etype=0x0800, tags=()):
     return h + struct.pack("!H", etype) + l3
 
 
-def pcap(frames, link=1, snap=65535, nano=False, step=1):
+def pcap(frames, link=1, snap=65535, nano=False, step=1, usec=None):
     magic = 0xa1b23c4d if nano else 0xa1b2c3d4
     out = [struct.pack("<IHHiIII", magic, 2, 4, 0, 0, snap, link)]
     for i, f in enumerate(frames):
@@ -90,6 +90,8 @@ def pcap(frames, link=1, snap=65535, nano=False, step=1):
             wire = len(f)
         cap = f[:snap]
         frac = (i * 1000 + 123) % 1000000 * (1000 if nano else 1)
+        if usec is not None:     # times given, microseconds after T0
+            i, frac = 0, usec[len(out) - 1]
         out.append(struct.pack("<IIII", T0 + i * step, frac, len(cap),
                                wire) + cap)
     return b"".join(out)
@@ -387,6 +389,12 @@ def build(kind):
         lie = lie[:16] + b"\x02\x00" + lie[18:]   # total length 512
         return pcap([E(ip4(udp(nan))), E(ip4(udp(msg(2)[:-8]))),
                      E(ip4(udp(big))), lie, E(ip4(udp(resp(4))))])
+    if kind == "dups":
+        # a SPAN port's copies (same bytes 20 us apart) of an OPTIONS
+        # retransmitted 500 ms later, and of its 200
+        o, r = E(ip4(udp(msg(1)))), E(ip4(udp(resp(1))))
+        return pcap([o, o, o, o, r, r], usec=[0, 20, 500000, 500020,
+                                              600000, 600020])
     if kind == "badsip":
         return pcap([E(ip4(udp(msg(1)))),
                      E(ip4(udp(b"INVITE sip:x SIP/2.0\r\nCSeq 1\r\n\r\n"))),
