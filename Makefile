@@ -151,6 +151,7 @@ demo: sipbox
 bench: sipbox tests/bench/bench
 	tests/bench/run
 	tests/bench/net
+	tests/bench/load
 	tests/bench/startup
 
 # sip-parse on a 100k-message capture against tshark and a libpcap floor.

@@ -69,3 +69,14 @@ BENCH="$TESTS_DIR/bench/bench"
 	[[ ${lines[3]} == "sipbox --version "*" ms"* ]]
 	[[ ${lines[4]} == "sipbox sip-parse "*" ms"* ]]
 }
+
+@test "bench: the hostile-load benchmark prints both UDP rates, the ratio and sip-serve's peak RSS" {
+	need python3
+	need openssl
+	run -0 "$TESTS_DIR/bench/load" -n 2000 -i 100 -f 2000
+	[[ $output == *"alone, answered/s, median of 3"* ]]
+	[[ $output == *"under hostile load, answered/s"* ]]
+	[[ $output == *"hostile side: 124 connections, "* ]]
+	[[ $output == *"ratio loaded / alone: "*" (target >= 0.90)"* ]]
+	[[ $output == *"sip-serve peak RSS: "*" MB (bound 64 MB)"* ]]
+}
