@@ -444,6 +444,16 @@ assert len({l["call_id"] for l in lines[:-1]})==200' "$output"
 	stop_serve sctp
 }
 
+@test "sip-send and sip-serve: SCTP missing from the kernel is exit 8, a system failure, not usage" {
+	if python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_STREAM, 132)' 2>/dev/null; then
+		skip "this kernel offers SCTP (the test above covers it)"
+	fi
+	run -8 --separate-stderr "$SIPBOX" sip-send sctp:127.0.0.1:9
+	[[ $stderr == *"127.0.0.1:9 over SCTP: socket: "*"(not offered by this kernel)"* ]]
+	run -8 --separate-stderr "$SIPBOX" sip-serve -l sctp:127.0.0.1:0 --duration 0.01
+	[[ $stderr == *"sctp:127.0.0.1:0: socket: "*"(not offered by this kernel)"* ]]
+}
+
 @test "sip-send: a client certificate is loaded for TLS, and a key that does not match is exit 8" {
 	make_cert "$BATS_TEST_TMPDIR/client"
 	run -0 "$SIPBOX" sip-send --cacert "$CA" --cert "$BATS_TEST_TMPDIR/client/cert.pem" \

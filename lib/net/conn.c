@@ -49,18 +49,24 @@ uses_tls(enum sip_tp tp)
 	return tp == SIP_TP_TLS || tp == SIP_TP_WSS;
 }
 
+/*
+ * A transport or address family the kernel does not offer (no sctp
+ * module, IPv6 disabled) is the system's failure, not a usage error:
+ * the same command works on another machine.
+ */
+static int
+not_in_kernel(int e)
+{
+	return e == EPROTONOSUPPORT || e == ESOCKTNOSUPPORT ||
+	    e == EAFNOSUPPORT;
+}
+
 static enum sip_err
 sys_err(struct sip_conn *c, const char *what, int e)
 {
-	snprintf(c->err, sizeof c->err, "%s: %s", what, strerror(e));
-	switch (e) {
-	case ECONNREFUSED:
-		return SIP_E_REFUSED;
-	case EPROTONOSUPPORT: case ESOCKTNOSUPPORT: case EAFNOSUPPORT:
-		return SIP_E_UNSUPP;
-	default:
-		return SIP_E_NET;
-	}
+	snprintf(c->err, sizeof c->err, "%s: %s%s", what, strerror(e),
+	    not_in_kernel(e) ? " (not offered by this kernel)" : "");
+	return e == ECONNREFUSED ? SIP_E_REFUSED : SIP_E_NET;
 }
 
 /*
@@ -701,8 +707,9 @@ sip_conn_listen(enum sip_tp tp, struct sip_sockaddr *addr, int *fd,
 
 	*fd = -1;
 	if (s < 0) {
-		snprintf(err, errsz, "socket: %s", strerror(errno));
-		return errno == EPROTONOSUPPORT ? SIP_E_UNSUPP : SIP_E_NET;
+		snprintf(err, errsz, "socket: %s%s", strerror(errno),
+		    not_in_kernel(errno) ? " (not offered by this kernel)" : "");
+		return SIP_E_NET;
 	}
 	if (tp != SIP_TP_UDP)	/* on UDP it would let two servers share a port */
 		setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
