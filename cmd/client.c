@@ -295,6 +295,10 @@ client_connect(struct client *c)
 			if (sip_tls_client_ctx(&c->tls, &to, err,
 			    sizeof err) != SIP_OK)
 				client_die(SIP_E_TLS, "TLS: %s", err);
+			/* made once a run: so said once, as curl -v does */
+			if (copt.insecure)
+				warnf("--insecure: the server's certificate and "
+				    "name are not verified");
 		}
 		o.tls = c->tls;
 		sip_conn_init(&c->conn);

@@ -67,6 +67,15 @@ setup() {
 	run -8 "$SIPBOX" sip-send "wss://$WS/"
 }
 
+@test "sip-send: -k says once on stderr that certificate checks are off, and nothing over UDP or with -q" {
+	run -0 --separate-stderr "$SIPBOX" sip-send -k -c 2 --interval 0.01 "tls:$S"
+	[ "$stderr" = "sip-send: warning: --insecure: the server's certificate and name are not verified" ]
+	run -0 --separate-stderr "$SIPBOX" sip-send -k "sip:$U"
+	[ -z "$stderr" ]
+	run -0 --separate-stderr "$SIPBOX" sip-send -k -q "tls:$S"
+	[ -z "$stderr" ]
+}
+
 @test "sip-send: the TLS host name is checked against the certificate" {
 	# the certificate names localhost and 127.0.0.1, not 127.0.0.2
 	run -0 "$SIPBOX" sip-send --cacert "$CA" "tls:localhost:${S##*:}"
