@@ -31,6 +31,14 @@ client_password(void)
 	if (copt.user == NULL)
 		return NULL;
 	secret_hold();
+	/* the command line over the environment, as everywhere */
+	if (copt.password_file != NULL && env != NULL) {
+		warnf("SIPBOX_PASSWORD is ignored: --password-file %s is given",
+		    copt.password_file);
+		explicit_bzero(env, strlen(env));
+		unsetenv("SIPBOX_PASSWORD");
+		env = NULL;
+	}
 	if (copt.password_file != NULL) {
 		secret_file_check(copt.password_file);
 		if (read_file(copt.password_file, &pw, &len, 4096) != 0)

@@ -67,8 +67,9 @@ extern struct client_opts copt;
 extern const char *const client_tps[];
 
 /*
- * The password for copt.user: SIPBOX_PASSWORD, --password-file, or a
- * prompt on the terminal with echo off.  NULL when there is no user.
+ * The password for copt.user: --password-file, else SIPBOX_PASSWORD
+ * (with a warning when both are given), else a prompt on the terminal
+ * with echo off.  NULL when there is no user.
  * Exits 2 when none can be had.
  */
 char	*client_password(void);

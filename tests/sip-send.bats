@@ -230,6 +230,20 @@ setup() {
 	[[ "$output" == *"SIPBOX_PASSWORD is empty"* ]]
 }
 
+@test "sip-send: --password-file wins over SIPBOX_PASSWORD, with a warning that says so" {
+	local pw=$BATS_TEST_TMPDIR/pw
+	printf 'bob-secret\n' > "$pw"
+	chmod 600 "$pw"
+	SIPBOX_PASSWORD=not-bobs run -0 --separate-stderr "$SIPBOX" sip-send -X REGISTER \
+	    -u bob --password-file "$pw" --to sip:bob@127.0.0.1 "sip:$U"
+	[ "$output" = "SIP/2.0 200 OK" ]
+	[ "$stderr" = "sip-send: warning: SIPBOX_PASSWORD is ignored: --password-file $pw is given" ]
+	# and the other way round the file is what fails
+	printf 'not-bobs\n' > "$pw"
+	SIPBOX_PASSWORD=bob-secret run -4 --separate-stderr "$SIPBOX" sip-send -X REGISTER \
+	    -u bob --password-file "$pw" --to sip:bob@127.0.0.1 "sip:$U"
+}
+
 @test "sip-send: SIPBOX_PASSWORD is wiped from the environment once read" {
 	local p pid
 	p=$(blackhole_udp)
