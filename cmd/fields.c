@@ -57,6 +57,9 @@ static const struct {
 	{ "local", FLD_LOCAL, FLD_SEND, 1 },
 	{ "rtt_ms", FLD_RTT_MS, FLD_SEND, 1 },
 	{ "retransmissions", FLD_RETRANSMISSIONS, FLD_SEND, 1 },
+	{ "error", FLD_ERROR, FLD_SEND, 1 },
+	{ "detail", FLD_DETAIL, FLD_SEND, 1 },
+	{ "exit", FLD_EXIT, FLD_SEND, 1 },
 	{ "header.NAME", FLD_HEADER, BOTH, 1 },
 	/* the names sip-parse -f had before they were the JSON keys */
 	{ "call-id", FLD_CALL_ID, FLD_PARSE, 0 },
@@ -174,6 +177,38 @@ count_values(const struct sip_msg *m, enum sip_hdr_id id)
 	return n;
 }
 
+/*
+ * RFC 3261 7.3.1: a folded value means the same with each line break and
+ * the white space around it one SP.  Unfolded into tmp only when folded.
+ */
+static struct slice
+unfold(struct slice v, struct buf *tmp)
+{
+	size_t i;
+	int ws = 0;
+
+	if (slice_chr(v, '\n') < 0 && slice_chr(v, '\r') < 0)
+		return v;
+	buf_reset(tmp);
+	for (i = 0; i < v.len; i++) {
+		char c = v.p[i];
+
+		if (c == '\r' || c == '\n') {
+			/* the white space before the break goes too */
+			while (tmp->len > 0 && (tmp->p[tmp->len - 1] == ' ' ||
+			    tmp->p[tmp->len - 1] == '\t'))
+				tmp->len--;
+			ws = 1;
+		} else if (!ws || (c != ' ' && c != '\t')) {
+			if (ws)
+				buf_addc(tmp, ' ');
+			buf_addc(tmp, c);
+			ws = 0;
+		}
+	}
+	return buf_slice(tmp);
+}
+
 struct slice
 field_msg(const struct sip_msg *m, const struct field_ref *f, struct buf *tmp)
 {
@@ -212,7 +247,7 @@ field_msg(const struct sip_msg *m, const struct field_ref *f, struct buf *tmp)
 		return sip_field_hparam(sip_msg_value(m, SIP_HDR_TO), "tag");
 	case FLD_VIA:
 		sip_msg_values(m, SIP_HDR_VIA, &it, &v);
-		return v;
+		return unfold(v, tmp);
 	case FLD_VIA_BRANCH:
 		return sip_field_hparam(sip_msg_value(m, SIP_HDR_VIA), "branch");
 	case FLD_VIA_COUNT:
@@ -225,7 +260,7 @@ field_msg(const struct sip_msg *m, const struct field_ref *f, struct buf *tmp)
 		return field_num(tmp, m->nhdrs);
 	case FLD_HEADER:
 		if ((h = sip_msg_hdr_byname(m, f->header)) != NULL)
-			return h->value;
+			return unfold(h->value, tmp);
 		return v;
 	default:
 		return v;

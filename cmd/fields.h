@@ -26,7 +26,7 @@ enum field {
 	FLD_FRAME_TRANSPORT,
 	/* sip-send: the request and how it went */
 	FLD_CSEQ, FLD_TRANSPORT, FLD_PEER, FLD_LOCAL, FLD_RTT_MS,
-	FLD_RETRANSMISSIONS
+	FLD_RETRANSMISSIONS, FLD_ERROR, FLD_DETAIL, FLD_EXIT
 };
 
 /* Which applet asks: a field exists for one or both. */

@@ -290,6 +290,32 @@ check_template(const char *path, const char *tpl, size_t n)
 	free(c);
 }
 
+static int
+expect_ok(int status)
+{
+	size_t n = strlen(o.expect);
+
+	if (n == 3 && (o.expect[1] == 'x' || o.expect[1] == 'X'))
+		return status / 100 == o.expect[0] - '0';
+	return status == (int)strtol(o.expect, NULL, 10);
+}
+
+/* The outcome of one request as an exit status. */
+static int
+outcome(const struct sip_uac_req *r, const struct sip_msg *m)
+{
+	if (r->err != SIP_OK)
+		return sip_err_exit(r->err);
+	if (o.expect != NULL && !expect_ok(r->status))
+		return SIP_EXIT_INVALID;
+	if (o.match != NULL && (m == NULL ||
+	    regexec(&match_re, m->buf, 0, NULL, 0) != 0))
+		return SIP_EXIT_INVALID;
+	if (o.expect != NULL || o.match != NULL)
+		return SIP_EXIT_OK;
+	return sip_status_exit(r->status);
+}
+
 /* The value of -w's field f for the request r and its answer m. */
 static void
 put_writeout(const struct field_ref *f, const struct sip_msg *m,
@@ -307,7 +333,19 @@ put_writeout(const struct field_ref *f, const struct sip_msg *m,
 		fputs(r->p.method ? r->p.method : "", stdout);
 		return;
 	case FLD_STATUS:
-		printf("%d", r->status);
+		/* a failure has no status, whatever 1xx came before it */
+		printf("%d", r->err == SIP_OK ? r->status : 0);
+		return;
+	case FLD_ERROR:
+		if (r->err != SIP_OK)
+			fputs(sip_err_str(r->err), stdout);
+		return;
+	case FLD_DETAIL:
+		if (r->err != SIP_OK && r->why != NULL)
+			fputs(r->why, stdout);
+		return;
+	case FLD_EXIT:
+		printf("%d", outcome(r, m));
 		return;
 	case FLD_CALL_ID:
 		fputs(r->call_id, stdout);
@@ -325,7 +363,8 @@ put_writeout(const struct field_ref *f, const struct sip_msg *m,
 		fputs(sip_net_str(&cl.conn.local, a, sizeof a), stdout);
 		return;
 	case FLD_RTT_MS:
-		printf("%.3f", (double)(r->t_final - r->t_sent) / 1000.0);
+		if (r->err == SIP_OK)
+			printf("%.3f", (double)(r->t_final - r->t_sent) / 1000.0);
 		return;
 	case FLD_RETRANSMISSIONS:
 		printf("%u", r->retrans);
@@ -371,32 +410,6 @@ print_writeout(const struct sip_msg *m, const struct sip_uac_req *r,
 	}
 	if (!check)
 		fflush(stdout);
-}
-
-static int
-expect_ok(int status)
-{
-	size_t n = strlen(o.expect);
-
-	if (n == 3 && (o.expect[1] == 'x' || o.expect[1] == 'X'))
-		return status / 100 == o.expect[0] - '0';
-	return status == (int)strtol(o.expect, NULL, 10);
-}
-
-/* The outcome of one request as an exit status. */
-static int
-outcome(const struct sip_uac_req *r, const struct sip_msg *m)
-{
-	if (r->err != SIP_OK)
-		return sip_err_exit(r->err);
-	if (o.expect != NULL && !expect_ok(r->status))
-		return SIP_EXIT_INVALID;
-	if (o.match != NULL && (m == NULL ||
-	    regexec(&match_re, m->buf, 0, NULL, 0) != 0))
-		return SIP_EXIT_INVALID;
-	if (o.expect != NULL || o.match != NULL)
-		return SIP_EXIT_OK;
-	return sip_status_exit(r->status);
 }
 
 static void

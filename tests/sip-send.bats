@@ -21,9 +21,22 @@ teardown_file() {
 }
 
 teardown() {
+	if [ -n "${ODD_PID:-}" ]; then
+		kill "$ODD_PID" 2>/dev/null || true
+	fi
 	if [ -n "${MC_NS:-}" ]; then
 		ip netns del "$MC_NS" 2>/dev/null || true
 	fi
+}
+
+# odd_uas MODE [OUT]: start tests/helper/odd-uas.py for 30 s (killed by
+# teardown), and set ODD_PORT to its port
+odd_uas() {
+	python3 "$ROOT/tests/helper/odd-uas.py" "$1" "$BATS_TEST_TMPDIR/odd.port" 30 \
+	    "${2:-}" 3>&- &
+	ODD_PID=$!
+	wait_for test -s "$BATS_TEST_TMPDIR/odd.port"
+	ODD_PORT=$(cat "$BATS_TEST_TMPDIR/odd.port")
 }
 
 setup() {
@@ -610,6 +623,23 @@ assert r["error"] == sys.argv[3] and r["detail"], r' "${lines[0]}" "$1" "$2"
 	# -q: nothing per request on stdout, failures included
 	run -8 --separate-stderr "$SIPBOX" sip-send --json -q "tcp:127.0.0.1:$p"
 	[ -z "$output" ]
+}
+
+@test "sip-send: -w after a failure prints status 0 and the error, not the last provisional's status" {
+	local c
+	c=$(serve_addr codes udp)
+	# PUBLISH gets 183 and no final answer
+	run -7 "$SIPBOX" sip-send -X PUBLISH --timeout 1 \
+	    -w '%{status}|%{reason}|%{rtt_ms}|%{error}|%{detail}|%{exit}\n' "sip:$c"
+	[ "$output" = "0|||no final response before the timeout|--timeout reached|7" ]
+	run -0 "$SIPBOX" sip-send -w '%{status}|%{error}|%{detail}|%{exit}\n' "sip:$U"
+	[ "$output" = "200|||0" ]
+}
+
+@test "sip-send: -w '%{header.NAME}' joins a folded header's lines with one space" {
+	odd_uas folded
+	run -0 "$SIPBOX" sip-send -w '[%{header.X-Folded}]\n' "udp:127.0.0.1:$ODD_PORT"
+	[ "$output" = "[one, two, three]" ]
 }
 
 @test "sip-send: an unknown -w field is a usage error that lists the known ones, before anything is sent" {
