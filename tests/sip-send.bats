@@ -625,6 +625,19 @@ assert r["error"] == sys.argv[3] and r["detail"], r' "${lines[0]}" "$1" "$2"
 	[ -z "$output" ]
 }
 
+@test "sip-send: a TCP server that sends a 1 MB header line is exit 8 at once, naming the peer and the limit" {
+	odd_uas longline
+	run -8 --separate-stderr "$SIPBOX" sip-send --timeout 20 "tcp:127.0.0.1:$ODD_PORT"
+	[ "$stderr" = "sip-send: network error: 127.0.0.1:$ODD_PORT over TCP sent what cannot be a SIP message: header line too long (a message may have 1048576 bytes, a header line 65536)" ]
+}
+
+@test "sip-send: a TCP server that says Content-Length 999999999 is exit 8 at once, not a wait for the timeout" {
+	odd_uas hugecl
+	# --timeout 20 would be exit 7; exit 8 says it did not wait for it
+	run -8 --separate-stderr "$SIPBOX" sip-send --timeout 20 "tcp:127.0.0.1:$ODD_PORT"
+	[[ $stderr == "sip-send: network error: 127.0.0.1:$ODD_PORT over TCP sent what cannot be a SIP message: Content-Length "*"(a message may have 1048576 bytes, a header line 65536)" ]]
+}
+
 @test "sip-send: -w after a failure prints status 0 and the error, not the last provisional's status" {
 	local c
 	c=$(serve_addr codes udp)

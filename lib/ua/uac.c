@@ -332,6 +332,29 @@ input(struct sip_uac *u, const struct sip_msg *m)
 	sip_ep_input(&u->ep, m, &rx, u->rx_us);
 }
 
+/*
+ * A stream that cannot be framed (a header line or a Content-Length past
+ * the limits, bytes that are no SIP) is the peer's protocol failure, not
+ * the user's bad input: RFC 3261 18.3 says close it.  Say who and which
+ * limit, and end every request on it.
+ */
+static enum sip_err
+unframed(struct sip_uac *u, enum sip_err e, const struct sip_perr *pe)
+{
+	char a[SIP_NET_ADDRSTR], why[96];
+
+	/* WebSocket framing says why in err; the stream's parser in pe */
+	snprintf(why, sizeof why, "%.90s", pe->why != NULL ? pe->why :
+	    e == SIP_E_TOOBIG ? "message too large" : u->conn->err[0] ?
+	    u->conn->err : "malformed");
+	snprintf(u->conn->err, sizeof u->conn->err, "%s over %s sent what "
+	    "cannot be a SIP message: %s (a message may have %u bytes, a "
+	    "header line %u)", sip_net_str(&u->conn->peer, a, sizeof a),
+	    sip_tp_name(u->conn->tp), why, SIP_MAX_MSG, SIP_MAX_LINE);
+	sip_uac_abort(u, SIP_E_NET, u->conn->err);
+	return SIP_E_NET;
+}
+
 enum sip_err
 sip_uac_step(struct sip_uac *u, int max_ms)
 {
@@ -343,7 +366,11 @@ sip_uac_step(struct sip_uac *u, int max_ms)
 
 	if (d != 0 && d < dl)
 		dl = d;
+	memset(&pe, 0, sizeof pe);
 	e = sip_conn_recv(u->conn, dl > now ? (int)(dl - now) : 0, &m, &pe);
+	if ((e == SIP_E_PARSE || e == SIP_E_TOOBIG) &&
+	    u->conn->tp != SIP_TP_UDP)
+		return unframed(u, e, &pe);
 	if (e == SIP_OK) {
 		input(u, &m);
 		/*
@@ -352,10 +379,14 @@ sip_uac_step(struct sip_uac *u, int max_ms)
 		 * still run).
 		 */
 		for (int k = 0; k < 256 && u->nlive > 0; k++) {
+			memset(&pe, 0, sizeof pe);
 			e = sip_conn_next(u->conn, &m, &pe);
 			if (e == SIP_E_PARTIAL &&
-			    sip_conn_fill(u->conn) == SIP_OK)
+			    (e = sip_conn_fill(u->conn)) == SIP_OK)
 				e = sip_conn_next(u->conn, &m, &pe);
+			if ((e == SIP_E_PARSE || e == SIP_E_TOOBIG) &&
+			    u->conn->tp != SIP_TP_UDP)
+				return unframed(u, e, &pe);
 			if (e == SIP_E_PARSE)
 				continue;
 			if (e != SIP_OK)
