@@ -575,7 +575,9 @@ make_values(void)
 		    cl.target.numeric || copt.user == NULL ? cl.local_host :
 		    cl.target.host);
 	snprintf(to_buf, sizeof to_buf, "<%s>", o.to ? o.to : cl.target.ruri);
-	if (o.contact != NULL)
+	if (o.contact != NULL && strcmp(o.contact, "*") == 0)
+		snprintf(contact_buf, sizeof contact_buf, "*");	/* bare: 10.2.2 */
+	else if (o.contact != NULL)
 		snprintf(contact_buf, sizeof contact_buf, "<%s>", o.contact);
 	else
 		snprintf(contact_buf, sizeof contact_buf, "<sip:%s@%s:%d%s%s>",
@@ -870,6 +872,57 @@ maybe_bye(void)
 	return rc;
 }
 
+/* The value of the last -H line for header id, or NULL. */
+static const char *
+header_opt(enum sip_hdr_id id)
+{
+	const char *v = NULL, *c;
+
+	for (int h = 0; h < o.headers.n; h++) {
+		c = strchr(o.headers.v[h], ':');
+		if (sip_hdr_lookup(o.headers.v[h], (size_t)(c - o.headers.v[h])) ==
+		    id)
+			v = c + 1 + strspn(c + 1, " \t");
+	}
+	return v;
+}
+
+/*
+ * REGISTER's Contact and Expires (RFC 3261 10.2).  --contact '*' removes
+ * every binding, so it goes bare, alone and only with Expires: 0
+ * (10.2.2); -H lines go as written, so that a registrar's checks can be
+ * tried.  The built-in Contact points at an ephemeral port: it asks for a
+ * short, explicit Expires instead of the registrar's default hour.
+ * -H 'Contact:' sends none, to list the bindings (10.2.3).
+ */
+#define SEND_REGISTER_EXPIRES	"60"
+
+static void
+register_rules(void)
+{
+	const char *hc = header_opt(SIP_HDR_CONTACT);
+	const char *he = header_opt(SIP_HDR_EXPIRES);
+	int star = o.contact != NULL && strcmp(o.contact, "*") == 0;
+
+	if (star && o.file != NULL)
+		usage_error("--contact does not go with -F: write the Contact "
+		    "in the file");
+	if (star && hc != NULL)
+		usage_error("--contact '*' stands alone: no -H 'Contact: ...' "
+		    "goes with it (RFC 3261 10.2.2)");
+	if (star && strcmp(o.method, "REGISTER") != 0)
+		usage_error("--contact '*' is for REGISTER only");
+	if (star && he != NULL && (strspn(he, "0") == 0 ||
+	    he[strspn(he, "0")] != '\0'))
+		usage_error("--contact '*' removes every binding and goes only "
+		    "with Expires: 0, not 'Expires: %s' (RFC 3261 10.2.2)", he);
+	if (o.file != NULL || strcmp(o.method, "REGISTER") != 0 ||
+	    he != NULL || hc != NULL)
+		return;
+	strlist_add(&o.headers, star ? "Expires: 0" :
+	    "Expires: " SEND_REGISTER_EXPIRES);
+}
+
 int
 sip_send_main(int argc, char **argv)
 {
@@ -889,6 +942,7 @@ sip_send_main(int argc, char **argv)
 			    o.headers.v[h]);
 	if (o.file != NULL && o.data != NULL)
 		usage_error("-F and -d exclude each other");
+	register_rules();
 	/* --json is never dropped silently for another output */
 	if (o.json && o.write_out != NULL)
 		usage_error("--json and --write-out exclude each other");

@@ -68,6 +68,31 @@ need_kamailio() {
 	[ "$output" = "SIP/2.0 401 Unauthorized" ]
 }
 
+@test "kamailio: REGISTER binds for 60 s, -H 'Contact:' lists the bindings through the challenge, --contact '*' removes them all" {
+	need_kamailio
+	local reg=(-X REGISTER -u dave --from sip:dave@sip.test --to sip:dave@sip.test)
+	export SIPBOX_PASSWORD=dave-secret
+	run -0 "$SIPBOX" sip-send -v "${reg[@]}" --contact sip:dave@127.0.0.1:5071 \
+	    sip:127.0.0.1:$LAB_SIP_PORT
+	[[ "$output" == *"> Expires: 60"* ]]
+	[[ "$output" == *"< Contact: <sip:dave@127.0.0.1:5071>;expires=60"* ]]
+	run -0 "$SIPBOX" sip-send "${reg[@]}" --contact sip:dave@127.0.0.1:5072 \
+	    sip:127.0.0.1:$LAB_SIP_PORT
+	# a query: no Contact at all (an empty one would be a 400), answered
+	# after the 401 like any REGISTER
+	run -0 "$SIPBOX" sip-send -v "${reg[@]}" -H 'Contact:' \
+	    -w '%{status} %{header.Contact}\n' sip:127.0.0.1:$LAB_SIP_PORT
+	[[ "$output" != *"> Contact"* && "$output" != *"> Expires"* ]]
+	[[ "$output" == *"< SIP/2.0 401"* ]]
+	[[ "$output" == *"200 <sip:dave@127.0.0.1:5071>;expires="*", <sip:dave@127.0.0.1:5072>;expires="* ]]
+	run -0 "$SIPBOX" sip-send -v "${reg[@]}" --contact '*' sip:127.0.0.1:$LAB_SIP_PORT
+	[[ "$output" == *"> Contact: *"$'\r'* || "$output" == *"> Contact: *"$'\n'* ]]
+	[[ "$output" == *"> Expires: 0"* ]]
+	run -0 "$SIPBOX" sip-send "${reg[@]}" -H 'Contact:' \
+	    -w '%{status} [%{header.Contact}]\n' sip:127.0.0.1:$LAB_SIP_PORT
+	[ "$output" = "200 []" ]
+}
+
 @test "kamailio: a MESSAGE is routed to the contact a REGISTER put there (sip-serve)" {
 	need_kamailio
 	start_serve carol -l udp:127.0.0.1:0

@@ -638,6 +638,35 @@ assert r["error"] == sys.argv[3] and r["detail"], r' "${lines[0]}" "$1" "$2"
 	[[ $stderr == "sip-send: network error: 127.0.0.1:$ODD_PORT over TCP sent what cannot be a SIP message: Content-Length "*"(a message may have 1048576 bytes, a header line 65536)" ]]
 }
 
+@test "sip-send: a REGISTER has Expires: 60, --contact '*' goes bare with Expires: 0, -H 'Contact:' sends none" {
+	run -0 "$SIPBOX" sip-send -n -X REGISTER "sip:$U"
+	[[ "$output" == *$'\r\nExpires: 60\r\n'* ]]
+	run -0 "$SIPBOX" sip-send -n -X REGISTER -H 'Expires: 300' "sip:$U"
+	[[ "$output" == *$'\r\nExpires: 300\r\n'* && "$output" != *"Expires: 60"* ]]
+	run -0 "$SIPBOX" sip-send -n -X REGISTER --contact '*' "sip:$U"
+	[[ "$output" == *$'\r\nContact: *\r\n'* && "$output" == *$'\r\nExpires: 0\r\n'* ]]
+	# -H lines go as written, to try a registrar's checks
+	run -0 "$SIPBOX" sip-send -n -X REGISTER -H 'm: *' "sip:$U"
+	[[ "$output" == *$'\r\nm: *\r\n'* && "$output" != *Expires* ]]
+	run -0 "$SIPBOX" sip-send -n -X REGISTER -H 'Contact:' "sip:$U"
+	[[ "$output" != *Contact* && "$output" != *Expires* ]]
+	run -0 "$SIPBOX" sip-send -n -H 'User-Agent:' "sip:$U"
+	[[ "$output" != *User-Agent* ]]
+	# an OPTIONS gets no Expires
+	run -0 "$SIPBOX" sip-send -n "sip:$U"
+	[[ "$output" != *Expires* ]]
+}
+
+@test "sip-send: --contact '*' with a non-zero Expires, another Contact or another method is a usage error" {
+	run -2 "$SIPBOX" sip-send -X REGISTER --contact '*' -H 'Expires: 3600' "sip:$U"
+	[[ "$output" == *"--contact '*' removes every binding and goes only with Expires: 0, not 'Expires: 3600'"* ]]
+	run -2 "$SIPBOX" sip-send -X REGISTER --contact '*' -H 'Contact: <sip:a@127.0.0.1>' "sip:$U"
+	[[ "$output" == *"--contact '*' stands alone"* ]]
+	run -2 "$SIPBOX" sip-send --contact '*' "sip:$U"
+	[[ "$output" == *"--contact '*' is for REGISTER only"* ]]
+	run -0 "$SIPBOX" sip-send -n -X REGISTER --contact '*' -H 'Expires: 00' "sip:$U"
+}
+
 @test "sip-send: -w after a failure prints status 0 and the error, not the last provisional's status" {
 	local c
 	c=$(serve_addr codes udp)

@@ -103,6 +103,9 @@ hdr(struct buf *b, const char *const *hdrs, enum sip_hdr_id id,
 	enum sip_err e;
 
 	if (u != NULL) {
+		/* an empty value removes ours, as curl -H 'Name:' does */
+		if (slice_trim(slice_cstr(strchr(u, ':') + 1)).len == 0)
+			return SIP_OK;
 		TRY(buf_adds(b, u));
 		return buf_adds(b, "\r\n");
 	}

@@ -53,7 +53,8 @@ struct sip_req_params {
 	const char *const	*routes;	/* Route values, NULL-terminated */
 	/*
 	 * "Name: value" lines, NULL-terminated.  A line whose name matches a
-	 * header built above replaces it (compact and long forms match).
+	 * header built above replaces it (compact and long forms match);
+	 * with an empty value ("Contact:") it removes it.
 	 */
 	const char *const	*headers;
 	const char		*content_type;	/* with a body */

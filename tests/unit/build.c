@@ -167,6 +167,19 @@ main(void)
 		rp.body_len = 5;
 	}
 
+	{
+		const char *rm[] = { "Contact:", "User-Agent:  ", "X-Empty:", NULL };
+
+		rp.headers = rm;
+		buf_reset(&b);
+		ok(sip_build_request(&b, &rp) == SIP_OK &&
+		    strstr(b.p, "Contact") == NULL &&
+		    strstr(b.p, "User-Agent") == NULL &&
+		    strstr(b.p, "\r\nX-Empty:\r\n") != NULL,
+		    "an empty user's line removes the built-in header, and is "
+		    "kept as written for any other");
+	}
+
 	rp.method = "bad method";
 	buf_reset(&b);
 	ok(sip_build_request(&b, &rp) == SIP_E_INVAL, "a non-token method is refused");
