@@ -217,6 +217,13 @@ struct input {
 	char			*data;	/* text, when cap is NULL */
 	size_t			 len;
 };
+/*
+ * Open path ("-" is standard input; shown names it in messages): a
+ * capture gets ip->cap, text is left to read from
+ * sip_input_fp(ip->in).  0, or an exit status after saying why.
+ */
+int	input_open(const char *path, const char *shown, struct input *ip);
+/* input_open(), and text read whole into ip->data (at most SIP_MAX_INPUT). */
 int	input_load(const char *path, const char *shown, struct input *ip);
 /* Why reading ip->cap failed (after SIP_E_SYS from sip_cap_next()). */
 const char	*input_cap_error(const struct input *ip);

@@ -16,7 +16,7 @@
 #include "input.h"
 
 int
-input_load(const char *path, const char *shown, struct input *ip)
+input_open(const char *path, const char *shown, struct input *ip)
 {
 	char err[256 + 64];
 	const char *why;
@@ -53,6 +53,17 @@ input_load(const char *path, const char *shown, struct input *ip)
 		    sip_cap_linktype(ip->cap));
 		return 0;
 	}
+	return 0;
+}
+
+int
+input_load(const char *path, const char *shown, struct input *ip)
+{
+	enum sip_err e;
+	int rc;
+
+	if ((rc = input_open(path, shown, ip)) != 0 || ip->cap != NULL)
+		return rc;
 	e = sip_input_read_all(ip->in, SIP_MAX_INPUT, &ip->data, &ip->len);
 	if (e == SIP_E_NOMEM)
 		die(SIP_EXIT_NET, "out of memory");

@@ -603,10 +603,25 @@ print_json(const struct sip_msg *m, const char *path)
 
 /* ---- strict checks ---- */
 
+/*
+ * Line and column of byte off of data, where data begins on line line0
+ * (from 0) after col0 bytes of it.
+ */
+static unsigned
+line_at(const char *data, size_t len, size_t off, unsigned long line0,
+    size_t col0, unsigned *col)
+{
+	unsigned line = sip_msg_line_of(data, len, off, col);
+
+	if (line == 1)
+		*col += (unsigned)col0;
+	return (unsigned)line0 + line;
+}
+
 /* RFC 3261 grammar findings from lib/check, as file:line:col: reason. */
 static int
-strict_report(const char *path, const char *data, size_t len, size_t base,
-    const struct sip_msg *m)
+strict_report(const char *path, const char *data, size_t len,
+    unsigned long line0, size_t col0, const struct sip_msg *m)
 {
 	struct sip_finding f[64];
 	struct sip_check c;
@@ -615,7 +630,7 @@ strict_report(const char *path, const char *data, size_t len, size_t base,
 	sip_check_init(&c, f, sizeof(f) / sizeof(f[0]));
 	sip_check_msg(&c, m);
 	for (i = 0; i < c.n; i++) {
-		line = sip_msg_line_of(data, len, base + m->skipped + f[i].off,
+		line = line_at(data, len, m->skipped + f[i].off, line0, col0,
 		    &col);
 		if (f[i].level == SIP_CHECK_ERROR)
 			errorf("%s:%u:%u: %s", path, line, col, f[i].why);
@@ -1022,52 +1037,159 @@ emit(const struct sip_msg *m, const char *path)
 	return o.limit > 0 && nmatched >= (unsigned long)o.limit;
 }
 
-static int
-parse_buffer(const char *path, const char *data, size_t len)
+/* ---- text ---- */
+
+/*
+ * Text (message files, pipes) is read in pieces into a window holding the
+ * message being parsed and what follows, so memory is bounded whatever
+ * the input's size.  A message is at most SIP_MAX_HEAD + SIP_MAX_BODY
+ * bytes: with that much in hand, or the end, a parse gives what it
+ * would on the whole input.
+ */
+#define TEXT_READ	(256u * 1024)
+#define TEXT_ENOUGH	(SIP_MAX_HEAD + SIP_MAX_BODY + 1)
+#define TEXT_WINDOW	(TEXT_ENOUGH + TEXT_READ)
+
+struct text {
+	struct sip_input *in;
+	char		*p;		/* the window */
+	size_t		 off, len;	/* the next message; bytes in p */
+	int		 eof;
+	size_t		 mark;		/* line and col are those of p + mark */
+	unsigned long	 line;		/* lines before it, from 0 */
+	size_t		 col;		/* bytes of its line before it */
+	unsigned long long	 total;	/* bytes read */
+};
+
+/* Bring line and col up to p + off (lazily: only errors and refills ask). */
+static void
+text_sync(struct text *t)
 {
+	const char *q = t->p + t->mark, *e = t->p + t->off, *nl;
+
+	while ((nl = memchr(q, '\n', (size_t)(e - q))) != NULL) {
+		t->line++;
+		t->col = 0;
+		q = nl + 1;
+	}
+	t->col += (size_t)(e - q);
+	t->mark = t->off;
+}
+
+/* Read until want bytes follow off or the input ends; -1 on a read error. */
+static int
+text_fill(struct text *t, size_t want)
+{
+	size_t got;
+
+	text_sync(t);
+	memmove(t->p, t->p + t->off, t->len - t->off);
+	t->len -= t->off;
+	t->off = t->mark = 0;
+	while (!t->eof && t->len < want) {
+		if (sip_input_read(t->in, t->p + t->len, TEXT_WINDOW - t->len,
+		    &got) != SIP_OK)
+			return -1;
+		t->eof = got == 0;
+		t->len += got;
+		t->total += got;
+	}
+	return 0;
+}
+
+/* What is left of the input, read and counted, for a message about it. */
+static unsigned long long
+text_rest(struct text *t)
+{
+	unsigned long long n = t->len - t->off;
+
+	t->off = t->len;
+	while (text_fill(t, TEXT_WINDOW) == 0 && t->len > 0) {
+		n += t->len;
+		t->off = t->len;
+	}
+	return n;
+}
+
+static int
+parse_text(const char *path, struct sip_input *in)
+{
+	struct text t = { in, xmalloc(TEXT_WINDOW), 0, 0, 0, 0, 0, 0, 0 };
 	struct sip_msg *m;
 	struct sip_perr pe;
-	size_t off = 0;
+	const char *d;
+	size_t avail;
 	enum sip_err e;
+	unsigned long nin = 0;		/* messages of this input */
 	unsigned line, col;
 	int rc = 0;
 
 	m = xmalloc(sizeof(*m));
-	while (off < len) {
+	for (;;) {
+		if (!t.eof && t.len - t.off < TEXT_READ &&
+		    text_fill(&t, TEXT_READ) != 0)
+			goto readerr;
+		d = t.p + t.off;
+		if ((avail = t.len - t.off) == 0)
+			break;
 		/*
 		 * Messages back to back are framed by Content-Length as on a
 		 * stream; one without it runs to the end, as a datagram.
 		 */
-		e = sip_msg_parse(m, data + off, len - off, SIP_PARSE_STREAM, &pe);
-		if (e == SIP_E_PARTIAL && m->skipped == len - off)
-			break;		/* trailing CRLFs */
+		e = sip_msg_parse(m, d, avail, SIP_PARSE_STREAM, &pe);
+		if (e == SIP_E_PARTIAL && m->skipped == avail) {
+			t.off = t.len;		/* CRLFs between messages */
+			continue;
+		}
+		if (e != SIP_OK && !t.eof && avail < TEXT_ENOUGH) {
+			/* All there may be of it first, its CRLFs left off. */
+			t.off += m->skipped;
+			if (text_fill(&t, TEXT_ENOUGH) != 0)
+				goto readerr;
+			continue;
+		}
 		if (e == SIP_E_PARTIAL || e == SIP_E_PARSE)
-			e = sip_msg_parse(m, data + off, len - off, 0, &pe);
-		if (e == SIP_E_PARSE && off > 0 && pe.off <= m->skipped +
+			e = sip_msg_parse(m, d, avail, 0, &pe);
+		if (e != SIP_OK)
+			text_sync(&t);
+		if (e == SIP_E_PARSE && nin > 0 && pe.off <= m->skipped +
 		    m->start_line.len) {
 			/*
 			 * RFC 3261 18.3: octets past Content-Length are not a
 			 * message when they do not start like one (dblreq.dat).
 			 */
-			line = sip_msg_line_of(data, len, off, &col);
-			warnf("%s:%u:%u: %zu bytes after message %lu ignored "
-			    "(%s)", path, line, col, len - off, nmsgs, pe.why);
+			line = line_at(d, avail, 0, t.line, t.col, &col);
+			warnf("%s:%u:%u: %llu bytes after message %lu ignored "
+			    "(%s)", path, line, col, text_rest(&t), nmsgs,
+			    pe.why);
 			break;
 		}
 		if (e != SIP_OK) {
-			line = sip_msg_line_of(data, len, off + pe.off, &col);
+			line = line_at(d, avail, pe.off, t.line, t.col, &col);
 			errorf("%s:%u:%u: %s", path, line, col, pe.why);
 			rc = SIP_EXIT_INVALID;
 			break;
 		}
-		if (o.strict && strict_report(path, data, len, off, m))
-			rc = SIP_EXIT_INVALID;
+		if (o.strict) {
+			text_sync(&t);
+			if (strict_report(path, d, avail, t.line, t.col, m))
+				rc = SIP_EXIT_INVALID;
+		}
+		nin++;
 		if (emit(m, path))
 			break;
-		off += m->skipped + m->len;
+		t.off += m->skipped + m->len;
 	}
+	notef("%s: %llu bytes%s", path, t.total,
+	    sip_input_gzip(in) ? " (gzip-compressed)" : "");
 	free(m);
+	free(t.p);
 	return rc;
+readerr:
+	errorf("%s: %s", path, sip_input_error(in));
+	free(m);
+	free(t.p);
+	return SIP_EXIT_INVALID;
 }
 
 /* ---- captures ---- */
@@ -1229,7 +1351,7 @@ read_capture(const char *path, struct sip_cap *c)
 			    path, cm.frame, cm.bad);
 		cur = &cm;
 		if (o.strict && strict_report(path, cm.msg->buf - cm.msg->skipped,
-		    cm.msg->len + cm.msg->skipped, 0, cm.msg))
+		    cm.msg->len + cm.msg->skipped, 0, 0, cm.msg))
 			rc = SIP_EXIT_INVALID;
 		if (emit(cm.msg, path))
 			stop_reading = 1;
@@ -1251,7 +1373,7 @@ parse_file(const char *path)
 	struct input ip;
 	int rc;
 
-	if ((rc = input_load(path, name, &ip)) != 0)
+	if ((rc = input_open(path, name, &ip)) != 0)
 		return rc;
 	if (ip.cap != NULL) {
 		curin = &ip;
@@ -1259,7 +1381,7 @@ parse_file(const char *path)
 		curin = NULL;
 		ip.cap = NULL;	/* read_capture() freed it */
 	} else
-		rc = parse_buffer(name, ip.data, ip.len);
+		rc = parse_text(name, ip.in);
 	input_release(&ip);
 	return rc;
 }

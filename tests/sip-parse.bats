@@ -269,3 +269,38 @@ Content-Length: 0
 	assert keys >= 20, keys
 	PY
 }
+
+# hwm_of_stdin N MESSAGE: run sip-parse -c with N copies of MESSAGE (which
+# yes(1) ends with a LF) through a pipe on standard input; sets hwm to its
+# VmHWM in kB, read once everything is written and it waits for the end
+hwm_of_stdin() {
+	local pid
+	mkfifo "$BATS_TEST_TMPDIR/in"
+	sip-parse -c < "$BATS_TEST_TMPDIR/in" > "$BATS_TEST_TMPDIR/count" &
+	pid=$!
+	exec 4> "$BATS_TEST_TMPDIR/in"
+	yes "$2" | head -c "$(($1 * (${#2} + 1)))" >&4
+	# all written: at most a pipe buffer is left to read
+	hwm=$(awk '$1 == "VmHWM:" { print $2 }' "/proc/$pid/status")
+	exec 4>&-
+	wait "$pid"
+}
+
+@test "sip-parse: 100 MB of messages through a pipe are read in at most 32 MB of memory" {
+	local msg
+	msg=$(printf 'OPTIONS sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK-1\r\nFrom: <sip:alice@example.com>;tag=a1\r\nTo: <sip:bob@example.com>\r\nCall-ID: big@example.com\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r')
+	hwm_of_stdin 500000 "$msg"
+	[ "$(cat "$BATS_TEST_TMPDIR/count")" = 500000 ]
+	echo "VmHWM ${hwm} kB"
+	[ "$hwm" -gt 0 ] && [ "$hwm" -le 32768 ]
+}
+
+@test "sip-parse: a 1 MB body among messages read from a pipe comes out whole" {
+	local body
+	body=$(head -c 1000000 /dev/zero | tr '\0' x)
+	{
+		printf 'MESSAGE sip:b@example.com SIP/2.0\r\nCall-ID: m1\r\nCSeq: 1 MESSAGE\r\nContent-Length: 1000000\r\n\r\n%s' "$body"
+		printf 'OPTIONS sip:b@example.com SIP/2.0\r\nCall-ID: o1\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n'
+	} | sip-parse -f call-id,body_length - > "$BATS_TEST_TMPDIR/out"
+	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "$(printf 'm1\t1000000\no1\t0')" ]
+}

@@ -242,6 +242,17 @@ sip_input_tell(const struct sip_input *in)
 }
 
 enum sip_err
+sip_input_read(struct sip_input *in, char *buf, size_t n, size_t *got)
+{
+	ssize_t k;
+
+	if ((k = content_read(in, buf, n)) < 0)
+		return SIP_E_SYS;
+	*got = (size_t)k;
+	return SIP_OK;
+}
+
+enum sip_err
 sip_input_read_all(struct sip_input *in, size_t max, char **out, size_t *len)
 {
 	char *p = NULL, *np;

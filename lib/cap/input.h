@@ -50,6 +50,14 @@ const char	*sip_input_error(const struct sip_input *in);
 /* Bytes read from fd so far (compressed bytes for gzip): for progress. */
 unsigned long long	sip_input_tell(const struct sip_input *in);
 /*
+ * Read up to n bytes of the content into buf, straight from the file or
+ * the gzip layer: *got is 0 at the end.  SIP_E_SYS when reading failed
+ * (sip_input_error() says why).  For text read piece by piece in
+ * bounded memory; do not mix with reading sip_input_fp().
+ */
+enum sip_err	sip_input_read(struct sip_input *in, char *buf, size_t n,
+		    size_t *got);
+/*
  * Read the rest of the content into a new buffer with a NUL after it
  * (the caller frees *out).  SIP_E_TOOBIG past max bytes (of content,
  * so a small gzip file cannot expand without bound), SIP_E_SYS when
