@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,8 +19,16 @@
 #include "tls.h"
 
 struct client_opts copt;
+static volatile sig_atomic_t prompt_interrupted;
 const char *const client_tps[] = { "udp", "tcp", "tls", "sctp", "ws", "wss",
     NULL };
+
+static void
+prompt_sigint(int sig)
+{
+	(void)sig;
+	prompt_interrupted = 1;
+}
 
 char *
 client_password(void)
@@ -63,6 +72,7 @@ client_password(void)
 	/* A prompt with echo off, on the terminal itself. */
 	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
 	struct termios t, old;
+	struct sigaction sa, oldsa;
 	char line[512];
 	ssize_t n;
 
@@ -74,10 +84,26 @@ client_password(void)
 	t = old;
 	t.c_lflag &= ~(tcflag_t)ECHO;
 	tcsetattr(fd, TCSAFLUSH, &t);
+	/*
+	 * Ctrl-C ends the run, nothing sent: the read is interrupted (no
+	 * SA_RESTART, which the applet's own handler has), the terminal
+	 * echoes again, and the default action reports the signal (status
+	 * 130 in a shell).
+	 */
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = prompt_sigint;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &oldsa);
 	n = read(fd, line, sizeof line - 1);
 	tcsetattr(fd, TCSAFLUSH, &old);
 	dprintf(fd, "\n");
 	close(fd);
+	if (prompt_interrupted) {
+		explicit_bzero(line, sizeof line);
+		signal(SIGINT, SIG_DFL);
+		raise(SIGINT);
+	}
+	sigaction(SIGINT, &oldsa, NULL);
 	if (n <= 0)
 		die(SIP_EXIT_USAGE, "no password read");
 	line[n] = '\0';

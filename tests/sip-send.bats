@@ -21,6 +21,9 @@ teardown_file() {
 }
 
 teardown() {
+	if [ -n "${TMUX_SOCK:-}" ]; then
+		tmux -S "$TMUX_SOCK" kill-server 2>/dev/null || true
+	fi
 	if [ -n "${ODD_PID:-}" ]; then
 		kill "$ODD_PID" 2>/dev/null || true
 	fi
@@ -241,6 +244,29 @@ setup() {
 	[ "$output" = "sip-send: $pw: no password in the file" ]
 	SIPBOX_PASSWORD= run -2 "$SIPBOX" sip-send -X REGISTER -u bob "sip:$U"
 	[[ "$output" == *"SIPBOX_PASSWORD is empty"* ]]
+}
+
+# pane_has REGEX: the tmux pane on $TMUX_SOCK shows a line matching REGEX
+pane_has() {
+	tmux -S "$TMUX_SOCK" capture-pane -p -t pw | grep -Eq -- "$1"
+}
+
+@test "sip-send: Ctrl-C at the password prompt ends the run with status 130, sends nothing and leaves the terminal echoing" {
+	need tmux
+	local p
+	p=$(blackhole_udp)
+	TMUX_SOCK=$BATS_TEST_TMPDIR/tmux.sock
+	tmux -S "$TMUX_SOCK" new-session -d -s pw -x 120 -y 10 \
+	    "trap '' INT; env -u SIPBOX_PASSWORD '$SIPBOX' sip-send -X REGISTER -u alice udp:127.0.0.1:$p; echo exit=\$?; stty -a | tr ' ' '\\n' | grep -xE -- '-?echo'; sleep 30"
+	# (the shell ignores SIGINT so that it lives on to say what happened;
+	# sip-send sets its own handler)
+	wait_for pane_has '^Password for alice:'
+	tmux -S "$TMUX_SOCK" send-keys -t pw C-c
+	wait_for pane_has '^exit=130$'
+	wait_for pane_has '^-?echo$'
+	run -0 tmux -S "$TMUX_SOCK" capture-pane -p -t pw
+	[[ "$output" == *$'\nexit=130\necho'* ]]
+	[ ! -e "$BATS_TEST_TMPDIR/blackhole.count" ]
 }
 
 @test "sip-send: --password-file wins over SIPBOX_PASSWORD, with a warning that says so" {
