@@ -270,8 +270,10 @@ sip_dialog_take_request(struct sip_dialog *d, const struct sip_msg *req)
 		return SIP_E_STATE;
 	d->remote_cseq = cs.num;
 	d->has_remote_cseq = 1;
-	if (req->mid == SIP_METHOD_INVITE || req->mid == SIP_METHOD_UPDATE)
-		return set_target(d, req);	/* target refresh */
+	/* target refresh requests (RFC 6665 3.2 adds SUBSCRIBE, NOTIFY) */
+	if (req->mid == SIP_METHOD_INVITE || req->mid == SIP_METHOD_UPDATE ||
+	    req->mid == SIP_METHOD_SUBSCRIBE || req->mid == SIP_METHOD_NOTIFY)
+		return set_target(d, req);
 	return SIP_OK;
 }
 

@@ -80,7 +80,8 @@ int		sip_dialog_match(const struct sip_dialog *d,
 
 /*
  * UAS side of 12.2.2: take the CSeq of request req within d.  SIP_OK
- * (and a target refresh from its Contact for INVITE, UPDATE), or
+ * (and a target refresh from its Contact for INVITE, UPDATE, and RFC
+ * 6665's SUBSCRIBE and NOTIFY), or
  * SIP_E_STATE when the number is lower than the last one (answer 500).
  * ACK and CANCEL carry the number of the request they belong to and are
  * not checked.
