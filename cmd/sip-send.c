@@ -120,9 +120,38 @@ struct job {
 static char *body;
 static size_t body_len;
 
+/* Whether the Content-Type value v (parameters allowed) is SDP's. */
+static int
+is_sdp(struct slice v)
+{
+	struct slice t = slice_trim(v);
+	ptrdiff_t semi = slice_chr(t, ';');
+
+	if (semi >= 0)
+		t = slice_trim(slice_head(t, (size_t)semi));
+	return slice_ieq_cstr(t, "application/sdp");
+}
+
+/*
+ * The one rule for bodies, of -d and -F alike: the bytes as given, but
+ * an SDP body's bare LF line ends become CRLF (RFC 8866 5: CRLF ends a
+ * line; a file written on Unix has LF).  Appends p/n to b.
+ */
+static void
+add_body(struct buf *b, const char *p, size_t n, int sdp)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (sdp && p[i] == '\n' && (i == 0 || p[i - 1] != '\r'))
+			buf_addc(b, '\r');
+		buf_addc(b, p[i]);
+	}
+}
+
 static void
 load_body(void)
 {
+	struct buf b;
+
 	if (o.data == NULL)
 		return;
 	if (o.data[0] == '@') {
@@ -138,6 +167,16 @@ load_body(void)
 		else
 			o.ctype = "text/plain";
 	}
+	if (!is_sdp(slice_cstr(o.ctype)) || memchr(body, '\n', body_len) == NULL)
+		return;
+	buf_init(&b, SIP_MAX_BODY);
+	add_body(&b, body, body_len, 1);
+	if (b.p == NULL || b.len > SIP_MAX_BODY)
+		die(SIP_EXIT_INVALID, "%s: over %u bytes with CRLF line ends",
+		    o.data[0] == '@' ? o.data + 1 : "-d", SIP_MAX_BODY);
+	free(body);
+	body = b.p;
+	body_len = b.len;
 }
 
 /*
@@ -161,7 +200,7 @@ user_part(void)
 	return copt.user ? copt.user : "sipbox";
 }
 
-/* -F: fill the placeholders, make line ends CRLF, fix Content-Length. */
+/* -F: placeholders filled, CRLF in the head, add_body()'s rule for the body. */
 static char *
 fill_template(const char *tpl, size_t n, long seq, size_t *outlen)
 {
@@ -171,7 +210,8 @@ fill_template(const char *tpl, size_t n, long seq, size_t *outlen)
 	const char *tpname = sip_tp_name(cl.tp);
 	int rport = sip_net_host(&cl.dst[cl.cur], rip, sizeof rip);
 	const char *p = tpl, *end = tpl + n, *sep;
-	size_t hl;
+	struct buf bb;
+	int sdp = 0;
 
 	if (sip_build_branch(branch) != SIP_OK ||
 	    sip_build_callid(callid, NULL) != SIP_OK ||
@@ -230,6 +270,10 @@ fill_template(const char *tpl, size_t n, long seq, size_t *outlen)
 			sep = e < end ? e + 1 : end;
 			break;
 		}
+		if (ll > 13 && strncasecmp(p, "Content-Type:", 13) == 0)
+			sdp = is_sdp(slice_make(p + 13, ll - 13));
+		else if (ll > 2 && strncasecmp(p, "c:", 2) == 0)
+			sdp = is_sdp(slice_make(p + 2, ll - 2));
 		if (!(ll > 15 && strncasecmp(p, "Content-Length:", 15) == 0) &&
 		    !(ll > 2 && strncasecmp(p, "l:", 2) == 0)) {
 			buf_add(&head, p, ll);
@@ -237,10 +281,13 @@ fill_template(const char *tpl, size_t n, long seq, size_t *outlen)
 		}
 		p = e < end ? e + 1 : end;
 	}
-	hl = sep ? (size_t)(end - sep) : 0;
-	buf_printf(&head, "Content-Length: %zu\r\n\r\n", hl);
-	if (hl)
-		buf_add(&head, sep, hl);
+	buf_init(&bb, SIP_MAX_MSG);
+	if (sep != NULL)
+		add_body(&bb, sep, (size_t)(end - sep), sdp);
+	buf_printf(&head, "Content-Length: %zu\r\n\r\n", bb.len);
+	if (bb.len > 0)
+		buf_add(&head, bb.p, bb.len);
+	buf_free(&bb);
 	buf_free(&b);
 	*outlen = head.len;
 	return head.p;

@@ -693,6 +693,36 @@ assert r["error"] == sys.argv[3] and r["detail"], r' "${lines[0]}" "$1" "$2"
 	run -0 "$SIPBOX" sip-send -n -X REGISTER --contact '*' -H 'Expires: 00' "sip:$U"
 }
 
+@test "sip-send: bodies go as given, but an SDP body's bare LF line ends become CRLF, from -d @file and -F alike" {
+	local rec=$BATS_TEST_TMPDIR/requests
+	odd_uas record "$rec"
+	printf 'v=0\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\n' > "$BATS_TEST_TMPDIR/offer.sdp"
+	printf 'line one\nline two\n' > "$BATS_TEST_TMPDIR/note.txt"
+	run -0 "$SIPBOX" sip-send -X MESSAGE -d "@$BATS_TEST_TMPDIR/offer.sdp" "udp:127.0.0.1:$ODD_PORT"
+	run -0 "$SIPBOX" sip-send -X MESSAGE -d "@$BATS_TEST_TMPDIR/note.txt" "udp:127.0.0.1:$ODD_PORT"
+	printf '%s\n' "MESSAGE sip:127.0.0.1:$ODD_PORT SIP/2.0" \
+	    'Via: SIP/2.0/UDP [local_ip]:[local_port];branch=[branch]' \
+	    'From: <sip:a@127.0.0.1>;tag=[from_tag]' "To: <sip:127.0.0.1:$ODD_PORT>" \
+	    'Call-ID: [call_id]' 'CSeq: [cseq] MESSAGE' 'Max-Forwards: 70' > "$BATS_TEST_TMPDIR/head"
+	{ cat "$BATS_TEST_TMPDIR/head"; printf 'c: application/sdp;x=1\n\n'; cat "$BATS_TEST_TMPDIR/offer.sdp"; } > "$BATS_TEST_TMPDIR/sdp.msg"
+	{ cat "$BATS_TEST_TMPDIR/head"; printf 'Content-Type: text/plain\n\n'; cat "$BATS_TEST_TMPDIR/note.txt"; } > "$BATS_TEST_TMPDIR/txt.msg"
+	run -0 "$SIPBOX" sip-send -F "$BATS_TEST_TMPDIR/sdp.msg" "udp:127.0.0.1:$ODD_PORT"
+	run -0 "$SIPBOX" sip-send -F "$BATS_TEST_TMPDIR/txt.msg" "udp:127.0.0.1:$ODD_PORT"
+	# each request's body, framed by its Content-Length, as Python's repr
+	run -0 python3 - "$rec" <<-'EOF'
+	import re, sys
+	d = open(sys.argv[1], "rb").read()
+	while d:
+	    head, _, rest = d.partition(b"\r\n\r\n")
+	    n = int(re.search(rb"Content-Length: (\d+)", head).group(1))
+	    print(repr(rest[:n]))
+	    d = rest[n:]
+	EOF
+	sdp="b'v=0\\r\\no=- 1 1 IN IP4 127.0.0.1\\r\\ns=-\\r\\n'"
+	txt="b'line one\\nline two\\n'"
+	[ "$output" = "$sdp"$'\n'"$txt"$'\n'"$sdp"$'\n'"$txt" ]
+}
+
 @test "sip-send: -w after a failure prints status 0 and the error, not the last provisional's status" {
 	local c
 	c=$(serve_addr codes udp)
