@@ -400,7 +400,8 @@ respond(struct sip_uas_txn *t, const struct sip_msg *m,
     const struct sip_sockaddr *src, struct sip_resp_params *rp)
 {
 	if (build_resp(t->conn, m, src, rp) == 0)
-		sip_uas_respond(&uas, t, resp_buf.p, resp_buf.len);
+		sip_uas_respond(&uas, t, resp_buf.p, resp_buf.len,
+		    sip_loop_now(loop));
 }
 
 /*
@@ -946,7 +947,8 @@ handle(struct sip_conn *c, const struct sip_sockaddr *src,
 		log_bad(src, c->tp, why);
 		return;
 	}
-	if (sip_uas_request(&uas, c, src, m, &t, &got) != SIP_OK) {
+	if (sip_uas_request(&uas, c, src, m, sip_loop_now(loop), &t,
+	    &got) != SIP_OK) {
 		/* no room, or a request its transaction cannot key */
 		if (bad > 0 && (code = answer_bad(NULL, c, m, src, bad, why,
 		    unsup)) > 0 && o.json && !quiet)

@@ -438,7 +438,8 @@ request(struct sip_ep *ep, const struct sip_msg *m,
 	/* found before the CANCEL's own transaction takes a slot */
 	if (m->mid == SIP_METHOD_CANCEL)
 		inv = sip_uas_cancelled(&ep->uas, rx->flow, m);
-	e = sip_uas_request(&ep->uas, rx->flow, &rx->src, m, &t, &got);
+	e = sip_uas_request(&ep->uas, rx->flow, &rx->src, m, ep->now, &t,
+	    &got);
 	ep->uas_at = sip_uas_timers(&ep->uas, ep->now);
 	if (e != SIP_OK || got == SIP_UAS_ABSORBED)
 		return;		/* refused, or a retransmission */
@@ -563,7 +564,7 @@ sip_ep_respond(struct sip_ep *ep, struct sip_uas_txn *t, const char *resp,
 
 	ep->now_us = now_us;
 	ep->now = now_us / 1000;
-	e = sip_uas_respond(&ep->uas, t, resp, len);
+	e = sip_uas_respond(&ep->uas, t, resp, len, ep->now);
 	ep->uas_at = sip_uas_timers(&ep->uas, ep->now);
 	rearm(ep);
 	return e;

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
 #include "field.h"
 #include "net.h"
 #include "uas.h"
@@ -168,10 +167,9 @@ take_slot(struct sip_uas *u)
 
 enum sip_err
 sip_uas_request(struct sip_uas *u, struct sip_conn *c,
-    const struct sip_sockaddr *src, const struct sip_msg *m,
+    const struct sip_sockaddr *src, const struct sip_msg *m, uint64_t now,
     struct sip_uas_txn **out, enum sip_uas_got *got)
 {
-	uint64_t now = sip_clock_ms();
 	uint32_t h;
 	struct sip_uas_txn *t;
 	enum sip_err e;
@@ -249,9 +247,9 @@ sip_uas_cancelled(struct sip_uas *u, struct sip_conn *c,
 
 enum sip_err
 sip_uas_respond(struct sip_uas *u, struct sip_uas_txn *t, const char *resp,
-    size_t len)
+    size_t len, uint64_t now)
 {
-	enum sip_err e = sip_txn_respond(&t->txn, resp, len, sip_clock_ms());
+	enum sip_err e = sip_txn_respond(&t->txn, resp, len, now);
 
 	if (e == SIP_OK)
 		drain(u, t);

@@ -64,23 +64,28 @@ enum sip_uas_got {
 };
 
 /*
- * A request m arrived on c from src.  On SIP_OK *got says what it was,
+ * A request m arrived on c from src at now (ms).  On SIP_OK *got says
+ * what it was,
  * and *out is the new transaction the caller must answer with
  * sip_uas_respond() (SIP_UAS_NEW) or NULL.  SIP_E_NOMEM when there is no
  * memory or room; the transaction layer's error for a request it refuses.
  */
 enum sip_err	sip_uas_request(struct sip_uas *u, struct sip_conn *c,
 		    const struct sip_sockaddr *src, const struct sip_msg *m,
-		    struct sip_uas_txn **out, enum sip_uas_got *got);
+		    uint64_t now, struct sip_uas_txn **out,
+		    enum sip_uas_got *got);
 /*
  * RFC 3261 9.2: the INVITE server transaction CANCEL m arrived on c is
  * for, or NULL.
  */
 struct sip_uas_txn	*sip_uas_cancelled(struct sip_uas *u,
 		    struct sip_conn *c, const struct sip_msg *m);
-/* Send a response in t (copied); the transaction retransmits it. */
+/*
+ * Send a response in t (copied) at now (ms); the transaction retransmits
+ * it.
+ */
 enum sip_err	sip_uas_respond(struct sip_uas *u, struct sip_uas_txn *t,
-		    const char *resp, size_t len);
+		    const char *resp, size_t len, uint64_t now);
 /* Run the timers due by now; returns the next deadline, 0 for none. */
 uint64_t	sip_uas_timers(struct sip_uas *u, uint64_t now);
 /* Forget the transactions of a connection that went away. */

@@ -1,8 +1,10 @@
 /*
  * uas.c - the server transaction table: responses go out, and its timer
  * heap runs Timer G retransmissions and ends transactions on Timers J
- * and H at their instants, driven by a fake clock that stands still, so
- * every deadline is checked to the millisecond whatever the machine's load.
+ * and H at their instants, driven by made-up instants, so every deadline
+ * is checked to the millisecond whatever the machine's load.  The table
+ * is handed the time and reads no clock: the clock it could read says
+ * something else, and every deadline would be off.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -18,14 +20,17 @@
 #include "tap.h"
 
 static int cfd;			/* the client's socket */
-static uint64_t fake_us = 1000000000ULL;	/* the fake clock: 1,000 s */
+static uint64_t fake_us = 1000000000ULL;	/* now: 1,000 s */
 
+/* The clock the table must not read: 7 ms, far from fake_us. */
 static uint64_t
-fake_clock(void *arg)
+wrong_clock(void *arg)
 {
 	(void)arg;
-	return fake_us;
+	return 7000;
 }
+
+#define NOW	(fake_us / 1000)
 static int cport;
 
 static void
@@ -62,7 +67,7 @@ answer(struct sip_uas *u, struct sip_uas_txn *t, const struct sip_msg *m,
 	struct sip_resp_params p = { .code = code, .to_tag = "uas" };
 
 	sip_build_response(&b, m, &p);
-	sip_uas_respond(u, t, b.p, b.len);
+	sip_uas_respond(u, t, b.p, b.len, NOW);
 	buf_free(&b);
 }
 
@@ -81,7 +86,7 @@ main(void)
 	uint64_t t0, d;
 	int fd;
 
-	sip_clock_set(fake_clock, NULL);
+	sip_clock_set(wrong_clock, NULL);
 	sip_net_numeric("127.0.0.1", 0, &a);
 	if (sip_conn_listen(SIP_TP_UDP, &a, &fd, err, sizeof err) != SIP_OK) {
 		printf("Bail out! %s\n", err);
@@ -95,26 +100,26 @@ main(void)
 	cport = ntohs(ca.sin_port);
 	sip_net_numeric("127.0.0.1", cport, &src);
 
-	ok(sip_uas_timers(&u, sip_clock_ms()) == 0, "no transaction, no timer");
+	ok(sip_uas_timers(&u, NOW) == 0, "no transaction, no timer");
 	request("ACK", "z9hG4bKack2xx", &m, rb[0], sizeof rb[0]);
-	ok(sip_uas_request(&u, &c, &src, &m, &t, &got) == SIP_OK &&
+	ok(sip_uas_request(&u, &c, &src, &m, NOW, &t, &got) == SIP_OK &&
 	    got == SIP_UAS_ACK_2XX && t == NULL && u.nused == 0,
 	    "an ACK matching no transaction is the TU's, not a new one");
 
 	/* A non-INVITE answered: Timer J (64*T1) ends it, not before. */
 	request("OPTIONS", "z9hG4bKj1", &m, rb[0], sizeof rb[0]);
-	t0 = sip_clock_ms();
-	ok(sip_uas_request(&u, &c, &src, &m, &t, &got) == SIP_OK &&
+	t0 = NOW;
+	ok(sip_uas_request(&u, &c, &src, &m, NOW, &t, &got) == SIP_OK &&
 	    got == SIP_UAS_NEW && t != NULL,
 	    "a new OPTIONS opens a transaction");
 	answer(&u, t, &m, 200);
 	usleep(20000);
 	ok(received() == 1, "its 200 goes out once");
-	d = sip_uas_timers(&u, sip_clock_ms());
+	d = sip_uas_timers(&u, NOW);
 	ok(d == t0 + 32000,
 	    "the next deadline is Timer J, 32 s on (%llu ms)",
 	    (unsigned long long)(d - t0));
-	ok(sip_uas_request(&u, &c, &src, &m, &t, &got) == SIP_OK &&
+	ok(sip_uas_request(&u, &c, &src, &m, NOW, &t, &got) == SIP_OK &&
 	    got == SIP_UAS_ABSORBED && t == NULL && u.absorbed == 1,
 	    "a retransmission is absorbed");
 	usleep(20000);
@@ -126,12 +131,12 @@ main(void)
 
 	/* An INVITE answered 486: Timer G resends, H ends it. */
 	request("INVITE", "z9hG4bKg1", &m, rb[1], sizeof rb[1]);
-	t0 = sip_clock_ms();
-	sip_uas_request(&u, &c, &src, &m, &t, &got);
+	t0 = NOW;
+	sip_uas_request(&u, &c, &src, &m, NOW, &t, &got);
 	answer(&u, t, &m, 486);
 	usleep(20000);
 	received();
-	d = sip_uas_timers(&u, sip_clock_ms());
+	d = sip_uas_timers(&u, NOW);
 	ok(d == t0 + 500, "Timer G first at T1");
 	d = sip_uas_timers(&u, d);
 	usleep(20000);
@@ -145,13 +150,13 @@ main(void)
 	/* A second transaction, 100 ms later, with a later deadline. */
 	fake_us += 100000;
 	request("MESSAGE", "z9hG4bKm1", &m, rb[2], sizeof rb[2]);
-	sip_uas_request(&u, &c, &src, &m, &t, &got);
+	sip_uas_request(&u, &c, &src, &m, NOW, &t, &got);
 	answer(&u, t, &m, 200);
-	ok(sip_uas_timers(&u, sip_clock_ms()) == d && u.nused == 2,
+	ok(sip_uas_timers(&u, NOW) == d && u.nused == 2,
 	    "the heap gives the earlier of two deadlines");
 	ok(sip_uas_timers(&u, t0 + 64 * 500) > t0 + 32000 && u.nused == 1,
 	    "Timer H ends the INVITE transaction; the MESSAGE one waits");
-	ok(sip_uas_timers(&u, sip_clock_ms() + 40000) == 0 && u.nused == 0,
+	ok(sip_uas_timers(&u, NOW + 40000) == 0 && u.nused == 0,
 	    "and Timer J ends that one");
 
 	/* Many: the heap stays bounded while transactions come and go. */
@@ -162,7 +167,7 @@ main(void)
 		for (int i = 0; i < 5 * SIP_UAS_MAXTXN; i++) {
 			snprintf(br, sizeof br, "z9hG4bKmany%d", i);
 			request("OPTIONS", br, &m, b, sizeof b);
-			if (sip_uas_request(&u, &c, &src, &m, &t, &got) !=
+			if (sip_uas_request(&u, &c, &src, &m, NOW, &t, &got) !=
 			    SIP_OK || t == NULL) {
 				fine = 0;
 				break;
@@ -175,7 +180,7 @@ main(void)
 		    u.timers.n <= SIP_UAS_MAXTXN,
 		    "40960 transactions: 8192 kept, the oldest let go, heap "
 		    "bounded (%zu entries)", u.timers.n);
-		ok(sip_uas_timers(&u, sip_clock_ms() + 40000) == 0 &&
+		ok(sip_uas_timers(&u, NOW + 40000) == 0 &&
 		    u.nused == 0, "all end on Timer J");
 	}
 	sip_uas_free(&u);
