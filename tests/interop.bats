@@ -93,6 +93,24 @@ need_kamailio() {
 	[ "$output" = "200 []" ]
 }
 
+@test "kamailio: -F answers the 401 with --user's credentials: a REGISTER file without Contact lists the bindings" {
+	need_kamailio
+	local f=$BATS_TEST_TMPDIR/query.msg
+	SIPBOX_PASSWORD=carol-secret run -0 "$SIPBOX" sip-send -X REGISTER -u carol \
+	    --from sip:carol@sip.test --to sip:carol@sip.test \
+	    --contact sip:carol@127.0.0.1:5075 sip:127.0.0.1:$LAB_SIP_PORT
+	# CSeq above Via: the retry changes both where they are
+	printf '%s\n' "REGISTER sip:127.0.0.1:$LAB_SIP_PORT SIP/2.0" 'CSeq: 41 REGISTER' \
+	    'Via: SIP/2.0/UDP [local_ip]:[local_port];rport;branch=[branch]' \
+	    'From: <sip:carol@sip.test>;tag=[from_tag]' 'To: <sip:carol@sip.test>' \
+	    'Call-ID: [call_id]' 'Max-Forwards: 70' > "$f"
+	SIPBOX_PASSWORD=carol-secret run -0 "$SIPBOX" sip-send -v -u carol -F "$f" \
+	    -w '%{status} %{cseq.num} %{header.Contact}\n' sip:127.0.0.1:$LAB_SIP_PORT
+	[[ "$output" == *"< SIP/2.0 401"* ]]
+	[[ "$output" == *"> CSeq: 42 REGISTER"* && "$output" == *"> Authorization: Digest username=\"carol\""* ]]
+	[[ "${lines[-1]}" == "200 42 <sip:carol@127.0.0.1:5075>;expires="* ]]
+}
+
 @test "kamailio: a MESSAGE is routed to the contact a REGISTER put there (sip-serve)" {
 	need_kamailio
 	start_serve carol -l udp:127.0.0.1:0

@@ -10,13 +10,86 @@
 #include "clock.h"
 #include "dialog.h"
 #include "digest.h"
+#include "field.h"
 #include "uac.h"
+
+#define TRY_ADD(x)	do { enum sip_err e_ = (x); \
+	if (e_ != SIP_OK) return e_; } while (0)
 
 static void
 trace(struct sip_uac *u, enum sip_trace_kind k, const char *p, size_t n,
     int re)
 {
 	sip_trace_msg(&u->trace, k, p, n, re, u->conn->tp, &u->conn->peer);
+}
+
+/* The number of a CSeq value ("42 MESSAGE"): its digits, as a slice. */
+static struct slice
+cseq_num(struct slice v)
+{
+	size_t i = 0;
+
+	v = slice_trim(v);
+	while (i < v.len && v.p[i] >= '0' && v.p[i] <= '9')
+		i++;
+	return slice_head(v, i);
+}
+
+/*
+ * A whole request given by the caller (sip-send -F), sent again with
+ * credentials (RFC 3261 22.2, 8.1.3.5): its own bytes, but a fresh
+ * branch in the top Via, CSeq r->cseq and the credentials' lines at the
+ * end of the head.  SIP_E_PARSE when it has no branch or CSeq to change.
+ */
+static enum sip_err
+build_raw_auth(struct sip_uac_req *r, struct buf *out)
+{
+	struct sip_msg m;
+	const struct sip_hdr *via, *cs;
+	struct slice br, num;
+	const char *p = r->raw, *end;
+	char n[16];
+	enum sip_err e;
+
+	if ((e = sip_msg_parse(&m, r->raw, r->rawlen, 0, NULL)) != SIP_OK)
+		return e;
+	if ((via = sip_msg_hdr(&m, SIP_HDR_VIA)) == NULL ||
+	    (cs = sip_msg_hdr(&m, SIP_HDR_CSEQ)) == NULL ||
+	    (br = sip_field_hparam(via->value, "branch")).len == 0 ||
+	    (num = cseq_num(cs->value)).len == 0 || m.body_off < 2)
+		return SIP_E_PARSE;
+	if ((e = sip_build_branch(r->branch)) != SIP_OK)
+		return e;
+	snprintf(n, sizeof n, "%u", r->cseq);
+	/* the three edits in the order they come in the message */
+	struct { const char *at; size_t len; const char *with; } ed[3] = {
+		{ br.p, br.len, r->branch }, { num.p, num.len, n },
+		/* before the CRLF of the empty line */
+		{ r->raw + m.body_off - 2, 0, NULL },
+	};
+	if (ed[1].at < ed[0].at) {	/* CSeq above Via */
+		ed[1].at = br.p;
+		ed[1].len = br.len;
+		ed[1].with = r->branch;
+		ed[0].at = num.p;
+		ed[0].len = num.len;
+		ed[0].with = n;
+	}
+	for (int i = 0; i < 3; i++) {
+		TRY_ADD(buf_add(out, p, (size_t)(ed[i].at - p)));
+		if (ed[i].with != NULL)
+			TRY_ADD(buf_adds(out, ed[i].with));
+		else
+			for (int k = 0; k < 2; k++)
+				if (r->auth[k].len > 0) {
+					TRY_ADD(buf_add(out, r->auth[k].p,
+					    r->auth[k].len));
+					TRY_ADD(buf_adds(out, "\r\n"));
+				}
+		p = ed[i].at + ed[i].len;
+	}
+	end = r->raw + r->rawlen;
+	return buf_add(out, p, (size_t)(end - p));
 }
 
 /* Build r's request into out (its transaction's own buffer). */
@@ -28,6 +101,8 @@ build(struct sip_uac *u, struct sip_uac_req *r, struct buf *out)
 	if (r->raw != NULL) {
 		r->ackp = r->p;
 		r->ackp.headers = NULL;
+		if (r->auth[0].len > 0 || r->auth[1].len > 0)
+			return build_raw_auth(r, out);
 		return buf_add(out, r->raw, r->rawlen);
 	}
 	if (r->p.headers != NULL)
@@ -131,8 +206,16 @@ retry_auth(struct sip_uac *u, struct sip_uac_req *r, const struct sip_msg *m)
 	    SIP_HDR_WWW_AUTHENTICATE;
 	const struct sip_hdr *h;
 	struct buf *out = &r->auth[proxy];
+	struct sip_msg raw;
+	char method[64], uri[2048];
 
-	if (u->user == NULL || u->password == NULL || r->raw != NULL)
+	if (u->user == NULL || u->password == NULL)
+		return 0;
+	/* a whole request of the caller's: its own method, URI and body */
+	if (r->raw != NULL && (sip_msg_parse(&raw, r->raw, r->rawlen, 0,
+	    NULL) != SIP_OK || !raw.is_request ||
+	    raw.method.len >= sizeof method || raw.ruri.len >= sizeof uri ||
+	    cseq_num(sip_msg_value(&raw, SIP_HDR_CSEQ)).len == 0))
 		return 0;
 	for (h = sip_msg_hdr(m, id); h != NULL; h = sip_msg_hdr_next(m, h)) {
 		struct sip_auth chal;
@@ -157,6 +240,15 @@ retry_auth(struct sip_uac *u, struct sip_uac_req *r, const struct sip_msg *m)
 		cred.uri = r->p.ruri;
 		cred.body = r->p.body;
 		cred.body_len = r->p.body_len;
+		if (r->raw != NULL) {
+			snprintf(method, sizeof method, SLICE_FMT,
+			    SLICE_ARG(raw.method));
+			snprintf(uri, sizeof uri, SLICE_FMT, SLICE_ARG(raw.ruri));
+			cred.method = method;
+			cred.uri = uri;
+			cred.body = raw.body.p;
+			cred.body_len = raw.body.len;
+		}
 		buf_reset(out);
 		buf_adds(out, proxy ? "Proxy-Authorization: " :
 		    "Authorization: ");
@@ -168,6 +260,13 @@ retry_auth(struct sip_uac *u, struct sip_uac_req *r, const struct sip_msg *m)
 			r->stale_done = 1;
 		r->auth_tries++;
 		r->cseq++;
+		if (r->raw != NULL) {	/* one more than the caller's CSeq */
+			uint32_t c0 = 0;
+
+			slice_to_u32(cseq_num(sip_msg_value(&raw,
+			    SIP_HDR_CSEQ)), SIP_MAX_CSEQ - 4, &c0);
+			r->cseq = c0 + (uint32_t)r->auth_tries;
+		}
 		/* a new transaction on the same r, from inside its callback */
 		return sip_ep_start(&u->ep, &r->c, u->ep.now_us) == SIP_OK;
 	}
