@@ -2,6 +2,7 @@
  * digest.c - Digest authentication computations (RFC 2617 3.2.2, RFC 7616
  * 3.4, RFC 8760) with OpenSSL EVP hashes.
  */
+#include <ctype.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -180,7 +181,8 @@ qop_offers(struct slice qop, const char *tok)
  */
 static enum sip_err
 response_hex(enum sip_digest_alg alg, int sess, struct slice user,
-    struct slice realm, const char *password, struct slice nonce,
+    struct slice realm, const char *password, const char *ha1_given,
+    struct slice nonce,
     struct slice cnonce, struct slice nc, struct slice qop,
     struct slice method, struct slice uri, const void *body, size_t blen,
     char out[SIP_DIGEST_HEX_SIZE])
@@ -191,11 +193,24 @@ response_hex(enum sip_digest_alg alg, int sess, struct slice user,
 	enum sip_err e;
 	int n;
 
-	p[0] = user;
-	p[1] = realm;
-	p[2] = slice_cstr(password);
-	if ((e = hash_hex(alg, p, 3, ha1)) != SIP_OK)
-		goto out;
+	if (ha1_given != NULL) {
+		size_t hl = alg == SIP_DIGEST_MD5 ? 32 : 64;
+
+		if (strlen(ha1_given) != hl ||
+		    strspn(ha1_given, "0123456789abcdefABCDEF") != hl) {
+			e = SIP_E_UNSUPP;
+			goto out;
+		}
+		/* the hex is compared as the server writes it: lower case */
+		for (size_t i = 0; i <= hl; i++)
+			ha1[i] = (char)tolower((unsigned char)ha1_given[i]);
+	} else {
+		p[0] = user;
+		p[1] = realm;
+		p[2] = slice_cstr(password);
+		if ((e = hash_hex(alg, p, 3, ha1)) != SIP_OK)
+			goto out;
+	}
 	if (sess) {
 		p[0] = slice_cstr(ha1);
 		p[1] = nonce;
@@ -260,7 +275,8 @@ sip_digest_authorization(struct buf *out, const struct sip_auth *chal,
 
 	if (!slice_ieq_lit(chal->scheme, "Digest"))
 		return SIP_E_UNSUPP;
-	if (c->username == NULL || c->password == NULL || c->method == NULL ||
+	if (c->username == NULL || (c->password == NULL && c->ha1 == NULL) ||
+	    c->method == NULL ||
 	    c->uri == NULL || chal->nonce.p == NULL || chal->realm.p == NULL)
 		return SIP_E_INVAL;
 	if ((e = sip_digest_alg_parse(chal->algorithm, &alg, &sess)) != SIP_OK)
@@ -299,7 +315,7 @@ sip_digest_authorization(struct buf *out, const struct sip_auth *chal,
 	}
 	snprintf(ncs, sizeof(ncs), "%08x", c->nc == 0 ? 1u : (unsigned)c->nc);
 	if ((e = response_hex(alg, sess, slice_cstr(c->username), realm,
-	    c->password, nonce, slice_cstr(cn), slice_cstr(ncs), qop,
+	    c->password, c->ha1, nonce, slice_cstr(cn), slice_cstr(ncs), qop,
 	    slice_cstr(c->method), slice_cstr(c->uri), c->body, c->body_len,
 	    resp)) != SIP_OK)
 		goto out;
@@ -466,8 +482,9 @@ sip_digest_verify(const struct sip_auth *cred, const char *method,
 		e = SIP_E_INVAL;
 		goto out;
 	}
-	if ((e = response_hex(alg, sess, user, realm, password, nonce, cnonce,
-	    nc, qop, slice_cstr(method), uri, body, body_len, want)) != SIP_OK)
+	if ((e = response_hex(alg, sess, user, realm, password, NULL, nonce,
+	    cnonce, nc, qop, slice_cstr(method), uri, body, body_len,
+	    want)) != SIP_OK)
 		goto out;
 	e = SIP_E_AUTH;
 	if (resp.len == strlen(want)) {

@@ -49,6 +49,13 @@ const char	*sip_digest_alg_name(enum sip_digest_alg alg, int sess);
 struct sip_digest_cred {
 	const char	*username;
 	const char	*password;	/* secret: never copied out */
+	/*
+	 * Or instead of password: HA1 in hex, H(username:realm:password) of
+	 * the challenge's hash (RFC 7616 3.4.2), as a provisioning system
+	 * hands out; secret too.  A challenge of another hash gets
+	 * SIP_E_UNSUPP (its length does not fit).
+	 */
+	const char	*ha1;
 	const char	*method;	/* the request's method */
 	const char	*uri;		/* the request's Request-URI */
 	const void	*body;		/* the request body, for auth-int */
