@@ -44,6 +44,7 @@ static struct {
 	const char	*port_file;
 	double		 duration;
 	long		 max_expires;
+	long		 min_expires;
 	long		 nonce_ttl;
 	long		 max_conns;
 	int		 json;
@@ -69,6 +70,8 @@ static const struct opt opts[] = {
 	OPT_STR(0, "realm", &o.realm, "REALM", "digest realm (default sipbox)"),
 	OPT_INT(0, "nonce-ttl", &o.nonce_ttl, "SECONDS", 0, 86400,
 	    "nonces go stale after this long (default 300; 0: at once, to test stale=true)"),
+	OPT_INT(0, "min-expires", &o.min_expires, "SECONDS", 1, 86400 * 365,
+	    "answer a shorter registration 423 with Min-Expires (default: take any)"),
 	OPT_INT(0, "max-expires", &o.max_expires, "SECONDS", 1, 86400 * 365,
 	    "longest registration granted (default 3600)"),
 	OPT_LIST('r', "reply", &o.reply, "METHOD=CODE",
@@ -835,6 +838,28 @@ do_register(struct sip_uas_txn *t, const struct sip_msg *m,
 
 		memset(&rp, 0, sizeof rp);
 		rp.code = code = 400;
+		rp.headers = w;
+		respond(t, m, src, &rp);
+		return code;
+	}
+	/* 10.3 step 7: too brief is 423 before any binding changes */
+	memset(&it, 0, sizeof it);
+	while (o.min_expires > 0 && !star &&
+	    sip_msg_values(m, SIP_HDR_CONTACT, &it, &val)) {
+		struct sip_addr c;
+		uint32_t exp = expires_hdr;
+		char me[40];
+		const char *w[2] = { me, NULL };
+
+		if (sip_addr_parse(&c, val, &pe) != SIP_OK)
+			continue;
+		if (c.expires.len > 0)
+			slice_to_u32(c.expires, 0xffffffffu, &exp);
+		if (exp == 0 || exp >= (uint32_t)o.min_expires)
+			continue;
+		snprintf(me, sizeof me, "Min-Expires: %ld", o.min_expires);
+		memset(&rp, 0, sizeof rp);
+		rp.code = code = 423;
 		rp.headers = w;
 		respond(t, m, src, &rp);
 		return code;
