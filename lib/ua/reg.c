@@ -1,0 +1,616 @@
+/*
+ * reg.c - a registration's state machine: RFC 3261 10.2, 22.2; RFC 5626
+ * 4.4 and 4.5 (keep-alives, flow recovery, backoff).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "addr.h"
+#include "authhdr.h"
+#include "digest.h"
+#include "field.h"
+#include "reg.h"
+#include "slice.h"
+
+static void
+act(struct sip_reg *r, enum sip_reg_act_type t, int status, enum sip_err e,
+    const char *why)
+{
+	struct sip_reg_act *a;
+
+	if (r->nact == SIP_REG_NACT)
+		return;		/* never more than a few per event */
+	a = &r->act[(r->act_head + r->nact++) % SIP_REG_NACT];
+	memset(a, 0, sizeof *a);
+	a->type = t;
+	a->status = status;
+	a->err = e;
+	a->why = why;
+	a->target = r->target;
+}
+
+static struct sip_reg_act *
+last_act(struct sip_reg *r)
+{
+	return &r->act[(r->act_head + r->nact - 1) % SIP_REG_NACT];
+}
+
+/* A REGISTER goes out; unreg removes our contacts. */
+static void
+send_now(struct sip_reg *r, int unreg)
+{
+	r->state = SIP_REG_SENDING;
+	r->unreg = unreg;
+	r->asking = unreg || r->mode != SIP_REG_BIND ? 0 : r->expires;
+	r->due = 0;
+	act(r, SIP_REG_A_SEND, 0, SIP_OK, NULL);
+	last_act(r)->new_flow = r->new_flow;
+	r->new_flow = 0;
+}
+
+/* 80 to 100 per cent of ms (RFC 5626 4.4.1, 4.5), or all of it. */
+static uint64_t
+spread(const struct sip_reg *r, uint64_t ms, unsigned lo_pct)
+{
+	uint32_t x;
+
+	if (r->rnd == NULL)
+		return ms;
+	x = r->rnd(r->rnd_arg) % 1001;
+	return ms * lo_pct / 100 + ms * (100 - lo_pct) * x / 100000;
+}
+
+static void
+end(struct sip_reg *r, enum sip_reg_state s)
+{
+	r->state = s;
+	r->due = r->ping_at = r->pong_due = 0;
+}
+
+static void
+fail(struct sip_reg *r, int status, enum sip_err e, const char *why)
+{
+	end(r, SIP_REG_FAILED);
+	r->status = status;
+	act(r, SIP_REG_A_FAILED, status, e, why);
+}
+
+/*
+ * RFC 5626 4.5: wait min(max, base * 2^fails), 50 to 100 per cent of
+ * it, or what Retry-After says; then the next target.
+ */
+static void
+backoff(struct sip_reg *r, int status, enum sip_err e, const char *why,
+    uint32_t retry_after, uint64_t now)
+{
+	uint64_t base = r->backoff_base ? r->backoff_base :
+	    SIP_REG_BACKOFF_BASE;
+	uint64_t max = r->backoff_max ? r->backoff_max : SIP_REG_BACKOFF_MAX;
+	uint64_t w = base;
+
+	if (r->once || r->stopping || r->unreg) {
+		if (r->stopping || r->unreg) {
+			end(r, SIP_REG_DONE);
+			act(r, SIP_REG_A_UNBOUND, status, e, why);
+			return;
+		}
+		fail(r, status, e, why);
+		return;
+	}
+	for (unsigned i = 0; i < r->fails && w < max; i++)
+		w *= 2;
+	if (w > max)
+		w = max;
+	w = spread(r, w, 50);
+	if (retry_after > 0)
+		w = (uint64_t)retry_after * 1000;
+	r->fails++;
+	if (r->ntargets > 1)
+		r->target = (r->target + 1) % r->ntargets;
+	r->state = SIP_REG_WAITING;
+	r->due = now + w;
+	r->ping_at = r->pong_due = 0;
+	act(r, SIP_REG_A_RETRY, status, e, why);
+	last_act(r)->wait = w;
+}
+
+enum sip_err
+sip_reg_start(struct sip_reg *r, uint64_t now)
+{
+	enum sip_err e;
+
+	(void)now;
+	if (r->aor == NULL || r->ruri == NULL ||
+	    ((r->mode == SIP_REG_BIND || r->mode == SIP_REG_REMOVE) &&
+	    r->ncontacts == 0) || r->ncontacts > SIP_REG_MAXCONTACTS)
+		return SIP_E_INVAL;
+	if ((e = sip_build_callid(r->call_id, NULL)) != SIP_OK ||
+	    (e = sip_build_tag(r->from_tag)) != SIP_OK)
+		return e;
+	if (r->chal.max == 0) {
+		buf_init(&r->chal, 8192);
+		buf_init(&r->auth, 8192);
+	}
+	r->cseq = 0;
+	r->nact = r->act_head = 0;
+	send_now(r, r->mode == SIP_REG_REMOVE);
+	return SIP_OK;
+}
+
+int
+sip_reg_is_ours(const struct sip_reg *r, struct slice c)
+{
+	struct sip_addr a, mine;
+	const struct sip_param *pi, *pr;
+	struct slice v;
+	uint32_t id;
+
+	if (sip_addr_parse(&a, c, NULL) != SIP_OK || a.star)
+		return 0;
+	pi = sip_param_find(&a.params, "+sip.instance");
+	if (r->instance != NULL && pi != NULL) {
+		/* the value is "<urn:...>" quoted: compare inside <> */
+		v = pi->value;
+		if (v.len >= 2 && v.p[0] == '<' && v.p[v.len - 1] == '>')
+			v = slice_make(v.p + 1, v.len - 2);
+		if (!slice_ieq(v, slice_cstr(r->instance)))
+			return 0;
+		pr = sip_param_find(&a.params, "reg-id");
+		if (r->reg_id == 0)
+			return pr == NULL;
+		return pr != NULL && slice_to_u32(pr->value, 0xffffffffu,
+		    &id) == SIP_OK && id == (uint32_t)r->reg_id;
+	}
+	for (int i = 0; i < r->ncontacts; i++) {
+		char na[SIP_REG_URI_MAX + 2];
+
+		/* in <>: a bare URI's ;params would be the header's */
+		snprintf(na, sizeof na, "<%s>", r->contacts[i].uri);
+		if (sip_addr_parse(&mine, slice_cstr(na), NULL) == SIP_OK &&
+		    sip_uri_equal(&a.uri, &mine.uri))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * 10.2.4: the interval granted is the expires of our Contact in the 200
+ * (the shortest when several are ours), else its Expires header, else
+ * what was asked.
+ */
+static uint32_t
+granted(const struct sip_reg *r, const struct sip_msg *m)
+{
+	struct sip_hdr_iter it;
+	struct slice v;
+	uint32_t g = UINT32_MAX, x;
+	struct sip_addr a;
+
+	memset(&it, 0, sizeof it);
+	while (sip_msg_values(m, SIP_HDR_CONTACT, &it, &v)) {
+		if (!sip_reg_is_ours(r, v) ||
+		    sip_addr_parse(&a, v, NULL) != SIP_OK)
+			continue;
+		if (a.expires.len > 0 &&
+		    slice_to_u32(a.expires, 0xffffffffu, &x) == SIP_OK) {
+			if (x < g)
+				g = x;
+		} else if (sip_msg_hdr(m, SIP_HDR_EXPIRES) != NULL &&
+		    slice_to_u32(slice_trim(sip_msg_value(m, SIP_HDR_EXPIRES)),
+		    0xffffffffu, &x) == SIP_OK && x < g) {
+			g = x;
+		}
+	}
+	if (g != UINT32_MAX)
+		return g;
+	if (sip_msg_hdr(m, SIP_HDR_EXPIRES) != NULL &&
+	    slice_to_u32(slice_trim(sip_msg_value(m, SIP_HDR_EXPIRES)),
+	    0xffffffffu, &x) == SIP_OK)
+		return x;
+	return r->asking;
+}
+
+static void
+arm_ping(struct sip_reg *r, uint64_t now)
+{
+	uint64_t iv = 0;
+
+	r->pong_due = 0;
+	if (r->ka_ms > 0)
+		iv = r->ka_ms;
+	else if (r->ka_auto && r->flow_timer > 0)
+		iv = spread(r, (uint64_t)r->flow_timer * 1000, 80);
+	else if (r->ka_auto && r->ka_default_ms > 0)
+		iv = spread(r, r->ka_default_ms, 80);
+	r->ping_at = iv ? now + iv : 0;
+}
+
+static void
+bound(struct sip_reg *r, const struct sip_msg *m, uint64_t now)
+{
+	uint64_t life, margin;
+	struct slice ft;
+	const struct sip_hdr *h;
+	uint32_t x;
+
+	r->granted = granted(r, m);
+	if (r->granted == 0) {
+		/* the registrar kept none of ours: nothing to refresh */
+		fail(r, 200, SIP_E_STATE, "the 200 binds none of the contacts");
+		return;
+	}
+	act(r, SIP_REG_A_BOUND, 200, SIP_OK, NULL);
+	last_act(r)->expires = r->granted;
+	last_act(r)->refresh = r->bound;
+	r->bound = 1;
+	r->bound_at = now;
+	r->fails = 0;
+	if (r->once) {
+		end(r, SIP_REG_DONE);
+		return;
+	}
+	r->state = SIP_REG_BOUND;
+	life = (uint64_t)r->granted * 1000;
+	margin = life / 2 < SIP_REG_REFRESH_MARGIN ? life / 2 :
+	    SIP_REG_REFRESH_MARGIN;
+	r->due = now + life - margin;
+	r->flow_timer = 0;
+	h = sip_msg_hdr_byname(m, SLICE_LIT("Flow-Timer"));
+	if (h != NULL) {
+		ft = slice_trim(h->value);
+		if (slice_to_u32(ft, 86400, &x) == SIP_OK)
+			r->flow_timer = x;
+	}
+	arm_ping(r, now);
+}
+
+/* The challenges of m: 1 when credentials for it are made. */
+static int
+challenge(struct sip_reg *r, const struct sip_msg *m)
+{
+	int proxy = m->status == 407;
+	enum sip_hdr_id id = proxy ? SIP_HDR_PROXY_AUTHENTICATE :
+	    SIP_HDR_WWW_AUTHENTICATE;
+	const struct sip_hdr *h;
+	struct sip_auth a;
+	char nonce[sizeof r->nonce];
+	int stale;
+
+	if (r->user == NULL || (r->password == NULL && r->ha1 == NULL))
+		return 0;
+	for (h = sip_msg_hdr(m, id); h != NULL; h = sip_msg_hdr_next(m, h)) {
+		if (sip_auth_parse(&a, h->value, NULL) != SIP_OK ||
+		    !slice_ieq_lit(a.scheme, "Digest") || a.nonce.len == 0)
+			continue;
+		snprintf(nonce, sizeof nonce, SLICE_FMT, SLICE_ARG(a.nonce));
+		stale = sip_digest_stale(&a);
+		/*
+		 * 22.2: credentials made for the last challenge and refused
+		 * again mean the password is wrong, unless the server says
+		 * only the nonce went stale (once).  The same nonce again is
+		 * a refusal whatever it says.
+		 */
+		if (r->auth_fresh && (!stale || r->stale_done))
+			return 0;
+		if (strcmp(nonce, r->nonce) == 0 && r->nc > 0 && !stale)
+			return 0;
+		if (r->auth_fresh && stale)
+			r->stale_done = 1;
+		else if (!r->auth_fresh)
+			r->stale_done = 0;
+		buf_reset(&r->chal);
+		if (buf_printf(&r->chal, "%d ", m->status) != SIP_OK ||
+		    buf_addslice(&r->chal, h->value) != SIP_OK)
+			return 0;
+		snprintf(r->nonce, sizeof r->nonce, "%s", nonce);
+		r->nc = 0;
+		r->auth_fresh = 1;
+		return 1;
+	}
+	return 0;
+}
+
+void
+sip_reg_response(struct sip_reg *r, const struct sip_msg *m, uint64_t now)
+{
+	int was_fresh = r->auth_fresh;
+	uint32_t min = 0;
+	struct sip_retry_after ra;
+
+	if (r->state != SIP_REG_SENDING || m->status < 200)
+		return;
+	r->status = m->status;
+	/* credentials that got past the challenge are reused, nc counting */
+	if (m->status != 401 && m->status != 407)
+		r->auth_fresh = 0;
+	if (m->status >= 200 && m->status < 300) {
+		if (r->unreg) {
+			r->bound = 0;
+			end(r, SIP_REG_DONE);
+			act(r, SIP_REG_A_UNBOUND, m->status, SIP_OK, NULL);
+		} else if (r->mode != SIP_REG_BIND) {
+			end(r, SIP_REG_DONE);
+			act(r, SIP_REG_A_LISTED, m->status, SIP_OK, NULL);
+		} else if (r->stopping) {
+			/* bound while a stop waited: take it back now */
+			send_now(r, 1);
+		} else {
+			bound(r, m, now);
+		}
+		return;
+	}
+	if (m->status == 401 || m->status == 407) {
+		if (challenge(r, m)) {
+			send_now(r, r->unreg);
+			return;
+		}
+		r->auth_fresh = 0;
+		if (r->unreg || r->stopping) {
+			end(r, SIP_REG_DONE);
+			act(r, SIP_REG_A_UNBOUND, m->status, SIP_E_AUTH,
+			    "credentials refused");
+			return;
+		}
+		fail(r, m->status, SIP_E_AUTH, r->user == NULL ?
+		    "a challenge and no --user" : was_fresh ?
+		    "credentials refused" : "challenge not understood");
+		return;
+	}
+	/* 10.2.8: once more with the Min-Expires asked for */
+	if (m->status == 423 && r->mode == SIP_REG_BIND && !r->unreg &&
+	    slice_to_u32(slice_trim(sip_msg_value(m, SIP_HDR_MIN_EXPIRES)),
+	    0xffffffffu, &min) == SIP_OK && min > r->expires) {
+		r->expires = min;
+		send_now(r, 0);
+		return;
+	}
+	if (m->status >= 500 && m->status < 600) {
+		uint32_t after = 0;
+
+		if (sip_msg_hdr(m, SIP_HDR_RETRY_AFTER) != NULL &&
+		    sip_field_retry_after(&ra, sip_msg_value(m,
+		    SIP_HDR_RETRY_AFTER), NULL) == SIP_OK)
+			after = ra.secs;
+		backoff(r, m->status, SIP_OK, NULL, after, now);
+		return;
+	}
+	if (r->unreg || r->stopping) {
+		end(r, SIP_REG_DONE);
+		act(r, SIP_REG_A_UNBOUND, m->status, SIP_OK, NULL);
+		return;
+	}
+	fail(r, m->status, SIP_OK, m->status == 423 ?
+	    "423 without a longer Min-Expires" : NULL);
+}
+
+void
+sip_reg_failed(struct sip_reg *r, enum sip_err err, uint64_t now)
+{
+	if (r->state != SIP_REG_SENDING)
+		return;
+	r->auth_fresh = 0;
+	r->new_flow = 1;
+	backoff(r, 0, err, NULL, 0, now);
+}
+
+void
+sip_reg_flow_failed(struct sip_reg *r, uint64_t now)
+{
+	(void)now;
+	r->pong_due = r->ping_at = 0;
+	r->new_flow = 1;
+	if (r->state != SIP_REG_BOUND)
+		return;		/* an answer or a retry is coming anyway */
+	act(r, SIP_REG_A_FLOW, 0, SIP_E_CLOSED, NULL);
+	/* RFC 5626 4.4.1: a new flow, registered at once */
+	send_now(r, 0);
+}
+
+void
+sip_reg_pong(struct sip_reg *r, uint64_t now)
+{
+	if (r->pong_due == 0)
+		return;
+	arm_ping(r, now);
+}
+
+void
+sip_reg_timer(struct sip_reg *r, uint64_t now)
+{
+	if (r->state == SIP_REG_WAITING && r->due && now >= r->due) {
+		send_now(r, 0);
+		return;
+	}
+	if (r->state != SIP_REG_BOUND)
+		return;
+	if (r->due && now >= r->due) {
+		send_now(r, 0);
+		return;
+	}
+	if (r->pong_due && now >= r->pong_due) {
+		sip_reg_flow_failed(r, now);
+		return;
+	}
+	if (r->ping_at && now >= r->ping_at) {
+		r->ping_at = 0;
+		r->pong_due = now + (r->pong_wait ? r->pong_wait :
+		    SIP_REG_PONG_WAIT);
+		act(r, SIP_REG_A_PING, 0, SIP_OK, NULL);
+	}
+}
+
+uint64_t
+sip_reg_deadline(const struct sip_reg *r)
+{
+	uint64_t d = 0;
+	const uint64_t *v[3] = { &r->due, &r->ping_at, &r->pong_due };
+
+	if (r->state != SIP_REG_BOUND && r->state != SIP_REG_WAITING)
+		return 0;
+	for (int i = 0; i < 3; i++)
+		if (*v[i] && (d == 0 || *v[i] < d))
+			d = *v[i];
+	return d;
+}
+
+void
+sip_reg_stop(struct sip_reg *r, uint64_t now)
+{
+	(void)now;
+	switch (r->state) {
+	case SIP_REG_SENDING:
+		r->stopping = 1;	/* after its answer */
+		break;
+	case SIP_REG_BOUND:
+		r->stopping = 1;
+		r->ping_at = r->pong_due = 0;
+		send_now(r, 1);
+		break;
+	case SIP_REG_IDLE:
+	case SIP_REG_WAITING:
+		r->stopping = 1;
+		end(r, SIP_REG_DONE);
+		act(r, SIP_REG_A_UNBOUND, 0, SIP_OK, "nothing was bound");
+		break;
+	default:
+		break;
+	}
+}
+
+int
+sip_reg_action(struct sip_reg *r, struct sip_reg_act *a)
+{
+	if (r->nact == 0)
+		return 0;
+	*a = r->act[r->act_head];
+	r->act_head = (r->act_head + 1) % SIP_REG_NACT;
+	r->nact--;
+	return 1;
+}
+
+/* The Authorization line for the challenge kept, with the next nc. */
+static enum sip_err
+credentials(struct sip_reg *r)
+{
+	struct sip_auth a;
+	struct sip_digest_cred c;
+	struct slice v = buf_slice(&r->chal);
+	int proxy;
+
+	buf_wipe(&r->auth);
+	buf_init(&r->auth, 8192);
+	if (v.len < 4)
+		return SIP_OK;		/* no challenge yet */
+	proxy = v.p[2] == '7';
+	v = slice_make(v.p + 4, v.len - 4);
+	if (sip_auth_parse(&a, v, NULL) != SIP_OK)
+		return SIP_E_PARSE;
+	memset(&c, 0, sizeof c);
+	c.username = r->user;
+	c.password = r->password;
+	c.ha1 = r->password == NULL ? r->ha1 : NULL;
+	c.method = "REGISTER";
+	c.uri = r->ruri;
+	c.nc = ++r->nc;
+	buf_adds(&r->auth, proxy ? "Proxy-Authorization: " :
+	    "Authorization: ");
+	return sip_digest_authorization(&r->auth, &a, &c);
+}
+
+static enum sip_err
+contact_value(const struct sip_reg *r, struct buf *b)
+{
+	char q[16];
+
+	if (r->mode == SIP_REG_REMOVE_ALL)
+		return buf_adds(b, "*");
+	for (int i = 0; i < r->ncontacts; i++) {
+		const struct sip_reg_contact *c = &r->contacts[i];
+
+		if (i > 0)
+			buf_adds(b, ", ");
+		buf_printf(b, "<%s>", c->uri);
+		if (c->q >= 0) {
+			snprintf(q, sizeof q, "%d.%03d", c->q / 1000,
+			    c->q % 1000);
+			/* 0.500 is written 0.5 */
+			for (size_t n = strlen(q); q[n - 1] == '0' &&
+			    q[n - 2] != '.'; n--)
+				q[n - 1] = '\0';
+			buf_printf(b, ";q=%s", q);
+		}
+		if (r->instance != NULL)
+			buf_printf(b, ";+sip.instance=\"<%s>\"", r->instance);
+		if (r->reg_id > 0)
+			buf_printf(b, ";reg-id=%d", r->reg_id);
+	}
+	return b->len < b->max ? SIP_OK : SIP_E_TOOBIG;
+}
+
+enum sip_err
+sip_reg_build(struct sip_reg *r, struct buf *b, const struct sip_req_params *p0)
+{
+	struct sip_req_params p = *p0;
+	const char *hdrs[SIP_REG_NHDRS];
+	char expires[32], from[SIP_REG_URI_MAX + 8], to[SIP_REG_URI_MAX + 8];
+	struct buf contact;
+	enum sip_err e;
+	int n = 0;
+
+	if ((e = credentials(r)) != SIP_OK)
+		return e;
+	buf_init(&contact, 8192);
+	if (r->mode != SIP_REG_QUERY && (e = contact_value(r, &contact)) !=
+	    SIP_OK)
+		goto out;
+	snprintf(from, sizeof from, "<%s>", r->aor);
+	snprintf(to, sizeof to, "<%s>", r->aor);
+	snprintf(expires, sizeof expires, "Expires: %u", r->asking);
+	if (r->mode != SIP_REG_QUERY)
+		hdrs[n++] = expires;
+	if (r->reg_id > 0 && r->gruu)
+		hdrs[n++] = "Supported: outbound, path, gruu";
+	else if (r->reg_id > 0)
+		hdrs[n++] = "Supported: outbound, path";
+	else if (r->gruu)
+		hdrs[n++] = "Supported: gruu";
+	if (r->auth.len > 0)
+		hdrs[n++] = r->auth.p;
+	for (int i = 0; p0->headers != NULL && p0->headers[i] != NULL &&
+	    n < SIP_REG_NHDRS - 1; i++)
+		hdrs[n++] = p0->headers[i];
+	hdrs[n] = NULL;
+	p.method = "REGISTER";
+	p.ruri = r->ruri;
+	p.from = from;
+	p.from_tag = r->from_tag;
+	p.to = to;
+	p.to_tag = NULL;
+	p.call_id = r->call_id;
+	/* 10.2: one Call-ID, the CSeq rising, for every REGISTER of r */
+	p.cseq = ++r->cseq;
+	p.contact = contact.len > 0 ? contact.p : NULL;
+	p.headers = hdrs;
+	p.gen = 0;
+	e = sip_build_request(b, &p);
+out:
+	buf_free(&contact);
+	return e;
+}
+
+void
+sip_reg_release(struct sip_reg *r)
+{
+	buf_wipe(&r->chal);
+	buf_wipe(&r->auth);
+	explicit_bzero(r->nonce, sizeof r->nonce);
+}
+
+const char *
+sip_reg_act_name(enum sip_reg_act_type t)
+{
+	static const char *const names[] = { "SEND", "PING", "BOUND",
+	    "LISTED", "RETRY", "FLOW", "UNBOUND", "FAILED" };
+
+	return (unsigned)t < sizeof names / sizeof names[0] ? names[t] : "?";
+}
