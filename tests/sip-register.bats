@@ -1,0 +1,241 @@
+# sip-register.bats - registering, refreshing, unregistering, listing and
+# removing bindings, against sip-serve's registrar and the lab's
+# Kamailio (digest, GRUU), and the requests that reach the contact.
+load helpers
+load net
+
+LAB="$TESTS_DIR/lab"
+
+setup_file() {
+	export LAB_DIR="$BATS_FILE_TMPDIR/lab"
+	local try
+	command -v kamailio >/dev/null || return 0
+	for try in 1 2 3; do
+		read -r LAB_SIP_PORT LAB_TLS_PORT LAB_WS_PORT LAB_WSS_PORT \
+		    <<<"$(free_ports 4)"
+		"$LAB/kamailio-start" "$LAB_DIR" $LAB_SIP_PORT $LAB_TLS_PORT \
+		    $LAB_WS_PORT $LAB_WSS_PORT >"$BATS_FILE_TMPDIR/lab.start" 2>&1 && break
+		grep -q 'Address already in use' "$LAB_DIR/kamailio.log" || break
+	done
+	export LAB_SIP_PORT
+}
+
+teardown_file() {
+	"$LAB/kamailio-stop" "$LAB_DIR"
+}
+
+setup() {
+	# the +sip.instance kept per AOR goes here, not to $HOME
+	export XDG_STATE_HOME="$BATS_TEST_TMPDIR/state"
+}
+
+teardown() {
+	local f
+	for f in "$BATS_TEST_TMPDIR"/*.regpid; do
+		[ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null
+	done
+	for f in "$BATS_TEST_TMPDIR"/*.pid; do
+		[ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null
+	done
+	true
+}
+
+need_kamailio() {
+	need kamailio
+	[ -f "$LAB_DIR/kamailio.pid" ] || {
+		cat "$BATS_FILE_TMPDIR/lab.start"
+		false
+	}
+}
+
+# start_reg NAME ARGS...: sip-register --json in the background (bounded
+# by --timeout); stdout in NAME.out, stderr in NAME.err
+start_reg() {
+	local name=$1
+	shift
+	"$SIPBOX" sip-register --json --timeout 60 "$@" \
+	    >"$BATS_TEST_TMPDIR/$name.out" 2>"$BATS_TEST_TMPDIR/$name.err" 3>&- &
+	echo $! >"$BATS_TEST_TMPDIR/$name.regpid"
+}
+
+# stop_reg NAME [SIGNAL]: signal it (TERM) and wait; its status in $reg_rc
+stop_reg() {
+	local pid
+	pid=$(cat "$BATS_TEST_TMPDIR/$1.regpid")
+	kill -"${2:-TERM}" "$pid"
+	reg_rc=0
+	wait "$pid" || reg_rc=$?
+	rm -f "$BATS_TEST_TMPDIR/$1.regpid"
+}
+
+@test "sip-register: refreshes before the interval the registrar granted ends, not the one asked for" {
+	start_serve r -l udp:127.0.0.1:0 --max-expires 2 --json
+	start_reg reg --expires 3600 sip:alice@example.test "$(serve_addr r udp)"
+	wait_for count_is 2 "$BATS_TEST_TMPDIR/reg.out" '"type":"refreshed"'
+	stop_reg reg
+	# every grant was 2 s, and each REGISTER still asked for 3600
+	run -0 grep -c '"type":"registered".*"expires":2' "$BATS_TEST_TMPDIR/reg.out"
+	[ "$output" = 1 ]
+	run -0 grep -c '"type":"refreshed".*"expires":2' "$BATS_TEST_TMPDIR/reg.out"
+	[ "$output" -ge 2 ]
+	# the registrar never saw the binding lapse: no REGISTER found it gone
+	# (each refresh's 200 lists the one binding, refreshed in place)
+	run -0 grep -c '"method":"REGISTER"' "$SERVE_DIR/r.out"
+	[ "$output" -ge 3 ]
+	[ "$reg_rc" -eq 0 ]
+}
+
+@test "sip-register: SIGINT unregisters its contact and exits 0; the registrar has no binding left" {
+	start_serve u -l udp:127.0.0.1:0
+	local a
+	a=$(serve_addr u udp)
+	start_reg reg sip:bob@example.test "$a"
+	wait_for grep -q '"type":"registered"' "$BATS_TEST_TMPDIR/reg.out"
+	run -0 "$SIPBOX" sip-register --list sip:bob@example.test "$a"
+	[ "${#lines[@]}" -eq 2 ]
+	stop_reg reg INT
+	[ "$reg_rc" -eq 0 ]
+	grep -q '"type":"unregistered","aor":"sip:bob@example.test","status":200' \
+	    "$BATS_TEST_TMPDIR/reg.out"
+	run -0 "$SIPBOX" sip-register --list sip:bob@example.test "$a"
+	[ "$output" = "$(printf 'CONTACT\tEXPIRES\tQ\tINSTANCE\tREG-ID\tGRUU\tPATH')" ]
+}
+
+@test "sip-register: --list shows the contacts of two registrations, --remove-all empties them (sip-serve)" {
+	start_serve l -l udp:127.0.0.1:0
+	local a
+	a=$(serve_addr l udp)
+	run -0 "$SIPBOX" sip-register --once --contact '<sip:carol@192.0.2.7:5062>;q=0.5' \
+	    sip:carol@example.test "$a"
+	XDG_STATE_HOME="$BATS_TEST_TMPDIR/other" \
+	    run -0 "$SIPBOX" sip-register --once sip:carol@example.test "$a"
+	run -0 "$SIPBOX" sip-register --list --json sip:carol@example.test "$a"
+	[ "$(grep -c '"type":"binding"' <<<"$output")" -eq 3 ]
+	[[ "$output" == *'"contact":"sip:carol@192.0.2.7:5062","expires":3600,"q":"0.5"'* ]]
+	[ "$(grep -c '"instance":"<urn:uuid:' <<<"$output")" -eq 3 ]
+	[[ "$output" == *'{"type":"bindings","aor":"sip:carol@example.test","count":3}'* ]]
+	run -0 "$SIPBOX" sip-register --remove sip:carol@192.0.2.7:5062 sip:carol@example.test "$a"
+	run -0 "$SIPBOX" sip-register --list sip:carol@example.test "$a"
+	[ "${#lines[@]}" -eq 3 ]
+	[[ "$output" != *192.0.2.7* ]]
+	run -0 "$SIPBOX" sip-register --remove-all sip:carol@example.test "$a"
+	[ "$output" = "removed sip:carol@example.test: 200" ]
+	run -0 "$SIPBOX" sip-register --list --json sip:carol@example.test "$a"
+	[ "$output" = '{"type":"bindings","aor":"sip:carol@example.test","count":0}' ]
+}
+
+@test "sip-register: 423 Interval Too Brief is retried with the Min-Expires" {
+	start_serve m -l udp:127.0.0.1:0 --min-expires 60
+	run -0 --separate-stderr "$SIPBOX" sip-register -v --once --expires 5 \
+	    sip:dave@example.test "$(serve_addr m udp)"
+	[[ "$stderr" == *"< SIP/2.0 423 Interval Too Brief"*"< Min-Expires: 60"*"> Expires: 60"*"< SIP/2.0 200 OK"* ]]
+	[[ "$output" == "registered sip:dave@example.test: <sip:dave@127.0.0.1:"*"> for 60 s, seen as 127.0.0.1:"* ]]
+}
+
+@test "sip-register: a wrong password is exit 4 after one answered challenge, not a loop" {
+	printf 'erin:right\n' >"$BATS_TEST_TMPDIR/users"
+	start_serve w -l udp:127.0.0.1:0 --users "$BATS_TEST_TMPDIR/users" --json
+	SIPBOX_PASSWORD=wrong run -4 --separate-stderr "$SIPBOX" sip-register \
+	    sip:erin@example.test "$(serve_addr w udp)"
+	[ "$stderr" = "sip-register: sip:erin@example.test: 401: credentials refused" ]
+	# the first REGISTER and the one with credentials, no more
+	[ "$(grep -c '"method":"REGISTER"' "$SERVE_DIR/w.out")" -eq 2 ]
+	SIPBOX_PASSWORD=right run -0 "$SIPBOX" sip-register --once \
+	    sip:erin@example.test "$(serve_addr w udp)"
+}
+
+@test "sip-register: an HA1 instead of the password registers" {
+	printf 'erin:right\n' >"$BATS_TEST_TMPDIR/users"
+	start_serve h -l udp:127.0.0.1:0 --users "$BATS_TEST_TMPDIR/users"
+	# H(erin:sipbox:right), sip-serve's default realm
+	printf '%s\n' "$(printf 'erin:sipbox:right' | md5sum | cut -d' ' -f1)" \
+	    >"$BATS_TEST_TMPDIR/ha1"
+	chmod 600 "$BATS_TEST_TMPDIR/ha1"
+	run -0 "$SIPBOX" sip-register --once --ha1-file "$BATS_TEST_TMPDIR/ha1" \
+	    sip:erin@example.test "$(serve_addr h udp)"
+	[[ "$output" == "registered sip:erin@example.test: "* ]]
+	printf '0123\n' >"$BATS_TEST_TMPDIR/ha1"
+	run -1 --separate-stderr "$SIPBOX" sip-register --once \
+	    --ha1-file "$BATS_TEST_TMPDIR/ha1" sip:erin@example.test "$(serve_addr h udp)"
+	[ "$stderr" = "sip-register: $BATS_TEST_TMPDIR/ha1: an HA1 is 32 or 64 hex digits" ]
+}
+
+@test "sip-register: a TCP flow the registrar cuts is seen and registered again on a new one" {
+	# one connection at most: a second client's makes sip-serve close ours
+	start_serve t -l tcp:127.0.0.1:0 --max-connections 1 --json
+	local a
+	a=$(serve_addr t tcp)
+	start_reg reg -t tcp --keepalive 30 sip:frank@example.test "$a"
+	wait_for grep -q '"type":"registered"' "$BATS_TEST_TMPDIR/reg.out"
+	# a second connection, which sip-serve makes room for
+	exec 5<>"/dev/tcp/${a%:*}/${a##*:}"
+	wait_for grep -q '"type":"flow-failed"' "$BATS_TEST_TMPDIR/reg.out"
+	wait_for grep -q '"type":"refreshed"' "$BATS_TEST_TMPDIR/reg.out"
+	# the registrar took the REGISTER on the new flow
+	[ "$(grep -c '"method":"REGISTER".*"status":200' "$SERVE_DIR/t.out")" -eq 2 ]
+	exec 5>&-
+	stop_reg reg
+}
+
+@test "sip-register: an OPTIONS or MESSAGE to the contact is answered 200 and shown" {
+	start_serve o -l udp:127.0.0.1:0
+	start_reg reg sip:gina@example.test "$(serve_addr o udp)"
+	wait_for grep -q '"type":"registered"' "$BATS_TEST_TMPDIR/reg.out"
+	local c
+	c=$(sed -n 's/.*"contact":"\([^"]*\)".*/\1/p' "$BATS_TEST_TMPDIR/reg.out")
+	run -0 "$SIPBOX" sip-send "$c"
+	[ "$output" = "SIP/2.0 200 OK" ]
+	run -0 "$SIPBOX" sip-send -X MESSAGE -d 'hello gina' "$c"
+	wait_for grep -q '"body":"hello gina"' "$BATS_TEST_TMPDIR/reg.out"
+	stop_reg reg
+}
+
+@test "sip-register: usage errors exit 2" {
+	run -2 --separate-stderr "$SIPBOX" sip-register
+	[ "$stderr" = "$(printf "sip-register: an AOR is needed\nsip-register: see 'sip-register --help'")" ]
+	run -2 --separate-stderr "$SIPBOX" sip-register --list --remove-all sip:a@b.test
+	[[ "$stderr" == "sip-register: --list, --remove and --remove-all exclude each other"* ]]
+	run -2 --separate-stderr "$SIPBOX" sip-register 'sip:@'
+	[[ "$stderr" == "sip-register: bad AOR 'sip:@': want sip:user@domain"* ]]
+}
+
+@test "sip-register: kamailio: digest registration with GRUU; a wrong password is exit 4 after two REGISTERs" {
+	need_kamailio
+	SIPBOX_PASSWORD=alice-secret run -0 "$SIPBOX" sip-register --once \
+	    sip:alice@sip.test "127.0.0.1:$LAB_SIP_PORT"
+	[[ "${lines[0]}" == "registered sip:alice@sip.test: <sip:alice@127.0.0.1:"*"> for 3600 s, seen as 127.0.0.1:"* ]]
+	[[ "${lines[1]}" == "  gruu: sip:alice@sip.test;gr=urn:uuid:"* ]]
+	SIPBOX_PASSWORD=wrong run -4 --separate-stderr "$SIPBOX" sip-register -v \
+	    sip:alice@sip.test "127.0.0.1:$LAB_SIP_PORT"
+	[ "$(grep -c '^> REGISTER ' <<<"$stderr")" -eq 2 ]
+	[[ "$stderr" == *"sip-register: sip:alice@sip.test: 401: credentials refused" ]]
+}
+
+@test "sip-register: kamailio: --list shows two registrations' contacts, --remove-all empties them" {
+	need_kamailio
+	export SIPBOX_PASSWORD=bob-secret
+	run -0 "$SIPBOX" sip-register --once sip:bob@sip.test "127.0.0.1:$LAB_SIP_PORT"
+	XDG_STATE_HOME="$BATS_TEST_TMPDIR/second" run -0 "$SIPBOX" sip-register \
+	    --once -t tcp sip:bob@sip.test "127.0.0.1:$LAB_SIP_PORT"
+	run -0 "$SIPBOX" sip-register --list sip:bob@sip.test "127.0.0.1:$LAB_SIP_PORT"
+	[ "${#lines[@]}" -eq 3 ]
+	[[ "$output" == *";transport=tcp"$'\t'* ]]
+	run -0 "$SIPBOX" sip-register --remove-all sip:bob@sip.test "127.0.0.1:$LAB_SIP_PORT"
+	run -0 "$SIPBOX" sip-register --list sip:bob@sip.test "127.0.0.1:$LAB_SIP_PORT"
+	[ "${#lines[@]}" -eq 1 ]
+}
+
+@test "sip-register: kamailio: an OPTIONS to the AOR is routed to sip-register and answered 200" {
+	need_kamailio
+	SIPBOX_PASSWORD=carol-secret start_reg reg sip:carol@sip.test \
+	    "127.0.0.1:$LAB_SIP_PORT"
+	wait_for grep -q '"type":"registered"' "$BATS_TEST_TMPDIR/reg.out"
+	SIPBOX_PASSWORD=bob-secret run -0 "$SIPBOX" sip-send -u bob \
+	    --from sip:bob@sip.test --proxy "sip:127.0.0.1:$LAB_SIP_PORT" \
+	    sip:carol@sip.test
+	[ "$output" = "SIP/2.0 200 OK" ]
+	wait_for grep -q '"type":"request","method":"OPTIONS","from":"<sip:bob@sip.test>' \
+	    "$BATS_TEST_TMPDIR/reg.out"
+	stop_reg reg INT
+	grep -q '"type":"unregistered"' "$BATS_TEST_TMPDIR/reg.out"
+}
