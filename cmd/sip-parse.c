@@ -1213,6 +1213,10 @@ cap_summary(const char *path, struct sip_cap *c)
 	if (st->flagged > 0)
 		warnf("%s: %lu messages shown although malformed", path,
 		    st->flagged);
+	if (st->oversnap > 0)
+		warnf("%s: %lu packets longer than the file's snap length "
+		    "(%lu bytes) read by their own lengths", path, st->oversnap,
+		    st->snaplen);
 	if (st->tls > 0 && keys == NULL)
 		warnf("%s: %lu TLS segments not decrypted", path, st->tls);
 	if (st->tls_failed > 0)

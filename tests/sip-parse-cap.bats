@@ -231,6 +231,30 @@ assert rows[1]["status"] == 200 and rows[0]["method"] == "OPTIONS"
 	[[ "$stderr" == *"1 packets skipped: 1 malformed (1 cut short by the snap length), 0 with bad SIP"* ]]
 }
 
+@test "sip-parse: records longer than the header's snap length are read by their own lengths, with a warning" {
+	local k p
+	for k in snaplen snaplenng; do
+		p=$(mk $k)
+		run -0 --separate-stderr sip-parse -f "$F" "$p"
+		[ "${lines[0]}" = "$(tab 1 UDP 192.0.2.1 5060 192.0.2.2 5060 OPTIONS '' 1 call-1@example.com)" ] || { echo "$k: $output"; false; }
+		[ "${lines[1]}" = "$(tab 2 UDP 192.0.2.1 5060 192.0.2.2 5060 '' 200 1 call-1@example.com)" ]
+		[ "$stderr" = "sip-parse: warning: $p: 2 packets longer than the file's snap length (64 bytes) read by their own lengths" ]
+	done
+}
+
+@test "sip-parse: tshark and sip-parse agree on captures whose records pass the header's snap length" {
+	need tshark
+	local k p
+	for k in snaplen snaplenng; do
+		p=$(mk $k)
+		python3 "$TESTS_DIR/helper/oracle.py" "$p" > "$T/tshark.txt"
+		[ "$(wc -l < "$T/tshark.txt")" -eq 2 ]
+		sip-parse -f frame.number,call-id,cseq.num,cseq.method,method,status "$p" \
+		    > "$T/sip-parse.txt" 2>/dev/null
+		diff "$T/tshark.txt" "$T/sip-parse.txt"
+	done
+}
+
 @test "sip-parse: malformed packets and bad SIP are reported by packet number" {
 	run -1 --separate-stderr sip-parse -f cseq.num "$(mk malformed)"
 	[ "$output" = "$(printf '1\n2\n3')" ]

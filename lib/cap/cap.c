@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "cap.h"
 #include "reasm.h"
+#include "snaplen.h"
 
 /* A SIP message split over SCTP DATA chunks (RFC 9260 6.9), being joined. */
 struct sctp_part {
@@ -31,6 +32,7 @@ struct sip_cap {
 	int			 nano;		/* timestamps in ns */
 	int			 linktype;
 	unsigned		 port;
+	struct sip_snaplen	*snap;		/* raises a small snap length */
 	char			 err[PCAP_ERRBUF_SIZE + 64];
 	struct sip_cap_stats	 st;
 	struct sip_msg		 m;
@@ -190,6 +192,7 @@ sip_cap_open_fp(struct sip_cap **cp, FILE *fp, char *err, size_t errsz)
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
 	struct sip_cap *c;
 	pcap_t *p;
+	FILE *wfp;
 	enum sip_err e;
 
 	*cp = NULL;
@@ -197,10 +200,16 @@ sip_cap_open_fp(struct sip_cap **cp, FILE *fp, char *err, size_t errsz)
 		return e;
 	if ((c = cap_new()) == NULL)
 		return SIP_E_NOMEM;
-	p = pc.pcap_fopen_offline_with_tstamp_precision(fp,
+	if (sip_snaplen_open(&c->snap, fp, &wfp) != SIP_OK) {
+		free(c);
+		return SIP_E_NOMEM;
+	}
+	p = pc.pcap_fopen_offline_with_tstamp_precision(wfp,
 	    PCAP_TSTAMP_PRECISION_NANO, ebuf);
 	if (p == NULL) {
 		set_err(err, errsz, ebuf);
+		sip_snaplen_keep_fp(c->snap);
+		fclose(wfp);
 		free(c);
 		return SIP_E_PARSE;
 	}
@@ -886,6 +895,7 @@ static enum sip_err
 read_packet(struct sip_cap *c)
 {
 	const u_char *data;
+	uint32_t snap;
 	int r;
 
 	for (;;) {
@@ -901,6 +911,11 @@ read_packet(struct sip_cap *c)
 	}
 	c->data = data;
 	c->st.packets++;
+	/* Read by its own length, longer than the file said (lib/snaplen.h). */
+	if ((snap = sip_snaplen_orig(c->snap)) > 0 && c->hdr->caplen > snap) {
+		c->st.oversnap++;
+		c->st.snaplen = snap;
+	}
 	sip_reasm_rec_unref(&c->pool, c->rec);
 	c->rec = NULL;
 	c->dgparts = NULL;

@@ -78,6 +78,9 @@ struct sip_cap_stats {
 	unsigned long	 tcp_reordered;	/* segments that arrived early */
 	unsigned long	 tcp_gaps;	/* TCP data lost, stream resynced */
 	unsigned long	 caps_hit;	/* buffer or table caps hit */
+	/* Records longer than the file's snap length, read whole. */
+	unsigned long	 oversnap;
+	unsigned long	 snaplen;	/* that snap length */
 };
 
 /*

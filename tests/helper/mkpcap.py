@@ -6,6 +6,7 @@ known.  KINDs: eth vlan qinq sll sll2 null loop raw4 raw6 ip6ext pcapng
 nano v6 frag4 frag6 tcp tcpooo tcpretrans tcpsplit tcpmany sctp ws hep3
 hep2 ipip gre erspan2 erspan3 vxlan gtpu pppoe mpls port trunc malformed
 notsip tls wsspace sdp badsip tcpbig fragflood tcpinter tcpbytes hep3tcp hep3mid fragnest
+snaplen snaplenng
 """
 import struct
 import sys
@@ -80,9 +81,11 @@ def eth(l3, etype=0x0800, tags=()):
     return h + struct.pack("!H", etype) + l3
 
 
-def pcap(frames, link=1, snap=65535, nano=False, step=1, usec=None):
+def pcap(frames, link=1, snap=65535, nano=False, step=1, usec=None,
+         hdrsnap=None):
     magic = 0xa1b23c4d if nano else 0xa1b2c3d4
-    out = [struct.pack("<IHHiIII", magic, 2, 4, 0, 0, snap, link)]
+    out = [struct.pack("<IHHiIII", magic, 2, 4, 0, 0,
+                       snap if hdrsnap is None else hdrsnap, link)]
     for i, f in enumerate(frames):
         if isinstance(f, tuple):
             f, wire = f
@@ -97,13 +100,13 @@ def pcap(frames, link=1, snap=65535, nano=False, step=1, usec=None):
     return b"".join(out)
 
 
-def pcapng(frames, link=1):
+def pcapng(frames, link=1, snap=65535):
     def block(btype, body):
         body += b"\0" * (-len(body) % 4)
         n = 12 + len(body)
         return struct.pack("<II", btype, n) + body + struct.pack("<I", n)
     out = block(0x0a0d0d0a, struct.pack("<IHHq", 0x1a2b3c4d, 1, 0, -1))
-    out += block(1, struct.pack("<HHI", link, 0, 65535))
+    out += block(1, struct.pack("<HHI", link, 0, snap))
     for i, f in enumerate(frames):
         ts = (T0 + i) * 1000000 + i * 1000 + 123
         out += block(6, struct.pack("<IIIII", 0, ts >> 32, ts & 0xffffffff,
@@ -214,6 +217,11 @@ def build(kind):
         return pcap(out)
     if kind == "pcapng":
         return pcapng([E(ip4(p)) for p in two()])
+    if kind == "snaplen":
+        # a header snap length (64) smaller than every record
+        return pcap([E(ip4(p)) for p in two()], hdrsnap=64)
+    if kind == "snaplenng":
+        return pcapng([E(ip4(p)) for p in two()], snap=64)
     if kind == "nano":
         return pcap([E(ip4(p)) for p in two()], nano=True)
     if kind == "frag4":
