@@ -1196,6 +1196,23 @@ readerr:
 
 static volatile sig_atomic_t	stop_reading;
 
+/* Each link layer or tunnel not decoded, once, with its count. */
+static void
+skip_summary(const char *path, const struct sip_cap *c)
+{
+	const struct sip_cap_skip *v;
+	unsigned long other;
+	size_t i, n = sip_cap_skipped(c, &v, &other);
+
+	for (i = 0; i < n; i++)
+		warnf(v[i].hex ? "%s: %lu packets of %s 0x%04x skipped: "
+		    "not decoded" : "%s: %lu packets of %s %u skipped: "
+		    "not decoded", path, v[i].count, v[i].what, v[i].num);
+	if (other > 0)
+		warnf("%s: %lu packets of other link layers or tunnels "
+		    "skipped: not decoded", path, other);
+}
+
 static void
 cap_summary(const char *path, struct sip_cap *c)
 {
@@ -1213,6 +1230,7 @@ cap_summary(const char *path, struct sip_cap *c)
 	if (st->flagged > 0)
 		warnf("%s: %lu messages shown although malformed", path,
 		    st->flagged);
+	skip_summary(path, c);
 	if (st->oversnap > 0)
 		warnf("%s: %lu packets longer than the file's snap length "
 		    "(%lu bytes) read by their own lengths", path, st->oversnap,

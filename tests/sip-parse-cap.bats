@@ -209,6 +209,34 @@ assert rows[1]["status"] == 200 and rows[0]["method"] == "OPTIONS"
 	[ "${lines[0]}" = 10.0.0.1 ]
 }
 
+@test "sip-parse: enhanced GRE (PPTP) carrying PPP is decoded; a PPP protocol and a GRE version not decoded are each said once with a count" {
+	local p
+	p=$(mk pptp)
+	run -0 --separate-stderr sip-parse -f frame.number,dst,method,status "$p"
+	[ "$output" = "$(printf '1\t192.0.2.2\tOPTIONS\t\n5\t192.0.2.2\t\t200')" ]
+	[ "$stderr" = "sip-parse: warning: $p: 1 packets of PPP protocol 0x00fd skipped: not decoded
+sip-parse: warning: $p: 1 packets of GRE version 2 skipped: not decoded" ]
+}
+
+@test "sip-parse: tshark and sip-parse agree on SIP in enhanced GRE (PPTP)" {
+	need tshark
+	local p
+	p=$(mk pptp)
+	python3 "$TESTS_DIR/helper/oracle.py" "$p" > "$T/tshark.txt"
+	[ "$(wc -l < "$T/tshark.txt")" -eq 2 ]
+	sip-parse -f frame.number,call-id,cseq.num,cseq.method,method,status "$p" \
+	    > "$T/sip-parse.txt" 2>/dev/null
+	diff "$T/tshark.txt" "$T/sip-parse.txt"
+}
+
+@test "sip-parse: a link type it does not know is said once with the packet count, not once a packet" {
+	local p
+	p=$(mk link147)
+	run -0 --separate-stderr sip-parse "$p"
+	[ "$output" = "" ]
+	[ "$stderr" = "sip-parse: warning: $p: 2 packets of link type 147 skipped: not decoded" ]
+}
+
 @test "sip-parse: SIP is found on any port and --port narrows it" {
 	run -0 sip-parse -f cseq.num "$(mk port)"
 	[ "$output" = "$(printf '1\n2\n3')" ]

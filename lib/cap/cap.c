@@ -54,6 +54,9 @@ struct sip_cap {
 	const uint8_t		*chunks;	/* SCTP */
 	size_t			 nchunks;
 	struct sctp_part	 part[SIP_MAX_SCTP_PARTS];
+	struct sip_cap_skip	 skip[SIP_CAP_SKIP_KINDS];
+	size_t			 nskip;
+	unsigned long		 skip_other;
 };
 
 /*
@@ -314,6 +317,38 @@ sip_cap_stats(struct sip_cap *c)
 	c->st.tls_failed = c->tcp.tls_failed;
 	c->st.tls_why = c->tcp.tls_why;
 	return &c->st;
+}
+
+size_t
+sip_cap_skipped(const struct sip_cap *c, const struct sip_cap_skip **v,
+    unsigned long *other)
+{
+	*v = c->skip;
+	*other = c->skip_other;
+	return c->nskip;
+}
+
+/* Count what the packet's decoding left undone, by kind. */
+static void
+note_skip(struct sip_cap *c)
+{
+	size_t i;
+
+	c->st.skipped++;
+	for (i = 0; i < c->nskip; i++)
+		if (c->skip[i].what == c->pkt.skip &&
+		    c->skip[i].num == c->pkt.skipnum) {
+			c->skip[i].count++;
+			return;
+		}
+	if (c->nskip == SIP_CAP_SKIP_KINDS) {
+		c->skip_other++;
+		return;
+	}
+	c->skip[c->nskip].what = c->pkt.skip;
+	c->skip[c->nskip].num = c->pkt.skipnum;
+	c->skip[c->nskip].hex = c->pkt.skiphex;
+	c->skip[c->nskip++].count = 1;
 }
 
 const char *
@@ -939,6 +974,10 @@ packet(struct sip_cap *c, struct sip_capmsg *cm)
 	if (e == SIP_OK && c->pkt.lenbad != NULL && c->hdr->caplen < c->hdr->len)
 		e = SIP_E_PARSE;	/* cut by the snap length, said below */
 	for (;;) {
+		if (e == SIP_E_UNSUPP) {
+			note_skip(c);	/* a link type: said once, at the end */
+			return SIP_E_PARTIAL;
+		}
 		if (e != SIP_OK) {
 			facts(c, cm, SIP_TP_NONE);
 			c->st.malformed++;
@@ -947,7 +986,7 @@ packet(struct sip_cap *c, struct sip_capmsg *cm)
 				c->st.truncated++;
 				cm->why = "packet cut short by the snap length";
 			}
-			return e == SIP_E_UNSUPP ? e : SIP_E_PARSE;
+			return SIP_E_PARSE;
 		}
 		if (!c->pkt.frag || ++rounds > SIP_PKT_MAX_DEPTH)
 			break;
@@ -982,6 +1021,10 @@ packet(struct sip_cap *c, struct sip_capmsg *cm)
 			c->dgparts = sip_reasm_frag_parts(&c->frag);
 		e = sip_pkt_decode_ip_payload(&c->pkt, c->pkt.frag_proto, dg,
 		    dglen);
+	}
+	if (c->pkt.skip != NULL) {
+		note_skip(c);
+		return SIP_E_PARTIAL;
 	}
 	switch (c->pkt.proto) {
 	case SIP_PKT_UDP:

@@ -78,6 +78,8 @@ struct sip_cap_stats {
 	unsigned long	 tcp_reordered;	/* segments that arrived early */
 	unsigned long	 tcp_gaps;	/* TCP data lost, stream resynced */
 	unsigned long	 caps_hit;	/* buffer or table caps hit */
+	/* Link layers and tunnels not decoded (sip_cap_skipped()). */
+	unsigned long	 skipped;
 	/* Records longer than the file's snap length, read whole. */
 	unsigned long	 oversnap;
 	unsigned long	 snaplen;	/* that snap length */
@@ -125,6 +127,21 @@ void		sip_cap_keep_packets(struct sip_cap *c);
 enum sip_err	sip_cap_next(struct sip_cap *c, struct sip_capmsg *cm);
 /* Counters so far. */
 const struct sip_cap_stats	*sip_cap_stats(struct sip_cap *c);
+/*
+ * The kinds of link layer or tunnel skipped so far (lib/pkt.h's skip),
+ * each with its number and how many packets: up to SIP_CAP_SKIP_KINDS
+ * of them, the rest counted in *other.  Returns how many are in *v,
+ * which stays valid until the next call of sip_cap_next().
+ */
+#define SIP_CAP_SKIP_KINDS	16
+struct sip_cap_skip {
+	const char	*what;		/* "GRE version", "Ethernet type"... */
+	unsigned	 num;
+	int		 hex;		/* num is written in hex */
+	unsigned long	 count;
+};
+size_t		sip_cap_skipped(const struct sip_cap *c,
+		    const struct sip_cap_skip **v, unsigned long *other);
 /* libpcap's message after SIP_E_SYS. */
 const char	*sip_cap_error(const struct sip_cap *c);
 /* The link type (LINKTYPE/DLT number) of the capture. */

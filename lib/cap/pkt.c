@@ -4,7 +4,8 @@
  * IEEE 802.1Q (VLAN tags, 0x8100, 0x88a8 and 0x9100 for QinQ), RFC 791
  * (IPv4), RFC 8200 (IPv6 and its extension headers), RFC 768 (UDP), RFC
  * 9293 (TCP), RFC 9260 (SCTP common header), RFC 2003 (IP in IP), RFC
- * 2784/2890 (GRE), ERSPAN types II and III, RFC 7348 (VXLAN), 3GPP TS
+ * 2784/2890 (GRE), RFC 2637 4.1 (enhanced GRE, PPTP) with RFC 1661 PPP,
+ * ERSPAN types II and III, RFC 7348 (VXLAN), 3GPP TS
  * 29.281 (GTP-U), and the Linux cooked headers documented with
  * LINKTYPE_LINUX_SLL and LINKTYPE_LINUX_SLL2 on tcpdump.org.
  */
@@ -24,6 +25,10 @@
 #define ETH_PPPOE	0x8864	/* PPPoE session (RFC 2516) */
 #define ETH_MPLS	0x8847	/* RFC 3032 label stack */
 #define ETH_MPLS_MC	0x8848
+#define ETH_PPP		0x880b	/* PPP in GRE */
+
+#define PPP_IPV4	0x0021
+#define PPP_IPV6	0x0057
 
 #define PORT_VXLAN	4789
 #define PORT_GTPU	2152
@@ -51,6 +56,68 @@ bad(struct sip_pkt *pkt, const char *why)
 static enum sip_err	decode_ether(struct sip_pkt *, const uint8_t *, size_t);
 static enum sip_err	decode_ip(struct sip_pkt *, const uint8_t *, size_t);
 
+/* Not decoded, though it may have carried SIP: said once by the caller. */
+static enum sip_err
+skip(struct sip_pkt *pkt, const char *what, unsigned num, int hex)
+{
+	pkt->skip = what;
+	pkt->skipnum = num;
+	pkt->skiphex = hex;
+	return SIP_OK;
+}
+
+/*
+ * Ethernet types that carry no IP: not worth a word.  Below 0x0600 the
+ * field is an 802.3 length (STP, CDP and other LLC frames).
+ */
+static int
+eth_control(unsigned type)
+{
+	switch (type) {
+	case 0x0806:	/* ARP */
+	case 0x8035:	/* RARP */
+	case 0x8809:	/* slow protocols (LACP) */
+	case 0x8863:	/* PPPoE discovery */
+	case 0x888e:	/* 802.1X */
+	case 0x88cc:	/* LLDP */
+	case 0x88f7:	/* PTP */
+	case 0x9000:	/* loopback test */
+		return 1;
+	default:
+		return type < 0x0600;
+	}
+}
+
+/*
+ * RFC 1661 2: a PPP frame (the HDLC address and control bytes may be
+ * there or not, RFC 1662 3.2; the protocol field one byte when it is
+ * compressed, RFC 1661 6.5).  Protocols from 0x8000 are control traffic.
+ */
+static enum sip_err
+decode_ppp(struct sip_pkt *pkt, const uint8_t *p, size_t n)
+{
+	unsigned proto;
+
+	if (n >= 2 && p[0] == 0xff && p[1] == 0x03) {
+		p += 2;
+		n -= 2;
+	}
+	if (n < 1 || (!(p[0] & 1) && n < 2))
+		return bad(pkt, "truncated PPP header");
+	if (p[0] & 1) {
+		proto = p[0];
+		p++;
+		n--;
+	} else {
+		proto = be16(p);
+		p += 2;
+		n -= 2;
+	}
+	if (proto == PPP_IPV4 || proto == PPP_IPV6)
+		return decode_ip(pkt, p, n);
+	return proto < 0x8000 ? skip(pkt, "PPP protocol", proto, 1) : SIP_OK;
+}
+
 static enum sip_err
 deeper(struct sip_pkt *pkt)
 {
@@ -74,10 +141,7 @@ decode_ethertype(struct sip_pkt *pkt, unsigned type, const uint8_t *p,
 		/* version/type, code, session id, length; then PPP protocol */
 		if (n < 8)
 			return bad(pkt, "truncated PPPoE header");
-		ppp = be16(p + 6);
-		if (ppp == 0x0021 || ppp == 0x0057)
-			return decode_ip(pkt, p + 8, n - 8);
-		return SIP_OK;
+		return decode_ppp(pkt, p + 6, n - 6);
 	case ETH_MPLS:
 	case ETH_MPLS_MC:
 		do {
@@ -93,7 +157,9 @@ decode_ethertype(struct sip_pkt *pkt, unsigned type, const uint8_t *p,
 			return decode_ip(pkt, p, n);
 		return SIP_OK;
 	default:
-		return SIP_OK;	/* ARP, LLDP, ...: not for us */
+		/* ARP, LLDP, ...: not for us */
+		return eth_control(type) ? SIP_OK :
+		    skip(pkt, "Ethernet type", type, 1);
 	}
 }
 
@@ -120,6 +186,36 @@ decode_ether(struct sip_pkt *pkt, const uint8_t *p, size_t n)
 	return decode_ethertype(pkt, type, p, n);
 }
 
+/*
+ * RFC 2637 4.1: enhanced GRE (version 1, PPTP).  The key field is always
+ * there (payload length, call id); the sequence number with S, the
+ * acknowledgment with A (0x0080); a packet may be an acknowledgment alone.
+ */
+static enum sip_err
+decode_egre(struct sip_pkt *pkt, unsigned flags, unsigned type,
+    const uint8_t *p, size_t n)
+{
+	size_t hl = 8, plen;
+
+	if (type != ETH_PPP)
+		return skip(pkt, "GRE version 1 protocol", type, 1);
+	if (flags & 0x1000)
+		hl += 4;
+	if (flags & 0x0080)
+		hl += 4;
+	if (n < hl)
+		return bad(pkt, "truncated enhanced GRE header");
+	plen = be16(p + 4);
+	p += hl;
+	n -= hl;
+	if (plen > n)
+		return bad(pkt, "truncated enhanced GRE payload");
+	if (plen == 0)
+		return SIP_OK;		/* an acknowledgment alone */
+	pkt->tunnel = 1;
+	return decode_ppp(pkt, p, plen);
+}
+
 static enum sip_err
 decode_gre(struct sip_pkt *pkt, const uint8_t *p, size_t n)
 {
@@ -133,8 +229,10 @@ decode_gre(struct sip_pkt *pkt, const uint8_t *p, size_t n)
 		return bad(pkt, "truncated GRE header");
 	flags = be16(p);
 	type = be16(p + 2);
+	if ((flags & 7) == 1)
+		return decode_egre(pkt, flags, type, p, n);
 	if ((flags & 7) != 0)
-		return SIP_OK;		/* enhanced GRE (PPTP): not SIP */
+		return skip(pkt, "GRE version", flags & 7, 0);
 	if (flags & 0x8000)
 		hl += 4;		/* checksum and reserved */
 	if (flags & 0x2000)
@@ -156,6 +254,8 @@ decode_gre(struct sip_pkt *pkt, const uint8_t *p, size_t n)
 		if (n < 8)
 			return bad(pkt, "truncated ERSPAN header");
 		return decode_ether(pkt, p + 8, n - 8);
+	case ETH_PPP:
+		return decode_ppp(pkt, p, n);
 	case ETH_ERSPAN3:
 		if (n < 12)
 			return bad(pkt, "truncated ERSPAN header");
@@ -297,6 +397,12 @@ sip_pkt_decode_ip_payload(struct sip_pkt *pkt, int proto, const uint8_t *p,
 		return decode_ip(pkt, p, n);
 	case 47:
 		return decode_gre(pkt, p, n);
+	/* tunnels not taken apart */
+	case 50:	/* IPsec ESP: encrypted */
+	case 97:	/* EtherIP */
+	case 115:	/* L2TPv3 */
+	case 137:	/* MPLS in IP */
+		return skip(pkt, "IP protocol", (unsigned)proto, 0);
 	default:
 		return SIP_OK;
 	}
@@ -481,6 +587,7 @@ sip_pkt_decode(struct sip_pkt *pkt, int linktype, const uint8_t *p,
 		return decode_ethertype(pkt, be16(p), p + 20, n - 20);
 	default:
 		pkt->why = "unsupported link type";
+		skip(pkt, "link type", (unsigned)linktype, 0);
 		return SIP_E_UNSUPP;
 	}
 }

@@ -2,8 +2,8 @@
  * pkt.h - decoding captured packets down to the transport payload: link
  * layers (Ethernet with 802.1Q/QinQ, Linux SLL and SLL2, BSD loopback,
  * raw IP), IPv4 and IPv6 with extension headers, UDP, TCP and SCTP, and
- * the tunnels carrier captures hold (IP-in-IP, GRE with ERSPAN, VXLAN,
- * GTP-U).
+ * the tunnels carrier captures hold (IP-in-IP, GRE with ERSPAN, enhanced
+ * GRE with PPP (PPTP), VXLAN, GTP-U).
  *
  * Nothing here allocates or keeps state: sip_pkt_decode() fills a struct
  * sip_pkt with facts and pointers into the caller's packet bytes.  An IP
@@ -66,13 +66,21 @@ struct sip_pkt {
 	const char	*why;		/* reason when decoding failed */
 	/* An IP length beyond the bytes there: those were used. */
 	const char	*lenbad;
+	/*
+	 * A link layer or tunnel not decoded, which may have carried SIP
+	 * (an Ethernet type, GRE version, PPP protocol...): what and its
+	 * number.  Control traffic (ARP, LLDP, PPP LCP) is not named.
+	 */
+	const char	*skip;
+	unsigned	 skipnum;
+	int		 skiphex;	/* the number is written in hex */
 };
 
 /*
  * Decode one link-layer frame of caplen bytes.  Returns SIP_OK with pkt
  * filled (proto 0 when the packet carries nothing SIP could ride on, such
- * as ARP or ICMP), SIP_E_PARSE when it is truncated or malformed (why set),
- * SIP_E_UNSUPP for a link type this does not know.  Pointers in pkt point
+ * as ARP or ICMP, or what was not decoded, with skip set), SIP_E_PARSE when it is truncated or malformed (why set),
+ * SIP_E_UNSUPP for a link type this does not know (skip set too).  Pointers in pkt point
  * into data.
  */
 enum sip_err	sip_pkt_decode(struct sip_pkt *pkt, int linktype,

@@ -6,7 +6,7 @@ known.  KINDs: eth vlan qinq sll sll2 null loop raw4 raw6 ip6ext pcapng
 nano v6 frag4 frag6 tcp tcpooo tcpretrans tcpsplit tcpmany sctp ws hep3
 hep2 ipip gre erspan2 erspan3 vxlan gtpu pppoe mpls port trunc malformed
 notsip tls wsspace sdp badsip tcpbig fragflood tcpinter tcpbytes hep3tcp hep3mid fragnest
-snaplen snaplenng
+snaplen snaplenng pptp link147
 """
 import struct
 import sys
@@ -350,6 +350,30 @@ def build(kind):
     if kind == "gre":
         return pcap([E(ip4(gre(ip4(p), 0x0800, 0x2000, b"\0\0\0\1"),
                            proto=47)) for p in two()])
+    if kind == "pptp":
+        # enhanced GRE (RFC 2637 4.1) carrying PPP: the request with
+        # address and control bytes, sequence number and ack; an ack
+        # alone; an LCP echo (control, not named); a compressed datagram
+        # (PPP 0x00fd, skipped); the response with a compressed protocol
+        # field and no address and control; GRE version 2 (skipped)
+        def egre(ppp, seq=None, ack=None):
+            flags = 0x2001 | (0x1000 if seq is not None else 0) | \
+                (0x0080 if ack is not None else 0)
+            h = struct.pack("!HHHH", flags, 0x880b, len(ppp), 7)
+            h += struct.pack("!I", seq) if seq is not None else b""
+            h += struct.pack("!I", ack) if ack is not None else b""
+            return E(ip4(h + ppp, proto=47))
+        a, b = two()
+        return pcap([egre(b"\xff\x03\x00\x21" + ip4(a), 1, 0),
+                     egre(b"", ack=1),
+                     egre(b"\xff\x03\xc0\x21\x09\x01\x00\x08\0\0\0\0", 2),
+                     egre(b"\xff\x03\x00\xfd\x01\x02", 3),
+                     egre(b"\x21" + ip4(b), 4),
+                     E(ip4(struct.pack("!HH", 2, 0x880b) + b"\0" * 8,
+                           proto=47))])
+    if kind == "link147":
+        # a link type sip-parse does not know (USER0), then nothing else
+        return pcap([ip4(p) for p in two()], link=147)
     if kind == "erspan2":
         hdr = struct.pack("!II", 0x10000001, 0)
         return pcap([E(ip4(gre(hdr + eth(ip4(p)), 0x88be, 0x1000,
