@@ -1118,7 +1118,7 @@ parse_text(const char *path, struct sip_input *in)
 	struct sip_msg *m;
 	struct sip_perr pe;
 	const char *d;
-	size_t avail;
+	size_t avail, j, from;
 	enum sip_err e;
 	unsigned long nin = 0;		/* messages of this input */
 	unsigned line, col;
@@ -1132,6 +1132,15 @@ parse_text(const char *path, struct sip_input *in)
 		d = t.p + t.off;
 		if ((avail = t.len - t.off) == 0)
 			break;
+		/* Junk before a start line: the rule captures follow too. */
+		if ((j = sip_msg_junk(d, avail, &from)) > 0) {
+			text_sync(&t);
+			line = line_at(d, avail, from, t.line, t.col, &col);
+			warnf("%s:%u:%u: %zu bytes before the start line "
+			    "skipped", path, line, col, j - from);
+			t.off += j;
+			continue;
+		}
 		/*
 		 * Messages back to back are framed by Content-Length as on a
 		 * stream; one without it runs to the end, as a datagram.
@@ -1362,6 +1371,9 @@ read_capture(const char *path, struct sip_cap *c)
 				rc = SIP_EXIT_INVALID;
 			continue;
 		}
+		if (cm.junk > 0 && (progress_clear(), 1))
+			warnf("%s: packet %lu: %zu bytes before the start line "
+			    "skipped", path, cm.frame, cm.junk);
 		if (cm.note != NULL && (progress_clear(), 1))
 			warnf("%s: packet %lu: %s (accepted)", path, cm.frame,
 			    cm.note);

@@ -237,6 +237,33 @@ sip-parse: warning: $p: 1 packets of GRE version 2 skipped: not decoded" ]
 	[ "$stderr" = "sip-parse: warning: $p: 2 packets of link type 147 skipped: not decoded" ]
 }
 
+@test "sip-parse: junk before a request line is skipped the same way from a capture and a message file, with a warning" {
+	local p
+	p=$(mk junk)
+	run -0 --separate-stderr sip-parse -f frame.number,method,cseq "$p"
+	[ "$output" = "$(printf '1\tREGISTER\t2 REGISTER\n3\tINVITE\t1 INVITE\n3\tREGISTER\t3 REGISTER')" ]
+	[ "$stderr" = "sip-parse: warning: $p: packet 1: 2 bytes before the start line skipped
+sip-parse: warning: $p: packet 3: 2 bytes before the start line skipped" ]
+	# the same bytes as message files: the UDP payload, then the TCP stream
+	python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import mkpcap as m
+open(sys.argv[2], "wb").write(b"DB" + m.msg(2, "REGISTER"))
+inv = m.msg(1, "INVITE", body=b"helloDB").replace(b"Content-Length: 7", b"Content-Length: 5")
+open(sys.argv[3], "wb").write(inv + m.msg(3, "REGISTER"))' "$TESTS_DIR/helper" "$T/udp.sip" "$T/tcp.sip"
+	run -0 --separate-stderr sip-parse -f method,cseq "$T/udp.sip"
+	[ "$output" = "$(printf 'REGISTER\t2 REGISTER')" ]
+	[ "$stderr" = "sip-parse: warning: $T/udp.sip:1:1: 2 bytes before the start line skipped" ]
+	run -0 --separate-stderr sip-parse -f method,cseq "$T/tcp.sip"
+	[ "$output" = "$(printf 'INVITE\t1 INVITE\nREGISTER\t3 REGISTER')" ]
+	[ "$stderr" = "sip-parse: warning: $T/tcp.sip:9:6: 2 bytes before the start line skipped" ]
+}
+
+@test "sip-parse: an extension method with no known method at its end is still a method" {
+	printf 'XYZZY sip:b@example.com SIP/2.0\r\nCall-ID: x\r\nCSeq: 1 XYZZY\r\nContent-Length: 0\r\n\r\n' > "$T/ext.sip"
+	run -0 --separate-stderr sip-parse -f method "$T/ext.sip"
+	[ "$output" = XYZZY ]
+	[ "$stderr" = "" ]
+}
+
 @test "sip-parse: SIP is found on any port and --port narrows it" {
 	run -0 sip-parse -f cseq.num "$(mk port)"
 	[ "$output" = "$(printf '1\n2\n3')" ]

@@ -9,6 +9,7 @@
 #define SIP_MAX_HEAD		(256u * 1024)	/* start line plus headers */
 #define SIP_MAX_HDRS		256		/* header lines in one message */
 #define SIP_MAX_LINE		(64u * 1024)	/* one header line, folded */
+#define SIP_MAX_JUNK		1024		/* bytes before a start line skipped */
 #define SIP_MAX_BODY		(SIP_MAX_MSG)	/* Content-Length */
 #define SIP_MAX_URI_PARAMS	32		/* ;params in one URI */
 #define SIP_MAX_URI_HEADERS	16		/* ?headers in one URI */

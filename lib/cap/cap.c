@@ -465,8 +465,15 @@ datagram(struct sip_cap *c, struct sip_capmsg *cm, const uint8_t *p,
     size_t n)
 {
 	struct sip_perr pe = { 0, NULL };
+	size_t j, from;
 	enum sip_err e;
 
+	/* The rule message files follow too (lib/msg.h). */
+	if ((j = sip_msg_junk((const char *)p, n, &from)) > 0) {
+		cm->junk = j - from;
+		p += j;
+		n -= j;
+	}
 	if (!sip_reasm_is_sip(p, n)) {
 		c->st.not_sip++;
 		return SIP_E_PARTIAL;	/* nothing to hand out */
@@ -867,6 +874,8 @@ tcp_next(struct sip_cap *c, struct sip_capmsg *cm)
 	}
 	facts(c, cm, ws ? SIP_TP_WS : fl->mode == SIP_REASM_TLS ? SIP_TP_TLS :
 	    SIP_TP_TCP);
+	cm->junk = fl->junk;
+	fl->junk = 0;
 	if (e == SIP_OK) {
 		if (c->keep) {
 			with_parts(cm, &fl->parts, fl->out_first, fl->out_n);

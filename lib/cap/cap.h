@@ -38,6 +38,8 @@ struct sip_capmsg {
 	const char	*why;		/* an error: what was wrong */
 	const char	*note;		/* SIP_OK, but repaired: what was */
 	const char	*bad;		/* SIP_OK, but malformed: shown, flagged */
+	size_t		 junk;		/* SIP_OK, but bytes before the start
+					   line skipped (sip_msg_junk()) */
 	/* The raw packet the message ended in (for writing it out). */
 	const uint8_t	*pkt;
 	uint32_t	 caplen, wirelen;

@@ -508,9 +508,13 @@ static int
 decide(const uint8_t *p, size_t n, enum sip_reasm_mode *mode)
 {
 	int k = classify(p, n);
+	size_t j, from;
 
 	if (k == 1)
 		*mode = SIP_REASM_SIP;
+	else if (k == 0 && (j = sip_msg_junk((const char *)p, n, &from)) > 0 &&
+	    classify(p + j, n - j) == 1)
+		*mode = SIP_REASM_SIP;	/* junk first, skipped when framed */
 	else if (n >= 4 && memcmp(p, "HEP3", 4) == 0)
 		*mode = SIP_REASM_HEP;	/* HEP over TCP, as to Homer */
 	else if (k == 0 && ws_sip(p, n))
@@ -939,7 +943,19 @@ sip_reasm_tcp_next(struct sip_reasm_tcp *t, struct sip_reasm_flow *fl,
 		if (fl->tls == NULL)
 			return SIP_E_PARTIAL;
 		/* FALLTHROUGH */
-	case SIP_REASM_SIP:
+	case SIP_REASM_SIP: {
+		size_t j, from;
+
+		/* Junk before a start line: the rule of lib/msg.h. */
+		j = sip_msg_junk(fl->st.in.p + fl->st.used, before, &from);
+		if (j > 0) {
+			fl->st.used += j;
+			fl->in_off += j;
+			t->mem -= j;
+			before -= j;
+			fl->junk += j - from;
+		}
+	}
 		e = sip_stream_next(&fl->st, m, pe);
 		fl->in_off += before - sip_stream_pending(&fl->st);
 		if (e == SIP_OK)

@@ -154,6 +154,7 @@ struct sip_reasm_flow {
 	uint32_t		 next;		/* next expected sequence number */
 	enum sip_reasm_mode	 mode;
 	struct sip_stream	 st;		/* in-order bytes not yet framed */
+	size_t			 junk;		/* skipped before the next message */
 	struct sip_reasm_seg	*ooo;		/* out-of-order, sorted by seq */
 	size_t			 ooo_bytes;
 	uint64_t		 last_ns;

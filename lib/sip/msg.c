@@ -4,6 +4,7 @@
  * never reads past len.
  */
 #include <string.h>
+#include <strings.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -525,6 +526,61 @@ sip_msg_values(const struct sip_msg *m, enum sip_hdr_id id,
 				return 1;
 		}
 	}
+}
+
+/* Does the line [p, e) end in " SIP/2.0" (trailing blanks aside)? */
+static int
+ends_in_version(const char *p, const char *e)
+{
+	while (e > p && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+		e--;
+	return e - p >= 8 && e[-8] == ' ' &&
+	    strncasecmp(e - 7, "SIP/2.0", 7) == 0;
+}
+
+/*
+ * At p: a status line, or a method sipbox knows and a space (the line
+ * ends in the version, as the caller found).  Methods are upper case.
+ */
+static int
+known_start(const char *p, const char *e, int request)
+{
+	const char *t = p;
+
+	if (e - p >= 12 && memcmp(p, "SIP/2.0 ", 8) == 0)
+		return p[8] >= '1' && p[8] <= '6' && p[9] >= '0' &&
+		    p[9] <= '9' && p[10] >= '0' && p[10] <= '9' &&
+		    (p[11] == ' ' || p[11] == '\r');
+	while (t < e && t - p < 16 && *t >= 'A' && *t <= 'Z')
+		t++;
+	return request && t > p && t < e && *t == ' ' &&
+	    sip_method_lookup(slice_make(p, (size_t)(t - p))) !=
+	    SIP_METHOD_OTHER;
+}
+
+size_t
+sip_msg_junk(const char *buf, size_t len, size_t *from)
+{
+	const char *p = buf, *end, *e, *q, *qe;
+	int request;
+
+	if (len > SIP_MAX_LINE)
+		len = SIP_MAX_LINE;
+	end = buf + len;
+	while (p < end && (*p == '\r' || *p == '\n'))
+		p++;
+	*from = (size_t)(p - buf);
+	if ((e = memchr(p, '\n', (size_t)(end - p))) == NULL)
+		return 0;	/* not a whole line yet */
+	request = ends_in_version(p, e);
+	if (known_start(p, e, request))
+		return 0;
+	/* junk is short: a start line begins within its first bytes */
+	qe = e - p > SIP_MAX_JUNK ? p + SIP_MAX_JUNK : e;
+	for (q = p + 1; q < qe; q++)
+		if (*q >= 'A' && *q <= 'Z' && known_start(q, e, request))
+			return (size_t)(q - buf);
+	return 0;
 }
 
 unsigned

@@ -134,6 +134,20 @@ struct sip_hdr_iter {
 int	sip_msg_values(const struct sip_msg *m, enum sip_hdr_id id,
 	    struct sip_hdr_iter *it, struct slice *val);
 
+/*
+ * Junk before a start line: the first line of buf (after any CRLFs) is
+ * not a start line as it stands - it does not start with "SIP/2.0 " or a
+ * method sipbox knows - but a start line with a known method, or a
+ * status line, begins inside it ("DBREGISTER sip:b SIP/2.0", "\0\0SIP/2.0
+ * 200 OK").  Returns the offset of that start line from buf, 0 when
+ * there is no such junk (an extension method with no known method at its
+ * end stays a method).  At most SIP_MAX_JUNK bytes are junk; *from is set
+ * to where they begin (after the CRLFs).
+ * Captures and message files use this one rule, so the same bytes read
+ * the same from both.
+ */
+size_t		sip_msg_junk(const char *buf, size_t len, size_t *from);
+
 /* Line number (1-based) of byte offset off within the message m. */
 unsigned	sip_msg_line_of(const char *buf, size_t len, size_t off, unsigned *col);
 

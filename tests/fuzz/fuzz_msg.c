@@ -1,7 +1,7 @@
 /*
  * fuzz_msg.c - libFuzzer target for the message parser and stream
  * framing: any bytes, datagram and stream modes, every header walked and
- * typed (lib/hdrjson).
+ * typed (lib/hdrjson), junk before a start line.
  */
 #include <stdint.h>
 #include <stddef.h>
@@ -21,8 +21,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct sip_perr pe;
 	struct sip_hdr_iter it = { 0 };
 	struct slice v;
-	size_t off = 0;
+	size_t off = 0, junk, from;
 	unsigned i;
+
+	/* Junk before a start line (lib/msg.h): what is left must start one. */
+	if ((junk = sip_msg_junk((const char *)data, size, &from)) > 0 &&
+	    (junk <= from || junk >= size))
+		__builtin_trap();
 
 	if (sip_msg_parse(&m, (const char *)data, size, 0, &pe) == SIP_OK) {
 		while (sip_msg_values(&m, SIP_HDR_VIA, &it, &v))

@@ -6,7 +6,7 @@ known.  KINDs: eth vlan qinq sll sll2 null loop raw4 raw6 ip6ext pcapng
 nano v6 frag4 frag6 tcp tcpooo tcpretrans tcpsplit tcpmany sctp ws hep3
 hep2 ipip gre erspan2 erspan3 vxlan gtpu pppoe mpls port trunc malformed
 notsip tls wsspace sdp badsip tcpbig fragflood tcpinter tcpbytes hep3tcp hep3mid fragnest
-snaplen snaplenng pptp link147
+snaplen snaplenng pptp link147 junk
 """
 import struct
 import sys
@@ -371,6 +371,14 @@ def build(kind):
                      egre(b"\x21" + ip4(b), 4),
                      E(ip4(struct.pack("!HH", 2, 0x880b) + b"\0" * 8,
                            proto=47))])
+    if kind == "junk":
+        # junk before the start line: "DB" over UDP; over TCP, two bytes
+        # left after a message whose Content-Length falls short
+        inv = msg(1, "INVITE", body=b"helloDB").replace(
+            b"Content-Length: 7", b"Content-Length: 5")
+        return pcap([E(ip4(udp(b"DB" + msg(2, "REGISTER")))),
+                     E(ip4(tcp(b"", 99, flags=0x02), proto=6)),
+                     E(ip4(tcp(inv + msg(3, "REGISTER"), 100), proto=6))])
     if kind == "link147":
         # a link type sip-parse does not know (USER0), then nothing else
         return pcap([ip4(p) for p in two()], link=147)
