@@ -238,6 +238,7 @@ void	input_release(struct input *ip);
 struct jsonl {
 	struct buf	 b;
 	struct json	 j;
+	int		 shared;	/* b is the buffer kept between records */
 };
 void	jsonl_begin(struct jsonl *l);
 void	jsonl_end(struct jsonl *l);

@@ -251,10 +251,24 @@ fail:
 	return -1;
 }
 
+/*
+ * One buffer for every record, kept between them: a capture's --json
+ * writes a record a message (a record begun inside another, as an error
+ * said while one is built, gets its own).
+ */
+static struct buf	jsonl_buf;
+static int		jsonl_busy;
+
 void
 jsonl_begin(struct jsonl *l)
 {
-	buf_init(&l->b, 0);
+	l->shared = !jsonl_busy;
+	if (l->shared) {
+		jsonl_busy = 1;
+		l->b = jsonl_buf;
+		buf_reset(&l->b);
+	} else
+		buf_init(&l->b, 0);
 	json_init(&l->j, &l->b);
 	json_obj(&l->j);
 }
@@ -267,7 +281,14 @@ jsonl_end(struct jsonl *l)
 		buf_addc(&l->b, '\n');
 		fwrite(l->b.p, 1, l->b.len, stdout);
 	}
-	buf_free(&l->b);
+	if (l->shared) {
+		/* A record of a megabyte is not kept for the next ones. */
+		if (l->b.cap > 65536)
+			buf_free(&l->b);
+		jsonl_buf = l->b;
+		jsonl_busy = 0;
+	} else
+		buf_free(&l->b);
 }
 
 void

@@ -1,0 +1,122 @@
+/*
+ * json.c - json_escape(), json_key() and json_slice() against a byte-by-
+ * byte reference: the word-at-a-time scans must find a byte that needs
+ * escaping at every position of strings of every length up to 40, and
+ * read nothing past the end (each input ends at a PROT_NONE page).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "json.h"
+#include "tap.h"
+
+/* The escape of one byte of ASCII or a lone byte >= 0x80. */
+static void
+ref_byte(struct buf *b, unsigned char c)
+{
+	char t[8];
+
+	if (c >= 0x80)
+		buf_adds(b, "\\ufffd");
+	else if (c == '"')
+		buf_adds(b, "\\\"");
+	else if (c == '\\')
+		buf_adds(b, "\\\\");
+	else if (c == '\n')
+		buf_adds(b, "\\n");
+	else if (c == '\r')
+		buf_adds(b, "\\r");
+	else if (c == '\t')
+		buf_adds(b, "\\t");
+	else if (c < 0x20) {
+		snprintf(t, sizeof(t), "\\u%04x", c);
+		buf_adds(b, t);
+	} else
+		buf_add(b, &c, 1);
+}
+
+int
+main(void)
+{
+	static const unsigned char odd[] = { '"', '\\', '\n', 0x01, 0x1f,
+	    0x80, 0xff, 0x7f, ' ' };
+	long pg = sysconf(_SC_PAGESIZE);
+	char *page, *s;
+	struct buf got, want;
+	struct json j;
+	size_t len, pos, k, i, bad = 0, badkey = 0, badval = 0;
+
+	page = mmap(NULL, (size_t)pg * 2, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (page == MAP_FAILED || mprotect(page + pg, (size_t)pg, PROT_NONE))
+		return 1;
+	buf_init(&got, 0);
+	buf_init(&want, 0);
+	for (len = 0; len <= 40; len++)
+		for (pos = 0; pos <= len; pos++)
+			for (k = 0; k < sizeof(odd); k++) {
+				/* len bytes ending at the guard page */
+				s = page + pg - len;
+				for (i = 0; i < len; i++)
+					s[i] = (char)('a' + i % 26);
+				if (pos < len)
+					s[pos] = (char)odd[k];
+				buf_reset(&want);
+				for (i = 0; i < len; i++)
+					ref_byte(&want, (unsigned char)s[i]);
+				buf_reset(&got);
+				json_escape(&got, s, len);
+				if (got.len != want.len ||
+				    memcmp(got.p, want.p, got.len) != 0)
+					bad++;
+				/* a key and a value: quoted, and the ':' */
+				buf_reset(&got);
+				json_init(&j, &got);
+				json_obj(&j);
+				json_slice(&j, slice_make(s, len));
+				if (got.len != want.len + 3 ||
+				    memcmp(got.p + 2, want.p, want.len) != 0)
+					badval++;
+				if (memchr(s, '\0', len) == NULL && len < 40) {
+					char key[41];
+
+					memcpy(key, s, len);
+					key[len] = '\0';
+					buf_reset(&got);
+					json_init(&j, &got);
+					json_obj(&j);
+					json_key(&j, key);
+					if (got.len != want.len + 4 ||
+					    memcmp(got.p + 2, want.p, want.len) != 0)
+						badkey++;
+				}
+			}
+	ok(bad == 0, "json_escape: a byte to escape is found at every "
+	    "position of strings of 0 to 40 bytes (%zu wrong)", bad);
+	ok(badval == 0, "json_slice: the same strings come out escaped "
+	    "(%zu wrong)", badval);
+	ok(badkey == 0, "json_key: the same strings as keys come out escaped "
+	    "(%zu wrong)", badkey);
+	buf_reset(&got);
+	json_escape(&got, "caf\xc3\xa9 \xe2\x82\xac", 9);
+	ok(strcmp(got.p, "caf\xc3\xa9 \xe2\x82\xac") == 0,
+	    "json_escape: valid UTF-8 passes through");
+	buf_reset(&got);
+	json_init(&j, &got);
+	json_obj(&j);
+	json_key(&j, "n");
+	json_int(&j, -9223372036854775807 - 1);
+	json_key(&j, "z");
+	json_int(&j, 0);
+	json_key(&j, "m");
+	json_int(&j, 1234567890123);
+	json_end(&j);
+	ok(strcmp(got.p, "{\"n\":-9223372036854775808,\"z\":0,"
+	    "\"m\":1234567890123}") == 0, "json_int: INT64_MIN, 0 and a "
+	    "large number: %s", got.p);
+	buf_free(&got);
+	buf_free(&want);
+	return done();
+}
