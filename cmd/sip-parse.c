@@ -156,40 +156,98 @@ static const struct sip_capmsg	*cur;
 
 /* ---- frame facts ---- */
 
-/* ISO 8601 UTC with microseconds. */
+/* The decimal digits of v at w; returns the end. */
+static char *
+put_num(char *w, unsigned long long v)
+{
+	char t[24], *q = t + sizeof(t);
+	size_t n;
+
+	do
+		*--q = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	n = (size_t)(t + sizeof(t) - q);
+	memcpy(w, q, n);
+	return w + n;
+}
+
+/* The n-digit microseconds of ns, zeros in front, at w. */
+static char *
+put_usec(char *w, uint64_t ns)
+{
+	unsigned long us = (unsigned long)(ns % 1000000000ull / 1000);
+	int i;
+
+	for (i = 5; i >= 0; i--, us /= 10)
+		w[i] = (char)('0' + us % 10);
+	return w + 6;
+}
+
+/*
+ * ISO 8601 UTC with microseconds (n >= 32).  The date and time of day
+ * are made again only when the second changes: a capture has many
+ * messages a second.
+ */
 static const char *
 frame_time(uint64_t ns, char *dst, size_t n)
 {
+	static char base[32];
+	static size_t baselen;
+	static time_t last = -1;
 	time_t t = (time_t)(ns / 1000000000ull);
 	struct tm tm;
-	char base[32];
+	char *w;
 
-	gmtime_r(&t, &tm);
-	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(dst, n, "%s.%06luZ", base,
-	    (unsigned long)(ns % 1000000000ull / 1000));
+	if (t != last || baselen == 0) {
+		gmtime_r(&t, &tm);
+		baselen = strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
+		last = t;
+	}
+	if (n < baselen + 9)
+		return "";
+	memcpy(dst, base, baselen);
+	w = dst + baselen;
+	*w++ = '.';
+	w = put_usec(w, ns);
+	*w++ = 'Z';
+	*w = '\0';
 	return dst;
 }
 
+/* Seconds since the epoch with microseconds (n >= 32). */
 static const char *
 frame_epoch(uint64_t ns, char *dst, size_t n)
 {
-	snprintf(dst, n, "%llu.%06lu", (unsigned long long)(ns / 1000000000ull),
-	    (unsigned long)(ns % 1000000000ull / 1000));
+	char *w;
+
+	if (n < 28)
+		return "";
+	w = put_num(dst, ns / 1000000000ull);
+	*w++ = '.';
+	w = put_usec(w, ns);
+	*w = '\0';
 	return dst;
 }
 
-/* addr:port, with IPv6 in brackets. */
+/* addr:port, with IPv6 in brackets (n >= 80). */
 static const char *
 endpoint(const struct sip_ipaddr *a, unsigned port, char *dst, size_t n)
 {
-	char ip[64];
+	char *w = dst;
+	size_t k;
 
-	sip_pkt_ntop(a, ip, sizeof(ip));
+	if (n < 80)
+		return "";
 	if (a->family == 6)
-		snprintf(dst, n, "[%s]:%u", ip, port);
-	else
-		snprintf(dst, n, "%s:%u", ip, port);
+		*w++ = '[';
+	sip_pkt_ntop(a, w, 64);
+	k = strlen(w);
+	w += k;
+	if (a->family == 6)
+		*w++ = ']';
+	*w++ = ':';
+	w = put_num(w, port);
+	*w = '\0';
 	return dst;
 }
 
@@ -414,37 +472,73 @@ fields_init(void)
 
 /* ---- output ---- */
 
+/* SGR sequences, or nothing when stdout takes no colour (asked once). */
+static int	colour;
+#define SGR(code)	(colour ? "\033[" code "m" : "")
+
+/* A field into a line being built: tabs and line ends become spaces. */
+static void
+add_field(struct buf *l, struct slice s)
+{
+	const char *e = s.p + s.len, *p = s.p, *q;
+
+	while ((q = slice_find3(p, e, '\t', '\r', '\n')) != NULL) {
+		buf_add(l, p, (size_t)(q - p));
+		buf_add(l, " ", 1);
+		p = q + 1;
+	}
+	buf_add(l, p, (size_t)(e - p));
+}
+
+/*
+ * The default output, a line built whole and written in one go (printf
+ * took three quarters of the time of a capture's run).
+ */
 static void
 print_line(const struct sip_msg *m)
 {
-	FILE *f = stdout;
+	static struct buf l;
+	char t[80], *w;
 
+	buf_reset(&l);
 	if (cur != NULL) {
-		char t[64], a[80], b[80];
-
-		printf("%lu\t%s\t%s\t%s\t%s\t", cur->frame,
-		    frame_time(cur->ts_ns, t, sizeof(t)),
-		    endpoint(&cur->src, cur->sport, a, sizeof(a)),
-		    endpoint(&cur->dst, cur->dport, b, sizeof(b)),
-		    sip_tp_name(cur->tp));
+		w = put_num(t, cur->frame);
+		*w++ = '\t';
+		buf_add(&l, t, (size_t)(w - t));
+		buf_adds(&l, frame_time(cur->ts_ns, t, sizeof(t)));
+		buf_add(&l, "\t", 1);
+		buf_adds(&l, endpoint(&cur->src, cur->sport, t, sizeof(t)));
+		buf_add(&l, "\t", 1);
+		buf_adds(&l, endpoint(&cur->dst, cur->dport, t, sizeof(t)));
+		buf_add(&l, "\t", 1);
+		buf_adds(&l, sip_tp_name(cur->tp));
+		buf_add(&l, "\t", 1);
 	}
-	if (m->is_request)
-		printf("%s" SLICE_FMT "%s\t" SLICE_FMT, color_on(f, "1;36"),
-		    SLICE_ARG(m->method), color_off(f), SLICE_ARG(m->ruri));
-	else
-		printf("%s%d%s\t" SLICE_FMT,
-		    color_on(f, m->status >= 400 ? "1;31" :
-		    m->status >= 200 ? "1;32" : "1;33"),
-		    m->status, color_off(f), SLICE_ARG(m->reason));
-	printf("\t");
-	put_field(field_addr_uri(sip_msg_value(m, SIP_HDR_FROM)));
-	printf("\t");
-	put_field(field_addr_uri(sip_msg_value(m, SIP_HDR_TO)));
-	printf("\t");
-	put_field(slice_trim(sip_msg_value(m, SIP_HDR_CALL_ID)));
-	printf("\t");
-	put_field(sip_msg_value(m, SIP_HDR_CSEQ));
-	printf("\n");
+	if (m->is_request) {
+		buf_adds(&l, SGR("1;36"));
+		buf_addslice(&l, m->method);
+		buf_adds(&l, SGR("0"));
+		buf_add(&l, "\t", 1);
+		buf_addslice(&l, m->ruri);
+	} else {
+		buf_adds(&l, m->status >= 400 ? SGR("1;31") :
+		    m->status >= 200 ? SGR("1;32") : SGR("1;33"));
+		w = put_num(t, (unsigned)m->status);
+		buf_add(&l, t, (size_t)(w - t));
+		buf_adds(&l, SGR("0"));
+		buf_add(&l, "\t", 1);
+		buf_addslice(&l, m->reason);
+	}
+	buf_add(&l, "\t", 1);
+	add_field(&l, field_addr_uri(sip_msg_value(m, SIP_HDR_FROM)));
+	buf_add(&l, "\t", 1);
+	add_field(&l, field_addr_uri(sip_msg_value(m, SIP_HDR_TO)));
+	buf_add(&l, "\t", 1);
+	add_field(&l, slice_trim(sip_msg_value(m, SIP_HDR_CALL_ID)));
+	buf_add(&l, "\t", 1);
+	add_field(&l, sip_msg_value(m, SIP_HDR_CSEQ));
+	buf_add(&l, "\n", 1);
+	fwrite_unlocked(l.p, 1, l.len, stdout);
 }
 
 /* A header value with its folds turned into single spaces. */
@@ -534,7 +628,8 @@ print_json(const struct sip_msg *m, const char *path)
 		json_kint(j, "number", (int64_t)cur->frame);
 		json_kstr(j, "time", frame_time(cur->ts_ns, t, sizeof(t)));
 		json_key(j, "epoch");
-		json_dbl(j, (double)cur->ts_ns / 1e9, 6);
+		frame_epoch(cur->ts_ns, t, sizeof(t));
+		json_raw(j, t, strlen(t));
 		json_kstr(j, "src", sip_pkt_ntop(&cur->src, t, sizeof(t)));
 		json_kint(j, "sport", cur->sport);
 		json_kstr(j, "dst", sip_pkt_ntop(&cur->dst, t, sizeof(t)));
@@ -1509,6 +1604,7 @@ sip_parse_main(int argc, char **argv)
 	int i, rc = 0, r;
 
 	i = opt_parse(&spec, argc, argv);
+	colour = use_color(stdout);
 	json_errors = o.json && !quiet;
 	inputs_name(i, argc, argv, where, sizeof(where));
 	if (o.json + (o.fields != NULL) + o.full + o.count + o.body > 1)

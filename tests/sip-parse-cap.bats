@@ -783,13 +783,19 @@ PY
 	[ -z "$stderr" ]
 }
 
-@test "bench: the capture benchmark runs small, sip-parse and tshark agree, sip-parse stays under 32 MB" {
+@test "bench: the capture benchmark runs small, sip-parse and tshark agree, sip-parse stays under 32 MB, every output mode is timed" {
 	need tshark /usr/bin/time
 	run -0 "$TESTS_DIR/bench/capture" -n 3000
 	[[ "$output" == *"outputs: sip-parse 3000 lines, tshark 3000 lines, 3000 identical"* ]]
 	local rss
 	rss=$(printf '%s\n' "$output" | awk '$1 == "sip-parse" { print int($(NF-1)) }')
 	[ -n "$rss" ] && [ "$rss" -lt 32 ]
+	# every output mode is timed against the same tshark run
+	local mode
+	for mode in one-line -f --json --calls --stats; do
+		printf '%s\n' "$output" | grep -qE -- "^$mode +[0-9.]+ +[0-9]+ +[0-9.]+x " ||
+		    { echo "no line for $mode"; false; }
+	done
 }
 
 @test "sip-parse: --calls over more calls than the table holds prints the idlest early and says so" {

@@ -595,6 +595,23 @@ sip_pkt_decode(struct sip_pkt *pkt, int linktype, const uint8_t *p,
 char *
 sip_pkt_ntop(const struct sip_ipaddr *a, char *dst, size_t dstsz)
 {
+	/* IPv4 by hand: inet_ntop() goes through sprintf, once per message. */
+	if (a->family != 6 && dstsz >= 16) {
+		char *w = dst;
+		int i;
+
+		for (i = 0; i < 4; i++) {
+			unsigned v = a->a[i];
+
+			if (v >= 100)
+				*w++ = (char)('0' + v / 100);
+			if (v >= 10)
+				*w++ = (char)('0' + v / 10 % 10);
+			*w++ = (char)('0' + v % 10);
+			*w++ = i < 3 ? '.' : '\0';
+		}
+		return dst;
+	}
 	if (inet_ntop(a->family == 6 ? AF_INET6 : AF_INET, a->a, dst,
 	    (socklen_t)dstsz) == NULL && dstsz > 0)
 		dst[0] = '\0';

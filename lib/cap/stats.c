@@ -13,18 +13,29 @@
 
 #include "stats.h"
 
+/*
+ * A 64-bit hash, eight bytes at a time: every message's bytes go through
+ * it (FNV-1a a byte at a time was half of --stats' time).  Multiply and
+ * fold, with the length in the last word so "a" and "a\0" differ.
+ */
 static uint64_t
-fnv(uint64_t h, const void *v, size_t n)
+hash(uint64_t h, const void *v, size_t n)
 {
 	const unsigned char *p = v;
-	size_t i;
+	uint64_t w;
 
-	for (i = 0; i < n; i++)
-		h = (h ^ p[i]) * 1099511628211ull;
-	return h;
+	for (; n >= 8; p += 8, n -= 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+		h ^= h >> 32;
+	}
+	w = 0;
+	memcpy(&w, p, n);
+	h = (h ^ w ^ (uint64_t)n << 56) * 0x9e3779b97f4a7c15ull;
+	return h ^ h >> 29;
 }
 
-#define FNV0	14695981039346656037ull
+#define HASH0	14695981039346656037ull
 
 enum sip_err
 sip_stats_init(struct sip_stats *s)
@@ -154,7 +165,7 @@ top_branch(const struct sip_msg *m)
 	if (!sip_msg_values(m, SIP_HDR_VIA, &it, &v))
 		return SLICE_NULL;
 	for (i = 0; i + 7 <= v.len; i++)
-		if (slice_ieq(slice_make(v.p + i, 7), SLICE_LIT("branch="))) {
+		if ((v.p[i] | 0x20) == 'b' && slice_ieq(slice_make(v.p + i, 7), SLICE_LIT("branch="))) {
 			ptrdiff_t semi;
 
 			v = slice_from(v, i + 7);
@@ -186,10 +197,10 @@ sip_stats_add(struct sip_stats *s, const struct sip_msg *m, uint64_t ts_ns,
 	size_t slot;
 
 	/* Retransmissions repeat the bytes between the same endpoints. */
-	h = fnv(FNV0, m->buf, m->len);
-	h = fnv(h, src != NULL ? src : "", src != NULL ? strlen(src) : 0);
-	h = fnv(h, "\0", 1);
-	h = fnv(h, dst != NULL ? dst : "", dst != NULL ? strlen(dst) : 0);
+	h = hash(HASH0, m->buf, m->len);
+	h = hash(h, src != NULL ? src : "", src != NULL ? strlen(src) : 0);
+	h = hash(h, "\0", 1);
+	h = hash(h, dst != NULL ? dst : "", dst != NULL ? strlen(dst) : 0);
 	h |= 1;
 	slot = h % SIP_STATS_FP_SLOTS;
 	if (s->fp[slot] == h) {
@@ -215,7 +226,7 @@ sip_stats_add(struct sip_stats *s, const struct sip_msg *m, uint64_t ts_ns,
 			s->by_status[m->status]++;
 	}
 	/* The transaction: Call-ID, CSeq and the top Via branch. */
-	key = fnv(fnv(fnv(FNV0, cid.p, cid.len), cseq.p, cseq.len), br.p,
+	key = hash(hash(hash(HASH0, cid.p, cid.len), cseq.p, cseq.len), br.p,
 	    br.len) | 1;
 	t = &s->txn[key % SIP_STATS_TXN_SLOTS];
 	meth = m->is_request ? m->method : cseq_method(cseq);
