@@ -27,8 +27,8 @@
 #include "loop.h"
 #include "rand.h"
 #include "tls.h"
+#include "endpoint.h"
 #include "tpset.h"
-#include "uas.h"
 
 static const char *const usage[] = {
 	"sip-serve [-jv] [--listen TP:ADDR:PORT]... [--users FILE] [--reply METHOD=CODE]...",
@@ -129,8 +129,7 @@ static struct listener lis[MAX_LISTEN];
 static int nlis;
 static struct sip_loop *loop;
 static struct sip_tps *tps;
-static struct sip_timer uas_timer;
-static struct sip_uas uas;
+static struct sip_ep ep;		/* the transactions: lib/ua/endpoint */
 static SSL_CTX *tls_ctx;
 static struct binding bind_tab[MAX_BINDINGS];
 static int nbind;
@@ -145,16 +144,6 @@ on_signal(struct sip_loop *l, int sig, void *arg)
 	(void)sig;
 	(void)arg;
 	sip_loop_stop(l, 0);
-}
-
-/* The transactions' sends go through the set: queued, batched, traced. */
-static enum sip_err
-send_txn(void *arg, struct sip_uas_txn *t, const char *p, size_t n,
-    int retrans)
-{
-	(void)arg;
-	(void)retrans;
-	return sip_tps_send_flow(tps, sip_tps_flow_of(t->conn), &t->dst, p, n);
 }
 
 static void
@@ -403,8 +392,7 @@ respond(struct sip_uas_txn *t, const struct sip_msg *m,
     const struct sip_sockaddr *src, struct sip_resp_params *rp)
 {
 	if (build_resp(t->conn, m, src, rp) == 0)
-		sip_uas_respond(&uas, t, resp_buf.p, resp_buf.len,
-		    sip_loop_now(loop));
+		sip_ep_respond(&ep, t, resp_buf.p, resp_buf.len, ep.now_us);
 }
 
 /*
@@ -955,61 +943,98 @@ do_register(struct sip_uas_txn *t, const struct sip_msg *m,
 	return 200;
 }
 
-static void
-handle(struct sip_conn *c, const struct sip_sockaddr *src,
-    const struct sip_msg *m)
-{
-	struct sip_uas_txn *t;
-	enum sip_uas_got got;
-	char aor[AOR_SIZE] = "", why[256], unsup[256];
-	int code, bad;
+/*
+ * What on_recv() found wrong with the request it hands the endpoint:
+ * judge() runs once, and the request callback reads its verdict here.
+ */
+static struct {
+	int	 bad;
+	char	 why[256], unsup[256];
+} cur;
 
-	if (!m->is_request)
-		return;		/* a stray response: nothing to do */
-	/* an ACK is never answered; drop only what no answer can be built for */
-	bad = judge(m, why, sizeof why, unsup, sizeof unsup);
-	if (bad < 0 || (bad > 0 && m->mid == SIP_METHOD_ACK)) {
-		log_bad(src, c->tp, why);
-		return;
-	}
-	if (sip_uas_request(&uas, c, src, m, sip_loop_now(loop), &t,
-	    &got) != SIP_OK) {
-		/* no room, or a request its transaction cannot key */
-		if (bad > 0 && (code = answer_bad(NULL, c, m, src, bad, why,
-		    unsup)) > 0 && o.json && !quiet)
-			event_json("request", m, c, src, code, "warning",
-			    slice_cstr(why), NULL);
-		return;
-	}
-	if (got != SIP_UAS_NEW)
-		return;		/* absorbed, or an ACK to a 2xx */
+/* The endpoint's request callback: a new request in transaction t. */
+static void
+on_request(void *arg, struct sip_ep *e, struct sip_uas_txn *t,
+    const struct sip_msg *m, const struct sip_ep_rx *rx)
+{
+	char aor[AOR_SIZE] = "";
+	int code;
+
+	(void)arg;
+	(void)e;
 	nreq++;
-	if (bad > 0)
-		code = answer_bad(t, c, m, src, bad, why, unsup);
+	if (cur.bad > 0)
+		code = answer_bad(t, t->conn, m, &rx->src, cur.bad, cur.why,
+		    cur.unsup);
 	else switch (m->mid) {
 	case SIP_METHOD_OPTIONS:
-		code = do_options(t, m, src);
+		code = do_options(t, m, &rx->src);
 		break;
 	case SIP_METHOD_MESSAGE:
-		code = do_message(t, m, src);
+		code = do_message(t, m, &rx->src);
 		break;
 	case SIP_METHOD_REGISTER:
-		code = do_register(t, m, src, aor);
+		code = do_register(t, m, &rx->src, aor);
 		break;
 	default: {
 		struct sip_resp_params rp;
 
 		memset(&rp, 0, sizeof rp);
 		rp.code = code = reply_code(m, 501);
-		respond(t, m, src, &rp);
+		respond(t, m, &rx->src, &rp);
 		break;
 	}
 	}
 	if (o.json && !quiet)
-		event_json("request", m, c, src, code,
-		    bad > 0 ? "warning" : m->mid == SIP_METHOD_MESSAGE ?
-		    "body" : NULL, bad > 0 ? slice_cstr(why) : m->body,
+		event_json("request", m, t->conn, &rx->src, code,
+		    cur.bad > 0 ? "warning" : m->mid == SIP_METHOD_MESSAGE ?
+		    "body" : NULL, cur.bad > 0 ? slice_cstr(cur.why) : m->body,
 		    code == 200 && aor[0] ? aor : NULL);
+}
+
+/*
+ * A request goes to the endpoint, which absorbs retransmissions, answers
+ * CANCEL (RFC 3261 9.2) and hands new requests to on_request().  What
+ * judge() finds no answer for is dropped first; a request the endpoint
+ * cannot keep a transaction for is answered statelessly.
+ */
+static void
+handle(struct sip_tps *s, const struct sip_tps_rx *rx)
+{
+	const struct sip_msg *m = rx->msg;
+	struct sip_conn *c = sip_tps_conn(rx->flow);
+	unsigned long refused = ep.refused, absorbed = ep.uas.absorbed;
+	int code, matched = 0;
+
+	if (!m->is_request) {
+		sip_ep_tps_recv(s, rx, &ep);	/* a response: the UAC's */
+		return;
+	}
+	/* an ACK is never answered; drop only what no answer can be built for */
+	cur.bad = judge(m, cur.why, sizeof cur.why, cur.unsup,
+	    sizeof cur.unsup);
+	if (cur.bad < 0 || (cur.bad > 0 && m->mid == SIP_METHOD_ACK)) {
+		log_bad(rx->src, rx->tp, cur.why);
+		return;
+	}
+	if (m->mid == SIP_METHOD_CANCEL)
+		matched = sip_uas_cancelled(&ep.uas, c, m) != NULL;
+	sip_ep_tps_recv(s, rx, &ep);
+	if (ep.refused != refused) {
+		/* no room, or a request its transaction cannot key */
+		if (cur.bad > 0 && (code = answer_bad(NULL, c, m, rx->src,
+		    cur.bad, cur.why, cur.unsup)) > 0 && o.json && !quiet)
+			event_json("request", m, c, rx->src, code, "warning",
+			    slice_cstr(cur.why), NULL);
+		return;
+	}
+	/* the endpoint answered a new CANCEL itself: 200, or 481 */
+	if (m->mid == SIP_METHOD_CANCEL && ep.uas.absorbed == absorbed) {
+		nreq++;
+		if (o.json && !quiet)
+			event_json("request", m, c, rx->src, matched ? 200 : 481,
+			    NULL, SLICE_NULL, NULL);
+	}
 }
 
 /*
@@ -1063,24 +1088,6 @@ on_dump(struct sip_loop *l, int sig, void *arg)
 	dump_bindings();
 }
 
-/* The next Timer G, H, I, J or K of the server transactions. */
-static void
-arm_uas(void)
-{
-	uint64_t next = sip_uas_timers(&uas, sip_loop_now(loop));
-
-	if (next != 0 && (!sip_timer_armed(&uas_timer) || next < uas_timer.at))
-		sip_loop_timer_at(loop, &uas_timer, next);
-}
-
-static void
-uas_due(struct sip_timer *t, void *arg)
-{
-	(void)t;
-	(void)arg;
-	arm_uas();
-}
-
 static void
 on_recv(struct sip_tps *s, const struct sip_tps_rx *rx, void *arg)
 {
@@ -1090,8 +1097,7 @@ on_recv(struct sip_tps *s, const struct sip_tps_rx *rx, void *arg)
 		log_bad(rx->src, rx->tp, rx->why);
 		return;
 	}
-	handle(sip_tps_conn(rx->flow), rx->src, rx->msg);
-	arm_uas();
+	handle(s, rx);
 }
 
 static void
@@ -1100,9 +1106,8 @@ on_closed(struct sip_tps *s, struct sip_tps_flow *f, enum sip_tps_why why,
 {
 	char a[SIP_NET_ADDRSTR];
 
-	(void)s;
 	(void)arg;
-	sip_uas_conn_gone(&uas, sip_tps_conn(f));
+	sip_ep_tps_closed(s, f, why, detail, &ep);
 	sip_net_str(sip_tps_peer(f), a, sizeof a);
 	if (why == SIP_TPS_BADMSG)
 		warnf("bad message from %s over %s: %s", a,
@@ -1199,8 +1204,8 @@ sip_serve_main(int argc, char **argv)
 		notef("listening on %s %s", sip_tp_name(lis[k].tp),
 		    sip_net_str(&lis[k].addr, a, sizeof a));
 	}
-	uas.send = send_txn;
-	sip_timer_init(&uas_timer, uas_due, NULL);
+	sip_ep_attach(&ep, loop, tps);
+	ep.request = on_request;
 	sip_timer_init(&end, NULL, NULL);
 	if (o.duration > 0) {
 		sip_timer_init(&end, stop_at_end, NULL);
@@ -1208,7 +1213,8 @@ sip_serve_main(int argc, char **argv)
 	}
 	sip_loop_run(loop);
 	sip_tps_stats(tps, &st);
-	notef("%lu requests, %lu retransmissions absorbed", nreq, uas.absorbed);
+	notef("%lu requests, %lu retransmissions absorbed", nreq,
+	    ep.uas.absorbed);
 	if (o.dump_at_exit)
 		dump_bindings();
 	if (st.accepted > 0 || st.refused > 0)
@@ -1217,11 +1223,10 @@ sip_serve_main(int argc, char **argv)
 		    st.accepted, st.refused, st.closed[SIP_TPS_QUEUE],
 		    st.closed[SIP_TPS_HANDSHAKE]);
 	sip_loop_timer_stop(loop, &end);
-	sip_loop_timer_stop(loop, &uas_timer);
-	sip_tps_free(tps);
+	sip_tps_free(tps);	/* its closed callbacks reach the endpoint */
+	sip_ep_free(&ep);
 	sip_loop_free(loop);
 	buf_free(&resp_buf);
-	sip_uas_free(&uas);
 	if (tls_ctx)
 		SSL_CTX_free(tls_ctx);
 	for (int k = 0; k < nusers; k++) {

@@ -292,7 +292,7 @@ slow_peer_done() {
 	# before the loop each one held every other client for 3 s (9 in all)
 	run -0 "$SIPBOX" sip-send --timeout 4 "sip:$(serve_addr tl udp)"
 	[ "$output" = "SIP/2.0 200 OK" ]
-	run -0 "$SIPBOX" sip-send --timeout 4 --insecure "sips:$t"
+	run -0 --separate-stderr "$SIPBOX" sip-send --timeout 4 --insecure "sips:$t"
 	[ "$output" = "SIP/2.0 200 OK" ]
 	slow_peer_done "$BATS_TEST_TMPDIR"
 	stop_serve tl

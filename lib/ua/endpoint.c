@@ -441,8 +441,12 @@ request(struct sip_ep *ep, const struct sip_msg *m,
 	e = sip_uas_request(&ep->uas, rx->flow, &rx->src, m, ep->now, &t,
 	    &got);
 	ep->uas_at = sip_uas_timers(&ep->uas, ep->now);
-	if (e != SIP_OK || got == SIP_UAS_ABSORBED)
-		return;		/* refused, or a retransmission */
+	if (e != SIP_OK) {
+		ep->refused++;	/* the applet may answer it statelessly */
+		return;
+	}
+	if (got == SIP_UAS_ABSORBED)
+		return;		/* a retransmission */
 	if (got == SIP_UAS_ACK_2XX) {	/* the dialog's */
 		ep->nstray++;
 		if (ep->stray != NULL)

@@ -132,6 +132,8 @@ struct sip_ep {
 	uint32_t		 t1, t2, t4;	/* 0: RFC 3261 defaults */
 	/* counters */
 	unsigned long		 nstray;	/* messages nothing took */
+	unsigned long		 refused;	/* requests the server table
+						 * could not key or keep */
 	unsigned long		 reacked;	/* 2xx retransmissions ACKed again */
 	unsigned long		 failovers;	/* next targets tried */
 	/* the library's */
