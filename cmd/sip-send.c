@@ -22,6 +22,9 @@
 #include "json.h"
 #include "status.h"
 
+/* the seconds a REGISTER asks for unless told (see register_rules) */
+#define SEND_REGISTER_EXPIRES	"60"
+
 static const char *const usage[] = {
 	"sip-send [options] TARGET",
 	"sip-send -F FILE|- [options] TARGET",
@@ -529,6 +532,27 @@ ping_line(const struct sip_uac_req *r, const struct sip_msg *m, long seq)
 	fflush(stdout);
 }
 
+/* register_rules() chose the Expires: a 423 is then sip-send's doing */
+static int own_expires;
+
+/*
+ * RFC 3261 10.2.8: a registrar whose minimum is above the 60 s asked for
+ * answers 423 with Min-Expires; say how to ask for that much.
+ */
+static void
+min_expires_hint(const struct sip_uac_req *r, const struct sip_msg *m)
+{
+	uint32_t min;
+
+	if (!own_expires || r->err != SIP_OK || r->status != 423 || m == NULL)
+		return;
+	if (slice_to_u32(slice_trim(sip_msg_value(m, SIP_HDR_MIN_EXPIRES)),
+	    0xffffffffu, &min) == 0)
+		warnf("the registrar wants a binding of at least %u s, more "
+		    "than the " SEND_REGISTER_EXPIRES " s sip-send asks for: "
+		    "give -H 'Expires: %u'", min, min);
+}
+
 static int bye_phase;
 /* the call a 2xx to a single INVITE made: its job lives until the BYE,
  * so that the 2xx's retransmissions are ACKed meanwhile */
@@ -558,6 +582,7 @@ job_done(void *arg, struct sip_uac_req *r)
 	    sip_msg_parse(&m, r->final.p, r->final.len, 0, &pe) == SIP_OK)
 		mp = &m;
 	ex = outcome(r, mp);
+	min_expires_hint(r, mp);
 	if (ex != 0 && st.first_bad_exit == 0)
 		st.first_bad_exit = ex;
 	if (r->err == SIP_OK) {
@@ -943,8 +968,6 @@ header_opt(enum sip_hdr_id id)
  * short, explicit Expires instead of the registrar's default hour.
  * -H 'Contact:' sends none, to list the bindings (10.2.3).
  */
-#define SEND_REGISTER_EXPIRES	"60"
-
 static void
 register_rules(void)
 {
@@ -969,6 +992,7 @@ register_rules(void)
 		return;
 	strlist_add(&o.headers, star ? "Expires: 0" :
 	    "Expires: " SEND_REGISTER_EXPIRES);
+	own_expires = !star;
 }
 
 int

@@ -683,6 +683,16 @@ assert r["error"] == sys.argv[3] and r["detail"], r' "${lines[0]}" "$1" "$2"
 	[[ "$output" != *Expires* ]]
 }
 
+@test "sip-send: a 423 to the 60 s a REGISTER asks for says which -H 'Expires: N' the registrar wants" {
+	odd_uas minexp
+	run -4 --separate-stderr "$SIPBOX" sip-send -X REGISTER "udp:127.0.0.1:$ODD_PORT"
+	[ "$output" = "SIP/2.0 423 Interval Too Brief" ]
+	[ "$stderr" = "sip-send: warning: the registrar wants a binding of at least 3600 s, more than the 60 s sip-send asks for: give -H 'Expires: 3600'" ]
+	# an Expires of the user's own is theirs to choose
+	run -4 --separate-stderr "$SIPBOX" sip-send -X REGISTER -H 'Expires: 30' "udp:127.0.0.1:$ODD_PORT"
+	[ -z "$stderr" ]
+}
+
 @test "sip-send: --contact '*' with a non-zero Expires, another Contact or another method is a usage error" {
 	run -2 "$SIPBOX" sip-send -X REGISTER --contact '*' -H 'Expires: 3600' "sip:$U"
 	[[ "$output" == *"--contact '*' removes every binding and goes only with Expires: 0, not 'Expires: 3600'"* ]]

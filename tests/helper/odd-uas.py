@@ -4,6 +4,7 @@
 #   folded    UDP: 200 OK with a header folded over three lines
 #   record    UDP: 200 OK, and each request's bytes appended to OUT
 #   longline  TCP: a response whose one header line is 1 MB long
+#   minexp    UDP: 423 Interval Too Brief with Min-Expires: 3600
 #   hugecl    TCP: a response that says Content-Length: 999999999 and
 #             sends 10 bytes of body, then holds the connection open
 import os, re, socket, sys, time
@@ -63,6 +64,10 @@ while time.monotonic() < end:
         s.sendto(("SIP/2.0 200 OK\r\n" + head_of(data) +
                   "X-Folded: one,\r\n two,\r\n\tthree\r\n"
                   "Content-Length: 0\r\n\r\n").encode(), src)
+    elif mode == "minexp":
+        s.sendto(("SIP/2.0 423 Interval Too Brief\r\n" + head_of(data) +
+                  "Min-Expires: 3600\r\nContent-Length: 0\r\n\r\n").encode(),
+                 src)
     elif mode == "record":
         with open(out, "ab") as f:
             f.write(data)
