@@ -153,6 +153,8 @@ static int		 nfields;
 static struct field_ref	*fieldv;
 /* The frame the current message came in; NULL for a message file. */
 static const struct sip_capmsg	*cur;
+/* Why the current message is shown although malformed, or NULL. */
+static const char		*curbad;
 
 /* ---- frame facts ---- */
 
@@ -686,11 +688,11 @@ print_json(const struct sip_msg *m, const char *path)
 	json_end(j);
 	json_kint(j, "body_length", (int64_t)m->body.len);
 	json_kslice(j, "body", m->body);
-	if (cur != NULL && cur->bad != NULL) {
+	if (curbad != NULL) {
 		/* Shown although malformed: what is wrong with it. */
 		json_key(j, "errors");
 		json_arr(j);
-		json_str(j, cur->bad);
+		json_str(j, curbad);
 		json_end(j);
 	}
 	jsonl_end(&l);
@@ -1206,6 +1208,46 @@ text_rest(struct text *t)
 	return n;
 }
 
+/* Does a message start at p (lib/msg.h), or nothing but line ends follow? */
+static int
+msg_boundary(const char *p, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && (p[i] == '\r' || p[i] == '\n'))
+		i++;
+	return i == n || sip_msg_known_start(p + i, n - i);
+}
+
+/*
+ * A message whose lines were turned into LF, its Content-Length counting
+ * CRLF (lib/msg.h), where that count does not end at a message or the
+ * end and the LF count does: framed by the LF count, as its datagram
+ * would frame it in a capture, and flagged.  Returns 1 with m reparsed.
+ */
+static int
+lf_framed(struct sip_msg *m, const char *d, size_t avail, enum sip_err e,
+    struct sip_perr *pe)
+{
+	size_t head, rest;
+	long b;
+
+	if ((e != SIP_OK && e != SIP_E_PARTIAL) || m->body_off == 0)
+		return 0;
+	head = m->skipped + m->body_off;
+	if (head > avail)
+		return 0;
+	if (e == SIP_OK && msg_boundary(m->buf + m->len,
+	    avail - m->skipped - m->len))
+		return 0;	/* framed as it says */
+	if ((b = sip_msg_lf_body(m, avail - head)) < 0)
+		return 0;
+	rest = avail - head - (size_t)b;
+	return msg_boundary(d + head + (size_t)b, rest) &&
+	    sip_msg_parse(m, d, head + (size_t)b, SIP_PARSE_LENIENT, pe) ==
+	    SIP_OK;
+}
+
 static int
 parse_text(const char *path, struct sip_input *in)
 {
@@ -1252,6 +1294,20 @@ parse_text(const char *path, struct sip_input *in)
 				goto readerr;
 			continue;
 		}
+		curbad = NULL;
+		if (lf_framed(m, d, avail, e, &pe)) {
+			e = SIP_OK;
+			curbad = "Content-Length counts CRLF line ends; the "
+			    "message has LF";
+			text_sync(&t);
+			line = line_at(d, avail, m->skipped, t.line, t.col, &col);
+			if (o.strict) {
+				errorf("%s:%u:%u: %s", path, line, col, curbad);
+				rc = SIP_EXIT_INVALID;
+			} else
+				warnf("%s:%u:%u: %s (shown, flagged malformed)",
+				    path, line, col, curbad);
+		}
 		if (e == SIP_E_PARTIAL || e == SIP_E_PARSE)
 			e = sip_msg_parse(m, d, avail, 0, &pe);
 		if (e != SIP_OK)
@@ -1282,8 +1338,10 @@ parse_text(const char *path, struct sip_input *in)
 		nin++;
 		if (emit(m, path))
 			break;
+		curbad = NULL;
 		t.off += m->skipped + m->len;
 	}
+	curbad = NULL;
 	notef("%s: %llu bytes%s", path, t.total,
 	    sip_input_gzip(in) ? " (gzip-compressed)" : "");
 	free(m);
@@ -1479,12 +1537,14 @@ read_capture(const char *path, struct sip_cap *c)
 			warnf("%s: packet %lu: %s (shown, flagged malformed)",
 			    path, cm.frame, cm.bad);
 		cur = &cm;
+		curbad = cm.bad;
 		if (o.strict && strict_report(path, cm.msg->buf - cm.msg->skipped,
 		    cm.msg->len + cm.msg->skipped, 0, 0, cm.msg))
 			rc = SIP_EXIT_INVALID;
 		if (emit(cm.msg, path))
 			stop_reading = 1;
 		cur = NULL;
+		curbad = NULL;
 	}
 	progress_clear();
 	cap_summary(path, c);

@@ -100,6 +100,22 @@ assert v["parsed"][0]["branch"] == "z9hG4bK776asdhds", v
 	[[ "$stderr" == *"bare-lf.sip:1:"*"LF without CR"* ]]
 }
 
+@test "sip-parse: a message file turned to LF with Content-Length counted in CRLF is shown, flagged, and the next message is read" {
+	local f="$BATS_TEST_TMPDIR/lf.sip" one="$BATS_TEST_TMPDIR/lf1.sip"
+	printf 'INVITE sip:b@example.com SIP/2.0\nCall-ID: lf1\nCSeq: 1 INVITE\nContent-Type: application/sdp\nContent-Length: 15\n\nv=0\ns=-\nt=0\n' > "$one"
+	{ cat "$one"; printf 'OPTIONS sip:b@example.com SIP/2.0\nCall-ID: lf2\nCSeq: 2 OPTIONS\nContent-Length: 0\n\n'; } > "$f"
+	run -0 --separate-stderr sip-parse -f call-id,body_length "$f"
+	[ "$output" = "$(printf 'lf1\t12\nlf2\t0')" ]
+	[ "$stderr" = "sip-parse: warning: $f:1:1: Content-Length counts CRLF line ends; the message has LF (shown, flagged malformed)" ]
+	run -0 --separate-stderr sip-parse -j "$one"
+	[ "$(printf '%s' "$output" | jq -c '[.body, .errors]')" = '["v=0\ns=-\nt=0\n",["Content-Length counts CRLF line ends; the message has LF"]]' ]
+	run -0 --separate-stderr sip-parse --calls "$one"
+	[ "${#lines[@]}" -eq 2 ]
+	run -1 --separate-stderr sip-parse --strict -f call-id "$one"
+	[ "$output" = lf1 ]
+	[[ "$stderr" == "sip-parse: $one:1:1: Content-Length counts CRLF line ends; the message has LF"* ]]
+}
+
 @test "sip-parse: binary garbage is rejected without a crash" {
 	head -c 4096 /dev/urandom > "$BATS_TEST_TMPDIR/junk"
 	run --separate-stderr sip-parse "$BATS_TEST_TMPDIR/junk"

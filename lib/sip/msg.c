@@ -204,6 +204,7 @@ sip_msg_parse(struct sip_msg *m, const char *buf, size_t len, unsigned flags,
 	m->nhdrs = 0;
 	m->quirks = 0;
 	m->clen = -1;
+	m->body_off = 0;
 	m->status = 0;
 	m->mid = SIP_METHOD_OTHER;
 	m->method = m->ruri = m->reason = m->version = SLICE_NULL;
@@ -558,6 +559,19 @@ known_start(const char *p, const char *e, int request)
 	    SIP_METHOD_OTHER;
 }
 
+int
+sip_msg_known_start(const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + (len > SIP_MAX_LINE ? SIP_MAX_LINE :
+	    len), *e;
+
+	while (p < end && (*p == '\r' || *p == '\n'))
+		p++;
+	if ((e = memchr(p, '\n', (size_t)(end - p))) == NULL)
+		return 0;
+	return known_start(p, e, ends_in_version(p, e));
+}
+
 size_t
 sip_msg_junk(const char *buf, size_t len, size_t *from)
 {
@@ -581,6 +595,19 @@ sip_msg_junk(const char *buf, size_t len, size_t *from)
 		if (*q >= 'A' && *q <= 'Z' && known_start(q, e, request))
 			return (size_t)(q - buf);
 	return 0;
+}
+
+long
+sip_msg_lf_body(const struct sip_msg *m, size_t avail)
+{
+	const char *b = m->buf + m->body_off;
+	size_t i, n = 0;
+
+	if (!(m->quirks & SIP_Q_BARE_LF) || m->clen <= 0)
+		return -1;
+	for (i = 0; i < avail && n < (size_t)m->clen; i++)
+		n += b[i] == '\n' && (i == 0 || b[i - 1] != '\r') ? 2 : 1;
+	return n == (size_t)m->clen && i < (size_t)m->clen ? (long)i : -1;
 }
 
 unsigned

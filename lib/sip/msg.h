@@ -147,6 +147,23 @@ int	sip_msg_values(const struct sip_msg *m, enum sip_hdr_id id,
  * the same from both.
  */
 size_t		sip_msg_junk(const char *buf, size_t len, size_t *from);
+/*
+ * Does buf start (after any CRLFs) with a whole start line of the kind
+ * sip_msg_junk() looks for: a status line, or a method sipbox knows and
+ * a line that ends in the version?  Where one message ends and the next
+ * begins in bytes that may hold junk.
+ */
+int		sip_msg_known_start(const char *buf, size_t len);
+
+/*
+ * A message file whose line ends were turned into LF after it was
+ * written, its Content-Length still counting CRLF: the body length b at
+ * which b and the bare LFs among the body's first b bytes add up to
+ * m->clen.  m was parsed (SIP_OK, or SIP_E_PARTIAL waiting for its body)
+ * and avail bytes follow its head.  -1 when its lines end in CRLF, the
+ * body has no bare LF (nothing was converted), or b would pass avail.
+ */
+long		sip_msg_lf_body(const struct sip_msg *m, size_t avail);
 
 /* Line number (1-based) of byte offset off within the message m. */
 unsigned	sip_msg_line_of(const char *buf, size_t len, size_t off, unsigned *col);

@@ -29,6 +29,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    (junk <= from || junk >= size))
 		__builtin_trap();
 
+	(void)sip_msg_known_start((const char *)data, size);
+	if (sip_msg_parse(&m, (const char *)data, size, SIP_PARSE_STREAM,
+	    &pe) != SIP_E_PARSE && m.body_off > 0 && m.body_off <= size -
+	    m.skipped && sip_msg_lf_body(&m, size - m.skipped - m.body_off) >
+	    (long)(size - m.skipped - m.body_off))
+		__builtin_trap();
 	if (sip_msg_parse(&m, (const char *)data, size, 0, &pe) == SIP_OK) {
 		while (sip_msg_values(&m, SIP_HDR_VIA, &it, &v))
 			;
