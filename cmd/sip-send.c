@@ -833,6 +833,7 @@ run(void)
 	    sip_clock_ms() + (uint64_t)(copt.timeout * 1000) : 0;
 	uint64_t next_at = 0, iv = (uint64_t)(o.interval * 1000);
 	long seq = 0;
+	enum sip_err e;
 
 	sip_uac_free(&uac);	/* a run before, on another address */
 	memset(&uac, 0, sizeof uac);
@@ -864,7 +865,9 @@ run(void)
 				free((void *)jb->r.raw);
 			prepare(jb, ++seq);
 			st.sent++;
-			if (sip_uac_start(&uac, &jb->r) != SIP_OK)
+			if ((e = sip_uac_start(&uac, &jb->r)) == SIP_E_RANDOM)
+				die(SIP_EXIT_NET, "%s", sip_err_str(e));
+			if (e != SIP_OK)
 				die(SIP_EXIT_USAGE, "cannot build the request");
 			next_at = now + iv;
 		}

@@ -1,14 +1,16 @@
 /*
- * rand.c - random bytes drawn a pool at a time: one RAND_bytes() call,
- * with its fork check (a getpid() system call) and its locks, serves
- * many requests instead of three calls for each one.  Each byte is
- * handed out once; a forked child starts with an empty pool so that it
- * never repeats its parent's values.
+ * rand.c - random bytes drawn a pool at a time: one getrandom(2) call
+ * serves many requests instead of three system calls for each one.  Each
+ * byte is handed out once; a forked child starts with an empty pool so
+ * that it never repeats its parent's values.
+ *
+ * The kernel's generator, not OpenSSL's (which seeds from it): a run
+ * that needs ids but no TLS or digest does not load libcrypto for them.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <string.h>
-
-#include <openssl/rand.h>
+#include <sys/random.h>
 
 #include "bounds.h"
 #include "rand.h"
@@ -16,7 +18,26 @@
 static unsigned char pool[SIP_RAND_POOL];
 static size_t pool_left;
 static int pool_atfork;
-static int (*source)(unsigned char *, int) = RAND_bytes;
+
+/* RAND_bytes's contract, as sip_rand_source() wants: 1 when all came. */
+static int
+kernel_bytes(unsigned char *buf, int num)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	/* blocks only until the kernel's pool is first seeded, at boot */
+	while (got < (size_t)num) {
+		n = getrandom(buf + got, (size_t)num - got, 0);
+		if (n < 0 && errno != EINTR)
+			return 0;
+		if (n > 0)
+			got += (size_t)n;
+	}
+	return 1;
+}
+
+static int (*source)(unsigned char *, int) = kernel_bytes;
 
 static void
 pool_drop(void)
@@ -95,6 +116,6 @@ sip_rand_hex(char *out, size_t nhex)
 void
 sip_rand_source(int (*fn)(unsigned char *buf, int num))
 {
-	source = fn != NULL ? fn : RAND_bytes;
+	source = fn != NULL ? fn : kernel_bytes;
 	pool_drop();
 }

@@ -67,7 +67,7 @@ main(void)
 	buf_reset(&b);
 	ok(sip_build_tag(tag) == SIP_OK && sip_build_tag(tag2) == SIP_OK &&
 	    strlen(tag) == 16 && strcmp(tag, tag2) != 0,
-	    "back on OpenSSL: two tags, different (%s %s)", tag, tag2);
+	    "back on the kernel: two tags, different (%s %s)", tag, tag2);
 	ok(sip_build_request(&b, &p) == SIP_OK && sip_ws_key(key) == SIP_OK &&
 	    strlen(key) == 24, "a request and a WebSocket key again");
 	buf_free(&b);
