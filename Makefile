@@ -37,7 +37,6 @@ LDFLAGS    += -fsanitize=address,undefined
 endif
 
 SSL_CFLAGS != $(PKG_CONFIG) --cflags openssl
-SSL_LIBS   != $(PKG_CONFIG) --libs openssl
 PCAP_CFLAGS != $(PKG_CONFIG) --cflags libpcap 2>/dev/null || true
 PCAP_LIBS  != $(PKG_CONFIG) --libs libpcap 2>/dev/null || echo -lpcap
 ZLIB_CFLAGS != $(PKG_CONFIG) --cflags zlib
@@ -50,10 +49,10 @@ LE_CFLAGS != [ "$(LINEEDIT)" = none ] || $(PKG_CONFIG) --cflags $(LE_PC_$(LINEED
 LE_LIBS   != [ "$(LINEEDIT)" = none ] || $(PKG_CONFIG) --libs $(LE_PC_$(LINEEDIT))
 CARES_CFLAGS != $(PKG_CONFIG) --cflags libcares
 CARES_LIBS   != $(PKG_CONFIG) --libs libcares
-# libpcap and readline/libedit are dlopen()ed by lib/cap/cap.c and
-# lib/base/lineedit.c when first needed (README, Dependencies); only the
-# capture floor benchmark links libpcap.
-LIBS = $(SSL_LIBS) $(ZLIB_LIBS) $(CARES_LIBS) -ldl -lm
+# OpenSSL, libpcap and readline/libedit are dlopen()ed by lib/base/ossl.c,
+# lib/cap/cap.c and lib/base/lineedit.c when first needed (README,
+# Dependencies); only the capture floor benchmark links libpcap.
+LIBS = $(ZLIB_LIBS) $(CARES_LIBS) -ldl -lm
 tests/helper/capfloor: LIBS += $(PCAP_LIBS)
 
 # The applet list has one home, cmd/applets.def; everything here reads it.
@@ -137,7 +136,7 @@ FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
              -fno-sanitize-recover=undefined $(LIB_DIRS:%=-Ilib/%) -D_GNU_SOURCE
 fuzz: $(FUZZ_SRC:tests/fuzz/fuzz_%.c=tests/fuzz/fuzz_%)
 tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC)
-	$(FUZZ_CC) $(FUZZ_FLAGS) $(SSL_CFLAGS) -o $@ $< $(filter-out lib/base/lineedit.c,$(LIB_SRC)) $(SSL_LIBS) $(PCAP_LIBS) $(ZLIB_LIBS) $(CARES_LIBS) -lm
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(SSL_CFLAGS) -o $@ $< $(filter-out lib/base/lineedit.c,$(LIB_SRC)) $(PCAP_LIBS) $(ZLIB_LIBS) $(CARES_LIBS) -lm
 fuzz-run: fuzz
 	for f in $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%); do \
 	    mkdir -p tests/fuzz/corpus/$$f tests/fuzz/found; \

@@ -27,6 +27,32 @@ load helpers
 	[[ "$output" == *"calling init: "*libpcap.so* ]]
 }
 
+@test "sipbox: libssl and libcrypto are not linked in; --version and a UDP request load neither, TLS loads both" {
+	run -0 ldd "$SIPBOX"
+	[[ "$output" == *libc.so* && "$output" != *libssl* && "$output" != *libcrypto* ]]
+	run -0 env LD_DEBUG=libs "$SIPBOX" --version
+	[[ "$output" == *"OpenSSL: OpenSSL 3"*"(built with), loaded when first needed"* ]]
+	[[ "$output" == *"calling init: "*libc.so* && "$output" != *libcrypto.so* ]]
+	# ids come from the kernel: a UDP request needs no libcrypto
+	port=$(free_port)
+	run -8 env LD_DEBUG=libs "$SIPBOX" sip-send --timeout 5 "sip:127.0.0.1:$port"
+	[[ "$output" == *"connection refused"* && "$output" != *libcrypto.so* ]]
+	run -8 env LD_DEBUG=libs "$SIPBOX" sip-send --timeout 5 "sip:127.0.0.1:$port;transport=tls"
+	[[ "$output" == *"calling init: "*libcrypto.so.3* ]]
+	[[ "$output" == *"calling init: "*libssl.so.3* ]]
+}
+
+@test "sipbox: when OpenSSL cannot be loaded, a TLS request says so and exits 8" {
+	# a libcrypto.so.3 that is no library, found first through the path
+	mkdir "$BATS_TEST_TMPDIR/lib"
+	echo 'not a library' >"$BATS_TEST_TMPDIR/lib/libcrypto.so.3"
+	port=$(free_port)
+	run -8 --separate-stderr env LD_LIBRARY_PATH="$BATS_TEST_TMPDIR/lib" \
+	    "$SIPBOX" sip-send --timeout 5 "sip:127.0.0.1:$port;transport=tls"
+	[[ "$stderr" == "sip-send: TLS: TLS context: OpenSSL could not be loaded: $BATS_TEST_TMPDIR/lib/libcrypto.so.3: "* ]]
+	run -0 env LD_LIBRARY_PATH="$BATS_TEST_TMPDIR/lib" "$SIPBOX" --version
+}
+
 @test "sipbox: an unknown applet is a usage error with a suggestion" {
 	run -2 --separate-stderr "$SIPBOX" sip-prase
 	[[ "$stderr" == *"unknown applet 'sip-prase'"* ]]

@@ -10,6 +10,7 @@
 #include <openssl/err.h>
 #include <openssl/x509_vfy.h>
 
+#include "ossl.h"
 #include "tls.h"
 
 /* SSLKEYLOGFILE: NSS key log lines, so Wireshark can decrypt a capture. */
@@ -42,7 +43,11 @@ queue_why(char *err, size_t errsz, const char *what)
 	char buf[256];
 
 	if (e == 0) {
-		snprintf(err, errsz, "%s", what);
+		/* nothing queued when OpenSSL itself could not be loaded */
+		if (sip_ossl_error() != NULL)
+			snprintf(err, errsz, "%s: %s", what, sip_ossl_error());
+		else
+			snprintf(err, errsz, "%s", what);
 		return;
 	}
 	ERR_error_string_n(e, buf, sizeof buf);
