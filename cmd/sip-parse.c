@@ -66,9 +66,10 @@ static struct {
 	const char	*svg;
 	const char	*html;
 	const char	*keylog;
+	const char	*tlskey;
 } o;
 
-static struct sip_tlsdec_keys	*keys;	/* --keylog's */
+static struct sip_tlsdec_keys	*keys;	/* --keylog's and --tls-key's */
 
 static int	flow_opt(const char *arg);
 
@@ -109,6 +110,8 @@ static const struct opt opts[] = {
 	    "write the packets of matching messages to a pcap FILE"),
 	OPT_FILE(0, "keylog", &o.keylog, "FILE",
 	    "decrypt TLS with the secrets of key log FILE (SSLKEYLOGFILE)"),
+	OPT_SECRETFILE(0, "tls-key", &o.tlskey, "FILE",
+	    "decrypt TLS 1.2 RSA key exchange with the server's key (PEM)"),
 	OPT_INT(0, "limit", &o.limit, "N", 1, 2147483647,
 	    "stop after N matching messages"),
 	OPT_GROUP("Calls and statistics (instead of one output per message)"),
@@ -1600,6 +1603,28 @@ keylog_load(void)
 	notef("%s: %zu TLS secrets", o.keylog, sip_tlsdec_keys_count(keys));
 }
 
+/* --tls-key FILE: the servers' RSA private keys, PEM. */
+static void
+tlskey_load(void)
+{
+	const char *why;
+	char *pem;
+	size_t len;
+	enum sip_err e;
+
+	secret_hold();
+	secret_file_check(o.tlskey);
+	if (read_file(o.tlskey, &pem, &len, 1024 * 1024) != 0)
+		die_errno(SIP_EXIT_INVALID, "%s", o.tlskey);
+	e = sip_tlsdec_keys_rsa(&keys, pem, len, &why);
+	explicit_bzero(pem, len);
+	free(pem);
+	if (e == SIP_E_NOMEM)
+		die(SIP_EXIT_NET, "%s: out of memory", o.tlskey);
+	if (e != SIP_OK)
+		die(SIP_EXIT_INVALID, "%s: %s", o.tlskey, why);
+}
+
 /* A live capture ends on SIGINT, SIGTERM or --duration's SIGALRM. */
 static struct sip_cap *volatile	livecap;
 
@@ -1678,6 +1703,8 @@ sip_parse_main(int argc, char **argv)
 		usage_error("--duration and --run-as go with -i");
 	if (o.keylog != NULL)
 		keylog_load();
+	if (o.tlskey != NULL)
+		tlskey_load();
 	if (o.iface != NULL) {
 		if (i < argc)
 			usage_error("-i reads an interface; no files with it");

@@ -886,34 +886,61 @@ PY
 	[ "${stderr%%$'\n'*}" = "sip-parse: option '--calls' takes no argument" ]
 }
 
+# closed_in PCAP: the capture holds a TCP segment with FIN or RST: the
+# end of the connection, written after everything sent before it
+closed_in() {
+	[ "$(tcpdump -nr "$1" 'tcp[tcpflags] & (tcp-fin|tcp-rst) != 0' 2>/dev/null | wc -l)" -ge 1 ]
+}
+
 # tls_capture DIR OPENSSL-CLIENT-OPTIONS...: a capture (DIR/cap.pcap) of
 # one SIP request and its response over TLS between openssl s_client and
-# s_server on loopback, with the client's key log in DIR/keys
+# s_server on loopback, with the client's key log in DIR/keys.  The
+# server's key is ECDSA P-256, or RSA 2048 when TLS_KEY=rsa.  Each step
+# waits for what it needs: the request is answered once the server has
+# it, both ends close once the client has the answer, and tcpdump stops
+# once it has written the end of the connection
 tls_capture() {
-	local d=$1 p td sv
+	local d=$1 p td sv sc
 	shift
 	mkdir -p "$d"
-	[ -f "$d/key.pem" ] || openssl req -x509 -newkey ec \
-	    -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
-	    -keyout "$d/key.pem" -out "$d/cert.pem" >/dev/null 2>&1
+	if [ ! -f "$d/key.pem" ]; then
+		if [ "${TLS_KEY:-ec}" = rsa ]; then
+			openssl req -x509 -newkey rsa:2048 -nodes -days 2 \
+			    -subj /CN=localhost -keyout "$d/key.pem" \
+			    -out "$d/cert.pem" >/dev/null 2>&1
+		else
+			openssl req -x509 -newkey ec \
+			    -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+			    -subj /CN=localhost -keyout "$d/key.pem" \
+			    -out "$d/cert.pem" >/dev/null 2>&1
+		fi
+	fi
 	printf 'OPTIONS sip:a@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/TLS 127.0.0.1;branch=z9hG4bKt1\r\nCall-ID: tls-1\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n' > "$d/req"
 	printf 'SIP/2.0 200 OK\r\nVia: SIP/2.0/TLS 127.0.0.1;branch=z9hG4bKt1\r\nCall-ID: tls-1\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n' > "$d/resp"
-	rm -f "$d/keys" "$d/cap.pcap" "$d/td.err" "$d/ss.out"
+	rm -f "$d/keys" "$d/cap.pcap" "$d/td.err" "$d/ss.out" "$d/sc.out" \
+	    "$d/sv.in" "$d/sc.in"
+	mkfifo "$d/sv.in" "$d/sc.in"
 	p=$(free_port)
 	timeout 30 tcpdump -i lo -U -w "$d/cap.pcap" tcp port "$p" 2>"$d/td.err" &
 	td=$!
 	wait_for grep -q listening "$d/td.err"
-	# the response goes once the request is in (s_server reads its stdin)
-	(sleep 1; cat "$d/resp"; sleep 1) | timeout 20 openssl s_server \
-	    -naccept 1 -accept "127.0.0.1:$p" -cert "$d/cert.pem" \
-	    -key "$d/key.pem" >"$d/ss.out" 2>&1 &
+	timeout 20 openssl s_server -naccept 1 -accept "127.0.0.1:$p" \
+	    -cert "$d/cert.pem" -key "$d/key.pem" <"$d/sv.in" >"$d/ss.out" 2>&1 &
 	sv=$!
+	exec 5>"$d/sv.in"
 	wait_for grep -q ACCEPT "$d/ss.out"
-	(cat "$d/req"; sleep 2) | timeout 20 openssl s_client \
-	    -connect "127.0.0.1:$p" -keylogfile "$d/keys" "$@" >"$d/sc.out" 2>&1 ||
-	    true	# it fails when the server hangs up first; the capture is checked
+	timeout 20 openssl s_client -connect "127.0.0.1:$p" \
+	    -keylogfile "$d/keys" "$@" <"$d/sc.in" >"$d/sc.out" 2>&1 &
+	sc=$!
+	exec 6>"$d/sc.in"
+	cat "$d/req" >&6
+	wait_for grep -q 'CSeq: 1 OPTIONS' "$d/ss.out"
+	cat "$d/resp" >&5
+	wait_for grep -q 'SIP/2.0 200 OK' "$d/sc.out"
+	exec 6>&- 5>&-
+	wait "$sc" || true	# it fails when the server hangs up first
 	wait "$sv" || true
-	sleep 0.3
+	wait_for closed_in "$d/cap.pcap" || true
 	kill "$td"
 	wait "$td" || true
 	[ -s "$d/keys" ] && [ -s "$d/cap.pcap" ]
@@ -968,4 +995,107 @@ tls_capture() {
 	printf 'CLIENT_RANDOM 00\n' > "$T/junk"
 	run -1 --separate-stderr sip-parse --keylog "$T/junk" "$T/t/cap.pcap"
 	[ "$stderr" = "sip-parse: $T/junk:1: not a key log line (LABEL, 64 hex digits of client random, hex secret)" ]
+}
+
+# send_capture DIR S_SERVER-OPTIONS...: a capture (DIR/cap.pcap) of
+# sip-send's OPTIONS over TLS to openssl s_server (RSA 2048 key), which
+# answers 200 with the request's Via, From, To, Call-ID and CSeq once it
+# has the request; sip-send's key log (SSLKEYLOGFILE) is DIR/keys, what
+# it sent (from -v) DIR/sent
+send_capture() {
+	local d=$1 p td sv sc
+	shift
+	mkdir -p "$d"
+	[ -f "$d/key.pem" ] || openssl req -x509 -newkey rsa:2048 -nodes \
+	    -days 2 -subj /CN=localhost -keyout "$d/key.pem" \
+	    -out "$d/cert.pem" >/dev/null 2>&1
+	rm -f "$d/keys" "$d/cap.pcap" "$d/td.err" "$d/ss.out" "$d/sv.in"
+	mkfifo "$d/sv.in"
+	p=$(free_port)
+	timeout 30 tcpdump -i lo -U -w "$d/cap.pcap" tcp port "$p" 2>"$d/td.err" &
+	td=$!
+	wait_for grep -q listening "$d/td.err"
+	timeout 20 openssl s_server -naccept 1 -accept "127.0.0.1:$p" \
+	    -cert "$d/cert.pem" -key "$d/key.pem" "$@" <"$d/sv.in" >"$d/ss.out" 2>&1 &
+	sv=$!
+	exec 5>"$d/sv.in"
+	wait_for grep -q ACCEPT "$d/ss.out"
+	SSLKEYLOGFILE="$d/keys" sip-send -v -k --timeout 20 "tls:127.0.0.1:$p" \
+	    >/dev/null 2>"$d/send.err" &
+	sc=$!
+	wait_for grep -q '^Content-Length' "$d/ss.out"
+	sed -n '/^OPTIONS /,/^\r$/p' "$d/ss.out" | awk '
+	    NR == 1 { printf "SIP/2.0 200 OK\r\n"; next }
+	    /^(Via|From|Call-ID|CSeq):/ { print }
+	    /^To:/ { sub(/\r$/, ""); printf "%s;tag=ss\r\n", $0 }
+	    END { printf "Content-Length: 0\r\n\r\n" }' >&5
+	wait "$sc"
+	exec 5>&-
+	wait "$sv" || true
+	wait_for closed_in "$d/cap.pcap" || true
+	kill "$td"
+	wait "$td" || true
+	sed -n 's/^> //p' "$d/send.err" | tr -d '\r' > "$d/sent"
+	[ -s "$d/keys" ] && [ -s "$d/cap.pcap" ] && [ -s "$d/sent" ]
+}
+
+# decrypted_request DIR OPTIONS...: the first request sip-parse OPTIONS
+# finds in DIR/cap.pcap, printed whole (--full) without its frame line
+decrypted_request() {
+	local d=$1
+	shift
+	sip-parse "$@" --full --limit 1 "$d/cap.pcap" | sed 1d
+}
+
+@test "sip-parse: --keylog decrypts sip-send's SIP over TLS 1.3 (SSLKEYLOGFILE) into what it sent" {
+	need tcpdump openssl
+	send_capture "$T/s" -tls1_3
+	run -0 --separate-stderr sip-parse --keylog "$T/s/keys" -f transport,method,status "$T/s/cap.pcap"
+	[ "$output" = "$(tab TLS OPTIONS '')"$'\n'"$(tab TLS '' 200)" ]
+	[ -z "$stderr" ]
+	decrypted_request "$T/s" --keylog "$T/s/keys" > "$T/got"
+	diff -u "$T/s/sent" "$T/got"
+}
+
+@test "sip-parse: --tls-key decrypts sip-send's SIP over TLS 1.2 with RSA key exchange (AES-128-GCM, extended master secret; AES-256-CBC without) into what it sent" {
+	need tcpdump openssl
+	# OpenSSL 3.0's tools take extended_master_secret away only by configuration
+	printf 'openssl_conf = c\n[c]\nssl_conf = s\n[s]\nsystem_default = d\n[d]\nOptions = -ExtendedMasterSecret\n' > "$T/noems.cnf"
+	local how
+	for how in "AES128-GCM-SHA256" "AES256-SHA256 noems"; do
+		if [ "${how#* }" = noems ]; then
+			OPENSSL_CONF="$T/noems.cnf" send_capture "$T/s" -tls1_2 -cipher "${how% *}"
+		else
+			send_capture "$T/s" -tls1_2 -cipher "$how"
+		fi
+		run -0 --separate-stderr sip-parse --tls-key "$T/s/key.pem" -f transport,method,status "$T/s/cap.pcap"
+		[ "$output" = "$(tab TLS OPTIONS '')"$'\n'"$(tab TLS '' 200)" ] || { echo "$how: $output"; false; }
+		[ -z "$stderr" ] || { echo "$how: $stderr"; false; }
+		decrypted_request "$T/s" --tls-key "$T/s/key.pem" > "$T/got"
+		diff -u "$T/s/sent" "$T/got"
+		# the key log OpenSSL writes for it (an RSA line, then CLIENT_RANDOM) opens it too
+		run -0 sip-parse --keylog "$T/s/keys" -c "$T/s/cap.pcap"
+		[ "$output" = 2 ]
+	done
+}
+
+@test "sip-parse: a --tls-key that is not the server's says so and still counts the TLS segments; a file without a key is an error" {
+	need tcpdump openssl
+	TLS_KEY=rsa tls_capture "$T/t" -tls1_2 -cipher AES128-GCM-SHA256
+	openssl genrsa -out "$T/other.pem" 2048 2>/dev/null
+	chmod 600 "$T/other.pem"
+	run -0 --separate-stderr sip-parse --tls-key "$T/other.pem" -f method "$T/t/cap.pcap"
+	[ -z "$output" ]
+	[[ "$stderr" =~ "cap.pcap: 1 TLS connections not decrypted ("[1-9][0-9]*" TLS segments): the --tls-key is not the key of the server's certificate" ]]
+	# the right key opens it; an ECDHE session needs the key log
+	run -0 sip-parse --tls-key "$T/t/key.pem" -f method "$T/t/cap.pcap"
+	[ "$output" = "$(printf 'OPTIONS\n')" ]
+	tls_capture "$T/e" -tls1_2 -cipher ECDHE-ECDSA-AES128-GCM-SHA256
+	run -0 --separate-stderr sip-parse --tls-key "$T/t/key.pem" -f method "$T/e/cap.pcap"
+	[[ "$stderr" == *"TLS segments): no key for this session in the key log, and --tls-key serves only RSA key exchange" ]]
+	# a certificate is not a private key
+	cp "$T/t/cert.pem" "$T/cert.pem"
+	chmod 600 "$T/cert.pem"
+	run -1 --separate-stderr sip-parse --tls-key "$T/cert.pem" "$T/t/cap.pcap"
+	[ "$stderr" = "sip-parse: $T/cert.pem: no private key in PEM form (an encrypted one must be decrypted first)" ]
 }

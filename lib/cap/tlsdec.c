@@ -6,6 +6,10 @@
  * Poly1305 nonce), RFC 7366 (encrypt-then-MAC), RFC 8446 5.2, 5.3 and
  * 7.1-7.3 (TLS 1.3 records, per-record nonce, traffic keys from
  * HKDF-Expand-Label).  The key log format is NSS's (SSLKEYLOGFILE).
+ * Without a key log line, a TLS 1.2 session with RSA key exchange is
+ * opened with the server's private key, as tshark does: the pre-master
+ * secret from the ClientKeyExchange (RFC 5246 7.4.7.1, 8.1), or with
+ * extended_master_secret the hash of the handshake up to it (RFC 7627 4).
  * OpenSSL does the ciphers and key derivation; records and hellos are
  * parsed here.
  */
@@ -13,8 +17,12 @@
 #include <string.h>
 
 #include <openssl/core_names.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
 
 #include "tlsdec.h"
 
@@ -30,6 +38,8 @@ struct keyline {
 struct sip_tlsdec_keys {
 	struct keyline	*v;
 	size_t		 n, cap;
+	EVP_PKEY	*rsa[SIP_TLSDEC_MAX_RSA];	/* --tls-key's */
+	size_t		 nrsa;
 };
 
 enum { K_GCM, K_CHACHA, K_CBC };
@@ -40,28 +50,30 @@ struct suite {
 	uint8_t		 keylen;
 	uint8_t		 maclen;	/* CBC only */
 	uint8_t		 sha384;	/* PRF or HKDF hash */
+	uint8_t		 rsa;		/* RSA key exchange */
 };
 
 static const struct suite suites[] = {
-	{ 0x1301, K_GCM, 16, 0, 0 }, { 0x1302, K_GCM, 32, 0, 1 },
-	{ 0x1303, K_CHACHA, 32, 0, 0 },
-	{ 0xc02f, K_GCM, 16, 0, 0 }, { 0xc030, K_GCM, 32, 0, 1 },
-	{ 0xc02b, K_GCM, 16, 0, 0 }, { 0xc02c, K_GCM, 32, 0, 1 },
-	{ 0x009c, K_GCM, 16, 0, 0 }, { 0x009d, K_GCM, 32, 0, 1 },
-	{ 0x009e, K_GCM, 16, 0, 0 }, { 0x009f, K_GCM, 32, 0, 1 },
-	{ 0xcca8, K_CHACHA, 32, 0, 0 }, { 0xcca9, K_CHACHA, 32, 0, 0 },
-	{ 0xccaa, K_CHACHA, 32, 0, 0 },
-	{ 0xc013, K_CBC, 16, 20, 0 }, { 0xc014, K_CBC, 32, 20, 0 },
-	{ 0xc009, K_CBC, 16, 20, 0 }, { 0xc00a, K_CBC, 32, 20, 0 },
-	{ 0x002f, K_CBC, 16, 20, 0 }, { 0x0035, K_CBC, 32, 20, 0 },
-	{ 0x0033, K_CBC, 16, 20, 0 }, { 0x0039, K_CBC, 32, 20, 0 },
-	{ 0x003c, K_CBC, 16, 32, 0 }, { 0x003d, K_CBC, 32, 32, 0 },
-	{ 0x0067, K_CBC, 16, 32, 0 }, { 0x006b, K_CBC, 32, 32, 0 },
-	{ 0xc027, K_CBC, 16, 32, 0 }, { 0xc028, K_CBC, 32, 48, 1 },
-	{ 0xc023, K_CBC, 16, 32, 0 }, { 0xc024, K_CBC, 32, 48, 1 },
+	{ 0x1301, K_GCM, 16, 0, 0, 0 }, { 0x1302, K_GCM, 32, 0, 1, 0 },
+	{ 0x1303, K_CHACHA, 32, 0, 0, 0 },
+	{ 0xc02f, K_GCM, 16, 0, 0, 0 }, { 0xc030, K_GCM, 32, 0, 1, 0 },
+	{ 0xc02b, K_GCM, 16, 0, 0, 0 }, { 0xc02c, K_GCM, 32, 0, 1, 0 },
+	{ 0x009c, K_GCM, 16, 0, 0, 1 }, { 0x009d, K_GCM, 32, 0, 1, 1 },
+	{ 0x009e, K_GCM, 16, 0, 0, 0 }, { 0x009f, K_GCM, 32, 0, 1, 0 },
+	{ 0xcca8, K_CHACHA, 32, 0, 0, 0 }, { 0xcca9, K_CHACHA, 32, 0, 0, 0 },
+	{ 0xccaa, K_CHACHA, 32, 0, 0, 0 },
+	{ 0xc013, K_CBC, 16, 20, 0, 0 }, { 0xc014, K_CBC, 32, 20, 0, 0 },
+	{ 0xc009, K_CBC, 16, 20, 0, 0 }, { 0xc00a, K_CBC, 32, 20, 0, 0 },
+	{ 0x002f, K_CBC, 16, 20, 0, 1 }, { 0x0035, K_CBC, 32, 20, 0, 1 },
+	{ 0x0033, K_CBC, 16, 20, 0, 0 }, { 0x0039, K_CBC, 32, 20, 0, 0 },
+	{ 0x003c, K_CBC, 16, 32, 0, 1 }, { 0x003d, K_CBC, 32, 32, 0, 1 },
+	{ 0x0067, K_CBC, 16, 32, 0, 0 }, { 0x006b, K_CBC, 32, 32, 0, 0 },
+	{ 0xc027, K_CBC, 16, 32, 0, 0 }, { 0xc028, K_CBC, 32, 48, 1, 0 },
+	{ 0xc023, K_CBC, 16, 32, 0, 0 }, { 0xc024, K_CBC, 32, 48, 1, 0 },
 };
 
 #define MAX_REC		SIP_TLSDEC_MAX
+#define MAX_HS		(64u * 1024)	/* TLS 1.2 handshake kept for RSA */
 
 struct side {
 	uint8_t		*in;
@@ -85,6 +97,9 @@ struct sip_tlsdec {
 	uint8_t		 cr[32], sr[32];
 	uint16_t	 version;	/* 0x0303 or 0x0304 */
 	int		 etm;		/* encrypt_then_mac negotiated */
+	int		 ems;		/* extended_master_secret negotiated */
+	uint8_t		*hs;		/* with RSA keys: the handshake so far */
+	size_t		 hslen;
 	const struct suite *cs;
 	struct side	 s[2];
 	const char	*why;
@@ -150,10 +165,11 @@ key_line(struct sip_tlsdec_keys *k, const char *p, size_t n)
 	lb = (size_t)(b - a);
 	b++;
 	lc = n - la - lb - 2;
+	/* EXPORTER_SECRET, and RSA (8 bytes of the encrypted pre-master) */
+	if ((lab = label_of(p, la)) < 0)
+		return 0;
 	if (lb != 64 || lc == 0 || lc % 2 != 0 || unhex(a, lb, kl.cr) != 0)
 		return -1;
-	if ((lab = label_of(p, la)) < 0)
-		return 0;	/* EXPORTER_SECRET and such */
 	if (lc > 96 || unhex(b, lc, kl.sec) != 0)
 		return -1;
 	kl.label = (uint8_t)lab;
@@ -206,11 +222,64 @@ sip_tlsdec_keys_count(const struct sip_tlsdec_keys *k)
 	return k != NULL ? k->n : 0;
 }
 
+static int
+no_passphrase(char *buf, int size, int rw, void *u)
+{
+	(void)buf;
+	(void)size;
+	(void)rw;
+	(void)u;
+	return -1;
+}
+
+enum sip_err
+sip_tlsdec_keys_rsa(struct sip_tlsdec_keys **kp, const char *pem, size_t n,
+    const char **why)
+{
+	struct sip_tlsdec_keys *k = *kp;
+	EVP_PKEY *pk;
+	BIO *b;
+	size_t had;
+
+	*why = NULL;
+	if (k == NULL && (k = *kp = calloc(1, sizeof(*k))) == NULL)
+		return SIP_E_NOMEM;
+	had = k->nrsa;
+	if ((b = BIO_new_mem_buf(pem, (int)n)) == NULL)
+		return SIP_E_NOMEM;
+	/* Every key of the file; an encrypted one is not asked for here. */
+	while ((pk = PEM_read_bio_PrivateKey(b, NULL, no_passphrase, NULL)) !=
+	    NULL) {
+		if (!EVP_PKEY_is_a(pk, "RSA")) {
+			EVP_PKEY_free(pk);
+			*why = "not an RSA private key";
+			break;
+		}
+		if (k->nrsa == SIP_TLSDEC_MAX_RSA) {
+			EVP_PKEY_free(pk);
+			*why = "too many keys";
+			break;
+		}
+		k->rsa[k->nrsa++] = pk;
+	}
+	BIO_free(b);
+	ERR_clear_error();
+	if (*why == NULL && k->nrsa == had)
+		*why = "no private key in PEM form (an encrypted one must be "
+		    "decrypted first)";
+	return *why != NULL ? SIP_E_PARSE : SIP_OK;
+}
+
 void
 sip_tlsdec_keys_free(struct sip_tlsdec_keys *k)
 {
+	size_t i;
+
 	if (k == NULL)
 		return;
+	for (i = 0; i < k->nrsa; i++)
+		EVP_PKEY_free(k->rsa[i]);
+	OPENSSL_cleanse(k->v, k->n * sizeof(*k->v));
 	free(k->v);
 	free(k);
 }
@@ -294,14 +363,123 @@ keys13(struct sip_tlsdec *d, struct side *s, int epoch, int label)
 	return 1;
 }
 
+/* The next handshake message of type t in the transcript from *off. */
+static const uint8_t *
+hs_find(const struct sip_tlsdec *d, int t, size_t *off, size_t *len)
+{
+	size_t o = *off, l;
+
+	while (d->hslen - o >= 4) {
+		l = (size_t)d->hs[o + 1] << 16 | (size_t)d->hs[o + 2] << 8 |
+		    d->hs[o + 3];
+		if (l > d->hslen - o - 4)
+			return NULL;
+		*off = o + 4 + l;
+		if (d->hs[o] == t) {
+			*len = l;
+			return d->hs + o + 4;
+		}
+		o += 4 + l;
+	}
+	return NULL;
+}
+
+/* The --tls-key for the server's certificate (the first one without it). */
+static EVP_PKEY *
+rsa_key(const struct sip_tlsdec *d, const char **why)
+{
+	const struct sip_tlsdec_keys *k = d->keys;
+	const uint8_t *c, *der;
+	size_t off = 0, len, cl, i;
+	EVP_PKEY *got = NULL;
+	X509 *x;
+
+	if ((c = hs_find(d, 11, &off, &len)) == NULL || len < 6)
+		return k->rsa[0];
+	/* certificate_list<3>, then the server's own certificate<3> first */
+	cl = (size_t)c[3] << 16 | (size_t)c[4] << 8 | c[5];
+	der = c + 6;
+	if (cl > len - 6 || (x = d2i_X509(NULL, &der, (long)cl)) == NULL)
+		return k->rsa[0];
+	for (i = 0; i < k->nrsa && got == NULL; i++)
+		if (EVP_PKEY_eq(X509_get0_pubkey(x), k->rsa[i]) == 1)
+			got = k->rsa[i];
+	X509_free(x);
+	ERR_clear_error();
+	if (got == NULL)
+		*why = "the --tls-key is not the key of the server's "
+		    "certificate";
+	return got;
+}
+
+/*
+ * The master secret of a TLS 1.2 session with RSA key exchange, from the
+ * server's private key: 0, or -1 with *why.
+ */
+static int
+rsa_master(struct sip_tlsdec *d, const char *md, uint8_t *ms)
+{
+	const uint8_t *cke;
+	uint8_t pms[512], seed[22 + 64], hash[EVP_MAX_MD_SIZE];
+	size_t off = 0, len, pl = sizeof(pms), sl;
+	unsigned hl;
+	EVP_PKEY_CTX *x;
+	EVP_PKEY *pk;
+	const char *why = NULL;
+	int ok;
+
+	if ((cke = hs_find(d, 16, &off, &len)) == NULL || len < 2 ||
+	    ((size_t)cke[0] << 8 | cke[1]) != len - 2) {
+		d->why = "the ClientKeyExchange is not in the capture";
+		return -1;
+	}
+	if ((pk = rsa_key(d, &why)) == NULL) {
+		d->why = why;
+		return -1;
+	}
+	if ((x = EVP_PKEY_CTX_new(pk, NULL)) == NULL)
+		return -1;
+	ok = EVP_PKEY_decrypt_init(x) == 1 &&
+	    EVP_PKEY_CTX_set_rsa_padding(x, RSA_PKCS1_PADDING) == 1 &&
+	    EVP_PKEY_decrypt(x, pms, &pl, cke + 2, len - 2) == 1 && pl == 48;
+	EVP_PKEY_CTX_free(x);
+	ERR_clear_error();
+	if (!ok) {
+		OPENSSL_cleanse(pms, sizeof(pms));
+		d->why = "the --tls-key does not decrypt the pre-master secret";
+		return -1;
+	}
+	if (d->ems) {
+		/* RFC 7627 3: the handshake up to the ClientKeyExchange */
+		memcpy(seed, "extended master secret", 22);
+		if (EVP_Digest(d->hs, off, hash, &hl, EVP_get_digestbyname(md),
+		    NULL) != 1)
+			hl = 0;
+		memcpy(seed + 22, hash, hl);
+		sl = 22 + hl;
+	} else {
+		memcpy(seed, "master secret", 13);
+		memcpy(seed + 13, d->cr, 32);
+		memcpy(seed + 45, d->sr, 32);
+		sl = 13 + 64;
+	}
+	ok = kdf("TLS1-PRF", md, 0, pms, 48, seed, sl, ms, 48) == 0;
+	OPENSSL_cleanse(pms, sizeof(pms));
+	if (!ok)
+		d->why = "key derivation failed";
+	return ok ? 0 : -1;
+}
+
 /* Both sides' keys, once both hellos are in: 0 or the reason not. */
 static const char *
 derive(struct sip_tlsdec *d)
 {
 	struct side *c, *sv;
 	const struct keyline *kl;
-	uint8_t seed[13 + 64], kb[2 * 48 + 2 * 32 + 2 * 16];
+	const uint8_t *ms;
+	uint8_t seed[13 + 64], kb[2 * 48 + 2 * 32 + 2 * 16], rms[48];
 	size_t ml, kl_, il;
+	const char *md;
 
 	if (!d->have_cr || !d->have_sr || d->client < 0)
 		return "handshake not in the capture";
@@ -317,7 +495,17 @@ derive(struct sip_tlsdec *d)
 			return "no key for this session in the key log";
 		return NULL;
 	}
-	if ((kl = key_find(d->keys, L_CR, d->cr)) == NULL || kl->seclen != 48)
+	md = d->cs->sha384 ? "SHA384" : "SHA256";
+	if ((kl = key_find(d->keys, L_CR, d->cr)) != NULL && kl->seclen == 48)
+		ms = kl->sec;
+	else if (d->keys->nrsa > 0 && d->cs->rsa) {
+		if (rsa_master(d, md, rms) != 0)
+			return d->why != NULL ? d->why : "key derivation failed";
+		ms = rms;
+	} else if (d->keys->nrsa > 0)
+		return "no key for this session in the key log, and --tls-key "
+		    "serves only RSA key exchange";
+	else
 		return "no key for this session in the key log";
 	ml = d->cs->kind == K_CBC ? d->cs->maclen : 0;
 	kl_ = d->cs->keylen;
@@ -325,9 +513,10 @@ derive(struct sip_tlsdec *d)
 	memcpy(seed, "key expansion", 13);
 	memcpy(seed + 13, d->sr, 32);
 	memcpy(seed + 45, d->cr, 32);
-	if (kdf("TLS1-PRF", d->cs->sha384 ? "SHA384" : "SHA256", 0, kl->sec,
-	    48, seed, sizeof(seed), kb, 2 * (ml + kl_ + il)) != 0)
+	if (kdf("TLS1-PRF", md, 0, ms, 48, seed, sizeof(seed), kb,
+	    2 * (ml + kl_ + il)) != 0)
 		return "key derivation failed";
+	OPENSSL_cleanse(rms, sizeof(rms));
 	memcpy(c->key[0], kb + 2 * ml, kl_);
 	memcpy(sv->key[0], kb + 2 * ml + kl_, kl_);
 	memcpy(c->iv[0], kb + 2 * (ml + kl_), il);
@@ -352,6 +541,8 @@ server_exts(struct sip_tlsdec *d, const uint8_t *p, size_t n)
 			d->version = (uint16_t)(p[4] << 8 | p[5]);
 		else if (t == 22)		/* encrypt_then_mac */
 			d->etm = 1;
+		else if (t == 23)		/* extended_master_secret */
+			d->ems = 1;
 		p += 4 + l;
 		n -= 4 + l;
 	}
@@ -546,6 +737,21 @@ open13(struct sip_tlsdec *d, struct side *s, const uint8_t *hdr,
 
 /* ---- the state machine ---- */
 
+/* A handshake record in the clear, kept for an RSA key exchange. */
+static void
+hs_add(struct sip_tlsdec *d, const uint8_t *p, size_t n)
+{
+	uint8_t *v;
+
+	if (d->hslen + n > MAX_HS || d->keyed)
+		return;
+	if ((v = realloc(d->hs, d->hslen + n)) == NULL)
+		return;
+	memcpy(v + d->hslen, p, n);
+	d->hs = v;
+	d->hslen += n;
+}
+
 struct sip_tlsdec *
 sip_tlsdec_new(const struct sip_tlsdec_keys *k)
 {
@@ -572,6 +778,7 @@ sip_tlsdec_free(struct sip_tlsdec *d)
 		return;
 	free(d->s[0].in);
 	free(d->s[1].in);
+	free(d->hs);
 	OPENSSL_cleanse(d->s, sizeof(d->s));
 	free(d);
 }
@@ -638,6 +845,8 @@ sip_tlsdec_next(struct sip_tlsdec *d, int side, uint8_t *out,
 		used += 5 + rl;
 		if (d->version == 0x0304 ? h[0] != 23 : !s->enc) {
 			/* In the clear: the hellos, ChangeCipherSpec. */
+			if (h[0] == 22 && d->keys->nrsa > 0)
+				hs_add(d, h + 5, rl);
 			if (h[0] == 22 && !s->hello) {
 				s->hello = 1;
 				hello(d, side != 0, h + 5, rl);

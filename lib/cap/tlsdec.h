@@ -27,6 +27,18 @@ struct sip_tlsdec;
  */
 enum sip_err	sip_tlsdec_keys_parse(struct sip_tlsdec_keys **kp,
 		    const char *p, size_t n, size_t *line);
+/* Private keys one set may hold for --tls-key. */
+#define SIP_TLSDEC_MAX_RSA	16
+
+/*
+ * Add the RSA private keys of PEM text pem[0..n) to *kp (made when NULL):
+ * a TLS 1.2 session with RSA key exchange and no key log line is opened
+ * with the key of its server's certificate.  SIP_E_PARSE with *why when
+ * the text holds no unencrypted private key or one that is not RSA;
+ * SIP_E_NOMEM.  The keys are freed with the set.
+ */
+enum sip_err	sip_tlsdec_keys_rsa(struct sip_tlsdec_keys **kp,
+		    const char *pem, size_t n, const char **why);
 /* How many secrets the key log holds. */
 size_t		sip_tlsdec_keys_count(const struct sip_tlsdec_keys *k);
 void		sip_tlsdec_keys_free(struct sip_tlsdec_keys *k);

@@ -2,7 +2,9 @@
  * fuzz_tlsdec.c - libFuzzer target for the TLS record decrypter.  The
  * input is a key log (two length bytes, then its text) and then chunks
  * of one side's stream bytes (a side byte, two length bytes, the bytes),
- * so that a corpus made of real sessions reaches the ciphers.
+ * so that a corpus made of real sessions reaches the ciphers.  A "key
+ * log" that starts with "-----BEGIN" is a server's private key in PEM
+ * (--tls-key), for sessions with RSA key exchange.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -26,8 +28,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	kl = (size_t)data[0] << 8 | data[1];
 	if (kl > size - 2)
 		kl = size - 2;
-	if (sip_tlsdec_keys_parse(&k, (const char *)data + 2, kl, NULL) !=
-	    SIP_OK)
+	if (kl >= 10 && memcmp(data + 2, "-----BEGIN", 10) == 0) {
+		const char *why;
+
+		k = NULL;
+		if (sip_tlsdec_keys_rsa(&k, (const char *)data + 2, kl, &why) !=
+		    SIP_OK) {
+			sip_tlsdec_keys_free(k);
+			return 0;
+		}
+	} else if (sip_tlsdec_keys_parse(&k, (const char *)data + 2, kl,
+	    NULL) != SIP_OK)
 		return 0;
 	if ((d = sip_tlsdec_new(k)) == NULL) {
 		sip_tlsdec_keys_free(k);
