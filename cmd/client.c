@@ -295,22 +295,29 @@ client_guess_local(struct client *c)
 		close(fd);
 }
 
-enum sip_err
-client_connect(struct client *c)
+void
+client_start(struct client *c, struct sip_uac *u)
 {
-	struct sip_conn_opts o;
-	struct sip_sockaddr bindaddr;
-	enum sip_err e = SIP_E_NET;
-	char a[SIP_NET_ADDRSTR], err[256];
+	static struct sip_sockaddr bindaddr;
+	struct sip_tps_opts o;
+	char err[256];
+	int secure = 0;
 
 	memset(&o, 0, sizeof o);
-	o.timeout_ms = copt.connect_timeout > 0 ?
-	    (int)(copt.connect_timeout * 1000) : SIP_CONN_TIMEOUT;
-	o.host = c->next.numeric ? NULL : c->next.host;
-	if (c->next.numeric)
-		o.host = c->next.host;
-	o.ws_path = c->next.path[0] ? c->next.path : "/";
-	o.ttl = copt.ttl ? copt.ttl : c->next.ttl;
+	for (int i = 0; i < c->ndst; i++)
+		secure |= sip_tp_secure(c->dst_tp[i]);
+	if (secure) {
+		struct sip_tls_opts to = { copt.cacert, copt.capath,
+		    copt.cert, copt.key, copt.insecure };
+
+		if (sip_tls_client_ctx(&c->tls, &to, err, sizeof err) != SIP_OK)
+			client_die(SIP_E_TLS, "TLS: %s", err);
+		/* made once a run: so said once, as curl -v does */
+		if (copt.insecure)
+			warnf("--insecure: the server's certificate and "
+			    "name are not verified");
+		o.tls_client = c->tls;
+	}
 	if (copt.local != NULL) {
 		char h[SIP_NET_HOST_MAX];
 		int port;
@@ -320,47 +327,107 @@ client_connect(struct client *c)
 			usage_error("--local wants a numeric ADDR[:PORT]");
 		o.bind = &bindaddr;
 	}
-	for (; c->cur < c->ndst; c->cur++) {
-		c->tp = c->dst_tp[c->cur];
-		if (sip_tp_secure(c->tp) && c->tls == NULL) {
-			struct sip_tls_opts to = { copt.cacert, copt.capath,
-			    copt.cert, copt.key, copt.insecure };
-
-			if (sip_tls_client_ctx(&c->tls, &to, err,
-			    sizeof err) != SIP_OK)
-				client_die(SIP_E_TLS, "TLS: %s", err);
-			/* made once a run: so said once, as curl -v does */
-			if (copt.insecure)
-				warnf("--insecure: the server's certificate and "
-				    "name are not verified");
-		}
-		o.tls = c->tls;
-		sip_conn_init(&c->conn);
-		sip_net_str(&c->dst[c->cur], a, sizeof a);
-		client_info("connecting to %s over %s", a,
-		    sip_tp_name(c->dst_tp[c->cur]));
-		e = sip_conn_connect(&c->conn, c->dst_tp[c->cur],
-		    &c->dst[c->cur], &o);
-		if (e == SIP_OK) {
-			char l[SIP_NET_ADDRSTR];
-
-			set_local(c, &c->conn.local);
-			client_info("connected: %s -> %s",
-			    sip_net_str(&c->conn.local, l, sizeof l), a);
-			return SIP_OK;
-		}
-		snprintf(c->why, sizeof c->why, "%s over %s: %s", a,
-		    sip_tp_name(c->dst_tp[c->cur]), c->conn.err);
-		errorf("%s", c->why);
-		sip_conn_close(&c->conn);
+	o.handshake_ms = copt.connect_timeout > 0 ?
+	    (int)(copt.connect_timeout * 1000) : SIP_CONN_TIMEOUT;
+	o.mcast_ttl = copt.ttl ? copt.ttl : c->next.ttl;
+	o.idle_ms = -1;		/* a client's flows live as long as it runs */
+	sip_uac_tps_opts(u, &o);
+	if ((c->loop = sip_loop_new()) == NULL ||
+	    (c->tps = sip_tps_new(c->loop, &o)) == NULL)
+		client_die(SIP_E_NOMEM, "cannot start: %s", strerror(errno));
+	if (o.bind != NULL && sip_tps_listen(c->tps, SIP_TP_UDP, &bindaddr,
+	    err, sizeof err) != SIP_OK)
+		client_die(SIP_E_NET, "--local %s: %s", copt.local, err);
+	for (int i = 0; i < c->ndst && i < SIP_EP_MAXTARGETS; i++) {
+		u->dst[i].tp = c->dst_tp[i];
+		u->dst[i].addr = c->dst[i];
+		u->dst[i].flow = NULL;
+		/* the name (or address) to verify, send as SNI and as the
+		 * WebSocket Host */
+		u->dst[i].host = c->next.host;
+		u->dst[i].ws_path = c->next.path[0] ? c->next.path : "/";
 	}
-	return e;
+	u->ndst = c->ndst < SIP_EP_MAXTARGETS ? c->ndst : SIP_EP_MAXTARGETS;
+	sip_uac_attach(u, c->loop, c->tps);
+}
+
+/* The source address the routing table picks toward dst (no packet). */
+static int
+route_src(const struct sip_sockaddr *dst, struct sip_sockaddr *l)
+{
+	int fd = socket(dst->ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int ok;
+
+	l->len = sizeof l->ss;
+	ok = fd >= 0 && connect(fd, (const struct sockaddr *)&dst->ss,
+	    dst->len) == 0 && getsockname(fd, (struct sockaddr *)&l->ss,
+	    &l->len) == 0;
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+enum sip_err
+client_target(struct client *c, const struct sip_ep_dest *d, char *why,
+    size_t whysz)
+{
+	struct sip_tps_dst td;
+	struct sip_tps_flow *f;
+	struct sip_sockaddr l, src;
+	enum sip_err e;
+	int k;
+
+	for (k = 0; k < c->ndst - 1; k++)
+		if (c->dst_tp[k] == d->tp && sip_net_equal(&c->dst[k],
+		    &d->addr))
+			break;
+	c->cur = k;
+	c->tp = d->tp;
+	if (!c->told[k]) {
+		char a[SIP_NET_ADDRSTR];
+
+		c->told[k] = 1;
+		client_info("connecting to %s over %s",
+		    sip_net_str(&d->addr, a, sizeof a), sip_tp_name(d->tp));
+	}
+	/* a UDP target's socket is the set's for good: its address too */
+	if (d->tp == SIP_TP_UDP && c->udp_local[k].len > 0) {
+		l = c->udp_local[k];
+		goto have;
+	}
+	memset(&td, 0, sizeof td);
+	td.tp = d->tp;
+	td.addr = d->addr;
+	td.host = d->host;
+	td.ws_path = d->ws_path;
+	if ((e = sip_tps_open(c->tps, &td, &f)) != SIP_OK) {
+		snprintf(why, whysz, "%s", sip_tps_err(c->tps));
+		return e == SIP_E_NOMEM ? SIP_E_NET : e;
+	}
+	l = *sip_tps_local(f);
+	/* a socket bound to any address: Via names the one the route takes */
+	if (sip_net_is_any(&l) && route_src(&d->addr, &src)) {
+		sip_net_set_port(&src, sip_net_port(&l));
+		l = src;
+	}
+	if (d->tp == SIP_TP_UDP)
+		c->udp_local[k] = l;
+have:
+	if (!sip_net_equal(&l, &c->local)) {
+		c->local = l;
+		set_local(c, &l);
+	}
+	return SIP_OK;
 }
 
 void
 client_close(struct client *c)
 {
-	sip_conn_close(&c->conn);
+	sip_tps_free(c->tps);
+	c->tps = NULL;
+	if (c->loop != NULL)
+		sip_loop_free(c->loop);
+	c->loop = NULL;
 	if (c->tls != NULL)
 		SSL_CTX_free(c->tls);
 	c->tls = NULL;

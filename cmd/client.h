@@ -75,20 +75,27 @@ extern const char *const client_tps[];
 char	*client_password(void);
 void	 client_password_free(char *pw);
 
-/* A connected client: target, where it went, and the connection. */
+/*
+ * A client: the target, the addresses it resolved to, and the loop and
+ * transport set its requests go through (lib/uac's endpoint fails over
+ * across the addresses).
+ */
 struct client {
 	struct sip_target	 target;
 	struct sip_target	 next;		/* proxy when set, else target */
-	enum sip_tp		 tp;
+	enum sip_tp		 tp;		/* of the target in use */
 	struct sip_sockaddr	 dst[SIP_RESOLVE_MAX_TARGETS];
 	enum sip_tp		 dst_tp[SIP_RESOLVE_MAX_TARGETS];
 	int			 ndst, cur;
-	struct sip_conn		 conn;
+	int			 told[SIP_RESOLVE_MAX_TARGETS];	/* -v said it */
+	struct sip_sockaddr	 udp_local[SIP_RESOLVE_MAX_TARGETS];	/* UDP: known */
+	struct sip_loop		*loop;
+	struct sip_tps		*tps;
 	SSL_CTX			*tls;
 	char			 route[SIP_TARGET_MAX + 8];
+	struct sip_sockaddr	 local;		/* for the target in use */
 	char			 local_host[SIP_NET_HOST_MAX + 2];	/* URI form */
 	int			 local_port;
-	char			 why[512];	/* client_connect's last failure */
 };
 
 /*
@@ -97,10 +104,17 @@ struct client {
  */
 void		client_resolve(struct client *c, const char *target);
 /*
- * Connect to destination c->cur or later ones; returns SIP_OK or the
- * last error (already reported on stderr).
+ * The loop, the transport set (TLS context, --local, --ttl) and u's
+ * targets: every resolved address.  Exits on a failure (a bad --cacert).
  */
-enum sip_err	client_connect(struct client *c);
+void		client_start(struct client *c, struct sip_uac *u);
+/*
+ * Make d the target in use: c->tp, c->cur and the local address a
+ * request to it names (a stream connection to it is opened for that).
+ * A transport error when d cannot be reached, why in why.
+ */
+enum sip_err	client_target(struct client *c, const struct sip_ep_dest *d,
+		    char *why, size_t whysz);
 /* Local address for Via/Contact without connecting (for --dry-run). */
 void		client_guess_local(struct client *c);
 void		client_close(struct client *c);

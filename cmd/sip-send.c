@@ -118,6 +118,7 @@ static struct {
 struct job {
 	struct sip_uac_req	 r;
 	long			 seq;
+	unsigned		 gen;		/* params_gen it was made with */
 };
 
 /* Body from -d: TEXT, @FILE or @-. */
@@ -405,13 +406,13 @@ put_writeout(const struct field_ref *f, const struct sip_msg *m,
 		printf("%u", r->cseq);
 		return;
 	case FLD_TRANSPORT:
-		fputs(sip_tp_name(cl.conn.tp), stdout);
+		fputs(sip_tp_name(sip_uac_dest(r)->tp), stdout);
 		return;
 	case FLD_PEER:
-		fputs(sip_net_str(&cl.conn.peer, a, sizeof a), stdout);
+		fputs(sip_net_str(&sip_uac_dest(r)->addr, a, sizeof a), stdout);
 		return;
 	case FLD_LOCAL:
-		fputs(sip_net_str(&cl.conn.local, a, sizeof a), stdout);
+		fputs(sip_net_str(&cl.local, a, sizeof a), stdout);
 		return;
 	case FLD_RTT_MS:
 		if (r->err == SIP_OK)
@@ -477,8 +478,9 @@ json_result(const struct sip_uac_req *r, const struct sip_msg *m, long seq)
 	json_kstr(j, "method", r->p.method);
 	json_kstr(j, "call_id", r->call_id);
 	json_kint(j, "cseq", r->cseq);
-	json_kstr(j, "transport", sip_tp_name(cl.conn.tp));
-	json_kstr(j, "peer", sip_net_str(&cl.conn.peer, a, sizeof a));
+	json_kstr(j, "transport", sip_tp_name(sip_uac_dest(r)->tp));
+	json_kstr(j, "peer", sip_net_str(&sip_uac_dest(r)->addr, a,
+	    sizeof a));
 	if (r->err == SIP_OK && m != NULL) {
 		json_kint(j, "status", r->status);
 		json_kslice(j, "reason", m->reason);
@@ -521,7 +523,7 @@ ping_line(const struct sip_uac_req *r, const struct sip_msg *m, long seq)
 {
 	char a[SIP_NET_ADDRSTR];
 
-	sip_net_str(&cl.conn.peer, a, sizeof a);
+	sip_net_str(&sip_uac_dest(r)->addr, a, sizeof a);
 	if (r->err != SIP_OK)
 		printf("seq=%ld %s: %s\n", seq, sip_err_str(r->err),
 		    r->why ? r->why : "");
@@ -705,6 +707,7 @@ prepare(struct job *jb, long seq)
 	jb->seq = seq;
 	jb->r.user = jb;
 	fill_params(&jb->r.p, seq);
+	jb->gen = params_gen;
 	if (tpl != NULL) {
 		size_t n;
 		char *msg = fill_template(tpl, tpl_len, seq, &n);
@@ -717,6 +720,45 @@ prepare(struct job *jb, long seq)
 		jb->r.raw = msg;
 		jb->r.rawlen = n;
 	}
+}
+
+/*
+ * Before a request is built for target d (the first, or the next after a
+ * failure): the local end it names is the one toward d.
+ */
+static enum sip_err
+on_target(void *arg, struct sip_uac_req *r, const struct sip_ep_dest *d)
+{
+	struct job *jb = r->user;
+	enum sip_err e;
+
+	(void)arg;
+	if (jb == NULL)
+		return SIP_OK;		/* the BYE: made from the dialog */
+	if ((e = client_target(&cl, d, r->c.tpwhy, sizeof r->c.tpwhy)) !=
+	    SIP_OK)
+		return e;
+	make_values();
+	if (jb->gen != params_gen) {
+		free((void *)jb->r.raw);
+		prepare(jb, jb->seq);
+	}
+	return SIP_OK;
+}
+
+/* RFC 3263 4.3: a target failed, the next is tried; say which and why. */
+static void
+on_failover(void *arg, struct sip_ep_ctxn *c, enum sip_err e, const char *why)
+{
+	char a[SIP_NET_ADDRSTR];
+
+	(void)arg;
+	if (quiet)
+		return;
+	warnf("%s over %s: %s; trying the next address",
+	    sip_net_str(&c->dst[c->cur].addr, a, sizeof a),
+	    sip_tp_name(c->dst[c->cur].tp),
+	    why != NULL && *why ? why : sip_err_str(e));
 }
 
 /*
@@ -835,9 +877,6 @@ run(void)
 	long seq = 0;
 	enum sip_err e;
 
-	sip_uac_free(&uac);	/* a run before, on another address */
-	memset(&uac, 0, sizeof uac);
-	uac.conn = &cl.conn;
 	uac.t1 = copt.t1 > 0 ? (uint32_t)(copt.t1 * 1000) : 0;
 	if (uac.t1 && uac.t1 > SIP_TXN_T2)
 		uac.t2 = uac.t1;
@@ -845,6 +884,8 @@ run(void)
 	uac.password = password;
 	uac.trace.fn = verbose ? trace_event : NULL;	/* no call per message for nothing */
 	uac.done = job_done;
+	uac.target = on_target;
+	uac.failover = on_failover;
 	st.t0 = sip_clock_ms();
 	while (!interrupted) {
 		uint64_t now = sip_clock_ms();
@@ -881,13 +922,7 @@ run(void)
 			wait = (int)(next_at - now);
 		if (deadline && deadline - now < (uint64_t)wait)
 			wait = (int)(deadline - now);
-		if (uac.nlive == 0) {
-			if (wait > 0)
-				usleep((useconds_t)wait * 1000);
-			continue;
-		}
-		if (sip_uac_step(&uac, wait) != SIP_OK)
-			break;	/* each request already reported it */
+		sip_uac_step(&uac, wait);
 	}
 	if (interrupted)
 		sip_uac_abort(&uac, SIP_E_TIMEOUT, "interrupted");
@@ -931,7 +966,10 @@ maybe_bye(void)
 		return 0;
 	}
 	client_info("sending BYE to end the call");
-	jb.r.user = &jb;
+	/* where the call is: the target its INVITE reached */
+	uac.dst[0] = *sip_uac_dest(&call_job->r);
+	uac.ndst = 1;
+	jb.r.user = NULL;
 	jb.r.p.method = "BYE";
 	jb.r.raw = b.p;
 	jb.r.rawlen = b.len;
@@ -940,8 +978,7 @@ maybe_bye(void)
 	uac.done = job_done;
 	if (sip_uac_start(&uac, &jb.r) == SIP_OK)
 		while (jb.r.active && !interrupted)
-			if (sip_uac_step(&uac, 100) != SIP_OK)
-				break;
+			sip_uac_step(&uac, 100);
 	rc = jb.r.err == SIP_OK && jb.r.status < 300 ? 0 : 1;
 	sip_uac_req_free(&jb.r);
 	buf_free(&b);
@@ -1069,26 +1106,9 @@ sip_send_main(int argc, char **argv)
 		return 0;
 	}
 	password = client_password();
-	for (;;) {
-		enum sip_err e = client_connect(&cl);
-
-		if (e != SIP_OK) {
-			if (o.json && !quiet)
-				json_fail(e, cl.why);
-			client_password_free(password);
-			return sip_err_exit(e);
-		}
-		rc = run();
-		/* RFC 3263 4.3: on timeout or a 503, try the next address. */
-		if (o.count == 0 && (rc == SIP_EXIT_TIMEOUT ||
-		    st.codes[503] > 0) && cl.cur + 1 < cl.ndst) {
-			sip_conn_close(&cl.conn);
-			cl.cur++;
-			memset(&st, 0, sizeof st);
-			continue;
-		}
-		break;
-	}
+	client_start(&cl, &uac);
+	client_guess_local(&cl);	/* until the first target says */
+	rc = run();
 	if (maybe_bye() != 0)
 		warnf("the call could not be ended with BYE");
 	if (call_job != NULL) {

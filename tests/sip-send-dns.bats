@@ -9,11 +9,13 @@ setup_file() {
 	export SERVE_DIR="$BATS_FILE_TMPDIR"
 	start_serve good -l udp:127.0.0.1:0 -l tcp:127.0.0.1:0
 	start_serve busy -l udp:127.0.0.1:0 -r OPTIONS=503
-	local gu gt bu sink closed conf="$BATS_FILE_TMPDIR/dnsmasq.conf"
+	local gu gt bu sink sink2 closed conf="$BATS_FILE_TMPDIR/dnsmasq.conf"
 	gu=$(serve_addr good udp); gu=${gu##*:}
 	gt=$(serve_addr good tcp); gt=${gt##*:}
 	bu=$(serve_addr busy udp); bu=${bu##*:}
 	sink=$(BATS_TEST_TMPDIR=$BATS_FILE_TMPDIR blackhole_udp)
+	mkdir -p "$BATS_FILE_TMPDIR/sink2"
+	sink2=$(BATS_TEST_TMPDIR=$BATS_FILE_TMPDIR/sink2 blackhole_udp)
 	closed=$(free_port)
 	cat > "$conf" <<-CONF
 	local=/test/
@@ -31,6 +33,13 @@ setup_file() {
 	# refused.test: nothing listens on the first target's TCP port
 	srv-host=_sip._tcp.refused.test,a.sip.test,$closed,10,0
 	srv-host=_sip._tcp.refused.test,a.sip.test,$gt,20,0
+	# closed.test: NAPTR and SRV, the first target's UDP port closed
+	naptr-record=closed.test,10,10,s,SIP+D2U,,_sip._udp.closed.test
+	srv-host=_sip._udp.closed.test,a.sip.test,$closed,10,0
+	srv-host=_sip._udp.closed.test,a.sip.test,$gu,20,0
+	# silent.test: two targets that never answer
+	srv-host=_sip._udp.silent.test,a.sip.test,$sink,10,0
+	srv-host=_sip._udp.silent.test,a.sip.test,$sink2,20,0
 	CONF
 	DNS_PORT=$(free_port)
 	dnsmasq -k -C "$conf" --port="$DNS_PORT" --listen-address=127.0.0.1 \
@@ -80,4 +89,20 @@ teardown_file() {
 	run -8 "$SIPBOX" sip-send --resolver "127.0.0.1:$DNS_PORT" sip:nothing.test
 	[[ "$output" == *"cannot resolve 'nothing.test'"* ]]
 	run -2 "$SIPBOX" sip-send --resolver "not an address" sip:sip.test
+}
+
+@test "sip-send: a closed UDP port at the first NAPTR/SRV target (ICMP) fails over to the next" {
+	run -0 "$SIPBOX" sip-send --timeout 20 --resolver "127.0.0.1:$DNS_PORT" sip:closed.test
+	[[ "$output" == *"port unreachable"*"trying the next address"* ]]
+	[[ "$output" == *"SIP/2.0 200 OK"* ]]
+	# one request, one JSON record, whatever failed on the way
+	run -0 "$SIPBOX" sip-send --json --timeout 20 --resolver "127.0.0.1:$DNS_PORT" sip:closed.test
+	[ "$(grep -c '"type":"response"' <<<"$output")" -eq 1 ]
+	[[ "$output" == *'"status":200'* ]]
+}
+
+@test "sip-send: --timeout is one deadline over every address, with one --json record and exit 7" {
+	run -7 "$SIPBOX" sip-send --json --timeout 1 --resolver "127.0.0.1:$DNS_PORT" sip:silent.test
+	[ "$(grep -c '"type":"response"' <<<"$output")" -eq 1 ]
+	[[ "$output" == *'"exit":7'* ]]
 }

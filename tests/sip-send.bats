@@ -385,6 +385,33 @@ assert len({l["call_id"] for l in lines[:-1]})==200' "$output"
 	[[ "$output" == *"refused"* ]]
 }
 
+@test "sip-send: localhost tried on 127.0.0.1 first and refused there (ICMP) goes on to ::1" {
+	need python3
+	python3 -c 'import socket; s = socket.socket(socket.AF_INET6); s.bind(("::1", 0))' 2>/dev/null ||
+	    skip "no IPv6 loopback here"
+	start_serve six -l 'udp:[::1]:0'
+	local p
+	p=$(serve_addr six udp); p=${p##*:}
+	# sip-serve on [::1] only: nothing on 127.0.0.1 at that port
+	run -0 "$SIPBOX" sip-send -v --timeout 20 "sip:localhost:$p"
+	[[ "$output" == *"127.0.0.1:$p over UDP: port unreachable"*"trying the next address"* ]]
+	[[ "$output" == *"UDP received "*" from [::1]:$p"* ]]
+	[[ "$output" == *"SIP/2.0 200 OK"* ]]
+	stop_serve six
+}
+
+@test "sip-send: a UDP response from another port than the request went to is taken, and -v says so" {
+	local pf=$BATS_TEST_TMPDIR/other.port lp ap
+	python3 "$TESTS_DIR/helper/otherport-uas.py" "$pf" &
+	wait_for test -s "$pf"
+	read -r lp ap < "$pf"
+	run -0 "$SIPBOX" sip-send -v --timeout 5 "sip:127.0.0.1:$lp"
+	kill %1 2>/dev/null || true
+	wait || true
+	[[ "$output" == *"response from 127.0.0.1:$ap, not 127.0.0.1:$lp where the request went: taken"* ]]
+	[[ "$output" == *"SIP/2.0 200 OK"* ]]
+}
+
 @test "sip-send: no answer is exit 7 after timer F; UDP retransmissions double from T1" {
 	local p n
 	p=$(blackhole_udp)

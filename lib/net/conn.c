@@ -662,6 +662,10 @@ sip_conn_connect_start(struct sip_conn *c, enum sip_tp tp,
 	    dst->len) < 0) {
 		if (errno != EINPROGRESS)
 			return sys_err(c, "connect", errno);
+		/* the port is chosen at connect(): Via can name it now */
+		c->local.len = sizeof c->local.ss;
+		getsockname(c->fd, (struct sockaddr *)&c->local.ss,
+		    &c->local.len);
 		c->state = SIP_CONN_CONNECTING;
 		c->want = SIP_CONN_WANT_WRITE;
 		return SIP_E_PARTIAL;
@@ -764,12 +768,31 @@ sip_conn_sendto(struct sip_conn *c, const void *p, size_t n,
     const struct sip_sockaddr *dst)
 {
 	ssize_t r;
+	int again = !c->connected;
 
-	do {
+	for (;;) {
 		r = sendto(c->fd, p, n, MSG_NOSIGNAL | MSG_DONTWAIT,
 		    (const struct sockaddr *)&dst->ss, dst->len);
-	} while (r < 0 && errno == EINTR);
+		if (r >= 0)
+			break;
+		if (errno == EINTR)
+			continue;
+		/*
+		 * Unconnected, a refusal is an earlier datagram's ICMP
+		 * answer (its error queue names where to): this one was not
+		 * sent, and the error is now read; send it once more.
+		 */
+		if (errno == ECONNREFUSED && again) {
+			again = 0;
+			continue;
+		}
+		break;
+	}
 	if (r < 0) {
+		/* a full local queue drops the datagram, as the path may:
+		 * RFC 3261 17.1.1.2 Timer A/E retransmit it */
+		if (errno == ENOBUFS || errno == EAGAIN)
+			return SIP_OK;
 		if (errno == ECONNREFUSED) {
 			snprintf(c->err, sizeof c->err,
 			    "port unreachable (ICMP): nothing listens there");

@@ -210,3 +210,15 @@ sip_net_is_multicast(const struct sip_sockaddr *a)
 	return 0;
 }
 
+
+int
+sip_net_is_any(const struct sip_sockaddr *a)
+{
+	if (a->ss.ss_family == AF_INET)
+		return ((const struct sockaddr_in *)&a->ss)->sin_addr.s_addr ==
+		    htonl(INADDR_ANY);
+	if (a->ss.ss_family == AF_INET6)
+		return IN6_IS_ADDR_UNSPECIFIED(
+		    &((const struct sockaddr_in6 *)&a->ss)->sin6_addr);
+	return 0;
+}

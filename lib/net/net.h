@@ -48,5 +48,7 @@ void		sip_net_set_port(struct sip_sockaddr *a, int port);
 int		sip_net_equal(const struct sip_sockaddr *a,
 		    const struct sip_sockaddr *b);
 int		sip_net_is_multicast(const struct sip_sockaddr *a);
+/* 0.0.0.0 or :: (a socket bound to every address). */
+int		sip_net_is_any(const struct sip_sockaddr *a);
 
 #endif

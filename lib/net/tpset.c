@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/errqueue.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -25,6 +27,7 @@ struct sip_tps_flow {
 	int			 udp;		/* a UDP socket of the set */
 	int			 dead;		/* closed, waiting to be freed */
 	enum sip_tps_why	 why;
+	enum sip_err		 err;		/* a handshake's failure */
 	unsigned		 watched;	/* SIP_EV_* asked of the loop */
 	uint64_t		 hs_deadline;	/* handshakes, ms; 0 done */
 	uint64_t		 last_io;	/* ms of the last message or write */
@@ -76,9 +79,11 @@ struct sip_tps {
 	struct sip_tps_stats	 st;
 	uint64_t		 next_id;
 	struct udp_batch	*ub;
+	char			 err[SIP_CONN_ERRSZ];	/* sip_tps_open's */
 };
 
 static void	stream_io(struct sip_loop *l, int fd, unsigned ev, void *arg);
+static void	udp_client_opts(struct sip_tps *s, int fd, int v6);
 
 static uint32_t
 addr_hash(enum sip_tp tp, const struct sip_sockaddr *a)
@@ -234,7 +239,7 @@ flow_timer(struct sip_timer *t, void *arg)
 		return;
 	}
 	if (why == SIP_TPS_HANDSHAKE)
-		sip_conn_expired(&f->c);
+		f->err = sip_conn_expired(&f->c);
 	else if (why == SIP_TPS_QUEUE)
 		snprintf(f->c.err, sizeof f->c.err,
 		    "%zu bytes unwritten for %d ms: the peer does not read",
@@ -420,6 +425,7 @@ stream_io(struct sip_loop *l, int fd, unsigned ev, void *arg)
 			return;
 		}
 		if (e != SIP_OK) {
+			f->err = e;
 			kill_flow(f, SIP_TPS_HANDSHAKE);
 			return;
 		}
@@ -544,6 +550,59 @@ udp_hold(struct udp_batch *b, int fd, const struct sip_sockaddr *dst,
 	return SIP_OK;
 }
 
+/*
+ * The ICMP errors queued on a UDP socket (IP_RECVERR), each with the
+ * destination of the datagram it answered, handed to unreach.
+ */
+static void
+udp_errors(struct sip_tps *s, struct sip_tps_flow *f)
+{
+	for (int n = 0; n < UDP_BATCH && !f->dead; n++) {
+		char ctl[512], detail[128], a[SIP_NET_ADDRSTR];
+		struct sip_sockaddr dst;
+		struct iovec iov = { a, sizeof a };
+		struct msghdr mh;
+		struct cmsghdr *cm;
+		const struct sock_extended_err *ee = NULL;
+
+		memset(&mh, 0, sizeof mh);
+		memset(&dst, 0, sizeof dst);
+		mh.msg_name = &dst.ss;
+		mh.msg_namelen = sizeof dst.ss;
+		mh.msg_iov = &iov;
+		mh.msg_iovlen = 1;
+		mh.msg_control = ctl;
+		mh.msg_controllen = sizeof ctl;
+		if (recvmsg(f->c.fd, &mh, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
+			return;
+		dst.len = mh.msg_namelen;
+		for (cm = CMSG_FIRSTHDR(&mh); cm != NULL;
+		    cm = CMSG_NXTHDR(&mh, cm))
+			if ((cm->cmsg_level == IPPROTO_IP &&
+			    cm->cmsg_type == IP_RECVERR) ||
+			    (cm->cmsg_level == IPPROTO_IPV6 &&
+			    cm->cmsg_type == IPV6_RECVERR))
+				ee = (const void *)CMSG_DATA(cm);
+		if (ee == NULL || s->o.unreach == NULL || dst.len == 0)
+			continue;
+		if (ee->ee_errno == ECONNREFUSED)
+			snprintf(detail, sizeof detail,
+			    "port unreachable (ICMP): nothing listens there");
+		else
+			snprintf(detail, sizeof detail, "%s (ICMP)",
+			    strerror((int)ee->ee_errno));
+		s->o.unreach(s, f, &dst, detail, s->o.arg);
+	}
+}
+
+/* An error a UDP socket reports for an earlier datagram's ICMP answer. */
+static int
+icmp_errno(int e)
+{
+	return e == ECONNREFUSED || e == EHOSTUNREACH || e == ENETUNREACH ||
+	    e == EHOSTDOWN || e == ENONET || e == EPROTO || e == EMSGSIZE;
+}
+
 /* One batch of datagrams, each handed up where it was read. */
 static void
 udp_io(struct sip_loop *l, int fd, unsigned ev, void *arg)
@@ -558,7 +617,8 @@ udp_io(struct sip_loop *l, int fd, unsigned ev, void *arg)
 	int n;
 
 	(void)l;
-	(void)ev;
+	if (ev & SIP_EV_ERROR)
+		udp_errors(s, f);
 	for (int i = 0; i < UDP_BATCH; i++) {
 		b->mm[i].msg_hdr.msg_name = &b->src[i].ss;
 		b->mm[i].msg_hdr.msg_namelen = sizeof b->src[i].ss;
@@ -568,9 +628,11 @@ udp_io(struct sip_loop *l, int fd, unsigned ev, void *arg)
 	}
 	do {
 		n = recvmmsg(fd, b->mm, UDP_BATCH, MSG_DONTWAIT, NULL);
-	} while (n < 0 && errno == EINTR);
+		/* an ICMP error's errno comes first: the datagrams wait */
+	} while (n < 0 && (errno == EINTR || (icmp_errno(errno) &&
+	    !f->dead)));
 	if (n <= 0)
-		return;		/* EAGAIN, or an old ICMP error: nothing */
+		return;		/* EAGAIN: nothing */
 	us = sip_clock_us();
 	b->cork = 1;
 	for (int i = 0; i < n && !f->dead; i++) {
@@ -718,6 +780,8 @@ sip_tps_listen(struct sip_tps *s, enum sip_tp tp, struct sip_sockaddr *addr,
 	li->tp = tp;
 	li->fd = fd;
 	li->addr = *addr;
+	if (tp == SIP_TP_UDP && s->o.recverr)
+		udp_client_opts(s, fd, addr->ss.ss_family == AF_INET6);
 	if (tp == SIP_TP_UDP)
 		ok = (li->udp = udp_flow(s, fd, err, errsz)) != NULL;
 	else if (!(ok = sip_loop_watch(s->l, fd, SIP_EV_READ, accept_io, li) ==
@@ -730,6 +794,19 @@ sip_tps_listen(struct sip_tps *s, enum sip_tp tp, struct sip_sockaddr *addr,
 	}
 	s->lis[s->nlis++] = li;
 	return SIP_OK;
+}
+
+/* A client's UDP socket: ICMP errors reported, the multicast TTL. */
+static void
+udp_client_opts(struct sip_tps *s, int fd, int v6)
+{
+	int one = 1, ttl = s->o.mcast_ttl > 0 ? s->o.mcast_ttl : 1;
+
+	if (s->o.recverr)
+		setsockopt(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
+		    v6 ? IPV6_RECVERR : IP_RECVERR, &one, sizeof one);
+	setsockopt(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
+	    v6 ? IPV6_MULTICAST_HOPS : IP_MULTICAST_TTL, &ttl, sizeof ttl);
 }
 
 /* A UDP socket of the family of dst: a listener's, else our own. */
@@ -753,6 +830,7 @@ udp_for(struct sip_tps *s, const struct sip_sockaddr *dst)
 	any.len = dst->len;
 	if (sip_conn_listen(SIP_TP_UDP, &any, &fd, err, sizeof err) != SIP_OK)
 		return NULL;
+	udp_client_opts(s, fd, v6);
 	if ((s->udp_out[v6] = udp_flow(s, fd, err, sizeof err)) == NULL) {
 		close(fd);
 		return NULL;
@@ -786,15 +864,14 @@ sip_tps_send_flow(struct sip_tps *s, struct sip_tps_flow *f,
 }
 
 enum sip_err
-sip_tps_send(struct sip_tps *s, const struct sip_tps_dst *d, const char *p,
-    size_t n, struct sip_tps_flow **flow)
+sip_tps_open(struct sip_tps *s, const struct sip_tps_dst *d,
+    struct sip_tps_flow **flow)
 {
 	struct sip_tps_flow *f;
 	struct sip_conn_opts co;
 	enum sip_err e;
 
-	if (flow != NULL)
-		*flow = NULL;
+	*flow = NULL;
 	if (d->tp == SIP_TP_UDP) {
 		if ((f = udp_for(s, &d->addr)) == NULL)
 			return SIP_E_NET;
@@ -809,8 +886,11 @@ sip_tps_send(struct sip_tps *s, const struct sip_tps_dst *d, const char *p,
 		co.tls = s->o.tls_client;
 		co.host = d->host;
 		co.ws_path = d->ws_path;
+		co.bind = s->o.bind;
 		e = sip_conn_connect_start(&f->c, d->tp, &d->addr, &co);
 		if (e != SIP_OK && e != SIP_E_PARTIAL) {
+			/* said once, for whoever asks next (the caller) */
+			snprintf(s->err, sizeof s->err, "%s", f->c.err);
 			sip_conn_close(&f->c);
 			free(f);
 			return e;
@@ -818,6 +898,27 @@ sip_tps_send(struct sip_tps *s, const struct sip_tps_dst *d, const char *p,
 		s->st.opened++;
 		flow_start(s, f, e);
 	}
+	*flow = f;
+	return SIP_OK;
+}
+
+const char *
+sip_tps_err(const struct sip_tps *s)
+{
+	return s->err;
+}
+
+enum sip_err
+sip_tps_send(struct sip_tps *s, const struct sip_tps_dst *d, const char *p,
+    size_t n, struct sip_tps_flow **flow)
+{
+	struct sip_tps_flow *f;
+	enum sip_err e;
+
+	if (flow != NULL)
+		*flow = NULL;
+	if ((e = sip_tps_open(s, d, &f)) != SIP_OK)
+		return e;
 	if (flow != NULL)
 		*flow = f;
 	return sip_tps_send_flow(s, f, &d->addr, p, n);
@@ -867,6 +968,12 @@ const struct sip_sockaddr *
 sip_tps_local(const struct sip_tps_flow *f)
 {
 	return &f->c.local;
+}
+
+enum sip_err
+sip_tps_flow_err(const struct sip_tps_flow *f)
+{
+	return f->err;
 }
 
 struct sip_conn *

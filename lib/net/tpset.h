@@ -87,6 +87,13 @@ typedef void	sip_tps_recv_fn(struct sip_tps *s, const struct sip_tps_rx *rx,
 /* A flow is gone: forget every pointer to it (it is freed after this). */
 typedef void	sip_tps_closed_fn(struct sip_tps *s, struct sip_tps_flow *f,
 		    enum sip_tps_why why, const char *detail, void *arg);
+/*
+ * A datagram sent from UDP flow f to dst came back refused or
+ * unreachable (an ICMP error; only with recverr set): detail says which.
+ */
+typedef void	sip_tps_unreach_fn(struct sip_tps *s, struct sip_tps_flow *f,
+		    const struct sip_sockaddr *dst, const char *detail,
+		    void *arg);
 struct sip_tps_opts {
 	SSL_CTX			*tls_server;	/* tls: and wss: listeners */
 	SSL_CTX			*tls_client;	/* outgoing TLS and WSS */
@@ -97,7 +104,16 @@ struct sip_tps_opts {
 	int			 send_ms;	/* 0: SIP_TPS_SEND_MS */
 	sip_tps_recv_fn		*recv;
 	sip_tps_closed_fn	*closed;	/* may be NULL */
-	void			*arg;		/* for recv and closed */
+	sip_tps_unreach_fn	*unreach;	/* may be NULL */
+	void			*arg;		/* for recv, closed, unreach */
+	/*
+	 * A client's set: the UDP sockets it opens report ICMP errors
+	 * (IP_RECVERR) to unreach.  Not for a server's: its error queue
+	 * would fill with every client that went away.
+	 */
+	int			 recverr;
+	int			 mcast_ttl;	/* multicast TTL; 0: 1 */
+	const struct sip_sockaddr *bind;	/* connections from here; NULL: any */
 	struct sip_trace	 trace;		/* fn may be NULL */
 };
 
@@ -144,6 +160,16 @@ struct sip_tps_dst {
 enum sip_err	 sip_tps_send(struct sip_tps *s, const struct sip_tps_dst *d,
 		    const char *p, size_t n, struct sip_tps_flow **flow);
 /*
+ * The flow a send to d would take, opened now when there is none (its
+ * handshakes go on in the loop), without sending: for the local address
+ * a request names before it is sent.  SIP_E_REFUSED, SIP_E_NET and the
+ * like when the connection fails at once.
+ */
+enum sip_err	 sip_tps_open(struct sip_tps *s, const struct sip_tps_dst *d,
+		    struct sip_tps_flow **flow);
+/* Why the last sip_tps_open() (or send) failed at once. */
+const char	*sip_tps_err(const struct sip_tps *s);
+/*
  * Send over flow f; dst is where a UDP datagram goes (ignored on a
  * stream).  SIP_E_CLOSED when f is closing; SIP_E_TOOBIG when the queue
  * would pass its limit (f is then closed, as its peer cannot keep up).
@@ -171,6 +197,8 @@ const struct sip_sockaddr *sip_tps_local(const struct sip_tps_flow *f);
 struct sip_conn	*sip_tps_conn(struct sip_tps_flow *f);
 /* The flow a connection from sip_tps_conn() belongs to. */
 struct sip_tps_flow *sip_tps_flow_of(struct sip_conn *c);
+/* A failed handshake's error (SIP_E_TLS, SIP_E_REFUSED, ...), else SIP_OK. */
+enum sip_err	 sip_tps_flow_err(const struct sip_tps_flow *f);
 /* Bytes queued on f, not yet written. */
 size_t		 sip_tps_queued(const struct sip_tps_flow *f);
 /* Close f now (after its callback returns, if inside one). */

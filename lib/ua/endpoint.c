@@ -3,6 +3,7 @@
  * RFC 3263 4.3 failover, CANCEL (RFC 3261 9.2) and the ACK and BYE of
  * forked INVITEs (13.2.2.4).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,6 +108,45 @@ finish(struct sip_ep_ctxn *c, const struct sip_msg *m)
 		c->cb(c, m);
 }
 
+/* A failure that only says this target cannot be reached. */
+static int
+tp_failure(enum sip_err e)
+{
+	return e == SIP_E_NET || e == SIP_E_REFUSED || e == SIP_E_TLS;
+}
+
+static int
+rank(enum sip_err e)
+{
+	switch (e) {
+	case SIP_E_TLS:		return 4;
+	case SIP_E_REFUSED:	return 3;
+	case SIP_E_TIMEOUT:	return 1;
+	case SIP_OK:		return 0;
+	default:		return 2;
+	}
+}
+
+/*
+ * Target c->cur failed with e: kept when it tells more than the failures
+ * before (RFC 3263 4.3 moves on; what the user hears at the end is the
+ * most telling, not the last), and said to the failover callback when
+ * another target follows.
+ */
+static void
+note(struct sip_ep *ep, struct sip_ep_ctxn *c, enum sip_err e,
+    const char *why)
+{
+	if (e != SIP_OK && (c->err == SIP_OK || rank(e) > rank(c->err))) {
+		c->err = e;
+		snprintf(c->whybuf, sizeof c->whybuf, "%s",
+		    why != NULL ? why : sip_err_str(e));
+		c->why = c->whybuf;
+	}
+	if (ep->failover != NULL && !c->final && c->cur + 1 < c->ndst)
+		ep->failover(ep->failover_arg, c, e, why);
+}
+
 /*
  * c failed at its target (timeout, transport failure, 503): RFC 3263 4.3
  * and RFC 3261 8.1.3.1 say try the next one.  Returns 1 when it did.
@@ -119,10 +159,16 @@ next_target(struct sip_ep *ep, struct sip_ep_ctxn *c)
 	while (!c->final && c->cur + 1 < c->ndst) {
 		c->cur++;
 		ep->failovers++;
+		c->tperr = SIP_OK;
+		c->tpwhy[0] = '\0';
 		if ((e = begin(ep, c)) == SIP_OK)
 			return 1;
-		c->err = e;
-		c->why = "cannot build the request for the next target";
+		if (!tp_failure(e)) {
+			c->err = e;
+			c->why = "cannot build the request for the next target";
+			return 0;
+		}
+		note(ep, c, e, c->tpwhy[0] ? c->tpwhy : NULL);
 	}
 	return 0;
 }
@@ -131,12 +177,15 @@ static void
 fail(struct sip_ep *ep, struct sip_ep_ctxn *c, enum sip_err e,
     const char *why)
 {
+	note(ep, c, e, why);
 	if (next_target(ep, c))
 		return;
 	unlink_live(ep, c);
 	if (!c->final) {
-		c->err = e;
-		c->why = why;
+		if (c->err == SIP_OK) {
+			c->err = e;
+			c->why = why;
+		}
 		finish(c, NULL);
 	}
 }
@@ -226,7 +275,7 @@ response(struct sip_ep *ep, struct sip_ep_ctxn *c, const struct sip_msg *m,
 	c->status = m->status;
 	if (m->status == 503 && !c->final && c->cur + 1 < c->ndst) {
 		/* RFC 3263 4.3: a 503 sends the request on to the next */
-		fail(ep, c, SIP_OK, NULL);
+		fail(ep, c, SIP_OK, "503 Service Unavailable");
 		return 1;
 	}
 	if (c->invite && m->status > 100 && m->status < 300)
@@ -243,20 +292,32 @@ response(struct sip_ep *ep, struct sip_ep_ctxn *c, const struct sip_msg *m,
 	return c->gen == gen;
 }
 
+/* What the transport said of c's target, for the failure it causes. */
+static void
+tp_said(struct sip_ep_ctxn *c, enum sip_err e, const char *why)
+{
+	c->tperr = e;
+	snprintf(c->tpwhy, sizeof c->tpwhy, "%s", why != NULL ? why : "");
+}
+
 static void
 drain(struct sip_ep *ep, struct sip_ep_ctxn *c)
 {
 	struct sip_txn_action a;
 	unsigned gen = c->gen;
+	enum sip_err e;
 
 	while (c->gen == gen && sip_txn_action(&c->txn, &a)) {
 		switch (a.kind) {
 		case SIP_TXN_SEND:
 			if (a.retransmit)
 				c->retrans++;
-			if (send_to(ep, &c->dst[c->cur], a.data, a.len,
-			    a.retransmit) != SIP_OK)
+			if ((e = send_to(ep, &c->dst[c->cur], a.data, a.len,
+			    a.retransmit)) != SIP_OK) {
+				tp_said(c, e, ep->tps != NULL ?
+				    sip_tps_err(ep->tps) : NULL);
 				sip_txn_transport_error(&c->txn);
+			}
 			break;
 		case SIP_TXN_RESPONSE:
 			if (!response(ep, c, a.msg, gen))
@@ -268,7 +329,8 @@ drain(struct sip_ep *ep, struct sip_ep_ctxn *c)
 			    "no final response (timer F)");
 			break;
 		case SIP_TXN_TPERROR:
-			fail(ep, c, SIP_E_NET, "the transport failed");
+			fail(ep, c, c->tperr != SIP_OK ? c->tperr : SIP_E_NET,
+			    c->tpwhy[0] ? c->tpwhy : "the transport failed");
 			break;
 		case SIP_TXN_END:
 			unlink_live(ep, c);
@@ -318,9 +380,23 @@ sip_ep_start(struct sip_ep *ep, struct sip_ep_ctxn *c, uint64_t now_us)
 	c->final = 0;
 	c->err = SIP_OK;
 	c->why = NULL;
+	c->tperr = SIP_OK;
+	c->tpwhy[0] = '\0';
 	if ((e = begin(ep, c)) != SIP_OK) {
-		unlink_live(ep, c);
-		return e;
+		if (!tp_failure(e)) {
+			unlink_live(ep, c);
+			return e;
+		}
+		/* the first target cannot be reached: on to the next */
+		note(ep, c, e, c->tpwhy[0] ? c->tpwhy : NULL);
+		if (!next_target(ep, c)) {
+			unlink_live(ep, c);
+			if (c->err == SIP_OK)
+				c->err = e;
+			finish(c, NULL);
+			rearm(ep);
+			return SIP_OK;
+		}
 	}
 	drain(ep, c);
 	rearm(ep);
@@ -623,9 +699,9 @@ sip_ep_free(struct sip_ep *ep)
 }
 
 /* The transport set as the endpoint's transport. */
-static enum sip_err
-tps_send(void *arg, const struct sip_ep_dest *d, const char *p, size_t n,
-    int retrans)
+enum sip_err
+sip_ep_tps_send(void *arg, const struct sip_ep_dest *d, const char *p,
+    size_t n, int retrans)
 {
 	struct sip_ep *ep = arg;
 	struct sip_tps_dst dst;
@@ -637,6 +713,8 @@ tps_send(void *arg, const struct sip_ep_dest *d, const char *p, size_t n,
 	memset(&dst, 0, sizeof dst);
 	dst.tp = d->tp;
 	dst.addr = d->addr;
+	dst.host = d->host;
+	dst.ws_path = d->ws_path;
 	return sip_tps_send(ep->tps, &dst, p, n, NULL);
 }
 
@@ -654,7 +732,7 @@ sip_ep_attach(struct sip_ep *ep, struct sip_loop *l, struct sip_tps *s)
 {
 	ep->loop = l;
 	ep->tps = s;
-	ep->send = tps_send;
+	ep->send = sip_ep_tps_send;
 	ep->send_arg = ep;
 	sip_timer_init(&ep->timer, on_timer, ep);
 }
@@ -675,6 +753,19 @@ sip_ep_tps_recv(struct sip_tps *s, const struct sip_tps_rx *rx, void *arg)
 	sip_ep_input(ep, rx->msg, &r, rx->rx_us);
 }
 
+/* A flow's last word as an error: TLS, a refusal, or the network. */
+static enum sip_err
+closed_err(const char *detail)
+{
+	if (detail == NULL)
+		return SIP_E_NET;
+	if (strncmp(detail, "TLS", 3) == 0)
+		return SIP_E_TLS;
+	if (strstr(detail, "refused") != NULL)
+		return SIP_E_REFUSED;
+	return SIP_E_NET;
+}
+
 void
 sip_ep_tps_closed(struct sip_tps *s, struct sip_tps_flow *f,
     enum sip_tps_why why, const char *detail, void *arg)
@@ -686,7 +777,6 @@ sip_ep_tps_closed(struct sip_tps *s, struct sip_tps_flow *f,
 	int nhit = 0;
 
 	(void)s;
-	(void)detail;
 	if (ep->uas.t != NULL)
 		sip_uas_conn_gone(&ep->uas, c);
 	for (int i = 0; i < ep->nlive; i++) {
@@ -701,7 +791,8 @@ sip_ep_tps_closed(struct sip_tps *s, struct sip_tps_flow *f,
 		 */
 		if (sip_tp_reliable(x->dst[x->cur].tp) &&
 		    x->dst[x->cur].tp == sip_tps_tp(f) &&
-		    (why == SIP_TPS_PEER || why == SIP_TPS_HANDSHAKE) &&
+		    (why == SIP_TPS_PEER || why == SIP_TPS_HANDSHAKE ||
+		    why == SIP_TPS_BADMSG || why == SIP_TPS_QUEUE) &&
 		    sip_net_equal(&x->dst[x->cur].addr, sip_tps_peer(f))) {
 			gen[nhit] = x->gen;
 			hit[nhit++] = x;
@@ -710,6 +801,38 @@ sip_ep_tps_closed(struct sip_tps *s, struct sip_tps_flow *f,
 	for (int i = 0; i < nhit; i++) {
 		if (!still_live(ep, hit[i], gen[i]))
 			continue;
+		tp_said(hit[i], sip_tps_flow_err(f) != SIP_OK ?
+		    sip_tps_flow_err(f) : closed_err(detail), detail);
+		sip_txn_transport_error(&hit[i]->txn);
+		drain(ep, hit[i]);
+	}
+	rearm(ep);
+}
+
+void
+sip_ep_tps_unreach(struct sip_tps *s, struct sip_tps_flow *f,
+    const struct sip_sockaddr *dst, const char *detail, void *arg)
+{
+	struct sip_ep *ep = arg;
+	struct sip_ep_ctxn *hit[SIP_EP_MAXCLIENT];
+	unsigned gen[SIP_EP_MAXCLIENT];
+	int nhit = 0;
+
+	(void)s;
+	(void)f;
+	for (int i = 0; i < ep->nlive; i++) {
+		struct sip_ep_ctxn *x = ep->live[i];
+
+		if (x->dst[x->cur].tp == SIP_TP_UDP &&
+		    sip_net_equal(&x->dst[x->cur].addr, dst)) {
+			gen[nhit] = x->gen;
+			hit[nhit++] = x;
+		}
+	}
+	for (int i = 0; i < nhit; i++) {
+		if (!still_live(ep, hit[i], gen[i]))
+			continue;
+		tp_said(hit[i], SIP_E_REFUSED, detail);
 		sip_txn_transport_error(&hit[i]->txn);
 		drain(ep, hit[i]);
 	}

@@ -48,6 +48,10 @@ struct sip_ep_dest {
 	enum sip_tp		 tp;
 	struct sip_sockaddr	 addr;
 	struct sip_conn		*flow;	/* NULL: the transport picks or opens one */
+	/* a new connection's TLS name (SNI, verification) and WebSocket
+	 * Host and path; the caller's strings, NULL: the address, "/" */
+	const char		*host;
+	const char		*ws_path;
 };
 
 /* Where a message came from. */
@@ -75,7 +79,9 @@ typedef enum sip_err	sip_ep_send_fn(void *arg, const struct sip_ep_dest *d,
  * template's off[0], len[0]) so that it is not parsed again; else 0.
  * A caller that reads the clock after building may move ep->now_us and
  * ep->now forward here: the transaction starts and c->t_sent is taken
- * after the build.
+ * after the build.  A transport error (SIP_E_NET, SIP_E_REFUSED,
+ * SIP_E_TLS: the target cannot be reached, put why in c->tpwhy) fails over
+ * to the next target as a connection failure would.
  */
 typedef enum sip_err	sip_ep_build_fn(struct sip_ep_ctxn *c, struct buf *b,
 			    size_t *boff, size_t *blen);
@@ -85,6 +91,12 @@ typedef enum sip_err	sip_ep_build_fn(struct sip_ep_ctxn *c, struct buf *b,
  */
 typedef void		sip_ep_resp_fn(struct sip_ep_ctxn *c,
 			    const struct sip_msg *m);
+/*
+ * Client: c's target c->cur failed (e and why; a 503 is SIP_OK with why
+ * naming it) and the next one is tried.
+ */
+typedef void		sip_ep_failover_fn(void *arg, struct sip_ep_ctxn *c,
+			    enum sip_err e, const char *why);
 /* Server: a new request in transaction t; answer with sip_ep_respond(). */
 typedef void		sip_ep_req_fn(void *arg, struct sip_ep *ep,
 			    struct sip_uas_txn *t, const struct sip_msg *m,
@@ -112,8 +124,15 @@ struct sip_ep_ctxn {
 	uint64_t		 t_sent;	/* us: this request first sent */
 	unsigned		 retrans;	/* retransmissions sent */
 	int			 status;	/* last response, 0 none */
-	enum sip_err		 err;		/* SIP_OK when a final came */
+	/*
+	 * SIP_OK when a final came; else the most telling of the targets'
+	 * failures (TLS, refused, other transport, timeout in that order)
+	 */
+	enum sip_err		 err;
 	const char		*why;
+	char			 whybuf[256];	/* why's copy, when it is one */
+	char			 tpwhy[256];	/* the transport's last word */
+	enum sip_err		 tperr;
 	int			 active;	/* running: responses expected */
 	int			 final;		/* the final response was handed up */
 	int			 owned;		/* the endpoint's (a BYE it sent) */
@@ -129,6 +148,8 @@ struct sip_ep {
 	void			*request_arg;
 	sip_ep_stray_fn		*stray;		/* NULL: strays are counted */
 	void			*stray_arg;
+	sip_ep_failover_fn	*failover;	/* NULL: failovers are counted */
+	void			*failover_arg;
 	uint32_t		 t1, t2, t4;	/* 0: RFC 3261 defaults */
 	/* counters */
 	unsigned long		 nstray;	/* messages nothing took */
@@ -210,5 +231,15 @@ void		sip_ep_tps_recv(struct sip_tps *s, const struct sip_tps_rx *rx,
 /* A flow went away: its server transactions end, no send names it. */
 void		sip_ep_tps_closed(struct sip_tps *s, struct sip_tps_flow *f,
 		    enum sip_tps_why why, const char *detail, void *arg);
+/*
+ * An ICMP error for a datagram to dst (the set's unreach callback): the
+ * requests whose target it is fail over (RFC 3263 4.3).
+ */
+void		sip_ep_tps_unreach(struct sip_tps *s, struct sip_tps_flow *f,
+		    const struct sip_sockaddr *dst, const char *detail,
+		    void *arg);
+/* The attached endpoint's send (for a caller that wraps it to trace). */
+enum sip_err	sip_ep_tps_send(void *ep, const struct sip_ep_dest *d,
+		    const char *p, size_t n, int retrans);
 
 #endif

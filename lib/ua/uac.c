@@ -1,6 +1,7 @@
 /*
- * uac.c - client requests over a connection through the endpoint: the
- * requests built, digest retries, the final answers handed up.
+ * uac.c - client requests through the endpoint on a transport set: the
+ * requests built for each target, digest retries, the final answers
+ * handed up.
  */
 #include <stdio.h>
 #include <string.h>
@@ -15,13 +16,6 @@
 
 #define TRY_ADD(x)	do { enum sip_err e_ = (x); \
 	if (e_ != SIP_OK) return e_; } while (0)
-
-static void
-trace(struct sip_uac *u, enum sip_trace_kind k, const char *p, size_t n,
-    int re)
-{
-	sip_trace_msg(&u->trace, k, p, n, re, u->conn->tp, &u->conn->peer);
-}
 
 /* The number of a CSeq value ("42 MESSAGE"): its digits, as a slice. */
 static struct slice
@@ -133,22 +127,22 @@ build(struct sip_uac *u, struct sip_uac_req *r, struct buf *out)
 }
 
 /*
- * The endpoint's transport: the one connection (the destination is
- * where it is connected).  A trace is printed before the clock starts.
+ * The endpoint's transport, the set, with the trace (which knows a
+ * retransmission) printed before the clock starts.
  */
 static enum sip_err
-conn_send(void *arg, const struct sip_ep_dest *d, const char *p, size_t n,
+uac_send(void *arg, const struct sip_ep_dest *d, const char *p, size_t n,
     int retrans)
 {
 	struct sip_uac *u = arg;
 
-	(void)d;
 	if (u->trace.fn != NULL) {
-		trace(u, SIP_TRACE_OUT, p, n, retrans);
+		sip_trace_msg(&u->trace, SIP_TRACE_OUT, p, n, retrans, d->tp,
+		    &d->addr);
 		if (!retrans)
 			u->sent_us = sip_clock_us();
 	}
-	return sip_conn_send(u->conn, p, n);
+	return sip_ep_tps_send(&u->ep, d, p, n, retrans);
 }
 
 static enum sip_err
@@ -158,6 +152,9 @@ ep_build(struct sip_ep_ctxn *c, struct buf *out, size_t *boff, size_t *blen)
 	struct sip_uac *u = r->uac;
 	enum sip_err e;
 
+	if (u->target != NULL &&
+	    (e = u->target(u->target_arg, r, &c->dst[c->cur])) != SIP_OK)
+		return e;
 	if ((e = build(u, r, out)) != SIP_OK)
 		return e;
 	/*
@@ -282,8 +279,7 @@ ep_response(struct sip_ep_ctxn *c, const struct sip_msg *m)
 
 	if (m == NULL) {
 		r->err = c->err;
-		r->why = c->err == SIP_E_NET && u->conn->err[0] ?
-		    u->conn->err : c->why;
+		r->why = c->why;
 		finish(u, r);
 		return;
 	}
@@ -316,12 +312,12 @@ ep_request(void *arg, struct sip_ep *ep, struct sip_uas_txn *t,
 	u->request(u->request_arg, m);
 }
 
-/* The endpoint, on first use: its transport is u's connection. */
+/* The endpoint, on first use. */
 static void
 ep_setup(struct sip_uac *u)
 {
-	u->ep.send = conn_send;
-	u->ep.send_arg = u;
+	u->ep.failover = u->failover;
+	u->ep.failover_arg = u->failover_arg;
 	u->ep.t1 = u->t1;
 	u->ep.t2 = u->t2;
 	u->ep.t4 = u->t4;
@@ -338,8 +334,9 @@ sip_uac_start(struct sip_uac *u, struct sip_uac_req *r)
 
 	if (u->nlive >= SIP_UAC_MAXACTIVE)
 		return SIP_E_TOOBIG;
-	if (u->ep.send == NULL)
-		ep_setup(u);
+	if (u->ep.send == NULL || u->ndst < 1)
+		return SIP_E_INVAL;	/* not attached, or nowhere to go */
+	ep_setup(u);
 	/* A request used before keeps its buffers' memory (a ping run). */
 	if (r->final.max == 0) {
 		buf_init(&r->final, SIP_MAX_MSG);
@@ -370,11 +367,9 @@ sip_uac_start(struct sip_uac *u, struct sip_uac_req *r)
 	r->why = NULL;
 	r->status = 0;
 	r->uac = u;
-	/* one destination: the connection; failover is the caller's */
-	r->c.ndst = 1;
-	r->c.dst[0].tp = u->conn->tp;
-	r->c.dst[0].addr = u->conn->peer;
-	r->c.dst[0].flow = u->conn;
+	/* every target, for the endpoint's failover (RFC 3263 4.3) */
+	memcpy(r->c.dst, u->dst, (size_t)u->ndst * sizeof u->dst[0]);
+	r->c.ndst = u->ndst;
 	r->c.invite = strcmp(r->p.method, "INVITE") == 0;
 	r->c.build = ep_build;
 	r->c.cb = ep_response;
@@ -415,97 +410,115 @@ sip_uac_abort(struct sip_uac *u, enum sip_err err, const char *why)
 	}
 }
 
-/* Hand m, read off the connection, to the endpoint. */
+/*
+ * -v: a response from elsewhere than where its request went (another
+ * port of the server, RFC 3261 18.1.2) is taken; say so.
+ */
 static void
-input(struct sip_uac *u, const struct sip_msg *m)
+note_source(struct sip_uac *u, const struct sip_tps_rx *rx)
 {
-	struct sip_ep_rx rx;
+	struct slice branch;
+	char a[SIP_NET_ADDRSTR], b[SIP_NET_ADDRSTR], line[300];
 
+	if (rx->msg->is_request || rx->tp != SIP_TP_UDP)
+		return;
+	branch = sip_field_hparam(sip_msg_value(rx->msg, SIP_HDR_VIA),
+	    "branch");
+	for (int i = 0; i < u->nlive; i++) {
+		const struct sip_ep_ctxn *c = &u->live[i]->c;
+
+		if (!slice_eq(branch, c->txn.branch) ||
+		    sip_net_equal(&c->dst[c->cur].addr, rx->src))
+			continue;
+		snprintf(line, sizeof line, "response from %s, not %s where "
+		    "the request went: taken (RFC 3261 18.1.2)",
+		    sip_net_str(rx->src, a, sizeof a),
+		    sip_net_str(&c->dst[c->cur].addr, b, sizeof b));
+		sip_trace_msg(&u->trace, SIP_TRACE_INFO, line, strlen(line), 0,
+		    SIP_TP_NONE, NULL);
+		return;
+	}
+}
+
+/* What the set received: traced, then to the endpoint. */
+static void
+uac_recv(struct sip_tps *s, const struct sip_tps_rx *rx, void *arg)
+{
+	struct sip_uac *u = arg;
+
+	if (rx->msg == NULL)
+		return;		/* a datagram that does not parse */
 	/* the answer's time is when the read took it off the socket */
-	u->rx_us = u->conn->rx_us ? u->conn->rx_us : sip_clock_us();
-	trace(u, SIP_TRACE_IN, m->buf, m->len, 0);
-	rx.tp = u->conn->tp;
-	rx.src = u->conn->peer;
-	rx.local = u->conn->local;
-	rx.flow = u->conn;
-	sip_ep_input(&u->ep, m, &rx, u->rx_us);
+	u->rx_us = rx->rx_us;
+	if (u->trace.fn != NULL) {
+		sip_trace_msg(&u->trace, SIP_TRACE_IN, rx->data, rx->len, 0,
+		    rx->tp, rx->src);
+		note_source(u, rx);
+	}
+	sip_ep_tps_recv(s, rx, &u->ep);
+	u->rx_us = 0;
 }
 
 /*
- * A stream that cannot be framed (a header line or a Content-Length past
- * the limits, bytes that are no SIP) is the peer's protocol failure, not
- * the user's bad input: RFC 3261 18.3 says close it.  Say who and which
- * limit, and end every request on it.
+ * A flow is gone.  One that could not be framed (a header line or a
+ * Content-Length past the limits, bytes that are no SIP) is the peer's
+ * protocol failure, not the user's bad input (RFC 3261 18.3 says close
+ * it): say who and which limit.
  */
-static enum sip_err
-unframed(struct sip_uac *u, enum sip_err e, const struct sip_perr *pe)
+static void
+uac_closed(struct sip_tps *s, struct sip_tps_flow *f, enum sip_tps_why why,
+    const char *detail, void *arg)
 {
-	char a[SIP_NET_ADDRSTR], why[96];
+	struct sip_uac *u = arg;
+	char a[SIP_NET_ADDRSTR];
 
-	/* WebSocket framing says why in err; the stream's parser in pe */
-	snprintf(why, sizeof why, "%.90s", pe->why != NULL ? pe->why :
-	    e == SIP_E_TOOBIG ? "message too large" : u->conn->err[0] ?
-	    u->conn->err : "malformed");
-	snprintf(u->conn->err, sizeof u->conn->err, "%s over %s sent what "
-	    "cannot be a SIP message: %s (a message may have %u bytes, a "
-	    "header line %u)", sip_net_str(&u->conn->peer, a, sizeof a),
-	    sip_tp_name(u->conn->tp), why, SIP_MAX_MSG, SIP_MAX_LINE);
-	sip_uac_abort(u, SIP_E_NET, u->conn->err);
-	return SIP_E_NET;
+	if (why == SIP_TPS_BADMSG) {
+		snprintf(u->why, sizeof u->why, "%s over %s sent what cannot "
+		    "be a SIP message: %.90s (a message may have %u bytes, a "
+		    "header line %u)", sip_net_str(sip_tps_peer(f), a, sizeof a),
+		    sip_tp_name(sip_tps_tp(f)), detail != NULL && *detail ?
+		    detail : "malformed", SIP_MAX_MSG, SIP_MAX_LINE);
+		detail = u->why;
+	}
+	sip_ep_tps_closed(s, f, why, detail, &u->ep);
 }
 
-enum sip_err
+static void
+uac_unreach(struct sip_tps *s, struct sip_tps_flow *f,
+    const struct sip_sockaddr *dst, const char *detail, void *arg)
+{
+	sip_ep_tps_unreach(s, f, dst, detail, &((struct sip_uac *)arg)->ep);
+}
+
+void
+sip_uac_tps_opts(struct sip_uac *u, struct sip_tps_opts *o)
+{
+	o->recv = uac_recv;
+	o->closed = uac_closed;
+	o->unreach = uac_unreach;
+	o->arg = u;
+	o->recverr = 1;
+}
+
+void
+sip_uac_attach(struct sip_uac *u, struct sip_loop *l, struct sip_tps *s)
+{
+	u->loop = l;
+	sip_ep_attach(&u->ep, l, s);
+	u->ep.send = uac_send;
+	u->ep.send_arg = u;
+}
+
+void
 sip_uac_step(struct sip_uac *u, int max_ms)
 {
-	uint64_t now = sip_clock_ms(), dl = now + (uint64_t)max_ms;
-	uint64_t d = sip_ep_deadline(&u->ep);
-	struct sip_msg m;
-	struct sip_perr pe;
-	enum sip_err e;
+	sip_loop_once(u->loop, max_ms);
+}
 
-	if (d != 0 && d < dl)
-		dl = d;
-	memset(&pe, 0, sizeof pe);
-	e = sip_conn_recv(u->conn, dl > now ? (int)(dl - now) : 0, &m, &pe);
-	if ((e == SIP_E_PARSE || e == SIP_E_TOOBIG) &&
-	    u->conn->tp != SIP_TP_UDP)
-		return unframed(u, e, &pe);
-	if (e == SIP_OK) {
-		input(u, &m);
-		/*
-		 * Take what else has arrived without another poll: under load
-		 * the socket holds many answers (a bounded number, so timers
-		 * still run).
-		 */
-		for (int k = 0; k < 256 && u->nlive > 0; k++) {
-			memset(&pe, 0, sizeof pe);
-			e = sip_conn_next(u->conn, &m, &pe);
-			if (e == SIP_E_PARTIAL &&
-			    (e = sip_conn_fill(u->conn)) == SIP_OK)
-				e = sip_conn_next(u->conn, &m, &pe);
-			if ((e == SIP_E_PARSE || e == SIP_E_TOOBIG) &&
-			    u->conn->tp != SIP_TP_UDP)
-				return unframed(u, e, &pe);
-			if (e == SIP_E_PARSE)
-				continue;
-			if (e != SIP_OK)
-				break;
-			input(u, &m);
-		}
-		/* the read took the time already */
-		now = u->rx_us / 1000;
-	} else if (e != SIP_E_TIMEOUT && e != SIP_E_PARSE &&
-	    e != SIP_E_PARTIAL) {
-		sip_uac_abort(u, e, u->conn->err);
-		return e;
-	} else {
-		now = sip_clock_ms();
-	}
-	u->rx_us = 0;
-	/* what came in only pushes deadlines out: d still says if one is due */
-	if (d != 0 && d <= now)
-		sip_ep_timers(&u->ep, now * 1000);
-	return SIP_OK;
+const struct sip_ep_dest *
+sip_uac_dest(const struct sip_uac_req *r)
+{
+	return &r->c.dst[r->c.cur];
 }
 
 void

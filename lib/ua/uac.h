@@ -1,13 +1,15 @@
 /*
  * uac.h - the client side every applet that sends requests shares: build
  * a request, run it through the endpoint (lib/endpoint: its client
- * transaction table, the ACKs of an INVITE's 2xx and forks) over one
- * connection, answer 401/407 with digest credentials (22.2, RFC 7616),
- * and report the final response.  Several requests may be in flight on
- * one connection (a ping run with --concurrency).
+ * transaction table, RFC 3263 failover across the targets, the ACKs of
+ * an INVITE's 2xx and forks) over a transport set on the caller's loop,
+ * answer 401/407 with digest credentials (22.2, RFC 7616), and report
+ * the final response.  Several requests may be in flight at once (a
+ * ping run with --concurrency).
  *
- * The caller loops on sip_uac_step() while requests are active; each
- * finished request is handed to the done callback.
+ * The caller runs the loop (or sip_uac_step(), one turn of it) while
+ * requests are active; each finished request is handed to the done
+ * callback.
  */
 #ifndef SIPBOX_UAC_H
 #define SIPBOX_UAC_H
@@ -15,9 +17,10 @@
 #include <stdint.h>
 
 #include "build.h"
-#include "conn.h"
 #include "dialog.h"
 #include "endpoint.h"
+#include "loop.h"
+#include "tpset.h"
 #include "trace.h"
 
 #define SIP_UAC_MAXACTIVE	256	/* requests in flight at once */
@@ -57,24 +60,48 @@ struct sip_uac_req {
 };
 
 struct sip_uac {
-	struct sip_conn		*conn;
+	/* the caller's: every request goes to these targets, in order */
+	struct sip_ep_dest	 dst[SIP_EP_MAXTARGETS];
+	int			 ndst;
 	uint32_t		 t1, t2, t4;	/* 0: RFC 3261 defaults */
 	const char		*user;		/* digest username, or NULL */
 	const char		*password;	/* never copied, never traced */
-	struct sip_trace	 trace;		/* messages over conn */
+	struct sip_trace	 trace;		/* messages in and out, and notes */
 	void			(*done)(void *arg, struct sip_uac_req *r);
 	void			*done_arg;
 	/* unexpected requests (NOTIFY, OPTIONS keep-alives) */
 	void			(*request)(void *arg, const struct sip_msg *m);
 	void			*request_arg;
+	/*
+	 * Before r is built for target d (again on failover): set what
+	 * r->p says of the local end (Via, Contact, transport) for d.  A
+	 * transport error means d cannot be reached (why in r->c.tpwhy):
+	 * the next target is tried.  NULL: r->p as it is.
+	 */
+	enum sip_err		(*target)(void *arg, struct sip_uac_req *r,
+				    const struct sip_ep_dest *d);
+	void			*target_arg;
+	/* a target failed and the next is tried; NULL: nothing said */
+	sip_ep_failover_fn	*failover;
+	void			*failover_arg;
+	struct sip_loop		*loop;		/* sip_uac_attach() */
 	struct sip_uac_req	*live[SIP_UAC_MAXACTIVE];	/* in flight */
 	int			 nlive;
 	uint64_t		 rx_us;		/* when the message at hand arrived */
 	uint64_t		 sent_us;	/* traced: when the trace was done */
 	struct sip_build_tmpl	 tmpl;		/* the last request built */
 	struct sip_ep		 ep;		/* transactions; ep.nstray: strays */
+	char			 why[256];	/* a failed flow's, said */
 };
 
+/*
+ * u's requests go through transport set s on loop l (the caller's; they
+ * outlive u).  Fill the set's options with sip_uac_tps_opts() before
+ * making it, so that what it receives comes to u.
+ */
+void		sip_uac_attach(struct sip_uac *u, struct sip_loop *l,
+		    struct sip_tps *s);
+void		sip_uac_tps_opts(struct sip_uac *u, struct sip_tps_opts *o);
 /*
  * Build r's first request and send it.  r must stay put until done.  r is
  * zeroed before its first start; after done it may be started again (the
@@ -82,12 +109,10 @@ struct sip_uac {
  * ping run allocates nothing per request.
  */
 enum sip_err	sip_uac_start(struct sip_uac *u, struct sip_uac_req *r);
-/*
- * Wait up to max_ms for input or a timer, then process.  Returns a
- * connection error that ends everything (the active requests are
- * finished with it first), else SIP_OK.
- */
-enum sip_err	sip_uac_step(struct sip_uac *u, int max_ms);
+/* One turn of the loop: wait up to max_ms for input or a timer. */
+void		sip_uac_step(struct sip_uac *u, int max_ms);
+/* The target r went to last (while it runs, the one in use). */
+const struct sip_ep_dest *sip_uac_dest(const struct sip_uac_req *r);
 /* Finish every active request with err (an overall timeout). */
 void		sip_uac_abort(struct sip_uac *u, enum sip_err err,
 		    const char *why);

@@ -77,6 +77,32 @@ on_response(struct sip_ep_ctxn *c, const struct sip_msg *m)
 	k->last = m != NULL ? m->status : -1;
 }
 
+static int nfailover;
+static enum sip_err failover_err;
+static char failover_why[64];
+
+static void
+on_failover(void *arg, struct sip_ep_ctxn *c, enum sip_err e, const char *why)
+{
+	(void)arg;
+	(void)c;
+	nfailover++;
+	failover_err = e;
+	snprintf(failover_why, sizeof failover_why, "%s", why ? why : "");
+}
+
+/* The build of a caller that opens the connection first: 6000 refuses. */
+static enum sip_err
+build_refuse_first(struct sip_ep_ctxn *c, struct buf *b, size_t *boff,
+    size_t *blen)
+{
+	if (sip_net_port(&c->dst[c->cur].addr) == 6000) {
+		snprintf(c->tpwhy, sizeof c->tpwhy, "connect: refused here");
+		return SIP_E_REFUSED;
+	}
+	return build(c, b, boff, blen);
+}
+
 static void
 setup_call(struct call *k, const char *method, int ports)
 {
@@ -226,8 +252,48 @@ test_failover(void)
 	refuse_port = 6000;
 	setup_call(&k, "OPTIONS", 1);
 	sip_ep_start(&ep, &k.c, 8000 * 1000);
-	ok(k.finals == 1 && k.last == -1 && k.c.err == SIP_E_NET && ep.nlive == 0,
-	    "failover: a refused send to the only target ends with a network error");
+	ok(k.finals == 1 && k.last == -1 && k.c.err == SIP_E_REFUSED &&
+	    ep.nlive == 0,
+	    "failover: a refused send to the only target ends with the refusal");
+	sip_ep_release(&ep, &k.c);
+
+	/* ICMP port unreachable for the datagram to the first target */
+	reset();
+	nfailover = 0;
+	ep.failover = on_failover;
+	setup_call(&k, "OPTIONS", 2);
+	sip_ep_start(&ep, &k.c, 9000 * 1000);
+	ep.now_us = 9001 * 1000;
+	sip_ep_tps_unreach(NULL, NULL, &k.c.dst[0].addr, "port unreachable",
+	    &ep);
+	ok(k.c.cur == 1 && k.calls == 0 && nsent == 2 && sent[1].port == 6001 &&
+	    nfailover == 1 && failover_err == SIP_E_REFUSED,
+	    "failover: an ICMP error for the first target's datagram moves to the next");
+	reply(&ep, 1, 200, "tb", 9002);
+	ok(k.finals == 1 && k.last == 200, "failover: and its 200 is final");
+	sip_ep_release(&ep, &k.c);
+
+	/* refused, then silent: the refusal says more than Timer F */
+	reset();
+	refuse_port = 6000;
+	setup_call(&k, "OPTIONS", 2);
+	sip_ep_start(&ep, &k.c, 10000 * 1000);
+	for (t = 10000; t <= 10000 + 64 * 500 + 100 && k.finals == 0; t += 100)
+		sip_ep_timers(&ep, t * 1000);
+	ok(k.finals == 1 && k.c.err == SIP_E_REFUSED && k.c.why != NULL,
+	    "failover: the most telling failure of all the targets is the one told");
+	sip_ep_release(&ep, &k.c);
+
+	/* a target the build cannot reach (a connection refused at once) */
+	reset();
+	nfailover = 0;
+	setup_call(&k, "OPTIONS", 2);
+	k.c.build = build_refuse_first;
+	ok(sip_ep_start(&ep, &k.c, 11000 * 1000) == SIP_OK && k.c.cur == 1 &&
+	    nsent == 1 && sent[0].port == 6001 && nfailover == 1 &&
+	    strcmp(failover_why, "connect: refused here") == 0,
+	    "failover: a target the build finds unreachable is passed over, with why");
+	ep.failover = NULL;
 	sip_ep_release(&ep, &k.c);
 	sip_ep_free(&ep);
 }
