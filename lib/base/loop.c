@@ -333,6 +333,19 @@ sip_loop_signal(struct sip_loop *l, int signo, sip_sig_cb *cb, void *arg)
 	return SIP_OK;
 }
 
+int
+sip_loop_only_fd(const struct sip_loop *l, int fd)
+{
+	return l->nlive == 1 && l->nsig == 0 && l->nalways == 0 &&
+	    fd >= 0 && fd < l->nw && l->w[fd].on && l->w[fd].ev != 0;
+}
+
+uint64_t
+sip_loop_next_timer(const struct sip_loop *l)
+{
+	return sip_theap_next(&l->timers);
+}
+
 uint64_t
 sip_loop_now(const struct sip_loop *l)
 {

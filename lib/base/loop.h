@@ -56,6 +56,15 @@ void		 sip_loop_timer_stop(struct sip_loop *l, struct sip_timer *t);
 enum sip_err	 sip_loop_signal(struct sip_loop *l, int signo,
 		    sip_sig_cb *cb, void *arg);
 
+/*
+ * For a fast path that waits in a read beside the loop (lib/tpset's
+ * sip_tps_udp_wait): whether fd is the one thing the loop would wait
+ * for (no other fd, no signal), and the earliest timer (ms, UINT64_MAX
+ * for none).
+ */
+int		 sip_loop_only_fd(const struct sip_loop *l, int fd);
+uint64_t	 sip_loop_next_timer(const struct sip_loop *l);
+
 /* The time of this turn, ms (the clock read when the wait returned). */
 uint64_t	 sip_loop_now(const struct sip_loop *l);
 /* Read the clock again (after long work inside a callback). */

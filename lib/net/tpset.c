@@ -4,6 +4,7 @@
  * deadlines driven by the loop, UDP read in batches.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include <linux/errqueue.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -80,6 +82,7 @@ struct sip_tps {
 	uint64_t		 next_id;
 	struct udp_batch	*ub;
 	char			 err[SIP_CONN_ERRSZ];	/* sip_tps_open's */
+	int			 rcvtimeo_ms;	/* sip_tps_udp_wait's SO_RCVTIMEO */
 };
 
 static void	stream_io(struct sip_loop *l, int fd, unsigned ev, void *arg);
@@ -603,22 +606,22 @@ icmp_errno(int e)
 	    e == EHOSTDOWN || e == ENONET || e == EPROTO || e == EMSGSIZE;
 }
 
-/* One batch of datagrams, each handed up where it was read. */
-static void
-udp_io(struct sip_loop *l, int fd, unsigned ev, void *arg)
+/*
+ * One batch of datagrams, each handed up where it was read: recvmmsg()
+ * with flags (MSG_DONTWAIT from the loop; 0 in sip_tps_udp_wait(), to
+ * wait in the read).  Returns how many were read; an ICMP error that
+ * came first is read off the error queue and handed to unreach.
+ */
+static int
+udp_take(struct sip_tps *s, struct sip_tps_flow *f, int flags)
 {
-	struct sip_tps_flow *f = arg;
-	struct sip_tps *s = f->s;
 	struct udp_batch *b = s->ub;
 	struct sip_tps_rx rx;
 	struct sip_msg m;
 	struct sip_perr pe;
 	uint64_t us;
-	int n;
+	int n, fd = f->c.fd;
 
-	(void)l;
-	if (ev & SIP_EV_ERROR)
-		udp_errors(s, f);
 	for (int i = 0; i < UDP_BATCH; i++) {
 		b->mm[i].msg_hdr.msg_name = &b->src[i].ss;
 		b->mm[i].msg_hdr.msg_namelen = sizeof b->src[i].ss;
@@ -626,13 +629,17 @@ udp_io(struct sip_loop *l, int fd, unsigned ev, void *arg)
 		b->mm[i].msg_hdr.msg_controllen = 0;
 		b->mm[i].msg_hdr.msg_flags = 0;
 	}
-	do {
-		n = recvmmsg(fd, b->mm, UDP_BATCH, MSG_DONTWAIT, NULL);
-		/* an ICMP error's errno comes first: the datagrams wait */
-	} while (n < 0 && (errno == EINTR || (icmp_errno(errno) &&
-	    !f->dead)));
+	n = recvmmsg(fd, b->mm, UDP_BATCH, flags | MSG_WAITFORONE, NULL);
+	if (n < 0 && icmp_errno(errno)) {
+		/* the error went first; the datagrams wait behind it */
+		udp_errors(s, f);
+		if (f->dead || flags == 0)
+			return 0;
+		n = recvmmsg(fd, b->mm, UDP_BATCH, flags | MSG_WAITFORONE,
+		    NULL);
+	}
 	if (n <= 0)
-		return;		/* EAGAIN: nothing */
+		return 0;	/* EAGAIN, EINTR, a wait that ran out */
 	us = sip_clock_us();
 	b->cork = 1;
 	for (int i = 0; i < n && !f->dead; i++) {
@@ -666,6 +673,44 @@ udp_io(struct sip_loop *l, int fd, unsigned ev, void *arg)
 	b->cork = 0;
 	if (b->nout > 0)
 		udp_flush(b);
+	return n;
+}
+
+static void
+udp_io(struct sip_loop *l, int fd, unsigned ev, void *arg)
+{
+	struct sip_tps_flow *f = arg;
+
+	(void)l;
+	(void)fd;
+	if (ev & SIP_EV_ERROR)
+		udp_errors(f->s, f);
+	if (!f->dead)
+		udp_take(f->s, f, MSG_DONTWAIT);
+}
+
+int
+sip_tps_udp_wait(struct sip_tps *s, int max_ms)
+{
+	struct sip_tps_flow *f = s->udp_out[0] != NULL ? s->udp_out[0] :
+	    s->udp_out[1];
+	int fd;
+
+	if (f == NULL || f->dead || s->nlis > 0 || s->st.conns > 0 ||
+	    (s->udp_out[0] != NULL && s->udp_out[1] != NULL) ||
+	    !s->o.recverr || !sip_loop_only_fd(s->l, f->c.fd))
+		return -1;
+	fd = f->c.fd;
+	if (max_ms <= 0)
+		return udp_take(s, f, MSG_DONTWAIT);
+	if (max_ms != s->rcvtimeo_ms) {
+		struct timeval tv = { max_ms / 1000, (max_ms % 1000) * 1000 };
+
+		if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0)
+			return -1;
+		s->rcvtimeo_ms = max_ms;
+	}
+	return udp_take(s, f, 0);
 }
 
 struct sip_tps *
@@ -802,9 +847,15 @@ udp_client_opts(struct sip_tps *s, int fd, int v6)
 {
 	int one = 1, ttl = s->o.mcast_ttl > 0 ? s->o.mcast_ttl : 1;
 
-	if (s->o.recverr)
+	if (s->o.recverr) {
 		setsockopt(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
 		    v6 ? IPV6_RECVERR : IP_RECVERR, &one, sizeof one);
+		/*
+		 * A client's socket blocks, for sip_tps_udp_wait()'s read;
+		 * every other use passes MSG_DONTWAIT.
+		 */
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	}
 	setsockopt(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
 	    v6 ? IPV6_MULTICAST_HOPS : IP_MULTICAST_TTL, &ttl, sizeof ttl);
 }

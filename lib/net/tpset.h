@@ -177,6 +177,18 @@ const char	*sip_tps_err(const struct sip_tps *s);
 enum sip_err	 sip_tps_send_flow(struct sip_tps *s, struct sip_tps_flow *f,
 		    const struct sip_sockaddr *dst, const char *p, size_t n);
 
+/*
+ * A one-request-at-a-time client's fast path (sip-send's ping, issue 12):
+ * when the set is one UDP socket of its own (opts.recverr, no listener,
+ * no stream) and the loop waits for nothing else, wait up to max_ms in
+ * the socket's own read (SO_RCVTIMEO) instead of epoll then read: one
+ * system call less per answer.  What arrives is handled as the loop
+ * would; the caller runs the loop's timers when they are due
+ * (sip_loop_next_timer()).  Returns the datagrams read, or -1 when the
+ * set is not such a set (use the loop).
+ */
+int		 sip_tps_udp_wait(struct sip_tps *s, int max_ms);
+
 /* The open stream flow of tp to peer, or NULL. */
 struct sip_tps_flow *sip_tps_find(struct sip_tps *s, enum sip_tp tp,
 		    const struct sip_sockaddr *peer);

@@ -504,6 +504,7 @@ void
 sip_uac_attach(struct sip_uac *u, struct sip_loop *l, struct sip_tps *s)
 {
 	u->loop = l;
+	u->tps = s;
 	sip_ep_attach(&u->ep, l, s);
 	u->ep.send = uac_send;
 	u->ep.send_arg = u;
@@ -512,6 +513,24 @@ sip_uac_attach(struct sip_uac *u, struct sip_loop *l, struct sip_tps *s)
 void
 sip_uac_step(struct sip_uac *u, int max_ms)
 {
+	uint64_t now, next;
+
+	/* one request at a time over UDP: the fast path (issue 12) */
+	if (u->nlive == 1 && u->tps != NULL) {
+		now = sip_clock_ms();
+		next = sip_loop_next_timer(u->loop);
+		if (next <= now) {
+			sip_loop_once(u->loop, 0);
+			return;
+		}
+		if (next - now < (uint64_t)max_ms)
+			max_ms = (int)(next - now);
+		if (sip_tps_udp_wait(u->tps, max_ms) >= 0) {
+			if (sip_loop_next_timer(u->loop) <= sip_clock_ms())
+				sip_loop_once(u->loop, 0);
+			return;
+		}
+	}
 	sip_loop_once(u->loop, max_ms);
 }
 

@@ -85,6 +85,7 @@ struct sip_uac {
 	sip_ep_failover_fn	*failover;
 	void			*failover_arg;
 	struct sip_loop		*loop;		/* sip_uac_attach() */
+	struct sip_tps		*tps;
 	struct sip_uac_req	*live[SIP_UAC_MAXACTIVE];	/* in flight */
 	int			 nlive;
 	uint64_t		 rx_us;		/* when the message at hand arrived */
