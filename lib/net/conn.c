@@ -88,14 +88,7 @@ new_socket(enum sip_tp tp, int family, int client)
 {
 	int type = tp == SIP_TP_UDP ? SOCK_DGRAM : SOCK_STREAM;
 	int proto = tp == SIP_TP_SCTP ? IPPROTO_SCTP : 0;
-	/*
-	 * A UDP client's socket blocks, so that waiting for an answer is
-	 * one recv() with SO_RCVTIMEO instead of poll() then recv() (about
-	 * a microsecond less per round trip); every other use of it passes
-	 * MSG_DONTWAIT.
-	 */
-	int nb = tp == SIP_TP_UDP && client ? 0 : SOCK_NONBLOCK;
-	int fd = socket(family, type | nb | SOCK_CLOEXEC, proto);
+	int fd = socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
 	int one = 1;
 
 	if (fd < 0)
@@ -687,23 +680,6 @@ sip_conn_connect_start(struct sip_conn *c, enum sip_tp tp,
 }
 
 enum sip_err
-sip_conn_connect(struct sip_conn *c, enum sip_tp tp,
-    const struct sip_sockaddr *dst, const struct sip_conn_opts *o)
-{
-	uint64_t deadline = sip_clock_ms() +
-	    (uint64_t)(o->timeout_ms > 0 ? o->timeout_ms : SIP_CONN_TIMEOUT);
-	enum sip_err e = sip_conn_connect_start(c, tp, dst, o);
-
-	while (e == SIP_E_PARTIAL) {
-		if ((c->ssl == NULL || SSL_pending(c->ssl) == 0) &&
-		    wait_fd(c, c->want, deadline) <= 0)
-			return sip_conn_expired(c);
-		e = sip_conn_step(c);
-	}
-	return e;
-}
-
-enum sip_err
 sip_conn_listen(enum sip_tp tp, struct sip_sockaddr *addr, int *fd,
     char *err, size_t errsz)
 {
@@ -1020,64 +996,6 @@ sip_conn_pending(const struct sip_conn *c)
 	if (is_ws(c->tp))
 		return c->ready || c->raw.len > 0;
 	return sip_stream_pending(&c->st) > 0;
-}
-
-/*
- * A connected UDP client: wait for a datagram in recv() itself, the
- * socket's SO_RCVTIMEO set to what is left until deadline (set again
- * only when that changes).  SIP_E_TIMEOUT once deadline has passed.
- */
-static enum sip_err
-udp_wait(struct sip_conn *c, uint64_t now, uint64_t deadline)
-{
-	int ms = now < deadline ? (int)(deadline - now) : 0;
-	enum sip_err e;
-
-	if (ms > 0 && ms != c->rcvtimeo_ms) {
-		struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
-
-		if (setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
-		    sizeof tv) < 0)
-			return sys_err(c, "setsockopt", errno);
-		c->rcvtimeo_ms = ms;
-	}
-	/* SO_RCVTIMEO 0 would wait for ever: with no time left, only look */
-	if ((e = udp_read(c, ms > 0 ? 0 : MSG_DONTWAIT)) != SIP_OK)
-		return e;
-	if (!c->ready && ms == 0)
-		return SIP_E_TIMEOUT;
-	return SIP_OK;
-}
-
-enum sip_err
-sip_conn_recv(struct sip_conn *c, int timeout_ms, struct sip_msg *m,
-    struct sip_perr *pe)
-{
-	uint64_t now = sip_clock_ms();
-	uint64_t deadline = now + (uint64_t)(timeout_ms > 0 ? timeout_ms : 0);
-	enum sip_err e;
-
-	for (int first = 1;; first = 0) {
-		e = sip_conn_next(c, m, pe);
-		if (e != SIP_E_PARTIAL)
-			return e;
-		if (c->tp == SIP_TP_UDP && c->connected && !c->server) {
-			if ((e = udp_wait(c, first ? now : sip_clock_ms(),
-			    deadline)) != SIP_OK)
-				return e;
-			continue;
-		}
-		if (c->ssl == NULL || SSL_pending(c->ssl) == 0) {
-			int r = wait_fd(c, SIP_CONN_WANT_READ, deadline);
-
-			if (r < 0)
-				return sys_err(c, "epoll", errno);
-			if (r == 0)
-				return SIP_E_TIMEOUT;
-		}
-		if ((e = sip_conn_fill(c)) != SIP_OK)
-			return e;
-	}
 }
 
 void

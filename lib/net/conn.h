@@ -4,20 +4,18 @@
  * A struct sip_conn moves whole SIP messages.  UDP hands out datagrams;
  * TCP, TLS and SCTP are framed by Content-Length (lib/stream); WS and WSS
  * carry one SIP message per WebSocket message (RFC 7118 5).  Sockets are
- * non-blocking; sip_conn_recv() waits on a private loop of the
- * connection's (lib/loop), servers watch the fd on theirs and call
- * sip_conn_fill() and sip_conn_next().
+ * non-blocking; the transport set (lib/tpset) watches them on the loop
+ * and calls sip_conn_fill() and sip_conn_next().
  *
  * Opening is a state machine: sip_conn_connect_start() and
  * sip_conn_accept_start() begin, sip_conn_step() goes on whenever the
  * socket is ready for what c->want says, until the connect, TLS and
- * WebSocket handshakes are done; sip_conn_connect() is the blocking
- * wrapper for clients.  After sip_conn_async() a send never waits: what
+ * WebSocket handshakes are done.  After sip_conn_async() a send never waits: what
  * the socket does not take at once is queued, written by
  * sip_conn_flush() when the socket is writable (lib/tpset drives both).
  *
  * A message handed out points into the connection's buffers and stays
- * valid until the next fill, next or recv call on it.  Errors come back
+ * valid until the next fill or next call on it.  Errors come back
  * as enum sip_err with the details in c->err.
  */
 #ifndef SIPBOX_CONN_H
@@ -83,7 +81,6 @@ struct sip_conn {
 	int			 ws_frag;	/* WS: a message's later frames due */
 	unsigned long		 pings;		/* keep-alives seen */
 	uint64_t		 rx_us;		/* sip_clock_us() of the last read */
-	int			 rcvtimeo_ms;	/* UDP client: SO_RCVTIMEO set */
 	char			 err[SIP_CONN_ERRSZ];
 	/* opening: the handshake's state and what it needs */
 	enum sip_conn_state	 state;
@@ -105,10 +102,6 @@ struct sip_conn {
 };
 
 void		sip_conn_init(struct sip_conn *c);
-/* Open a client connection to dst over tp (handshakes included). */
-enum sip_err	sip_conn_connect(struct sip_conn *c, enum sip_tp tp,
-		    const struct sip_sockaddr *dst,
-		    const struct sip_conn_opts *o);
 /*
  * A listening socket for tp on addr (port 0: any); UDP sockets are bound
  * only.  *fd is the socket; addr gets the bound address.
@@ -163,9 +156,6 @@ enum sip_err	sip_conn_fill(struct sip_conn *c);
  */
 enum sip_err	sip_conn_next(struct sip_conn *c, struct sip_msg *m,
 		    struct sip_perr *pe);
-/* next, filling and waiting up to timeout_ms: SIP_E_TIMEOUT if none. */
-enum sip_err	sip_conn_recv(struct sip_conn *c, int timeout_ms,
-		    struct sip_msg *m, struct sip_perr *pe);
 /* Whether next() may have a message without reading the socket. */
 int		sip_conn_pending(const struct sip_conn *c);
 void		sip_conn_close(struct sip_conn *c);
