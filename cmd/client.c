@@ -401,7 +401,10 @@ client_target(struct client *c, const struct sip_ep_dest *d, char *why,
 	td.host = d->host;
 	td.ws_path = d->ws_path;
 	if ((e = sip_tps_open(c->tps, &td, &f)) != SIP_OK) {
-		snprintf(why, whysz, "%s", sip_tps_err(c->tps));
+		char a[SIP_NET_ADDRSTR];
+
+		snprintf(why, whysz, "%s over %s: %s", sip_net_str(&d->addr, a,
+		    sizeof a), sip_tp_name(d->tp), sip_tps_err(c->tps));
 		return e == SIP_E_NOMEM ? SIP_E_NET : e;
 	}
 	l = *sip_tps_local(f);

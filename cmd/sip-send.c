@@ -750,15 +750,20 @@ on_target(void *arg, struct sip_uac_req *r, const struct sip_ep_dest *d)
 static void
 on_failover(void *arg, struct sip_ep_ctxn *c, enum sip_err e, const char *why)
 {
-	char a[SIP_NET_ADDRSTR];
+	char a[SIP_NET_ADDRSTR], at[SIP_NET_ADDRSTR + 16];
 
 	(void)arg;
 	if (quiet)
 		return;
-	warnf("%s over %s: %s; trying the next address",
+	snprintf(at, sizeof at, "%s over %s",
 	    sip_net_str(&c->dst[c->cur].addr, a, sizeof a),
-	    sip_tp_name(c->dst[c->cur].tp),
-	    why != NULL && *why ? why : sip_err_str(e));
+	    sip_tp_name(c->dst[c->cur].tp));
+	if (why == NULL || *why == '\0')
+		why = sip_err_str(e);
+	/* a connection's failure names its address already */
+	warnf("%s%s%s; trying the next address",
+	    strncmp(why, at, strlen(at)) == 0 ? "" : at,
+	    strncmp(why, at, strlen(at)) == 0 ? "" : ": ", why);
 }
 
 /*
