@@ -16,8 +16,11 @@
 #include <openssl/kdf.h>
 #include <openssl/opensslv.h>
 #include <openssl/params.h>
+#include <openssl/pem.h>
 #include <openssl/rand.h>
+#include <openssl/rsa.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 
 #include "ossl.h"
@@ -39,6 +42,9 @@ static const OSSL_PARAM no_param;	/* a failed construct: an end */
  * prototype, since the headers above declare the same names.
  */
 #define OSSL_FUNCS(X, V)						\
+	X(C, int, BIO_free, (BIO *b), (b), 0)				\
+	X(C, BIO *, BIO_new_mem_buf, (const void *buf, int len),	\
+	    (buf, len), NULL)						\
 	X(C, int, CRYPTO_memcmp, (const void *a, const void *b,		\
 	    size_t n), (a, b, n), 1)					\
 	V(C, ERR_clear_error, (void), ())				\
@@ -59,6 +65,9 @@ static const OSSL_PARAM no_param;	/* a failed construct: an end */
 	X(C, int, EVP_DecryptUpdate, (EVP_CIPHER_CTX *c,		\
 	    unsigned char *out, int *outl, const unsigned char *in,	\
 	    int inl), (c, out, outl, in, inl), 0)			\
+	X(C, int, EVP_Digest, (const void *d, size_t n, unsigned char *md,	\
+	    unsigned int *s, const EVP_MD *t, ENGINE *impl),		\
+	    (d, n, md, s, t, impl), 0)					\
 	X(C, int, EVP_DigestFinal_ex, (EVP_MD_CTX *c, unsigned char *md,	\
 	    unsigned int *s), (c, md, s), 0)				\
 	X(C, int, EVP_DigestInit_ex, (EVP_MD_CTX *c, const EVP_MD *t,	\
@@ -75,12 +84,28 @@ static const OSSL_PARAM no_param;	/* a failed construct: an end */
 	    const char *props), (l, alg, props), NULL)			\
 	V(C, EVP_KDF_free, (EVP_KDF *k), (k))				\
 	V(C, EVP_MD_CTX_free, (EVP_MD_CTX *c), (c))			\
+	V(C, EVP_PKEY_CTX_free, (EVP_PKEY_CTX *c), (c))			\
+	X(C, EVP_PKEY_CTX *, EVP_PKEY_CTX_new, (EVP_PKEY *k, ENGINE *e),	\
+	    (k, e), NULL)						\
+	X(C, int, EVP_PKEY_CTX_set_rsa_padding, (EVP_PKEY_CTX *c,	\
+	    int pad), (c, pad), 0)					\
+	X(C, int, EVP_PKEY_decrypt, (EVP_PKEY_CTX *c, unsigned char *out,	\
+	    size_t *outlen, const unsigned char *in, size_t inlen),	\
+	    (c, out, outlen, in, inlen), 0)				\
+	X(C, int, EVP_PKEY_decrypt_init, (EVP_PKEY_CTX *c), (c), 0)	\
+	X(C, int, EVP_PKEY_eq, (const EVP_PKEY *a, const EVP_PKEY *b),	\
+	    (a, b), 0)							\
+	V(C, EVP_PKEY_free, (EVP_PKEY *k), (k))				\
+	X(C, int, EVP_PKEY_is_a, (const EVP_PKEY *k, const char *name),	\
+	    (k, name), 0)						\
 	X(C, EVP_MD_CTX *, EVP_MD_CTX_new, (void), (), NULL)		\
 	X(C, const EVP_CIPHER *, EVP_aes_128_cbc, (void), (), NULL)	\
 	X(C, const EVP_CIPHER *, EVP_aes_128_gcm, (void), (), NULL)	\
 	X(C, const EVP_CIPHER *, EVP_aes_256_cbc, (void), (), NULL)	\
 	X(C, const EVP_CIPHER *, EVP_aes_256_gcm, (void), (), NULL)	\
 	X(C, const EVP_CIPHER *, EVP_chacha20_poly1305, (void), (), NULL)	\
+	X(C, const EVP_MD *, EVP_get_digestbyname, (const char *name),	\
+	    (name), NULL)						\
 	X(C, const EVP_MD *, EVP_md5, (void), (), NULL)			\
 	X(C, const EVP_MD *, EVP_sha1, (void), (), NULL)		\
 	X(C, const EVP_MD *, EVP_sha256, (void), (), NULL)		\
@@ -99,11 +124,17 @@ static const OSSL_PARAM no_param;	/* a failed construct: an end */
 	    (const char *key, char *buf, size_t n), (key, buf, n),	\
 	    no_param)							\
 	X(C, const char *, OpenSSL_version, (int t), (t), why)		\
+	X(C, EVP_PKEY *, PEM_read_bio_PrivateKey, (BIO *b, EVP_PKEY **x,	\
+	    pem_password_cb *cb, void *u), (b, x, cb, u), NULL)		\
 	X(C, int, RAND_bytes, (unsigned char *buf, int n), (buf, n), 0)	\
+	V(C, X509_free, (X509 *x), (x))					\
+	X(C, EVP_PKEY *, X509_get0_pubkey, (const X509 *x), (x), NULL)	\
 	X(C, int, X509_VERIFY_PARAM_set1_ip_asc, (X509_VERIFY_PARAM *p,	\
 	    const char *ip), (p, ip), 0)				\
 	X(C, const char *, X509_verify_cert_error_string, (long n), (n),	\
 	    why)							\
+	X(C, X509 *, d2i_X509, (X509 **a, const unsigned char **in,	\
+	    long len), (a, in, len), NULL)				\
 	X(S, int, SSL_CTX_check_private_key, (const SSL_CTX *c), (c), 0)	\
 	X(S, long, SSL_CTX_ctrl, (SSL_CTX *c, int cmd, long larg,	\
 	    void *parg), (c, cmd, larg, parg), 0)			\
