@@ -24,6 +24,7 @@
 #include "rand.h"
 #include "reg.h"
 #include "status.h"
+#include "stun.h"
 #include "tls.h"
 #include "tpset.h"
 #include "via.h"
@@ -62,7 +63,7 @@ static const struct opt opts[] = {
 	OPT_INT(0, "reg-id", &o.reg_id, "N", 1, 0x7fffffffL,
 	    "RFC 5626 outbound: the reg-id of this flow; keep-alives on"),
 	OPT_DBL(0, "keepalive", &o.keepalive, "SECONDS", 0.1, 86400,
-	    "send a keep-alive (CRLF) this often on the registration's stream"),
+	    "send a keep-alive this often: CRLF on a stream, STUN over UDP"),
 	OPT_GROUP("Bindings"),
 	OPT_FLAG(0, "list", &o.list, "list the AOR's bindings and exit"),
 	OPT_LIST(0, "remove", &o.remove, "CONTACT",
@@ -104,6 +105,11 @@ static int via_port;
 static const char *routes[2];
 static uint64_t flow_id;		/* the stream the REGISTER went over */
 static uint64_t ping_us;		/* when the keep-alive went */
+/* UDP: where the REGISTER went, the STUN request out, what it mapped */
+static struct sip_ep_dest reg_dst;
+static unsigned char stun_tx[SIP_STUN_TXID];
+static struct sip_sockaddr mapped;
+static int have_mapped;
 static int signals, exit_code;
 static char *secret;
 
@@ -492,6 +498,7 @@ print_bindings(const struct sip_msg *m)
 }
 
 static void arm(void);
+static void drain(const struct sip_msg *m);
 
 /* The backoff's and keep-alives' spread (RFC 5626 4.4.1, 4.5). */
 static uint32_t
@@ -538,12 +545,71 @@ send_register(const struct sip_reg_act *a)
 		    sip_err_str(e));
 }
 
+/* RFC 5626 4.4.2: a STUN Binding request to the registrar over UDP. */
+static void
+send_stun(void)
+{
+	struct sip_tps_dst dst;
+	unsigned char req[SIP_STUN_HDR];
+	char a[SIP_NET_ADDRSTR];
+
+	if (sip_rand_bytes(stun_tx, sizeof stun_tx) != SIP_OK)
+		return;
+	sip_stun_request(req, stun_tx);
+	memset(&dst, 0, sizeof dst);
+	dst.tp = SIP_TP_UDP;
+	dst.addr = reg_dst.addr;
+	client_info("keep-alive (STUN Binding request) to %s",
+	    sip_net_str(&reg_dst.addr, a, sizeof a));
+	(void)sip_tps_send(tps, &dst, (const char *)req, sizeof req, NULL);
+}
+
+/* A STUN answer to our keep-alive: a pong, unless the mapping moved. */
+static int
+stun_answer(const struct sip_tps_rx *rx)
+{
+	struct sip_stun s;
+	char a[SIP_NET_ADDRSTR];
+	uint64_t now = sip_loop_now(loop);
+
+	if (rx->tp != SIP_TP_UDP || !sip_stun_is(rx->data, rx->len) ||
+	    sip_stun_parse(&s, rx->data, rx->len) != SIP_OK ||
+	    memcmp(s.txid, stun_tx, sizeof stun_tx) != 0)
+		return 0;
+	memset(stun_tx, 0, sizeof stun_tx);	/* one answer per request */
+	if (s.cls != SIP_STUN_SUCCESS) {
+		client_info("STUN error %d: the flow failed", s.error);
+		sip_reg_flow_failed(&reg, now);
+	} else if (s.has_mapped && have_mapped &&
+	    !sip_net_equal(&s.mapped, &mapped)) {
+		/* RFC 5626 4.4.2: a new mapping is a failed flow */
+		client_info("the NAT mapping moved to %s",
+		    sip_net_str(&s.mapped, a, sizeof a));
+		mapped = s.mapped;
+		sip_reg_flow_failed(&reg, now);
+	} else {
+		if (s.has_mapped && !have_mapped) {
+			mapped = s.mapped;
+			have_mapped = 1;
+			client_info("STUN: the registrar sees us at %s",
+			    sip_net_str(&mapped, a, sizeof a));
+		}
+		sip_reg_pong(&reg, now);
+	}
+	drain(NULL);
+	return 1;
+}
+
 /* A keep-alive on the registration's flow (RFC 5626 4.4.1). */
 static void
 send_ping(void)
 {
 	struct sip_tps_flow *f = flow_id ? sip_tps_byid(tps, flow_id) : NULL;
 
+	if (reg_dst.tp == SIP_TP_UDP) {
+		send_stun();
+		return;
+	}
 	if (f == NULL) {
 		sip_reg_flow_failed(&reg, sip_loop_now(loop));
 		return;
@@ -680,6 +746,7 @@ send_fn(void *arg, const struct sip_ep_dest *d, const char *p, size_t n,
 		return sip_tps_send_flow(tps, sip_tps_flow_of(d->flow),
 		    &d->addr, p, n);
 	memset(&dst, 0, sizeof dst);
+	reg_dst = *d;
 	dst.tp = d->tp;
 	dst.addr = d->addr;
 	dst.host = cl.next.numeric ? NULL : cl.next.host;
@@ -742,6 +809,8 @@ on_request(void *arg, struct sip_ep *e, struct sip_uas_txn *t,
 static void
 on_recv(struct sip_tps *s, const struct sip_tps_rx *rx, void *arg)
 {
+	if (rx->msg == NULL && stun_answer(rx))
+		return;
 	sip_ep_tps_recv(s, rx, arg);
 }
 
@@ -950,8 +1019,9 @@ sip_register_main(int argc, char **argv)
 		reg.reg_id = (int)o.reg_id;
 		reg.ka_ms = (uint32_t)(o.keepalive * 1000);
 		reg.ka_auto = o.reg_id > 0;
-		/* RFC 5626 4.4.1: 95-120 s on a stream, 37-48 s on UDP */
-		reg.ka_default_ms = is_stream(cl.tp) ? 120000 : 48000;
+		/* RFC 5626 4.4.1: 95-120 s on a stream, 24-29 s on UDP */
+		reg.ka_default_lo_ms = is_stream(cl.tp) ? 95000 : 24000;
+		reg.ka_default_ms = is_stream(cl.tp) ? 120000 : 29000;
 	}
 	if (o.instance != NULL && strncmp(o.instance, "urn:", 4) != 0)
 		usage_error("bad --instance '%s': want a URN (urn:uuid:...)",

@@ -26,6 +26,7 @@
 #include "json.h"
 #include "loop.h"
 #include "rand.h"
+#include "stun.h"
 #include "tls.h"
 #include "endpoint.h"
 #include "tpset.h"
@@ -1088,12 +1089,34 @@ on_dump(struct sip_loop *l, int sig, void *arg)
 	dump_bindings();
 }
 
+/*
+ * RFC 5626 8: a registrar that supports outbound answers STUN Binding
+ * requests on its SIP UDP ports (the clients' keep-alives).
+ */
+static int
+answer_stun(const struct sip_tps_rx *rx)
+{
+	struct sip_stun req;
+	struct buf b;
+
+	if (rx->tp != SIP_TP_UDP || !sip_stun_is(rx->data, rx->len) ||
+	    sip_stun_parse(&req, rx->data, rx->len) != SIP_OK)
+		return 0;
+	buf_init(&b, 512);
+	if (sip_stun_response(&b, &req, rx->src) == SIP_OK)
+		(void)sip_tps_send_flow(tps, rx->flow, rx->src, b.p, b.len);
+	buf_free(&b);
+	return 1;
+}
+
 static void
 on_recv(struct sip_tps *s, const struct sip_tps_rx *rx, void *arg)
 {
 	(void)s;
 	(void)arg;
 	if (rx->msg == NULL) {
+		if (answer_stun(rx))
+			return;
 		log_bad(rx->src, rx->tp, rx->why);
 		return;
 	}

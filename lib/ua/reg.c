@@ -220,8 +220,16 @@ arm_ping(struct sip_reg *r, uint64_t now)
 		iv = r->ka_ms;
 	else if (r->ka_auto && r->flow_timer > 0)
 		iv = spread(r, (uint64_t)r->flow_timer * 1000, 80);
-	else if (r->ka_auto && r->ka_default_ms > 0)
-		iv = spread(r, r->ka_default_ms, 80);
+	else if (r->ka_auto && r->ka_default_ms > 0) {
+		uint64_t lo = r->ka_default_lo_ms < r->ka_default_ms ?
+		    r->ka_default_lo_ms : r->ka_default_ms;
+
+		/* with no randomness, the longest */
+		iv = r->ka_default_ms;
+		if (r->rnd != NULL)
+			iv = lo + (r->ka_default_ms - lo) *
+			    (r->rnd(r->rnd_arg) % 1001) / 1000;
+	}
 	r->ping_at = iv ? now + iv : 0;
 }
 

@@ -108,11 +108,13 @@ struct sip_reg {
 	uint32_t		 backoff_max;	/* ms; 0: SIP_REG_BACKOFF_MAX */
 	/*
 	 * Keep-alives (RFC 5626 4.4.1): every ka_ms when set; else with
-	 * ka_auto, at 80-100% of the 200's Flow-Timer, or ka_default_ms
-	 * (randomised the same way) when it has none.  0 and 0: none.
+	 * ka_auto, at 80-100% of the 200's Flow-Timer, or between
+	 * ka_default_lo_ms and ka_default_ms when it has none (95-120 s on
+	 * a stream, 24-29 s over UDP).  0 and 0: none.
 	 */
 	uint32_t		 ka_ms;
 	int			 ka_auto;
+	uint32_t		 ka_default_lo_ms;
 	uint32_t		 ka_default_ms;
 	uint32_t		 pong_wait;	/* ms; 0: SIP_REG_PONG_WAIT */
 	/* 32 random bits for the backoff's and keep-alive's spread; NULL:
