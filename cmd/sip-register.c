@@ -835,12 +835,14 @@ on_signal(struct sip_loop *l, int sig, void *arg)
 {
 	(void)arg;
 	(void)sig;
-	if (++signals > 1 || reg.state != SIP_REG_BOUND) {
-		if (reg.state == SIP_REG_BOUND || reg.state == SIP_REG_SENDING)
+	if (++signals > 1) {
+		if (reg.mode == SIP_REG_BIND && (reg.state == SIP_REG_BOUND ||
+		    reg.state == SIP_REG_SENDING))
 			warnf("%s: left registered", aor);
 		sip_loop_stop(l, 0);
 		return;
 	}
+	/* a REGISTER out is answered first, then taken back */
 	client_info("unregistering (again to quit at once)");
 	sip_reg_stop(&reg, sip_loop_now(l));
 	drain(NULL);
