@@ -46,9 +46,9 @@ static struct {
 	const char	*match;
 	long		 count;
 	double		 interval;
-	long		 concurrency;
+	long		 concurrency;	/* 0: not given */
 	int		 no_bye;
-} o = { .interval = 1.0, .concurrency = 1 };
+} o = { .interval = 1.0 };
 
 static const struct opt opts[] = {
 	OPT_GROUP("Request"),
@@ -86,7 +86,7 @@ static const struct opt opts[] = {
 	OPT_DBL(0, "interval", &o.interval, "SECONDS", 0, 3600,
 	    "time between requests in a ping run (default 1)"),
 	OPT_INT(0, "concurrency", &o.concurrency, "N", 1, SIP_UAC_MAXACTIVE,
-	    "requests in flight at once in a ping run (default 1)"),
+	    "requests in flight at most in a ping run (default 1 with --interval 0, else 256)"),
 	OPT_END
 };
 
@@ -119,6 +119,7 @@ struct job {
 	struct sip_uac_req	 r;
 	long			 seq;
 	unsigned		 gen;		/* params_gen it was made with */
+	uint64_t		 until;		/* ping run: its --timeout, ms */
 };
 
 /* Body from -d: TEXT, @FILE or @-. */
@@ -874,10 +875,16 @@ static int
 run(void)
 {
 	long total = o.count > 0 ? o.count : 1;
-	long conc = o.count > 0 ? o.concurrency : 1;
+	/*
+	 * A ping run sends every --interval, as ping(8) does, whatever is
+	 * still unanswered (up to SIP_UAC_MAXACTIVE, or --concurrency).
+	 */
+	long conc = o.count == 0 ? 1 : o.concurrency > 0 ? o.concurrency :
+	    o.interval > 0 ? SIP_UAC_MAXACTIVE : 1;
 	struct job *jobs = xcalloc((size_t)conc, sizeof *jobs);
-	uint64_t deadline = copt.timeout > 0 ?
-	    sip_clock_ms() + (uint64_t)(copt.timeout * 1000) : 0;
+	/* --timeout: the one request's, or each request's in a ping run */
+	uint64_t tmo = copt.timeout > 0 ? (uint64_t)(copt.timeout * 1000) : 0;
+	uint64_t deadline = tmo > 0 && o.count == 0 ? sip_clock_ms() + tmo : 0;
 	uint64_t next_at = 0, iv = (uint64_t)(o.interval * 1000);
 	long seq = 0;
 	enum sip_err e;
@@ -910,6 +917,7 @@ run(void)
 			if (jb->r.raw)
 				free((void *)jb->r.raw);
 			prepare(jb, ++seq);
+			jb->until = o.count > 0 && tmo > 0 ? now + tmo : 0;
 			st.sent++;
 			if ((e = sip_uac_start(&uac, &jb->r)) == SIP_E_RANDOM)
 				die(SIP_EXIT_NET, "%s", sip_err_str(e));
@@ -927,6 +935,20 @@ run(void)
 			wait = (int)(next_at - now);
 		if (deadline && deadline - now < (uint64_t)wait)
 			wait = (int)(deadline - now);
+		for (long i = 0; tmo > 0 && o.count > 0 && i < conc; i++) {
+			struct job *jb = &jobs[i];
+
+			if (!jb->r.active || jb->until == 0)
+				continue;
+			if (jb->until <= now) {
+				/* a probe that ran out is lost; the run goes on */
+				sip_uac_abort_one(&uac, &jb->r, SIP_E_TIMEOUT,
+				    "--timeout reached");
+				wait = 0;
+			} else if (jb->until - now < (uint64_t)wait) {
+				wait = (int)(jb->until - now);
+			}
+		}
 		sip_uac_step(&uac, wait);
 	}
 	if (interrupted)

@@ -621,6 +621,32 @@ for b in sent:
 PY
 }
 
+@test "sip-send: a ping run goes on past refused probes (ICMP over UDP, RST over TCP), counts them lost and ends with its summary" {
+	local p
+	p=$(free_port)
+	run -8 "$SIPBOX" sip-send -c 3 --interval 0.1 "udp:127.0.0.1:$p"
+	[ "$(grep -c '^seq=[123] connection refused' <<<"$output")" -eq 3 ]
+	[[ "$output" == *"3 requests sent, 0 responses received, 100.0% loss"* ]]
+	run -8 "$SIPBOX" sip-send -c 3 --interval 0.1 --json "tcp:127.0.0.1:$p"
+	python3 -c '
+import json,sys
+lines=[json.loads(l) for l in sys.argv[1].splitlines()]
+assert [l["seq"] for l in lines[:-1]]==[1,2,3] and all(l["exit"]==8 for l in lines[:-1]), lines
+s=lines[-1]; assert s["type"]=="summary" and s["sent"]==3 and s["errors"]==3, s' "$output"
+}
+
+@test "sip-send: in a ping run --timeout is each probe's, and --interval goes on while a probe is unanswered" {
+	local p
+	p=$(blackhole_udp)
+	run -7 "$SIPBOX" sip-send -c 3 --interval 0.2 --timeout 0.5 --json "udp:127.0.0.1:$p"
+	python3 -c '
+import json,sys
+lines=[json.loads(l) for l in sys.argv[1].splitlines()]
+r=[l for l in lines if l["type"]=="response"]
+assert len(r)==3 and all(l["error"]=="no final response before the timeout" for l in r), r
+s=lines[-1]; assert s["type"]=="summary" and s["sent"]==3 and s["timeouts"]==3, s' "$output"
+}
+
 @test "sip-send: --interval spaces the requests of a ping run, neither faster nor much slower" {
 	# bounded both ways: 3 requests 0.2 s apart take 0.4 s and an answer,
 	# not much more (interval * count + 2 s is room for a loaded machine)

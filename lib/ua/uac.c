@@ -395,19 +395,23 @@ sip_uac_start(struct sip_uac *u, struct sip_uac_req *r)
 }
 
 void
-sip_uac_abort(struct sip_uac *u, enum sip_err err, const char *why)
+sip_uac_abort_one(struct sip_uac *u, struct sip_uac_req *r, enum sip_err err,
+    const char *why)
 {
 	u->rx_us = 0;
-	while (u->nlive > 0) {
-		struct sip_uac_req *r = u->live[0];
-
-		sip_ep_abort(&u->ep, &r->c, err, why);
-		if (r->active) {	/* its transaction had ended already */
-			r->err = err;
-			r->why = why;
-			finish(u, r);
-		}
+	sip_ep_abort(&u->ep, &r->c, err, why);
+	if (r->active) {	/* its transaction had ended already */
+		r->err = err;
+		r->why = why;
+		finish(u, r);
 	}
+}
+
+void
+sip_uac_abort(struct sip_uac *u, enum sip_err err, const char *why)
+{
+	while (u->nlive > 0)
+		sip_uac_abort_one(u, u->live[0], err, why);
 }
 
 /*

@@ -114,6 +114,9 @@ enum sip_err	sip_uac_start(struct sip_uac *u, struct sip_uac_req *r);
 void		sip_uac_step(struct sip_uac *u, int max_ms);
 /* The target r went to last (while it runs, the one in use). */
 const struct sip_ep_dest *sip_uac_dest(const struct sip_uac_req *r);
+/* Finish r with err now (its own timeout), if it is active. */
+void		sip_uac_abort_one(struct sip_uac *u, struct sip_uac_req *r,
+		    enum sip_err err, const char *why);
 /* Finish every active request with err (an overall timeout). */
 void		sip_uac_abort(struct sip_uac *u, enum sip_err err,
 		    const char *why);
