@@ -149,6 +149,7 @@ demo: sipbox
 
 bench: sipbox tests/bench/bench
 	tests/bench/run
+	tests/bench/proc
 	tests/bench/net
 	tests/bench/load
 	tests/bench/startup

@@ -438,18 +438,24 @@ put_field(struct slice s)
 	fwrite_unlocked(p, 1, (size_t)(e - p), stdout);
 }
 
+static void	add_field(struct buf *, struct slice);
+
+/* The line is built whole and written in one go, as print_line()'s. */
 static void
 print_fields(const struct sip_msg *m, const char *path)
 {
 	static struct buf tmp;	/* kept: numbers need it for every message */
+	static struct buf l;
 	int i;
 
+	buf_reset(&l);
 	for (i = 0; i < nfields; i++) {
 		if (i > 0)
-			putchar_unlocked('\t');
-		put_field(field(m, i, path, &tmp));
+			buf_add(&l, "\t", 1);
+		add_field(&l, field(m, i, path, &tmp));
 	}
-	putchar_unlocked('\n');
+	buf_add(&l, "\n", 1);
+	fwrite_unlocked(l.p, 1, l.len, stdout);
 }
 
 static void

@@ -80,3 +80,14 @@ BENCH="$TESTS_DIR/bench/bench"
 	[[ $output == *"ratio loaded / alone: "*" (target >= 0.90)"* ]]
 	[[ $output == *"sip-serve peak RSS: "*" MB (bound 64 MB)"* ]]
 }
+
+@test "bench: the whole-process benchmark's sip-parse and sofia-sip print the same fields for every message" {
+	if ! pkg-config --exists sofia-sip-ua; then
+		[ "${CI:-}" != true ] || { echo "sofia-sip-ua is not installed, and CI=true: make deps installs it"; false; }
+		skip "sofia-sip-ua is not installed"
+	fi
+	need /usr/bin/time
+	run -0 "$TESTS_DIR/bench/proc" -n 2000 -r 1
+	[[ $output == *"corpus: 2000 messages, "*"outputs identical (2000 lines)"* ]]
+	[[ $output == *"sip-parse runs "*"x sofia-sip by wall time"* ]]
+}

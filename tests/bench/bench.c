@@ -11,6 +11,11 @@
  *	MB/s of the best pass and the ratios.  -c checks instead of timing:
  *	every parser must hand back exactly the fields in corpus.tsv.  -o
  *	runs only the parser named (for a profiler).
+ *   bench proc PARSER DIR
+ *	a whole process for tests/bench/proc: read DIR/corpus.sip into
+ *	memory, parse each message with PARSER and print its fields as
+ *	sip-parse -f call-id,cseq.num,cseq.method,from.tag,to.tag,via.branch
+ *	does (the message bounds come from corpus.tsv, free of charge).
  *
  * Exit status: 0 ok, 1 a parser failed or disagreed, 2 usage.
  */
@@ -45,7 +50,8 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: bench gen [-n COUNT] [-s SEED] DIR\n"
-	    "       bench run [-c] [-o PARSER] [-p PASSES] [-t SECONDS] DIR\n");
+	    "       bench run [-c] [-o PARSER] [-p PASSES] [-t SECONDS] DIR\n"
+	    "       bench proc PARSER DIR\n");
 	exit(2);
 }
 
@@ -143,6 +149,59 @@ static size_t
 flen(const struct bfield *f)
 {
 	return f->len + (f->p2 != NULL ? 1 + f->len2 : 0);
+}
+
+/* One field and a tab or the line end, as sip-parse -f prints them. */
+static void
+put_field(const struct bfield *f, int last)
+{
+	if (f->p != NULL)
+		fwrite(f->p, 1, f->len, stdout);
+	if (f->p2 != NULL) {
+		putchar('@');
+		fwrite(f->p2, 1, f->len2, stdout);
+	}
+	putchar(last ? '\n' : '\t');
+}
+
+static void
+sink_print(struct bsink *s, const struct bfields *o)
+{
+	(void)s;
+	put_field(&o->f[BF_CALLID], 0);
+	printf("%" PRIu32 "\t", o->cseq);
+	put_field(&o->f[BF_CSEQ_METHOD], 0);
+	put_field(&o->f[BF_FROM_TAG], 0);
+	put_field(&o->f[BF_TO_TAG], 0);
+	put_field(&o->f[BF_BRANCH], 1);
+}
+
+/* bench proc: the whole process of one parser over the corpus. */
+static int
+proc(const char *name, const char *dir)
+{
+	struct bsink s = { 0 };
+	struct corpus c;
+	size_t k, i;
+	int rc = 0;
+
+	for (k = 0; k < NPARSERS && strcmp(parsers[k]->name, name) != 0; k++)
+		;
+	if (k == NPARSERS) {
+		fprintf(stderr, "bench: no parser '%s'\n", name);
+		return 2;
+	}
+	if (corpus_load(&c, dir) != 0 || parsers[k]->init() != 0)
+		return 1;
+	s.fn = sink_print;
+	for (i = 0; i < c.n && rc == 0; i++)
+		if (parsers[k]->parse(c.buf + c.m[i].off, c.m[i].len, &s) != 0) {
+			fprintf(stderr, "bench: %s: message %zu failed\n",
+			    name, i + 1);
+			rc = 1;
+		}
+	corpus_free(&c);
+	return rc;
 }
 
 static void
@@ -413,6 +472,11 @@ main(int argc, char **argv)
 			return 1;
 		}
 		return 0;
+	}
+	if (strcmp(argv[1], "proc") == 0) {
+		if (argc != 4)
+			usage();
+		return proc(argv[2], argv[3]);
 	}
 	if (strcmp(argv[1], "run") != 0)
 		usage();
