@@ -838,8 +838,10 @@ note(struct sip_reginfo_change *ch, unsigned max, unsigned *nch,
 }
 
 /*
- * Drop what the last merge reported as over: terminated contacts and
- * those a full document left out (their changes pointed at them).
+ * Drop what the last merge flushed (its changes pointed at them).
+ * Terminated contacts stay until a full document leaves them out: a
+ * notifier that names them again (Kamailio does, in every full
+ * document) has nothing new to say about them.
  */
 static void
 sweep(struct sip_reginfo_view *v)
@@ -847,7 +849,7 @@ sweep(struct sip_reginfo_view *v)
 	unsigned j = 0;
 
 	for (unsigned i = 0; i < v->n; i++) {
-		if (!v->c[i].active || v->c[i].seen < 0) {
+		if (v->c[i].seen < 0) {
 			vc_free(&v->c[i]);
 			continue;
 		}
@@ -862,6 +864,7 @@ sip_reginfo_merge(struct sip_reginfo_view *v, const struct sip_reginfo *ri,
     enum sip_reginfo_order *order)
 {
 	enum sip_err e;
+	int first = !v->have_version;
 
 	*nch = 0;
 	sweep(v);
@@ -916,7 +919,12 @@ sip_reginfo_merge(struct sip_reginfo_view *v, const struct sip_reginfo *ri,
 			}
 			v->c[v->n] = n;
 			v->c[v->n].seen = 1;
-			note(ch, max, nch, SIP_REGINFO_NEW, &v->c[v->n]);
+			/*
+			 * The first document's terminated contacts are
+			 * history, not news (Kamailio keeps naming them)
+			 */
+			if (n.active || !first)
+				note(ch, max, nch, SIP_REGINFO_NEW, &v->c[v->n]);
 			v->n++;
 		}
 	}
@@ -925,7 +933,10 @@ sip_reginfo_merge(struct sip_reginfo_view *v, const struct sip_reginfo *ri,
 		for (unsigned i = 0; i < v->n; i++)
 			if (v->c[i].seen == 0) {
 				v->c[i].seen = -1;
-				note(ch, max, nch, SIP_REGINFO_GONE, &v->c[i]);
+				/* a terminated one was reported already */
+				if (v->c[i].active)
+					note(ch, max, nch, SIP_REGINFO_GONE,
+					    &v->c[i]);
 			}
 	return SIP_OK;
 }

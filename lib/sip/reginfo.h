@@ -158,7 +158,9 @@ enum sip_reginfo_order {
 /*
  * Merge ri into v (RFC 3680 5.2): a full document replaces the tables,
  * a partial one updates them by registration and contact id;
- * terminated contacts are removed once reported.  Up to max changes
+ * terminated contacts stay (unreported when named again) until a full
+ * document leaves them out; those of the view's first document are not
+ * reported at all (the state as it was, not a change).  Up to max changes
  * into ch (NULL for none), their number in *nch; they point into v and
  * stay valid until the next merge.  *order says how the version
  * compared.  SIP_E_TOOBIG past SIP_REGINFO_MAXVIEW contacts,

@@ -479,20 +479,22 @@ sip_sub_notify(struct sip_sub *s, const struct sip_msg *m, uint64_t now)
 	s->n_at = 0;
 	s->got_notify = 1;
 	s->notifies++;
-	push(s, SIP_SUB_NOTIFY, m, NULL);
+	/* the body before the end, the state before the body */
 	if (slice_eq_cstr(ss.state, "terminated")) {
+		push(s, SIP_SUB_NOTIFY, m, NULL);
 		terminated(s, &ss, now);
 		return 200;
 	}
-	if (s->stopping)
-		return 200;
-	s->fails = 0;
-	s->backoff = SIP_SUB_RETRY_MIN;
-	/* 4.1.3: the expires parameter is authoritative */
-	if (ss.has_expires)
-		granted(s, ss.expires, now);
-	set_state(s, slice_eq_cstr(ss.state, "active") ? SIP_SUB_ACTIVE :
-	    SIP_SUB_PENDING, NULL);
+	if (!s->stopping) {
+		s->fails = 0;
+		s->backoff = SIP_SUB_RETRY_MIN;
+		/* 4.1.3: the expires parameter is authoritative */
+		if (ss.has_expires)
+			granted(s, ss.expires, now);
+		set_state(s, slice_eq_cstr(ss.state, "active") ?
+		    SIP_SUB_ACTIVE : SIP_SUB_PENDING, NULL);
+	}
+	push(s, SIP_SUB_NOTIFY, m, NULL);
 	return 200;
 }
 

@@ -138,7 +138,8 @@ void		sip_sub_response(struct sip_sub *s, const struct sip_msg *resp,
 		    uint64_t now);
 /*
  * A NOTIFY m arrived.  Returns the status to answer it with: 200 when
- * it was taken (a NOTIFY action, then the state's), 481 when it is no
+ * it was taken (a STATE action when the state changed, then a NOTIFY
+ * action; for terminated the NOTIFY, then what follows), 481 when it is no
  * subscription of s (another dialog, a fork, after the end), 489 for
  * another event, 400 without a usable Subscription-State or Event, 500
  * for a CSeq out of order.  The caller sends that response.

@@ -304,17 +304,19 @@ test_merge(void)
 	ok(sip_reginfo_merge(&v, &ri, ch, 8, &n, &ord) == SIP_OK && n == 1 &&
 	    !ch[0].c->active && ch[0].c->event == SIP_REGINFO_EV_EXPIRED,
 	    "a contact terminated: reported");
-	parse(doc(8, "partial", C("c", "active", "created", "1", "sip:a@3")),
-	    NULL);
+	parse(doc(8, "partial", C("c", "active", "created", "1", "sip:a@3")
+	    C("b", "terminated", "expired", "2", "sip:a@2")), NULL);
 	ok(sip_reginfo_merge(&v, &ri, ch, 8, &n, &ord) == SIP_OK &&
-	    ord == SIP_REGINFO_GAP && v.n == 2 && v.version == 8,
-	    "a gap in versions is processed and said; the terminated one is gone");
+	    ord == SIP_REGINFO_GAP && n == 1 && strcmp(ch[0].c->id, "c") == 0 &&
+	    v.n == 3 && v.version == 8,
+	    "a gap in versions is processed and said; a terminated contact "
+	    "named again is no news");
 	parse(doc(9, "full", C("c", "active", "registered", "1", "sip:a@3")),
 	    NULL);
 	ok(sip_reginfo_merge(&v, &ri, ch, 8, &n, &ord) == SIP_OK && n == 1 &&
 	    ch[0].kind == SIP_REGINFO_GONE && strcmp(ch[0].c->id, "a") == 0,
-	    "a full document flushes the contact it leaves out; created to "
-	    "registered alone is no news");
+	    "a full document flushes the contacts it leaves out (the "
+	    "terminated one silently); created to registered alone is no news");
 	parse(doc(9, "full", C("c", "active", "registered", "1", "sip:a@3")),
 	    NULL);
 	ok(sip_reginfo_merge(&v, &ri, ch, 8, &n, &ord) == SIP_OK && n == 0 &&
@@ -322,6 +324,12 @@ test_merge(void)
 	    "leniency: a full document with the same version is taken");
 	sip_reginfo_view_free(&v);
 	ok(v.n == 0 && v.c == NULL, "the view frees");
+	parse(doc(0, "full", C("a", "terminated", "expired", "1", "sip:a@1")
+	    C("b", "active", "registered", "1", "sip:a@2")), NULL);
+	ok(sip_reginfo_merge(&v, &ri, ch, 8, &n, &ord) == SIP_OK && n == 1 &&
+	    strcmp(ch[0].c->id, "b") == 0 && v.n == 2,
+	    "the first document's terminated contact is kept, not reported");
+	sip_reginfo_view_free(&v);
 }
 
 static void

@@ -133,7 +133,7 @@ test_initial(void)
 	ok(sip_sub_notify(&s, notify("c1", "srv", "ours", 1, "reg",
 	    "pending;expires=590"), T0 + 5) == 200,
 	    "a NOTIFY before the 2xx is taken");
-	ok(strcmp(acts(&s), "NP") == 0 && s.dialog != NULL,
+	ok(strcmp(acts(&s), "PN") == 0 && s.dialog != NULL,
 	    "pending, and the NOTIFY made the dialog");
 	ok(strcmp(s.dialog->remote_target, "sip:notifier@127.0.0.1:5060") == 0 &&
 	    s.dialog->nroute == 1 && strcmp(s.dialog->remote_tag, "srv") == 0 &&
@@ -145,7 +145,7 @@ test_initial(void)
 	    "202 with Expires 300: refresh 32 s before the expiry");
 	ok(sip_sub_notify(&s, notify("c1", "srv", "ours", 2, "reg",
 	    "active;expires=200"), T0 + 1000) == 200 &&
-	    strcmp(acts(&s), "NA") == 0 && s.granted == 200 &&
+	    strcmp(acts(&s), "AN") == 0 && s.granted == 200 &&
 	    s.refresh_at == T0 + 1000 + 168000,
 	    "active;expires=200 is authoritative (4.1.3)");
 
