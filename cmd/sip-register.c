@@ -23,6 +23,7 @@
 #include "param.h"
 #include "rand.h"
 #include "reg.h"
+#include "register.h"
 #include "status.h"
 #include "stun.h"
 #include "tls.h"
@@ -32,6 +33,7 @@
 static const char *const usage[] = {
 	"sip-register [options] AOR [REGISTRAR]",
 	"sip-register --list|--remove-all|--remove CONTACT [options] AOR [REGISTRAR]",
+	"sip-register --watch [options] AOR [REGISTRAR]",
 	NULL
 };
 
@@ -48,6 +50,7 @@ static struct {
 	double		 keepalive;
 	const char	*ha1_file;
 	int		 json;
+	int		 watch;
 } o = { .expires = 3600, .q = -1 };
 
 static const struct opt opts[] = {
@@ -70,6 +73,8 @@ static const struct opt opts[] = {
 	    "remove the binding of CONTACT (repeatable) and exit"),
 	OPT_FLAG(0, "remove-all", &o.remove_all,
 	    "remove every binding of the AOR (Contact: *) and exit"),
+	OPT_FLAG(0, "watch", &o.watch,
+	    "subscribe to the AOR's reg event (RFC 3680) and print each change of its bindings"),
 	CLIENT_OPTIONS,
 	OPT_SECRETFILE(0, "ha1-file", &o.ha1_file, "FILE",
 	    "digest HA1 (hex of user:realm:password) from the first line of FILE, instead of a password"),
@@ -112,6 +117,7 @@ static struct sip_sockaddr mapped;
 static int have_mapped;
 static int signals, exit_code;
 static char *secret;
+static struct reg_env wenv;		/* --watch's */
 
 static void
 out_flush(void)
@@ -771,6 +777,8 @@ on_request(void *arg, struct sip_ep *e, struct sip_uas_txn *t,
 	struct slice from = sip_msg_value(m, SIP_HDR_FROM);
 
 	(void)arg;
+	if (o.watch && watch_request(e, t, m))
+		return;
 	memset(&rp, 0, sizeof rp);
 	rp.code = m->mid == SIP_METHOD_OPTIONS ||
 	    m->mid == SIP_METHOD_MESSAGE ? 200 : 405;
@@ -835,6 +843,10 @@ on_signal(struct sip_loop *l, int sig, void *arg)
 {
 	(void)arg;
 	(void)sig;
+	if (o.watch) {
+		watch_stop();
+		return;
+	}
 	if (++signals > 1) {
 		if (reg.mode == SIP_REG_BIND && (reg.state == SIP_REG_BOUND ||
 		    reg.state == SIP_REG_SENDING))
@@ -937,6 +949,10 @@ sip_register_main(int argc, char **argv)
 	modes = (o.list != 0) + (o.remove_all != 0) + (o.remove.n > 0);
 	if (modes > 1)
 		usage_error("--list, --remove and --remove-all exclude each other");
+	if (o.watch && (modes || o.once || o.contacts.n || o.reg_id ||
+	    o.keepalive))
+		usage_error("--watch registers and removes nothing: no --once, "
+		    "--contact, --reg-id, --keepalive, --list or --remove");
 	if (modes && (o.once || o.contacts.n || o.reg_id || o.keepalive))
 		usage_error("--list, --remove and --remove-all only ask: "
 		    "no --once, --contact, --reg-id or --keepalive");
@@ -1012,7 +1028,7 @@ sip_register_main(int argc, char **argv)
 		reg.mode = SIP_REG_REMOVE;
 		for (int k = 0; k < o.remove.n; k++)
 			add_contact(o.remove.v[k], -1);
-	} else {
+	} else if (!o.watch) {
 		reg.mode = SIP_REG_BIND;
 		own_contact();
 		for (int k = 0; k < o.contacts.n; k++)
@@ -1035,10 +1051,25 @@ sip_register_main(int argc, char **argv)
 	sip_timer_init(&tmo, on_timeout, NULL);
 	if (copt.timeout > 0)
 		sip_loop_timer_in(loop, &tmo, (uint64_t)(copt.timeout * 1000));
-	if (sip_reg_start(&reg, sip_loop_now(loop)) != SIP_OK)
-		die(SIP_EXIT_USAGE, "cannot start the registration");
-	drain(NULL);
+	if (o.watch) {
+		wenv = (struct reg_env){ .loop = loop, .tps = tps, .ep = &ep,
+		    .cl = &cl, .aor = aor, .aor_user = aor_user,
+		    .via_host = via_host, .via_port = via_port,
+		    .route = cl.route[0] ? cl.route : NULL, .user_agent = ua,
+		    .user = copt.user, .password = secret, .ha1 = ha1,
+		    .expires = (uint32_t)o.expires, .json = o.json };
+		watch_start(&wenv);
+	} else {
+		if (sip_reg_start(&reg, sip_loop_now(loop)) != SIP_OK)
+			die(SIP_EXIT_USAGE, "cannot start the registration");
+		drain(NULL);
+	}
 	sip_loop_run(loop);
+	if (o.watch) {
+		watch_free();
+		if (exit_code == 0)
+			exit_code = watch_exit();
+	}
 	sip_loop_timer_stop(loop, &tmo);
 	sip_loop_timer_stop(loop, &reg_timer);
 	sip_ep_release(&ep, &regc);
