@@ -42,3 +42,47 @@ stop_serve() {
 blackhole_udp() {
 	"$ROOT/tests/helper/udpsink" "$BATS_TEST_TMPDIR/blackhole.count" 30
 }
+
+# lab_start: in setup_file, the lab's Kamailio (tests/lab/kamailio-start)
+# for the file's tests on free ports, tried with new ones when another
+# run took one meanwhile; exports LAB_DIR and LAB_SIP_PORT (UDP and TCP).
+# LAB_REGEVENT=1 in the environment makes it the reg event's notifier.
+# Nothing when Kamailio is not installed: need_lab skips or fails then.
+lab_start() {
+	local try
+	export LAB_DIR="$BATS_FILE_TMPDIR/lab"
+	command -v kamailio >/dev/null || return 0
+	for try in 1 2 3; do
+		read -r LAB_SIP_PORT LAB_TLS_PORT LAB_WS_PORT LAB_WSS_PORT \
+		    <<<"$(free_ports 4)"
+		"$TESTS_DIR/lab/kamailio-start" "$LAB_DIR" $LAB_SIP_PORT \
+		    $LAB_TLS_PORT $LAB_WS_PORT $LAB_WSS_PORT \
+		    >"$BATS_FILE_TMPDIR/lab.start" 2>&1 && break
+		grep -q 'Address already in use' "$LAB_DIR/kamailio.log" || break
+	done
+	export LAB_SIP_PORT
+}
+
+# need_lab: in a test, Kamailio installed (need) and lab_start's running
+need_lab() {
+	need kamailio
+	[ -f "$LAB_DIR/kamailio.pid" ] || {
+		cat "$BATS_FILE_TMPDIR/lab.start"
+		false
+	}
+}
+
+# lab_stop: in teardown_file
+lab_stop() {
+	"$TESTS_DIR/lab/kamailio-stop" "$LAB_DIR"
+}
+
+# kill_pidfiles: in teardown, end what the test started in the
+# background and recorded in $BATS_TEST_TMPDIR/*.pid (start_serve too)
+kill_pidfiles() {
+	local f
+	for f in "$BATS_TEST_TMPDIR"/*.pid; do
+		[ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null
+	done
+	true
+}

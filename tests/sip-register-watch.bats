@@ -5,25 +5,12 @@
 load helpers
 load net
 
-LAB="$TESTS_DIR/lab"
-
 setup_file() {
-	export LAB_DIR="$BATS_FILE_TMPDIR/lab"
-	local try
-	command -v kamailio >/dev/null || return 0
-	for try in 1 2 3; do
-		read -r LAB_SIP_PORT LAB_TLS_PORT LAB_WS_PORT LAB_WSS_PORT \
-		    <<<"$(free_ports 4)"
-		LAB_REGEVENT=1 "$LAB/kamailio-start" "$LAB_DIR" $LAB_SIP_PORT \
-		    $LAB_TLS_PORT $LAB_WS_PORT $LAB_WSS_PORT \
-		    >"$BATS_FILE_TMPDIR/lab.start" 2>&1 && break
-		grep -q 'Address already in use' "$LAB_DIR/kamailio.log" || break
-	done
-	export LAB_SIP_PORT
+	LAB_REGEVENT=1 lab_start
 }
 
 teardown_file() {
-	"$LAB/kamailio-stop" "$LAB_DIR"
+	lab_stop
 }
 
 setup() {
@@ -31,19 +18,7 @@ setup() {
 }
 
 teardown() {
-	local f
-	for f in "$BATS_TEST_TMPDIR"/*.pid; do
-		[ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null
-	done
-	true
-}
-
-need_kamailio() {
-	need kamailio
-	[ -f "$LAB_DIR/kamailio.pid" ] || {
-		cat "$BATS_FILE_TMPDIR/lab.start"
-		false
-	}
+	kill_pidfiles
 }
 
 # start_watch NAME ARGS...: sip-register --watch in the background
@@ -67,7 +42,7 @@ stop_watch() {
 }
 
 @test "sip-register --watch: kamailio: a second client's registration and removal are printed from the NOTIFYs; SIGINT unsubscribes, exit 0" {
-	need_kamailio
+	need_lab
 	export SIPBOX_PASSWORD=carol-secret
 	local out="$BATS_TEST_TMPDIR/w.out" port
 	start_watch w --json carol@sip.test "127.0.0.1:$LAB_SIP_PORT"
@@ -90,7 +65,7 @@ stop_watch() {
 }
 
 @test "sip-register --watch: kamailio: the subscription is refreshed within the dialog before it expires, the unsubscribe has Expires: 0" {
-	need_kamailio
+	need_lab
 	export SIPBOX_PASSWORD=dave-secret
 	local err="$BATS_TEST_TMPDIR/r.err"
 	start_watch r -v --expires 4 dave@sip.test "127.0.0.1:$LAB_SIP_PORT"
@@ -107,7 +82,7 @@ stop_watch() {
 }
 
 @test "sip-register --watch: kamailio: a wrong password is exit 4 after one answered challenge" {
-	need_kamailio
+	need_lab
 	export SIPBOX_PASSWORD=wrong
 	run -4 --separate-stderr "$SIPBOX" sip-register --watch -v --timeout 30 \
 	    alice@sip.test "127.0.0.1:$LAB_SIP_PORT"
