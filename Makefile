@@ -152,6 +152,7 @@ bench: sipbox tests/bench/bench
 	tests/bench/proc
 	tests/bench/net
 	tests/bench/load
+	tests/bench/register
 	tests/bench/startup
 
 # sip-parse on a 100k-message capture against tshark and a libpcap floor.

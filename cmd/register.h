@@ -48,4 +48,55 @@ void	watch_stop(void);
 int	watch_exit(void);
 void	watch_free(void);
 
+/*
+ * The load mode (--users): many registrations at once, each a REGISTER,
+ * its challenge answered and the 200, on the one endpoint; a summary at
+ * the end (registrations a second, round trips, time to 200, failures).
+ */
+#define LOAD_MAXCONC	SIP_EP_MAXCLIENT	/* in flight at once */
+
+struct load_opts {
+	const char	*users;		/* FILE or PATTERN */
+	long		 count;
+	double		 duration;
+	double		 rate;
+	long		 concurrency;
+};
+
+extern struct load_opts lopt;
+
+#define LOAD_OPTIONS \
+	OPT_GROUP("Load"), \
+	OPT_ROW(OPT_T_STR, 0, "users", &lopt.users, "FILE|PATTERN", \
+	    "load mode: register each user of FILE ('user password' lines) or of a pattern (alice{1..1000}, one password)", \
+	    .comp = OPT_C_FILE, .flags = OPT_SECRET), \
+	OPT_INT('c', "count", &lopt.count, "N", 1, 1000000000L, \
+	    "load mode: N registrations in all (default one a user)"), \
+	OPT_DBL(0, "duration", &lopt.duration, "SECONDS", 0.001, 86400, \
+	    "load mode: start registrations for this long"), \
+	OPT_DBL(0, "rate", &lopt.rate, "R", 0.001, 1000000, \
+	    "load mode: start R registrations a second (default: as --concurrency allows)"), \
+	OPT_INT(0, "concurrency", &lopt.concurrency, "N", 1, LOAD_MAXCONC, \
+	    "load mode: registrations in flight at once (default 64)")
+
+/*
+ * The AOR operand of the load mode is the users' domain: a stand-in AOR
+ * of it for sip-register's own parsing (a static buffer).  Exits 2 when
+ * it is not a domain.
+ */
+const char	*load_aor(const char *domain);
+/*
+ * --users: the users and their passwords (a file's, or a pattern's one
+ * password from SIPBOX_PASSWORD, --password-file or a prompt); each AOR
+ * is sip:USER@domain.  Exits on a bad file or pattern.
+ */
+void	load_users(void);
+/* Start the run; the loop stops when it is over. */
+void	load_start(const struct reg_env *env);
+/* Ctrl-C: start no more; a second one quits at once. */
+void	load_stop(void);
+/* Print the summary; the exit status. */
+int	load_exit(void);
+void	load_free(void);
+
 #endif

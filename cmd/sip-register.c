@@ -34,6 +34,7 @@ static const char *const usage[] = {
 	"sip-register [options] AOR [REGISTRAR]",
 	"sip-register --list|--remove-all|--remove CONTACT [options] AOR [REGISTRAR]",
 	"sip-register --watch [options] AOR [REGISTRAR]",
+	"sip-register --users FILE|PATTERN [-c N] [--duration S] [--rate R] [--concurrency N] [options] DOMAIN [REGISTRAR]",
 	NULL
 };
 
@@ -75,6 +76,7 @@ static const struct opt opts[] = {
 	    "remove every binding of the AOR (Contact: *) and exit"),
 	OPT_FLAG(0, "watch", &o.watch,
 	    "subscribe to the AOR's reg event (RFC 3680) and print each change of its bindings"),
+	LOAD_OPTIONS,
 	CLIENT_OPTIONS,
 	OPT_SECRETFILE(0, "ha1-file", &o.ha1_file, "FILE",
 	    "digest HA1 (hex of user:realm:password) from the first line of FILE, instead of a password"),
@@ -843,6 +845,10 @@ on_signal(struct sip_loop *l, int sig, void *arg)
 {
 	(void)arg;
 	(void)sig;
+	if (lopt.users != NULL) {
+		load_stop();
+		return;
+	}
 	if (o.watch) {
 		watch_stop();
 		return;
@@ -953,10 +959,22 @@ sip_register_main(int argc, char **argv)
 	    o.keepalive))
 		usage_error("--watch registers and removes nothing: no --once, "
 		    "--contact, --reg-id, --keepalive, --list or --remove");
+	if (lopt.users != NULL && (modes || o.watch || o.once ||
+	    o.contacts.n || o.reg_id || o.keepalive || o.instance || o.ha1_file))
+		usage_error("--users registers users of its own, once each: no "
+		    "--once, --contact, --reg-id, --keepalive, --instance, "
+		    "--ha1-file, --list, --remove or --watch");
+	if (lopt.users == NULL && (lopt.count || lopt.duration || lopt.rate))
+		usage_error("-c, --duration and --rate are for the load mode "
+		    "(--users)");
 	if (modes && (o.once || o.contacts.n || o.reg_id || o.keepalive))
 		usage_error("--list, --remove and --remove-all only ask: "
 		    "no --once, --contact, --reg-id or --keepalive");
-	parse_aor(argv[i]);
+	if (lopt.users != NULL)
+		/* a stand-in AOR of the domain; each user has its own */
+		parse_aor(load_aor(argv[i]));
+	else
+		parse_aor(argv[i]);
 	registrar = argc - i == 2 ? argv[i + 1] : aor_domain(dom, sizeof dom);
 	if (o.json)
 		json_errors = 1;
@@ -968,10 +986,12 @@ sip_register_main(int argc, char **argv)
 	snprintf(cl.target.ruri, sizeof cl.target.ruri, "%s",
 	    argc - i == 2 && strncasecmp(registrar, "sip", 3) == 0 ?
 	    cl.target.ruri : aor_domain(dom, sizeof dom));
-	if (copt.user == NULL && (getenv("SIPBOX_PASSWORD") != NULL ||
+	if (lopt.users != NULL)
+		load_users();
+	else if (copt.user == NULL && (getenv("SIPBOX_PASSWORD") != NULL ||
 	    copt.password_file != NULL || o.ha1_file != NULL))
 		copt.user = aor_user;
-	if (copt.user != NULL) {
+	if (copt.user != NULL && lopt.users == NULL) {
 		ha1 = ha1_secret();
 		if (ha1 == NULL)
 			secret = client_password();
@@ -1028,7 +1048,7 @@ sip_register_main(int argc, char **argv)
 		reg.mode = SIP_REG_REMOVE;
 		for (int k = 0; k < o.remove.n; k++)
 			add_contact(o.remove.v[k], -1);
-	} else if (!o.watch) {
+	} else if (!o.watch && lopt.users == NULL) {
 		reg.mode = SIP_REG_BIND;
 		own_contact();
 		for (int k = 0; k < o.contacts.n; k++)
@@ -1059,6 +1079,12 @@ sip_register_main(int argc, char **argv)
 		    .user = copt.user, .password = secret, .ha1 = ha1,
 		    .expires = (uint32_t)o.expires, .json = o.json };
 		watch_start(&wenv);
+	} else if (lopt.users != NULL) {
+		wenv = (struct reg_env){ .loop = loop, .tps = tps, .ep = &ep,
+		    .cl = &cl, .via_host = via_host, .via_port = via_port,
+		    .route = cl.route[0] ? cl.route : NULL, .user_agent = ua,
+		    .expires = (uint32_t)o.expires, .json = o.json };
+		load_start(&wenv);
 	} else {
 		if (sip_reg_start(&reg, sip_loop_now(loop)) != SIP_OK)
 			die(SIP_EXIT_USAGE, "cannot start the registration");
@@ -1069,6 +1095,13 @@ sip_register_main(int argc, char **argv)
 		watch_free();
 		if (exit_code == 0)
 			exit_code = watch_exit();
+	}
+	if (lopt.users != NULL) {
+		int e = load_exit();
+
+		load_free();
+		if (exit_code == 0)
+			exit_code = e;
 	}
 	sip_loop_timer_stop(loop, &tmo);
 	sip_loop_timer_stop(loop, &reg_timer);

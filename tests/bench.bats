@@ -91,3 +91,15 @@ BENCH="$TESTS_DIR/bench/bench"
 	[[ $output == *"corpus: 2000 messages, "*"outputs identical (2000 lines)"* ]]
 	[[ $output == *"sip-parse runs "*"x sofia-sip by wall time"* ]]
 }
+
+@test "bench: the registration benchmark sets sip-register's load mode beside SIPp against one Kamailio: rates, client CPU, the ratio" {
+	need kamailio
+	need sipp
+	run -0 "$TESTS_DIR/bench/register" -n 200 -u 20 -r 1
+	[ "${lines[0]}" = "digest registrations against Kamailio (2 UDP workers, usrloc in memory): 200 each, 20 users, 64 in flight, 1 rounds" ]
+	[[ $output == *"sip-register --users -c 200 --concurrency 64"*" registrations/s (runs: "* ]]
+	[[ $output == *"sipp -sf register-auth.xml -m 200 -l 64"*" registrations/s (runs: "* ]]
+	[[ $output == *"  sip-register: registered 200, failed 0 in "* ]]
+	[[ $output == *"client CPU per registration, median"*" us (sip-register) "*" us (SIPp)"* ]]
+	[[ $output == *"ratio sip-register / SIPp: "*" (target >= 3)"* ]]
+}
