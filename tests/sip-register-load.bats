@@ -109,3 +109,14 @@ users() {
 	run -2 --separate-stderr "$SIPBOX" sip-register --users 'a{1..2}' --concurrency 999 b.test
 	[[ $stderr == *"concurrency"* ]]
 }
+
+@test "sip-register --users: on a terminal, a progress line each second on stderr" {
+	need script
+	local u="$BATS_TEST_TMPDIR/users" log="$BATS_TEST_TMPDIR/tty"
+	users "$u" 'u1:pw1'
+	start_serve s -l udp:127.0.0.1:0 --users "$u"
+	# 8 registrations at 4 a second: two seconds, so at least one line
+	run -0 script -qec "'$SIPBOX' sip-register --users '$u' -c 8 --rate 4 sip.test $(serve_addr s udp)" "$log"
+	grep -q 'sip-register: 1 s: [0-9]* registered, 0 failed, [0-9]* in flight, [0-9]*/s' "$log"
+	grep -q 'registered 8, failed 0 in ' "$log"
+}
