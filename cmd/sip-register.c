@@ -112,6 +112,7 @@ static int via_port;
 static const char *routes[2];
 static uint64_t flow_id;		/* the stream the REGISTER went over */
 static uint64_t ping_us;		/* when the keep-alive went */
+static int pong_seen;			/* the first pong is traced */
 /* UDP: where the REGISTER went, the STUN request out, what it mapped */
 static struct sip_ep_dest reg_dst;
 static unsigned char stun_tx[SIP_STUN_TXID];
@@ -532,11 +533,10 @@ send_register(const struct sip_reg_act *a)
 	struct sip_tps_flow *f;
 	enum sip_err e;
 
-	if (a->new_flow && flow_id != 0 &&
-	    (f = sip_tps_byid(tps, flow_id)) != NULL &&
-	    is_stream(sip_tps_tp(f)))
+	f = flow_id != 0 ? sip_tps_byid(tps, flow_id) : NULL;
+	flow_id = 0;		/* before the close: it is no failure */
+	if (a->new_flow && f != NULL && is_stream(sip_tps_tp(f)))
 		sip_tps_close(tps, f);
-	flow_id = 0;
 	sip_ep_release(&ep, &regc);
 	regc.ndst = 0;
 	for (int k = 0; k < cl.ndst; k++) {
@@ -623,6 +623,7 @@ send_ping(void)
 		return;
 	}
 	ping_us = sip_clock_us();
+	pong_seen = 0;
 	client_info("keep-alive (CRLF CRLF) on the flow to the registrar");
 	(void)sip_tps_send_flow(tps, f, NULL, "\r\n\r\n", 4);
 }
@@ -690,8 +691,11 @@ on_reg_timer(struct sip_timer *t, void *arg)
 	/* a pong is anything read on the flow after the ping */
 	if (reg.pong_due && flow_id &&
 	    (f = sip_tps_byid(tps, flow_id)) != NULL &&
-	    sip_tps_conn(f)->rx_us > ping_us)
+	    sip_tps_conn(f)->rx_us > ping_us) {
+		if (!pong_seen++)
+			client_info("the registrar answered the keep-alive");
 		sip_reg_pong(&reg, sip_tps_conn(f)->rx_us / 1000);
+	}
 	sip_reg_timer(&reg, now);
 	drain(NULL);
 }
@@ -699,8 +703,17 @@ on_reg_timer(struct sip_timer *t, void *arg)
 static void
 arm(void)
 {
-	uint64_t d = sip_reg_deadline(&reg);
+	uint64_t d = sip_reg_deadline(&reg), poll;
 
+	/*
+	 * A stream's CRLF pong comes up as no message: while one is owed,
+	 * look at the flow's last read every 100 ms.
+	 */
+	if (reg.pong_due && reg_dst.tp != SIP_TP_UDP) {
+		poll = sip_loop_now(loop) + 100;
+		if (d == 0 || poll < d)
+			d = poll;
+	}
 	sip_loop_timer_stop(loop, &reg_timer);
 	if (d != 0)
 		sip_loop_timer_at(loop, &reg_timer, d);
@@ -828,7 +841,8 @@ static void
 on_closed(struct sip_tps *s, struct sip_tps_flow *f, enum sip_tps_why why,
     const char *detail, void *arg)
 {
-	int ours = flow_id != 0 && sip_tps_id(f) == flow_id;
+	int ours = flow_id != 0 && sip_tps_id(f) == flow_id &&
+	    why != SIP_TPS_LOCAL && !sip_loop_stopped(loop);
 
 	sip_ep_tps_closed(s, f, why, detail, arg);
 	if (!ours)

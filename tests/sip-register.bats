@@ -251,3 +251,14 @@ stop_reg() {
 	stop_reg reg INT
 	grep -q '"type":"unregistered"' "$BATS_TEST_TMPDIR/reg.out"
 }
+
+@test "sip-register: kamailio: outbound over TCP - reg-id and ;ob registered, CRLF keep-alives answered" {
+	need_kamailio
+	SIPBOX_PASSWORD=dave-secret run -7 --separate-stderr "$SIPBOX" sip-register -v \
+	    --reg-id 1 -t tcp --keepalive 0.2 --timeout 1.5 sip:dave@sip.test \
+	    "127.0.0.1:$LAB_SIP_PORT"
+	[[ "${lines[0]}" == "registered sip:dave@sip.test: <sip:dave@127.0.0.1:"*";transport=tcp;ob> for 3600 s"* ]]
+	[[ "$stderr" == *'> Contact: <sip:dave@127.0.0.1:'*';transport=tcp;ob>;+sip.instance="<urn:uuid:'*'>";reg-id=1'* ]]
+	[ "$(grep -c '^\* the registrar answered the keep-alive' <<<"$stderr")" -ge 2 ]
+	[[ "$output" != *flow-failed* ]]
+}
