@@ -1,7 +1,8 @@
 /*
  * uas.c - server transactions over connections, found by a hash of the
  * top Via branch (RFC 3261 17.2.3), kept in age order so the oldest can
- * be let go when the table is full.
+ * be let go when the table is full; a 2xx to an INVITE resent until its
+ * ACK (13.3.1.4).
  */
 #include <stddef.h>
 #include <stdlib.h>
@@ -59,13 +60,29 @@ setup(struct sip_uas *u)
 	u->t = calloc(SIP_UAS_MAXTXN, sizeof *u->t);
 	u->bucket = calloc(SIP_UAS_BUCKETS, sizeof *u->bucket);
 	u->fifo = calloc(SIP_UAS_MAXTXN, sizeof *u->fifo);
+	u->okv = calloc(SIP_UAS_MAXOK, sizeof *u->okv);
 	/* one timer per transaction at most: starting one never fails */
 	if (u->t == NULL || u->bucket == NULL || u->fifo == NULL ||
+	    u->okv == NULL ||
 	    sip_theap_reserve(&u->timers, SIP_UAS_MAXTXN) != 0) {
 		sip_uas_free(u);
 		return -1;
 	}
 	return 0;
+}
+
+/* t's 2xx is no longer resent. */
+static void
+ok_stop(struct sip_uas *u, struct sip_uas_txn *t)
+{
+	int k = t->ok_idx - 1;
+
+	t->ok_at = 0;
+	if (k < 0)
+		return;
+	u->okv[k] = u->okv[--u->nok];
+	u->t[u->okv[k]].ok_idx = k + 1;
+	t->ok_idx = 0;
 }
 
 static void
@@ -79,6 +96,7 @@ unlink_slot(struct sip_uas *u, int i)
 	if (*pp == i + 1)
 		*pp = t->next;
 	sip_theap_stop(&u->timers, &t->timer);
+	ok_stop(u, t);
 	sip_txn_release(&t->txn);
 	t->used = 0;
 	t->gen++;
@@ -91,6 +109,8 @@ arm(struct sip_uas *u, struct sip_uas_txn *t)
 {
 	uint64_t d = sip_txn_deadline(&t->txn);
 
+	if (t->ok_at != 0 && (d == 0 || t->ok_at < d))
+		d = t->ok_at;
 	if (d == 0)
 		sip_theap_stop(&u->timers, &t->timer);
 	else if (!sip_timer_armed(&t->timer) || t->timer.at != d)
@@ -133,8 +153,52 @@ on_timer(struct sip_timer *tm, void *arg)
 	struct sip_uas_txn *t = (struct sip_uas_txn *)(void *)((char *)tm -
 	    offsetof(struct sip_uas_txn, timer));
 
+	if (t->ok_at != 0 && t->ok_at <= u->now) {
+		/* 13.3.1.4: straight to the transport, T1 doubling to T2 */
+		send_out(u, t, t->txn.out.p, t->txn.out.len, 1);
+		u->ok_resent++;
+		t->ok_iv = t->ok_iv * 2 < t->txn.t2 ? t->ok_iv * 2 : t->txn.t2;
+		t->ok_at = u->now + t->ok_iv;
+	}
 	sip_txn_timer(&t->txn, u->now);
 	drain(u, t);
+}
+
+/*
+ * Whether ACK m is for the 2xx t resends: the Call-ID, tags and CSeq
+ * number of the dialog it made (RFC 3261 12.2.1.1, 13.2.2.4), read from
+ * the 2xx itself.
+ */
+static int
+acks(const struct sip_uas_txn *t, const struct sip_msg *m)
+{
+	struct sip_msg r;
+	struct sip_cseq cs;
+
+	if (!slice_eq(sip_msg_value(m, SIP_HDR_CALL_ID), t->txn.call_id) ||
+	    sip_field_cseq(&cs, sip_msg_value(m, SIP_HDR_CSEQ), NULL) !=
+	    SIP_OK || cs.num != t->txn.cseq ||
+	    sip_msg_parse(&r, t->txn.out.p, t->txn.out.len, 0, NULL) != SIP_OK)
+		return 0;
+	return slice_eq(sip_field_hparam(sip_msg_value(m, SIP_HDR_FROM), "tag"),
+	    sip_field_hparam(sip_msg_value(&r, SIP_HDR_FROM), "tag")) &&
+	    slice_eq(sip_field_hparam(sip_msg_value(m, SIP_HDR_TO), "tag"),
+	    sip_field_hparam(sip_msg_value(&r, SIP_HDR_TO), "tag"));
+}
+
+/* An ACK for a 2xx: the one it answers is resent no more. */
+static void
+ok_acked(struct sip_uas *u, const struct sip_msg *m)
+{
+	for (int k = 0; k < u->nok; k++) {
+		struct sip_uas_txn *t = &u->t[u->okv[k]];
+
+		if (acks(t, m)) {
+			ok_stop(u, t);
+			arm(u, t);
+			return;
+		}
+	}
 }
 
 /* A free slot: a never used one, a finished one, or the oldest. */
@@ -185,6 +249,9 @@ sip_uas_request(struct sip_uas *u, struct sip_conn *c,
 		if (t->used && t->hash == h && t->conn == c &&
 		    sip_txn_match_request(&t->txn, m)) {
 			sip_txn_input(&t->txn, m, now);
+			if (m->mid == SIP_METHOD_ACK && t->ok_idx != 0 &&
+			    acks(t, m))
+				ok_stop(u, t);	/* the INVITE's branch */
 			drain(u, t);
 			u->absorbed++;
 			*got = SIP_UAS_ABSORBED;
@@ -193,6 +260,7 @@ sip_uas_request(struct sip_uas *u, struct sip_conn *c,
 	}
 	if (m->mid == SIP_METHOD_ACK) {
 		*got = SIP_UAS_ACK_2XX;	/* not a transaction */
+		ok_acked(u, m);
 		return SIP_OK;
 	}
 	if ((i = take_slot(u)) < 0)
@@ -251,9 +319,18 @@ sip_uas_respond(struct sip_uas *u, struct sip_uas_txn *t, const char *resp,
 {
 	enum sip_err e = sip_txn_respond(&t->txn, resp, len, now);
 
-	if (e == SIP_OK)
-		drain(u, t);
-	return e;
+	if (e != SIP_OK)
+		return e;
+	if (t->txn.kind == SIP_TXN_IST && t->txn.last_status >= 200 &&
+	    t->txn.last_status < 300 && t->ok_idx == 0 &&
+	    u->nok < SIP_UAS_MAXOK) {
+		t->ok_iv = t->txn.t1;
+		t->ok_at = now + t->ok_iv;
+		u->okv[u->nok++] = (int)(t - u->t);
+		t->ok_idx = u->nok;
+	}
+	drain(u, t);
+	return SIP_OK;
 }
 
 uint64_t
@@ -287,6 +364,9 @@ sip_uas_free(struct sip_uas *u)
 	free(u->t);
 	free(u->bucket);
 	free(u->fifo);
+	free(u->okv);
+	u->okv = NULL;
+	u->nok = 0;
 	u->t = NULL;
 	u->bucket = NULL;
 	u->fifo = NULL;

@@ -3,6 +3,9 @@
  * table of RFC 3261 17.2 server transactions over any number of
  * connections, so retransmitted requests are absorbed (and the last
  * response resent), and responses go where 18.2.2 and RFC 3581 say.
+ * A 2xx to an INVITE is resent until its ACK comes (13.3.1.4: the TU's
+ * job, done here once for every TU), at most until Timer L ends the
+ * transaction (64*T1, RFC 6026).
  */
 #ifndef SIPBOX_UAS_H
 #define SIPBOX_UAS_H
@@ -22,6 +25,8 @@
  */
 #define SIP_UAS_MAXTXN	8192
 #define SIP_UAS_BUCKETS	16384	/* hash buckets, a power of two */
+/* 2xx answers awaiting their ACK at once; past it one is sent once. */
+#define SIP_UAS_MAXOK	1024
 
 struct sip_uas_txn {
 	struct sip_txn		 txn;
@@ -33,6 +38,10 @@ struct sip_uas_txn {
 	int			 next;
 	uint32_t		 gen;
 	struct sip_timer	 timer;	/* the transaction's next deadline */
+	/* a 2xx to an INVITE awaiting its ACK: next resend (0 none) */
+	uint64_t		 ok_at;
+	uint64_t		 ok_iv;	/* T1 doubling to T2 */
+	int			 ok_idx;	/* in okv, + 1; 0 none */
 };
 
 /* Instead of the connection's own send (the endpoint's transport). */
@@ -45,6 +54,7 @@ struct sip_uas {
 	void			*send_arg;
 	unsigned long		 absorbed;	/* retransmissions absorbed */
 	unsigned long		 evicted;	/* let go before Timer J */
+	unsigned long		 ok_resent;	/* 2xx resent for an ACK */
 	/* the library's */
 	struct sip_uas_txn	*t;		/* SIP_UAS_MAXTXN slots */
 	int			*bucket;	/* first slot + 1, 0 empty */
@@ -54,13 +64,16 @@ struct sip_uas {
 	/* deadlines, earliest first: timers cost O(log n), not a scan */
 	struct sip_theap	 timers;
 	uint64_t		 now;		/* of the sip_uas_timers() call */
+	int			*okv;		/* slots awaiting an ACK */
+	int			 nok;
 };
 
 /* What sip_uas_request() made of a request. */
 enum sip_uas_got {
 	SIP_UAS_NEW,		/* a new transaction in *out: answer it */
 	SIP_UAS_ABSORBED,	/* a retransmission, or the ACK of a non-2xx */
-	SIP_UAS_ACK_2XX,	/* an ACK to a 2xx: no transaction, the TU's */
+	SIP_UAS_ACK_2XX,	/* an ACK to a 2xx: no transaction, the TU's
+				 * (its 2xx, if still resent, stops) */
 };
 
 /*

@@ -4,7 +4,8 @@
  * when up to four messages, split at NUL bytes, arrive; responses go to
  * its transaction, its dialog set (forks, ACKs, a BYE for an extra 2xx)
  * or the strays, requests to server transactions, CANCEL to its INVITE,
- * the applet answering 180.  Timers then run to their end.
+ * the applet answering 180 (200 to an INVITE without a body: resent
+ * until its ACK).  Timers then run to their end.
  */
 #include <stdint.h>
 #include <string.h>
@@ -58,6 +59,8 @@ on_request(void *arg, struct sip_ep *ep, struct sip_uas_txn *t,
 
 	(void)arg;
 	(void)rx;
+	if (m->mid == SIP_METHOD_INVITE && m->body.len == 0)
+		rp.code = 200;
 	buf_init(&b, SIP_MAX_MSG);
 	if (sip_build_response(&b, m, &rp) == SIP_OK)
 		sip_ep_respond(ep, t, b.p, b.len, 1000);

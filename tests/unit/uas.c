@@ -71,6 +71,19 @@ answer(struct sip_uas *u, struct sip_uas_txn *t, const struct sip_msg *m,
 	buf_free(&b);
 }
 
+/* The ACK of the 2xx to INVITE z9hG4bKok1, with To tag tag. */
+static void
+ack_for(struct sip_msg *m, char *buf, size_t n, const char *tag)
+{
+	snprintf(buf, n,
+	    "ACK sip:bob@127.0.0.1 SIP/2.0\r\n"
+	    "Via: SIP/2.0/UDP 127.0.0.1:%d;branch=z9hG4bKack%s;rport\r\n"
+	    "Max-Forwards: 70\r\nFrom: <sip:a@127.0.0.1>;tag=1\r\n"
+	    "To: <sip:bob@127.0.0.1>;tag=%s\r\nCall-ID: z9hG4bKok1@uas\r\n"
+	    "CSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n", cport, tag, tag);
+	sip_msg_parse(m, buf, strlen(buf), 0, NULL);
+}
+
 int
 main(void)
 {
@@ -158,6 +171,58 @@ main(void)
 	    "Timer H ends the INVITE transaction; the MESSAGE one waits");
 	ok(sip_uas_timers(&u, NOW + 40000) == 0 && u.nused == 0,
 	    "and Timer J ends that one");
+
+	/*
+	 * An INVITE answered 200: the table resends it at T1, 2*T1, 4*T1,
+	 * then every T2 until its ACK (RFC 3261 13.3.1.4); an ACK of
+	 * another dialog does not stop it.
+	 */
+	request("INVITE", "z9hG4bKok1", &m, rb[1], sizeof rb[1]);
+	t0 = NOW;
+	sip_uas_request(&u, &c, &src, &m, NOW, &t, &got);
+	answer(&u, t, &m, 200);
+	usleep(20000);
+	received();
+	d = sip_uas_timers(&u, NOW);
+	ok(d == t0 + 500 && u.nok == 1, "a 2xx to an INVITE waits T1 "
+	    "for its ACK");
+	{
+		static const uint64_t at[] = { 1500, 3500, 7500, 11500, 15500 };
+		int sched = 1;
+
+		for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
+			d = sip_uas_timers(&u, d);
+			usleep(20000);
+			if (received() != 1 || d != t0 + at[i])
+				sched = 0;
+		}
+		ok(sched && u.ok_resent == 5, "and is resent at 0.5, 1.5, "
+		    "3.5, 7.5 and 11.5 s: T1 doubling to T2");
+	}
+	ack_for(&m, rb[2], sizeof rb[2], "other");
+	ok(sip_uas_request(&u, &c, &src, &m, NOW, &t, &got) == SIP_OK &&
+	    got == SIP_UAS_ACK_2XX && u.nok == 1,
+	    "an ACK with another To tag leaves it resent");
+	ack_for(&m, rb[2], sizeof rb[2], "uas");
+	ok(sip_uas_request(&u, &c, &src, &m, NOW, &t, &got) == SIP_OK &&
+	    got == SIP_UAS_ACK_2XX && u.nok == 0,
+	    "its ACK (a new branch, the dialog's tags) stops it");
+	ok(sip_uas_timers(&u, d) == t0 + 32000 && u.ok_resent == 5,
+	    "nothing is resent after the ACK; Timer L is left");
+	ok(sip_uas_timers(&u, t0 + 32000) == 0 && u.nused == 0,
+	    "Timer L ends the transaction");
+
+	/* Never ACKed: resent every T2 until Timer L, 64*T1, then quiet. */
+	request("INVITE", "z9hG4bKok2", &m, rb[1], sizeof rb[1]);
+	t0 = NOW;
+	sip_uas_request(&u, &c, &src, &m, NOW, &t, &got);
+	answer(&u, t, &m, 200);
+	for (d = sip_uas_timers(&u, NOW); d != 0; d = sip_uas_timers(&u, d))
+		;
+	usleep(20000);
+	ok(u.ok_resent == 5 + 10 && received() == 11 && u.nused == 0 &&
+	    u.nok == 0, "a 2xx never ACKed is resent 10 times in 64*T1, "
+	    "then its transaction ends (%lu)", u.ok_resent - 5);
 
 	/* Many: the heap stays bounded while transactions come and go. */
 	{
