@@ -27,18 +27,23 @@
 #include "loop.h"
 #include "rand.h"
 #include "stun.h"
+#include "sdp.h"
 #include "tls.h"
 #include "endpoint.h"
 #include "tpset.h"
 
 static const char *const usage[] = {
 	"sip-serve [-jv] [--listen TP:ADDR:PORT]... [--users FILE] [--reply METHOD=CODE]...",
+	"sip-serve --reply INVITE=180 --reply INVITE=200 --ring SECONDS",
+	"sip-serve --reply INVITE=302 --contact URI...",
 	NULL
 };
 
 static struct {
 	struct strlist	 listen;
 	struct strlist	 reply;
+	struct strlist	 contacts;
+	double		 ring;
 	const char	*users;
 	const char	*realm;
 	const char	*cert, *key;
@@ -50,8 +55,19 @@ static struct {
 	long		 max_conns;
 	int		 json;
 	int		 dump_at_exit;
-} o = { .realm = "sipbox", .max_expires = 3600, .max_conns = 256,
+} o = { .realm = "sipbox", .max_expires = 3600, .ring = 5, .max_conns = 256,
     .nonce_ttl = 300 };
+
+/* What --reply completes to: the answers tests usually want. */
+static const char *
+reply_words(size_t i)
+{
+	static const char *const w[] = { "INVITE=180", "INVITE=183",
+	    "INVITE=200", "INVITE=302", "INVITE=486", "INVITE=603",
+	    "OPTIONS=503", "MESSAGE=480", "REGISTER=503", NULL };
+
+	return i < sizeof w / sizeof w[0] ? w[i] : NULL;
+}
 
 static const struct opt opts[] = {
 	OPT_GROUP("Listening"),
@@ -76,7 +92,12 @@ static const struct opt opts[] = {
 	OPT_INT(0, "max-expires", &o.max_expires, "SECONDS", 1, 86400 * 365,
 	    "longest registration granted (default 3600)"),
 	OPT_LIST('r', "reply", &o.reply, "METHOD=CODE",
-	    "answer METHOD with CODE (repeatable; e.g. INVITE=486, OPTIONS=503)"),
+	    "answer METHOD with CODE (repeatable; e.g. INVITE=486, OPTIONS=503; a 1xx and then a final one)",
+	    OPT_WORDS(reply_words)),
+	OPT_DBL(0, "ring", &o.ring, "SECONDS", 0, 3600,
+	    "after a 1xx --reply, send the final answer this much later (default 5)"),
+	OPT_LIST(0, "contact", &o.contacts, "URI",
+	    "Contact of a 3xx --reply (repeatable; a 3xx needs one)"),
 	OPT_GROUP("Output"),
 	OPT_FLAG('v', "verbose", &verbose, "trace every message sent and received on stderr"),
 	OPT_FLAG('j', "json", &o.json, "JSON Lines events on stdout"),
@@ -87,9 +108,12 @@ static const struct opt opts[] = {
 };
 
 static const char extra[] =
-"OPTIONS gets 200 with Allow, Accept and Supported; MESSAGE gets 200 and is\n"
-"printed; REGISTER is kept in memory with its expiry; any other request gets\n"
-"501 Not Implemented unless --reply says otherwise.  SIGUSR1 prints every\n"
+"OPTIONS gets 200 with Allow and Accept; MESSAGE gets 200 and is printed;\n"
+"REGISTER is kept in memory with its expiry; CANCEL and BYE end what they\n"
+"name (481 when nothing matches); any other request gets 501 Not\n"
+"Implemented unless --reply says otherwise.  With --reply INVITE=2xx a call\n"
+"is answered with a Contact and an SDP answer (no media: every stream\n"
+"declined with port 0), the 2xx resent until the ACK.  SIGUSR1 prints every\n"
 "binding with the seconds it has left.";
 
 static const struct applet_spec spec = { "sip-serve", usage, opts, extra,
@@ -352,17 +376,29 @@ event_json(const char *event, const struct sip_msg *m, const struct sip_conn *c,
 	fflush(stdout);
 }
 
+/* The first --reply code for m's method in [lo, hi], or dflt. */
 static int
-reply_code(const struct sip_msg *m, int dflt)
+reply_in(const struct sip_msg *m, int lo, int hi, int dflt)
 {
 	for (int i = 0; i < o.reply.n; i++) {
 		const char *eq = strchr(o.reply.v[i], '=');
+		int code;
 
-		if (eq && slice_ieq(m->method, slice_make(o.reply.v[i],
+		if (eq == NULL || !slice_ieq(m->method, slice_make(o.reply.v[i],
 		    (size_t)(eq - o.reply.v[i]))))
-			return (int)strtol(eq + 1, NULL, 10);
+			continue;
+		code = (int)strtol(eq + 1, NULL, 10);
+		if (code >= lo && code <= hi)
+			return code;
 	}
 	return dflt;
+}
+
+/* The final answer --reply gives m's method, or dflt. */
+static int
+reply_code(const struct sip_msg *m, int dflt)
+{
+	return reply_in(m, 200, 699, dflt);
 }
 
 /* Responses are built here, one at a time: the transaction copies each. */
@@ -376,24 +412,35 @@ build_resp(const struct sip_conn *c, const struct sip_msg *m,
 	struct buf *b = &resp_buf;
 	char tag[SIP_TAG_SIZE], rcv[SIP_NET_HOST_MAX];
 
+	enum sip_err e;
+
 	buf_reset(b);
-	if (sip_build_tag(tag) != SIP_OK)
-		die(SIP_EXIT_NET, "%s", sip_err_str(SIP_E_RANDOM));
-	rp->to_tag = tag;
+	if (rp->to_tag == NULL) {
+		if (sip_build_tag(tag) != SIP_OK)
+			die(SIP_EXIT_NET, "%s", sip_err_str(SIP_E_RANDOM));
+		rp->to_tag = tag;
+	}
 	/* RFC 3261 18.2.1, RFC 3581: what the request really came from */
 	if (c->tp == SIP_TP_UDP) {
 		rp->rport = sip_net_host(src, rcv, sizeof rcv);
 		rp->received = rcv;
 	}
-	return sip_build_response(b, m, rp) == SIP_OK ? 0 : -1;
+	e = sip_build_response(b, m, rp);
+	if (rp->to_tag == tag)
+		rp->to_tag = NULL;
+	rp->received = NULL;
+	return e == SIP_OK ? 0 : -1;
 }
 
-static void
+/* The response rp to m in t: 0 when sent, -1 when it could not be. */
+static int
 respond(struct sip_uas_txn *t, const struct sip_msg *m,
     const struct sip_sockaddr *src, struct sip_resp_params *rp)
 {
-	if (build_resp(t->conn, m, src, rp) == 0)
-		sip_ep_respond(&ep, t, resp_buf.p, resp_buf.len, ep.now_us);
+	if (build_resp(t->conn, m, src, rp) != 0)
+		return -1;
+	return sip_ep_respond(&ep, t, resp_buf.p, resp_buf.len,
+	    sip_loop_now(loop) * 1000) == SIP_OK ? 0 : -1;
 }
 
 /*
@@ -441,8 +488,12 @@ log_bad(const struct sip_sockaddr *src, enum sip_tp tp, const char *why)
 	left_out = 0;
 }
 
-/* The option tags sip-serve supports (the Supported of its 200s). */
-static const char *const supported[] = { "path", "outbound", NULL };
+/*
+ * The option tags sip-serve supports: none (it keeps no Path, RFC 3327,
+ * and no outbound flows, RFC 5626), so it sends no Supported and a
+ * Require of any tag is 420.
+ */
+static const char *const supported[] = { NULL };
 
 static int
 is_supported(struct slice tag)
@@ -579,15 +630,15 @@ answer_bad(struct sip_uas_txn *t, struct sip_conn *c, const struct sip_msg *m,
 	    resp_buf.len);
 	return code;
 }
-static const char allow_hdr[] =
-    "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, REGISTER, INFO";
+/* What is done (set_allow()): what OPTIONS and a 2xx to INVITE list. */
+static char allow_hdr[256];
 
 static int
 do_options(struct sip_uas_txn *t, const struct sip_msg *m,
     const struct sip_sockaddr *src)
 {
 	static const char *hdrs[] = { allow_hdr, "Accept: application/sdp, text/plain",
-	    "Supported: path, outbound", "Server: sipbox/" SIPBOX_VERSION, NULL };
+	    "Server: sipbox/" SIPBOX_VERSION, NULL };
 	struct sip_resp_params rp;
 	int code = reply_code(m, 200);
 
@@ -945,6 +996,288 @@ do_register(struct sip_uas_txn *t, const struct sip_msg *m,
 }
 
 /*
+ * Calls: the dialogs of INVITEs answered 2xx (RFC 3261 12.1.1), until
+ * their BYE.  At MAX_CALLS the oldest is forgotten (its BYE gets 481).
+ */
+#define MAX_CALLS	1024
+static struct sip_dialog *calls[MAX_CALLS];	/* oldest first */
+static int ncalls;
+
+/* The call request m is within (Call-ID and tags), or -1. */
+static int
+call_find(const struct sip_msg *m)
+{
+	for (int i = 0; i < ncalls; i++)
+		if (sip_dialog_match(calls[i], m))
+			return i;
+	return -1;
+}
+
+static void
+call_end(int i)
+{
+	sip_dialog_free(calls[i]);
+	memmove(&calls[i], &calls[i + 1], (size_t)(ncalls - i - 1) *
+	    sizeof calls[0]);
+	ncalls--;
+}
+
+/* The dialog INVITE m makes with our 2xx carrying To tag tag. */
+static void
+call_add(const struct sip_msg *m, const char *tag)
+{
+	struct sip_dialog *d;
+
+	if (sip_dialog_new_uas(&d, m, tag, 1) != SIP_OK)
+		return;
+	if (ncalls == MAX_CALLS)
+		call_end(0);
+	calls[ncalls++] = d;
+}
+
+/*
+ * Our Contact for a dialog m opens over tp at local (RFC 3261 12.1.1):
+ * a sips URI when the Request-URI is one, the transport named unless
+ * it is UDP.
+ */
+static void
+contact_of(const struct sip_msg *m, enum sip_tp tp,
+    const struct sip_sockaddr *local, char *out, size_t n)
+{
+	char a[SIP_NET_ADDRSTR], tpl[8];
+	const char *name = sip_tp_name(tp);
+	size_t k;
+
+	for (k = 0; name[k] != '\0' && k < sizeof tpl - 1; k++)
+		tpl[k] = (char)(name[k] >= 'A' && name[k] <= 'Z' ?
+		    name[k] - 'A' + 'a' : name[k]);
+	tpl[k] = '\0';
+	snprintf(out, n, "<%s:sipbox@%s%s%s>",
+	    slice_ihas_prefix(m->ruri, "sips:") ? "sips" : "sip",
+	    sip_net_str(local, a, sizeof a), tp == SIP_TP_UDP ? "" :
+	    ";transport=", tp == SIP_TP_UDP ? "" : tpl);
+}
+
+/*
+ * The session description of a 2xx to INVITE m (RFC 3264): the answer
+ * to its offer, or an offer when it had none.  sip-serve sends no media,
+ * so each offered stream is declined with port 0 (RFC 3264 6), and its
+ * own offer has one audio stream at port 0.  0, or the code to answer
+ * instead: 415 for a body that is not SDP, 488 for an offer that does
+ * not parse.
+ */
+static int
+session_body(const struct sip_msg *m, const struct sip_sockaddr *local,
+    struct buf *out)
+{
+	static const struct sdp_codec pcmu = { "PCMU", 8000, 0, 0, NULL };
+	static const struct sdp_stream audio = { .media = "audio",
+	    .port = 0, .codecs = &pcmu, .ncodecs = 1,
+	    .dir = SDP_DIR_INACTIVE };
+	static struct sdp offer;	/* 30 kB: not on the stack */
+	struct sdp_local l;
+	struct slice ct;
+	char host[SIP_NET_HOST_MAX];
+	enum sip_err e;
+
+	sip_net_host(local, host, sizeof host);
+	memset(&l, 0, sizeof l);
+	l.user = "sipbox";
+	l.sess_id = sip_loop_now(loop);
+	l.sess_version = 1;
+	l.addr = host;
+	if (m->body.len == 0) {
+		l.streams = &audio;
+		l.nstreams = 1;
+		return sdp_build_offer(out, &l) == SIP_OK ? 0 : 500;
+	}
+	ct = slice_trim(sip_msg_value(m, SIP_HDR_CONTENT_TYPE));
+	if (!slice_ihas_prefix(ct, "application/sdp"))
+		return 415;
+	if (sdp_parse(&offer, m->body.p, m->body.len, NULL) != SIP_OK)
+		return 488;
+	e = sdp_build_answer(out, &offer, &l, NULL, 0);
+	return e == SIP_OK || e == SIP_E_NOTFOUND ? 0 : 488;
+}
+
+/* The --contact URIs of a 3xx, "<a>, <b>" (set up in main). */
+static char *redirect_to;
+
+/*
+ * The final answer code to request m in t, with To tag tag (NULL: a
+ * new one; a request with a To tag keeps its own).  A 2xx to INVITE
+ * opens a call: Contact, Allow and the session description (12.1.1,
+ * 13.3.1.4); a 3xx carries the --contact URIs (RFC 3261 21.3).  Returns
+ * the code sent.
+ */
+static int
+answer_final(struct sip_uas_txn *t, const struct sip_msg *m,
+    const struct sip_sockaddr *src, const struct sip_sockaddr *local,
+    int code, const char *tag)
+{
+	static const char *const accept415[] = {
+	    "Accept: application/sdp", NULL };
+	static const char *hdrs[] = { allow_hdr, NULL };
+	struct sip_resp_params rp;
+	struct buf body;
+	char contact[SIP_NET_ADDRSTR + 64], newtag[SIP_TAG_SIZE];
+	int bad;
+
+	memset(&rp, 0, sizeof rp);
+	rp.code = code;
+	rp.to_tag = tag;
+	if (code >= 300 && code < 400)
+		rp.contact = redirect_to;
+	if (m->mid != SIP_METHOD_INVITE || code >= 300) {
+		respond(t, m, src, &rp);
+		return code;
+	}
+	buf_init(&body, 8192);
+	if ((bad = session_body(m, local, &body)) != 0) {
+		rp.code = code = bad;
+		rp.headers = bad == 415 ? accept415 : NULL;
+		respond(t, m, src, &rp);
+		buf_free(&body);
+		return code;
+	}
+	if (tag == NULL) {
+		if (sip_build_tag(newtag) != SIP_OK)
+			die(SIP_EXIT_NET, "%s", sip_err_str(SIP_E_RANDOM));
+		rp.to_tag = tag = newtag;
+	}
+	contact_of(m, t->conn->tp, local, contact, sizeof contact);
+	rp.contact = contact;
+	rp.headers = hdrs;
+	rp.content_type = "application/sdp";
+	rp.body = body.p;
+	rp.body_len = body.len;
+	if (respond(t, m, src, &rp) == 0 && code < 300 &&
+	    sip_field_hparam(sip_msg_value(m, SIP_HDR_TO), "tag").len == 0)
+		call_add(m, tag);	/* a re-INVITE's call is there */
+	buf_free(&body);
+	return code;
+}
+
+/*
+ * A request answered with a 1xx by --reply rings: the final answer
+ * (--reply's, else 480) follows --ring seconds later, with the same To
+ * tag, unless a CANCEL ended the transaction first (RFC 3261 9.2).
+ */
+#define MAX_RINGS	256
+
+struct ring {
+	struct sip_uas_txn	*t;
+	uint32_t		 gen;	/* t's, to see it was not reused */
+	struct sip_sockaddr	 src, local;
+	char			 tag[SIP_TAG_SIZE];
+	struct sip_timer	 timer;
+	int			 used;
+};
+static struct ring rings[MAX_RINGS];
+
+static void
+ring_due(struct sip_timer *tm, void *arg)
+{
+	struct ring *r = arg;
+	struct sip_uas_txn *t = r->t;
+	struct sip_msg m;
+	int code;
+
+	(void)tm;
+	r->used = 0;
+	if (!t->used || t->gen != r->gen ||
+	    t->txn.state != SIP_TXN_PROCEEDING ||
+	    sip_msg_parse(&m, t->txn.req.p, t->txn.req.len, 0, NULL) != SIP_OK)
+		return;		/* cancelled, or gone */
+	code = answer_final(t, &m, &r->src, &r->local,
+	    reply_code(&m, 480), r->tag);
+	if (o.json && !quiet)
+		event_json("answer", &m, t->conn, &r->src, code, NULL,
+		    SLICE_NULL, NULL);
+}
+
+/* Send the 1xx code to m in t and set its final answer to follow. */
+static int
+ring(struct sip_uas_txn *t, const struct sip_msg *m,
+    const struct sip_ep_rx *rx, int code)
+{
+	struct sip_resp_params rp;
+	char contact[SIP_NET_ADDRSTR + 64];
+	struct ring *r = NULL;
+
+	for (int i = 0; i < MAX_RINGS && r == NULL; i++)
+		if (!rings[i].used)
+			r = &rings[i];
+	if (r == NULL)		/* too many ringing: answer at once */
+		return answer_final(t, m, &rx->src, &rx->local,
+		    reply_code(m, 480), NULL);
+	if (sip_build_tag(r->tag) != SIP_OK)
+		die(SIP_EXIT_NET, "%s", sip_err_str(SIP_E_RANDOM));
+	memset(&rp, 0, sizeof rp);
+	rp.code = code;
+	rp.to_tag = r->tag;
+	if (m->mid == SIP_METHOD_INVITE && code > 100) {
+		/* 12.1.1: a 1xx with a To tag makes an early dialog */
+		contact_of(m, rx->tp, &rx->local, contact, sizeof contact);
+		rp.contact = contact;
+	}
+	if (respond(t, m, &rx->src, &rp) != 0)
+		return code;
+	r->t = t;
+	r->gen = t->gen;
+	r->src = rx->src;
+	r->local = rx->local;
+	r->used = 1;
+	sip_timer_init(&r->timer, ring_due, r);
+	sip_loop_timer_in(loop, &r->timer, (uint64_t)(o.ring * 1000));
+	return code;
+}
+
+/* RFC 3261 15.1.2: a BYE ends its call with 200; 481 without one. */
+static int
+do_bye(struct sip_uas_txn *t, const struct sip_msg *m,
+    const struct sip_sockaddr *src)
+{
+	struct sip_resp_params rp;
+	int i = call_find(m);
+
+	memset(&rp, 0, sizeof rp);
+	rp.code = reply_code(m, i < 0 ? 481 : 200);
+	/* 12.2.2: a CSeq lower than the last one is 500 */
+	if (i >= 0 && sip_dialog_take_request(calls[i], m) != SIP_OK)
+		rp.code = 500;
+	if (i >= 0 && rp.code < 300)
+		call_end(i);
+	respond(t, m, src, &rp);
+	return rp.code;
+}
+
+/*
+ * INVITE: --reply's answer (501 without one).  One with a To tag is
+ * for a call (a re-INVITE): 481 when there is none (12.2.2).
+ */
+static int
+do_invite(struct sip_uas_txn *t, const struct sip_msg *m,
+    const struct sip_ep_rx *rx)
+{
+	if (reply_code(m, 0) != 0 &&
+	    sip_field_hparam(sip_msg_value(m, SIP_HDR_TO), "tag").len > 0) {
+		int i = call_find(m);
+		struct sip_resp_params rp;
+
+		memset(&rp, 0, sizeof rp);
+		rp.code = i < 0 ? 481 : 500;
+		if (i >= 0 && sip_dialog_take_request(calls[i], m) == SIP_OK)
+			return answer_final(t, m, &rx->src, &rx->local,
+			    reply_code(m, 501), NULL);
+		respond(t, m, &rx->src, &rp);
+		return rp.code;
+	}
+	return answer_final(t, m, &rx->src, &rx->local, reply_code(m, 501),
+	    NULL);
+}
+
+/*
  * What on_recv() found wrong with the request it hands the endpoint:
  * judge() runs once, and the request callback reads its verdict here.
  */
@@ -959,7 +1292,7 @@ on_request(void *arg, struct sip_ep *e, struct sip_uas_txn *t,
     const struct sip_msg *m, const struct sip_ep_rx *rx)
 {
 	char aor[AOR_SIZE] = "";
-	int code;
+	int code, prov;
 
 	(void)arg;
 	(void)e;
@@ -967,7 +1300,16 @@ on_request(void *arg, struct sip_ep *e, struct sip_uas_txn *t,
 	if (cur.bad > 0)
 		code = answer_bad(t, t->conn, m, &rx->src, cur.bad, cur.why,
 		    cur.unsup);
+	else if ((prov = reply_in(m, 100, 199, 0)) != 0 &&
+	    sip_field_hparam(sip_msg_value(m, SIP_HDR_TO), "tag").len == 0)
+		code = ring(t, m, rx, prov);
 	else switch (m->mid) {
+	case SIP_METHOD_INVITE:
+		code = do_invite(t, m, rx);
+		break;
+	case SIP_METHOD_BYE:
+		code = do_bye(t, m, &rx->src);
+		break;
 	case SIP_METHOD_OPTIONS:
 		code = do_options(t, m, &rx->src);
 		break;
@@ -977,14 +1319,10 @@ on_request(void *arg, struct sip_ep *e, struct sip_uas_txn *t,
 	case SIP_METHOD_REGISTER:
 		code = do_register(t, m, &rx->src, aor);
 		break;
-	default: {
-		struct sip_resp_params rp;
-
-		memset(&rp, 0, sizeof rp);
-		rp.code = code = reply_code(m, 501);
-		respond(t, m, &rx->src, &rp);
+	default:
+		code = answer_final(t, m, &rx->src, &rx->local,
+		    reply_code(m, 501), NULL);
 		break;
-	}
 	}
 	if (o.json && !quiet)
 		event_json("request", m, t->conn, &rx->src, code,
@@ -1147,6 +1485,50 @@ stop_at_end(struct sip_timer *t, void *arg)
 	sip_loop_stop(loop, 0);
 }
 
+/*
+ * Allow (RFC 3261 20.5) names what sip-serve does: the methods it always
+ * handles, and those --reply answers with anything but 405 or 501
+ * (INVITE first, as is usual).
+ */
+static void
+set_allow(void)
+{
+	static const char *const always[] = { "ACK", "CANCEL", "BYE",
+	    "OPTIONS", "MESSAGE", "REGISTER" };
+	char name[24][32];
+	int n = 0;
+	size_t k;
+
+	for (int pass = 0; pass < 3; pass++) {
+		for (int i = 0; pass == 1 && i < 6; i++)
+			snprintf(name[n++], sizeof name[0], "%s", always[i]);
+		for (int i = 0; pass != 1 && i < o.reply.n && n < 24; i++) {
+			const char *v = o.reply.v[i], *eq = strchr(v, '=');
+			int len = (int)(eq - v), dup = 0;
+			long code = strtol(eq + 1, NULL, 10);
+
+			if (code == 405 || code == 501 || len >= 32 ||
+			    (pass == 0) != (len == 6 &&
+			    strncasecmp(v, "INVITE", 6) == 0))
+				continue;
+			for (int j = 0; j < n; j++)
+				dup |= (int)strlen(name[j]) == len &&
+				    strncasecmp(name[j], v, (size_t)len) == 0;
+			if (!dup)
+				snprintf(name[n++], sizeof name[0], "%.*s",
+				    len, v);
+		}
+	}
+	k = (size_t)snprintf(allow_hdr, sizeof allow_hdr, "Allow:");
+	for (int j = 0; j < n && k < sizeof allow_hdr; j++) {
+		for (char *c = name[j]; *c != '\0'; c++)
+			if (*c >= 'a' && *c <= 'z')
+				*c = (char)(*c - 'a' + 'A');
+		k += (size_t)snprintf(allow_hdr + k, sizeof allow_hdr - k,
+		    "%s %s", j ? "," : "", name[j]);
+	}
+}
+
 static void
 write_port_file(void)
 {
@@ -1194,7 +1576,31 @@ sip_serve_main(int argc, char **argv)
 		    code < 100 || code > 699)
 			usage_error("bad --reply '%s': want METHOD=CODE with CODE 100-699",
 			    o.reply.v[k]);
+		/* RFC 3261 21.3: a redirection names where to go */
+		if (code >= 300 && code < 400 && o.contacts.n == 0)
+			usage_error("--reply '%s': a 3xx needs --contact URI",
+			    o.reply.v[k]);
 	}
+	if (o.contacts.n > 0) {
+		struct buf rb;
+
+		buf_init(&rb, 16384);
+		for (int k = 0; k < o.contacts.n; k++) {
+			struct sip_uri u;
+			struct sip_perr pe;
+
+			if (sip_uri_parse(&u, slice_cstr(o.contacts.v[k]),
+			    &pe) != SIP_OK || u.scheme == SIP_URI_OTHER ||
+			    strpbrk(o.contacts.v[k], "<>\r\n") != NULL)
+				usage_error("bad --contact '%s': want a sip:, "
+				    "sips: or tel: URI", o.contacts.v[k]);
+			buf_printf(&rb, "%s<%s>", k ? ", " : "",
+			    o.contacts.v[k]);
+		}
+		redirect_to = xstrdup(rb.p);
+		buf_free(&rb);
+	}
+	set_allow();
 	load_users();
 	if (sip_rand_bytes(nonce_key, sizeof nonce_key) != SIP_OK)
 		die(SIP_EXIT_NET, "nonce key: %s", sip_err_str(SIP_E_RANDOM));
@@ -1246,6 +1652,12 @@ sip_serve_main(int argc, char **argv)
 		    st.accepted, st.refused, st.closed[SIP_TPS_QUEUE],
 		    st.closed[SIP_TPS_HANDSHAKE]);
 	sip_loop_timer_stop(loop, &end);
+	for (int k = 0; k < MAX_RINGS; k++)
+		if (rings[k].used)
+			sip_loop_timer_stop(loop, &rings[k].timer);
+	while (ncalls > 0)
+		call_end(ncalls - 1);
+	free(redirect_to);
 	sip_tps_free(tps);	/* its closed callbacks reach the endpoint */
 	sip_ep_free(&ep);
 	sip_loop_free(loop);

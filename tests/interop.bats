@@ -1,6 +1,7 @@
 # interop.bats - sip-send and sip-serve against software nobody here
 # wrote: Kamailio (tests/lab) as proxy and registrar over UDP, TCP, TLS
-# and WebSocket, found through the lab's dnsmasq too; SIPp as a UAS;
+# and WebSocket, found through the lab's dnsmasq too; SIPp as a UAS and as
+# a caller of sip-serve; baresip placing a call to it;
 # sipsak as a client of sip-serve.
 load helpers
 load net
@@ -202,4 +203,52 @@ time.sleep(60)' "$p" >"$BATS_TEST_TMPDIR/holder" 3>&- &
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"authorization failed"* ]]
 	stop_serve forsipsak
+}
+
+@test "sipp: the uac scenario places a call to sip-serve --reply INVITE=200: INVITE, 200, ACK, BYE, 200" {
+	need sipp
+	start_serve call -l udp:127.0.0.1:0 -r INVITE=200 -v
+	local a p
+	a=$(serve_addr call udp)
+	p=$(free_ports 1)
+	# before, the BYE got 501 and SIPp counted the call failed
+	run -0 sipp -sn uac "$a" -m 1 -nostdin -i 127.0.0.1 -p "$p" \
+	    -timeout 30s -timeout_error -trace_err \
+	    -error_file "$BATS_TEST_TMPDIR/sipp.err"
+	stop_serve call
+	grep -q '^< ACK sip:' "$SERVE_DIR/call.err"
+	grep -q '^< BYE sip:' "$SERVE_DIR/call.err"
+	[ "$(grep -c '^> SIP/2.0 200 OK' "$SERVE_DIR/call.err")" -eq 2 ]
+}
+
+@test "baresip: a call to sip-serve --reply INVITE=200 is established, and its BYE answered 200" {
+	need baresip
+	local d="$BATS_TEST_TMPDIR/baresip" a p
+	mkdir -p "$d"
+	p=$(free_ports 1)
+	cat >"$d/config" <<-CFG
+	sip_listen		127.0.0.1:$p
+	module_path		/usr/lib/baresip/modules
+	module			g711.so
+	module			ausine.so
+	module			aufile.so
+	module			menu.so
+	module_app		account.so
+	audio_player		aufile,/dev/null
+	audio_source		ausine,440
+	audio_alert		aufile,/dev/null
+	CFG
+	echo '<sip:alice@127.0.0.1>;regint=0' >"$d/accounts"
+	: >"$d/contacts"
+	start_serve bs -l udp:127.0.0.1:0 -r INVITE=200 -v
+	a=$(serve_addr bs udp)
+	# -t 3: hang up after 3 s; before, baresip closed the session at
+	# once ("Bad message": a 200 without Contact or SDP)
+	run -0 timeout 30 baresip -f "$d" -e "/dial sip:bob@$a" -t 3
+	stop_serve bs
+	[[ "$output" == *"Call established: sip:bob@$a"* ]]
+	[[ "$output" == *"terminated (duration: "* ]]
+	grep -q '^< ACK sip:sipbox@' "$SERVE_DIR/bs.err"
+	grep -q '^< BYE sip:sipbox@' "$SERVE_DIR/bs.err"
+	[ "$(grep -c '^> SIP/2.0 200 OK' "$SERVE_DIR/bs.err")" -eq 2 ]
 }

@@ -82,22 +82,32 @@ load net
 	stop_serve auth
 }
 
-@test "sip-serve: OPTIONS answers carry Allow, Accept and Supported; --reply changes any answer" {
-	start_serve o -l tcp:127.0.0.1:0 -r OPTIONS=480 -r NOTIFY=202
+@test "sip-serve: OPTIONS answers carry Allow with what is done and Accept, no Supported; --reply changes any answer" {
+	start_serve o -l tcp:127.0.0.1:0 -r OPTIONS=480 -r NOTIFY=202 -r INFO=501
 	local a
 	a=$(serve_addr o tcp)
 	run -4 "$SIPBOX" sip-send "tcp:$a"
 	[ "$output" = "SIP/2.0 480 Temporarily Unavailable" ]
-	run -0 "$SIPBOX" sip-send -X NOTIFY -H 'Event: dialog' "tcp:$a"
-	[ "$output" = "SIP/2.0 202 Accepted" ]
+	run -0 "$SIPBOX" sip-send -v -X NOTIFY -H 'Event: dialog' "tcp:$a"
+	[[ "$output" == *"< SIP/2.0 202 Accepted"* ]]
 	stop_serve o
 	start_serve o2 -l udp:127.0.0.1:0
 	a=$(serve_addr o2 udp)
 	run -0 "$SIPBOX" sip-send -v "sip:$a"
-	[[ "$output" == *"< Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, REGISTER"* ]]
+	# INVITE and INFO would get 501: not listed (RFC 3261 20.5)
+	[[ "$output" == *"< Allow: ACK, CANCEL, BYE, OPTIONS, MESSAGE, REGISTER"$'\n'* ]]
 	[[ "$output" == *"< Accept: "* ]]
-	[[ "$output" == *"< Supported: "* ]]
+	# no path, no outbound: no Supported, and Require: path is 420
+	[[ "$output" != *"< Supported:"* ]]
+	run -4 "$SIPBOX" sip-send -v -H 'Require: path' "sip:$a"
+	[[ "$output" == *"< SIP/2.0 420 "* ]]
+	[[ "$output" == *"< Unsupported: path"* ]]
 	stop_serve o2
+	start_serve o3 -l udp:127.0.0.1:0 -r INVITE=200 -r info=200 -r PRACK=501
+	a=$(serve_addr o3 udp)
+	run -0 "$SIPBOX" sip-send -v "sip:$a"
+	[[ "$output" == *"< Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, REGISTER, INFO"$'\n'* ]]
+	stop_serve o3
 }
 
 @test "sip-serve: --json writes one event per request with the MESSAGE body" {
@@ -210,6 +220,152 @@ load net
 	stop_serve g
 	[ "$(grep -c '"method":"INVITE"' "$SERVE_DIR/g.out")" -eq 1 ]
 	! grep -q '"method":"ACK"' "$SERVE_DIR/g.out"
+}
+
+# call_client PORT SCRIPT: run python SCRIPT with a UDP socket s bound on
+# loopback and helpers: send(method, branch, cseq, tag, body), recv()
+# (the next message, 3 s at most), hdr(msg, name) and status(msg)
+call_client() {
+	local port=$1
+	shift
+	python3 - "$port" <<-PY
+	import socket, sys, time
+	port = int(sys.argv[1])
+	s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+	s.bind(("127.0.0.1", 0))
+	lp = s.getsockname()[1]
+	s.settimeout(3)
+	offer = ("v=0\r\no=a 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\n"
+	         "t=0 0\r\nm=audio 49170 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n")
+	def send(method, branch, cseq, tag="", body="", callid="call-1", cmethod=None):
+	    m = ("%s sip:bob@127.0.0.1:%d SIP/2.0\r\n"
+	         "Via: SIP/2.0/UDP 127.0.0.1:%d;branch=z9hG4bK%s;rport\r\n"
+	         "Max-Forwards: 70\r\nFrom: <sip:a@127.0.0.1>;tag=caller\r\n"
+	         "To: <sip:bob@127.0.0.1>%s\r\nCall-ID: %s\r\nCSeq: %d %s\r\n"
+	         "Contact: <sip:a@127.0.0.1:%d>\r\n%s"
+	         "Content-Length: %d\r\n\r\n%s") % (method, port, lp, branch,
+	         ";tag=" + tag if tag else "", callid, cseq, cmethod or method, lp,
+	         "Content-Type: application/sdp\r\n" if body else "",
+	         len(body), body)
+	    s.sendto(m.encode(), ("127.0.0.1", port))
+	def recv():
+	    return s.recv(65535).decode()
+	def status(m):
+	    return int(m.split(" ", 2)[1])
+	def hdr(m, name):
+	    for l in m.split("\r\n\r\n")[0].split("\r\n")[1:]:
+	        if l.lower().startswith(name.lower() + ":"):
+	            return l.split(":", 1)[1].strip()
+	    return None
+	def totag(m):
+	    return hdr(m, "To").split(";tag=")[1]
+	def quiet(secs):
+	    s.settimeout(secs)
+	    try:
+	        return recv()
+	    except socket.timeout:
+	        return None
+	    finally:
+	        s.settimeout(3)
+	$(cat)
+	PY
+}
+
+@test "sip-serve: --reply INVITE=200 answers a call with a Contact and an SDP answer, resends the 2xx until the ACK, and takes the BYE" {
+	start_serve c -l udp:127.0.0.1:0 -r INVITE=200 --json
+	local a
+	a=$(serve_addr c udp)
+	run -0 call_client "${a##*:}" <<-'PY'
+	send("INVITE", "inv1", 1, body=offer)
+	t0 = time.monotonic()
+	ok = recv()
+	assert status(ok) == 200, ok
+	assert hdr(ok, "Contact") == "<sip:sipbox@127.0.0.1:%d>" % port, ok
+	assert hdr(ok, "Content-Type") == "application/sdp", ok
+	body = ok.split("\r\n\r\n", 1)[1]
+	assert "\r\nm=audio 0 RTP/AVP 0\r\n" in body, body	# declined: no media yet
+	assert hdr(ok, "Allow").startswith("INVITE, ACK, CANCEL, BYE"), ok
+	again = [recv(), recv()]	# RFC 3261 13.3.1.4: at T1, then 2*T1 more
+	assert again == [ok, ok], again
+	send("ACK", "ack1", 1, tag=totag(ok))
+	late = quiet(2.5)	# the next one would have come 2 s after the last
+	assert late is None, late
+	send("BYE", "bye1", 2, tag=totag(ok))
+	r = recv()
+	assert status(r) == 200 and "CSeq: 2 BYE" in r, r
+	send("BYE", "bye2", 3, tag=totag(ok))
+	r = recv()
+	assert status(r) == 481, r	# the call is over
+	print("ok")
+	PY
+	[ "$output" = "ok" ]
+	stop_serve c
+	[ "$(grep -c '"method":"INVITE","ruri":[^}]*"status":200' "$SERVE_DIR/c.out")" -eq 1 ]
+	[ "$(grep -c '"method":"BYE"' "$SERVE_DIR/c.out")" -eq 2 ]
+}
+
+@test "sip-serve: a CANCEL of a ringing INVITE gets 200 and the INVITE 487; a CANCEL or BYE that matches nothing gets 481" {
+	start_serve k -l udp:127.0.0.1:0 -r INVITE=180 -r INVITE=200 --ring 60
+	local a
+	a=$(serve_addr k udp)
+	run -0 call_client "${a##*:}" <<-'PY'
+	send("INVITE", "inv2", 1, body=offer)
+	r = recv()
+	assert status(r) == 180 and hdr(r, "Contact") is not None, r	# an early dialog
+	send("CANCEL", "inv2", 1)
+	got = sorted([recv(), recv()], key=lambda m: hdr(m, "CSeq"))
+	assert status(got[0]) == 200 and hdr(got[0], "CSeq") == "1 CANCEL", got
+	assert status(got[1]) == 487 and hdr(got[1], "CSeq") == "1 INVITE", got
+	assert totag(got[1]) == totag(r), got	# the 180's dialog
+	send("ACK", "inv2", 1, tag=totag(r))
+	send("CANCEL", "nosuch", 1, callid="call-2")
+	r = recv()
+	assert status(r) == 481 and hdr(r, "CSeq") == "1 CANCEL", r
+	send("BYE", "bye3", 2, tag="nosuch", callid="call-3")
+	r = recv()
+	assert status(r) == 481, r
+	print("ok")
+	PY
+	[ "$output" = "ok" ]
+	stop_serve k
+}
+
+@test "sip-serve: --reply INVITE=180 rings for --ring seconds, then the final --reply (480 without one) with the same To tag" {
+	start_serve rg -l udp:127.0.0.1:0 -r INVITE=180 -r INVITE=486 --ring 0.3
+	local a
+	a=$(serve_addr rg udp)
+	run -0 call_client "${a##*:}" <<-'PY'
+	send("INVITE", "inv4", 1)
+	r = recv()
+	assert status(r) == 180, r
+	f = recv()
+	assert status(f) == 486 and totag(f) == totag(r), f
+	send("ACK", "inv4", 1, tag=totag(f))
+	print("ok")
+	PY
+	[ "$output" = "ok" ]
+	stop_serve rg
+	start_serve r480 -l udp:127.0.0.1:0 -r INVITE=183 --ring 0.2
+	a=$(serve_addr r480 udp)
+	run -4 "$SIPBOX" sip-send -v -X INVITE "sip:$a"
+	[[ "$output" == *"< SIP/2.0 183 Session Progress"* ]]
+	[[ "$output" == *"< SIP/2.0 480 Temporarily Unavailable"* ]]
+	stop_serve r480
+}
+
+@test "sip-serve: a 3xx --reply carries every --contact, and is refused without one" {
+	run -2 --separate-stderr "$SIPBOX" sip-serve -r INVITE=302
+	[ "$stderr" = "sip-serve: --reply 'INVITE=302': a 3xx needs --contact URI"$'\n'"sip-serve: see 'sip-serve --help'" ]
+	run -2 --separate-stderr "$SIPBOX" sip-serve -r INVITE=302 --contact 'not a uri'
+	[[ "$stderr" == "sip-serve: bad --contact 'not a uri'"* ]]
+	start_serve rd -l udp:127.0.0.1:0 -r INVITE=302 --contact sip:bob@127.0.0.1:5999 \
+	    --contact 'sips:bob@example.org'
+	local a
+	a=$(serve_addr rd udp)
+	run -3 "$SIPBOX" sip-send -v -X INVITE "sip:$a"
+	[[ "$output" == *"< SIP/2.0 302 Moved Temporarily"* ]]
+	[[ "$output" == *"< Contact: <sip:bob@127.0.0.1:5999>, <sips:bob@example.org>"* ]]
+	stop_serve rd
 }
 
 # slow_peer KIND PORT DIR: a misbehaving client in the background; it
