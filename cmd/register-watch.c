@@ -192,8 +192,12 @@ take_body(const struct sip_msg *m)
 		    w.doc.version, w.view.version);
 		return;
 	}
-	if (ord == SIP_REGINFO_GAP)
-		notef("reginfo versions skipped up to %u", w.doc.version);
+	/* RFC 3680 5.2: a document went missing; a refresh brings all */
+	if (ord == SIP_REGINFO_GAP) {
+		notef("reginfo versions skipped up to %u: refreshing for the "
+		    "full state", w.doc.version);
+		sip_sub_refresh(&w.sub, now_ms());
+	}
 	for (unsigned i = 0; i < n; i++)
 		contact_line(&ch[i], w.doc.version);
 	flush();

@@ -523,6 +523,17 @@ sip_sub_timer(struct sip_sub *s, uint64_t now)
 	}
 }
 
+int
+sip_sub_refresh(struct sip_sub *s, uint64_t now)
+{
+	(void)now;
+	if (s->dialog == NULL || s->busy || s->stopping ||
+	    (s->state != SIP_SUB_ACTIVE && s->state != SIP_SUB_PENDING))
+		return 0;
+	send_now(s);
+	return 1;
+}
+
 uint64_t
 sip_sub_deadline(const struct sip_sub *s)
 {

@@ -146,6 +146,12 @@ void		sip_sub_response(struct sip_sub *s, const struct sip_msg *resp,
  */
 int		sip_sub_notify(struct sip_sub *s, const struct sip_msg *m,
 		    uint64_t now);
+/*
+ * Refresh now, within the dialog, when there is one and no SUBSCRIBE
+ * is out (RFC 3680 5.2: a gap in document versions asks for a refresh,
+ * which brings the full state).  0 when nothing was queued.
+ */
+int		sip_sub_refresh(struct sip_sub *s, uint64_t now);
 /* Run the timers due at now. */
 void		sip_sub_timer(struct sip_sub *s, uint64_t now);
 /* The next instant sip_sub_timer() must run, 0 for none. */

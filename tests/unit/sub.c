@@ -179,6 +179,12 @@ test_initial(void)
 	ok(sip_sub_notify(&s, &nmsg, T0 + 200000) == 200 &&
 	    strcmp(s.dialog->remote_target, "sip:movedier@127.0.0.1:5060") == 0,
 	    "a NOTIFY's Contact is the new remote target (RFC 6665 3.2)");
+	acts(&s);
+	ok(sip_sub_refresh(&s, T0 + 200001) == 1 &&
+	    strcmp(acts(&s), "S") == 0,
+	    "a refresh asked for goes at once (RFC 3680 5.2)");
+	ok(sip_sub_refresh(&s, T0 + 200002) == 0 && acts(&s)[0] == '\0',
+	    "not a second while one is out");
 	sip_sub_release(&s);
 }
 
