@@ -101,6 +101,7 @@ assert v["parsed"][0]["branch"] == "z9hG4bK776asdhds", v
 }
 
 @test "sip-parse: a message file turned to LF with Content-Length counted in CRLF is shown, flagged, and the next message is read" {
+	need jq
 	local f="$BATS_TEST_TMPDIR/lf.sip" one="$BATS_TEST_TMPDIR/lf1.sip"
 	printf 'INVITE sip:b@example.com SIP/2.0\nCall-ID: lf1\nCSeq: 1 INVITE\nContent-Type: application/sdp\nContent-Length: 15\n\nv=0\ns=-\nt=0\n' > "$one"
 	{ cat "$one"; printf 'OPTIONS sip:b@example.com SIP/2.0\nCall-ID: lf2\nCSeq: 2 OPTIONS\nContent-Length: 0\n\n'; } > "$f"

@@ -88,6 +88,34 @@ load helpers
 	[ "$status" -eq 1 ] || { echo "$output"; false; }
 }
 
+@test "standalone: .ci/deps installs the package of every program a test needs" {
+	local progs listed deps p f pkg bad=0
+	progs=$(sed -n 's/^[[:space:]]*need \([a-z0-9 ._+-]*\).*/\1/p' \
+	    "$TESTS_DIR"/*.bats "$TESTS_DIR"/*.bash | tr ' ' '\n' | sort -u)
+	[ -n "$progs" ]
+	need dpkg-query $progs
+	listed=$(sed -n '/apt-get install/,/>\/dev\/null/p' "$ROOT/.ci/deps" |
+	    tr -s ' \t\\' '\n\n\n' | grep -E '^[a-z0-9][a-z0-9.+-]+$')
+	# What an installed package pulls in by itself comes with it.
+	deps=$(dpkg-query -W -f='${Depends},${Pre-Depends}\n' $listed 2>/dev/null |
+	    tr ',|' '\n\n' | sed 's/([^)]*)//; s/:any//; s/[[:space:]]//g')
+	for p in $progs; do
+		pkg=
+		for f in "$(command -v "$p")" "$(readlink -f "$(command -v "$p")")" \
+		    /usr/bin/"$p" /bin/"$p" /usr/sbin/"$p" /sbin/"$p"; do
+			pkg=$(dpkg-query -S "$f" 2>/dev/null) && break
+		done
+		pkg=${pkg%%:*}
+		if [ -z "$pkg" ]; then
+			echo "$p: no Debian package has it"; bad=1
+		elif ! grep -qx "$pkg" <<<"$listed"$'\n'"$deps" &&
+		    [ "$(dpkg-query -W -f='${Essential}' "$pkg")" != yes ]; then
+			echo "$p: its package $pkg is not in .ci/deps"; bad=1
+		fi
+	done
+	[ "$bad" -eq 0 ]
+}
+
 @test "standalone: no wait_for is handed a condition worked out once, before the wait" {
 	cd "$TESTS_DIR"
 	run grep -nE 'wait_for (test|\[) +"?\$\(' ./*.bats ./*.bash
