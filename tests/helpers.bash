@@ -80,3 +80,17 @@ need() {
 		skip "$p is not installed"
 	done
 }
+
+# need_lib MODULE...: need for a library, by its pkg-config module name.
+need_lib() {
+	local m
+	need pkg-config
+	for m in "$@"; do
+		pkg-config --exists "$m" && continue
+		if [ "${CI:-}" = true ]; then
+			echo "$m is not installed, and CI=true: make deps installs it" >&2
+			return 1
+		fi
+		skip "$m is not installed"
+	done
+}
