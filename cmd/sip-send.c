@@ -807,7 +807,8 @@ static void
 on_signal(int sig)
 {
 	(void)sig;
-	interrupted = 1;
+	if (interrupted < 2)
+		interrupted++;
 }
 
 static void
@@ -870,6 +871,18 @@ summary(void)
 	printf("\n");
 }
 
+/* CANCEL every INVITE in flight; 0 when there is none to wait for. */
+static int
+cancel_all(void)
+{
+	int n = 0;
+
+	for (int i = uac.nlive - 1; i >= 0; i--)
+		if (sip_uac_cancel(&uac, uac.live[i]) == SIP_OK)
+			n++;
+	return n > 0;
+}
+
 /* Run: single request, or a ping run. */
 static int
 run(void)
@@ -887,6 +900,7 @@ run(void)
 	uint64_t deadline = tmo > 0 && o.count == 0 ? sip_clock_ms() + tmo : 0;
 	uint64_t next_at = 0, iv = (uint64_t)(o.interval * 1000);
 	long seq = 0;
+	int cancelling = 0;
 	enum sip_err e;
 
 	uac.t1 = copt.t1 > 0 ? (uint32_t)(copt.t1 * 1000) : 0;
@@ -899,9 +913,32 @@ run(void)
 	uac.target = on_target;
 	uac.failover = on_failover;
 	st.t0 = sip_clock_ms();
-	while (!interrupted) {
+	while (interrupted < 2) {
 		uint64_t now = sip_clock_ms();
 		int wait = 100;
+
+		/*
+		 * Ctrl-C or --timeout with an INVITE out: CANCEL it (RFC 3261
+		 * 9.1) and wait for its final answer, the 487; a second
+		 * Ctrl-C quits at once.
+		 */
+		if ((interrupted == 1 || (deadline && now >= deadline)) &&
+		    !cancelling) {
+			if (!cancel_all()) {
+				if (!interrupted)
+					sip_uac_abort(&uac, SIP_E_TIMEOUT,
+					    "--timeout reached");
+				break;
+			}
+			cancelling = 1;
+			total = seq;	/* nothing more starts */
+			if (interrupted)
+				warnf("interrupted: cancelling the INVITE "
+				    "(Ctrl-C again to quit now)");
+			else
+				client_info("--timeout reached: cancelling the "
+				    "INVITE");
+		}
 
 		/* Start requests while slots are free and the interval allows. */
 		while (seq < total && uac.nlive < conc && now >= next_at) {
@@ -927,13 +964,9 @@ run(void)
 		}
 		if (seq >= total && uac.nlive == 0)
 			break;
-		if (deadline && now >= deadline) {
-			sip_uac_abort(&uac, SIP_E_TIMEOUT, "--timeout reached");
-			break;
-		}
 		if (seq < total && uac.nlive < conc && next_at > now)
 			wait = (int)(next_at - now);
-		if (deadline && deadline - now < (uint64_t)wait)
+		if (deadline && !cancelling && deadline - now < (uint64_t)wait)
 			wait = (int)(deadline - now);
 		for (long i = 0; tmo > 0 && o.count > 0 && i < conc; i++) {
 			struct job *jb = &jobs[i];
@@ -1004,7 +1037,7 @@ maybe_bye(void)
 	bye_phase = 1;
 	uac.done = job_done;
 	if (sip_uac_start(&uac, &jb.r) == SIP_OK)
-		while (jb.r.active && !interrupted)
+		while (jb.r.active && interrupted < 2)
 			sip_uac_step(&uac, 100);
 	rc = jb.r.err == SIP_OK && jb.r.status < 300 ? 0 : 1;
 	sip_uac_req_free(&jb.r);

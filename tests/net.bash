@@ -12,13 +12,15 @@ make_cert() {
 
 # start_serve NAME ARGS...: sip-serve in the background on free ports;
 # its listeners are in $SERVE_DIR/NAME.ports ("tp addr:port"), its
-# stdout in NAME.out, stderr in NAME.err, pid in NAME.pid
+# stdout in NAME.out, stderr in NAME.err, pid in NAME.pid; it ends by
+# itself after 600 s (a file's servers outlive its tests on a loaded
+# machine; teardown stops them first)
 start_serve() {
 	local name=$1
 	shift
 	SERVE_DIR="${SERVE_DIR:-$BATS_TEST_TMPDIR}"
 	rm -f "$SERVE_DIR/$name.ports"
-	"$SIPBOX" sip-serve --port-file "$SERVE_DIR/$name.ports" --duration 120 "$@" \
+	"$SIPBOX" sip-serve --port-file "$SERVE_DIR/$name.ports" --duration 600 "$@" \
 	    >"$SERVE_DIR/$name.out" 2>"$SERVE_DIR/$name.err" &
 	echo $! > "$SERVE_DIR/$name.pid"
 	wait_for test -s "$SERVE_DIR/$name.ports"

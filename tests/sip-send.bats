@@ -493,6 +493,54 @@ assert len({l["call_id"] for l in lines[:-1]})==200' "$output"
 	[ "$(grep -c '^BYE fa$' "$log")" -eq 1 ]
 }
 
+# ring_uas: tests/helper/ring-uas.py, ringing for ever; RING is its URI
+ring_uas() {
+	python3 "$TESTS_DIR/helper/ring-uas.py" "$BATS_TEST_TMPDIR/ring.port" \
+	    "$BATS_TEST_TMPDIR/ring.log" 3>&- &
+	RING_PID=$!
+	wait_for test -s "$BATS_TEST_TMPDIR/ring.port"
+	RING="sip:bob@127.0.0.1:$(cat "$BATS_TEST_TMPDIR/ring.port")"
+}
+
+ring_done() {
+	kill "$RING_PID" 2>/dev/null || true
+	wait "$RING_PID" 2>/dev/null || true
+}
+
+@test "sip-send: an INVITE still ringing at --timeout is CANCELled, and the 487 is the answer (exit 4)" {
+	ring_uas
+	run -4 timeout 20 "$SIPBOX" sip-send -v -X INVITE --timeout 1 "$RING"
+	ring_done
+	[[ "$output" == *"< SIP/2.0 180 Ringing"*"> CANCEL $RING SIP/2.0"* ]]
+	[[ "$output" == *"CSeq: 1 CANCEL"*"< SIP/2.0 487 Request Terminated"*"> ACK $RING"* ]]
+	[ "$(tail -1 <<<"$output")" = "SIP/2.0 487 Request Terminated" ]
+	grep -q '^CANCEL 1 CANCEL$' "$BATS_TEST_TMPDIR/ring.log"
+}
+
+@test "sip-send: an INVITE that only rings ends by Timer C (360*T1 after the last 180) with a CANCEL" {
+	ring_uas
+	# --t1 0.005: Timer C is 1.8 s
+	run -4 timeout 20 "$SIPBOX" sip-send -X INVITE --t1 0.005 "$RING"
+	ring_done
+	[ "$output" = "SIP/2.0 487 Request Terminated" ]
+	grep -q '^CANCEL 1 CANCEL$' "$BATS_TEST_TMPDIR/ring.log"
+}
+
+@test "sip-send: Ctrl-C during a ringing INVITE sends CANCEL and exits by the 487" {
+	ring_uas
+	"$SIPBOX" sip-send -v -X INVITE "$RING" >"$BATS_TEST_TMPDIR/out" \
+	    2>"$BATS_TEST_TMPDIR/err" &
+	local pid=$! rc=0
+	wait_for grep -q '^< SIP/2.0 180' "$BATS_TEST_TMPDIR/err"
+	kill -INT "$pid"
+	wait "$pid" || rc=$?
+	ring_done
+	[ "$rc" -eq 4 ]
+	grep -q '^> CANCEL ' "$BATS_TEST_TMPDIR/err"
+	grep -q 'interrupted: cancelling the INVITE' "$BATS_TEST_TMPDIR/err"
+	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "SIP/2.0 487 Request Terminated" ]
+}
+
 @test "sip-send: usage errors are exit 2 with a one-line reason" {
 	run -2 "$SIPBOX" sip-send
 	[[ "$output" == *"TARGET"* ]]

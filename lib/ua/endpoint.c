@@ -250,6 +250,66 @@ send_bye(struct sip_ep *ep, struct sip_ep_ctxn *c, struct sip_dialog *d)
 	/* else it is drain()'s to free, maybe already */
 }
 
+static uint64_t
+t1_of(const struct sip_ep *ep)
+{
+	return ep->t1 ? ep->t1 : SIP_TXN_T1;
+}
+
+/* The CANCEL of the INVITE the endpoint's ctxn user points at. */
+static enum sip_err
+cancel_build(struct sip_ep_ctxn *x, struct buf *out, size_t *boff,
+    size_t *blen)
+{
+	const struct sip_ep_ctxn *inv = x->user;
+	struct sip_msg m;
+	enum sip_err e;
+
+	(void)boff;
+	(void)blen;
+	if ((e = sip_msg_parse(&m, inv->txn.req.p, inv->txn.req.len, 0,
+	    NULL)) != SIP_OK)
+		return e;
+	return sip_build_cancel(out, &m);
+}
+
+/*
+ * RFC 3261 9.1: the CANCEL, in a transaction of its own (the endpoint's,
+ * freed at its end) to where the INVITE went, with the INVITE's branch.
+ */
+static void
+send_cancel(struct sip_ep *ep, struct sip_ep_ctxn *c)
+{
+	struct sip_ep_ctxn *x = calloc(1, sizeof *x);
+
+	c->cancel_sent = 1;
+	c->timer_c = 0;
+	c->cancel_until = ep->now + 64 * t1_of(ep);
+	if (x == NULL)
+		return;
+	x->dst[0] = c->dst[c->cur];
+	x->ndst = 1;
+	x->owned = 1;
+	x->build = cancel_build;
+	x->user = c;
+	if (sip_ep_start(ep, x, ep->now_us) != SIP_OK)
+		owned_free(x);
+}
+
+enum sip_err
+sip_ep_cancel(struct sip_ep *ep, struct sip_ep_ctxn *c, uint64_t now_us)
+{
+	if (!c->invite || !c->active || c->final || c->ep != ep)
+		return SIP_E_STATE;
+	ep->now_us = now_us;
+	ep->now = now_us / 1000;
+	c->cancel = 1;
+	if (!c->cancel_sent && c->status >= 100)
+		send_cancel(ep, c);
+	rearm(ep);
+	return SIP_OK;
+}
+
 /* A 1xx or 2xx to c's INVITE, in or out of its transaction. */
 static void
 fork_response(struct sip_ep *ep, struct sip_ep_ctxn *c,
@@ -280,6 +340,13 @@ response(struct sip_ep *ep, struct sip_ep_ctxn *c, const struct sip_msg *m,
 	}
 	if (c->invite && m->status > 100 && m->status < 300)
 		fork_response(ep, c, m);
+	if (c->invite && m->status < 200 && !c->final) {
+		/* 16.6 step 11: each provisional restarts Timer C */
+		if (m->status > 100 && !c->cancel)
+			c->timer_c = ep->now + 360 * t1_of(ep);
+		if (c->cancel && !c->cancel_sent)
+			send_cancel(ep, c);
+	}
 	if (c->final)
 		return 1;	/* more 2xx in Accepted: the forks' business */
 	if (m->status >= 200) {
@@ -382,6 +449,8 @@ sip_ep_start(struct sip_ep *ep, struct sip_ep_ctxn *c, uint64_t now_us)
 	c->why = NULL;
 	c->tperr = SIP_OK;
 	c->tpwhy[0] = '\0';
+	c->cancel = c->cancel_sent = 0;
+	c->timer_c = c->cancel_until = 0;
 	if ((e = begin(ep, c)) != SIP_OK) {
 		if (!tp_failure(e)) {
 			unlink_live(ep, c);
@@ -578,6 +647,21 @@ sip_ep_input(struct sip_ep *ep, const struct sip_msg *m,
 	rearm(ep);
 }
 
+/* c's next instant: its transaction's timer, Timer C, the CANCEL's wait. */
+static uint64_t
+deadline_of(const struct sip_ep_ctxn *c)
+{
+	uint64_t d = sip_txn_deadline(&c->txn);
+
+	if (c->final)
+		return d;
+	if (c->timer_c != 0 && (d == 0 || c->timer_c < d))
+		d = c->timer_c;
+	if (c->cancel_until != 0 && (d == 0 || c->cancel_until < d))
+		d = c->cancel_until;
+	return d;
+}
+
 /*
  * Whether c, taken in a snapshot with start number gen, is still that
  * running transaction: an earlier one's callback may have ended, started
@@ -604,7 +688,7 @@ sip_ep_timers(struct sip_ep *ep, uint64_t now_us)
 	ep->now = now_us / 1000;
 	/* callbacks reorder live[]: walk a snapshot */
 	for (int i = 0; i < ep->nlive; i++) {
-		uint64_t d = sip_txn_deadline(&ep->live[i]->txn);
+		uint64_t d = deadline_of(ep->live[i]);
 
 		if (d != 0 && d <= ep->now) {
 			gen[ndue] = ep->live[i]->gen;
@@ -612,10 +696,28 @@ sip_ep_timers(struct sip_ep *ep, uint64_t now_us)
 		}
 	}
 	for (int i = 0; i < ndue; i++) {
-		if (!still_live(ep, due[i], gen[i]))
+		struct sip_ep_ctxn *c = due[i];
+		uint64_t d;
+
+		if (!still_live(ep, c, gen[i]))
 			continue;
-		sip_txn_timer(&due[i]->txn, ep->now);
-		drain(ep, due[i]);
+		if (!c->final && c->cancel_until != 0 &&
+		    c->cancel_until <= ep->now) {
+			sip_ep_abort(ep, c, SIP_E_TIMEOUT, "no final response "
+			    "to the INVITE 64*T1 after its CANCEL");
+			continue;
+		}
+		if (!c->final && c->timer_c != 0 && c->timer_c <= ep->now) {
+			c->timer_c = 0;
+			c->cancel = 1;
+			send_cancel(ep, c);
+			if (!still_live(ep, c, gen[i]))
+				continue;
+		}
+		if ((d = sip_txn_deadline(&c->txn)) != 0 && d <= ep->now) {
+			sip_txn_timer(&c->txn, ep->now);
+			drain(ep, c);
+		}
 	}
 	if (ep->uas.t != NULL)
 		ep->uas_at = sip_uas_timers(&ep->uas, ep->now);
@@ -628,7 +730,7 @@ sip_ep_deadline(const struct sip_ep *ep)
 	uint64_t dl = ep->uas_at;
 
 	for (int i = 0; i < ep->nlive; i++) {
-		uint64_t d = sip_txn_deadline(&ep->live[i]->txn);
+		uint64_t d = deadline_of(ep->live[i]);
 
 		if (d != 0 && (dl == 0 || d < dl))
 			dl = d;

@@ -136,6 +136,13 @@ struct sip_ep_ctxn {
 	int			 active;	/* running: responses expected */
 	int			 final;		/* the final response was handed up */
 	int			 owned;		/* the endpoint's (a BYE it sent) */
+	/*
+	 * INVITE: CANCEL asked (sip_ep_cancel, or Timer C), sent once a
+	 * provisional came (RFC 3261 9.1); the deadlines, ms, 0 none
+	 */
+	int			 cancel, cancel_sent;
+	uint64_t		 timer_c;	/* no final after a 1xx: cancel */
+	uint64_t		 cancel_until;	/* no final after CANCEL: end */
 	unsigned		 gen;		/* started again: a new number */
 	struct sip_ep		*ep;
 };
@@ -199,6 +206,17 @@ uint64_t	sip_ep_deadline(const struct sip_ep *ep);
 /* Server: answer t with resp/len (copied); the transaction resends it. */
 enum sip_err	sip_ep_respond(struct sip_ep *ep, struct sip_uas_txn *t,
 		    const char *resp, size_t len, uint64_t now_us);
+/*
+ * Cancel c's INVITE (RFC 3261 9.1): a CANCEL goes to its target now if a
+ * provisional response came, else as soon as one comes; c goes on and
+ * ends with the INVITE's final response (487 when the CANCEL took), or
+ * with SIP_E_TIMEOUT 64*T1 after the CANCEL without one.  The endpoint
+ * does the same itself by Timer C: no final response 3 minutes (360*T1)
+ * after the last provisional (RFC 3261 16.6 step 11's value for a UAC
+ * that would ring for ever).  SIP_E_STATE when c is no running INVITE.
+ */
+enum sip_err	sip_ep_cancel(struct sip_ep *ep, struct sip_ep_ctxn *c,
+		    uint64_t now_us);
 /*
  * End c now with err (an overall timeout, an interrupt): its callback
  * runs with m NULL.  Its dialog set stays listed until sip_ep_release().

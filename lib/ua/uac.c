@@ -407,6 +407,12 @@ sip_uac_abort_one(struct sip_uac *u, struct sip_uac_req *r, enum sip_err err,
 	}
 }
 
+enum sip_err
+sip_uac_cancel(struct sip_uac *u, struct sip_uac_req *r)
+{
+	return sip_ep_cancel(&u->ep, &r->c, sip_clock_us());
+}
+
 void
 sip_uac_abort(struct sip_uac *u, enum sip_err err, const char *why)
 {

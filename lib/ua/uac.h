@@ -117,6 +117,12 @@ const struct sip_ep_dest *sip_uac_dest(const struct sip_uac_req *r);
 /* Finish r with err now (its own timeout), if it is active. */
 void		sip_uac_abort_one(struct sip_uac *u, struct sip_uac_req *r,
 		    enum sip_err err, const char *why);
+/*
+ * Cancel r, an INVITE (lib/endpoint's sip_ep_cancel): it goes on until
+ * its final response (487 when the CANCEL took) or 64*T1 after the
+ * CANCEL.  SIP_E_STATE when r is no running INVITE.
+ */
+enum sip_err	sip_uac_cancel(struct sip_uac *u, struct sip_uac_req *r);
 /* Finish every active request with err (an overall timeout). */
 void		sip_uac_abort(struct sip_uac *u, enum sip_err err,
 		    const char *why);

@@ -106,6 +106,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (sip_msg_parse(&m, p, n, 0, NULL) == SIP_OK)
 			sip_ep_input(&ep, &m, &rx, ++now * 1000);
 		p += n + (nul != NULL);
+		/* an odd first byte: the INVITE is cancelled after its first */
+		if (k == 0 && (data[0] & 1))
+			sip_ep_cancel(&ep, &c, ++now * 1000);
 	}
 	/* timers to the end, bounded */
 	for (int i = 0; i < 200; i++) {

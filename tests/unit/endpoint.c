@@ -2,7 +2,8 @@
  * endpoint.c - the endpoint over a fake transport with made-up instants:
  * failover on timeout, 503 and a refused send; responses retransmitted
  * after their transaction ended; a 2xx retransmission ACKed again; a
- * forked INVITE's two 2xx ACKed each and the extra fork sent BYE; a new
+ * forked INVITE's two 2xx ACKed each and the extra fork sent BYE; an
+ * INVITE cancelled (after a provisional, held before one, Timer C); a new
  * request to the applet, a CANCEL ending its INVITE with 487.
  */
 #include <stdio.h>
@@ -476,6 +477,74 @@ status_of(int i)
 }
 
 static void
+test_cancel(void)
+{
+	struct sip_ep ep = { .send = fake_send };
+	struct call k;
+	uint64_t t;
+	int i;
+
+	/* a CANCEL asked after a 180 goes at once, with the INVITE's branch */
+	reset();
+	setup_call(&k, "INVITE", 2);
+	sip_ep_start(&ep, &k.c, 1000 * 1000);
+	reply(&ep, 0, 180, "tb", 1001);
+	ok(sip_ep_cancel(&ep, &k.c, 1002 * 1000) == SIP_OK && nsent == 2 &&
+	    is_method(1, "CANCEL") && sent[1].port == 6000 &&
+	    slice_eq(branch_of(0), branch_of(1)) &&
+	    strstr(sent[1].data, "CSeq: 1 CANCEL") != NULL,
+	    "cancel: after a 180, a CANCEL with the INVITE's branch and CSeq number");
+	reply(&ep, 1, 200, "tb", 1003);
+	reply(&ep, 0, 487, "tb", 1004);
+	ok(k.finals == 1 && k.last == 487 && count("ACK") == 1,
+	    "cancel: the INVITE ends with its 487, which is ACKed");
+	sip_ep_timers(&ep, 60000 * 1000);
+	sip_ep_release(&ep, &k.c);
+	ok(ep.nlive == 0, "cancel: the CANCEL's and the INVITE's transactions end");
+
+	/* before any provisional: held until one comes (RFC 3261 9.1) */
+	reset();
+	setup_call(&k, "INVITE", 1);
+	sip_ep_start(&ep, &k.c, 100000 * 1000);
+	ok(sip_ep_cancel(&ep, &k.c, 100001 * 1000) == SIP_OK && count("CANCEL") == 0,
+	    "cancel: not before a provisional response");
+	reply(&ep, 0, 100, NULL, 100002);
+	ok(count("CANCEL") == 1, "cancel: sent when the 100 comes");
+	/* no final answer to it: the INVITE ends 64*T1 after the CANCEL */
+	for (t = 100002; t <= 100002 + 64 * 500 + 100 && k.finals == 0; t += 100)
+		sip_ep_timers(&ep, t * 1000);
+	ok(k.finals == 1 && k.last == -1 && k.c.err == SIP_E_TIMEOUT &&
+	    t >= 100002 + 64 * 500,
+	    "cancel: without a final answer the INVITE ends 64*T1 after the CANCEL");
+	sip_ep_timers(&ep, 200000 * 1000);
+	sip_ep_release(&ep, &k.c);
+	ok(sip_ep_cancel(&ep, &k.c, 200001 * 1000) == SIP_E_STATE,
+	    "cancel: an ended INVITE is no longer cancelled");
+
+	/* Timer C: ringing and nothing else for 360*T1 is cancelled */
+	reset();
+	setup_call(&k, "INVITE", 1);
+	sip_ep_start(&ep, &k.c, 300000 * 1000);
+	reply(&ep, 0, 180, "tb", 300001);
+	sip_ep_timers(&ep, (300001 + 360 * 500 - 1) * 1000);
+	ok(count("CANCEL") == 0, "timer C: not before 360*T1 after the 180");
+	reply(&ep, 0, 180, "tb", 400000);
+	sip_ep_timers(&ep, (300001 + 360 * 500 + 1) * 1000);
+	ok(count("CANCEL") == 0, "timer C: each provisional starts it again");
+	sip_ep_timers(&ep, (400000 + 360 * 500) * 1000);
+	ok(count("CANCEL") == 1 && k.finals == 0,
+	    "timer C: 360*T1 after the last provisional the INVITE is cancelled");
+	for (i = 0; i < nsent && !is_method(i, "CANCEL"); i++)
+		;
+	reply(&ep, i, 200, "tb", 400000 + 360 * 500 + 1);
+	reply(&ep, 0, 487, "tb", 400000 + 360 * 500 + 2);
+	ok(k.finals == 1 && k.last == 487, "timer C: and ends with the 487");
+	sip_ep_timers(&ep, 2000000 * 1000ULL);
+	sip_ep_release(&ep, &k.c);
+	sip_ep_free(&ep);
+}
+
+static void
 test_server(void)
 {
 	struct sip_ep ep = { .send = fake_send, .request = on_request,
@@ -619,6 +688,7 @@ main(void)
 	test_absorb();
 	test_reack();
 	test_fork();
+	test_cancel();
 	test_server();
 	test_tpset();
 	return done();
