@@ -12,7 +12,7 @@ setup_file() {
 	    --cert "$BATS_FILE_TMPDIR/tls/cert.pem" --key "$BATS_FILE_TMPDIR/tls/key.pem" \
 	    --users "$BATS_FILE_TMPDIR/users" --realm sipbox.test
 	start_serve codes -l udp:127.0.0.1:0 -r OPTIONS=503 -r INVITE=486 \
-	    -r INFO=302 -r BYE=603 -r PUBLISH=183
+	    -r INFO=302 --contact sip:moved@127.0.0.1 -r BYE=603 -r PUBLISH=183
 }
 
 teardown_file() {
