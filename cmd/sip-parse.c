@@ -67,6 +67,7 @@ static struct {
 	const char	*html;
 	const char	*keylog;
 	const char	*tlskey;
+	int		 flow_detail;
 } o;
 
 static struct sip_tlsdec_keys	*keys;	/* --keylog's and --tls-key's */
@@ -121,6 +122,8 @@ static const struct opt opts[] = {
 	    "counts by method and status, retransmissions, response times"),
 	OPT_CALLOPT(0, "flow", "CALL-ID", flow_opt,
 	    "a ladder per call, or of CALL-ID (--flow ID or --flow=ID)"),
+	OPT_FLAG(0, "flow-detail", &o.flow_detail,
+	    "with --flow: the transport and CSeq on each arrow"),
 	OPT_FILE(0, "svg", &o.svg, "FILE", "with --flow: draw the ladder as SVG"),
 	OPT_FILE(0, "html", &o.html, "FILE",
 	    "with --flow: an HTML page with a drawn ladder per call"),
@@ -922,7 +925,7 @@ summarise_msg(const struct sip_msg *m)
 	if (!o.calls && !o.flow)
 		return;
 	e = sip_calls_add(&calltab, m, ts, cur != NULL ? cur->frame : 0, src,
-	    dst, re, &ev);
+	    dst, cur != NULL ? sip_tp_name(cur->tp) : NULL, re, &ev);
 	if (e == SIP_E_NOMEM)
 		die(SIP_EXIT_NET, "out of memory");
 	if (ev != NULL) {
@@ -1079,6 +1082,8 @@ summary_begin(void)
 	if (!summarise) {
 		if (o.svg != NULL || o.html != NULL)
 			usage_error("--svg and --html go with --flow");
+		if (o.flow_detail)
+			usage_error("--flow-detail goes with --flow");
 		return;
 	}
 	if (o.calls + o.stats + o.flow > 1)
@@ -1091,9 +1096,12 @@ summary_begin(void)
 		usage_error("--svg and --html exclude each other");
 	if ((o.svg != NULL || o.html != NULL) && !o.flow)
 		usage_error("--svg and --html go with --flow");
+	if (o.flow_detail && !o.flow)
+		usage_error("--flow-detail goes with --flow");
 	if (sip_stats_init(&stats) != SIP_OK)
 		die(SIP_EXIT_NET, "out of memory");
 	sip_calls_init(&calltab, o.flow);
+	calltab.detail = o.flow_detail;
 	flow_seen = xcalloc((size_t)o.flowids.n + 1, 1);
 	buf_init(&pic, 256u * 1024 * 1024);
 	if ((o.svg != NULL || o.html != NULL) &&

@@ -678,6 +678,24 @@ assert r["status"]["401"] == 1 and r["response_ms"]["invite_setup"]["p50"] == 30
 	[ "$(printf '%s\n' "$output" | grep -c '^Call-ID: ')" -eq 2 ]
 }
 
+@test "sip-parse: --flow marks SDP offers and answers, and --flow-detail tells two alike 408s apart by transport and CSeq" {
+	local p
+	p=$(mk two408)
+	run -0 sip-parse --flow -- "$p"
+	[ "${lines[2]}" = "22:13:20.000123 +0.000000  |---- INVITE (offer) ---->|" ]
+	[ "${lines[7]}" = "22:13:25.005123 +1.001000  |<--- 200 OK (offer) -----|" ]
+	[ "${lines[8]}" = "22:13:26.006123 +1.001000  |----- ACK (answer) ----->|" ]
+	run -0 sip-parse --flow --flow-detail -- "$p"
+	[ "${lines[3]}" = "22:13:21.001123 +1.001000  |< 408 Request Timeout [UDP 1 INVITE] --|" ]
+	[ "${lines[4]}" = "22:13:22.002123 +1.001000  |---- INVITE (offer) [TCP 2 INVITE] --->|" ]
+	[ "${lines[5]}" = "22:13:23.003123 +1.001000  |< 408 Request Timeout [UDP 2 INVITE] --|" ]
+	[ "${lines[6]}" = "22:13:24.004123 +1.001000  |-------- INVITE [UDP 3 INVITE] ------->|" ]
+	run -0 sip-parse --flow --flow-detail --svg "$T/l.svg" -- "$p"
+	grep -q '408 Request Timeout \[UDP 2 INVITE\]' "$T/l.svg"
+	run -2 --separate-stderr sip-parse --flow-detail "$p"
+	[[ "$stderr" == *"--flow-detail goes with --flow"* ]]
+}
+
 @test "sip-parse: --flow widens the text columns for long IPv6 endpoints and labels" {
 	run -0 sip-parse --flow -- "$(mk call6)"
 	[[ ${lines[1]} == *"[2001:db8::1]:5060"*"[2001:db8:aaaa:bbbb:cccc:dddd:eeee:2]:5060"*"[2001:db8::3]:5062" ]]

@@ -3,8 +3,10 @@
  *
  * RFC 3261 12 (a dialog is named by Call-ID and tags; here the Call-ID
  * alone groups a call's messages, forks included), 13 and 15 (INVITE,
- * CANCEL, BYE and the states a call goes through), 9.1 (487 after CANCEL).
+ * CANCEL, BYE and the states a call goes through), 9.1 (487 after CANCEL);
+ * RFC 3264 and RFC 6337 2 (which SDP is an offer, which an answer).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -216,13 +218,90 @@ advance(struct sip_call *c, const struct sip_msg *m, uint64_t ts_ns)
 	}
 }
 
+/* s, then tail, in a new string. */
+static char *
+dup_label(struct slice s, const char *tail)
+{
+	size_t n = strlen(tail);
+	char *p = malloc(s.len + n + 1);
+
+	if (p == NULL)
+		return NULL;
+	if (s.len > 0)
+		memcpy(p, s.p, s.len);
+	memcpy(p + s.len, tail, n + 1);
+	return p;
+}
+
+/* Does m carry SDP, alone or as a part of a multipart body? */
+static int
+has_sdp(const struct sip_msg *m)
+{
+	struct slice ct = sip_msg_value(m, SIP_HDR_CONTENT_TYPE);
+	static const char sdp[] = "application/sdp";
+	size_t i;
+
+	if (m->body.len == 0)
+		return 0;
+	if (ct.len >= 15 && slice_ieq(slice_make(ct.p, 15), SLICE_LIT(sdp)))
+		return 1;
+	if (ct.len < 10 || !slice_ieq(slice_make(ct.p, 10),
+	    SLICE_LIT("multipart/")))
+		return 0;
+	for (i = 0; i + 15 <= m->body.len; i++)
+		if (slice_ieq(slice_make(m->body.p + i, 15), SLICE_LIT(sdp)))
+			return 1;
+	return 0;
+}
+
+/*
+ * RFC 3264 4 and RFC 6337 2.1: SDP in a request answers an offer made
+ * in a response (to an INVITE without SDP: in the ACK or PRACK), and is
+ * an offer otherwise; SDP in a response answers the offer of its request
+ * (every reliable or unreliable 18x and the 2xx repeat it), and is an
+ * offer otherwise.  A retransmission is what it was the first time.
+ */
+static const char *
+sdp_role(struct sip_call *c, const struct sip_msg *m, int retrans)
+{
+	uint32_t n;
+
+	if (!has_sdp(m))
+		return "";
+	n = cseq_num(m);
+	if (m->is_request) {
+		if (c->resp_offer && (m->mid == SIP_METHOD_ACK ||
+		    m->mid == SIP_METHOD_PRACK)) {
+			if (!retrans)
+				c->resp_offer = 0;
+			return " (answer)";
+		}
+		if (!retrans) {
+			c->req_offer = 1;
+			c->offer_cseq = n;
+		}
+		return " (offer)";
+	}
+	if (c->req_offer && n == c->offer_cseq)
+		return " (answer)";
+	if (!retrans)
+		c->resp_offer = 1;
+	return " (offer)";
+}
+
 static enum sip_err
 add_event(struct sip_calls *t, struct sip_call *c, const struct sip_msg *m,
     uint64_t ts_ns, unsigned long frame, const char *src, const char *dst,
-    int retrans)
+    const char *tp, int retrans)
 {
 	struct sip_call_event *ev;
 
+	char tail[96];
+	const char *role;
+	struct slice cs;
+	size_t k;
+
+	role = sdp_role(c, m, retrans);
 	if (t->nevents >= SIP_MAX_FLOW_EVENTS) {
 		t->events_dropped++;
 		return SIP_OK;
@@ -245,16 +324,24 @@ add_event(struct sip_calls *t, struct sip_call *c, const struct sip_msg *m,
 	ev->retrans = retrans;
 	ev->src = dup_str(src);
 	ev->dst = dup_str(dst);
+	/* What tells two alike messages apart: SDP's role, then the detail. */
+	k = (size_t)snprintf(tail, sizeof(tail), "%s", role);
+	cs = slice_trim(sip_msg_value(m, SIP_HDR_CSEQ));
+	if (t->detail && k < sizeof(tail))
+		snprintf(tail + k, sizeof(tail) - k, " [%s %.*s]",
+		    tp != NULL ? tp : "?", cs.len < 40 ? (int)cs.len : 40,
+		    cs.p != NULL ? cs.p : "");
 	if (m->is_request)
-		ev->label = dup_slice(m->method);
-	else if ((ev->label = malloc(16 + m->reason.len)) != NULL) {
+		ev->label = dup_label(m->method, tail);
+	else if ((ev->label = malloc(16 + m->reason.len + strlen(tail))) !=
+	    NULL) {
 		memcpy(ev->label, "000 ", 4);
 		ev->label[0] = (char)('0' + m->status / 100 % 10);
 		ev->label[1] = (char)('0' + m->status / 10 % 10);
 		ev->label[2] = (char)('0' + m->status % 10);
 		if (m->reason.len > 0)
 			memcpy(ev->label + 4, m->reason.p, m->reason.len);
-		ev->label[4 + m->reason.len] = '\0';
+		memcpy(ev->label + 4 + m->reason.len, tail, strlen(tail) + 1);
 	}
 	if (ev->src == NULL || ev->dst == NULL || ev->label == NULL) {
 		free(ev->src);
@@ -269,8 +356,8 @@ add_event(struct sip_calls *t, struct sip_call *c, const struct sip_msg *m,
 
 enum sip_err
 sip_calls_add(struct sip_calls *t, const struct sip_msg *m, uint64_t ts_ns,
-    unsigned long frame, const char *src, const char *dst, int retrans,
-    struct sip_call **evicted)
+    unsigned long frame, const char *src, const char *dst, const char *tp,
+    int retrans, struct sip_call **evicted)
 {
 	struct slice cid = slice_trim(sip_msg_value(m, SIP_HDR_CALL_ID));
 	struct sip_call *c;
@@ -322,7 +409,7 @@ sip_calls_add(struct sip_calls *t, const struct sip_msg *m, uint64_t ts_ns,
 	if (!retrans)
 		advance(c, m, ts_ns);
 	if (t->keep_events &&
-	    add_event(t, c, m, ts_ns, frame, src, dst, retrans) != SIP_OK)
+	    add_event(t, c, m, ts_ns, frame, src, dst, tp, retrans) != SIP_OK)
 		return SIP_E_NOMEM;
 	return ret;
 }

@@ -26,7 +26,11 @@ struct sip_call_event {
 	uint64_t	 ts_ns;
 	unsigned long	 frame;
 	char		*src, *dst;	/* "addr:port" (owned) */
-	char		*label;		/* method, or "code reason" (owned) */
+	/*
+	 * Method, or "code reason", then " (offer)" or " (answer)" when its
+	 * SDP is one, then with detail "[transport CSeq]" (owned).
+	 */
+	char		*label;
 	int		 is_request;
 	int		 status;
 	int		 retrans;	/* seen before */
@@ -53,6 +57,9 @@ struct sip_call {
 	int		 status;	/* last final response to the first method */
 	uint32_t	 cseq;		/* CSeq number of its last transaction */
 	unsigned	 challenges;	/* 401 and 407 answers */
+	/* SDP offers: the request's CSeq, or a response's awaiting ACK/PRACK. */
+	uint32_t	 offer_cseq;
+	int		 req_offer, resp_offer;
 	enum sip_call_state state;
 	struct sip_call_event *ev;
 	size_t		 nev, evcap;
@@ -68,6 +75,7 @@ struct sip_calls {
 	size_t		 max;		/* calls held (SIP_MAX_DIALOGS) */
 	size_t		 nevents;
 	int		 keep_events;	/* record events for ladders */
+	int		 detail;	/* labels give transport and CSeq */
 	unsigned long	 evicted;	/* calls handed back early: table full */
 	unsigned long	 events_dropped;	/* events over the cap */
 };
@@ -76,7 +84,8 @@ void	sip_calls_init(struct sip_calls *t, int keep_events);
 void	sip_calls_release(struct sip_calls *t);
 /*
  * Account message m seen at ts_ns in frame (0: not from a capture)
- * between src and dst ("addr:port" strings, copied; NULL when unknown).
+ * between src and dst ("addr:port" strings, copied; NULL when unknown)
+ * over transport tp ("UDP", ...; NULL when unknown).
  * retrans says the message was seen before (lib/stats.h).  Returns
  * SIP_OK, SIP_E_NOMEM, or SIP_E_TOOBIG when the table was full: *evicted
  * is then the call dropped from the table, which the caller prints and
@@ -84,7 +93,8 @@ void	sip_calls_release(struct sip_calls *t);
  */
 enum sip_err	sip_calls_add(struct sip_calls *t, const struct sip_msg *m,
 		    uint64_t ts_ns, unsigned long frame, const char *src,
-		    const char *dst, int retrans, struct sip_call **evicted);
+		    const char *dst, const char *tp, int retrans,
+		    struct sip_call **evicted);
 /* Take the calls out in first-seen order (the caller frees each). */
 struct sip_call	*sip_calls_take(struct sip_calls *t);
 void		 sip_call_free(struct sip_call *c);

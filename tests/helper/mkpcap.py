@@ -6,7 +6,7 @@ known.  KINDs: eth vlan qinq sll sll2 null loop raw4 raw6 ip6ext pcapng
 nano v6 frag4 frag6 tcp tcpooo tcpretrans tcpsplit tcpmany sctp ws hep3
 hep2 ipip gre erspan2 erspan3 vxlan gtpu pppoe mpls port trunc malformed
 notsip tls wsspace sdp badsip tcpbig fragflood tcpinter tcpbytes hep3tcp hep3mid fragnest
-snaplen snaplenng pptp link147 junk
+snaplen snaplenng pptp link147 junk two408
 """
 import struct
 import sys
@@ -379,6 +379,28 @@ def build(kind):
         return pcap([E(ip4(udp(b"DB" + msg(2, "REGISTER")))),
                      E(ip4(tcp(b"", 99, flags=0x02), proto=6)),
                      E(ip4(tcp(inv + msg(3, "REGISTER"), 100), proto=6))])
+    if kind == "two408":
+        # an INVITE with an SDP offer over UDP timed out twice (two alike
+        # 408s, the second INVITE over TCP), then one without SDP whose
+        # 200 makes the offer and whose ACK answers
+        A, B = SRC4, DST4
+        c = "two408@example.com"
+        sdp = (b"v=0\r\no=a 1 1 IN IP4 192.0.2.1\r\ns=-\r\n"
+               b"c=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n")
+        ok = resp(3, 200, "INVITE", c).replace(
+            b"Content-Length: 0\r\n\r\n", b"Content-Type: application/sdp"
+            b"\r\nContent-Length: %d\r\n\r\n" % len(sdp)) + sdp
+        up = lambda p: E(ip4(udp(p), src=A, dst=B))
+        down = lambda p: E(ip4(udp(p), src=B, dst=A))
+        inv = lambda n: msg(n, "INVITE", c, body=sdp, ctype="application/sdp")
+        return pcap([up(inv(1)),
+                     down(resp(1, 408, "INVITE", c, "Request Timeout")),
+                     E(ip4(tcp(inv(2), 100, 5060, 5060), proto=6, src=A,
+                           dst=B)),
+                     down(resp(2, 408, "INVITE", c, "Request Timeout")),
+                     up(msg(3, "INVITE", c)), down(ok),
+                     up(msg(3, "ACK", c, body=sdp,
+                            ctype="application/sdp"))])
     if kind == "link147":
         # a link type sip-parse does not know (USER0), then nothing else
         return pcap([ip4(p) for p in two()], link=147)

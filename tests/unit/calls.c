@@ -28,7 +28,7 @@ add(struct sip_calls *t, const char *cid, unsigned ts, enum sip_err *ep)
 	if (sip_msg_parse(&m, text, (size_t)n, 0, NULL) != SIP_OK)
 		return NULL;
 	*ep = sip_calls_add(t, &m, (uint64_t)ts * 1000000000ull, ts, "a:1",
-	    "b:2", 0, &ev);
+	    "b:2", "UDP", 0, &ev);
 	return ev;
 }
 
