@@ -232,7 +232,14 @@ client_resolve(struct client *c, const char *target)
 	if (sip_target_parse(&c->target, target, &why) != SIP_OK)
 		usage_error("bad target '%s': %s", target, why);
 	n = &c->target;
-	if (copt.proxy != NULL) {
+	if (copt.route_hop[0] != '\0') {
+		/* RFC 3261 8.1.2: the first Route is where the request goes */
+		if (sip_target_parse(&c->next, copt.route_hop, &why) != SIP_OK ||
+		    c->next.tel)
+			usage_error("bad Route URI '%s': %s", copt.route_hop,
+			    why != NULL ? why : "not a sip: or sips: URI");
+		n = &c->next;
+	} else if (copt.proxy != NULL) {
 		if (sip_target_parse(&c->next, copt.proxy, &why) != SIP_OK)
 			usage_error("bad --proxy '%s': %s", copt.proxy, why);
 		n = &c->next;
@@ -241,6 +248,10 @@ client_resolve(struct client *c, const char *target)
 			snprintf(c->route, sizeof c->route, "<%s;lr>", copt.proxy);
 		else
 			snprintf(c->route, sizeof c->route, "<%s;lr>", c->next.ruri);
+	} else if (c->target.tel) {
+		/* RFC 3966 and RFC 3261 19.1.6: a proxy routes a number */
+		usage_error("a tel: URI has no host to send to: give --proxy "
+		    "(or a Route with -H)");
 	} else {
 		c->next = c->target;
 	}

@@ -25,6 +25,9 @@ struct client_opts {
 	const char	*user;
 	const char	*password_file;
 	int		 ttl;
+	/* the first URI of a Route the user gave (sip-send -H): the next
+	 * hop (RFC 3261 8.1.2), before --proxy */
+	char		 route_hop[SIP_TARGET_MAX];
 };
 
 extern struct client_opts copt;

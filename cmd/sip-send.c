@@ -644,12 +644,15 @@ make_values(void)
 	if (port == cl.local_port && tp == cl.tp &&
 	    strcmp(host, cl.local_host) == 0)
 		return;
+	/* a tel: URI's domain is its proxy's */
+	const struct sip_target *dom = cl.target.tel ? &cl.next : &cl.target;
+
 	if (o.from != NULL)
 		snprintf(from_buf, sizeof from_buf, "<%s>", o.from);
 	else
 		snprintf(from_buf, sizeof from_buf, "<sip:%s@%s>", user_part(),
-		    cl.target.numeric || copt.user == NULL ? cl.local_host :
-		    cl.target.host);
+		    dom->numeric || copt.user == NULL ? cl.local_host :
+		    dom->host);
 	snprintf(to_buf, sizeof to_buf, "<%s>", o.to ? o.to : cl.target.ruri);
 	if (o.contact != NULL && strcmp(o.contact, "*") == 0)
 		snprintf(contact_buf, sizeof contact_buf, "*");	/* bare: 10.2.2 */
@@ -801,6 +804,31 @@ udp_size_rule(void)
 	for (int k = 0; k < cl.ndst; k++)
 		if (cl.dst_tp[k] == SIP_TP_UDP)
 			cl.dst_tp[k] = SIP_TP_TCP;
+}
+
+/*
+ * RFC 3261 8.1.2: a Route given with -H is the route set, and its first
+ * URI is where the request goes.
+ */
+static void
+route_hop(void)
+{
+	for (int h = 0; h < o.headers.n; h++) {
+		const char *v = o.headers.v[h], *a, *b;
+
+		if (strncasecmp(v, "Route:", 6) != 0)
+			continue;
+		v += 6 + strspn(v + 6, " \t");
+		if ((a = strchr(v, '<')) != NULL && (b = strchr(a, '>')) != NULL)
+			v = a + 1;
+		else
+			b = v + strcspn(v, ",; \t");
+		if (b == v)
+			continue;	/* -H 'Route:' removes the header */
+		snprintf(copt.route_hop, sizeof copt.route_hop, "%.*s",
+		    (int)(b - v), v);
+		return;
+	}
 }
 
 static void
@@ -1144,6 +1172,7 @@ sip_send_main(int argc, char **argv)
 	target = argv[i];
 	if (o.json && !quiet)
 		client_onfail = json_fail;
+	route_hop();
 	client_resolve(&cl, argv[i]);
 	udp_size_rule();
 	if (o.dry_run) {

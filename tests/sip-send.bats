@@ -541,6 +541,29 @@ ring_done() {
 	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "SIP/2.0 487 Request Terminated" ]
 }
 
+@test "sip-send: a tel: URI goes to --proxy (RFC 3966) as the Request-URI, and without a proxy is a usage error" {
+	run -0 "$SIPBOX" sip-send -v --timeout 5 --proxy "sip:$U" tel:+15551234567
+	[[ "$output" == *"UDP sent "*" bytes to $U"* ]]
+	[[ "$output" == *"> OPTIONS tel:+15551234567 SIP/2.0"* ]]
+	[[ "$output" == *"> To: <tel:+15551234567>"* ]]
+	[[ "$output" == *"> Route: <sip:$U;lr>"* ]]
+	[ "$(tail -1 <<<"$output")" = "SIP/2.0 200 OK" ]
+	run -2 "$SIPBOX" sip-send tel:+15551234567
+	[[ "$output" == *"a tel: URI has no host to send to: give --proxy"* ]]
+	run -2 "$SIPBOX" sip-send --proxy "sip:$U" 'tel:not a number'
+}
+
+@test "sip-send: a Route given with -H is the next hop (RFC 3261 8.1.2), not the Request-URI's host" {
+	# 192.0.2.1 (TEST-NET-1) answers nothing: only the Route's hop can
+	run -0 "$SIPBOX" sip-send -v --timeout 3 -H "Route: <sip:$U;lr>" \
+	    sip:bob@192.0.2.1
+	[[ "$output" == *"UDP sent "*" bytes to $U"* ]]
+	[[ "$output" == *"> OPTIONS sip:bob@192.0.2.1 SIP/2.0"* ]]
+	[[ "$output" == *"> Route: <sip:$U;lr>"* ]]
+	[ "$(grep -c '^> Route:' <<<"$output")" -eq 1 ]
+	[ "$(tail -1 <<<"$output")" = "SIP/2.0 200 OK" ]
+}
+
 @test "sip-send: usage errors are exit 2 with a one-line reason" {
 	run -2 "$SIPBOX" sip-send
 	[[ "$output" == *"TARGET"* ]]

@@ -56,6 +56,22 @@ sip_target_parse(struct sip_target *t, const char *s, const char **why)
 		*why = "target too long";
 		return SIP_E_INVAL;
 	}
+	if (strncasecmp(s, "tel:", 4) == 0) {
+		/* RFC 3966 3: a number, digits with + and visual separators,
+		 * then ;parameters; the proxy reads the rest */
+		size_t n = strspn(s + 4, "0123456789+-.()*#ABCDabcd");
+
+		if (n == 0 || strspn(s + 4, "+-.()") == n ||
+		    (s[4 + n] != '\0' && s[4 + n] != ';') ||
+		    strpbrk(s, " \t\r\n<>\"") != NULL) {
+			*why = "not a tel: URI (RFC 3966: tel:+NUMBER or a local "
+			    "number with ;phone-context=)";
+			return SIP_E_INVAL;
+		}
+		t->tel = 1;
+		snprintf(t->ruri, sizeof t->ruri, "%s", s);
+		return SIP_OK;
+	}
 	if (strncasecmp(s, "sip:", 4) == 0 || strncasecmp(s, "sips:", 5) == 0) {
 		struct sip_uri u;
 		struct sip_perr pe;

@@ -22,6 +22,8 @@ struct sip_target {
 	char		 ruri[SIP_TARGET_MAX];	/* the Request-URI to use */
 	char		 user[128];	/* user part of a URI, escapes kept */
 	int		 ttl;		/* ;ttl= of the URI, 0 when absent */
+	int		 tel;		/* a tel: URI (RFC 3966): no host, it
+					 * goes to a proxy */
 };
 
 /*
@@ -29,6 +31,7 @@ struct sip_target {
  * Without a scheme the Request-URI is sip:host[:port] with a ;transport=
  * parameter for transports other than UDP.  A URI's ;maddr= becomes
  * the host to send to (RFC 3261 18.1.1, 19.1.1), and its ;ttl= is kept.
+ * A tel: URI (RFC 3966) is the Request-URI alone: tel set, no host.
  */
 enum sip_err	sip_target_parse(struct sip_target *t, const char *s,
 		    const char **why);
