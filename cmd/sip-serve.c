@@ -1187,7 +1187,7 @@ ring_due(struct sip_timer *tm, void *arg)
 	r->used = 0;
 	if (!t->used || t->gen != r->gen ||
 	    t->txn.state != SIP_TXN_PROCEEDING ||
-	    sip_msg_parse(&m, t->txn.req.p, t->txn.req.len, 0, NULL) != SIP_OK)
+	    sip_txn_server_request(&t->txn, &m) != SIP_OK)
 		return;		/* cancelled, or gone */
 	code = answer_final(t, &m, &r->src, &r->local,
 	    reply_code(&m, 480), r->tag);

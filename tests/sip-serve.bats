@@ -468,6 +468,63 @@ slow_peer_done() {
 	stop_serve nr
 }
 
+# big_invites PORT N BODY HEAD: N INVITEs with BODY bytes of body and
+# HEAD bytes of extra header lines down one TCP connection, the answers
+# read as they come (bounded: 60 s); prints the count of each status
+big_invites() {
+	python3 - "$@" <<-'PY'
+	import socket, sys, threading
+	port, n, size, hpad = (int(a) for a in sys.argv[1:5])
+	s = socket.create_connection(("127.0.0.1", port), timeout=60)
+	body = b"v=0\r\n" + b"a" * (size - 7) + b"\r\n"
+	pad = "".join("X-Pad: %s\r\n" % ("p" * min(60000, hpad - k))
+	              for k in range(0, hpad, 60000))
+	got, done = {}, threading.Event()
+	def reader():
+	    buf = b""
+	    while sum(got.values()) < n:
+	        d = s.recv(1 << 16)
+	        if not d:
+	            break
+	        buf += d
+	        while b"\r\n\r\n" in buf:
+	            head, buf = buf.split(b"\r\n\r\n", 1)
+	            st = head.split(b" ", 2)[1].decode()
+	            got[st] = got.get(st, 0) + 1
+	    done.set()
+	threading.Thread(target=reader, daemon=True).start()
+	for i in range(n):
+	    s.sendall(("INVITE sip:bob@127.0.0.1 SIP/2.0\r\n"
+	        "Via: SIP/2.0/TCP 127.0.0.1:9;branch=z9hG4bKbig%d\r\n"
+	        "Max-Forwards: 70\r\nFrom: <sip:a@127.0.0.1>;tag=%d\r\n"
+	        "To: <sip:bob@127.0.0.1>\r\nCall-ID: big-%d-%d\r\nCSeq: 1 INVITE\r\n"
+	        "Contact: <sip:a@127.0.0.1:9;transport=tcp>\r\n%s"
+	        "Content-Type: application/sdp\r\nContent-Length: %d\r\n\r\n"
+	        % (i, i, hpad, i, pad, len(body))).encode() + body)
+	done.wait(60)
+	print(" ".join("%s:%d" % kv for kv in sorted(got.items())))
+	PY
+}
+
+@test "sip-serve: 1,000 one-megabyte INVITEs on one TCP connection, then 300 with 240 kB heads, keep its peak RSS under 64 MB" {
+	start_serve mem -l tcp:127.0.0.1:0
+	local t pid
+	t=$(serve_addr mem tcp)
+	pid=$(cat "$SERVE_DIR/mem.pid")
+	# each transaction kept its whole request until Timer H: 1.18 GB
+	run -0 big_invites "${t##*:}" 1000 1000000 0
+	[ "$output" = "501:1000" ]
+	# heads are kept, but within a budget of bytes
+	run -0 big_invites "${t##*:}" 300 10000 240000
+	[ "$output" = "501:300" ]
+	hwm=$(awk '$1 == "VmHWM:" { print $2 }' "/proc/$pid/status")
+	echo "VmHWM $hwm kB"
+	[ "$hwm" -lt $((64 * 1024)) ]
+	run -0 "$SIPBOX" sip-send --timeout 4 "tcp:$t"
+	[ "$output" = "SIP/2.0 200 OK" ]
+	stop_serve mem
+}
+
 @test "sip-serve: a REGISTER's event line lists every binding of the AOR with the seconds it has left" {
 	start_serve ev -l udp:127.0.0.1:0 --max-expires 600
 	local a

@@ -522,8 +522,7 @@ answer(struct sip_ep *ep, struct sip_uas_txn *t, int code, const char *tag)
 	struct buf b;
 	enum sip_err e;
 
-	if ((e = sip_msg_parse(&req, t->txn.req.p, t->txn.req.len, 0,
-	    NULL)) != SIP_OK)
+	if ((e = sip_txn_server_request(&t->txn, &req)) != SIP_OK)
 		return e;
 	buf_init(&b, SIP_MAX_MSG);
 	if ((e = sip_build_response(&b, &req, &p)) == SIP_OK)

@@ -110,6 +110,19 @@ via_port(const struct sip_via *v)
 	return slice_ieq_lit(v->transport, "TLS") ? 5061 : 5060;
 }
 
+/* The matching keys point into from; make them point into to instead. */
+static void
+move_keys(struct sip_txn *t, const char *from, const char *to)
+{
+	struct slice *k[] = { &t->call_id, &t->method, &t->cseq_method,
+	    &t->ruri, &t->top_via, &t->branch, &t->sent_by, &t->from_tag,
+	    &t->to_tag };
+
+	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++)
+		if (k[i]->p != NULL)
+			k[i]->p = to + (k[i]->p - from);
+}
+
 /*
  * Parse the txn's own copy of its request and keep the matching keys.  A
  * client transaction matches responses by branch and CSeq method alone
@@ -163,16 +176,9 @@ take_keys(struct sip_txn *t, int client, const struct sip_msg *parsed)
 		t->from_tag = hdr_tag(mp, SIP_HDR_FROM);
 		t->to_tag = hdr_tag(mp, SIP_HDR_TO);
 	}
-	if (mp == parsed) {
-		/* keys found in the caller's message: move them to our copy */
-		struct slice *k[] = { &t->call_id, &t->method, &t->cseq_method,
-		    &t->ruri, &t->top_via, &t->branch, &t->sent_by,
-		    &t->from_tag, &t->to_tag };
-
-		for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++)
-			if (k[i]->p != NULL)
-				k[i]->p = t->req.p + (k[i]->p - parsed->buf);
-	}
+	/* keys found in the caller's message: move them to our copy */
+	if (mp == parsed)
+		move_keys(t, parsed->buf, t->req.p);
 	return SIP_OK;
 }
 
@@ -283,12 +289,20 @@ sip_txn_server_start(struct sip_txn *t, const struct sip_msg *req,
 	buf_reset(&t->req);
 	if ((e = buf_add(&t->req, req->buf, req->len)) != SIP_OK)
 		return e;
+	t->req_head = req->body_off;
 	/* the same bytes as req's: its parse serves for the keys */
 	if ((e = take_keys(t, 0, req)) != SIP_OK)
 		return e;
 	/* 17.2.1: the INVITE server starts in Proceeding (the TU sends 100). */
 	t->state = t->kind == SIP_TXN_IST ? SIP_TXN_PROCEEDING : SIP_TXN_TRYING;
 	return SIP_OK;
+}
+
+enum sip_err
+sip_txn_server_request(const struct sip_txn *t, struct sip_msg *m)
+{
+	/* after the final response its Content-Length counts a body gone */
+	return sip_msg_parse(m, t->req.p, t->req.len, SIP_PARSE_LENIENT, NULL);
 }
 
 /* RFC 3261 17.1.1.3: build the ACK for a non-2xx final response. */
@@ -425,6 +439,29 @@ status_of(const char *resp, size_t len)
 	return (int)code;
 }
 
+/*
+ * A final response is sent: what the transaction still does (match
+ * retransmissions and the ACK, resend the response) needs the request's
+ * head, not its body, which could hold a megabyte until Timer H or J.
+ * When the copy cannot be made the request stays whole.
+ */
+static void
+drop_body(struct sip_txn *t)
+{
+	struct buf head;
+
+	if (t->req_head == 0 || t->req_head >= t->req.len)
+		return;
+	buf_init(&head, t->req.max);
+	if (buf_add(&head, t->req.p, t->req_head) != SIP_OK) {
+		buf_free(&head);
+		return;
+	}
+	move_keys(t, t->req.p, head.p);
+	buf_free(&t->req);
+	t->req = head;
+}
+
 enum sip_err
 sip_txn_respond(struct sip_txn *t, const char *resp, size_t len,
     uint64_t now)
@@ -457,6 +494,7 @@ sip_txn_respond(struct sip_txn *t, const char *resp, size_t len,
 		t->state = SIP_TXN_PROCEEDING;
 		return SIP_OK;
 	}
+	drop_body(t);
 	if (t->kind == SIP_TXN_NIST) {
 		/* 17.2.2: Completed; Timer J = 64*T1, 0 if reliable. */
 		t->state = SIP_TXN_COMPLETED;

@@ -90,6 +90,8 @@ struct sip_txn {
 
 	/* owned copies */
 	struct buf		 req;		/* the request */
+	size_t			 req_head;	/* server: bytes of its head, all
+						 * that is kept once answered */
 	struct buf		 out;		/* client: the ACK; server: last response */
 	int			 last_status;	/* status of the last response */
 
@@ -141,11 +143,20 @@ enum sip_err	sip_txn_client_start_built(struct sip_txn *t, const char *req,
 
 /*
  * Server: start with the request req just received (its bytes are
- * copied).  Nothing is queued: the caller already has the request.
+ * copied; once a final response is sent only its head is kept, the body
+ * let go).  Nothing is queued: the caller already has the request.
  * SIP_E_INVAL for ACK or a kind that does not fit the method.
  */
 enum sip_err	sip_txn_server_start(struct sip_txn *t,
 		    const struct sip_msg *req, uint64_t now_ms);
+/*
+ * Server: parse the request t keeps into m (slices into t), to build a
+ * response from after the request itself is gone: the whole request
+ * until the final response, then its start line and headers with an
+ * empty body.
+ */
+enum sip_err	sip_txn_server_request(const struct sip_txn *t,
+		    struct sip_msg *m);
 
 /*
  * A message that matched t (sip_txn_match_*): a response for a client

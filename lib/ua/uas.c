@@ -98,6 +98,8 @@ unlink_slot(struct sip_uas *u, int i)
 	sip_theap_stop(&u->timers, &t->timer);
 	ok_stop(u, t);
 	sip_txn_release(&t->txn);
+	u->bytes -= t->held;
+	t->held = 0;
 	t->used = 0;
 	t->gen++;
 	u->nused--;
@@ -132,6 +134,40 @@ send_out(struct sip_uas *u, struct sip_uas_txn *t, const char *p, size_t n,
 		sip_txn_transport_error(&t->txn);
 }
 
+/* Count what t's buffers hold now in the table's bytes. */
+static void
+count(struct sip_uas *u, struct sip_uas_txn *t)
+{
+	size_t n = t->txn.req.cap + t->txn.out.cap;
+
+	u->bytes = u->bytes - t->held + n;
+	t->held = n;
+}
+
+/*
+ * Over the byte budget: let the oldest go that have sent their final
+ * response (they only absorb retransmissions now), but not keep.  The
+ * age list is walked, not popped: what it passes over stays in order.
+ */
+static void
+trim(struct sip_uas *u, const struct sip_uas_txn *keep)
+{
+	size_t max = u->max_bytes > 0 ? u->max_bytes : SIP_UAS_MAXBYTES;
+	unsigned k = u->fhead;
+
+	for (unsigned n = 0; u->bytes > max && n < u->fcount; n++) {
+		int i = u->fifo[k].slot;
+		struct sip_uas_txn *t = &u->t[i];
+
+		if (t->used && t->gen == u->fifo[k].gen && t != keep &&
+		    t->txn.last_status >= 200) {
+			unlink_slot(u, i);
+			u->evicted++;
+		}
+		k = (k + 1) % SIP_UAS_MAXTXN;
+	}
+}
+
 static void
 drain(struct sip_uas *u, struct sip_uas_txn *t)
 {
@@ -140,6 +176,7 @@ drain(struct sip_uas *u, struct sip_uas_txn *t)
 	while (sip_txn_action(&t->txn, &a))
 		if (a.kind == SIP_TXN_SEND)
 			send_out(u, t, a.data, a.len, a.retransmit);
+	count(u, t);
 	if (sip_txn_done(&t->txn))
 		unlink_slot(u, (int)(t - u->t));
 	else
@@ -274,6 +311,8 @@ sip_uas_request(struct sip_uas *u, struct sip_conn *c,
 	}
 	t->conn = c;
 	t->used = 1;
+	t->held = 0;
+	count(u, t);
 	sip_timer_init(&t->timer, on_timer, u);
 	t->hash = h;
 	t->next = u->bucket[h & (SIP_UAS_BUCKETS - 1)];
@@ -288,6 +327,7 @@ sip_uas_request(struct sip_uas *u, struct sip_conn *c,
 	u->fcount++;
 	if (c->tp == SIP_TP_UDP)
 		sip_uas_response_dst(m, src, &t->dst);
+	trim(u, t);
 	*out = t;
 	return SIP_OK;
 }
@@ -330,6 +370,7 @@ sip_uas_respond(struct sip_uas *u, struct sip_uas_txn *t, const char *resp,
 		t->ok_idx = u->nok;
 	}
 	drain(u, t);
+	trim(u, t);
 	return SIP_OK;
 }
 

@@ -27,6 +27,12 @@
 #define SIP_UAS_BUCKETS	16384	/* hash buckets, a power of two */
 /* 2xx answers awaiting their ACK at once; past it one is sent once. */
 #define SIP_UAS_MAXOK	1024
+/*
+ * And bytes: what the transactions keep (each a request's head and its
+ * last response).  Past it the oldest that have sent their final
+ * response are let go early too; one still waiting for its answer is not.
+ */
+#define SIP_UAS_MAXBYTES	(16u * 1024 * 1024)
 
 struct sip_uas_txn {
 	struct sip_txn		 txn;
@@ -42,6 +48,7 @@ struct sip_uas_txn {
 	uint64_t		 ok_at;
 	uint64_t		 ok_iv;	/* T1 doubling to T2 */
 	int			 ok_idx;	/* in okv, + 1; 0 none */
+	size_t			 held;	/* bytes of its buffers, counted */
 };
 
 /* Instead of the connection's own send (the endpoint's transport). */
@@ -55,6 +62,8 @@ struct sip_uas {
 	unsigned long		 absorbed;	/* retransmissions absorbed */
 	unsigned long		 evicted;	/* let go before Timer J */
 	unsigned long		 ok_resent;	/* 2xx resent for an ACK */
+	size_t			 max_bytes;	/* 0: SIP_UAS_MAXBYTES */
+	size_t			 bytes;		/* kept now */
 	/* the library's */
 	struct sip_uas_txn	*t;		/* SIP_UAS_MAXTXN slots */
 	int			*bucket;	/* first slot + 1, 0 empty */

@@ -47,6 +47,23 @@ request(const char *method, const char *branch, struct sip_msg *m,
 	sip_msg_parse(m, buf, strlen(buf), 0, NULL);
 }
 
+/* An INVITE with pad bytes of headers and a body of n bytes, into buf. */
+static void
+big_invite(const char *branch, size_t pad, size_t body, struct sip_msg *m,
+    char *buf, size_t n)
+{
+	int k = snprintf(buf, n,
+	    "INVITE sip:bob@127.0.0.1 SIP/2.0\r\n"
+	    "Via: SIP/2.0/UDP 127.0.0.1:%d;branch=%s;rport\r\n"
+	    "Max-Forwards: 70\r\nFrom: <sip:a@127.0.0.1>;tag=1\r\n"
+	    "To: <sip:bob@127.0.0.1>\r\nCall-ID: %s@uas\r\n"
+	    "CSeq: 1 INVITE\r\nX-Pad: %0*d\r\nContent-Length: %zu\r\n\r\n",
+	    cport, branch, branch, (int)pad, 0, body);
+
+	memset(buf + k, 'b', body);
+	sip_msg_parse(m, buf, (size_t)k + body, 0, NULL);
+}
+
 /* Answers waiting on the client's socket. */
 static int
 received(void)
@@ -249,6 +266,58 @@ main(void)
 		    u.nused == 0, "all end on Timer J");
 	}
 	sip_uas_free(&u);
+
+	/* Bytes: a transaction keeps the request's head, and the table a
+	 * budget, past which the oldest answered ones go. */
+	{
+		static char b[3][20000];
+		struct sip_uas v = { .max_bytes = 64 * 1024 };
+		struct sip_uas_txn *pend;
+		struct sip_msg keep, pm;
+		char br[32];
+		int fine = 1;
+
+		big_invite("z9hG4bKpend", 3000, 16000, &pm, b[0], sizeof b[0]);
+		sip_uas_request(&v, &c, &src, &pm, NOW, &pend, &got);
+		ok(pend != NULL && pend->txn.req.len == pm.len &&
+		    sip_txn_server_request(&pend->txn, &keep) == SIP_OK &&
+		    keep.body.len == 16000,
+		    "an INVITE waiting for its answer keeps its body, for a "
+		    "TU that answers later");
+		for (int i = 0; i < 100; i++) {
+			snprintf(br, sizeof br, "z9hG4bKbig%d", i);
+			big_invite(br, 3000, 16000, &m, b[1], sizeof b[1]);
+			if (sip_uas_request(&v, &c, &src, &m, NOW, &t, &got) !=
+			    SIP_OK || t == NULL) {
+				fine = 0;
+				break;
+			}
+			answer(&v, t, &m, 486);
+			received();
+			if (v.bytes > v.max_bytes ||
+			    t->txn.req.len != m.body_off)
+				fine = 0;
+		}
+		ok(fine && v.evicted > 0 && v.nused < 100,
+		    "100 INVITEs with 3,000-byte heads answered 486: each keeps "
+		    "its head alone, never more than 64 kB kept (%zu now), the "
+		    "oldest let go (%lu), %d kept", v.bytes, v.evicted, v.nused);
+		ok(sip_txn_server_request(&t->txn, &keep) == SIP_OK &&
+		    keep.body.len == 0 && slice_eq(sip_msg_value(&keep,
+		    SIP_HDR_CALL_ID), sip_msg_value(&m, SIP_HDR_CALL_ID)),
+		    "what an answered one keeps still parses, with no body");
+		memcpy(b[2], b[0], sizeof b[0]);
+		sip_msg_parse(&pm, b[2], pm.len, 0, NULL);
+		ok(sip_uas_request(&v, &c, &src, &pm, NOW, &t, &got) == SIP_OK &&
+		    got == SIP_UAS_ABSORBED,
+		    "the one still waiting for its answer was kept: its "
+		    "retransmission is absorbed");
+		answer(&v, pend, &pm, 486);
+		received();
+		ok(sip_uas_timers(&v, NOW + 40000) == 0 && v.nused == 0 &&
+		    v.bytes == 0, "when they all end, nothing is counted");
+		sip_uas_free(&v);
+	}
 	close(cfd);
 	close(fd);
 	return done();
