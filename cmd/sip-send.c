@@ -1195,6 +1195,7 @@ sip_send_main(int argc, char **argv)
 		return 0;
 	}
 	password = client_password();
+	uac.trace.fn = verbose ? trace_event : NULL;	/* the set's notes too */
 	client_start(&cl, &uac);
 	client_guess_local(&cl);	/* until the first target says */
 	rc = run();

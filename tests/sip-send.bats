@@ -305,6 +305,20 @@ pane_has() {
 	[[ "$output" == *"< Allow: "* ]]
 }
 
+@test "sip-send: -v shows the connection, the TLS session (version, cipher, certificate, verification) and the WebSocket upgrade, as curl -v does" {
+	run -0 "$SIPBOX" sip-send -v --cacert "$CA" "tls:$S"
+	[[ "$output" == *"* connected: 127.0.0.1:"*" -> $S over TLS"* ]]
+	[[ "$output" == *"* TLS session: TLSv1."*", cipher "* ]]
+	[[ "$output" == *"* server certificate: subject "*"; issuer "* ]]
+	[[ "$output" == *"* certificate verified: ok"* ]]
+	run -0 "$SIPBOX" sip-send -v -k "wss://$WS/sip"
+	[[ "$output" == *"* certificate and name not verified (--insecure)"* ]]
+	[[ "$output" == *"* WebSocket upgrade done: GET /sip, Host $WS, subprotocol sip"* ]]
+	# a large request goes over TCP, and -v says why
+	run -0 "$SIPBOX" sip-send -v -H "X-Pad: $(printf '%01400d' 0)" "sip:bob@${T}"
+	[[ "$output" == *"over 1300: using TCP (RFC 3261 18.1.1)"* ]]
+}
+
 @test "sip-send: stdout has only the data; the trace goes to stderr" {
 	"$SIPBOX" sip-send -v "sip:$U" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err"
 	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "SIP/2.0 200 OK" ]

@@ -127,6 +127,12 @@ static const OSSL_PARAM no_param;	/* a failed construct: an end */
 	X(C, EVP_PKEY *, PEM_read_bio_PrivateKey, (BIO *b, EVP_PKEY **x,	\
 	    pem_password_cb *cb, void *u), (b, x, cb, u), NULL)		\
 	X(C, int, RAND_bytes, (unsigned char *buf, int n), (buf, n), 0)	\
+	X(C, X509_NAME *, X509_get_issuer_name, (const X509 *x), (x),	\
+	    NULL)							\
+	X(C, X509_NAME *, X509_get_subject_name, (const X509 *x), (x),	\
+	    NULL)							\
+	X(C, char *, X509_NAME_oneline, (const X509_NAME *a, char *buf,	\
+	    int size), (a, buf, size), NULL)				\
 	V(C, X509_free, (X509 *x), (x))					\
 	X(C, EVP_PKEY *, X509_get0_pubkey, (const X509 *x), (x), NULL)	\
 	X(C, int, X509_VERIFY_PARAM_set1_ip_asc, (X509_VERIFY_PARAM *p,	\
@@ -156,9 +162,17 @@ static const OSSL_PARAM no_param;	/* a failed construct: an end */
 	X(S, long, SSL_ctrl, (SSL *s, int cmd, long larg, void *parg),	\
 	    (s, cmd, larg, parg), 0)					\
 	V(S, SSL_free, (SSL *s), (s))					\
+	X(S, const char *, SSL_CIPHER_get_name, (const SSL_CIPHER *c),	\
+	    (c), why)							\
 	X(S, X509_VERIFY_PARAM *, SSL_get0_param, (SSL *s), (s), NULL)	\
+	X(S, X509 *, SSL_get1_peer_certificate, (const SSL *s), (s),	\
+	    NULL)							\
+	X(S, const SSL_CIPHER *, SSL_get_current_cipher, (const SSL *s),	\
+	    (s), NULL)							\
 	X(S, int, SSL_get_error, (const SSL *s, int ret), (s, ret),	\
 	    SSL_ERROR_SSL)						\
+	X(S, int, SSL_get_verify_mode, (const SSL *s), (s), 0)		\
+	X(S, const char *, SSL_get_version, (const SSL *s), (s), why)	\
 	X(S, long, SSL_get_verify_result, (const SSL *s), (s),		\
 	    X509_V_ERR_UNSPECIFIED)					\
 	X(S, SSL *, SSL_new, (SSL_CTX *c), (c), NULL)			\

@@ -152,3 +152,39 @@ sip_tls_why(SSL *ssl, char *err, size_t errsz)
 	}
 	queue_why(err, errsz, "TLS handshake failed");
 }
+
+void
+sip_tls_describe(SSL *ssl, int line, char *out, size_t n)
+{
+	X509 *cert;
+	char sub[256] = "", iss[256] = "";
+	long v;
+
+	if (line == 0) {
+		const SSL_CIPHER *c = SSL_get_current_cipher(ssl);
+
+		snprintf(out, n, "TLS session: %s, cipher %s", SSL_get_version(ssl),
+		    c != NULL ? SSL_CIPHER_get_name(c) : "(none)");
+		return;
+	}
+	if (line == 1) {
+		if ((cert = SSL_get1_peer_certificate(ssl)) == NULL) {
+			snprintf(out, n, "server certificate: none");
+			return;
+		}
+		X509_NAME_oneline(X509_get_subject_name(cert), sub, sizeof sub);
+		X509_NAME_oneline(X509_get_issuer_name(cert), iss, sizeof iss);
+		X509_free(cert);
+		snprintf(out, n, "server certificate: subject %s; issuer %s",
+		    sub, iss);
+		return;
+	}
+	v = SSL_get_verify_result(ssl);
+	if (SSL_get_verify_mode(ssl) == SSL_VERIFY_NONE)
+		snprintf(out, n, "certificate and name not verified "
+		    "(--insecure)%s%s", v == X509_V_OK ? "" : ": ",
+		    v == X509_V_OK ? "" : X509_verify_cert_error_string(v));
+	else
+		snprintf(out, n, "certificate verified: %s",
+		    v == X509_V_OK ? "ok" : X509_verify_cert_error_string(v));
+}

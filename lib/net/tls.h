@@ -31,5 +31,11 @@ enum sip_err	sip_tls_server_ctx(SSL_CTX **out, const struct sip_tls_opts *o,
  * certificate was rejected, else OpenSSL's error queue (which is emptied).
  */
 void		sip_tls_why(SSL *ssl, char *err, size_t errsz);
+/*
+ * Line line (0, 1, 2) of what -v says of an established client session:
+ * the version and cipher; the server certificate's subject and issuer;
+ * the verification result.
+ */
+void		sip_tls_describe(SSL *ssl, int line, char *out, size_t n);
 
 #endif

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "tls.h"
 #include "tpset.h"
 
 #define FLOW_BUCKETS	1024	/* a power of two */
@@ -335,6 +336,35 @@ trace_out(struct sip_tps *s, const struct sip_tps_flow *f,
 }
 
 static void
+trace_line(struct sip_tps *s, const char *line)
+{
+	sip_trace_msg(&s->o.trace, SIP_TRACE_INFO, line, strlen(line), 0,
+	    SIP_TP_NONE, NULL);
+}
+
+/* -v: a connection we opened is up: where from, TLS, WebSocket. */
+static void
+trace_open(struct sip_tps *s, const struct sip_tps_flow *f)
+{
+	char l[SIP_NET_ADDRSTR], p[SIP_NET_ADDRSTR], line[600];
+
+	snprintf(line, sizeof line, "connected: %s -> %s over %s",
+	    sip_net_str(&f->c.local, l, sizeof l),
+	    sip_net_str(&f->c.peer, p, sizeof p), sip_tp_name(f->c.tp));
+	trace_line(s, line);
+	for (int i = 0; f->c.ssl != NULL && i < 3; i++) {
+		sip_tls_describe(f->c.ssl, i, line, sizeof line);
+		trace_line(s, line);
+	}
+	if (f->c.tp == SIP_TP_WS || f->c.tp == SIP_TP_WSS) {
+		snprintf(line, sizeof line, "WebSocket upgrade done: GET %s, "
+		    "Host %s, subprotocol sip (RFC 7118)",
+		    f->c.ws_path[0] ? f->c.ws_path : "/", f->c.ws_host);
+		trace_line(s, line);
+	}
+}
+
+static void
 deliver(struct sip_tps *s, struct sip_tps_flow *f, struct sip_tps_rx *rx)
 {
 	if (rx->msg != NULL) {
@@ -435,6 +465,8 @@ stream_io(struct sip_loop *l, int fd, unsigned ev, void *arg)
 		f->hs_deadline = 0;
 		f->last_io = sip_loop_now(s->l);
 		ev |= SIP_EV_READ;	/* bytes may wait behind the handshake */
+		if (s->o.trace.fn != NULL && !f->c.server)
+			trace_open(s, f);
 	}
 	before = sip_conn_queued(&f->c);
 	if (before > 0) {

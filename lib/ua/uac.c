@@ -500,9 +500,23 @@ uac_unreach(struct sip_tps *s, struct sip_tps_flow *f,
 	sip_ep_tps_unreach(s, f, dst, detail, &((struct sip_uac *)arg)->ep);
 }
 
+/* The set's trace: its notes (a connection, TLS) only; u traces messages. */
+static void
+uac_tps_trace(void *arg, const struct sip_trace_ev *ev)
+{
+	struct sip_uac *u = arg;
+
+	if (ev->kind == SIP_TRACE_INFO && u->trace.fn != NULL)
+		u->trace.fn(u->trace.arg, ev);
+}
+
 void
 sip_uac_tps_opts(struct sip_uac *u, struct sip_tps_opts *o)
 {
+	if (u->trace.fn != NULL) {	/* no call per message for nothing */
+		o->trace.fn = uac_tps_trace;
+		o->trace.arg = u;
+	}
 	o->recv = uac_recv;
 	o->closed = uac_closed;
 	o->unreach = uac_unreach;

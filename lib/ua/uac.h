@@ -98,7 +98,8 @@ struct sip_uac {
 /*
  * u's requests go through transport set s on loop l (the caller's; they
  * outlive u).  Fill the set's options with sip_uac_tps_opts() before
- * making it, so that what it receives comes to u.
+ * making it (after u->trace is set: the set's notes go to it), so that
+ * what it receives comes to u.
  */
 void		sip_uac_attach(struct sip_uac *u, struct sip_loop *l,
 		    struct sip_tps *s);
