@@ -117,9 +117,17 @@ teardown() {
 	printf 'a\nb\n' > "$BATS_TEST_TMPDIR/in"
 	run -0 "$DEMO" 10000 < "$BATS_TEST_TMPDIR/in"
 	[ "$output" = $'line: [a]\nline: [b]\neof' ]
-	# input that ends later: ticks come while it waits
-	run -0 bash -c "(sleep 0.5; echo late) | '$DEMO' 100 3"
-	[ "$output" = $'tick 1\ntick 2\ntick 3\nline: [late]\neof' ]
+	# input that ends later: ticks come while it waits (the line is
+	# written once the third is out, not after a guessed 0.5 s)
+	local fifo="$BATS_TEST_TMPDIR/fifo" out="$BATS_TEST_TMPDIR/out"
+	mkfifo "$fifo"
+	"$DEMO" 100 3 < "$fifo" > "$out" 3>&- &
+	exec 4> "$fifo"
+	wait_for count_is 3 "$out" '^tick'
+	echo late >&4
+	exec 4>&-
+	wait $!
+	[ "$(cat "$out")" = $'tick 1\ntick 2\ntick 3\nline: [late]\neof' ]
 }
 
 @test "lineedit: a line longer than 64 KiB comes in pieces, nothing lost" {
