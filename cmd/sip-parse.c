@@ -5,6 +5,8 @@
  * (framing), 18.3 (Content-Length framing on streams), 25 (grammar).
  * Captures (pcap, pcapng, live) through lib/cap.h.
  */
+#include <errno.h>
+#include <netinet/in.h>
 #include <regex.h>
 #include <signal.h>
 #include <stdio.h>
@@ -25,9 +27,11 @@
 #include "field.h"
 #include "fields.h"
 #include "hdrjson.h"
+#include "hep.h"
 #include "input.h"
 #include "json.h"
 #include "msg.h"
+#include "net.h"
 #include "priv.h"
 #include "tlsdec.h"
 
@@ -68,7 +72,13 @@ static struct {
 	const char	*keylog;
 	const char	*tlskey;
 	int		 flow_detail;
-} o;
+	const char	*hepout;
+	const char	*hepproto;
+	long		 hepid;
+	const char	*heppwfile;
+} o = { .hepproto = "udp" };
+
+static const char *const hep_protos[] = { "udp", "tcp", NULL };
 
 static struct sip_tlsdec_keys	*keys;	/* --keylog's and --tls-key's */
 
@@ -115,6 +125,16 @@ static const struct opt opts[] = {
 	    "decrypt TLS 1.2 RSA key exchange with the server's key (PEM)"),
 	OPT_INT(0, "limit", &o.limit, "N", 1, 2147483647,
 	    "stop after N matching messages"),
+	OPT_GROUP("Sending to a HEP collector (Homer)"),
+	OPT_STR(0, "hep-out", &o.hepout, "HOST:PORT",
+	    "send each matching message in HEP3 to HOST:PORT",
+	    .comp = OPT_C_HOST),
+	OPT_ENUM(0, "hep-transport", &o.hepproto, "PROTO", hep_protos,
+	    "with --hep-out: udp (default) or tcp"),
+	OPT_INT(0, "hep-id", &o.hepid, "N", 0, 4294967295.0,
+	    "with --hep-out: the capture agent id (default 0)"),
+	OPT_SECRETFILE(0, "hep-password-file", &o.heppwfile, "FILE",
+	    "with --hep-out: the collector's password (auth key) in FILE"),
 	OPT_GROUP("Calls and statistics (instead of one output per message)"),
 	OPT_FLAG(0, "calls", &o.calls,
 	    "a table of calls: Call-ID, From, To, start, duration, state"),
@@ -1116,6 +1136,170 @@ summary_begin(void)
 static struct sip_cap_dump	*dump;
 static struct sip_cap		*curcap;	/* the capture cur came from */
 
+/* ---- --hep-out: a capture agent's HEP3, as heplify sends it ---- */
+
+#define HEP_SEND_TIMEOUT_S	5	/* a stalled TCP collector */
+#define HEP_RETRY_MS		1000	/* a lost one is dialled again after */
+
+static struct {
+	int		 fd;
+	int		 tcp;
+	struct sip_sockaddr to;
+	char		*password;
+	struct buf	 b;
+	int		 down;		/* said so; dropping until it is back */
+	uint64_t	 retry_ms;
+	unsigned long	 sent, dropped;
+} hep = { .fd = -1 };
+
+static int
+hep_connect(void)
+{
+	struct timeval tv = { HEP_SEND_TIMEOUT_S, 0 };
+	int fd;
+
+	fd = socket(hep.to.ss.ss_family, hep.tcp ? SOCK_STREAM : SOCK_DGRAM,
+	    0);
+	if (fd < 0)
+		return -1;
+	(void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (connect(fd, (struct sockaddr *)&hep.to.ss, hep.to.len) != 0) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	hep.fd = fd;
+	return 0;
+}
+
+static void
+hep_open(void)
+{
+	char host[SIP_NET_HOST_MAX];
+	const char *why = NULL;
+	size_t len;
+	int port;
+
+	if (sip_net_hostport(o.hepout, host, sizeof(host), &port) != SIP_OK ||
+	    port == 0)
+		usage_error("--hep-out wants HOST:PORT, not '%s'", o.hepout);
+	if (sip_net_lookup(host, port, AF_UNSPEC, &hep.to, 1, &why) < 1)
+		die(SIP_EXIT_NET, "--hep-out %s: %s", o.hepout,
+		    why != NULL ? why : "no address");
+	hep.tcp = strcmp(o.hepproto, "tcp") == 0;
+	if (o.heppwfile != NULL) {
+		secret_file_check(o.heppwfile);
+		if (read_file(o.heppwfile, &hep.password, &len, 4096) != 0)
+			die_errno(SIP_EXIT_INVALID, "%s", o.heppwfile);
+		while (len > 0 && (hep.password[len - 1] == '\n' ||
+		    hep.password[len - 1] == '\r'))
+			hep.password[--len] = '\0';
+		if (len == 0)
+			die(SIP_EXIT_INVALID, "%s: no password in the file",
+			    o.heppwfile);
+		secret_hold();
+	}
+	if (hep_connect() != 0)
+		die_errno(SIP_EXIT_NET, "--hep-out %s", o.hepout);
+	buf_init(&hep.b, SIP_HEP_MAX);
+}
+
+/* The collector went away: say so once, drop until it can be dialled. */
+static void
+hep_lost(void)
+{
+	if (!hep.down)
+		warnf("--hep-out %s: %s: messages are dropped until it can be "
+		    "reached", o.hepout, strerror(errno));
+	hep.down = 1;
+	if (hep.fd >= 0)
+		close(hep.fd);
+	hep.fd = -1;
+	hep.retry_ms = sip_clock_ms() + HEP_RETRY_MS;
+}
+
+static void
+hep_send(const struct sip_msg *m)
+{
+	struct sip_hep h;
+	struct timespec now;
+	size_t off = 0;
+	ssize_t k;
+
+	memset(&h, 0, sizeof(h));
+	if (cur != NULL) {
+		h.src = cur->src;
+		h.dst = cur->dst;
+		h.sport = cur->sport;
+		h.dport = cur->dport;
+		h.ts_ns = cur->ts_ns;
+		h.ipproto = cur->tp == SIP_TP_UDP ? IPPROTO_UDP :
+		    cur->tp == SIP_TP_SCTP ? IPPROTO_SCTP : IPPROTO_TCP;
+	} else {
+		/* a message file: no addresses, read now */
+		h.src.family = h.dst.family = 4;
+		h.ipproto = IPPROTO_UDP;
+		clock_gettime(CLOCK_REALTIME, &now);
+		h.ts_ns = (uint64_t)now.tv_sec * 1000000000ull +
+		    (uint64_t)now.tv_nsec;
+	}
+	h.capture_id = (uint32_t)o.hepid;
+	h.password = hep.password;
+	h.payload = m->buf;
+	h.len = m->len;
+	buf_reset(&hep.b);
+	if (sip_hep_encode(&hep.b, &h) != SIP_OK) {
+		hep.dropped++;		/* larger than a HEP3 packet holds */
+		return;
+	}
+	if (hep.fd < 0 && (sip_clock_ms() < hep.retry_ms ||
+	    hep_connect() != 0)) {
+		if (hep.fd < 0 && sip_clock_ms() >= hep.retry_ms)
+			hep_lost();
+		hep.dropped++;
+		return;
+	}
+	while (off < hep.b.len) {
+		k = send(hep.fd, hep.b.p + off, hep.b.len - off, MSG_NOSIGNAL);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0 || !hep.tcp) {
+			if (k < 0)
+				break;
+			off = hep.b.len;
+			break;
+		}
+		off += (size_t)k;
+	}
+	if (off < hep.b.len) {
+		hep_lost();
+		hep.dropped++;
+		return;
+	}
+	if (hep.down)
+		notef("--hep-out %s: reached again", o.hepout);
+	hep.down = 0;
+	hep.sent++;
+}
+
+static void
+hep_close(void)
+{
+	notef("--hep-out %s: %lu messages sent", o.hepout, hep.sent);
+	if (hep.dropped > 0)
+		warnf("--hep-out %s: %lu messages not sent", o.hepout,
+		    hep.dropped);
+	if (hep.fd >= 0)
+		close(hep.fd);
+	if (hep.password != NULL) {
+		explicit_bzero(hep.password, strlen(hep.password));
+		free(hep.password);
+	}
+	buf_free(&hep.b);
+}
+
 /* Returns 1 when --limit has been reached. */
 static int
 emit(const struct sip_msg *m, const char *path)
@@ -1135,6 +1319,8 @@ emit(const struct sip_msg *m, const char *path)
 	}
 	if (summarise)
 		summarise_msg(m);
+	if (o.hepout != NULL)
+		hep_send(m);
 	if (o.count || summarise || quiet)
 		return o.limit > 0 && nmatched >= (unsigned long)o.limit;
 	if (o.json)
@@ -1717,6 +1903,12 @@ sip_parse_main(int argc, char **argv)
 		usage_error("--duration and --run-as go with -i");
 	if (o.keylog != NULL)
 		keylog_load();
+	if (o.hepout != NULL)
+		hep_open();
+	else if (o.heppwfile != NULL || o.hepid != 0 ||
+	    strcmp(o.hepproto, "udp") != 0)
+		usage_error("--hep-transport, --hep-id and --hep-password-file "
+		    "go with --hep-out");
 	if (o.tlskey != NULL)
 		tlskey_load();
 	if (o.iface != NULL) {
@@ -1736,6 +1928,8 @@ sip_parse_main(int argc, char **argv)
 		errorf_errno("%s", o.write);
 		rc = SIP_EXIT_OUTPUT;
 	}
+	if (o.hepout != NULL)
+		hep_close();
 	if (o.count)
 		printf("%lu\n", nmatched);
 	if (summarise)

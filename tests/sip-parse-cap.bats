@@ -1117,3 +1117,61 @@ decrypted_request() {
 	run -1 --separate-stderr sip-parse --tls-key "$T/cert.pem" "$T/t/cap.pcap"
 	[ "$stderr" = "sip-parse: $T/cert.pem: no private key in PEM form (an encrypted one must be decrypted first)" ]
 }
+
+# hep_round PROTO: send the call, v6 and two408 captures to a HEP collector
+# (tests/helper/hepsink.py) over PROTO; it writes $T/hep.pcap, $T/hep.txt
+hep_round() {
+	local pid
+	rm -f "$T/port"
+	printf 'secret\n' > "$T/pw"
+	chmod 600 "$T/pw"
+	python3 "$TESTS_DIR/helper/hepsink.py" "$1" "$T/port" "$T/hep.pcap" \
+	    "$T/hep.txt" 21 3>&- &
+	pid=$!
+	wait_for test -s "$T/port"
+	sip-parse -q --hep-out "127.0.0.1:$(cat "$T/port")" --hep-transport "$1" \
+	    --hep-id 2001 --hep-password-file "$T/pw" \
+	    "$(mk call)" "$(mk v6)" "$(mk two408)"
+	wait "$pid"
+}
+
+# --full without the frame numbers, which the collector's capture renumbers
+full() {
+	sip-parse --full "$@" | sed 's/^# frame [0-9]* /# frame /'
+}
+
+@test "sip-parse: --hep-out over UDP sends each message with its addresses, transport and time; read back, it is the same" {
+	hep_round udp
+	[ "$(wc -l < "$T/hep.txt")" -eq 21 ]
+	full "$T/call.pcap" "$T/v6.pcap" "$T/two408.pcap" > "$T/orig.txt"
+	full "$T/hep.pcap" > "$T/back.txt"
+	[ "$(grep -c '^# frame' "$T/back.txt")" -eq 21 ]
+	diff -u "$T/orig.txt" "$T/back.txt"
+}
+
+@test "sip-parse: --hep-out over TCP sends a stream of HEP3 packets; read back, it is the same" {
+	hep_round tcp
+	[ "$(wc -l < "$T/hep.txt")" -eq 21 ]
+	full "$T/call.pcap" "$T/v6.pcap" "$T/two408.pcap" > "$T/orig.txt"
+	full "$T/hep.pcap" > "$T/back.txt"
+	diff -u "$T/orig.txt" "$T/back.txt"
+}
+
+@test "sip-parse: --hep-out's chunks, read by a HEP3 decoder of the test's own: family, protocol, addresses, time, SIP type, capture id, password" {
+	hep_round udp
+	# the first message, the IPv6 one, and the INVITE over TCP
+	[ "$(sed -n 1p "$T/hep.txt" | cut -f1-11)" = "$(tab 2 17 192.0.2.1 5060 192.0.2.2 5060 1700000000 123 1 2001 secret)" ]
+	[ "$(sed -n 13p "$T/hep.txt" | cut -f1-11)" = "$(tab 10 17 2001:db8::1 5060 2001:db8::2 5060 1700000000 123 1 2001 secret)" ]
+	[ "$(sed -n 17p "$T/hep.txt" | cut -f1-11)" = "$(tab 2 6 192.0.2.1 5060 192.0.2.2 5060 1700000002 2123 1 2001 secret)" ]
+}
+
+@test "sip-parse: --hep-out to a TCP port nobody listens on is a network error (exit 8) naming it; the options go with --hep-out" {
+	local port
+	port=$(free_port)
+	run -8 --separate-stderr sip-parse --hep-out "127.0.0.1:$port" --hep-transport tcp "$(mk eth)"
+	[[ "$stderr" == "sip-parse: --hep-out 127.0.0.1:$port: Connection refused"* ]]
+	run -2 --separate-stderr sip-parse --hep-id 7 "$(mk eth)"
+	[[ "$stderr" == *"--hep-transport, --hep-id and --hep-password-file go with --hep-out"* ]]
+	run -2 --separate-stderr sip-parse --hep-out 127.0.0.1 "$(mk eth)"
+	[[ "$stderr" == *"--hep-out wants HOST:PORT, not '127.0.0.1'"* ]]
+}
