@@ -10,6 +10,8 @@
 load helpers
 
 setup() {
+	# what applets keep between runs (sip-register's instance) stays here
+	export XDG_STATE_HOME="$BATS_TEST_TMPDIR/state"
 	BIN="$BATS_TEST_TMPDIR/bin"
 	"$SIPBOX" --install -s "$BIN"
 	ln -sf "$SIPBOX" "$BIN/sipbox"

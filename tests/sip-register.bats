@@ -262,3 +262,15 @@ stop_reg() {
 	[ "$(grep -c '^\* the registrar answered the keep-alive' <<<"$stderr")" -ge 2 ]
 	[[ "$output" != *flow-failed* ]]
 }
+
+@test "sip-register: kamailio: the +sip.instance kept per AOR makes a second run replace the first's binding" {
+	need_kamailio
+	export SIPBOX_PASSWORD=carol-secret
+	run -0 "$SIPBOX" sip-register --once sip:carol@sip.test "127.0.0.1:$LAB_SIP_PORT"
+	run -0 "$SIPBOX" sip-register --once sip:carol@sip.test "127.0.0.1:$LAB_SIP_PORT"
+	run -0 cat "$XDG_STATE_HOME/sipbox/instances"
+	[[ "$output" =~ ^sip:carol@sip.test\ urn:uuid:[0-9a-f-]{36}$ ]]
+	run -0 "$SIPBOX" sip-register --list sip:carol@sip.test "127.0.0.1:$LAB_SIP_PORT"
+	[ "${#lines[@]}" -eq 2 ]
+	run -0 "$SIPBOX" sip-register --remove-all sip:carol@sip.test "127.0.0.1:$LAB_SIP_PORT"
+}
