@@ -281,6 +281,28 @@ json_escape(struct buf *b, const char *s, size_t len)
 	return SIP_OK;
 }
 
+/*
+ * The comma if one is due, then "key": for a key that needs no escaping
+ * (nearly all), with room for extra bytes after it; NULL when the key
+ * needs escaping or after an error, with nothing written.
+ */
+static char *
+key_put(struct json *j, const char *key, size_t n, size_t extra)
+{
+	char *w;
+
+	if (plain_run((const unsigned char *)key, n) != n ||
+	    (w = room(j, n + 4 + extra)) == NULL)
+		return NULL;
+	w = wsep(j, w);
+	*w++ = '"';
+	memcpy(w, key, n);
+	w += n;
+	*w++ = '"';
+	*w++ = ':';
+	return w;
+}
+
 void
 json_key(struct json *j, const char *key)
 {
@@ -288,14 +310,7 @@ json_key(struct json *j, const char *key)
 	char *w;
 
 	/* Nearly always: a key to copy as it is, in one go. */
-	if (plain_run((const unsigned char *)key, n) == n &&
-	    (w = room(j, n + 4)) != NULL) {
-		w = wsep(j, w);
-		*w++ = '"';
-		memcpy(w, key, n);
-		w += n;
-		*w++ = '"';
-		*w++ = ':';
+	if ((w = key_put(j, key, n, 0)) != NULL) {
 		wrote(j, w);
 	} else {
 		vsep(j);
@@ -395,13 +410,24 @@ json_null(struct json *j)
 void
 json_kstr(struct json *j, const char *key, const char *s)
 {
-	json_key(j, key);
-	json_str(j, s);
+	json_kslice(j, key, slice_cstr(s));
 }
 
+/* Key and value in one go when neither needs escaping. */
 void
 json_kslice(struct json *j, const char *key, struct slice s)
 {
+	char *w;
+
+	if (s.p != NULL && plain_run((const unsigned char *)s.p, s.len) ==
+	    s.len && (w = key_put(j, key, strlen(key), s.len + 2)) != NULL) {
+		*w++ = '"';
+		memcpy(w, s.p, s.len);
+		w += s.len;
+		*w++ = '"';
+		wrote(j, w);
+		return;
+	}
 	json_key(j, key);
 	json_slice(j, s);
 }
@@ -409,8 +435,21 @@ json_kslice(struct json *j, const char *key, struct slice s)
 void
 json_kint(struct json *j, const char *key, int64_t v)
 {
+	char t[24], *e = t + sizeof(t), *q = e, *w;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+	do
+		*--q = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--q = '-';
+	if ((w = key_put(j, key, strlen(key), (size_t)(e - q))) != NULL) {
+		memcpy(w, q, (size_t)(e - q));
+		wrote(j, w + (e - q));
+		return;
+	}
 	json_key(j, key);
-	json_int(j, v);
+	json_raw(j, q, (size_t)(e - q));
 }
 
 void

@@ -116,6 +116,19 @@ main(void)
 	ok(strcmp(got.p, "{\"n\":-9223372036854775808,\"z\":0,"
 	    "\"m\":1234567890123}") == 0, "json_int: INT64_MIN, 0 and a "
 	    "large number: %s", got.p);
+	buf_reset(&got);
+	json_init(&j, &got);
+	json_obj(&j);
+	json_kslice(&j, "a", SLICE_LIT("plain"));
+	json_kslice(&j, "b\"", SLICE_LIT("x\r\n"));
+	json_kslice(&j, "c", SLICE_NULL);
+	json_kint(&j, "d", -42);
+	json_kstr(&j, "e", NULL);
+	json_end(&j);
+	ok(strcmp(got.p, "{\"a\":\"plain\",\"b\\\"\":\"x\\r\\n\","
+	    "\"c\":null,\"d\":-42,\"e\":null}") == 0,
+	    "json_kslice, json_kint, json_kstr: members in one go or escaped: %s",
+	    got.p);
 	buf_free(&got);
 	buf_free(&want);
 	return done();
