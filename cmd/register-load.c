@@ -541,6 +541,15 @@ load_exit(void)
 {
 	if (L.tty)
 		fprintf(stderr, "\r\033[K");
+	/* cut short (--timeout, a second Ctrl-C): those out did not end */
+	if (L.inflight > 0) {
+		L.failed += L.inflight;
+		L.fail_err[SIP_E_TIMEOUT] += (unsigned long)L.inflight;
+		L.t_end = sip_clock_us();
+		if (L.first_exit == 0)
+			L.first_exit = SIP_EXIT_TIMEOUT;
+		L.inflight = 0;
+	}
 	summary();
 	if (fflush(stdout) != 0)
 		return SIP_EXIT_OUTPUT;

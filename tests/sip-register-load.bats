@@ -120,3 +120,14 @@ users() {
 	grep -q 'sip-register: 1 s: [0-9]* registered, 0 failed, [0-9]* in flight, [0-9]*/s' "$log"
 	grep -q 'registered 8, failed 0 in ' "$log"
 }
+
+@test "sip-register --users: registrations cut short by --timeout are counted as failed, exit 7" {
+	local u="$BATS_TEST_TMPDIR/users"
+	users "$u" 'u1:pw1'
+	# a registrar that never answers
+	port=$(blackhole_udp)
+	run -7 --separate-stderr "$SIPBOX" sip-register --users "$u" -c 3 \
+	    --concurrency 3 --timeout 1 sip.test "127.0.0.1:$port"
+	[[ ${lines[0]} == "registered 0, failed 3 in "* ]]
+	[ "${lines[3]}" = "failures: no final response before the timeout: 3" ]
+}
