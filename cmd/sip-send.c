@@ -359,6 +359,8 @@ outcome(const struct sip_uac_req *r, const struct sip_msg *m)
 {
 	if (r->err != SIP_OK)
 		return sip_err_exit(r->err);
+	if (r->undialogued)	/* the peer's protocol failure */
+		return SIP_EXIT_NET;
 	if (o.expect != NULL && !expect_ok(r->status))
 		return SIP_EXIT_INVALID;
 	if (o.match != NULL && (m == NULL ||
@@ -585,6 +587,8 @@ job_done(void *arg, struct sip_uac_req *r)
 	    sip_msg_parse(&m, r->final.p, r->final.len, 0, &pe) == SIP_OK)
 		mp = &m;
 	ex = outcome(r, mp);
+	if (r->undialogued)
+		errorf("%s", r->why);
 	min_expires_hint(r, mp);
 	if (ex != 0 && st.first_bad_exit == 0)
 		st.first_bad_exit = ex;
@@ -1199,6 +1203,9 @@ sip_send_main(int argc, char **argv)
 	client_start(&cl, &uac);
 	client_guess_local(&cl);	/* until the first target says */
 	rc = run();
+	/* a BYE or CANCEL the endpoint sent itself gets its answer first */
+	while (sip_ep_owned_pending(&uac.ep) > 0 && interrupted < 2)
+		sip_uac_step(&uac, 100);
 	if (maybe_bye() != 0)
 		warnf("the call could not be ended with BYE");
 	if (call_job != NULL) {

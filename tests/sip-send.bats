@@ -578,6 +578,23 @@ ring_done() {
 	[ "$(tail -1 <<<"$output")" = "SIP/2.0 200 OK" ]
 }
 
+@test "sip-send: a 2xx that makes no dialog (33 Record-Route values, a bad Record-Route or Contact) is ACKed, ended with BYE, said, exit 8" {
+	local m pf=$BATS_TEST_TMPDIR/rr.port log=$BATS_TEST_TMPDIR/rr.log
+	for m in many badrr badcontact; do
+		rm -f "$pf"
+		python3 "$TESTS_DIR/helper/rr-uas.py" "$m" "$pf" "$log" 3>&- &
+		wait_for test -s "$pf"
+		run -8 --separate-stderr "$SIPBOX" sip-send -X INVITE --timeout 10 \
+		    "sip:bob@127.0.0.1:$(cat "$pf")"
+		kill %1 2>/dev/null || true
+		wait || true
+		[ "$output" = "SIP/2.0 200 OK" ]
+		[[ "$stderr" == *"the 2xx makes no dialog"*"ACKed and the call ended with BYE"* ]]
+		grep -q '^ACK 1 rr1$' "$log"
+		grep -q '^BYE 2 rr1$' "$log"
+	done
+}
+
 @test "sip-send: usage errors are exit 2 with a one-line reason" {
 	run -2 "$SIPBOX" sip-send
 	[[ "$output" == *"TARGET"* ]]

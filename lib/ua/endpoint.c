@@ -310,6 +310,103 @@ sip_ep_cancel(struct sip_ep *ep, struct sip_ep_ctxn *c, uint64_t now_us)
 	return SIP_OK;
 }
 
+/* A request of the endpoint's own, its bytes given: the BYE below. */
+struct owned_raw {
+	struct sip_ep_ctxn	 c;	/* first: freed through it */
+	size_t			 len;
+	char			 msg[];
+};
+
+static enum sip_err
+raw_build(struct sip_ep_ctxn *x, struct buf *out, size_t *boff, size_t *blen)
+{
+	const struct owned_raw *r = x->user;
+
+	(void)boff;
+	(void)blen;
+	return buf_add(out, r->msg, r->len);
+}
+
+/* b (NUL-ended) with a fresh branch in its first Via. */
+static enum sip_err
+new_branch(struct buf *b)
+{
+	char br[SIP_BRANCH_SIZE], *p = strstr(b->p, ";branch=");
+	struct buf t;
+	size_t at, old;
+	enum sip_err e;
+
+	if (p == NULL || (e = sip_build_branch(br)) != SIP_OK)
+		return SIP_E_PARSE;
+	at = (size_t)(p - b->p) + 8;
+	old = strcspn(b->p + at, ";, \r\n");
+	buf_init(&t, SIP_MAX_MSG);
+	if ((e = buf_add(&t, b->p, at)) == SIP_OK &&
+	    (e = buf_adds(&t, br)) == SIP_OK)
+		e = buf_add(&t, b->p + at + old, b->len - at - old);
+	if (e == SIP_OK) {
+		buf_reset(b);
+		e = buf_add(b, t.p, t.len);
+	}
+	buf_free(&t);
+	return e;
+}
+
+/*
+ * 13.2.2.4: a UAC acknowledges every 2xx, even one that makes no dialog
+ * (too many Record-Route values, one that does not parse, no usable
+ * Contact).  Ack it from the INVITE and the 2xx alone, with a branch of
+ * its own, and end the call with a BYE the same way (once): the call
+ * cannot be kept, and the callee must not be left in it.
+ */
+static void
+undialogued(struct sip_ep *ep, struct sip_ep_ctxn *c, const struct sip_msg *m)
+{
+	struct sip_msg inv;
+	struct buf b;
+	struct sip_cseq cs;
+	struct owned_raw *x;
+
+	if (sip_msg_parse(&inv, c->txn.req.p, c->txn.req.len, 0, NULL) !=
+	    SIP_OK)
+		return;
+	buf_init(&b, SIP_MAX_MSG);
+	if (sip_build_ack(&b, &inv, m) == SIP_OK && buf_addc(&b, '\0') ==
+	    SIP_OK && new_branch(&b) == SIP_OK)
+		send_to(ep, &c->dst[c->cur], b.p, b.len - 1, c->undialogued);
+	if (c->undialogued++ ||
+	    sip_field_cseq(&cs, sip_msg_value(&inv, SIP_HDR_CSEQ), NULL) !=
+	    SIP_OK) {
+		buf_free(&b);
+		return;
+	}
+	buf_reset(&b);
+	if (buf_printf(&b, "BYE " SLICE_FMT " SIP/2.0\r\nVia: " SLICE_FMT
+	    "\r\nMax-Forwards: 70\r\nFrom: " SLICE_FMT "\r\nTo: " SLICE_FMT
+	    "\r\nCall-ID: " SLICE_FMT "\r\nCSeq: %u BYE\r\n"
+	    "Content-Length: 0\r\n\r\n", SLICE_ARG(inv.ruri),
+	    SLICE_ARG(sip_msg_value(&inv, SIP_HDR_VIA)),
+	    SLICE_ARG(sip_msg_value(&inv, SIP_HDR_FROM)),
+	    SLICE_ARG(sip_msg_value(m, SIP_HDR_TO)),
+	    SLICE_ARG(sip_msg_value(&inv, SIP_HDR_CALL_ID)),
+	    cs.num + 1) != SIP_OK || buf_addc(&b, '\0') != SIP_OK ||
+	    new_branch(&b) != SIP_OK ||
+	    (x = calloc(1, sizeof *x + b.len)) == NULL) {
+		buf_free(&b);
+		return;
+	}
+	x->len = b.len - 1;
+	memcpy(x->msg, b.p, b.len);
+	buf_free(&b);
+	x->c.dst[0] = c->dst[c->cur];
+	x->c.ndst = 1;
+	x->c.owned = 1;
+	x->c.build = raw_build;
+	x->c.user = x;
+	if (sip_ep_start(ep, &x->c, ep->now_us) != SIP_OK)
+		owned_free(&x->c);
+}
+
 /* A 1xx or 2xx to c's INVITE, in or out of its transaction. */
 static void
 fork_response(struct sip_ep *ep, struct sip_ep_ctxn *c,
@@ -317,8 +414,12 @@ fork_response(struct sip_ep *ep, struct sip_ep_ctxn *c,
 {
 	struct sip_dialog_out o;
 
-	if (sip_dialog_set_response(&c->set, m, &o) != SIP_OK ||
-	    o.ack == NULL)
+	if (sip_dialog_set_response(&c->set, m, &o) != SIP_OK) {
+		if (m->status >= 200)
+			undialogued(ep, c, m);
+		return;
+	}
+	if (o.ack == NULL)
 		return;
 	if (o.again)
 		ep->reacked++;
@@ -451,6 +552,7 @@ sip_ep_start(struct sip_ep *ep, struct sip_ep_ctxn *c, uint64_t now_us)
 	c->tpwhy[0] = '\0';
 	c->cancel = c->cancel_sent = 0;
 	c->timer_c = c->cancel_until = 0;
+	c->undialogued = 0;
 	if ((e = begin(ep, c)) != SIP_OK) {
 		if (!tp_failure(e)) {
 			unlink_live(ep, c);
@@ -763,6 +865,16 @@ sip_ep_abort(struct sip_ep *ep, struct sip_ep_ctxn *c, enum sip_err err,
 	}
 	if (c->owned && !c->active)
 		owned_free(c);
+}
+
+int
+sip_ep_owned_pending(const struct sip_ep *ep)
+{
+	int n = 0;
+
+	for (int i = 0; i < ep->nlive; i++)
+		n += ep->live[i]->owned && !ep->live[i]->final;
+	return n;
 }
 
 void

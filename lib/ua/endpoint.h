@@ -141,6 +141,13 @@ struct sip_ep_ctxn {
 	 * provisional came (RFC 3261 9.1); the deadlines, ms, 0 none
 	 */
 	int			 cancel, cancel_sent;
+	/*
+	 * INVITE: a 2xx that could make no dialog (past SIP_MAX_ROUTE_SET
+	 * Record-Route values, a Record-Route or Contact that does not
+	 * parse) was ACKed and ended with a BYE all the same (13.2.2.4);
+	 * set before the TU hears of the 2xx, with why
+	 */
+	int			 undialogued;
 	uint64_t		 timer_c;	/* no final after a 1xx: cancel */
 	uint64_t		 cancel_until;	/* no final after CANCEL: end */
 	unsigned		 gen;		/* started again: a new number */
@@ -223,6 +230,12 @@ enum sip_err	sip_ep_cancel(struct sip_ep *ep, struct sip_ep_ctxn *c,
  */
 void		sip_ep_abort(struct sip_ep *ep, struct sip_ep_ctxn *c,
 		    enum sip_err err, const char *why);
+/*
+ * The endpoint's own requests (a fork's or a broken call's BYE, a
+ * CANCEL) still waiting for their final response: a caller about to
+ * exit runs the loop until none is left.
+ */
+int		sip_ep_owned_pending(const struct sip_ep *ep);
 /* sip_ep_abort() on every running client transaction. */
 void		sip_ep_abort_all(struct sip_ep *ep, enum sip_err err,
 		    const char *why);

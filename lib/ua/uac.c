@@ -294,6 +294,10 @@ ep_response(struct sip_ep_ctxn *c, const struct sip_msg *m)
 	}
 	/* the endpoint ACKed a 2xx to INVITE through the dialog set */
 	r->dialog = sip_dialog_set_call(&c->set);
+	if ((r->undialogued = c->undialogued) != 0)
+		r->why = "the 2xx makes no dialog (more than 32 Record-Route "
+		    "values, or a Record-Route or Contact that does not "
+		    "parse): it was ACKed and the call ended with BYE";
 	buf_reset(&r->final);
 	buf_add(&r->final, m->buf, m->len);
 	r->err = SIP_OK;
@@ -365,6 +369,7 @@ sip_uac_start(struct sip_uac *u, struct sip_uac_req *r)
 	r->cseq = r->p.cseq ? r->p.cseq : 1;
 	r->err = SIP_OK;
 	r->why = NULL;
+	r->undialogued = 0;
 	r->status = 0;
 	r->uac = u;
 	/* every target, for the endpoint's failover (RFC 3263 4.3) */

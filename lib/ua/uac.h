@@ -53,7 +53,9 @@ struct sip_uac_req {
 	 * ACKed until then) */
 	struct sip_dialog	*dialog;
 	enum sip_err		 err;		/* SIP_OK when a final came */
-	const char		*why;		/* detail for err */
+	const char		*why;		/* detail for err, or undialogued */
+	/* a 2xx to INVITE that made no dialog: ACKed and ended by BYE */
+	int			 undialogued;
 	unsigned		 retrans;	/* retransmissions sent */
 	int			 active;	/* waiting for its final response */
 	struct sip_uac		*uac;
