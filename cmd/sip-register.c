@@ -49,6 +49,7 @@ static struct {
 	const char	*instance;
 	long		 reg_id;
 	double		 keepalive;
+	double		 ka_timeout;
 	const char	*ha1_file;
 	int		 json;
 	int		 watch;
@@ -68,6 +69,8 @@ static const struct opt opts[] = {
 	    "RFC 5626 outbound: the reg-id of this flow; keep-alives on"),
 	OPT_DBL(0, "keepalive", &o.keepalive, "SECONDS", 0.1, 86400,
 	    "send a keep-alive this often: CRLF on a stream, STUN over UDP"),
+	OPT_DBL(0, "keepalive-timeout", &o.ka_timeout, "SECONDS", 0.1, 600,
+	    "a keep-alive unanswered this long is a failed flow (default 10)"),
 	OPT_GROUP("Bindings"),
 	OPT_FLAG(0, "list", &o.list, "list the AOR's bindings and exit"),
 	OPT_LIST(0, "remove", &o.remove, "CONTACT",
@@ -958,10 +961,11 @@ sip_register_main(int argc, char **argv)
 	struct sip_timer tmo;
 	char dom[SIP_TARGET_MAX];
 	const char *registrar;
-	int i, modes;
+	int i, modes, ka;
 	char *ha1 = NULL;
 
 	i = opt_parse(&spec, argc, argv);
+	ka = o.keepalive || o.ka_timeout;
 	if (i == argc)
 		usage_error("an AOR is needed");
 	if (argc - i > 2)
@@ -969,19 +973,18 @@ sip_register_main(int argc, char **argv)
 	modes = (o.list != 0) + (o.remove_all != 0) + (o.remove.n > 0);
 	if (modes > 1)
 		usage_error("--list, --remove and --remove-all exclude each other");
-	if (o.watch && (modes || o.once || o.contacts.n || o.reg_id ||
-	    o.keepalive))
+	if (o.watch && (modes || o.once || o.contacts.n || o.reg_id || ka))
 		usage_error("--watch registers and removes nothing: no --once, "
 		    "--contact, --reg-id, --keepalive, --list or --remove");
 	if (lopt.users != NULL && (modes || o.watch || o.once ||
-	    o.contacts.n || o.reg_id || o.keepalive || o.instance || o.ha1_file))
+	    o.contacts.n || o.reg_id || ka || o.instance || o.ha1_file))
 		usage_error("--users registers users of its own, once each: no "
 		    "--once, --contact, --reg-id, --keepalive, --instance, "
 		    "--ha1-file, --list, --remove or --watch");
 	if (lopt.users == NULL && (lopt.count || lopt.duration || lopt.rate))
 		usage_error("-c, --duration and --rate are for the load mode "
 		    "(--users)");
-	if (modes && (o.once || o.contacts.n || o.reg_id || o.keepalive))
+	if (modes && (o.once || o.contacts.n || o.reg_id || ka))
 		usage_error("--list, --remove and --remove-all only ask: "
 		    "no --once, --contact, --reg-id or --keepalive");
 	if (lopt.users != NULL)
@@ -1070,6 +1073,7 @@ sip_register_main(int argc, char **argv)
 		reg.instance = o.instance ? o.instance : instance_for();
 		reg.reg_id = (int)o.reg_id;
 		reg.ka_ms = (uint32_t)(o.keepalive * 1000);
+		reg.pong_wait = (uint32_t)(o.ka_timeout * 1000);
 		reg.ka_auto = o.reg_id > 0;
 		/* RFC 5626 4.4.1: 95-120 s on a stream, 24-29 s on UDP */
 		reg.ka_default_lo_ms = is_stream(cl.tp) ? 95000 : 24000;

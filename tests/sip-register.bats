@@ -178,6 +178,23 @@ stop_reg() {
 	stop_reg reg
 }
 
+@test "sip-register: a TCP flow whose keep-alives go unanswered is failed after --keepalive-timeout and registered again on a new connection" {
+	need python3
+	python3 "$TESTS_DIR/helper/mute-registrar.py" "$BATS_TEST_TMPDIR/mute.port" 30 \
+	    "$BATS_TEST_TMPDIR/mute.log" 3>&- &
+	echo $! >"$BATS_TEST_TMPDIR/mute.pid"
+	wait_for test -s "$BATS_TEST_TMPDIR/mute.port"
+	start_reg reg -v -t tcp --keepalive 0.3 --keepalive-timeout 1 \
+	    sip:ivan@example.test "127.0.0.1:$(cat "$BATS_TEST_TMPDIR/mute.port")"
+	wait_for grep -q '"type":"flow-failed"' "$BATS_TEST_TMPDIR/reg.out"
+	wait_for grep -q '"type":"refreshed"' "$BATS_TEST_TMPDIR/reg.out"
+	stop_reg reg
+	# the first REGISTER on connection 1, the next on a new one
+	[ "$(head -2 "$BATS_TEST_TMPDIR/mute.log")" = "$(printf 'REGISTER 1\nREGISTER 2')" ]
+	grep -q '^\* keep-alive (CRLF CRLF)' "$BATS_TEST_TMPDIR/reg.err"
+	! grep -q 'answered the keep-alive' "$BATS_TEST_TMPDIR/reg.err"
+}
+
 @test "sip-register: over UDP the keep-alives are STUN Binding requests, answered by sip-serve with our address" {
 	start_serve k -l udp:127.0.0.1:0
 	run -7 --separate-stderr "$SIPBOX" sip-register -v --keepalive 0.2 --timeout 1.5 \
