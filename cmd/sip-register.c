@@ -556,22 +556,29 @@ send_register(const struct sip_reg_act *a)
 		    sip_err_str(e));
 }
 
-/* RFC 5626 4.4.2: a STUN Binding request to the registrar over UDP. */
+/*
+ * RFC 5626 4.4.2: a STUN Binding request to the registrar over UDP; a
+ * retransmission (RFC 5389 7.2.1) is the same transaction again.
+ */
 static void
-send_stun(void)
+send_stun(int retrans)
 {
 	struct sip_tps_dst dst;
 	unsigned char req[SIP_STUN_HDR];
 	char a[SIP_NET_ADDRSTR];
+	static const unsigned char zero[SIP_STUN_TXID];
 
-	if (sip_rand_bytes(stun_tx, sizeof stun_tx) != SIP_OK)
+	/* answered already (zeroed): the pong is on its way to the machine */
+	if (retrans && memcmp(stun_tx, zero, sizeof zero) == 0)
+		return;
+	if (!retrans && sip_rand_bytes(stun_tx, sizeof stun_tx) != SIP_OK)
 		return;
 	sip_stun_request(req, stun_tx);
 	memset(&dst, 0, sizeof dst);
 	dst.tp = SIP_TP_UDP;
 	dst.addr = reg_dst.addr;
-	client_info("keep-alive (STUN Binding request) to %s",
-	    sip_net_str(&reg_dst.addr, a, sizeof a));
+	client_info("keep-alive (STUN Binding request%s) to %s",
+	    retrans ? ", again" : "", sip_net_str(&reg_dst.addr, a, sizeof a));
 	(void)sip_tps_send(tps, &dst, (const char *)req, sizeof req, NULL);
 }
 
@@ -613,14 +620,16 @@ stun_answer(const struct sip_tps_rx *rx)
 
 /* A keep-alive on the registration's flow (RFC 5626 4.4.1). */
 static void
-send_ping(void)
+send_ping(int retrans)
 {
 	struct sip_tps_flow *f = flow_id ? sip_tps_byid(tps, flow_id) : NULL;
 
 	if (reg_dst.tp == SIP_TP_UDP) {
-		send_stun();
+		send_stun(retrans);
 		return;
 	}
+	if (retrans)
+		return;		/* a stream carries the first one */
 	if (f == NULL) {
 		sip_reg_flow_failed(&reg, sip_loop_now(loop));
 		return;
@@ -643,7 +652,7 @@ drain(const struct sip_msg *m)
 			send_register(&a);
 			break;
 		case SIP_REG_A_PING:
-			send_ping();
+			send_ping(a.retrans);
 			break;
 		case SIP_REG_A_BOUND:
 			event(a.refresh ? "refreshed" : "registered", m, &a);
@@ -1074,6 +1083,7 @@ sip_register_main(int argc, char **argv)
 		reg.reg_id = (int)o.reg_id;
 		reg.ka_ms = (uint32_t)(o.keepalive * 1000);
 		reg.pong_wait = (uint32_t)(o.ka_timeout * 1000);
+		reg.ka_resend = !is_stream(cl.tp);
 		reg.ka_auto = o.reg_id > 0;
 		/* RFC 5626 4.4.1: 95-120 s on a stream, 24-29 s on UDP */
 		reg.ka_default_lo_ms = is_stream(cl.tp) ? 95000 : 24000;

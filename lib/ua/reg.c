@@ -439,10 +439,20 @@ sip_reg_timer(struct sip_reg *r, uint64_t now)
 		sip_reg_flow_failed(r, now);
 		return;
 	}
+	if (r->pong_due && r->resend_at && now >= r->resend_at) {
+		r->rto *= 2;
+		r->resend_at = now + r->rto < r->pong_due ? now + r->rto : 0;
+		act(r, SIP_REG_A_PING, 0, SIP_OK, NULL);
+		last_act(r)->retrans = 1;
+		return;
+	}
 	if (r->ping_at && now >= r->ping_at) {
 		r->ping_at = 0;
 		r->pong_due = now + (r->pong_wait ? r->pong_wait :
 		    SIP_REG_PONG_WAIT);
+		r->rto = SIP_REG_STUN_RTO;
+		r->resend_at = r->ka_resend && now + r->rto < r->pong_due ?
+		    now + r->rto : 0;
 		act(r, SIP_REG_A_PING, 0, SIP_OK, NULL);
 	}
 }
@@ -451,11 +461,13 @@ uint64_t
 sip_reg_deadline(const struct sip_reg *r)
 {
 	uint64_t d = 0;
-	const uint64_t *v[3] = { &r->due, &r->ping_at, &r->pong_due };
+	/* a resend only while its pong is owed */
+	const uint64_t none = 0, *v[4] = { &r->due, &r->ping_at,
+	    &r->pong_due, r->pong_due ? &r->resend_at : &none };
 
 	if (r->state != SIP_REG_BOUND && r->state != SIP_REG_WAITING)
 		return 0;
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 4; i++)
 		if (*v[i] && (d == 0 || *v[i] < d))
 			d = *v[i];
 	return d;

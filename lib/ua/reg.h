@@ -41,6 +41,8 @@
 #define SIP_REG_BACKOFF_MAX	1800000
 /* RFC 5626 4.4.1: no pong within 10 s is a failed flow */
 #define SIP_REG_PONG_WAIT	10000
+/* RFC 5389 7.2.1: the first retransmission timeout */
+#define SIP_REG_STUN_RTO	500
 /* Timer F (64*T1): a refresh sent this long before expiry has its answer */
 #define SIP_REG_REFRESH_MARGIN	32000
 
@@ -81,6 +83,7 @@ struct sip_reg_act {
 	int			 target;	/* SEND: the target to start at */
 	int			 new_flow;	/* SEND: not on the old flow */
 	int			 refresh;	/* BOUND: not the first binding */
+	int			 retrans;	/* PING: the same request again */
 };
 
 struct sip_reg_contact {
@@ -117,6 +120,12 @@ struct sip_reg {
 	uint32_t		 ka_default_lo_ms;
 	uint32_t		 ka_default_ms;
 	uint32_t		 pong_wait;	/* ms; 0: SIP_REG_PONG_WAIT */
+	/*
+	 * A keep-alive over an unreliable transport (STUN over UDP) is
+	 * sent again, RFC 5389 7.2.1's way: after SIP_REG_STUN_RTO ms,
+	 * doubling, while its pong wait lasts (0.5, 1.5, 3.5, 7.5 s of 10).
+	 */
+	int			 ka_resend;
 	/* 32 random bits for the backoff's and keep-alive's spread; NULL:
 	 * none (the longest wait), as unit tests want */
 	uint32_t		(*rnd)(void *);
@@ -136,6 +145,8 @@ struct sip_reg {
 	uint64_t		 due;		/* refresh or retry, 0 none */
 	uint64_t		 ping_at;	/* next keep-alive, 0 none */
 	uint64_t		 pong_due;	/* a pong owed by then, 0 none */
+	uint64_t		 resend_at;	/* the ping again, while owed */
+	uint32_t		 rto;		/* ms, the resend's doubling */
 	uint32_t		 flow_timer;	/* the 200's Flow-Timer, 0 none */
 	int			 target;	/* where the next send starts */
 	int			 new_flow;	/* the next send on a new flow */

@@ -339,6 +339,91 @@ test_keepalive(void)
 	sip_reg_release(&r);
 }
 
+/* Run the machine's timers at each deadline up to until: what they
+ * queue, a PING as its time after from ("r" when a resend), as
+ * "0+500r+1500r". */
+static const char *
+pings_until(struct sip_reg *r, uint64_t from, uint64_t until)
+{
+	static char out[256];
+	struct sip_reg_act a;
+	uint64_t d;
+	size_t n = 0;
+
+	out[0] = '\0';
+	while ((d = sip_reg_deadline(r)) != 0 && d <= until) {
+		sip_reg_timer(r, d);
+		while (sip_reg_action(r, &a) && n < sizeof out - 32) {
+			n += (size_t)snprintf(out + n, sizeof out - n, "%s",
+			    n ? "+" : "");
+			if (a.type == SIP_REG_A_PING)
+				n += (size_t)snprintf(out + n, sizeof out - n,
+				    "%llu%s", (unsigned long long)(d - from),
+				    a.retrans ? "r" : "");
+			else
+				n += (size_t)snprintf(out + n, sizeof out - n,
+				    "%s", sip_reg_act_name(a.type));
+		}
+	}
+	return out;
+}
+
+static void
+test_stun_resend(void)
+{
+	struct sip_reg r;
+	const char *s;
+
+	setup(&r);
+	r.ka_ms = 20000;
+	r.ka_resend = 1;
+	sip_reg_start(&r, 0);
+	acts(&r, NULL);
+	answer(&r, 200, "Expires: 600\r\n", 0);
+	acts(&r, NULL);
+	/* RFC 5389 7.2.1: 500 ms doubling, within the 10 s pong wait */
+	s = pings_until(&r, 20000, 29999);
+	ok(strcmp(s, "0+500r+1500r+3500r+7500r") == 0,
+	    "an unanswered STUN ping is resent at 0.5, 1.5, 3.5, 7.5 s (%s)", s);
+	sip_reg_timer(&r, 30000);
+	ok(strcmp(acts(&r, NULL), "FLOW,SEND") == 0,
+	    "none answered by 10 s: the flow failed");
+	answer(&r, 200, "Expires: 600\r\n", 30100);
+	acts(&r, NULL);
+	/* an answer to a resend stops the rest */
+	s = pings_until(&r, 50100, 51600);
+	ok(strcmp(s, "0+500r+1500r") == 0, "resent again on the new flow (%s)",
+	    s);
+	sip_reg_pong(&r, 51700);
+	ok(sip_reg_deadline(&r) == 71700, "answered: next ping in 20 s");
+	sip_reg_release(&r);
+
+	/* a short pong wait: only the resends that fit in it */
+	setup(&r);
+	r.ka_ms = 2000;
+	r.pong_wait = 1000;
+	r.ka_resend = 1;
+	sip_reg_start(&r, 0);
+	acts(&r, NULL);
+	answer(&r, 200, "Expires: 600\r\n", 0);
+	acts(&r, NULL);
+	s = pings_until(&r, 2000, 2999);
+	ok(strcmp(s, "0+500r") == 0, "--keepalive-timeout 1: one resend (%s)",
+	    s);
+	sip_reg_release(&r);
+
+	/* a stream: no resends */
+	setup(&r);
+	r.ka_ms = 2000;
+	sip_reg_start(&r, 0);
+	acts(&r, NULL);
+	answer(&r, 200, "Expires: 600\r\n", 0);
+	acts(&r, NULL);
+	s = pings_until(&r, 2000, 11999);
+	ok(strcmp(s, "0") == 0, "a CRLF ping is not resent (%s)", s);
+	sip_reg_release(&r);
+}
+
 static void
 test_stop(void)
 {
@@ -449,6 +534,7 @@ main(void)
 	test_auth();
 	test_backoff();
 	test_keepalive();
+	test_stun_resend();
 	test_stop();
 	test_modes();
 	return done();
