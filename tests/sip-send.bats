@@ -11,8 +11,10 @@ setup_file() {
 	    -l tls:127.0.0.1:0 -l ws:127.0.0.1:0 -l wss:127.0.0.1:0 -l tls:127.0.0.2:0 \
 	    --cert "$BATS_FILE_TMPDIR/tls/cert.pem" --key "$BATS_FILE_TMPDIR/tls/key.pem" \
 	    --users "$BATS_FILE_TMPDIR/users" --realm sipbox.test
+	# PUBLISH's 183 rings (--ring) longer than any test
 	start_serve codes -l udp:127.0.0.1:0 -r OPTIONS=503 -r INVITE=486 \
-	    -r INFO=302 --contact sip:moved@127.0.0.1 -r BYE=603 -r PUBLISH=183
+	    -r INFO=302 --contact sip:moved@127.0.0.1 -r BYE=603 \
+	    -r PUBLISH=183 --ring 3600
 }
 
 teardown_file() {
