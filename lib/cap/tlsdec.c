@@ -279,7 +279,8 @@ sip_tlsdec_keys_free(struct sip_tlsdec_keys *k)
 		return;
 	for (i = 0; i < k->nrsa; i++)
 		EVP_PKEY_free(k->rsa[i]);
-	OPENSSL_cleanse(k->v, k->n * sizeof(*k->v));
+	if (k->v != NULL)
+		OPENSSL_cleanse(k->v, k->n * sizeof(*k->v));
 	free(k->v);
 	free(k);
 }

@@ -578,6 +578,9 @@ sip_msg_junk(const char *buf, size_t len, size_t *from)
 	const char *p = buf, *end, *e, *q, *qe;
 	int request;
 
+	*from = 0;
+	if (len == 0)
+		return 0;	/* (an empty stream's buf may be NULL) */
 	if (len > SIP_MAX_LINE)
 		len = SIP_MAX_LINE;
 	end = buf + len;
