@@ -1181,19 +1181,29 @@ ring_due(struct sip_timer *tm, void *arg)
 	struct ring *r = arg;
 	struct sip_uas_txn *t = r->t;
 	struct sip_msg m;
+	struct buf req;
 	int code;
 
 	(void)tm;
 	r->used = 0;
 	if (!t->used || t->gen != r->gen ||
-	    t->txn.state != SIP_TXN_PROCEEDING ||
-	    sip_txn_server_request(&t->txn, &m) != SIP_OK)
+	    t->txn.state != SIP_TXN_PROCEEDING)
 		return;		/* cancelled, or gone */
-	code = answer_final(t, &m, &r->src, &r->local,
-	    reply_code(&m, 480), r->tag);
-	if (o.json && !quiet)
-		event_json("answer", &m, t->conn, &r->src, code, NULL,
-		    SLICE_NULL, NULL);
+	/*
+	 * A copy: once answered the transaction keeps only the request's
+	 * head, and the call and the event are made from it after that.
+	 */
+	buf_init(&req, SIP_MAX_MSG);
+	if (buf_add(&req, t->txn.req.p, t->txn.req.len) == SIP_OK &&
+	    sip_msg_parse(&m, req.p, req.len, SIP_PARSE_LENIENT, NULL) ==
+	    SIP_OK) {
+		code = answer_final(t, &m, &r->src, &r->local,
+		    reply_code(&m, 480), r->tag);
+		if (o.json && !quiet)
+			event_json("answer", &m, t->conn, &r->src, code, NULL,
+			    SLICE_NULL, NULL);
+	}
+	buf_free(&req);
 }
 
 /* Send the 1xx code to m in t and set its final answer to follow. */

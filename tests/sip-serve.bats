@@ -345,6 +345,25 @@ call_client() {
 	PY
 	[ "$output" = "ok" ]
 	stop_serve rg
+	# a call that rang: its INVITE's body is gone from the transaction
+	# once answered, and the call and the event still come from it
+	start_serve rc -l udp:127.0.0.1:0 -r INVITE=180 -r INVITE=200 --ring 0.2 --json
+	a=$(serve_addr rc udp)
+	run -0 call_client "${a##*:}" <<-'PY'
+	send("INVITE", "inv5", 1, body=offer + "a=x:" + "p" * 3000 + "\r\n")
+	r = recv()
+	f = recv()
+	assert status(r) == 180 and status(f) == 200 and totag(f) == totag(r), f
+	assert "\r\nm=audio 0 RTP/AVP 0\r\n" in f, f
+	send("ACK", "ack5", 1, tag=totag(f))
+	send("BYE", "bye5", 2, tag=totag(f))
+	r = recv()
+	assert status(r) == 200, r
+	print("ok")
+	PY
+	[ "$output" = "ok" ]
+	stop_serve rc
+	grep -q '"event":"answer","transport":"UDP".*"call_id":"call-1","status":200' "$SERVE_DIR/rc.out"
 	start_serve r480 -l udp:127.0.0.1:0 -r INVITE=183 --ring 0.2
 	a=$(serve_addr r480 udp)
 	run -4 "$SIPBOX" sip-send -v -X INVITE "sip:$a"
