@@ -1039,6 +1039,12 @@ sip_register_main(int argc, char **argv)
 	to.tls_client = tls_cli;
 	to.recv = on_recv;
 	to.closed = on_closed;
+	/*
+	 * A REGISTER refused by ICMP (nothing listens on that UDP port) goes
+	 * on to the next RFC 3263 target at once, not after Timer F.
+	 */
+	to.recverr = 1;
+	to.unreach = sip_ep_tps_unreach;
 	to.arg = &ep;
 	to.idle_ms = -1;	/* the registration's flow stays */
 	to.trace.fn = verbose ? trace_event : NULL;

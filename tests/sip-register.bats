@@ -206,6 +206,31 @@ stop_reg() {
 	[[ "$output" != *flow-failed* ]]
 }
 
+@test "sip-register: RFC 3263 failover - the first SRV target refuses (ICMP) and the REGISTER goes to the second at once" {
+	need dnsmasq
+	start_serve live -l udp:127.0.0.1:0 --json
+	local dns dead live
+	read -r dns dead <<<"$(free_ports 2)"
+	live=$(serve_addr live udp)
+	# priority 10: a port nothing listens on; 20: sip-serve
+	cat >"$BATS_TEST_TMPDIR/fo.conf" <<-EOF
+	srv-host=_sip._udp.fo.test,dead.fo.test,$dead,10,0
+	srv-host=_sip._udp.fo.test,live.fo.test,${live##*:},20,0
+	host-record=dead.fo.test,127.0.0.1
+	host-record=live.fo.test,127.0.0.1
+	EOF
+	"$LAB/dns-start" "$BATS_TEST_TMPDIR/dns" "$dns" "$dead" "$dead" \
+	    "$BATS_TEST_TMPDIR/fo.conf" >/dev/null
+	# well inside Timer F (32 s), after which a timeout would fail over too
+	run --separate-stderr "$SIPBOX" sip-register -v --once --timeout 5 \
+	    --resolver "127.0.0.1:$dns" sip:judy@fo.test
+	"$LAB/dns-stop" "$BATS_TEST_TMPDIR/dns"
+	[ "$status" -eq 0 ]
+	[[ "$output" == "registered sip:judy@fo.test: "* ]]
+	[[ "$stderr" == *"* target 1: 127.0.0.1:$dead over UDP (dead.fo.test)"*"UDP sent "*" bytes to 127.0.0.1:$dead"*"UDP received "*" bytes from $live"* ]]
+	[ "$(grep -c '"method":"REGISTER".*"status":200' "$BATS_TEST_TMPDIR/live.out")" -eq 1 ]
+}
+
 @test "sip-register: an OPTIONS or MESSAGE to the contact is answered 200 and shown" {
 	start_serve o -l udp:127.0.0.1:0
 	start_reg reg sip:gina@example.test "$(serve_addr o udp)"
