@@ -30,7 +30,8 @@ hash(uint64_t h, const void *v, size_t n)
 		h ^= h >> 32;
 	}
 	w = 0;
-	memcpy(&w, p, n);
+	if (n > 0)	/* an absent field's bytes are NULL */
+		memcpy(&w, p, n);
 	h = (h ^ w ^ (uint64_t)n << 56) * 0x9e3779b97f4a7c15ull;
 	return h ^ h >> 29;
 }
