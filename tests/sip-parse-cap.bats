@@ -607,6 +607,12 @@ s.sendto(b"OPTIONS sip:x@127.0.0.1 SIP/2.0\r\nCall-ID: live\r\nCSeq: 1 OPTIONS\r
 	[ -z "$stderr" ]
 	[ "${lines[1]%%	1970*}" = "		" ]
 	[[ "${lines[1]}" == *"	OPTIONS -	1" ]]
+	# lib/cap/stats.c hashed the absent headers the same way
+	run -0 --separate-stderr "$SIPBOX" sip-parse --stats - < <(printf '%s\r\n' \
+	    'OPTIONS sip:a@b SIP/2.0' 'Via: SIP/2.0/UDP h;branch=z9hG4bK1' \
+	    'Content-Length: 0' '')
+	[ -z "$stderr" ]
+	[ "${lines[0]}" = "$(tab messages 1)" ]
 }
 
 @test "sip-parse: --calls follows a call's last INVITE: a challenge is AUTH, the authenticated INVITE's answer decides" {
