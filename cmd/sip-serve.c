@@ -53,10 +53,11 @@ static struct {
 	long		 min_expires;
 	long		 nonce_ttl;
 	long		 max_conns;
+	long		 idle;
 	int		 json;
 	int		 dump_at_exit;
 } o = { .realm = "sipbox", .max_expires = 3600, .ring = 5, .max_conns = 256,
-    .nonce_ttl = 300 };
+    .idle = 900, .nonce_ttl = 300 };
 
 /* What --reply completes to: the answers tests usually want. */
 static const char *
@@ -81,6 +82,8 @@ static const struct opt opts[] = {
 	    "exit after this long"),
 	OPT_INT(0, "max-connections", &o.max_conns, "N", 1, 65536,
 	    "stream connections kept at once; past it the quietest idle one goes (default 256)"),
+	OPT_INT(0, "idle-timeout", &o.idle, "SECONDS", 1, 86400,
+	    "close a stream connection with no traffic for this long (default 900)"),
 	OPT_GROUP("Answers"),
 	OPT_FILE(0, "users", &o.users, "FILE",
 	    "challenge REGISTER with digest against 'user:password' lines in FILE"),
@@ -1626,6 +1629,7 @@ sip_serve_main(int argc, char **argv)
 	to.handshake_ms = 3000;
 	to.recv = on_recv;
 	to.closed = on_closed;
+	to.idle_ms = (int)(o.idle * 1000);
 	to.trace.fn = verbose ? trace_event : NULL;
 	if ((tps = sip_tps_new(loop, &to)) == NULL)
 		die(SIP_EXIT_NET, "out of memory");

@@ -487,6 +487,68 @@ slow_peer_done() {
 	stop_serve nr
 }
 
+# conn_peer KIND PORT: connections that test the stream limits, bounded
+# (every wait 10 s); prints what became of them
+conn_peer() {
+	python3 - "$@" <<-'PY'
+	import socket, sys, time
+	kind, port = sys.argv[1], int(sys.argv[2])
+	def req(i, pad=0):
+	    return ("OPTIONS sip:x@127.0.0.1 SIP/2.0\r\n"
+	            "Via: SIP/2.0/TCP 127.0.0.1:9;branch=z9hG4bKc%d%s\r\n"
+	            "Max-Forwards: 70\r\nFrom: <sip:a@127.0.0.1>;tag=%d\r\n"
+	            "To: <sip:x@127.0.0.1>\r\nCall-ID: c-%d\r\n"
+	            "CSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n"
+	            % (i, ";x=" + "p" * pad if pad else "", i, i)).encode()
+	def ask(s, i):	# one request; its status, or "closed"
+	    s.sendall(req(i))
+	    d = b""
+	    while b"\r\n\r\n" not in d:	# the answers have no body
+	        r = s.recv(65536)
+	        if not r:
+	            return "closed"
+	        d += r
+	    return d.split(b" ")[1].decode()
+	def closed(s):	# the server closes s within 10 s
+	    s.settimeout(10)
+	    try:
+	        while s.recv(65536):
+	            pass
+	        return True
+	    except ConnectionResetError:
+	        return True
+	    except socket.timeout:
+	        return False
+	def conn():
+	    return socket.create_connection(("127.0.0.1", port), timeout=10)
+	if kind == "idle":
+	    a = conn()
+	    print(ask(a, 1), "then closed" if closed(a) else "still open")
+	elif kind == "evict":
+	    a, b = conn(), conn()
+	    r = [ask(a, 1)]
+	    time.sleep(0.1)	# so that a is the one quiet longest
+	    r.append(ask(b, 2))
+	    c = conn()
+	    r.append(ask(c, 3))	# room made: the oldest idle, a, goes
+	    print(*r, "a", "closed" if closed(a) else "open", "b", ask(b, 4))
+	PY
+}
+
+@test "sip-serve: a connection idle past --idle-timeout is closed; at --max-connections the oldest idle one makes room" {
+	start_serve idle -l tcp:127.0.0.1:0 --idle-timeout 1
+	local t
+	t=$(serve_addr idle tcp)
+	run -0 conn_peer idle "${t##*:}"
+	[ "$output" = "200 then closed" ]
+	stop_serve idle
+	start_serve room -l tcp:127.0.0.1:0 --max-connections 2
+	t=$(serve_addr room tcp)
+	run -0 conn_peer evict "${t##*:}"
+	[ "$output" = "200 200 200 a closed b 200" ]
+	stop_serve room
+}
+
 # big_invites PORT N BODY HEAD: N INVITEs with BODY bytes of body and
 # HEAD bytes of extra header lines down one TCP connection, the answers
 # read as they come (bounded: 60 s); prints the count of each status
