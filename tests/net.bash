@@ -21,7 +21,7 @@ start_serve() {
 	SERVE_DIR="${SERVE_DIR:-$BATS_TEST_TMPDIR}"
 	rm -f "$SERVE_DIR/$name.ports"
 	"$SIPBOX" sip-serve --port-file "$SERVE_DIR/$name.ports" --duration 600 "$@" \
-	    >"$SERVE_DIR/$name.out" 2>"$SERVE_DIR/$name.err" &
+	    >"$SERVE_DIR/$name.out" 2>"$SERVE_DIR/$name.err" 3>&- &
 	echo $! > "$SERVE_DIR/$name.pid"
 	wait_for test -s "$SERVE_DIR/$name.ports"
 }

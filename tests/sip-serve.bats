@@ -3,6 +3,11 @@
 load helpers
 load net
 
+# a test that fails leaves no server behind it (each runs up to 600 s)
+teardown() {
+	kill_pidfiles
+}
+
 @test "sip-serve: a retransmitted request is absorbed: same response, handled once" {
 	start_serve r -l udp:127.0.0.1:0 --json
 	local a
