@@ -1,6 +1,7 @@
 /*
  * slice.c - borrowed string slices and bounded conversions.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "slice.h"
@@ -206,6 +207,18 @@ slice_copy(struct slice s, char *dst, size_t dstsz)
 		memcpy(dst, s.p, s.len);
 	dst[s.len] = '\0';
 	return 0;
+}
+
+char *
+slice_dup(struct slice s)
+{
+	char *p = malloc(s.len + 1);
+
+	if (p == NULL || slice_copy(s, p, s.len + 1) != 0) {
+		free(p);
+		return NULL;
+	}
+	return p;
 }
 
 int

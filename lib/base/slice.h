@@ -134,6 +134,10 @@ int	slice_to_u64(struct slice s, uint64_t max, uint64_t *out);
 /* Copy s into dst (size dstsz) with a NUL; returns -1 if it does not fit. */
 int	slice_copy(struct slice s, char *dst, size_t dstsz);
 
+/* A malloc()ed NUL-terminated copy of s (an absent {NULL, 0} gives "");
+ * NULL when out of memory.  The caller frees it. */
+char	*slice_dup(struct slice s);
+
 /*
  * Byte classes from RFC 3261 25.1, one table of 256 entries with a bit
  * per class: SLICE_C_TOKEN for token (alphanum and -.!%*_+`'~),

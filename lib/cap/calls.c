@@ -14,23 +14,9 @@
 #include "field.h"
 
 static char *
-dup_slice(struct slice s)
-{
-	char *p = malloc(s.len + 1);
-
-	if (p == NULL)
-		return NULL;
-	/* an absent header is {NULL, 0}: memcpy() may not be handed NULL */
-	if (s.len > 0)
-		memcpy(p, s.p, s.len);
-	p[s.len] = '\0';
-	return p;
-}
-
-static char *
 dup_str(const char *s)
 {
-	return dup_slice(slice_cstr(s != NULL ? s : "?"));
+	return slice_dup(slice_cstr(s != NULL ? s : "?"));
 }
 
 static unsigned
@@ -379,10 +365,10 @@ sip_calls_add(struct sip_calls *t, const struct sip_msg *m, uint64_t ts_ns,
 		}
 		if ((c = calloc(1, sizeof(*c))) == NULL)
 			return SIP_E_NOMEM;
-		c->callid = dup_slice(cid);
-		c->from = dup_slice(slice_trim(sip_msg_value(m, SIP_HDR_FROM)));
-		c->to = dup_slice(slice_trim(sip_msg_value(m, SIP_HDR_TO)));
-		c->method = dup_slice(m->is_request ? m->method :
+		c->callid = slice_dup(cid);
+		c->from = slice_dup(slice_trim(sip_msg_value(m, SIP_HDR_FROM)));
+		c->to = slice_dup(slice_trim(sip_msg_value(m, SIP_HDR_TO)));
+		c->method = slice_dup(m->is_request ? m->method :
 		    sip_field_cseq_method(m));
 		if (c->callid == NULL || c->from == NULL || c->to == NULL ||
 		    c->method == NULL) {

@@ -9,25 +9,11 @@
 #include "dialog.h"
 #include "field.h"
 
-/* A NUL-terminated copy of s that the dialog owns. */
-static char *
-dup_slice(struct slice s)
-{
-	char *p = malloc(s.len + 1);
-
-	if (p == NULL)
-		return NULL;
-	if (s.len > 0)
-		memcpy(p, s.p, s.len);
-	p[s.len] = '\0';
-	return p;
-}
-
 /* Replace *dst with a copy of s. */
 static enum sip_err
 set(char **dst, struct slice s)
 {
-	char *p = dup_slice(s);
+	char *p = slice_dup(s);
 
 	if (p == NULL)
 		return SIP_E_NOMEM;
@@ -115,7 +101,7 @@ set_routes(struct sip_dialog *d, const struct sip_msg *m, int reverse)
 	if ((d->route = calloc(n, sizeof(*d->route))) == NULL)
 		return SIP_E_NOMEM;
 	for (i = 0; i < n; i++) {
-		d->route[i] = dup_slice(vals[reverse ? n - 1 - i : i]);
+		d->route[i] = slice_dup(vals[reverse ? n - 1 - i : i]);
 		if (d->route[i] == NULL) {
 			d->nroute = i;
 			return SIP_E_NOMEM;
