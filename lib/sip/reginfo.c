@@ -1,6 +1,6 @@
 /*
  * reginfo.c - application/reginfo+xml (RFC 3680 5): a small XML reader
- * for the one schema, and the merged view of 5.2.
+ * for the one schema, the merged view of 5.2, and the notifier's writer.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -948,4 +948,122 @@ sip_reginfo_view_free(struct sip_reginfo_view *v)
 		vc_free(&v->c[i]);
 	free(v->c);
 	memset(v, 0, sizeof(*v));
+}
+
+/*
+ * s as XML text or an attribute value: the five entities escaped, and
+ * white space as references (attribute values normalise it, and the
+ * reader trims text, which a reference is not).
+ */
+static enum sip_err
+put_text(struct buf *b, const char *s)
+{
+	const char *start = s;
+	enum sip_err e = SIP_OK;
+
+	for (; *s != '\0' && e == SIP_OK; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == ' ' && (s == start || s[1] == '\0' || s[1] == ' ')) {
+			e = buf_adds(b, "&#32;");	/* at an edge */
+			continue;
+		}
+		if (ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r')
+			return SIP_E_INVAL;	/* not even &#..; in XML 1.0 */
+		switch (ch) {
+		case '&':	e = buf_adds(b, "&amp;"); break;
+		case '<':	e = buf_adds(b, "&lt;"); break;
+		case '>':	e = buf_adds(b, "&gt;"); break;
+		case '"':	e = buf_adds(b, "&quot;"); break;
+		case '\'':	e = buf_adds(b, "&apos;"); break;
+		case '\t':	e = buf_adds(b, "&#9;"); break;
+		case '\n':	e = buf_adds(b, "&#10;"); break;
+		case '\r':	e = buf_adds(b, "&#13;"); break;
+		default:	e = buf_addc(b, (char)ch); break;
+		}
+	}
+	return e;
+}
+
+/* name="value", escaped; nothing for a NULL value. */
+static enum sip_err
+put_attr(struct buf *b, const char *name, const char *v)
+{
+	enum sip_err e;
+
+	if (v == NULL)
+		return SIP_OK;
+	if ((e = buf_printf(b, " %s=\"", name)) != SIP_OK ||
+	    (e = put_text(b, v)) != SIP_OK)
+		return e;
+	return buf_addc(b, '"');
+}
+
+static enum sip_err
+put_num(struct buf *b, const char *name, int has, uint64_t v)
+{
+	return has ? buf_printf(b, " %s=\"%llu\"", name,
+	    (unsigned long long)v) : SIP_OK;
+}
+
+static enum sip_err
+put_contact(struct buf *b, const struct sip_reginfo_vcontact *c)
+{
+	enum sip_err e;
+
+	if (c->id == NULL || c->uri == NULL)
+		return SIP_E_INVAL;
+	if ((e = buf_adds(b, "    <contact")) ||
+	    (e = put_attr(b, "id", c->id)) ||
+	    (e = put_attr(b, "state", c->active ? "active" : "terminated")) ||
+	    (e = put_attr(b, "event", sip_reginfo_event_name(c->event))) ||
+	    (e = put_num(b, "expires", c->has & SIP_REGINFO_HAS_EXPIRES,
+	    c->expires)) ||
+	    (e = put_num(b, "retry-after", c->has & SIP_REGINFO_HAS_RETRY,
+	    c->retry_after)) ||
+	    (e = put_num(b, "duration-registered",
+	    c->has & SIP_REGINFO_HAS_DURATION, c->duration)) ||
+	    (e = put_attr(b, "q", c->q)) ||
+	    (e = put_attr(b, "callid", c->callid)) ||
+	    (e = put_num(b, "cseq", c->has & SIP_REGINFO_HAS_CSEQ, c->cseq)) ||
+	    (e = buf_adds(b, ">\n      <uri>")) || (e = put_text(b, c->uri)) ||
+	    (e = buf_adds(b, "</uri>\n")))
+		return e;
+	if (c->display != NULL && ((e = buf_adds(b, "      <display-name>")) ||
+	    (e = put_text(b, c->display)) ||
+	    (e = buf_adds(b, "</display-name>\n"))))
+		return e;
+	return buf_adds(b, "    </contact>\n");
+}
+
+enum sip_err
+sip_reginfo_build(struct buf *b, uint32_t version, int full,
+    const struct sip_reginfo_breg *r, unsigned nreg)
+{
+	enum sip_err e;
+
+	if ((e = buf_printf(b, "<?xml version=\"1.0\"?>\n"
+	    "<reginfo xmlns=\"" SIP_REGINFO_NS "\" version=\"%lu\" "
+	    "state=\"%s\">\n", (unsigned long)version, full ? "full" :
+	    "partial")) != SIP_OK)
+		return e;
+	for (unsigned i = 0; i < nreg; i++) {
+		if (r[i].aor == NULL || r[i].id == NULL)
+			return SIP_E_INVAL;
+		if ((e = buf_adds(b, "  <registration")) ||
+		    (e = put_attr(b, "aor", r[i].aor)) ||
+		    (e = put_attr(b, "id", r[i].id)) ||
+		    (e = put_attr(b, "state",
+		    sip_reginfo_rstate_name(r[i].state))) ||
+		    (e = buf_adds(b, r[i].n > 0 ? ">\n" : "/>\n")))
+			return e;
+		if (r[i].n == 0)
+			continue;
+		for (unsigned k = 0; k < r[i].n; k++)
+			if ((e = put_contact(b, &r[i].c[k])) != SIP_OK)
+				return e;
+		if ((e = buf_adds(b, "  </registration>\n")) != SIP_OK)
+			return e;
+	}
+	return buf_adds(b, "</reginfo>\n");
 }

@@ -170,6 +170,29 @@ enum sip_err	sip_reginfo_merge(struct sip_reginfo_view *v,
 		    const struct sip_reginfo *ri, struct sip_reginfo_change *ch,
 		    unsigned max, unsigned *nch, enum sip_reginfo_order *order);
 
+/*
+ * The builder's registration: its aor and id, its state, and its
+ * contacts c[0..n) (in the view's form: each needs id and uri; reg_id
+ * and aor are not read, seen neither).
+ */
+struct sip_reginfo_breg {
+	const char				*aor, *id;
+	enum sip_reginfo_rstate			 state;
+	const struct sip_reginfo_vcontact	*c;
+	unsigned				 n;
+};
+
+/*
+ * Append a reginfo document (5.1) to b: version, full or partial, and
+ * r[0..nreg), with the attributes each contact's has flags and non-NULL
+ * strings name; text is escaped so that sip_reginfo_parse() and
+ * sip_reginfo_unescape() give it back.  SIP_E_INVAL for a contact
+ * without id or uri, a registration without aor or id, or a control
+ * character XML cannot carry; SIP_E_TOOBIG past b's maximum.
+ */
+enum sip_err	sip_reginfo_build(struct buf *b, uint32_t version, int full,
+		    const struct sip_reginfo_breg *r, unsigned nreg);
+
 /* Free what v holds; a zeroed view is fine and v may be used again. */
 void		sip_reginfo_view_free(struct sip_reginfo_view *v);
 
