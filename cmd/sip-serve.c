@@ -1490,6 +1490,53 @@ on_closed(struct sip_tps *s, struct sip_tps_flow *f, enum sip_tps_why why,
 		notef("%s %s: %s", sip_tp_name(sip_tps_tp(f)), a, detail);
 }
 
+/*
+ * Connections refused (no descriptor left, or --max-connections with
+ * none idle) are counted and said at most once a second, with --json a
+ * record too: a flood of them does not flood the log.
+ */
+static unsigned long refused_now[SIP_TPS_NREF];
+static struct sip_timer refused_timer;
+static const char *const refused_why[SIP_TPS_NREF] = {
+	[SIP_TPS_REF_FULL] = "--max-connections open, none idle",
+	[SIP_TPS_REF_FDS] = "too many open files",
+};
+
+static void
+refused_say(struct sip_timer *t, void *arg)
+{
+	(void)t;
+	(void)arg;
+	for (int w = 0; w < SIP_TPS_NREF; w++) {
+		struct jsonl l;
+
+		if (refused_now[w] == 0)
+			continue;
+		warnf("%lu connection%s refused in the last second: %s",
+		    refused_now[w], refused_now[w] == 1 ? "" : "s",
+		    refused_why[w]);
+		if (o.json && !quiet) {
+			jsonl_begin(&l);
+			json_kstr(&l.j, "event", "refused");
+			json_kint(&l.j, "count", (int64_t)refused_now[w]);
+			json_kstr(&l.j, "why", refused_why[w]);
+			jsonl_end(&l);
+			fflush(stdout);
+		}
+		refused_now[w] = 0;
+	}
+}
+
+static void
+on_refused(struct sip_tps *s, enum sip_tps_refusal why, void *arg)
+{
+	(void)s;
+	(void)arg;
+	refused_now[why]++;
+	if (!sip_timer_armed(&refused_timer))
+		sip_loop_timer_in(loop, &refused_timer, 1000);
+}
+
 static void
 stop_at_end(struct sip_timer *t, void *arg)
 {
@@ -1629,6 +1676,7 @@ sip_serve_main(int argc, char **argv)
 	to.handshake_ms = 3000;
 	to.recv = on_recv;
 	to.closed = on_closed;
+	to.refused = on_refused;
 	to.idle_ms = (int)(o.idle * 1000);
 	to.trace.fn = verbose ? trace_event : NULL;
 	if ((tps = sip_tps_new(loop, &to)) == NULL)
@@ -1647,6 +1695,7 @@ sip_serve_main(int argc, char **argv)
 		notef("listening on %s %s", sip_tp_name(lis[k].tp),
 		    sip_net_str(&lis[k].addr, a, sizeof a));
 	}
+	sip_timer_init(&refused_timer, refused_say, NULL);
 	sip_ep_attach(&ep, loop, tps);
 	ep.request = on_request;
 	sip_timer_init(&end, NULL, NULL);
@@ -1660,10 +1709,15 @@ sip_serve_main(int argc, char **argv)
 	    ep.uas.absorbed);
 	if (o.dump_at_exit)
 		dump_bindings();
-	if (st.accepted > 0 || st.refused > 0)
+	refused_say(NULL, NULL);	/* the last second's */
+	sip_loop_timer_stop(loop, &refused_timer);
+	if (st.accepted > 0 || st.refused[SIP_TPS_REF_FULL] > 0 ||
+	    st.refused[SIP_TPS_REF_FDS] > 0)
 		notef("%lu connections, %lu refused at --max-connections, "
+		    "%lu refused for want of file descriptors, "
 		    "%lu closed for a full queue, %lu for a stalled handshake",
-		    st.accepted, st.refused, st.closed[SIP_TPS_QUEUE],
+		    st.accepted, st.refused[SIP_TPS_REF_FULL],
+		    st.refused[SIP_TPS_REF_FDS], st.closed[SIP_TPS_QUEUE],
 		    st.closed[SIP_TPS_HANDSHAKE]);
 	sip_loop_timer_stop(loop, &end);
 	for (int k = 0; k < MAX_RINGS; k++)

@@ -554,6 +554,85 @@ conn_peer() {
 	stop_serve room
 }
 
+# fd_peer PORT DIR: 40 TCP connections in 4 waves half a second apart to
+# a sip-serve short of descriptors, each sending an OPTIONS; prints how
+# many were answered and how many closed unanswered, writes DIR/ready
+# and holds them open until DIR/go appears or 20 s have passed
+fd_peer() {
+	python3 - "$@" <<-'PY' 3>&-
+	import os, socket, sys, time
+	port, d = int(sys.argv[1]), sys.argv[2]
+	def req(i):
+	    return ("OPTIONS sip:x@127.0.0.1 SIP/2.0\r\n"
+	            "Via: SIP/2.0/TCP 127.0.0.1:9;branch=z9hG4bKfd%d\r\n"
+	            "Max-Forwards: 70\r\nFrom: <sip:a@127.0.0.1>;tag=%d\r\n"
+	            "To: <sip:x@127.0.0.1>\r\nCall-ID: fd-%d\r\n"
+	            "CSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n" % (i, i, i)).encode()
+	def outcome(s, i):	# "200", or "closed" (within 10 s)
+	    s.settimeout(10)
+	    try:
+	        s.sendall(req(i))
+	        d = s.recv(4096)
+	        return d.split(b" ")[1].decode() if d else "closed"
+	    except (ConnectionResetError, BrokenPipeError):
+	        return "closed"
+	held, got, t0 = [], {}, time.monotonic()
+	for wave in range(4):
+	    for k in range(10):
+	        s = socket.create_connection(("127.0.0.1", port), timeout=10)
+	        r = outcome(s, wave * 10 + k)
+	        got[r] = got.get(r, 0) + 1
+	        held.append(s)
+	    time.sleep(0.5)
+	print(" ".join("%s:%d" % kv for kv in sorted(got.items())),
+	      "in %d s" % (time.monotonic() - t0 + 1))	# rounded up
+	open(os.path.join(d, "ready"), "w").close()
+	t0 = time.monotonic()
+	while time.monotonic() - t0 < 20 and not os.path.exists(os.path.join(d, "go")):
+	    time.sleep(0.05)
+	PY
+}
+
+# cpu_ticks PID: its user and system time so far, in clock ticks
+cpu_ticks() {
+	awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+
+@test "sip-serve: out of file descriptors it refuses connections at once, does not spin, keeps answering UDP and says so once a second" {
+	# room for a few connections only: accept() fails with EMFILE past them
+	SERVE_DIR=$BATS_TEST_TMPDIR
+	(ulimit -n 16 && start_serve fd -v -l udp:127.0.0.1:0 -l tcp:127.0.0.1:0)
+	local t pid before after answered closed secs
+	t=$(serve_addr fd tcp)
+	pid=$(cat "$SERVE_DIR/fd.pid")
+	fd_peer "${t##*:}" "$BATS_TEST_TMPDIR" > "$BATS_TEST_TMPDIR/fd.out" &
+	echo $! > "$BATS_TEST_TMPDIR/fdpeer.pid"
+	wait_for test -e "$BATS_TEST_TMPDIR/ready"
+	run cat "$BATS_TEST_TMPDIR/fd.out"
+	echo "$output"
+	[[ "$output" =~ ^200:([0-9]+)\ closed:([0-9]+)\ in\ ([0-9]+)\ s$ ]]
+	answered=${BASH_REMATCH[1]} closed=${BASH_REMATCH[2]} secs=${BASH_REMATCH[3]}
+	[ "$answered" -ge 1 ] && [ "$closed" -ge 20 ]
+	# with a client left in the backlog the listener stays readable: a
+	# level-triggered loop that cannot take it would spin at 100%
+	before=$(cpu_ticks "$pid")
+	sleep 3
+	after=$(cpu_ticks "$pid")
+	echo "CPU over 3 s: $((after - before)) ticks"
+	[ $((after - before)) -lt 30 ]
+	run -0 "$SIPBOX" sip-send --timeout 4 "sip:$(serve_addr fd udp)"
+	[ "$output" = "SIP/2.0 200 OK" ]
+	touch "$BATS_TEST_TMPDIR/go"
+	wait "$(cat "$BATS_TEST_TMPDIR/fdpeer.pid")"
+	stop_serve fd
+	# refusals over two seconds: at most one line a second, adding up
+	run -0 grep -c ' refused in the last second: too many open files$' "$SERVE_DIR/fd.err"
+	[ "$output" -ge 1 ] && [ "$output" -le $((secs + 1)) ]
+	run -0 awk '/ refused in the last second: too many open files$/ { n += $3 } END { print n }' "$SERVE_DIR/fd.err"
+	[ "$output" = "$closed" ]
+	grep -q ", $closed refused for want of file descriptors," "$SERVE_DIR/fd.err"
+}
+
 # big_invites PORT N BODY HEAD: N INVITEs with BODY bytes of body and
 # HEAD bytes of extra header lines down one TCP connection, the answers
 # read as they come (bounded: 60 s); prints the count of each status

@@ -727,8 +727,13 @@ sip_conn_accept_start(struct sip_conn *c, int lfd, enum sip_tp tp,
 	c->peer.len = sizeof c->peer.ss;
 	c->fd = accept4(lfd, (struct sockaddr *)&c->peer.ss, &c->peer.len,
 	    SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (c->fd < 0)
-		return sys_err(c, "accept", errno);
+	if (c->fd < 0) {
+		int e = errno;
+		enum sip_err r = sys_err(c, "accept", e);
+
+		errno = e;	/* the caller tells EAGAIN from EMFILE */
+		return r;
+	}
 	c->local.len = sizeof c->local.ss;
 	getsockname(c->fd, (struct sockaddr *)&c->local.ss, &c->local.len);
 	transport_up(c);

@@ -119,7 +119,8 @@ enum sip_err	sip_conn_connect_start(struct sip_conn *c, enum sip_tp tp,
 		    const struct sip_sockaddr *dst,
 		    const struct sip_conn_opts *o);
 /* Accept on listener lfd; the TLS and WebSocket handshakes follow in
- * sip_conn_step().  Returns as sip_conn_connect_start(). */
+ * sip_conn_step().  Returns as sip_conn_connect_start(); on failure
+ * errno is accept(2)'s (EAGAIN: none waiting). */
 enum sip_err	sip_conn_accept_start(struct sip_conn *c, int lfd,
 		    enum sip_tp tp, SSL_CTX *tls);
 /*

@@ -22,6 +22,7 @@
 #define FLOW_BUCKETS	1024	/* a power of two */
 #define UDP_BATCH	32	/* datagrams taken per wake-up */
 #define ACCEPT_BATCH	16	/* connections taken per wake-up */
+#define LISTEN_REST_MS	100	/* a listener that cannot accept rests */
 
 struct sip_tps_flow {
 	struct sip_conn		 c;
@@ -48,6 +49,8 @@ struct listener {
 	int			 fd;
 	struct sip_sockaddr	 addr;
 	struct sip_tps_flow	*udp;		/* UDP: its flow */
+	int			 resting;	/* unwatched until rest fires */
+	struct sip_timer	 rest;
 };
 
 /*
@@ -84,6 +87,7 @@ struct sip_tps {
 	struct udp_batch	*ub;
 	char			 err[SIP_CONN_ERRSZ];	/* sip_tps_open's */
 	int			 rcvtimeo_ms;	/* sip_tps_udp_wait's SO_RCVTIMEO */
+	int			 spare;		/* a descriptor kept for EMFILE */
 };
 
 static void	stream_io(struct sip_loop *l, int fd, unsigned ev, void *arg);
@@ -510,6 +514,66 @@ room(struct sip_tps *s)
 }
 
 static void
+refuse(struct sip_tps *s, enum sip_tps_refusal why)
+{
+	s->st.refused[why]++;
+	if (s->o.refused != NULL)
+		s->o.refused(s, why, s->o.arg);
+}
+
+static void	accept_io(struct sip_loop *l, int fd, unsigned ev, void *arg);
+
+static void
+listener_wake(struct sip_timer *t, void *arg)
+{
+	struct listener *li = arg;
+
+	(void)t;
+	if (sip_loop_watch(li->s->l, li->fd, SIP_EV_READ, accept_io, li) ==
+	    SIP_OK)
+		li->resting = 0;
+	else
+		sip_loop_timer_in(li->s->l, &li->rest, LISTEN_REST_MS);
+}
+
+/*
+ * A listener whose accept() fails for want of memory (or of a spare
+ * descriptor) stays readable: the loop is level-triggered and would
+ * call it again at once, for ever.  It rests a moment instead.
+ */
+static void
+listener_rest(struct listener *li)
+{
+	if (li->resting)
+		return;
+	li->resting = 1;
+	sip_loop_unwatch(li->s->l, li->fd);
+	sip_loop_timer_in(li->s->l, &li->rest, LISTEN_REST_MS);
+}
+
+/*
+ * No descriptor for a client (EMFILE, ENFILE): it waits in the backlog
+ * and the listener stays readable.  The spare descriptor, given up for
+ * a moment, takes the client and closes it, as at max_conns: it learns
+ * at once, and the loop does not spin.  1 when one was taken.
+ */
+static int
+shed(struct listener *li)
+{
+	struct sip_tps *s = li->s;
+	int fd;
+
+	if (s->spare < 0)
+		return 0;
+	close(s->spare);
+	fd = accept4(li->fd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd >= 0)
+		close(fd);
+	s->spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	return fd >= 0;
+}
+
+static void
 accept_io(struct sip_loop *l, int fd, unsigned ev, void *arg)
 {
 	struct listener *li = arg;
@@ -520,19 +584,32 @@ accept_io(struct sip_loop *l, int fd, unsigned ev, void *arg)
 	for (int n = 0; n < ACCEPT_BATCH; n++) {
 		struct sip_tps_flow *f;
 		enum sip_err e;
+		int en;
 
-		if ((f = flow_new(s)) == NULL)
+		if ((f = flow_new(s)) == NULL) {
+			listener_rest(li);
 			return;
+		}
 		e = sip_conn_accept_start(&f->c, fd, li->tp, s->o.tls_server);
 		if (e != SIP_OK && e != SIP_E_PARTIAL) {
+			en = errno;
 			sip_conn_close(&f->c);
 			free(f);
-			return;		/* EAGAIN: no more waiting */
+			if (en == EINTR || en == ECONNABORTED)
+				continue;
+			if (en == EAGAIN || en == EWOULDBLOCK)
+				return;		/* no more waiting */
+			if ((en == EMFILE || en == ENFILE) && shed(li)) {
+				refuse(s, SIP_TPS_REF_FDS);
+				continue;
+			}
+			listener_rest(li);
+			return;
 		}
 		if (!room(s)) {
 			sip_conn_close(&f->c);	/* the client learns at once */
 			free(f);
-			s->st.refused++;
+			refuse(s, SIP_TPS_REF_FULL);
 			continue;
 		}
 		s->st.accepted++;
@@ -765,6 +842,7 @@ sip_tps_new(struct sip_loop *l, const struct sip_tps_opts *o)
 	if (s->o.send_ms <= 0)
 		s->o.send_ms = SIP_TPS_SEND_MS;
 	sip_timer_init(&s->reap, reap, s);
+	s->spare = -1;
 	return s;
 }
 
@@ -778,12 +856,15 @@ sip_tps_free(struct sip_tps *s)
 	reap(&s->reap, s);
 	sip_loop_timer_stop(s->l, &s->reap);
 	for (int i = 0; i < s->nlis; i++) {
-		if (s->lis[i]->tp != SIP_TP_UDP)	/* UDP: unwatched above */
-			sip_loop_unwatch(s->l, s->lis[i]->fd);
+		if (s->lis[i]->tp != SIP_TP_UDP && !s->lis[i]->resting)
+			sip_loop_unwatch(s->l, s->lis[i]->fd);	/* UDP: above */
+		sip_loop_timer_stop(s->l, &s->lis[i]->rest);
 		close(s->lis[i]->fd);
 		free(s->lis[i]);
 	}
 	free(s->lis);
+	if (s->spare >= 0)
+		close(s->spare);
 	if (s->ub != NULL) {
 		free(s->ub->buf);
 		buf_free(&s->ub->out);
@@ -857,6 +938,10 @@ sip_tps_listen(struct sip_tps *s, enum sip_tp tp, struct sip_sockaddr *addr,
 	li->tp = tp;
 	li->fd = fd;
 	li->addr = *addr;
+	sip_timer_init(&li->rest, listener_wake, li);
+	/* a stream listener's spare: see shed() */
+	if (tp != SIP_TP_UDP && s->spare < 0)
+		s->spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (tp == SIP_TP_UDP && s->o.recverr)
 		udp_client_opts(s, fd, addr->ss.ss_family == AF_INET6);
 	if (tp == SIP_TP_UDP)
@@ -960,7 +1045,7 @@ sip_tps_open(struct sip_tps *s, const struct sip_tps_dst *d,
 			return SIP_E_NET;
 	} else if ((f = sip_tps_find(s, d->tp, &d->addr)) == NULL) {
 		if (!room(s)) {
-			s->st.refused++;
+			refuse(s, SIP_TPS_REF_FULL);
 			return SIP_E_NOMEM;
 		}
 		if ((f = flow_new(s)) == NULL)

@@ -82,6 +82,17 @@ enum sip_tps_why {
 	SIP_TPS_NWHY
 };
 
+/*
+ * Why a stream connection was not taken: the refused callback's and the
+ * stats' reasons.  A client refused is accepted and closed at once, so
+ * it learns at once and the backlog never holds it.
+ */
+enum sip_tps_refusal {
+	SIP_TPS_REF_FULL,	/* max_conns open and none idle to close */
+	SIP_TPS_REF_FDS,	/* no file descriptor left (EMFILE, ENFILE) */
+	SIP_TPS_NREF
+};
+
 typedef void	sip_tps_recv_fn(struct sip_tps *s, const struct sip_tps_rx *rx,
 		    void *arg);
 /* A flow is gone: forget every pointer to it (it is freed after this). */
@@ -94,6 +105,9 @@ typedef void	sip_tps_closed_fn(struct sip_tps *s, struct sip_tps_flow *f,
 typedef void	sip_tps_unreach_fn(struct sip_tps *s, struct sip_tps_flow *f,
 		    const struct sip_sockaddr *dst, const char *detail,
 		    void *arg);
+/* A connection was refused (counted in the stats too). */
+typedef void	sip_tps_refused_fn(struct sip_tps *s,
+		    enum sip_tps_refusal why, void *arg);
 struct sip_tps_opts {
 	SSL_CTX			*tls_server;	/* tls: and wss: listeners */
 	SSL_CTX			*tls_client;	/* outgoing TLS and WSS */
@@ -105,7 +119,8 @@ struct sip_tps_opts {
 	sip_tps_recv_fn		*recv;
 	sip_tps_closed_fn	*closed;	/* may be NULL */
 	sip_tps_unreach_fn	*unreach;	/* may be NULL */
-	void			*arg;		/* for recv, closed, unreach */
+	sip_tps_refused_fn	*refused;	/* may be NULL */
+	void			*arg;		/* recv's, closed's, ... */
 	/*
 	 * A client's set: the UDP sockets it opens report ICMP errors
 	 * (IP_RECVERR) to unreach.  Not for a server's: its error queue
@@ -121,7 +136,7 @@ struct sip_tps_opts {
 struct sip_tps_stats {
 	unsigned long	 accepted;	/* stream connections taken in */
 	unsigned long	 opened;	/* stream connections we opened */
-	unsigned long	 refused;	/* not taken: max_conns and none idle */
+	unsigned long	 refused[SIP_TPS_NREF];	/* not taken, by reason */
 	unsigned long	 closed[SIP_TPS_NWHY];	/* by reason */
 	unsigned long	 pings;		/* RFC 5626 keep-alives answered */
 	unsigned long	 rx, tx;	/* messages */

@@ -37,6 +37,8 @@ static struct {
 	int			 nclosed;
 	struct sip_tps_flow	*closed;
 	enum sip_tps_why	 why;
+	int			 nrefused;
+	enum sip_tps_refusal	 refusal;
 } seen;
 
 static void
@@ -68,6 +70,15 @@ on_closed(struct sip_tps *s, struct sip_tps_flow *f, enum sip_tps_why why,
 	seen.why = why;
 }
 
+static void
+on_refused(struct sip_tps *s, enum sip_tps_refusal why, void *arg)
+{
+	(void)s;
+	(void)arg;
+	seen.nrefused++;
+	seen.refusal = why;
+}
+
 /* Let the loop run over what is ready (a few real ms for loopback). */
 static void
 spin(struct sip_loop *l)
@@ -89,6 +100,7 @@ new_set(struct sip_loop *l, struct sip_tps_opts *o)
 {
 	o->recv = on_recv;
 	o->closed = on_closed;
+	o->refused = on_refused;
 	memset(&seen, 0, sizeof seen);
 	return sip_tps_new(l, o);
 }
@@ -383,8 +395,11 @@ refused(struct sip_loop *l)
 	fn = client(sip_net_port(&tcp), 0);
 	advance(l, 10);
 	sip_tps_stats(s, &st);
-	ok(st.refused == 1 && st.conns == 1 && seen.nclosed == 0,
+	ok(st.refused[SIP_TPS_REF_FULL] == 1 && st.conns == 1 &&
+	    seen.nclosed == 0,
 	    "at max_conns with no flow idle a new connection is refused");
+	ok(seen.nrefused == 1 && seen.refusal == SIP_TPS_REF_FULL,
+	    "and the refused callback is told why");
 	ok(peek(fn, b, sizeof b) == 0, "and closed at once");
 	close(fb);
 	close(fn);
