@@ -478,6 +478,64 @@ slow_peer_done() {
 	stop_serve tl
 }
 
+# silent_peer DIR PORT...: ten TCP connections to each PORT that never
+# send a byte (no ClientHello, no WebSocket upgrade); DIR/ready once they
+# are up, then prints how many the server closed within 15 s and the
+# seconds after connecting that the first and the last went
+silent_peer() {
+	python3 - "$@" <<-'PY' >"$1/silent.out" 2>&1 3>&- &
+	import os, select, socket, sys, time
+	d, ports = sys.argv[1], [int(p) for p in sys.argv[2:]]
+	socks = {}
+	for p in ports:
+	    for _ in range(10):
+	        s = socket.create_connection(("127.0.0.1", p), timeout=5)
+	        socks[s] = time.monotonic()
+	open(os.path.join(d, "ready"), "w").close()
+	after, end = [], time.monotonic() + 15
+	while socks and time.monotonic() < end:
+	    for s in select.select(list(socks), [], [], 0.5)[0]:
+	        try:
+	            gone = not s.recv(4096)
+	        except OSError:
+	            gone = True
+	        if gone:
+	            after.append(time.monotonic() - socks.pop(s))
+	            s.close()
+	print("closed %d of %d, first after %.1f s, last after %.1f s"
+	      % (len(after), len(after) + len(socks), min(after or [0]), max(after or [0])))
+	PY
+	echo $! > "$1/silent.pid"
+	wait_for test -e "$1/ready"
+}
+
+@test "sip-serve: ten silent connections on each of tls:, wss: and ws: hold up no UDP, TLS or WebSocket client, and go at the handshake deadline" {
+	make_cert "$BATS_TEST_TMPDIR/pki"
+	start_serve sil -v -l udp:127.0.0.1:0 -l tls:127.0.0.1:0 \
+	    -l wss:127.0.0.1:0 -l ws:127.0.0.1:0 \
+	    --cert "$BATS_TEST_TMPDIR/pki/cert.pem" --key "$BATS_TEST_TMPDIR/pki/key.pem"
+	local tls wss ws
+	tls=$(serve_addr sil tls) wss=$(serve_addr sil wss) ws=$(serve_addr sil ws)
+	silent_peer "$BATS_TEST_TMPDIR" "${tls##*:}" "${wss##*:}" "${ws##*:}"
+	# handshakes run inside accept() held every client 3 s each: 90 s
+	run -0 "$SIPBOX" sip-send --timeout 4 "sip:$(serve_addr sil udp)"
+	[ "$output" = "SIP/2.0 200 OK" ]
+	run -0 --separate-stderr "$SIPBOX" sip-send --timeout 4 -k "sips:$tls"
+	[ "$output" = "SIP/2.0 200 OK" ]
+	run -0 --separate-stderr "$SIPBOX" sip-send --timeout 4 -k "wss://$wss/"
+	[ "$output" = "SIP/2.0 200 OK" ]
+	run -0 "$SIPBOX" sip-send --timeout 4 "ws://$ws/"
+	[ "$output" = "SIP/2.0 200 OK" ]
+	wait "$(cat "$BATS_TEST_TMPDIR/silent.pid")"
+	run cat "$BATS_TEST_TMPDIR/silent.out"
+	echo "$output"
+	# every one closed, none before its 3 s were up
+	[[ "$output" =~ ^closed\ 30\ of\ 30,\ first\ after\ ([0-9]+)\.[0-9]\ s, ]]
+	[ "${BASH_REMATCH[1]}" -ge 2 ]
+	stop_serve sil
+	grep -q ', 30 for a stalled handshake$' "$SERVE_DIR/sil.err"
+}
+
 @test "sip-serve: a TCP client that pipelines 2,000 requests and never reads does not hold up a UDP client" {
 	start_serve nr -l udp:127.0.0.1:0 -l tcp:127.0.0.1:0
 	local t
