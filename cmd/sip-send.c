@@ -628,6 +628,7 @@ job_done(void *arg, struct sip_uac_req *r)
 }
 
 static struct sip_uac uac;
+static struct sip_resolver *hop_resolver;
 static const char *routes[2];
 static char from_buf[SIP_TARGET_MAX + 300], to_buf[SIP_TARGET_MAX + 8];
 static char contact_buf[SIP_TARGET_MAX + 300], ua[64];
@@ -1058,8 +1059,9 @@ maybe_bye(void)
 		return 0;
 	}
 	client_info("sending BYE to end the call");
-	/* where the call is: the target its INVITE reached */
-	uac.dst[0] = *sip_uac_dest(&call_job->r);
+	/* where the call is: its dialog's next hop, as its ACK went */
+	uac.dst[0] = sip_ep_call_dest(&call_job->r.c) != NULL ?
+	    *sip_ep_call_dest(&call_job->r.c) : *sip_uac_dest(&call_job->r);
 	uac.ndst = 1;
 	jb.r.user = NULL;
 	jb.r.p.method = "BYE";
@@ -1202,6 +1204,12 @@ sip_send_main(int argc, char **argv)
 	uac.trace.fn = verbose ? trace_event : NULL;	/* the set's notes too */
 	client_start(&cl, &uac);
 	client_guess_local(&cl);	/* until the first target says */
+	/* a call's next hop by name (a Record-Route, a Contact): RFC 3263 */
+	if (sip_resolver_new(&hop_resolver, copt.resolver) == SIP_OK) {
+		if (verbose)
+			sip_resolver_trace(hop_resolver, trace_event, NULL);
+		uac.ep.resolver = hop_resolver;
+	}
 	rc = run();
 	/* a BYE or CANCEL the endpoint sent itself gets its answer first */
 	while (sip_ep_owned_pending(&uac.ep) > 0 && interrupted < 2)
@@ -1214,6 +1222,7 @@ sip_send_main(int argc, char **argv)
 		free(call_jobs);
 	}
 	sip_uac_free(&uac);
+	sip_resolver_free(hop_resolver);	/* before its loop */
 	client_close(&cl);
 	client_password_free(password);
 	free(body);

@@ -130,6 +130,35 @@ need_kamailio() {
 	stop_serve carol
 }
 
+@test "kamailio: a call through the proxy: the ACK and BYE follow its Record-Route through Kamailio to sip-serve" {
+	need_kamailio
+	start_serve dave -l udp:127.0.0.1:0 -r INVITE=200 -v
+	local a m reg=(-X REGISTER -u dave --from sip:dave@sip.test --to sip:dave@sip.test)
+	a=$(serve_addr dave udp)
+	export SIPBOX_PASSWORD=dave-secret
+	# dave's one binding is this sip-serve: no fork to an older one
+	run -0 "$SIPBOX" sip-send "${reg[@]}" --contact '*' sip:127.0.0.1:$LAB_SIP_PORT
+	run -0 "$SIPBOX" sip-send "${reg[@]}" --contact "sip:dave@$a" \
+	    sip:127.0.0.1:$LAB_SIP_PORT
+	SIPBOX_PASSWORD=bob-secret run -0 --separate-stderr "$SIPBOX" sip-send -v \
+	    -X INVITE -u bob --from sip:bob@sip.test \
+	    --proxy sip:127.0.0.1:$LAB_SIP_PORT sip:dave@sip.test
+	run -0 "$SIPBOX" sip-send "${reg[@]}" --contact '*' sip:127.0.0.1:$LAB_SIP_PORT
+	stop_serve dave
+	# sip-send: the ACK and BYE to the Contact, routed through the
+	# proxy's Record-Route, sent to the proxy
+	[[ "$stderr" == *"< Record-Route: <sip:127.0.0.1:$LAB_SIP_PORT;lr"* ]]
+	for m in ACK BYE; do
+		grep -B1 "^> $m sip:sipbox@$a SIP/2.0" <<<"$stderr" |
+		    grep -q "UDP sent .* bytes to 127.0.0.1:$LAB_SIP_PORT\$"
+		awk -v m="$m" '$2 == m { on = 1 } on && /^> $/ { exit }
+		    on' <<<"$stderr" | grep -q "^> Route: <sip:127.0.0.1:$LAB_SIP_PORT;lr"
+		# sip-serve: each came through Kamailio, its Via on top
+		awk -v m="$m" '$2 == m { on = 1; next } on { print; exit }' \
+		    "$SERVE_DIR/dave.err" | grep -q "^< Via: SIP/2.0/UDP 127.0.0.1:$LAB_SIP_PORT;"
+	done
+}
+
 @test "kamailio: the lab DNS leads sip-send to the proxy: NAPTR to UDP, SRV to TCP and TLS" {
 	need_kamailio
 	need dnsmasq

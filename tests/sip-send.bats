@@ -597,6 +597,33 @@ ring_done() {
 	done
 }
 
+@test "sip-send: the ACK and BYE of a call go to its Record-Route, not the INVITE's next hop (loose, strict, by name: RFC 3261 12.2.1.1, RFC 3263)" {
+	local m pf=$BATS_TEST_TMPDIR/rr.port log=$BATS_TEST_TMPDIR/rr.log p
+	for m in loose strict named; do
+		rm -f "$pf"
+		python3 "$TESTS_DIR/helper/rr-uas.py" "$m" "$pf" "$log" 3>&- &
+		wait_for test -s "$pf"
+		p=$(cat "$pf")
+		run -0 --separate-stderr "$SIPBOX" sip-send -v -X INVITE \
+		    --timeout 10 "sip:bob@127.0.0.1:$p"
+		kill %1 2>/dev/null || true
+		wait || true
+		[ "$output" = "SIP/2.0 200 OK" ]
+		# the INVITE went to the UAS; the ACK and BYE to the route
+		grep -q '^INVITE 1 -$' "$log"
+		[ "$(grep -c '^ACK\|^BYE' "$log")" -eq 0 ]
+		if [ "$m" != strict ]; then
+			grep -q "^route ACK 1 rr1 sip:bob@127.0.0.1:$p\$" "$log"
+			grep -q "^route BYE 2 rr1 sip:bob@127.0.0.1:$p\$" "$log"
+			[[ "$stderr" == *"> Route: <sip:"*";lr>"* ]]
+		else	# the strict router is the Request-URI, the target last
+			grep -q '^route ACK 1 rr1 sip:127.0.0.1:[0-9]*$' "$log"
+			grep -q '^route BYE 2 rr1 sip:127.0.0.1:[0-9]*$' "$log"
+			[[ "$stderr" == *"> Route: <sip:bob@127.0.0.1:$p>"* ]]
+		fi
+	done
+}
+
 @test "sip-send: usage errors are exit 2 with a one-line reason" {
 	run -2 "$SIPBOX" sip-send
 	[[ "$output" == *"TARGET"* ]]

@@ -8,6 +8,7 @@
 #include "addr.h"
 #include "dialog.h"
 #include "field.h"
+#include "uri.h"
 
 /* Replace *dst with a copy of s. */
 static enum sip_err
@@ -318,6 +319,41 @@ out:
 	return e;
 }
 
+enum sip_err
+sip_dialog_next_hop(const struct sip_dialog *d, struct sip_resolve_req *q,
+    char *host, size_t n)
+{
+	struct sip_addr a;
+	struct sip_uri u;
+	struct slice h;
+
+	memset(q, 0, sizeof *q);
+	/* 12.2.1.1: strict or loose, the first route is the next hop */
+	if (d->nroute > 0) {
+		if (sip_addr_parse(&a, slice_cstr(d->route[0]), NULL) != SIP_OK)
+			return SIP_E_PARSE;
+		u = a.uri;
+	} else if (d->remote_target == NULL ||
+	    sip_uri_parse(&u, slice_cstr(d->remote_target), NULL) != SIP_OK) {
+		return SIP_E_PARSE;
+	}
+	if ((u.scheme != SIP_URI_SIP && u.scheme != SIP_URI_SIPS) ||
+	    u.host.len == 0)
+		return SIP_E_PARSE;
+	/* RFC 3263 4: maddr, when there is one, is where it goes */
+	h = u.maddr.len > 0 ? u.maddr : u.host;
+	if (h.len >= n)
+		return SIP_E_TOOBIG;
+	memcpy(host, h.p, h.len);
+	host[h.len] = '\0';
+	q->host = host;
+	q->port = u.has_port ? u.port : 0;
+	q->tp = u.transport.len > 0 ? sip_tp_byname(u.transport.p,
+	    u.transport.len) : SIP_TP_NONE;
+	q->sips = u.scheme == SIP_URI_SIPS;
+	return SIP_OK;
+}
+
 void
 sip_dialog_free(struct sip_dialog *d)
 {
@@ -460,6 +496,7 @@ sip_dialog_set_response(struct sip_dialog_set *s, const struct sip_msg *resp,
 		}
 	}
 	out->d = f->d;
+	out->fork = (unsigned)i;
 	if (resp->status < 200)
 		return SIP_OK;
 	if (f->ack.len > 0) {

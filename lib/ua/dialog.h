@@ -19,6 +19,7 @@
 #include "build.h"
 #include "err.h"
 #include "msg.h"
+#include "resolve.h"
 
 enum sip_dialog_state {
 	SIP_DIALOG_EARLY,	/* from a 1xx with a To tag */
@@ -100,6 +101,17 @@ enum sip_err	sip_dialog_take_request(struct sip_dialog *d,
 enum sip_err	sip_dialog_request(struct sip_dialog *d, struct buf *b,
 		    const char *method, const struct sip_req_params *p);
 
+/*
+ * Where a request within d goes first (12.2.1.1, 8.1.2): the URI of the
+ * first route (strict or loose alike), or the remote target when the
+ * route set is empty, as RFC 3263 wants it in *q: its maddr or host
+ * (copied into host, n bytes), port, ;transport= and sips.  The caller
+ * resolves q (family, tps are zeroed).  SIP_E_PARSE when that URI is no
+ * sip: or sips: URI with a host, SIP_E_TOOBIG when the host does not fit.
+ */
+enum sip_err	sip_dialog_next_hop(const struct sip_dialog *d,
+		    struct sip_resolve_req *q, char *host, size_t n);
+
 /* Free d and every copy it holds; NULL is fine. */
 void		sip_dialog_free(struct sip_dialog *d);
 
@@ -146,6 +158,7 @@ struct sip_dialog_out {
 	int			 first;	/* the set's first 2xx: the call is up */
 	int			 again;	/* a 2xx this fork had sent before */
 	int			 bye;	/* a 2xx from an extra fork: end d with BYE */
+	unsigned		 fork;	/* its index in the set's fork[] */
 };
 
 /* Zero s; s->p and s->user are set after this. */

@@ -12,6 +12,7 @@
 #include "field.h"
 
 static void	drain(struct sip_ep *ep, struct sip_ep_ctxn *c);
+static void	hops_drop(struct sip_ep *ep, struct sip_ep_ctxn *c);
 
 /* Attached to a loop: its timer at the next deadline. */
 static void
@@ -80,6 +81,7 @@ begin(struct sip_ep *ep, struct sip_ep_ctxn *c)
 		return e;
 	if (c->invite) {
 		/* a new INVITE (digest retry, next target): new forks */
+		hops_drop(ep, c);
 		sip_dialog_table_del(&ep->dialogs, &c->set);
 		c->set.user = c;
 		if ((e = sip_dialog_set_start(&c->set, c->txn.req.p,
@@ -232,7 +234,8 @@ owned_free(struct sip_ep_ctxn *b)
  * BYE's transaction is the endpoint's; it frees it at its end.
  */
 static void
-send_bye(struct sip_ep *ep, struct sip_ep_ctxn *c, struct sip_dialog *d)
+send_bye(struct sip_ep *ep, struct sip_ep_ctxn *c, struct sip_dialog *d,
+    const struct sip_ep_dest *dst)
 {
 	struct owned_bye *b = calloc(1, sizeof *b);
 
@@ -240,7 +243,7 @@ send_bye(struct sip_ep *ep, struct sip_ep_ctxn *c, struct sip_dialog *d)
 		return;
 	b->d = d;
 	b->p = c->set.p;
-	b->c.dst[0] = c->dst[c->cur];
+	b->c.dst[0] = *dst;
 	b->c.ndst = 1;
 	b->c.owned = 1;
 	b->c.build = bye_build;
@@ -407,12 +410,179 @@ undialogued(struct sip_ep *ep, struct sip_ep_ctxn *c, const struct sip_msg *m)
 		owned_free(&x->c);
 }
 
+/*
+ * Next hops within a dialog (RFC 3261 12.2.1.1, 13.2.2.4, RFC 3263): a
+ * fork's ACK and BYE go to its first route or its remote target, not to
+ * where the INVITE went.
+ */
+enum { HOP_NONE, HOP_RESOLVING, HOP_KNOWN };
+
+static void
+hop_unlist(struct sip_ep *ep, struct sip_ep_hop *h)
+{
+	for (struct sip_ep_hop **pp = &ep->resolving; *pp != NULL;
+	    pp = &(*pp)->next)
+		if (*pp == h) {
+			*pp = h->next;
+			h->next = NULL;
+			return;
+		}
+}
+
+/* Forget c's next hops (a new INVITE, its release); lookups stop. */
+static void
+hops_drop(struct sip_ep *ep, struct sip_ep_ctxn *c)
+{
+	if (c->hop == NULL)
+		return;
+	for (unsigned i = 0; i < SIP_DIALOG_MAXFORK; i++)
+		if (c->hop[i].state == HOP_RESOLVING) {
+			sip_resolve_cancel(c->hop[i].h);
+			hop_unlist(ep, &c->hop[i]);
+		}
+	free(c->hop);
+	c->hop = NULL;
+}
+
+/* No next hop can be had: where the INVITE went, as before RFC 3263. */
+static void
+hop_fallback(struct sip_ep *ep, struct sip_ep_hop *h)
+{
+	ep->hopless++;
+	h->dst = h->c->dst[h->c->cur];
+	h->dst.flow = NULL;
+	h->state = HOP_KNOWN;
+}
+
+/*
+ * h is at d.  The INVITE's own target when that is the address and the
+ * URI asks no other transport: a proxy that record-routes is reached as
+ * the INVITE reached it (its connection, its WebSocket path).  No flow
+ * is kept: the transport set finds the connection by peer.
+ */
+static void
+hop_known(struct sip_ep_hop *h, const struct sip_ep_dest *d, int tp_given)
+{
+	const struct sip_ep_dest *inv = &h->c->dst[h->c->cur];
+
+	if (sip_net_equal(&d->addr, &inv->addr) &&
+	    (!tp_given || d->tp == inv->tp)) {
+		h->dst = *inv;
+	} else {
+		h->dst = *d;
+		h->dst.host = h->host;
+		h->dst.ws_path = NULL;
+	}
+	h->dst.flow = NULL;
+	h->state = HOP_KNOWN;
+}
+
+/*
+ * An IP address needs no DNS (RFC 3263 4.1, 4.2): the URI's transport,
+ * else TLS for sips and UDP for sip, and its port or the default one.
+ */
+static int
+hop_literal(const struct sip_resolve_req *q, struct sip_ep_dest *d)
+{
+	enum sip_tp tp = q->tp;
+
+	if (q->sips)
+		tp = tp == SIP_TP_WS || tp == SIP_TP_WSS ? SIP_TP_WSS :
+		    SIP_TP_TLS;
+	else if (tp == SIP_TP_NONE)
+		tp = SIP_TP_UDP;
+	memset(d, 0, sizeof *d);
+	d->tp = tp;
+	return sip_net_numeric(q->host, q->port ? (int)q->port :
+	    sip_tp_default_port(tp), &d->addr) == SIP_OK;
+}
+
+static void
+send_owed(struct sip_ep *ep, struct sip_ep_hop *h)
+{
+	struct sip_dialog_fork *f = &h->c->set.fork[h->fork];
+
+	if (h->ack && f->ack.len > 0)
+		send_to(ep, &h->dst, f->ack.p, f->ack.len, h->ack > 1);
+	if (h->bye && f->d != NULL)
+		send_bye(ep, h->c, f->d, &h->dst);
+	h->ack = h->bye = 0;
+}
+
+/* The lookup of h's next hop ended: what it owes goes out. */
+static void
+hop_resolved(void *arg, enum sip_err e, const struct sip_dests *d,
+    const char *why)
+{
+	struct sip_ep_hop *h = arg;
+	struct sip_ep *ep = h->c->ep;
+	struct sip_ep_dest x;
+
+	(void)why;
+	hop_unlist(ep, h);
+	h->h = NULL;
+	if (e == SIP_OK && d->n > 0) {
+		memset(&x, 0, sizeof x);
+		x.tp = d->v[0].tp;
+		x.addr = d->v[0].addr;
+		hop_known(h, &x, h->tp_given);
+	} else {
+		hop_fallback(ep, h);
+	}
+	ep->now = sip_loop_now(ep->loop);
+	ep->now_us = ep->now * 1000;
+	send_owed(ep, h);
+	rearm(ep);
+}
+
+/*
+ * The next hop of c's fork i, worked out on its first 2xx; NULL when
+ * there is no memory for it (the INVITE's target is used).
+ */
+static struct sip_ep_hop *
+hop_of(struct sip_ep *ep, struct sip_ep_ctxn *c, unsigned i)
+{
+	struct sip_resolve_req q;
+	struct sip_ep_hop *h;
+	struct sip_ep_dest x;
+
+	if (c->hop == NULL &&
+	    (c->hop = calloc(SIP_DIALOG_MAXFORK, sizeof *c->hop)) == NULL)
+		return NULL;
+	h = &c->hop[i];
+	if (h->state != HOP_NONE)
+		return h;
+	h->c = c;
+	h->fork = i;
+	if (sip_dialog_next_hop(c->set.fork[i].d, &q, h->host,
+	    sizeof h->host) != SIP_OK) {
+		hop_fallback(ep, h);
+		return h;
+	}
+	h->tp_given = q.tp != SIP_TP_NONE || q.sips;
+	if (hop_literal(&q, &x)) {
+		hop_known(h, &x, h->tp_given);
+		return h;
+	}
+	if (ep->resolver == NULL || ep->loop == NULL ||
+	    sip_resolve_start(ep->resolver, ep->loop, &q, hop_resolved, h,
+	    &h->h) != SIP_OK) {
+		hop_fallback(ep, h);
+		return h;
+	}
+	h->state = HOP_RESOLVING;
+	h->next = ep->resolving;
+	ep->resolving = h;
+	return h;
+}
+
 /* A 1xx or 2xx to c's INVITE, in or out of its transaction. */
 static void
 fork_response(struct sip_ep *ep, struct sip_ep_ctxn *c,
     const struct sip_msg *m)
 {
 	struct sip_dialog_out o;
+	struct sip_ep_hop *h;
 
 	if (sip_dialog_set_response(&c->set, m, &o) != SIP_OK) {
 		if (m->status >= 200)
@@ -423,9 +593,29 @@ fork_response(struct sip_ep *ep, struct sip_ep_ctxn *c,
 		return;
 	if (o.again)
 		ep->reacked++;
-	send_to(ep, &c->dst[c->cur], o.ack, o.ack_len, o.again);
-	if (o.bye)
-		send_bye(ep, c, o.d);
+	if ((h = hop_of(ep, c, o.fork)) == NULL) {
+		send_to(ep, &c->dst[c->cur], o.ack, o.ack_len, o.again);
+		if (o.bye)
+			send_bye(ep, c, o.d, &c->dst[c->cur]);
+		return;
+	}
+	/* owed until the lookup ends; sent now when the hop is known */
+	h->ack = o.again ? 2 : 1;
+	h->bye |= o.bye;
+	if (h->state == HOP_KNOWN)
+		send_owed(ep, h);
+}
+
+const struct sip_ep_dest *
+sip_ep_call_dest(const struct sip_ep_ctxn *c)
+{
+	int w = c->set.winner;
+
+	if (w < 0)
+		return NULL;
+	if (c->hop == NULL || c->hop[w].state == HOP_NONE)
+		return &c->dst[c->cur];
+	return c->hop[w].state == HOP_KNOWN ? &c->hop[w].dst : NULL;
 }
 
 /* Returns 0 when c was started again or released by its callback. */
@@ -874,6 +1064,9 @@ sip_ep_owned_pending(const struct sip_ep *ep)
 
 	for (int i = 0; i < ep->nlive; i++)
 		n += ep->live[i]->owned && !ep->live[i]->final;
+	for (const struct sip_ep_hop *h = ep->resolving; h != NULL;
+	    h = h->next)
+		n += h->ack || h->bye;
 	return n;
 }
 
@@ -889,6 +1082,7 @@ sip_ep_release(struct sip_ep *ep, struct sip_ep_ctxn *c)
 {
 	unlink_live(ep, c);
 	c->gen++;
+	hops_drop(ep, c);
 	sip_dialog_table_del(&ep->dialogs, &c->set);
 	sip_dialog_set_free(&c->set);
 	c->set.winner = -1;
@@ -904,6 +1098,15 @@ sip_ep_free(struct sip_ep *ep)
 		unlink_live(ep, c);
 		if (c->owned)
 			owned_free(c);
+	}
+	/* lookups still under way; their ctxns are the callers' to free */
+	while (ep->resolving != NULL) {
+		struct sip_ep_hop *h = ep->resolving;
+
+		ep->resolving = h->next;
+		sip_resolve_cancel(h->h);
+		h->state = HOP_NONE;
+		h->next = NULL;
 	}
 	sip_dialog_table_free(&ep->dialogs);
 	sip_uas_free(&ep->uas);

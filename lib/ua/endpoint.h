@@ -18,7 +18,11 @@
  * 8.1.3.1, RFC 3263 4.3).  An INVITE's 2xx answers go through its dialog
  * set: each fork's 2xx is ACKed, the ACK resent for every retransmission
  * (also after the transaction ended), and a fork that answers 2xx after
- * the first is ended with a BYE (13.2.2.4).
+ * the first is ended with a BYE (13.2.2.4).  The ACK and BYE go to the
+ * fork's dialog's next hop: its first route (the 2xx's last
+ * Record-Route), else its remote target (the 2xx's Contact), located by
+ * RFC 3263 -- the INVITE's own target when it is that address and the
+ * URI names no transport, so a proxy's connection is used again.
  *
  * Server side (17.2): lib/uas's table.  A new request goes to the
  * applet's request callback, which answers with sip_ep_respond(); a
@@ -64,6 +68,24 @@ struct sip_ep_rx {
 
 struct sip_ep;
 struct sip_ep_ctxn;
+
+/*
+ * Where one fork's ACK and BYE go: its dialog's next hop (RFC 3261
+ * 12.2.1.1, 13.2.2.4), the first route or else the remote target,
+ * located by RFC 3263 -- not where the INVITE went.  The library's.
+ */
+struct sip_ep_hop {
+	int			 state;		/* 0 none, 1 resolving, 2 known */
+	struct sip_ep_dest	 dst;
+	char			 host[SIP_DNS_NAME_SIZE];	/* dst.host's */
+	int			 ack, bye;	/* owed once it is known (ack 2:
+						 * for a retransmission) */
+	int			 tp_given;	/* the URI's ;transport= or sips */
+	struct sip_resolve	*h;
+	struct sip_ep_ctxn	*c;
+	unsigned		 fork;
+	struct sip_ep_hop	*next;		/* the endpoint's resolving */
+};
 
 /*
  * The transport: send p/n to d.  An error means this destination failed
@@ -121,6 +143,7 @@ struct sip_ep_ctxn {
 	int			 cur;		/* the target in use */
 	struct sip_txn		 txn;		/* its req: the request as sent */
 	struct sip_dialog_set	 set;		/* INVITE: its forks */
+	struct sip_ep_hop	*hop;		/* INVITE: per fork, from a 2xx */
 	uint64_t		 t_sent;	/* us: this request first sent */
 	unsigned		 retrans;	/* retransmissions sent */
 	int			 status;	/* last response, 0 none */
@@ -165,16 +188,25 @@ struct sip_ep {
 	sip_ep_failover_fn	*failover;	/* NULL: failovers are counted */
 	void			*failover_arg;
 	uint32_t		 t1, t2, t4;	/* 0: RFC 3261 defaults */
+	/*
+	 * Next hops within a dialog that are names (RFC 3263 on the loop
+	 * attached); NULL: a name goes where the INVITE went.  An IP
+	 * address needs none.  Freed after the endpoint.
+	 */
+	struct sip_resolver	*resolver;
 	/* counters */
 	unsigned long		 nstray;	/* messages nothing took */
 	unsigned long		 refused;	/* requests the server table
 						 * could not key or keep */
 	unsigned long		 reacked;	/* 2xx retransmissions ACKed again */
 	unsigned long		 failovers;	/* next targets tried */
+	unsigned long		 hopless;	/* a next hop not found: sent
+						 * where the INVITE went */
 	/* the library's */
 	struct sip_ep_ctxn	*live[SIP_EP_MAXCLIENT];
 	int			 nlive;
 	struct sip_dialog_table	 dialogs;	/* INVITE sets by Call-ID, tag */
+	struct sip_ep_hop	*resolving;	/* next hops being looked up */
 	struct sip_uas		 uas;		/* server transactions */
 	uint64_t		 uas_at;	/* its next deadline, 0 none */
 	uint64_t		 now;		/* ms, the instant of this call */
@@ -232,10 +264,17 @@ void		sip_ep_abort(struct sip_ep *ep, struct sip_ep_ctxn *c,
 		    enum sip_err err, const char *why);
 /*
  * The endpoint's own requests (a fork's or a broken call's BYE, a
- * CANCEL) still waiting for their final response: a caller about to
- * exit runs the loop until none is left.
+ * CANCEL) still waiting for their final response, and ACKs waiting for
+ * their next hop's address: a caller about to exit runs the loop until
+ * none is left.
  */
 int		sip_ep_owned_pending(const struct sip_ep *ep);
+/*
+ * Where requests within the call c's INVITE made go (its first 2xx's
+ * dialog: the next hop its ACK went to), or NULL when there is no call
+ * or its next hop is still being looked up.
+ */
+const struct sip_ep_dest *sip_ep_call_dest(const struct sip_ep_ctxn *c);
 /* sip_ep_abort() on every running client transaction. */
 void		sip_ep_abort_all(struct sip_ep *ep, enum sip_err err,
 		    const char *why);

@@ -171,6 +171,30 @@ main(void)
 	    "uac: local and remote URIs without tags");
 	ok(d->local_cseq == 10, "uac: the local CSeq is the INVITE's");
 
+	{
+		struct sip_resolve_req q;
+		struct sip_dialog t = *d;
+		char h[64], *one[1] = {
+		    "<sips:[2001:db8::7]:5071;maddr=192.0.2.9;transport=tcp>" };
+
+		ok(sip_dialog_next_hop(d, &q, h, sizeof h) == SIP_OK &&
+		    strcmp(q.host, "p3.example") == 0 && q.port == 0 &&
+		    q.tp == SIP_TP_NONE && !q.sips,
+		    "next hop: the first route, by RFC 3263 from its host");
+		t.route = one;
+		t.nroute = 1;
+		ok(sip_dialog_next_hop(&t, &q, h, sizeof h) == SIP_OK &&
+		    strcmp(q.host, "192.0.2.9") == 0 && q.port == 5071 &&
+		    q.tp == SIP_TP_TCP && q.sips,
+		    "next hop: a route's maddr, port, transport and sips");
+		t.nroute = 0;
+		ok(sip_dialog_next_hop(&t, &q, h, sizeof h) == SIP_OK &&
+		    strcmp(q.host, "192.0.2.4") == 0 && q.port == 5080 &&
+		    q.tp == SIP_TP_TCP,
+		    "next hop: without a route set, the remote target");
+		ok(sip_dialog_next_hop(&t, &q, h, 5) == SIP_E_TOOBIG,
+		    "next hop: a host longer than the room is refused");
+	}
 	ok(sip_dialog_request(d, &b, "BYE", &p) == SIP_OK,
 	    "uac: a BYE is built within the dialog");
 	ok(strncmp(b.p, "BYE sip:bob@192.0.2.4:5080;transport=tcp SIP/2.0\r\n",

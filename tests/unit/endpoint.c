@@ -2,9 +2,11 @@
  * endpoint.c - the endpoint over a fake transport with made-up instants:
  * failover on timeout, 503 and a refused send; responses retransmitted
  * after their transaction ended; a 2xx retransmission ACKed again; a
- * forked INVITE's two 2xx ACKed each and the extra fork sent BYE; an
- * INVITE cancelled (after a provisional, held before one, Timer C); a new
- * request to the applet, a CANCEL ending its INVITE with 487.
+ * forked INVITE's two 2xx ACKed each and the extra fork sent BYE; the
+ * ACK and BYE sent to the dialog's next hop (loose and strict routes, the
+ * Contact); an INVITE cancelled (after a provisional, held before one,
+ * Timer C); a new request to the applet, a CANCEL ending its INVITE with
+ * 487.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,13 +132,17 @@ setup_call(struct call *k, const char *method, int ports)
 	k->c.user = k;
 }
 
-/* A response to the request in sent[i], with To tag tag. */
+/*
+ * A response to the request in sent[i], with To tag tag, Contact
+ * contact and extra header lines hdrs.
+ */
 static void
-reply(struct sip_ep *ep, int i, int code, const char *tag, uint64_t ms)
+reply_rr(struct sip_ep *ep, int i, int code, const char *tag,
+    const char *contact, const char *const *hdrs, uint64_t ms)
 {
 	struct sip_msg req, resp;
 	struct sip_resp_params rp = { .code = code, .to_tag = tag,
-	    .contact = "<sip:bob@127.0.0.1:6000>" };
+	    .contact = contact, .headers = hdrs };
 	struct sip_ep_rx rx = { .tp = SIP_TP_UDP };
 	static struct buf b;
 
@@ -147,6 +153,13 @@ reply(struct sip_ep *ep, int i, int code, const char *tag, uint64_t ms)
 	sip_msg_parse(&resp, b.p, b.len, 0, NULL);
 	sip_ep_input(ep, &resp, &rx, ms * 1000);
 	buf_free(&b);
+}
+
+/* A response to the request in sent[i], with To tag tag. */
+static void
+reply(struct sip_ep *ep, int i, int code, const char *tag, uint64_t ms)
+{
+	reply_rr(ep, i, code, tag, "<sip:bob@127.0.0.1:6000>", NULL, ms);
 }
 
 static struct slice
@@ -408,6 +421,110 @@ test_fork(void)
 	ok(ep.nlive == 0, "fork: the BYE's and the INVITE's transactions end");
 	sip_ep_release(&ep, &k.c);
 	sip_ep_free(&ep);
+}
+
+/* The last request sent with method, or -1. */
+static int
+last_of(const char *method)
+{
+	for (int i = nsent - 1; i >= 0; i--)
+		if (is_method(i, method))
+			return i;
+	return -1;
+}
+
+/*
+ * A call on a new endpoint ep whose INVITE (to port 6000) is answered
+ * 200 with Contact contact and header lines hdrs at second t; the index
+ * of the ACK sent, or -1.
+ */
+static int
+route_call(struct sip_ep *ep, struct call *k, const char *contact,
+    const char *const *hdrs, uint64_t t)
+{
+	memset(ep, 0, sizeof *ep);
+	ep->send = fake_send;
+	reset();
+	setup_call(k, "INVITE", 1);
+	sip_ep_start(ep, &k->c, t * 1000 * 1000);
+	reply_rr(ep, 0, 200, "ra", contact, hdrs, t * 1000 + 1);
+	return last_of("ACK");
+}
+
+static void
+route_end(struct sip_ep *ep, struct call *k)
+{
+	sip_ep_release(ep, &k->c);
+	sip_ep_free(ep);
+}
+
+/*
+ * RFC 3261 12.2.1.1, 13.2.2.4: the ACK of a 2xx and the BYE go to the
+ * dialog's next hop, the first route (the 2xx's last Record-Route) or
+ * the remote target, never to where the INVITE went (port 6000 here).
+ */
+static void
+test_route(void)
+{
+	static const char *const loose[] = {
+	    "Record-Route: <sip:127.0.0.1:7002;lr>, <sip:127.0.0.1:7001;lr>",
+	    NULL };
+	static const char *const strict[] = {
+	    "Record-Route: <sip:127.0.0.1:7004>", NULL };
+	static const char *const fork_rr[] = {
+	    "Record-Route: <sip:127.0.0.1:7005;lr>", NULL };
+	static const char *const named[] = {
+	    "Record-Route: <sip:proxy.example.invalid;lr>", NULL };
+	struct sip_ep ep;
+	struct call k;
+	int a, b;
+
+	a = route_call(&ep, &k, "<sip:bob@127.0.0.1:7100>", loose, 1000);
+	ok(a > 0 && sent[a].port == 7001,
+	    "route: the ACK of a 2xx goes to the last Record-Route, not the "
+	    "INVITE's next hop");
+	ok(a > 0 && strncmp(sent[a].data, "ACK sip:bob@127.0.0.1:7100 SIP", 30)
+	    == 0 && strstr(sent[a].data, "Route: <sip:127.0.0.1:7001;lr>\r\n"
+	    "Route: <sip:127.0.0.1:7002;lr>\r\n") != NULL,
+	    "route: loose routing: Request-URI the Contact, Route the "
+	    "Record-Route reversed");
+	ok(sip_ep_call_dest(&k.c) != NULL &&
+	    sip_net_port(&sip_ep_call_dest(&k.c)->addr) == 7001,
+	    "route: the call's requests go to the same next hop");
+	reply_rr(&ep, 0, 200, "ra", "<sip:bob@127.0.0.1:7100>", loose, 1500);
+	ok(count("ACK") == 2 && sent[nsent - 1].port == 7001 &&
+	    sent[nsent - 1].retrans,
+	    "route: a retransmitted 2xx is ACKed again at the same next hop");
+	reply_rr(&ep, 0, 200, "rb", "<sip:bob@127.0.0.1:7200>", fork_rr, 1501);
+	a = last_of("ACK");
+	b = last_of("BYE");
+	ok(a > 0 && b > 0 && sent[a].port == 7005 && sent[b].port == 7005 &&
+	    strncmp(sent[b].data, "BYE sip:bob@127.0.0.1:7200 SIP", 30) == 0,
+	    "route: a second fork's ACK and BYE follow that fork's own route set");
+	ok(ep.hopless == 0, "route: every next hop was found");
+	route_end(&ep, &k);
+
+	a = route_call(&ep, &k, "<sip:bob@127.0.0.1:7100>", strict, 2000);
+	ok(a > 0 && sent[a].port == 7004 &&
+	    strncmp(sent[a].data, "ACK sip:127.0.0.1:7004 SIP", 26) == 0 &&
+	    strstr(sent[a].data, "Route: <sip:bob@127.0.0.1:7100>\r\n") != NULL,
+	    "route: strict routing: the route is the Request-URI and the next "
+	    "hop, the Contact the last Route");
+	route_end(&ep, &k);
+
+	a = route_call(&ep, &k, "<sip:bob@127.0.0.1:7300;transport=tcp>", NULL,
+	    3000);
+	ok(a > 0 && sent[a].port == 7300 && sip_ep_call_dest(&k.c)->tp ==
+	    SIP_TP_TCP,
+	    "route: without Record-Route the ACK goes to the Contact, over "
+	    "its ;transport=");
+	route_end(&ep, &k);
+
+	a = route_call(&ep, &k, "<sip:bob@127.0.0.1:7100>", named, 4000);
+	ok(a > 0 && sent[a].port == 6000 && ep.hopless == 1,
+	    "route: a next hop by name with no resolver goes where the INVITE "
+	    "went, and is counted");
+	route_end(&ep, &k);
 }
 
 /* The applet: what it was handed, and it answers 180 to INVITE. */
@@ -688,6 +805,7 @@ main(void)
 	test_absorb();
 	test_reack();
 	test_fork();
+	test_route();
 	test_cancel();
 	test_server();
 	test_tpset();
