@@ -155,6 +155,8 @@ sip_param_unquote(struct slice v, struct buf *out)
 	enum sip_err e;
 	size_t i, start = 0;
 
+	if (v.len == 0)		/* an absent value's p may be NULL */
+		return SIP_OK;
 	for (i = 0; i < v.len; i++) {
 		if (v.p[i] != '\\' || i + 1 >= v.len)
 			continue;
