@@ -652,78 +652,72 @@ print_json(const struct sip_msg *m, const char *path)
 	unsigned i;
 
 	jsonl_begin(&l);
-	json_kstr(j, "file", path);
-	json_kint(j, "index", (int64_t)nmsgs);
+	json_lstr(j, "file", path);
+	json_lint(j, "index", (int64_t)nmsgs);
 	if (cur != NULL) {
 		char t[64];
 
-		json_key(j, "frame");
-		json_obj(j);
-		json_kint(j, "number", (int64_t)cur->frame);
-		json_kstr(j, "time", frame_time(cur->ts_ns, t, sizeof(t)));
-		json_key(j, "epoch");
+		json_lobj(j, "frame");
+		json_lint(j, "number", (int64_t)cur->frame);
+		json_lstr(j, "time", frame_time(cur->ts_ns, t, sizeof(t)));
+		json_lkey(j, "epoch");
 		frame_epoch(cur->ts_ns, t, sizeof(t));
 		json_raw(j, t, strlen(t));
-		json_kstr(j, "src", sip_pkt_ntop(&cur->src, t, sizeof(t)));
-		json_kint(j, "sport", cur->sport);
-		json_kstr(j, "dst", sip_pkt_ntop(&cur->dst, t, sizeof(t)));
-		json_kint(j, "dport", cur->dport);
-		json_kstr(j, "transport", sip_tp_name(cur->tp));
+		json_lstr(j, "src", sip_pkt_ntop(&cur->src, t, sizeof(t)));
+		json_lint(j, "sport", cur->sport);
+		json_lstr(j, "dst", sip_pkt_ntop(&cur->dst, t, sizeof(t)));
+		json_lint(j, "dport", cur->dport);
+		json_lstr(j, "transport", sip_tp_name(cur->tp));
 		if (cur->hep)
 			json_kbool(j, "hep", 1);
 		json_end(j);
 	}
-	json_kstr(j, "type", m->is_request ? "request" : "response");
+	json_lstr(j, "type", m->is_request ? "request" : "response");
 	if (m->is_request) {
-		json_kslice(j, "method", m->method);
-		json_kslice(j, "ruri", m->ruri);
+		json_lslice(j, "method", m->method);
+		json_lslice(j, "ruri", m->ruri);
 	} else {
-		json_kint(j, "status", m->status);
-		json_kslice(j, "reason", m->reason);
+		json_lint(j, "status", m->status);
+		json_lslice(j, "reason", m->reason);
 	}
-	json_kslice(j, "version", m->version);
-	json_kslice(j, "call_id", slice_trim(sip_msg_value(m, SIP_HDR_CALL_ID)));
-	json_key(j, "cseq");
-	json_obj(j);
+	json_lslice(j, "version", m->version);
+	json_lslice(j, "call_id", slice_trim(sip_msg_value(m, SIP_HDR_CALL_ID)));
+	json_lobj(j, "cseq");
 	{
 		uint32_t n;
 
 		if (slice_to_u32(field_cseq_num(m), UINT32_MAX, &n) == 0)
-			json_kint(j, "num", n);
+			json_lint(j, "num", n);
 		else
-			json_kslice(j, "num", field_cseq_num(m));
+			json_lslice(j, "num", field_cseq_num(m));
 	}
-	json_kslice(j, "method", sip_field_cseq_method(m));
+	json_lslice(j, "method", sip_field_cseq_method(m));
 	json_end(j);
-	json_key(j, "from");
-	json_obj(j);
-	json_kslice(j, "uri", field_addr_uri(sip_msg_value(m, SIP_HDR_FROM)));
-	json_kslice(j, "tag", sip_field_hparam(sip_msg_value(m, SIP_HDR_FROM), "tag"));
+	json_lobj(j, "from");
+	json_lslice(j, "uri", field_addr_uri(sip_msg_value(m, SIP_HDR_FROM)));
+	json_lslice(j, "tag", sip_field_hparam(sip_msg_value(m, SIP_HDR_FROM), "tag"));
 	json_end(j);
-	json_key(j, "to");
-	json_obj(j);
-	json_kslice(j, "uri", field_addr_uri(sip_msg_value(m, SIP_HDR_TO)));
-	json_kslice(j, "tag", sip_field_hparam(sip_msg_value(m, SIP_HDR_TO), "tag"));
+	json_lobj(j, "to");
+	json_lslice(j, "uri", field_addr_uri(sip_msg_value(m, SIP_HDR_TO)));
+	json_lslice(j, "tag", sip_field_hparam(sip_msg_value(m, SIP_HDR_TO), "tag"));
 	json_end(j);
-	json_key(j, "headers");
-	json_arr(j);
+	json_larr(j, "headers");
 	for (i = 0; i < m->nhdrs; i++) {
 		const struct sip_hdr *h = &m->hdrs[i];
 		const char *name = sip_hdr_name(h->id);
 
 		json_obj(j);
-		json_kslice(j, "name", name ? slice_cstr(name) : h->name);
-		json_kslice(j, "value", h->value);
+		json_lslice(j, "name", name ? slice_cstr(name) : h->name);
+		json_lslice(j, "value", h->value);
 		sip_json_hdr(j, h);
 		json_end(j);
 	}
 	json_end(j);
-	json_kint(j, "body_length", (int64_t)m->body.len);
-	json_kslice(j, "body", m->body);
+	json_lint(j, "body_length", (int64_t)m->body.len);
+	json_lslice(j, "body", m->body);
 	if (curbad != NULL) {
 		/* Shown although malformed: what is wrong with it. */
-		json_key(j, "errors");
-		json_arr(j);
+		json_larr(j, "errors");
 		json_str(j, curbad);
 		json_end(j);
 	}

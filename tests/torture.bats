@@ -209,6 +209,25 @@ errors_only() {
 	[ "$output" = "$cid	$tag	34" ]
 }
 
+@test "torture: --json names longreq's URI parameters of 128 bytes and more as they are (3.1.1.7)" {
+	# the To URI's parameters; --json once copied names into 128 bytes
+	# and showed the name before (or stack bytes) for a longer one
+	local params
+	params=$(sed -n 's/^To: [^<]*<[^;]*;\(.*\)>\r$/\1/p' "$T4/longreq.dat")
+	[ "${#params}" -gt 300 ]
+	run -0 sip-parse --json "$T4/longreq.dat"
+	python3 -c 'import json, sys
+m = json.loads(sys.argv[1])
+to = [h for h in m["headers"] if h["name"] == "To"][0]
+want = {}
+for p in sys.argv[2].split(";"):
+    k, _, v = p.partition("=")
+    want[k] = v if v else True
+assert max(map(len, want)) > 127, want
+got = to["parsed"]["uri"]["params"]
+assert got == want, got' "$output" "$params"
+}
+
 @test "torture: dblreq.dat yields two messages, REGISTER then INVITE (3.1.1.8)" {
 	run -0 --separate-stderr sip-parse -f method,call-id "$T4/dblreq.dat"
 	[ "${lines[0]}" = "$(printf 'REGISTER\tdblreq.0ha0isndaksdj99sdfafnl3lk233412')" ]

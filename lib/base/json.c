@@ -41,6 +41,17 @@ vsep(struct json *j)
 static void
 open_(struct json *j, char c)
 {
+	char *w;
+
+	if (j->depth < JSON_MAX_DEPTH && (w = json_room_(j, 2)) != NULL) {
+		w = json_sep_(j, w);
+		*w++ = c;
+		*w = '\0';
+		j->b->len = (size_t)(w - j->b->p);
+		j->state[j->depth] = 0;
+		j->is_arr[j->depth++] = c == '[';
+		return;
+	}
 	vsep(j);
 	emit(j, &c, 1);
 	if (j->depth >= JSON_MAX_DEPTH) {
@@ -66,10 +77,16 @@ json_arr(struct json *j)
 void
 json_end(struct json *j)
 {
+	char *w;
+
 	if (j->depth == 0)
 		return;
 	j->depth--;
-	emit(j, j->is_arr[j->depth] ? "]" : "}", 1);
+	if ((w = json_room_(j, 1)) != NULL) {
+		*w++ = j->is_arr[j->depth] ? ']' : '}';
+		*w = '\0';
+		j->b->len = (size_t)(w - j->b->p);
+	}
 }
 
 /*
@@ -85,26 +102,6 @@ bad8(uint64_t x)
 
 	return ((((x - one * 0x20) & ~x) | ((q - one) & ~q) |
 	    ((b - one) & ~b) | x) & high) != 0;
-}
-
-/* Whether the 4 or 8 bytes at p, and those ending at e, all pass. */
-static int
-plain_ends(const unsigned char *p, const unsigned char *e, size_t w)
-{
-	uint64_t x = 0, y = 0;
-	uint32_t h;
-
-	if (w == 8) {
-		memcpy(&x, p, 8);
-		memcpy(&y, e - 8, 8);
-	} else {
-		/* Four bytes, and four letters that pass. */
-		memcpy(&h, p, 4);
-		x = h | 0x6161616100000000ull;
-		memcpy(&h, e - 4, 4);
-		y = h | 0x6161616100000000ull;
-	}
-	return !bad8(x) && !bad8(y);
 }
 
 #ifdef __SSE2__
@@ -139,9 +136,37 @@ plain_run16(const unsigned char *p, size_t len)
 #endif
 
 /*
+ * Whether all of a string of at most 16 bytes passes, in one or two
+ * words read without going past its end: two that overlap (8 to 16
+ * bytes), two halves of one (4 to 7), or the first, middle and last
+ * byte with letters that pass (1 to 3: that is every byte).
+ */
+static inline int
+plain_short(const unsigned char *p, size_t len)
+{
+	uint64_t x, y;
+	uint32_t a, b;
+
+	if (len >= 8) {
+		memcpy(&x, p, 8);
+		memcpy(&y, p + len - 8, 8);
+		return !bad8(x) && !bad8(y);
+	}
+	if (len >= 4) {
+		memcpy(&a, p, 4);
+		memcpy(&b, p + len - 4, 4);
+		return !bad8(a | (uint64_t)b << 32);
+	}
+	if (len == 0)
+		return 1;
+	return !bad8(p[0] | (uint64_t)p[len >> 1] << 8 |
+	    (uint64_t)p[len - 1] << 16 | 0x6161616161000000ull);
+}
+
+/*
  * Bytes before the first that needs a look: most strings have none, and
- * go out in one copy.  Keys and most values are short: a string of 4 to
- * 16 bytes is tested as two words that overlap, never past its end.
+ * go out in one copy.  Keys and most values are short: a string of up
+ * to 16 bytes is tested in one or two words, never past its end.
  */
 static inline size_t
 plain_run(const unsigned char *p, size_t len)
@@ -152,9 +177,7 @@ plain_run(const unsigned char *p, size_t len)
 	if (len >= 16)
 		return plain_run16(p, len);
 #endif
-	if (len >= 8 && len <= 16 && plain_ends(p, p + len, 8))
-		return len;
-	if (len >= 4 && len < 8 && plain_ends(p, p + len, 4))
+	if (len <= 16 && plain_short(p, len))
 		return len;
 	/* (0x20 to 0x7f in one comparison) */
 	for (; i < len; i++)
@@ -329,25 +352,12 @@ json_slice(struct json *j, struct slice s)
 {
 	char *w;
 
-	if (s.p != NULL && plain_run((const unsigned char *)s.p, s.len) ==
-	    s.len && (w = room(j, s.len + 3)) != NULL) {
-		w = wsep(j, w);
-		*w++ = '"';
-		memcpy(w, s.p, s.len);
-		w += s.len;
-		*w++ = '"';
-		wrote(j, w);
-		return;
-	}
-	vsep(j);
 	if (s.p == NULL) {
+		vsep(j);
 		emit(j, "null", 4);
-		return;
+	} else if ((w = json_room_(j, s.len + 3)) != NULL) {
+		json_putq_(j, json_sep_(j, w), s);
 	}
-	emit(j, "\"", 1);
-	if (j->err == SIP_OK)
-		j->err = json_escape(j->b, s.p, s.len);
-	emit(j, "\"", 1);
 }
 
 void
@@ -457,4 +467,150 @@ json_kbool(struct json *j, const char *key, int v)
 {
 	json_key(j, key);
 	json_bool(j, v);
+}
+
+/* ---- the members of literal keys (json.h) ---- */
+
+enum sip_err
+json_grow_(struct json *j, size_t n)
+{
+	enum sip_err e = buf_reserve(j->b, n);
+
+	if (e != SIP_OK)
+		j->err = e;
+	return e;
+}
+
+/*
+ * n bytes from p to w, with room for them there: up to 16 in two moves
+ * that may overlap, where a call to memcpy() would cost more than the
+ * copy (most values are a few bytes).
+ */
+static inline void
+copy_short(char *w, const char *p, size_t n)
+{
+	uint64_t a, b;
+	uint32_t c, d;
+
+	if (n > 16) {
+		memcpy(w, p, n);
+	} else if (n >= 8) {
+		memcpy(&a, p, 8);
+		memcpy(&b, p + n - 8, 8);
+		memcpy(w, &a, 8);
+		memcpy(w + n - 8, &b, 8);
+	} else if (n >= 4) {
+		memcpy(&c, p, 4);
+		memcpy(&d, p + n - 4, 4);
+		memcpy(w, &c, 4);
+		memcpy(w + n - 4, &d, 4);
+	} else if (n > 0) {
+		w[0] = p[0];
+		w[n >> 1] = p[n >> 1];
+		w[n - 1] = p[n - 1];
+	}
+}
+
+/* After writing at w through json_room_(): the end of the buffer. */
+static inline void
+wrote_at(struct json *j, char *w)
+{
+	*w = '\0';
+	j->b->len = (size_t)(w - j->b->p);
+}
+
+/* "s" at w, with room for s.len + 2 bytes there. */
+void
+json_putq_(struct json *j, char *w, struct slice s)
+{
+	const unsigned char *p = (const unsigned char *)s.p;
+	int plain;
+
+#ifdef __SSE2__
+	plain = s.len <= 16 ? plain_short(p, s.len) :
+	    plain_run16(p, s.len) == s.len;
+#else
+	plain = plain_run(p, s.len) == s.len;
+#endif
+	*w++ = '"';
+	if (plain) {
+		copy_short(w, s.p, s.len);
+		w += s.len;
+		*w++ = '"';
+		wrote_at(j, w);
+		return;
+	}
+	wrote_at(j, w);
+	if ((j->err = json_escape(j->b, s.p, s.len)) == SIP_OK)
+		j->err = buf_add(j->b, "\"", 1);
+}
+
+void
+json_putint_(struct json *j, char *w, int64_t v)
+{
+	char t[24], *e = t + sizeof(t), *q = e;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+	do
+		*--q = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--q = '-';
+	copy_short(w, q, (size_t)(e - q));
+	wrote_at(j, w + (e - q));
+}
+
+/* json_qslice() of a NULL value ("key":null), or after an error. */
+void
+json_qslow_(struct json *j, const char *qk, size_t qn, struct slice s)
+{
+	char *w;
+
+	if (s.p != NULL || (w = json_room_(j, qn + 5)) == NULL)
+		return;
+	w = json_sep_(j, w);
+	memcpy(w, qk, qn);
+	memcpy(w + qn, "null", 4);
+	wrote_at(j, w + qn + 4);
+}
+
+/* json_qopen() too deep, or after an error: as json_obj() would. */
+void
+json_qopen_slow_(struct json *j, const char *qk, size_t qn)
+{
+	char *w;
+
+	if (j->err != SIP_OK)
+		return;
+	if ((w = json_room_(j, qn + 1)) == NULL)
+		return;
+	w = json_sep_(j, w);
+	memcpy(w, qk, qn);
+	wrote_at(j, w + qn);
+	j->err = SIP_E_TOOBIG;
+}
+
+void
+json_skey(struct json *j, struct slice key)
+{
+	char *w;
+
+	if (plain_run((const unsigned char *)key.p, key.len) == key.len &&
+	    (w = json_room_(j, key.len + 4)) != NULL) {
+		w = json_sep_(j, w);
+		*w++ = '"';
+		copy_short(w, key.p, key.len);
+		w += key.len;
+		*w++ = '"';
+		*w++ = ':';
+		wrote_at(j, w);
+	} else {
+		vsep(j);
+		emit(j, "\"", 1);
+		if (j->err == SIP_OK)
+			j->err = json_escape(j->b, key.p, key.len);
+		emit(j, "\":", 2);
+	}
+	if (j->depth > 0)
+		j->state[j->depth - 1] = 2;
 }

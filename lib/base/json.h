@@ -46,4 +46,114 @@ void	json_kbool(struct json *j, const char *key, int v);
 /* Escape s as the body of a JSON string (no quotes) into b. */
 enum sip_err	json_escape(struct buf *b, const char *s, size_t len);
 
+/*
+ * Members whose key is a string literal, for writers of many members a
+ * record (sip-parse --json): the key goes out as the compiler quoted
+ * it, in a copy of known length, with no strlen() and no scan.  Only a
+ * literal compiles ("\"" key "\":"), and a literal key is plain ASCII
+ * that needs no escaping.  Otherwise as json_kslice() and the others.
+ */
+#define JSON_QKEY(key)		"\"" key "\":", sizeof(key) + 2
+#define json_lkey(j, key)	json_qkey(j, JSON_QKEY(key))
+#define json_lslice(j, key, s)	json_qslice(j, JSON_QKEY(key), s)
+#define json_lstr(j, key, s)	json_qslice(j, JSON_QKEY(key), slice_cstr(s))
+#define json_lint(j, key, v)	json_qint(j, JSON_QKEY(key), v)
+/* "key":{ and "key":[ */
+#define json_lobj(j, key)	json_qopen(j, "\"" key "\":{", sizeof(key) + 3)
+#define json_larr(j, key)	json_qopen(j, "\"" key "\":[", sizeof(key) + 3)
+/* A key that is a slice (a parameter's name), escaped if need be. */
+void	json_skey(struct json *j, struct slice key);
+
+/* The inline parts of the above; not to be called otherwise. */
+enum sip_err	json_grow_(struct json *j, size_t n);
+void	json_putq_(struct json *j, char *w, struct slice s);
+void	json_putint_(struct json *j, char *w, int64_t v);
+void	json_qslow_(struct json *j, const char *qk, size_t qn, struct slice s);
+void	json_qopen_slow_(struct json *j, const char *qk, size_t qn);
+
+/* Room for n bytes and the NUL after them, or NULL after an error. */
+static inline char *
+json_room_(struct json *j, size_t n)
+{
+	struct buf *b = j->b;
+
+	if (j->err != SIP_OK || (n >= b->cap - b->len &&
+	    json_grow_(j, n) != SIP_OK))
+		return NULL;
+	return b->p + b->len;
+}
+
+/* The comma before a value when one came before at this level. */
+static inline char *
+json_sep_(struct json *j, char *w)
+{
+	if (j->depth > 0) {
+		unsigned char *st = &j->state[j->depth - 1];
+
+		*w = ',';
+		w += *st == 1;
+		*st = 1;
+	}
+	return w;
+}
+
+static inline void
+json_qkey(struct json *j, const char *qk, size_t qn)
+{
+	char *w = json_room_(j, qn + 1);
+
+	if (w == NULL)
+		return;
+	w = json_sep_(j, w);
+	memcpy(w, qk, qn);
+	w[qn] = '\0';
+	j->b->len = (size_t)(w + qn - j->b->p);
+	/* The member's value follows: it must not add a comma. */
+	if (j->depth > 0)
+		j->state[j->depth - 1] = 2;
+}
+
+static inline void
+json_qslice(struct json *j, const char *qk, size_t qn, struct slice s)
+{
+	char *w;
+
+	if (s.p == NULL || (w = json_room_(j, qn + s.len + 3)) == NULL) {
+		json_qslow_(j, qk, qn, s);
+		return;
+	}
+	w = json_sep_(j, w);
+	memcpy(w, qk, qn);
+	json_putq_(j, w + qn, s);
+}
+
+static inline void
+json_qint(struct json *j, const char *qk, size_t qn, int64_t v)
+{
+	char *w = json_room_(j, qn + 21);
+
+	if (w == NULL)
+		return;
+	w = json_sep_(j, w);
+	memcpy(w, qk, qn);
+	json_putint_(j, w + qn, v);
+}
+
+static inline void
+json_qopen(struct json *j, const char *qk, size_t qn)
+{
+	char *w;
+
+	if (j->depth >= JSON_MAX_DEPTH || (w = json_room_(j, qn + 1)) == NULL) {
+		json_qopen_slow_(j, qk, qn);
+		return;
+	}
+	w = json_sep_(j, w);
+	memcpy(w, qk, qn);
+	w[qn] = '\0';
+	j->b->len = (size_t)(w + qn - j->b->p);
+	j->state[j->depth] = 0;
+	j->is_arr[j->depth++] = qk[qn - 1] == '[';
+}
+
 #endif

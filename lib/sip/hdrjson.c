@@ -9,17 +9,14 @@
 #include "hdrjson.h"
 #include "via.h"
 
-static void
-params(struct json *j, const char *key, const struct sip_param *v,
-    unsigned n)
-{
-	json_key(j, key);
-	json_obj(j);
-	for (unsigned i = 0; i < n; i++) {
-		char name[128];
+/* "params" (or "headers"): {name: value or true, ...} */
+#define params(j, key, v, n)	(json_lobj(j, key), params_(j, v, n))
 
-		slice_copy(v[i].name, name, sizeof name);
-		json_key(j, name);
+static void
+params_(struct json *j, const struct sip_param *v, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		json_skey(j, v[i].name);
 		if (v[i].has_value)
 			json_slice(j, v[i].value);
 		else
@@ -34,18 +31,18 @@ uri(struct json *j, const struct sip_uri *u)
 	static const char *const schemes[] = { "other", "sip", "sips", "tel" };
 
 	json_obj(j);
-	json_kstr(j, "scheme", schemes[u->scheme]);
+	json_lstr(j, "scheme", schemes[u->scheme]);
 	if (u->scheme == SIP_URI_TEL) {
-		json_kslice(j, "number", u->number);
+		json_lslice(j, "number", u->number);
 		json_kbool(j, "global", u->global);
 	} else if (u->scheme == SIP_URI_OTHER) {
-		json_kslice(j, "opaque", u->opaque);
+		json_lslice(j, "opaque", u->opaque);
 	} else {
 		if (u->has_user)
-			json_kslice(j, "user", u->user);
-		json_kslice(j, "host", u->host);
+			json_lslice(j, "user", u->user);
+		json_lslice(j, "host", u->host);
 		if (u->has_port)
-			json_kint(j, "port", u->port);
+			json_lint(j, "port", u->port);
 	}
 	params(j, "params", u->params, u->nparams);
 	if (u->nheaders)
@@ -67,15 +64,15 @@ addr(struct json *j, struct slice v, struct sip_perr *pe)
 		return 0;
 	}
 	if (a.display.len)
-		json_kslice(j, "display", a.display);
-	json_key(j, "uri");
+		json_lslice(j, "display", a.display);
+	json_lkey(j, "uri");
 	uri(j, &a.uri);
 	if (a.tag.len)
-		json_kslice(j, "tag", a.tag);
+		json_lslice(j, "tag", a.tag);
 	if (a.expires.len)
-		json_kslice(j, "expires", a.expires);
+		json_lslice(j, "expires", a.expires);
 	if (a.q.len)
-		json_kslice(j, "q", a.q);
+		json_lslice(j, "q", a.q);
 	params(j, "params", a.params.v, a.params.n);
 	json_end(j);
 	return 0;
@@ -89,56 +86,76 @@ via(struct json *j, struct slice v, struct sip_perr *pe)
 	if (sip_via_parse(&x, v, pe) != SIP_OK)
 		return -1;
 	json_obj(j);
-	json_kslice(j, "transport", x.transport);
-	json_kslice(j, "host", x.host);
+	json_lslice(j, "transport", x.transport);
+	json_lslice(j, "host", x.host);
 	if (x.has_port)
-		json_kint(j, "port", x.port);
+		json_lint(j, "port", x.port);
 	if (x.branch.len)
-		json_kslice(j, "branch", x.branch);
+		json_lslice(j, "branch", x.branch);
 	if (x.received.len)
-		json_kslice(j, "received", x.received);
+		json_lslice(j, "received", x.received);
 	if (x.has_rport) {
-		json_key(j, "rport");
+		json_lkey(j, "rport");
 		if (x.rport.len)
 			json_slice(j, x.rport);
 		else
 			json_bool(j, 1);
 	}
 	if (x.maddr.len)
-		json_kslice(j, "maddr", x.maddr);
+		json_lslice(j, "maddr", x.maddr);
 	if (x.ttl.len)
-		json_kslice(j, "ttl", x.ttl);
+		json_lslice(j, "ttl", x.ttl);
 	params(j, "params", x.params.v, x.params.n);
 	json_end(j);
 	return 0;
 }
 
-/* A comma list of items, each written by fn, as an array. */
+/* Where a writer was, to take back what it wrote after it. */
+struct mark {
+	size_t		len;
+	int		depth;
+	unsigned char	state;
+};
+
+static struct mark
+mark(const struct json *j)
+{
+	struct mark m = { j->b->len, j->depth,
+	    j->depth > 0 ? j->state[j->depth - 1] : 0 };
+
+	return m;
+}
+
+/* Back to m: "parsed" of a value that broke its grammar goes out unsaid. */
+static void
+rewind_to(struct json *j, struct mark m)
+{
+	if (j->err != SIP_OK)
+		return;
+	j->b->len = m.len;
+	if (j->b->p != NULL)
+		j->b->p[m.len] = '\0';
+	j->depth = m.depth;
+	if (m.depth > 0)
+		j->state[m.depth - 1] = m.state;
+}
+
+/* A comma list of items, each written by fn, as "parsed": [...]. */
 static int
 list(struct json *j, struct slice v, struct sip_perr *pe,
     int (*fn)(struct json *, struct slice, struct sip_perr *))
 {
 	struct slice rest = v, item;
-	struct buf save;
-	struct json tmp;
-	int rc = 0;
+	struct mark m = mark(j);
 
-	/* written to a scratch buffer first: an error must leave no half array */
-	buf_init(&save, 0);
-	json_init(&tmp, &save);
-	json_arr(&tmp);
+	json_larr(j, "parsed");
 	while (slice_split(&rest, ',', &item))
-		if (fn(&tmp, slice_trim(item), pe) != 0) {
-			rc = -1;
-			break;
+		if (fn(j, slice_trim(item), pe) != 0) {
+			rewind_to(j, m);
+			return -1;
 		}
-	json_end(&tmp);
-	if (rc == 0) {
-		json_key(j, "parsed");
-		json_raw(j, save.p, save.len);
-	}
-	buf_free(&save);
-	return rc;
+	json_end(j);
+	return 0;
 }
 
 void
@@ -159,17 +176,11 @@ sip_json_hdr(struct json *j, const struct sip_hdr *h)
 	case SIP_HDR_FROM: case SIP_HDR_TO: case SIP_HDR_REPLY_TO:
 	case SIP_HDR_REFER_TO: case SIP_HDR_REFERRED_BY:
 	case SIP_HDR_P_PREFERRED_IDENTITY: {
-		struct buf b;
-		struct json t;
+		struct mark m = mark(j);
 
-		buf_init(&b, 0);
-		json_init(&t, &b);
-		bad = addr(&t, v, &pe);
-		if (!bad) {
-			json_key(j, "parsed");
-			json_raw(j, b.p, b.len);
-		}
-		buf_free(&b);
+		json_lkey(j, "parsed");
+		if ((bad = addr(j, v, &pe)) != 0)
+			rewind_to(j, m);
 		break;
 	}
 	case SIP_HDR_CSEQ: {
@@ -177,10 +188,9 @@ sip_json_hdr(struct json *j, const struct sip_hdr *h)
 
 		if ((bad = sip_field_cseq(&c, v, &pe) != SIP_OK))
 			break;
-		json_key(j, "parsed");
-		json_obj(j);
-		json_kint(j, "num", c.num);
-		json_kslice(j, "method", c.method);
+		json_lobj(j, "parsed");
+		json_lint(j, "num", c.num);
+		json_lslice(j, "method", c.method);
 		json_end(j);
 		break;
 	}
@@ -191,7 +201,7 @@ sip_json_hdr(struct json *j, const struct sip_hdr *h)
 		if ((bad = sip_field_number(v, h->id == SIP_HDR_MAX_FORWARDS ?
 		    255 : SIP_MAX_DELTA, &n, NULL, &pe) != SIP_OK))
 			break;
-		json_key(j, "parsed");
+		json_lkey(j, "parsed");
 		json_int(j, n);
 		break;
 	}
@@ -200,10 +210,9 @@ sip_json_hdr(struct json *j, const struct sip_hdr *h)
 
 		if ((bad = sip_field_ctype(&ct, v, &pe) != SIP_OK))
 			break;
-		json_key(j, "parsed");
-		json_obj(j);
-		json_kslice(j, "type", ct.type);
-		json_kslice(j, "subtype", ct.subtype);
+		json_lobj(j, "parsed");
+		json_lslice(j, "type", ct.type);
+		json_lslice(j, "subtype", ct.subtype);
 		params(j, "params", ct.params.v, ct.params.n);
 		json_end(j);
 		break;
@@ -214,9 +223,8 @@ sip_json_hdr(struct json *j, const struct sip_hdr *h)
 
 		if ((bad = sip_auth_parse(&a, v, &pe) != SIP_OK))
 			break;
-		json_key(j, "parsed");
-		json_obj(j);
-		json_kslice(j, "scheme", a.scheme);
+		json_lobj(j, "parsed");
+		json_lslice(j, "scheme", a.scheme);
 		params(j, "params", a.params.v, a.params.n);
 		json_end(j);
 		break;
@@ -226,11 +234,10 @@ sip_json_hdr(struct json *j, const struct sip_hdr *h)
 
 		if ((bad = sip_field_event(&ev, v, &pe) != SIP_OK))
 			break;
-		json_key(j, "parsed");
-		json_obj(j);
-		json_kslice(j, "package", ev.package);
+		json_lobj(j, "parsed");
+		json_lslice(j, "package", ev.package);
 		if (ev.id.len)
-			json_kslice(j, "id", ev.id);
+			json_lslice(j, "id", ev.id);
 		params(j, "params", ev.params.v, ev.params.n);
 		json_end(j);
 		break;
@@ -240,15 +247,14 @@ sip_json_hdr(struct json *j, const struct sip_hdr *h)
 
 		if ((bad = sip_field_substate(&ss, v, &pe) != SIP_OK))
 			break;
-		json_key(j, "parsed");
-		json_obj(j);
-		json_kslice(j, "state", ss.state);
+		json_lobj(j, "parsed");
+		json_lslice(j, "state", ss.state);
 		if (ss.reason.len)
-			json_kslice(j, "reason", ss.reason);
+			json_lslice(j, "reason", ss.reason);
 		if (ss.has_expires)
-			json_kint(j, "expires", ss.expires);
+			json_lint(j, "expires", ss.expires);
 		if (ss.has_retry)
-			json_kint(j, "retry_after", ss.retry_after);
+			json_lint(j, "retry_after", ss.retry_after);
 		json_end(j);
 		break;
 	}
@@ -260,8 +266,7 @@ sip_json_hdr(struct json *j, const struct sip_hdr *h)
 
 		if ((bad = sip_field_tokens(v, t, 64, &n, &pe) != SIP_OK))
 			break;
-		json_key(j, "parsed");
-		json_arr(j);
+		json_larr(j, "parsed");
 		for (unsigned i = 0; i < n; i++)
 			json_slice(j, t[i]);
 		json_end(j);
@@ -272,11 +277,10 @@ sip_json_hdr(struct json *j, const struct sip_hdr *h)
 
 		if ((bad = sip_field_rack(&r, v, &pe) != SIP_OK))
 			break;
-		json_key(j, "parsed");
-		json_obj(j);
-		json_kint(j, "rseq", r.rseq);
-		json_kint(j, "cseq", r.cseq);
-		json_kslice(j, "method", r.method);
+		json_lobj(j, "parsed");
+		json_lint(j, "rseq", r.rseq);
+		json_lint(j, "cseq", r.cseq);
+		json_lslice(j, "method", r.method);
 		json_end(j);
 		break;
 	}
@@ -285,11 +289,10 @@ sip_json_hdr(struct json *j, const struct sip_hdr *h)
 
 		if ((bad = sip_field_retry_after(&ra, v, &pe) != SIP_OK))
 			break;
-		json_key(j, "parsed");
-		json_obj(j);
-		json_kint(j, "seconds", ra.secs);
+		json_lobj(j, "parsed");
+		json_lint(j, "seconds", ra.secs);
 		if (ra.comment.len)
-			json_kslice(j, "comment", ra.comment);
+			json_lslice(j, "comment", ra.comment);
 		params(j, "params", ra.params.v, ra.params.n);
 		json_end(j);
 		break;
@@ -298,5 +301,5 @@ sip_json_hdr(struct json *j, const struct sip_hdr *h)
 		return;
 	}
 	if (bad)
-		json_kstr(j, "error", pe.why ? pe.why : "malformed value");
+		json_lstr(j, "error", pe.why ? pe.why : "malformed value");
 }
