@@ -30,6 +30,7 @@
 #include "sdp.h"
 #include "tls.h"
 #include "endpoint.h"
+#include "serve.h"
 #include "tpset.h"
 
 static const char *const usage[] = {
@@ -123,9 +124,9 @@ static const struct applet_spec spec = { "sip-serve", usage, opts, extra,
     EXIT_LOCAL | EXIT_NET };
 
 #define MAX_LISTEN	16
-#define MAX_BINDINGS	4096
+#define MAX_BINDINGS	SERVE_MAX_BINDINGS
 #define MAX_USERS	1024
-#define AOR_SIZE	256
+#define AOR_SIZE	SERVE_AOR_SIZE
 /*
  * A 200 to REGISTER lists every binding (RFC 3261 10.3 step 8).  Over UDP
  * it must fit 1300 bytes (18.1.1's figure, below a 1500-byte MTU), and
@@ -143,24 +144,15 @@ struct listener {
 	const char		*spec;	/* as given, for errors */
 };
 
-struct binding {
-	char		 aor[AOR_SIZE];
-	char		 contact[512];
-	time_t		 expires;	/* absolute */
-	int		 q;		/* in thousandths; -1 none given */
-	char		 instance[256];	/* RFC 5626 +sip.instance, unquoted */
-	char		 callid[128];
-	uint32_t	 cseq;
-};
-
 static struct listener lis[MAX_LISTEN];
 static int nlis;
 static struct sip_loop *loop;
 static struct sip_tps *tps;
 static struct sip_ep ep;		/* the transactions: lib/ua/endpoint */
 static SSL_CTX *tls_ctx;
-static struct binding bind_tab[MAX_BINDINGS];
-static int nbind;
+struct binding bind_tab[MAX_BINDINGS];
+int nbind;
+static unsigned last_binding_id;	/* the reginfo contact ids */
 static struct { char *user, *pass; } users[MAX_USERS];
 static int nusers;
 static unsigned char nonce_key[32];
@@ -309,8 +301,8 @@ q_parse(struct slice s)
 }
 
 /* q in thousandths as the shortest q-value: "1", "0.5", "0.125". */
-static const char *
-q_str(int q, char out[8])
+const char *
+serve_q_str(int q, char out[8])
 {
 	int n;
 
@@ -331,7 +323,7 @@ binding_json(struct json *j, const struct binding *b, time_t now)
 	json_kint(j, "expires", (int64_t)(b->expires - now));
 	json_key(j, "q");
 	if (b->q >= 0) {
-		const char *v = q_str(b->q, qs);
+		const char *v = serve_q_str(b->q, qs);
 
 		json_raw(j, v, strlen(v));
 	} else
@@ -436,8 +428,8 @@ build_resp(const struct sip_conn *c, const struct sip_msg *m,
 }
 
 /* The response rp to m in t: 0 when sent, -1 when it could not be. */
-static int
-respond(struct sip_uas_txn *t, const struct sip_msg *m,
+int
+serve_respond(struct sip_uas_txn *t, const struct sip_msg *m,
     const struct sip_sockaddr *src, struct sip_resp_params *rp)
 {
 	if (build_resp(t->conn, m, src, rp) != 0)
@@ -623,7 +615,7 @@ answer_bad(struct sip_uas_txn *t, struct sip_conn *c, const struct sip_msg *m,
 	rp.code = code;
 	rp.headers = hdrs;
 	if (t != NULL) {
-		respond(t, m, src, &rp);
+		serve_respond(t, m, src, &rp);
 		return code;
 	}
 	if (build_resp(c, m, src, &rp) != 0)
@@ -641,14 +633,14 @@ do_options(struct sip_uas_txn *t, const struct sip_msg *m,
     const struct sip_sockaddr *src)
 {
 	static const char *hdrs[] = { allow_hdr, "Accept: application/sdp, text/plain",
-	    "Server: sipbox/" SIPBOX_VERSION, NULL };
+	    "Allow-Events: reg", "Server: sipbox/" SIPBOX_VERSION, NULL };
 	struct sip_resp_params rp;
 	int code = reply_code(m, 200);
 
 	memset(&rp, 0, sizeof rp);
 	rp.code = code;
 	rp.headers = hdrs;
-	respond(t, m, src, &rp);
+	serve_respond(t, m, src, &rp);
 	return code;
 }
 
@@ -661,7 +653,7 @@ do_message(struct sip_uas_txn *t, const struct sip_msg *m,
 
 	memset(&rp, 0, sizeof rp);
 	rp.code = code;
-	respond(t, m, src, &rp);
+	serve_respond(t, m, src, &rp);
 	if (code < 300 && !o.json && !quiet) {
 		struct slice from = sip_msg_value(m, SIP_HDR_FROM);
 
@@ -687,18 +679,23 @@ to_aor(const struct sip_msg *m, char *out, size_t n)
 	return 0;
 }
 
-/* RFC 3261 22.4: challenge, or check the credentials.  1 when through. */
-static int
-authorized(struct sip_uas_txn *t, const struct sip_msg *m,
-    const struct sip_sockaddr *src, int *code)
+/*
+ * RFC 3261 22.4: challenge, or check the credentials.  1 when through.
+ * The user who authenticated must be `user' (NULL: the To user, as 10.3
+ * step 5 asks of REGISTER).
+ */
+int
+serve_authorized(struct sip_uas_txn *t, const struct sip_msg *m,
+    const struct sip_sockaddr *src, const struct slice *user, int *code)
 {
 	const struct sip_hdr *h;
-	char nonce[SIP_DIGEST_NONCE_SIZE];
+	char nonce[SIP_DIGEST_NONCE_SIZE], meth[32];
 	int stale = 0;
 	uint64_t now = (uint64_t)time(NULL);
 
 	if (nusers == 0)
 		return 1;
+	snprintf(meth, sizeof meth, "%.*s", (int)m->method.len, m->method.p);
 	for (h = sip_msg_hdr(m, SIP_HDR_AUTHORIZATION); h != NULL;
 	    h = sip_msg_hdr_next(m, h)) {
 		struct sip_auth cred;
@@ -721,21 +718,24 @@ authorized(struct sip_uas_txn *t, const struct sip_msg *m,
 		if (e != SIP_OK)
 			break;
 		if ((pw = user_pass(cred.username)) != NULL &&
-		    sip_digest_verify(&cred, "REGISTER", pw, m->body.p,
+		    sip_digest_verify(&cred, meth, pw, m->body.p,
 		    m->body.len) == SIP_OK) {
 			/* RFC 3261 10.3 step 5: the To user must be the one
 			 * who authenticated. */
 			struct sip_addr to;
 
-			if (sip_addr_parse(&to, sip_msg_value(m, SIP_HDR_TO),
-			    &pe) == SIP_OK && !slice_eq(to.uri.user,
-			    cred.username)) {
+			if ((user != NULL && !slice_eq(*user, cred.username)) ||
+			    (user == NULL && sip_addr_parse(&to,
+			    sip_msg_value(m, SIP_HDR_TO), &pe) == SIP_OK &&
+			    !slice_eq(to.uri.user, cred.username))) {
 				struct sip_resp_params rp;
 
 				memset(&rp, 0, sizeof rp);
 				rp.code = *code = 403;
-				rp.reason = "Forbidden: auth user does not match To";
-				respond(t, m, src, &rp);
+				rp.reason = user != NULL ? "Forbidden: auth "
+				    "user does not match the AOR" :
+				    "Forbidden: auth user does not match To";
+				serve_respond(t, m, src, &rp);
 				return 0;
 			}
 			return 1;
@@ -756,9 +756,17 @@ authorized(struct sip_uas_txn *t, const struct sip_msg *m,
 	memset(&rp, 0, sizeof rp);
 	rp.code = *code = 401;
 	rp.headers = hdrs;
-	respond(t, m, src, &rp);
+	serve_respond(t, m, src, &rp);
 	buf_free(&ch);
 	return 0;
+}
+
+/* Binding i is gone by event ev (RFC 3680 4.7.1): said, then removed. */
+static void
+unbind(int i, enum sip_reginfo_event ev, time_t now)
+{
+	regevent_changed(&bind_tab[i], ev, now);
+	bind_tab[i] = bind_tab[--nbind];
 }
 
 static void
@@ -766,9 +774,42 @@ expire_bindings(time_t now)
 {
 	for (int i = 0; i < nbind; )
 		if (bind_tab[i].expires <= now)
-			bind_tab[i] = bind_tab[--nbind];
+			unbind(i, SIP_REGINFO_EV_EXPIRED, now);
 		else
 			i++;
+}
+
+/*
+ * With a subscription to the reg event a binding's expiry is news
+ * (RFC 3680 4.7.1): a timer removes each at its time.  Without one they
+ * go when the next REGISTER looks, as before.
+ */
+static struct sip_timer expiry_timer;
+static void arm_expiry(void);
+
+static void
+on_expiry(struct sip_timer *tm, void *arg)
+{
+	(void)tm;
+	(void)arg;
+	expire_bindings(time(NULL));
+	arm_expiry();
+}
+
+static void
+arm_expiry(void)
+{
+	time_t first = 0, now = time(NULL);
+
+	sip_loop_timer_stop(loop, &expiry_timer);
+	if (regevent_count() == 0)
+		return;
+	for (int i = 0; i < nbind; i++)
+		if (first == 0 || bind_tab[i].expires < first)
+			first = bind_tab[i].expires;
+	if (first != 0)
+		sip_loop_timer_in(loop, &expiry_timer, first > now ?
+		    (uint64_t)(first - now) * 1000 : 0);
 }
 
 /* The +sip.instance of contact c, unquoted, into out ("" when none). */
@@ -796,7 +837,7 @@ binding_contact(struct buf *b, const struct binding *bd, time_t now)
 
 	buf_printf(b, "<%s>;expires=%ld", bd->contact, (long)(bd->expires - now));
 	if (bd->q >= 0)
-		buf_printf(b, ";q=%s", q_str(bd->q, qs));
+		buf_printf(b, ";q=%s", serve_q_str(bd->q, qs));
 	if (bd->instance[0] != '\0')
 		buf_printf(b, ";+sip.instance=\"%s\"", bd->instance);
 }
@@ -850,17 +891,17 @@ do_register(struct sip_uas_txn *t, const struct sip_msg *m,
 
 		memset(&r0, 0, sizeof r0);
 		r0.code = code;
-		respond(t, m, src, &r0);
+		serve_respond(t, m, src, &r0);
 		return code;
 	}
-	if (!authorized(t, m, src, &code))
+	if (!serve_authorized(t, m, src, NULL, &code))
 		return code;
 	authed = nusers > 0;
 	if (to_aor(m, aor, AOR_SIZE) != 0 ||
 	    sip_field_cseq(&cs, sip_msg_value(m, SIP_HDR_CSEQ), &pe) != SIP_OK) {
 		memset(&rp, 0, sizeof rp);
 		rp.code = code = 400;
-		respond(t, m, src, &rp);
+		serve_respond(t, m, src, &rp);
 		return code;
 	}
 	if (sip_msg_hdr(m, SIP_HDR_EXPIRES) != NULL)
@@ -882,7 +923,7 @@ do_register(struct sip_uas_txn *t, const struct sip_msg *m,
 		memset(&rp, 0, sizeof rp);
 		rp.code = code = 400;
 		rp.headers = w;
-		respond(t, m, src, &rp);
+		serve_respond(t, m, src, &rp);
 		return code;
 	}
 	/* 10.3 step 7: too brief is 423 before any binding changes */
@@ -904,7 +945,7 @@ do_register(struct sip_uas_txn *t, const struct sip_msg *m,
 		memset(&rp, 0, sizeof rp);
 		rp.code = code = 423;
 		rp.headers = w;
-		respond(t, m, src, &rp);
+		serve_respond(t, m, src, &rp);
 		return code;
 	}
 	expire_bindings(now);
@@ -922,7 +963,7 @@ do_register(struct sip_uas_txn *t, const struct sip_msg *m,
 		memset(&rp, 0, sizeof rp);
 		rp.code = code = 513;
 		rp.headers = w;
-		respond(t, m, src, &rp);
+		serve_respond(t, m, src, &rp);
 		return code;
 	}
 	memset(&it, 0, sizeof it);
@@ -930,13 +971,15 @@ do_register(struct sip_uas_txn *t, const struct sip_msg *m,
 		struct sip_addr c;
 		char curi[512];
 		uint32_t exp = expires_hdr;
-		int j;
+		int j, fresh;
+		struct slice cid = sip_msg_value(m, SIP_HDR_CALL_ID);
 
 		if (slice_eq_cstr(slice_trim(val), "*")) {
 			/* 10.3 step 6: remove all (Expires: 0, checked above) */
 			for (j = 0; j < nbind; )
 				if (strcmp(bind_tab[j].aor, aor) == 0)
-					bind_tab[j] = bind_tab[--nbind];
+					unbind(j, SIP_REGINFO_EV_UNREGISTERED,
+					    now);
 				else
 					j++;
 			continue;
@@ -955,17 +998,19 @@ do_register(struct sip_uas_txn *t, const struct sip_msg *m,
 				break;
 		if (exp == 0) {
 			if (j < nbind)
-				bind_tab[j] = bind_tab[--nbind];
+				unbind(j, SIP_REGINFO_EV_UNREGISTERED, now);
 			continue;
 		}
-		if (j == nbind) {
+		if ((fresh = j == nbind)) {
 			if (nbind == MAX_BINDINGS) {
 				memset(&rp, 0, sizeof rp);
 				rp.code = code = 503;
-				respond(t, m, src, &rp);
+				serve_respond(t, m, src, &rp);
 				return code;
 			}
 			nbind++;
+			bind_tab[j].since = now;
+			bind_tab[j].id = ++last_binding_id;
 		}
 		snprintf(bind_tab[j].aor, sizeof bind_tab[j].aor, "%s", aor);
 		snprintf(bind_tab[j].contact, sizeof bind_tab[j].contact, "%s",
@@ -975,6 +1020,10 @@ do_register(struct sip_uas_txn *t, const struct sip_msg *m,
 		    sizeof bind_tab[j].instance);
 		bind_tab[j].expires = now + (time_t)exp;
 		bind_tab[j].cseq = cs.num;
+		snprintf(bind_tab[j].callid, sizeof bind_tab[j].callid,
+		    "%.*s", (int)cid.len, cid.p);
+		regevent_changed(&bind_tab[j], fresh ?
+		    SIP_REGINFO_EV_REGISTERED : SIP_REGINFO_EV_REFRESHED, now);
 	}
 	/* 10.3 step 8: the 200 lists every current binding of the AOR. */
 	buf_init(&cl, LIST_MAX);
@@ -987,7 +1036,7 @@ do_register(struct sip_uas_txn *t, const struct sip_msg *m,
 	memset(&rp, 0, sizeof rp);
 	rp.code = 200;
 	rp.contact = nh ? cl.p : NULL;
-	respond(t, m, src, &rp);
+	serve_respond(t, m, src, &rp);
 	/* the event line lists what the 200 lists */
 	if (!o.json && !quiet) {
 		printf("REGISTER %s: %d binding%s%s%s\n", aor, nh,
@@ -1043,8 +1092,8 @@ call_add(const struct sip_msg *m, const char *tag)
  * a sips URI when the Request-URI is one, the transport named unless
  * it is UDP.
  */
-static void
-contact_of(const struct sip_msg *m, enum sip_tp tp,
+void
+serve_contact_of(const struct sip_msg *m, enum sip_tp tp,
     const struct sip_sockaddr *local, char *out, size_t n)
 {
 	char a[SIP_NET_ADDRSTR], tpl[8];
@@ -1132,14 +1181,14 @@ answer_final(struct sip_uas_txn *t, const struct sip_msg *m,
 	if (code >= 300 && code < 400)
 		rp.contact = redirect_to;
 	if (m->mid != SIP_METHOD_INVITE || code >= 300) {
-		respond(t, m, src, &rp);
+		serve_respond(t, m, src, &rp);
 		return code;
 	}
 	buf_init(&body, 8192);
 	if ((bad = session_body(m, local, &body)) != 0) {
 		rp.code = code = bad;
 		rp.headers = bad == 415 ? accept415 : NULL;
-		respond(t, m, src, &rp);
+		serve_respond(t, m, src, &rp);
 		buf_free(&body);
 		return code;
 	}
@@ -1148,13 +1197,13 @@ answer_final(struct sip_uas_txn *t, const struct sip_msg *m,
 			die(SIP_EXIT_NET, "%s", sip_err_str(SIP_E_RANDOM));
 		rp.to_tag = tag = newtag;
 	}
-	contact_of(m, t->conn->tp, local, contact, sizeof contact);
+	serve_contact_of(m, t->conn->tp, local, contact, sizeof contact);
 	rp.contact = contact;
 	rp.headers = hdrs;
 	rp.content_type = "application/sdp";
 	rp.body = body.p;
 	rp.body_len = body.len;
-	if (respond(t, m, src, &rp) == 0 && code < 300 &&
+	if (serve_respond(t, m, src, &rp) == 0 && code < 300 &&
 	    sip_field_hparam(sip_msg_value(m, SIP_HDR_TO), "tag").len == 0)
 		call_add(m, tag);	/* a re-INVITE's call is there */
 	buf_free(&body);
@@ -1231,10 +1280,10 @@ ring(struct sip_uas_txn *t, const struct sip_msg *m,
 	rp.to_tag = r->tag;
 	if (m->mid == SIP_METHOD_INVITE && code > 100) {
 		/* 12.1.1: a 1xx with a To tag makes an early dialog */
-		contact_of(m, rx->tp, &rx->local, contact, sizeof contact);
+		serve_contact_of(m, rx->tp, &rx->local, contact, sizeof contact);
 		rp.contact = contact;
 	}
-	if (respond(t, m, &rx->src, &rp) != 0)
+	if (serve_respond(t, m, &rx->src, &rp) != 0)
 		return code;
 	r->t = t;
 	r->gen = t->gen;
@@ -1261,7 +1310,7 @@ do_bye(struct sip_uas_txn *t, const struct sip_msg *m,
 		rp.code = 500;
 	if (i >= 0 && rp.code < 300)
 		call_end(i);
-	respond(t, m, src, &rp);
+	serve_respond(t, m, src, &rp);
 	return rp.code;
 }
 
@@ -1283,7 +1332,7 @@ do_invite(struct sip_uas_txn *t, const struct sip_msg *m,
 		if (i >= 0 && sip_dialog_take_request(calls[i], m) == SIP_OK)
 			return answer_final(t, m, &rx->src, &rx->local,
 			    reply_code(m, 501), NULL);
-		respond(t, m, &rx->src, &rp);
+		serve_respond(t, m, &rx->src, &rp);
 		return rp.code;
 	}
 	return answer_final(t, m, &rx->src, &rx->local, reply_code(m, 501),
@@ -1331,6 +1380,17 @@ on_request(void *arg, struct sip_ep *e, struct sip_uas_txn *t,
 		break;
 	case SIP_METHOD_REGISTER:
 		code = do_register(t, m, &rx->src, aor);
+		arm_expiry();
+		break;
+	case SIP_METHOD_SUBSCRIBE:
+		/* RFC 3680: the reg event, unless --reply says otherwise */
+		if (reply_code(m, 0) != 0)
+			code = answer_final(t, m, &rx->src, &rx->local,
+			    reply_code(m, 0), NULL);
+		else {
+			code = regevent_subscribe(t, m, rx);
+			arm_expiry();
+		}
 		break;
 	default:
 		code = answer_final(t, m, &rx->src, &rx->local,
@@ -1409,7 +1469,7 @@ dump_bindings(void)
 		if (!o.json) {
 			printf("%s\t%s\t%ld\t%s\t%s\n", b->aor, b->contact,
 			    (long)(b->expires - now),
-			    b->q >= 0 ? q_str(b->q, qs) : "-",
+			    b->q >= 0 ? serve_q_str(b->q, qs) : "-",
 			    b->instance[0] ? b->instance : "-");
 			continue;
 		}
@@ -1554,13 +1614,13 @@ static void
 set_allow(void)
 {
 	static const char *const always[] = { "ACK", "CANCEL", "BYE",
-	    "OPTIONS", "MESSAGE", "REGISTER" };
+	    "OPTIONS", "MESSAGE", "REGISTER", "SUBSCRIBE" };
 	char name[24][32];
 	int n = 0;
 	size_t k;
 
 	for (int pass = 0; pass < 3; pass++) {
-		for (int i = 0; pass == 1 && i < 6; i++)
+		for (int i = 0; pass == 1 && i < 7; i++)
 			snprintf(name[n++], sizeof name[0], "%s", always[i]);
 		for (int i = 0; pass != 1 && i < o.reply.n && n < 24; i++) {
 			const char *v = o.reply.v[i], *eq = strchr(v, '=');
@@ -1698,6 +1758,8 @@ sip_serve_main(int argc, char **argv)
 	sip_timer_init(&refused_timer, refused_say, NULL);
 	sip_ep_attach(&ep, loop, tps);
 	ep.request = on_request;
+	regevent_init(loop, &ep, o.json, (uint32_t)o.max_expires);
+	sip_timer_init(&expiry_timer, on_expiry, NULL);
 	sip_timer_init(&end, NULL, NULL);
 	if (o.duration > 0) {
 		sip_timer_init(&end, stop_at_end, NULL);
@@ -1720,6 +1782,8 @@ sip_serve_main(int argc, char **argv)
 		    st.refused[SIP_TPS_REF_FDS], st.closed[SIP_TPS_QUEUE],
 		    st.closed[SIP_TPS_HANDSHAKE]);
 	sip_loop_timer_stop(loop, &end);
+	sip_loop_timer_stop(loop, &expiry_timer);
+	regevent_free();
 	for (int k = 0; k < MAX_RINGS; k++)
 		if (rings[k].used)
 			sip_loop_timer_stop(loop, &rings[k].timer);

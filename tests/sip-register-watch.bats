@@ -41,27 +41,35 @@ stop_watch() {
 	rm -f "$BATS_TEST_TMPDIR/$1.pid"
 }
 
+# watch_second_client NAME AOR REGISTRAR EVENT: while watch NAME (--json)
+# is subscribed, a second client registers AOR with a contact at a port
+# of its own and then removes it; NAME prints EVENT and then
+# unregistered for that contact, each change once (a contact named again
+# in later full documents is no news), and SIGINT unsubscribes, exit 0
+watch_second_client() {
+	local name=$1 aor=$2 reg=$3 ev=$4 out="$BATS_TEST_TMPDIR/$1.out" port c
+	port=$(free_port)
+	c="sip:${aor%@*}@127.0.0.1:$port"
+	run -0 "$SIPBOX" sip-register --once --expires 300 \
+	    --local "127.0.0.1:$port" "$aor" "$reg"
+	wait_for grep -q "\"type\":\"contact\",\"event\":\"$ev\",\"aor\":\"sip:$aor\",\"contact\":\"$c\",\"state\":\"active\"" "$out"
+	run -0 "$SIPBOX" sip-register --remove-all "$aor" "$reg"
+	wait_for grep -q "\"event\":\"unregistered\",\"aor\":\"sip:$aor\",\"contact\":\"$c\",\"state\":\"terminated\"" "$out"
+	stop_watch "$name"
+	[ "$watch_rc" = 0 ]
+	run -0 tail -1 "$out"
+	[[ "$output" == "{\"type\":\"subscription\",\"event\":\"unsubscribed\",\"aor\":\"sip:$aor\""* ]]
+	run -0 grep -c '"type":"contact"' "$out"
+	[ "$output" = 2 ]
+}
+
 @test "sip-register --watch: kamailio: a second client's registration and removal are printed from the NOTIFYs; SIGINT unsubscribes, exit 0" {
 	need_lab
 	export SIPBOX_PASSWORD=carol-secret
-	local out="$BATS_TEST_TMPDIR/w.out" port
+	local out="$BATS_TEST_TMPDIR/w.out"
 	start_watch w --json carol@sip.test "127.0.0.1:$LAB_SIP_PORT"
 	wait_for grep -q '"event":"subscribed".*"state":"active"' "$out"
-	# the second client: a contact at a port of its own
-	port=$(free_port)
-	run -0 "$SIPBOX" sip-register --once --expires 300 \
-	    --local "127.0.0.1:$port" carol@sip.test "127.0.0.1:$LAB_SIP_PORT"
-	wait_for grep -q "\"type\":\"contact\",\"event\":\"created\",\"aor\":\"sip:carol@sip.test\",\"contact\":\"sip:carol@127.0.0.1:$port\",\"state\":\"active\"" "$out"
-	run -0 "$SIPBOX" sip-register --remove-all carol@sip.test \
-	    "127.0.0.1:$LAB_SIP_PORT"
-	wait_for grep -q "\"event\":\"unregistered\",\"aor\":\"sip:carol@sip.test\",\"contact\":\"sip:carol@127.0.0.1:$port\",\"state\":\"terminated\"" "$out"
-	stop_watch w
-	[ "$watch_rc" = 0 ]
-	run -0 tail -1 "$out"
-	[[ "$output" == '{"type":"subscription","event":"unsubscribed","aor":"sip:carol@sip.test"'* ]]
-	# each change once: the contact in later full documents is no news
-	run -0 grep -c '"type":"contact"' "$out"
-	[ "$output" = 2 ]
+	watch_second_client w carol@sip.test "127.0.0.1:$LAB_SIP_PORT" created
 }
 
 @test "sip-register --watch: kamailio: the subscription is refreshed within the dialog before it expires, the unsubscribe has Expires: 0" {
@@ -111,4 +119,132 @@ stop_watch() {
 	[[ "$stderr" == "sip-register: --watch registers and removes nothing: no --once, --contact, --reg-id, --keepalive, --list or --remove"* ]]
 	run -2 --separate-stderr "$SIPBOX" sip-register --watch --remove-all sip:a@b.test
 	[[ "$stderr" == "sip-register: --watch registers and removes nothing"* ]]
+}
+
+# sip-serve as the notifier (its registrar's reg event), with digest
+# users as REGISTER has them
+serve_users() {
+	printf 'carol:carol-secret\ndave:dave-secret\n' >"$BATS_TEST_TMPDIR/users"
+	chmod 600 "$BATS_TEST_TMPDIR/users"
+	start_serve s -l udp:127.0.0.1:0 --users "$BATS_TEST_TMPDIR/users" "$@"
+}
+
+@test "sip-register --watch: sip-serve: a second client's registration and removal are printed from the NOTIFYs; SIGINT unsubscribes, exit 0" {
+	serve_users
+	export SIPBOX_PASSWORD=carol-secret
+	local out="$BATS_TEST_TMPDIR/w.out" a
+	a=$(serve_addr s udp)
+	start_watch w --json carol@example.test "$a"
+	wait_for grep -q '"event":"subscribed".*"state":"active"' "$out"
+	watch_second_client w carol@example.test "$a" registered
+	# document versions one apart: no gap made the watcher refresh
+	run -0 grep -o '"version":[0-9]*' "$out"
+	[ "$output" = $'"version":1\n"version":2' ]
+	run -0 cat "$SERVE_DIR/s.out"
+	[[ "$output" == *"SUBSCRIBE reg sip:carol@example.test: active for 3600 s"* ]]
+	[[ "$output" == *"SUBSCRIBE reg sip:carol@example.test: terminated (timeout)"* ]]
+}
+
+@test "sip-register --watch: sip-serve: a binding that runs out is printed expired, at its time" {
+	serve_users
+	export SIPBOX_PASSWORD=carol-secret
+	local out="$BATS_TEST_TMPDIR/x.out" port a
+	a=$(serve_addr s udp)
+	start_watch x carol@example.test "$a"
+	wait_for grep -q '^subscribed ' "$out"
+	port=$(free_port)
+	run -0 "$SIPBOX" sip-register --once --expires 1 \
+	    --local "127.0.0.1:$port" carol@example.test "$a"
+	wait_for grep -q "^registered sip:carol@example.test: <sip:carol@127.0.0.1:$port> expires 1 s" "$out"
+	# sip-serve's timer removes it: no REGISTER comes to look
+	wait_for grep -q "^expired sip:carol@example.test: <sip:carol@127.0.0.1:$port>" "$out"
+	stop_watch x
+	[ "$watch_rc" = 0 ]
+}
+
+@test "sip-register --watch: sip-serve: the subscription is refreshed within the dialog and authenticated each time; each SUBSCRIBE brings a NOTIFY; the unsubscribe's NOTIFY says terminated" {
+	serve_users
+	export SIPBOX_PASSWORD=dave-secret
+	local err="$BATS_TEST_TMPDIR/r.err" a
+	a=$(serve_addr s udp)
+	start_watch r -v --expires 4 dave@example.test "$a"
+	# refreshes go to sip-serve's Contact; each is challenged, as REGISTER
+	wait_for count_is 2 "$err" "^> SUBSCRIBE sip:sipbox@$a SIP/2\.0"
+	wait_for count_is 2 "$err" '^< Subscription-State: active;expires=4$'
+	stop_watch r
+	[ "$watch_rc" = 0 ]
+	run -0 grep -c '^> SUBSCRIBE sip:dave@example.test SIP/2.0' "$err"
+	[ "$output" = 2 ]	# the first one and its answer to the 401
+	run -0 grep '^> Expires: ' "$err"
+	[ "${lines[-1]}" = "> Expires: 0" ]
+	run -0 grep '^< Subscription-State: ' "$err"
+	[ "${lines[-1]}" = "< Subscription-State: terminated;reason=timeout" ]
+	[[ "$(cat "$BATS_TEST_TMPDIR/r.out")" == *"unsubscribed sip:dave@example.test"* ]]
+}
+
+@test "sip-serve: a SUBSCRIBE to another event package is 489 with Allow-Events: reg; one authenticated as another user than the AOR's is 403" {
+	serve_users
+	local a
+	a=$(serve_addr s udp)
+	run -4 "$SIPBOX" sip-send -v -X SUBSCRIBE -H 'Event: presence' "sip:carol@$a"
+	[[ "$output" == *"< SIP/2.0 489 Bad Event"* ]]
+	[[ "$output" == *"< Allow-Events: reg"* ]]
+	run -0 "$SIPBOX" sip-send -v "sip:$a"
+	[[ "$output" == *"< Allow-Events: reg"* ]]
+	[[ "$output" == *"< Allow: ACK, CANCEL, BYE, OPTIONS, MESSAGE, REGISTER, SUBSCRIBE"$'\n'* ]]
+	SIPBOX_PASSWORD=dave-secret run -4 --separate-stderr "$SIPBOX" \
+	    sip-register --watch --user dave --timeout 10 carol@example.test "$a"
+	[ "$stderr" = "sip-register: sip:carol@example.test: Forbidden: the SUBSCRIBE was refused" ]
+}
+
+@test "sip-serve: a fetch (Expires: 0) gets one NOTIFY with the full state and terminated; a subscriber that answers a NOTIFY 481 is forgotten" {
+	start_serve s -l udp:127.0.0.1:0 --json
+	local a port
+	a=$(serve_addr s udp)
+	port=$(free_port)
+	run -0 "$SIPBOX" sip-register --once --expires 300 \
+	    --local "127.0.0.1:$port" erin@example.test "$a"
+	# a subscriber: answers each NOTIFY with the code in its file
+	echo 200 >"$BATS_TEST_TMPDIR/code"
+	python3 - "$BATS_TEST_TMPDIR" >"$BATS_TEST_TMPDIR/sub.log" 2>&1 3>&- <<-'PY' &
+	import socket, sys, os, time
+	d = sys.argv[1]
+	s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+	s.bind(("127.0.0.1", 0))
+	open(d + "/sub.port.tmp", "w").write(str(s.getsockname()[1]))
+	os.rename(d + "/sub.port.tmp", d + "/sub.port")
+	s.settimeout(60)
+	n = 0
+	while True:
+	    m, src = s.recvfrom(65535)
+	    head, body = m.decode().split("\r\n\r\n", 1)
+	    lines = head.split("\r\n")
+	    n += 1
+	    open("%s/notify.%d" % (d, n), "w").write(m.decode())
+	    code = open(d + "/code").read().strip()
+	    keep = [l for l in lines[1:] if l.split(":")[0].lower() in
+	            ("via", "from", "to", "call-id", "cseq")]
+	    s.sendto(("SIP/2.0 %s X\r\n%s\r\nContent-Length: 0\r\n\r\n" %
+	              (code, "\r\n".join(keep))).encode(), src)
+	PY
+	echo $! >"$BATS_TEST_TMPDIR/sub.pid"
+	wait_for test -s "$BATS_TEST_TMPDIR/sub.port"
+	port=$(cat "$BATS_TEST_TMPDIR/sub.port")
+	# the Request-URI is the AOR (RFC 3680 3.1), sent to sip-serve
+	run -0 "$SIPBOX" sip-send -X SUBSCRIBE -H 'Event: reg' -H 'Expires: 0' \
+	    --contact "sip:w@127.0.0.1:$port" --proxy "sip:$a" \
+	    sip:erin@example.test
+	wait_for test -s "$BATS_TEST_TMPDIR/notify.1"
+	run -0 cat "$BATS_TEST_TMPDIR/notify.1"
+	[[ "$output" == *$'\r\nSubscription-State: terminated;reason=timeout\r\n'* ]]
+	[[ "$output" == *$'\r\nContent-Type: application/reginfo+xml\r\n'* ]]
+	[[ "$output" == *'<registration aor="sip:erin@example.test" id="'*'" state="active">'* ]]
+	[[ "$output" == *"<uri>sip:erin@127.0.0.1:"*"</uri>"* ]]
+	wait_for grep -q '"event":"subscription","state":"terminated","aor":"sip:erin@example.test","package":"reg","notifies":1,"why":"timeout"' "$SERVE_DIR/s.out"
+	# a subscription whose NOTIFY is answered 481 ends (RFC 6665 4.2.2)
+	echo 481 >"$BATS_TEST_TMPDIR/code"
+	run -0 "$SIPBOX" sip-send -X SUBSCRIBE -H 'Event: reg' -H 'Expires: 60' \
+	    --contact "sip:w@127.0.0.1:$port" --proxy "sip:$a" \
+	    sip:erin@example.test
+	wait_for grep -q '"event":"subscription","state":"terminated","aor":"sip:erin@example.test","package":"reg","notifies":1,"why":"the subscriber refused the NOTIFY"' "$SERVE_DIR/s.out"
 }

@@ -120,7 +120,7 @@ setup() {
 	run -4 "$SIPBOX" sip-send -X INVITE "sip:$C"
 	run -3 "$SIPBOX" sip-send -X INFO "sip:$C"
 	run -6 "$SIPBOX" sip-send -X BYE "sip:$C"
-	run -5 "$SIPBOX" sip-send -X SUBSCRIBE "sip:$C"
+	run -5 "$SIPBOX" sip-send -X UPDATE "sip:$C"
 	[ "$output" = "SIP/2.0 501 Not Implemented" ]
 }
 

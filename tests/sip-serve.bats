@@ -100,7 +100,7 @@ teardown() {
 	a=$(serve_addr o2 udp)
 	run -0 "$SIPBOX" sip-send -v "sip:$a"
 	# INVITE and INFO would get 501: not listed (RFC 3261 20.5)
-	[[ "$output" == *"< Allow: ACK, CANCEL, BYE, OPTIONS, MESSAGE, REGISTER"$'\n'* ]]
+	[[ "$output" == *"< Allow: ACK, CANCEL, BYE, OPTIONS, MESSAGE, REGISTER, SUBSCRIBE"$'\n'* ]]
 	[[ "$output" == *"< Accept: "* ]]
 	# no path, no outbound: no Supported, and Require: path is 420
 	[[ "$output" != *"< Supported:"* ]]
@@ -111,7 +111,7 @@ teardown() {
 	start_serve o3 -l udp:127.0.0.1:0 -r INVITE=200 -r info=200 -r PRACK=501
 	a=$(serve_addr o3 udp)
 	run -0 "$SIPBOX" sip-send -v "sip:$a"
-	[[ "$output" == *"< Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, REGISTER, INFO"$'\n'* ]]
+	[[ "$output" == *"< Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, REGISTER, SUBSCRIBE, INFO"$'\n'* ]]
 	stop_serve o3
 }
 
