@@ -48,6 +48,7 @@ static struct {
 	double		 interval;
 	long		 concurrency;	/* 0: not given */
 	int		 no_bye;
+	const char	*ack_body;
 } o = { .interval = 1.0 };
 
 static const struct opt opts[] = {
@@ -67,6 +68,8 @@ static const struct opt opts[] = {
 	OPT_STR(0, "contact", &o.contact, "URI",
 	    "Contact URI; '*' with REGISTER removes every binding"),
 	OPT_FLAG(0, "no-bye", &o.no_bye, "after a 2xx to INVITE, ACK but send no BYE"),
+	OPT_STR(0, "ack-body", &o.ack_body, "SDP|@FILE|@-",
+	    "INVITE without -d: the SDP answer the ACK carries when the 2xx brings the offer (default: one that declines each stream)"),
 	OPT_FLAG('n', "dry-run", &o.dry_run, "print what would be sent, send nothing"),
 	CLIENT_OPTIONS,
 	OPT_GROUP("Output and exit status"),
@@ -153,36 +156,55 @@ add_body(struct buf *b, const char *p, size_t n, int sdp)
 	}
 }
 
-static void
-load_body(void)
+/*
+ * A body argument, TEXT, @FILE or @-, into *p and *n.  sdp (-1: when it
+ * starts "v=0"): its bare LF line ends become CRLF.  Returns whether it
+ * is taken for SDP.
+ */
+static int
+read_body(const char *arg, int sdp, char **p, size_t *n)
 {
 	struct buf b;
 
-	if (o.data == NULL)
-		return;
-	if (o.data[0] == '@') {
-		if (read_file(o.data + 1, &body, &body_len, SIP_MAX_BODY) != 0)
-			die_errno(SIP_EXIT_INVALID, "%s", o.data + 1);
+	if (arg[0] == '@') {
+		if (read_file(arg + 1, p, n, SIP_MAX_BODY) != 0)
+			die_errno(SIP_EXIT_INVALID, "%s", arg + 1);
 	} else {
-		body = xstrdup(o.data);
-		body_len = strlen(body);
+		*p = xstrdup(arg);
+		*n = strlen(*p);
 	}
-	if (o.ctype == NULL) {
-		if (body_len >= 4 && strncmp(body, "v=0", 3) == 0)
-			o.ctype = "application/sdp";
-		else
-			o.ctype = "text/plain";
-	}
-	if (!is_sdp(slice_cstr(o.ctype)) || memchr(body, '\n', body_len) == NULL)
-		return;
+	if (sdp < 0)
+		sdp = *n >= 4 && strncmp(*p, "v=0", 3) == 0;
+	if (!sdp || memchr(*p, '\n', *n) == NULL)
+		return sdp;
 	buf_init(&b, SIP_MAX_BODY);
-	add_body(&b, body, body_len, 1);
+	add_body(&b, *p, *n, 1);
 	if (b.p == NULL || b.len > SIP_MAX_BODY)
 		die(SIP_EXIT_INVALID, "%s: over %u bytes with CRLF line ends",
-		    o.data[0] == '@' ? o.data + 1 : "-d", SIP_MAX_BODY);
-	free(body);
-	body = b.p;
-	body_len = b.len;
+		    arg[0] == '@' ? arg + 1 : arg, SIP_MAX_BODY);
+	free(*p);
+	*p = b.p;
+	*n = b.len;
+	return sdp;
+}
+
+/* --ack-body's answer to a 2xx's offer */
+static char *ack_body;
+static size_t ack_body_len;
+
+static void
+load_body(void)
+{
+	int sdp;
+
+	if (o.ack_body != NULL)
+		read_body(o.ack_body, 1, &ack_body, &ack_body_len);
+	if (o.data == NULL)
+		return;
+	sdp = read_body(o.data, o.ctype == NULL ? -1 :
+	    is_sdp(slice_cstr(o.ctype)), &body, &body_len);
+	if (o.ctype == NULL)
+		o.ctype = sdp ? "application/sdp" : "text/plain";
 }
 
 /*
@@ -717,6 +739,9 @@ prepare(struct job *jb, long seq)
 	jb->r.user = jb;
 	fill_params(&jb->r.p, seq);
 	jb->gen = params_gen;
+	/* an offer in the 2xx is answered in the ACK (RFC 3264) */
+	jb->r.c.set.answer = ack_body;
+	jb->r.c.set.answer_len = ack_body_len;
 	if (tpl != NULL) {
 		size_t n;
 		char *msg = fill_template(tpl, tpl_len, seq, &n);
@@ -1148,6 +1173,11 @@ sip_send_main(int argc, char **argv)
 			    o.headers.v[h]);
 	if (o.file != NULL && o.data != NULL)
 		usage_error("-F and -d exclude each other");
+	if (o.ack_body != NULL && (strcmp(o.method, "INVITE") != 0 ||
+	    o.data != NULL || o.file != NULL))
+		usage_error("--ack-body answers the offer in the 2xx to an "
+		    "INVITE sent without a body: not with -d, -F or another "
+		    "method");
 	register_rules();
 	/* --json is never dropped silently for another output */
 	if (o.json && o.write_out != NULL)
@@ -1226,6 +1256,7 @@ sip_send_main(int argc, char **argv)
 	client_close(&cl);
 	client_password_free(password);
 	free(body);
+	free(ack_body);
 	free(tpl);
 	if (o.match)
 		regfree(&match_re);

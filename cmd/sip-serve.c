@@ -1122,11 +1122,6 @@ static int
 session_body(const struct sip_msg *m, const struct sip_sockaddr *local,
     struct buf *out)
 {
-	static const struct sdp_codec pcmu = { "PCMU", 8000, 0, 0, NULL };
-	static const struct sdp_stream audio = { .media = "audio",
-	    .port = 0, .codecs = &pcmu, .ncodecs = 1,
-	    .dir = SDP_DIR_INACTIVE };
-	static struct sdp offer;	/* 30 kB: not on the stack */
 	struct sdp_local l;
 	struct slice ct;
 	char host[SIP_NET_HOST_MAX];
@@ -1138,18 +1133,13 @@ session_body(const struct sip_msg *m, const struct sip_sockaddr *local,
 	l.sess_id = sip_loop_now(loop);
 	l.sess_version = 1;
 	l.addr = host;
-	if (m->body.len == 0) {
-		l.streams = &audio;
-		l.nstreams = 1;
-		return sdp_build_offer(out, &l) == SIP_OK ? 0 : 500;
-	}
 	ct = slice_trim(sip_msg_value(m, SIP_HDR_CONTENT_TYPE));
-	if (!slice_ihas_prefix(ct, "application/sdp"))
+	if (m->body.len > 0 && !slice_ihas_prefix(ct, "application/sdp"))
 		return 415;
-	if (sdp_parse(&offer, m->body.p, m->body.len, NULL) != SIP_OK)
-		return 488;
-	e = sdp_build_answer(out, &offer, &l, NULL, 0);
-	return e == SIP_OK || e == SIP_E_NOTFOUND ? 0 : 488;
+	e = sdp_build_nomedia(out, m->body.p, m->body.len, &l);
+	if (e == SIP_OK)
+		return 0;
+	return m->body.len == 0 ? 500 : 488;
 }
 
 /* The --contact URIs of a 3xx, "<a>, <b>" (set up in main). */

@@ -216,6 +216,29 @@ time.sleep(60)' "$p" >"$BATS_TEST_TMPDIR/holder" 3>&- &
 	[ "$retrans" -ge 1 ]
 }
 
+@test "sipp: an INVITE without a body gets the offer in the 200, and the ACK carries the answer (RFC 3264): declining, or --ack-body's" {
+	need sipp ss
+	local p ans=$BATS_TEST_TMPDIR/answer.sdp log=$BATS_TEST_TMPDIR/sipp.log
+	printf 'v=0\no=- 1 1 IN IP4 127.0.0.1\ns=-\nc=IN IP4 127.0.0.1\nt=0 0\nm=audio 4000 RTP/AVP 0\n' >"$ans"
+	for a in "" "--ack-body=@$ans"; do
+		p=$(free_port)
+		rm -f "$log"
+		# SIPp fails the call (exit 1) for an ACK without an SDP body
+		sipp -sf "$ROOT/tests/sipp/offer-in-200.xml" -i 127.0.0.1 -p "$p" \
+		    -m 1 -nostdin -timeout 20s -trace_logs -log_file "$log" \
+		    >"$BATS_TEST_TMPDIR/sipp.out" 2>&1 3>&- &
+		wait_for bash -c "ss -Huln | grep -q ':$p '" || { cat "$BATS_TEST_TMPDIR/sipp.out"; false; }
+		run -0 "$SIPBOX" sip-send -X INVITE $a "sip:bob@127.0.0.1:$p"
+		wait $! || { cat "$BATS_TEST_TMPDIR/sipp.out" "$log"; false; }
+		[ "$output" = "SIP/2.0 200 OK" ]
+		if [ -z "$a" ]; then
+			grep -q '^ACK answer: m=audio 0 RTP/AVP$' "$log"
+		else
+			grep -q '^ACK answer: m=audio 4000 RTP/AVP$' "$log"
+		fi
+	done
+}
+
 @test "sipsak: a second client gets answers from sip-serve, and registers with digest" {
 	need sipsak
 	# (sipsak 0.9.8.1's MESSAGE mode, -M, crashes before it sends

@@ -632,6 +632,10 @@ ring_done() {
 	run -2 "$SIPBOX" sip-send -X 'BAD METHOD' "sip:$U"
 	run -2 "$SIPBOX" sip-send -H 'NoColon' "sip:$U"
 	run -2 "$SIPBOX" sip-send -t carrier-pigeon "$U"
+	# --ack-body answers an offer in the 2xx: an INVITE without a body
+	run -2 "$SIPBOX" sip-send --ack-body v=0 "sip:$U"
+	run -2 "$SIPBOX" sip-send -X INVITE -d v=0 --ack-body v=0 "sip:$U"
+	[[ "$output" == *"--ack-body"* ]]
 }
 
 @test "sip-send: a host name that does not resolve is exit 8" {

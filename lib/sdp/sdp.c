@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sdp.h"
@@ -1498,4 +1499,33 @@ sdp_build_answer(struct buf *b, const struct sdp *offer,
 	if (w.e != SIP_OK)
 		return w.e;
 	return naccepted > 0 ? SIP_OK : SIP_E_NOTFOUND;
+}
+
+enum sip_err
+sdp_build_nomedia(struct buf *out, const char *offer, size_t len,
+    const struct sdp_local *l)
+{
+	static const struct sdp_codec pcmu = { "PCMU", 8000, 0, 0, NULL };
+	static const struct sdp_stream audio = { .media = "audio",
+	    .port = 0, .codecs = &pcmu, .ncodecs = 1,
+	    .dir = SDP_DIR_INACTIVE };
+	struct sdp_local q = *l;
+	struct sdp *o;		/* 30 kB: not on the stack */
+	enum sip_err e;
+
+	q.streams = NULL;
+	q.nstreams = 0;
+	if (len == 0) {
+		q.streams = &audio;
+		q.nstreams = 1;
+		return sdp_build_offer(out, &q);
+	}
+	if ((o = malloc(sizeof *o)) == NULL)
+		return SIP_E_NOMEM;
+	if (sdp_parse(o, offer, len, NULL) != SIP_OK)
+		e = SIP_E_PARSE;
+	else if ((e = sdp_build_answer(out, o, &q, NULL, 0)) == SIP_E_NOTFOUND)
+		e = SIP_OK;	/* every stream declined: the point */
+	free(o);
+	return e;
 }

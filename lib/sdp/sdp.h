@@ -436,4 +436,15 @@ enum sip_err	sdp_build_answer(struct buf *out, const struct sdp *offer,
 		    const struct sdp_local *l, struct sdp_answer_media *res,
 		    unsigned nres);
 
+/*
+ * The session description of a side that sends no media (RFC 3264):
+ * without an offer (len 0), an offer of one inactive audio stream (PCMU)
+ * at port 0; with the offer at offer/len, the answer that declines each
+ * of its streams with port 0 (RFC 3264 6).  l gives the origin and the
+ * address; its streams are not used.  SIP_E_PARSE for an offer that does
+ * not parse, else as sdp_build_offer().
+ */
+enum sip_err	sdp_build_nomedia(struct buf *out, const char *offer,
+		    size_t len, const struct sdp_local *l);
+
 #endif

@@ -2,12 +2,14 @@
  * dialog.c - RFC 3261 section 12 dialogs: creation on both sides,
  * matching, CSeq rules and requests within a dialog.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "addr.h"
 #include "dialog.h"
 #include "field.h"
+#include "sdp.h"
 #include "uri.h"
 
 /* Replace *dst with a copy of s. */
@@ -404,6 +406,7 @@ sip_dialog_set_start(struct sip_dialog_set *s, const char *inv, size_t len)
 	    !m.is_request)
 		return SIP_E_PARSE;
 	s->call_id = sip_msg_value(&m, SIP_HDR_CALL_ID);
+	s->offered = m.body.len > 0;
 	s->local_tag = sip_field_hparam(sip_msg_value(&m, SIP_HDR_FROM), "tag");
 	if (s->call_id.len == 0 || s->local_tag.len == 0)
 		return SIP_E_PARSE;
@@ -438,11 +441,59 @@ new_fork(struct sip_dialog_set *s)
 	return -1;
 }
 
+static uint32_t	key_hash(struct slice call_id, struct slice tag);
+
+/*
+ * RFC 3264 4, RFC 3261 13.2.2.4: a 2xx with an SDP offer (the INVITE had
+ * no body) is answered in the ACK: the caller's answer, else one that
+ * declines each offered stream.  Nothing is written for another 2xx.
+ */
+static enum sip_err
+ack_answer(struct sip_dialog_set *s, const struct sip_msg *resp,
+    const char *host, struct buf *b, struct sip_req_params *q)
+{
+	struct sdp_local l;
+	char addr[SIP_NET_HOST_MAX];
+	size_t n = strlen(host);
+	enum sip_err e;
+
+	if (s->offered || resp->body.len == 0 || !slice_ihas_prefix(slice_trim(
+	    sip_msg_value(resp, SIP_HDR_CONTENT_TYPE)), "application/sdp"))
+		return SIP_OK;
+	if (s->answer != NULL) {
+		q->body = s->answer;
+		q->body_len = s->answer_len;
+		q->content_type = s->answer_type != NULL ? s->answer_type :
+		    "application/sdp";
+		return SIP_OK;
+	}
+	/* c= and o= want an IPv6 address without the URI's brackets */
+	if (n >= 2 && host[0] == '[' && n - 2 < sizeof addr)
+		snprintf(addr, sizeof addr, "%.*s", (int)(n - 2), host + 1);
+	else
+		snprintf(addr, sizeof addr, "%s", host);
+	memset(&l, 0, sizeof l);
+	l.sess_id = key_hash(s->call_id, s->local_tag);	/* no clock here */
+	l.sess_version = 1;
+	l.addr = addr;
+	buf_init(b, SIP_MAX_BODY);
+	if ((e = sdp_build_nomedia(b, resp->body.p, resp->body.len, &l)) !=
+	    SIP_OK)
+		return e == SIP_E_PARSE ? SIP_OK : e;	/* no answer to give */
+	q->body = b->p;
+	q->body_len = b->len;
+	q->content_type = "application/sdp";
+	return SIP_OK;
+}
+
 /* 13.2.2.4: the ACK of fork f's 2xx, built once, within its dialog. */
 static enum sip_err
-build_ack(struct sip_dialog_set *s, struct sip_dialog_fork *f)
+build_ack(struct sip_dialog_set *s, struct sip_dialog_fork *f,
+    const struct sip_msg *resp)
 {
 	struct sip_req_params q;
+	struct buf ans = { 0 };
+	enum sip_err e;
 
 	memset(&q, 0, sizeof q);
 	if (s->p != NULL)
@@ -454,10 +505,14 @@ build_ack(struct sip_dialog_set *s, struct sip_dialog_fork *f)
 	q.gen = 0;
 	if (q.via_host == NULL)
 		return SIP_E_INVAL;
+	if ((e = ack_answer(s, resp, q.via_host, &ans, &q)) != SIP_OK)
+		return e;
 	if (f->ack.max == 0)
 		buf_init(&f->ack, SIP_MAX_MSG);
 	buf_reset(&f->ack);
-	return sip_dialog_request(f->d, &f->ack, "ACK", &q);
+	e = sip_dialog_request(f->d, &f->ack, "ACK", &q);
+	buf_free(&ans);
+	return e;
 }
 
 enum sip_err
@@ -502,7 +557,7 @@ sip_dialog_set_response(struct sip_dialog_set *s, const struct sip_msg *resp,
 	if (f->ack.len > 0) {
 		out->again = 1;
 	} else {
-		if ((e = build_ack(s, f)) != SIP_OK)
+		if ((e = build_ack(s, f, resp)) != SIP_OK)
 			return e;
 		if (s->winner < 0) {
 			s->winner = i;

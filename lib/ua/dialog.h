@@ -117,7 +117,8 @@ void		sip_dialog_free(struct sip_dialog *d);
 
 /*
  * Dialog sets (RFC 3261 12.1.2, 13.2.2.4): the dialogs one INVITE we sent
- * makes when proxies fork it, one per To tag.  An early dialog comes from
+ * makes when proxies fork it, one per To tag.  The ACK of a 2xx that
+ * brings the offer (the INVITE had none) carries the answer (RFC 3264).  An early dialog comes from
  * a 1xx with a To tag; the first 2xx confirms its dialog and is the call;
  * a 2xx from any other fork is ACKed and that dialog ended with a BYE.
  * Each fork keeps the ACK of its 2xx, so a retransmitted 2xx (after the
@@ -139,8 +140,19 @@ struct sip_dialog_set {
 	 */
 	const struct sip_req_params *p;
 	void			*user;
+	/*
+	 * The caller's, optional: when the INVITE had no body and a 2xx
+	 * brings an SDP offer, its ACK carries the answer (RFC 3264 4,
+	 * RFC 3261 13.2.2.4): this one (answer_type NULL: application/sdp),
+	 * else one lib/sdp builds that declines each offered stream (port
+	 * 0).  Outlives the set.
+	 */
+	const char		*answer;
+	size_t			 answer_len;
+	const char		*answer_type;
 	/* the library's */
 	struct buf		 inv;		/* the INVITE as last sent */
+	int			 offered;	/* it carried a body: the offer */
 	struct slice		 call_id, local_tag;	/* in inv */
 	struct sip_dialog_fork	 fork[SIP_DIALOG_MAXFORK];
 	unsigned		 nfork;

@@ -140,6 +140,72 @@ test_sets(const struct sip_req_params *p)
 	sip_dialog_table_free(&tab);
 }
 
+/* ok200 with an SDP offer of two streams as its body. */
+static const char *
+with_offer(char *buf, size_t n)
+{
+	static const char sdp[] = "v=0\r\no=- 7 7 IN IP4 192.0.2.4\r\ns=-\r\n"
+	    "c=IN IP4 192.0.2.4\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0 8\r\n"
+	    "m=video 4002 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\n";
+	const char *cl = strstr(ok200, "Content-Length: 0");
+
+	snprintf(buf, n, "%.*sContent-Type: application/sdp\r\n"
+	    "Content-Length: %zu\r\n\r\n%s", (int)(cl - ok200), ok200,
+	    strlen(sdp), sdp);
+	return buf;
+}
+
+/*
+ * RFC 3264 4, RFC 3261 13.2.2.4: an INVITE without a body gets the offer
+ * in the 2xx, and the ACK carries the answer: the caller's, or one that
+ * declines each offered stream; an INVITE with the offer, none.
+ */
+static void
+test_answer(const struct sip_req_params *p)
+{
+	struct sip_dialog_set set;
+	struct sip_dialog_out o;
+	struct sip_msg m;
+	char resp[2048], inv[2048];
+	const char *cl = strstr(invite, "Content-Length: 0");
+
+	sip_dialog_set_init(&set);
+	set.p = p;
+	sip_dialog_set_start(&set, invite, strlen(invite));
+	with_offer(resp, sizeof resp);
+	sip_msg_parse(&m, resp, strlen(resp), 0, NULL);
+	ok(sip_dialog_set_response(&set, &m, &o) == SIP_OK && o.ack != NULL &&
+	    strstr(o.ack, "Content-Type: application/sdp\r\n") != NULL &&
+	    strstr(o.ack, "\r\nm=audio 0 RTP/AVP 0 8\r\nm=video 0 RTP/AVP 96\r\n")
+	    != NULL && strstr(o.ack, "c=IN IP4 127.0.0.1\r\n") != NULL,
+	    "answer: the ACK of a 2xx with the offer declines each stream "
+	    "(port 0)");
+	sip_dialog_set_free(&set);
+
+	sip_dialog_set_init(&set);
+	set.p = p;
+	set.answer = "v=0\r\nm=audio 5000 RTP/AVP 0\r\n";
+	set.answer_len = strlen(set.answer);
+	sip_dialog_set_start(&set, invite, strlen(invite));
+	sip_msg_parse(&m, resp, strlen(resp), 0, NULL);
+	ok(sip_dialog_set_response(&set, &m, &o) == SIP_OK && o.ack != NULL &&
+	    strstr(o.ack, "Content-Length: 29\r\n\r\nv=0\r\nm=audio 5000") !=
+	    NULL, "answer: the caller's answer when it gave one");
+	sip_dialog_set_free(&set);
+
+	sip_dialog_set_init(&set);
+	set.p = p;
+	snprintf(inv, sizeof inv, "%.*sContent-Type: application/sdp\r\n"
+	    "Content-Length: 4\r\n\r\nv=0\n", (int)(cl - invite), invite);
+	sip_dialog_set_start(&set, inv, strlen(inv));
+	sip_msg_parse(&m, resp, strlen(resp), 0, NULL);
+	ok(sip_dialog_set_response(&set, &m, &o) == SIP_OK && o.ack != NULL &&
+	    strstr(o.ack, "Content-Length: 0\r\n") != NULL &&
+	    strstr(o.ack, "Content-Type") == NULL,
+	    "answer: no body in the ACK when the INVITE had the offer");
+	sip_dialog_set_free(&set);
+}
+
 int
 main(void)
 {
@@ -271,5 +337,6 @@ main(void)
 	sip_dialog_free(NULL);
 	buf_free(&b);
 	test_sets(&p);
+	test_answer(&p);
 	return done();
 }
