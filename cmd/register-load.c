@@ -20,6 +20,7 @@
 #include "status.h"
 
 #define HBUCKETS	1408	/* 32 a doubling, up to 2^44 us */
+#define NMEMO		65536	/* users whose HA1 and HA2 are kept */
 
 struct user {
 	char	*name;
@@ -41,8 +42,14 @@ static struct {
 	const struct reg_env	*env;
 	struct user		*user;
 	size_t			 nuser, next_user;
+	/* the first NMEMO users' digest hashes, made once (digest.h) */
+	struct sip_digest_memo	*memo;
+	size_t			 nmemo;
 	char			*shared_pw;	/* a pattern's password */
 	char			 domain[SIP_TARGET_MAX];
+	/* after "sip:USER": "@domain" (the AOR), "@host:port" (Contact) */
+	char			 aor_tail[SIP_TARGET_MAX];
+	char			 contact_tail[SIP_TARGET_MAX];
 	struct slot		*slot;
 	int			 nslot;
 	int			*free_slot;	/* a stack of idle slots */
@@ -261,10 +268,11 @@ drain(struct slot *s, const struct sip_msg *m)
 		if (!s->busy)
 			break;
 	}
-	if (!s->busy) {
-		sip_ep_release(L.env->ep, &s->c);
-		sip_reg_release(&s->reg);
-	}
+	/*
+	 * An ended registration keeps its transaction and buffers: the
+	 * slot's next one starts over them (start_one()), and no REGISTER
+	 * allocates.
+	 */
 }
 
 static enum sip_err
@@ -275,7 +283,6 @@ build(struct sip_ep_ctxn *c, struct buf *b, size_t *boff, size_t *blen)
 	struct sip_req_params p;
 	static const char *routes[2];
 
-	*boff = *blen = 0;
 	memset(&p, 0, sizeof p);
 	p.transport = sip_tp_name(c->dst[c->cur].tp);
 	p.via_host = e->via_host;
@@ -287,7 +294,8 @@ build(struct sip_ep_ctxn *c, struct buf *b, size_t *boff, size_t *blen)
 		routes[0] = e->route;
 		p.routes = routes;
 	}
-	return sip_reg_build(&s->reg, b, &p);
+	/* where the branch is: the transaction need not parse it again */
+	return sip_reg_build_at(&s->reg, b, &p, boff, blen);
 }
 
 static void
@@ -314,7 +322,7 @@ start_send(struct slot *s, const struct sip_reg_act *a)
 	const struct client *cl = L.env->cl;
 	enum sip_err e;
 
-	sip_ep_release(L.env->ep, &s->c);
+	/* over the last transaction, its memory kept (sip_ep_start()) */
 	s->c.ndst = 0;
 	for (int k = 0; k < cl->ndst; k++) {
 		int i = (a->target + k) % cl->ndst;
@@ -334,17 +342,49 @@ start_send(struct slot *s, const struct sip_reg_act *a)
 	}
 }
 
+/*
+ * "sip:" name (at most 255 bytes of it) tail into out, cut to fit as
+ * snprintf() would: a registration's AOR and Contact, made for each.
+ */
+static void
+sip_user(char *out, size_t n, const char *name, const char *tail)
+{
+	size_t k = 4, l = strnlen(name, 255), t = strlen(tail);
+
+	memcpy(out, "sip:", 4);
+	if (l > n - 1 - k)
+		l = n - 1 - k;
+	memcpy(out + k, name, l);
+	k += l;
+	if (t > n - 1 - k)
+		t = n - 1 - k;
+	memcpy(out + k, tail, t);
+	out[k + t] = '\0';
+}
+
 /* Start a registration in slot s for the next user. */
 static void
 start_one(struct slot *s)
 {
 	const struct reg_env *e = L.env;
-	struct user *u = &L.user[L.next_user];
+	size_t ui = L.next_user;
+	struct user *u = &L.user[ui];
 	struct sip_reg *r = &s->reg;
 
+	struct buf chal = r->chal, auth = r->auth;
+
 	L.next_user = (L.next_user + 1) % L.nuser;
+	/* the last one's challenge and credentials wiped, memory kept */
+	if (chal.p != NULL)
+		explicit_bzero(chal.p, chal.len);
+	if (auth.p != NULL)
+		explicit_bzero(auth.p, auth.len);
+	buf_reset(&chal);
+	buf_reset(&auth);
 	memset(r, 0, sizeof(*r));
-	snprintf(s->aor, sizeof s->aor, "sip:%.255s@%.700s", u->name, L.domain);
+	r->chal = chal;
+	r->auth = auth;
+	sip_user(s->aor, sizeof s->aor, u->name, L.aor_tail);
 	r->mode = SIP_REG_BIND;
 	r->aor = s->aor;
 	r->ruri = e->cl->target.ruri;
@@ -352,9 +392,10 @@ start_one(struct slot *s)
 	r->once = 1;
 	r->user = u->name;
 	r->password = u->password;
+	r->memo = ui < L.nmemo ? &L.memo[ui] : NULL;
 	r->ntargets = e->cl->ndst;
-	snprintf(r->contacts[0].uri, sizeof r->contacts[0].uri,
-	    "sip:%.255s@%s:%d", u->name, e->via_host, e->via_port);
+	sip_user(r->contacts[0].uri, sizeof r->contacts[0].uri, u->name,
+	    L.contact_tail);
 	r->contacts[0].q = -1;
 	r->ncontacts = 1;
 	s->busy = 1;
@@ -440,9 +481,14 @@ void
 load_start(const struct reg_env *env)
 {
 	L.env = env;
+	snprintf(L.aor_tail, sizeof L.aor_tail, "@%.700s", L.domain);
+	snprintf(L.contact_tail, sizeof L.contact_tail, "@%s:%d",
+	    env->via_host, env->via_port);
 	L.nslot = (int)lopt.concurrency;
 	L.count = lopt.count > 0 ? lopt.count : lopt.duration > 0 ? 0 :
 	    (long)L.nuser;
+	L.nmemo = L.nuser < NMEMO ? L.nuser : NMEMO;
+	L.memo = xcalloc(L.nmemo, sizeof(*L.memo));
 	L.slot = xcalloc((size_t)L.nslot, sizeof(*L.slot));
 	L.free_slot = xcalloc((size_t)L.nslot, sizeof(*L.free_slot));
 	for (int i = L.nslot; i-- > 0;)
@@ -569,6 +615,9 @@ load_free(void)
 	}
 	free(L.slot);
 	free(L.free_slot);
+	if (L.memo != NULL)
+		explicit_bzero(L.memo, L.nmemo * sizeof(*L.memo));
+	free(L.memo);
 	for (size_t i = 0; i < L.nuser; i++) {
 		free(L.user[i].name);
 		if (L.user[i].password != L.shared_pw) {

@@ -84,6 +84,8 @@ static const OSSL_PARAM no_param;	/* a failed construct: an end */
 	    const char *props), (l, alg, props), NULL)			\
 	V(C, EVP_KDF_free, (EVP_KDF *k), (k))				\
 	V(C, EVP_MD_CTX_free, (EVP_MD_CTX *c), (c))			\
+	X(C, EVP_MD *, EVP_MD_fetch, (OSSL_LIB_CTX *l, const char *alg,	\
+	    const char *props), (l, alg, props), NULL)			\
 	V(C, EVP_PKEY_CTX_free, (EVP_PKEY_CTX *c), (c))			\
 	X(C, EVP_PKEY_CTX *, EVP_PKEY_CTX_new, (EVP_PKEY *k, ENGINE *e),	\
 	    (k, e), NULL)						\

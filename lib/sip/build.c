@@ -208,6 +208,7 @@ build_req(struct buf *b, const struct sip_req_params *p, size_t *off,
 	const size_t base = b->len;
 	size_t i, at;
 	enum sip_err e;
+	const char *const *oh = NULL;	/* lines that replace ours */
 
 	if (p->method == NULL || p->ruri == NULL || p->via_host == NULL ||
 	    p->from == NULL || p->to == NULL ||
@@ -219,6 +220,10 @@ build_req(struct buf *b, const struct sip_req_params *p, size_t *off,
 		TRY(sip_build_tag(ftag));
 	if (p->call_id == NULL)
 		TRY(sip_build_callid(callid, p->via_host));
+	/* usually none does: then no header of ours looks through them */
+	for (i = 0; p->headers != NULL && p->headers[i] != NULL; i++)
+		if (is_builtin(line_name(p->headers[i])))
+			oh = p->headers;
 	cm = p->cseq_method != NULL ? p->cseq_method : p->method;
 	tp = p->transport ? p->transport : "UDP";
 	/* Room for a usual request at once (it may still grow). */
@@ -234,49 +239,49 @@ build_req(struct buf *b, const struct sip_req_params *p, size_t *off,
 
 	TRY(add_all(b, PIECES(p->method, " ", p->ruri, " SIP/2.0\r\n")));
 	if (p->via_port > 0)
-		TRY(hdr(b, p->headers, SIP_HDR_VIA, PIECES("SIP/2.0/", tp, " ",
+		TRY(hdr(b, oh, SIP_HDR_VIA, PIECES("SIP/2.0/", tp, " ",
 		    p->via_host, ":", dec(num, (unsigned)p->via_port),
 		    ";branch=", br, rport)));
 	else
-		TRY(hdr(b, p->headers, SIP_HDR_VIA, PIECES("SIP/2.0/", tp, " ",
+		TRY(hdr(b, oh, SIP_HDR_VIA, PIECES("SIP/2.0/", tp, " ",
 		    p->via_host, ";branch=", br, rport)));
 	/* Each of ours ends its line: "...<value>[;rport]\r\n". */
-	if (off != NULL && override(p->headers, SIP_HDR_VIA) == NULL) {
+	if (off != NULL && override(oh, SIP_HDR_VIA) == NULL) {
 		len[0] = strlen(br);
 		off[0] = b->len - base - 2 - strlen(rport) - len[0];
 	}
 	if (p->max_forwards >= 0)
-		TRY(hdr(b, p->headers, SIP_HDR_MAX_FORWARDS,
+		TRY(hdr(b, oh, SIP_HDR_MAX_FORWARDS,
 		    PIECES(dec(num, (unsigned)p->max_forwards))));
 	for (i = 0; p->routes != NULL && p->routes[i] != NULL; i++)
 		TRY(add_all(b, PIECES("Route: ", p->routes[i], "\r\n")));
-	TRY(hdr(b, p->headers, SIP_HDR_FROM, PIECES(p->from, ";tag=", ft)));
-	if (off != NULL && override(p->headers, SIP_HDR_FROM) == NULL) {
+	TRY(hdr(b, oh, SIP_HDR_FROM, PIECES(p->from, ";tag=", ft)));
+	if (off != NULL && override(oh, SIP_HDR_FROM) == NULL) {
 		len[1] = strlen(ft);
 		off[1] = b->len - base - 2 - len[1];
 	}
 	if (p->to_tag != NULL)
-		TRY(hdr(b, p->headers, SIP_HDR_TO,
+		TRY(hdr(b, oh, SIP_HDR_TO,
 		    PIECES(p->to, ";tag=", p->to_tag)));
 	else
-		TRY(hdr(b, p->headers, SIP_HDR_TO, PIECES(p->to)));
-	TRY(hdr(b, p->headers, SIP_HDR_CALL_ID, PIECES(ci)));
-	if (off != NULL && override(p->headers, SIP_HDR_CALL_ID) == NULL) {
+		TRY(hdr(b, oh, SIP_HDR_TO, PIECES(p->to)));
+	TRY(hdr(b, oh, SIP_HDR_CALL_ID, PIECES(ci)));
+	if (off != NULL && override(oh, SIP_HDR_CALL_ID) == NULL) {
 		len[2] = strlen(ci);
 		off[2] = b->len - base - 2 - len[2];
 	}
 	at = b->len - base;
-	TRY(hdr(b, p->headers, SIP_HDR_CSEQ,
+	TRY(hdr(b, oh, SIP_HDR_CSEQ,
 	    PIECES(dec(num, p->cseq ? p->cseq : 1), " ", cm)));
-	if (off != NULL && override(p->headers, SIP_HDR_CSEQ) == NULL) {
+	if (off != NULL && override(oh, SIP_HDR_CSEQ) == NULL) {
 		len[3] = strlen(num);
 		off[3] = at + strlen(sip_hdr_name(SIP_HDR_CSEQ)) + 2;
 	}
-	if (p->contact != NULL || override(p->headers, SIP_HDR_CONTACT))
-		TRY(hdr(b, p->headers, SIP_HDR_CONTACT,
+	if (p->contact != NULL || override(oh, SIP_HDR_CONTACT))
+		TRY(hdr(b, oh, SIP_HDR_CONTACT,
 		    PIECES(p->contact ? p->contact : "")));
-	if (p->user_agent != NULL || override(p->headers, SIP_HDR_USER_AGENT))
-		TRY(hdr(b, p->headers, SIP_HDR_USER_AGENT,
+	if (p->user_agent != NULL || override(oh, SIP_HDR_USER_AGENT))
+		TRY(hdr(b, oh, SIP_HDR_USER_AGENT,
 		    PIECES(p->user_agent ? p->user_agent : "")));
 	return tail(b, p->headers, p->content_type, p->body, p->body_len);
 }
@@ -285,6 +290,23 @@ enum sip_err
 sip_build_request(struct buf *b, const struct sip_req_params *p)
 {
 	return build_req(b, p, NULL, NULL);
+}
+
+enum sip_err
+sip_build_request_at(struct buf *b, const struct sip_req_params *p,
+    size_t *boff, size_t *blen)
+{
+	size_t off[4], len[4], base = b->len;
+	enum sip_err e;
+
+	*boff = *blen = 0;
+	if ((e = build_req(b, p, off, len)) != SIP_OK)
+		return e;
+	if (len[0] > 0) {
+		*boff = base + off[0];
+		*blen = len[0];
+	}
+	return SIP_OK;
 }
 
 /*

@@ -76,6 +76,13 @@ struct sip_req_params {
  * by parsing the result.
  */
 enum sip_err	sip_build_request(struct buf *b, const struct sip_req_params *p);
+/*
+ * The same, and where the branch went: *boff bytes from the start of b,
+ * *blen long (both 0 when a user's line replaced the Via), for
+ * sip_txn_client_start_built(), which then need not parse it again.
+ */
+enum sip_err	sip_build_request_at(struct buf *b,
+		    const struct sip_req_params *p, size_t *boff, size_t *blen);
 
 /*
  * The last request built through sip_build_request_tmpl(): its bytes,

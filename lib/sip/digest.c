@@ -17,9 +17,26 @@
 
 static const char hexd[] = "0123456789abcdef";
 
+/*
+ * The hash of alg, fetched from the provider once and kept for the
+ * process's life: with EVP_md5() and the like, EVP_DigestInit_ex() and
+ * HMAC() fetch it again on every call, most of what a digest cost.
+ * Without a provider's (a FIPS one has no MD5), the legacy one as before.
+ */
 static const EVP_MD *
 md_of(enum sip_digest_alg alg)
 {
+	static const char *const name[] = { "MD5", "SHA2-256",
+	    "SHA2-512/256" };
+	static EVP_MD *fetched[3];
+	static int tried[3];
+
+	if ((unsigned)alg < 3 && !tried[alg]) {
+		tried[alg] = 1;
+		fetched[alg] = EVP_MD_fetch(NULL, name[alg], NULL);
+	}
+	if ((unsigned)alg < 3 && fetched[alg] != NULL)
+		return fetched[alg];
 	switch (alg) {
 	case SIP_DIGEST_MD5:
 		return EVP_md5();
@@ -44,31 +61,50 @@ to_hex(const unsigned char *p, size_t n, char *out)
 }
 
 /*
- * H(part0 ":" part1 ":" ...) in lower-case hex.  The parts are fed to the
- * hash one by one, so a password is never joined into a buffer.
+ * H(part0 ":" part1 ":" ...) in lower-case hex.  With secret (a
+ * password among them) the parts are fed to the hash one by one, so a
+ * password is never joined into a buffer; else joined first when short,
+ * one update instead of one a part and colon.
  */
 static enum sip_err
-hash_hex(enum sip_digest_alg alg, const struct slice *parts, int n,
-    char out[SIP_DIGEST_HEX_SIZE])
+hash_hex_s(enum sip_digest_alg alg, const struct slice *parts, int n,
+    int secret, char out[SIP_DIGEST_HEX_SIZE])
 {
 	EVP_MD_CTX *ctx;
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
 	const EVP_MD *type = md_of(alg);
+	char joined[512];
+	size_t jn = 0;
 	int i, good;
 
 	if (type == NULL)
 		return SIP_E_UNSUPP;
+	for (i = 0; !secret && i < n && jn != sizeof joined; i++) {
+		if (parts[i].len + 1 > sizeof joined - jn)
+			jn = sizeof joined;	/* too long: part by part */
+		else {
+			if (i > 0)
+				joined[jn++] = ':';
+			if (parts[i].len > 0)
+				memcpy(joined + jn, parts[i].p, parts[i].len);
+			jn += parts[i].len;
+		}
+	}
 	if ((ctx = EVP_MD_CTX_new()) == NULL)
 		return SIP_E_NOMEM;
 	good = EVP_DigestInit_ex(ctx, type, NULL) == 1;
-	for (i = 0; good && i < n; i++) {
-		if (i > 0)
-			good = EVP_DigestUpdate(ctx, ":", 1) == 1;
-		if (good && parts[i].len > 0)
-			good = EVP_DigestUpdate(ctx, parts[i].p,
-			    parts[i].len) == 1;
-	}
+	if (!secret && jn < sizeof joined)
+		good = good && EVP_DigestUpdate(ctx, joined, jn) == 1;
+	else
+		for (i = 0; good && i < n; i++) {
+			if (i > 0)
+				good = EVP_DigestUpdate(ctx, ":", 1) == 1;
+			if (good && parts[i].len > 0)
+				good = EVP_DigestUpdate(ctx, parts[i].p,
+				    parts[i].len) == 1;
+		}
+	explicit_bzero(joined, jn < sizeof joined ? jn : sizeof joined);
 	if (good)
 		good = EVP_DigestFinal_ex(ctx, md, &mdlen) == 1;
 	EVP_MD_CTX_free(ctx);
@@ -79,6 +115,13 @@ hash_hex(enum sip_digest_alg alg, const struct slice *parts, int n,
 	to_hex(md, mdlen, out);
 	explicit_bzero(md, sizeof(md));
 	return SIP_OK;
+}
+
+static enum sip_err
+hash_hex(enum sip_digest_alg alg, const struct slice *parts, int n,
+    char out[SIP_DIGEST_HEX_SIZE])
+{
+	return hash_hex_s(alg, parts, n, 0, out);
 }
 
 enum sip_err
@@ -148,16 +191,25 @@ static enum sip_err
 add_q(struct buf *out, int first, const char *name, struct slice v)
 {
 	enum sip_err e;
-	size_t i;
+	size_t i, run;
 
-	if ((e = buf_printf(out, "%s%s=\"", first ? "" : ", ", name)) != SIP_OK)
+	if ((!first && (e = buf_add(out, ", ", 2)) != SIP_OK) ||
+	    (e = buf_adds(out, name)) != SIP_OK ||
+	    (e = buf_add(out, "=\"", 2)) != SIP_OK)
 		return e;
-	for (i = 0; i < v.len; i++) {
-		if ((v.p[i] == '"' || v.p[i] == '\\') &&
-		    (e = buf_addc(out, '\\')) != SIP_OK)
+	/* runs without '"' or '\\' copied whole */
+	for (i = 0; i < v.len; i += run) {
+		for (run = 0; i + run < v.len && v.p[i + run] != '"' &&
+		    v.p[i + run] != '\\'; run++)
+			;
+		if (run > 0 && (e = buf_add(out, v.p + i, run)) != SIP_OK)
 			return e;
-		if ((e = buf_addc(out, v.p[i])) != SIP_OK)
-			return e;
+		if (i + run < v.len) {
+			if ((e = buf_addc(out, '\\')) != SIP_OK ||
+			    (e = buf_addc(out, v.p[i + run])) != SIP_OK)
+				return e;
+			run++;
+		}
 	}
 	return buf_addc(out, '"');
 }
@@ -175,6 +227,48 @@ qop_offers(struct slice qop, const char *tok)
 }
 
 /*
+ * a NUL b NUL c into key (of n) for a memo: its length, 0 when it does
+ * not fit.
+ */
+static size_t
+memo_key(char *key, size_t n, struct slice a, struct slice b, const char *c)
+{
+	size_t cl = strlen(c), k = a.len + 1 + b.len + 1 + cl;
+
+	if (k > n)
+		return 0;
+	if (a.len > 0)
+		memcpy(key, a.p, a.len);
+	key[a.len] = '\0';
+	if (b.len > 0)
+		memcpy(key + a.len + 1, b.p, b.len);
+	key[a.len + 1 + b.len] = '\0';
+	memcpy(key + a.len + b.len + 2, c, cl);
+	return k;
+}
+
+/* H(parts) from memo's entry (key, klen) when its key is kn of kb, or
+ * hashed and kept there. */
+static enum sip_err
+memo_hash(enum sip_digest_alg alg, const struct slice *parts, int n,
+    int secret, char *key, size_t *klen, char *val, const char *kb,
+    size_t kn, char out[SIP_DIGEST_HEX_SIZE])
+{
+	enum sip_err e;
+
+	if (kn > 0 && kn == *klen && memcmp(key, kb, kn) == 0) {
+		memcpy(out, val, SIP_DIGEST_HEX_SIZE);
+		return SIP_OK;
+	}
+	if ((e = hash_hex_s(alg, parts, n, secret, out)) != SIP_OK || kn == 0)
+		return e;
+	memcpy(key, kb, kn);
+	*klen = kn;
+	memcpy(val, out, SIP_DIGEST_HEX_SIZE);
+	return SIP_OK;
+}
+
+/*
  * The response of RFC 7616 3.4.1: HA1 from the password (or -sess),
  * HA2 from method, uri and for auth-int the body hash, then the
  * request-digest.  qop empty means the RFC 2069 form.
@@ -185,12 +279,15 @@ response_hex(enum sip_digest_alg alg, int sess, struct slice user,
     struct slice nonce,
     struct slice cnonce, struct slice nc, struct slice qop,
     struct slice method, struct slice uri, const void *body, size_t blen,
-    char out[SIP_DIGEST_HEX_SIZE])
+    struct sip_digest_memo *memo, char out[SIP_DIGEST_HEX_SIZE])
 {
 	char ha1[SIP_DIGEST_HEX_SIZE], ha2[SIP_DIGEST_HEX_SIZE];
 	char hbody[SIP_DIGEST_HEX_SIZE];
+	char kb[sizeof memo->ha2_key];
+	const char *an = sip_digest_alg_name(alg, 0);
 	struct slice p[NPARTS];
 	enum sip_err e;
+	size_t kn;
 	int n;
 
 	if (ha1_given != NULL) {
@@ -208,7 +305,14 @@ response_hex(enum sip_digest_alg alg, int sess, struct slice user,
 		p[0] = user;
 		p[1] = realm;
 		p[2] = slice_cstr(password);
-		if ((e = hash_hex(alg, p, 3, ha1)) != SIP_OK)
+		if (memo == NULL)
+			e = hash_hex_s(alg, p, 3, 1, ha1);
+		else {
+			kn = memo_key(kb, sizeof memo->ha1_key, user, realm, an);
+			e = memo_hash(alg, p, 3, 1, memo->ha1_key,
+			    &memo->ha1_klen, memo->ha1, kb, kn, ha1);
+		}
+		if (e != SIP_OK)
 			goto out;
 	}
 	if (sess) {
@@ -228,7 +332,14 @@ response_hex(enum sip_digest_alg alg, int sess, struct slice user,
 		p[2] = slice_cstr(hbody);
 		n = 3;
 	}
-	if ((e = hash_hex(alg, p, n, ha2)) != SIP_OK)
+	if (memo == NULL || n == 3)
+		e = hash_hex(alg, p, n, ha2);
+	else {
+		kn = memo_key(kb, sizeof memo->ha2_key, method, uri, an);
+		e = memo_hash(alg, p, n, 0, memo->ha2_key, &memo->ha2_klen,
+		    memo->ha2, kb, kn, ha2);
+	}
+	if (e != SIP_OK)
 		goto out;
 	p[0] = slice_cstr(ha1);
 	p[1] = nonce;
@@ -271,6 +382,7 @@ sip_digest_authorization(struct buf *out, const struct sip_auth *chal,
 	unsigned char rnd[16];
 	enum sip_digest_alg alg;
 	int sess, userhash;
+	uint32_t nc;
 	enum sip_err e;
 
 	if (!slice_ieq_lit(chal->scheme, "Digest"))
@@ -313,11 +425,14 @@ sip_digest_authorization(struct buf *out, const struct sip_auth *chal,
 			goto out;
 		to_hex(rnd, sizeof(rnd), cn);
 	}
-	snprintf(ncs, sizeof(ncs), "%08x", c->nc == 0 ? 1u : (unsigned)c->nc);
+	nc = c->nc == 0 ? 1u : (uint32_t)c->nc;
+	for (int i = 7; i >= 0; i--, nc >>= 4)
+		ncs[i] = hexd[nc & 15];	/* %08x */
+	ncs[8] = '\0';
 	if ((e = response_hex(alg, sess, slice_cstr(c->username), realm,
 	    c->password, c->ha1, nonce, slice_cstr(cn), slice_cstr(ncs), qop,
 	    slice_cstr(c->method), slice_cstr(c->uri), c->body, c->body_len,
-	    resp)) != SIP_OK)
+	    c->memo, resp)) != SIP_OK)
 		goto out;
 	/* RFC 7616 3.4.4: the username hashed when the server asks. */
 	userhash = slice_ieq_lit(slice_trim(chal->userhash), "true");
@@ -335,15 +450,20 @@ sip_digest_authorization(struct buf *out, const struct sip_auth *chal,
 	T(add_q(out, 0, "realm", realm));
 	T(add_q(out, 0, "nonce", nonce));
 	T(add_q(out, 0, "uri", slice_cstr(c->uri)));
-	T(buf_printf(out, ", response=\"%s\"", resp));
-	T(buf_printf(out, ", algorithm=%s", sip_digest_alg_name(alg, sess)));
+	T(buf_add(out, ", response=\"", 12));
+	T(buf_adds(out, resp));
+	T(buf_add(out, "\", algorithm=", 13));
+	T(buf_adds(out, sip_digest_alg_name(alg, sess)));
 	if (qop.len > 0 || sess)
 		T(add_q(out, 0, "cnonce", slice_cstr(cn)));
 	if (chal->opaque.p != NULL)
 		T(add_q(out, 0, "opaque", opaque));
-	if (qop.len > 0)
-		T(buf_printf(out, ", qop=" SLICE_FMT ", nc=%s", SLICE_ARG(qop),
-		    ncs));
+	if (qop.len > 0) {
+		T(buf_add(out, ", qop=", 6));
+		T(buf_addslice(out, qop));
+		T(buf_add(out, ", nc=", 5));
+		T(buf_add(out, ncs, 8));
+	}
 	if (userhash)
 		T(buf_adds(out, ", userhash=true"));
 #undef T
@@ -362,17 +482,40 @@ sip_digest_stale(const struct sip_auth *chal)
 	return slice_ieq_lit(slice_trim(chal->stale), "true");
 }
 
+/*
+ * The MAC of a nonce's time ts under key.  Every nonce issued or checked
+ * within one second has the same, so the last one is kept (with its key:
+ * a server has one): a registrar under load made two HMACs a REGISTER.
+ */
 static enum sip_err
 nonce_mac(char out[SIP_DIGEST_HEX_SIZE], const void *key, size_t keylen,
     const char *ts)
 {
+	static struct {
+		unsigned char	 key[64];
+		size_t		 keylen;	/* 0: nothing kept */
+		char		 ts[17];
+		char		 mac[SIP_DIGEST_HEX_SIZE];
+	} last;
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
 
-	if (HMAC(EVP_sha256(), key, (int)keylen, (const unsigned char *)ts,
+	if (last.keylen != 0 && last.keylen == keylen &&
+	    strcmp(last.ts, ts) == 0 &&
+	    CRYPTO_memcmp(last.key, key, keylen) == 0) {
+		memcpy(out, last.mac, SIP_DIGEST_HEX_SIZE);
+		return SIP_OK;
+	}
+	if (HMAC(md_of(SIP_DIGEST_SHA256), key, (int)keylen, (const unsigned char *)ts,
 	    strlen(ts), md, &mdlen) == NULL || mdlen != 32)
 		return SIP_E_TLS;
 	to_hex(md, mdlen, out);
+	if (keylen > 0 && keylen <= sizeof last.key && strlen(ts) < 17) {
+		memcpy(last.key, key, keylen);
+		last.keylen = keylen;
+		memcpy(last.ts, ts, strlen(ts) + 1);
+		memcpy(last.mac, out, SIP_DIGEST_HEX_SIZE);
+	}
 	return SIP_OK;
 }
 
@@ -484,7 +627,7 @@ sip_digest_verify(const struct sip_auth *cred, const char *method,
 	}
 	if ((e = response_hex(alg, sess, user, realm, password, NULL, nonce,
 	    cnonce, nc, qop, slice_cstr(method), uri, body, body_len,
-	    want)) != SIP_OK)
+	    NULL, want)) != SIP_OK)
 		goto out;
 	e = SIP_E_AUTH;
 	if (resp.len == strlen(want)) {

@@ -45,7 +45,26 @@ enum sip_err	sip_digest_alg_parse(struct slice name,
 /* The name as written in headers: "MD5", "SHA-256-sess", ... */
 const char	*sip_digest_alg_name(enum sip_digest_alg alg, int sess);
 
-/* What the client knows besides the challenge.  Nothing is kept. */
+/*
+ * What a run of requests by one user may keep between challenges, so
+ * that HA1 is hashed again only when the realm or the algorithm
+ * changes, and HA2 (qop auth or none) when the method or the URI does:
+ * a registrar load test answers a challenge for every REGISTER.  One a
+ * username and password (the password is not part of the key); zeroed
+ * before first use and wiped after (ha1 stands for the password in its
+ * realm).  Keys that do not fit are not kept.
+ */
+struct sip_digest_memo {
+	char		 ha1_key[192];	/* user NUL realm NUL algorithm */
+	size_t		 ha1_klen;	/* 0: none kept */
+	char		 ha1[SIP_DIGEST_HEX_SIZE];
+	char		 ha2_key[320];	/* method NUL uri NUL algorithm */
+	size_t		 ha2_klen;
+	char		 ha2[SIP_DIGEST_HEX_SIZE];
+};
+
+/* What the client knows besides the challenge.  Nothing is kept but in
+ * memo. */
 struct sip_digest_cred {
 	const char	*username;
 	const char	*password;	/* secret: never copied out */
@@ -63,6 +82,7 @@ struct sip_digest_cred {
 	uint32_t	 nc;		/* nonce count, 0 taken as 1 */
 	const char	*cnonce;	/* NULL: a fresh random one */
 	int		 auth_int;	/* prefer qop=auth-int when offered */
+	struct sip_digest_memo *memo;	/* NULL, or the caller's (above) */
 };
 
 /*

@@ -28,6 +28,33 @@ rearm(struct sip_ep *ep)
 		sip_loop_timer_at(ep->loop, &ep->timer, d);
 }
 
+static int	still_live(const struct sip_ep *ep, const struct sip_ep_ctxn *c,
+		    unsigned gen);
+static uint64_t	deadline_of(const struct sip_ep_ctxn *c);
+
+/*
+ * After an event that concerns c alone (gen its start number): the timer
+ * no later than c's next instant or the server table's.  A deadline that
+ * moved later or went away leaves the timer early; it then runs
+ * sip_ep_timers(), whose rearm() finds the true next one.  rearm()'s
+ * scan of the whole table for every message was a tenth of a
+ * registration load run's instructions.
+ */
+static void
+rearm_one(struct sip_ep *ep, const struct sip_ep_ctxn *c, unsigned gen)
+{
+	uint64_t d = ep->uas_at, x;
+
+	if (ep->loop == NULL)
+		return;
+	/* c is compared before it is read: its callback may have freed it */
+	if (still_live(ep, c, gen) &&
+	    (x = deadline_of(c)) != 0 && (d == 0 || x < d))
+		d = x;
+	if (d != 0 && (!sip_timer_armed(&ep->timer) || d < ep->timer.at))
+		sip_loop_timer_at(ep->loop, &ep->timer, d);
+}
+
 static void
 unlink_live(struct sip_ep *ep, struct sip_ep_ctxn *c)
 {
@@ -721,6 +748,7 @@ enum sip_err
 sip_ep_start(struct sip_ep *ep, struct sip_ep_ctxn *c, uint64_t now_us)
 {
 	enum sip_err e;
+	unsigned gen;
 
 	if (c->ndst < 1 || c->ndst > SIP_EP_MAXTARGETS || c->build == NULL)
 		return SIP_E_INVAL;
@@ -731,7 +759,7 @@ sip_ep_start(struct sip_ep *ep, struct sip_ep_ctxn *c, uint64_t now_us)
 	if (c->txn.req.max == 0)
 		sip_txn_init(&c->txn, SIP_TXN_NICT, 0);
 	c->ep = ep;
-	c->gen++;
+	gen = ++c->gen;
 	c->cur = 0;
 	c->retrans = 0;
 	c->status = 0;
@@ -755,12 +783,12 @@ sip_ep_start(struct sip_ep *ep, struct sip_ep_ctxn *c, uint64_t now_us)
 			if (c->err == SIP_OK)
 				c->err = e;
 			finish(c, NULL);
-			rearm(ep);
+			rearm_one(ep, c, gen);
 			return SIP_OK;
 		}
 	}
 	drain(ep, c);
-	rearm(ep);
+	rearm_one(ep, c, gen);
 	return SIP_OK;
 }
 
@@ -928,9 +956,11 @@ sip_ep_input(struct sip_ep *ep, const struct sip_msg *m,
 			break;
 		have_cs = 1;
 		if (slice_eq(cs.method, c->txn.cseq_method)) {
+			unsigned gen = c->gen;
+
 			sip_txn_input(&c->txn, m, ep->now);
 			drain(ep, c);
-			rearm(ep);
+			rearm_one(ep, c, gen);
 			return;
 		}
 	}
@@ -962,7 +992,8 @@ static int
 still_live(const struct sip_ep *ep, const struct sip_ep_ctxn *c,
     unsigned gen)
 {
-	for (int k = 0; k < ep->nlive; k++)
+	/* from the end: where a transaction just started is */
+	for (int k = ep->nlive; k-- > 0;)
 		if (ep->live[k] == c)
 			return c->gen == gen;
 	return 0;

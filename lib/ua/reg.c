@@ -137,17 +137,26 @@ sip_reg_start(struct sip_reg *r, uint64_t now)
 	return SIP_OK;
 }
 
-int
-sip_reg_is_ours(const struct sip_reg *r, struct slice c)
+/*
+ * r's contact URIs, each parsed when first wanted: a 200 lists every
+ * binding of the AOR, and each is compared with all of ours.
+ */
+struct mine {
+	struct sip_uri	 u[SIP_REG_MAXCONTACTS];
+	signed char	 parsed[SIP_REG_MAXCONTACTS];	/* 1 ok, -1 not */
+};
+
+/* sip_reg_is_ours() of Contact a, parsed. */
+static int
+is_ours(const struct sip_reg *r, const struct sip_addr *a, struct mine *my)
 {
-	struct sip_addr a, mine;
 	const struct sip_param *pi, *pr;
 	struct slice v;
 	uint32_t id;
 
-	if (sip_addr_parse(&a, c, NULL) != SIP_OK || a.star)
+	if (a->star)
 		return 0;
-	pi = sip_param_find(&a.params, "+sip.instance");
+	pi = sip_param_find(&a->params, "+sip.instance");
 	if (r->instance != NULL && pi != NULL) {
 		/* the value is "<urn:...>" quoted: compare inside <> */
 		v = pi->value;
@@ -155,22 +164,36 @@ sip_reg_is_ours(const struct sip_reg *r, struct slice c)
 			v = slice_make(v.p + 1, v.len - 2);
 		if (!slice_ieq(v, slice_cstr(r->instance)))
 			return 0;
-		pr = sip_param_find(&a.params, "reg-id");
+		pr = sip_param_find(&a->params, "reg-id");
 		if (r->reg_id == 0)
 			return pr == NULL;
 		return pr != NULL && slice_to_u32(pr->value, 0xffffffffu,
 		    &id) == SIP_OK && id == (uint32_t)r->reg_id;
 	}
 	for (int i = 0; i < r->ncontacts; i++) {
-		char na[SIP_REG_URI_MAX + 2];
-
-		/* in <>: a bare URI's ;params would be the header's */
-		snprintf(na, sizeof na, "<%s>", r->contacts[i].uri);
-		if (sip_addr_parse(&mine, slice_cstr(na), NULL) == SIP_OK &&
-		    sip_uri_equal(&a.uri, &mine.uri))
+		/* the same text is the same URI (RFC 3261 19.1.4) */
+		if (slice_eq_cstr(a->uri_s, r->contacts[i].uri))
+			return 1;
+		if (my->parsed[i] == 0)
+			my->parsed[i] = sip_uri_parse(&my->u[i],
+			    slice_cstr(r->contacts[i].uri), NULL) == SIP_OK ?
+			    1 : -1;
+		if (my->parsed[i] > 0 && sip_uri_equal(&a->uri, &my->u[i]))
 			return 1;
 	}
 	return 0;
+}
+
+int
+sip_reg_is_ours(const struct sip_reg *r, struct slice c)
+{
+	struct sip_addr a;
+	struct mine my;
+
+	if (sip_addr_parse(&a, c, NULL) != SIP_OK)
+		return 0;
+	memset(my.parsed, 0, sizeof my.parsed);
+	return is_ours(r, &a, &my);
 }
 
 /*
@@ -185,11 +208,13 @@ granted(const struct sip_reg *r, const struct sip_msg *m)
 	struct slice v;
 	uint32_t g = UINT32_MAX, x;
 	struct sip_addr a;
+	struct mine my;
 
 	memset(&it, 0, sizeof it);
+	memset(my.parsed, 0, sizeof my.parsed);
 	while (sip_msg_values(m, SIP_HDR_CONTACT, &it, &v)) {
-		if (!sip_reg_is_ours(r, v) ||
-		    sip_addr_parse(&a, v, NULL) != SIP_OK)
+		if (sip_addr_parse(&a, v, NULL) != SIP_OK ||
+		    !is_ours(r, &a, &my))
 			continue;
 		if (a.expires.len > 0 &&
 		    slice_to_u32(a.expires, 0xffffffffu, &x) == SIP_OK) {
@@ -280,18 +305,30 @@ challenge(struct sip_reg *r, const struct sip_msg *m)
 	enum sip_hdr_id id = proxy ? SIP_HDR_PROXY_AUTHENTICATE :
 	    SIP_HDR_WWW_AUTHENTICATE;
 	const struct sip_hdr *h;
-	struct sip_auth a;
+	struct sip_auth *a = &r->chal_a;
 	char nonce[sizeof r->nonce];
 	int stale;
 
 	if (r->user == NULL || (r->password == NULL && r->ha1 == NULL))
 		return 0;
 	for (h = sip_msg_hdr(m, id); h != NULL; h = sip_msg_hdr_next(m, h)) {
-		if (sip_auth_parse(&a, h->value, NULL) != SIP_OK ||
-		    !slice_ieq_lit(a.scheme, "Digest") || a.nonce.len == 0)
+		/*
+		 * Parsed where it is kept, once: credentials() reads that.
+		 * A challenge refused below ends the registration, so what
+		 * it overwrites is not wanted again.
+		 */
+		buf_reset(&r->chal);
+		if (buf_add(&r->chal, proxy ? "407 " : "401 ", 4) != SIP_OK ||
+		    buf_addslice(&r->chal, h->value) != SIP_OK)
+			return 0;
+		if (sip_auth_parse(a, slice_make(r->chal.p + 4,
+		    r->chal.len - 4), NULL) != SIP_OK ||
+		    !slice_ieq_lit(a->scheme, "Digest") || a->nonce.len == 0) {
+			buf_reset(&r->chal);
 			continue;
-		snprintf(nonce, sizeof nonce, SLICE_FMT, SLICE_ARG(a.nonce));
-		stale = sip_digest_stale(&a);
+		}
+		snprintf(nonce, sizeof nonce, SLICE_FMT, SLICE_ARG(a->nonce));
+		stale = sip_digest_stale(a);
 		/*
 		 * 22.2: credentials made for the last challenge and refused
 		 * again mean the password is wrong, unless the server says
@@ -306,10 +343,6 @@ challenge(struct sip_reg *r, const struct sip_msg *m)
 			r->stale_done = 1;
 		else if (!r->auth_fresh)
 			r->stale_done = 0;
-		buf_reset(&r->chal);
-		if (buf_printf(&r->chal, "%d ", m->status) != SIP_OK ||
-		    buf_addslice(&r->chal, h->value) != SIP_OK)
-			return 0;
 		snprintf(r->nonce, sizeof r->nonce, "%s", nonce);
 		r->nc = 0;
 		r->auth_fresh = 1;
@@ -512,19 +545,17 @@ sip_reg_action(struct sip_reg *r, struct sip_reg_act *a)
 static enum sip_err
 credentials(struct sip_reg *r)
 {
-	struct sip_auth a;
 	struct sip_digest_cred c;
 	struct slice v = buf_slice(&r->chal);
 	int proxy;
 
-	buf_wipe(&r->auth);
-	buf_init(&r->auth, 8192);
+	/* the last one's bytes wiped, its memory kept */
+	if (r->auth.p != NULL)
+		explicit_bzero(r->auth.p, r->auth.len);
+	buf_reset(&r->auth);
 	if (v.len < 4)
 		return SIP_OK;		/* no challenge yet */
 	proxy = v.p[2] == '7';
-	v = slice_make(v.p + 4, v.len - 4);
-	if (sip_auth_parse(&a, v, NULL) != SIP_OK)
-		return SIP_E_PARSE;
 	memset(&c, 0, sizeof c);
 	c.username = r->user;
 	c.password = r->password;
@@ -532,9 +563,12 @@ credentials(struct sip_reg *r)
 	c.method = "REGISTER";
 	c.uri = r->ruri;
 	c.nc = ++r->nc;
-	buf_adds(&r->auth, proxy ? "Proxy-Authorization: " :
-	    "Authorization: ");
-	return sip_digest_authorization(&r->auth, &a, &c);
+	c.memo = r->memo;
+	if (buf_adds(&r->auth, proxy ? "Proxy-Authorization: " :
+	    "Authorization: ") != SIP_OK)
+		return SIP_E_TOOBIG;
+	/* chal_a: challenge() parsed chal, unchanged since */
+	return sip_digest_authorization(&r->auth, &r->chal_a, &c);
 }
 
 static enum sip_err
@@ -548,8 +582,10 @@ contact_value(const struct sip_reg *r, struct buf *b)
 		const struct sip_reg_contact *c = &r->contacts[i];
 
 		if (i > 0)
-			buf_adds(b, ", ");
-		buf_printf(b, "<%s>", c->uri);
+			buf_add(b, ", ", 2);
+		buf_addc(b, '<');
+		buf_adds(b, c->uri);
+		buf_addc(b, '>');
 		if (c->q >= 0) {
 			snprintf(q, sizeof q, "%d.%03d", c->q / 1000,
 			    c->q % 1000);
@@ -559,33 +595,71 @@ contact_value(const struct sip_reg *r, struct buf *b)
 				q[n - 1] = '\0';
 			buf_printf(b, ";q=%s", q);
 		}
-		if (r->instance != NULL)
-			buf_printf(b, ";+sip.instance=\"<%s>\"", r->instance);
+		if (r->instance != NULL) {
+			buf_adds(b, ";+sip.instance=\"<");
+			buf_adds(b, r->instance);
+			buf_add(b, ">\"", 2);
+		}
 		if (r->reg_id > 0)
 			buf_printf(b, ";reg-id=%d", r->reg_id);
 	}
 	return b->len < b->max ? SIP_OK : SIP_E_TOOBIG;
 }
 
+/* snprintf(out, n, "<%s>", s), which a load run did for every REGISTER */
+static void
+bracket(char *out, size_t n, const char *s)
+{
+	size_t l = strlen(s), k = 0;
+
+	out[k++] = '<';
+	if (l > n - 2)
+		l = n - 2;
+	memcpy(out + k, s, l);
+	k += l;
+	if (k < n - 1)
+		out[k++] = '>';
+	out[k] = '\0';
+}
+
 enum sip_err
 sip_reg_build(struct sip_reg *r, struct buf *b, const struct sip_req_params *p0)
 {
+	size_t boff, blen;
+
+	return sip_reg_build_at(r, b, p0, &boff, &blen);
+}
+
+enum sip_err
+sip_reg_build_at(struct sip_reg *r, struct buf *b,
+    const struct sip_req_params *p0, size_t *boff, size_t *blen)
+{
 	struct sip_req_params p = *p0;
 	const char *hdrs[SIP_REG_NHDRS];
-	char expires[32], from[SIP_REG_URI_MAX + 8], to[SIP_REG_URI_MAX + 8];
+	char expires[32], from[SIP_REG_URI_MAX + 8];
+	char digits[12], *d = digits + sizeof digits;
+	uint32_t x;
 	struct buf contact;
 	enum sip_err e;
 	int n = 0;
 
+	*boff = *blen = 0;
 	if ((e = credentials(r)) != SIP_OK)
 		return e;
 	buf_init(&contact, 8192);
 	if (r->mode != SIP_REG_QUERY && (e = contact_value(r, &contact)) !=
 	    SIP_OK)
 		goto out;
-	snprintf(from, sizeof from, "<%s>", r->aor);
-	snprintf(to, sizeof to, "<%s>", r->aor);
-	snprintf(expires, sizeof expires, "Expires: %u", r->asking);
+	bracket(from, sizeof from, r->aor);
+	/* "Expires: %u" */
+	*--d = '\0';
+	x = r->asking;
+	do {
+		*--d = (char)('0' + x % 10);
+		x /= 10;
+	} while (x > 0);
+	memcpy(expires, "Expires: ", 9);
+	memcpy(expires + 9, d, (size_t)(digits + sizeof digits - d));
 	if (r->mode != SIP_REG_QUERY)
 		hdrs[n++] = expires;
 	if (r->reg_id > 0 && r->gruu)
@@ -604,7 +678,7 @@ sip_reg_build(struct sip_reg *r, struct buf *b, const struct sip_req_params *p0)
 	p.ruri = r->ruri;
 	p.from = from;
 	p.from_tag = r->from_tag;
-	p.to = to;
+	p.to = from;		/* the AOR both */
 	p.to_tag = NULL;
 	p.call_id = r->call_id;
 	/* 10.2: one Call-ID, the CSeq rising, for every REGISTER of r */
@@ -612,7 +686,7 @@ sip_reg_build(struct sip_reg *r, struct buf *b, const struct sip_req_params *p0)
 	p.contact = contact.len > 0 ? contact.p : NULL;
 	p.headers = hdrs;
 	p.gen = 0;
-	e = sip_build_request(b, &p);
+	e = sip_build_request_at(b, &p, boff, blen);
 out:
 	buf_free(&contact);
 	return e;

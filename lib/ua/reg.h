@@ -27,8 +27,10 @@
 
 #include <stdint.h>
 
+#include "authhdr.h"
 #include "buf.h"
 #include "build.h"
+#include "digest.h"
 #include "err.h"
 #include "msg.h"
 
@@ -106,6 +108,9 @@ struct sip_reg {
 	const char		*user;		/* digest username, or NULL */
 	const char		*password;	/* secret, or NULL */
 	const char		*ha1;		/* or HA1 in hex; secret */
+	/* NULL, or where HA1 and HA2 are kept between registrations of
+	 * this user (lib/sip/digest.h); the caller's, it wipes it */
+	struct sip_digest_memo	*memo;
 	int			 ntargets;	/* the RFC 3263 list's length */
 	uint32_t		 backoff_base;	/* ms; 0: SIP_REG_BACKOFF_BASE */
 	uint32_t		 backoff_max;	/* ms; 0: SIP_REG_BACKOFF_MAX */
@@ -154,6 +159,7 @@ struct sip_reg {
 	int			 status;	/* last final response */
 	/* digest: the challenge being answered, and the header made */
 	struct buf		 chal;		/* "401 " or "407 " + its value */
+	struct sip_auth		 chal_a;	/* chal parsed, when it has one */
 	struct buf		 auth;		/* "Authorization: ..." line */
 	char			 nonce[256];	/* the challenge's nonce */
 	uint32_t		 nc;		/* requests with that nonce */
@@ -207,6 +213,13 @@ int		sip_reg_action(struct sip_reg *r, struct sip_reg_act *a);
  */
 enum sip_err	sip_reg_build(struct sip_reg *r, struct buf *b,
 		    const struct sip_req_params *p);
+/*
+ * The same, saying where the branch went (sip_build_request_at()), for
+ * an endpoint build callback's *boff and *blen.
+ */
+enum sip_err	sip_reg_build_at(struct sip_reg *r, struct buf *b,
+		    const struct sip_req_params *p, size_t *boff,
+		    size_t *blen);
 /*
  * Whether Contact value c (of a 200) is one of r's: the same
  * +sip.instance and reg-id when r has them (RFC 5626 6), else the same

@@ -41,6 +41,19 @@ main(void)
 	ok(strstr(cid, "@host.example") != NULL, "Call-ID carries the host");
 
 	buf_init(&b, 0);
+	{
+		struct buf a;
+		size_t boff, blen;
+
+		buf_init(&a, 0);
+		buf_adds(&a, "x");	/* offsets count from b's start */
+		ok(sip_build_request_at(&a, &rp, &boff, &blen) == SIP_OK &&
+		    blen == 27 && boff > 1 && boff + blen < a.len &&
+		    strncmp(a.p + boff, "z9hG4bK", 7) == 0 &&
+		    strncmp(a.p + boff + blen, ";rport\r\n", 8) == 0,
+		    "sip_build_request_at says where the branch went");
+		buf_free(&a);
+	}
 	ok(sip_build_request(&b, &rp) == SIP_OK, "request builds");
 	ok(sip_msg_parse(&m, b.p, b.len, SIP_PARSE_STREAM, &pe) == SIP_OK &&
 	    m.len == b.len, "request parses back whole as a stream");

@@ -183,10 +183,65 @@ round_trips(void)
 	buf_free(&cb);
 }
 
+/*
+ * A memo (what sip-register's load mode keeps a user) gives the same
+ * credentials as none, for its realm and for another, and what it keeps
+ * is HA1 and HA2 of the last realm and Request-URI.
+ */
+static void
+memo(void)
+{
+	struct sip_digest_memo mm;
+	struct buf plain, memod;
+	struct sip_digest_cred c = {
+		.username = "Mufasa", .password = "Circle Of Life",
+		.method = "GET", .uri = "/dir/index.html", .nc = 1,
+		.cnonce = "0a4f113b",
+	};
+	int same = 1;
+
+	memset(&mm, 0, sizeof mm);
+	buf_init(&plain, 0);
+	buf_init(&memod, 0);
+	for (int i = 0; i < 4; i++) {
+		/* the RFC 2617 realm twice, then another, then it again */
+		parse(&ch, i == 2 ? "Digest realm=\"other\", qop=\"auth\", "
+		    "nonce=\"abc\"" : "Digest realm=\"testrealm@host.com\", "
+		    "qop=\"auth,auth-int\", "
+		    "nonce=\"dcd98b7102dd2f0e8b11d0f600bfb0c093\", "
+		    "opaque=\"5ccc069c403ebaf9f0171e9517f40e41\"");
+		buf_reset(&plain);
+		buf_reset(&memod);
+		c.memo = NULL;
+		same &= sip_digest_authorization(&plain, &ch, &c) == SIP_OK;
+		c.memo = &mm;
+		same &= sip_digest_authorization(&memod, &ch, &c) == SIP_OK &&
+		    plain.len == memod.len &&
+		    memcmp(plain.p, memod.p, plain.len) == 0;
+	}
+	ok(same, "memo: the credentials are those made without one, the "
+	    "realm changed and back");
+	ok(has(&memod, "response", "6629fae49393a05397450978507c4ef1"),
+	    "memo: the RFC 2617 3.5 response from a kept HA1 and HA2");
+	/* HA1 = MD5("Mufasa:testrealm@host.com:Circle Of Life") */
+	ok(mm.ha1_klen > 0 && strcmp(mm.ha1,
+	    "939e7578ed9e3c518a452acee763bce9") == 0 && mm.ha2_klen > 0,
+	    "memo: it keeps HA1 (939e7578...) and HA2");
+	/* what is kept is what is used: a kept HA1 changed, another answer */
+	mm.ha1[0] = mm.ha1[0] == '0' ? '1' : '0';
+	buf_reset(&memod);
+	ok(sip_digest_authorization(&memod, &ch, &c) == SIP_OK &&
+	    !has(&memod, "response", "6629fae49393a05397450978507c4ef1"),
+	    "memo: the response is made from the kept HA1, not hashed again");
+	buf_free(&plain);
+	buf_free(&memod);
+}
+
 int
 main(void)
 {
 	rfc_vectors();
 	round_trips();
+	memo();
 	return done();
 }
