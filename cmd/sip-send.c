@@ -1246,6 +1246,9 @@ sip_send_main(int argc, char **argv)
 		sip_uac_step(&uac, 100);
 	if (maybe_bye() != 0)
 		warnf("the call could not be ended with BYE");
+	/* a fork whose 2xx came meanwhile is ended too (13.2.2.4) */
+	while (sip_ep_owned_pending(&uac.ep) > 0 && interrupted < 2)
+		sip_uac_step(&uac, 100);
 	if (call_job != NULL) {
 		sip_uac_req_free(&call_job->r);
 		free((void *)call_job->r.raw);

@@ -239,6 +239,23 @@ time.sleep(60)' "$p" >"$BATS_TEST_TMPDIR/holder" 3>&- &
 	done
 }
 
+@test "sipp: two forks answer an INVITE 200 and the first 200 comes again: each 2xx is ACKed (the retransmission too), the second fork and the call end with BYE" {
+	need sipp ss
+	local p log=$BATS_TEST_TMPDIR/sipp.log
+	p=$(free_port)
+	# SIPp fails the call (exit 1) on a missing, extra or misplaced request
+	sipp -sf "$ROOT/tests/sipp/fork-2xx.xml" -i 127.0.0.1 -p "$p" -m 1 \
+	    -nostdin -timeout 20s -trace_logs -log_file "$log" \
+	    >"$BATS_TEST_TMPDIR/sipp.out" 2>&1 3>&- &
+	wait_for bash -c "ss -Huln | grep -q ':$p '" || { cat "$BATS_TEST_TMPDIR/sipp.out"; false; }
+	# T1 2 s: the call's BYE, answered last, is not resent meanwhile
+	run -0 --separate-stderr "$SIPBOX" sip-send -v --t1 2 -X INVITE "sip:bob@127.0.0.1:$p"
+	wait $! || { cat "$BATS_TEST_TMPDIR/sipp.out" "$log"; false; }
+	[ "$output" = "SIP/2.0 200 OK" ]
+	[ "$(grep -v '^$' "$log" | tr '\n' ,)" = "ACK forkA,BYE forkA,ACK forkB,BYE forkB,ACK forkA again," ]
+	[ "$(grep -c '^> ACK sip:forkA@' <<<"$stderr")" -eq 2 ]
+}
+
 @test "sipsak: a second client gets answers from sip-serve, and registers with digest" {
 	need sipsak
 	# (sipsak 0.9.8.1's MESSAGE mode, -M, crashes before it sends
