@@ -244,7 +244,10 @@ drain(void)
 			} else {
 				sub_line("unsubscribed", NULL);
 			}
-			sip_loop_stop(w.env->loop, 0);
+			if (w.env->ended != NULL)
+				w.env->ended();
+			else
+				sip_loop_stop(w.env->loop, 0);
 			break;
 		}
 	}
@@ -392,11 +395,14 @@ send_subscribe(void)
 			p.from = p.to = keep(na);
 		}
 		sip_reginfo_view_free(&w.view);
-		if (e->route != NULL) {
+		/* the outbound proxy, then the Service-Route (RFC 3608 6) */
+		if (e->route != NULL)
 			w.routes[k++] = keep(e->route);
-			w.routes[k] = NULL;
-			p.routes = w.routes;
-		}
+		for (int i = 0; e->routes != NULL && e->routes[i] != NULL &&
+		    k < SIP_MAX_ROUTE_SET + 1; i++)
+			w.routes[k++] = keep(e->routes[i]);
+		w.routes[k] = NULL;
+		p.routes = k > 0 ? w.routes : NULL;
 	} else {
 		/* within the dialog: copies, a NOTIFY may move its target */
 		p.ruri = keep(p.ruri);

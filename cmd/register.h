@@ -25,12 +25,19 @@ struct reg_env {
 	const char		*via_host;	/* where we listen, URI form */
 	int			 via_port;
 	const char		*route;		/* --proxy's Route value, or NULL */
+	/*
+	 * Route values after it (a registration's Service-Route, RFC 3608),
+	 * NULL-terminated, or NULL; read for each new subscription
+	 */
+	const char *const	*routes;
 	const char		*user_agent;
 	const char		*user;		/* digest username, or NULL */
 	const char		*password;	/* or NULL */
 	const char		*ha1;		/* or NULL */
 	uint32_t		 expires;	/* --expires */
 	int			 json;
+	/* called when the watch is over, instead of stopping the loop */
+	void			(*ended)(void);
 };
 
 /*

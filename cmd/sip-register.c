@@ -33,7 +33,7 @@
 static const char *const usage[] = {
 	"sip-register [options] AOR [REGISTRAR]",
 	"sip-register --list|--remove-all|--remove CONTACT [options] AOR [REGISTRAR]",
-	"sip-register --watch [options] AOR [REGISTRAR]",
+	"sip-register --watch [--register] [options] AOR [REGISTRAR]",
 	"sip-register --users FILE|PATTERN [-c N] [--duration S] [--rate R] [--concurrency N] [options] DOMAIN [REGISTRAR]",
 	NULL
 };
@@ -53,6 +53,7 @@ static struct {
 	const char	*ha1_file;
 	int		 json;
 	int		 watch;
+	int		 reg_too;
 } o = { .expires = 3600, .q = -1 };
 
 static const struct opt opts[] = {
@@ -79,6 +80,8 @@ static const struct opt opts[] = {
 	    "remove every binding of the AOR (Contact: *) and exit"),
 	OPT_FLAG(0, "watch", &o.watch,
 	    "subscribe to the AOR's reg event (RFC 3680) and print each change of its bindings"),
+	OPT_FLAG(0, "register", &o.reg_too,
+	    "with --watch: register too, and subscribe over the registration's Service-Route (RFC 3608)"),
 	LOAD_OPTIONS,
 	CLIENT_OPTIONS,
 	OPT_SECRETFILE(0, "ha1-file", &o.ha1_file, "FILE",
@@ -124,6 +127,10 @@ static int have_mapped;
 static int signals, exit_code;
 static char *secret;
 static struct reg_env wenv;		/* --watch's */
+/* --watch --register: the Service-Route's first hop and its values */
+static struct client svc;
+static char *svc_route[SIP_MAX_ROUTE_SET + 1];
+static int watching, watch_over;
 
 static void
 out_flush(void)
@@ -640,6 +647,8 @@ send_ping(int retrans)
 	(void)sip_tps_send_flow(tps, f, NULL, "\r\n\r\n", 4);
 }
 
+static void start_watch(const struct sip_msg *m);
+
 /* Take every action the machine queued; m is the response at hand. */
 static void
 drain(const struct sip_msg *m)
@@ -656,6 +665,8 @@ drain(const struct sip_msg *m)
 			break;
 		case SIP_REG_A_BOUND:
 			event(a.refresh ? "refreshed" : "registered", m, &a);
+			if (o.reg_too && !watching && m != NULL)
+				start_watch(m);
 			break;
 		case SIP_REG_A_LISTED:
 			if (o.list)
@@ -686,10 +697,77 @@ drain(const struct sip_msg *m)
 			break;
 		}
 	}
-	if (reg.state == SIP_REG_DONE || reg.state == SIP_REG_FAILED)
+	/* --register: unregistered, the watch waits for its last NOTIFY */
+	if (reg.state == SIP_REG_FAILED || (reg.state == SIP_REG_DONE &&
+	    (!watching || watch_over)))
 		sip_loop_stop(loop, 0);
 	else
 		arm();
+}
+
+/* --watch --register: the watch is over; so is the registration. */
+static void
+watch_ended(void)
+{
+	watch_over = 1;
+	if (reg.state == SIP_REG_DONE || reg.state == SIP_REG_FAILED) {
+		sip_loop_stop(loop, 0);
+		return;
+	}
+	sip_reg_stop(&reg, sip_loop_now(loop));
+	drain(NULL);
+}
+
+/*
+ * --watch --register, on the first 200: the SUBSCRIBE is a request on
+ * this registration, so its route set is the Service-Route the 200 gave
+ * (RFC 3608 6), after --proxy, and it goes to the first of them; with
+ * none, to the registrar as the REGISTER did.
+ */
+static void
+start_watch(const struct sip_msg *m)
+{
+	struct slice rest, v;
+	struct sip_addr a;
+	int n = 0;
+	char first[SIP_TARGET_MAX];
+
+	first[0] = '\0';
+	for (unsigned i = 0; i < m->nhdrs; i++) {
+		if (!slice_ieq_cstr(m->hdrs[i].name, "Service-Route"))
+			continue;
+		rest = m->hdrs[i].value;
+		while (n < SIP_MAX_ROUTE_SET && slice_split(&rest, ',', &v)) {
+			v = slice_trim(v);
+			if (v.len == 0 || sip_addr_parse(&a, v, NULL) !=
+			    SIP_OK || a.uri_s.len >= sizeof first) {
+				warnf("%s: a Service-Route value that does not "
+				    "parse: " SLICE_FMT, aor, SLICE_ARG(v));
+				continue;
+			}
+			if (n == 0)
+				snprintf(first, sizeof first, SLICE_FMT,
+				    SLICE_ARG(a.uri_s));
+			svc_route[n++] = slice_dup(v);
+		}
+	}
+	svc_route[n] = NULL;
+	wenv = (struct reg_env){ .loop = loop, .tps = tps, .ep = &ep,
+	    .cl = &cl, .aor = aor, .aor_user = aor_user,
+	    .via_host = via_host, .via_port = via_port,
+	    .route = cl.route[0] ? cl.route : NULL,
+	    .routes = (const char *const *)svc_route, .user_agent = ua,
+	    .user = copt.user, .password = secret, .ha1 = reg.ha1,
+	    .expires = (uint32_t)o.expires, .json = o.json,
+	    .ended = watch_ended };
+	if (first[0] != '\0') {
+		/* the next hop: --proxy when given, else the first route */
+		client_resolve(&svc, first);
+		wenv.cl = &svc;
+		client_info("subscribing through the Service-Route %s", first);
+	}
+	watching = 1;
+	watch_start(&wenv);
 }
 
 static void
@@ -875,10 +953,12 @@ on_signal(struct sip_loop *l, int sig, void *arg)
 		load_stop();
 		return;
 	}
-	if (o.watch) {
+	if (o.watch && !o.reg_too) {
 		watch_stop();
 		return;
 	}
+	if (o.reg_too && signals == 0 && watching && !watch_over)
+		watch_stop();	/* unsubscribe, and unregister below */
 	if (++signals > 1) {
 		if (reg.mode == SIP_REG_BIND && (reg.state == SIP_REG_BOUND ||
 		    reg.state == SIP_REG_SENDING))
@@ -982,9 +1062,14 @@ sip_register_main(int argc, char **argv)
 	modes = (o.list != 0) + (o.remove_all != 0) + (o.remove.n > 0);
 	if (modes > 1)
 		usage_error("--list, --remove and --remove-all exclude each other");
-	if (o.watch && (modes || o.once || o.contacts.n || o.reg_id || ka))
+	if (o.reg_too && !o.watch)
+		usage_error("--register is for --watch (a registration is the "
+		    "default)");
+	if (o.watch && (modes || o.once || (!o.reg_too && (o.contacts.n ||
+	    o.reg_id || ka))))
 		usage_error("--watch registers and removes nothing: no --once, "
-		    "--contact, --reg-id, --keepalive, --list or --remove");
+		    "--contact, --reg-id, --keepalive, --list or --remove "
+		    "(with --register it registers, but never --once)");
 	if (lopt.users != NULL && (modes || o.watch || o.once ||
 	    o.contacts.n || o.reg_id || ka || o.instance || o.ha1_file))
 		usage_error("--users registers users of its own, once each: no "
@@ -1080,7 +1165,7 @@ sip_register_main(int argc, char **argv)
 		reg.mode = SIP_REG_REMOVE;
 		for (int k = 0; k < o.remove.n; k++)
 			add_contact(o.remove.v[k], -1);
-	} else if (!o.watch && lopt.users == NULL) {
+	} else if ((!o.watch || o.reg_too) && lopt.users == NULL) {
 		reg.mode = SIP_REG_BIND;
 		own_contact();
 		for (int k = 0; k < o.contacts.n; k++)
@@ -1105,7 +1190,7 @@ sip_register_main(int argc, char **argv)
 	sip_timer_init(&tmo, on_timeout, NULL);
 	if (copt.timeout > 0)
 		sip_loop_timer_in(loop, &tmo, (uint64_t)(copt.timeout * 1000));
-	if (o.watch) {
+	if (o.watch && !o.reg_too) {
 		wenv = (struct reg_env){ .loop = loop, .tps = tps, .ep = &ep,
 		    .cl = &cl, .aor = aor, .aor_user = aor_user,
 		    .via_host = via_host, .via_port = via_port,
@@ -1125,7 +1210,7 @@ sip_register_main(int argc, char **argv)
 		drain(NULL);
 	}
 	sip_loop_run(loop);
-	if (o.watch) {
+	if (o.watch && (!o.reg_too || watching)) {
 		watch_free();
 		if (exit_code == 0)
 			exit_code = watch_exit();
@@ -1146,6 +1231,8 @@ sip_register_main(int argc, char **argv)
 	if (tls_cli != NULL)
 		SSL_CTX_free(tls_cli);
 	sip_reg_release(&reg);
+	for (int k = 0; svc_route[k] != NULL; k++)
+		free(svc_route[k]);
 	client_password_free(secret);
 	client_password_free(ha1);
 	out_flush();

@@ -44,6 +44,7 @@ static struct {
 	struct strlist	 listen;
 	struct strlist	 reply;
 	struct strlist	 contacts;
+	struct strlist	 service_route;
 	double		 ring;
 	const char	*users;
 	const char	*realm;
@@ -95,6 +96,8 @@ static const struct opt opts[] = {
 	    "answer a shorter registration 423 with Min-Expires (default: take any)"),
 	OPT_INT(0, "max-expires", &o.max_expires, "SECONDS", 1, 86400 * 365,
 	    "longest registration granted (default 3600)"),
+	OPT_LIST(0, "service-route", &o.service_route, "URI",
+	    "a 200 to REGISTER names this Service-Route (RFC 3608; repeatable, in order)"),
 	OPT_LIST('r', "reply", &o.reply, "METHOD=CODE",
 	    "answer METHOD with CODE (repeatable; e.g. INVITE=486, OPTIONS=503; a 1xx and then a final one)",
 	    OPT_WORDS(reply_words)),
@@ -137,6 +140,9 @@ static const struct applet_spec spec = { "sip-serve", usage, opts, extra,
 #define UDP_ANSWER_MAX	1300
 #define AMP_MAX		3
 #define LIST_MAX	(64 * 1024)
+
+/* "Service-Route: <uri>" lines of a 200 to REGISTER (set up in main) */
+static const char **service_route;
 
 struct listener {
 	enum sip_tp		 tp;
@@ -1036,6 +1042,7 @@ do_register(struct sip_uas_txn *t, const struct sip_msg *m,
 	memset(&rp, 0, sizeof rp);
 	rp.code = 200;
 	rp.contact = nh ? cl.p : NULL;
+	rp.headers = service_route;
 	serve_respond(t, m, src, &rp);
 	/* the event line lists what the 200 lists */
 	if (!o.json && !quiet) {
@@ -1710,6 +1717,23 @@ sip_serve_main(int argc, char **argv)
 		redirect_to = xstrdup(rb.p);
 		buf_free(&rb);
 	}
+	service_route = xcalloc((size_t)o.service_route.n + 1,
+	    sizeof service_route[0]);
+	for (int k = 0; k < o.service_route.n; k++) {
+		struct sip_uri u;
+		struct buf rb;
+
+		if (sip_uri_parse(&u, slice_cstr(o.service_route.v[k]),
+		    NULL) != SIP_OK || (u.scheme != SIP_URI_SIP &&
+		    u.scheme != SIP_URI_SIPS) ||
+		    strpbrk(o.service_route.v[k], "<>\r\n") != NULL)
+			usage_error("bad --service-route '%s': want a sip: or "
+			    "sips: URI", o.service_route.v[k]);
+		buf_init(&rb, 4096);
+		buf_printf(&rb, "Service-Route: <%s>", o.service_route.v[k]);
+		service_route[k] = xstrdup(rb.p);
+		buf_free(&rb);
+	}
 	set_allow();
 	load_users();
 	if (sip_rand_bytes(nonce_key, sizeof nonce_key) != SIP_OK)
@@ -1780,6 +1804,9 @@ sip_serve_main(int argc, char **argv)
 	while (ncalls > 0)
 		call_end(ncalls - 1);
 	free(redirect_to);
+	for (int k = 0; service_route[k] != NULL; k++)
+		free((char *)service_route[k]);
+	free(service_route);
 	sip_tps_free(tps);	/* its closed callbacks reach the endpoint */
 	sip_ep_free(&ep);
 	sip_loop_free(loop);

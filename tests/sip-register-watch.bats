@@ -248,3 +248,43 @@ serve_users() {
 	    sip:erin@example.test
 	wait_for grep -q '"event":"subscription","state":"terminated","aor":"sip:erin@example.test","package":"reg","notifies":1,"why":"the subscriber refused the NOTIFY"' "$SERVE_DIR/s.out"
 }
+
+@test "sip-register --watch --register: registers, then subscribes over the 200's Service-Route: the SUBSCRIBE carries it as its Route and reaches its first hop, not the registrar; SIGINT unsubscribes and unregisters" {
+	# the route's first hop: a second sip-serve, which answers what it gets
+	printf 'carol:carol-secret\n' >"$BATS_TEST_TMPDIR/users"
+	chmod 600 "$BATS_TEST_TMPDIR/users"
+	start_serve hop -l udp:127.0.0.1:0 --users "$BATS_TEST_TMPDIR/users"
+	local hop reg err="$BATS_TEST_TMPDIR/b.err" out="$BATS_TEST_TMPDIR/b.out"
+	hop=$(serve_addr hop udp)
+	start_serve s -l udp:127.0.0.1:0 --users "$BATS_TEST_TMPDIR/users" \
+	    --service-route "sip:$hop;lr" --service-route "sip:192.0.2.7;lr"
+	reg=$(serve_addr s udp)
+	export SIPBOX_PASSWORD=carol-secret
+	start_watch b -v --register carol@example.test "$reg"
+	wait_for grep -q '^subscribed sip:carol@example.test: active' "$out"
+	run -0 cat "$out"
+	[[ "${lines[0]}" == "registered sip:carol@example.test: <sip:carol@127.0.0.1:"* ]]
+	[ "${lines[1]}" = "  service-route: <sip:$hop;lr>, <sip:192.0.2.7;lr>" ]
+	# the route set, in order, on the SUBSCRIBE to the AOR
+	run -0 grep -A8 '^> SUBSCRIBE sip:carol@example.test SIP/2.0' "$err"
+	[[ "$output" == *"> Route: <sip:$hop;lr>"$'\n'"> Route: <sip:192.0.2.7;lr>"* ]]
+	# the hop took the subscription; the registrar saw none
+	grep -q '^SUBSCRIBE reg sip:carol@example.test: active' "$SERVE_DIR/hop.out"
+	run -1 grep SUBSCRIBE "$SERVE_DIR/s.out"
+	stop_watch b
+	[ "$watch_rc" = 0 ]
+	# both, in whichever order their answers came
+	run -0 tail -2 "$out"
+	[[ "$output" == *"unregistered sip:carol@example.test: 200"* ]]
+	[[ "$output" == *"unsubscribed sip:carol@example.test"* ]]
+	run -0 tail -1 "$SERVE_DIR/s.out"
+	[ "$output" = "REGISTER sip:carol@example.test: 0 bindings" ]
+	grep -q '^SUBSCRIBE reg sip:carol@example.test: terminated (timeout)' "$SERVE_DIR/hop.out"
+}
+
+@test "sip-register --register without --watch, or --watch --register --once, is a usage error" {
+	run -2 --separate-stderr "$SIPBOX" sip-register --register sip:a@b.test
+	[[ "$stderr" == "sip-register: --register is for --watch"* ]]
+	run -2 --separate-stderr "$SIPBOX" sip-register --watch --register --once sip:a@b.test
+	[[ "$stderr" == "sip-register: --watch registers and removes nothing"* ]]
+}
