@@ -3,6 +3,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -355,7 +356,7 @@ json_slice(struct json *j, struct slice s)
 	if (s.p == NULL) {
 		vsep(j);
 		emit(j, "null", 4);
-	} else if ((w = json_room_(j, s.len + 3)) != NULL) {
+	} else if ((w = json_room_(j, s.len + 3 + JSON_SLACK)) != NULL) {
 		json_putq_(j, json_sep_(j, w), s);
 	}
 }
@@ -471,7 +472,8 @@ json_kbool(struct json *j, const char *key, int v)
 
 /* ---- the members of literal keys (json.h) ---- */
 
-enum sip_err
+/* (never inlined: the callers' fast paths stay leaves, with no register to save) */
+__attribute__((noinline)) enum sip_err
 json_grow_(struct json *j, size_t n)
 {
 	enum sip_err e = buf_reserve(j->b, n);
@@ -519,41 +521,163 @@ wrote_at(struct json *j, char *w)
 	j->b->len = (size_t)(w - j->b->p);
 }
 
-/* "s" at w, with room for s.len + 2 bytes there. */
-void
-json_putq_(struct json *j, char *w, struct slice s)
-{
-	const unsigned char *p = (const unsigned char *)s.p;
-	int plain;
-
 #ifdef __SSE2__
-	plain = s.len <= 16 ? plain_short(p, s.len) :
-	    plain_run16(p, s.len) == s.len;
-#else
-	plain = plain_run(p, s.len) == s.len;
+/* A bit for each of the 16 bytes that needs a look. */
+static inline unsigned
+bad16(__m128i v)
+{
+	/* Signed: bytes >= 0x80 and < 0x20 both compare below 0x20. */
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
+	    _mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+	    _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+	    _mm_cmplt_epi8(v, _mm_set1_epi8(0x20))));
+}
 #endif
+
+/* json_putq_() of a string that needs escaping. */
+static void
+putq_escaped(struct json *j, char *w, struct slice s)
+{
 	*w++ = '"';
-	if (plain) {
-		copy_short(w, s.p, s.len);
-		w += s.len;
-		*w++ = '"';
-		wrote_at(j, w);
-		return;
-	}
 	wrote_at(j, w);
 	if ((j->err = json_escape(j->b, s.p, s.len)) == SIP_OK)
 		j->err = buf_add(j->b, "\"", 1);
 }
 
+/*
+ * "s" at w, with room for s.len + 2 bytes there.  A leaf for strings
+ * that need no escaping (nearly all): up to 16 bytes tested and copied
+ * in words, longer ones 16 at a time, each piece copied as it passes
+ * (what a failed test left is written over by putq_escaped()).
+ */
+static __attribute__((noinline)) void
+putq_rest(struct json *j, char *w, struct slice s)
+{
+	const unsigned char *p = (const unsigned char *)s.p;
+	size_t n = s.len;
+
+	if (n <= 16) {
+		if (!plain_short(p, n)) {
+			putq_escaped(j, w, s);
+			return;
+		}
+		copy_short(w + 1, s.p, n);
+	} else {
+#ifdef __SSE2__
+		__m128i v;
+		size_t i;
+
+#define BAD16(v)	bad16(v)
+		for (i = 0; i + 16 <= n; i += 16) {
+			v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+			if (BAD16(v)) {
+				putq_escaped(j, w, s);
+				return;
+			}
+			_mm_storeu_si128((__m128i *)(void *)(w + 1 + i), v);
+		}
+		if (i < n) {
+			/* the last 16 bytes again, never past the end */
+			v = _mm_loadu_si128((const __m128i *)(const void *)
+			    (p + n - 16));
+			if (BAD16(v)) {
+				putq_escaped(j, w, s);
+				return;
+			}
+			_mm_storeu_si128((__m128i *)(void *)(w + 1 + n - 16), v);
+		}
+#undef BAD16
+#else
+		if (plain_run(p, n) != n) {
+			putq_escaped(j, w, s);
+			return;
+		}
+		memcpy(w + 1, s.p, n);
+#endif
+	}
+	*w = '"';
+	w += n + 1;
+	*w++ = '"';
+	wrote_at(j, w);
+}
+
+/*
+ * The common case of json_putq_() without a call or a register to save:
+ * up to 16 bytes in one load, when the 16 bytes at p are on one page
+ * (the bytes past the end are read but count for nothing, as in
+ * strlen()), and the copy writes into the slack the callers keep
+ * (JSON_SLACK).
+ */
+void
+json_putq_(struct json *j, char *w, struct slice s)
+{
+#if defined(__SSE2__) && !defined(JSON_NO_OVERREAD)
+	const unsigned char *p = (const unsigned char *)s.p;
+	size_t n = s.len;
+
+	if (n - 1 < 16 && ((uintptr_t)p & 4095) <= 4096 - 16) {
+		/* (1 to 16 bytes: an empty string may point past the end) */
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+
+		if ((bad16(v) & ((1u << n) - 1)) == 0) {
+			_mm_storeu_si128((__m128i *)(void *)(w + 1), v);
+			goto done;
+		}
+	} else if (n > 16) {
+		__m128i v;
+		size_t i;
+
+		/* 16 at a time, each piece copied as it passes */
+		for (i = 0; i + 16 <= n; i += 16) {
+			v = _mm_loadu_si128((const __m128i *)(const void *)
+			    (p + i));
+			if (bad16(v))
+				goto rest;
+			_mm_storeu_si128((__m128i *)(void *)(w + 1 + i), v);
+		}
+		if (i < n) {
+			/* the last 16 bytes again, never past the end */
+			v = _mm_loadu_si128((const __m128i *)(const void *)
+			    (p + n - 16));
+			if (bad16(v))
+				goto rest;
+			_mm_storeu_si128((__m128i *)(void *)(w + 1 + n - 16),
+			    v);
+		}
+done:
+		*w = '"';
+		w += n + 1;
+		*w++ = '"';
+		wrote_at(j, w);
+		return;
+	}
+rest:
+#endif
+	putq_rest(j, w, s);
+}
+
 void
 json_putint_(struct json *j, char *w, int64_t v)
 {
+	static const char pairs[] =
+	    "00010203040506070809101112131415161718192021222324252627282930"
+	    "31323334353637383940414243444546474849505152535455565758596061"
+	    "62636465666768697071727374757677787980818283848586878889909192"
+	    "93949596979899";
 	char t[24], *e = t + sizeof(t), *q = e;
 	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
 
-	do
-		*--q = (char)('0' + u % 10);
-	while ((u /= 10) != 0);
+	/* two digits a division */
+	while (u >= 100) {
+		q -= 2;
+		memcpy(q, pairs + u % 100 * 2, 2);
+		u /= 100;
+	}
+	if (u >= 10) {
+		q -= 2;
+		memcpy(q, pairs + u * 2, 2);
+	} else
+		*--q = (char)('0' + u);
 	if (v < 0)
 		*--q = '-';
 	copy_short(w, q, (size_t)(e - q));

@@ -65,6 +65,15 @@ enum sip_err	json_escape(struct buf *b, const char *s, size_t len);
 void	json_skey(struct json *j, struct slice key);
 
 /* The inline parts of the above; not to be called otherwise. */
+#if defined(__SANITIZE_ADDRESS__)
+#define JSON_NO_OVERREAD 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
+#define JSON_NO_OVERREAD 1
+#endif
+#endif
+/* Room kept past a string's closing quote for a copy of 16 bytes. */
+#define JSON_SLACK	16
 enum sip_err	json_grow_(struct json *j, size_t n);
 void	json_putq_(struct json *j, char *w, struct slice s);
 void	json_putint_(struct json *j, char *w, int64_t v);
@@ -118,7 +127,8 @@ json_qslice(struct json *j, const char *qk, size_t qn, struct slice s)
 {
 	char *w;
 
-	if (s.p == NULL || (w = json_room_(j, qn + s.len + 3)) == NULL) {
+	if (s.p == NULL ||
+	    (w = json_room_(j, qn + s.len + 3 + JSON_SLACK)) == NULL) {
 		json_qslow_(j, qk, qn, s);
 		return;
 	}

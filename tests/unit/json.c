@@ -82,6 +82,17 @@ main(void)
 				if (got.len != want.len + 3 ||
 				    memcmp(got.p + 2, want.p, want.len) != 0)
 					badval++;
+				/* and early in the page, with quotes after it
+				   that a read past the end must not count */
+				memset(page, '"', 256);
+				memcpy(page + 100, s, len);
+				buf_reset(&got);
+				json_init(&j, &got);
+				json_obj(&j);
+				json_slice(&j, slice_make(page + 100, len));
+				if (got.len != want.len + 3 ||
+				    memcmp(got.p + 2, want.p, want.len) != 0)
+					badval++;
 				if (memchr(s, '\0', len) == NULL && len < 40) {
 					char key[41];
 
@@ -132,6 +143,32 @@ main(void)
 	    "\"c\":null,\"d\":-42,\"e\":null}") == 0,
 	    "json_kslice, json_kint, json_kstr: members in one go or escaped: %s",
 	    got.p);
+	{
+		/* every number of digits, both signs, against printf */
+		static const int64_t ends[] = { 0, 1, 9, 10, 99, 100, 101, 999,
+		    1000, 65535, 99999, 4294967295, 9223372036854775807 };
+		size_t nbad = 0;
+		char t[64];
+
+		for (i = 0; i < sizeof(ends) / sizeof(ends[0]) * 2; i++) {
+			int64_t v = i % 2 ? -ends[i / 2] : ends[i / 2];
+
+			buf_reset(&got);
+			json_init(&j, &got);
+			json_lobj(&j, "o");
+			json_lint(&j, "n", v);
+			json_lslice(&j, "s", SLICE_LIT("a\"b"));
+			json_lstr(&j, "z", NULL);
+			json_end(&j);
+			snprintf(t, sizeof(t), "\"o\":{\"n\":%lld,\"s\":"
+			    "\"a\\\"b\",\"z\":null}", (long long)v);
+			if (strcmp(got.p, t) != 0)
+				nbad++;
+		}
+		ok(nbad == 0, "json_lobj, json_lint, json_lslice, json_lstr: "
+		    "literal keys, numbers of every length and sign, an "
+		    "escaped value and null (%zu wrong)", nbad);
+	}
 	buf_free(&got);
 	buf_free(&want);
 	return done();
