@@ -27,7 +27,7 @@ CFLAGS   ?= -O2 -g
 WARN      = -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
             -Wmissing-prototypes -Wformat=2 -Wvla
 # lib/ is grouped by layer (lib/README.md); headers are found by name.
-LIB_DIRS  = base sip sdp net cap ua
+LIB_DIRS  = base sip mgcp sdp net cap ua
 CPPFLAGS += -D_GNU_SOURCE $(LIB_DIRS:%=-Ilib/%) -Icmd -DSIPBOX_VERSION='"$(VERSION)"'
 ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS)
 ifeq ($(SANITIZE),1)

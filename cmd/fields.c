@@ -52,6 +52,11 @@ static const struct {
 	{ "frame.dst", FLD_FRAME_DST, FLD_PARSE, 1 },
 	{ "frame.dport", FLD_FRAME_DPORT, FLD_PARSE, 1 },
 	{ "frame.transport", FLD_FRAME_TRANSPORT, FLD_PARSE, 1 },
+	{ "protocol", FLD_PROTOCOL, FLD_PARSE, 1 },
+	{ "mgcp.txid", FLD_MGCP_TXID, FLD_PARSE, 1 },
+	{ "mgcp.endpoint", FLD_MGCP_ENDPOINT, FLD_PARSE, 1 },
+	{ "mgcp.connection_id", FLD_MGCP_CONN_ID, FLD_PARSE, 1 },
+	{ "mgcp.request_id", FLD_MGCP_REQUEST_ID, FLD_PARSE, 1 },
 	{ "transport", FLD_TRANSPORT, FLD_SEND, 1 },
 	{ "peer", FLD_PEER, FLD_SEND, 1 },
 	{ "local", FLD_LOCAL, FLD_SEND, 1 },
@@ -258,11 +263,55 @@ field_msg(const struct sip_msg *m, const struct field_ref *f, struct buf *tmp)
 		return field_num(tmp, m->body.len);
 	case FLD_HEADERS_COUNT:
 		return field_num(tmp, m->nhdrs);
+	case FLD_PROTOCOL:
+		return SLICE_LIT("SIP");
 	case FLD_HEADER:
 		if ((h = sip_msg_hdr_byname(m, f->header)) != NULL)
 			return unfold(h->value, tmp);
 		return v;
 	default:
 		return v;
+	}
+}
+
+struct slice
+field_mgcp(const struct mgcp_msg *m, const struct field_ref *f,
+    struct buf *tmp)
+{
+	switch (f->id) {
+	case FLD_PROTOCOL:
+		return SLICE_LIT("MGCP");
+	case FLD_TYPE:
+		return m->is_response ? SLICE_LIT("response") :
+		    SLICE_LIT("request");
+	case FLD_METHOD:
+		return m->verb;
+	case FLD_STATUS:
+		return m->is_response ? field_num(tmp, (unsigned long)m->code) :
+		    SLICE_LIT("");
+	case FLD_REASON:
+		return m->comment;
+	case FLD_VERSION:
+		return m->version;
+	case FLD_CALL_ID:
+		return mgcp_param(m, "C");
+	case FLD_MGCP_TXID:
+		return m->txid;
+	case FLD_MGCP_ENDPOINT:
+		return m->endpoint;
+	case FLD_MGCP_CONN_ID:
+		return mgcp_param(m, "I");
+	case FLD_MGCP_REQUEST_ID:
+		return mgcp_param(m, "X");
+	case FLD_BODY:
+		return m->sdp;
+	case FLD_BODY_LENGTH:
+		return field_num(tmp, m->sdp.len);
+	case FLD_HEADERS_COUNT:
+		return field_num(tmp, m->nparams);
+	case FLD_HEADER:
+		return mgcp_param_n(m, f->header.p, f->header.len);
+	default:
+		return SLICE_LIT("");
 	}
 }

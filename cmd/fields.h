@@ -10,6 +10,7 @@
 #define SIPBOX_FIELDS_H
 
 #include "buf.h"
+#include "mgcp.h"
 #include "msg.h"
 #include "slice.h"
 
@@ -24,6 +25,9 @@ enum field {
 	FLD_FILE, FLD_INDEX, FLD_FRAME_NUMBER, FLD_FRAME_TIME, FLD_FRAME_EPOCH,
 	FLD_FRAME_SRC, FLD_FRAME_SPORT, FLD_FRAME_DST, FLD_FRAME_DPORT,
 	FLD_FRAME_TRANSPORT,
+	/* sip-parse: the protocol, and MGCP's own (RFC 3435) */
+	FLD_PROTOCOL, FLD_MGCP_TXID, FLD_MGCP_ENDPOINT, FLD_MGCP_CONN_ID,
+	FLD_MGCP_REQUEST_ID,
 	/* sip-send: the request and how it went */
 	FLD_CSEQ, FLD_TRANSPORT, FLD_PEER, FLD_LOCAL, FLD_RTT_MS,
 	FLD_RETRANSMISSIONS, FLD_ERROR, FLD_DETAIL, FLD_EXIT
@@ -54,6 +58,13 @@ const char	*field_name(size_t i, unsigned where);
  * for fields that are not the message's); numbers go into tmp.
  */
 struct slice	field_msg(const struct sip_msg *m, const struct field_ref *f,
+		    struct buf *tmp);
+/*
+ * The same for an MGCP message (sip-parse): method is its verb, status
+ * its response code, reason its response string, call_id its C:, body
+ * its session description, header.NAME its parameter NAME.
+ */
+struct slice	field_mgcp(const struct mgcp_msg *m, const struct field_ref *f,
 		    struct buf *tmp);
 /* v in decimal, into tmp. */
 struct slice	field_num(struct buf *tmp, unsigned long v);

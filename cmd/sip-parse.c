@@ -32,6 +32,7 @@
 #include "json.h"
 #include "msg.h"
 #include "net.h"
+#include "parse-mgcp.h"
 #include "priv.h"
 #include "tlsdec.h"
 
@@ -367,10 +368,80 @@ header_match(const struct sip_msg *m, const struct hfilter *f)
 	return hit;
 }
 
+/*
+ * Every MGCP message goes through this table when -X or -C is given, so
+ * that a response is known by its command's verb and call id.
+ */
+static struct mgcp_calls	mgcpseen;
+
+/*
+ * The filters on an MGCP message: -X its verb (a response: its
+ * command's), -s its code, -C its call id (C:; a response: its
+ * command's call's), -H a parameter line.
+ */
+static int
+mgcp_matches(const struct mgcp_msg *g)
+{
+	struct buf tmp;
+	struct slice v, verb = g->verb, cid = mgcp_param(g, "C");
+	int i, lo, hi, ok;
+
+	if (o.methods.n + o.callids.n > 0) {
+		char a[80], b[80];
+		const char *cv, *cc;
+
+		endpoint(&cur->src, cur->sport, a, sizeof(a));
+		endpoint(&cur->dst, cur->dport, b, sizeof(b));
+		if (g->is_response && mgcp_calls_answers(&mgcpseen, g, a, b,
+		    &cv, &cc)) {
+			verb = slice_cstr(cv);
+			cid = slice_cstr(cc);
+		}
+		if (mgcp_calls_add(&mgcpseen, g, cur->ts_ns, a, b) != SIP_OK)
+			die(SIP_EXIT_NET, "out of memory");
+	}
+	if (o.methods.n > 0) {
+		for (ok = 0, i = 0; i < o.methods.n && !ok; i++)
+			ok = slice_ieq_cstr(verb, o.methods.v[i]);
+		if (!ok)
+			return 0;
+	}
+	if (o.statuses.n > 0) {
+		for (ok = 0, i = 0; i < o.statuses.n && !ok; i++)
+			ok = g->is_response && status_range(o.statuses.v[i],
+			    &lo, &hi) && g->code >= lo && g->code <= hi;
+		if (!ok)
+			return 0;
+	}
+	if (o.callids.n > 0) {
+		for (ok = 0, i = 0; i < o.callids.n && !ok; i++)
+			ok = slice_eq_cstr(cid, o.callids.v[i]);
+		if (!ok)
+			return 0;
+	}
+	for (i = 0; i < nhf; i++) {
+		v = mgcp_param_n(g, hf[i].name.p, hf[i].name.len);
+		if (v.p == NULL)
+			return 0;
+		if (!hf[i].has_re)
+			continue;
+		buf_init(&tmp, SIP_MAX_LINE + 1);
+		ok = buf_addslice(&tmp, v) == SIP_OK && regexec(&hf[i].re,
+		    tmp.p ? tmp.p : "", 0, NULL, 0) == 0;
+		buf_free(&tmp);
+		if (!ok)
+			return 0;
+	}
+	return 1;
+}
+
 static int
 matches(const struct sip_msg *m)
 {
 	int i, lo, hi, ok;
+
+	if (m == NULL)
+		return mgcp_matches(cur->mgcp);
 
 	if (o.methods.n > 0) {
 		struct slice meth = m->is_request ? m->method : sip_field_cseq_method(m);
@@ -441,7 +512,9 @@ field(const struct sip_msg *m, int k, const char *path, struct buf *tmp)
 		    &cur->dst, t, sizeof(t)));
 		return buf_slice(tmp);
 	default:
-		return field_msg(m, &fieldv[k], tmp);
+		/* m is NULL for an MGCP message (cur->mgcp) */
+		return m != NULL ? field_msg(m, &fieldv[k], tmp) :
+		    field_mgcp(cur->mgcp, &fieldv[k], tmp);
 	}
 }
 
@@ -548,6 +621,12 @@ print_line(const struct sip_msg *m)
 		buf_adds(&l, sip_tp_name(cur->tp));
 		buf_add(&l, "\t", 1);
 	}
+	if (m == NULL) {
+		parse_mgcp_line(&l, cur->mgcp, colour);
+		buf_add(&l, "\n", 1);
+		fwrite_unlocked(l.p, 1, l.len, stdout);
+		return;
+	}
 	if (m->is_request) {
 		buf_adds(&l, SGR("1;36"));
 		buf_addslice(&l, m->method);
@@ -616,6 +695,13 @@ print_full(const struct sip_msg *m)
 		    endpoint(&cur->dst, cur->dport, b, sizeof(b)),
 		    sip_tp_name(cur->tp), color_off(stdout));
 	}
+	if (m == NULL) {		/* MGCP: as it came */
+		fwrite(cur->mgcp->raw.p, 1, cur->mgcp->raw.len, stdout);
+		if (cur->mgcp->raw.len == 0 ||
+		    cur->mgcp->raw.p[cur->mgcp->raw.len - 1] != '\n')
+			putchar('\n');
+		return;
+	}
 	if (m->is_request)
 		printf(SLICE_FMT " " SLICE_FMT " " SLICE_FMT "\n",
 		    SLICE_ARG(m->method), SLICE_ARG(m->ruri),
@@ -672,6 +758,10 @@ print_json(const struct sip_msg *m, const char *path)
 			json_kbool(j, "hep", 1);
 		json_end(j);
 	}
+	if (m == NULL) {
+		parse_mgcp_json(j, cur->mgcp);
+		goto errors;
+	}
 	json_lstr(j, "type", m->is_request ? "request" : "response");
 	if (m->is_request) {
 		json_lslice(j, "method", m->method);
@@ -715,6 +805,7 @@ print_json(const struct sip_msg *m, const char *path)
 	json_end(j);
 	json_lint(j, "body_length", (int64_t)m->body.len);
 	json_lslice(j, "body", m->body);
+errors:
 	if (curbad != NULL) {
 		/* Shown although malformed: what is wrong with it. */
 		json_larr(j, "errors");
@@ -918,6 +1009,35 @@ call_done(struct sip_call *c)
 	sip_call_free(c);
 }
 
+/* MGCP calls (--calls only): listed after the SIP ones. */
+static struct mgcp_calls	mgcptab;
+
+static void
+summarise_mgcp(const struct mgcp_msg *g)
+{
+	char a[80], b[80];
+
+	if (!o.calls)
+		return;
+	if (mgcp_calls_add(&mgcptab, g, cur->ts_ns, endpoint(&cur->src,
+	    cur->sport, a, sizeof(a)), endpoint(&cur->dst, cur->dport, b,
+	    sizeof(b))) != SIP_OK)
+		die(SIP_EXIT_NET, "out of memory");
+}
+
+static void
+summary_mgcp_end(void)
+{
+	size_t i;
+
+	for (i = 0; i < mgcptab.n; i++)
+		parse_mgcp_call(&mgcptab.v[i], o.json, frame_time);
+	if (mgcptab.dropped > 0)
+		warnf("%lu MGCP calls not listed: more than %d", mgcptab.dropped,
+		    MGCP_MAX_CALLS);
+	mgcp_calls_free(&mgcptab);
+}
+
 static void
 summarise_msg(const struct sip_msg *m)
 {
@@ -1054,6 +1174,7 @@ summary_end(void)
 
 	while ((c = sip_calls_take(&calltab)) != NULL)
 		call_done(c);
+	summary_mgcp_end();
 	if (calltab.events_dropped > 0)
 		warnf("%lu messages not drawn: more than %d kept for --flow",
 		    calltab.events_dropped, SIP_MAX_FLOW_EVENTS);
@@ -1311,9 +1432,11 @@ emit(const struct sip_msg *m, const char *path)
 			    "in all kept", path, cur->frame, cur->parts_lost, o.write,
 			    SIP_MAX_MSG_PKTS, SIP_MAX_KEPT_MEM >> 20);
 	}
-	if (summarise)
+	if (summarise && m == NULL)
+		summarise_mgcp(cur->mgcp);
+	else if (summarise)
 		summarise_msg(m);
-	if (o.hepout != NULL)
+	if (o.hepout != NULL && m != NULL)
 		hep_send(m);
 	if (o.count || summarise || quiet)
 		return o.limit > 0 && nmatched >= (unsigned long)o.limit;
@@ -1325,7 +1448,8 @@ emit(const struct sip_msg *m, const char *path)
 		print_full(m);
 	else if (o.body)
 		/* Byte for byte: sdp-lint splits SDP bodies at their v=. */
-		fwrite_unlocked(m->body.p, 1, m->body.len, stdout);
+		fwrite_unlocked(m != NULL ? m->body.p : cur->mgcp->sdp.p, 1,
+		    m != NULL ? m->body.len : cur->mgcp->sdp.len, stdout);
 	else
 		print_line(m);
 	return o.limit > 0 && nmatched >= (unsigned long)o.limit;
@@ -1586,6 +1710,11 @@ cap_summary(const char *path, struct sip_cap *c)
 		    "by the snap length), %lu with bad SIP", path,
 		    st->malformed + st->bad_sip, st->malformed, st->truncated,
 		    st->bad_sip);
+	if (st->mgcp + st->bad_mgcp > 0)
+		notef("%s: %lu MGCP messages", path, st->mgcp);
+	if (st->bad_mgcp > 0)
+		warnf("%s: %lu MGCP messages skipped: no MGCP command or "
+		    "response line", path, st->bad_mgcp);
 	if (st->flagged > 0)
 		warnf("%s: %lu messages shown although malformed", path,
 		    st->flagged);
@@ -1681,6 +1810,7 @@ cap_setup(struct sip_cap *c)
 	sip_cap_port(c, (unsigned)o.port);
 	if (keys != NULL)
 		sip_cap_keylog(c, keys);
+	sip_cap_mgcp(c);
 	if (o.write != NULL) {
 		sip_cap_keep_packets(c);
 		if (dump == NULL && sip_cap_dump_open(&dump, c, o.write, err,
@@ -1735,7 +1865,7 @@ read_capture(const char *path, struct sip_cap *c)
 			    path, cm.frame, cm.bad);
 		cur = &cm;
 		curbad = cm.bad;
-		if (o.strict && strict_report(path, cm.msg->buf - cm.msg->skipped,
+		if (o.strict && cm.msg != NULL && strict_report(path, cm.msg->buf - cm.msg->skipped,
 		    cm.msg->len + cm.msg->skipped, 0, 0, cm.msg))
 			rc = SIP_EXIT_INVALID;
 		if (emit(cm.msg, path))

@@ -41,6 +41,13 @@ struct sip_cap {
 	struct sip_reasm_tcp	 tcp;
 	struct sip_reasm_pool	 pool;		/* packets kept for -w */
 	int			 keep;
+	/* MGCP (sip_cap_mgcp()): the datagram's messages still to hand
+	   out, and the facts of the frame they came in. */
+	int			 mgcp_on;
+	struct mgcp_msg		 mg;
+	struct slice		 mg_rest;
+	struct sip_capmsg	 mg_facts;
+	unsigned		 mg_index;
 	/* The packet being taken apart. */
 	struct pcap_pkthdr	*hdr;
 	const uint8_t		*data;
@@ -284,6 +291,12 @@ void
 sip_cap_keylog(struct sip_cap *c, const struct sip_tlsdec_keys *keys)
 {
 	c->tcp.keys = keys;
+}
+
+void
+sip_cap_mgcp(struct sip_cap *c)
+{
+	c->mgcp_on = 1;
 }
 
 void
@@ -636,6 +649,52 @@ hep2(struct sip_cap *c, struct sip_capmsg *cm, const uint8_t *p, size_t n)
 	return datagram(c, cm, p + hl, n - hl);
 }
 
+/* The next piggy-backed MGCP message of the datagram, if any is left. */
+static enum sip_err
+mgcp_more(struct sip_cap *c, struct sip_capmsg *cm)
+{
+	struct slice one;
+
+	if (!mgcp_next(&c->mg_rest, &one)) {
+		c->mg_rest = SLICE_NULL;
+		return SIP_E_PARTIAL;
+	}
+	*cm = c->mg_facts;
+	cm->msg = NULL;
+	cm->mgcp = &c->mg;
+	cm->mgcp_index = ++c->mg_index;
+	if (mgcp_parse(&c->mg, one.p, one.len) != SIP_OK) {
+		c->st.bad_mgcp++;
+		cm->why = c->mg.bad;
+		return SIP_E_PARSE;
+	}
+	c->st.mgcp++;
+	if (c->mg.bad != NULL || cm->bad != NULL) {
+		c->st.flagged++;
+		if (c->mg.bad != NULL)
+			cm->bad = c->mg.bad;
+	}
+	return SIP_OK;
+}
+
+/*
+ * An MGCP datagram: on its ports anything that is not SIP, elsewhere a
+ * first line of a known verb or a response (RFC 3435 3.5: 2427 at
+ * gateways, 2727 at call agents).
+ */
+static int
+is_mgcp(const struct sip_cap *c, const uint8_t *p, size_t n)
+{
+	unsigned sp = c->pkt.sport, dp = c->pkt.dport;
+
+	if (!c->mgcp_on || n == 0 || sip_reasm_is_sip(p, n))
+		return 0;
+	if (sp == MGCP_PORT_GW || sp == MGCP_PORT_CA || dp == MGCP_PORT_GW ||
+	    dp == MGCP_PORT_CA)
+		return 1;
+	return mgcp_looks((const char *)p, n, 1);
+}
+
 static enum sip_err
 udp(struct sip_cap *c, struct sip_capmsg *cm)
 {
@@ -672,6 +731,13 @@ udp(struct sip_cap *c, struct sip_capmsg *cm)
 	if (!port_ok(c, c->pkt.sport, c->pkt.dport)) {
 		c->st.filtered++;
 		return SIP_E_PARTIAL;
+	}
+	if (is_mgcp(c, p, n)) {
+		cm->bad = c->pkt.lenbad;
+		c->mg_facts = *cm;
+		c->mg_rest = slice_make((const char *)p, n);
+		c->mg_index = 0;
+		return mgcp_more(c, cm);
 	}
 	if ((e = datagram(c, cm, p, n)) == SIP_OK && c->pkt.lenbad != NULL) {
 		if (cm->bad == NULL)
@@ -1066,6 +1132,10 @@ sip_cap_next(struct sip_cap *c, struct sip_capmsg *cm)
 		}
 		if (c->nchunks > 0) {
 			if ((e = sctp_next(c, cm)) != SIP_E_PARTIAL)
+				return e;
+		}
+		if (c->mg_rest.len > 0) {
+			if ((e = mgcp_more(c, cm)) != SIP_E_PARTIAL)
 				return e;
 		}
 		/* What the last packet's messages held is let go. */

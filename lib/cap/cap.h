@@ -19,6 +19,7 @@
 #include <stdio.h>
 
 #include "err.h"
+#include "mgcp.h"
 #include "msg.h"
 #include "pkt.h"
 #include "reasm.h"
@@ -34,7 +35,12 @@ struct sip_capmsg {
 	enum sip_tp	 tp;		/* UDP, TCP, SCTP or WS */
 	int		 hep;		/* carried in HEP (addresses from it) */
 	int		 tunnel;	/* found inside a tunnel */
-	struct sip_msg	*msg;		/* SIP_OK: the parsed message */
+	struct sip_msg	*msg;		/* SIP_OK: the parsed message, or
+					   NULL for an MGCP one */
+	/* With sip_cap_mgcp(): an MGCP message instead (msg is NULL), the
+	   mgcp_index'th (from 1) of those piggy-backed in its datagram. */
+	const struct mgcp_msg *mgcp;
+	unsigned	 mgcp_index;
 	const char	*why;		/* an error: what was wrong */
 	const char	*note;		/* SIP_OK, but repaired: what was */
 	const char	*bad;		/* SIP_OK, but malformed: shown, flagged */
@@ -62,6 +68,8 @@ struct sip_cap_stats {
 	unsigned long	 malformed;	/* packets that did not decode */
 	unsigned long	 truncated;	/* of those, cut by the snap length */
 	unsigned long	 bad_sip;	/* SIP that did not parse */
+	unsigned long	 mgcp;		/* MGCP messages handed out */
+	unsigned long	 bad_mgcp;	/* MGCP whose first line did not parse */
 	unsigned long	 repaired;	/* accepted with a missing last line end */
 	unsigned long	 flagged;	/* handed out, flagged malformed (bad) */
 	unsigned long	 not_sip;	/* UDP/TCP/SCTP payloads that were not SIP */
@@ -114,6 +122,14 @@ void		sip_cap_port(struct sip_cap *c, unsigned port);
  */
 void		sip_cap_keylog(struct sip_cap *c,
 		    const struct sip_tlsdec_keys *keys);
+/*
+ * Hand out MGCP text messages too (RFC 3435, lib/mgcp.h): UDP payloads
+ * to or from port 2427 or 2727 that are not SIP, and on any other port
+ * those whose first line is an MGCP command with a known verb or a
+ * response line.  Each piggy-backed message is handed out on its own,
+ * with cm->mgcp set and cm->msg NULL; off by default.
+ */
+void		sip_cap_mgcp(struct sip_cap *c);
 /*
  * Keep a copy of every packet a message in reassembly used, so that
  * cm->parts lists them (for sip_cap_dump()); off by default.

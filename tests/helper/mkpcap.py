@@ -6,7 +6,7 @@ known.  KINDs: eth vlan qinq sll sll2 null loop raw4 raw6 ip6ext pcapng
 nano v6 frag4 frag6 tcp tcpooo tcpretrans tcpsplit tcpmany sctp ws hep3
 hep2 ipip gre erspan2 erspan3 vxlan gtpu pppoe mpls port trunc malformed
 notsip tls wsspace sdp badsip tcpbig fragflood tcpinter tcpbytes hep3tcp hep3mid fragnest
-snaplen snaplenng pptp link147 junk two408
+snaplen snaplenng pptp link147 junk two408 mgcp
 """
 import struct
 import sys
@@ -180,6 +180,70 @@ def hep2(payload):
 
 def gre(inner, proto, flags=0, extra=b""):
     return struct.pack("!HH", flags, proto) + extra + inner
+
+
+def mgcp_sdp(addr, port):
+    return ("v=0\r\no=- 25678 753849 IN IP4 %s\r\ns=-\r\n"
+            "c=IN IP4 %s\r\nt=0 0\r\nm=audio %d RTP/AVP 0\r\n" %
+            (addr, addr, port)).encode()
+
+
+def mgcp_frames():
+    """An MGCP exchange (RFC 3435) between a call agent at 192.0.2.10:2727
+    and a gateway at 192.0.2.20:2427, one frame a second: frame 1 is SIP,
+    2 RSIP, 3 its 200, 4 AUEP, 5 200, 6 RQNT (NCS profile), 7 200, 8 NTFY,
+    9 200, 10 CRCX with SDP, 11 200 with SDP, 12 MDCX with SDP, 13 200
+    and NTFY piggy-backed, 14 200 and DLCX piggy-backed, 15 250, 16 a
+    CRCX with a parameter line without ':' (flagged), 17 its 510, 18 and
+    19 a CRCX (TGCP profile) and its 200 between ports 5000 and 2500."""
+    ca, gw = bytes([192, 0, 2, 10]), bytes([192, 0, 2, 20])
+    ca2, gw2 = bytes([192, 0, 2, 11]), bytes([192, 0, 2, 21])
+    ep = "aaln/1@gw.example.net"
+    cid = "A3C47F21456789F0"
+
+    def down(t):    # call agent to gateway
+        return ip4(udp(t.encode() if isinstance(t, str) else t, 2727, 2427),
+                   src=ca, dst=gw)
+
+    def up(t):      # gateway to call agent
+        return ip4(udp(t.encode() if isinstance(t, str) else t, 2427, 2727),
+                   src=gw, dst=ca)
+    return [
+        ip4(udp(msg(1))),
+        up("RSIP 1000 *@gw.example.net MGCP 1.0\r\nRM: restart\r\n"),
+        down("200 1000 OK\r\n"),
+        down("AUEP 1001 %s MGCP 1.0\r\nF: A\r\n" % ep),
+        up("200 1001 OK\r\nA: a:PCMU;PCMA, p:10-100, e:on, s:on, "
+           "m:sendonly;recvonly;sendrecv;inactive\r\n"),
+        down("RQNT 1002 %s MGCP 1.0 NCS 1.0\r\nN: ca@ca.example.net:2727"
+             "\r\nX: 0123456789AB\r\nR: L/hd(N)\r\n" % ep),
+        up("200 1002 OK\r\n"),
+        up("NTFY 2001 %s MGCP 1.0\r\nN: ca@ca.example.net:2727\r\n"
+           "X: 0123456789AB\r\nO: L/hd\r\n" % ep),
+        down("200 2001 OK\r\n"),
+        down(("CRCX 1003 %s MGCP 1.0\r\nC: %s\r\nL: p:20, a:PCMU\r\n"
+              "M: recvonly\r\n\r\n" % (ep, cid)).encode() +
+             mgcp_sdp("192.0.2.30", 49170)),
+        up(b"200 1003 OK\r\nI: FDE234C8\r\n\r\n" +
+           mgcp_sdp("192.0.2.20", 3456)),
+        down(("MDCX 1004 %s MGCP 1.0\r\nC: %s\r\nI: FDE234C8\r\n"
+              "M: sendrecv\r\n\r\n" % (ep, cid)).encode() +
+             mgcp_sdp("192.0.2.30", 49171)),
+        up("200 1004 OK\r\n.\r\nNTFY 2002 %s MGCP 1.0\r\n"
+           "X: 0123456789AC\r\nO: L/hu\r\n" % ep),
+        down("200 2002 OK\r\n.\r\nDLCX 1005 %s MGCP 1.0\r\nC: %s\r\n"
+             "I: FDE234C8\r\n" % (ep, cid)),
+        up("250 1005 OK\r\nP: PS=1245, OS=62345, PR=780, OR=45123, "
+           "PL=10, JI=27, LA=48\r\n"),
+        down("CRCX 1006 aaln/2@gw.example.net MGCP 1.0\r\nC: B0B0\r\n"
+             "M recvonly\r\n"),
+        up("510 1006 protocol error\r\n"),
+        ip4(udp(b"CRCX 3001 ds/ds1-1/1@tgw.example.net MGCP 1.0 TGCP 1.0"
+                b"\r\nC: 77\r\nM: sendrecv\r\n", 5000, 2500),
+            src=ca2, dst=gw2),
+        ip4(udp(b"200 3001 OK\r\nI: 9\r\n", 2500, 5000), src=gw2,
+            dst=ca2),
+    ]
 
 
 def build(kind):
@@ -546,6 +610,8 @@ def build(kind):
                      E(ip4(tcp(msg(3, "INVITE", body=mixed,
                                    ctype="multipart/mixed;boundary=b1"),
                                100), proto=6))])
+    if kind == "mgcp":
+        return pcap([E(f) for f in mgcp_frames()])
     if kind == "wsspace":
         # RFC 3261 7.3.1 allows whitespace before the colon
         return pcap([E(ip4(udp(msg(1, cid="space@example.com",

@@ -1,0 +1,78 @@
+/*
+ * mgcp.h - MGCP text messages (RFC 3435 3.1-3.5, Appendix A): commands
+ * and responses, zero-copy.
+ *
+ * A datagram carries one message or several piggy-backed ones, separated
+ * by a line holding a single "." (RFC 3435 3.5.5); mgcp_next() hands them
+ * out one by one, mgcp_parse() takes one apart.  Every slice points into
+ * the caller's buffer.  A message whose first line is MGCP but whose rest
+ * breaks the grammar is still parsed as far as it goes and flagged
+ * (m->bad says why), so captures never hide it.  Nothing here prints.
+ */
+#ifndef SIPBOX_MGCP_H
+#define SIPBOX_MGCP_H
+
+#include <stddef.h>
+
+#include "err.h"
+#include "slice.h"
+
+#define MGCP_PORT_GW		2427	/* gateways listen here (RFC 3435 3.5) */
+#define MGCP_PORT_CA		2727	/* call agents listen here */
+#define MGCP_MAX_PARAMS		64	/* parameter lines kept per message */
+#define MGCP_MAX_TXID		999999999u	/* 1*9 DIGIT (RFC 3435 3.2.1.2) */
+
+struct mgcp_param {
+	struct slice	 name;		/* "C", "I", "X-Foo" (any case) */
+	struct slice	 value;		/* trimmed */
+};
+
+struct mgcp_msg {
+	int		 is_response;
+	struct slice	 verb;		/* command: CRCX, MDCX, ... */
+	int		 code;		/* response: 000-999 */
+	struct slice	 txid;		/* transaction id, digits */
+	struct slice	 endpoint;	/* command: local@domain */
+	struct slice	 ep_local, ep_domain;
+	struct slice	 version;	/* "MGCP 1.0", or with a profile
+					   ("MGCP 1.0 NCS 1.0") */
+	struct slice	 profile;	/* "NCS 1.0", "TGCP 1.0" or empty */
+	struct slice	 package;	/* response: "/package" without '/' */
+	struct slice	 comment;	/* response string */
+	struct mgcp_param params[MGCP_MAX_PARAMS];
+	unsigned	 nparams;
+	/* Session descriptions after the empty line (a response may
+	   carry two, each after an empty line). */
+	struct slice	 sdp, sdp2;
+	struct slice	 raw;		/* the message, as given */
+	const char	*bad;		/* malformed: why (static), or NULL */
+	size_t		 bad_off;	/* where in raw */
+};
+
+/*
+ * Is p[0..n) the start of an MGCP message?  Its first line is a command
+ * line with a known verb (RFC 3435's nine, MESG) or one of 4 letters and
+ * digits, a transaction id, an endpoint name with '@' and "MGCP", or a
+ * response line: three digits and a transaction id.  strict asks for a
+ * known verb only (finding MGCP by content on any port).
+ */
+int		mgcp_looks(const char *p, size_t n, int strict);
+/*
+ * The next piggy-backed message of *rest: returns 1 with *msg set (its
+ * separator line left off) and *rest advanced, 0 when nothing is left.
+ */
+int		mgcp_next(struct slice *rest, struct slice *msg);
+/*
+ * Parse one message (from mgcp_next()).  SIP_OK: m is filled, perhaps
+ * flagged (m->bad); SIP_E_PARSE: the first line is no MGCP command or
+ * response line (m->bad says why).
+ */
+enum sip_err	mgcp_parse(struct mgcp_msg *m, const char *p, size_t n);
+/* The trimmed value of the first parameter called name (any case). */
+struct slice	mgcp_param(const struct mgcp_msg *m, const char *name);
+struct slice	mgcp_param_n(const struct mgcp_msg *m, const char *name,
+		    size_t n);
+/* Is the verb one of RFC 3435's (and NCS's MESG)? */
+int		mgcp_verb_known(struct slice verb);
+
+#endif
