@@ -89,14 +89,19 @@ BENCH="$TESTS_DIR/bench/bench"
 	[[ $output == *"sip-parse runs "*"x sofia-sip by wall time"* ]]
 }
 
-@test "bench: the registration benchmark sets sip-register's load mode beside SIPp against one Kamailio: rates, client CPU, the ratio" {
+@test "bench: the registration benchmark sets sip-register's load mode beside SIPp against Kamailio and sip-serve: rates, client and registrar CPU, the ratios" {
 	need kamailio
 	need sipp
 	run -0 "$TESTS_DIR/bench/register" -n 200 -u 20 -r 1
-	[ "${lines[0]}" = "digest registrations against Kamailio (2 UDP workers, usrloc in memory): 200 each, 20 users, 64 in flight, 1 rounds" ]
-	[[ $output == *"sip-register --users -c 200 --concurrency 64"*" registrations/s (runs: "* ]]
-	[[ $output == *"sipp -sf register-auth.xml -m 200 -l 64"*" registrations/s (runs: "* ]]
-	[[ $output == *"  sip-register: registered 200, failed 0 in "* ]]
-	[[ $output == *"client CPU per registration, median"*" us (sip-register) "*" us (SIPp)"* ]]
-	[[ $output == *"ratio sip-register / SIPp: "*" (target >= 3)"* ]]
+	[[ ${lines[0]} == "digest registrations: 200 each, 20 users, 64 in flight, 1 rounds (load average "*")" ]]
+	[[ $output == *"registrar: Kamailio (2 UDP workers, usrloc in memory, TLSF allocator)"*"registrar: sip-serve --users"* ]]
+	[ "$(grep -c 'sip-register --users -c 200 --concurrency 64 .* registrations/s (runs: ' <<<"$output")" = 2 ]
+	[ "$(grep -c 'sipp -sf register-auth.xml -m 200 -l 64 .* registrations/s (runs: ' <<<"$output")" = 2 ]
+	[ "$(grep -c '    sip-register: registered 200, failed 0 in ' <<<"$output")" = 2 ]
+	[ "$(grep -c 'client CPU per registration, median .* us (sip-register) .* us (SIPp)' <<<"$output")" = 2 ]
+	[ "$(grep -c 'registrar CPU per registration, median .* us (sip-register runs) .* us (SIPp runs)' <<<"$output")" = 2 ]
+	[ "$(grep -c 'ratio sip-register / SIPp: [0-9.]* (target >= 3)' <<<"$output")" = 2 ]
+	[ "$(grep -c 'client CPU ratio SIPp / sip-register: [0-9.]*$' <<<"$output")" = 2 ]
+	[[ $output == *"note: Kamailio answered OPTIONS "*" ms after it was started"* ]]
+	[[ $output == *"note: sip-serve answered OPTIONS "*" ms after it was started"* ]]
 }
