@@ -1791,10 +1791,11 @@ sip_serve_main(int argc, char **argv)
 	    st.refused[SIP_TPS_REF_FDS] > 0)
 		notef("%lu connections, %lu refused at --max-connections, "
 		    "%lu refused for want of file descriptors, "
-		    "%lu closed for a full queue, %lu for a stalled handshake",
+		    "%lu closed for a full queue, %lu for the memory budget, "
+		    "%lu for a stalled handshake",
 		    st.accepted, st.refused[SIP_TPS_REF_FULL],
 		    st.refused[SIP_TPS_REF_FDS], st.closed[SIP_TPS_QUEUE],
-		    st.closed[SIP_TPS_HANDSHAKE]);
+		    st.closed[SIP_TPS_MEMORY], st.closed[SIP_TPS_HANDSHAKE]);
 	sip_loop_timer_stop(loop, &end);
 	sip_loop_timer_stop(loop, &expiry_timer);
 	regevent_free();

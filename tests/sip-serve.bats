@@ -691,6 +691,97 @@ cpu_ticks() {
 	grep -q ", $closed refused for want of file descriptors," "$SERVE_DIR/fd.err"
 }
 
+# partial_peer PORT DIR N: N TCP connections each sending the head of an
+# INVITE and 1,000,000 of the 1,040,000 body bytes it announces, round
+# robin (bounded: 120 s); DIR/ready once everything is sent or refused,
+# then, when DIR/go appears (or after 120 s), prints how many of the N
+# the server closed
+partial_peer() {
+	python3 - "$@" <<-'PY' >"$2/partial.out" 2>&1 3>&- &
+	import os, socket, sys, time
+	port, d, n = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+	body = memoryview(b"a" * 1000000)
+	todo = {}
+	for i in range(n):
+	    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+	    s.setblocking(False)
+	    head = ("INVITE sip:bob@127.0.0.1 SIP/2.0\r\n"
+	            "Via: SIP/2.0/TCP 127.0.0.1:9;branch=z9hG4bKpart%d\r\n"
+	            "Max-Forwards: 70\r\nFrom: <sip:a@127.0.0.1>;tag=%d\r\n"
+	            "To: <sip:bob@127.0.0.1>\r\nCall-ID: part-%d\r\nCSeq: 1 INVITE\r\n"
+	            "Content-Type: application/sdp\r\nContent-Length: 1040000\r\n\r\n"
+	            % (i, i, i)).encode()
+	    todo[s] = [memoryview(head), body]
+	socks, end = list(todo), time.monotonic() + 120
+	while todo and time.monotonic() < end:
+	    moved = False
+	    for s in list(todo):
+	        parts = todo[s]
+	        try:
+	            k = s.send(parts[0][:65536])
+	        except BlockingIOError:
+	            continue
+	        except OSError:	# closed by the server: over its budget
+	            del todo[s]
+	            continue
+	        moved = True
+	        parts[0] = parts[0][k:]
+	        if not parts[0]:
+	            parts.pop(0)
+	            if not parts:
+	                del todo[s]
+	    if not moved:
+	        time.sleep(0.01)
+	open(os.path.join(d, "ready"), "w").close()
+	while time.monotonic() < end and not os.path.exists(os.path.join(d, "go")):
+	    time.sleep(0.05)
+	closed = 0
+	for s in socks:
+	    try:
+	        closed += s.recv(1) == b""
+	    except BlockingIOError:
+	        pass
+	    except OSError:
+	        closed += 1
+	print("%d of %d closed, %d unsent" % (closed, n, len(todo)))
+	PY
+	echo $! > "$2/partial.pid"
+}
+
+# all_read PORT: the server has read every byte its clients sent to its
+# local PORT (no connection's Recv-Q holds any); for wait_for
+all_read() {
+	[ "$(ss -Htn state established "( sport = :$1 )" |
+	    awk '{ n += $1 } END { print n + 0 }')" = 0 ]
+}
+
+@test "sip-serve: 200 TCP clients each 1 MB into an unfinished message keep its peak RSS under 64 MB: the biggest go over the budget" {
+	need ss
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0" \
+	    start_serve part -v -l udp:127.0.0.1:0 -l tcp:127.0.0.1:0
+	local t pid hwm closed
+	t=$(serve_addr part tcp)
+	pid=$(cat "$SERVE_DIR/part.pid")
+	partial_peer "${t##*:}" "$BATS_TEST_TMPDIR" 200
+	# each connection buffered its message to the 1 MB cap: 200 MB
+	wait_for test -e "$BATS_TEST_TMPDIR/ready"
+	wait_for all_read "${t##*:}"
+	hwm=$(awk '$1 == "VmHWM:" { print $2 }' "/proc/$pid/status")
+	echo "VmHWM $hwm kB"
+	[ "$hwm" -lt $((64 * 1024)) ]
+	run -0 "$SIPBOX" sip-send --timeout 4 "sip:$(serve_addr part udp)"
+	[ "$output" = "SIP/2.0 200 OK" ]
+	touch "$BATS_TEST_TMPDIR/go"
+	wait "$(cat "$BATS_TEST_TMPDIR/partial.pid")"
+	run cat "$BATS_TEST_TMPDIR/partial.out"
+	echo "$output"
+	[[ "$output" =~ ^([0-9]+)\ of\ 200\ closed, ]]
+	closed=${BASH_REMATCH[1]}
+	[ "$closed" -ge 100 ]
+	stop_serve part
+	grep -q ", $closed for the memory budget," "$SERVE_DIR/part.err"
+}
+
 # big_invites PORT N BODY HEAD: N INVITEs with BODY bytes of body and
 # HEAD bytes of extra header lines down one TCP connection, the answers
 # read as they come (bounded: 60 s); prints the count of each status

@@ -991,6 +991,31 @@ sip_conn_next(struct sip_conn *c, struct sip_msg *m, struct sip_perr *pe)
 	return sip_msg_parse(m, c->msg.p, c->msg.len, 0, pe);
 }
 
+size_t
+sip_conn_mem(const struct sip_conn *c)
+{
+	return c->st.in.cap + c->raw.cap + c->msg.cap + c->out.cap;
+}
+
+void
+sip_conn_trim(struct sip_conn *c)
+{
+	if (sip_stream_pending(&c->st) == 0 && c->st.in.cap > SIP_CONN_KEEP)
+		sip_stream_release(&c->st);
+	if (c->raw.len == 0 && c->raw.cap > SIP_CONN_KEEP)
+		buf_free(&c->raw);
+	/* a WS message half in fragments, or one not handed out, stays */
+	if (c->tp != SIP_TP_UDP && !c->ready && !c->ws_frag &&
+	    c->msg.cap > SIP_CONN_KEEP) {
+		buf_free(&c->msg);
+		c->handed = 0;
+	}
+	if (sip_conn_queued(c) == 0 && c->out.cap > SIP_CONN_KEEP) {
+		buf_free(&c->out);
+		c->out_off = 0;
+	}
+}
+
 int
 sip_conn_pending(const struct sip_conn *c)
 {

@@ -35,6 +35,7 @@
 #define SIP_CONN_ERRSZ		256
 #define SIP_UDP_MAX		65535	/* one datagram */
 #define SIP_CONN_WS_PATH	256	/* a WebSocket path, with NUL */
+#define SIP_CONN_KEEP		65536	/* buffer kept between messages */
 
 /* What a handshake step or a queued send waits for (as SIP_EV_*). */
 #define SIP_CONN_WANT_READ	0x1
@@ -157,6 +158,14 @@ enum sip_err	sip_conn_fill(struct sip_conn *c);
  */
 enum sip_err	sip_conn_next(struct sip_conn *c, struct sip_msg *m,
 		    struct sip_perr *pe);
+/* Bytes of memory c's buffers hold (in and out, allocated, not used). */
+size_t		sip_conn_mem(const struct sip_conn *c);
+/*
+ * Give back each buffer that holds nothing now and more than
+ * SIP_CONN_KEEP bytes of memory (one big message went through): not
+ * while a message handed out by next() is still in use.
+ */
+void		sip_conn_trim(struct sip_conn *c);
 /* Whether next() may have a message without reading the socket. */
 int		sip_conn_pending(const struct sip_conn *c);
 void		sip_conn_close(struct sip_conn *c);

@@ -37,6 +37,7 @@ struct sip_tps_flow {
 	uint64_t		 last_io;	/* ms of the last message or write */
 	uint64_t		 stall;		/* ms the queue last moved; 0 empty */
 	unsigned long		 pings;		/* keep-alives already answered */
+	size_t			 mem;		/* its buffers, as last counted */
 	struct sip_timer	 t;
 	struct sip_tps_flow	*prev, *next;	/* every flow; the dead ones */
 	struct sip_tps_flow	*hnext;		/* bucket chain */
@@ -88,6 +89,7 @@ struct sip_tps {
 	char			 err[SIP_CONN_ERRSZ];	/* sip_tps_open's */
 	int			 rcvtimeo_ms;	/* sip_tps_udp_wait's SO_RCVTIMEO */
 	int			 spare;		/* a descriptor kept for EMFILE */
+	struct sip_tps_flow	*busy;		/* its message is being handed up */
 };
 
 static void	stream_io(struct sip_loop *l, int fd, unsigned ev, void *arg);
@@ -187,6 +189,8 @@ kill_flow(struct sip_tps_flow *f, enum sip_tps_why why)
 		hash_del(s, f);
 		s->st.conns--;
 	}
+	s->st.mem -= f->mem;
+	f->mem = 0;
 	list_del(&s->flows, f);
 	list_add(&s->dead, f);
 	/* sends from now on fail at once; the detail in c.err stays */
@@ -283,6 +287,49 @@ flow_watch(struct sip_tps_flow *f)
 	f->watched = ev;
 }
 
+/*
+ * Over the set's budget for buffered bytes: the flows that hold the most
+ * go, biggest first, until the rest fit.  Not the one whose message is
+ * being handed up (its bytes are in use): it is counted again, and may
+ * go, when its read is over.
+ */
+static void
+over_budget(struct sip_tps *s)
+{
+	while (s->st.mem > s->o.mem_max) {
+		struct sip_tps_flow *f, *big = NULL;
+
+		for (f = s->flows; f != NULL; f = f->next)
+			if (!f->udp && f != s->busy &&
+			    (big == NULL || f->mem > big->mem))
+				big = f;
+		if (big == NULL || big->mem == 0)
+			return;
+		snprintf(big->c.err, sizeof big->c.err,
+		    "%zu bytes buffered when all connections may hold %zu",
+		    big->mem, s->o.mem_max);
+		kill_flow(big, SIP_TPS_MEMORY);
+	}
+}
+
+/* Count what f's buffers hold now into the set's total. */
+static void
+flow_mem(struct sip_tps_flow *f)
+{
+	struct sip_tps *s = f->s;
+	size_t now;
+
+	if (f->udp || f->dead)
+		return;
+	now = sip_conn_mem(&f->c);
+	s->st.mem = s->st.mem - f->mem + now;
+	f->mem = now;
+	if (s->st.mem > s->st.mem_peak)
+		s->st.mem_peak = s->st.mem;
+	if (s->st.mem > s->o.mem_max)
+		over_budget(s);
+}
+
 /* lib/conn's word that bytes wait in f's queue, or that a send failed. */
 static void
 flow_out(struct sip_conn *c, enum sip_err e, void *arg)
@@ -299,6 +346,7 @@ flow_out(struct sip_conn *c, enum sip_err e, void *arg)
 		flow_arm(f);
 	}
 	flow_watch(f);
+	flow_mem(f);
 }
 
 static struct sip_tps_flow *
@@ -379,7 +427,9 @@ deliver(struct sip_tps *s, struct sip_tps_flow *f, struct sip_tps_rx *rx)
 		s->st.rx_bad++;
 	}
 	rx->flow = f;
+	s->busy = f;
 	s->o.recv(s, rx, s->o.arg);
+	s->busy = NULL;
 }
 
 /* RFC 5626 3.5.1: each double-CRLF ping gets a CRLF pong. */
@@ -485,6 +535,12 @@ stream_io(struct sip_loop *l, int fd, unsigned ev, void *arg)
 	}
 	if (ev & (SIP_EV_READ | SIP_EV_ERROR))
 		stream_read(s, f);
+	if (!f->dead) {
+		/* no message of f's is in use now */
+		if (f->c.state == SIP_CONN_OPEN)
+			sip_conn_trim(&f->c);
+		flow_mem(f);
+	}
 	if (!f->dead) {
 		if (sip_conn_queued(&f->c) == 0)
 			f->stall = 0;
@@ -841,6 +897,8 @@ sip_tps_new(struct sip_loop *l, const struct sip_tps_opts *o)
 		s->o.queue_max = SIP_TPS_QUEUE_MAX;
 	if (s->o.send_ms <= 0)
 		s->o.send_ms = SIP_TPS_SEND_MS;
+	if (s->o.mem_max == 0)
+		s->o.mem_max = SIP_TPS_MEM_MAX;
 	sip_timer_init(&s->reap, reap, s);
 	s->spare = -1;
 	return s;

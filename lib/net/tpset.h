@@ -12,7 +12,12 @@
  * writable.  A connection whose queue passes its byte limit, that stays
  * unwritable past a deadline, that does not finish a handshake in time
  * or that is idle too long is closed, and only that one: one slow or
- * silent peer never delays another.  RFC 5626 3.5.1 double-CRLF pings
+ * silent peer never delays another.  The memory all stream flows buffer
+ * (half-received messages, queued sends) has a budget too, mem_max:
+ * past it the flow that holds the most is closed, then the next, until
+ * the rest fit.  The biggest pays, not the oldest: it is the one most
+ * likely to be abusing the server, one close frees the most, and many
+ * small flows are not cut for one big one.  RFC 5626 3.5.1 double-CRLF pings
  * on a stream are answered with a CRLF and keep the flow alive.
  *
  * Every message received is handed up through one callback with its
@@ -44,6 +49,7 @@
 #define SIP_TPS_HANDSHAKE_MS	SIP_CONN_TIMEOUT /* connect, TLS, WS each */
 #define SIP_TPS_QUEUE_MAX	(1024 * 1024)	/* bytes queued on one flow */
 #define SIP_TPS_SEND_MS		10000		/* unwritable with bytes queued */
+#define SIP_TPS_MEM_MAX		(24u * 1024 * 1024) /* buffers of all flows */
 
 struct sip_tps;
 /*
@@ -79,6 +85,7 @@ enum sip_tps_why {
 	SIP_TPS_BADMSG,		/* framing lost on a stream (RFC 3261 18.3) */
 	SIP_TPS_EVICTED,	/* the oldest idle, to make room at max_conns */
 	SIP_TPS_LOCAL,		/* sip_tps_close(), or the set freed */
+	SIP_TPS_MEMORY,		/* the most buffered, over mem_max in all */
 	SIP_TPS_NWHY
 };
 
@@ -115,6 +122,7 @@ struct sip_tps_opts {
 	int			 idle_ms;	/* 0: SIP_TPS_IDLE_MS; <0: never */
 	int			 handshake_ms;	/* 0: SIP_TPS_HANDSHAKE_MS */
 	size_t			 queue_max;	/* 0: SIP_TPS_QUEUE_MAX */
+	size_t			 mem_max;	/* 0: SIP_TPS_MEM_MAX */
 	int			 send_ms;	/* 0: SIP_TPS_SEND_MS */
 	sip_tps_recv_fn		*recv;
 	sip_tps_closed_fn	*closed;	/* may be NULL */
@@ -142,6 +150,7 @@ struct sip_tps_stats {
 	unsigned long	 rx, tx;	/* messages */
 	unsigned long	 rx_bad;	/* messages that did not parse */
 	int		 conns;		/* stream connections open now */
+	size_t		 mem, mem_peak;	/* bytes the flows' buffers hold */
 };
 
 /* A set on loop l (which must outlive it); o is copied.  NULL: no memory. */

@@ -1239,7 +1239,8 @@ sip_ep_tps_closed(struct sip_tps *s, struct sip_tps_flow *f,
 		if (sip_tp_reliable(x->dst[x->cur].tp) &&
 		    x->dst[x->cur].tp == sip_tps_tp(f) &&
 		    (why == SIP_TPS_PEER || why == SIP_TPS_HANDSHAKE ||
-		    why == SIP_TPS_BADMSG || why == SIP_TPS_QUEUE) &&
+		    why == SIP_TPS_BADMSG || why == SIP_TPS_QUEUE ||
+		    why == SIP_TPS_MEMORY) &&
 		    sip_net_equal(&x->dst[x->cur].addr, sip_tps_peer(f))) {
 			gen[nhit] = x->gen;
 			hit[nhit++] = x;

@@ -8,6 +8,7 @@
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -406,6 +407,68 @@ refused(struct sip_loop *l)
 	sip_tps_free(s);
 }
 
+/* The head of an INVITE announcing len body bytes, and n of them sent. */
+static void
+partial(int fd, int i, size_t len, size_t n)
+{
+	static char body[300000];
+	char b[512];
+	int h = snprintf(b, sizeof b,
+	    "INVITE sip:x%d@127.0.0.1 SIP/2.0\r\n"
+	    "Via: SIP/2.0/TCP 127.0.0.1:9;branch=z9hG4bKpart%d\r\n"
+	    "Max-Forwards: 70\r\nFrom: <sip:a@127.0.0.1>;tag=%d\r\n"
+	    "To: <sip:x@127.0.0.1>\r\nCall-ID: part-%d\r\n"
+	    "CSeq: 1 INVITE\r\nContent-Length: %zu\r\n\r\n", i, i, i, i, len);
+
+	memset(body, 'a', sizeof body);
+	if (send(fd, b, (size_t)h, 0) != h ||
+	    (n > 0 && send(fd, body, n, 0) != (ssize_t)n))
+		perror("send");
+}
+
+static void
+memory_budget(struct sip_loop *l)
+{
+	struct sip_tps_opts o = { .mem_max = 400000 };
+	struct sip_tps *s = new_set(l, &o);
+	struct sip_sockaddr tcp;
+	struct sip_tps_stats st;
+	char b[64];
+	int small, mid, big, late;
+
+	listen_on(s, SIP_TP_TCP, &tcp);
+	small = client(sip_net_port(&tcp), 0);
+	mid = client(sip_net_port(&tcp), 0);
+	big = client(sip_net_port(&tcp), 0);
+	partial(small, 1, 200000, 20000);
+	partial(mid, 2, 200000, 100000);
+	spin(l);
+	sip_tps_stats(s, &st);
+	ok(seen.nclosed == 0 && st.mem >= 120000 && st.mem <= 400000,
+	    "half-received messages are counted against the budget");
+	partial(big, 3, 300000, 250000);
+	spin(l);
+	sip_tps_stats(s, &st);
+	ok(seen.nclosed == 1 && seen.why == SIP_TPS_MEMORY &&
+	    st.closed[SIP_TPS_MEMORY] == 1 && st.mem <= 400000,
+	    "past the budget the flow that holds the most is closed, alone");
+	/* closed with bytes unread: a reset */
+	ok(peek(big, b, sizeof b) <= 0 && errno == ECONNRESET &&
+	    peek(mid, b, sizeof b) < 0 && errno == EAGAIN &&
+	    peek(small, b, sizeof b) < 0 && errno == EAGAIN,
+	    "the biggest: its peer sees the close");
+	late = client(sip_net_port(&tcp), 0);
+	spin(l);
+	partial(late, 4, 0, 0);
+	spin(l);
+	ok(seen.nrx == 1, "a newcomer is still heard");
+	close(small);
+	close(mid);
+	close(big);
+	close(late);
+	sip_tps_free(s);
+}
+
 static void
 websocket(struct sip_loop *l)
 {
@@ -482,6 +545,7 @@ main(void)
 	reuse(l);
 	max_conns(l);
 	refused(l);
+	memory_budget(l);
 	websocket(l);
 	udp(l);
 	sip_loop_free(l);
