@@ -197,7 +197,7 @@ serve_users() {
 	[ "$stderr" = "sip-register: sip:carol@example.test: Forbidden: the SUBSCRIBE was refused" ]
 }
 
-@test "sip-serve: a fetch (Expires: 0) gets one NOTIFY with the full state and terminated; a subscriber that answers a NOTIFY 481 is forgotten" {
+@test "sip-serve: a fetch (Expires: 0) gets one NOTIFY with the full state and terminated; a subscription not refreshed lapses with a final NOTIFY; a subscriber that answers a NOTIFY 481 is forgotten" {
 	start_serve s -l udp:127.0.0.1:0 --json
 	local a port
 	a=$(serve_addr s udp)
@@ -241,6 +241,14 @@ serve_users() {
 	[[ "$output" == *'<registration aor="sip:erin@example.test" id="'*'" state="active">'* ]]
 	[[ "$output" == *"<uri>sip:erin@127.0.0.1:"*"</uri>"* ]]
 	wait_for grep -q '"event":"subscription","state":"terminated","aor":"sip:erin@example.test","package":"reg","notifies":1,"why":"timeout"' "$SERVE_DIR/s.out"
+	# one that is not refreshed lapses: a final NOTIFY, reason timeout
+	run -0 "$SIPBOX" sip-send -X SUBSCRIBE -H 'Event: reg' -H 'Expires: 1' \
+	    --contact "sip:w@127.0.0.1:$port" --proxy "sip:$a" \
+	    sip:erin@example.test
+	wait_for test -s "$BATS_TEST_TMPDIR/notify.3"
+	grep -q $'^Subscription-State: active;expires=1\r$' "$BATS_TEST_TMPDIR/notify.2"
+	grep -q $'^Subscription-State: terminated;reason=timeout\r$' "$BATS_TEST_TMPDIR/notify.3"
+	wait_for grep -q '"event":"subscription","state":"terminated","aor":"sip:erin@example.test","package":"reg","notifies":2,"why":"timeout"' "$SERVE_DIR/s.out"
 	# a subscription whose NOTIFY is answered 481 ends (RFC 6665 4.2.2)
 	echo 481 >"$BATS_TEST_TMPDIR/code"
 	run -0 "$SIPBOX" sip-send -X SUBSCRIBE -H 'Event: reg' -H 'Expires: 60' \

@@ -144,15 +144,15 @@ static int
 accepts(const struct sip_notify *n, const struct sip_msg *m)
 {
 	const char *slash = strchr(n->ctype, '/');
-	struct slice type = slice_make(n->ctype, (size_t)(slash - n->ctype));
-	struct slice sub = slice_cstr(slash + 1);
+	struct slice type, sub, v;
 	struct sip_hdr_iter it;
 	struct sip_ctype ct;
-	struct slice v;
 	int any = 0;
 
 	if (slash == NULL)
 		return 1;
+	type = slice_make(n->ctype, (size_t)(slash - n->ctype));
+	sub = slice_cstr(slash + 1);
 	memset(&it, 0, sizeof(it));
 	while (sip_msg_values(m, SIP_HDR_ACCEPT, &it, &v)) {
 		any = 1;
