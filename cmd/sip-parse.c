@@ -1484,13 +1484,15 @@ static void
 text_sync(struct text *t)
 {
 	const char *q = t->p + t->mark, *e = t->p + t->off, *nl;
+	size_t lf = slice_count(q, (size_t)(e - q), '\n');
 
-	while ((nl = memchr(q, '\n', (size_t)(e - q))) != NULL) {
-		t->line++;
-		t->col = 0;
-		q = nl + 1;
-	}
-	t->col += (size_t)(e - q);
+	/* (counted in one pass, not a memchr() a line) */
+	if (lf > 0) {
+		nl = memrchr(q, '\n', (size_t)(e - q));
+		t->line += lf;
+		t->col = (size_t)(e - nl - 1);
+	} else
+		t->col += (size_t)(e - q);
 	t->mark = t->off;
 }
 

@@ -83,6 +83,18 @@ assert v["parsed"][0]["branch"] == "z9hG4bK776asdhds", v
 	[ "$stderr" = "sip-parse: $M/no-callid-colon.sip:3:1: header line has no colon" ]
 }
 
+@test "sip-parse: an error 3 MB into a file is placed by line and column, past windows read in pieces" {
+	# 20,000 messages of 8 lines (the window is refilled every 256 KiB
+	# and the lines before it counted), then one whose third line has
+	# no colon
+	awk 'BEGIN { for (i = 0; i < 20000; i++)
+		printf "OPTIONS sip:b@example.com SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK%d\r\nFrom: <sip:a@example.com>;tag=%d\r\nTo: <sip:b@example.com>\r\nCall-ID: c%d\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n", i, i, i
+		printf "OPTIONS sip:b@example.com SIP/2.0\r\nCall-ID: x\r\nno colon here\r\n\r\n" }' > "$BATS_TEST_TMPDIR/big.sip"
+	[ "$(wc -c < "$BATS_TEST_TMPDIR/big.sip")" -gt 3000000 ]
+	run -1 --separate-stderr sip-parse -c "$BATS_TEST_TMPDIR/big.sip"
+	[ "$stderr" = "sip-parse: $BATS_TEST_TMPDIR/big.sip:160003:1: header line has no colon" ]
+}
+
 @test "sip-parse: a body shorter than Content-Length is named" {
 	run -1 --separate-stderr sip-parse "$M/truncated.sip"
 	[[ "$stderr" == *"truncated.sip:7:1: Content-Length is larger than the body" ]]

@@ -233,3 +233,37 @@ slice_is_token_str(struct slice s)
 			return 0;
 	return 1;
 }
+
+size_t
+slice_count(const char *p, size_t n, char c)
+{
+	size_t k = 0, i = 0;
+
+#ifdef __SSE2__
+	const __m128i vc = _mm_set1_epi8(c), zero = _mm_setzero_si128();
+
+#define EQ(off)	_mm_cmpeq_epi8(vc, _mm_loadu_si128((const __m128i *)	\
+	(const void *)(p + i + (off))))
+	while (n - i >= 16) {
+		/* a match is -1 a byte: up to 255 rounds fit in a byte */
+		__m128i acc = zero, sum;
+		size_t end4 = i + 64 * 63 < n - 63 ? i + 64 * 63 : n - 63;
+		size_t end = n - 15, r;
+
+		if (n - i >= 64)
+			for (; i < end4; i += 64)
+				acc = _mm_sub_epi8(_mm_sub_epi8(acc,
+				    _mm_add_epi8(EQ(0), EQ(16))),
+				    _mm_add_epi8(EQ(32), EQ(48)));
+		for (r = 0; r < 3 && i < end; r++, i += 16)
+			acc = _mm_sub_epi8(acc, EQ(0));
+		sum = _mm_sad_epu8(acc, zero);
+		k += (size_t)_mm_cvtsi128_si32(sum) +
+		    (size_t)_mm_cvtsi128_si32(_mm_unpackhi_epi64(sum, sum));
+	}
+#undef EQ
+#endif
+	for (; i < n; i++)
+		k += p[i] == c;
+	return k;
+}

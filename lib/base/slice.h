@@ -194,6 +194,12 @@ slice_find3(const char *p, const char *e, char a, char b, char c)
 	return NULL;
 }
 
+/*
+ * How many bytes of the n at p are c (line ends in a window of text),
+ * sixteen at a time where SSE2 is there.
+ */
+size_t	slice_count(const char *p, size_t n, char c);
+
 /* Past the bytes of [p, e) whose class in slice_token_map has a mask bit. */
 static inline const char *
 slice_skip_class(const char *p, const char *e, unsigned char mask)

@@ -77,6 +77,27 @@ find3_agrees(void)
 	return 1;
 }
 
+/* slice_count against a loop, at every offset and length up to 9000
+   (past the 255 rounds of sixteen a byte counter holds) */
+static int
+count_agrees(void)
+{
+	static char t[9100];
+	size_t off, n, i, want;
+
+	for (i = 0; i < sizeof(t); i++)
+		t[i] = (char)(i * 7 % 13 == 0 ? '\n' : 'a' + i % 26);
+	for (off = 0; off < 17; off++)
+		for (n = 0; off + n <= 9000; n += n < 300 ? 1 : 97) {
+			for (want = 0, i = 0; i < n; i++)
+				want += t[off + i] == '\n';
+			if (slice_count(t + off, n, '\n') != want)
+				return 0;
+		}
+	memset(t, '\n', sizeof(t));
+	return slice_count(t, sizeof(t), '\n') == sizeof(t);
+}
+
 int
 main(void)
 {
@@ -120,5 +141,7 @@ main(void)
 	ok(skip_agrees(), "class runs agree with a byte-at-a-time scan, every "
 	    "byte, at every offset and length");
 	ok(find3_agrees(), "slice_find3 agrees with a byte-at-a-time scan");
+	ok(count_agrees(), "slice_count agrees with a byte-at-a-time count, "
+	    "every offset, lengths past 4080 and all matches");
 	return done();
 }
