@@ -70,14 +70,18 @@ BENCH="$TESTS_DIR/bench/bench"
 	[[ ${lines[4]} == "sipbox sip-parse "*" ms"* ]]
 }
 
-@test "bench: the hostile-load benchmark prints both UDP rates, the ratio and sip-serve's peak RSS" {
+@test "bench: the hostile-load benchmark prints both UDP rates and sip-serve's CPU per answered request, the ratios, the load average and the peak RSS" {
 	need python3
 	need openssl
-	run -0 "$TESTS_DIR/bench/load" -n 2000 -i 100 -f 2000
+	need ss
+	run -0 "$TESTS_DIR/bench/load" -n 2000 -i 100 -f 500 -r 3
 	[[ $output == *"alone, answered/s, median of 3"* ]]
 	[[ $output == *"under hostile load, answered/s"* ]]
+	[[ $output =~ "alone, sip-serve CPU us/answered "\ +[1-9][0-9.]*\ \(runs:\ [0-9.]+\ [0-9.]+\ [0-9.]+\ \) ]]
+	[[ $output =~ "loaded, sip-serve CPU us/answered "\ +[1-9][0-9.]*\ \(runs: ]]
 	[[ $output == *"hostile side: 124 connections, "* ]]
-	[[ $output == *"ratio loaded / alone: "*" (target >= 0.90)"* ]]
+	[[ $output == *"ratio loaded / alone: "*" (target >= 0.90); CPU per answered request "* ]]
+	[[ $output == *"load average: "*" at the start, "*" at the end"* ]]
 	[[ $output == *"sip-serve peak RSS: "*" MB (bound 64 MB)"* ]]
 }
 

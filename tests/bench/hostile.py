@@ -1,17 +1,19 @@
 #!/usr/bin/env python3
 """tests/bench/hostile.py - the hostile clients of tests/bench/load.
 
-Opens IDLE TCP connections that never send, TLS connections that never
-send a ClientHello and a few that send half of one, one TCP client that
-pipelines OPTIONS and never reads, then writes READY and floods the UDP
-port with FLOOD garbage datagrams at no more than RATE a second.  It
-holds everything open until killed or SECONDS have passed: every loop is
-bounded in count and time.
+Opens IDLE TCP connections that never send, SILENT TLS connections that
+never send a ClientHello and a few that send half of one, one TCP client
+that pipelines OPTIONS and never reads, then writes READY and floods the
+UDP port with FLOOD garbage datagrams, paced at RATE a second.  A silent
+or half handshake the server closes at its deadline is opened again, so
+that SILENT of them stay.  It holds everything open until killed or
+SECONDS have passed: every loop is bounded in count and time.
 
 usage: hostile.py HOST UDP TCP TLS READY [-i IDLE] [-s SILENT] [-f FLOOD]
                   [-r RATE] [-t SECONDS]
 """
 import argparse
+import select
 import socket
 import sys
 import time
@@ -71,11 +73,13 @@ def main():
     end = time.monotonic() + a.seconds
 
     held = [connect(a.host, a.tcp) for _ in range(a.idle)]
-    held += [connect(a.host, a.tls) for _ in range(a.silent)]
+    # handshakes: socket -> the bytes it sent (none, or half a hello)
+    shakes = {connect(a.host, a.tls): b"" for _ in range(a.silent)}
     for _ in range(3):
         s = connect(a.host, a.tls)
         s.send(HALF_HELLO)
-        held.append(s)
+        shakes[s] = HALF_HELLO
+    held += list(shakes)
     s, sent, how = pipeline(a.host, a.tcp, 100000)
     held.append(s)
     with open(a.ready, "w") as f:
@@ -86,11 +90,37 @@ def main():
     junk = [b"\x00\xffgarbage " * (1 + i % 40) for i in range(64)]
     junk += [b"INVITE sip:x SIP/2.0\r\nVia: \r\n\r\n", b"SIP/2.0 999\r\n\r\n",
              b"OPTIONS  SIP/2.0\r\nContent-Length: 99999999\r\n\r\n"]
+    def renew():
+        """Open again each handshake the server closed at its deadline."""
+        p = select.poll()	# select() stops at descriptor 1023
+        byfd = {s.fileno(): s for s in shakes}
+        for fd in byfd:
+            p.register(fd, select.POLLIN)
+        for fd, _ in p.poll(0):
+            s = byfd[fd]
+            try:
+                if s.recv(4096):
+                    continue
+            except OSError:
+                pass
+            sent = shakes.pop(s)
+            s.close()
+            try:
+                s = connect(a.host, a.tls)
+                if sent:
+                    s.send(sent)
+                shakes[s] = sent
+            except OSError:
+                pass
     gap = 1.0 / a.rate if a.rate > 0 else 0
-    t0 = time.monotonic()
+    t0 = last = time.monotonic()
     for i in range(a.flood):
-        if time.monotonic() > end:
+        now = time.monotonic()
+        if now > end:
             break
+        if now - last > 0.2:
+            renew()
+            last = now
         try:
             u.sendto(junk[i % len(junk)], (a.host, a.udp))
         except OSError:
@@ -100,7 +130,8 @@ def main():
         if ahead > 0:
             time.sleep(ahead)
     while time.monotonic() < end:
-        time.sleep(min(1, max(0, end - time.monotonic())))
+        renew()
+        time.sleep(min(0.2, max(0, end - time.monotonic())))
     return 0
 
 
