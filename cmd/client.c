@@ -286,6 +286,7 @@ set_local(struct client *c, const struct sip_sockaddr *l)
 
 	c->local_port = sip_net_host(l, h, sizeof h);
 	sip_target_urihost(h, c->local_host, sizeof c->local_host);
+	c->local_gen++;
 }
 
 void
@@ -300,8 +301,10 @@ client_guess_local(struct client *c)
 	    c->dst[0].len) == 0 &&
 	    getsockname(fd, (struct sockaddr *)&l.ss, &l.len) == 0)
 		set_local(c, &l);
-	else
+	else {
 		snprintf(c->local_host, sizeof c->local_host, "127.0.0.1");
+		c->local_gen++;
+	}
 	if (fd >= 0)
 		close(fd);
 }
@@ -378,34 +381,27 @@ route_src(const struct sip_sockaddr *dst, struct sip_sockaddr *l)
 	return ok;
 }
 
-enum sip_err
-client_target(struct client *c, const struct sip_ep_dest *d, char *why,
+/* -v: the first request to target k says where it goes. */
+static void
+tell(struct client *c, int k, const struct sip_ep_dest *d)
+{
+	char a[SIP_NET_ADDRSTR];
+
+	c->told[k] = 1;
+	client_info("connecting to %s over %s",
+	    sip_net_str(&d->addr, a, sizeof a), sip_tp_name(d->tp));
+}
+
+/* The flow to target k, opened when there is none, and its address. */
+static enum sip_err
+open_target(struct client *c, int k, const struct sip_ep_dest *d, char *why,
     size_t whysz)
 {
 	struct sip_tps_dst td;
 	struct sip_tps_flow *f;
 	struct sip_sockaddr l, src;
 	enum sip_err e;
-	int k;
 
-	for (k = 0; k < c->ndst - 1; k++)
-		if (c->dst_tp[k] == d->tp && sip_net_equal(&c->dst[k],
-		    &d->addr))
-			break;
-	c->cur = k;
-	c->tp = d->tp;
-	if (!c->told[k]) {
-		char a[SIP_NET_ADDRSTR];
-
-		c->told[k] = 1;
-		client_info("connecting to %s over %s",
-		    sip_net_str(&d->addr, a, sizeof a), sip_tp_name(d->tp));
-	}
-	/* a UDP target's socket is the set's for good: its address too */
-	if (d->tp == SIP_TP_UDP && c->udp_local[k].len > 0) {
-		l = c->udp_local[k];
-		goto have;
-	}
 	memset(&td, 0, sizeof td);
 	td.tp = d->tp;
 	td.addr = d->addr;
@@ -426,10 +422,34 @@ client_target(struct client *c, const struct sip_ep_dest *d, char *why,
 	}
 	if (d->tp == SIP_TP_UDP)
 		c->udp_local[k] = l;
-have:
 	if (!sip_net_equal(&l, &c->local)) {
 		c->local = l;
 		set_local(c, &l);
+	}
+	return SIP_OK;
+}
+
+/* Called for every request: the usual case (UDP, known) kept short. */
+enum sip_err
+client_target(struct client *c, const struct sip_ep_dest *d, char *why,
+    size_t whysz)
+{
+	int k;
+
+	for (k = 0; k < c->ndst - 1; k++)
+		if (c->dst_tp[k] == d->tp && sip_net_equal(&c->dst[k],
+		    &d->addr))
+			break;
+	c->cur = k;
+	c->tp = d->tp;
+	if (!c->told[k])
+		tell(c, k, d);
+	/* a UDP target's socket is the set's for good: its address too */
+	if (d->tp != SIP_TP_UDP || c->udp_local[k].len == 0)
+		return open_target(c, k, d, why, whysz);
+	if (!sip_net_equal(&c->udp_local[k], &c->local)) {
+		c->local = c->udp_local[k];
+		set_local(c, &c->local);
 	}
 	return SIP_OK;
 }

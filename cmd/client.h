@@ -99,6 +99,7 @@ struct client {
 	struct sip_sockaddr	 local;		/* for the target in use */
 	char			 local_host[SIP_NET_HOST_MAX + 2];	/* URI form */
 	int			 local_port;
+	unsigned		 local_gen;	/* counts changes of the two */
 };
 
 /*

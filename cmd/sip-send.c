@@ -664,12 +664,12 @@ static unsigned params_gen;
 static void
 make_values(void)
 {
-	static char host[sizeof cl.local_host];
-	static int port = -1;
+	static unsigned gen;
+	static int made;
 	static enum sip_tp tp;
 
-	if (port == cl.local_port && tp == cl.tp &&
-	    strcmp(host, cl.local_host) == 0)
+	/* called for every request: a compare when nothing changed */
+	if (made && gen == cl.local_gen && tp == cl.tp)
 		return;
 	/* a tel: URI's domain is its proxy's */
 	const struct sip_target *dom = cl.target.tel ? &cl.next : &cl.target;
@@ -691,8 +691,8 @@ make_values(void)
 		    cl.tp == SIP_TP_UDP ? "" : ";transport=",
 		    cl.tp == SIP_TP_UDP ? "" : client_tps[cl.tp - 1]);
 	snprintf(ua, sizeof ua, "sipbox/%s", SIPBOX_VERSION);
-	snprintf(host, sizeof host, "%s", cl.local_host);
-	port = cl.local_port;
+	made = 1;
+	gen = cl.local_gen;
 	tp = cl.tp;
 	params_gen++;
 }
@@ -970,9 +970,10 @@ run(void)
 	uac.done = job_done;
 	uac.target = on_target;
 	uac.failover = on_failover;
-	st.t0 = sip_clock_ms();
+	st.t0 = sip_loop_update(cl.loop);
 	while (interrupted < 2) {
-		uint64_t now = sip_clock_ms();
+		/* the loop's time: each wait, send and answer brings it up to date */
+		uint64_t now = sip_loop_now(cl.loop);
 		int wait = 100;
 
 		/*

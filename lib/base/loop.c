@@ -45,7 +45,8 @@ struct sip_loop {
 	int		 nlive;		/* watches asking for events, not internal */
 	int		 nalways;
 	struct sip_theap timers;
-	uint64_t	 now;
+	uint64_t	 now;		/* ms: now_us / 1000 */
+	uint64_t	 now_us;
 	int		 stopped, status;
 	int		 depth;		/* sip_loop_once() calls under way */
 	/* signals */
@@ -124,7 +125,7 @@ sip_loop_new(void)
 	l->sfd = -1;
 	sigemptyset(&l->sigs);
 	sip_theap_init(&l->timers);
-	l->now = sip_clock_ms();
+	sip_loop_update_us(l);
 	return l;
 }
 
@@ -353,9 +354,24 @@ sip_loop_now(const struct sip_loop *l)
 }
 
 uint64_t
+sip_loop_now_us(const struct sip_loop *l)
+{
+	return l->now_us;
+}
+
+uint64_t
 sip_loop_update(struct sip_loop *l)
 {
-	return l->now = sip_clock_ms();
+	sip_loop_update_us(l);
+	return l->now;
+}
+
+uint64_t
+sip_loop_update_us(struct sip_loop *l)
+{
+	l->now_us = sip_clock_us();
+	l->now = l->now_us / 1000;
+	return l->now_us;
 }
 
 /* How long the wait may last: max_ms, shortened by the next deadline. */
@@ -409,7 +425,7 @@ sip_loop_once(struct sip_loop *l, int max_ms)
 		return 0;	/* nothing could ever wake us */
 	l->depth++;
 	n = epoll_wait(l->ep, evs, cap, wait_ms(l, max_ms));
-	l->now = sip_clock_ms();
+	sip_loop_update_us(l);
 	for (int i = 0; i < n && !l->stopped; i++)
 		ran += dispatch(l, evs[i].data.u64, from_epoll(evs[i].events));
 	for (int fd = 0; l->nalways > 0 && fd < l->nw && !l->stopped; fd++)

@@ -65,10 +65,19 @@ enum sip_err	 sip_loop_signal(struct sip_loop *l, int signo,
 int		 sip_loop_only_fd(const struct sip_loop *l, int fd);
 uint64_t	 sip_loop_next_timer(const struct sip_loop *l);
 
-/* The time of this turn, ms (the clock read when the wait returned). */
+/*
+ * The time of this turn, ms and us (the clock read when the wait
+ * returned, or by the last sip_loop_update).
+ */
 uint64_t	 sip_loop_now(const struct sip_loop *l);
-/* Read the clock again (after long work inside a callback). */
+uint64_t	 sip_loop_now_us(const struct sip_loop *l);
+/*
+ * Read the clock again (after long work inside a callback, or where a
+ * time must be exact: a request's send, a datagram's arrival); returns
+ * ms and us.
+ */
 uint64_t	 sip_loop_update(struct sip_loop *l);
+uint64_t	 sip_loop_update_us(struct sip_loop *l);
 
 /*
  * Run turns until sip_loop_stop(), or until no fd is watched and no

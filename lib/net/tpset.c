@@ -772,10 +772,29 @@ icmp_errno(int e)
 }
 
 /*
- * One batch of datagrams, each handed up where it was read: recvmmsg()
- * with flags (MSG_DONTWAIT from the loop; 0 in sip_tps_udp_wait(), to
- * wait in the read).  Returns how many were read; an ICMP error that
- * came first is read off the error queue and handed to unreach.
+ * Read datagrams: a batch with recvmmsg() from the loop (MSG_DONTWAIT);
+ * one with recvmsg() in sip_tps_udp_wait() (flags 0), which waits in the
+ * read for the one answer to the one request: recvmmsg's MSG_WAITFORONE
+ * would try the socket a second time, in the kernel, for every answer.
+ */
+static int
+udp_recv(struct udp_batch *b, int fd, int flags)
+{
+	ssize_t k;
+
+	if (flags != 0)
+		return recvmmsg(fd, b->mm, UDP_BATCH, flags | MSG_WAITFORONE,
+		    NULL);
+	if ((k = recvmsg(fd, &b->mm[0].msg_hdr, 0)) < 0)
+		return -1;
+	b->mm[0].msg_len = (unsigned)k;
+	return 1;
+}
+
+/*
+ * One batch of datagrams, each handed up where it was read (udp_recv()
+ * with flags).  Returns how many were read; an ICMP error that came
+ * first is read off the error queue and handed to unreach.
  */
 static int
 udp_take(struct sip_tps *s, struct sip_tps_flow *f, int flags)
@@ -787,32 +806,30 @@ udp_take(struct sip_tps *s, struct sip_tps_flow *f, int flags)
 	uint64_t us;
 	int n, fd = f->c.fd;
 
-	for (int i = 0; i < UDP_BATCH; i++) {
-		b->mm[i].msg_hdr.msg_name = &b->src[i].ss;
-		b->mm[i].msg_hdr.msg_namelen = sizeof b->src[i].ss;
-		b->mm[i].msg_hdr.msg_control = NULL;
-		b->mm[i].msg_hdr.msg_controllen = 0;
-		b->mm[i].msg_hdr.msg_flags = 0;
-	}
-	n = recvmmsg(fd, b->mm, UDP_BATCH, flags | MSG_WAITFORONE, NULL);
+	/* the headers are set up once (udp_flow) and kept ready: below */
+	n = udp_recv(b, fd, flags);
 	if (n < 0 && icmp_errno(errno)) {
 		/* the error went first; the datagrams wait behind it */
 		udp_errors(s, f);
 		if (f->dead || flags == 0)
 			return 0;
-		n = recvmmsg(fd, b->mm, UDP_BATCH, flags | MSG_WAITFORONE,
-		    NULL);
+		n = udp_recv(b, fd, flags);
 	}
 	if (n <= 0)
 		return 0;	/* EAGAIN, EINTR, a wait that ran out */
-	us = sip_clock_us();
+	/* the arrival, and the loop's time for what runs before its next turn */
+	us = sip_loop_update_us(s->l);
+	/* the kernel wrote only these n headers' address lengths */
+	for (int i = 0; i < n; i++) {
+		b->src[i].len = b->mm[i].msg_hdr.msg_namelen;
+		b->mm[i].msg_hdr.msg_namelen = sizeof b->src[i].ss;
+	}
 	b->cork = 1;
 	for (int i = 0; i < n && !f->dead; i++) {
 		char *p = b->iov[i].iov_base;
 		size_t len = b->mm[i].msg_len;
 		size_t k;
 
-		b->src[i].len = b->mm[i].msg_hdr.msg_namelen;
 		p[len] = '\0';
 		for (k = 0; k < len && (p[k] == '\r' || p[k] == '\n'); k++)
 			;
@@ -949,6 +966,9 @@ udp_flow(struct sip_tps *s, int fd, char *err, size_t errsz)
 			s->ub->iov[i].iov_len = SIP_UDP_MAX;
 			s->ub->mm[i].msg_hdr.msg_iov = &s->ub->iov[i];
 			s->ub->mm[i].msg_hdr.msg_iovlen = 1;
+			s->ub->mm[i].msg_hdr.msg_name = &s->ub->src[i].ss;
+			s->ub->mm[i].msg_hdr.msg_namelen =
+			    sizeof s->ub->src[i].ss;
 		}
 	}
 	if ((f = flow_new(s)) == NULL)
@@ -1148,6 +1168,15 @@ sip_tps_send(struct sip_tps *s, const struct sip_tps_dst *d, const char *p,
 	if (flow != NULL)
 		*flow = f;
 	return sip_tps_send_flow(s, f, &d->addr, p, n);
+}
+
+enum sip_err
+sip_tps_send_udp(struct sip_tps *s, const struct sip_sockaddr *dst,
+    const char *p, size_t n)
+{
+	struct sip_tps_flow *f = udp_for(s, dst);
+
+	return f != NULL ? sip_tps_send_flow(s, f, dst, p, n) : SIP_E_NET;
 }
 
 struct sip_tps_flow *

@@ -183,6 +183,9 @@ struct sip_tps_dst {
  */
 enum sip_err	 sip_tps_send(struct sip_tps *s, const struct sip_tps_dst *d,
 		    const char *p, size_t n, struct sip_tps_flow **flow);
+/* The same for a datagram to dst over UDP, with no sip_tps_dst to fill. */
+enum sip_err	 sip_tps_send_udp(struct sip_tps *s,
+		    const struct sip_sockaddr *dst, const char *p, size_t n);
 /*
  * The flow a send to d would take, opened now when there is none (its
  * handshakes go on in the loop), without sending: for the local address
@@ -207,9 +210,11 @@ enum sip_err	 sip_tps_send_flow(struct sip_tps *s, struct sip_tps_flow *f,
  * no stream) and the loop waits for nothing else, wait up to max_ms in
  * the socket's own read (SO_RCVTIMEO) instead of epoll then read: one
  * system call less per answer.  What arrives is handled as the loop
- * would; the caller runs the loop's timers when they are due
- * (sip_loop_next_timer()).  Returns the datagrams read, or -1 when the
- * set is not such a set (use the loop).
+ * would, and brings the loop's time up to date (sip_loop_now()); the
+ * caller runs the loop's timers when they are due
+ * (sip_loop_next_timer()).  Returns the datagrams read, 0 when
+ * the wait ran out, or -1 when the set is not such a set (use the
+ * loop).
  */
 int		 sip_tps_udp_wait(struct sip_tps *s, int max_ms);
 

@@ -556,8 +556,8 @@ hop_resolved(void *arg, enum sip_err e, const struct sip_dests *d,
 	} else {
 		hop_fallback(ep, h);
 	}
-	ep->now = sip_loop_now(ep->loop);
-	ep->now_us = ep->now * 1000;
+	ep->now_us = sip_loop_now_us(ep->loop);
+	ep->now = ep->now_us / 1000;
 	send_owed(ep, h);
 	rearm(ep);
 }
@@ -925,21 +925,14 @@ request(struct sip_ep *ep, const struct sip_msg *m,
 		answer(ep, t, 501, NULL);
 }
 
-void
-sip_ep_input(struct sip_ep *ep, const struct sip_msg *m,
-    const struct sip_ep_rx *rx, uint64_t now_us)
+/* Response m to its client transaction: 0 when it has none. */
+static int
+client_response(struct sip_ep *ep, const struct sip_msg *m)
 {
 	struct slice branch;
 	struct sip_cseq cs;
 	int have_cs = 0;
 
-	ep->now_us = now_us;
-	ep->now = now_us / 1000;
-	if (m->is_request) {
-		request(ep, m, rx);
-		rearm(ep);
-		return;
-	}
 	/*
 	 * The branch read once and compared first: most of the table
 	 * (finished transactions waiting out Timer K) is not a candidate.
@@ -953,7 +946,7 @@ sip_ep_input(struct sip_ep *ep, const struct sip_msg *m,
 			continue;
 		if (!have_cs && sip_field_cseq(&cs, sip_msg_value(m,
 		    SIP_HDR_CSEQ), NULL) != SIP_OK)
-			break;
+			return 0;
 		have_cs = 1;
 		if (slice_eq(cs.method, c->txn.cseq_method)) {
 			unsigned gen = c->gen;
@@ -961,11 +954,33 @@ sip_ep_input(struct sip_ep *ep, const struct sip_msg *m,
 			sip_txn_input(&c->txn, m, ep->now);
 			drain(ep, c);
 			rearm_one(ep, c, gen);
-			return;
+			return 1;
 		}
 	}
-	stray_response(ep, m, rx);
+	return 0;
+}
+
+/* A request, or a response no client transaction took. */
+static void
+input_other(struct sip_ep *ep, const struct sip_msg *m,
+    const struct sip_ep_rx *rx)
+{
+	if (m->is_request)
+		request(ep, m, rx);
+	else
+		stray_response(ep, m, rx);
 	rearm(ep);
+}
+
+void
+sip_ep_input(struct sip_ep *ep, const struct sip_msg *m,
+    const struct sip_ep_rx *rx, uint64_t now_us)
+{
+	ep->now_us = now_us;
+	ep->now = now_us / 1000;
+	if (!m->is_request && client_response(ep, m))
+		return;
+	input_other(ep, m, rx);
 }
 
 /* c's next instant: its transaction's timer, Timer C, the CANCEL's wait. */
@@ -1157,6 +1172,8 @@ sip_ep_tps_send(void *arg, const struct sip_ep_dest *d, const char *p,
 	if (d->flow != NULL)
 		return sip_tps_send_flow(ep->tps, sip_tps_flow_of(d->flow),
 		    &d->addr, p, n);
+	if (d->tp == SIP_TP_UDP)	/* a ping run's every request */
+		return sip_tps_send_udp(ep->tps, &d->addr, p, n);
 	memset(&dst, 0, sizeof dst);
 	dst.tp = d->tp;
 	dst.addr = d->addr;
@@ -1171,7 +1188,7 @@ on_timer(struct sip_timer *t, void *arg)
 	struct sip_ep *ep = arg;
 
 	(void)t;
-	sip_ep_timers(ep, sip_loop_now(ep->loop) * 1000);
+	sip_ep_timers(ep, sip_loop_now_us(ep->loop));
 }
 
 void
@@ -1193,11 +1210,16 @@ sip_ep_tps_recv(struct sip_tps *s, const struct sip_tps_rx *rx, void *arg)
 	(void)s;
 	if (rx->msg == NULL)
 		return;		/* a datagram that does not parse */
+	ep->now_us = rx->rx_us;
+	ep->now = rx->rx_us / 1000;
+	/* a response to one of ours needs no copy of where it came from */
+	if (!rx->msg->is_request && client_response(ep, rx->msg))
+		return;
 	r.tp = rx->tp;
 	r.src = *rx->src;
 	r.local = *rx->local;
 	r.flow = sip_tps_conn(rx->flow);
-	sip_ep_input(ep, rx->msg, &r, rx->rx_us);
+	input_other(ep, rx->msg, &r);
 }
 
 /* A flow's last word as an error: TLS, a refusal, or the network. */

@@ -7,7 +7,7 @@
  * talks to the transport through one narrow call (send bytes to a
  * destination: transport, address and, when known, the flow) and is fed
  * parsed messages with where they came from.  It reads no clock: every
- * call takes the time (sip_clock_us() microseconds at the caller), so
+ * call takes the time (microseconds, the caller's loop's), so
  * unit tests drive it with made-up instants.
  *
  * Client side (RFC 3261 17.1): a request runs as a struct sip_ep_ctxn the

@@ -587,25 +587,14 @@ sip_txn_transport_error(struct sip_txn *t)
 uint64_t
 sip_txn_deadline(const struct sip_txn *t)
 {
-	uint64_t d = 0;
-	const uint64_t c[3] = { t->rt_at, t->to_at, t->wait_at };
-	int i;
+	/* 0 (not armed) less one is the largest: the minimum of the armed */
+	uint64_t d = t->rt_at - 1;
 
-	for (i = 0; i < 3; i++)
-		if (c[i] != 0 && (d == 0 || c[i] < d))
-			d = c[i];
-	return d;
-}
-
-int
-sip_txn_action(struct sip_txn *t, struct sip_txn_action *a)
-{
-	if (t->actpos >= t->nact) {
-		t->nact = t->actpos = 0;
-		return 0;
-	}
-	*a = t->act[t->actpos++];
-	return 1;
+	if (t->to_at - 1 < d)
+		d = t->to_at - 1;
+	if (t->wait_at - 1 < d)
+		d = t->wait_at - 1;
+	return d + 1;
 }
 
 int

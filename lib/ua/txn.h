@@ -188,9 +188,19 @@ uint64_t	sip_txn_deadline(const struct sip_txn *t);
 
 /*
  * Take the next queued action into *a; 1 when there was one, 0 when the
- * queue is empty.  Read them all after every call.
+ * queue is empty.  Read them all after every call.  Inline: every
+ * request of a ping run takes four.
  */
-int		sip_txn_action(struct sip_txn *t, struct sip_txn_action *a);
+static inline int
+sip_txn_action(struct sip_txn *t, struct sip_txn_action *a)
+{
+	if (t->actpos >= t->nact) {
+		t->nact = t->actpos = 0;
+		return 0;
+	}
+	*a = t->act[t->actpos++];
+	return 1;
+}
 
 /* Whether t is over (and may be released). */
 int		sip_txn_done(const struct sip_txn *t);

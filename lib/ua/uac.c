@@ -8,7 +8,6 @@
 
 #include "authhdr.h"
 #include "bounds.h"
-#include "clock.h"
 #include "dialog.h"
 #include "digest.h"
 #include "field.h"
@@ -120,8 +119,10 @@ build(struct sip_uac *u, struct sip_uac_req *r, struct buf *out)
 	p.from_tag = r->from_tag;
 	p.cseq = r->cseq;
 	p.headers = r->hdrs;
-	/* 22.1: the ACK of a 2xx carries the INVITE's credentials */
-	r->ackp = p;
+	/* 22.1: the ACK of a 2xx carries the INVITE's credentials (the
+	 * ACK and the forks' BYE are an INVITE's alone) */
+	if (r->c.invite)
+		r->ackp = p;
 	/* a ping run's requests differ only in these: no build for each */
 	return sip_build_request_tmpl(out, &p, &u->tmpl);
 }
@@ -140,7 +141,7 @@ uac_send(void *arg, const struct sip_ep_dest *d, const char *p, size_t n,
 		sip_trace_msg(&u->trace, SIP_TRACE_OUT, p, n, retrans, d->tp,
 		    &d->addr);
 		if (!retrans)
-			u->sent_us = sip_clock_us();
+			u->sent_us = sip_loop_update_us(u->loop);
 	}
 	return sip_ep_tps_send(&u->ep, d, p, n, retrans);
 }
@@ -158,10 +159,11 @@ ep_build(struct sip_ep_ctxn *c, struct buf *out, size_t *boff, size_t *blen)
 	if ((e = build(u, r, out)) != SIP_OK)
 		return e;
 	/*
-	 * The one clock read of a request: after it is built, so that the
-	 * round trip is the wire's; it also starts the timers.
+	 * The loop's time brought up to date once per request, after it is
+	 * built, so that the round trip is the wire's; it also starts the
+	 * timers.
 	 */
-	u->ep.now_us = sip_clock_us();
+	u->ep.now_us = sip_loop_update_us(u->loop);
 	u->ep.now = u->ep.now_us / 1000;
 	/*
 	 * A request built here whose Via and CSeq are the builder's own
@@ -186,7 +188,7 @@ finish(struct sip_uac *u, struct sip_uac_req *r)
 	r->t_sent = r->c.t_sent;
 	r->retrans = r->c.retrans;
 	/* the round trip ends when the answer came off the socket */
-	r->t_final = u->rx_us ? u->rx_us : sip_clock_us();
+	r->t_final = u->rx_us ? u->rx_us : sip_loop_now_us(u->loop);
 	if (u->done != NULL)
 		u->done(u->done_arg, r);
 }
@@ -325,6 +327,9 @@ ep_setup(struct sip_uac *u)
 	u->ep.t1 = u->t1;
 	u->ep.t2 = u->t2;
 	u->ep.t4 = u->t4;
+	/* nothing to trace: the set's send without a call in between */
+	u->ep.send = u->trace.fn != NULL ? uac_send : sip_ep_tps_send;
+	u->ep.send_arg = u->trace.fn != NULL ? (void *)u : (void *)&u->ep;
 	if (u->request != NULL) {
 		u->ep.request = ep_request;
 		u->ep.request_arg = u;
@@ -373,17 +378,19 @@ sip_uac_start(struct sip_uac *u, struct sip_uac_req *r)
 	r->status = 0;
 	r->uac = u;
 	/* every target, for the endpoint's failover (RFC 3263 4.3) */
-	memcpy(r->c.dst, u->dst, (size_t)u->ndst * sizeof u->dst[0]);
+	for (int i = 0; i < u->ndst; i++)
+		r->c.dst[i] = u->dst[i];
 	r->c.ndst = u->ndst;
-	r->c.invite = strcmp(r->p.method, "INVITE") == 0;
+	r->c.invite = r->p.method[0] == 'I' &&
+	    strcmp(r->p.method, "INVITE") == 0;
 	r->c.build = ep_build;
 	r->c.cb = ep_response;
 	r->c.user = r;
 	r->c.set.p = &r->ackp;
 	r->active = 1;
 	u->live[u->nlive++] = r;
-	/* the clock is read once, by ep_build (a ping run reads it as few
-	 * times as a bare loop) */
+	/* the time is brought up to date once, by ep_build (a ping run
+	 * reads the clock as few times as a bare loop) */
 	u->rx_us = 0;
 	if ((e = sip_ep_start(&u->ep, &r->c, u->ep.now_us)) != SIP_OK) {
 		for (int i = 0; i < u->nlive; i++)
@@ -415,7 +422,7 @@ sip_uac_abort_one(struct sip_uac *u, struct sip_uac_req *r, enum sip_err err,
 enum sip_err
 sip_uac_cancel(struct sip_uac *u, struct sip_uac_req *r)
 {
-	return sip_ep_cancel(&u->ep, &r->c, sip_clock_us());
+	return sip_ep_cancel(&u->ep, &r->c, sip_loop_now_us(u->loop));
 }
 
 void
@@ -543,10 +550,16 @@ void
 sip_uac_step(struct sip_uac *u, int max_ms)
 {
 	uint64_t now, next;
+	int n;
 
-	/* one request at a time over UDP: the fast path (issue 12) */
+	/*
+	 * One request at a time over UDP: the fast path (issue 12), a
+	 * blocking read instead of a loop turn.  The loop's time is fresh:
+	 * the request's build and each datagram's arrival bring it up to
+	 * date.
+	 */
 	if (u->nlive == 1 && u->tps != NULL) {
-		now = sip_clock_ms();
+		now = sip_loop_now(u->loop);
 		next = sip_loop_next_timer(u->loop);
 		if (next <= now) {
 			sip_loop_once(u->loop, 0);
@@ -554,8 +567,10 @@ sip_uac_step(struct sip_uac *u, int max_ms)
 		}
 		if (next - now < (uint64_t)max_ms)
 			max_ms = (int)(next - now);
-		if (sip_tps_udp_wait(u->tps, max_ms) >= 0) {
-			if (sip_loop_next_timer(u->loop) <= sip_clock_ms())
+		if ((n = sip_tps_udp_wait(u->tps, max_ms)) >= 0) {
+			/* nothing came: the wait ran out, a timer may be due */
+			if (n == 0 || sip_loop_next_timer(u->loop) <=
+			    sip_loop_now(u->loop))
 				sip_loop_once(u->loop, 0);
 			return;
 		}

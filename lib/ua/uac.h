@@ -43,7 +43,7 @@ struct sip_uac_req {
 	const char		*hdrs[SIP_UAC_MAXHDRS + 3];
 	int			 auth_tries;	/* challenges answered */
 	int			 stale_done;	/* a stale=true retry was made */
-	/* microseconds, sip_clock_us() */
+	/* microseconds, the loop's clock (sip_loop_now_us) */
 	uint64_t		 t_sent;	/* this transaction's request sent */
 	uint64_t		 t_final;	/* final response (or the failure) */
 	int			 status;	/* last response code, 0 none */

@@ -6,7 +6,7 @@
  * ACK and BYE sent to the dialog's next hop (loose and strict routes, the
  * Contact); an INVITE cancelled (after a provisional, held before one,
  * Timer C); a new request to the applet, a CANCEL ending its INVITE with
- * 487.
+ * 487; on a loop, its one timer never later than the next deadline.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -798,6 +798,80 @@ test_tpset(void)
 	sip_loop_free(l);
 }
 
+static uint64_t fake_us;
+
+static uint64_t
+fake_clock(void *arg)
+{
+	(void)arg;
+	return fake_us;
+}
+
+/*
+ * Attached to a loop, the endpoint's one timer is never later than the
+ * next deadline; a request that starts or is answered moves it only
+ * when it brings the deadline closer (a ping run moves no heap entry per
+ * request), so it may fire early: it then finds nothing due, sends
+ * nothing, and is set at the real deadline.  With nothing running it
+ * is stopped.
+ */
+static void
+test_loop_timer(void)
+{
+	struct sip_ep ep;
+	struct sip_loop *l;
+	struct call a, b, c;
+	const uint64_t t = 1000000;	/* ms */
+
+	sip_clock_set(fake_clock, NULL);
+	fake_us = t * 1000;
+	l = sip_loop_new();
+	memset(&ep, 0, sizeof ep);
+	sip_ep_attach(&ep, l, NULL);
+	ep.send = fake_send;
+	reset();
+	setup_call(&a, "OPTIONS", 1);
+	setup_call(&b, "OPTIONS", 1);
+	sip_ep_start(&ep, &a.c, t * 1000);
+	ok(sip_loop_next_timer(l) == t + 500 && sip_ep_deadline(&ep) == t + 500,
+	    "loop timer: at the first request's Timer E");
+	sip_ep_start(&ep, &b.c, (t + 100) * 1000);
+	reply(&ep, 0, 200, "ta", t + 200);
+	ok(a.finals == 1 && sip_loop_next_timer(l) == t + 500 &&
+	    sip_ep_deadline(&ep) == t + 600,
+	    "loop timer: a later request and an answer leave it where it was");
+	fake_us = (t + 500) * 1000;
+	sip_loop_once(l, 0);
+	ok(nsent == 2 && sip_loop_next_timer(l) == t + 600 &&
+	    sip_ep_deadline(&ep) == t + 600,
+	    "loop timer: fired early, it sends nothing and moves to the real "
+	    "deadline");
+	fake_us = (t + 600) * 1000;
+	sip_loop_once(l, 0);
+	ok(nsent == 3 && sent[2].retrans && sip_loop_next_timer(l) ==
+	    sip_ep_deadline(&ep) && sip_ep_deadline(&ep) == t + 600 + 1000,
+	    "loop timer: due, the second request's Timer E retransmits it");
+	sip_ep_release(&ep, &a.c);
+	sip_ep_release(&ep, &b.c);
+
+	/* over TCP the answer ends the transaction: nothing left to time */
+	setup_call(&c, "OPTIONS", 1);
+	c.c.dst[0].tp = SIP_TP_TCP;
+	sip_ep_start(&ep, &c.c, (t + 700) * 1000);
+	ok(sip_loop_next_timer(l) == t + 600 + 1000,
+	    "loop timer: a request due later does not move it");
+	reply(&ep, nsent - 1, 200, "tc", t + 701);
+	fake_us = (t + 1600) * 1000;
+	sip_loop_once(l, 0);
+	ok(c.finals == 1 && ep.nlive == 0 &&
+	    sip_loop_next_timer(l) == UINT64_MAX,
+	    "loop timer: stopped once no transaction is left");
+	sip_ep_release(&ep, &c.c);
+	sip_ep_free(&ep);
+	sip_loop_free(l);
+	sip_clock_set(NULL, NULL);
+}
+
 int
 main(void)
 {
@@ -809,5 +883,6 @@ main(void)
 	test_cancel();
 	test_server();
 	test_tpset();
+	test_loop_timer();
 	return done();
 }

@@ -10,6 +10,7 @@
 #include "authhdr.h"
 #include "check.h"
 #include "field.h"
+#include "method.h"
 #include "param.h"
 #include "via.h"
 #include "tap.h"
@@ -188,6 +189,26 @@ main(void)
 	    "CSeq: no method");
 	ok(sip_field_cseq(&cs, S("1 INVITE x"), &pe) != SIP_OK && why("junk"),
 	    "CSeq: junk");
+	/* every method by name, whatever the first-letter guess tried */
+	{
+		static const char *const m[] = { "INVITE", "ACK", "BYE",
+		    "CANCEL", "REGISTER", "OPTIONS", "MESSAGE", "SUBSCRIBE",
+		    "NOTIFY", "REFER", "INFO", "UPDATE", "PRACK", "PUBLISH" };
+		int all = 1;
+
+		for (int i = 0; i < (int)(sizeof m / sizeof m[0]); i++)
+			all &= sip_method_lookup(S(m[i])) ==
+			    (enum sip_method)(i + 1);
+		ok(all && SIP_METHOD__COUNT == 15, "method: each of the 14 "
+		    "by its name");
+	}
+	ok(sip_method_lookup(S("options")) == SIP_METHOD_OTHER &&
+	    sip_method_lookup(S("OPTION")) == SIP_METHOD_OTHER &&
+	    sip_method_lookup(S("INVITES")) == SIP_METHOD_OTHER &&
+	    sip_method_lookup(S("IN")) == SIP_METHOD_OTHER &&
+	    sip_method_lookup(S("PUBLISX")) == SIP_METHOD_OTHER &&
+	    sip_method_lookup(S("XYZ")) == SIP_METHOD_OTHER,
+	    "method: case, a prefix, a longer word, an unknown are other");
 	ok(sip_field_number(S(" 0068 "), 255, &n, "big", &pe) == SIP_OK && n == 68,
 	    "Max-Forwards 0068");
 	ok(sip_field_number(S("300"), 255, &n, "Max-Forwards above 255", &pe) != SIP_OK &&
