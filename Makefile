@@ -151,6 +151,7 @@ bench: sipbox tests/bench/bench
 	tests/bench/run
 	tests/bench/proc
 	tests/bench/net
+	tests/bench/pingcmp
 	tests/bench/load
 	tests/bench/register
 	tests/bench/startup

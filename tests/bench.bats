@@ -109,3 +109,18 @@ BENCH="$TESTS_DIR/bench/bench"
 	[[ $output == *"note: Kamailio answered OPTIONS "*" ms after it was started"* ]]
 	[[ $output == *"note: sip-serve answered OPTIONS "*" ms after it was started"* ]]
 }
+
+@test "bench: pingcmp prints old and new sip-send side by side with medians and ratios (the binary against itself)" {
+	run -0 "$TESTS_DIR/bench/pingcmp" -n 200 -r 1 -o "$SIPBOX" -I
+	[[ $output == *"medians of 1 rounds, old and new alternating; load average "* ]]
+	[[ $output =~ "one at a time: requests/s "\ +[0-9]+\ +[0-9]+\ +[0-9.]+"  (target >= 0.95)" ]]
+	[[ $output =~ "one at a time: CPU us per request "\ +[0-9.]+\ +[0-9.]+\ +[0-9.]+ ]]
+	[[ $output =~ "one at a time: average RTT, ms "\ +[0-9.]+\ +[0-9.]+\ +[0-9.]+ ]]
+	[[ $output =~ "--concurrency 16: requests/s "\ +[0-9]+\ +[0-9]+\ +[0-9.]+ ]]
+	[[ $output != *"answered"* && $output != *failed* ]]
+}
+
+@test "bench: pingcmp in a checkout without the old commit says it skips, and exits 0" {
+	run -0 "$TESTS_DIR/bench/pingcmp" -b 0123456789abcdef0123456789abcdef01234567
+	[ "$output" = "pingcmp: skipped: this checkout has no commit 0123456789abcdef0123456789abcdef01234567 (no history to build the old sip-send from)" ]
+}
