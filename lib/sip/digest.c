@@ -170,12 +170,19 @@ sip_digest_alg_name(enum sip_digest_alg alg, int sess)
 	return "?";
 }
 
-/* The value v of a parameter with its quoted-pairs resolved, into b. */
+/*
+ * The value v of a parameter with its quoted-pairs resolved, into b; one
+ * without any is v itself, not copied.
+ */
 static enum sip_err
 unq(struct slice v, struct buf *b, struct slice *out)
 {
 	enum sip_err e;
 
+	if (v.len > 0 && memchr(v.p, '\\', v.len) == NULL) {
+		*out = v;
+		return SIP_OK;
+	}
 	buf_reset(b);
 	if ((e = sip_param_unquote(v, b)) != SIP_OK)
 		return e;
@@ -197,8 +204,15 @@ add_q(struct buf *out, int first, const char *name, struct slice v)
 	    (e = buf_adds(out, name)) != SIP_OK ||
 	    (e = buf_add(out, "=\"", 2)) != SIP_OK)
 		return e;
-	/* runs without '"' or '\\' copied whole */
-	for (i = 0; i < v.len; i += run) {
+	/* runs without '"' or '\\' copied whole; usually the value is one */
+	if (v.len > 0 && memchr(v.p, '"', v.len) == NULL &&
+	    memchr(v.p, '\\', v.len) == NULL)
+		i = v.len;
+	else
+		i = 0;
+	if (i > 0 && (e = buf_add(out, v.p, v.len)) != SIP_OK)
+		return e;
+	for (; i < v.len; i += run) {
 		for (run = 0; i + run < v.len && v.p[i + run] != '"' &&
 		    v.p[i + run] != '\\'; run++)
 			;

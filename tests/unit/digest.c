@@ -237,9 +237,31 @@ memo(void)
 	buf_free(&memod);
 }
 
+/* A realm with a quoted-pair is resolved, hashed, and quoted again. */
+static void
+quoting(void)
+{
+	struct buf b;
+	struct sip_digest_cred c = {
+		.username = "al\"ice", .password = "x", .method = "REGISTER",
+		.uri = "sip:a", .cnonce = "0a4f113b",
+	};
+
+	buf_init(&b, 0);
+	parse(&ch, "Digest realm=\"a\\\"b\\\\c\", nonce=\"n\", qop=auth");
+	ok(sip_digest_authorization(&b, &ch, &c) == SIP_OK &&
+	    strstr(b.p, "username=\"al\\\"ice\"") != NULL &&
+	    strstr(b.p, "realm=\"a\\\"b\\\\c\"") != NULL &&
+	    strstr(b.p, "nonce=\"n\"") != NULL,
+	    "quoting: '\"' and '\\' in a realm and a username are escaped "
+	    "again, a plain value copied as it is");
+	buf_free(&b);
+}
+
 int
 main(void)
 {
+	quoting();
 	rfc_vectors();
 	round_trips();
 	memo();
