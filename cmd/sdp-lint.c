@@ -15,6 +15,7 @@
 #include "cap.h"
 #include "field.h"
 #include "json.h"
+#include "mgcp.h"
 #include "msg.h"
 #include "multipart.h"
 #include "sdp.h"
@@ -375,6 +376,54 @@ walk_msg(struct body *b, const struct sip_msg *m, size_t off, body_fn fn,
 }
 
 /*
+ * The session descriptions of MGCP message m, in b->file (RFC 3435 3.1:
+ * after the empty line; a response may carry two).
+ */
+static int
+walk_mgcp(struct body *b, const struct mgcp_msg *m, body_fn fn, void *arg)
+{
+	const struct slice sd[2] = { m->sdp, m->sdp2 };
+	int i, n = 0;
+
+	for (i = 0; i < 2; i++) {
+		if (slice_trim(sd[i]).len == 0)
+			continue;
+		b->off = (size_t)(sd[i].p - b->file);
+		b->len = sd[i].len;
+		b->line0 = line_at(b->file, b->flen, b->off);
+		fn(b, arg);
+		n++;
+	}
+	return n;
+}
+
+/*
+ * A file of MGCP messages (piggy-backed ones split at their "." lines):
+ * the SDP of each.  -1 after reporting one that does not parse.
+ */
+static int
+walk_mgcp_file(struct body *b, body_fn fn, void *arg)
+{
+	struct slice rest = slice_make(b->file, b->flen), one;
+	struct mgcp_msg *m = xmalloc(sizeof(*m));
+	unsigned line, col;
+	int n = 0;
+
+	while (mgcp_next(&rest, &one)) {
+		if (mgcp_parse(m, one.p, one.len) != SIP_OK) {
+			line = sip_msg_line_of(b->file, b->flen,
+			    (size_t)(one.p - b->file) + m->bad_off, &col);
+			errorf("%s:%u:%u: %s", b->path, line, col, m->bad);
+			free(m);
+			return -1;
+		}
+		n += walk_mgcp(b, m, fn, arg);
+	}
+	free(m);
+	return n;
+}
+
+/*
  * SDP descriptions back to back (sip-parse --body writes them so): each
  * starts at a v= line, since v= comes first and only once in a
  * description (RFC 8866 5).
@@ -419,6 +468,8 @@ walk_file(const char *path, const char *data, size_t len, body_fn fn,
 	(void)line_at(NULL, 0, 0);
 	if (looks_like_sdp(data, len))
 		return walk_sdp(&b, fn, arg);
+	if (mgcp_looks(data, len, 0))
+		return walk_mgcp_file(&b, fn, arg);
 	m = xmalloc(sizeof(*m));
 	while (off < len) {
 		e = sip_msg_parse(m, data + off, len - off, SIP_PARSE_STREAM,
@@ -480,6 +531,7 @@ walk_capture(const char *path, const struct input *ip, body_fn fn, void *arg)
 	enum sip_err e;
 	int n = 0;
 
+	sip_cap_mgcp(ip->cap);
 	while ((e = sip_cap_next(ip->cap, &cm)) != SIP_E_NOTFOUND) {
 		if (e == SIP_E_SYS) {
 			errorf("%s: %s", path, input_cap_error(ip));
@@ -495,6 +547,14 @@ walk_capture(const char *path, const struct input *ip, body_fn fn, void *arg)
 		m = cm.msg;
 		memset(&b, 0, sizeof(b));
 		b.path = path;
+		b.frame = cm.frame;
+		if (m == NULL) {	/* MGCP: lines of the message */
+			b.file = cm.mgcp->raw.p;
+			b.flen = cm.mgcp->raw.len;
+			(void)line_at(NULL, 0, 0);
+			n += walk_mgcp(&b, cm.mgcp, fn, arg);
+			continue;
+		}
 		b.file = m->buf - m->skipped;
 		b.flen = m->skipped + m->len;
 		b.frame = cm.frame;

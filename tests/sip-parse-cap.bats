@@ -488,7 +488,7 @@ PY
 		[ -f "$TESTS_DIR/fixtures/oracle/$name.args" ] &&
 		    args=$(cat "$TESTS_DIR/fixtures/oracle/$name.args")
 		python3 "$TESTS_DIR/helper/oracle.py" "$f" $args > "$T/tshark.txt"
-		# SIP only: MGCP has its own oracle (sip-parse-mgcp.bats)
+		# SIP only: MGCP has its own oracle (mgcp.bats)
 		{ sip-parse -f protocol,frame.number,call-id,cseq.num,cseq.method,method,status \
 		    "$f" 2>/dev/null || true; } | sed -n 's/^SIP\t//p' > "$T/sip-parse.txt"
 		exp="$TESTS_DIR/fixtures/oracle/$name.diff"

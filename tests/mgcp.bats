@@ -170,3 +170,29 @@ $(tab 17 '' 510)" ]
 	[ "$(printf '%s\n' "$output" | grep -c '^v=0')" -eq 2 ]
 	[[ "$output" == *"m=audio 49170 RTP/AVP 0"*"m=audio 3456 RTP/AVP 0"* ]]
 }
+
+@test "mgcp: the shipped tests/fixtures/pcap/mgcp.pcap is mkpcap.py's mgcp capture" {
+	cmp "$P" "$TESTS_DIR/fixtures/pcap/mgcp.pcap"
+}
+
+@test "sdp-lint: checks the SDP inside MGCP messages of a capture, placed by frame and line in the message" {
+	run -0 --separate-stderr sdp-lint "$P"
+	# the MDCX's offer (frame 12) has RTP on an odd port, line 11 of it
+	[ "$output" = "$P:frame 12:11:9: warning: RTP on odd port 49171; RTCP would take the next port (use an even one, or a=rtcp-mux) [rtp-port-odd]" ]
+	run -1 --separate-stderr sdp-lint --strict "$P"
+	# the CRCX's, its 200's and the MDCX's SDP: three bodies, all read
+	run -0 --separate-stderr sdp-lint --json -Wall "$P"
+	[ "$(printf '%s\n' "$output" | grep -c '"frame":12,')" -ge 1 ]
+}
+
+@test "sdp-lint: an MGCP message file, piggy-backed messages included, is checked with lines of the file" {
+	local f="$TESTS_DIR/fixtures/mgcp/crcx.mgcp"
+	run -1 --separate-stderr sdp-lint "$f"
+	[ "$output" = "$f:13:23: error: dynamic payload type 97 has no 'a=rtpmap:97' line [rtpmap-missing]" ]
+	# the same SDP through sip-parse --body from a capture is clean
+	run -0 --separate-stderr sh -c 'sip-parse -X CRCX --body "$1" | sdp-lint -' sh "$P"
+	[ "$output" = "" ]
+	printf 'CRCX 1 a@gw MGCP 1.0\r\nC: 1\r\n\r\nv=0\r\n.\r\nhello\r\n' > "$BATS_TEST_TMPDIR/bad.mgcp"
+	run -1 --separate-stderr sdp-lint "$BATS_TEST_TMPDIR/bad.mgcp"
+	[[ "$stderr" == *"bad.mgcp:6:1: not an MGCP command or response line"* ]]
+}
