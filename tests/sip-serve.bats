@@ -782,6 +782,69 @@ all_read() {
 	grep -q ", $closed for the memory budget," "$SERVE_DIR/part.err"
 }
 
+# busy_peer PORT: one TCP client that reads nothing (a 4 kB receive
+# buffer) sends OPTIONS with 60 Vias of 3 kB, each answered with them
+# all, one at a time until the server's kernel send queue stops growing
+# (read off ss once the server has read each): its answers are then
+# queued in sip-serve, at most one or two of 180 kB (30 at most, 10 s);
+# then a second client connects; prints whether it was closed at once
+busy_peer() {
+	python3 - "$@" <<-'PY' 3>&-
+	import socket, subprocess, sys, time
+	port = int(sys.argv[1])
+	def req(k):
+	    vias = "".join("Via: SIP/2.0/TCP 127.0.0.1:9;branch=z9hG4bKbusy%d-%d;x=%s\r\n"
+	                   % (k, i, "p" * 3000) for i in range(60))
+	    return ("OPTIONS sip:x@127.0.0.1 SIP/2.0\r\n%sMax-Forwards: 70\r\n"
+	            "From: <sip:a@127.0.0.1>;tag=1\r\nTo: <sip:x@127.0.0.1>\r\n"
+	            "Call-ID: busy%d\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n"
+	            % (vias, k)).encode()
+	def queues():	# the server side's Recv-Q and Send-Q
+	    out = subprocess.run(["ss", "-Htn", "state", "established",
+	                          "( sport = :%d )" % port],
+	                         capture_output=True, text=True).stdout
+	    return [sum(int(l.split()[c]) for l in out.splitlines()) for c in (0, 1)]
+	a = socket.socket()
+	a.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+	a.connect(("127.0.0.1", port))
+	last, end = -1, time.monotonic() + 10
+	for k in range(30):
+	    a.sendall(req(k))
+	    while queues()[0] > 0 and time.monotonic() < end:
+	        time.sleep(0.05)
+	    time.sleep(0.1)	# its answer written as far as the kernel takes it
+	    q = queues()[1]
+	    if q == last:	# full, or sip-serve not scheduled yet: look again
+	        time.sleep(0.5)
+	        if queues()[1] == last:
+	            break
+	        q = queues()[1]
+	    last = q
+	b = socket.create_connection(("127.0.0.1", port))
+	b.settimeout(5)
+	try:
+	    print("closed" if not b.recv(10) else "answered")
+	except socket.timeout:
+	    print("open")
+	except ConnectionResetError:
+	    print("closed")
+	PY
+}
+
+@test "sip-serve: at --max-connections with every connection's answers waiting, a new one is refused at once and said once" {
+	need ss
+	start_serve busy -v -l udp:127.0.0.1:0 -l tcp:127.0.0.1:0 --max-connections 1
+	local t
+	t=$(serve_addr busy tcp)
+	run -0 busy_peer "${t##*:}"
+	[ "$output" = closed ]
+	wait_for grep -q ' 1 connection refused in the last second: --max-connections open, none idle$' "$SERVE_DIR/busy.err"
+	run -0 "$SIPBOX" sip-send --timeout 4 "sip:$(serve_addr busy udp)"
+	[ "$output" = "SIP/2.0 200 OK" ]
+	stop_serve busy
+	grep -q ', 1 refused at --max-connections, ' "$SERVE_DIR/busy.err"
+}
+
 # big_invites PORT N BODY HEAD: N INVITEs with BODY bytes of body and
 # HEAD bytes of extra header lines down one TCP connection, the answers
 # read as they come (bounded: 60 s); prints the count of each status
