@@ -611,11 +611,11 @@ putq_rest(struct json *j, char *w, struct slice s)
 void
 json_putq_(struct json *j, char *w, struct slice s)
 {
-#if defined(__SSE2__) && !defined(JSON_NO_OVERREAD)
+#if defined(__SSE2__) && !defined(SLICE_NO_OVERREAD)
 	const unsigned char *p = (const unsigned char *)s.p;
 	size_t n = s.len;
 
-	if (n - 1 < 16 && ((uintptr_t)p & 4095) <= 4096 - 16) {
+	if (n - 1 < 16 && SLICE_PAGE_SAFE16(p)) {
 		/* (1 to 16 bytes: an empty string may point past the end) */
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
 

@@ -65,13 +65,6 @@ enum sip_err	json_escape(struct buf *b, const char *s, size_t len);
 void	json_skey(struct json *j, struct slice key);
 
 /* The inline parts of the above; not to be called otherwise. */
-#if defined(__SANITIZE_ADDRESS__)
-#define JSON_NO_OVERREAD 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
-#define JSON_NO_OVERREAD 1
-#endif
-#endif
 /* Room kept past a string's closing quote for a copy of 16 bytes. */
 #define JSON_SLACK	16
 enum sip_err	json_grow_(struct json *j, size_t n);

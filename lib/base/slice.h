@@ -14,6 +14,21 @@
 #endif
 #include <stdint.h>
 
+/*
+ * Under a sanitizer, no read past a string's end: elsewhere a fast path
+ * may load 16 bytes from a shorter string when they are all on its page
+ * (as strlen() does) and let the bytes past the end count for nothing.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define SLICE_NO_OVERREAD 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
+#define SLICE_NO_OVERREAD 1
+#endif
+#endif
+/* Whether the 16 bytes at p are on p's page. */
+#define SLICE_PAGE_SAFE16(p)	(((uintptr_t)(p) & 4095) <= 4096 - 16)
+
 struct slice {
 	const char	*p;
 	size_t		 len;
