@@ -15,13 +15,14 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "addr.h"
 #include "cmd.h"
 #include "field.h"
 #include "json.h"
 #include "notify.h"
 #include "serve.h"
+#include "resolve.h"
 #include "target.h"
+#include "uri.h"
 
 #define MAX_SUBS	256
 #define REG_DFLT	3761	/* RFC 3680 4.4: seconds without Expires */
@@ -252,38 +253,34 @@ drain(struct subn *s)
 }
 
 /*
- * Where the NOTIFYs of a dialog go (RFC 3261 12.2.1.1, 18.1.1): its
- * first route or its remote target, an IP literal; or back over the
- * stream the SUBSCRIBE came on when there is no route set.  -1 when it
- * cannot be sent there.
+ * Where the NOTIFYs of n's dialog go (RFC 3261 12.2.1.1, 8.1.2): back
+ * over the stream the SUBSCRIBE came on when there is no route set, else
+ * the dialog's next hop, which must be an IP address (sip-serve resolves
+ * no names).  -1 when it cannot be sent there.
  */
 static int
-next_hop(const struct sip_msg *m, const struct sip_ep_rx *rx,
+next_hop(const struct sip_notify *n, const struct sip_ep_rx *rx,
     struct sip_ep_dest *d)
 {
-	struct sip_addr a;
-	struct sip_target t;
-	struct slice v = sip_msg_value(m, SIP_HDR_RECORD_ROUTE);
-	const char *why;
-	char uri[SIP_TARGET_MAX];
+	struct sip_resolve_req q;
+	char host[SIP_NET_HOST_MAX];
+	struct sip_ep_dest t;
 
-	memset(d, 0, sizeof(*d));
-	if (v.p == NULL && rx->tp != SIP_TP_UDP) {
-		d->tp = rx->tp;
-		d->addr = rx->src;
+	memset(&t, 0, sizeof(t));
+	if (n->dialog->nroute == 0 && rx->tp != SIP_TP_UDP) {
+		t.tp = rx->tp;
+		t.addr = rx->src;
+		*d = t;
 		return 0;
 	}
-	if (v.p == NULL)
-		v = sip_msg_value(m, SIP_HDR_CONTACT);
-	if (v.p == NULL || sip_addr_parse(&a, v, NULL) != SIP_OK ||
-	    a.uri_s.len >= sizeof(uri))
+	if (sip_dialog_next_hop(n->dialog, &q, host, sizeof(host)) != SIP_OK)
 		return -1;
-	snprintf(uri, sizeof(uri), "%.*s", (int)a.uri_s.len, a.uri_s.p);
-	if (sip_target_parse(&t, uri, &why) != SIP_OK || !t.numeric)
+	t.tp = q.tp != SIP_TP_NONE ? q.tp : q.sips ? SIP_TP_TLS : SIP_TP_UDP;
+	if (sip_net_numeric(host, q.port ? (int)q.port :
+	    sip_tp_default_port(t.tp), &t.addr) != SIP_OK)
 		return -1;
-	d->tp = t.tp != SIP_TP_NONE ? t.tp : t.sips ? SIP_TP_TLS : SIP_TP_UDP;
-	return sip_net_numeric(t.host, t.port ? t.port :
-	    sip_tp_default_port(d->tp), &d->addr) == SIP_OK ? 0 : -1;
+	*d = t;
+	return 0;
 }
 
 /* The subscription m (a SUBSCRIBE with a To tag) is within, or NULL. */
@@ -366,10 +363,6 @@ regevent_subscribe(struct sip_uas_txn *t, const struct sip_msg *m,
 	if (!serve_authorized(t, m, &rx->src, &user, &code))
 		return code;
 	if (fresh) {
-		if (next_hop(m, rx, &s->dst) != 0)
-			return answer(t, m, rx, 400, "Warning: 399 sipbox "
-			    "\"no Record-Route or Contact with an IP address "
-			    "to send NOTIFY to\"");
 		if (sip_build_tag(tag) != SIP_OK)
 			return answer(t, m, rx, 500, NULL);
 		sip_notify_init(&s->n, "reg", "application/reginfo+xml",
@@ -385,6 +378,13 @@ regevent_subscribe(struct sip_uas_txn *t, const struct sip_msg *m,
 		s->via_port = sip_net_port(&rx->local);
 	}
 	code = sip_notify_subscribe(&s->n, m, fresh ? tag : NULL, now_ms());
+	/* a refresh may move the target (RFC 6665 3.2: target refresh) */
+	if (code == 200 && next_hop(&s->n, rx, &s->dst) != 0 && fresh) {
+		sub_free(s);
+		return answer(t, m, rx, 400, "Warning: 399 sipbox \"no "
+		    "Record-Route or Contact with an IP address to send "
+		    "NOTIFY to\"");
+	}
 	memset(&rp, 0, sizeof(rp));
 	rp.code = code;
 	rp.to_tag = fresh ? tag : NULL;

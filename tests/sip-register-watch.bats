@@ -182,7 +182,7 @@ serve_users() {
 	[[ "$(cat "$BATS_TEST_TMPDIR/r.out")" == *"unsubscribed sip:dave@example.test"* ]]
 }
 
-@test "sip-serve: a SUBSCRIBE to another event package is 489 with Allow-Events: reg; one authenticated as another user than the AOR's is 403" {
+@test "sip-serve: a SUBSCRIBE to another event package is 489 with Allow-Events: reg; one authenticated as another user than the AOR's is 403; one whose Contact is a name is 400" {
 	serve_users
 	local a
 	a=$(serve_addr s udp)
@@ -195,6 +195,12 @@ serve_users() {
 	SIPBOX_PASSWORD=dave-secret run -4 --separate-stderr "$SIPBOX" \
 	    sip-register --watch --user dave --timeout 10 carol@example.test "$a"
 	[ "$stderr" = "sip-register: sip:carol@example.test: Forbidden: the SUBSCRIBE was refused" ]
+	# a Contact by name over UDP: sip-serve resolves no names, says so
+	SIPBOX_PASSWORD=carol-secret run -4 "$SIPBOX" sip-send -v -u carol \
+	    -X SUBSCRIBE -H 'Event: reg' --contact sip:w@name.invalid \
+	    --proxy "sip:$a" sip:carol@example.test
+	[[ "$output" == *'< Warning: 399 sipbox "no Record-Route or Contact with an IP address to send NOTIFY to"'* ]]
+	run -1 grep 'SUBSCRIBE reg' "$SERVE_DIR/s.out"
 }
 
 @test "sip-serve: a fetch (Expires: 0) gets one NOTIFY with the full state and terminated; a subscription not refreshed lapses with a final NOTIFY; a subscriber that answers a NOTIFY 481 is forgotten" {
