@@ -48,9 +48,14 @@ classify(const uint8_t *p, size_t n)
 		return 2;
 	if (i == 0 || i == n || p[i] != ' ')
 		return 0;
-	j = ++i;
-	while (j < n && j < 8192 && p[j] != '\r' && p[j] != '\n')
-		j++;
+	i++;
+	{
+		/* the line's end, sixteen bytes a comparison */
+		const char *s = (const char *)p, *lim = s + (n < 8192 ? n : 8192),
+		    *q = slice_find3(s + i, lim, '\r', '\n', '\n');
+
+		j = (size_t)((q != NULL ? q : lim) - s);
+	}
 	if (j < n && j < 8192) {
 		end = j;
 		while (end > i && p[end - 1] == ' ')
