@@ -105,7 +105,8 @@ BENCH="$TESTS_DIR/bench/bench"
 	[ "$(grep -c 'client CPU per registration, median .* us (sip-register) .* us (SIPp)' <<<"$output")" = 2 ]
 	[ "$(grep -c 'registrar CPU per registration, median .* us (sip-register runs) .* us (SIPp runs)' <<<"$output")" = 2 ]
 	[ "$(grep -c 'ratio sip-register / SIPp: [0-9.]* (target >= 3)' <<<"$output")" = 2 ]
-	[ "$(grep -c 'client CPU ratio SIPp / sip-register: [0-9.]*$' <<<"$output")" = 2 ]
+	# a 200-registration run's CPU may be below the clock tick: "-" then
+	[ "$(grep -cE 'client CPU ratio SIPp / sip-register: ([0-9.]+$|- )' <<<"$output")" = 2 ]
 	[[ $output == *"note: Kamailio answered OPTIONS "*" ms after it was started"* ]]
 	[[ $output == *"note: sip-serve answered OPTIONS "*" ms after it was started"* ]]
 }
