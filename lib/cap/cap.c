@@ -687,11 +687,12 @@ is_mgcp(const struct sip_cap *c, const uint8_t *p, size_t n)
 {
 	unsigned sp = c->pkt.sport, dp = c->pkt.dport;
 
-	if (!c->mgcp_on || n == 0 || sip_reasm_is_sip(p, n))
+	if (!c->mgcp_on || n == 0)
 		return 0;
 	if (sp == MGCP_PORT_GW || sp == MGCP_PORT_CA || dp == MGCP_PORT_GW ||
 	    dp == MGCP_PORT_CA)
-		return 1;
+		return !sip_reasm_is_sip(p, n);
+	/* No SIP start line passes: its second word is no transaction id. */
 	return mgcp_looks((const char *)p, n, 1);
 }
 
