@@ -731,6 +731,7 @@ start_watch(const struct sip_msg *m)
 	struct sip_addr a;
 	int n = 0;
 	char first[SIP_TARGET_MAX];
+	const char *why = NULL;
 
 	first[0] = '\0';
 	for (unsigned i = 0; i < m->nhdrs; i++) {
@@ -760,6 +761,14 @@ start_watch(const struct sip_msg *m)
 	    .user = copt.user, .password = secret, .ha1 = reg.ha1,
 	    .expires = (uint32_t)o.expires, .json = o.json,
 	    .ended = watch_ended };
+	if (first[0] != '\0' && (sip_target_parse(&svc.target, first, &why) !=
+	    SIP_OK || svc.target.tel)) {
+		/* the registrar's word, not the user's: no usage error */
+		warnf("%s: the first Service-Route %s is no target (%s): "
+		    "subscribing at the registrar", aor, first,
+		    why != NULL ? why : "no host");
+		first[0] = '\0';
+	}
 	if (first[0] != '\0') {
 		/* the next hop: --proxy when given, else the first route */
 		client_resolve(&svc, first);

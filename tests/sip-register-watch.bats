@@ -302,3 +302,15 @@ serve_users() {
 	run -2 --separate-stderr "$SIPBOX" sip-register --watch --register --once sip:a@b.test
 	[[ "$stderr" == "sip-register: --watch registers and removes nothing"* ]]
 }
+
+@test "sip-register --watch --register: a Service-Route whose first URI is no target is warned of, and the SUBSCRIBE goes to the registrar" {
+	start_serve s -l udp:127.0.0.1:0 --service-route 'sip:a@b;transport=foo'
+	local a
+	a=$(serve_addr s udp)
+	start_watch t --register --timeout 30 carol@example.test "$a"
+	wait_for grep -q '^subscribed sip:carol@example.test: active' "$BATS_TEST_TMPDIR/t.out"
+	grep -q '^SUBSCRIBE reg sip:carol@example.test: active' "$SERVE_DIR/s.out"
+	grep -q "warning: sip:carol@example.test: the first Service-Route sip:a@b;transport=foo is no target (unknown ;transport= in the URI): subscribing at the registrar" "$BATS_TEST_TMPDIR/t.err"
+	stop_watch t
+	[ "$watch_rc" = 0 ]
+}
