@@ -125,6 +125,18 @@ mgcp_looks(const char *p, size_t n, int strict)
 	const char *at = p;
 	struct slice l, w, tx, ep;
 
+	/*
+	 * Refused in a few compares first: a capture asks this of every
+	 * datagram that is not on the MGCP ports, SIP above all.
+	 */
+	if (n < 8)
+		return 0;
+	if (is_digit(p[0])) {
+		if (!is_digit(p[1]) || !is_digit(p[2]) || !is_wsp(p[3]))
+			return 0;
+	} else if (!is_wsp(p[4]) || (strict ?
+	    !mgcp_verb_known(slice_make(p, 4)) : !verb_shape(slice_make(p, 4))))
+		return 0;
 	if (n > 512)
 		n = 512;	/* a start line is short */
 	l = line(&at, p + n);
