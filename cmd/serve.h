@@ -28,6 +28,8 @@ struct binding {
 	char		 callid[128];
 	uint32_t	 cseq;
 	unsigned	 id;		/* the reginfo contact id */
+	uint32_t	 hash;		/* of aor: sip-serve.c's index */
+	int		 next;		/* in its index chain, index + 1 */
 };
 
 /* The registrar's bindings (sip-serve.c), unordered. */

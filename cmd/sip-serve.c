@@ -161,6 +161,13 @@ int nbind;
 static unsigned last_binding_id;	/* the reginfo contact ids */
 static struct { char *user, *pass; } users[MAX_USERS];
 static int nusers;
+/* users by name: open addressing, index + 1, 0 empty (filled at start) */
+#define USER_SLOTS	(2 * MAX_USERS)
+static int user_slot[USER_SLOTS];
+/* bindings by AOR: chains through binding.next, index + 1, 0 ends */
+#define BIND_BUCKETS	SERVE_MAX_BINDINGS
+static int bind_head[BIND_BUCKETS];
+static int aor_bindings(const char *aor, int out[MAX_BINDINGS]);
 static unsigned char nonce_key[32];
 static unsigned long nreq;
 
@@ -170,6 +177,30 @@ on_signal(struct sip_loop *l, int sig, void *arg)
 	(void)sig;
 	(void)arg;
 	sip_loop_stop(l, 0);
+}
+
+/* FNV-1a: the users' and the bindings' index */
+static uint32_t
+str_hash(const char *p, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	while (n-- > 0)
+		h = (h ^ (unsigned char)*p++) * 16777619u;
+	return h;
+}
+
+/* User i into the index, unless a user of its name came first. */
+static void
+user_index(int i)
+{
+	const char *u = users[i].user;
+	uint32_t k = str_hash(u, strlen(u)) & (USER_SLOTS - 1);
+
+	for (; user_slot[k] != 0; k = (k + 1) & (USER_SLOTS - 1))
+		if (strcmp(users[user_slot[k] - 1].user, u) == 0)
+			return;
+	user_slot[k] = i + 1;
 }
 
 static void
@@ -207,6 +238,7 @@ load_users(void)
 		*colon = '\0';
 		users[nusers].user = xstrdup(line);
 		users[nusers].pass = xstrdup(colon + 1);
+		user_index(nusers);
 		nusers++;
 	}
 	explicit_bzero(data, len);
@@ -216,9 +248,11 @@ load_users(void)
 static const char *
 user_pass(struct slice user)
 {
-	for (int i = 0; i < nusers; i++)
-		if (slice_eq_cstr(user, users[i].user))
-			return users[i].pass;
+	uint32_t k = str_hash(user.p, user.len) & (USER_SLOTS - 1);
+
+	for (; user_slot[k] != 0; k = (k + 1) & (USER_SLOTS - 1))
+		if (slice_eq_cstr(user, users[user_slot[k] - 1].user))
+			return users[user_slot[k] - 1].pass;
 	return NULL;
 }
 
@@ -365,12 +399,14 @@ event_json(const char *event, const struct sip_msg *m, const struct sip_conn *c,
 		json_kstr(j, "aor", aor);
 		json_key(j, "contacts");
 		json_arr(j);
-		for (int i = 0; i < nbind; i++)
-			if (strcmp(bind_tab[i].aor, aor) == 0) {
-				json_obj(j);
-				binding_json(j, &bind_tab[i], now);
-				json_end(j);
-			}
+		static int idx[MAX_BINDINGS];
+		int nb = aor_bindings(aor, idx);
+
+		for (int i = 0; i < nb; i++) {
+			json_obj(j);
+			binding_json(j, &bind_tab[idx[i]], now);
+			json_end(j);
+		}
 		json_end(j);
 	}
 	jsonl_end(&l);
@@ -767,12 +803,81 @@ serve_authorized(struct sip_uas_txn *t, const struct sip_msg *m,
 	return 0;
 }
 
+static void
+bind_link(int i)
+{
+	int *head = &bind_head[bind_tab[i].hash & (BIND_BUCKETS - 1)];
+
+	bind_tab[i].next = *head;
+	*head = i + 1;
+}
+
+static void
+bind_unlink(int i)
+{
+	int *p = &bind_head[bind_tab[i].hash & (BIND_BUCKETS - 1)];
+
+	while (*p != i + 1)
+		p = &bind_tab[*p - 1].next;
+	*p = bind_tab[i].next;
+}
+
+/*
+ * The bindings of aor, in table order (the order the 200 lists them in,
+ * as before the index), into out; how many.
+ */
+static int
+aor_bindings(const char *aor, int out[MAX_BINDINGS])
+{
+	uint32_t h = str_hash(aor, strlen(aor));
+	int n = 0;
+
+	for (int k = bind_head[h & (BIND_BUCKETS - 1)]; k != 0;
+	    k = bind_tab[k - 1].next)
+		if (bind_tab[k - 1].hash == h &&
+		    strcmp(bind_tab[k - 1].aor, aor) == 0) {
+			int j = n++;
+
+			for (; j > 0 && out[j - 1] > k - 1; j--)
+				out[j] = out[j - 1];
+			out[j] = k - 1;
+		}
+	return n;
+}
+
 /* Binding i is gone by event ev (RFC 3680 4.7.1): said, then removed. */
 static void
 unbind(int i, enum sip_reginfo_event ev, time_t now)
 {
+	int last = --nbind;
+
 	regevent_changed(&bind_tab[i], ev, now);
-	bind_tab[i] = bind_tab[--nbind];
+	bind_unlink(i);
+	if (i != last) {
+		bind_unlink(last);
+		bind_tab[i] = bind_tab[last];
+		bind_link(i);
+	}
+}
+
+/*
+ * The bindings of aor that are past their time (all with all set) go,
+ * by event ev, lowest first as a sweep of the table would take them.
+ */
+static void
+unbind_aor(const char *aor, time_t now, int all, enum sip_reginfo_event ev)
+{
+	static int idx[MAX_BINDINGS];
+
+	for (;;) {
+		int n = aor_bindings(aor, idx), k = 0;
+
+		while (k < n && !all && bind_tab[idx[k]].expires > now)
+			k++;
+		if (k == n)
+			return;
+		unbind(idx[k], ev, now);
+	}
 }
 
 static void
@@ -861,13 +966,15 @@ answer_size(const struct sip_msg *m, const char *aor, time_t now)
 	struct buf b;
 	size_t n = m->len + 160;
 
+	static int idx[MAX_BINDINGS];
+	int nb = aor_bindings(aor, idx);
+
 	buf_init(&b, LIST_MAX);
-	for (int j = 0; j < nbind; j++)
-		if (strcmp(bind_tab[j].aor, aor) == 0) {
-			buf_reset(&b);
-			binding_contact(&b, &bind_tab[j], now);
-			n += b.len + 2;
-		}
+	for (int k = 0; k < nb; k++) {
+		buf_reset(&b);
+		binding_contact(&b, &bind_tab[idx[k]], now);
+		n += b.len + 2;
+	}
 	buf_free(&b);
 	memset(&it, 0, sizeof it);
 	while (sip_msg_values(m, SIP_HDR_CONTACT, &it, &val))
@@ -888,7 +995,9 @@ do_register(struct sip_uas_txn *t, const struct sip_msg *m,
 	struct sip_perr pe;
 	struct sip_cseq cs;
 	struct buf cl;
-	int nh = 0, authed;
+	int nh = 0, authed, nb;
+	static int idx[MAX_BINDINGS];
+	uint32_t ah;
 	size_t limit;
 	struct sip_resp_params rp;
 
@@ -910,6 +1019,7 @@ do_register(struct sip_uas_txn *t, const struct sip_msg *m,
 		serve_respond(t, m, src, &rp);
 		return code;
 	}
+	ah = str_hash(aor, strlen(aor));
 	if (sip_msg_hdr(m, SIP_HDR_EXPIRES) != NULL)
 		sip_field_number(sip_msg_value(m, SIP_HDR_EXPIRES), 0xffffffffu,
 		    &expires_hdr, "Expires too large", &pe);
@@ -954,7 +1064,9 @@ do_register(struct sip_uas_txn *t, const struct sip_msg *m,
 		serve_respond(t, m, src, &rp);
 		return code;
 	}
-	expire_bindings(now);
+	/* only this AOR's: the others wait for their own REGISTER, the
+	 * expiry timer (with a reg-event subscription) or a full table */
+	unbind_aor(aor, now, 0, SIP_REGINFO_EV_EXPIRED);
 	limit = LIST_MAX;
 	if (t->conn->tp == SIP_TP_UDP) {
 		limit = UDP_ANSWER_MAX;
@@ -982,12 +1094,7 @@ do_register(struct sip_uas_txn *t, const struct sip_msg *m,
 
 		if (slice_eq_cstr(slice_trim(val), "*")) {
 			/* 10.3 step 6: remove all (Expires: 0, checked above) */
-			for (j = 0; j < nbind; )
-				if (strcmp(bind_tab[j].aor, aor) == 0)
-					unbind(j, SIP_REGINFO_EV_UNREGISTERED,
-					    now);
-				else
-					j++;
+			unbind_aor(aor, now, 1, SIP_REGINFO_EV_UNREGISTERED);
 			continue;
 		}
 		if (sip_addr_parse(&c, val, &pe) != SIP_OK)
@@ -998,27 +1105,37 @@ do_register(struct sip_uas_txn *t, const struct sip_msg *m,
 			exp = (uint32_t)o.max_expires;
 		snprintf(curi, sizeof curi, "%.*s", (int)c.uri_s.len,
 		    c.uri_s.p);
-		for (j = 0; j < nbind; j++)
-			if (strcmp(bind_tab[j].aor, aor) == 0 &&
-			    strcmp(bind_tab[j].contact, curi) == 0)
+		for (j = bind_head[ah & (BIND_BUCKETS - 1)]; j != 0;
+		    j = bind_tab[j - 1].next)
+			if (bind_tab[j - 1].hash == ah &&
+			    strcmp(bind_tab[j - 1].aor, aor) == 0 &&
+			    strcmp(bind_tab[j - 1].contact, curi) == 0)
 				break;
+		j = j != 0 ? j - 1 : nbind;
 		if (exp == 0) {
 			if (j < nbind)
 				unbind(j, SIP_REGINFO_EV_UNREGISTERED, now);
 			continue;
 		}
 		if ((fresh = j == nbind)) {
+			/* a full table first drops every binding past its
+			 * time, as a sweep on each REGISTER did */
+			if (nbind == MAX_BINDINGS)
+				expire_bindings(now);
 			if (nbind == MAX_BINDINGS) {
 				memset(&rp, 0, sizeof rp);
 				rp.code = code = 503;
 				serve_respond(t, m, src, &rp);
 				return code;
 			}
-			nbind++;
+			j = nbind++;
 			bind_tab[j].since = now;
 			bind_tab[j].id = ++last_binding_id;
+			snprintf(bind_tab[j].aor, sizeof bind_tab[j].aor,
+			    "%s", aor);
+			bind_tab[j].hash = ah;
+			bind_link(j);
 		}
-		snprintf(bind_tab[j].aor, sizeof bind_tab[j].aor, "%s", aor);
 		snprintf(bind_tab[j].contact, sizeof bind_tab[j].contact, "%s",
 		    curi);
 		bind_tab[j].q = q_parse(slice_trim(c.q));
@@ -1033,12 +1150,12 @@ do_register(struct sip_uas_txn *t, const struct sip_msg *m,
 	}
 	/* 10.3 step 8: the 200 lists every current binding of the AOR. */
 	buf_init(&cl, LIST_MAX);
-	for (int j = 0; j < nbind; j++)
-		if (strcmp(bind_tab[j].aor, aor) == 0) {
-			if (nh++ > 0)
-				buf_adds(&cl, ", ");
-			binding_contact(&cl, &bind_tab[j], now);
-		}
+	nb = aor_bindings(aor, idx);
+	for (int k = 0; k < nb; k++) {
+		if (nh++ > 0)
+			buf_adds(&cl, ", ");
+		binding_contact(&cl, &bind_tab[idx[k]], now);
+	}
 	memset(&rp, 0, sizeof rp);
 	rp.code = 200;
 	rp.contact = nh ? cl.p : NULL;
@@ -1385,6 +1502,11 @@ on_request(void *arg, struct sip_ep *e, struct sip_uas_txn *t,
 			code = answer_final(t, m, &rx->src, &rx->local,
 			    reply_code(m, 0), NULL);
 		else {
+			/* what REGISTERs left past its time goes before a
+			 * subscriber could hear of it (without one it went
+			 * unheard at the next REGISTER) */
+			if (regevent_count() == 0)
+				expire_bindings(time(NULL));
 			code = regevent_subscribe(t, m, rx);
 			arm_expiry();
 		}
