@@ -119,11 +119,16 @@ tests/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c lib/libsipbox.a
 tests/helper/%: tests/helper/%.c lib/libsipbox.a
 	$(CC) $(CPPFLAGS) $(SSL_CFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< lib/libsipbox.a $(LIBS)
 
+# LD_PRELOAD shims for tests (tests/preload/*.c), one .so each.
+PRELOAD_SO = $(patsubst %.c,%.so,$(sort $(wildcard tests/preload/*.c)))
+tests/preload/%.so: tests/preload/%.c
+	$(CC) -D_GNU_SOURCE -std=c11 $(WARN) -O2 -fPIC -shared -o $@ $< -ldl
+
 tests/bench/bench: $(BENCH_SRC) tests/bench/bench.h lib/libsipbox.a .build-flags
 	$(CC) $(CPPFLAGS) $(BENCH_DEFS) $(BENCH_CFLAGS) $(ALL_CFLAGS) $(LDFLAGS) \
 	    -o $@ $(BENCH_SRC) lib/libsipbox.a $(BENCH_LIBS) $(LIBS)
 
-testbins: sipbox $(UNIT_BIN) $(REPLAY_BIN) $(HELPER_BIN) tests/bench/bench
+testbins: sipbox $(UNIT_BIN) $(REPLAY_BIN) $(HELPER_BIN) $(PRELOAD_SO) tests/bench/bench
 
 # tests/run ends with "check: N passed, N failed, N skipped".
 check: testbins
@@ -196,7 +201,7 @@ uninstall:
 
 clean:
 	rm -f sipbox lib/libsipbox.a lib/*/*.o lib/*/*.d cmd/*.o cmd/*.d .build-flags \
-	    tests/unit/*.t tests/fuzz/replay_* $(HELPER_BIN) tests/bench/bench \
+	    tests/unit/*.t tests/fuzz/replay_* $(HELPER_BIN) $(PRELOAD_SO) tests/bench/bench \
 	    $(FUZZ_SRC:tests/fuzz/fuzz_%.c=tests/fuzz/fuzz_%)
 
 .PHONY: all check testbins fuzz fuzz-run demo bench bench-cap lint deps install uninstall clean

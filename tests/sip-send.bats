@@ -979,3 +979,14 @@ print(" ".join(k for k in r if k not in ("exit", "error", "detail")))' "$json")
 	[[ "$stderr" == *"--dry-run"*"--json"* ]]
 	[ -z "$output" ]
 }
+
+@test "sip-send: a datagram the local queue drops (ENOBUFS) is sent again by Timer E, not a failure" {
+	# tests/preload/enobufs.so fails the first datagram with ENOBUFS, as a
+	# full qdisc reports a drop under IP_RECVERR; before, exit 8
+	start_serve s -q -l udp:127.0.0.1:0
+	p=$(serve_addr s udp)
+	ENOBUFS_COUNT=1 LD_PRELOAD="$TESTS_DIR/preload/enobufs.so" \
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+	    run -0 "$SIPBOX" sip-send -v "sip:$p"
+	[[ "$output" == *"UDP retransmitted"*"SIP/2.0 200 OK"* ]]
+}
