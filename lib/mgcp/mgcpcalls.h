@@ -9,9 +9,12 @@
  * modifies, DLCX deletes (DELETED once no connection is left), 4xx and
  * 5xx fail; other commands of a call (AUCX) count as its messages.
  * Transactions of no call (RQNT, NTFY, AUEP, RSIP) are left out of the
- * calls, but mgcp_calls_answers() finds their commands too.  At most MGCP_MAX_CALLS calls and
- * MGCP_MAX_TXNS open transactions are kept (the oldest open one is
- * forgotten first); calls beyond the bound are counted.  No I/O, no
+ * calls, but mgcp_calls_answers() finds their commands too.  At most
+ * MGCP_MAX_CALLS calls and MGCP_MAX_TXNS open transactions are kept (the
+ * oldest open one is forgotten first); calls beyond the bound are
+ * counted.  Calls are found by call id and by connection id, and
+ * transactions by id and addresses, through FNV-1a hash buckets, so a
+ * message costs the same whatever the number of calls.  No I/O, no
  * clock: times come with the messages.  Strings are copied.
  */
 #ifndef SIPBOX_MGCPCALLS_H
@@ -26,6 +29,8 @@
 #define MGCP_MAX_TXNS		1024
 #define MGCP_MAX_CONNS		8	/* connection ids kept per call */
 #define MGCP_ID_MAX		64	/* an id or endpoint kept, bytes */
+#define MGCP_CALL_BUCKETS	16384	/* call ids and connection ids */
+#define MGCP_TXN_BUCKETS	2048
 
 enum mgcp_call_state {
 	MGCP_CALL_PENDING,	/* no answer to its commands yet */
@@ -49,9 +54,12 @@ struct mgcp_call {
 	char		 conn[MGCP_MAX_CONNS][MGCP_ID_MAX + 1];
 	unsigned	 nconn;		/* live connections */
 	unsigned long	 created;	/* connections created in all */
+	uint32_t	 hash;		/* of callid */
+	uint32_t	 hnext;		/* next in its bucket: index + 1, 0 */
 };
 
 struct mgcp_txn;
+struct mgcp_connref;
 
 struct mgcp_calls {
 	struct mgcp_call *v;		/* in order of first message */
@@ -59,6 +67,13 @@ struct mgcp_calls {
 	struct mgcp_txn	*txn;		/* MGCP_MAX_TXNS, a ring */
 	size_t		 txn_next;
 	unsigned long	 dropped;	/* calls beyond MGCP_MAX_CALLS */
+	/* The index: bucket heads hold index + 1 (0: empty). */
+	uint32_t	*callb;		/* MGCP_CALL_BUCKETS: calls by id */
+	uint32_t	*connb;		/* MGCP_CALL_BUCKETS: live connections */
+	uint32_t	*txnb;		/* MGCP_TXN_BUCKETS: open transactions */
+	struct mgcp_connref *cref;	/* the connections' entries */
+	size_t		 ncref, crefcap;
+	uint32_t	 cref_free;	/* a free entry: index + 1, 0 */
 };
 
 void		mgcp_calls_init(struct mgcp_calls *t);

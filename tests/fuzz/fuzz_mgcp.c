@@ -1,12 +1,15 @@
 /*
  * fuzz_mgcp.c - libFuzzer target for lib/mgcp: the input is a datagram;
  * every piggy-backed message is taken apart, parameters looked up, and
- * nothing is read outside the input.
+ * nothing is read outside the input.  The messages then go through
+ * lib/mgcpcalls' table (commands one way, responses the other), whose
+ * call, connection and transaction index must stay consistent.
  */
 #include <stdint.h>
 #include <stddef.h>
 
 #include "mgcp.h"
+#include "mgcpcalls.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -15,8 +18,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct slice rest = slice_make((const char *)data, size), one;
 	struct mgcp_msg m;
+	struct mgcp_calls t;
 	unsigned n = 0;
+	size_t i;
 
+	mgcp_calls_init(&t);
 	(void)mgcp_looks((const char *)data, size, 0);
 	(void)mgcp_looks((const char *)data, size, 1);
 	while (mgcp_next(&rest, &one) && n++ < 100000) {
@@ -28,6 +34,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (m.bad_off > one.len || m.sdp.len > one.len ||
 		    m.nparams > MGCP_MAX_PARAMS)
 			__builtin_trap();
+		(void)mgcp_calls_add(&t, &m, n, m.is_response ? "gw" : "ca",
+		    m.is_response ? "ca" : "gw");
 	}
+	for (i = 0; i < t.n; i++)
+		if (t.v[i].nconn > MGCP_MAX_CONNS)
+			__builtin_trap();
+	mgcp_calls_free(&t);
 	return 0;
 }

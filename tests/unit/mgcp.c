@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "mgcp.h"
+#include "mgcpcalls.h"
 #include "tap.h"
 
 static const char crcx[] =
@@ -19,6 +20,72 @@ static const char crcx[] =
     "c=IN IP4 128.96.41.1\r\n"
     "t=0 0\r\n"
     "m=audio 3456 RTP/AVP 0\r\n";
+
+/* Add one message of text s from a to b at time ts. */
+static int
+add(struct mgcp_calls *t, const char *s, uint64_t ts, const char *a,
+    const char *b)
+{
+	struct mgcp_msg m;
+
+	return mgcp_parse(&m, s, strlen(s)) == SIP_OK &&
+	    mgcp_calls_add(t, &m, ts, a, b) == SIP_OK;
+}
+
+/* lib/mgcpcalls.c's index: call ids, connection ids, transactions. */
+static void
+calls_index(void)
+{
+	struct mgcp_calls t;
+	char s[256];
+	int i, good = 1;
+
+	mgcp_calls_init(&t);
+	/* 3,000 calls, each created with connection "K<i>" */
+	for (i = 0; i < 3000 && good; i++) {
+		snprintf(s, sizeof(s), "CRCX %d aaln/1@gw MGCP 1.0\r\nC: c%d\r\n",
+		    i + 1, i);
+		good = add(&t, s, 1, "ca:2727", "gw:2427");
+		snprintf(s, sizeof(s), "200 %d OK\r\nI: K%d\r\n", i + 1, i);
+		good = good && add(&t, s, 2, "gw:2427", "ca:2727");
+	}
+	ok(good && t.n == 3000 && t.v[1234].state == MGCP_CALL_CREATED &&
+	    t.v[1234].nconn == 1 && strcmp(t.v[1234].conn[0], "K1234") == 0,
+	    "3000 calls, each answered through the transaction index");
+	/* a DLCX naming only I: finds its call by connection id */
+	good = add(&t, "DLCX 9001 aaln/1@gw MGCP 1.0\r\nI: K17\r\n", 3,
+	    "ca:2727", "gw:2427") && add(&t, "250 9001 OK\r\n", 4, "gw:2427",
+	    "ca:2727");
+	ok(good && t.v[17].state == MGCP_CALL_DELETED && t.v[17].nconn == 0 &&
+	    t.v[17].nmsgs == 4 && t.n == 3000,
+	    "a command with only I: belongs to the call of that connection");
+	/* the connection is gone from the index: a new command finds no call */
+	good = add(&t, "AUCX 9002 aaln/1@gw MGCP 1.0\r\nI: K17\r\n", 5,
+	    "ca:2727", "gw:2427");
+	ok(good && t.v[17].nmsgs == 4, "a deleted connection is no longer found");
+	/* a response from the wrong address answers nothing */
+	good = add(&t, "MDCX 9003 aaln/1@gw MGCP 1.0\r\nC: c5\r\n", 6,
+	    "ca:2727", "gw:2427") && add(&t, "200 9003 OK\r\n", 7, "gw:9999",
+	    "ca:2727");
+	ok(good && t.v[5].state == MGCP_CALL_CREATED && t.v[5].nmsgs == 3,
+	    "a response is matched by transaction id and addresses");
+	ok(add(&t, "200 9003 OK\r\n", 8, "gw:2427", "ca:2727") &&
+	    t.v[5].state == MGCP_CALL_MODIFIED, "and from the right one moves "
+	    "its call");
+	/* more open commands than the ring holds: the oldest is forgotten */
+	for (i = 0; i < MGCP_MAX_TXNS + 1; i++) {
+		snprintf(s, sizeof(s), "AUCX %d a@gw MGCP 1.0\r\nC: c9\r\n",
+		    20000 + i);
+		add(&t, s, 9, "ca:2727", "gw:2427");
+	}
+	ok(add(&t, "200 20000 OK\r\n", 10, "gw:2427", "ca:2727") &&
+	    t.v[9].nmsgs == 2 + MGCP_MAX_TXNS + 1 &&
+	    add(&t, "200 20001 OK\r\n", 10, "gw:2427", "ca:2727") &&
+	    t.v[9].nmsgs == 2 + MGCP_MAX_TXNS + 2,
+	    "past %d open commands the oldest is no longer answered",
+	    MGCP_MAX_TXNS);
+	mgcp_calls_free(&t);
+}
 
 int
 main(void)
@@ -130,5 +197,6 @@ main(void)
 	    "a command line needs the MGCP version");
 	ok(!mgcp_looks("220 mail.example.com ESMTP\r\n", 28, 0),
 	    "an SMTP greeting is no response line");
+	calls_index();
 	return done();
 }
