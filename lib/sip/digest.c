@@ -1,6 +1,6 @@
 /*
  * digest.c - Digest authentication computations (RFC 2617 3.2.2, RFC 7616
- * 3.4, RFC 8760) with OpenSSL EVP hashes.
+ * 3.4, RFC 8760): MD5 our own (md5.h), the SHA-2 hashes OpenSSL's EVP.
  */
 #include <ctype.h>
 #include <string.h>
@@ -10,6 +10,7 @@
 #include <openssl/hmac.h>
 
 #include "digest.h"
+#include "md5.h"
 #include "param.h"
 #include "rand.h"
 
@@ -66,6 +67,32 @@ to_hex(const unsigned char *p, size_t n, char *out)
  * password is never joined into a buffer; else joined first when short,
  * one update instead of one a part and colon.
  */
+/* The parts joined with ':' into an MD5 of our own (md5.h says why). */
+static void
+md5_parts(const char *joined, size_t jn, const struct slice *parts, int n,
+    unsigned char md[SIP_MD5_SIZE])
+{
+	struct sip_md5 c;
+
+	sip_md5_init(&c);
+	if (joined != NULL)
+		sip_md5_update(&c, joined, jn);
+	else
+		for (int i = 0; i < n; i++) {
+			if (i > 0)
+				sip_md5_update(&c, ":", 1);
+			sip_md5_update(&c, parts[i].p, parts[i].len);
+		}
+	sip_md5_final(&c, md);
+}
+
+/*
+ * H(part0 ":" part1 ":" ...) in lower-case hex.  With secret (a
+ * password among them) the parts are fed to the hash one by one, so a
+ * password is never joined into a buffer; else joined first when short,
+ * one update instead of one a part and colon.  MD5 is ours, the others
+ * OpenSSL's.
+ */
 static enum sip_err
 hash_hex_s(enum sip_digest_alg alg, const struct slice *parts, int n,
     int secret, char out[SIP_DIGEST_HEX_SIZE])
@@ -73,13 +100,11 @@ hash_hex_s(enum sip_digest_alg alg, const struct slice *parts, int n,
 	EVP_MD_CTX *ctx;
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
-	const EVP_MD *type = md_of(alg);
+	const EVP_MD *type;
 	char joined[512];
 	size_t jn = 0;
 	int i, good;
 
-	if (type == NULL)
-		return SIP_E_UNSUPP;
 	for (i = 0; !secret && i < n && jn != sizeof joined; i++) {
 		if (parts[i].len + 1 > sizeof joined - jn)
 			jn = sizeof joined;	/* too long: part by part */
@@ -91,23 +116,33 @@ hash_hex_s(enum sip_digest_alg alg, const struct slice *parts, int n,
 			jn += parts[i].len;
 		}
 	}
-	if ((ctx = EVP_MD_CTX_new()) == NULL)
-		return SIP_E_NOMEM;
-	good = EVP_DigestInit_ex(ctx, type, NULL) == 1;
-	if (!secret && jn < sizeof joined)
-		good = good && EVP_DigestUpdate(ctx, joined, jn) == 1;
-	else
-		for (i = 0; good && i < n; i++) {
-			if (i > 0)
-				good = EVP_DigestUpdate(ctx, ":", 1) == 1;
-			if (good && parts[i].len > 0)
-				good = EVP_DigestUpdate(ctx, parts[i].p,
-				    parts[i].len) == 1;
-		}
+	if (alg == SIP_DIGEST_MD5) {
+		md5_parts(!secret && jn < sizeof joined ? joined : NULL, jn,
+		    parts, n, md);
+		mdlen = SIP_MD5_SIZE;
+		good = 1;
+	} else {
+		if ((type = md_of(alg)) == NULL)
+			return SIP_E_UNSUPP;
+		if ((ctx = EVP_MD_CTX_new()) == NULL)
+			return SIP_E_NOMEM;
+		good = EVP_DigestInit_ex(ctx, type, NULL) == 1;
+		if (!secret && jn < sizeof joined)
+			good = good && EVP_DigestUpdate(ctx, joined, jn) == 1;
+		else
+			for (i = 0; good && i < n; i++) {
+				if (i > 0)
+					good = EVP_DigestUpdate(ctx, ":", 1) ==
+					    1;
+				if (good && parts[i].len > 0)
+					good = EVP_DigestUpdate(ctx,
+					    parts[i].p, parts[i].len) == 1;
+			}
+		if (good)
+			good = EVP_DigestFinal_ex(ctx, md, &mdlen) == 1;
+		EVP_MD_CTX_free(ctx);
+	}
 	explicit_bzero(joined, jn < sizeof joined ? jn : sizeof joined);
-	if (good)
-		good = EVP_DigestFinal_ex(ctx, md, &mdlen) == 1;
-	EVP_MD_CTX_free(ctx);
 	if (!good || 2 * (size_t)mdlen >= SIP_DIGEST_HEX_SIZE) {
 		explicit_bzero(md, sizeof(md));
 		return SIP_E_TLS;
