@@ -38,6 +38,10 @@ static struct {
 	struct buf		 auth;		/* "Authorization: ..." */
 	int			 auth_tries, stale_done;
 	int			 stops, exit_code, ended;
+	/* where the subscription's first SUBSCRIBE went: its dialog's too */
+	struct sip_ep_dest	 ddst[SIP_EP_MAXTARGETS];
+	int			 nddst;
+	int			 moving;	/* ending it for a new route */
 } w;
 
 /* A copy of s in the pool; NULL stays NULL. */
@@ -205,6 +209,7 @@ take_body(const struct sip_msg *m)
 
 static void arm(void);
 static void send_subscribe(void);
+static void restart(void);
 
 /* What the subscription asked for. */
 static void
@@ -228,6 +233,15 @@ drain(void)
 				sub_line("resubscribing", a.reason);
 			break;
 		case SIP_SUB_END:
+			if (w.moving && w.stops == 0) {
+				/* the old one is over: the new route's now */
+				w.moving = 0;
+				sub_line("resubscribing", "the Service-Route "
+				    "changed");
+				sip_sub_release(&w.sub);
+				restart();
+				continue;
+			}
 			w.ended = 1;
 			if (w.sub.end_status >= 300 ||
 			    (w.sub.end_status == 0 && w.stops == 0)) {
@@ -372,12 +386,13 @@ send_subscribe(void)
 	const struct reg_env *e = w.env;
 	struct sip_req_params p;
 	enum sip_err err;
-	int k = 0;
+	int k = 0, fresh;
 
 	memset(&p, 0, sizeof p);
 	if (sip_sub_request(&w.sub, &p) != SIP_OK)
 		die(SIP_EXIT_INVALID, "%s: the subscription's CSeq ran out",
 		    e->aor);
+	fresh = p.call_id == NULL;
 	w.used = 0;
 	if (p.call_id == NULL) {
 		/* a new subscription: fresh identity, a view from nothing */
@@ -438,13 +453,22 @@ send_subscribe(void)
 	w.auth_tries = w.stale_done = 0;
 	set_headers();
 	sip_ep_release(e->ep, &w.c);
-	w.c.ndst = 0;
-	for (int i = 0; i < e->cl->ndst; i++) {
-		w.c.dst[i].tp = e->cl->dst_tp[i];
-		w.c.dst[i].addr = e->cl->dst[i];
-		w.c.dst[i].flow = NULL;
-		w.c.ndst++;
+	/*
+	 * A new subscription goes where the environment says now; its
+	 * refreshes follow it there, though a new Service-Route came since
+	 * (RFC 3608 6 routes initial requests only)
+	 */
+	if (fresh) {
+		w.nddst = 0;
+		for (int i = 0; i < e->cl->ndst && i < SIP_EP_MAXTARGETS; i++) {
+			w.ddst[i].tp = e->cl->dst_tp[i];
+			w.ddst[i].addr = e->cl->dst[i];
+			w.ddst[i].flow = NULL;
+			w.nddst++;
+		}
 	}
+	w.c.ndst = w.nddst;
+	memcpy(w.c.dst, w.ddst, sizeof w.ddst);
 	w.c.build = build;
 	w.c.cb = response;
 	w.c.user = &w;
@@ -456,18 +480,37 @@ send_subscribe(void)
 	    now_ms());
 }
 
+/* A subscription from nothing: the first, or one on a new route. */
+static void
+restart(void)
+{
+	if (sip_sub_init(&w.sub, "reg", "application/reginfo+xml",
+	    w.env->expires) != SIP_OK)
+		die(SIP_EXIT_USAGE, "cannot set up the subscription");
+	if (w.env->ep->t1 != 0)
+		w.sub.t1 = w.env->ep->t1;
+	sip_sub_start(&w.sub, now_ms());
+}
+
 void
 watch_start(const struct reg_env *env)
 {
 	w.env = env;
-	if (sip_sub_init(&w.sub, "reg", "application/reginfo+xml",
-	    env->expires) != SIP_OK)
-		die(SIP_EXIT_USAGE, "cannot set up the subscription");
-	if (env->ep->t1 != 0)
-		w.sub.t1 = env->ep->t1;
 	buf_init(&w.auth, 8192);
 	sip_timer_init(&w.timer, on_timer, NULL);
-	sip_sub_start(&w.sub, now_ms());
+	restart();
+	drain();
+}
+
+void
+watch_reroute(void)
+{
+	if (w.ended || w.stops > 0 || w.moving)
+		return;
+	w.moving = 1;
+	client_info("the Service-Route changed: unsubscribing, then "
+	    "subscribing over the new one");
+	sip_sub_stop(&w.sub, now_ms());
 	drain();
 }
 

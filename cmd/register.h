@@ -49,6 +49,12 @@ void	watch_start(const struct reg_env *env);
 /* A request to our contact: 1 when it was the watch's (a NOTIFY) */
 int	watch_request(struct sip_ep *ep, struct sip_uas_txn *t,
 	    const struct sip_msg *m);
+/*
+ * env->routes or env->cl changed (a registration refresh brought a new
+ * Service-Route, RFC 3608 6): end the subscription within its dialog
+ * and make a new one, routed as the environment now says.
+ */
+void	watch_reroute(void);
 /* Ctrl-C: unsubscribe (Expires: 0); a second call quits at once. */
 void	watch_stop(void);
 /* The exit status once the loop returned. */

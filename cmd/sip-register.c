@@ -648,6 +648,7 @@ send_ping(int retrans)
 }
 
 static void start_watch(const struct sip_msg *m);
+static int service_route_take(const struct sip_msg *m);
 
 /* Take every action the machine queued; m is the response at hand. */
 static void
@@ -667,6 +668,9 @@ drain(const struct sip_msg *m)
 			event(a.refresh ? "refreshed" : "registered", m, &a);
 			if (o.reg_too && !watching && m != NULL)
 				start_watch(m);
+			else if (o.reg_too && !watch_over && m != NULL &&
+			    service_route_take(m))
+				watch_reroute();
 			break;
 		case SIP_REG_A_LISTED:
 			if (o.list)
@@ -719,17 +723,19 @@ watch_ended(void)
 }
 
 /*
- * --watch --register, on the first 200: the SUBSCRIBE is a request on
- * this registration, so its route set is the Service-Route the 200 gave
- * (RFC 3608 6), after --proxy, and it goes to the first of them; with
- * none, to the registrar as the REGISTER did.
+ * --watch --register: the Service-Route of the 200 m, in order, into
+ * svc_route (RFC 3608 6: the latest 200's replaces what was stored, and
+ * one without clears it), and the next hop of a request sent on the
+ * registration into wenv.cl: --proxy when given, else the first route,
+ * else the registrar.  0 when the route set is what it was.
  */
-static void
-start_watch(const struct sip_msg *m)
+static int
+service_route_take(const struct sip_msg *m)
 {
 	struct slice rest, v;
 	struct sip_addr a;
-	int n = 0;
+	char *nr[SIP_MAX_ROUTE_SET + 1];
+	int n = 0, same;
 	char first[SIP_TARGET_MAX];
 	const char *why = NULL;
 
@@ -749,18 +755,21 @@ start_watch(const struct sip_msg *m)
 			if (n == 0)
 				snprintf(first, sizeof first, SLICE_FMT,
 				    SLICE_ARG(a.uri_s));
-			svc_route[n++] = slice_dup(v);
+			nr[n++] = slice_dup(v);
 		}
 	}
-	svc_route[n] = NULL;
-	wenv = (struct reg_env){ .loop = loop, .tps = tps, .ep = &ep,
-	    .cl = &cl, .aor = aor, .aor_user = aor_user,
-	    .via_host = via_host, .via_port = via_port,
-	    .route = cl.route[0] ? cl.route : NULL,
-	    .routes = (const char *const *)svc_route, .user_agent = ua,
-	    .user = copt.user, .password = secret, .ha1 = reg.ha1,
-	    .expires = (uint32_t)o.expires, .json = o.json,
-	    .ended = watch_ended };
+	nr[n] = NULL;
+	same = 1;
+	for (int k = 0; k <= n; k++)
+		if ((nr[k] == NULL) != (svc_route[k] == NULL) ||
+		    (nr[k] != NULL && strcmp(nr[k], svc_route[k]) != 0))
+			same = 0;
+	for (int k = 0; svc_route[k] != NULL; k++)
+		free(svc_route[k]);
+	memcpy(svc_route, nr, sizeof nr);
+	if (same && watching)
+		return 0;
+	wenv.cl = &cl;
 	if (first[0] != '\0' && (sip_target_parse(&svc.target, first, &why) !=
 	    SIP_OK || svc.target.tel)) {
 		/* the registrar's word, not the user's: no usage error */
@@ -770,11 +779,35 @@ start_watch(const struct sip_msg *m)
 		first[0] = '\0';
 	}
 	if (first[0] != '\0') {
-		/* the next hop: --proxy when given, else the first route */
 		client_resolve(&svc, first);
 		wenv.cl = &svc;
 		client_info("subscribing through the Service-Route %s", first);
+	} else if (watching) {
+		client_info("no Service-Route any more: subscribing at the "
+		    "registrar");
 	}
+	return 1;
+}
+
+/*
+ * --watch --register, on the first 200: the SUBSCRIBE is a request on
+ * this registration, so its route set is the Service-Route the 200 gave
+ * (RFC 3608 6), after --proxy, and it goes to the first of them; with
+ * none, to the registrar as the REGISTER did.  A refresh's 200 with
+ * another Service-Route moves the subscription (watch_reroute()).
+ */
+static void
+start_watch(const struct sip_msg *m)
+{
+	wenv = (struct reg_env){ .loop = loop, .tps = tps, .ep = &ep,
+	    .cl = &cl, .aor = aor, .aor_user = aor_user,
+	    .via_host = via_host, .via_port = via_port,
+	    .route = cl.route[0] ? cl.route : NULL,
+	    .routes = (const char *const *)svc_route, .user_agent = ua,
+	    .user = copt.user, .password = secret, .ha1 = reg.ha1,
+	    .expires = (uint32_t)o.expires, .json = o.json,
+	    .ended = watch_ended };
+	(void)service_route_take(m);
 	watching = 1;
 	watch_start(&wenv);
 }

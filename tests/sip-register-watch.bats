@@ -296,6 +296,41 @@ serve_users() {
 	grep -q '^SUBSCRIBE reg sip:carol@example.test: terminated (timeout)' "$SERVE_DIR/hop.out"
 }
 
+@test "sip-register --watch --register: a refresh's 200 with another Service-Route moves the subscription (unsubscribed at the old hop, subscribed at the new one); a 200 without one brings it to the registrar" {
+	# two hops, each a sip-serve that takes subscriptions; the registrar
+	# is restarted on its port with another --service-route, so the next
+	# refresh of the registration (every 2 s of 4) gets another 200
+	start_serve hop1 -l udp:127.0.0.1:0
+	start_serve hop2 -l udp:127.0.0.1:0
+	local h1 h2 reg out="$BATS_TEST_TMPDIR/m.out" err="$BATS_TEST_TMPDIR/m.err"
+	h1=$(serve_addr hop1 udp)
+	h2=$(serve_addr hop2 udp)
+	start_serve r1 -l udp:127.0.0.1:0 --service-route "sip:$h1;lr"
+	reg=$(serve_addr r1 udp)
+	start_watch m -v --register --expires 4 carol@example.test "$reg"
+	wait_for grep -q '^SUBSCRIBE reg sip:carol@example.test: active' "$SERVE_DIR/hop1.out"
+	stop_serve r1
+	start_serve r2 -l "udp:$reg" --service-route "sip:$h2;lr"
+	wait_for grep -q '^SUBSCRIBE reg sip:carol@example.test: active' "$SERVE_DIR/hop2.out"
+	# the old one was ended within its dialog, before the new one began
+	grep -q '^SUBSCRIBE reg sip:carol@example.test: terminated (timeout)' "$SERVE_DIR/hop1.out"
+	run -0 grep -A8 "^> SUBSCRIBE sip:carol@example.test SIP/2.0" "$err"
+	[[ "$output" == *"> Route: <sip:$h2;lr>"* ]]
+	run -0 cat "$out"
+	[[ "$output" == *"  service-route: <sip:$h2;lr>"$'\n'"resubscribing sip:carol@example.test (the Service-Route changed)"$'\n'"subscribed sip:carol@example.test: active for 4 s"* ]]
+	# RFC 3608 6: a 200 without Service-Route clears it
+	stop_serve r2
+	start_serve r3 -l "udp:$reg"
+	wait_for grep -q '^SUBSCRIBE reg sip:carol@example.test: active' "$SERVE_DIR/r3.out"
+	grep -q '^SUBSCRIBE reg sip:carol@example.test: terminated (timeout)' "$SERVE_DIR/hop2.out"
+	run -0 grep -c '^SUBSCRIBE reg sip:carol@example.test: active' "$SERVE_DIR/hop1.out"
+	[ "$output" = 1 ]
+	stop_watch m
+	[ "$watch_rc" = 0 ]
+	grep -qx 'REGISTER sip:carol@example.test: 0 bindings' "$SERVE_DIR/r3.out"
+	grep -q '^SUBSCRIBE reg sip:carol@example.test: terminated (timeout)' "$SERVE_DIR/r3.out"
+}
+
 @test "sip-register --register without --watch, or --watch --register --once, is a usage error" {
 	run -2 --separate-stderr "$SIPBOX" sip-register --register sip:a@b.test
 	[[ "$stderr" == "sip-register: --register is for --watch"* ]]
