@@ -29,6 +29,7 @@
 
 struct subn {
 	int			 used, ended, depth;
+	int			 rejected;	/* its user is no more */
 	struct sip_notify	 n;
 	struct sip_ep_ctxn	 c;		/* the NOTIFY in flight */
 	struct sip_ep_dest	 dst;
@@ -47,6 +48,8 @@ static struct {
 	int		 json;
 	uint32_t	 max_expires;
 	int		 nsubs;
+	int		 stopping;	/* regevent_shutdown() was called */
+	void		(*done)(void);	/* ... and what to call at the end */
 	struct subn	 s[MAX_SUBS];
 } rn;
 
@@ -88,28 +91,40 @@ as_contact(const struct binding *b, enum sip_reginfo_event ev, int active,
 	c->callid = b->callid[0] != '\0' ? (char *)b->callid : NULL;
 }
 
-/* The full state of aor, document version v, into out. */
+/* The full state of s's AOR, document version v, into out. */
 static void
-full_state(struct buf *out, const char *aor, uint32_t v, time_t now)
+full_state(struct buf *out, const struct subn *s, uint32_t v, time_t now)
 {
 	static struct sip_reginfo_vcontact c[SERVE_MAX_BINDINGS];
 	static char ids[SERVE_MAX_BINDINGS][16], qs[SERVE_MAX_BINDINGS][8];
 	struct sip_reginfo_breg r;
+	const char *aor = s->aor;
 	char rid[16];
 	unsigned n = 0;
+	/*
+	 * Stopping, the bindings go with the process: deactivated (RFC 3680
+	 * 5.1: removed, yet the client should register again, here or with
+	 * the registrar that takes over).  A user taken out of --users loses
+	 * them for good: rejected.
+	 */
+	int gone = rn.stopping || s->rejected;
+	enum sip_reginfo_event ev = s->rejected ? SIP_REGINFO_EV_REJECTED :
+	    rn.stopping ? SIP_REGINFO_EV_DEACTIVATED :
+	    SIP_REGINFO_EV_REGISTERED;
 
 	for (int i = 0; i < nbind; i++)
 		if (strcmp(bind_tab[i].aor, aor) == 0 &&
 		    bind_tab[i].expires > now) {
-			as_contact(&bind_tab[i], SIP_REGINFO_EV_REGISTERED, 1,
-			    now, &c[n], ids[n], qs[n]);
+			as_contact(&bind_tab[i], ev, !gone, now, &c[n],
+			    ids[n], qs[n]);
 			n++;
 		}
 	reg_id(aor, rid);
 	memset(&r, 0, sizeof(r));
 	r.aor = aor;
 	r.id = rid;
-	r.state = n > 0 ? SIP_REGINFO_ACTIVE : SIP_REGINFO_INIT;
+	r.state = gone ? SIP_REGINFO_TERMINATED : n > 0 ?
+	    SIP_REGINFO_ACTIVE : SIP_REGINFO_INIT;
 	r.c = c;
 	r.n = n;
 	buf_reset(out);
@@ -185,7 +200,7 @@ send_notify(struct subn *s, const struct sip_notify_action *a)
 	enum sip_err e;
 
 	if (a->full)
-		full_state(&s->full, s->aor, a->version, time(NULL));
+		full_state(&s->full, s, a->version, time(NULL));
 	sip_ep_release(rn.ep, &s->c);
 	s->c.dst[0] = s->dst;
 	s->c.ndst = 1;
@@ -217,6 +232,12 @@ sub_free(struct subn *s)
 	buf_free(&s->full);
 	s->used = 0;
 	rn.nsubs--;
+	if (rn.stopping && rn.nsubs == 0 && rn.done != NULL) {
+		void (*done)(void) = rn.done;
+
+		rn.done = NULL;
+		done();
+	}
 }
 
 /*
@@ -353,6 +374,9 @@ regevent_subscribe(struct sip_uas_txn *t, const struct sip_msg *m,
 				s = &rn.s[i];
 		if (s == NULL)
 			return answer(t, m, rx, 503, "Retry-After: 60");
+		if (rn.stopping)
+			return answer(t, m, rx, 503, "Warning: 399 sipbox "
+			    "\"shutting down\"");
 		memset(s, 0, sizeof(*s));
 		if (ruri_aor(m, s) != 0)
 			return answer(t, m, rx, 404, "Warning: 399 sipbox "
@@ -457,6 +481,46 @@ int
 regevent_count(void)
 {
 	return rn.nsubs;
+}
+
+void
+regevent_shutdown(void (*done)(void))
+{
+	rn.stopping = 1;
+	rn.done = done;
+	for (int i = 0; i < MAX_SUBS; i++) {
+		struct subn *s = &rn.s[i];
+
+		if (!s->used || s->n.state != SIP_NOTIFY_ACTIVE)
+			continue;
+		/* RFC 6665 4.1.3: the state watched is gone with us */
+		sip_notify_terminate(&s->n, "noresource", now_ms());
+		drain(s);
+	}
+	if (rn.nsubs == 0 && rn.done != NULL) {
+		rn.done = NULL;
+		done();
+	}
+}
+
+void
+regevent_reject(const char *user)
+{
+	for (int i = 0; i < MAX_SUBS; i++) {
+		struct subn *s = &rn.s[i];
+
+		if (!s->used || s->n.state != SIP_NOTIFY_ACTIVE ||
+		    strcmp(s->user, user) != 0)
+			continue;
+		/*
+		 * RFC 6665 4.1.3: the authorization changed.  The final
+		 * NOTIFY goes now, while the bindings it lists are there
+		 * (one in flight makes it wait, and then it lists none)
+		 */
+		s->rejected = 1;
+		sip_notify_terminate(&s->n, "rejected", now_ms());
+		drain(s);
+	}
 }
 
 void

@@ -71,5 +71,18 @@ void	regevent_changed(const struct binding *b, enum sip_reginfo_event ev,
 	    time_t now);
 /* Subscriptions there are (the registrar expires bindings on a timer). */
 int	regevent_count(void);
+/*
+ * sip-serve stops: every subscription gets its final NOTIFY (terminated;
+ * reason=noresource, the bindings listed as deactivated: they go with
+ * the process); done() is called once the last one is over, perhaps
+ * within this call.  New subscriptions are refused (503) from now on.
+ */
+void	regevent_shutdown(void (*done)(void));
+/*
+ * user is no longer allowed in (taken out of --users): their
+ * subscriptions end (terminated;reason=rejected), the final NOTIFY
+ * listing their bindings as rejected; call it before removing them.
+ */
+void	regevent_reject(const char *user);
 
 #endif

@@ -121,7 +121,9 @@ static const char extra[] =
 "Implemented unless --reply says otherwise.  With --reply INVITE=2xx a call\n"
 "is answered with a Contact and an SDP answer (no media: every stream\n"
 "declined with port 0), the 2xx resent until the ACK.  SIGUSR1 prints every\n"
-"binding with the seconds it has left.";
+"binding with the seconds it has left; SIGHUP reads --users again.  On\n"
+"SIGINT or SIGTERM each reg event subscriber gets its final NOTIFY first\n"
+"(4 s at most; a second signal quits at once).";
 
 static const struct applet_spec spec = { "sip-serve", usage, opts, extra,
     EXIT_LOCAL | EXIT_NET };
@@ -129,6 +131,7 @@ static const struct applet_spec spec = { "sip-serve", usage, opts, extra,
 #define MAX_LISTEN	16
 #define MAX_BINDINGS	SERVE_MAX_BINDINGS
 #define MAX_USERS	1024
+#define MAX_USERS_S	"1024"
 #define AOR_SIZE	SERVE_AOR_SIZE
 /*
  * A 200 to REGISTER lists every binding (RFC 3261 10.3 step 8).  Over UDP
@@ -159,7 +162,10 @@ static SSL_CTX *tls_ctx;
 struct binding bind_tab[MAX_BINDINGS];
 int nbind;
 static unsigned last_binding_id;	/* the reginfo contact ids */
-static struct { char *user, *pass; } users[MAX_USERS];
+struct user_pw {
+	char	*user, *pass;
+};
+static struct user_pw users[MAX_USERS];
 static int nusers;
 /* users by name: open addressing, index + 1, 0 empty (filled at start) */
 #define USER_SLOTS	(2 * MAX_USERS)
@@ -171,12 +177,56 @@ static int aor_bindings(const char *aor, int out[MAX_BINDINGS]);
 static unsigned char nonce_key[32];
 static unsigned long nreq;
 
+/*
+ * Stopping: the reg event's subscribers are told first (RFC 6665 4.2.2),
+ * each final NOTIFY answered or given up on its Timer F, at most
+ * STOP_WAIT ms; a second signal quits at once.
+ */
+#define STOP_WAIT	4000
+static int stopping;
+static struct sip_timer stop_timer;
+
+static void
+stop_now(void)
+{
+	sip_loop_stop(loop, 0);
+}
+
+static void
+stop_cap(struct sip_timer *t, void *arg)
+{
+	(void)t;
+	(void)arg;
+	if (regevent_count() > 0)
+		warnf("%d subscriber%s did not answer the final NOTIFY in "
+		    "%d s", regevent_count(), regevent_count() == 1 ? "" : "s",
+		    STOP_WAIT / 1000);
+	stop_now();
+}
+
+static void
+begin_stop(void)
+{
+	int n = regevent_count();
+
+	if (stopping++ || n == 0) {
+		stop_now();
+		return;
+	}
+	notef("ending %d subscription%s to the reg event (again to quit at "
+	    "once)", n, n == 1 ? "" : "s");
+	sip_timer_init(&stop_timer, stop_cap, NULL);
+	sip_loop_timer_in(loop, &stop_timer, STOP_WAIT);
+	regevent_shutdown(stop_now);
+}
+
 static void
 on_signal(struct sip_loop *l, int sig, void *arg)
 {
+	(void)l;
 	(void)sig;
 	(void)arg;
-	sip_loop_stop(l, 0);
+	begin_stop();
 }
 
 /* FNV-1a: the users' and the bindings' index */
@@ -203,46 +253,81 @@ user_index(int i)
 	user_slot[k] = i + 1;
 }
 
+/* The users' table: u[0..n), each string its own allocation. */
 static void
-load_users(void)
+users_free(struct user_pw *u, int n)
+{
+	for (int k = 0; k < n; k++) {
+		explicit_bzero(u[k].pass, strlen(u[k].pass));
+		free(u[k].user);
+		free(u[k].pass);
+	}
+}
+
+/*
+ * The --users file into u (*n of them); -1 with the reason in err when
+ * it cannot be read or has a bad line (u holds nothing then).
+ */
+static int
+users_read(struct user_pw *u, int *n, char *err, size_t errlen)
 {
 	char *data, *line, *save = NULL;
 	size_t len;
 	unsigned lineno = 0;
+	const char *why = NULL;
+
+	*n = 0;
+	secret_file_check(o.users);
+	if (read_file(o.users, &data, &len, 1024 * 1024) != 0) {
+		snprintf(err, errlen, "%s: %s", o.users, strerror(errno));
+		return -1;
+	}
+	for (line = strtok_r(data, "\n", &save); line != NULL && why == NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		char *colon;
+		size_t ln = strlen(line);
+
+		lineno++;
+		if (ln > 0 && line[ln - 1] == '\r')
+			line[--ln] = '\0';
+		if (ln == 0 || line[0] == '#')
+			continue;
+		if ((colon = strchr(line, ':')) == NULL || colon == line)
+			why = "expected user:password";
+		else if (colon[1] == '\0')
+			why = "empty password";
+		else if (*n == MAX_USERS)
+			why = "more than " MAX_USERS_S " users";
+		if (why != NULL)
+			break;
+		*colon = '\0';
+		u[*n].user = xstrdup(line);
+		u[*n].pass = xstrdup(colon + 1);
+		(*n)++;
+	}
+	explicit_bzero(data, len);
+	free(data);
+	if (why != NULL) {
+		snprintf(err, errlen, "%s:%u: %s", o.users, lineno, why);
+		users_free(u, *n);
+		*n = 0;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+load_users(void)
+{
+	char err[1024];
 
 	if (o.users == NULL)
 		return;
 	secret_hold();
-	secret_file_check(o.users);
-	if (read_file(o.users, &data, &len, 1024 * 1024) != 0)
-		die_errno(SIP_EXIT_INVALID, "%s", o.users);
-	for (line = strtok_r(data, "\n", &save); line != NULL;
-	    line = strtok_r(NULL, "\n", &save)) {
-		char *colon;
-		size_t n = strlen(line);
-
-		lineno++;
-		if (n > 0 && line[n - 1] == '\r')
-			line[--n] = '\0';
-		if (n == 0 || line[0] == '#')
-			continue;
-		if ((colon = strchr(line, ':')) == NULL || colon == line)
-			die(SIP_EXIT_INVALID, "%s:%u: expected user:password",
-			    o.users, lineno);
-		if (colon[1] == '\0')
-			die(SIP_EXIT_INVALID, "%s:%u: empty password", o.users,
-			    lineno);
-		if (nusers == MAX_USERS)
-			die(SIP_EXIT_INVALID, "%s:%u: more than %d users", o.users,
-			    lineno, MAX_USERS);
-		*colon = '\0';
-		users[nusers].user = xstrdup(line);
-		users[nusers].pass = xstrdup(colon + 1);
-		user_index(nusers);
-		nusers++;
-	}
-	explicit_bzero(data, len);
-	free(data);
+	if (users_read(users, &nusers, err, sizeof err) != 0)
+		die(SIP_EXIT_INVALID, "%s", err);
+	for (int k = 0; k < nusers; k++)
+		user_index(k);
 }
 
 static const char *
@@ -1716,12 +1801,93 @@ on_refused(struct sip_tps *s, enum sip_tps_refusal why, void *arg)
 		sip_loop_timer_in(loop, &refused_timer, 1000);
 }
 
+/* 1 when the user part of aor ("sip:user@host") is user. */
+static int
+aor_of_user(const char *aor, const char *user)
+{
+	const char *u = strchr(aor, ':'), *at;
+	size_t n = strlen(user);
+
+	if (u == NULL || (at = strchr(++u, '@')) == NULL)
+		return 0;
+	return (size_t)(at - u) == n && strncmp(u, user, n) == 0;
+}
+
+/*
+ * SIGHUP with --users: the file again, and RFC 3680 5.1's administrative
+ * events of it.  A user no longer there loses every binding by the
+ * "rejected" event (registering again will not help) and their
+ * subscriptions end with reason=rejected (RFC 6665 4.1.3: the
+ * authorization changed).  A user whose password changed has each
+ * binding with longer to run cut to SHORTEN_TO seconds, "shortened":
+ * so the client registers, and authenticates, again soon (RFC 3680 5.1's
+ * own example).  A file that does not load keeps the users as they were.
+ */
+#define SHORTEN_TO	60
+
+static void
+on_reload(struct sip_loop *l, int sig, void *arg)
+{
+	static struct user_pw old[MAX_USERS];
+	char err[1024];
+	int nold = nusers, gone = 0, changed = 0, shortened = 0;
+	time_t now = time(NULL);
+
+	(void)l;
+	(void)sig;
+	(void)arg;
+	if (o.users == NULL || stopping)
+		return;
+	memcpy(old, users, sizeof users);
+	if (users_read(users, &nusers, err, sizeof err) != 0) {
+		memcpy(users, old, sizeof users);
+		nusers = nold;
+		warnf("SIGHUP: %s: the %d users stay as they were", err, nold);
+		return;
+	}
+	memset(user_slot, 0, sizeof user_slot);
+	for (int k = 0; k < nusers; k++)
+		user_index(k);
+	for (int k = 0; k < nold; k++) {
+		const char *pw = user_pass(slice_cstr(old[k].user));
+
+		if (pw == NULL) {
+			gone++;
+			regevent_reject(old[k].user);
+			for (int i = 0; i < nbind; )
+				if (aor_of_user(bind_tab[i].aor, old[k].user))
+					unbind(i, SIP_REGINFO_EV_REJECTED, now);
+				else
+					i++;
+		} else if (strcmp(pw, old[k].pass) != 0) {
+			changed++;
+			for (int i = 0; i < nbind; i++) {
+				struct binding *b = &bind_tab[i];
+
+				if (!aor_of_user(b->aor, old[k].user) ||
+				    b->expires <= now + SHORTEN_TO)
+					continue;
+				b->expires = now + SHORTEN_TO;
+				shortened++;
+				regevent_changed(b, SIP_REGINFO_EV_SHORTENED,
+				    now);
+			}
+		}
+	}
+	users_free(old, nold);
+	if (shortened > 0)
+		arm_expiry();
+	notef("SIGHUP: %d users from %s; %d gone, their bindings rejected; "
+	    "%d with a new password, bindings shortened to %d s: %d", nusers,
+	    o.users, gone, changed, SHORTEN_TO, shortened);
+}
+
 static void
 stop_at_end(struct sip_timer *t, void *arg)
 {
 	(void)t;
 	(void)arg;
-	sip_loop_stop(loop, 0);
+	begin_stop();
 }
 
 /*
@@ -1882,7 +2048,8 @@ sip_serve_main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (sip_loop_signal(loop, SIGINT, on_signal, NULL) != SIP_OK ||
 	    sip_loop_signal(loop, SIGTERM, on_signal, NULL) != SIP_OK ||
-	    sip_loop_signal(loop, SIGUSR1, on_dump, NULL) != SIP_OK)
+	    sip_loop_signal(loop, SIGUSR1, on_dump, NULL) != SIP_OK ||
+	    sip_loop_signal(loop, SIGHUP, on_reload, NULL) != SIP_OK)
 		die_errno(SIP_EXIT_NET, "signals");
 	write_port_file();
 	for (int k = 0; k < nlis; k++) {
@@ -1919,6 +2086,8 @@ sip_serve_main(int argc, char **argv)
 		    st.refused[SIP_TPS_REF_FDS], st.closed[SIP_TPS_QUEUE],
 		    st.closed[SIP_TPS_MEMORY], st.closed[SIP_TPS_HANDSHAKE]);
 	sip_loop_timer_stop(loop, &end);
+	if (stopping)
+		sip_loop_timer_stop(loop, &stop_timer);
 	sip_loop_timer_stop(loop, &expiry_timer);
 	regevent_free();
 	for (int k = 0; k < MAX_RINGS; k++)
@@ -1936,10 +2105,6 @@ sip_serve_main(int argc, char **argv)
 	buf_free(&resp_buf);
 	if (tls_ctx)
 		SSL_CTX_free(tls_ctx);
-	for (int k = 0; k < nusers; k++) {
-		explicit_bzero(users[k].pass, strlen(users[k].pass));
-		free(users[k].user);
-		free(users[k].pass);
-	}
+	users_free(users, nusers);
 	return 0;
 }

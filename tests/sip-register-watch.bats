@@ -331,6 +331,96 @@ serve_users() {
 	grep -q '^SUBSCRIBE reg sip:carol@example.test: terminated (timeout)' "$SERVE_DIR/r3.out"
 }
 
+@test "sip-register --watch: sip-serve stopping ends the subscription with terminated;reason=noresource, the bindings deactivated: the watcher prints them and exits 4" {
+	serve_users
+	export SIPBOX_PASSWORD=carol-secret
+	local out="$BATS_TEST_TMPDIR/d.out" a port rc=0
+	a=$(serve_addr s udp)
+	port=$(free_port)
+	run -0 "$SIPBOX" sip-register --once --expires 300 \
+	    --local "127.0.0.1:$port" carol@example.test "$a"
+	start_watch d carol@example.test "$a"
+	wait_for grep -q "^registered sip:carol@example.test: <sip:carol@127.0.0.1:$port>" "$out"
+	start_watch j --json carol@example.test "$a"
+	wait_for grep -q '"event":"registered"' "$BATS_TEST_TMPDIR/j.out"
+	stop_serve s
+	wait "$(cat "$BATS_TEST_TMPDIR/d.pid")" || rc=$?
+	[ "$rc" = 4 ]
+	run -0 tail -1 "$out"
+	[ "$output" = "deactivated sip:carol@example.test: <sip:carol@127.0.0.1:$port>" ]
+	grep -qx 'sip-register: sip:carol@example.test: terminated: noresource' "$BATS_TEST_TMPDIR/d.err"
+	rc=0
+	wait "$(cat "$BATS_TEST_TMPDIR/j.pid")" || rc=$?
+	[ "$rc" = 4 ]
+	grep -q "^{\"type\":\"contact\",\"event\":\"deactivated\",\"aor\":\"sip:carol@example.test\",\"contact\":\"sip:carol@127.0.0.1:$port\",\"state\":\"terminated\"" "$BATS_TEST_TMPDIR/j.out"
+	run -0 grep -c 'terminated (noresource)' "$SERVE_DIR/s.out"
+	[ "$output" = 2 ]
+	rm -f "$BATS_TEST_TMPDIR"/[dj].pid
+}
+
+@test "sip-register --watch: sip-serve's SIGHUP with a user taken out of --users rejects their bindings and ends their subscription (rejected, exit 4); a new password shortens the bindings to 60 s" {
+	serve_users
+	local a pc pd
+	a=$(serve_addr s udp)
+	pc=$(free_port)
+	pd=$(free_port)
+	SIPBOX_PASSWORD=carol-secret run -0 "$SIPBOX" sip-register --once \
+	    --expires 300 --local "127.0.0.1:$pc" carol@example.test "$a"
+	SIPBOX_PASSWORD=dave-secret run -0 "$SIPBOX" sip-register --once \
+	    --expires 300 --local "127.0.0.1:$pd" dave@example.test "$a"
+	SIPBOX_PASSWORD=carol-secret start_watch c carol@example.test "$a"
+	SIPBOX_PASSWORD=dave-secret start_watch d --json dave@example.test "$a"
+	wait_for grep -q '^registered ' "$BATS_TEST_TMPDIR/c.out"
+	wait_for grep -q '"event":"registered"' "$BATS_TEST_TMPDIR/d.out"
+	printf 'dave:a-new-secret\n' >"$BATS_TEST_TMPDIR/users"
+	kill -HUP "$(cat "$SERVE_DIR/s.pid")"
+	local rc=0
+	wait "$(cat "$BATS_TEST_TMPDIR/c.pid")" || rc=$?
+	rm -f "$BATS_TEST_TMPDIR/c.pid"
+	[ "$rc" = 4 ]
+	run -0 tail -1 "$BATS_TEST_TMPDIR/c.out"
+	[ "$output" = "rejected sip:carol@example.test: <sip:carol@127.0.0.1:$pc>" ]
+	grep -qx 'sip-register: sip:carol@example.test: terminated: rejected' "$BATS_TEST_TMPDIR/c.err"
+	grep -q '^SUBSCRIBE reg sip:carol@example.test: terminated (rejected)' "$SERVE_DIR/s.out"
+	wait_for grep -q "^{\"type\":\"contact\",\"event\":\"shortened\",\"aor\":\"sip:dave@example.test\",\"contact\":\"sip:dave@127.0.0.1:$pd\",\"state\":\"active\",\"id\":\"[0-9]*\",\"expires\":60," "$BATS_TEST_TMPDIR/d.out"
+	# the registrar's table (SIGUSR1): dave's binding with its 60 s, no carol
+	kill -USR1 "$(cat "$SERVE_DIR/s.pid")"
+	wait_for grep -q "^sip:dave@example.test	sip:dave@127.0.0.1:$pd	" "$SERVE_DIR/s.out"
+	run -0 grep "^sip:dave@example.test	sip:dave@127.0.0.1:$pd	" "$SERVE_DIR/s.out"
+	[[ "$output" =~ $'\t'(59|60)$'\t' ]]
+	run -1 grep "^sip:carol@example.test	" "$SERVE_DIR/s.out"
+	SIPBOX_PASSWORD=carol-secret run -4 "$SIPBOX" sip-register --once carol@example.test "$a"
+}
+
+@test "sip-serve stopping waits for its final NOTIFYs at most 4 s, and a second signal quits at once" {
+	serve_users
+	export SIPBOX_PASSWORD=carol-secret
+	local a pid
+	a=$(serve_addr s udp)
+	# a subscriber that cannot answer: stopped once subscribed
+	start_watch z carol@example.test "$a"
+	wait_for grep -q '^subscribed ' "$BATS_TEST_TMPDIR/z.out"
+	kill -STOP "$(cat "$BATS_TEST_TMPDIR/z.pid")"
+	pid=$(cat "$SERVE_DIR/s.pid")
+	kill -TERM "$pid"
+	wait "$pid"
+	grep -qx 'sip-serve: warning: 1 subscriber did not answer the final NOTIFY in 4 s' "$SERVE_DIR/s.err"
+	# again, stopped twice: no wait
+	start_serve s -v -l "udp:$a" --users "$BATS_TEST_TMPDIR/users"
+	kill -CONT "$(cat "$BATS_TEST_TMPDIR/z.pid")"
+	start_watch y carol@example.test "$a"
+	wait_for grep -q '^subscribed ' "$BATS_TEST_TMPDIR/y.out"
+	kill -STOP "$(cat "$BATS_TEST_TMPDIR/y.pid")"
+	pid=$(cat "$SERVE_DIR/s.pid")
+	kill -TERM "$pid"
+	wait_for grep -q 'ending 1 subscription to the reg event (again to quit at once)' "$SERVE_DIR/s.err"
+	kill -0 "$pid"	# still there, for the answer
+	kill -TERM "$pid"
+	wait "$pid"
+	run -1 grep 'did not answer' "$SERVE_DIR/s.err"
+	kill -CONT "$(cat "$BATS_TEST_TMPDIR/y.pid")"
+}
+
 @test "sip-register --register without --watch, or --watch --register --once, is a usage error" {
 	run -2 --separate-stderr "$SIPBOX" sip-register --register sip:a@b.test
 	[[ "$stderr" == "sip-register: --register is for --watch"* ]]

@@ -87,6 +87,25 @@ teardown() {
 	stop_serve auth
 }
 
+@test "sip-serve: SIGHUP reads --users again: a user taken out is refused (exit 4), a new one let in; a file that does not load keeps the users" {
+	local u="$BATS_TEST_TMPDIR/users" a
+	printf 'erin:erin-pw\nfrank:frank-pw\n' >"$u"
+	chmod 600 "$u"
+	start_serve hup -v -l udp:127.0.0.1:0 --users "$u"
+	a=$(serve_addr hup udp)
+	printf 'frank:frank-pw\ngina:gina-pw\n' >"$u"
+	kill -HUP "$(cat "$SERVE_DIR/hup.pid")"
+	wait_for grep -q 'SIGHUP: 2 users from' "$SERVE_DIR/hup.err"
+	SIPBOX_PASSWORD=erin-pw run -4 "$SIPBOX" sip-register --once erin@example.test "$a"
+	SIPBOX_PASSWORD=gina-pw run -0 "$SIPBOX" sip-register --once --expires 60 gina@example.test "$a"
+	# a bad line: nothing changes, and it says so
+	printf 'frank:frank-pw\nno colon\n' >"$u"
+	kill -HUP "$(cat "$SERVE_DIR/hup.pid")"
+	wait_for grep -q "warning: SIGHUP: $u:2: expected user:password: the 2 users stay as they were" "$SERVE_DIR/hup.err"
+	SIPBOX_PASSWORD=gina-pw run -0 "$SIPBOX" sip-register --once --expires 60 gina@example.test "$a"
+	stop_serve hup
+}
+
 @test "sip-serve: OPTIONS answers carry Allow with what is done and Accept, no Supported; --reply changes any answer" {
 	start_serve o -l tcp:127.0.0.1:0 -r OPTIONS=480 -r NOTIFY=202 -r INFO=501
 	local a
