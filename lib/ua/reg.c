@@ -632,16 +632,43 @@ sip_reg_build(struct sip_reg *r, struct buf *b, const struct sip_req_params *p0)
 	return sip_reg_build_at(r, b, p0, &boff, &blen);
 }
 
+/*
+ * The credentials line put in before the "Content-Length: 0" that ends
+ * the bodiless request built in b from base: the REGISTER without it is
+ * the same for all of a registration's requests and, with a template,
+ * for all of a user's registrations.  0 when the request has a body or
+ * the line a line break: then it is built again with the line a header
+ * of the request's, as before.
+ */
+static int
+add_auth(struct buf *b, size_t base, const struct buf *auth, enum sip_err *e)
+{
+	static const char cl[] = "Content-Length: 0\r\n\r\n";
+	const size_t n = sizeof cl - 1;
+
+	/* a line break in it (a folded nonce): refused as a line of ours */
+	if (b->len - base < n || memcmp(b->p + b->len - n, cl, n) != 0 ||
+	    memchr(auth->p, '\r', auth->len) != NULL ||
+	    memchr(auth->p, '\n', auth->len) != NULL)
+		return 0;
+	b->len -= n;
+	if ((*e = buf_add(b, auth->p, auth->len)) == SIP_OK &&
+	    (*e = buf_add(b, "\r\n", 2)) == SIP_OK)
+		*e = buf_add(b, cl, n);
+	return 1;
+}
+
 enum sip_err
 sip_reg_build_at(struct sip_reg *r, struct buf *b,
     const struct sip_req_params *p0, size_t *boff, size_t *blen)
 {
 	struct sip_req_params p = *p0;
 	const char *hdrs[SIP_REG_NHDRS];
-	char expires[32], from[SIP_REG_URI_MAX + 8];
+	char expires[32], from[SIP_REG_URI_MAX + 8], branch[SIP_BRANCH_SIZE];
 	char digits[12], *d = digits + sizeof digits;
 	uint32_t x;
 	struct buf contact;
+	const size_t base = b->len;
 	enum sip_err e;
 	int n = 0;
 
@@ -670,10 +697,9 @@ sip_reg_build_at(struct sip_reg *r, struct buf *b,
 		hdrs[n++] = "Supported: outbound, path";
 	else if (r->gruu)
 		hdrs[n++] = "Supported: gruu";
-	if (r->auth.len > 0)
-		hdrs[n++] = r->auth.p;
+	/* the credentials last (add_auth()), room kept for them */
 	for (int i = 0; p0->headers != NULL && p0->headers[i] != NULL &&
-	    n < SIP_REG_NHDRS - 1; i++)
+	    n < SIP_REG_NHDRS - 2; i++)
 		hdrs[n++] = p0->headers[i];
 	hdrs[n] = NULL;
 	p.method = "REGISTER";
@@ -688,6 +714,24 @@ sip_reg_build_at(struct sip_reg *r, struct buf *b,
 	p.contact = contact.len > 0 ? contact.p : NULL;
 	p.headers = hdrs;
 	p.gen = 0;
+	if (r->tmpl != NULL && p.branch == NULL) {
+		if ((e = sip_build_branch(branch)) != SIP_OK)
+			goto out;
+		p.branch = branch;
+		e = sip_build_request_tmpl(b, &p, r->tmpl);
+		/* where the branch is: the transaction need not parse it */
+		if (e == SIP_OK && r->tmpl->off[0] > 0) {
+			*boff = base + r->tmpl->off[0];
+			*blen = r->tmpl->len[0];
+		}
+	} else
+		e = sip_build_request_at(b, &p, boff, blen);
+	if (e != SIP_OK || r->auth.len == 0 || add_auth(b, base, &r->auth, &e))
+		goto out;
+	/* a body after Content-Length: built again, the line among ours */
+	b->len = base;
+	hdrs[n++] = r->auth.p;
+	hdrs[n] = NULL;
 	e = sip_build_request_at(b, &p, boff, blen);
 out:
 	buf_free(&contact);

@@ -111,6 +111,10 @@ struct sip_reg {
 	/* NULL, or where HA1 and HA2 are kept between registrations of
 	 * this user (lib/sip/digest.h); the caller's, it wipes it */
 	struct sip_digest_memo	*memo;
+	/* NULL, or the caller's template of this user's REGISTER without
+	 * credentials (build.h), reused by every registration it starts
+	 * with it (a load run: one a user); the caller frees it */
+	struct sip_build_tmpl	*tmpl;
 	int			 ntargets;	/* the RFC 3263 list's length */
 	uint32_t		 backoff_base;	/* ms; 0: SIP_REG_BACKOFF_BASE */
 	uint32_t		 backoff_max;	/* ms; 0: SIP_REG_BACKOFF_MAX */

@@ -9,6 +9,7 @@
 
 #include "authhdr.h"
 #include "digest.h"
+#include "rand.h"
 #include "reg.h"
 #include "tap.h"
 
@@ -526,6 +527,101 @@ test_modes(void)
 	ok(sip_reg_start(&r, 0) == SIP_E_INVAL, "no contact to bind: invalid");
 }
 
+/* The same bytes every draw: two registrations' ids and cnonces equal. */
+static int
+fixed(unsigned char *buf, int num)
+{
+	memset(buf, 0x5a, (size_t)num);
+	return 1;
+}
+
+/*
+ * r's next REGISTER, built with body (NULL none), into out with its
+ * branch written over with x's; its length, 0 when none was built.
+ */
+static size_t
+built(struct sip_reg *r, const char *body, char *out, size_t n)
+{
+	struct sip_reg_act a;
+	struct sip_req_params p;
+	struct buf b;
+	size_t boff, blen, len = 0;
+
+	while (sip_reg_action(r, &a)) {
+		if (a.type != SIP_REG_A_SEND)
+			continue;
+		memset(&p, 0, sizeof p);
+		p.via_host = "127.0.0.1";
+		p.via_port = 5070;
+		p.body = body;
+		p.body_len = body != NULL ? strlen(body) : 0;
+		buf_init(&b, 8192);
+		if (sip_reg_build_at(r, &b, &p, &boff, &blen) == SIP_OK &&
+		    blen > 0 && b.len < n) {
+			memcpy(out, b.p, b.len);
+			memset(out + boff, 'x', blen);
+			out[b.len] = '\0';
+			len = b.len;
+		}
+		buf_free(&b);
+	}
+	return len;
+}
+
+static void
+test_tmpl(void)
+{
+	static char with[8192], without[8192];
+	struct sip_build_tmpl t = { 0 };
+	struct sip_reg r, plain;
+	int same = 1, round;
+
+	sip_rand_source(fixed);
+	/* twice: the template built, then only patched */
+	for (round = 0; round < 2; round++) {
+		setup(&r);
+		setup(&plain);
+		r.user = plain.user = "alice";
+		r.password = plain.password = "alice-secret";
+		r.tmpl = &t;
+		sip_reg_start(&r, 0);
+		sip_reg_start(&plain, 0);
+		same &= built(&r, NULL, with, sizeof with) > 0 &&
+		    built(&plain, NULL, without, sizeof without) > 0 &&
+		    strcmp(with, without) == 0;
+		answer(&r, 401, chal, 10);
+		answer(&plain, 401, chal, 10);
+		same &= built(&r, NULL, with, sizeof with) > 0 &&
+		    built(&plain, NULL, without, sizeof without) > 0 &&
+		    strcmp(with, without) == 0;
+		memcpy(last, with, strlen(with) + 1);
+		ok(auth_ok("alice-secret") && strstr(with, "CSeq: 2 ") != NULL,
+		    "template, round %d: the REGISTER answering the 401 has "
+		    "CSeq 2 and credentials that check", round + 1);
+		sip_reg_release(&r);
+		sip_reg_release(&plain);
+	}
+	ok(same && t.ok, "a REGISTER from a user's template, before and "
+	    "after the 401, is byte for byte the one built without it "
+	    "(the branch aside), also when the template is reused");
+
+	/* a body after Content-Length: the credentials still go in */
+	setup(&r);
+	r.user = "alice";
+	r.password = "alice-secret";
+	r.tmpl = &t;
+	sip_reg_start(&r, 0);
+	built(&r, "x", with, sizeof with);
+	answer(&r, 401, chal, 10);
+	ok(built(&r, "x", with, sizeof with) > 0 &&
+	    strstr(with, "\r\nAuthorization: Digest ") != NULL &&
+	    strstr(with, "Content-Length: 1\r\n\r\nx") != NULL,
+	    "with a body the REGISTER is built whole, credentials and all");
+	sip_reg_release(&r);
+	sip_build_tmpl_free(&t);
+	sip_rand_source(NULL);
+}
+
 int
 main(void)
 {
@@ -537,5 +633,6 @@ main(void)
 	test_stun_resend();
 	test_stop();
 	test_modes();
+	test_tmpl();
 	return done();
 }
