@@ -93,7 +93,7 @@ BENCH="$TESTS_DIR/bench/bench"
 	[[ $output == *"sip-parse runs "*"x sofia-sip by wall time"* ]]
 }
 
-@test "bench: the registration benchmark sets sip-register's load mode beside SIPp against Kamailio and sip-serve: rates, client and registrar CPU, the ratios" {
+@test "bench: the registration benchmark sets sip-register's load mode beside SIPp against Kamailio and sip-serve: rates, client and registrar CPU, the cores busy, the ratios" {
 	need kamailio
 	need sipp
 	run -0 "$TESTS_DIR/bench/register" -n 200 -u 20 -r 1
@@ -104,6 +104,7 @@ BENCH="$TESTS_DIR/bench/bench"
 	[ "$(grep -c '    sip-register: registered 200, failed 0 in ' <<<"$output")" = 2 ]
 	[ "$(grep -c 'client CPU per registration, median .* us (sip-register) .* us (SIPp)' <<<"$output")" = 2 ]
 	[ "$(grep -c 'registrar CPU per registration, median .* us (sip-register runs) .* us (SIPp runs)' <<<"$output")" = 2 ]
+	[ "$(grep -cE 'cores busy, \(client \+ registrar CPU\) x rate +[0-9]+\.[0-9]{2} of [0-9]+ \(sip-register runs\) [0-9]+\.[0-9]{2} \(SIPp runs\)$' <<<"$output")" = 2 ]
 	[ "$(grep -c 'ratio sip-register / SIPp: [0-9.]* (target >= 3)' <<<"$output")" = 2 ]
 	# a 200-registration run's CPU may be below the clock tick: "-" then
 	[ "$(grep -cE 'client CPU ratio SIPp / sip-register: ([0-9.]+$|- )' <<<"$output")" = 2 ]
