@@ -205,6 +205,11 @@ take_body(const struct sip_msg *m)
 	for (unsigned i = 0; i < n; i++)
 		contact_line(&ch[i], w.doc.version);
 	flush();
+	for (unsigned i = 0; w.env->contact != NULL && i < n; i++)
+		if (ch[i].kind != SIP_REGINFO_GONE && ch[i].c->uri != NULL)
+			w.env->contact(ch[i].c->uri, ch[i].c->event,
+			    (ch[i].c->has & SIP_REGINFO_HAS_RETRY) ?
+			    ch[i].c->retry_after : 0);
 }
 
 static void arm(void);

@@ -13,6 +13,7 @@
 #include "client.h"
 #include "endpoint.h"
 #include "loop.h"
+#include "reginfo.h"
 #include "tpset.h"
 
 struct reg_env {
@@ -38,6 +39,13 @@ struct reg_env {
 	int			 json;
 	/* called when the watch is over, instead of stopping the loop */
 	void			(*ended)(void);
+	/*
+	 * NULL, or called for each contact a NOTIFY changed: its URI, the
+	 * event (RFC 3680 5.1) and retry-after in seconds (0 without)
+	 */
+	void			(*contact)(const char *uri,
+				    enum sip_reginfo_event ev,
+				    uint64_t retry_after);
 };
 
 /*

@@ -790,6 +790,38 @@ service_route_take(const struct sip_msg *m)
 }
 
 /*
+ * --watch --register: the registrar said through its reg event that our
+ * binding was shortened, deactivated or put on probation, which asks the
+ * client to register (and authenticate) again (RFC 3680 3.1, 5.1): at
+ * once, or after the retry-after.  Nothing for rejected: registering
+ * again will not help.
+ */
+static void
+reg_event_mine(const char *uri, enum sip_reginfo_event ev,
+    uint64_t retry_after)
+{
+	uint64_t now = sip_loop_now(loop);
+	int mine = 0;
+
+	for (int i = 0; i < reg.ncontacts; i++)
+		mine |= strcmp(reg.contacts[i].uri, uri) == 0;
+	if (!mine || (ev != SIP_REGINFO_EV_SHORTENED &&
+	    ev != SIP_REGINFO_EV_DEACTIVATED &&
+	    ev != SIP_REGINFO_EV_PROBATION))
+		return;
+	if (ev == SIP_REGINFO_EV_PROBATION && retry_after > 0)
+		client_info("the registrar put our binding on probation: "
+		    "registering again in %llu s",
+		    (unsigned long long)retry_after);
+	else
+		client_info("the registrar %s our binding: registering again",
+		    sip_reginfo_event_name(ev));
+	sip_reg_refresh(&reg, ev == SIP_REGINFO_EV_PROBATION ?
+	    now + retry_after * 1000 : now, now);
+	drain(NULL);
+}
+
+/*
  * --watch --register, on the first 200: the SUBSCRIBE is a request on
  * this registration, so its route set is the Service-Route the 200 gave
  * (RFC 3608 6), after --proxy, and it goes to the first of them; with
@@ -806,7 +838,7 @@ start_watch(const struct sip_msg *m)
 	    .routes = (const char *const *)svc_route, .user_agent = ua,
 	    .user = copt.user, .password = secret, .ha1 = reg.ha1,
 	    .expires = (uint32_t)o.expires, .json = o.json,
-	    .ended = watch_ended };
+	    .ended = watch_ended, .contact = reg_event_mine };
 	(void)service_route_take(m);
 	watching = 1;
 	watch_start(&wenv);

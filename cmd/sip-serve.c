@@ -1094,6 +1094,17 @@ do_register(struct sip_uas_txn *t, const struct sip_msg *m,
 		serve_respond(t, m, src, &r0);
 		return code;
 	}
+	if (stopping) {
+		/* what it would bind goes with the process in a moment */
+		static const char *const w[] = { "Warning: 399 sipbox "
+		    "\"shutting down\"", NULL };
+
+		memset(&rp, 0, sizeof rp);
+		rp.code = code = 503;
+		rp.headers = w;
+		serve_respond(t, m, src, &rp);
+		return code;
+	}
 	if (!serve_authorized(t, m, src, NULL, &code))
 		return code;
 	authed = nusers > 0;

@@ -392,6 +392,27 @@ serve_users() {
 	SIPBOX_PASSWORD=carol-secret run -4 "$SIPBOX" sip-register --once carol@example.test "$a"
 }
 
+@test "sip-register --watch --register: a NOTIFY saying its own binding was shortened makes it register again at once (RFC 3680 3.1); with a password no longer valid that ends in exit 4" {
+	serve_users
+	local a out="$BATS_TEST_TMPDIR/sh.out" err="$BATS_TEST_TMPDIR/sh.err" rc=0
+	a=$(serve_addr s udp)
+	SIPBOX_PASSWORD=dave-secret start_watch sh -v --register dave@example.test "$a"
+	wait_for grep -q '^subscribed ' "$out"
+	wait_for grep -q '^registered sip:dave@example.test: <.*> expires 3600 s' "$out"
+	run -0 grep -c '^> REGISTER ' "$err"
+	[ "$output" = 2 ]	# the first and its answer to the 401
+	printf 'carol:carol-secret\ndave:a-new-secret\n' >"$BATS_TEST_TMPDIR/users"
+	kill -HUP "$(cat "$SERVE_DIR/s.pid")"
+	wait "$(cat "$BATS_TEST_TMPDIR/sh.pid")" || rc=$?
+	rm -f "$BATS_TEST_TMPDIR/sh.pid"
+	[ "$rc" = 4 ]
+	grep -q '^shortened sip:dave@example.test: <.*> expires 60 s$' "$out"
+	grep -q '^\* the registrar shortened our binding: registering again$' "$err"
+	run -0 grep -c '^> REGISTER ' "$err"
+	[ "$output" -ge 3 ]
+	grep -q '^sip-register: sip:dave@example.test: 401: credentials refused$' "$err"
+}
+
 @test "sip-serve stopping waits for its final NOTIFYs at most 4 s, and a second signal quits at once" {
 	serve_users
 	export SIPBOX_PASSWORD=carol-secret

@@ -394,8 +394,9 @@ sip_reg_response(struct sip_reg *r, const struct sip_msg *m, uint64_t now)
 			    "credentials refused");
 			return;
 		}
+		/* nc > 0: credentials reused with its nonce were refused */
 		fail(r, m->status, SIP_E_AUTH, r->user == NULL ?
-		    "a challenge and no --user" : was_fresh ?
+		    "a challenge and no --user" : was_fresh || r->nc > 0 ?
 		    "credentials refused" : "challenge not understood");
 		return;
 	}
@@ -455,6 +456,17 @@ sip_reg_pong(struct sip_reg *r, uint64_t now)
 	if (r->pong_due == 0)
 		return;
 	arm_ping(r, now);
+}
+
+void
+sip_reg_refresh(struct sip_reg *r, uint64_t at, uint64_t now)
+{
+	if (r->state != SIP_REG_BOUND || r->stopping)
+		return;
+	if (at <= now)
+		send_now(r, 0);
+	else if (r->due == 0 || at < r->due)
+		r->due = at;
 }
 
 void

@@ -196,6 +196,13 @@ void		sip_reg_failed(struct sip_reg *r, enum sip_err err,
 void		sip_reg_flow_failed(struct sip_reg *r, uint64_t now);
 /* A keep-alive was answered (a CRLF, a STUN response). */
 void		sip_reg_pong(struct sip_reg *r, uint64_t now);
+/*
+ * The registrar wants the contacts registered again by `at' (RFC 3680
+ * 3.1: its reg event said our binding was shortened, deactivated or put
+ * on probation): at once when at <= now, else the next refresh no later
+ * than at.  Only while bound and not stopping; nothing else changes.
+ */
+void		sip_reg_refresh(struct sip_reg *r, uint64_t at, uint64_t now);
 /* Run what is due at now. */
 void		sip_reg_timer(struct sip_reg *r, uint64_t now);
 /* The next instant (ms) sip_reg_timer() must run, 0 for none. */

@@ -2,8 +2,9 @@
  * fuzz_reg.c - libFuzzer target for the registration state machine
  * (lib/ua/reg): a sequence of responses and events.  The input is split
  * at NUL bytes; each piece's first byte picks an event (a response made
- * of the rest, a timeout, a flow failure, a pong, the timer, a stop) and
- * the clock moves on by its second.  Every REGISTER asked for is built,
+ * of the rest, or a refresh asked by the time in its third byte when the
+ * rest is no response; a timeout, a flow failure, a pong, the timer, a
+ * stop) and the clock moves on by its second.  Every REGISTER asked for is built,
  * so challenges are answered with real digest credentials.
  */
 #include <stdint.h>
@@ -98,6 +99,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				if (sip_msg_parse(&m, p + 2, n - 2, 0, NULL) ==
 				    SIP_OK && !m.is_request)
 					sip_reg_response(&r, &m, now);
+				else	/* a reg event asks: by its 3rd byte */
+					sip_reg_refresh(&r, now + (n > 2 ?
+					    (uint64_t)(unsigned char)p[2] *
+					    1000 : 0), now);
 				break;
 			}
 			drain(&r);

@@ -622,6 +622,65 @@ test_tmpl(void)
 	sip_rand_source(NULL);
 }
 
+/* RFC 3680 3.1: the registrar asks for a registration before its time. */
+static void
+test_asked(void)
+{
+	struct sip_reg r;
+	struct sip_reg_act a;
+
+	setup(&r);
+	sip_reg_start(&r, 0);
+	acts(&r, NULL);
+	sip_reg_refresh(&r, 0, 0);
+	ok(strcmp(acts(&r, NULL), "") == 0, "not bound yet: nothing asked");
+	answer(&r, 200, "Contact: <sip:alice@127.0.0.1:5070>;expires=3600\r\n",
+	    1000);
+	acts(&r, NULL);
+	ok(sip_reg_deadline(&r) == 1000 + 3600000 - 32000, "bound for 3600 s");
+	sip_reg_refresh(&r, 60000, 2000);
+	ok(strcmp(acts(&r, NULL), "") == 0 && sip_reg_deadline(&r) == 60000,
+	    "probation: the refresh moves to the time asked, nothing now");
+	sip_reg_refresh(&r, 4000000, 3000);
+	ok(sip_reg_deadline(&r) == 60000, "a later time does not put it off");
+	sip_reg_refresh(&r, 5000, 5000);
+	ok(strcmp(acts(&r, NULL), "SEND") == 0 &&
+	    strstr(last, "CSeq: 2 REGISTER") != NULL &&
+	    strstr(last, "Expires: 3600\r\n") != NULL,
+	    "shortened or deactivated: a refresh at once, for the full time");
+	answer(&r, 200, "Contact: <sip:alice@127.0.0.1:5070>;expires=3600\r\n",
+	    6000);
+	ok(strcmp(acts(&r, &a), "BOUND") == 0 && a.refresh,
+	    "the answer is a refresh");
+	sip_reg_stop(&r, 7000);
+	acts(&r, NULL);
+	sip_reg_refresh(&r, 7000, 7000);
+	ok(strcmp(acts(&r, NULL), "") == 0 && r.unreg,
+	    "stopping: the unregistration is not turned into a refresh");
+	sip_reg_release(&r);
+
+	/* shortened after a password change: the reused nonce is refused */
+	setup(&r);
+	r.user = "alice";
+	r.password = "alice-secret";
+	sip_reg_start(&r, 0);
+	acts(&r, NULL);
+	answer(&r, 401, chal, 10);
+	acts(&r, NULL);
+	answer(&r, 200, "Contact: <sip:alice@127.0.0.1:5070>;expires=3600\r\n",
+	    20);
+	acts(&r, NULL);
+	sip_reg_refresh(&r, 1000, 1000);
+	ok(strcmp(acts(&r, NULL), "SEND") == 0 &&
+	    strstr(last, "nc=00000002") != NULL,
+	    "the refresh asked for reuses the nonce");
+	answer(&r, 401, chal, 1010);
+	ok(strcmp(acts(&r, &a), "FAILED") == 0 && a.status == 401 &&
+	    a.why != NULL && strcmp(a.why, "credentials refused") == 0,
+	    "the same nonce refused again: credentials refused, no loop");
+	sip_reg_release(&r);
+}
+
 int
 main(void)
 {
@@ -634,5 +693,6 @@ main(void)
 	test_stop();
 	test_modes();
 	test_tmpl();
+	test_asked();
 	return done();
 }
