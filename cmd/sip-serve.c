@@ -1067,6 +1067,21 @@ answer_size(const struct sip_msg *m, const char *aor, time_t now)
 	return n;
 }
 
+/* Answer m in t with code and one header line h (or NULL); the code. */
+static int
+refuse(struct sip_uas_txn *t, const struct sip_msg *m,
+    const struct sip_sockaddr *src, int code, const char *h)
+{
+	const char *hdrs[2] = { h, NULL };
+	struct sip_resp_params rp;
+
+	memset(&rp, 0, sizeof rp);
+	rp.code = code;
+	rp.headers = hdrs;
+	serve_respond(t, m, src, &rp);
+	return code;
+}
+
 /* RFC 3261 10.3: the registrar.  On 200 the AOR is left in aor. */
 static int
 do_register(struct sip_uas_txn *t, const struct sip_msg *m,
@@ -1094,17 +1109,10 @@ do_register(struct sip_uas_txn *t, const struct sip_msg *m,
 		serve_respond(t, m, src, &r0);
 		return code;
 	}
-	if (stopping) {
-		/* what it would bind goes with the process in a moment */
-		static const char *const w[] = { "Warning: 399 sipbox "
-		    "\"shutting down\"", NULL };
-
-		memset(&rp, 0, sizeof rp);
-		rp.code = code = 503;
-		rp.headers = w;
-		serve_respond(t, m, src, &rp);
-		return code;
-	}
+	/* stopping: what it would bind goes with the process */
+	if (stopping)
+		return refuse(t, m, src, 503, "Warning: 399 sipbox "
+		    "\"shutting down\"");
 	if (!serve_authorized(t, m, src, NULL, &code))
 		return code;
 	authed = nusers > 0;
@@ -1128,16 +1136,9 @@ do_register(struct sip_uas_txn *t, const struct sip_msg *m,
 		star |= slice_eq_cstr(slice_trim(val), "*");
 	}
 	if (star && (ncontacts > 1 || sip_msg_hdr(m, SIP_HDR_EXPIRES) ==
-	    NULL || expires_hdr != 0)) {
-		static const char *const w[] = { "Warning: 399 sipbox "
-		    "\"Contact: * needs Expires: 0 and no other Contact\"", NULL };
-
-		memset(&rp, 0, sizeof rp);
-		rp.code = code = 400;
-		rp.headers = w;
-		serve_respond(t, m, src, &rp);
-		return code;
-	}
+	    NULL || expires_hdr != 0))
+		return refuse(t, m, src, 400, "Warning: 399 sipbox "
+		    "\"Contact: * needs Expires: 0 and no other Contact\"");
 	/* 10.3 step 7: too brief is 423 before any binding changes */
 	memset(&it, 0, sizeof it);
 	while (o.min_expires > 0 && !star &&
@@ -1169,17 +1170,10 @@ do_register(struct sip_uas_txn *t, const struct sip_msg *m,
 		if (!authed && AMP_MAX * m->len < limit)
 			limit = AMP_MAX * m->len;
 	}
-	if (!star && answer_size(m, aor, now) > limit) {
-		static const char *const w[] = { "Warning: 399 sipbox "
+	if (!star && answer_size(m, aor, now) > limit)
+		return refuse(t, m, src, 513, "Warning: 399 sipbox "
 		    "\"the bindings do not fit this transport's answer: "
-		    "use TCP\"", NULL };
-
-		memset(&rp, 0, sizeof rp);
-		rp.code = code = 513;
-		rp.headers = w;
-		serve_respond(t, m, src, &rp);
-		return code;
-	}
+		    "use TCP\"");
 	memset(&it, 0, sizeof it);
 	while (sip_msg_values(m, SIP_HDR_CONTACT, &it, &val)) {
 		struct sip_addr c;
