@@ -30,6 +30,8 @@
 struct subn {
 	int			 used, ended, depth;
 	int			 rejected;	/* its user is no more */
+	int			 full_kept;	/* full holds version kept_v */
+	uint32_t		 kept_v;
 	struct sip_notify	 n;
 	struct sip_ep_ctxn	 c;		/* the NOTIFY in flight */
 	struct sip_ep_dest	 dst;
@@ -200,7 +202,8 @@ send_notify(struct subn *s, const struct sip_notify_action *a)
 	enum sip_err e;
 
 	if (a->full)
-		full_state(&s->full, s, a->version, time(NULL));
+		if (!s->full_kept || s->kept_v != a->version)
+			full_state(&s->full, s, a->version, time(NULL));
 	sip_ep_release(rn.ep, &s->c);
 	s->c.dst[0] = s->dst;
 	s->c.ndst = 1;
@@ -514,10 +517,14 @@ regevent_reject(const char *user)
 			continue;
 		/*
 		 * RFC 6665 4.1.3: the authorization changed.  The final
-		 * NOTIFY goes now, while the bindings it lists are there
-		 * (one in flight makes it wait, and then it lists none)
+		 * NOTIFY lists the bindings, which go before it is sent when
+		 * one is in flight: built now, with the version it will have
+		 * (the next; the queue is dropped)
 		 */
 		s->rejected = 1;
+		full_state(&s->full, s, s->n.version, time(NULL));
+		s->full_kept = 1;
+		s->kept_v = s->n.version;
 		sip_notify_terminate(&s->n, "rejected", now_ms());
 		drain(s);
 	}

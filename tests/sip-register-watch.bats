@@ -392,6 +392,32 @@ serve_users() {
 	SIPBOX_PASSWORD=carol-secret run -4 "$SIPBOX" sip-register --once carol@example.test "$a"
 }
 
+@test "sip-register --watch: sip-serve's SIGHUP while a NOTIFY to the subscriber is in flight: the final NOTIFY, sent after it, still lists the rejected bindings" {
+	serve_users
+	local a p1 p2 out="$BATS_TEST_TMPDIR/f.out" rc=0
+	a=$(serve_addr s udp)
+	p1=$(free_port)
+	SIPBOX_PASSWORD=carol-secret run -0 "$SIPBOX" sip-register --once \
+	    --expires 300 --local "127.0.0.1:$p1" carol@example.test "$a"
+	SIPBOX_PASSWORD=carol-secret start_watch f carol@example.test "$a"
+	wait_for grep -q "^registered sip:carol@example.test: <sip:carol@127.0.0.1:$p1>" "$out"
+	# the subscriber stops answering; a second binding's NOTIFY waits
+	kill -STOP "$(cat "$BATS_TEST_TMPDIR/f.pid")"
+	p2=$(free_port)
+	SIPBOX_PASSWORD=carol-secret run -0 "$SIPBOX" sip-register --once \
+	    --expires 300 --local "127.0.0.1:$p2" carol@example.test "$a"
+	printf 'dave:dave-secret\n' >"$BATS_TEST_TMPDIR/users"
+	kill -HUP "$(cat "$SERVE_DIR/s.pid")"
+	kill -CONT "$(cat "$BATS_TEST_TMPDIR/f.pid")"
+	wait "$(cat "$BATS_TEST_TMPDIR/f.pid")" || rc=$?
+	rm -f "$BATS_TEST_TMPDIR/f.pid"
+	[ "$rc" = 4 ]
+	run -0 tail -3 "$out"
+	[ "${lines[0]}" = "registered sip:carol@example.test: <sip:carol@127.0.0.1:$p2> expires 300 s" ]
+	[[ "${lines[1]}${lines[2]}" == *"rejected sip:carol@example.test: <sip:carol@127.0.0.1:$p1>"* ]]
+	[[ "${lines[1]}${lines[2]}" == *"rejected sip:carol@example.test: <sip:carol@127.0.0.1:$p2>"* ]]
+}
+
 @test "sip-register --watch --register: a NOTIFY saying its own binding was shortened makes it register again at once (RFC 3680 3.1); with a password no longer valid that ends in exit 4" {
 	serve_users
 	local a out="$BATS_TEST_TMPDIR/sh.out" err="$BATS_TEST_TMPDIR/sh.err" rc=0
