@@ -182,6 +182,11 @@ static struct field_ref	*fieldv;
 static const struct sip_capmsg	*cur;
 /* Why the current message is shown although malformed, or NULL. */
 static const char		*curbad;
+/*
+ * The current message when it is MGCP (emit()'s m is NULL then): from a
+ * capture (cur->mgcp) or from text (cur NULL).
+ */
+static const struct mgcp_msg	*curmgcp;
 
 /* ---- frame facts ---- */
 
@@ -369,6 +374,22 @@ header_match(const struct sip_msg *m, const struct hfilter *f)
 }
 
 /*
+ * The two ends of the current MGCP message, "addr:port": from a message
+ * file none are known, and a response goes back the way its command
+ * came ("" both ways), as a datagram's would.
+ */
+static void
+mgcp_ends(char *a, char *b, size_t n)
+{
+	if (cur == NULL) {
+		a[0] = b[0] = '\0';
+		return;
+	}
+	endpoint(&cur->src, cur->sport, a, n);
+	endpoint(&cur->dst, cur->dport, b, n);
+}
+
+/*
  * Every MGCP message goes through this table when -X or -C is given, so
  * that a response is known by its command's verb and call id.
  */
@@ -390,14 +411,14 @@ mgcp_matches(const struct mgcp_msg *g)
 		char a[80], b[80];
 		const char *cv, *cc;
 
-		endpoint(&cur->src, cur->sport, a, sizeof(a));
-		endpoint(&cur->dst, cur->dport, b, sizeof(b));
+		mgcp_ends(a, b, sizeof(a));
 		if (g->is_response && mgcp_calls_answers(&mgcpseen, g, a, b,
 		    &cv, &cc)) {
 			verb = slice_cstr(cv);
 			cid = slice_cstr(cc);
 		}
-		if (mgcp_calls_add(&mgcpseen, g, cur->ts_ns, a, b) != SIP_OK)
+		if (mgcp_calls_add(&mgcpseen, g, cur != NULL ? cur->ts_ns : 0,
+		    a, b) != SIP_OK)
 			die(SIP_EXIT_NET, "out of memory");
 	}
 	if (o.methods.n > 0) {
@@ -441,7 +462,7 @@ matches(const struct sip_msg *m)
 	int i, lo, hi, ok;
 
 	if (m == NULL)
-		return mgcp_matches(cur->mgcp);
+		return mgcp_matches(curmgcp);
 
 	if (o.methods.n > 0) {
 		struct slice meth = m->is_request ? m->method : sip_field_cseq_method(m);
@@ -512,9 +533,9 @@ field(const struct sip_msg *m, int k, const char *path, struct buf *tmp)
 		    &cur->dst, t, sizeof(t)));
 		return buf_slice(tmp);
 	default:
-		/* m is NULL for an MGCP message (cur->mgcp) */
+		/* m is NULL for an MGCP message (curmgcp) */
 		return m != NULL ? field_msg(m, &fieldv[k], tmp) :
-		    field_mgcp(cur->mgcp, &fieldv[k], tmp);
+		    field_mgcp(curmgcp, &fieldv[k], tmp);
 	}
 }
 
@@ -641,7 +662,7 @@ print_line(const struct sip_msg *m)
 		buf_add(&l, "\t", 1);
 	}
 	if (m == NULL) {
-		parse_mgcp_line(&l, cur->mgcp, colour);
+		parse_mgcp_line(&l, curmgcp, colour);
 		buf_add(&l, "\n", 1);
 		fwrite_unlocked(l.p, 1, l.len, stdout);
 		return;
@@ -715,9 +736,9 @@ print_full(const struct sip_msg *m)
 		    sip_tp_name(cur->tp), color_off(stdout));
 	}
 	if (m == NULL) {		/* MGCP: as it came */
-		fwrite(cur->mgcp->raw.p, 1, cur->mgcp->raw.len, stdout);
-		if (cur->mgcp->raw.len == 0 ||
-		    cur->mgcp->raw.p[cur->mgcp->raw.len - 1] != '\n')
+		fwrite(curmgcp->raw.p, 1, curmgcp->raw.len, stdout);
+		if (curmgcp->raw.len == 0 ||
+		    curmgcp->raw.p[curmgcp->raw.len - 1] != '\n')
 			putchar('\n');
 		return;
 	}
@@ -778,7 +799,7 @@ print_json(const struct sip_msg *m, const char *path)
 		json_end(j);
 	}
 	if (m == NULL) {
-		parse_mgcp_json(j, cur->mgcp);
+		parse_mgcp_json(j, curmgcp);
 		goto errors;
 	}
 	json_lstr(j, "type", m->is_request ? "request" : "response");
@@ -1019,7 +1040,7 @@ flow_out(const struct sip_call *c)
 static void
 call_done(struct sip_call *c)
 {
-	if (o.calls)
+	if (o.calls && !c->mgcp)	/* MGCP's rows come from mgcptab */
 		print_call(c);
 	if (o.flow) {
 		flow_mark(c);
@@ -1028,20 +1049,39 @@ call_done(struct sip_call *c)
 	sip_call_free(c);
 }
 
-/* MGCP calls (--calls only): listed after the SIP ones. */
+/*
+ * MGCP calls: listed by --calls after the SIP ones; with --flow each
+ * call's messages also go into calltab, to be drawn as SIP calls are.
+ */
 static struct mgcp_calls	mgcptab;
 
 static void
 summarise_mgcp(const struct mgcp_msg *g)
 {
 	char a[80], b[80];
+	uint64_t ts = cur != NULL ? cur->ts_ns : 0;
+	const struct mgcp_call *mc;
+	struct sip_call *ev = NULL;
+	int re;
 
-	if (!o.calls)
+	mgcp_ends(a, b, sizeof(a));
+	re = sip_stats_add_mgcp(&stats, g, ts, a, b);
+	if (!o.calls && !o.flow)
 		return;
-	if (mgcp_calls_add(&mgcptab, g, cur->ts_ns, endpoint(&cur->src,
-	    cur->sport, a, sizeof(a)), endpoint(&cur->dst, cur->dport, b,
-	    sizeof(b))) != SIP_OK)
+	if (mgcp_calls_add(&mgcptab, g, ts, a, b) != SIP_OK)
 		die(SIP_EXIT_NET, "out of memory");
+	if (!o.flow || (mc = mgcp_calls_last(&mgcptab)) == NULL)
+		return;
+	if (cur == NULL) {	/* from a file: as summarise_msg() names them */
+		snprintf(a, sizeof(a), g->is_response ? "server" : "client");
+		snprintf(b, sizeof(b), g->is_response ? "client" : "server");
+	}
+	if (sip_calls_add_mgcp(&calltab, g, mc->callid, ts, cur != NULL ?
+	    cur->frame : 0, a, b, cur != NULL ? sip_tp_name(cur->tp) : NULL,
+	    re, &ev) == SIP_E_NOMEM)
+		die(SIP_EXIT_NET, "out of memory");
+	if (ev != NULL)
+		call_done(ev);
 }
 
 static void
@@ -1049,7 +1089,7 @@ summary_mgcp_end(void)
 {
 	size_t i;
 
-	for (i = 0; i < mgcptab.n; i++)
+	for (i = 0; i < mgcptab.n && o.calls; i++)
 		parse_mgcp_call(&mgcptab.v[i], o.json, frame_time);
 	if (mgcptab.dropped > 0)
 		warnf("%lu MGCP calls not listed: more than %d", mgcptab.dropped,
@@ -1087,6 +1127,68 @@ summarise_msg(const struct sip_msg *m)
 			    "longest is printed and forgotten", SIP_MAX_DIALOGS);
 		call_done(ev);
 	}
+}
+
+/* Did --stats count any MGCP?  (Its tables are printed only then.) */
+static int
+mgcp_seen(void)
+{
+	const struct sip_stats_mgcp *q = &stats.mgcp;
+
+	return q->commands + q->responses + q->retrans + q->dups > 0;
+}
+
+static void
+stats_mgcp_text(void)
+{
+	const struct sip_stats_mgcp *q = &stats.mgcp;
+	int i;
+
+	printf("\nMGCP messages\t%lu\ncommands\t%lu\nresponses\t%lu\n"
+	    "retransmissions\t%lu\nduplicates\t%lu\n",
+	    q->commands + q->responses, q->commands, q->responses, q->retrans,
+	    q->dups);
+	printf("\nMGCP verb\tcount\n");
+	for (i = 0; i < SIP_STATS_MGCP_VERBS && q->verb[i][0]; i++)
+		printf("%s\t%lu\n", q->verb[i], q->by_verb[i]);
+	if (q->by_verb[SIP_STATS_MGCP_VERBS] > 0)
+		printf("other\t%lu\n", q->by_verb[SIP_STATS_MGCP_VERBS]);
+	printf("\nMGCP response class\tcount\n");
+	for (i = 0; i < 10; i++)
+		if (q->by_class[i] > 0)
+			printf("%dxx\t%lu\n", i, q->by_class[i]);
+}
+
+static void
+stats_mgcp_json(struct json *j)
+{
+	const struct sip_stats_mgcp *q = &stats.mgcp;
+	char k[8];
+	int i;
+
+	json_key(j, "mgcp");
+	json_obj(j);
+	json_kint(j, "messages", (int64_t)(q->commands + q->responses));
+	json_kint(j, "commands", (int64_t)q->commands);
+	json_kint(j, "responses", (int64_t)q->responses);
+	json_kint(j, "retransmissions", (int64_t)q->retrans);
+	json_kint(j, "duplicates", (int64_t)q->dups);
+	json_key(j, "verbs");
+	json_obj(j);
+	for (i = 0; i < SIP_STATS_MGCP_VERBS && q->verb[i][0]; i++)
+		json_kint(j, q->verb[i], (int64_t)q->by_verb[i]);
+	if (q->by_verb[SIP_STATS_MGCP_VERBS] > 0)
+		json_kint(j, "other", (int64_t)q->by_verb[SIP_STATS_MGCP_VERBS]);
+	json_end(j);
+	json_key(j, "classes");
+	json_obj(j);
+	for (i = 0; i < 10; i++)
+		if (q->by_class[i] > 0) {
+			snprintf(k, sizeof(k), "%dxx", i);
+			json_kint(j, k, (int64_t)q->by_class[i]);
+		}
+	json_end(j);
+	json_end(j);
 }
 
 static void
@@ -1148,6 +1250,8 @@ print_stats(void)
 			json_end(j);
 		}
 		json_end(j);
+		if (mgcp_seen())
+			stats_mgcp_json(j);
 		jsonl_end(&l);
 		return;
 	}
@@ -1182,6 +1286,8 @@ print_stats(void)
 		else
 			printf("\t-\n");
 	}
+	if (mgcp_seen())
+		stats_mgcp_text();
 }
 
 static void
@@ -1354,8 +1460,9 @@ hep_lost(void)
 	hep.retry_ms = sip_clock_ms() + HEP_RETRY_MS;
 }
 
+/* One message's bytes, SIP or MGCP (type: SIP_HEP_TYPE_*). */
 static void
-hep_send(const struct sip_msg *m)
+hep_send(const void *payload, size_t len, unsigned type)
 {
 	struct sip_hep h;
 	struct timespec now;
@@ -1381,8 +1488,9 @@ hep_send(const struct sip_msg *m)
 	}
 	h.capture_id = (uint32_t)o.hepid;
 	h.password = hep.password;
-	h.payload = m->buf;
-	h.len = m->len;
+	h.type = type;
+	h.payload = payload;
+	h.len = len;
 	buf_reset(&hep.b);
 	if (sip_hep_encode(&hep.b, &h) != SIP_OK) {
 		hep.dropped++;		/* larger than a HEP3 packet holds */
@@ -1452,11 +1560,13 @@ emit(const struct sip_msg *m, const char *path)
 			    SIP_MAX_MSG_PKTS, SIP_MAX_KEPT_MEM >> 20);
 	}
 	if (summarise && m == NULL)
-		summarise_mgcp(cur->mgcp);
+		summarise_mgcp(curmgcp);
 	else if (summarise)
 		summarise_msg(m);
 	if (o.hepout != NULL && m != NULL)
-		hep_send(m);
+		hep_send(m->buf, m->len, SIP_HEP_TYPE_SIP);
+	else if (o.hepout != NULL)
+		hep_send(curmgcp->raw.p, curmgcp->raw.len, SIP_HEP_TYPE_MGCP);
 	if (o.count || summarise || quiet)
 		return o.limit > 0 && nmatched >= (unsigned long)o.limit;
 	if (o.json)
@@ -1467,8 +1577,8 @@ emit(const struct sip_msg *m, const char *path)
 		print_full(m);
 	else if (o.body)
 		/* Byte for byte: sdp-lint splits SDP bodies at their v=. */
-		fwrite_unlocked(m != NULL ? m->body.p : cur->mgcp->sdp.p, 1,
-		    m != NULL ? m->body.len : cur->mgcp->sdp.len, stdout);
+		fwrite_unlocked(m != NULL ? m->body.p : curmgcp->sdp.p, 1,
+		    m != NULL ? m->body.len : curmgcp->sdp.len, stdout);
 	else
 		print_line(m);
 	return o.limit > 0 && nmatched >= (unsigned long)o.limit;
@@ -1561,7 +1671,54 @@ msg_boundary(const char *p, size_t n)
 
 	while (i < n && (p[i] == '\r' || p[i] == '\n'))
 		i++;
-	return i == n ? 1 : sip_msg_known_start(p + i, n - i) ? 2 : 0;
+	return i == n ? 1 : sip_msg_known_start(p + i, n - i) ||
+	    mgcp_looks(p + i, n - i, 1) ? 2 : 0;
+}
+
+/*
+ * An MGCP message at d (after i line ends) in text, found by content as
+ * a capture finds it off the MGCP ports (lib/mgcp.h: mgcp_text() ends
+ * it at a "." line or where the next SIP or MGCP message starts).
+ * Returns the bytes it took, 0 when more must be read first, or -1 on
+ * a flagged message under --strict (it was still emitted).  *stop: the
+ * --limit was reached.
+ */
+static struct mgcp_msg	textmg;
+
+static long
+text_mgcp(struct text *t, const char *path, const char *d, size_t avail,
+    size_t i, int *stop)
+{
+	size_t len, used;
+	unsigned line, col;
+	int ended, bad = 0;
+
+	len = mgcp_text(d + i, avail - i, sip_msg_known_start, &used, &ended);
+	if (!ended && !t->eof && avail < TEXT_ENOUGH)
+		return 0;
+	/* mgcp_looks() said its first line is one: this cannot fail */
+	if (mgcp_parse(&textmg, d + i, len) != SIP_OK) {
+		t->off += i + used;
+		return (long)(i + used);
+	}
+	if (textmg.bad != NULL) {
+		text_sync(t);
+		line = line_at(d, avail, i + textmg.bad_off, t->line, t->col,
+		    &col);
+		if (o.strict) {
+			errorf("%s:%u:%u: %s", path, line, col, textmg.bad);
+			bad = 1;
+		} else
+			warnf("%s:%u:%u: %s (shown, flagged malformed)", path,
+			    line, col, textmg.bad);
+	}
+	t->off += i + used;
+	curbad = textmg.bad;
+	curmgcp = &textmg;
+	*stop = emit(NULL, path);
+	curmgcp = NULL;
+	curbad = NULL;
+	return bad ? -1 : (long)(i + used);
 }
 
 /*
@@ -1618,6 +1775,27 @@ parse_text(const char *path, struct sip_input *in)
 		d = t.p + t.off;
 		if ((avail = t.len - t.off) == 0)
 			break;
+		/* MGCP, as a capture would find it by content. */
+		for (j = 0; j < avail && (d[j] == '\r' || d[j] == '\n'); j++)
+			;
+		if (j < avail && mgcp_looks(d + j, avail - j, 1)) {
+			int stop = 0;
+			long k = text_mgcp(&t, path, d, avail, j, &stop);
+
+			if (k == 0) {
+				t.off += j;
+				if (text_fill(&t, TEXT_ENOUGH) != 0)
+					goto readerr;
+				continue;
+			}
+			if (k < 0)
+				rc = SIP_EXIT_INVALID;
+			nin++;
+			starts = 0;
+			if (stop)
+				break;
+			continue;
+		}
 		/* Junk before a start line: the rule captures follow too
 		   (none when the last message found its start line). */
 		if (!starts && (j = sip_msg_junk(d, avail, &from)) > 0) {
@@ -1897,6 +2075,7 @@ read_capture(const char *path, struct sip_cap *c)
 			    path, cm.frame, cm.bad);
 		cur = &cm;
 		curbad = cm.bad;
+		curmgcp = cm.mgcp;
 		if (o.strict && cm.msg != NULL && strict_report(path, cm.msg->buf - cm.msg->skipped,
 		    cm.msg->len + cm.msg->skipped, 0, 0, cm.msg))
 			rc = SIP_EXIT_INVALID;
@@ -1904,6 +2083,7 @@ read_capture(const char *path, struct sip_cap *c)
 			stop_reading = 1;
 		cur = NULL;
 		curbad = NULL;
+		curmgcp = NULL;
 	}
 	progress_clear();
 	cap_summary(path, c);

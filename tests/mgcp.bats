@@ -196,3 +196,160 @@ $(tab 17 '' 510)" ]
 	run -1 --separate-stderr sdp-lint "$BATS_TEST_TMPDIR/bad.mgcp"
 	[[ "$stderr" == *"bad.mgcp:6:1: not an MGCP command or response line"* ]]
 }
+
+@test "sip-parse: MGCP in HEP3 is read by its protocol type (6), piggy-backed messages too, and by content under SIP's type" {
+	python3 "$TESTS_DIR/helper/mkpcap.py" hep3mgcp "$T/h.pcap"
+	run -0 --separate-stderr sip-parse -f frame.number,src,sport,protocol,method,status,mgcp.txid,call_id "$T/h.pcap"
+	# XYZW is no verb MGCP names: only the HEP type makes it MGCP
+	[ "$output" = "$(tab 1 192.0.2.1 5062 MGCP XYZW '' 77 h1)
+$(tab 2 192.0.2.1 5062 MGCP '' 200 77 '')
+$(tab 2 192.0.2.1 5062 MGCP CRCX '' 78 h1)
+$(tab 3 192.0.2.1 5062 SIP OPTIONS '' '' call-1@example.com)
+$(tab 4 192.0.2.1 5062 MGCP DLCX '' 79 h1)" ]
+	run -0 --separate-stderr sip-parse -v -c "$T/h.pcap"
+	[[ "$stderr" == *"4 packets, 1 SIP messages (0 TCP retransmissions, 0 reordered, 0 IP fragments, 4 HEP,"* ]]
+	[[ "$stderr" == *"h.pcap: 4 MGCP messages"* ]]
+	sip-parse --json -X XYZW "$T/h.pcap" 2>/dev/null | grep -q '"hep":true}.*"protocol":"MGCP"'
+	# --port applies to the addresses HEP carries, MGCP's included
+	run -0 --separate-stderr sip-parse -c --port 5063 "$T/h.pcap"
+	[ "$output" = 0 ]
+}
+
+# hep_mgcp PROTO: mgcp.pcap through --hep-out to tests/helper/hepsink.py
+hep_mgcp() {
+	local pid
+	rm -f "$T/port"
+	python3 "$TESTS_DIR/helper/hepsink.py" "$1" "$T/port" "$T/hep.pcap" \
+	    "$T/hep.txt" 21 3>&- &
+	pid=$!
+	wait_for test -s "$T/port"
+	sip-parse -q --hep-out "127.0.0.1:$(cat "$T/port")" --hep-transport "$1" "$P"
+	wait "$pid"
+}
+
+@test "sip-parse: --hep-out sends MGCP with HEP3 protocol type 6, one packet a piggy-backed message; read back, it is the same (UDP and TCP)" {
+	local proto
+	for proto in udp tcp; do
+		hep_mgcp "$proto"
+		# the test's own HEP3 decoder: SIP (frame 1) is type 1, MGCP 6
+		[ "$(cut -f9 "$T/hep.txt" | sort | uniq -c | tr -s ' ')" = " 1 1
+ 20 6" ]
+		[ "$(sed -n 2p "$T/hep.txt" | cut -f1-9)" = "$(tab 2 17 192.0.2.20 2427 192.0.2.10 2727 1700000001 1123 6)" ]
+		# frame 14's two messages went as two packets
+		grep -q "'200 2002 OK\\\\r\\\\n'" "$T/hep.txt"
+		grep -q "^.*'DLCX 1005 " "$T/hep.txt"
+		diff -u <(sip-parse --full "$P" 2>/dev/null | sed 's/^# frame [0-9]* /# frame /') \
+		    <(sip-parse --full "$T/hep.pcap" 2>/dev/null | sed 's/^# frame [0-9]* /# frame /')
+	done
+}
+
+@test "sip-parse: reads MGCP from a message file and standard input by content, piggy-backed messages each on their own" {
+	local f="$TESTS_DIR/fixtures/mgcp/crcx.mgcp"
+	run -0 --separate-stderr sip-parse "$f"
+	[ "$output" = "$(tab MGCP 200 2002 OK '')
+$(tab MGCP CRCX 1003 aaln/1@gw.example.net A3C47F21456789F0)
+$(tab MGCP 200 1003 OK '')" ]
+	# the same through a pipe; the SDP is each message's body, to its end
+	run -0 --separate-stderr sh -c 'sip-parse -f index,protocol,method,status,mgcp.txid,body_length - < "$1"' sh "$f"
+	[ "$output" = "$(tab 1 MGCP '' 200 2002 0)
+$(tab 2 MGCP CRCX '' 1003 100)
+$(tab 3 MGCP '' 200 1003 98)" ]
+	# --body: the CRCX's SDP as sdp-lint reads it from the MGCP file
+	# (-X CRCX takes its 200 too, whose SDP follows)
+	run -0 --separate-stderr sh -c 'sip-parse -X CRCX --body "$1" | tr -d "\r"' sh "$f"
+	[ "${lines[0]}" = "v=0" ] && [ "${lines[5]}" = "m=audio 49170 RTP/AVP 97" ]
+	[ "${lines[6]}" = "v=0" ] && [ "${#lines[@]}" -eq 12 ]
+}
+
+@test "sip-parse: SIP and MGCP mixed in one text file: each message ends where the next starts, --calls groups both" {
+	printf 'CRCX 1 aaln/1@gw MGCP 1.0\r\nC: abc\r\n\r\nv=0\r\nc=IN IP4 192.0.2.4\r\n\r\n200 1 OK\r\nI: K1\r\n\r\nOPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nCall-ID: x1\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\nDLCX 2 aaln/1@gw MGCP 1.0\r\nC: abc\r\n.\r\n250 2 OK\r\n\r\nSIP/2.0 200 OK\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nCall-ID: x1\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n' > "$T/mix.txt"
+	run -0 --separate-stderr sip-parse -f index,protocol,method,status,call_id,body_length "$T/mix.txt"
+	[ "$output" = "$(tab 1 MGCP CRCX '' abc 25)
+$(tab 2 MGCP '' 200 '' 0)
+$(tab 3 SIP OPTIONS '' x1 0)
+$(tab 4 MGCP DLCX '' abc 0)
+$(tab 5 MGCP '' 250 '' 0)
+$(tab 6 SIP '' 200 x1 0)" ]
+	[ "$stderr" = "" ]
+	run -0 --separate-stderr sip-parse -c "$T/mix.txt"
+	[ "$output" = 6 ]
+	# a response from a file answers the command before it (no addresses)
+	run -0 --separate-stderr sip-parse --calls "$T/mix.txt"
+	[ "${lines[2]}" = "$(tab abc '' aaln/1@gw 1970-01-01T00:00:00.000000Z 0.000 'DELETED 250' 4)" ]
+	run -0 --separate-stderr sip-parse -f index,status -X DLCX "$T/mix.txt"
+	[ "$output" = "$(tab 4 '')
+$(tab 5 250)" ]
+}
+
+@test "sip-parse: an MGCP message from a file that breaks the grammar is shown, flagged at its line and column; --strict makes it an error" {
+	printf 'DLCX 2 aaln/1@gw MGCP 1.0\r\nC: abc\r\nI 7\r\n' > "$T/bad.mgcp"
+	run -0 --separate-stderr sip-parse -f method,call_id "$T/bad.mgcp"
+	[ "$output" = "$(tab DLCX abc)" ]
+	[ "$stderr" = "sip-parse: warning: $T/bad.mgcp:3:1: MGCP parameter line without ':' (shown, flagged malformed)" ]
+	run -0 --separate-stderr sip-parse --json "$T/bad.mgcp"
+	[[ "$output" == *'"protocol":"MGCP"'*'"errors":["MGCP parameter line without '"':'"'"]'* ]]
+	run -1 --separate-stderr sip-parse --strict "$T/bad.mgcp"
+	[ "$stderr" = "sip-parse: $T/bad.mgcp:3:1: MGCP parameter line without ':'" ]
+}
+
+@test "sip-parse --stats: MGCP commands by verb, responses by class, retransmissions (same verb or code and transaction id) and the capture's own duplicates" {
+	run -0 --separate-stderr sip-parse --stats "$P"
+	[[ "$output" == *"$(printf '\nMGCP messages\t20\ncommands\t10\nresponses\t10\nretransmissions\t0\nduplicates\t0\n')"* ]]
+	[[ "$output" == *"$(printf '\nMGCP verb\tcount\nRSIP\t1\nAUEP\t1\nRQNT\t1\nNTFY\t2\nCRCX\t3\nMDCX\t1\nDLCX\t1\n')"* ]]
+	[[ "$output" == *"$(printf '\nMGCP response class\tcount\n2xx\t9\n5xx\t1')" ]]
+	# SIP's counts leave MGCP out: frame 1 is the only SIP message
+	[ "${lines[0]}" = "$(tab messages 1)" ]
+	# a CRCX sent again after 1 s (retransmission) and copied by the
+	# capture within 1 ms (duplicate), its 200 sent twice, a new command
+	python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import mkpcap as m
+def f(t, a, b):
+    return m.eth(m.ip4(m.udp(t, a, b)))
+c = b"CRCX 500 aaln/1@gw MGCP 1.0\r\nC: r1\r\n"
+r = b"200 500 OK\r\nI: 9\r\n"
+open(sys.argv[2], "wb").write(m.pcap([f(c, 2727, 2427), f(c, 2727, 2427),
+    f(c, 2727, 2427), f(r, 2427, 2727), f(r, 2427, 2727),
+    f(b"DLCX 501 aaln/1@gw MGCP 1.0\r\nC: r1\r\n", 2727, 2427)],
+    usec=[0, 1000000, 1000400, 1500000, 2500000, 3000000]))' "$TESTS_DIR/helper" "$T/re.pcap"
+	run -0 --separate-stderr sip-parse --stats --json "$T/re.pcap"
+	python3 - "$output" <<-'EOF'
+	import json, sys
+	g = json.loads(sys.argv[1])["mgcp"]
+	assert g == {"messages": 3, "commands": 2, "responses": 1,
+	             "retransmissions": 2, "duplicates": 1,
+	             "verbs": {"CRCX": 1, "DLCX": 1}, "classes": {"2xx": 1}}, g
+	EOF
+	# a SIP-only capture's --stats has no MGCP tables
+	python3 "$TESTS_DIR/helper/mkpcap.py" eth "$T/eth.pcap"
+	run -0 --separate-stderr sip-parse --stats "$T/eth.pcap"
+	[[ "$output" != *MGCP* ]]
+}
+
+@test "sip-parse --flow: an MGCP call's messages as a ladder, a response labelled by its command's transaction id; from a file too" {
+	run -0 --separate-stderr sip-parse --flow=A3C47F21456789F0 "$P"
+	[ "$output" = "Call-ID: A3C47F21456789F0
+                    192.0.2.10:2727           192.0.2.20:2427
+22:13:29.009123 +0.000000  |------- CRCX 1003 ------>|
+22:13:30.010123 +1.001000  |<----- 200 1003 OK ------|
+22:13:31.011123 +1.001000  |------- MDCX 1004 ------>|
+22:13:32.012123 +1.001000  |<----- 200 1004 OK ------|
+22:13:33.013123 +1.001000  |------- DLCX 1005 ------>|
+22:13:34.014123 +1.001000  |<----- 250 1005 OK ------|" ]
+	# every call, SIP and MGCP; the transport on each arrow with details
+	run -0 --separate-stderr sip-parse --flow --flow-detail "$P"
+	[ "$(printf '%s\n' "$output" | grep -c '^Call-ID: ')" -eq 4 ]
+	[[ "$output" == *"Call-ID: B0B0"*"CRCX 1006 [UDP]"*"510 1006 protocol error [UDP]"* ]]
+	run -0 --separate-stderr sip-parse --flow=A3C47F21456789F0 --svg "$T/f.svg" "$P"
+	grep -q 'CRCX 1003' "$T/f.svg"
+	run -0 --separate-stderr sip-parse --flow=A3C47F21456789F0 "$TESTS_DIR/fixtures/mgcp/crcx.mgcp"
+	[[ "$output" == *"client"*"server"*"CRCX 1003"*"200 1003 OK"* ]]
+}
+
+@test "sip-parse: MGCP text in a TCP stream is not read as MGCP: RFC 3435 defines UDP only, and the man page says so" {
+	python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import mkpcap as m
+c = b"CRCX 500 aaln/1@gw MGCP 1.0\r\nC: t1\r\n"
+open(sys.argv[2], "wb").write(m.pcap([m.eth(m.ip4(m.tcp(c, 1, 2727, 2427), proto=6)),
+    m.eth(m.ip4(m.udp(c, 2727, 2427)))]))' "$TESTS_DIR/helper" "$T/tcp.pcap"
+	run -0 --separate-stderr sip-parse -f frame.number,frame.transport,protocol,method "$T/tcp.pcap"
+	[ "$output" = "$(tab 2 UDP MGCP CRCX)" ]
+	grep -q "RFC 3435 defines MGCP over UDP only" "$ROOT/man/sip-parse.1"
+}

@@ -275,6 +275,54 @@ sdp_role(struct sip_call *c, const struct sip_msg *m, int retrans)
 	return " (offer)";
 }
 
+/*
+ * The next event of c, its time, frame, ends and retrans filled; NULL
+ * when out of memory or over SIP_MAX_FLOW_EVENTS (counted).  The caller
+ * sets the rest and hands it to event_done().
+ */
+static struct sip_call_event *
+new_event(struct sip_calls *t, struct sip_call *c, uint64_t ts_ns,
+    unsigned long frame, const char *src, const char *dst, int retrans)
+{
+	struct sip_call_event *ev;
+
+	if (t->nevents >= SIP_MAX_FLOW_EVENTS) {
+		t->events_dropped++;
+		return NULL;
+	}
+	if (c->nev == c->evcap) {
+		size_t ncap = c->evcap ? c->evcap * 2 : 8;
+		struct sip_call_event *n = realloc(c->ev, ncap * sizeof(*n));
+
+		if (n == NULL)
+			return NULL;
+		c->ev = n;
+		c->evcap = ncap;
+	}
+	ev = &c->ev[c->nev];
+	memset(ev, 0, sizeof(*ev));
+	ev->ts_ns = ts_ns;
+	ev->frame = frame;
+	ev->retrans = retrans;
+	ev->src = dup_str(src);
+	ev->dst = dup_str(dst);
+	return ev;
+}
+
+static enum sip_err
+event_done(struct sip_calls *t, struct sip_call *c, struct sip_call_event *ev)
+{
+	if (ev->src == NULL || ev->dst == NULL || ev->label == NULL) {
+		free(ev->src);
+		free(ev->dst);
+		free(ev->label);
+		return SIP_E_NOMEM;
+	}
+	c->nev++;
+	t->nevents++;
+	return SIP_OK;
+}
+
 static enum sip_err
 add_event(struct sip_calls *t, struct sip_call *c, const struct sip_msg *m,
     uint64_t ts_ns, unsigned long frame, const char *src, const char *dst,
@@ -288,28 +336,10 @@ add_event(struct sip_calls *t, struct sip_call *c, const struct sip_msg *m,
 	size_t k;
 
 	role = sdp_role(c, m, retrans);
-	if (t->nevents >= SIP_MAX_FLOW_EVENTS) {
-		t->events_dropped++;
-		return SIP_OK;
-	}
-	if (c->nev == c->evcap) {
-		size_t ncap = c->evcap ? c->evcap * 2 : 8;
-		struct sip_call_event *n = realloc(c->ev, ncap * sizeof(*n));
-
-		if (n == NULL)
-			return SIP_E_NOMEM;
-		c->ev = n;
-		c->evcap = ncap;
-	}
-	ev = &c->ev[c->nev];
-	memset(ev, 0, sizeof(*ev));
-	ev->ts_ns = ts_ns;
-	ev->frame = frame;
+	if ((ev = new_event(t, c, ts_ns, frame, src, dst, retrans)) == NULL)
+		return t->nevents >= SIP_MAX_FLOW_EVENTS ? SIP_OK : SIP_E_NOMEM;
 	ev->is_request = m->is_request;
 	ev->status = m->status;
-	ev->retrans = retrans;
-	ev->src = dup_str(src);
-	ev->dst = dup_str(dst);
 	/* What tells two alike messages apart: SDP's role, then the detail. */
 	k = (size_t)snprintf(tail, sizeof(tail), "%s", role);
 	cs = slice_trim(sip_msg_value(m, SIP_HDR_CSEQ));
@@ -329,15 +359,68 @@ add_event(struct sip_calls *t, struct sip_call *c, const struct sip_msg *m,
 			memcpy(ev->label + 4, m->reason.p, m->reason.len);
 		memcpy(ev->label + 4 + m->reason.len, tail, strlen(tail) + 1);
 	}
-	if (ev->src == NULL || ev->dst == NULL || ev->label == NULL) {
-		free(ev->src);
-		free(ev->dst);
-		free(ev->label);
+	return event_done(t, c, ev);
+}
+
+/* (inline: every SIP message of --calls and --flow asks it) */
+static inline struct sip_call *
+find(struct sip_calls *t, struct slice cid)
+{
+	struct sip_call *c;
+
+	for (c = t->bucket[hash(cid)]; c != NULL; c = c->hnext)
+		if (slice_eq_cstr(cid, c->callid))
+			return c;
+	return NULL;
+}
+
+/*
+ * A new call in *cp (NULL when out of memory: SIP_E_NOMEM); SIP_E_TOOBIG
+ * with *evicted when the table was full, else SIP_OK.
+ */
+static inline enum sip_err
+make(struct sip_calls *t, struct slice cid, struct slice from,
+    struct slice to, struct slice method, uint64_t ts_ns,
+    struct sip_call **cp, struct sip_call **evicted)
+{
+	struct sip_call *c;
+	enum sip_err ret = SIP_OK;
+	unsigned h = hash(cid);
+
+	*evicted = NULL;
+	*cp = NULL;
+	if (t->ncalls >= t->max && t->lru.idle != NULL) {
+		/* idle longest: O(1) */
+		*evicted = SIP_LRU_ENTRY(t->lru.idle, struct sip_call, lru);
+		unlink_call(t, *evicted);
+		t->evicted++;
+		ret = SIP_E_TOOBIG;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return SIP_E_NOMEM;
+	c->callid = slice_dup(cid);
+	c->from = slice_dup(from);
+	c->to = slice_dup(to);
+	c->method = slice_dup(method);
+	if (c->callid == NULL || c->from == NULL || c->to == NULL ||
+	    c->method == NULL) {
+		sip_call_free(c);
 		return SIP_E_NOMEM;
 	}
-	c->nev++;
-	t->nevents++;
-	return SIP_OK;
+	c->start_ns = ts_ns;
+	c->state = strcmp(c->method, "INVITE") == 0 ? SIP_CALL_SETUP :
+	    SIP_CALL_OTHER;
+	c->hnext = t->bucket[h];
+	t->bucket[h] = c;
+	c->prev = t->tail;
+	if (t->tail != NULL)
+		t->tail->next = c;
+	else
+		t->head = c;
+	t->tail = c;
+	t->ncalls++;
+	*cp = c;
+	return ret;
 }
 
 enum sip_err
@@ -347,46 +430,17 @@ sip_calls_add(struct sip_calls *t, const struct sip_msg *m, uint64_t ts_ns,
 {
 	struct slice cid = slice_trim(sip_msg_value(m, SIP_HDR_CALL_ID));
 	struct sip_call *c;
-	enum sip_err ret = SIP_OK;
-	unsigned h = hash(cid);
+	enum sip_err ret;
 
-	*evicted = NULL;
-	for (c = t->bucket[h]; c != NULL; c = c->hnext)
-		if (slice_eq_cstr(cid, c->callid))
-			break;
-	if (c == NULL) {
-		if (t->ncalls >= t->max && t->lru.idle != NULL) {
-			/* idle longest: O(1) */
-			*evicted = SIP_LRU_ENTRY(t->lru.idle, struct sip_call,
-			    lru);
-			unlink_call(t, *evicted);
-			t->evicted++;
-			ret = SIP_E_TOOBIG;
-		}
-		if ((c = calloc(1, sizeof(*c))) == NULL)
-			return SIP_E_NOMEM;
-		c->callid = slice_dup(cid);
-		c->from = slice_dup(slice_trim(sip_msg_value(m, SIP_HDR_FROM)));
-		c->to = slice_dup(slice_trim(sip_msg_value(m, SIP_HDR_TO)));
-		c->method = slice_dup(m->is_request ? m->method :
-		    sip_field_cseq_method(m));
-		if (c->callid == NULL || c->from == NULL || c->to == NULL ||
-		    c->method == NULL) {
-			sip_call_free(c);
-			return SIP_E_NOMEM;
-		}
-		c->start_ns = ts_ns;
-		c->state = strcmp(c->method, "INVITE") == 0 ? SIP_CALL_SETUP :
-		    SIP_CALL_OTHER;
-		c->hnext = t->bucket[h];
-		t->bucket[h] = c;
-		c->prev = t->tail;
-		if (t->tail != NULL)
-			t->tail->next = c;
-		else
-			t->head = c;
-		t->tail = c;
-		t->ncalls++;
+	if ((c = find(t, cid)) == NULL) {
+		ret = make(t, cid, slice_trim(sip_msg_value(m, SIP_HDR_FROM)),
+		    slice_trim(sip_msg_value(m, SIP_HDR_TO)), m->is_request ?
+		    m->method : sip_field_cseq_method(m), ts_ns, &c, evicted);
+		if (c == NULL)
+			return ret;
+	} else {
+		*evicted = NULL;
+		ret = SIP_OK;
 	}
 	sip_lru_touch(&t->lru, &c->lru);
 	c->nmsgs++;
@@ -396,6 +450,59 @@ sip_calls_add(struct sip_calls *t, const struct sip_msg *m, uint64_t ts_ns,
 		advance(c, m, ts_ns);
 	if (t->keep_events &&
 	    add_event(t, c, m, ts_ns, frame, src, dst, tp, retrans) != SIP_OK)
+		return SIP_E_NOMEM;
+	return ret;
+}
+
+/* At most n bytes of s, for "%.*s". */
+#define TXT(s, n)	(int)((s).len < (n) ? (s).len : (n)), \
+			(s).p != NULL ? (s).p : ""
+
+enum sip_err
+sip_calls_add_mgcp(struct sip_calls *t, const struct mgcp_msg *g,
+    const char *callid, uint64_t ts_ns, unsigned long frame, const char *src,
+    const char *dst, const char *tp, int retrans, struct sip_call **evicted)
+{
+	struct sip_call *c;
+	struct sip_call_event *ev;
+	enum sip_err ret = SIP_OK;
+	char label[160];
+	int k;
+
+	*evicted = NULL;
+	if ((c = find(t, slice_cstr(callid))) == NULL) {
+		ret = make(t, slice_cstr(callid), slice_cstr(src),
+		    g->is_response ? slice_cstr(dst) : g->endpoint,
+		    SLICE_LIT("MGCP"), ts_ns, &c, evicted);
+		if (c == NULL)
+			return ret;
+		c->mgcp = 1;
+	}
+	sip_lru_touch(&t->lru, &c->lru);
+	c->nmsgs++;
+	if (ts_ns > c->last_ns)
+		c->last_ns = ts_ns;
+	if (!retrans && g->is_response && g->code >= 200)
+		c->status = g->code;
+	if (!t->keep_events)
+		return ret;
+	if ((ev = new_event(t, c, ts_ns, frame, src, dst, retrans)) == NULL)
+		return t->nevents >= SIP_MAX_FLOW_EVENTS ? ret : SIP_E_NOMEM;
+	ev->is_request = !g->is_response;
+	ev->status = g->is_response ? g->code : 0;
+	/* "CRCX 1003", "200 1003 OK": a response by its command's id */
+	if (g->is_response)
+		k = snprintf(label, sizeof(label), "%03d %.*s%s%.*s",
+		    g->code % 1000, TXT(g->txid, 16), g->comment.len > 0 ?
+		    " " : "", TXT(g->comment, 40));
+	else
+		k = snprintf(label, sizeof(label), "%.*s %.*s", TXT(g->verb, 16),
+		    TXT(g->txid, 16));
+	if (t->detail && k > 0 && (size_t)k < sizeof(label))
+		snprintf(label + k, sizeof(label) - (size_t)k, " [%s]",
+		    tp != NULL ? tp : "?");
+	ev->label = dup_label(slice_cstr(label), "");
+	if (event_done(t, c, ev) != SIP_OK)
 		return SIP_E_NOMEM;
 	return ret;
 }

@@ -19,6 +19,7 @@
 
 #include "bounds.h"
 #include "lru.h"
+#include "mgcp.h"
 #include "msg.h"
 
 /* One message of a call, as a ladder shows it. */
@@ -61,6 +62,7 @@ struct sip_call {
 	uint32_t	 offer_cseq;
 	int		 req_offer, resp_offer;
 	enum sip_call_state state;
+	int		 mgcp;		/* an MGCP call (sip_calls_add_mgcp()) */
 	struct sip_call_event *ev;
 	size_t		 nev, evcap;
 };
@@ -92,6 +94,20 @@ void	sip_calls_release(struct sip_calls *t);
  * frees with sip_call_free().
  */
 enum sip_err	sip_calls_add(struct sip_calls *t, const struct sip_msg *m,
+		    uint64_t ts_ns, unsigned long frame, const char *src,
+		    const char *dst, const char *tp, int retrans,
+		    struct sip_call **evicted);
+/*
+ * Account MGCP message g (RFC 3435) of the call callid (its C:, or its
+ * command's for a response) as sip_calls_add() does a SIP message, for
+ * ladders: the call is made by its first message (method "MGCP", from
+ * src, to the endpoint) and stays SIP_CALL_OTHER with the last final
+ * response code as its status; each message's label is the verb and
+ * transaction id, or the code, transaction id and response string, so
+ * that a response is seen to answer its command.
+ */
+enum sip_err	sip_calls_add_mgcp(struct sip_calls *t,
+		    const struct mgcp_msg *g, const char *callid,
 		    uint64_t ts_ns, unsigned long frame, const char *src,
 		    const char *dst, const char *tp, int retrans,
 		    struct sip_call **evicted);

@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "cap.h"
+#include "hep.h"
 #include "reasm.h"
 #include "snaplen.h"
 
@@ -526,6 +527,26 @@ rd32(const uint8_t *p)
 	    (uint32_t)p[2] << 8 | p[3];
 }
 
+static enum sip_err	mgcp_more(struct sip_cap *, struct sip_capmsg *);
+
+/*
+ * What HEP carried: MGCP when its protocol type says so (HEP3 type 6)
+ * or, as on a capture's other ports, its first line is MGCP's; else SIP.
+ */
+static enum sip_err
+hep_payload(struct sip_cap *c, struct sip_capmsg *cm, const uint8_t *p,
+    size_t n, unsigned type)
+{
+	if (c->mgcp_on && n > 0 && (type == SIP_HEP_TYPE_MGCP ||
+	    mgcp_looks((const char *)p, n, 1))) {
+		c->mg_facts = *cm;
+		c->mg_rest = slice_make((const char *)p, n);
+		c->mg_index = 0;
+		return mgcp_more(c, cm);
+	}
+	return datagram(c, cm, p, n);
+}
+
 /* HEP v3: "HEP3", total length, then chunks (vendor, type, length). */
 static enum sip_err
 hep3(struct sip_cap *c, struct sip_capmsg *cm, const uint8_t *p, size_t n)
@@ -533,7 +554,7 @@ hep3(struct sip_cap *c, struct sip_capmsg *cm, const uint8_t *p, size_t n)
 	size_t tot, off = 6, cl;
 	const uint8_t *pl = NULL;
 	size_t pllen = 0;
-	unsigned type, proto = 17;
+	unsigned type, proto = 17, ptype = 0;
 	uint64_t sec = 0, usec = 0;
 	int have_ts = 0;
 
@@ -597,6 +618,10 @@ hep3(struct sip_cap *c, struct sip_capmsg *cm, const uint8_t *p, size_t n)
 				if (vl == 4)
 					usec = rd32(v);
 				break;
+			case SIP_HEP_TYPE:
+				if (vl >= 1)
+					ptype = v[0];
+				break;
 			case 15:
 				pl = v;
 				pllen = vl;
@@ -614,7 +639,7 @@ hep3(struct sip_cap *c, struct sip_capmsg *cm, const uint8_t *p, size_t n)
 	cm->tp = proto == 6 ? SIP_TP_TCP : proto == 132 ? SIP_TP_SCTP :
 	    SIP_TP_UDP;
 	cm->hep = 1;
-	return datagram(c, cm, pl, pllen);
+	return hep_payload(c, cm, pl, pllen, ptype);
 }
 
 /* HEP v1/v2: a fixed header, then the payload. */
@@ -646,7 +671,7 @@ hep2(struct sip_cap *c, struct sip_capmsg *cm, const uint8_t *p, size_t n)
 	}
 	cm->tp = p[3] == 6 ? SIP_TP_TCP : SIP_TP_UDP;
 	cm->hep = 1;
-	return datagram(c, cm, p + hl, n - hl);
+	return hep_payload(c, cm, p + hl, n - hl, 0);
 }
 
 /* The next piggy-backed MGCP message of the datagram, if any is left. */
@@ -696,6 +721,19 @@ is_mgcp(const struct sip_cap *c, const uint8_t *p, size_t n)
 	return mgcp_looks((const char *)p, n, 1);
 }
 
+/* A message out of HEP whose ports --port leaves out: not counted. */
+static enum sip_err
+hep_filtered(struct sip_cap *c, struct sip_capmsg *cm)
+{
+	c->st.filtered++;
+	if (cm->mgcp != NULL) {
+		c->st.mgcp--;
+		c->mg_rest = SLICE_NULL;	/* nor its piggy-backed ones */
+	} else
+		c->st.messages--;
+	return SIP_E_PARTIAL;
+}
+
 static enum sip_err
 udp(struct sip_cap *c, struct sip_capmsg *cm)
 {
@@ -707,11 +745,8 @@ udp(struct sip_cap *c, struct sip_capmsg *cm)
 	if (n >= 6 && memcmp(p, "HEP3", 4) == 0) {
 		if ((e = hep3(c, cm, p, n)) == SIP_OK)
 			c->st.hep++;
-		if (e == SIP_OK && !port_ok(c, cm->sport, cm->dport)) {
-			c->st.filtered++;
-			c->st.messages--;
-			return SIP_E_PARTIAL;
-		}
+		if (e == SIP_OK && !port_ok(c, cm->sport, cm->dport))
+			return hep_filtered(c, cm);
 		return e;
 	}
 	if (n >= 8 && (p[0] == 1 || p[0] == 2) && (p[2] == 2 || p[2] == 10) &&
@@ -720,11 +755,8 @@ udp(struct sip_cap *c, struct sip_capmsg *cm)
 		if (e != SIP_E_NOTFOUND) {
 			if (e == SIP_OK)
 				c->st.hep++;
-			if (e == SIP_OK && !port_ok(c, cm->sport, cm->dport)) {
-				c->st.filtered++;
-				c->st.messages--;
-				return SIP_E_PARTIAL;
-			}
+			if (e == SIP_OK && !port_ok(c, cm->sport, cm->dport))
+				return hep_filtered(c, cm);
 			return e;
 		}
 		facts(c, cm, SIP_TP_UDP);
@@ -912,8 +944,7 @@ tcp_hep(struct sip_cap *c, struct sip_capmsg *cm)
 		}
 		e = hep3(c, cm, p, n);
 		if (e == SIP_OK && !port_ok(c, cm->sport, cm->dport)) {
-			c->st.filtered++;
-			c->st.messages--;
+			hep_filtered(c, cm);
 			continue;
 		}
 		if (e == SIP_OK)
@@ -1126,17 +1157,21 @@ sip_cap_next(struct sip_cap *c, struct sip_capmsg *cm)
 	enum sip_err e;
 
 	for (;;) {
-		/* Messages left over from the last packet first. */
+		/*
+		 * Messages left over from the last packet first; MGCP's
+		 * piggy-backed ones before the TCP flow moves on (HEP over
+		 * TCP carries them in the flow's buffer).
+		 */
+		if (c->mg_rest.len > 0) {
+			if ((e = mgcp_more(c, cm)) != SIP_E_PARTIAL)
+				return e;
+		}
 		if (c->flow != NULL) {
 			if ((e = tcp_next(c, cm)) != SIP_E_PARTIAL)
 				return e;
 		}
 		if (c->nchunks > 0) {
 			if ((e = sctp_next(c, cm)) != SIP_E_PARTIAL)
-				return e;
-		}
-		if (c->mg_rest.len > 0) {
-			if ((e = mgcp_more(c, cm)) != SIP_E_PARTIAL)
 				return e;
 		}
 		/* What the last packet's messages held is let go. */

@@ -73,7 +73,8 @@ sip_hep_encode(struct buf *b, const struct sip_hep *h)
 	    (uint32_t)(h->ts_ns / 1000000000ull))) != SIP_OK ||
 	    (e = chunk32(b, SIP_HEP_TS_USEC,
 	    (uint32_t)(h->ts_ns % 1000000000ull / 1000))) != SIP_OK ||
-	    (e = chunk8(b, SIP_HEP_TYPE, SIP_HEP_TYPE_SIP)) != SIP_OK ||
+	    (e = chunk8(b, SIP_HEP_TYPE, h->type != 0 ? h->type :
+	    SIP_HEP_TYPE_SIP)) != SIP_OK ||
 	    (e = chunk32(b, SIP_HEP_CAPTURE_ID, h->capture_id)) != SIP_OK ||
 	    (h->password != NULL && (e = chunk(b, SIP_HEP_AUTH_KEY,
 	    h->password, pw - 6)) != SIP_OK) ||

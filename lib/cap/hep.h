@@ -36,6 +36,7 @@
 #define SIP_HEP_CORRELATION	17	/* e.g. the Call-ID */
 
 #define SIP_HEP_TYPE_SIP	1
+#define SIP_HEP_TYPE_MGCP	6	/* HEP3's protocol types: 6 is MGCP */
 /* A HEP3 packet's length is 16 bits. */
 #define SIP_HEP_MAX		65535u
 
@@ -43,6 +44,7 @@ struct sip_hep {
 	struct sip_ipaddr	 src, dst;	/* the same family */
 	uint16_t		 sport, dport;
 	int			 ipproto;	/* 17, 6 or 132 */
+	unsigned		 type;		/* SIP_HEP_TYPE_*; 0: SIP */
 	uint64_t		 ts_ns;		/* capture time */
 	uint32_t		 capture_id;
 	const char		*password;	/* NULL: no auth key chunk */

@@ -156,6 +156,38 @@ sip_stats_pct(const struct sip_stats *s, enum sip_stats_kind kind, double p)
 	return v > h->max_us ? h->max_us : v;
 }
 
+/*
+ * Has fingerprint h (with the endpoints) been seen?  Then it is counted
+ * in *dups when ts_ns is within SIP_STATS_DUP_NS of the last time, else
+ * in *retrans.  (inline: every message of --stats, --calls and --flow)
+ */
+static inline int
+seen(struct sip_stats *s, uint64_t h, uint64_t ts_ns, const char *src,
+    const char *dst, unsigned long *retrans, unsigned long *dups)
+{
+	size_t slot;
+
+	h = hash(h, src != NULL ? src : "", src != NULL ? strlen(src) : 0);
+	h = hash(h, "\0", 1);
+	h = hash(h, dst != NULL ? dst : "", dst != NULL ? strlen(dst) : 0);
+	h |= 1;
+	slot = h % SIP_STATS_FP_SLOTS;
+	if (s->fp[slot] == h) {
+		uint64_t prev = s->fpts[slot];
+
+		if (ts_ns != 0 && (ts_ns > prev ? ts_ns - prev : prev - ts_ns) <
+		    SIP_STATS_DUP_NS)
+			(*dups)++;
+		else
+			(*retrans)++;
+		s->fpts[slot] = ts_ns;
+		return 1;
+	}
+	s->fp[slot] = h;
+	s->fpts[slot] = ts_ns;
+	return 0;
+}
+
 static struct slice
 top_branch(const struct sip_msg *m)
 {
@@ -195,28 +227,11 @@ sip_stats_add(struct sip_stats *s, const struct sip_msg *m, uint64_t ts_ns,
 	struct slice br = top_branch(m), meth;
 	struct sip_stats_txn *t;
 	uint64_t h, key;
-	size_t slot;
 
 	/* Retransmissions repeat the bytes between the same endpoints. */
 	h = hash(HASH0, m->buf, m->len);
-	h = hash(h, src != NULL ? src : "", src != NULL ? strlen(src) : 0);
-	h = hash(h, "\0", 1);
-	h = hash(h, dst != NULL ? dst : "", dst != NULL ? strlen(dst) : 0);
-	h |= 1;
-	slot = h % SIP_STATS_FP_SLOTS;
-	if (s->fp[slot] == h) {
-		uint64_t prev = s->fpts[slot];
-
-		if (ts_ns != 0 && (ts_ns > prev ? ts_ns - prev : prev - ts_ns) <
-		    SIP_STATS_DUP_NS)
-			s->dups++;
-		else
-			s->retrans++;
-		s->fpts[slot] = ts_ns;
+	if (seen(s, h, ts_ns, src, dst, &s->retrans, &s->dups))
 		return 1;
-	}
-	s->fp[slot] = h;
-	s->fpts[slot] = ts_ns;
 
 	if (m->is_request) {
 		s->requests++;
@@ -248,5 +263,43 @@ sip_stats_add(struct sip_stats *s, const struct sip_msg *m, uint64_t ts_ns,
 		return 0;
 	t->done = 1;
 	hist_add(&s->h[t->kind], (double)(ts_ns - t->ts_ns) / 1000.0);
+	return 0;
+}
+
+int
+sip_stats_add_mgcp(struct sip_stats *s, const struct mgcp_msg *g,
+    uint64_t ts_ns, const char *src, const char *dst)
+{
+	struct sip_stats_mgcp *q = &s->mgcp;
+	char code[4];
+	uint64_t h;
+	int i;
+
+	/* "M" keeps them apart from SIP's fingerprints in the one table */
+	code[0] = (char)('0' + g->code / 100 % 10);
+	code[1] = (char)('0' + g->code / 10 % 10);
+	code[2] = (char)('0' + g->code % 10);
+	h = hash(HASH0, g->is_response ? "MR" : "MC", 2);
+	h = g->is_response ? hash(h, code, 3) : hash(h, g->verb.p, g->verb.len);
+	h = hash(h, g->txid.p, g->txid.len);
+	if (seen(s, h, ts_ns, src, dst, &q->retrans, &q->dups))
+		return 1;
+	if (g->is_response) {
+		q->responses++;
+		q->by_class[g->code / 100 % 10]++;
+		return 0;
+	}
+	q->commands++;
+	for (i = 0; i < SIP_STATS_MGCP_VERBS && q->verb[i][0] != '\0'; i++)
+		if (slice_eq_cstr(g->verb, q->verb[i])) {
+			q->by_verb[i]++;
+			return 0;
+		}
+	if (i < SIP_STATS_MGCP_VERBS && g->verb.len < sizeof(q->verb[i])) {
+		memcpy(q->verb[i], g->verb.p, g->verb.len);
+		q->verb[i][g->verb.len] = '\0';
+		q->by_verb[i]++;
+	} else
+		q->by_verb[SIP_STATS_MGCP_VERBS]++;
 	return 0;
 }

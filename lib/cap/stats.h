@@ -16,6 +16,7 @@
 
 #include <stdint.h>
 
+#include "mgcp.h"
 #include "msg.h"
 
 #define SIP_STATS_FP_SLOTS	(1u << 16)	/* message fingerprints */
@@ -51,6 +52,16 @@ struct sip_stats_txn {
 	uint8_t		 done;
 };
 
+#define SIP_STATS_MGCP_VERBS	16	/* MGCP verbs kept; then "other" */
+
+/* MGCP (RFC 3435): commands by verb, responses by class (000 to 999). */
+struct sip_stats_mgcp {
+	unsigned long	 commands, responses, retrans, dups;
+	char		 verb[SIP_STATS_MGCP_VERBS][5];
+	unsigned long	 by_verb[SIP_STATS_MGCP_VERBS + 1];	/* + other */
+	unsigned long	 by_class[10];	/* 0xx (000: a response ack) .. 9xx */
+};
+
 struct sip_stats {
 	unsigned long	 requests, responses, retrans;
 	unsigned long	 dups;		/* the capture's own copies */
@@ -61,6 +72,7 @@ struct sip_stats {
 	uint64_t	*fpts;				/* and when last seen */
 	struct sip_stats_txn *txn;
 	struct sip_stats_hist h[SIP_STATS_KINDS];
+	struct sip_stats_mgcp mgcp;
 };
 
 /* SIP_E_NOMEM when the tables cannot be allocated. */
@@ -74,6 +86,16 @@ void		sip_stats_release(struct sip_stats *s);
  * when ts_ns is 0), else 0.  Neither is counted in requests or responses.
  */
 int		sip_stats_add(struct sip_stats *s, const struct sip_msg *m,
+		    uint64_t ts_ns, const char *src, const char *dst);
+/*
+ * Count MGCP message g as sip_stats_add() counts SIP (into s->mgcp):
+ * a command again with the same verb and transaction id between the
+ * same endpoints, or a response again with the same code and
+ * transaction id, is a retransmission (RFC 3435 3.5: a retransmitted
+ * command keeps its transaction id), or a duplicate within
+ * SIP_STATS_DUP_NS.  Returns 1 for either, else 0.
+ */
+int		sip_stats_add_mgcp(struct sip_stats *s, const struct mgcp_msg *g,
 		    uint64_t ts_ns, const char *src, const char *dst);
 /* Percentile p (0-100) of kind in microseconds; 0 when there is none. */
 double		sip_stats_pct(const struct sip_stats *s, enum sip_stats_kind k,

@@ -177,6 +177,37 @@ mgcp_next(struct slice *rest, struct slice *msg)
 	return 1;
 }
 
+size_t
+mgcp_text(const char *p, size_t n, int (*other)(const char *, size_t),
+    size_t *used, int *ended)
+{
+	const char *e = p + n, *at = p, *ls, *end;
+	struct slice l;
+
+	line(&at, e);			/* its first line */
+	end = at;			/* the end of its last line not empty */
+	while (at < e) {
+		ls = at;
+		l = line(&at, e);
+		if (l.len == 1 && l.p[0] == '.') {
+			*used = (size_t)(at - p);
+			*ended = 1;
+			return (size_t)(ls - p);
+		}
+		if (l.len > 0 && (mgcp_looks(ls, (size_t)(e - ls), 1) ||
+		    (other != NULL && other(ls, (size_t)(e - ls))))) {
+			*used = (size_t)(ls - p);
+			*ended = 1;
+			return (size_t)(end - p);
+		}
+		if (l.len > 0)
+			end = at;
+	}
+	*used = n;
+	*ended = 0;
+	return (size_t)(end - p);
+}
+
 static void
 flag(struct mgcp_msg *m, const char *why, const char *where)
 {

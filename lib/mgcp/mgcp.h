@@ -63,6 +63,20 @@ int		mgcp_looks(const char *p, size_t n, int strict);
  */
 int		mgcp_next(struct slice *rest, struct slice *msg);
 /*
+ * An MGCP message of a text file (a message file, standard input), which
+ * p[0..n) starts with (mgcp_looks()).  It ends at a line holding a
+ * single "." (piggy-backing, RFC 3435 3.5.5), at a line that starts
+ * another message (an MGCP command or response line with a known verb,
+ * or one that other(), when given, says starts a message: SIP), or at
+ * the end.  Returns its length, the empty lines before the next message
+ * left off; *used is what it takes of p with its separator, and *ended
+ * is 0 when it ran to the end of p (more input may belong to it).
+ * Datagrams need none of this: a datagram frames its messages.
+ */
+size_t		mgcp_text(const char *p, size_t n,
+		    int (*other)(const char *, size_t), size_t *used,
+		    int *ended);
+/*
  * Parse one message (from mgcp_next()).  SIP_OK: m is filled, perhaps
  * flagged (m->bad); SIP_E_PARSE: the first line is no MGCP command or
  * response line (m->bad says why).

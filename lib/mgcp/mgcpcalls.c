@@ -246,6 +246,7 @@ command(struct mgcp_calls *t, const struct mgcp_msg *m, uint64_t ts,
 	copy(x->conn, conn);
 	if (c == NULL)
 		return SIP_OK;		/* no call's transaction */
+	t->last = (uint32_t)(c - t->v) + 1;
 	c->nmsgs++;
 	c->last_ns = ts;
 	copy(ep, m->endpoint);
@@ -303,6 +304,7 @@ response(struct mgcp_calls *t, const struct mgcp_msg *m, uint64_t ts,
 		return SIP_OK;
 	}
 	c = &t->v[x->call - 1];
+	t->last = x->call;
 	c->nmsgs++;
 	c->last_ns = ts;
 	if (m->code < 200)
@@ -357,9 +359,16 @@ mgcp_calls_add(struct mgcp_calls *t, const struct mgcp_msg *m,
 			return SIP_E_NOMEM;
 		}
 	}
+	t->last = 0;
 	if (m->is_response)
 		return response(t, m, ts_ns, src, dst);
 	return command(t, m, ts_ns, src, dst);
+}
+
+const struct mgcp_call *
+mgcp_calls_last(const struct mgcp_calls *t)
+{
+	return t->last != 0 ? &t->v[t->last - 1] : NULL;
 }
 
 const char *

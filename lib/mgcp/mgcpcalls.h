@@ -74,6 +74,7 @@ struct mgcp_calls {
 	struct mgcp_connref *cref;	/* the connections' entries */
 	size_t		 ncref, crefcap;
 	uint32_t	 cref_free;	/* a free entry: index + 1, 0 */
+	uint32_t	 last;		/* the last message's call: index + 1 */
 };
 
 void		mgcp_calls_init(struct mgcp_calls *t);
@@ -91,6 +92,11 @@ enum sip_err	mgcp_calls_add(struct mgcp_calls *t, const struct mgcp_msg *m,
 int		mgcp_calls_answers(const struct mgcp_calls *t,
 		    const struct mgcp_msg *m, const char *src, const char *dst,
 		    const char **verb, const char **callid);
+/*
+ * The call the message mgcp_calls_add() took last was counted in (a
+ * response: its command's), or NULL when none.
+ */
+const struct mgcp_call *mgcp_calls_last(const struct mgcp_calls *t);
 const char	*mgcp_call_state_name(enum mgcp_call_state s);
 void		mgcp_calls_free(struct mgcp_calls *t);
 

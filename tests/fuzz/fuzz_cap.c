@@ -1,7 +1,8 @@
 /*
  * fuzz_cap.c - libFuzzer target for the capture path: the bytes of a
  * pcap or pcapng file, through libpcap, link layers, IP, fragments, TCP
- * reassembly, SCTP, WebSocket and HEP, to SIP messages.
+ * reassembly, SCTP, WebSocket and HEP, to SIP and MGCP messages (HEP3
+ * protocol type 6 among them).
  */
 #include <stdint.h>
 #include <stddef.h>
@@ -30,11 +31,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	/* Keep every packet of a message and write them, as -w does. */
 	sip_cap_keep_packets(c);
+	sip_cap_mgcp(c);		/* as sip-parse and sdp-lint read */
 	(void)sip_cap_dump_open(&d, c, "/dev/null", err, sizeof(err));
 	while ((e = sip_cap_next(c, &cm)) != SIP_E_NOTFOUND &&
 	    e != SIP_E_SYS && e != SIP_E_NOMEM && n++ < 100000) {
 		if (e == SIP_OK) {
-			(void)sip_msg_hdr(cm.msg, SIP_HDR_CALL_ID);
+			if (cm.msg != NULL)
+				(void)sip_msg_hdr(cm.msg, SIP_HDR_CALL_ID);
+			else
+				(void)mgcp_param(cm.mgcp, "C");
 			if (d != NULL)
 				(void)sip_cap_dump(d, c, &cm);
 		}

@@ -3,15 +3,51 @@
  * every piggy-backed message is taken apart, parameters looked up, and
  * nothing is read outside the input.  The messages then go through
  * lib/mgcpcalls' table (commands one way, responses the other), whose
- * call, connection and transaction index must stay consistent.
+ * call, connection and transaction index must stay consistent.  The
+ * same bytes are also read as a text file is (mgcp_text(): messages end
+ * at a "." line or where the next SIP or MGCP message starts).
  */
 #include <stdint.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "mgcp.h"
 #include "mgcpcalls.h"
+#include "msg.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+/* As sip-parse reads a message file: MGCP where it starts, else a line. */
+static void
+text(const char *p, size_t n)
+{
+	struct mgcp_msg m;
+	size_t i, len, used;
+	int ended;
+
+	while (n > 0) {
+		for (i = 0; i < n && (p[i] == '\r' || p[i] == '\n'); i++)
+			;
+		p += i;
+		n -= i;
+		if (n == 0)
+			break;
+		if (!mgcp_looks(p, n, 1)) {
+			const char *nl = memchr(p, '\n', n);
+
+			i = nl != NULL ? (size_t)(nl - p) + 1 : n;
+			p += i;
+			n -= i;
+			continue;
+		}
+		len = mgcp_text(p, n, sip_msg_known_start, &used, &ended);
+		if (len > used || used > n || used == 0 || (!ended && used != n))
+			__builtin_trap();
+		(void)mgcp_parse(&m, p, len);
+		p += used;
+		n -= used;
+	}
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -41,5 +77,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (t.v[i].nconn > MGCP_MAX_CONNS)
 			__builtin_trap();
 	mgcp_calls_free(&t);
+	text((const char *)data, size);
 	return 0;
 }

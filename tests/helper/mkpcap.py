@@ -6,7 +6,7 @@ known.  KINDs: eth vlan qinq sll sll2 null loop raw4 raw6 ip6ext pcapng
 nano v6 frag4 frag6 tcp tcpooo tcpretrans tcpsplit tcpmany sctp ws hep3
 hep2 ipip gre erspan2 erspan3 vxlan gtpu pppoe mpls port trunc malformed
 notsip tls wsspace sdp badsip tcpbig fragflood tcpinter tcpbytes hep3tcp hep3mid fragnest
-snaplen snaplenng pptp link147 junk two408 mgcp
+snaplen snaplenng pptp link147 junk two408 mgcp hep3mgcp
 """
 import struct
 import sys
@@ -161,14 +161,14 @@ def wsframe(payload, mask=b""):
     return h + mask + payload
 
 
-def hep3(payload):
+def hep3(payload, ptype=1):
     def chunk(t, v):
         return struct.pack("!HHH", 0, t, 6 + len(v)) + v
     body = (chunk(1, b"\x02") + chunk(2, b"\x11") + chunk(3, SRC4) +
             chunk(4, DST4) + chunk(7, struct.pack("!H", 5062)) +
             chunk(8, struct.pack("!H", 5064)) +
             chunk(9, struct.pack("!I", T0 + 100)) +
-            chunk(10, struct.pack("!I", 5)) + chunk(11, b"\x01") +
+            chunk(10, struct.pack("!I", 5)) + chunk(11, bytes([ptype])) +
             chunk(15, payload))
     return b"HEP3" + struct.pack("!H", 6 + len(body)) + body
 
@@ -405,6 +405,16 @@ def build(kind):
     if kind == "hep3":
         return pcap([E(ip4(udp(hep3(p), 40000, 9060))) for p in
                      (msg(1), resp(1))])
+    if kind == "hep3mgcp":
+        # MGCP in HEP3 (protocol type 6): a command whose verb no
+        # content rule knows, its answer with a CRCX piggy-backed, then
+        # SIP (type 1) and MGCP sent as SIP's type (known by content)
+        return pcap([E(ip4(udp(hep3(p, t), 40000, 9060))) for p, t in
+                     ((b"XYZW 77 a@gw MGCP 1.0\r\nC: h1\r\n", 6),
+                      (b"200 77 OK\r\n.\r\nCRCX 78 a@gw MGCP 1.0\r\n"
+                       b"C: h1\r\n", 6),
+                      (msg(1), 1),
+                      (b"DLCX 79 a@gw MGCP 1.0\r\nC: h1\r\n", 1))])
     if kind == "hep2":
         return pcap([E(ip4(udp(hep2(p), 40000, 9060))) for p in
                      (msg(1), resp(1))])
