@@ -801,6 +801,104 @@ all_read() {
 	grep -q ", $closed for the memory budget," "$SERVE_DIR/part.err"
 }
 
+# tls_hostile PORT DIR BIG PART STALL: TLS clients that hold what they
+# can of the server's memory (bounded: 60 s), 32 at a time: BIG finish
+# the handshake and send, in one record, the head of an INVITE and 15 kB
+# of the 1 MB of body it announces; PART finish it and send a 16 kB
+# record but its last 10 bytes; STALL, last and in a moment (the
+# handshake deadline is short), send a ClientHello's first record
+# announcing 131,396 bytes (the most OpenSSL takes) and no more.
+# DIR/ready once all are in place; the sockets stay open until DIR/go
+tls_hostile() {
+	python3 - "$@" <<-'PY' >"$2/hostile.out" 2>&1 3>&- &
+	import concurrent.futures, os, socket, ssl, sys, time
+	port, d = int(sys.argv[1]), sys.argv[2]
+	nbig, npart, nstall = (int(a) for a in sys.argv[3:6])
+	ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+	ctx.check_hostname, ctx.verify_mode = False, ssl.CERT_NONE
+	end = time.monotonic() + 60
+	def tls():	# a handshake done by hand: records can then be cut
+	    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+	    inb, outb = ssl.MemoryBIO(), ssl.MemoryBIO()
+	    o = ctx.wrap_bio(inb, outb)
+	    while True:
+	        try:
+	            o.do_handshake()
+	            break
+	        except ssl.SSLWantReadError:
+	            s.sendall(outb.read())
+	            got = s.recv(65536)
+	            if not got:
+	                raise OSError("closed in the handshake")
+	            inb.write(got)
+	    s.sendall(outb.read())
+	    return s, o, outb
+	def big(i):
+	    s, o, outb = tls()
+	    o.write(("INVITE sip:bob@127.0.0.1 SIP/2.0\r\n"
+	        "Via: SIP/2.0/TLS 127.0.0.1:9;branch=z9hG4bKhost%d\r\n"
+	        "Max-Forwards: 70\r\nFrom: <sip:a@127.0.0.1>;tag=%d\r\n"
+	        "To: <sip:bob@127.0.0.1>\r\nCall-ID: host-%d\r\nCSeq: 1 INVITE\r\n"
+	        "Content-Length: 1000000\r\n\r\n" % (i, i, i)).encode() + b"a" * 15000)
+	    s.sendall(outb.read())
+	    return s
+	def part(i):
+	    s, o, outb = tls()
+	    o.write(b"a" * 16384)
+	    s.sendall(outb.read()[:-10])
+	    return s
+	def stall(i):
+	    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+	    hello = b"\x01" + (131396).to_bytes(3, "big") + b"\x03\x03" + bytes(60)
+	    s.sendall(b"\x16\x03\x01" + len(hello).to_bytes(2, "big") + hello)
+	    return s
+	def one(fi):
+	    if time.monotonic() > end:
+	        return None
+	    try:
+	        return fi[0](fi[1])
+	    except OSError:	# closed over the budget: what it is for
+	        return None
+	socks = []
+	with concurrent.futures.ThreadPoolExecutor(32) as pool:
+	    for f, n in ((big, nbig), (part, npart), (stall, nstall)):
+	        socks += pool.map(one, [(f, i) for i in range(n)])
+	print("%d in place, %d closed early" % (sum(s is not None for s in socks),
+	                                        sum(s is None for s in socks)))
+	open(os.path.join(d, "ready"), "w").close()
+	while time.monotonic() < end and not os.path.exists(os.path.join(d, "go")):
+	    time.sleep(0.05)
+	PY
+	echo $! > "$2/hostile.pid"
+}
+
+@test "sip-serve: 2,500 hostile TLS clients (into a message, a record short, stalled in the handshake) keep its peak RSS under 64 MB: OpenSSL's buffers count in the budget" {
+	need ss
+	# a connection each, and the clients' own
+	ulimit -n 6000 2>/dev/null || skip "6,000 file descriptors are not allowed"
+	make_cert "$BATS_TEST_TMPDIR/pki"
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0" \
+	    start_serve th -v -l udp:127.0.0.1:0 -l tls:127.0.0.1:0 \
+	    --max-connections 2500 \
+	    --cert "$BATS_TEST_TMPDIR/pki/cert.pem" --key "$BATS_TEST_TMPDIR/pki/key.pem"
+	local t pid hwm
+	t=$(serve_addr th tls)
+	pid=$(cat "$SERVE_DIR/th.pid")
+	tls_hostile "${t##*:}" "$BATS_TEST_TMPDIR" 200 100 2200
+	wait_for test -e "$BATS_TEST_TMPDIR/ready"
+	wait_for all_read "${t##*:}"
+	# OpenSSL's own buffers were outside the budget: 84 MB
+	hwm=$(awk '$1 == "VmHWM:" { print $2 }' "/proc/$pid/status")
+	echo "VmHWM $hwm kB; $(cat "$BATS_TEST_TMPDIR/hostile.out")"
+	[ "$hwm" -lt $((64 * 1024)) ]
+	run -0 "$SIPBOX" sip-send --timeout 4 "sip:$(serve_addr th udp)"
+	[ "$output" = "SIP/2.0 200 OK" ]
+	touch "$BATS_TEST_TMPDIR/go"
+	wait "$(cat "$BATS_TEST_TMPDIR/hostile.pid")"
+	stop_serve th
+	grep -q ", [1-9][0-9]* for the memory budget," "$SERVE_DIR/th.err"
+}
+
 # busy_peer PORT: one TCP client that reads nothing (a 4 kB receive
 # buffer) sends OPTIONS with 60 Vias of 3 kB, each answered with them
 # all, one at a time until the server's kernel send queue stops growing

@@ -5,7 +5,9 @@
  * of the real library: nothing links -lssl or -lcrypto.
  */
 #include <dlfcn.h>
+#include <malloc.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -197,6 +199,53 @@ static struct {
 #undef V
 } fn;
 
+static size_t inuse;		/* bytes OpenSSL has allocated, not freed */
+
+/*
+ * OpenSSL's allocations, counted: what each connection's record and
+ * handshake buffers hold is charged to it (lib/net/conn) and so kept
+ * within the transport set's budget (lib/net/tpset).  The usable size
+ * is what the allocation costs, and needs no header of ours.
+ */
+static void *
+mem_malloc(size_t n, const char *file, int line)
+{
+	void *p = malloc(n);
+
+	(void)file;
+	(void)line;
+	if (p != NULL)
+		__atomic_add_fetch(&inuse, malloc_usable_size(p),
+		    __ATOMIC_RELAXED);
+	return p;
+}
+
+static void *
+mem_realloc(void *old, size_t n, const char *file, int line)
+{
+	size_t was = old != NULL ? malloc_usable_size(old) : 0;
+	void *p = realloc(old, n);
+
+	(void)file;
+	(void)line;
+	if (p == NULL)
+		return NULL;	/* old stays, and so does its count */
+	__atomic_sub_fetch(&inuse, was, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&inuse, malloc_usable_size(p), __ATOMIC_RELAXED);
+	return p;
+}
+
+static void
+mem_free(void *p, const char *file, int line)
+{
+	(void)file;
+	(void)line;
+	if (p == NULL)
+		return;
+	__atomic_sub_fetch(&inuse, malloc_usable_size(p), __ATOMIC_RELAXED);
+	free(p);
+}
+
 static int state[2];		/* per library: 0 not tried, 1 loaded, -1 not */
 static char why[256];		/* why not */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -212,6 +261,19 @@ open_lib(int lib)
 		snprintf(why, sizeof why, "OpenSSL could not be loaded: %s",
 		    dlerror());
 		return -1;
+	}
+	if (lib == LIB_C) {
+		/*
+		 * Before any other call: OpenSSL takes its allocators only
+		 * until it has allocated once.  Should it refuse, nothing
+		 * is counted and the rest works as before.
+		 */
+		__typeof__(CRYPTO_set_mem_functions) *set =
+		    (__typeof__(CRYPTO_set_mem_functions) *)dlsym(h,
+		    "CRYPTO_set_mem_functions");
+
+		if (set != NULL)
+			set(mem_malloc, mem_realloc, mem_free);
 	}
 #define X(l, r, n, p, a, f)						\
 	if (LIB_##l == lib &&						\
@@ -262,6 +324,12 @@ int
 sip_ossl_loaded(void)
 {
 	return state[LIB_C] == 1;
+}
+
+size_t
+sip_ossl_mem(void)
+{
+	return __atomic_load_n(&inuse, __ATOMIC_RELAXED);
 }
 
 /* The functions themselves. */

@@ -29,5 +29,10 @@ enum sip_err	sip_ossl_load(int ssl, char *err, size_t errsz);
 const char	*sip_ossl_error(void);
 /* 1 when libcrypto is loaded (sipbox --version says which). */
 int		 sip_ossl_loaded(void);
+/*
+ * Bytes OpenSSL holds now (its allocations not yet freed; 0 before it
+ * is loaded): lib/net/conn charges each connection what its calls add.
+ */
+size_t		 sip_ossl_mem(void);
 
 #endif

@@ -18,6 +18,7 @@
 #include "clock.h"
 #include "conn.h"
 #include "loop.h"
+#include "ossl.h"
 #include "rand.h"
 #include "tls.h"
 #include "ws.h"
@@ -35,6 +36,22 @@ sip_conn_init(struct sip_conn *c)
 	buf_init(&c->raw, SIP_MAX_MSG + SIP_WS_MAX_HANDSHAKE);
 	buf_init(&c->msg, SIP_MAX_MSG);
 	buf_init(&c->out, 0);
+}
+
+/*
+ * Charge c what OpenSSL allocated, less what it freed, since it held
+ * before bytes: the process is one thread, so what a call on c->ssl
+ * allocates is c's.
+ */
+static void
+ossl_charge(struct sip_conn *c, size_t before)
+{
+	size_t now = sip_ossl_mem();
+
+	if (now >= before)
+		c->ossl += now - before;
+	else
+		c->ossl -= before - now < c->ossl ? before - now : c->ossl;
 }
 
 static int
@@ -119,8 +136,10 @@ write_some(struct sip_conn *c, const void *p, size_t n, size_t *done,
 	*done = 0;
 	*wait = SIP_CONN_WANT_WRITE;
 	if (c->ssl != NULL) {
+		size_t before = sip_ossl_mem();
 		int r = SSL_write_ex(c->ssl, p, n, done);
 
+		ossl_charge(c, before);
 		if (r == 1)
 			return SIP_OK;
 		*done = 0;
@@ -183,8 +202,10 @@ read_some(struct sip_conn *c, void *p, size_t n, size_t *got)
 {
 	*got = 0;
 	if (c->ssl != NULL) {
+		size_t before = sip_ossl_mem();
 		int r = SSL_read_ex(c->ssl, p, n, got);
 
+		ossl_charge(c, before);
 		if (r == 1)
 			return SIP_OK;
 		switch (SSL_get_error(c->ssl, r)) {
@@ -398,19 +419,25 @@ tls_start(struct sip_conn *c)
 {
 	struct sip_sockaddr lit;
 	const char *host = c->host;
+	size_t before = sip_ossl_mem();
 
 	if (c->tls == NULL) {
 		snprintf(c->err, sizeof c->err, "no TLS context");
 		return SIP_E_INVAL;
 	}
-	if ((c->ssl = SSL_new(c->tls)) == NULL ||
-	    SSL_set_fd(c->ssl, c->fd) != 1) {
+	c->ssl = SSL_new(c->tls);
+	ossl_charge(c, before);
+	if (c->ssl == NULL || SSL_set_fd(c->ssl, c->fd) != 1) {
 		sip_tls_why(NULL, c->err, sizeof c->err);
 		return SIP_E_TLS;
 	}
-	/* queued sends go in pieces, from a buffer that may move */
+	/*
+	 * Queued sends go in pieces, from a buffer that may move; the
+	 * record buffers (34 kB) go back whenever they are empty, so an
+	 * idle connection holds none.
+	 */
 	SSL_set_mode(c->ssl, SSL_MODE_ENABLE_PARTIAL_WRITE |
-	    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
 	if (!c->server && *host != '\0') {
 		if (sip_net_numeric(host, 0, &lit) == SIP_OK) {
 			/* RFC 5922 7.1: an address literal is matched as such. */
@@ -428,11 +455,14 @@ static enum sip_err
 tls_step(struct sip_conn *c)
 {
 	enum sip_err e;
+	size_t before;
 	int r;
 
 	if (c->ssl == NULL && (e = tls_start(c)) != SIP_OK)
 		return e;
+	before = sip_ossl_mem();
 	r = c->server ? SSL_accept(c->ssl) : SSL_connect(c->ssl);
+	ossl_charge(c, before);
 	if (r == 1)
 		return ws_begin(c);
 	switch (SSL_get_error(c->ssl, r)) {
@@ -994,7 +1024,7 @@ sip_conn_next(struct sip_conn *c, struct sip_msg *m, struct sip_perr *pe)
 size_t
 sip_conn_mem(const struct sip_conn *c)
 {
-	return c->st.in.cap + c->raw.cap + c->msg.cap + c->out.cap;
+	return c->st.in.cap + c->raw.cap + c->msg.cap + c->out.cap + c->ossl;
 }
 
 void
@@ -1048,5 +1078,6 @@ sip_conn_close(struct sip_conn *c)
 	buf_free(&c->out);
 	c->out_off = 0;
 	c->ssl = NULL;
+	c->ossl = 0;
 	c->fd = -1;
 }

@@ -69,6 +69,7 @@ struct sip_conn {
 	enum sip_tp		 tp;
 	int			 fd;
 	SSL			*ssl;
+	size_t			 ossl;		/* bytes OpenSSL holds for ssl */
 	int			 server;	/* accepted, or a UDP listener */
 	int			 connected;	/* UDP: connect()ed to peer */
 	struct sip_sockaddr	 peer;		/* UDP listener: last sender */
@@ -158,7 +159,10 @@ enum sip_err	sip_conn_fill(struct sip_conn *c);
  */
 enum sip_err	sip_conn_next(struct sip_conn *c, struct sip_msg *m,
 		    struct sip_perr *pe);
-/* Bytes of memory c's buffers hold (in and out, allocated, not used). */
+/*
+ * Bytes of memory c's buffers hold (in and out, allocated, not used),
+ * and what OpenSSL allocated for its TLS session (records, handshake).
+ */
 size_t		sip_conn_mem(const struct sip_conn *c);
 /*
  * Give back each buffer that holds nothing now and more than

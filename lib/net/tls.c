@@ -135,6 +135,12 @@ sip_tls_server_ctx(SSL_CTX **out, const struct sip_tls_opts *o, char *err,
 		SSL_CTX_free(ctx);
 		return e;
 	}
+	/*
+	 * A TLS 1.2 session a client closed cleanly stays cached, about
+	 * 1 kB each: OpenSSL keeps 20,480, outside any connection's
+	 * budget.  1,024 is 1 MB; the oldest goes first.
+	 */
+	SSL_CTX_sess_set_cache_size(ctx, SIP_TLS_SESSIONS);
 	*out = ctx;
 	return SIP_OK;
 }

@@ -12,6 +12,8 @@
 
 #include "err.h"
 
+#define SIP_TLS_SESSIONS	1024	/* a server's session cache */
+
 struct sip_tls_opts {
 	const char	*cacert;	/* PEM bundle; NULL: system store */
 	const char	*capath;	/* hashed directory */

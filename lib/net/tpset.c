@@ -508,7 +508,10 @@ stream_io(struct sip_loop *l, int fd, unsigned ev, void *arg)
 	if (f->c.state != SIP_CONN_OPEN) {
 		e = sip_conn_step(&f->c);
 		if (e == SIP_E_PARTIAL) {
-			flow_watch(f);
+			/* a handshake half done holds OpenSSL's buffers */
+			flow_mem(f);
+			if (!f->dead)
+				flow_watch(f);
 			return;
 		}
 		if (e != SIP_OK) {
