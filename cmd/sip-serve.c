@@ -642,6 +642,35 @@ put_safe(char *out, size_t n, const char *pfx, struct slice s,
 }
 
 /*
+ * What judge()'s check parsed of the request being handled, for the
+ * registrar to take instead of parsing it again; emptied once handle()
+ * is done with the request.
+ */
+static struct sip_check_keep keep;
+
+static void
+keep_clear(void)
+{
+	keep.ruri_s = keep.to.s = SLICE_NULL;
+	keep.ncontact = keep.nauth = 0;
+}
+
+/* Address value s of the request being handled: as the check kept it,
+ * else parsed now into buf. */
+static enum sip_err
+addr_of(struct slice s, struct sip_addr *buf, const struct sip_addr **a)
+{
+	const struct sip_check_addr *k = sip_check_kept_addr(&keep, s);
+
+	if (k != NULL) {
+		*a = &k->a;
+		return k->e;
+	}
+	*a = buf;
+	return sip_addr_parse(buf, s, NULL);
+}
+
+/*
  * RFC 3261 8.2.1-8.2.2, RFC 4475: what is wrong with request m.  0 when
  * nothing is; -1 when it cannot be answered (no Via, From, To, Call-ID
  * or CSeq to copy into a response); else the code to answer, with why
@@ -656,7 +685,9 @@ judge(const struct sip_msg *m, char *why, size_t n, char *unsup, size_t un)
 		{ SIP_HDR_CSEQ, "CSeq" } };
 	struct sip_finding f[32];
 	struct sip_check c;
-	struct sip_uri u;
+	struct sip_uri ubuf;
+	const struct sip_uri *u = &keep.ruri;
+	enum sip_err e;
 	struct sip_perr pe;
 	struct sip_hdr_iter it;
 	struct slice val, tags[16];
@@ -664,6 +695,7 @@ judge(const struct sip_msg *m, char *why, size_t n, char *unsup, size_t un)
 	size_t k = 0;
 
 	unsup[0] = '\0';
+	keep_clear();
 	for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
 		if (slice_trim(sip_msg_value(m, need[i].id)).len == 0) {
 			snprintf(why, n, "no %s header: no answer can be "
@@ -676,6 +708,7 @@ judge(const struct sip_msg *m, char *why, size_t n, char *unsup, size_t un)
 		return 505;
 	}
 	sip_check_init(&c, f, sizeof f / sizeof f[0]);
+	c.keep = &keep;
 	if (sip_check_msg(&c, m) > 0) {
 		snprintf(why, n, "malformed request");
 		for (unsigned i = 0; i < c.n; i++)
@@ -686,9 +719,15 @@ judge(const struct sip_msg *m, char *why, size_t n, char *unsup, size_t un)
 		return 400;
 	}
 	/* 8.2.2.1: a scheme it does not know is 416 */
-	if (sip_uri_parse(&u, m->ruri, &pe) == SIP_OK &&
-	    u.scheme == SIP_URI_OTHER) {
-		put_safe(why, n, "URI scheme '", u.scheme_s,
+	if (keep.ruri_s.p != NULL && keep.ruri_s.p == m->ruri.p &&
+	    keep.ruri_s.len == m->ruri.len)
+		e = keep.ruri_e;
+	else {
+		e = sip_uri_parse(&ubuf, m->ruri, &pe);
+		u = &ubuf;
+	}
+	if (e == SIP_OK && u->scheme == SIP_URI_OTHER) {
+		put_safe(why, n, "URI scheme '", u->scheme_s,
 		    "' is not supported");
 		return 416;
 	}
@@ -795,14 +834,14 @@ do_message(struct sip_uas_txn *t, const struct sip_msg *m,
 static int
 to_aor(const struct sip_msg *m, char *out, size_t n)
 {
-	struct sip_addr a;
-	struct sip_perr pe;
+	struct sip_addr buf;
+	const struct sip_addr *a;
 
-	if (sip_addr_parse(&a, sip_msg_value(m, SIP_HDR_TO), &pe) != SIP_OK)
+	if (addr_of(sip_msg_value(m, SIP_HDR_TO), &buf, &a) != SIP_OK)
 		return -1;
-	snprintf(out, n, "%.*s:%.*s@%.*s", (int)a.uri.scheme_s.len,
-	    a.uri.scheme_s.p, (int)a.uri.user.len, a.uri.user.p,
-	    (int)a.uri.host.len, a.uri.host.p);
+	snprintf(out, n, "%.*s:%.*s@%.*s", (int)a->uri.scheme_s.len,
+	    a->uri.scheme_s.p, (int)a->uri.user.len, a->uri.user.p,
+	    (int)a->uri.host.len, a->uri.host.p);
 	return 0;
 }
 
@@ -825,16 +864,22 @@ serve_authorized(struct sip_uas_txn *t, const struct sip_msg *m,
 	snprintf(meth, sizeof meth, "%.*s", (int)m->method.len, m->method.p);
 	for (h = sip_msg_hdr(m, SIP_HDR_AUTHORIZATION); h != NULL;
 	    h = sip_msg_hdr_next(m, h)) {
-		struct sip_auth cred;
-		struct sip_perr pe;
+		struct sip_auth buf;
+		const struct sip_auth *cred = &buf;
+		const struct sip_check_auth *k =
+		    sip_check_kept_auth(&keep, h->value);
 		const char *pw;
 		enum sip_err e;
 
-		if (sip_auth_parse(&cred, h->value, &pe) != SIP_OK ||
-		    !slice_ieq_cstr(cred.scheme, "Digest") ||
-		    !slice_eq_cstr(cred.realm, o.realm))
+		if (k != NULL) {
+			e = k->e;
+			cred = &k->a;
+		} else
+			e = sip_auth_parse(&buf, h->value, NULL);
+		if (e != SIP_OK || !slice_ieq_cstr(cred->scheme, "Digest") ||
+		    !slice_eq_cstr(cred->realm, o.realm))
 			continue;
-		e = sip_digest_nonce_check(cred.nonce, nonce_key,
+		e = sip_digest_nonce_check(cred->nonce, nonce_key,
 		    sizeof nonce_key, now, (uint32_t)o.nonce_ttl);
 		if (e == SIP_OK && o.nonce_ttl == 0)
 			e = SIP_E_TIMEOUT;	/* genuine, but stale at once */
@@ -844,17 +889,18 @@ serve_authorized(struct sip_uas_txn *t, const struct sip_msg *m,
 		}
 		if (e != SIP_OK)
 			break;
-		if ((pw = user_pass(cred.username)) != NULL &&
-		    sip_digest_verify(&cred, meth, pw, m->body.p,
+		if ((pw = user_pass(cred->username)) != NULL &&
+		    sip_digest_verify(cred, meth, pw, m->body.p,
 		    m->body.len) == SIP_OK) {
 			/* RFC 3261 10.3 step 5: the To user must be the one
 			 * who authenticated. */
-			struct sip_addr to;
+			struct sip_addr tbuf;
+			const struct sip_addr *to;
 
-			if ((user != NULL && !slice_eq(*user, cred.username)) ||
-			    (user == NULL && sip_addr_parse(&to,
-			    sip_msg_value(m, SIP_HDR_TO), &pe) == SIP_OK &&
-			    !slice_eq(to.uri.user, cred.username))) {
+			if ((user != NULL && !slice_eq(*user, cred->username)) ||
+			    (user == NULL && addr_of(sip_msg_value(m,
+			    SIP_HDR_TO), &tbuf, &to) == SIP_OK &&
+			    !slice_eq(to->uri.user, cred->username))) {
 				struct sip_resp_params rp;
 
 				memset(&rp, 0, sizeof rp);
@@ -1143,15 +1189,16 @@ do_register(struct sip_uas_txn *t, const struct sip_msg *m,
 	memset(&it, 0, sizeof it);
 	while (o.min_expires > 0 && !star &&
 	    sip_msg_values(m, SIP_HDR_CONTACT, &it, &val)) {
-		struct sip_addr c;
+		struct sip_addr cbuf;
+		const struct sip_addr *c;
 		uint32_t exp = expires_hdr;
 		char me[40];
 		const char *w[2] = { me, NULL };
 
-		if (sip_addr_parse(&c, val, &pe) != SIP_OK)
+		if (addr_of(val, &cbuf, &c) != SIP_OK)
 			continue;
-		if (c.expires.len > 0)
-			slice_to_u32(c.expires, 0xffffffffu, &exp);
+		if (c->expires.len > 0)
+			slice_to_u32(c->expires, 0xffffffffu, &exp);
 		if (exp == 0 || exp >= (uint32_t)o.min_expires)
 			continue;
 		snprintf(me, sizeof me, "Min-Expires: %ld", o.min_expires);
@@ -1176,7 +1223,8 @@ do_register(struct sip_uas_txn *t, const struct sip_msg *m,
 		    "use TCP\"");
 	memset(&it, 0, sizeof it);
 	while (sip_msg_values(m, SIP_HDR_CONTACT, &it, &val)) {
-		struct sip_addr c;
+		struct sip_addr cbuf;
+		const struct sip_addr *c;
 		char curi[512];
 		uint32_t exp = expires_hdr;
 		int j, fresh;
@@ -1187,14 +1235,14 @@ do_register(struct sip_uas_txn *t, const struct sip_msg *m,
 			unbind_aor(aor, now, 1, SIP_REGINFO_EV_UNREGISTERED);
 			continue;
 		}
-		if (sip_addr_parse(&c, val, &pe) != SIP_OK)
+		if (addr_of(val, &cbuf, &c) != SIP_OK)
 			continue;
-		if (c.expires.len > 0)
-			slice_to_u32(c.expires, 0xffffffffu, &exp);
+		if (c->expires.len > 0)
+			slice_to_u32(c->expires, 0xffffffffu, &exp);
 		if (exp > (uint32_t)o.max_expires)
 			exp = (uint32_t)o.max_expires;
-		snprintf(curi, sizeof curi, "%.*s", (int)c.uri_s.len,
-		    c.uri_s.p);
+		snprintf(curi, sizeof curi, "%.*s", (int)c->uri_s.len,
+		    c->uri_s.p);
 		for (j = bind_head[ah & (BIND_BUCKETS - 1)]; j != 0;
 		    j = bind_tab[j - 1].next)
 			if (bind_tab[j - 1].hash == ah &&
@@ -1228,8 +1276,8 @@ do_register(struct sip_uas_txn *t, const struct sip_msg *m,
 		}
 		snprintf(bind_tab[j].contact, sizeof bind_tab[j].contact, "%s",
 		    curi);
-		bind_tab[j].q = q_parse(slice_trim(c.q));
-		instance_of(&c, bind_tab[j].instance,
+		bind_tab[j].q = q_parse(slice_trim(c->q));
+		instance_of(c, bind_tab[j].instance,
 		    sizeof bind_tab[j].instance);
 		bind_tab[j].expires = now + (time_t)exp;
 		bind_tab[j].cseq = cs.num;
@@ -1741,6 +1789,7 @@ on_recv(struct sip_tps *s, const struct sip_tps_rx *rx, void *arg)
 		return;
 	}
 	handle(s, rx);
+	keep_clear();	/* its slices are m's, which goes now */
 }
 
 static void

@@ -115,9 +115,10 @@ check_version(struct sip_check *c, const struct sip_msg *m)
 static void
 check_request_uri(struct sip_check *c, const struct sip_msg *m)
 {
-	struct sip_uri ubuf, *u = &ubuf;
+	struct sip_uri ubuf, *u = c->keep != NULL ? &c->keep->ruri : &ubuf;
 	struct sip_perr pe;
 	struct slice r = m->ruri;
+	enum sip_err e;
 	size_t i;
 
 	if (r.len > 0 && r.p[0] == '<') {
@@ -131,7 +132,12 @@ check_request_uri(struct sip_check *c, const struct sip_msg *m)
 			    "Request-URI contains whitespace", SIP_CHECK_ERROR);
 			return;
 		}
-	if (sip_uri_parse(u, r, &pe) != SIP_OK) {
+	e = sip_uri_parse(u, r, &pe);
+	if (c->keep != NULL) {
+		c->keep->ruri_s = r;
+		c->keep->ruri_e = e;
+	}
+	if (e != SIP_OK) {
 		add(c, off_of(m, r.p) + pe.off, pe.why, SIP_CHECK_ERROR);
 		return;
 	}
@@ -225,15 +231,37 @@ check_via(struct sip_check *c, const struct sip_msg *m, struct slice v)
 	}
 }
 
+/* Where c keeps the parse of a value of h, or NULL. */
+static struct sip_check_addr *
+keep_addr(struct sip_check *c, const struct sip_hdr *h)
+{
+	struct sip_check_keep *k = c->keep;
+
+	if (k == NULL)
+		return NULL;
+	if (h->id == SIP_HDR_TO && k->to.s.p == NULL)
+		return &k->to;
+	if (h->id == SIP_HDR_CONTACT && k->ncontact < SIP_CHECK_KEEP)
+		return &k->contact[k->ncontact++];
+	return NULL;
+}
+
 static void
 check_addr(struct sip_check *c, const struct sip_msg *m,
     const struct sip_hdr *h, struct slice v)
 {
-	struct sip_addr abuf, *a = &abuf;
+	struct sip_check_addr *kept = keep_addr(c, h);
+	struct sip_addr abuf, *a = kept != NULL ? &kept->a : &abuf;
 	struct sip_perr pe;
+	enum sip_err e;
 	uint32_t n;
 
-	if (sip_addr_parse(a, v, &pe) != SIP_OK) {
+	e = sip_addr_parse(a, v, &pe);
+	if (kept != NULL) {
+		kept->s = v;
+		kept->e = e;
+	}
+	if (e != SIP_OK) {
 		bad(c, m, v, &pe);
 		return;
 	}
@@ -382,8 +410,19 @@ check_value(struct sip_check *c, const struct sip_msg *m,
 	case SIP_HDR_DATE:
 		e = sip_field_date(&x.d, v, &pe);
 		break;
+	case SIP_HDR_AUTHORIZATION:
+		if (c->keep != NULL && c->keep->nauth < SIP_CHECK_KEEP) {
+			struct sip_check_auth *k =
+			    &c->keep->auth[c->keep->nauth++];
+
+			e = k->e = sip_auth_parse(&k->a, v, &pe);
+			k->s = v;
+			break;
+		}
+		e = sip_auth_parse(&x.au, v, &pe);
+		break;
 	case SIP_HDR_WWW_AUTHENTICATE: case SIP_HDR_PROXY_AUTHENTICATE:
-	case SIP_HDR_AUTHORIZATION: case SIP_HDR_PROXY_AUTHORIZATION:
+	case SIP_HDR_PROXY_AUTHORIZATION:
 		e = sip_auth_parse(&x.au, v, &pe);
 		break;
 	case SIP_HDR_ALLOW: case SIP_HDR_SUPPORTED: case SIP_HDR_REQUIRE:
@@ -494,6 +533,11 @@ sip_check_msg(struct sip_check *c, const struct sip_msg *m)
 	size_t k;
 
 	memset(count, 0, sizeof(count));
+	if (c->keep != NULL) {
+		c->keep->ruri_s = SLICE_NULL;
+		c->keep->to.s = SLICE_NULL;
+		c->keep->ncontact = c->keep->nauth = 0;
+	}
 	check_start(c, m);
 	for (i = 0; i < m->nhdrs; i++) {
 		const struct sip_hdr *h = &m->hdrs[i];
@@ -528,4 +572,35 @@ sip_check_msg(struct sip_check *c, const struct sip_msg *m)
 		c->v[j] = f;
 	}
 	return c->nerrors - errs;
+}
+
+/* The same bytes: a slice of the same message at the same place. */
+static int
+same(struct slice a, struct slice b)
+{
+	return a.p != NULL && a.p == b.p && a.len == b.len;
+}
+
+const struct sip_check_addr *
+sip_check_kept_addr(const struct sip_check_keep *k, struct slice s)
+{
+	if (k == NULL)
+		return NULL;
+	if (same(k->to.s, s))
+		return &k->to;
+	for (unsigned i = 0; i < k->ncontact; i++)
+		if (same(k->contact[i].s, s))
+			return &k->contact[i];
+	return NULL;
+}
+
+const struct sip_check_auth *
+sip_check_kept_auth(const struct sip_check_keep *k, struct slice s)
+{
+	if (k == NULL)
+		return NULL;
+	for (unsigned i = 0; i < k->nauth; i++)
+		if (same(k->auth[i].s, s))
+			return &k->auth[i];
+	return NULL;
 }

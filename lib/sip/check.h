@@ -15,7 +15,10 @@
 
 #include <stddef.h>
 
+#include "addr.h"
+#include "authhdr.h"
 #include "msg.h"
+#include "uri.h"
 
 enum sip_check_level {
 	SIP_CHECK_ERROR = 0,	/* RFC 3261 does not allow it: invalid */
@@ -28,7 +31,40 @@ struct sip_finding {
 	enum sip_check_level	 level;
 };
 
+/*
+ * What the check parsed that its caller acts on next (sip-serve's
+ * registrar), so that nothing is parsed twice: with c->keep set,
+ * sip_check_msg() leaves here the Request-URI, the first To value, and
+ * the first SIP_CHECK_KEEP Contact and Authorization values, each with
+ * the slice it parsed (into m->buf) and the parser's verdict.  Valid
+ * while m is; the next sip_check_msg() on c starts it afresh.
+ */
+#define SIP_CHECK_KEEP	4
+
+struct sip_check_addr {
+	struct slice		 s;		/* what was parsed */
+	enum sip_err		 e;		/* sip_addr_parse()'s result */
+	struct sip_addr		 a;
+};
+
+struct sip_check_auth {
+	struct slice		 s;
+	enum sip_err		 e;		/* sip_auth_parse()'s result */
+	struct sip_auth		 a;
+};
+
+struct sip_check_keep {
+	struct slice		 ruri_s;	/* SLICE_NULL: not parsed */
+	enum sip_err		 ruri_e;
+	struct sip_uri		 ruri;
+	struct sip_check_addr	 to;		/* to.s empty: no To parsed */
+	struct sip_check_addr	 contact[SIP_CHECK_KEEP];
+	struct sip_check_auth	 auth[SIP_CHECK_KEEP];	/* Authorization */
+	unsigned		 ncontact, nauth;
+};
+
 struct sip_check {
+	struct sip_check_keep	*keep;		/* NULL: keep nothing */
 	struct sip_finding	*v;		/* caller's array */
 	unsigned		 max;		/* its size */
 	unsigned		 n;		/* findings stored */
@@ -46,5 +82,15 @@ void		sip_check_init(struct sip_check *c, struct sip_finding *v,
  * number of errors this message added (0: valid, perhaps with warnings).
  */
 unsigned	sip_check_msg(struct sip_check *c, const struct sip_msg *m);
+
+/*
+ * The kept parse of exactly s (the same bytes of the same message: a To
+ * or Contact value, an Authorization header's value), or NULL when k
+ * holds none and the caller parses s itself.
+ */
+const struct sip_check_addr *sip_check_kept_addr(
+		    const struct sip_check_keep *k, struct slice s);
+const struct sip_check_auth *sip_check_kept_auth(
+		    const struct sip_check_keep *k, struct slice s);
 
 #endif

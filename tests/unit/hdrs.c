@@ -357,5 +357,51 @@ main(void)
 		    c.nwarnings == 1, "check: findings beyond the array are counted");
 		free(m);
 	}
+	{
+		/* what the check parsed, found again by the slices a
+		 * registrar walks (sip_msg_values, a header's value) */
+		static struct sip_msg m;
+		static struct sip_check_keep k;
+		struct sip_finding f[8];
+		struct sip_check c;
+		struct sip_hdr_iter it = { 0 };
+		const struct sip_check_addr *ka[6];
+		const struct sip_check_auth *kau;
+		struct slice val;
+		unsigned nc = 0;
+		const char *msg = "REGISTER sip:example.com SIP/2.0\r\n"
+		    "Via: SIP/2.0/UDP h;branch=z9hG4bKk\r\nMax-Forwards: 70\r\n"
+		    "To: <sip:bob@example.com>\r\nFrom: <sip:bob@example.com>;tag=1\r\n"
+		    "Call-ID: k\r\nCSeq: 2 REGISTER\r\n"
+		    "Contact: <sip:b1@h>;expires=60, <sip:b2@h>, <sip:b3@h>\r\n"
+		    "Contact: <sip:b4@h>, <sip:b5@h>\r\n"
+		    "Authorization: Digest username=\"bob\", realm=\"r\", nonce=\"n\", "
+		    "uri=\"sip:example.com\", response=\"0123\"\r\n"
+		    "Content-Length: 0\r\n\r\n";
+
+		sip_msg_parse(&m, msg, strlen(msg), 0, NULL);
+		sip_check_init(&c, f, 8);
+		c.keep = &k;
+		ok(sip_check_msg(&c, &m) == 0 && k.ruri_e == SIP_OK &&
+		    slice_eq_lit(k.ruri.host, "example.com") &&
+		    k.ruri_s.p == m.ruri.p, "check: keeps the Request-URI it parsed");
+		while (nc < 6 && sip_msg_values(&m, SIP_HDR_CONTACT, &it, &val))
+			ka[nc++] = sip_check_kept_addr(&k, val);
+		ok(nc == 5 && ka[0] != NULL && ka[0]->e == SIP_OK &&
+		    slice_eq_lit(ka[0]->a.expires, "60") && ka[3] != NULL &&
+		    slice_eq_lit(ka[3]->a.uri.user, "b4") && ka[4] == NULL,
+		    "check: keeps the first four Contact values, found by their slices");
+		ka[5] = sip_check_kept_addr(&k, sip_msg_value(&m, SIP_HDR_TO));
+		kau = sip_check_kept_auth(&k, sip_msg_value(&m,
+		    SIP_HDR_AUTHORIZATION));
+		ok(ka[5] != NULL && slice_eq_lit(ka[5]->a.uri.user, "bob") &&
+		    kau != NULL && kau->e == SIP_OK &&
+		    slice_eq_lit(kau->a.username, "bob") &&
+		    slice_eq_lit(kau->a.response, "0123"),
+		    "check: keeps To and Authorization as parsed");
+		ok(sip_check_kept_addr(&k, S("<sip:b1@h>;expires=60")) == NULL &&
+		    sip_check_kept_addr(NULL, val) == NULL,
+		    "check: the same text elsewhere is not what was kept");
+	}
 	return done();
 }
