@@ -12,9 +12,9 @@ known(struct sip_auth *a, const struct sip_param *p)
 {
 	static const struct {
 		const char	*name;
-		size_t		 off;
+		size_t		 len, off;
 	} k[] = {
-#define K(f)	{ #f, offsetof(struct sip_auth, f) }
+#define K(f)	{ #f, sizeof(#f) - 1, offsetof(struct sip_auth, f) }
 		K(realm), K(nonce), K(opaque), K(algorithm), K(qop), K(stale),
 		K(domain), K(username), K(uri), K(response), K(cnonce), K(nc),
 		K(userhash),
@@ -22,8 +22,9 @@ known(struct sip_auth *a, const struct sip_param *p)
 	};
 	size_t i;
 
+	/* lengths first: each of ten params or so goes past thirteen names */
 	for (i = 0; i < sizeof(k) / sizeof(k[0]); i++)
-		if (slice_ieq_cstr(p->name, k[i].name)) {
+		if (slice_ieq_n(p->name, k[i].name, k[i].len)) {
 			*(struct slice *)(void *)((char *)a + k[i].off) =
 			    p->value;
 			return;
