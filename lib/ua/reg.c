@@ -196,6 +196,67 @@ sip_reg_is_ours(const struct sip_reg *r, struct slice c)
 	return is_ours(r, &a, &my);
 }
 
+/* One Contact's interval: its expires=, else the 200's Expires. */
+static void
+shortest(const struct sip_msg *m, struct slice expires, uint32_t *g)
+{
+	uint32_t x;
+
+	if (expires.len > 0 &&
+	    slice_to_u32(expires, 0xffffffffu, &x) == SIP_OK) {
+		if (x < *g)
+			*g = x;
+	} else if (sip_msg_hdr(m, SIP_HDR_EXPIRES) != NULL &&
+	    slice_to_u32(slice_trim(sip_msg_value(m, SIP_HDR_EXPIRES)),
+	    0xffffffffu, &x) == SIP_OK && x < *g) {
+		*g = x;
+	}
+}
+
+/*
+ * granted() without parsing a URI, when each of our contacts comes back
+ * as we sent it, "<" our text ">": then the 200's other Contacts are
+ * other bindings, since a registrar keeps one binding per URI (RFC 3261
+ * 10.3 step 7), and a load run against a registrar others use too need
+ * not parse theirs.  0 when it cannot tell (a contact not found so, a
+ * parameter that does not parse, an instance id that decides instead of
+ * the URI): the full comparison then.
+ */
+static int
+granted_raw(const struct sip_reg *r, const struct sip_msg *m, uint32_t *g)
+{
+	struct sip_hdr_iter it;
+	struct sip_params ps;
+	const struct sip_param *pe;
+	struct slice v, u;
+	const char *gt;
+	unsigned found = 0, all;
+
+	if (r->instance != NULL || r->ncontacts < 1 ||
+	    r->ncontacts > SIP_REG_MAXCONTACTS)
+		return 0;
+	all = (1u << r->ncontacts) - 1;
+	memset(&it, 0, sizeof it);
+	while (found != all && sip_msg_values(m, SIP_HDR_CONTACT, &it, &v)) {
+		v = slice_trim(v);
+		if (v.len < 2 || v.p[0] != '<' ||
+		    (gt = memchr(v.p, '>', v.len)) == NULL)
+			continue;
+		u = slice_make(v.p + 1, (size_t)(gt - v.p - 1));
+		for (int i = 0; i < r->ncontacts; i++) {
+			if (!slice_eq_cstr(u, r->contacts[i].uri))
+				continue;
+			if (sip_param_parse(&ps, slice_make(gt + 1,
+			    (size_t)(v.p + v.len - gt - 1)), NULL) != SIP_OK)
+				return 0;
+			pe = sip_param_find(&ps, "expires");
+			shortest(m, pe != NULL ? pe->value : SLICE_NULL, g);
+			found |= 1u << i;
+		}
+	}
+	return found == all;
+}
+
 /*
  * 10.2.4: the interval granted is the expires of our Contact in the 200
  * (the shortest when several are ours), else its Expires header, else
@@ -210,20 +271,15 @@ granted(const struct sip_reg *r, const struct sip_msg *m)
 	struct sip_addr a;
 	struct mine my;
 
-	memset(&it, 0, sizeof it);
-	memset(my.parsed, 0, sizeof my.parsed);
-	while (sip_msg_values(m, SIP_HDR_CONTACT, &it, &v)) {
-		if (sip_addr_parse(&a, v, NULL) != SIP_OK ||
-		    !is_ours(r, &a, &my))
-			continue;
-		if (a.expires.len > 0 &&
-		    slice_to_u32(a.expires, 0xffffffffu, &x) == SIP_OK) {
-			if (x < g)
-				g = x;
-		} else if (sip_msg_hdr(m, SIP_HDR_EXPIRES) != NULL &&
-		    slice_to_u32(slice_trim(sip_msg_value(m, SIP_HDR_EXPIRES)),
-		    0xffffffffu, &x) == SIP_OK && x < g) {
-			g = x;
+	if (!granted_raw(r, m, &g)) {
+		g = UINT32_MAX;
+		memset(&it, 0, sizeof it);
+		memset(my.parsed, 0, sizeof my.parsed);
+		while (sip_msg_values(m, SIP_HDR_CONTACT, &it, &v)) {
+			if (sip_addr_parse(&a, v, NULL) != SIP_OK ||
+			    !is_ours(r, &a, &my))
+				continue;
+			shortest(m, a.expires, &g);
 		}
 	}
 	if (g != UINT32_MAX)

@@ -681,6 +681,64 @@ test_asked(void)
 	sip_reg_release(&r);
 }
 
+/* Granted: our contact as sent, or written otherwise but the same URI. */
+static uint32_t
+grant(int ncontacts, const char *hdrs)
+{
+	struct sip_reg r;
+	uint32_t g;
+
+	setup(&r);
+	if (ncontacts == 2) {
+		snprintf(r.contacts[1].uri, sizeof r.contacts[1].uri,
+		    "sip:alice@127.0.0.1:5071;transport=tcp");
+		r.ncontacts = 2;
+	}
+	sip_reg_start(&r, 0);
+	acts(&r, NULL);
+	answer(&r, 200, hdrs, 10);
+	acts(&r, NULL);
+	g = r.granted;
+	sip_reg_release(&r);
+	return g;
+}
+
+static void
+test_granted(void)
+{
+	ok(grant(1, "Contact: <sip:bob@127.0.0.2:5061;transport=UDP>;"
+	    "expires=10, <sip:alice@127.0.0.1:5070>;expires=70\r\n") == 70,
+	    "another binding first, ours as sent: ours");
+	ok(grant(1, "Contact: <sip:alice@127.0.0.1:5070>;expires=70\r\n"
+	    "Contact: <sip:bob@127.0.0.2>;expires=10\r\n") == 70,
+	    "ours first, another after it in its own header");
+	ok(grant(1, "Contact: <sip:bob@127.0.0.2>;expires=10, "
+	    "\"Alice\" <sip:%61lice@127.0.0.1:5070>;expires=45\r\n") == 45,
+	    "ours written otherwise (a display name, an escape) is found "
+	    "by comparing URIs (RFC 3261 19.1.4)");
+	ok(grant(1, "Contact: <sip:alice@127.0.0.1:5070;transport=udp>;"
+	    "expires=10, <sip:alice@127.0.0.1:5070>;expires=70\r\n") == 70,
+	    "a transport= ours lacks is another binding");
+	ok(grant(1, "Contact: <sip:bob@127.0.0.2>;expires=10, "
+	    "<sip:alice@127.0.0.1:5070>\r\nExpires: 33\r\n") == 33,
+	    "ours as sent without expires=: the Expires header");
+	ok(grant(1, "Contact: <sip:alice@127.0.0.1:5070>;expires=x\r\n"
+	    "Expires: 34\r\n") == 34,
+	    "an expires= that is no number: the Expires header");
+	ok(grant(1, "Contact: <sip:bob@127.0.0.2>;expires=10\r\n") == 3600,
+	    "none of ours: what was asked, not another's interval");
+	ok(grant(2, "Contact: <sip:alice@127.0.0.1:5070>;expires=60, "
+	    "<sip:alice@127.0.0.1:5071;TRANSPORT=TCP>;expires=30\r\n") == 30,
+	    "two of ours, one written otherwise: the shorter");
+	ok(grant(2, "Contact: <sip:alice@127.0.0.1:5071;transport=tcp>;"
+	    "expires=20, <sip:alice@127.0.0.1:5070>;expires=60\r\n") == 20,
+	    "two of ours as sent: the shorter");
+	ok(grant(1, "Contact: <sip:alice@127.0.0.1:5070>;expires=60;"
+	    "a=\"unterminated\r\nExpires: 35\r\n") == 35,
+	    "ours with a parameter that does not parse is not ours: "
+	    "the Expires header");
+}
+
 int
 main(void)
 {
@@ -694,5 +752,6 @@ main(void)
 	test_modes();
 	test_tmpl();
 	test_asked();
+	test_granted();
 	return done();
 }
