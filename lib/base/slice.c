@@ -112,40 +112,46 @@ slice_chr(struct slice s, char c)
 int
 slice_split(struct slice *rest, char sep, struct slice *item)
 {
-	const char *q;
-	size_t i;
+	const char *q, *e;
 	int inq = 0, ina = 0;
+	size_t i;
 
 	if (rest->len == 0 || rest->p == NULL)
 		return 0;
+	e = rest->p + rest->len;
 	/*
-	 * Fast path, the common case (a Via list): no quote and no '<'
-	 * before the first sep, so that sep is the one.
+	 * Jump from one byte that matters to the next: outside quotes sep,
+	 * '"' and '<' (and '>' inside <>: "<a, b>" is one item), inside
+	 * them '"' and the backslash.  Contact and Route lists are <>
+	 * after <>, and a byte-by-byte scan of them showed in profiles.
 	 */
-	q = slice_find3(rest->p, rest->p + rest->len, sep, '"', '<');
-	i = q != NULL ? (size_t)(q - rest->p) : rest->len;
-	if (q == NULL || *q == sep)
-		goto found;
-	for (i = 0; i < rest->len; i++) {
-		char c = rest->p[i];
-
-		if (inq) {
-			if (c == '\\' && i + 1 < rest->len)
-				i++;
-			else if (c == '"')
-				inq = 0;
-			continue;
-		}
-		if (c == '"')
-			inq = 1;
-		else if (c == '<')
-			ina = 1;
-		else if (c == '>')
-			ina = 0;
-		else if (c == sep && !ina)
+	for (q = rest->p;; q++) {
+		if (inq)
+			q = slice_find3(q, e, '"', '\\', '"');
+		else if (ina)
+			q = slice_find3(q, e, '"', '>', '>');
+		else
+			q = slice_find3(q, e, sep, '"', '<');
+		if (q == NULL) {
+			i = rest->len;
 			break;
+		}
+		if (inq) {
+			if (*q == '\\' && q + 1 < e)
+				q++;
+			else if (*q == '"')
+				inq = 0;
+		} else if (*q == '"')
+			inq = 1;
+		else if (*q == '<')
+			ina = 1;
+		else if (*q == '>')
+			ina = 0;
+		else if (*q == sep && !ina) {
+			i = (size_t)(q - rest->p);
+			break;
+		}
 	}
-found:
 	item->p = rest->p;
 	item->len = i;
 	if (i < rest->len) {

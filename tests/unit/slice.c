@@ -44,6 +44,78 @@ skip_agrees(void)
 	return 1;
 }
 
+/*
+ * Where slice_split() ends the first item of s: byte at a time, a quote
+ * (with its backslash pairs) or <> hides sep.
+ */
+static size_t
+split_ref(struct slice s, char sep)
+{
+	int inq = 0, ina = 0;
+	size_t i;
+
+	for (i = 0; i < s.len; i++) {
+		char c = s.p[i];
+
+		if (inq) {
+			if (c == '\\' && i + 1 < s.len)
+				i++;
+			else if (c == '"')
+				inq = 0;
+			continue;
+		}
+		if (c == '"')
+			inq = 1;
+		else if (c == '<')
+			ina = 1;
+		else if (c == '>')
+			ina = 0;
+		else if (c == sep && !ina)
+			break;
+	}
+	return i;
+}
+
+/*
+ * slice_split() against split_ref(): every string of up to 6 bytes of
+ * the bytes that matter, then long ones that cross its 16-byte blocks.
+ */
+static int
+split_agrees(void)
+{
+	static const char al[] = "a,;\"<>\\";
+	char buf[160];
+	unsigned long x, y, tot = 1, seed = 1;
+	struct slice s, item;
+	size_t len, k, want;
+
+	for (len = 0; len <= 160; len += len < 6 ? 1 : 11) {
+		if (len <= 6)
+			tot = len == 0 ? 1 : tot * 7;
+		for (x = 0; x < (len <= 6 ? tot : 2000); x++) {
+			for (k = 0, y = x; k < len; k++) {
+				seed = seed * 1103515245 + 12345;
+				buf[k] = len <= 6 ? al[y % 7] :
+				    (seed >> 16) % 3 ? 'x' : al[(seed >> 20) % 7];
+				y /= 7;
+			}
+			s = slice_make(buf, len);
+			while (s.len > 0) {
+				const char *at = s.p;
+
+				want = split_ref(s, ',');
+				if (!slice_split(&s, ',', &item) ||
+				    item.p != at || item.len != want) {
+					printf("# len %zu: %.*s\n", len,
+					    (int)len, buf);
+					return 0;
+				}
+			}
+		}
+	}
+	return 1;
+}
+
 /* slice_find3() against strpbrk-like scanning, every length and place. */
 static int
 find3_agrees(void)
@@ -143,5 +215,7 @@ main(void)
 	ok(find3_agrees(), "slice_find3 agrees with a byte-at-a-time scan");
 	ok(count_agrees(), "slice_count agrees with a byte-at-a-time count, "
 	    "every offset, lengths past 4080 and all matches");
+	ok(split_agrees(), "slice_split agrees with a byte-at-a-time scan of "
+	    "quotes and <>, every short string and long ones");
 	return done();
 }
