@@ -303,6 +303,9 @@ build(struct sip_ep_ctxn *c, struct buf *b, size_t *boff, size_t *blen)
 		routes[0] = e->route;
 		p.routes = routes;
 	}
+	/* another target may be another transport: the template compared */
+	if (c->cur != 0)
+		s->reg.gen = 0;
 	/* where the branch is: the transaction need not parse it again */
 	return sip_reg_build_at(&s->reg, b, &p, boff, blen);
 }
@@ -403,6 +406,7 @@ start_one(struct slot *s)
 	r->password = u->password;
 	r->memo = ui < L.nmemo ? &L.memo[ui] : NULL;
 	r->tmpl = ui < L.ntmpl ? &L.tmpl[ui] : &s->tmpl;
+	r->gen = (unsigned)ui + 1;	/* all else is the run's */
 	r->ntargets = e->cl->ndst;
 	sip_user(r->contacts[0].uri, sizeof r->contacts[0].uri, u->name,
 	    L.contact_tail);

@@ -132,6 +132,7 @@ sip_reg_start(struct sip_reg *r, uint64_t now)
 		buf_init(&r->auth, 8192);
 	}
 	r->cseq = 0;
+	r->expires0 = r->expires;
 	r->nact = r->act_head = 0;
 	send_now(r, r->mode == SIP_REG_REMOVE);
 	return SIP_OK;
@@ -781,7 +782,8 @@ sip_reg_build_at(struct sip_reg *r, struct buf *b,
 	p.cseq = ++r->cseq;
 	p.contact = contact.len > 0 ? contact.p : NULL;
 	p.headers = hdrs;
-	p.gen = 0;
+	/* the caller's gen vouches for all but what the machine changed */
+	p.gen = !r->unreg && r->asking == r->expires0 ? r->gen : 0;
 	if (r->tmpl != NULL && p.branch == NULL) {
 		if ((e = sip_build_branch(branch)) != SIP_OK)
 			goto out;

@@ -115,6 +115,15 @@ struct sip_reg {
 	 * credentials (build.h), reused by every registration it starts
 	 * with it (a load run: one a user); the caller frees it */
 	struct sip_build_tmpl	*tmpl;
+	/*
+	 * With tmpl: 0, or a number the caller changes whenever anything
+	 * it set above, or the parameters it passes sip_reg_build(), is
+	 * not as in the last REGISTER built with this number through tmpl
+	 * (a load run: the user's index + 1).  While what the machine
+	 * adds is as at the start (the Expires asked, no removal), the
+	 * REGISTER is the template's without comparing its parameters.
+	 */
+	unsigned		 gen;
 	int			 ntargets;	/* the RFC 3263 list's length */
 	uint32_t		 backoff_base;	/* ms; 0: SIP_REG_BACKOFF_BASE */
 	uint32_t		 backoff_max;	/* ms; 0: SIP_REG_BACKOFF_MAX */
@@ -146,6 +155,7 @@ struct sip_reg {
 	char			 from_tag[SIP_TAG_SIZE];
 	uint32_t		 cseq;		/* of the last REGISTER built */
 	uint32_t		 asking;	/* expires of the request out */
+	uint32_t		 expires0;	/* expires as the caller set it */
 	int			 unreg;		/* the request out removes ours */
 	int			 stopping;	/* stop asked: unregister next */
 	int			 bound;		/* the contacts are (were) bound */

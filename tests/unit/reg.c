@@ -605,6 +605,41 @@ test_tmpl(void)
 	    "after the 401, is byte for byte the one built without it "
 	    "(the branch aside), also when the template is reused");
 
+	/*
+	 * The caller's gen spares the comparison of parameters, but what
+	 * the machine changes (the Expires after a 423, a removal) is
+	 * still built: the template is not taken on its word then.
+	 */
+	sip_build_tmpl_free(&t);
+	memset(&t, 0, sizeof t);
+	for (round = 0; round < 2; round++) {
+		setup(&r);
+		setup(&plain);
+		r.tmpl = &t;
+		r.gen = 7;
+		sip_reg_start(&r, 0);
+		sip_reg_start(&plain, 0);
+		built(&r, NULL, with, sizeof with);
+		built(&plain, NULL, without, sizeof without);
+		ok(strcmp(with, without) == 0 && t.ok && t.gen == 7,
+		    "with a gen, round %d: the REGISTER is the one built "
+		    "without a template", round + 1);
+		answer(&r, 423, "Min-Expires: 7200\r\n", 10);
+		built(&r, NULL, with, sizeof with);
+		ok(strstr(with, "Expires: 7200\r\n") != NULL,
+		    "with a gen, round %d: after a 423 the Min-Expires is "
+		    "asked, not the template's", round + 1);
+		answer(&r, 200, "Contact: <sip:alice@127.0.0.1:5070>;"
+		    "expires=7200\r\n", 20);
+		acts(&r, NULL);
+		sip_reg_stop(&r, 30);
+		built(&r, NULL, with, sizeof with);
+		ok(strstr(with, "Expires: 0\r\n") != NULL,
+		    "with a gen, round %d: the removal asks for 0", round + 1);
+		sip_reg_release(&r);
+		sip_reg_release(&plain);
+	}
+
 	/* a body after Content-Length: the credentials still go in */
 	setup(&r);
 	r.user = "alice";
