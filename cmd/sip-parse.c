@@ -555,7 +555,7 @@ put_field(struct slice s)
 	fwrite_unlocked(p, 1, (size_t)(e - p), stdout);
 }
 
-static void	add_field(struct buf *, struct slice);
+static inline void	add_field(struct buf *, struct slice);
 
 /* The line is built whole and written in one go, as print_line()'s. */
 static void
@@ -605,23 +605,50 @@ static int	colour;
 #define SGR(code)	(colour ? "\033[" code "m" : "")
 
 /* A field into a line being built: tabs and line ends become spaces. */
-static void
-add_field(struct buf *l, struct slice s)
+static __attribute__((noinline)) void
+add_field_slow(struct buf *l, struct slice s)
 {
 	const char *e = s.p + s.len, *p = s.p, *q;
 
-#if defined(__SSE2__) && !defined(SLICE_NO_OVERREAD)
-	/* Nearly always 1 to 16 bytes with nothing to replace: one load
-	   tests them, one store copies them (into 16 bytes of room). */
-	if (s.len - 1 < 16 && SLICE_PAGE_SAFE16(p) &&
-	    (l->cap - l->len > 16 || buf_reserve(l, 16) == SIP_OK)) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-		unsigned bits = (unsigned)_mm_movemask_epi8(_mm_or_si128(
-		    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\t')),
-		    _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))),
-		    _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'))));
+	while ((q = slice_find3(p, e, '\t', '\r', '\n')) != NULL) {
+		buf_add(l, p, (size_t)(q - p));
+		buf_add(l, " ", 1);
+		p = q + 1;
+	}
+	buf_add(l, p, (size_t)(e - p));
+}
 
-		if ((bits & ((1u << s.len) - 1)) == 0) {
+static inline void
+add_field(struct buf *l, struct slice s)
+{
+#if defined(__SSE2__) && !defined(SLICE_NO_OVERREAD)
+	/*
+	 * Nearly always 1 to 32 bytes with nothing to replace: a load
+	 * tests sixteen, a store copies them (into 32 bytes of room).
+	 * Inline, with the rest out of the way.
+	 */
+	const __m128i t = _mm_set1_epi8('\t'), r = _mm_set1_epi8('\r'),
+	    n = _mm_set1_epi8('\n');
+	const char *p = s.p;
+
+	if (s.len - 1 < 32 && ((uintptr_t)p & 4095) <= 4096 - 32 &&
+	    (l->cap - l->len > 32 || buf_reserve(l, 32) == SIP_OK)) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		uint32_t bits = (uint32_t)_mm_movemask_epi8(_mm_or_si128(
+		    _mm_or_si128(_mm_cmpeq_epi8(v, t), _mm_cmpeq_epi8(v, r)),
+		    _mm_cmpeq_epi8(v, n)));
+
+		if (s.len > 16) {
+			__m128i w = _mm_loadu_si128((const __m128i *)
+			    (const void *)(p + 16));
+
+			bits |= (uint32_t)_mm_movemask_epi8(_mm_or_si128(
+			    _mm_or_si128(_mm_cmpeq_epi8(w, t),
+			    _mm_cmpeq_epi8(w, r)), _mm_cmpeq_epi8(w, n))) << 16;
+			_mm_storeu_si128((__m128i *)(void *)(l->p + l->len + 16),
+			    w);
+		}
+		if ((bits & (uint32_t)((2ULL << (s.len - 1)) - 1)) == 0) {
 			_mm_storeu_si128((__m128i *)(void *)(l->p + l->len), v);
 			l->len += s.len;
 			l->p[l->len] = '\0';
@@ -629,12 +656,7 @@ add_field(struct buf *l, struct slice s)
 		}
 	}
 #endif
-	while ((q = slice_find3(p, e, '\t', '\r', '\n')) != NULL) {
-		buf_add(l, p, (size_t)(q - p));
-		buf_add(l, " ", 1);
-		p = q + 1;
-	}
-	buf_add(l, p, (size_t)(e - p));
+	add_field_slow(l, s);
 }
 
 /*
@@ -1596,6 +1618,12 @@ emit(const struct sip_msg *m, const char *path)
 #define TEXT_READ	(256u * 1024)
 #define TEXT_ENOUGH	(SIP_MAX_HEAD + SIP_MAX_BODY + 1)
 #define TEXT_WINDOW	(TEXT_ENOUGH + TEXT_READ)
+/*
+ * Refilled before a parse when less than this is left: what is left
+ * moves to the window's start, so less moves when less is asked for.
+ * A message longer than what is there is parsed again after a refill.
+ */
+#define TEXT_LOW	SIP_MAX_LINE
 
 struct text {
 	struct sip_input *in;
@@ -1734,7 +1762,12 @@ lf_framed(struct sip_msg *m, const char *d, size_t avail, enum sip_err e,
 	size_t head, rest;
 	long b;
 
+	*next_starts = 0;
 	if ((e != SIP_OK && e != SIP_E_PARTIAL) || m->body_off == 0)
+		return 0;
+	/* Nothing to count: its lines end in CRLF or it has no body
+	   (sip_msg_lf_body() says so too); the next start is asked then. */
+	if (!(m->quirks & SIP_Q_BARE_LF) || m->clen <= 0)
 		return 0;
 	head = m->skipped + m->body_off;
 	if (head > avail)
@@ -1769,7 +1802,7 @@ parse_text(const char *path, struct sip_input *in)
 
 	m = xmalloc(sizeof(*m));
 	for (;;) {
-		if (!t.eof && t.len - t.off < TEXT_READ &&
+		if (!t.eof && t.len - t.off < TEXT_LOW &&
 		    text_fill(&t, TEXT_READ) != 0)
 			goto readerr;
 		d = t.p + t.off;
@@ -1796,9 +1829,16 @@ parse_text(const char *path, struct sip_input *in)
 				break;
 			continue;
 		}
+		/*
+		 * Messages back to back are framed by Content-Length as on a
+		 * stream; one without it runs to the end, as a datagram.
+		 */
+		e = sip_msg_parse(m, d, avail, SIP_PARSE_STREAM, &pe);
 		/* Junk before a start line: the rule captures follow too
-		   (none when the last message found its start line). */
-		if (!starts && (j = sip_msg_junk(d, avail, &from)) > 0) {
+		   (none when the last message found its start line, or
+		   this one's plainly is one). */
+		if (!starts && !(e == SIP_OK && sip_msg_starts_known(m)) &&
+		    (j = sip_msg_junk(d, avail, &from)) > 0) {
 			text_sync(&t);
 			line = line_at(d, avail, from, t.line, t.col, &col);
 			warnf("%s:%u:%u: %zu bytes before the start line "
@@ -1807,11 +1847,6 @@ parse_text(const char *path, struct sip_input *in)
 			continue;
 		}
 		starts = 0;
-		/*
-		 * Messages back to back are framed by Content-Length as on a
-		 * stream; one without it runs to the end, as a datagram.
-		 */
-		e = sip_msg_parse(m, d, avail, SIP_PARSE_STREAM, &pe);
 		if (e == SIP_E_PARTIAL && m->skipped == avail) {
 			t.off = t.len;		/* CRLFs between messages */
 			continue;
@@ -1819,6 +1854,14 @@ parse_text(const char *path, struct sip_input *in)
 		if (e != SIP_OK && !t.eof && avail < TEXT_ENOUGH) {
 			/* All there may be of it first, its CRLFs left off. */
 			t.off += m->skipped;
+			if (text_fill(&t, TEXT_ENOUGH) != 0)
+				goto readerr;
+			continue;
+		}
+		if (e == SIP_OK && (m->quirks & SIP_Q_BARE_LF) && m->clen > 0 &&
+		    !t.eof && avail < TEXT_ENOUGH && avail - m->skipped -
+		    m->body_off < (size_t)m->clen + SIP_MAX_LINE + 2) {
+			/* Framing by the LF count looks at the next line. */
 			if (text_fill(&t, TEXT_ENOUGH) != 0)
 				goto readerr;
 			continue;

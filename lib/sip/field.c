@@ -443,6 +443,20 @@ sip_field_hparam_n(struct slice v, const char *name, size_t n)
 			p++;
 		ns = p;
 		p = ne = slice_skip_class(p, e, SLICE_C_TOKEN);
+		if ((size_t)(ne - ns) != n || !name_is(ns, name, n)) {
+			/*
+			 * Not the one: on to the next ';', a run at a time
+			 * (white space, '=' and a gen-value hold none of
+			 * ';', ',' and '"'); a ',' ends the value.
+			 */
+			while ((q = slice_find3(p, e, ';', ',', '"')) != NULL &&
+			    *q == '"')
+				p = skip_quoted(q, e);
+			if (q == NULL || *q == ',')
+				return SLICE_NULL;
+			p = q;
+			continue;
+		}
 		while (p < e && sip_param_is_lws(*p))
 			p++;
 		if (p < e && *p == '=') {
@@ -457,20 +471,9 @@ sip_field_hparam_n(struct slice v, const char *name, size_t n)
 				p = skip_quoted(p, e);
 			else
 				p = slice_skip_class(p, e, SLICE_C_GENVAL);
-			if ((size_t)(ne - ns) == n && name_is(ns, name, n))
-				return slice_make(vs, (size_t)(p - vs));
-		} else if ((size_t)(ne - ns) == n && name_is(ns, name, n))
-			return slice_make(ne, 0);
-		/* On to the next ';'; stop at anything else (a ',' ends
-		 * the value). */
-		while (p < e && *p != ';') {
-			if (*p == ',')
-				return SLICE_NULL;
-			if (*p == '"')
-				p = skip_quoted(p, e);
-			else
-				p++;
+			return slice_make(vs, (size_t)(p - vs));
 		}
+		return slice_make(ne, 0);
 	}
 	return SLICE_NULL;
 }

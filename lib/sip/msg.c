@@ -196,7 +196,7 @@ sip_msg_parse(struct sip_msg *m, const char *buf, size_t len, unsigned flags,
     struct sip_perr *pe)
 {
 	const char *p, *end, *nl, *colon;
-	size_t skip = 0, off, linelen, hdr_len;
+	size_t skip = 0, linelen, hdr_len;
 	unsigned clen_count = 0;
 	int stream = (flags & SIP_PARSE_STREAM) != 0;
 	enum sip_err e;
@@ -283,33 +283,41 @@ sip_msg_parse(struct sip_msg *m, const char *buf, size_t len, unsigned flags,
 				    "continuation line before any header");
 		}
 		/* The header line, with any folded continuation lines. */
-		off = (size_t)(p - buf);
 		colon = nl = NULL;
 		from = p;
 #ifdef __SSE2__
 		/*
-		 * Most lines end within 32 bytes, and the colon of "Name:
-		 * value" is nearly always there: one pair of loads finds both.
+		 * Most lines end within 64 bytes, and the colon of "Name:
+		 * value" is nearly always in the first 32: four loads find
+		 * both.
 		 */
-		if (end - p >= 32) {
+		if (end - p >= 64) {
+			const __m128i vl = _mm_set1_epi8('\n'), vc = _mm_set1_epi8(':');
 			__m128i b0 = _mm_loadu_si128((const __m128i *)(const void *)p);
 			__m128i b1 = _mm_loadu_si128((const __m128i *)(const void *)
 			    (p + 16));
-			const __m128i vl = _mm_set1_epi8('\n'), vc = _mm_set1_epi8(':');
-			unsigned lm = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b0,
-			    vl)) | (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b1,
-			    vl)) << 16;
-			unsigned cm = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b0,
+			__m128i b2 = _mm_loadu_si128((const __m128i *)(const void *)
+			    (p + 32));
+			__m128i b3 = _mm_loadu_si128((const __m128i *)(const void *)
+			    (p + 48));
+			uint64_t lm = (uint64_t)(
+			    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b0, vl)) |
+			    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b1, vl)) << 16) |
+			    (uint64_t)(
+			    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b2, vl)) |
+			    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b3, vl)) << 16)
+			    << 32;
+			uint64_t cm = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b0,
 			    vc)) | (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b1,
 			    vc)) << 16;
 
 			if (lm != 0) {
-				nl = p + __builtin_ctz(lm);
-				cm &= (lm & (0U - lm)) - 1;
+				nl = p + __builtin_ctzll(lm);
+				cm &= (lm & (0ULL - lm)) - 1;
 			} else
-				from = p + 32;
+				from = p + 64;
 			if (cm != 0)
-				colon = p + __builtin_ctz(cm);
+				colon = p + __builtin_ctzll(cm);
 		}
 #endif
 		for (;;) {
@@ -319,7 +327,7 @@ sip_msg_parse(struct sip_msg *m, const char *buf, size_t len, unsigned flags,
 				if (stream && (size_t)(end - ls) < SIP_MAX_LINE)
 					return SIP_E_PARTIAL;
 				if ((size_t)(end - ls) >= SIP_MAX_LINE)
-					SIP_PERR_TOOBIG(pe, off,
+					SIP_PERR_TOOBIG(pe, (size_t)(ls - buf),
 					    "header line too long");
 				SIP_PERR_FAIL(pe, (size_t)(end - buf),
 				    "header line has no line end");
@@ -339,9 +347,9 @@ sip_msg_parse(struct sip_msg *m, const char *buf, size_t len, unsigned flags,
 		}
 		hdr_len = (size_t)(nl - ls);
 		if (hdr_len >= SIP_MAX_LINE)
-			SIP_PERR_TOOBIG(pe, off, "header line too long");
+			SIP_PERR_TOOBIG(pe, (size_t)(ls - buf), "header line too long");
 		if (m->nhdrs >= SIP_MAX_HDRS)
-			SIP_PERR_TOOBIG(pe, off, "too many header lines");
+			SIP_PERR_TOOBIG(pe, (size_t)(ls - buf), "too many header lines");
 		h = &m->hdrs[m->nhdrs];
 		/*
 		 * A name the table knows needs no byte-by-byte token check:
@@ -365,14 +373,14 @@ sip_msg_parse(struct sip_msg *m, const char *buf, size_t len, unsigned flags,
 				colon++;
 			if (colon == nl || *colon != ':') {
 				if (memchr(ls, ':', hdr_len) == NULL)
-					SIP_PERR_FAIL(pe, off,
+					SIP_PERR_FAIL(pe, (size_t)(ls - buf),
 					    "header line has no colon");
 				SIP_PERR_FAIL(pe, (size_t)(colon - buf),
 				    ve == ls ? "header line has no name" :
 				    "header name is not a token");
 			}
 			if (ve == ls)
-				SIP_PERR_FAIL(pe, off,
+				SIP_PERR_FAIL(pe, (size_t)(ls - buf),
 				    "header line has no name");
 			if (colon != ve)
 				m->quirks |= SIP_Q_WS_BEFORE_COLON;
@@ -407,10 +415,10 @@ sip_msg_parse(struct sip_msg *m, const char *buf, size_t len, unsigned flags,
 					m->quirks |= SIP_Q_BAD_CLEN;
 				else if (slice_trim(h->value).len > 0 &&
 				    slice_trim(h->value).p[0] == '-')
-					SIP_PERR_FAIL(pe, off,
+					SIP_PERR_FAIL(pe, (size_t)(ls - buf),
 					    "negative Content-Length");
 				else
-					SIP_PERR_FAIL(pe, off,
+					SIP_PERR_FAIL(pe, (size_t)(ls - buf),
 					    "Content-Length is not a number "
 					    "within limits");
 			} else if (clen_count++ == 0)
@@ -418,14 +426,14 @@ sip_msg_parse(struct sip_msg *m, const char *buf, size_t len, unsigned flags,
 			else if (cl != m->clen) {
 				/* A stream cannot be framed; a datagram keeps the first. */
 				if (stream || (flags & SIP_PARSE_STRICT))
-					SIP_PERR_FAIL(pe, off,
+					SIP_PERR_FAIL(pe, (size_t)(ls - buf),
 					    "conflicting Content-Length values");
 				m->quirks |= SIP_Q_MULTI_CLEN;
 			}
 		}
 		m->nhdrs++;
 		if ((size_t)(p - m->buf) > SIP_MAX_HEAD)
-			SIP_PERR_TOOBIG(pe, off, "message head too large");
+			SIP_PERR_TOOBIG(pe, (size_t)(ls - buf), "message head too large");
 	}
 
 	/* Body. */
@@ -456,14 +464,6 @@ sip_msg_parse(struct sip_msg *m, const char *buf, size_t len, unsigned flags,
 }
 
 const struct sip_hdr *
-sip_msg_hdr(const struct sip_msg *m, enum sip_hdr_id id)
-{
-	if (id <= SIP_HDR_OTHER || id >= SIP_HDR__COUNT || m->first[id] == 0)
-		return NULL;
-	return &m->hdrs[m->first[id] - 1];
-}
-
-const struct sip_hdr *
 sip_msg_hdr_next(const struct sip_msg *m, const struct sip_hdr *h)
 {
 	const struct sip_hdr *q, *e = m->hdrs + m->nhdrs;
@@ -489,14 +489,6 @@ sip_msg_hdr_byname(const struct sip_msg *m, struct slice name)
 		    slice_ieq(m->hdrs[i].name, name))
 			return &m->hdrs[i];
 	return NULL;
-}
-
-struct slice
-sip_msg_value(const struct sip_msg *m, enum sip_hdr_id id)
-{
-	const struct sip_hdr *h = sip_msg_hdr(m, id);
-
-	return h != NULL ? h->value : SLICE_NULL;
 }
 
 int
@@ -570,6 +562,21 @@ sip_msg_known_start(const char *buf, size_t len)
 	if ((e = memchr(p, '\n', (size_t)(end - p))) == NULL)
 		return 0;
 	return known_start(p, e, ends_in_version(p, e));
+}
+
+int
+sip_msg_starts_known(const struct sip_msg *m)
+{
+	const char *p = m->start_line.p;
+	size_t n = m->start_line.len;
+
+	if (!m->is_request)
+		return n >= 12 && memcmp(p, "SIP/2.0 ", 8) == 0 &&
+		    p[8] >= '1' && p[8] <= '6' && is_digit(p[9]) &&
+		    is_digit(p[10]) && p[11] == ' ';
+	/* methods are looked up case-sensitively: a known one is A-Z */
+	return m->mid != SIP_METHOD_OTHER && p[m->method.len] == ' ' &&
+	    n > m->method.len + 8 && memcmp(p + n - 8, " SIP/2.0", 8) == 0;
 }
 
 size_t

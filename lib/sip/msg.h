@@ -110,8 +110,14 @@ sip_perr_set(struct sip_perr *pe, size_t off, const char *why, enum sip_err e)
 enum sip_err	sip_msg_parse(struct sip_msg *m, const char *buf, size_t len,
 		    unsigned flags, struct sip_perr *pe);
 
-/* The first header with id, or NULL. */
-const struct sip_hdr	*sip_msg_hdr(const struct sip_msg *m, enum sip_hdr_id id);
+/* The first header with id, or NULL.  (Inline: every field read asks.) */
+static inline const struct sip_hdr *
+sip_msg_hdr(const struct sip_msg *m, enum sip_hdr_id id)
+{
+	if (id <= SIP_HDR_OTHER || id >= SIP_HDR__COUNT || m->first[id] == 0)
+		return NULL;
+	return &m->hdrs[m->first[id] - 1];
+}
 /* The next header with the same id after h (h points into m->hdrs), or NULL. */
 const struct sip_hdr	*sip_msg_hdr_next(const struct sip_msg *m,
 			    const struct sip_hdr *h);
@@ -119,7 +125,13 @@ const struct sip_hdr	*sip_msg_hdr_next(const struct sip_msg *m,
 const struct sip_hdr	*sip_msg_hdr_byname(const struct sip_msg *m,
 			    struct slice name);
 /* The value of the first header with id, or an empty slice. */
-struct slice		 sip_msg_value(const struct sip_msg *m, enum sip_hdr_id id);
+static inline struct slice
+sip_msg_value(const struct sip_msg *m, enum sip_hdr_id id)
+{
+	const struct sip_hdr *h = sip_msg_hdr(m, id);
+
+	return h != NULL ? h->value : SLICE_NULL;
+}
 
 /*
  * Walk every value of every header with id, splitting comma lists outside
@@ -154,6 +166,14 @@ size_t		sip_msg_junk(const char *buf, size_t len, size_t *from);
  * begins in bytes that may hold junk.
  */
 int		sip_msg_known_start(const char *buf, size_t len);
+/*
+ * Is the start line m was parsed from (SIP_OK) plainly one that
+ * sip_msg_known_start() takes as it stands: "SIP/2.0 NNN " or a method
+ * sipbox knows, one SP, and a line ending in " SIP/2.0"?  Then
+ * sip_msg_junk() on the same bytes is 0, and a reader that parsed first
+ * need not ask it.  0 says nothing: ask sip_msg_junk().
+ */
+int		sip_msg_starts_known(const struct sip_msg *m);
 
 /*
  * A message file whose line ends were turned into LF after it was
