@@ -30,6 +30,7 @@
 #include "hep.h"
 #include "input.h"
 #include "json.h"
+#include "memo.h"
 #include "msg.h"
 #include "net.h"
 #include "parse-mgcp.h"
@@ -254,9 +255,19 @@ frame_epoch(uint64_t ns, char *dst, size_t n)
 {
 	char *w;
 
+	static char base[24];
+	static size_t baselen;
+	static uint64_t last = UINT64_MAX;
+
 	if (n < 28)
 		return "";
-	w = put_num(dst, ns / 1000000000ull);
+	/* the seconds as frame_time() keeps them: they change seldom */
+	if (ns / 1000000000ull != last) {
+		last = ns / 1000000000ull;
+		baselen = (size_t)(put_num(base, last) - base);
+	}
+	memcpy(dst, base, baselen);
+	w = dst + baselen;
 	*w++ = '.';
 	w = put_usec(w, ns);
 	*w = '\0';
@@ -792,15 +803,104 @@ print_full(const struct sip_msg *m)
 	}
 }
 
+/*
+ * --json's output recalled by the bytes it comes from: the messages of a
+ * dialog repeat From, To, Via and CSeq byte for byte, and each header
+ * was parsed and written the same way the time before (half the
+ * instructions of a message; 2,048 slots of 2 KB at most).  The tags of
+ * the members below are past hdrjson's.
+ */
+static struct memo	jmemo;
+enum { JMEMO_CSEQ = SIP_JSON_MEMO_FREE, JMEMO_FROM, JMEMO_TO, JMEMO_ENDS };
+
+/* An address's family and bytes, as a memo's key (nothing unset). */
+static unsigned char *
+put_addr(unsigned char *w, const struct sip_ipaddr *a)
+{
+	size_t n = a->family == 6 ? 16 : 4;
+
+	*w++ = a->family;
+	memcpy(w, a->a, n);
+	return w + n;
+}
+
+/* "from" or "to": {"uri":..., "tag":...} of the header's value v */
+static void
+json_party(struct json *j, struct slice v, int to)
+{
+	struct json_memo jm;
+
+	if (json_memo_hit(j, &jmemo, &jm, to ? JMEMO_TO : JMEMO_FROM, v))
+		return;
+	if (to)
+		json_lobj(j, "to");
+	else
+		json_lobj(j, "from");
+	json_lslice(j, "uri", field_addr_uri(v));
+	json_lslice(j, "tag", sip_field_hparam(v, "tag"));
+	json_end(j);
+	json_memo_keep(j, &jm);
+}
+
+/* A frame's addresses, ports and transport: the same for a whole flow. */
+static void
+json_ends(struct json *j)
+{
+	unsigned char k[2 * 17 + 6], *w = k;
+	struct json_memo jm;
+	char t[64];
+
+	w = put_addr(w, &cur->src);
+	w = put_addr(w, &cur->dst);
+	*w++ = (unsigned char)(cur->sport >> 8);
+	*w++ = (unsigned char)cur->sport;
+	*w++ = (unsigned char)(cur->dport >> 8);
+	*w++ = (unsigned char)cur->dport;
+	*w++ = (unsigned char)cur->tp;
+	*w++ = cur->hep != 0;
+	if (json_memo_hit(j, &jmemo, &jm, JMEMO_ENDS,
+	    slice_make((const char *)k, (size_t)(w - k))))
+		return;
+	json_lstr(j, "src", sip_pkt_ntop(&cur->src, t, sizeof(t)));
+	json_lint(j, "sport", cur->sport);
+	json_lstr(j, "dst", sip_pkt_ntop(&cur->dst, t, sizeof(t)));
+	json_lint(j, "dport", cur->dport);
+	json_lstr(j, "transport", sip_tp_name(cur->tp));
+	if (cur->hep)
+		json_kbool(j, "hep", 1);
+	json_memo_keep(j, &jm);
+}
+
 static void
 print_json(const struct sip_msg *m, const char *path)
 {
-	struct jsonl l;
-	struct json *j = &l.j;
+	static struct buf b;		/* kept from record to record */
+	static struct buf head;		/* {"file":path, as of headpath */
+	static char *headpath;
+	struct json jj, *j = &jj;
+	struct json_memo jm;
+	struct slice cseq;
 	unsigned i;
 
-	jsonl_begin(&l);
-	json_lstr(j, "file", path);
+	/* (by its text: a caller's buffer may hold another name later) */
+	if (headpath == NULL || strcmp(path, headpath) != 0) {
+		free(headpath);
+		buf_reset(&head);
+		json_init(j, &head);
+		json_obj(j);
+		json_lstr(j, "file", path);
+		if (j->err != SIP_OK || (headpath = strdup(path)) == NULL) {
+			headpath = NULL;
+			buf_reset(&head);
+			buf_adds(&head, "{");	/* (and j->err below) */
+		}
+	}
+	buf_reset(&b);
+	json_init(j, &b);
+	json_obj(j);
+	if (headpath == NULL || buf_add(&b, head.p + 1, head.len - 1) != SIP_OK)
+		j->err = SIP_E_NOMEM;
+	j->state[0] = 1;
 	json_lint(j, "index", (int64_t)nmsgs);
 	if (cur != NULL) {
 		char t[64];
@@ -811,13 +911,7 @@ print_json(const struct sip_msg *m, const char *path)
 		json_lkey(j, "epoch");
 		frame_epoch(cur->ts_ns, t, sizeof(t));
 		json_raw(j, t, strlen(t));
-		json_lstr(j, "src", sip_pkt_ntop(&cur->src, t, sizeof(t)));
-		json_lint(j, "sport", cur->sport);
-		json_lstr(j, "dst", sip_pkt_ntop(&cur->dst, t, sizeof(t)));
-		json_lint(j, "dport", cur->dport);
-		json_lstr(j, "transport", sip_tp_name(cur->tp));
-		if (cur->hep)
-			json_kbool(j, "hep", 1);
+		json_ends(j);
 		json_end(j);
 	}
 	if (m == NULL) {
@@ -834,36 +928,24 @@ print_json(const struct sip_msg *m, const char *path)
 	}
 	json_lslice(j, "version", m->version);
 	json_lslice(j, "call_id", slice_trim(sip_msg_value(m, SIP_HDR_CALL_ID)));
-	json_lobj(j, "cseq");
-	{
+	cseq = sip_msg_value(m, SIP_HDR_CSEQ);
+	if (!json_memo_hit(j, &jmemo, &jm, JMEMO_CSEQ, cseq)) {
 		uint32_t n;
 
+		json_lobj(j, "cseq");
 		if (slice_to_u32(field_cseq_num(m), UINT32_MAX, &n) == 0)
 			json_lint(j, "num", n);
 		else
 			json_lslice(j, "num", field_cseq_num(m));
-	}
-	json_lslice(j, "method", sip_field_cseq_method(m));
-	json_end(j);
-	json_lobj(j, "from");
-	json_lslice(j, "uri", field_addr_uri(sip_msg_value(m, SIP_HDR_FROM)));
-	json_lslice(j, "tag", sip_field_hparam(sip_msg_value(m, SIP_HDR_FROM), "tag"));
-	json_end(j);
-	json_lobj(j, "to");
-	json_lslice(j, "uri", field_addr_uri(sip_msg_value(m, SIP_HDR_TO)));
-	json_lslice(j, "tag", sip_field_hparam(sip_msg_value(m, SIP_HDR_TO), "tag"));
-	json_end(j);
-	json_larr(j, "headers");
-	for (i = 0; i < m->nhdrs; i++) {
-		const struct sip_hdr *h = &m->hdrs[i];
-		const char *name = sip_hdr_name(h->id);
-
-		json_obj(j);
-		json_lslice(j, "name", name ? slice_cstr(name) : h->name);
-		json_lslice(j, "value", h->value);
-		sip_json_hdr(j, h);
+		json_lslice(j, "method", sip_field_cseq_method(m));
 		json_end(j);
+		json_memo_keep(j, &jm);
 	}
+	json_party(j, sip_msg_value(m, SIP_HDR_FROM), 0);
+	json_party(j, sip_msg_value(m, SIP_HDR_TO), 1);
+	json_larr(j, "headers");
+	for (i = 0; i < m->nhdrs; i++)
+		sip_json_hdr_obj(j, &m->hdrs[i], &jmemo);
 	json_end(j);
 	json_lint(j, "body_length", (int64_t)m->body.len);
 	json_lslice(j, "body", m->body);
@@ -874,7 +956,12 @@ errors:
 		json_str(j, curbad);
 		json_end(j);
 	}
-	jsonl_end(&l);
+	json_end(j);
+	if (j->err == SIP_OK && buf_addc(&b, '\n') == SIP_OK)
+		fwrite_unlocked(b.p, 1, b.len, stdout);
+	/* A record of a megabyte is not kept for the next ones. */
+	if (b.cap > 65536)
+		buf_free(&b);
 }
 
 /* ---- strict checks ---- */
@@ -2277,6 +2364,8 @@ sip_parse_main(int argc, char **argv)
 	filters_init();
 	if (o.fields != NULL)
 		fields_init();
+	if (o.json)
+		(void)memo_init(&jmemo, 11);	/* (without it: no recall) */
 	summary_begin();
 	if (o.iface == NULL && (o.duration > 0 || o.runas != NULL))
 		usage_error("--duration and --run-as go with -i");
@@ -2316,5 +2405,6 @@ sip_parse_main(int argc, char **argv)
 	if (o.flow && (r = flow_missing(where)) != 0 && rc == 0)
 		rc = r;
 	sip_tlsdec_keys_free(keys);
+	memo_free(&jmemo);
 	return rc;
 }

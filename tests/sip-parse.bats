@@ -333,3 +333,31 @@ hwm_of_stdin() {
 	} | sip-parse -f call-id,body_length - > "$BATS_TEST_TMPDIR/out"
 	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "$(printf 'm1\t1000000\no1\t0')" ]
 }
+
+@test "sip-parse: --json writes what it recalls of a header as it wrote it alone: tags, branches and bad values anew" {
+	local d="$BATS_TEST_TMPDIR" i
+	# five messages of one dialog: the same Via sent-by with new branches,
+	# To with and without a tag, a bad Via parameter and a bad host in <>
+	# after good ones, then the first message again
+	msg() {	# start-line via-params to cseq
+		printf '%s\r\nVia: SIP/2.0/UDP pc33.example.com:5060%s\r\nFrom: "Alice" <sip:alice@example.com>;tag=a1\r\nTo: %s\r\nCall-ID: c1@example.com\r\nCSeq: %s\r\nContact: <sip:alice@192.0.2.1:5060;transport=udp>\r\nContent-Length: 0\r\n\r\n' "$@"
+	}
+	msg 'INVITE sip:bob@example.com SIP/2.0' ';branch=z9hG4bK1' '<sip:bob@example.com>' '1 INVITE' > "$d/m1"
+	msg 'SIP/2.0 180 Ringing' ';branch=z9hG4bK1;received=192.0.2.9' '<sip:bob@example.com>;tag=b1' '1 INVITE' > "$d/m2"
+	msg 'BYE sip:bob@example.com SIP/2.0' ';branch=z9hG4bK2;rport' '<sip:bob@example.com>;tag=b1' '2 BYE' > "$d/m3"
+	msg 'BYE sip:bob@example.com SIP/2.0' ';branch=z9hG4bK3;=x' '<sip:bob@ex!ample.com>;tag=b1' '3 BYE' > "$d/m4"
+	cp "$d/m1" "$d/m5"
+	cat "$d"/m[1-5] > "$d/all"
+	run -0 sip-parse --json "$d/all"
+	[ "${#lines[@]}" -eq 5 ]
+	for i in 1 2 3 4 5; do
+		# alone, nothing is recalled
+		[ "$(sip-parse --json "$d/m$i" | sed 's/^{"file":"[^"]*","index":[0-9]*,//')" = \
+		    "$(printf '%s\n' "${lines[i - 1]}" | sed 's/^{"file":"[^"]*","index":[0-9]*,//')" ]
+	done
+	# (what the comparison covers: recalled, bad and new values)
+	[[ "${lines[1]}" == *'"tag":"b1"'*'"received":"192.0.2.9"'* ]]
+	[[ "${lines[3]}" == *'{"name":"Via","value":"SIP/2.0/UDP pc33.example.com:5060;branch=z9hG4bK3;=x","error":'* ]]
+	[[ "${lines[3]}" == *'{"name":"To","value":"<sip:bob@ex!ample.com>;tag=b1","error":'* ]]
+	[ "${lines[4]#*\"index\":5,}" = "${lines[0]#*\"index\":1,}" ]
+}

@@ -10,6 +10,7 @@
 #endif
 
 #include "json.h"
+#include "memo.h"
 
 void
 json_init(struct json *j, struct buf *b)
@@ -664,24 +665,26 @@ json_putint_(struct json *j, char *w, int64_t v)
 	    "31323334353637383940414243444546474849505152535455565758596061"
 	    "62636465666768697071727374757677787980818283848586878889909192"
 	    "93949596979899";
-	char t[24], *e = t + sizeof(t), *q = e;
-	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v, t;
+	char *e;
 
-	/* two digits a division */
+	if (v < 0)
+		*w++ = '-';
+	/* the end first, then two digits a division, written in place */
+	e = w + 1;
+	for (t = u; t >= 10; t /= 10)
+		e++;
+	w = e;
 	while (u >= 100) {
-		q -= 2;
-		memcpy(q, pairs + u % 100 * 2, 2);
+		w -= 2;
+		memcpy(w, pairs + u % 100 * 2, 2);
 		u /= 100;
 	}
-	if (u >= 10) {
-		q -= 2;
-		memcpy(q, pairs + u * 2, 2);
-	} else
-		*--q = (char)('0' + u);
-	if (v < 0)
-		*--q = '-';
-	copy_short(w, q, (size_t)(e - q));
-	wrote_at(j, w + (e - q));
+	if (u >= 10)
+		memcpy(w - 2, pairs + u * 2, 2);
+	else
+		w[-1] = (char)('0' + u);
+	wrote_at(j, e);
 }
 
 /* json_qslice() of a NULL value ("key":null), or after an error. */
@@ -737,4 +740,48 @@ json_skey(struct json *j, struct slice key)
 	}
 	if (j->depth > 0)
 		j->state[j->depth - 1] = 2;
+}
+
+/* ---- output recalled from a memo ---- */
+
+int
+json_memo_hit(struct json *j, struct memo *m, struct json_memo *jm,
+    uint32_t tag, struct slice key)
+{
+	struct slice v;
+
+	jm->h = 0;
+	if (m == NULL || key.p == NULL || j->err != SIP_OK)
+		return 0;
+	jm->m = m;
+	jm->tag = tag;
+	jm->key = key;
+	jm->h = memo_hash(tag, key.p, key.len);
+	v = memo_get(m, jm->h, tag, key.p, key.len);
+	if (v.p != NULL) {
+		char *w = json_room_(j, v.len + 1);
+
+		if (w != NULL) {
+			w = json_sep_(j, w);
+			memcpy(w, v.p, v.len);
+			wrote_at(j, w + v.len);
+		}
+		return 1;
+	}
+	jm->at = j->b->len;
+	return 0;
+}
+
+void
+json_memo_keep(struct json *j, const struct json_memo *jm)
+{
+	size_t at = jm->at;
+
+	if (jm->h == 0 || j->err != SIP_OK || at >= j->b->len)
+		return;
+	/* the comma belongs to this place, not to the value */
+	if (j->b->p[at] == ',')
+		at++;
+	memo_put(jm->m, jm->h, jm->tag, jm->key.p, jm->key.len, j->b->p + at,
+	    j->b->len - at);
 }

@@ -64,6 +64,27 @@ enum sip_err	json_escape(struct buf *b, const char *s, size_t len);
 /* A key that is a slice (a parameter's name), escaped if need be. */
 void	json_skey(struct json *j, struct slice key);
 
+/*
+ * Output recalled from a memo (memo.h) by a key, for a value or member
+ * that is a pure function of a few bytes of input and recurs: when
+ * json_memo_hit() finds what was kept for (tag, key) it writes that and
+ * returns 1; otherwise it returns 0 and marks the place, the caller
+ * writes the value, or members ("key":value, ...) of the object it is
+ * in, itself, and json_memo_keep() keeps what was written since the
+ * mark.  m NULL or a NULL key: nothing is recalled or kept.
+ */
+struct memo;
+struct json_memo {
+	struct memo	*m;
+	uint64_t	 h;		/* 0: keep nothing */
+	uint32_t	 tag;
+	struct slice	 key;
+	size_t		 at;
+};
+int	json_memo_hit(struct json *j, struct memo *m, struct json_memo *jm,
+	    uint32_t tag, struct slice key);
+void	json_memo_keep(struct json *j, const struct json_memo *jm);
+
 /* The inline parts of the above; not to be called otherwise. */
 /* Room kept past a string's closing quote for a copy of 16 bytes. */
 #define JSON_SLACK	16

@@ -50,8 +50,8 @@ parse_uri(struct sip_addr *a, struct slice s, size_t start, size_t end,
 	return e;
 }
 
-enum sip_err
-sip_addr_parse(struct sip_addr *a, struct slice s, struct sip_perr *pe)
+static enum sip_err
+addr_parse(struct sip_addr *a, struct slice s, struct sip_perr *pe, int lazy)
 {
 	size_t i, j, lt;
 	enum sip_err e;
@@ -137,9 +137,24 @@ sip_addr_parse(struct sip_addr *a, struct slice s, struct sip_perr *pe)
 	if (j > i && (sip_param_is_lws(s.p[i]) || sip_param_is_lws(s.p[j - 1])))
 		SIP_PERR_FAIL(pe, sip_param_is_lws(s.p[i]) ? i : j - 1,
 		    "spaces in addr-spec inside <>");
-	if ((e = parse_uri(a, s, i, j, pe)) != SIP_OK)
+	if (lazy)
+		a->uri_s = slice_make(s.p + i, j - i);
+	else if ((e = parse_uri(a, s, i, j, pe)) != SIP_OK)
 		return e;
+	a->uri_later = (unsigned char)lazy;
 	return header_params(a, s, j + 1, pe);
+}
+
+enum sip_err
+sip_addr_parse(struct sip_addr *a, struct slice s, struct sip_perr *pe)
+{
+	return addr_parse(a, s, pe, 0);
+}
+
+enum sip_err
+sip_addr_parse_lazy(struct sip_addr *a, struct slice s, struct sip_perr *pe)
+{
+	return addr_parse(a, s, pe, 1);
 }
 
 enum sip_err

@@ -23,6 +23,7 @@ struct sip_addr {
 	unsigned char		 quoted;	/* display is quoted */
 	unsigned char		 name_addr;	/* the URI was inside <> */
 	unsigned char		 star;		/* Contact: * */
+	unsigned char		 uri_later;	/* uri not parsed (_lazy) */
 	struct slice		 uri_s;		/* the URI text */
 	struct sip_uri		 uri;
 	struct sip_params	 params;	/* header parameters */
@@ -38,6 +39,15 @@ struct sip_addr {
  * Slices in a borrow from s.  pe may be NULL.
  */
 enum sip_err	sip_addr_parse(struct sip_addr *a, struct slice s,
+		    struct sip_perr *pe);
+/*
+ * As sip_addr_parse(), but the URI of a name-addr (inside <>) is only
+ * found, not parsed: a->uri_later is set and a->uri is empty, for a
+ * caller that may have the URI's outcome at hand already.  Where the
+ * URI would fail, sip_addr_parse() may fail with another reason or
+ * earlier; SIP_OK here says nothing about the URI.
+ */
+enum sip_err	sip_addr_parse_lazy(struct sip_addr *a, struct slice s,
 		    struct sip_perr *pe);
 
 /*

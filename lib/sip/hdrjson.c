@@ -2,10 +2,12 @@
  * hdrjson.c - typed header values as JSON.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "addr.h"
 #include "authhdr.h"
 #include "field.h"
+#include "hdr.h"
 #include "hdrjson.h"
 #include "via.h"
 
@@ -50,13 +52,24 @@ uri(struct json *j, const struct sip_uri *u)
 	json_end(j);
 }
 
+/*
+ * A name-addr's URI is recalled from m by its text when it was written
+ * before (the same AORs come back in From, To and Contact); the
+ * address around it is parsed without it.  Where anything fails, the
+ * whole value is parsed again as it always was, for the reason.
+ */
 static int
-addr(struct json *j, struct slice v, struct sip_perr *pe)
+addr(struct json *j, struct slice v, struct sip_perr *pe, struct memo *m)
 {
 	struct sip_addr a;
+	struct json_memo jm;
 
-	if (sip_addr_parse(&a, v, pe) != SIP_OK)
+	if ((m != NULL ? sip_addr_parse_lazy(&a, v, pe) :
+	    sip_addr_parse(&a, v, pe)) != SIP_OK) {
+		if (m != NULL)
+			(void)sip_addr_parse(&a, v, pe);
 		return -1;
+	}
 	json_obj(j);
 	if (a.star) {
 		json_kbool(j, "star", 1);
@@ -66,7 +79,16 @@ addr(struct json *j, struct slice v, struct sip_perr *pe)
 	if (a.display.len)
 		json_lslice(j, "display", a.display);
 	json_lkey(j, "uri");
-	uri(j, &a.uri);
+	if (!a.uri_later) {
+		uri(j, &a.uri);
+	} else if (!json_memo_hit(j, m, &jm, SIP_JSON_MEMO_URI, a.uri_s)) {
+		if (sip_uri_parse(&a.uri, a.uri_s, pe) != SIP_OK) {
+			(void)sip_addr_parse(&a, v, pe);
+			return -1;	/* (the caller takes back what is written) */
+		}
+		uri(j, &a.uri);
+		json_memo_keep(j, &jm);
+	}
 	if (a.tag.len)
 		json_lslice(j, "tag", a.tag);
 	if (a.expires.len)
@@ -78,18 +100,36 @@ addr(struct json *j, struct slice v, struct sip_perr *pe)
 	return 0;
 }
 
+/*
+ * A Via's sent-protocol and sent-by ("transport", "host", "port") are
+ * recalled from m by their text, up to the first ';' (none of them
+ * holds one): a new transaction brings a new branch, not a new host.
+ * Where the parameters fail, the whole value is parsed again for the
+ * reason.
+ */
 static int
-via(struct json *j, struct slice v, struct sip_perr *pe)
+via(struct json *j, struct slice v, struct sip_perr *pe, struct memo *m)
 {
+	const char *semi = v.len > 0 ? memchr(v.p, ';', v.len) : NULL;
+	size_t plen = semi != NULL ? (size_t)(semi - v.p) : v.len;
+	struct json_memo jm;
 	struct sip_via x;
 
-	if (sip_via_parse(&x, v, pe) != SIP_OK)
-		return -1;
 	json_obj(j);
-	json_lslice(j, "transport", x.transport);
-	json_lslice(j, "host", x.host);
-	if (x.has_port)
-		json_lint(j, "port", x.port);
+	if (json_memo_hit(j, m, &jm, SIP_JSON_MEMO_VIA, slice_make(v.p, plen))) {
+		if (sip_via_parse_params(&x, v, plen, pe) != SIP_OK) {
+			(void)sip_via_parse(&x, v, pe);
+			return -1;	/* (the caller takes back what is written) */
+		}
+	} else {
+		if (sip_via_parse(&x, v, pe) != SIP_OK)
+			return -1;
+		json_lslice(j, "transport", x.transport);
+		json_lslice(j, "host", x.host);
+		if (x.has_port)
+			json_lint(j, "port", x.port);
+		json_memo_keep(j, &jm);
+	}
 	if (x.branch.len)
 		json_lslice(j, "branch", x.branch);
 	if (x.received.len)
@@ -142,24 +182,25 @@ rewind_to(struct json *j, struct mark m)
 
 /* A comma list of items, each written by fn, as "parsed": [...]. */
 static int
-list(struct json *j, struct slice v, struct sip_perr *pe,
-    int (*fn)(struct json *, struct slice, struct sip_perr *))
+list(struct json *j, struct slice v, struct sip_perr *pe, struct memo *m,
+    int (*fn)(struct json *, struct slice, struct sip_perr *, struct memo *))
 {
 	struct slice rest = v, item;
-	struct mark m = mark(j);
+	struct mark mk = mark(j);
 
 	json_larr(j, "parsed");
 	while (slice_split(&rest, ',', &item))
-		if (fn(j, slice_trim(item), pe) != 0) {
-			rewind_to(j, m);
+		if (fn(j, slice_trim(item), pe, m) != 0) {
+			rewind_to(j, mk);
 			return -1;
 		}
 	json_end(j);
 	return 0;
 }
 
-void
-sip_json_hdr(struct json *j, const struct sip_hdr *h)
+/* sip_json_hdr(), URIs recalled from m (may be NULL) */
+static void
+json_hdr(struct json *j, const struct sip_hdr *h, struct memo *m)
 {
 	struct sip_perr pe = { 0, NULL };
 	struct slice v = h->value;
@@ -167,20 +208,20 @@ sip_json_hdr(struct json *j, const struct sip_hdr *h)
 
 	switch (h->id) {
 	case SIP_HDR_VIA:
-		bad = list(j, v, &pe, via);
+		bad = list(j, v, &pe, m, via);
 		break;
 	case SIP_HDR_CONTACT: case SIP_HDR_ROUTE: case SIP_HDR_RECORD_ROUTE:
 	case SIP_HDR_PATH: case SIP_HDR_P_ASSERTED_IDENTITY:
-		bad = list(j, v, &pe, addr);
+		bad = list(j, v, &pe, m, addr);
 		break;
 	case SIP_HDR_FROM: case SIP_HDR_TO: case SIP_HDR_REPLY_TO:
 	case SIP_HDR_REFER_TO: case SIP_HDR_REFERRED_BY:
 	case SIP_HDR_P_PREFERRED_IDENTITY: {
-		struct mark m = mark(j);
+		struct mark mk = mark(j);
 
 		json_lkey(j, "parsed");
-		if ((bad = addr(j, v, &pe)) != 0)
-			rewind_to(j, m);
+		if ((bad = addr(j, v, &pe, m)) != 0)
+			rewind_to(j, mk);
 		break;
 	}
 	case SIP_HDR_CSEQ: {
@@ -302,4 +343,27 @@ sip_json_hdr(struct json *j, const struct sip_hdr *h)
 	}
 	if (bad)
 		json_lstr(j, "error", pe.why ? pe.why : "malformed value");
+}
+
+void
+sip_json_hdr(struct json *j, const struct sip_hdr *h)
+{
+	json_hdr(j, h, NULL);
+}
+
+void
+sip_json_hdr_obj(struct json *j, const struct sip_hdr *h, struct memo *m)
+{
+	const char *name = sip_hdr_name(h->id);
+	struct json_memo jm;
+
+	/* (a header of another name is recalled by its id, so not those) */
+	if (json_memo_hit(j, name != NULL ? m : NULL, &jm, h->id, h->value))
+		return;
+	json_obj(j);
+	json_lslice(j, "name", name != NULL ? slice_cstr(name) : h->name);
+	json_lslice(j, "value", h->value);
+	json_hdr(j, h, m);
+	json_end(j);
+	json_memo_keep(j, &jm);
 }

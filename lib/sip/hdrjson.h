@@ -15,5 +15,18 @@
  * breaks its grammar; nothing for headers with no typed form.
  */
 void	sip_json_hdr(struct json *j, const struct sip_hdr *h);
+/*
+ * The header as an object: {"name":..., "value":..., and the above}.
+ * With m, a header of a known name is written once for each value and
+ * recalled after that (json_memo_hit()), and so are a URI in <> and a
+ * Via's sent-by by their text; m NULL: always written.  Its entries in
+ * m are under tags below SIP_JSON_MEMO_FREE (a header's id and the two
+ * below); a caller's own tags start there.
+ */
+#define SIP_JSON_MEMO_URI	(1u << 16)
+#define SIP_JSON_MEMO_VIA	(SIP_JSON_MEMO_URI + 1)
+#define SIP_JSON_MEMO_FREE	(SIP_JSON_MEMO_URI + 2)
+void	sip_json_hdr_obj(struct json *j, const struct sip_hdr *h,
+	    struct memo *m);
 
 #endif

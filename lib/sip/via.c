@@ -12,13 +12,42 @@ is_hostc(char c)
 	return (slice_token_map[(unsigned char)c] & SLICE_C_HOST) != 0;
 }
 
+/* The parameters from s.p[i] (';' or the end) on. */
+static enum sip_err
+via_params(struct sip_via *v, struct slice s, size_t i, struct sip_perr *pe)
+{
+	const struct sip_param *p;
+	enum sip_err e;
+	unsigned k;
+
+	if ((e = sip_param_parse(&v->params, slice_from(s, i), pe)) != SIP_OK) {
+		if (pe != NULL)
+			pe->off += i;
+		return e;
+	}
+	/* One pass, first of each name wins (as sip_param_find()). */
+	for (k = v->params.n; k-- > 0;) {
+		p = &v->params.v[k];
+		if (slice_ieq_lit(p->name, "branch"))
+			v->branch = p->value;
+		else if (slice_ieq_lit(p->name, "received"))
+			v->received = p->value;
+		else if (slice_ieq_lit(p->name, "maddr"))
+			v->maddr = p->value;
+		else if (slice_ieq_lit(p->name, "ttl"))
+			v->ttl = p->value;
+		else if (slice_ieq_lit(p->name, "rport")) {
+			v->has_rport = 1;
+			v->rport = p->value;
+		}
+	}
+	return SIP_OK;
+}
+
 enum sip_err
 sip_via_parse(struct sip_via *v, struct slice s, struct sip_perr *pe)
 {
 	size_t i, j;
-	const struct sip_param *p;
-	enum sip_err e;
-	unsigned k;
 
 	/* Not memset(): the parameter array is kilobytes. */
 	memset(v, 0, offsetof(struct sip_via, params));
@@ -95,26 +124,14 @@ sip_via_parse(struct sip_via *v, struct slice s, struct sip_perr *pe)
 	i = slice_skip_lws(s, j);
 	if (i < s.len && s.p[i] != ';')
 		SIP_PERR_FAIL(pe, i, "junk after the Via sent-by");
-	if ((e = sip_param_parse(&v->params, slice_from(s, i), pe)) != SIP_OK) {
-		if (pe != NULL)
-			pe->off += i;
-		return e;
-	}
-	/* One pass, first of each name wins (as sip_param_find()). */
-	for (k = v->params.n; k-- > 0;) {
-		p = &v->params.v[k];
-		if (slice_ieq_lit(p->name, "branch"))
-			v->branch = p->value;
-		else if (slice_ieq_lit(p->name, "received"))
-			v->received = p->value;
-		else if (slice_ieq_lit(p->name, "maddr"))
-			v->maddr = p->value;
-		else if (slice_ieq_lit(p->name, "ttl"))
-			v->ttl = p->value;
-		else if (slice_ieq_lit(p->name, "rport")) {
-			v->has_rport = 1;
-			v->rport = p->value;
-		}
-	}
-	return SIP_OK;
+	return via_params(v, s, i, pe);
+}
+
+enum sip_err
+sip_via_parse_params(struct sip_via *v, struct slice s, size_t i,
+    struct sip_perr *pe)
+{
+	memset(v, 0, offsetof(struct sip_via, params));
+	v->params.n = 0;
+	return via_params(v, s, i, pe);
 }

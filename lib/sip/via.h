@@ -36,5 +36,14 @@ struct sip_via {
  */
 enum sip_err	sip_via_parse(struct sip_via *v, struct slice s,
 		    struct sip_perr *pe);
+/*
+ * Only the parameters of s, from offset i on, where i is the first ';'
+ * of s or its end and sip_via_parse() took the sent-protocol and
+ * sent-by before it (the same bytes, maybe of another value): the
+ * parameters, branch, received, rport, maddr and ttl; the rest of v
+ * empty.  As sip_via_parse() for a value whose start is good.
+ */
+enum sip_err	sip_via_parse_params(struct sip_via *v, struct slice s,
+		    size_t i, struct sip_perr *pe);
 
 #endif
