@@ -2,9 +2,10 @@
  * clock.h - the one place sipbox reads the time.
  *
  * Monotonic microseconds and milliseconds.  Tests substitute a fake
- * clock with sip_clock_set(); everything that needs "now" (the loop, the
- * transports' rx stamps, the endpoint) asks here, and state machines
- * (txn, dialog, reg ...) never ask at all: they are handed the time.
+ * clock with sip_clock_set().  In lib/ only the loop asks here (once per
+ * turn, and when sip_loop_update() says so); the transports and the
+ * endpoint take the loop's time, and state machines (txn, dialog,
+ * reg ...) never ask at all: they are handed the time.
  */
 #ifndef SIPBOX_CLOCK_H
 #define SIPBOX_CLOCK_H

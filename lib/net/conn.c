@@ -8,14 +8,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
 #include "bounds.h"
-#include "clock.h"
 #include "conn.h"
 #include "loop.h"
 #include "ossl.h"
@@ -173,11 +171,16 @@ write_some(struct sip_conn *c, const void *p, size_t n, size_t *done,
 	}
 }
 
-/* Write all of p/n before deadline (blocking sends). */
+/*
+ * Write all of p/n within SIP_CONN_TIMEOUT (blocking sends).  The time
+ * is the clock of c's own loop for the waits, read only when the socket
+ * does not take everything at once.
+ */
 static enum sip_err
-write_all(struct sip_conn *c, const void *p, size_t n, uint64_t deadline)
+write_all(struct sip_conn *c, const void *p, size_t n)
 {
 	const char *s = p;
+	uint64_t deadline = 0;
 
 	while (n > 0) {
 		size_t done;
@@ -188,6 +191,9 @@ write_all(struct sip_conn *c, const void *p, size_t n, uint64_t deadline)
 			return e;
 		s += done;
 		n -= done;
+		if (n > 0 && done == 0 && deadline == 0 &&
+		    (c->wait != NULL || (c->wait = sip_loop_new()) != NULL))
+			deadline = sip_loop_update(c->wait) + SIP_CONN_TIMEOUT;
 		if (n > 0 && done == 0 && wait_fd(c, wait, deadline) <= 0) {
 			snprintf(c->err, sizeof c->err, "send timed out");
 			return SIP_E_NET;
@@ -363,7 +369,7 @@ ws_send(struct sip_conn *c, enum sip_ws_op op, const void *p, size_t n)
 	    (e = buf_add(&f, p, n)) == SIP_OK) {
 		if (!c->server)
 			sip_ws_mask((uint8_t *)f.p + hl, n, mask, 0);
-		e = write_all(c, f.p, f.len, sip_clock_ms() + SIP_CONN_TIMEOUT);
+		e = write_all(c, f.p, f.len);
 	}
 	buf_free(&f);
 	return e;
@@ -507,7 +513,6 @@ ws_step(struct sip_conn *c)
 		return e;
 	}
 	if (got > 0) {
-		c->rx_us = sip_clock_us();
 		if ((e = buf_add(&c->raw, tmp, got)) != SIP_OK) {
 			snprintf(c->err, sizeof c->err,
 			    "WebSocket handshake over %d bytes",
@@ -533,8 +538,7 @@ ws_step(struct sip_conn *c)
 			if (e == SIP_OK && c->out_max == 0 &&
 			    sip_conn_queued(c) > 0)
 				e = write_all(c, c->out.p + c->out_off,
-				    sip_conn_queued(c),
-				    sip_clock_ms() + SIP_CONN_TIMEOUT);
+				    sip_conn_queued(c));
 			buf_free(&ans);
 			return e;
 		}
@@ -839,7 +843,7 @@ sip_conn_send(struct sip_conn *c, const void *p, size_t n)
 		return ws_send(c, SIP_WS_TEXT, p, n);
 	if (c->out_max > 0)
 		return queue_out(c, NULL, 0, p, n, NULL);
-	return write_all(c, p, n, sip_clock_ms() + SIP_CONN_TIMEOUT);
+	return write_all(c, p, n);
 }
 
 
@@ -851,7 +855,7 @@ static char rxbuf[SIP_UDP_MAX + 1];
  * SO_RCVTIMEO wait ran out; EINTR).
  */
 static enum sip_err
-udp_read(struct sip_conn *c, int fl)
+udp_read(struct sip_conn *c, int fl, uint64_t now_us)
 {
 	const size_t room = SIP_UDP_MAX + 1;
 	ssize_t r;
@@ -889,7 +893,7 @@ udp_read(struct sip_conn *c, int fl)
 	}
 	if (r <= 0)
 		return SIP_OK;
-	c->rx_us = sip_clock_us();
+	c->rx_us = now_us;
 	c->msg.len = (size_t)r;
 	c->msg.p[r] = '\0';
 	c->ready = 1;
@@ -898,7 +902,7 @@ udp_read(struct sip_conn *c, int fl)
 }
 
 enum sip_err
-sip_conn_fill(struct sip_conn *c)
+sip_conn_fill(struct sip_conn *c, uint64_t now_us)
 {
 	size_t got = 0;
 	enum sip_err e;
@@ -906,12 +910,12 @@ sip_conn_fill(struct sip_conn *c)
 	if (c->tp == SIP_TP_UDP) {
 		if (c->ready)
 			return SIP_OK;	/* hand the current one out first */
-		return udp_read(c, MSG_DONTWAIT);
+		return udp_read(c, MSG_DONTWAIT, now_us);
 	}
 	if ((e = read_some(c, rxbuf, sizeof rxbuf, &got)) != SIP_OK)
 		return e;
 	if (got > 0)
-		c->rx_us = sip_clock_us();
+		c->rx_us = now_us;
 	if (is_ws(c->tp))
 		return buf_add(&c->raw, rxbuf, got);
 	return sip_stream_feed(&c->st, rxbuf, got);

@@ -82,7 +82,7 @@ struct sip_conn {
 	int			 handed;	/* msg was handed out: reset first */
 	int			 ws_frag;	/* WS: a message's later frames due */
 	unsigned long		 pings;		/* keep-alives seen */
-	uint64_t		 rx_us;		/* sip_clock_us() of the last read */
+	uint64_t		 rx_us;		/* the fill's now_us at the last read */
 	char			 err[SIP_CONN_ERRSZ];
 	/* opening: the handshake's state and what it needs */
 	enum sip_conn_state	 state;
@@ -150,8 +150,12 @@ enum sip_err	sip_conn_send(struct sip_conn *c, const void *p, size_t n);
 /* UDP only: send to dst. */
 enum sip_err	sip_conn_sendto(struct sip_conn *c, const void *p, size_t n,
 		    const struct sip_sockaddr *dst);
-/* Read what the socket has now (never blocks). */
-enum sip_err	sip_conn_fill(struct sip_conn *c);
+/*
+ * Read what the socket has now (never blocks).  now_us is the caller's
+ * time (its loop's, lib/loop.h), kept in c->rx_us when bytes came: the
+ * connection never reads the clock itself.
+ */
+enum sip_err	sip_conn_fill(struct sip_conn *c, uint64_t now_us);
 /*
  * The next complete message already read: SIP_OK, SIP_E_PARTIAL when
  * more bytes are needed, SIP_E_PARSE (pe set) for a bad message (on UDP

@@ -455,7 +455,7 @@ stream_read(struct sip_tps *s, struct sip_tps_flow *f)
 	enum sip_err e;
 
 	do {
-		if ((e = sip_conn_fill(&f->c)) != SIP_OK) {
+		if ((e = sip_conn_fill(&f->c, sip_loop_now_us(s->l))) != SIP_OK) {
 			if (e == SIP_E_TOOBIG)
 				snprintf(f->c.err, sizeof f->c.err,
 				    "message over %u bytes", SIP_MAX_MSG);

@@ -73,7 +73,7 @@ struct sip_tps_rx {
 	const struct sip_sockaddr	*src;	/* the packet's source */
 	const struct sip_sockaddr	*local;	/* the address it came to */
 	struct sip_tps_flow		*flow;	/* to answer over, or keep */
-	uint64_t			 rx_us;	/* sip_clock_us() of the read */
+	uint64_t			 rx_us;	/* the loop's time of the read */
 };
 
 /* Why a flow went away (the closed callback's and the stats' reasons). */
