@@ -428,6 +428,27 @@ assert len({l["call_id"] for l in lines[:-1]})==200' "$output"
 	[[ "$output" == *"SIP/2.0 200 OK"* ]]
 }
 
+# udp_twins HEXADDR: /proc/net/udp has a socket connect()ed to HEXADDR
+# (as the kernel prints it, 0100007F:13C4) and an unconnected one on the
+# same local port: lib/tpset's twin beside the socket it shares the port with
+udp_twins() {
+	awk -v to="$1" 'NR > 1 { split($2, l, ":"); port[$3] = port[$3] " " l[2] }
+	    END { n = split(port[to], c, " ")
+		  for (i = 1; i <= n; i++) if (index(port["00000000:0000"], " " c[i])) exit 0
+		  exit 1 }' /proc/net/udp
+}
+
+@test "sip-send: UDP requests go over a socket connect()ed to the target, beside an unconnected one on its port for answers from elsewhere" {
+	local hex pid
+	[ -r /proc/net/udp ] || skip "no /proc/net/udp here"
+	hex=$(printf '0100007F:%04X' "${U##*:}")
+	"$SIPBOX" sip-send -q -c 100 --interval 0.05 "sip:$U" > "$BATS_TEST_TMPDIR/out" &
+	pid=$!
+	wait_for udp_twins "$hex"
+	wait "$pid"
+	grep -q '100 responses received' "$BATS_TEST_TMPDIR/out"
+}
+
 @test "sip-send: no answer is exit 7 after timer F; UDP retransmissions double from T1" {
 	local p n
 	p=$(blackhole_udp)

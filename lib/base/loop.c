@@ -335,10 +335,15 @@ sip_loop_signal(struct sip_loop *l, int signo, sip_sig_cb *cb, void *arg)
 }
 
 int
-sip_loop_only_fd(const struct sip_loop *l, int fd)
+sip_loop_only_fds(const struct sip_loop *l, const int *fds, int n)
 {
-	return l->nlive == 1 && l->nsig == 0 && l->nalways == 0 &&
-	    fd >= 0 && fd < l->nw && l->w[fd].on && l->w[fd].ev != 0;
+	if (l->nlive != n || l->nsig != 0 || l->nalways != 0)
+		return 0;
+	for (int i = 0; i < n; i++)
+		if (fds[i] < 0 || fds[i] >= l->nw || !l->w[fds[i]].on ||
+		    l->w[fds[i]].ev == 0)
+			return 0;
+	return 1;
 }
 
 uint64_t

@@ -58,11 +58,12 @@ enum sip_err	 sip_loop_signal(struct sip_loop *l, int signo,
 
 /*
  * For a fast path that waits in a read beside the loop (lib/tpset's
- * sip_tps_udp_wait): whether fd is the one thing the loop would wait
- * for (no other fd, no signal), and the earliest timer (ms, UINT64_MAX
- * for none).
+ * sip_tps_udp_wait): whether the n fds are all the loop would wait for
+ * (each watched, no other fd, no signal), and the earliest timer (ms,
+ * UINT64_MAX for none).
  */
-int		 sip_loop_only_fd(const struct sip_loop *l, int fd);
+int		 sip_loop_only_fds(const struct sip_loop *l, const int *fds,
+		    int n);
 uint64_t	 sip_loop_next_timer(const struct sip_loop *l);
 
 /*

@@ -783,19 +783,24 @@ sip_conn_sendto(struct sip_conn *c, const void *p, size_t n,
     const struct sip_sockaddr *dst)
 {
 	ssize_t r;
-	int again = !c->connected;
+	int again = 1;
 
 	for (;;) {
-		r = sendto(c->fd, p, n, MSG_NOSIGNAL | MSG_DONTWAIT,
-		    (const struct sockaddr *)&dst->ss, dst->len);
+		/* connected (lib/tpset's twin), dst is the peer: the kernel
+		 * keeps the route, no lookup per datagram */
+		if (c->connected)
+			r = send(c->fd, p, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+		else
+			r = sendto(c->fd, p, n, MSG_NOSIGNAL | MSG_DONTWAIT,
+			    (const struct sockaddr *)&dst->ss, dst->len);
 		if (r >= 0)
 			break;
 		if (errno == EINTR)
 			continue;
 		/*
-		 * Unconnected, a refusal is an earlier datagram's ICMP
-		 * answer (its error queue names where to): this one was not
-		 * sent, and the error is now read; send it once more.
+		 * A refusal is an earlier datagram's ICMP answer (its error
+		 * queue names where to): this one was not sent, and the
+		 * error is now read; send it once more.
 		 */
 		if (errno == ECONNREFUSED && again) {
 			again = 0;

@@ -147,7 +147,7 @@ size_t		sip_conn_queued(const struct sip_conn *c);
 unsigned long	sip_conn_pings(const struct sip_conn *c);
 /* Send one message (framed for WS); UDP listeners send to c->peer. */
 enum sip_err	sip_conn_send(struct sip_conn *c, const void *p, size_t n);
-/* UDP only: send to dst. */
+/* UDP only: send to dst (c connect()ed: dst is its peer). */
 enum sip_err	sip_conn_sendto(struct sip_conn *c, const void *p, size_t n,
 		    const struct sip_sockaddr *dst);
 /*

@@ -15,7 +15,6 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#include "clock.h"
 #include "tls.h"
 #include "tpset.h"
 
@@ -29,6 +28,11 @@ struct sip_tps_flow {
 	struct sip_tps		*s;
 	uint64_t		 id;
 	int			 udp;		/* a UDP socket of the set */
+	/* our own UDP socket's twin connect()ed to one peer (udp_twin) */
+	struct sip_conn		*twin;
+	int			 twin_tried;
+	int			 twin_in;	/* the last datagram came over it */
+	int			 twin_out;	/* the last send went over it */
 	int			 dead;		/* closed, waiting to be freed */
 	enum sip_tps_why	 why;
 	enum sip_err		 err;		/* a handshake's failure */
@@ -87,7 +91,8 @@ struct sip_tps {
 	uint64_t		 next_id;
 	struct udp_batch	*ub;
 	char			 err[SIP_CONN_ERRSZ];	/* sip_tps_open's */
-	int			 rcvtimeo_ms;	/* sip_tps_udp_wait's SO_RCVTIMEO */
+	int			 rcvtimeo_fd;	/* sip_tps_udp_wait's socket */
+	int			 rcvtimeo_ms;	/* and its SO_RCVTIMEO */
 	int			 spare;		/* a descriptor kept for EMFILE */
 	struct sip_tps_flow	*busy;		/* its message is being handed up */
 };
@@ -184,6 +189,14 @@ kill_flow(struct sip_tps_flow *f, enum sip_tps_why why)
 	if (f->c.fd >= 0 && f->watched != 0)
 		sip_loop_unwatch(s->l, f->c.fd);
 	f->watched = 0;
+	if (f->udp)
+		s->rcvtimeo_fd = -1;	/* its number may come back */
+	if (f->twin != NULL) {
+		sip_loop_unwatch(s->l, f->twin->fd);
+		sip_conn_close(f->twin);
+		free(f->twin);
+		f->twin = NULL;
+	}
 	sip_loop_timer_stop(s->l, &f->t);
 	if (!f->udp) {
 		hash_del(s, f);
@@ -726,7 +739,7 @@ udp_hold(struct udp_batch *b, int fd, const struct sip_sockaddr *dst,
  * destination of the datagram it answered, handed to unreach.
  */
 static void
-udp_errors(struct sip_tps *s, struct sip_tps_flow *f)
+udp_errors(struct sip_tps *s, struct sip_tps_flow *f, int fd)
 {
 	for (int n = 0; n < UDP_BATCH && !f->dead; n++) {
 		char ctl[512], detail[128], a[SIP_NET_ADDRSTR];
@@ -744,7 +757,7 @@ udp_errors(struct sip_tps *s, struct sip_tps_flow *f)
 		mh.msg_iovlen = 1;
 		mh.msg_control = ctl;
 		mh.msg_controllen = sizeof ctl;
-		if (recvmsg(f->c.fd, &mh, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
+		if (recvmsg(fd, &mh, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
 			return;
 		dst.len = mh.msg_namelen;
 		for (cm = CMSG_FIRSTHDR(&mh); cm != NULL;
@@ -795,31 +808,34 @@ udp_recv(struct udp_batch *b, int fd, int flags)
 }
 
 /*
- * One batch of datagrams, each handed up where it was read (udp_recv()
- * with flags).  Returns how many were read; an ICMP error that came
- * first is read off the error queue and handed to unreach.
+ * One batch of datagrams from f's socket fd (its own or its twin's),
+ * each handed up where it was read (udp_recv() with flags).  Returns
+ * how many were read; an ICMP error that came first is read off the
+ * error queue and handed to unreach.
  */
 static int
-udp_take(struct sip_tps *s, struct sip_tps_flow *f, int flags)
+udp_take(struct sip_tps *s, struct sip_tps_flow *f, int fd, int flags)
 {
 	struct udp_batch *b = s->ub;
 	struct sip_tps_rx rx;
 	struct sip_msg m;
 	struct sip_perr pe;
 	uint64_t us;
-	int n, fd = f->c.fd;
+	int n;
 
 	/* the headers are set up once (udp_flow) and kept ready: below */
 	n = udp_recv(b, fd, flags);
 	if (n < 0 && icmp_errno(errno)) {
 		/* the error went first; the datagrams wait behind it */
-		udp_errors(s, f);
+		udp_errors(s, f, fd);
 		if (f->dead || flags == 0)
 			return 0;
 		n = udp_recv(b, fd, flags);
 	}
 	if (n <= 0)
 		return 0;	/* EAGAIN, EINTR, a wait that ran out */
+	if (f->twin != NULL)
+		f->twin_in = fd == f->twin->fd;
 	/* the arrival, and the loop's time for what runs before its next turn */
 	us = sip_loop_update_us(s->l);
 	/* the kernel wrote only these n headers' address lengths */
@@ -861,17 +877,17 @@ udp_take(struct sip_tps *s, struct sip_tps_flow *f, int flags)
 	return n;
 }
 
+/* A UDP flow's socket or its twin is readable. */
 static void
 udp_io(struct sip_loop *l, int fd, unsigned ev, void *arg)
 {
 	struct sip_tps_flow *f = arg;
 
 	(void)l;
-	(void)fd;
 	if (ev & SIP_EV_ERROR)
-		udp_errors(f->s, f);
+		udp_errors(f->s, f, fd);
 	if (!f->dead)
-		udp_take(f->s, f, MSG_DONTWAIT);
+		udp_take(f->s, f, fd, MSG_DONTWAIT);
 }
 
 int
@@ -879,23 +895,42 @@ sip_tps_udp_wait(struct sip_tps *s, int max_ms)
 {
 	struct sip_tps_flow *f = s->udp_out[0] != NULL ? s->udp_out[0] :
 	    s->udp_out[1];
-	int fd;
+	int fds[2], fd;
 
 	if (f == NULL || f->dead || s->nlis > 0 || s->st.conns > 0 ||
 	    (s->udp_out[0] != NULL && s->udp_out[1] != NULL) ||
-	    !s->o.recverr || !sip_loop_only_fd(s->l, f->c.fd))
+	    !s->o.recverr)
 		return -1;
-	fd = f->c.fd;
+	fds[0] = f->c.fd;
+	if (f->twin != NULL) {
+		/*
+		 * The answer comes to the twin when the request went over it
+		 * and the peer answers from where it was sent to, as the
+		 * last one did; one from elsewhere (RFC 3261 18.1.2) comes
+		 * to the flow's own socket, which the loop reads once the
+		 * wait runs out.  Otherwise the loop waits on both.
+		 */
+		fds[1] = f->twin->fd;
+		if (!f->twin_in || !f->twin_out ||
+		    !sip_loop_only_fds(s->l, fds, 2))
+			return -1;
+		fd = fds[1];
+	} else {
+		if (!sip_loop_only_fds(s->l, fds, 1))
+			return -1;
+		fd = fds[0];
+	}
 	if (max_ms <= 0)
-		return udp_take(s, f, MSG_DONTWAIT);
-	if (max_ms != s->rcvtimeo_ms) {
+		return udp_take(s, f, fd, MSG_DONTWAIT);
+	if (max_ms != s->rcvtimeo_ms || fd != s->rcvtimeo_fd) {
 		struct timeval tv = { max_ms / 1000, (max_ms % 1000) * 1000 };
 
 		if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0)
 			return -1;
 		s->rcvtimeo_ms = max_ms;
+		s->rcvtimeo_fd = fd;
 	}
-	return udp_take(s, f, 0);
+	return udp_take(s, f, fd, 0);
 }
 
 struct sip_tps *
@@ -921,6 +956,7 @@ sip_tps_new(struct sip_loop *l, const struct sip_tps_opts *o)
 		s->o.mem_max = SIP_TPS_MEM_MAX;
 	sip_timer_init(&s->reap, reap, s);
 	s->spare = -1;
+	s->rcvtimeo_fd = -1;
 	return s;
 }
 
@@ -1058,6 +1094,63 @@ udp_client_opts(struct sip_tps *s, int fd, int v6)
 	    v6 ? IPV6_MULTICAST_HOPS : IP_MULTICAST_TTL, &ttl, sizeof ttl);
 }
 
+/*
+ * Our own UDP socket f gets a twin on the same address and port,
+ * connect()ed to dst, the first peer it sends to.  Linux hands a datagram
+ * from dst to the connected socket and one from anywhere else to f's
+ * (RFC 3261 18.1.2: a response may come from another address or port);
+ * the loop watches both, and sends to dst go over the twin.  A
+ * connected socket's sends skip the route lookup and its datagrams
+ * the wildcard socket lookup (early demux), and sip_tps_udp_wait() waits
+ * in its recv().  The port is shared (SO_REUSEADDR) only while the twin
+ * binds: nobody else can bind it after.  No twin, no harm: f sends.
+ */
+static void
+udp_twin(struct sip_tps *s, struct sip_tps_flow *f,
+    const struct sip_sockaddr *dst)
+{
+	int v6 = dst->ss.ss_family == AF_INET6, one = 1, zero = 0, fd;
+	struct sip_conn *t;
+
+	f->twin_tried = 1;
+	if (sip_net_is_multicast(dst) || sip_net_is_any(dst) ||
+	    (t = malloc(sizeof *t)) == NULL)
+		return;
+	sip_conn_init(t);
+	fd = socket(dst->ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		goto fail;
+	if (v6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+	if (setsockopt(f->c.fd, SOL_SOCKET, SO_REUSEADDR, &one,
+	    sizeof one) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
+	    bind(fd, (const struct sockaddr *)&f->c.local.ss,
+	    f->c.local.len) < 0 ||
+	    connect(fd, (const struct sockaddr *)&dst->ss, dst->len) < 0)
+		goto fail;
+	setsockopt(f->c.fd, SOL_SOCKET, SO_REUSEADDR, &zero, sizeof zero);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &zero, sizeof zero);
+	udp_client_opts(s, fd, v6);
+	t->tp = SIP_TP_UDP;
+	t->fd = fd;
+	t->connected = 1;
+	t->peer = *dst;
+	t->local = f->c.local;
+	if (sip_loop_watch(s->l, fd, SIP_EV_READ, udp_io, f) != SIP_OK)
+		goto fail;
+	f->twin = t;
+	return;
+fail:
+	setsockopt(f->c.fd, SOL_SOCKET, SO_REUSEADDR, &zero, sizeof zero);
+	t->fd = -1;
+	sip_conn_close(t);
+	if (fd >= 0)
+		close(fd);
+	free(t);
+}
+
 /* A UDP socket of the family of dst: a listener's, else our own. */
 static struct sip_tps_flow *
 udp_for(struct sip_tps *s, const struct sip_sockaddr *dst)
@@ -1103,6 +1196,12 @@ sip_tps_send_flow(struct sip_tps *s, struct sip_tps_flow *f,
 		trace_out(s, f, dst, p, n);
 		if (s->ub->cork)
 			return udp_hold(s->ub, f->c.fd, dst, p, n);
+		if (!f->twin_tried && f == s->udp_out[dst->ss.ss_family ==
+		    AF_INET6])
+			udp_twin(s, f, dst);
+		if (f->twin != NULL &&
+		    (f->twin_out = sip_net_equal(dst, &f->twin->peer)))
+			return sip_conn_sendto(f->twin, p, n, dst);
 		return sip_conn_sendto(&f->c, p, n, dst);
 	}
 	trace_out(s, f, &f->c.peer, p, n);

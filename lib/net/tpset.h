@@ -209,7 +209,12 @@ enum sip_err	 sip_tps_send_flow(struct sip_tps *s, struct sip_tps_flow *f,
  * when the set is one UDP socket of its own (opts.recverr, no listener,
  * no stream) and the loop waits for nothing else, wait up to max_ms in
  * the socket's own read (SO_RCVTIMEO) instead of epoll then read: one
- * system call less per answer.  What arrives is handled as the loop
+ * system call less per answer.  That socket has a twin connect()ed to
+ * the first peer it sent to, on the same port: sends to that peer go
+ * over it, and the wait is in its read while the peer answers from
+ * where it was sent to (from elsewhere, RFC 3261 18.1.2, the answer
+ * comes to the first socket and the loop reads it, the next requests
+ * waiting on both).  What arrives is handled as the loop
  * would, and brings the loop's time up to date (sip_loop_now()); the
  * caller runs the loop's timers when they are due
  * (sip_loop_next_timer()).  Returns the datagrams read, 0 when
