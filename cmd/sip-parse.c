@@ -1717,27 +1717,54 @@ struct text {
 	char		*p;		/* the window */
 	size_t		 off, len;	/* the next message; bytes in p */
 	int		 eof;
-	size_t		 mark;		/* line and col are those of p + mark */
+	int		 reread;	/* the input can be read again (a file) */
+	unsigned long long	 at;	/* line and col are those of this byte */
 	unsigned long	 line;		/* lines before it, from 0 */
 	size_t		 col;		/* bytes of its line before it */
 	unsigned long long	 total;	/* bytes read */
 };
 
-/* Bring line and col up to p + off (lazily: only errors and refills ask). */
+/* Bring line and col over the n bytes at q. */
 static void
-text_sync(struct text *t)
+text_count(struct text *t, const char *q, size_t n)
 {
-	const char *q = t->p + t->mark, *e = t->p + t->off, *nl;
-	size_t lf = slice_count(q, (size_t)(e - q), '\n');
+	size_t lf = slice_count(q, n, '\n');
+	const char *nl;
 
 	/* (counted in one pass, not a memchr() a line) */
 	if (lf > 0) {
-		nl = memrchr(q, '\n', (size_t)(e - q));
+		nl = memrchr(q, '\n', n);
 		t->line += lf;
-		t->col = (size_t)(e - nl - 1);
+		t->col = (size_t)(q + n - nl - 1);
 	} else
-		t->col += (size_t)(e - q);
-	t->mark = t->off;
+		t->col += n;
+	t->at += n;
+}
+
+/*
+ * Bring line and col up to p + off.  Lazily: only errors ask, and a
+ * refill when the input cannot be read again; from a file the bytes
+ * that left the window uncounted are read again (most runs never ask).
+ */
+static void
+text_sync(struct text *t)
+{
+	unsigned long long base = t->total - t->len;	/* that of p[0] */
+	char b[16384];
+	size_t got;
+
+	while (t->at < base) {
+		size_t n = base - t->at < sizeof(b) ? (size_t)(base - t->at) :
+		    sizeof(b);
+
+		if (sip_input_reread(t->in, t->at, b, n, &got) != SIP_OK ||
+		    got == 0) {
+			t->at = base;	/* the file shrank: count from here */
+			break;
+		}
+		text_count(t, b, got);
+	}
+	text_count(t, t->p + (t->at - base), t->off - (size_t)(t->at - base));
 }
 
 /* Read until want bytes follow off or the input ends; -1 on a read error. */
@@ -1746,10 +1773,11 @@ text_fill(struct text *t, size_t want)
 {
 	size_t got;
 
-	text_sync(t);
+	if (!t->reread)
+		text_sync(t);
 	memmove(t->p, t->p + t->off, t->len - t->off);
 	t->len -= t->off;
-	t->off = t->mark = 0;
+	t->off = 0;
 	while (!t->eof && t->len < want) {
 		if (sip_input_read(t->in, t->p + t->len, TEXT_WINDOW - t->len,
 		    &got) != SIP_OK)
@@ -1877,7 +1905,7 @@ lf_framed(struct sip_msg *m, const char *d, size_t avail, enum sip_err e,
 static int
 parse_text(const char *path, struct sip_input *in)
 {
-	struct text t = { in, xmalloc(TEXT_WINDOW), 0, 0, 0, 0, 0, 0, 0 };
+	struct text t = { in, xmalloc(TEXT_WINDOW), 0, 0, 0, 0, 0, 0, 0, 0 };
 	struct sip_msg *m;
 	struct sip_perr pe;
 	const char *d;
@@ -1888,6 +1916,7 @@ parse_text(const char *path, struct sip_input *in)
 	int rc = 0, starts = 0, next_starts = 0;
 
 	m = xmalloc(sizeof(*m));
+	t.reread = sip_input_reread(in, 0, t.p, 1, &j) == SIP_OK;
 	for (;;) {
 		if (!t.eof && t.len - t.off < TEXT_LOW &&
 		    text_fill(&t, TEXT_READ) != 0)

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -22,6 +23,7 @@ struct sip_input {
 	int			 fp_closed;	/* by pcap_close() */
 	enum sip_input_kind	 kind;
 	unsigned long long	 pos;		/* bytes read from fd */
+	off_t			 origin;	/* fd offset of content byte 0, or -1 */
 	int			 eof;		/* fd has no more */
 	/* Content already read, to hand back first: the magic. */
 	unsigned char		 pre[MAGIC_LEN];
@@ -159,6 +161,8 @@ sip_input_open(struct sip_input **ip, int fd, int own)
 {
 	cookie_io_functions_t io = { cookie_read, NULL, NULL, cookie_close };
 	struct sip_input *in;
+	struct stat st;
+	off_t cur;
 	ssize_t k;
 	size_t got;
 	int e;
@@ -198,6 +202,10 @@ sip_input_open(struct sip_input **ip, int fd, int own)
 	in->npre = got;
 	in->kind = sip_cap_is_capture(in->pre, in->npre) ? SIP_INPUT_CAPTURE :
 	    SIP_INPUT_TEXT;
+	in->origin = -1;
+	if (!in->gz && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (cur = lseek(fd, 0, SEEK_CUR)) >= (off_t)in->pos)
+		in->origin = cur - (off_t)in->pos;
 	if ((in->fp = fopencookie(in, "r", io)) == NULL) {
 		sip_input_free(in);
 		return SIP_E_NOMEM;
@@ -239,6 +247,24 @@ unsigned long long
 sip_input_tell(const struct sip_input *in)
 {
 	return in->pos;
+}
+
+enum sip_err
+sip_input_reread(struct sip_input *in, unsigned long long off, char *buf,
+    size_t n, size_t *got)
+{
+	ssize_t k;
+
+	*got = 0;
+	if (in->origin < 0)
+		return SIP_E_UNSUPP;
+	do
+		k = pread(in->fd, buf, n, in->origin + (off_t)off);
+	while (k < 0 && errno == EINTR);
+	if (k < 0)
+		return SIP_E_SYS;
+	*got = (size_t)k;
+	return SIP_OK;
 }
 
 enum sip_err

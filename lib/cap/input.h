@@ -50,6 +50,15 @@ const char	*sip_input_error(const struct sip_input *in);
 /* Bytes read from fd so far (compressed bytes for gzip): for progress. */
 unsigned long long	sip_input_tell(const struct sip_input *in);
 /*
+ * Read again up to n bytes of the content from offset off (from its
+ * start) into buf, without moving the reading of it: *got is 0 past
+ * its end.  Only for a regular file not gzip-compressed (SIP_E_UNSUPP
+ * for anything else), so a reader need not keep what it may never ask
+ * about again; SIP_E_SYS when pread() failed.
+ */
+enum sip_err	sip_input_reread(struct sip_input *in, unsigned long long off,
+		    char *buf, size_t n, size_t *got);
+/*
  * Read up to n bytes of the content into buf, straight from the file or
  * the gzip layer: *got is 0 at the end.  SIP_E_SYS when reading failed
  * (sip_input_error() says why).  For text read piece by piece in
