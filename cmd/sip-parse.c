@@ -550,22 +550,6 @@ field(const struct sip_msg *m, int k, const char *path, struct buf *tmp)
 	}
 }
 
-/* Tabs and line ends inside a field would break the columns. */
-static void
-put_field(struct slice s)
-{
-
-	const char *e = s.p + s.len, *p = s.p, *q;
-
-	/* Runs without a tab or line end go out in one write. */
-	while ((q = slice_find3(p, e, '\t', '\r', '\n')) != NULL) {
-		fwrite_unlocked(p, 1, (size_t)(q - p), stdout);
-		putchar_unlocked(' ');
-		p = q + 1;
-	}
-	fwrite_unlocked(p, 1, (size_t)(e - p), stdout);
-}
-
 static inline void	add_field(struct buf *, struct slice);
 
 /* The line is built whole and written in one go, as print_line()'s. */
@@ -1059,27 +1043,58 @@ flow_missing(const char *where)
 	return rc;
 }
 
+/* Seconds with milliseconds, "%lu.%03lu" by hand (n >= 32). */
 static void
 fmt_duration(uint64_t ns, char *dst, size_t n)
 {
-	snprintf(dst, n, "%lu.%03lu", (unsigned long)(ns / 1000000000ull),
-	    (unsigned long)(ns % 1000000000ull / 1000000));
+	unsigned ms = (unsigned)(ns % 1000000000ull / 1000000);
+	char *w;
+
+	if (n < 32) {
+		*dst = '\0';
+		return;
+	}
+	w = put_num(dst, ns / 1000000000ull);
+	*w++ = '.';
+	*w++ = (char)('0' + ms / 100);
+	*w++ = (char)('0' + ms / 10 % 10);
+	*w++ = (char)('0' + ms % 10);
+	*w = '\0';
+}
+
+/* What "%s %d" makes of s and status, without printf (n >= 48). */
+static void
+fmt_state(const char *s, size_t max, int status, char *dst, size_t n)
+{
+	size_t k = strnlen(s, max);
+	char *w;
+
+	if (n < 48 || max > n - 16 || status < 0) {
+		snprintf(dst, n, "%.*s %d", (int)max, s, status);
+		return;
+	}
+	memcpy(dst, s, k);
+	w = dst + k;
+	*w++ = ' ';
+	w = put_num(w, (unsigned)status);
+	*w = '\0';
 }
 
 static void
 print_call(const struct sip_call *c)
 {
-	char t[64], d[32], st[48];
+	static struct buf line;	/* kept: one line a call */
+	char t[64], d[32], st[48], num[32], *w;
 
 	frame_time(c->start_ns, t, sizeof(t));
 	fmt_duration(c->last_ns - c->start_ns, d, sizeof(d));
 	if (c->state == SIP_CALL_OTHER && c->status == 0)
 		snprintf(st, sizeof(st), "%.24s -", c->method);
 	else if (c->state == SIP_CALL_OTHER)
-		snprintf(st, sizeof(st), "%.24s %d", c->method, c->status);
+		fmt_state(c->method, 24, c->status, st, sizeof(st));
 	else if (c->status != 0)
-		snprintf(st, sizeof(st), "%s %d", sip_call_state_name(c->state),
-		    c->status);
+		fmt_state(sip_call_state_name(c->state), 24, c->status, st,
+		    sizeof(st));
 	else
 		snprintf(st, sizeof(st), "%s", sip_call_state_name(c->state));
 	if (o.json) {
@@ -1107,12 +1122,28 @@ print_call(const struct sip_call *c)
 		jsonl_end(&l);
 		return;
 	}
-	put_field(slice_cstr(c->callid));
-	putchar('\t');
-	put_field(field_addr_uri(slice_cstr(c->from)));
-	putchar('\t');
-	put_field(field_addr_uri(slice_cstr(c->to)));
-	printf("\t%s\t%s\t%s\t%lu\n", t, d, st, c->nmsgs);
+	/*
+	 * Built whole and written in one go, as print_fields()' lines; by
+	 * add_field_slow(): add_field() may load 32 bytes, and these strings
+	 * are the table's own short copies, not a message buffer.
+	 */
+	buf_reset(&line);
+	add_field_slow(&line, slice_cstr(c->callid));
+	buf_add(&line, "\t", 1);
+	add_field_slow(&line, field_addr_uri(slice_cstr(c->from)));
+	buf_add(&line, "\t", 1);
+	add_field_slow(&line, field_addr_uri(slice_cstr(c->to)));
+	buf_add(&line, "\t", 1);
+	buf_adds(&line, t);
+	buf_add(&line, "\t", 1);
+	buf_adds(&line, d);
+	buf_add(&line, "\t", 1);
+	buf_adds(&line, st);
+	buf_add(&line, "\t", 1);
+	w = put_num(num, c->nmsgs);
+	*w++ = '\n';
+	buf_add(&line, num, (size_t)(w - num));
+	fwrite_unlocked(line.p, 1, line.len, stdout);
 }
 
 static void
@@ -1223,7 +1254,9 @@ summarise_msg(const struct sip_msg *m)
 		src = "server";
 		dst = "client";
 	}
-	re = sip_stats_add(&stats, m, ts, src, dst);
+	/* --calls and --flow need to know a retransmission, no more */
+	re = o.stats ? sip_stats_add(&stats, m, ts, src, dst) :
+	    sip_stats_seen(&stats, m, ts, src, dst);
 	if (!o.calls && !o.flow)
 		return;
 	e = sip_calls_add(&calltab, m, ts, cur != NULL ? cur->frame : 0, src,

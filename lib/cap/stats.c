@@ -219,6 +219,14 @@ cseq_method(struct slice c)
 }
 
 int
+sip_stats_seen(struct sip_stats *s, const struct sip_msg *m, uint64_t ts_ns,
+    const char *src, const char *dst)
+{
+	return seen(s, hash(HASH0, m->buf, m->len), ts_ns, src, dst,
+	    &s->retrans, &s->dups);
+}
+
+int
 sip_stats_add(struct sip_stats *s, const struct sip_msg *m, uint64_t ts_ns,
     const char *src, const char *dst)
 {
@@ -226,11 +234,10 @@ sip_stats_add(struct sip_stats *s, const struct sip_msg *m, uint64_t ts_ns,
 	struct slice cid = slice_trim(sip_msg_value(m, SIP_HDR_CALL_ID));
 	struct slice br = top_branch(m), meth;
 	struct sip_stats_txn *t;
-	uint64_t h, key;
+	uint64_t key;
 
 	/* Retransmissions repeat the bytes between the same endpoints. */
-	h = hash(HASH0, m->buf, m->len);
-	if (seen(s, h, ts_ns, src, dst, &s->retrans, &s->dups))
+	if (sip_stats_seen(s, m, ts_ns, src, dst))
 		return 1;
 
 	if (m->is_request) {

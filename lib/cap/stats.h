@@ -88,6 +88,13 @@ void		sip_stats_release(struct sip_stats *s);
 int		sip_stats_add(struct sip_stats *s, const struct sip_msg *m,
 		    uint64_t ts_ns, const char *src, const char *dst);
 /*
+ * Only the first step of sip_stats_add(): 1 when m is a retransmission
+ * or a duplicate (counted as there), else 0, and nothing else counted.
+ * For --calls and --flow, which need no more.
+ */
+int		sip_stats_seen(struct sip_stats *s, const struct sip_msg *m,
+		    uint64_t ts_ns, const char *src, const char *dst);
+/*
  * Count MGCP message g as sip_stats_add() counts SIP (into s->mgcp):
  * a command again with the same verb and transaction id between the
  * same endpoints, or a response again with the same code and
