@@ -20,6 +20,7 @@ setup_file() {
 teardown_file() {
 	stop_serve main
 	stop_serve codes
+	stop_serve s
 }
 
 teardown() {
