@@ -65,11 +65,7 @@ now_ms(void)
 static void
 reg_id(const char *aor, char out[16])
 {
-	uint32_t h = 2166136261u;
-
-	for (const unsigned char *p = (const unsigned char *)aor; *p; p++)
-		h = (h ^ *p) * 16777619u;
-	snprintf(out, 16, "r%08x", h);
+	snprintf(out, 16, "r%08x", slice_hash_mem(SLICE_HASH0, aor, strlen(aor)));
 }
 
 /* Binding b as a reginfo contact (strings in the caller's bufs). */

@@ -233,11 +233,7 @@ on_signal(struct sip_loop *l, int sig, void *arg)
 static uint32_t
 str_hash(const char *p, size_t n)
 {
-	uint32_t h = 2166136261u;
-
-	while (n-- > 0)
-		h = (h ^ (unsigned char)*p++) * 16777619u;
-	return h;
+	return slice_hash_mem(SLICE_HASH0, p, n);
 }
 
 /* User i into the index, unless a user of its name came first. */

@@ -138,6 +138,25 @@ slice_head(struct slice s, size_t n)
  */
 int	slice_split(struct slice *rest, char sep, struct slice *item);
 
+/* FNV-1a over n bytes, continued from h (SLICE_HASH0 to start): the one
+ * hash of the project's indexes (short keys; no need for more). */
+#define SLICE_HASH0	2166136261u
+static inline uint32_t
+slice_hash_mem(uint32_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	while (n-- > 0)
+		h = (h ^ *b++) * 16777619u;
+	return h;
+}
+
+static inline uint32_t
+slice_hash(uint32_t h, struct slice s)
+{
+	return slice_hash_mem(h, s.p, s.len);
+}
+
 /*
  * Bounded unsigned conversion (strtonum discipline): decimal digits only,
  * not empty, no sign, no junk, no overflow, value <= max.  Returns 0 on

@@ -22,12 +22,7 @@ dup_str(const char *s)
 static unsigned
 hash(struct slice s)
 {
-	uint32_t h = 2166136261u;
-	size_t i;
-
-	for (i = 0; i < s.len; i++)
-		h = (h ^ (unsigned char)s.p[i]) * 16777619u;
-	return h % SIP_CALLS_BUCKETS;
+	return slice_hash(SLICE_HASH0, s) % SIP_CALLS_BUCKETS;
 }
 
 void

@@ -29,11 +29,7 @@ struct mgcp_connref {
 static uint32_t
 str_hash(const char *p)
 {
-	uint32_t h = 2166136261u;
-
-	while (*p != '\0')
-		h = (h ^ (unsigned char)*p++) * 16777619u;
-	return h;
+	return slice_hash_mem(SLICE_HASH0, p, strlen(p));
 }
 
 static void

@@ -103,12 +103,7 @@ static void	udp_client_opts(struct sip_tps *s, int fd, int v6);
 static uint32_t
 addr_hash(enum sip_tp tp, const struct sip_sockaddr *a)
 {
-	const unsigned char *p = (const unsigned char *)&a->ss;
-	uint32_t h = 2166136261u ^ (uint32_t)tp;
-
-	for (socklen_t i = 0; i < a->len; i++)
-		h = (h ^ p[i]) * 16777619u;
-	return h;
+	return slice_hash_mem(SLICE_HASH0 ^ (uint32_t)tp, &a->ss, a->len);
 }
 
 static void

@@ -591,13 +591,7 @@ sip_dialog_set_free(struct sip_dialog_set *s)
 static uint32_t
 key_hash(struct slice call_id, struct slice tag)
 {
-	uint32_t h = 2166136261u;
-
-	for (size_t i = 0; i < call_id.len; i++)
-		h = (h ^ (unsigned char)call_id.p[i]) * 16777619u;
-	for (size_t i = 0; i < tag.len; i++)
-		h = (h ^ (unsigned char)tag.p[i]) * 16777619u;
-	return h;
+	return slice_hash(slice_hash(SLICE_HASH0, call_id), tag);
 }
 
 static enum sip_err

@@ -32,11 +32,7 @@ sip_uas_response_dst(const struct sip_msg *m, const struct sip_sockaddr *src,
 static uint32_t
 branch_hash(struct slice b)
 {
-	uint32_t h = 2166136261u;
-
-	for (size_t i = 0; i < b.len; i++)
-		h = (h ^ (unsigned char)b.p[i]) * 16777619u;
-	return h;
+	return slice_hash(SLICE_HASH0, b);
 }
 
 /* The bucket's key: the top Via's branch, read without checking the
