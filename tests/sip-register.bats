@@ -125,6 +125,26 @@ stop_reg() {
 	[ "$output" = '{"type":"bindings","aor":"sip:carol@example.test","count":0}' ]
 }
 
+@test "sip-register: --list, --remove and --remove-all end at their first failure: exit 8 from a dead port, 4 for a wrong password, never a retry or 'unregistered'" {
+	local p mode
+
+	p=$(free_port)
+	for mode in --list --remove-all "--remove sip:x@192.0.2.7:5062"; do
+		# shellcheck disable=SC2086
+		run -8 --separate-stderr timeout 20 "$SIPBOX" sip-register $mode \
+		    sip:frank@example.test "udp:127.0.0.1:$p"
+		[ -z "$output" ]
+		[ "$stderr" = "sip-register: sip:frank@example.test: connection refused" ]
+	done
+	printf 'frank:right\n' >"$BATS_TEST_TMPDIR/users"
+	start_serve f -l udp:127.0.0.1:0 --users "$BATS_TEST_TMPDIR/users"
+	SIPBOX_PASSWORD=wrong run -4 --separate-stderr timeout 20 "$SIPBOX" \
+	    sip-register -u frank --remove sip:x@192.0.2.7:5062 \
+	    sip:frank@example.test "$(serve_addr f udp)"
+	[ -z "$output" ]
+	[ "$stderr" = "sip-register: sip:frank@example.test: 401: credentials refused" ]
+}
+
 @test "sip-register: 423 Interval Too Brief is retried with the Min-Expires" {
 	start_serve m -l udp:127.0.0.1:0 --min-expires 60
 	run -0 --separate-stderr "$SIPBOX" sip-register -v --once --expires 5 \

@@ -76,6 +76,17 @@ fail(struct sip_reg *r, int status, enum sip_err e, const char *why)
 }
 
 /*
+ * Taking ours back on the way out (stop): whatever its answer, it ends
+ * there.  A removal asked for (SIP_REG_REMOVE) is a question like a
+ * query: a failure is a failure.
+ */
+static int
+ending(const struct sip_reg *r)
+{
+	return r->stopping || (r->unreg && r->mode == SIP_REG_BIND);
+}
+
+/*
  * RFC 5626 4.5: wait min(max, base * 2^fails), 50 to 100 per cent of
  * it, or what Retry-After says; then the next target.
  */
@@ -88,8 +99,9 @@ backoff(struct sip_reg *r, int status, enum sip_err e, const char *why,
 	uint64_t max = r->backoff_max ? r->backoff_max : SIP_REG_BACKOFF_MAX;
 	uint64_t w = base;
 
-	if (r->once || r->stopping || r->unreg) {
-		if (r->stopping || r->unreg) {
+	/* a query or a removal is one question: its failure is the answer */
+	if (r->once || r->mode != SIP_REG_BIND || ending(r)) {
+		if (ending(r)) {
 			end(r, SIP_REG_DONE);
 			act(r, SIP_REG_A_UNBOUND, status, e, why);
 			return;
@@ -445,7 +457,7 @@ sip_reg_response(struct sip_reg *r, const struct sip_msg *m, uint64_t now)
 			return;
 		}
 		r->auth_fresh = 0;
-		if (r->unreg || r->stopping) {
+		if (ending(r)) {
 			end(r, SIP_REG_DONE);
 			act(r, SIP_REG_A_UNBOUND, m->status, SIP_E_AUTH,
 			    "credentials refused");
@@ -475,7 +487,7 @@ sip_reg_response(struct sip_reg *r, const struct sip_msg *m, uint64_t now)
 		backoff(r, m->status, SIP_OK, NULL, after, now);
 		return;
 	}
-	if (r->unreg || r->stopping) {
+	if (ending(r)) {
 		end(r, SIP_REG_DONE);
 		act(r, SIP_REG_A_UNBOUND, m->status, SIP_OK, NULL);
 		return;

@@ -104,7 +104,8 @@ struct sip_reg {
 	const char		*instance;	/* +sip.instance (RFC 5626), or NULL */
 	int			 reg_id;	/* RFC 5626 reg-id, 0 none */
 	int			 gruu;		/* ask for GRUUs (RFC 5627) */
-	int			 once;		/* no retries: the first end is final */
+	int			 once;		/* no retries: the first end is final
+					   (always so for a query or removal) */
 	const char		*user;		/* digest username, or NULL */
 	const char		*password;	/* secret, or NULL */
 	const char		*ha1;		/* or HA1 in hex; secret */

@@ -488,6 +488,27 @@ test_modes(void)
 	    "listed");
 	sip_reg_release(&r);
 
+	/* a query whose registrar cannot be reached fails: no backoff */
+	setup(&r);
+	r.mode = SIP_REG_QUERY;
+	r.ncontacts = 0;
+	sip_reg_start(&r, 0);
+	acts(&r, NULL);
+	sip_reg_failed(&r, SIP_E_NET, 10);
+	ok(strcmp(acts(&r, NULL), "FAILED") == 0 && r.state == SIP_REG_FAILED &&
+	    sip_reg_deadline(&r) == 0, "an unreachable query fails, no retry");
+	sip_reg_release(&r);
+
+	/* so does a removal answered 503 with Retry-After */
+	setup(&r);
+	r.mode = SIP_REG_REMOVE;
+	sip_reg_start(&r, 0);
+	acts(&r, NULL);
+	answer(&r, 503, "Retry-After: 5\r\n", 10);
+	ok(strcmp(acts(&r, NULL), "FAILED") == 0 && r.state == SIP_REG_FAILED,
+	    "a removal answered 503 fails, no retry");
+	sip_reg_release(&r);
+
 	setup(&r);
 	r.mode = SIP_REG_REMOVE_ALL;
 	r.ncontacts = 0;
