@@ -160,6 +160,8 @@ extern int		 verbose;	/* -v count, set by applets */
 extern int		 quiet;		/* -q: errors only, see OPT_QUIET */
 /* --json: errorf() and die() also write {"type":"error",...} on stdout */
 extern int		 json_errors;
+/* that record, of msg, with "exit": code unless code < 0 */
+void	json_error_record(const char *msg, int code);
 void	errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	warnf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	notef(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -177,6 +179,8 @@ void	die_errno(int code, const char *fmt, ...)
 struct sip_trace_ev;
 void	trace_event(void *arg, const struct sip_trace_ev *ev);
 /* Colour: only on a terminal, never with NO_COLOR. */
+/* rc, or SIP_EXIT_OUTPUT (said on stderr) when stdout could not be written */
+int	output_status(int rc);
 int	use_color(FILE *f);
 /* SGR sequences, or "" when colour is off for f. */
 const char	*color_on(FILE *f, const char *sgr);

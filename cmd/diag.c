@@ -22,22 +22,29 @@ int		 json_errors;
  * error is also a record on stdout, {"type":"error","error":MESSAGE}
  * and, when it ends the program, "exit".
  */
-static void
-json_error(const char *fmt, va_list ap, int err, int code)
+void
+json_error_record(const char *msg, int code)
 {
-	char msg[1024];
 	struct jsonl l;
-	int n;
 
-	n = vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (err != 0 && n >= 0 && (size_t)n < sizeof(msg))
-		snprintf(msg + n, sizeof(msg) - (size_t)n, ": %s", strerror(err));
 	jsonl_begin(&l);
 	json_kstr(&l.j, "type", "error");
 	json_kstr(&l.j, "error", msg);
 	if (code >= 0)
 		json_kint(&l.j, "exit", code);
 	jsonl_end(&l);
+}
+
+static void
+json_error(const char *fmt, va_list ap, int err, int code)
+{
+	char msg[1024];
+	int n;
+
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (err != 0 && n >= 0 && (size_t)n < sizeof(msg))
+		snprintf(msg + n, sizeof(msg) - (size_t)n, ": %s", strerror(err));
+	json_error_record(msg, code);
 }
 
 /* rec: NO_REC, or the record's exit status (-1: none, it goes on). */
@@ -131,6 +138,19 @@ die_errno(int code, const char *fmt, ...)
 	vmsg(NULL, NULL, fmt, ap, e, code);
 	va_end(ap);
 	exit(code);
+}
+
+int
+output_status(int rc)
+{
+	/* A write error on stdout (other than a closed pipe) is a failure. */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (errno != EPIPE) {
+			errorf_errno("write error on standard output");
+			return rc == 0 ? SIP_EXIT_OUTPUT : rc;
+		}
+	}
+	return rc;
 }
 
 int

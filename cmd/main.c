@@ -103,18 +103,18 @@ unknown(const char *name)
 }
 
 static void
-help(void)
+help(FILE *f)
 {
 	size_t i;
 
-	printf("usage: sipbox APPLET [arguments...]\n"
+	fprintf(f, "usage: sipbox APPLET [arguments...]\n"
 	    "   or: APPLET [arguments...]   (through a link named APPLET)\n"
 	    "   or: sipbox --list | --version | --help [APPLET]\n"
 	    "   or: sipbox --install [-s] DIR\n\n"
 	    "sipbox is a SIP toolkit in one binary.  Applets:\n\n");
 	for (i = 0; i < NAPPLETS; i++)
-		printf("  %-14s%s\n", applets[i].name, applets[i].summary);
-	printf("\n'sipbox APPLET --help' shows an applet's options; "
+		fprintf(f, "  %-14s%s\n", applets[i].name, applets[i].summary);
+	fprintf(f, "\n'sipbox APPLET --help' shows an applet's options; "
 	    "sipbox(1) has the rest.\n"
 	    "Exit status: 0 success (2xx), 1 invalid input, 2 usage error,\n"
 	    "3-6 a 3xx-6xx final response, 7 timeout, 8 network/DNS/TLS failure,\n"
@@ -166,19 +166,6 @@ install(int argc, char **argv)
 	return rc;
 }
 
-static int
-finish(int rc)
-{
-	/* A write error on stdout (other than a closed pipe) is a failure. */
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		if (errno != EPIPE) {
-			errorf_errno("write error on standard output");
-			return rc == 0 ? SIP_EXIT_OUTPUT : rc;
-		}
-	}
-	return rc;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -189,11 +176,11 @@ main(int argc, char **argv)
 	name = name != NULL ? name + 1 : argv[0];
 	if (strcmp(name, "sipbox") != 0 && (a = find(name)) != NULL) {
 		progname = a->name;
-		return finish(a->main(argc, argv));
+		return output_status(a->main(argc, argv));
 	}
 	progname = "sipbox";
 	if (argc < 2) {
-		help();
+		help(stderr);	/* a usage error: not data */
 		return SIP_EXIT_USAGE;
 	}
 	name = argv[1];
@@ -202,11 +189,11 @@ main(int argc, char **argv)
 
 		for (i = 0; i < NAPPLETS; i++)
 			printf("%s\n", applets[i].name);
-		return finish(0);
+		return output_status(0);
 	}
 	if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0) {
 		version();
-		return finish(0);
+		return output_status(0);
 	}
 	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
 		if (argc > 2) {
@@ -215,10 +202,10 @@ main(int argc, char **argv)
 			progname = a->name;
 			argv[1] = (char *)a->name;
 			argv[2] = (char *)"--help";
-			return finish(a->main(2, argv + 1));
+			return output_status(a->main(2, argv + 1));
 		}
-		help();
-		return finish(0);
+		help(stdout);
+		return output_status(0);
 	}
 	if (strcmp(name, "--install") == 0)
 		return install(argc - 2, argv + 2);
@@ -230,5 +217,5 @@ main(int argc, char **argv)
 	if ((a = find(name)) == NULL)
 		unknown(name);
 	progname = a->name;
-	return finish(a->main(argc - 1, argv + 1));
+	return output_status(a->main(argc - 1, argv + 1));
 }

@@ -27,18 +27,56 @@ static const struct applet_spec	*cur;
  * opt_parse (LeakSanitizer would report it otherwise).
  */
 static struct option		*lo;
+static char			 shorts[256];
+static int			 nopts, sargc;
+static char			**sargv;
+
+static const struct opt	*find_opt(int c);
+
+/*
+ * Whether a usage error is a JSON record too: --json given and -q not,
+ * anywhere on the command line, including after the word in error, so
+ * the words are read again (the applet's json_errors is not set yet).
+ */
+static int
+usage_json(void)
+{
+	const struct opt *o;
+	int c, json = 0, q = 0;
+
+	if (json_errors)
+		return 1;
+	if (cur == NULL || lo == NULL)
+		return 0;
+	optind = 0;
+	while ((c = getopt_long(sargc, sargv, shorts, lo, NULL)) != -1) {
+		if ((o = find_opt(c)) == NULL)
+			continue;
+		if (o->optional && optarg == NULL && optind < sargc &&
+		    sargv[optind][0] != '-')
+			optind++;	/* as opt_parse() takes it */
+		if (strcmp(o->longopt, "json") == 0)
+			json = 1;
+		else if (strcmp(o->longopt, "quiet") == 0)
+			q = 1;
+	}
+	return json && !q;
+}
 
 void
 usage_error(const char *fmt, ...)
 {
+	char msg[1024];
 	va_list ap;
 
-	fflush(stdout);
-	fprintf(stderr, "%s: ", progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n%s: see '%s --help'\n", progname, progname);
+	if (usage_json())
+		json_error_record(msg, SIP_EXIT_USAGE);
+	fflush(stdout);
+	fprintf(stderr, "%s: %s\n%s: see '%s --help'\n", progname, msg,
+	    progname, progname);
 	exit(SIP_EXIT_USAGE);
 }
 
@@ -363,17 +401,36 @@ check_spelling(const struct opt *o, const char *word)
 		    o->longopt);
 }
 
+/* The option getopt_long returned as c, or NULL (an error, a built-in). */
+static const struct opt *
+find_opt(int c)
+{
+	const struct opt *o;
+
+	if (c >= LONG_BASE && c < LONG_BASE + nopts)
+		return &cur->opts[c - LONG_BASE];
+	if (c == '?' || c == ':' || c >= LONG_BASE)
+		return NULL;
+	for (o = cur->opts; o->type != OPT_T_END; o++)
+		if (o->type != OPT_T_GROUP && o->shortopt == c)
+			return o;
+	return NULL;
+}
+
 int
 opt_parse(const struct applet_spec *s, int argc, char **argv)
 {
 	const struct opt *o;
-	char shorts[256];
 	size_t sn = 0;
 	int n = 0, i, c;
 
 	cur = s;
+	sargc = argc;
+	sargv = argv;
 	for (o = s->opts; o->type != OPT_T_END; o++)
 		n++;
+	nopts = n;
+	free(lo);
 	lo = xcalloc((size_t)n + 4, sizeof(*lo));
 	shorts[sn++] = ':';
 	for (i = 0, o = s->opts; o->type != OPT_T_END; o++, i++) {
@@ -409,15 +466,15 @@ opt_parse(const struct applet_spec *s, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, shorts, lo, NULL)) != -1) {
 		if (c == BUILTIN_HELP || c == 'h') {
 			print_help(s);
-			exit(fflush(stdout) == 0 ? 0 : SIP_EXIT_OUTPUT);
+			exit(output_status(0));
 		}
 		if (c == BUILTIN_VERSION) {
 			printf("sipbox %s\n", SIPBOX_VERSION);
-			exit(0);
+			exit(output_status(0));
 		}
 		if (c == BUILTIN_LISTOPTS) {
 			list_options(s);
-			exit(0);
+			exit(output_status(0));
 		}
 		if (c == '?' || c == ':') {
 			char name[64];
@@ -447,14 +504,10 @@ opt_parse(const struct applet_spec *s, int argc, char **argv)
 			apply(o, optarg);
 			continue;
 		}
-		for (o = s->opts; o->type != OPT_T_END; o++)
-			if (o->type != OPT_T_GROUP && o->shortopt == c)
-				break;
-		if (o->type == OPT_T_END)
+		if ((o = find_opt(c)) == NULL)
 			usage_error("unknown option '-%c'", c);
 		apply(o, optarg);
 	}
-	free(lo);
-	lo = NULL;
+	/* lo stays (reachable, not a leak): a later usage error reads it */
 	return optind;
 }

@@ -1199,6 +1199,8 @@ sip_send_main(int argc, char **argv)
 	}
 	if (o.write_out != NULL)
 		print_writeout(NULL, NULL, 1);
+	/* --json: a bad -d @FILE, -F FILE or password file is a record too */
+	json_errors = o.json && !quiet;
 	load_body();
 	if (o.file != NULL && read_file(o.file, &tpl, &tpl_len, SIP_MAX_MSG) != 0)
 		die_errno(SIP_EXIT_INVALID, "%s", o.file);
@@ -1207,6 +1209,8 @@ sip_send_main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGPIPE, SIG_IGN);
 	target = argv[i];
+	/* from here a failure is the request's own record (json_fail) */
+	json_errors = 0;
 	if (o.json && !quiet)
 		client_onfail = json_fail;
 	route_hop();
@@ -1231,7 +1235,9 @@ sip_send_main(int argc, char **argv)
 		buf_free(&b);
 		return 0;
 	}
+	json_errors = o.json && !quiet;
 	password = client_password();
+	json_errors = 0;
 	uac.trace.fn = verbose ? trace_event : NULL;	/* the set's notes too */
 	client_start(&cl, &uac);
 	client_guess_local(&cl);	/* until the first target says */

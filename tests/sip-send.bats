@@ -996,10 +996,11 @@ print(" ".join(k for k in r if k not in ("exit", "error", "detail")))' "$json")
 @test "sip-send: --json is never dropped for another output: with -w or -n it is a usage error" {
 	run -2 --separate-stderr "$SIPBOX" sip-send --json -w '%{status}' "sip:$U"
 	[[ "$stderr" == *"--json and --write-out exclude each other"* ]]
-	[ -z "$output" ]
+	# the usage error is the one record on stdout
+	[ "$output" = '{"type":"error","error":"--json and --write-out exclude each other","exit":2}' ]
 	run -2 --separate-stderr "$SIPBOX" sip-send --json -n "sip:$U"
 	[[ "$stderr" == *"--dry-run"*"--json"* ]]
-	[ -z "$output" ]
+	[[ "$output" == '{"type":"error","error":"--dry-run'*'--json'*'","exit":2}' ]]
 }
 
 @test "sip-send: a datagram the local queue drops (ENOBUFS) is sent again by Timer E, not a failure" {

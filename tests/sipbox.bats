@@ -92,9 +92,61 @@ load helpers
 	run -0 "$BATS_TEST_TMPDIR/links/sip-parse" --version
 }
 
-@test "sipbox: no arguments prints usage and exits 2" {
-	run -2 "$SIPBOX"
-	[[ "$output" == *"usage: sipbox APPLET"* ]]
+@test "sipbox: no arguments prints usage on stderr, nothing on stdout, and exits 2" {
+	run -2 --separate-stderr "$SIPBOX"
+	[ -z "$output" ]
+	[[ "$stderr" == "usage: sipbox APPLET"* ]]
+}
+
+@test "sipbox: --help, --version and --list-options of every applet, and sipbox's own, exit 9 with a line when stdout cannot be written" {
+	local a f
+
+	for a in $("$SIPBOX" --list); do
+		for f in --help --version --list-options; do
+			run -9 --separate-stderr bash -c '"$1" "$2" "$3" >/dev/full' _ "$SIPBOX" "$a" "$f"
+			[ "$stderr" = "$a: write error on standard output: No space left on device" ]
+		done
+	done
+	for f in --help --version --list; do
+		run -9 --separate-stderr bash -c '"$1" "$2" >/dev/full' _ "$SIPBOX" "$f"
+		[ "$stderr" = "sipbox: write error on standard output: No space left on device" ]
+	done
+}
+
+@test "sipbox: with --json a usage error is a record on stdout too, in every applet, wherever --json stands, but not with -q" {
+	local a rec
+
+	rec='{"type":"error","error":"unknown option '\''--bogus'\''","exit":2}'
+	for a in $("$SIPBOX" --list); do
+		run -2 --separate-stderr "$SIPBOX" "$a" --json --bogus
+		[ "$output" = "$rec" ]
+		[ "$stderr" = "$a: unknown option '--bogus'"$'\n'"$a: see '$a --help'" ]
+		run -2 --separate-stderr "$SIPBOX" "$a" --bogus -j
+		[ "$output" = "$rec" ]
+		run -2 --separate-stderr "$SIPBOX" "$a" -qj --bogus
+		[ -z "$output" ]
+		run -2 --separate-stderr "$SIPBOX" "$a" --bogus
+		[ -z "$output" ]
+	done
+	# a usage error found after the options, and one that is an argument
+	run -2 --separate-stderr "$SIPBOX" sip-send --json 'sip:bad uri'
+	[ "$output" = '{"type":"error","error":"bad target '\''sip:bad uri'\'': URI contains whitespace","exit":2}' ]
+	run -2 --separate-stderr "$SIPBOX" sip-send -H --json --bogus sip:127.0.0.1:9
+	[ -z "$output" ]
+}
+
+@test "sipbox: with --json sip-send's bad input before the request is a record too: -F, -d @FILE, --password-file" {
+	local nf="$BATS_TEST_TMPDIR/no-such-file"
+
+	run -1 --separate-stderr "$SIPBOX" sip-send --json -F "$nf" sip:127.0.0.1:9
+	[ "$output" = "{\"type\":\"error\",\"error\":\"$nf: No such file or directory\",\"exit\":1}" ]
+	[ "$stderr" = "sip-send: $nf: No such file or directory" ]
+	run -1 --separate-stderr "$SIPBOX" sip-send --json -d "@$nf" sip:127.0.0.1:9
+	[ "$output" = "{\"type\":\"error\",\"error\":\"$nf: No such file or directory\",\"exit\":1}" ]
+	run -1 --separate-stderr "$SIPBOX" sip-send --json -u bob --password-file "$nf" sip:127.0.0.1:9
+	[ "$output" = "{\"type\":\"error\",\"error\":\"$nf: No such file or directory\",\"exit\":1}" ]
+	run -1 --separate-stderr "$SIPBOX" sip-send --json -q -F "$nf" sip:127.0.0.1:9
+	[ -z "$output" ]
 }
 
 @test "sipbox: --password in any form, in any applet, is refused without echoing the secret" {
