@@ -737,6 +737,10 @@ sdp_lint_main(int argc, char **argv)
 	    (strcmp(o.caret, "auto") == 0 && isatty(STDOUT_FILENO));
 	if ((o.offer != NULL) != (o.answer != NULL))
 		usage_error("--offer and --answer go together");
+	/* standard input can be read once: one of them, not both */
+	if (o.offer != NULL && strcmp(o.offer, "-") == 0 &&
+	    strcmp(o.answer, "-") == 0)
+		usage_error("--offer and --answer cannot both be '-'");
 	if (o.offer != NULL) {
 		if (i < argc)
 			usage_error("no file operands with --offer and "

@@ -342,6 +342,14 @@ print(",".join(ids) or "-")')
 	[[ "$output" == *"error: dynamic payload type 97"* ]]
 }
 
+@test "sdp-lint: --offer - with --answer - is a usage error, not an answer read from an emptied stdin" {
+	run -2 --separate-stderr sdp-lint --offer - --answer - <"$C/oa-direction.offer.sdp"
+	[ -z "$output" ]
+	[ "${stderr_lines[0]}" = "sdp-lint: --offer and --answer cannot both be '-'" ]
+	run -1 sdp-lint --offer - --answer "$C/oa-direction.bad.sdp" <"$C/oa-direction.offer.sdp"
+	[[ "$output" == *":6:1: error: "*"[oa-direction]" ]]
+}
+
 @test "sdp-lint: --offer and --answer read pipes, gzip, and the first SDP of a capture" {
 	local cap="$BATS_TEST_TMPDIR/sdp.pcap"
 	run -1 sdp-lint --offer <(cat "$C/oa-direction.offer.sdp") --answer <(gzip -c "$C/oa-direction.bad.sdp")
