@@ -1994,8 +1994,9 @@ write_port_file(void)
 		return;
 	/* written whole and renamed, so a reader never sees half of it */
 	snprintf(tmp, sizeof tmp, "%s.tmp", o.port_file);
+	/* output that cannot be written: exit 9, named as the user gave it */
 	if ((f = fopen(tmp, "w")) == NULL)
-		die_errno(SIP_EXIT_USAGE, "%s", tmp);
+		die_errno(SIP_EXIT_OUTPUT, "--port-file %s", o.port_file);
 	for (int i = 0; i < nlis; i++) {
 		char tpl[8];
 		const char *n = sip_tp_name(lis[i].tp);
@@ -2007,7 +2008,7 @@ write_port_file(void)
 		fprintf(f, "%s %s\n", tpl, sip_net_str(&lis[i].addr, a, sizeof a));
 	}
 	if (fclose(f) != 0 || rename(tmp, o.port_file) != 0)
-		die_errno(SIP_EXIT_USAGE, "%s", o.port_file);
+		die_errno(SIP_EXIT_OUTPUT, "--port-file %s", o.port_file);
 }
 
 int

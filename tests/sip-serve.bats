@@ -1268,3 +1268,10 @@ big_invites() {
 	[[ "$output" == *"< Contact: <sip:frank@127.0.0.1:5200>;expires="* ]]
 	stop_serve amp
 }
+
+@test "sip-serve: a --port-file that cannot be written is exit 9 naming it, not a usage error" {
+	run -9 --separate-stderr "$SIPBOX" sip-serve -l udp:127.0.0.1:0 \
+	    --port-file "$BATS_TEST_TMPDIR/no-such-dir/ports" --duration 5
+	[ -z "$output" ]
+	[ "$stderr" = "sip-serve: --port-file $BATS_TEST_TMPDIR/no-such-dir/ports: No such file or directory" ]
+}
