@@ -230,7 +230,8 @@ print_help(const struct applet_spec *s)
 	printf("\n");
 	for (o = s->opts; o->type != OPT_T_END; o++) {
 		if (o->type == OPT_T_GROUP) {
-			printf("\n%s:\n", o->help);
+			/* the first follows the blank line above */
+			printf("%s%s:\n", o == s->opts ? "" : "\n", o->help);
 			continue;
 		}
 		snprintf(left, sizeof(left), "%s%c%s--%s%s%s%s",

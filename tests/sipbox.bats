@@ -217,3 +217,12 @@ load helpers
 	run -1 --separate-stderr "$SIPBOX" sip-parse --json -q "$BATS_TEST_TMPDIR/bad.sip"
 	[ -z "$output" ]
 }
+
+@test "sipbox: no applet's --help has two blank lines in a row" {
+	local a
+
+	for a in $("$SIPBOX" --list); do
+		run -0 "$SIPBOX" "$a" --help
+		run -1 grep -Pzo '\n\n\n' <<<"$output"
+	done
+}
