@@ -41,9 +41,9 @@ extern struct client_opts copt;
 	OPT_FLAG('4', "ipv4", &copt.ipv4, "use IPv4 addresses only"), \
 	OPT_FLAG('6', "ipv6", &copt.ipv6, "use IPv6 addresses only"), \
 	OPT_STR(0, "local", &copt.local, "ADDR[:PORT]", \
-	    "send from this local address and port"), \
+	    "send from this local address and port", .comp = OPT_C_HOST), \
 	OPT_STR(0, "resolver", &copt.resolver, "ADDR[:PORT]", \
-	    "DNS server for RFC 3263 NAPTR/SRV/A lookups"), \
+	    "DNS server for RFC 3263 NAPTR/SRV/A lookups", .comp = OPT_C_HOST), \
 	OPT_INT(0, "ttl", &copt.ttl, "N", 1, 255, \
 	    "TTL for multicast destinations (default 1)"), \
 	OPT_DBL(0, "t1", &copt.t1, "SECONDS", 0.001, 60, \

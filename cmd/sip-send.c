@@ -51,6 +51,26 @@ static struct {
 	const char	*ack_body;
 } o = { .interval = 1.0 };
 
+/* What the shell completions offer for -T and --expect (any other goes). */
+static const char *
+ctype_words(size_t i)
+{
+	static const char *const w[] = { "application/sdp", "text/plain",
+	    "application/pidf+xml", "message/sipfrag", "application/dtmf-relay",
+	    "application/simple-message-summary", "multipart/mixed", NULL };
+
+	return i < sizeof w / sizeof w[0] ? w[i] : NULL;
+}
+
+static const char *
+expect_words(size_t i)
+{
+	static const char *const w[] = { "200", "2xx", "3xx", "4xx",
+	    "5xx", "6xx", NULL };
+
+	return i < sizeof w / sizeof w[0] ? w[i] : NULL;
+}
+
 static const struct opt opts[] = {
 	OPT_GROUP("Request"),
 	OPT_STR('X', "method", &o.method, "METHOD",
@@ -60,7 +80,8 @@ static const struct opt opts[] = {
 	    "add a header, replace the built-in one of that name, or remove it with 'NAME:'"),
 	OPT_STR('d', "data", &o.data, "TEXT|@FILE|@-", "the request body"),
 	OPT_STR('T', "content-type", &o.ctype, "TYPE",
-	    "the body's Content-Type (default text/plain, application/sdp for SDP)"),
+	    "the body's Content-Type (default text/plain, application/sdp for SDP)",
+	    OPT_WORDS(ctype_words)),
 	OPT_FILE('F', "file", &o.file, "FILE",
 	    "send the message in FILE ('-': stdin) with its [placeholders] filled"),
 	OPT_STR(0, "from", &o.from, "URI", "From URI (default sip:USER@local-address)"),
@@ -80,7 +101,8 @@ static const struct opt opts[] = {
 	OPT_STR('w', "write-out", &o.write_out, "FORMAT",
 	    "print FORMAT per final response: %{status}, %{rtt_ms}, %{header.NAME}, ... (the fields of sip-parse -f and the keys of --json)"),
 	OPT_STR(0, "expect", &o.expect, "CODE",
-	    "exit 0 only when the final response is CODE (or a class: 2xx)"),
+	    "exit 0 only when the final response is CODE (or a class: 2xx)",
+	    OPT_WORDS(expect_words)),
 	OPT_STR(0, "match", &o.match, "REGEX",
 	    "exit 0 only when the final response matches REGEX (extended)"),
 	OPT_GROUP("Ping"),

@@ -512,6 +512,22 @@ fake_sipbox() {
 	fi
 }
 
+@test "completions: sip-send's -T offers content types, --expect codes and classes, --resolver and --local host names, in bash, zsh and fish" {
+	printf '127.0.0.1 sipbox-test-host\n' >"$BATS_TEST_TMPDIR/hosts"
+	[ "$(HOSTFILE="$BATS_TEST_TMPDIR/hosts" bash_complete sip-send --resolver sipbox-t)" = sipbox-test-host ]
+	[ "$(HOSTFILE="$BATS_TEST_TMPDIR/hosts" bash_complete sip-register --local sipbox-t)" = sipbox-test-host ]
+	[ "$(bash_complete sip-send -T application/s | sort | tr '\n' ' ')" = "application/sdp application/simple-message-summary " ]
+	[ "$(bash_complete sip-send --expect 4)" = 4xx ]
+	if command -v zsh >/dev/null; then
+		zsh_complete 'sip-send -T ' | grep -qx application/sdp
+		zsh_complete 'sip-send --expect ' | grep -qx 2xx
+	fi
+	if command -v fish >/dev/null; then
+		fish_complete 'sip-send -T ' | grep -qx application/sdp
+		fish_complete 'sip-send --expect ' | grep -qx 2xx
+	fi
+}
+
 @test "docs: every field of sip-parse -f is in sip-parse(1), every field of sip-send -w in sip-send(1)" {
 	local f bad=0
 
