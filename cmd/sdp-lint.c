@@ -690,9 +690,23 @@ list_checks(void)
 
 	for (i = 0; i < SDP_C__COUNT; i++) {
 		const struct sdp_check_info *ci = sdp_check_info(i);
+		struct jsonl l;
 
-		printf("%s\t%s\t%s\t%s\t%s\n", ci->name, sdp_sev_name(ci->sev),
-		    ci->on ? "on" : "off", ci->rfc, ci->summary);
+		if (!o.json) {
+			printf("%s\t%s\t%s\t%s\t%s\n", ci->name,
+			    sdp_sev_name(ci->sev), ci->on ? "on" : "off",
+			    ci->rfc, ci->summary);
+			continue;
+		}
+		/* --json is never dropped: a record a check */
+		jsonl_begin(&l);
+		json_kstr(&l.j, "type", "check");
+		json_kstr(&l.j, "id", ci->name);
+		json_kstr(&l.j, "severity", sdp_sev_name(ci->sev));
+		json_kbool(&l.j, "on", ci->on);
+		json_kstr(&l.j, "rfc", ci->rfc);
+		json_kstr(&l.j, "summary", ci->summary);
+		jsonl_end(&l);
 	}
 }
 

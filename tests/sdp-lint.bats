@@ -17,6 +17,15 @@ ids() {
 	sdp-lint --list-checks | cut -f1
 }
 
+@test "sdp-lint: --list-checks --json is a record a check, the same checks as the text form, not the text form" {
+	need jq
+	run -0 sdp-lint --list-checks
+	local text=$output
+	run -0 sdp-lint --list-checks --json
+	[ "$(jq -r '[.id, .severity, (if .on then "on" else "off" end), .rfc, .summary] | @tsv' <<<"$output")" = "$text" ]
+	[ "$(jq -r .type <<<"$output" | sort -u)" = check ]
+}
+
 @test "sdp-lint: --list-checks gives id, severity, default, RFC section and summary" {
 	run -0 sdp-lint --list-checks
 	[ "${#lines[@]}" -ge 40 ]
