@@ -911,10 +911,19 @@ summary(void)
 		json_key(j, "loss_pct");
 		json_dbl(j, st.sent ? 100.0 * (double)(st.sent - st.received) /
 		    (double)st.sent : 0, 1);
-		json_key(j, "rtt_min_ms"); json_dbl(j, st.min, 3);
-		json_key(j, "rtt_avg_ms"); json_dbl(j, avg, 4);
-		json_key(j, "rtt_max_ms"); json_dbl(j, st.max, 3);
-		json_key(j, "rtt_mdev_ms"); json_dbl(j, var > 0 ? sqrt(var) : 0, 4);
+		/* no answer, no round trip: null, not a 0 that reads as fast */
+		if (st.received > 0) {
+			json_key(j, "rtt_min_ms"); json_dbl(j, st.min, 3);
+			json_key(j, "rtt_avg_ms"); json_dbl(j, avg, 4);
+			json_key(j, "rtt_max_ms"); json_dbl(j, st.max, 3);
+			json_key(j, "rtt_mdev_ms");
+			json_dbl(j, var > 0 ? sqrt(var) : 0, 4);
+		} else {
+			json_key(j, "rtt_min_ms"); json_null(j);
+			json_key(j, "rtt_avg_ms"); json_null(j);
+			json_key(j, "rtt_max_ms"); json_null(j);
+			json_key(j, "rtt_mdev_ms"); json_null(j);
+		}
 		json_kint(j, "elapsed_ms", (int64_t)el);
 		json_key(j, "codes");
 		json_obj(j);
