@@ -1161,7 +1161,7 @@ sip_register_main(int argc, char **argv)
 	else
 		parse_aor(argv[i]);
 	registrar = argc - i == 2 ? argv[i + 1] : aor_domain(dom, sizeof dom);
-	if (o.json)
+	if (o.json && !quiet)	/* -q: stdout stays empty */
 		json_errors = 1;
 	signal(SIGPIPE, SIG_IGN);
 	client_resolve(&cl, registrar);

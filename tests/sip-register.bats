@@ -145,6 +145,17 @@ stop_reg() {
 	[ "$stderr" = "sip-register: sip:frank@example.test: 401: credentials refused" ]
 }
 
+@test "sip-register: with --json a failure is a record on stdout, and with -q too only on stderr" {
+	local p
+
+	p=$(free_port)
+	run -8 --separate-stderr "$SIPBOX" sip-register --json --once sip:frank@example.test "udp:127.0.0.1:$p"
+	[ "$output" = '{"type":"error","error":"sip:frank@example.test: connection refused"}' ]
+	run -8 --separate-stderr "$SIPBOX" sip-register -q --json --once sip:frank@example.test "udp:127.0.0.1:$p"
+	[ -z "$output" ]
+	[ "$stderr" = "sip-register: sip:frank@example.test: connection refused" ]
+}
+
 @test "sip-register: 423 Interval Too Brief is retried with the Min-Expires" {
 	start_serve m -l udp:127.0.0.1:0 --min-expires 60
 	run -0 --separate-stderr "$SIPBOX" sip-register -v --once --expires 5 \
