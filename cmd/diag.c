@@ -3,6 +3,7 @@
  * stderr, colour only on a terminal and never with NO_COLOR.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,14 +144,27 @@ die_errno(int code, const char *fmt, ...)
 int
 output_status(int rc)
 {
+	struct pollfd p = { .fd = STDOUT_FILENO };
+
 	/* A write error on stdout (other than a closed pipe) is a failure. */
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		if (errno != EPIPE) {
-			errorf_errno("write error on standard output");
-			return rc == 0 ? SIP_EXIT_OUTPUT : rc;
-		}
+	errno = 0;
+	if (fflush(stdout) != 0) {
+		if (errno == EPIPE)
+			return rc;
+		errorf_errno("write error on standard output");
+		return rc == 0 ? SIP_EXIT_OUTPUT : rc;
 	}
-	return rc;
+	if (!ferror(stdout))
+		return rc;
+	/*
+	 * An earlier write failed and errno has moved on since: a pipe or
+	 * socket whose reader went away says so by poll (POLLERR, POLLHUP);
+	 * anything else is said without a reason rather than a wrong one.
+	 */
+	if (poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP)))
+		return rc;
+	errorf("write error on standard output");
+	return rc == 0 ? SIP_EXIT_OUTPUT : rc;
 }
 
 int
