@@ -103,3 +103,19 @@ examples() {
 	done < <(examples)
 	[ "$bad" -eq 0 ]
 }
+
+@test "readme: the quick start's make demo shows sip-send answered by sip-serve, a ping run, sip-parse and sdp-lint, and exits 0" {
+	grep -qx 'make deps && make demo' "$ROOT/README.md"
+	grep -q '^demo: sipbox$' "$ROOT/Makefile"
+	grep -qP '^\ttests/demo.sh$' "$ROOT/Makefile"
+	cd "$ROOT"
+	run -0 --separate-stderr timeout 120 tests/demo.sh
+	[ "${lines[0]}" = "SIP/2.0 200 OK" ]
+	[ "${lines[1]}" = "SIP/2.0 200 OK" ]
+	[[ "$output" == *"5 requests sent, 5 responses received, 0.0% loss"* ]]
+	[[ "$output" == *$'INVITE\tsip:bob@biloxi.example.com\t'* ]]
+	[[ "$output" == *"[rtpmap-missing]"* ]]
+	[[ "$output" == *"[oa-direction]"* ]]
+	# each command is shown before it runs, on stderr
+	[[ "$stderr" == *'$ sipbox sip-send -X MESSAGE'* ]]
+}
