@@ -1852,6 +1852,104 @@ msg_boundary(const char *p, size_t n)
 }
 
 /*
+ * The first line of p[0..n) that starts a SIP or MGCP message (as
+ * msg_boundary() finds one), its first line not asked when skip_first;
+ * n when there is none.  *end: where the last line before it that is not
+ * empty ends (its line end kept), so that empty lines between messages
+ * belong to neither.
+ */
+static size_t
+next_start(const char *p, size_t n, int skip_first, size_t *end)
+{
+	const char *e = p + n, *ls = p, *nl;
+	size_t len;
+
+	*end = 0;
+	for (; ls < e; ls = nl + 1) {
+		nl = memchr(ls, '\n', (size_t)(e - ls));
+		len = (size_t)((nl != NULL ? nl : e) - ls);
+		if (len > 0 && ls[len - 1] == '\r')
+			len--;
+		if (len > 0 && !(skip_first && ls == p) &&
+		    (sip_msg_known_start(ls, (size_t)(e - ls)) ||
+		    mgcp_looks(ls, (size_t)(e - ls), 1)))
+			return (size_t)(ls - p);
+		if (nl == NULL)
+			break;
+		if (len > 0)
+			*end = (size_t)(nl + 1 - p);
+	}
+	if (ls >= e || nl == NULL)
+		*end = n;
+	return n;
+}
+
+/* Is off in the first line after the skipped line ends at d? */
+static int
+in_first_line(const char *d, size_t avail, size_t skipped, size_t off)
+{
+	const char *nl = memchr(d + skipped, '\n', avail - skipped);
+
+	return nl != NULL && off <= (size_t)(nl - d);
+}
+
+/*
+ * After a message at d that does not parse: the offset of the next line
+ * that starts one (its first line, at skipped, not asked), where reading
+ * goes on; 0 when there is none in the window.
+ */
+static size_t
+next_message(const char *d, size_t avail, size_t skipped)
+{
+	size_t end, k = next_start(d + skipped, avail - skipped, 1, &end);
+
+	return k < avail - skipped ? skipped + k : 0;
+}
+
+/*
+ * A message without Content-Length in text (m from a stream parse that
+ * said so, its head whole in d): RFC 3261 18.3 asks Content-Length of a
+ * stream, and a message file is read as one, but what a sender left it
+ * out of is shown as a datagram's would be: the body runs to the next
+ * line that starts a SIP or MGCP message, or to the end.  A message/sip
+ * or message/sipfrag body (RFC 3420) starts with a start line of its
+ * own, which does not end it.  Returns the length of the message with
+ * its body so ended (m->skipped + head + body), and *next the offset of
+ * the message after it; 0 when none follows (the body is the rest).
+ */
+static size_t
+clen_less_end(const struct sip_msg *m, const char *d, size_t avail,
+    size_t *next)
+{
+	size_t head = m->skipped + m->body_off, n = avail - head, k, end;
+	struct slice ct = slice_trim(sip_msg_value(m, SIP_HDR_CONTENT_TYPE));
+	int own = ct.len >= 11 && slice_ieq(slice_make(ct.p, 11),
+	    SLICE_LIT("message/sip"));	/* and message/sipfrag */
+
+	if (n > SIP_MAX_BODY + 1)
+		n = SIP_MAX_BODY + 1;
+	if ((k = next_start(d + head, n, own, &end)) == n)
+		return 0;
+	*next = head + k;
+	return head + end;
+}
+
+/*
+ * A message of a text file shown although it breaks the grammar, why
+ * at file:line:col: a warning, or under --strict an error (returns 1).
+ */
+static int
+text_flagged(const char *path, unsigned line, unsigned col, const char *why)
+{
+	if (o.strict) {
+		errorf("%s:%u:%u: %s", path, line, col, why);
+		return 1;
+	}
+	warnf("%s:%u:%u: %s (shown, flagged malformed)", path, line, col, why);
+	return 0;
+}
+
+/*
  * An MGCP message at d (after i line ends) in text, found by content as
  * a capture finds it off the MGCP ports (lib/mgcp.h: mgcp_text() ends
  * it at a "." line or where the next SIP or MGCP message starts).
@@ -1881,12 +1979,7 @@ text_mgcp(struct text *t, const char *path, const char *d, size_t avail,
 		text_sync(t);
 		line = line_at(d, avail, i + textmg.bad_off, t->line, t->col,
 		    &col);
-		if (o.strict) {
-			errorf("%s:%u:%u: %s", path, line, col, textmg.bad);
-			bad = 1;
-		} else
-			warnf("%s:%u:%u: %s (shown, flagged malformed)", path,
-			    line, col, textmg.bad);
+		bad = text_flagged(path, line, col, textmg.bad);
 	}
 	t->off += i + used;
 	curbad = textmg.bad;
@@ -1983,11 +2076,13 @@ parse_text(const char *path, struct sip_input *in)
 		 * stream; one without it runs to the end, as a datagram.
 		 */
 		e = sip_msg_parse(m, d, avail, SIP_PARSE_STREAM, &pe);
-		/* Junk before a start line: the rule captures follow too
-		   (none when the last message found its start line, or
-		   this one's plainly is one). */
+		/* Junk before a start line, SIP's or MGCP's: the rule
+		   captures follow too (none when the last message found
+		   its start line, or this one's plainly is one). */
 		if (!starts && !(e == SIP_OK && sip_msg_starts_known(m)) &&
-		    (j = sip_msg_junk(d, avail, &from)) > 0) {
+		    ((j = sip_msg_junk(d, avail, &from)) > 0 ||
+		    (e == SIP_E_PARSE && in_first_line(d, avail, m->skipped,
+		    pe.off) && (j = mgcp_junk(d, avail, &from)) > 0))) {
 			text_sync(&t);
 			line = line_at(d, avail, from, t.line, t.col, &col);
 			warnf("%s:%u:%u: %zu bytes before the start line "
@@ -2023,12 +2118,20 @@ parse_text(const char *path, struct sip_input *in)
 			    "message has LF";
 			text_sync(&t);
 			line = line_at(d, avail, m->skipped, t.line, t.col, &col);
-			if (o.strict) {
-				errorf("%s:%u:%u: %s", path, line, col, curbad);
+			if (text_flagged(path, line, col, curbad))
 				rc = SIP_EXIT_INVALID;
-			} else
-				warnf("%s:%u:%u: %s (shown, flagged malformed)",
-				    path, line, col, curbad);
+		}
+		if (e == SIP_E_PARSE && m->clen < 0 && m->body_off > 0 &&
+		    (j = clen_less_end(m, d, avail, &from)) > 0) {
+			/* (a stream parse fails there only: no Content-Length) */
+			e = sip_msg_parse(m, d, j, 0, &pe);
+			curbad = "no Content-Length: the body ends where the "
+			    "next message starts";
+			text_sync(&t);
+			line = line_at(d, avail, from, t.line, t.col, &col);
+			if (text_flagged(path, line, col, curbad))
+				rc = SIP_EXIT_INVALID;
+			next_starts = 1;
 		}
 		if (e == SIP_E_PARTIAL || e == SIP_E_PARSE)
 			e = sip_msg_parse(m, d, avail, 0, &pe);
@@ -2041,6 +2144,15 @@ parse_text(const char *path, struct sip_input *in)
 			 * message when they do not start like one (dblreq.dat).
 			 */
 			line = line_at(d, avail, 0, t.line, t.col, &col);
+			if ((j = next_message(d, avail, m->skipped)) > 0) {
+				/* but a message after them is one */
+				warnf("%s:%u:%u: %zu bytes after message %lu "
+				    "skipped (%s)", path, line, col, j, nmsgs,
+				    pe.why);
+				t.off += j;
+				starts = 1;
+				continue;
+			}
 			warnf("%s:%u:%u: %llu bytes after message %lu ignored "
 			    "(%s)", path, line, col, text_rest(&t), nmsgs,
 			    pe.why);
@@ -2050,6 +2162,12 @@ parse_text(const char *path, struct sip_input *in)
 			line = line_at(d, avail, pe.off, t.line, t.col, &col);
 			errorf("%s:%u:%u: %s", path, line, col, pe.why);
 			rc = SIP_EXIT_INVALID;
+			/* the messages after it are still read */
+			if ((j = next_message(d, avail, m->skipped)) > 0) {
+				t.off += j;
+				starts = 1;
+				continue;
+			}
 			break;
 		}
 		if (o.strict) {

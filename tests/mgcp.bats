@@ -281,6 +281,60 @@ $(tab 6 SIP '' 200 x1 0)" ]
 $(tab 5 250)" ]
 }
 
+@test "sip-parse: a SIP message without Content-Length in a text file ends where the next SIP or MGCP message starts, flagged; the last runs to the end" {
+	need jq
+	# no Content-Length: an OPTIONS with no body, an INVITE whose SDP runs
+	# straight into an MGCP command, a NOTIFY whose sipfrag body starts
+	# with its own status line, then a 180 whose body is the rest
+	printf 'OPTIONS sip:a@b SIP/2.0\r\nCall-ID: n1\r\nCSeq: 1 OPTIONS\r\n\r\n\r\nINVITE sip:b@c SIP/2.0\r\nCall-ID: n2\r\nCSeq: 1 INVITE\r\nContent-Type: application/sdp\r\n\r\nv=0\r\ns=-\r\nCRCX 1 aaln/1@gw MGCP 1.0\r\nC: abc\r\n\r\nNOTIFY sip:a@b SIP/2.0\r\nCall-ID: n3\r\nCSeq: 2 NOTIFY\r\nContent-Type: message/sipfrag\r\n\r\nSIP/2.0 200 OK\r\n\r\nSIP/2.0 180 Ringing\r\nCall-ID: n4\r\nCSeq: 1 INVITE\r\n\r\nhello\r\nINVITE x\r\n' > "$T/nocl.txt"
+	run -0 --separate-stderr sip-parse -f protocol,method,status,call_id,body_length "$T/nocl.txt"
+	[ "$output" = "$(tab SIP OPTIONS '' n1 0)
+$(tab SIP INVITE '' n2 10)
+$(tab MGCP CRCX '' abc 0)
+$(tab SIP NOTIFY '' n3 16)
+$(tab SIP '' 180 n4 17)" ]
+	[ "$stderr" = "sip-parse: warning: $T/nocl.txt:6:1: no Content-Length: the body ends where the next message starts (shown, flagged malformed)
+sip-parse: warning: $T/nocl.txt:13:1: no Content-Length: the body ends where the next message starts (shown, flagged malformed)
+sip-parse: warning: $T/nocl.txt:23:1: no Content-Length: the body ends where the next message starts (shown, flagged malformed)" ]
+	# the same through a pipe, and each body as it was
+	run -0 --separate-stderr sh -c 'cat "$1" | sip-parse -X NOTIFY --body -' sh "$T/nocl.txt"
+	[ "$output" = "$(printf 'SIP/2.0 200 OK\r')" ]
+	run -0 --separate-stderr sip-parse -j -C n2 "$T/nocl.txt"
+	[ "$(printf '%s' "$output" | jq -c '[.body, .errors]')" = '["v=0\r\ns=-\r\n",["no Content-Length: the body ends where the next message starts"]]' ]
+	run -0 --separate-stderr sip-parse --calls "$T/nocl.txt"
+	[ "${#lines[@]}" -eq 6 ]
+	run -1 --separate-stderr sip-parse --strict -f call_id "$T/nocl.txt"
+	[[ "$stderr" == "sip-parse: $T/nocl.txt:6:1: no Content-Length: the body ends where the next message starts"* ]]
+}
+
+@test "sip-parse: junk before an MGCP command or response line is skipped the same way from a capture and a message file, with a warning" {
+	# two bytes left over before a CRCX, an "x" glued to its 200, as SIP's
+	# DBREGISTER; "1200 7 OK" is no junk before a 200: a code follows no digit
+	python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import mkpcap as m
+c = b"\0\0CRCX 7 aaln/1@gw MGCP 1.0\r\nC: j1\r\n"
+r = b"x200 7 OK\r\nI: 5\r\n"
+f = lambda t, a, b: m.eth(m.ip4(m.udp(t, a, b)))
+open(sys.argv[2], "wb").write(m.pcap([f(c, 2727, 2427), f(r, 2427, 2727),
+    f(b"1200 7 OK\r\n", 2427, 2727)]))
+open(sys.argv[3], "wb").write(c + b".\r\n" + r)
+open(sys.argv[4], "wb").write(b"1200 7 OK\r\n")' "$TESTS_DIR/helper" "$T/junk.pcap" "$T/junk.txt" "$T/num.txt"
+	run -1 --separate-stderr sip-parse -f frame.number,method,status,mgcp.txid,call_id "$T/junk.pcap"
+	[ "$output" = "$(tab 1 CRCX '' 7 j1)
+$(tab 2 '' 200 7 '')" ]
+	[ "$stderr" = "sip-parse: warning: $T/junk.pcap: packet 1: 2 bytes before the start line skipped
+sip-parse: warning: $T/junk.pcap: packet 2: 1 bytes before the start line skipped
+sip-parse: warning: $T/junk.pcap: packet 3: not an MGCP command or response line
+sip-parse: warning: $T/junk.pcap: 1 MGCP messages skipped: no MGCP command or response line" ]
+	run -0 --separate-stderr sip-parse -f method,status,mgcp.txid,call_id "$T/junk.txt"
+	[ "$output" = "$(tab CRCX '' 7 j1)
+$(tab '' 200 7 '')" ]
+	[ "$stderr" = "sip-parse: warning: $T/junk.txt:1:1: 2 bytes before the start line skipped
+sip-parse: warning: $T/junk.txt:4:1: 1 bytes before the start line skipped" ]
+	run -1 --separate-stderr sip-parse "$T/num.txt"
+	[ "$output" = "" ]
+	[ "$stderr" = "sip-parse: $T/num.txt:1:8: request line does not end in a SIP version" ]
+}
+
 @test "sip-parse: an MGCP message from a file that breaks the grammar is shown, flagged at its line and column; --strict makes it an error" {
 	printf 'DLCX 2 aaln/1@gw MGCP 1.0\r\nC: abc\r\nI 7\r\n' > "$T/bad.mgcp"
 	run -0 --separate-stderr sip-parse -f method,call_id "$T/bad.mgcp"

@@ -129,6 +129,18 @@ assert v["parsed"][0]["branch"] == "z9hG4bK776asdhds", v
 	[[ "$stderr" == "sip-parse: $one:1:1: Content-Length counts CRLF line ends; the message has LF"* ]]
 }
 
+@test "sip-parse: a message file reads on after bytes that are no message and after a message that does not parse: no later message is lost" {
+	local f="$BATS_TEST_TMPDIR/resync.sip"
+	printf 'OPTIONS sip:a@b SIP/2.0\r\nCall-ID: e1\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\nhello world\r\n\r\nOPTIONS sip:a@b SIP/2.0\r\nCall-ID: e2\r\nCSeq: 2 OPTIONS\r\nContent-Length: 0\r\n\r\nOPTIONS sip:a@b SIP/2.0\r\nCall-ID: e3\r\nBad header\r\nContent-Length: 0\r\n\r\nOPTIONS sip:a@b SIP/2.0\r\nCall-ID: e4\r\nCSeq: 4 OPTIONS\r\nContent-Length: 0\r\n\r\n' > "$f"
+	run -1 --separate-stderr sip-parse -f call-id "$f"
+	[ "$output" = "$(printf 'e1\ne2\ne4')" ]
+	[ "$stderr" = "sip-parse: warning: $f:6:1: 15 bytes after message 1 skipped (request line has no SIP version)
+sip-parse: $f:15:1: header line has no colon" ]
+	# through a pipe the same
+	run -1 --separate-stderr sh -c 'cat "$1" | sip-parse -c -' sh "$f"
+	[ "$output" = 3 ]
+}
+
 @test "sip-parse: binary garbage is rejected without a crash" {
 	head -c 4096 /dev/urandom > "$BATS_TEST_TMPDIR/junk"
 	run --separate-stderr sip-parse "$BATS_TEST_TMPDIR/junk"

@@ -530,6 +530,27 @@ rd32(const uint8_t *p)
 static enum sip_err	mgcp_more(struct sip_cap *, struct sip_capmsg *);
 
 /*
+ * The first MGCP message of a datagram, junk before its first line
+ * skipped and counted by the rule SIP's follows (lib/mgcp.h mgcp_junk()).
+ */
+static enum sip_err
+mgcp_first(struct sip_cap *c, struct sip_capmsg *cm, const uint8_t *p,
+    size_t n)
+{
+	size_t j, from;
+
+	c->mg_facts = *cm;
+	if ((j = mgcp_junk((const char *)p, n, &from)) > 0) {
+		c->mg_facts.junk = j - from;
+		p += j;
+		n -= j;
+	}
+	c->mg_rest = slice_make((const char *)p, n);
+	c->mg_index = 0;
+	return mgcp_more(c, cm);
+}
+
+/*
  * What HEP carried: MGCP when its protocol type says so (HEP3 type 6)
  * or, as on a capture's other ports, its first line is MGCP's; else SIP.
  */
@@ -539,10 +560,7 @@ hep_payload(struct sip_cap *c, struct sip_capmsg *cm, const uint8_t *p,
 {
 	if (c->mgcp_on && n > 0 && (type == SIP_HEP_TYPE_MGCP ||
 	    mgcp_looks((const char *)p, n, 1))) {
-		c->mg_facts = *cm;
-		c->mg_rest = slice_make((const char *)p, n);
-		c->mg_index = 0;
-		return mgcp_more(c, cm);
+		return mgcp_first(c, cm, p, n);
 	}
 	return datagram(c, cm, p, n);
 }
@@ -685,6 +703,7 @@ mgcp_more(struct sip_cap *c, struct sip_capmsg *cm)
 		return SIP_E_PARTIAL;
 	}
 	*cm = c->mg_facts;
+	c->mg_facts.junk = 0;		/* the first message's alone */
 	cm->msg = NULL;
 	cm->mgcp = &c->mg;
 	cm->mgcp_index = ++c->mg_index;
@@ -767,10 +786,7 @@ udp(struct sip_cap *c, struct sip_capmsg *cm)
 	}
 	if (is_mgcp(c, p, n)) {
 		cm->bad = c->pkt.lenbad;
-		c->mg_facts = *cm;
-		c->mg_rest = slice_make((const char *)p, n);
-		c->mg_index = 0;
-		return mgcp_more(c, cm);
+		return mgcp_first(c, cm, p, n);
 	}
 	if ((e = datagram(c, cm, p, n)) == SIP_OK && c->pkt.lenbad != NULL) {
 		if (cm->bad == NULL)

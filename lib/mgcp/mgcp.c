@@ -3,6 +3,7 @@
  */
 #include <string.h>
 
+#include "bounds.h"
 #include "mgcp.h"
 
 /* RFC 3435 2.3's commands, and MESG (PacketCable NCS). */
@@ -150,6 +151,29 @@ mgcp_looks(const char *p, size_t n, int strict)
 		return 0;
 	ep = word(&l);
 	return memchr(ep.p, '@', ep.len) != NULL && version_ok(l);
+}
+
+size_t
+mgcp_junk(const char *p, size_t n, size_t *from)
+{
+	const char *e, *q, *qe, *s = p;
+
+	*from = 0;
+	if (n > SIP_MAX_LINE)
+		n = SIP_MAX_LINE;
+	while (s < p + n && (*s == '\r' || *s == '\n'))
+		s++;
+	*from = (size_t)(s - p);
+	if ((e = memchr(s, '\n', (size_t)(p + n - s))) == NULL ||
+	    mgcp_looks(s, (size_t)(p + n - s), 1))
+		return 0;	/* not a whole line yet, or no junk */
+	qe = e - s > SIP_MAX_JUNK ? s + SIP_MAX_JUNK : e;
+	for (q = s + 1; q < qe; q++)
+		/* a response code is not the end of a longer number */
+		if ((is_alpha(*q) || (is_digit(*q) && !is_digit(q[-1]))) &&
+		    mgcp_looks(q, (size_t)(p + n - q), 1))
+			return (size_t)(q - p);
+	return 0;
 }
 
 int

@@ -58,6 +58,15 @@ struct mgcp_msg {
  */
 int		mgcp_looks(const char *p, size_t n, int strict);
 /*
+ * Junk before an MGCP command or response line, by the rule
+ * sip_msg_junk() (lib/msg.h) follows for SIP: the first line of p (after
+ * any CRLFs) is not one as it stands, but one begins inside it, within
+ * its first SIP_MAX_JUNK bytes ("\0\0CRCX 1 aaln/1@gw MGCP 1.0"; a
+ * response's code not after a digit).  Returns the offset of that line
+ * from p, 0 when there is no such junk; *from: where the junk begins.
+ */
+size_t		mgcp_junk(const char *p, size_t n, size_t *from);
+/*
  * The next piggy-backed message of *rest: returns 1 with *msg set (its
  * separator line left off) and *rest advanced, 0 when nothing is left.
  */

@@ -5,7 +5,8 @@
  * lib/mgcpcalls' table (commands one way, responses the other), whose
  * call, connection and transaction index must stay consistent.  The
  * same bytes are also read as a text file is (mgcp_text(): messages end
- * at a "." line or where the next SIP or MGCP message starts).
+ * at a "." line or where the next SIP or MGCP message starts), junk
+ * before a start line skipped (mgcp_junk()).
  */
 #include <stdint.h>
 #include <stddef.h>
@@ -22,7 +23,7 @@ static void
 text(const char *p, size_t n)
 {
 	struct mgcp_msg m;
-	size_t i, len, used;
+	size_t i, len, used, from;
 	int ended;
 
 	while (n > 0) {
@@ -34,6 +35,16 @@ text(const char *p, size_t n)
 			break;
 		if (!mgcp_looks(p, n, 1)) {
 			const char *nl = memchr(p, '\n', n);
+
+			/* junk before a start line: one follows it */
+			if ((i = mgcp_junk(p, n, &from)) > 0) {
+				if (i >= n || from >= i ||
+				    !mgcp_looks(p + i, n - i, 1))
+					__builtin_trap();
+				p += i;
+				n -= i;
+				continue;
+			}
 
 			i = nl != NULL ? (size_t)(nl - p) + 1 : n;
 			p += i;
