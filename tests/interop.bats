@@ -212,7 +212,8 @@ time.sleep(60)' "$p" >"$BATS_TEST_TMPDIR/holder" 3>&- &
 	    --t1 0.1 "sip:127.0.0.1:$p"
 	wait
 	read -r code retrans server <<<"$output"
-	[ "$code" = 200 ] && [ "$server" = sipp-drop-first ]
+	[ "$code" = 200 ]
+	[ "$server" = sipp-drop-first ]
 	[ "$retrans" -ge 1 ]
 }
 

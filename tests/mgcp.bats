@@ -257,7 +257,8 @@ $(tab 3 MGCP '' 200 1003 98)" ]
 	# --body: the CRCX's SDP as sdp-lint reads it from the MGCP file
 	# (-X CRCX takes its 200 too, whose SDP follows)
 	run -0 --separate-stderr sh -c 'sip-parse -X CRCX --body "$1" | tr -d "\r"' sh "$f"
-	[ "${lines[0]}" = "v=0" ] && [ "${lines[5]}" = "m=audio 49170 RTP/AVP 97" ]
+	[ "${lines[0]}" = "v=0" ]
+	[ "${lines[5]}" = "m=audio 49170 RTP/AVP 97" ]
 	[ "${lines[6]}" = "v=0" ] && [ "${#lines[@]}" -eq 12 ]
 }
 

@@ -344,9 +344,11 @@ print(",".join(ids) or "-")')
 
 @test "sdp-lint: -q prints errors only: no warnings or notes, same exit status" {
 	run -0 --separate-stderr sdp-lint -q "$C/trailing-space.bad.sdp"
-	[ -z "$output" ] && [ -z "$stderr" ]
+	[ -z "$output" ]
+	[ -z "$stderr" ]
 	run -1 --separate-stderr sdp-lint -q --strict "$C/trailing-space.bad.sdp"
-	[ -z "$output" ] && [ -z "$stderr" ]
+	[ -z "$output" ]
+	[ -z "$stderr" ]
 	run -1 --separate-stderr sdp-lint -q "$C/rtpmap-missing.bad.sdp"
 	[[ "$output" == *"error: dynamic payload type 97"* ]]
 }

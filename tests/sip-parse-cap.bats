@@ -814,7 +814,8 @@ PY
 	[[ "$output" == *"outputs: sip-parse 3000 lines, tshark 3000 lines, 3000 identical"* ]]
 	local rss
 	rss=$(printf '%s\n' "$output" | awk '$1 == "sip-parse" { print int($(NF-1)) }')
-	[ -n "$rss" ] && [ "$rss" -lt 32 ]
+	[ -n "$rss" ]
+	[ "$rss" -lt 32 ]
 	# every output mode is timed against the same tshark run
 	local mode
 	for mode in one-line -f --json --calls --stats; do

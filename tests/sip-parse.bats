@@ -260,7 +260,8 @@ Content-Length: 0
 
 @test "sip-parse: -q prints no message, keeps errors and the exit status, and --count still counts" {
 	run -0 --separate-stderr sip-parse -q "$(fixture msg/call.sip)"
-	[ -z "$output" ] && [ -z "$stderr" ]
+	[ -z "$output" ]
+	[ -z "$stderr" ]
 	run -0 sip-parse -q -c "$(fixture msg/call.sip)"
 	[ "$output" = "$(sip-parse -c "$(fixture msg/call.sip)")" ]
 	printf 'INVITE sip:a@b SIP/2.0\r\nbroken\r\n\r\n' >"$BATS_TEST_TMPDIR/bad.sip"

@@ -358,7 +358,8 @@ pane_has() {
 	[ "$(grep -c 'seq=' <<<"$output")" -eq 0 ]
 	[[ "$output" == *"3 requests sent, 3 responses received"* ]]
 	run -0 "$SIPBOX" sip-send -q --json -c 3 --interval 0 "sip:$U"
-	[ "${#lines[@]}" -eq 1 ] && [[ "$output" == *'"type":"summary"'* ]]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "$output" == *'"type":"summary"'* ]]
 	run -8 "$SIPBOX" sip-send -q "udp:127.0.0.1:$(free_port)"
 	[[ "$output" == *"unreachable"* ]]
 }

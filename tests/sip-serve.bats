@@ -689,7 +689,8 @@ cpu_ticks() {
 	echo "$output"
 	[[ "$output" =~ ^200:([0-9]+)\ closed:([0-9]+)\ in\ ([0-9]+)\ s$ ]]
 	answered=${BASH_REMATCH[1]} closed=${BASH_REMATCH[2]} secs=${BASH_REMATCH[3]}
-	[ "$answered" -ge 1 ] && [ "$closed" -ge 20 ]
+	[ "$answered" -ge 1 ]
+	[ "$closed" -ge 20 ]
 	# with a client left in the backlog the listener stays readable: a
 	# level-triggered loop that cannot take it would spin at 100%
 	before=$(cpu_ticks "$pid")
@@ -704,7 +705,8 @@ cpu_ticks() {
 	stop_serve fd
 	# refusals over two seconds: at most one line a second, adding up
 	run -0 grep -c ' refused in the last second: too many open files$' "$SERVE_DIR/fd.err"
-	[ "$output" -ge 1 ] && [ "$output" -le $((secs + 1)) ]
+	[ "$output" -ge 1 ]
+	[ "$output" -le $((secs + 1)) ]
 	run -0 awk '/ refused in the last second: too many open files$/ { n += $3 } END { print n }' "$SERVE_DIR/fd.err"
 	[ "$output" = "$closed" ]
 	grep -q ", $closed refused for want of file descriptors," "$SERVE_DIR/fd.err"
@@ -1085,7 +1087,8 @@ big_invites() {
 	wait_for count_is 2 "$SERVE_DIR/du.out" '^AOR'
 	wait_for count_is $((n + 3)) "$SERVE_DIR/du.out"
 	run -0 tail -n +$((n + 1)) "$SERVE_DIR/du.out"
-	[ "${#lines[@]}" -eq 3 ] && [ "${lines[0]}" = "$(printf 'AOR\tCONTACT\tEXPIRES\tQ\tINSTANCE')" ]
+	[ "${#lines[@]}" -eq 3 ]
+	[ "${lines[0]}" = "$(printf 'AOR\tCONTACT\tEXPIRES\tQ\tINSTANCE')" ]
 	[[ "$output" =~ sip:ivy@example.test$'\t'sip:ivy@127.0.0.1:5001$'\t'(900|899)$'\t'0.5$'\t'- ]]
 	[[ "$output" =~ sip:joe@example.test$'\t'sip:joe@127.0.0.1:5002$'\t'(30|29)$'\t'-$'\t'- ]]
 	kill -0 "$pid"		# USR1 did not end it
@@ -1094,7 +1097,8 @@ big_invites() {
 	wait "$pid" || rc=$?
 	[ "$rc" -eq 0 ]
 	run -0 tail -n +$((n + 1)) "$SERVE_DIR/du.out"
-	[ "${#lines[@]}" -eq 3 ] && [ "${lines[0]}" = "$(printf 'AOR\tCONTACT\tEXPIRES\tQ\tINSTANCE')" ]
+	[ "${#lines[@]}" -eq 3 ]
+	[ "${lines[0]}" = "$(printf 'AOR\tCONTACT\tEXPIRES\tQ\tINSTANCE')" ]
 }
 
 @test "sip-serve: with --json SIGUSR1 writes a record per binding and one with the count" {

@@ -18,7 +18,8 @@ load helpers
 		    { echo "$f is not in MANIFEST.md"; bad=1; }
 		n=$((n + 1))
 	done
-	[ "$bad" -eq 0 ] && [ "$n" -ge 40 ]
+	[ "$bad" -eq 0 ]
+	[ "$n" -ge 40 ]
 	# the message sets' sources and licences
 	grep -q '^- `messages/osip/`: .* @$' MANIFEST.md || grep -q 'Licence: LGPL-2.1' MANIFEST.md
 	grep -q 'Licence: GPL-2.0' MANIFEST.md
@@ -120,6 +121,19 @@ load helpers
 	cd "$TESTS_DIR"
 	run grep -nE 'wait_for (test|\[) +"?\$\(' ./*.bats ./*.bash
 	[ "$status" -eq 1 ] || { echo "$output"; false; }
+}
+
+@test "standalone: no check [ A ] && [ B ] is followed by more of its test: set -e lets a false A through unless the list ends the function" {
+	cd "$TESTS_DIR"
+	# such a line, then another line before the function's closing brace
+	run awk '
+		FNR == 1 { held = "" }
+		/^[[:space:]]*(#|$)/ { next }
+		held != "" && !/^}/ { print held }
+		{ held = "" }
+		/^[[:space:]]*\[\[? .*\]\]? && \[\[? .*\]\]?[[:space:]]*$/ { held = FILENAME ":" FNR ": " $0 }
+	' ./*.bats ./*.bash
+	[ -z "$output" ] || { echo "$output"; false; }
 }
 
 @test "standalone: wait_for waits longer than a loaded machine's slow start (over 5 s)" {

@@ -204,7 +204,8 @@ errors_only() {
 	local cid tag
 	cid=$(sed -n 's/^Call-ID: \(.*\)\r$/\1/p' "$T4/longreq.dat")
 	tag=$(sed -n 's/^F: .*;tag=\([0-9]*\);.*/\1/p' "$T4/longreq.dat")
-	[ "${#cid}" -gt 150 ] && [ "${#tag}" -gt 140 ]
+	[ "${#cid}" -gt 150 ]
+	[ "${#tag}" -gt 140 ]
 	run -0 sip-parse -f call-id,from.tag,via.count "$T4/longreq.dat"
 	[ "$output" = "$cid	$tag	34" ]
 }
