@@ -80,11 +80,15 @@ lab_stop() {
 }
 
 # kill_pidfiles: in teardown, end what the test started in the
-# background and recorded in $BATS_TEST_TMPDIR/*.pid (start_serve too)
+# background and recorded in $BATS_TEST_TMPDIR/*.pid (start_serve too);
+# SIGCONT too, or one a failed test left stopped would keep its SIGTERM
+# pending and outlive the file
 kill_pidfiles() {
-	local f
+	local f pid
 	for f in "$BATS_TEST_TMPDIR"/*.pid; do
-		[ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null
+		[ -f "$f" ] || continue
+		pid=$(cat "$f")
+		kill "$pid" 2>/dev/null && kill -CONT "$pid" 2>/dev/null
 	done
 	true
 }
