@@ -38,11 +38,12 @@ stop_serve() {
 	wait "$pid" 2>/dev/null || true
 }
 
-# blackhole_udp: a UDP port on loopback that never answers (for 30 s);
-# prints the port; datagrams received are counted in
-# $BATS_TEST_TMPDIR/blackhole.count
+# blackhole_udp [SECONDS]: a UDP port on loopback that never answers (for
+# SECONDS, 30 by default); prints the port; datagrams received are counted
+# in $BATS_TEST_TMPDIR/blackhole.count, its pid is in blackhole.count.pid
+# (kill_pidfiles ends it).  Not on bats' fd 3: bats would wait for it
 blackhole_udp() {
-	"$ROOT/tests/helper/udpsink" "$BATS_TEST_TMPDIR/blackhole.count" 30
+	"$ROOT/tests/helper/udpsink" "$BATS_TEST_TMPDIR/blackhole.count" "${1:-30}" 3>&-
 }
 
 # lab_start: in setup_file, the lab's Kamailio (tests/lab/kamailio-start)

@@ -13,9 +13,9 @@ setup_file() {
 	gu=$(serve_addr good udp); gu=${gu##*:}
 	gt=$(serve_addr good tcp); gt=${gt##*:}
 	bu=$(serve_addr busy udp); bu=${bu##*:}
-	sink=$(BATS_TEST_TMPDIR=$BATS_FILE_TMPDIR blackhole_udp)
+	sink=$(BATS_TEST_TMPDIR=$BATS_FILE_TMPDIR blackhole_udp 600)
 	mkdir -p "$BATS_FILE_TMPDIR/sink2"
-	sink2=$(BATS_TEST_TMPDIR=$BATS_FILE_TMPDIR/sink2 blackhole_udp)
+	sink2=$(BATS_TEST_TMPDIR=$BATS_FILE_TMPDIR/sink2 blackhole_udp 600)
 	closed=$(free_port)
 	cat > "$conf" <<-CONF
 	local=/test/
@@ -53,7 +53,10 @@ setup_file() {
 teardown_file() {
 	stop_serve good
 	stop_serve busy
-	[ -f "$BATS_FILE_TMPDIR/dnsmasq.pid" ] && kill "$(cat "$BATS_FILE_TMPDIR/dnsmasq.pid")" 2>/dev/null
+	local f
+	for f in dnsmasq.pid blackhole.count.pid sink2/blackhole.count.pid; do
+		[ -f "$BATS_FILE_TMPDIR/$f" ] && kill "$(cat "$BATS_FILE_TMPDIR/$f")" 2>/dev/null
+	done
 	true
 }
 

@@ -33,6 +33,7 @@ teardown() {
 	if [ -n "${MC_NS:-}" ]; then
 		ip netns del "$MC_NS" 2>/dev/null || true
 	fi
+	kill_pidfiles	# blackhole_udp's sink
 }
 
 # odd_uas MODE [OUT]: start tests/helper/odd-uas.py for 30 s (killed by

@@ -6,7 +6,9 @@
  * Prints the port, then goes to the background; every datagram received
  * rewrites COUNTFILE with the number so far and appends its arrival time
  * (monotonic, in milliseconds) to COUNTFILE.times, for tests that check a
- * retransmission schedule.  Exits after SECONDS.
+ * retransmission schedule.  Exits after SECONDS.  Its pid is in
+ * COUNTFILE.pid before the port is printed, so a test's teardown can end
+ * it (kill_pidfiles in tests/net.bash) rather than leave it its SECONDS.
  */
 #include <netinet/in.h>
 #include <poll.h>
@@ -24,8 +26,9 @@ main(int argc, char **argv)
 	char buf[65536];
 	unsigned long n = 0;
 	time_t end;
-	char tmp[4096], times[4096];
-	FILE *log;
+	char tmp[4096], times[4096], pidfile[4096];
+	FILE *log, *f;
+	pid_t pid;
 	int fd;
 
 	if (argc != 3) {
@@ -41,10 +44,20 @@ main(int argc, char **argv)
 		perror("udpsink");
 		return 1;
 	}
-	printf("%d\n", ntohs(a.sin_port));
 	fflush(stdout);
-	if (fork() != 0)
+	if ((pid = fork()) < 0) {
+		perror("udpsink: fork");
+		return 1;
+	}
+	if (pid != 0) {
+		snprintf(pidfile, sizeof pidfile, "%s.pid", argv[1]);
+		if ((f = fopen(pidfile, "w")) != NULL) {
+			fprintf(f, "%ld\n", (long)pid);
+			fclose(f);
+		}
+		printf("%d\n", ntohs(a.sin_port));
 		return 0;
+	}
 	freopen("/dev/null", "w", stdout);
 	freopen("/dev/null", "w", stderr);
 	setsid();
@@ -52,7 +65,7 @@ main(int argc, char **argv)
 	end = time(NULL) + atoi(argv[2]);
 	while (time(NULL) < end) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
-		FILE *f;
+		FILE *c;
 
 		if (poll(&p, 1, 200) <= 0 || recv(fd, buf, sizeof buf, 0) < 0)
 			continue;
@@ -66,9 +79,9 @@ main(int argc, char **argv)
 			fflush(log);
 		}
 		/* renamed into place: a reader never sees it empty */
-		if ((f = fopen(tmp, "w")) != NULL) {
-			fprintf(f, "%lu\n", n);
-			if (fclose(f) == 0)
+		if ((c = fopen(tmp, "w")) != NULL) {
+			fprintf(c, "%lu\n", n);
+			if (fclose(c) == 0)
 				rename(tmp, argv[1]);
 		}
 	}
