@@ -1,12 +1,16 @@
 load helpers
 
-# Every tests/unit/*.t is a TAP program; each must pass all its cases.
+# Every tests/unit/*.c builds a TAP program; each must pass all its cases
+# and reach its end (done() prints the plan last).
 @test "unit: every C unit test binary passes" {
-	local t n=0
-	for t in "$TESTS_DIR"/unit/*.t; do
-		[ -x "$t" ] || continue
+	local c t n=0
+	for c in "$TESTS_DIR"/unit/*.c; do
+		t=${c%.c}.t
+		# one not built would pass unseen
+		[ -x "$t" ] || { echo "no $t: make testbins builds it" >&2; return 1; }
 		run "$t"
-		if [ "$status" -ne 0 ] || [[ "$output" == *"not ok"* ]]; then
+		if [ "$status" -ne 0 ] || [[ "$output" == *"not ok"* ]] ||
+		    ! [[ "${lines[-1]}" =~ ^1\.\.[1-9][0-9]*$ ]]; then
 			printf '%s\n' "$output" | grep -v '^ok' >&2
 			echo "FAILED: $t" >&2
 			return 1
