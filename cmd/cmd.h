@@ -168,6 +168,9 @@ void	notef(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	die(int code, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3), noreturn));
 void	errorf_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* errorf() of the error that ends the run with code: its record has "exit" */
+void	errorf_ending(int code, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
 void	die_errno(int code, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3), noreturn));
 

@@ -84,6 +84,16 @@ errorf(const char *fmt, ...)
 }
 
 void
+errorf_ending(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(NULL, NULL, fmt, ap, 0, code);
+	va_end(ap);
+}
+
+void
 errorf_errno(const char *fmt, ...)
 {
 	va_list ap;

@@ -250,16 +250,16 @@ drain(void)
 			w.ended = 1;
 			if (w.sub.end_status >= 300 ||
 			    (w.sub.end_status == 0 && w.stops == 0)) {
-				errorf("%s: %s%s%s", w.env->aor,
-				    w.sub.end_status ? sip_status_reason(
-				    w.sub.end_status) : "",
-				    w.sub.end_status ? ": " : "",
-				    a.reason ? a.reason : "subscription ended");
 				/* a NOTIFY's refusal (rejected, noresource)
 				 * counts as a 4xx would */
 				w.exit_code = w.sub.end_status ?
 				    sip_status_exit(w.sub.end_status) :
 				    SIP_EXIT_4XX;
+				errorf_ending(w.exit_code, "%s: %s%s%s",
+				    w.env->aor, w.sub.end_status ?
+				    sip_status_reason(w.sub.end_status) : "",
+				    w.sub.end_status ? ": " : "",
+				    a.reason ? a.reason : "subscription ended");
 			} else {
 				sub_line("unsubscribed", NULL);
 			}

@@ -688,16 +688,19 @@ drain(const struct sip_msg *m)
 			event("unregistered", m, &a);
 			break;
 		case SIP_REG_A_FAILED:
-			if (a.status == 401 || a.status == 407)
-				errorf("%s: %d: %s", aor, a.status,
-				    a.why ? a.why : "authentication failed");
-			else if (a.status)
-				errorf("%s: %d%s%s", aor, a.status,
-				    a.why ? ": " : "", a.why ? a.why : "");
-			else
-				errorf("%s: %s", aor, sip_err_str(a.err));
 			exit_code = a.status ? sip_status_exit(a.status) :
 			    sip_err_exit(a.err);
+			if (a.status == 401 || a.status == 407)
+				errorf_ending(exit_code, "%s: %d: %s", aor,
+				    a.status, a.why ? a.why :
+				    "authentication failed");
+			else if (a.status)
+				errorf_ending(exit_code, "%s: %d%s%s", aor,
+				    a.status, a.why ? ": " : "",
+				    a.why ? a.why : "");
+			else
+				errorf_ending(exit_code, "%s: %s", aor,
+				    sip_err_str(a.err));
 			break;
 		}
 	}
@@ -1051,8 +1054,8 @@ on_timeout(struct sip_timer *t, void *arg)
 {
 	(void)t;
 	(void)arg;
-	errorf("%s: --timeout reached", aor);
 	exit_code = SIP_EXIT_TIMEOUT;
+	errorf_ending(exit_code, "%s: --timeout reached", aor);
 	sip_loop_stop(loop, 0);
 }
 

@@ -145,12 +145,16 @@ stop_reg() {
 	[ "$stderr" = "sip-register: sip:frank@example.test: 401: credentials refused" ]
 }
 
-@test "sip-register: with --json a failure is a record on stdout, and with -q too only on stderr" {
+@test "sip-register: with --json a failure is a record on stdout with the exit status it ends with, and with -q only on stderr" {
 	local p
 
 	p=$(free_port)
 	run -8 --separate-stderr "$SIPBOX" sip-register --json --once sip:frank@example.test "udp:127.0.0.1:$p"
-	[ "$output" = '{"type":"error","error":"sip:frank@example.test: connection refused"}' ]
+	[ "$output" = '{"type":"error","error":"sip:frank@example.test: connection refused","exit":8}' ]
+	p=$(blackhole_udp)
+	run -7 --separate-stderr "$SIPBOX" sip-register --json --once --timeout 0.5 sip:frank@example.test "udp:127.0.0.1:$p"
+	[ "$output" = '{"type":"error","error":"sip:frank@example.test: --timeout reached","exit":7}' ]
+	p=$(free_port)
 	run -8 --separate-stderr "$SIPBOX" sip-register -q --json --once sip:frank@example.test "udp:127.0.0.1:$p"
 	[ -z "$output" ]
 	[ "$stderr" = "sip-register: sip:frank@example.test: connection refused" ]
