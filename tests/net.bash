@@ -26,6 +26,19 @@ start_serve() {
 	wait_for test -s "$SERVE_DIR/$name.ports"
 }
 
+# slow_clock FACTOR CMD...: CMD (start_serve, say) with the clock of the
+# programs it starts running FACTOR times slow (tests/preload/slowclock.so):
+# their seconds are FACTOR seconds of the wall, so a check on a time they
+# count ("expires 3599", a 4 s wait, a retransmission schedule) keeps its
+# bound in their time and a stall of a loaded machine barely moves it
+slow_clock() {
+	local factor=$1
+	shift
+	LD_PRELOAD="$TESTS_DIR/preload/slowclock.so" SLOWCLOCK_FACTOR=$factor \
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+	    "$@"
+}
+
 # serve_addr NAME TP: the addr:port of NAME's TP listener
 serve_addr() {
 	awk -v tp="$2" '$1 == tp { print $2; exit }' "$SERVE_DIR/$1.ports"
