@@ -189,6 +189,30 @@ int	use_color(FILE *f);
 const char	*color_on(FILE *f, const char *sgr);
 const char	*color_off(FILE *f);
 
+/*
+ * Standard output in large blocks (cmd/obuf.c): an applet that prints a
+ * line per item by the hundred thousand builds its lines in obuf, calls
+ * obuf_line_done() after each, and obuf_flush() writes them by write(2):
+ * once OBUF_BLOCK bytes are held, after each line when stdout is a
+ * terminal (stdio's line buffering), before every diagnostic and at exit
+ * (output_status()), so that they keep their place among what stderr and
+ * stdio write.  A write error is stdout's: output_status() reports it
+ * (exit 9, a closed pipe aside).  obuf_begin() first.
+ */
+#define OBUF_BLOCK	(64u * 1024)
+extern struct buf	obuf;
+extern int		obuf_lined;
+void	obuf_begin(void);
+/* Returns 0, or -1 with errno set once a write has failed. */
+int	obuf_flush(void);
+
+static inline void
+obuf_line_done(void)
+{
+	if (obuf.len >= OBUF_BLOCK || obuf_lined)
+		(void)obuf_flush();
+}
+
 /* Memory for cmd/ only: out of memory ends the program (exit 8). */
 void	*xmalloc(size_t n);
 void	*xcalloc(size_t n, size_t m);

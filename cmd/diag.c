@@ -55,6 +55,8 @@ static void
 vmsg(const char *kind, const char *sgr, const char *fmt, va_list ap, int err,
     int rec)
 {
+	/* what stdout holds comes first */
+	(void)obuf_flush();
 	if (json_errors && rec != NO_REC) {
 		va_list cp;
 
@@ -158,7 +160,8 @@ output_status(int rc)
 
 	/* A write error on stdout (other than a closed pipe) is a failure. */
 	errno = 0;
-	if (fflush(stdout) != 0) {
+	/* (obuf_flush() gives the errno of the write that failed) */
+	if (obuf_flush() != 0 || fflush(stdout) != 0) {
 		if (errno == EPIPE)
 			return rc;
 		errorf_errno("write error on standard output");

@@ -162,12 +162,7 @@ field_addr_uri(struct slice v)
 struct slice
 field_cseq_num(const struct sip_msg *m)
 {
-	struct slice c = slice_trim(sip_msg_value(m, SIP_HDR_CSEQ));
-	size_t i = 0;
-
-	while (i < c.len && c.p[i] != ' ' && c.p[i] != '\t')
-		i++;
-	return slice_head(c, i);
+	return sip_field_cseq_num(m);
 }
 
 static unsigned
@@ -214,64 +209,180 @@ unfold(struct slice v, struct buf *tmp)
 	return buf_slice(tmp);
 }
 
+/*
+ * One getter per message field, found once for a field list
+ * (field_msg_fn()), so that a message's line costs no lookup by name.
+ */
+#define GETTER(name)	static struct slice name(const struct sip_msg *m, \
+			    const struct field_ref *f, struct buf *tmp)
+#define UNUSED		(void)m, (void)f, (void)tmp
+
+GETTER(get_type)
+{
+	UNUSED;
+	return m->is_request ? SLICE_LIT("request") : SLICE_LIT("response");
+}
+
+GETTER(get_method)
+{
+	UNUSED;
+	return m->is_request ? m->method : SLICE_LIT("");
+}
+
+GETTER(get_status)
+{
+	UNUSED;
+	return m->is_request ? SLICE_LIT("") :
+	    field_num(tmp, (unsigned long)m->status);
+}
+
+GETTER(get_reason)
+{
+	UNUSED;
+	return m->reason.p ? m->reason : SLICE_LIT("");
+}
+
+GETTER(get_ruri)
+{
+	UNUSED;
+	return m->ruri.p ? m->ruri : SLICE_LIT("");
+}
+
+GETTER(get_version)
+{
+	UNUSED;
+	return m->version;
+}
+
+GETTER(get_call_id)
+{
+	UNUSED;
+	return slice_trim(sip_msg_value(m, SIP_HDR_CALL_ID));
+}
+
+GETTER(get_cseq_num)
+{
+	UNUSED;
+	return sip_field_cseq_num(m);
+}
+
+GETTER(get_cseq_method)
+{
+	UNUSED;
+	return sip_field_cseq_method(m);
+}
+
+GETTER(get_from_uri)
+{
+	UNUSED;
+	return field_addr_uri(sip_msg_value(m, SIP_HDR_FROM));
+}
+
+GETTER(get_to_uri)
+{
+	UNUSED;
+	return field_addr_uri(sip_msg_value(m, SIP_HDR_TO));
+}
+
+GETTER(get_from_tag)
+{
+	UNUSED;
+	return sip_field_hparam(sip_msg_value(m, SIP_HDR_FROM), "tag");
+}
+
+GETTER(get_to_tag)
+{
+	UNUSED;
+	return sip_field_hparam(sip_msg_value(m, SIP_HDR_TO), "tag");
+}
+
+GETTER(get_via)
+{
+	struct sip_hdr_iter it = { 0 };
+	struct slice v = SLICE_LIT("");
+
+	UNUSED;
+	sip_msg_values(m, SIP_HDR_VIA, &it, &v);
+	return unfold(v, tmp);
+}
+
+GETTER(get_via_branch)
+{
+	UNUSED;
+	return sip_field_hparam(sip_msg_value(m, SIP_HDR_VIA), "branch");
+}
+
+GETTER(get_via_count)
+{
+	UNUSED;
+	return field_num(tmp, count_values(m, SIP_HDR_VIA));
+}
+
+GETTER(get_body)
+{
+	UNUSED;
+	return m->body;
+}
+
+GETTER(get_body_length)
+{
+	UNUSED;
+	return field_num(tmp, m->body.len);
+}
+
+GETTER(get_headers_count)
+{
+	UNUSED;
+	return field_num(tmp, m->nhdrs);
+}
+
+GETTER(get_protocol)
+{
+	UNUSED;
+	return SLICE_LIT("SIP");
+}
+
+GETTER(get_header)
+{
+	const struct sip_hdr *h;
+
+	UNUSED;
+	if ((h = sip_msg_hdr_byname(m, f->header)) != NULL)
+		return unfold(h->value, tmp);
+	return SLICE_LIT("");
+}
+
+GETTER(get_none)
+{
+	UNUSED;
+	return SLICE_LIT("");
+}
+
+static field_fn *const getters[] = {
+	[FLD_HEADER] = get_header, [FLD_TYPE] = get_type,
+	[FLD_METHOD] = get_method, [FLD_STATUS] = get_status,
+	[FLD_REASON] = get_reason, [FLD_RURI] = get_ruri,
+	[FLD_VERSION] = get_version, [FLD_CALL_ID] = get_call_id,
+	[FLD_CSEQ_NUM] = get_cseq_num, [FLD_CSEQ_METHOD] = get_cseq_method,
+	[FLD_FROM_URI] = get_from_uri, [FLD_TO_URI] = get_to_uri,
+	[FLD_FROM_TAG] = get_from_tag, [FLD_TO_TAG] = get_to_tag,
+	[FLD_VIA] = get_via, [FLD_VIA_BRANCH] = get_via_branch,
+	[FLD_VIA_COUNT] = get_via_count, [FLD_BODY] = get_body,
+	[FLD_BODY_LENGTH] = get_body_length,
+	[FLD_HEADERS_COUNT] = get_headers_count, [FLD_PROTOCOL] = get_protocol,
+};
+
+field_fn *
+field_msg_fn(enum field id)
+{
+	return (size_t)id < sizeof(getters) / sizeof(getters[0]) &&
+	    getters[id] != NULL ? getters[id] : get_none;
+}
+
 struct slice
 field_msg(const struct sip_msg *m, const struct field_ref *f, struct buf *tmp)
 {
-	struct sip_hdr_iter it = { 0 };
-	const struct sip_hdr *h;
-	struct slice v = SLICE_LIT("");
-
-	switch (f->id) {
-	case FLD_TYPE:
-		return m->is_request ? SLICE_LIT("request") :
-		    SLICE_LIT("response");
-	case FLD_METHOD:
-		return m->is_request ? m->method : SLICE_LIT("");
-	case FLD_STATUS:
-		return m->is_request ? SLICE_LIT("") :
-		    field_num(tmp, (unsigned long)m->status);
-	case FLD_REASON:
-		return m->reason.p ? m->reason : SLICE_LIT("");
-	case FLD_RURI:
-		return m->ruri.p ? m->ruri : SLICE_LIT("");
-	case FLD_VERSION:
-		return m->version;
-	case FLD_CALL_ID:
-		return slice_trim(sip_msg_value(m, SIP_HDR_CALL_ID));
-	case FLD_CSEQ_NUM:
-		return field_cseq_num(m);
-	case FLD_CSEQ_METHOD:
-		return sip_field_cseq_method(m);
-	case FLD_FROM_URI:
-		return field_addr_uri(sip_msg_value(m, SIP_HDR_FROM));
-	case FLD_TO_URI:
-		return field_addr_uri(sip_msg_value(m, SIP_HDR_TO));
-	case FLD_FROM_TAG:
-		return sip_field_hparam(sip_msg_value(m, SIP_HDR_FROM), "tag");
-	case FLD_TO_TAG:
-		return sip_field_hparam(sip_msg_value(m, SIP_HDR_TO), "tag");
-	case FLD_VIA:
-		sip_msg_values(m, SIP_HDR_VIA, &it, &v);
-		return unfold(v, tmp);
-	case FLD_VIA_BRANCH:
-		return sip_field_hparam(sip_msg_value(m, SIP_HDR_VIA), "branch");
-	case FLD_VIA_COUNT:
-		return field_num(tmp, count_values(m, SIP_HDR_VIA));
-	case FLD_BODY:
-		return m->body;
-	case FLD_BODY_LENGTH:
-		return field_num(tmp, m->body.len);
-	case FLD_HEADERS_COUNT:
-		return field_num(tmp, m->nhdrs);
-	case FLD_PROTOCOL:
-		return SLICE_LIT("SIP");
-	case FLD_HEADER:
-		if ((h = sip_msg_hdr_byname(m, f->header)) != NULL)
-			return unfold(h->value, tmp);
-		return v;
-	default:
-		return v;
-	}
+	return field_msg_fn(f->id)(m, f, tmp);
 }
 
 struct slice

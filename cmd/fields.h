@@ -60,6 +60,13 @@ const char	*field_name(size_t i, unsigned where);
 struct slice	field_msg(const struct sip_msg *m, const struct field_ref *f,
 		    struct buf *tmp);
 /*
+ * field_msg() for one field, found once: an applet printing many
+ * messages calls it for each instead.
+ */
+typedef struct slice	field_fn(const struct sip_msg *m,
+			    const struct field_ref *f, struct buf *tmp);
+field_fn	*field_msg_fn(enum field id);
+/*
  * The same for an MGCP message (sip-parse): method is its verb, status
  * its response code, reason its response string, call_id its C:, body
  * its session description, header.NAME its parameter NAME.

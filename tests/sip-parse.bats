@@ -154,6 +154,34 @@ sip-parse: $f:15:1: header line has no colon" ]
 	[ "$output" = "200" ]
 }
 
+@test "sip-parse: thousands of lines of -f and of one-line output all come out in order, a warning after the lines before it" {
+	local f="$BATS_TEST_TMPDIR/warn.sip" both="$BATS_TEST_TMPDIR/both" i
+	# more than the 64 KiB written at once, junk before the 1001st message
+	for i in $(seq 1 1500); do
+		[ "$i" -ne 1001 ] || printf 'XX'
+		printf 'OPTIONS sip:bob@biloxi.example.com SIP/2.0\r\nCall-ID: c%d\r\nCSeq: %d OPTIONS\r\nContent-Length: 0\r\n\r\n' "$i" "$i"
+	done > "$f"
+	sip-parse -f call-id,cseq.num "$f" > "$both" 2>&1
+	[ "$(wc -l < "$both")" -eq 1501 ]
+	[ "$(sed -n 1000p "$both")" = "$(printf 'c1000\t1000')" ]
+	[ "$(sed -n 1001p "$both")" = "sip-parse: warning: $f:5001:1: 2 bytes before the start line skipped" ]
+	[ "$(sed -n 1002p "$both")" = "$(printf 'c1001\t1001')" ]
+	[ "$(sed -n 1501p "$both")" = "$(printf 'c1500\t1500')" ]
+	sip-parse "$f" > "$both" 2>&1
+	[ "$(wc -l < "$both")" -eq 1501 ]
+	[[ "$(sed -n 1000p "$both")" == *"$(printf '\tc1000\t1000 OPTIONS')" ]]
+	[[ "$(sed -n 1001p "$both")" == "sip-parse: warning: "* ]]
+	[[ "$(sed -n 1501p "$both")" == *"$(printf '\tc1500\t1500 OPTIONS')" ]]
+}
+
+@test "sip-parse: a write error on standard output is exit 9 and named, with -f and the one-line output" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	run -9 --separate-stderr bash -c 'sip-parse -f call-id "$1" > /dev/full' _ "$M/call.sip"
+	[ "$stderr" = "sip-parse: write error on standard output: No space left on device" ]
+	run -9 --separate-stderr bash -c 'sip-parse "$1" > /dev/full' _ "$M/call.sip"
+	[ "$stderr" = "sip-parse: write error on standard output: No space left on device" ]
+}
+
 @test "sip-parse: dblreq.dat yields both requests (RFC 4475 3.1.1.8)" {
 	run -0 --separate-stderr sip-parse -f method,cseq "$CORPUS/rfc4475/dblreq.dat"
 	[ "$output" = "$(printf 'REGISTER\t8 REGISTER\nINVITE\t8 INVITE')" ]

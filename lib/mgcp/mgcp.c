@@ -130,7 +130,7 @@ mgcp_looks(const char *p, size_t n, int strict)
 	 * Refused in a few compares first: a capture asks this of every
 	 * datagram that is not on the MGCP ports, SIP above all.
 	 */
-	if (n < 8)
+	if (!mgcp_may_look(p, n))
 		return 0;
 	if (is_digit(p[0])) {
 		if (!is_digit(p[1]) || !is_digit(p[2]) || !is_wsp(p[3]))

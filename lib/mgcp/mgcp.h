@@ -67,6 +67,17 @@ int		mgcp_looks(const char *p, size_t n, int strict);
  */
 size_t		mgcp_junk(const char *p, size_t n, size_t *from);
 /*
+ * mgcp_looks()' first test, inline for a reader that asks it of every
+ * SIP message: a response code's digit first, or a verb of four bytes
+ * and white space.  0 means mgcp_looks() would say 0.
+ */
+static inline int
+mgcp_may_look(const char *p, size_t n)
+{
+	return n >= 8 && ((unsigned char)(p[0] - '0') < 10 || p[4] == ' ' ||
+	    p[4] == '\t');
+}
+/*
  * The next piggy-backed message of *rest: returns 1 with *msg set (its
  * separator line left off) and *rest advanced, 0 when nothing is left.
  */

@@ -357,15 +357,46 @@ sip_field_date(struct sip_date *d, struct slice v, struct sip_perr *pe)
 	return SIP_OK;
 }
 
+/* Where c's first SP or HTAB is, or its length. */
+static inline size_t
+first_blank(struct slice c)
+{
+	const char *q;
+
+	if (c.len == 0)
+		return 0;	/* (c.p may be NULL) */
+#if defined(__SSE2__) && !defined(SLICE_NO_OVERREAD)
+	/* a CSeq is short: one load where it is on its page */
+	if (c.len <= 16 && SLICE_PAGE_SAFE16(c.p)) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)c.p);
+		unsigned bits = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+		    _mm_cmpeq_epi8(x, _mm_set1_epi8(' ')),
+		    _mm_cmpeq_epi8(x, _mm_set1_epi8('\t')))) &
+		    ((1u << c.len) - 1);
+
+		return bits != 0 ? (size_t)__builtin_ctz(bits) : c.len;
+	}
+#endif
+	q = slice_find3(c.p, c.p + c.len, ' ', '\t', '\t');
+	return q != NULL ? (size_t)(q - c.p) : c.len;
+}
+
+struct slice
+sip_field_cseq_num(const struct sip_msg *m)
+{
+	struct slice c = slice_trim(sip_msg_value(m, SIP_HDR_CSEQ));
+
+	return slice_head(c, first_blank(c));
+}
+
 struct slice
 sip_field_cseq_method(const struct sip_msg *m)
 {
 	struct slice c = slice_trim(sip_msg_value(m, SIP_HDR_CSEQ));
-	size_t i = 0;
 
-	while (i < c.len && c.p[i] != ' ' && c.p[i] != '\t')
-		i++;
-	return slice_trim(slice_from(c, i));
+	if (c.p == NULL)
+		return c;	/* no CSeq: NULL + 0 is undefined */
+	return slice_trim(slice_from(c, first_blank(c)));
 }
 
 /* Past a quoted string at p (on its opening quote), or e when unclosed. */
@@ -381,26 +412,95 @@ skip_quoted(const char *p, const char *e)
 	return e;
 }
 
-/* p[0..n) equals the lower-case name lc in any case. */
+/*
+ * The token at p is the name lc (a lower-case token of n bytes) in any
+ * case: compared where it starts, its end not found first (a longer one
+ * is told by the byte after n).
+ */
 static inline int
-name_is(const char *p, const char *lc, size_t n)
+name_at(const char *p, const char *e, const char *lc, size_t n, uint64_t w,
+    uint64_t fold)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)p[i];
+	if ((size_t)(e - p) < n || (n < (size_t)(e - p) && slice_is_token(p[n])))
+		return 0;
+#if !defined(SLICE_NO_OVERREAD) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* eight bytes at once where they are on p's page */
+	if (n <= 8 && (e - p >= 8 || ((uintptr_t)p & 4095) <= 4096 - 8)) {
+		uint64_t x;
 
-		if (c != (unsigned char)lc[i] && (c | 0x20) !=
-		    (unsigned char)lc[i])
-			return 0;
-		if (c != (unsigned char)lc[i] && !(lc[i] >= 'a' && lc[i] <= 'z'))
+		memcpy(&x, p, 8);
+		return ((x | fold) & (n == 8 ? ~(uint64_t)0 :
+		    ((uint64_t)1 << (8 * n)) - 1)) == w;
+	}
+#else
+	(void)w;
+	(void)fold;
+#endif
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i], l = (unsigned char)lc[i];
+
+		/* only a letter's case is folded (0x0d | 0x20 is '-') */
+		if (c != l && ((c | 0x20) != l || (unsigned)(l - 'a') >= 26))
 			return 0;
 	}
 	return 1;
 }
 
+/*
+ * Past the gen-value at p (token, host or IPv6 reference: SLICE_C_GENVAL).
+ * A tag or a branch is letters, digits, '-' and '.' nearly always: sixteen
+ * of those are passed at a time where SSE2 is, and the class table says
+ * the rest.
+ */
+static inline const char *
+skip_genval(const char *p, const char *e)
+{
+#if defined(__SSE2__) && !defined(SLICE_NO_OVERREAD)
+	const __m128i low = _mm_set1_epi8(0x20),
+	    la = _mm_set1_epi8((char)(-128 - 'a')), l26 = _mm_set1_epi8(-128 + 26),
+	    d0 = _mm_set1_epi8((char)(-128 - '0')), d10 = _mm_set1_epi8(-128 + 10),
+	    dash = _mm_set1_epi8('-'), dot = _mm_set1_epi8('.');
+
+	while (p < e && (e - p >= 16 || SLICE_PAGE_SAFE16(p))) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+		/* a letter is in 'a'..'z' with 0x20 set; a range is one
+		 * signed compare once moved to start at -128 */
+		__m128i ok = _mm_or_si128(_mm_or_si128(
+		    _mm_cmplt_epi8(_mm_add_epi8(_mm_or_si128(x, low), la), l26),
+		    _mm_cmplt_epi8(_mm_add_epi8(x, d0), d10)),
+		    _mm_or_si128(_mm_cmpeq_epi8(x, dash), _mm_cmpeq_epi8(x, dot)));
+		unsigned bad = ~(unsigned)_mm_movemask_epi8(ok) & 0xffff;
+
+		if (bad == 0) {
+			if (e - p <= 16)
+				return e;
+			p += 16;
+			continue;
+		}
+		if ((ptrdiff_t)__builtin_ctz(bad) >= e - p)
+			return e;
+		p += __builtin_ctz(bad);
+		break;
+	}
+#endif
+	return slice_skip_class(p, e, SLICE_C_GENVAL);
+}
+
 struct slice
 sip_field_hparam_n(struct slice v, const char *name, size_t n)
+{
+	uint64_t w, fold;
+
+	sip_field_hparam_word(name, n, &w, &fold);
+	return sip_field_hparam_w(v, name, n, w, fold);
+}
+
+struct slice
+sip_field_hparam_w(struct slice v, const char *name, size_t n, uint64_t w,
+    uint64_t fold)
 {
 	const char *p = v.p, *e, *q;
 
@@ -436,18 +536,17 @@ sip_field_hparam_n(struct slice v, const char *name, size_t n)
 	}
 	/* p is on a ';' or at the end. */
 	while (p < e) {
-		const char *ns, *ne;
+		const char *ns;
 
 		p++;
 		while (p < e && sip_param_is_lws(*p))
 			p++;
 		ns = p;
-		p = ne = slice_skip_class(p, e, SLICE_C_TOKEN);
-		if ((size_t)(ne - ns) != n || !name_is(ns, name, n)) {
+		if (!name_at(ns, e, name, n, w, fold)) {
 			/*
 			 * Not the one: on to the next ';', a run at a time
-			 * (white space, '=' and a gen-value hold none of
-			 * ';', ',' and '"'); a ',' ends the value.
+			 * (a token, white space, '=' and a gen-value hold
+			 * none of ';', ',' and '"'); a ',' ends the value.
 			 */
 			while ((q = slice_find3(p, e, ';', ',', '"')) != NULL &&
 			    *q == '"')
@@ -457,6 +556,7 @@ sip_field_hparam_n(struct slice v, const char *name, size_t n)
 			p = q;
 			continue;
 		}
+		p += n;
 		while (p < e && sip_param_is_lws(*p))
 			p++;
 		if (p < e && *p == '=') {
@@ -470,10 +570,10 @@ sip_field_hparam_n(struct slice v, const char *name, size_t n)
 			if (p < e && *p == '"')
 				p = skip_quoted(p, e);
 			else
-				p = slice_skip_class(p, e, SLICE_C_GENVAL);
+				p = skip_genval(p, e);
 			return slice_make(vs, (size_t)(p - vs));
 		}
-		return slice_make(ne, 0);
+		return slice_make(ns + n, 0);
 	}
 	return SLICE_NULL;
 }

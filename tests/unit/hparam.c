@@ -75,6 +75,44 @@ main(void)
 	    "branch"), "z9hG4bKx"), "Via branch after LWS, upper case");
 	ok(is(hp("SIP/2.0/UDP h;received=2001:db8::1;branch=b", "received"),
 	    "2001:db8::1"), "an IPv6 received value");
+	/* names compared where they start: a longer or shorter one is
+	   another name */
+	ok(is(hp("<sip:u@h>;tags=1;tag=2", "tag"), "2"), "'tags' is not 'tag'");
+	ok(is(hp("<sip:u@h>;tags=1;tag=2", "tags"), "1"), "'tags' asked");
+	ok(is(hp("<sip:u@h>;ta=1;tag=2", "tag"), "2"), "'ta' is not 'tag'");
+	ok(is(hp("<sip:u@h>;tag=1", "ta"), NULL), "'tag' is not 'ta'");
+	ok(is(hp("<sip:u@h>;tag", "tag"), ""), "a flag at the end");
+	ok(is(hp("<sip:u@h>;tag=", "tag"), ""), "an empty value at the end");
+	ok(is(hp("<sip:u@h>;tag=;x=1", "tag"), ""), "an empty value");
+	ok(is(hp("<sip:u@h>;TaG=Ab", "tag"), "Ab"), "the name in any case");
+	ok(is(hp("<sip:u@h> ;\t tag \t=\t abc ;x", "tag"), "abc"),
+	    "white space around ';' and '='");
+	ok(is(hp("<sip:u@h>;\r\n tag=folded", "tag"), "folded"),
+	    "a fold before the name");
+	ok(is(hp("<sip:u@h>;x-y=1", "x-y"), "1"), "a name with '-'");
+	ok(is(hp("<sip:u@h>;X-Y=1", "x-y"), "1"), "a name with '-' in upper case");
+	ok(is(hp("<sip:u@h>;x\ry=1", "x-y"), NULL),
+	    "CR is not '-' (0x0d | 0x20 is '-')");
+	ok(is(hp("<sip:u@h>;tag=\"a\\\";tag=b\";tag=c", "tag"),
+	    "\"a\\\";tag=b\""), "a quoted value with an escaped quote");
+	ok(is(hp("<sip:u@h>;x=\"a\\\";tag=b\";tag=c", "tag"), "c"),
+	    "a ';tag=' inside an escaped quoted value is not a parameter");
+	ok(is(hp("\"x;tag=\\\"1\" <sip:u@h;tag=2>;tag=3", "tag"), "3"),
+	    "';tag=' in the display name and the URI are not the header's");
+	ok(is(hp("SIP/2.0/UDP h;branch=z9hG4bKabcdefghijklmnopqrstuvwxyz",
+	    "branch"), "z9hG4bKabcdefghijklmnopqrstuvwxyz"),
+	    "a value of more than sixteen bytes to the end");
+	ok(is(hp("SIP/2.0/UDP h;branch=z9hG4bK.-abcdefghij_klm!n%o*p+q`r'"
+	    "s~t;rport", "branch"), "z9hG4bK.-abcdefghij_klm!n%o*p+q`r's~t"),
+	    "every token byte in a value");
+	ok(is(hp("SIP/2.0/UDP h;branch=z9hG4bKabcdefghijkl mnop", "branch"),
+	    "z9hG4bKabcdefghijkl"), "a value ends at white space");
+	ok(is(hp("<sip:u@h>;tag=abcdefghijklmnopq>r", "tag"),
+	    "abcdefghijklmnopq"), "a value ends at a byte outside gen-value");
+	ok(is(hp("<sip:u@h>;tag=ab\x80" "cd", "tag"), "ab"),
+	    "a value ends at a byte above 0x7f");
+	ok(is(hp("SIP/2.0/UDP h;received=[2001:db8::1];branch=b", "received"),
+	    "[2001:db8::1]"), "an IPv6 reference as a value");
 	if (sip_via_parse(&v, slice_cstr("SIP/2.0/UDP h:1;branch=z9hG4bKq;rport"),
 	    NULL) == SIP_OK)
 		ok(is(v.branch, "z9hG4bKq"), "sip_via_parse agrees");
