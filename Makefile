@@ -60,6 +60,7 @@ APPLETS != sed -n 's/^APPLET("\([^"]*\)".*/\1/p' cmd/applets.def
 
 LIB_SRC  = $(sort $(wildcard $(LIB_DIRS:%=lib/%/*.c)))
 LIB_OBJ  = $(LIB_SRC:.c=.o)
+LIB_HDR  = $(sort $(wildcard $(LIB_DIRS:%=lib/%/*.h)))
 CMD_OBJ  = cmd/main.o cmd/opt.o cmd/diag.o $(filter-out cmd/main.o cmd/opt.o cmd/diag.o,$(patsubst %.c,%.o,$(sort $(wildcard cmd/*.c))))
 UNIT_SRC = $(sort $(wildcard tests/unit/*.c))
 UNIT_BIN = $(UNIT_SRC:.c=.t)
@@ -140,7 +141,7 @@ check: testbins
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
              -fno-sanitize-recover=undefined $(LIB_DIRS:%=-Ilib/%) -D_GNU_SOURCE
 fuzz: $(FUZZ_SRC:tests/fuzz/fuzz_%.c=tests/fuzz/fuzz_%)
-tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC)
+tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(LIB_HDR)
 	$(FUZZ_CC) $(FUZZ_FLAGS) $(SSL_CFLAGS) -o $@ $< $(filter-out lib/base/lineedit.c,$(LIB_SRC)) $(PCAP_LIBS) $(ZLIB_LIBS) $(CARES_LIBS) -lm
 fuzz-run: fuzz
 	for f in $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%); do \

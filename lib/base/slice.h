@@ -116,8 +116,10 @@ slice_from(struct slice s, size_t off)
 {
 	if (off > s.len)
 		off = s.len;
-	s.p += off;
-	s.len -= off;
+	if (off) {	/* s.p may be NULL: even + 0 is undefined there */
+		s.p += off;
+		s.len -= off;
+	}
 	return s;
 }
 
