@@ -5,62 +5,61 @@
 
 #include "method.h"
 
-static const char *const names[] = {
-	NULL,
-#define X(m)	#m,
-	SIP_METHOD_MAP(X)
-#undef X
-};
-
-static const unsigned char lens[] = {
-	0,
-#define X(m)	sizeof(#m) - 1,
-	SIP_METHOD_MAP(X)
-#undef X
-};
-
-static int
-is(struct slice s, int i)
-{
-	size_t k = 0;
-
-	if (lens[i] != s.len)
-		return 0;
-	while (k < s.len && s.p[k] == names[i][k])
-		k++;
-	return k == s.len;
-}
-
 /*
- * Methods are case-sensitive (RFC 3261 7.1).  The first letter picks the
- * likely one (every response's CSeq is looked up); the table is the
- * word for any other.
+ * Methods are case-sensitive (RFC 3261 7.1).  The length picks one or a
+ * few, each compared whole; memcmp() with a constant length is a word
+ * compare or two, with no call.  Keep in step with SIP_METHOD_MAP.
  */
 enum sip_method
 sip_method_lookup(struct slice s)
 {
-	int i;
+	const char *p = s.p;
 
-	if (s.len < 3 || s.len > 9)
-		return SIP_METHOD_OTHER;
-	switch (s.p[0]) {
-	case 'A': i = SIP_METHOD_ACK; break;
-	case 'B': i = SIP_METHOD_BYE; break;
-	case 'C': i = SIP_METHOD_CANCEL; break;
-	case 'I': i = s.len == 6 ? SIP_METHOD_INVITE : SIP_METHOD_INFO; break;
-	case 'M': i = SIP_METHOD_MESSAGE; break;
-	case 'N': i = SIP_METHOD_NOTIFY; break;
-	case 'O': i = SIP_METHOD_OPTIONS; break;
-	case 'P': i = s.len == 5 ? SIP_METHOD_PRACK : SIP_METHOD_PUBLISH; break;
-	case 'R': i = s.len == 8 ? SIP_METHOD_REGISTER : SIP_METHOD_REFER; break;
-	case 'S': i = SIP_METHOD_SUBSCRIBE; break;
-	case 'U': i = SIP_METHOD_UPDATE; break;
-	default: i = 0; break;
+#define IS(lit)	(memcmp(p, lit, sizeof(lit) - 1) == 0)
+	switch (s.len) {
+	case 3:
+		if (IS("ACK"))
+			return SIP_METHOD_ACK;
+		if (IS("BYE"))
+			return SIP_METHOD_BYE;
+		break;
+	case 4:
+		if (IS("INFO"))
+			return SIP_METHOD_INFO;
+		break;
+	case 5:
+		if (IS("PRACK"))
+			return SIP_METHOD_PRACK;
+		if (IS("REFER"))
+			return SIP_METHOD_REFER;
+		break;
+	case 6:
+		if (IS("INVITE"))
+			return SIP_METHOD_INVITE;
+		if (IS("CANCEL"))
+			return SIP_METHOD_CANCEL;
+		if (IS("NOTIFY"))
+			return SIP_METHOD_NOTIFY;
+		if (IS("UPDATE"))
+			return SIP_METHOD_UPDATE;
+		break;
+	case 7:
+		if (IS("OPTIONS"))
+			return SIP_METHOD_OPTIONS;
+		if (IS("MESSAGE"))
+			return SIP_METHOD_MESSAGE;
+		if (IS("PUBLISH"))
+			return SIP_METHOD_PUBLISH;
+		break;
+	case 8:
+		if (IS("REGISTER"))
+			return SIP_METHOD_REGISTER;
+		break;
+	case 9:
+		if (IS("SUBSCRIBE"))
+			return SIP_METHOD_SUBSCRIBE;
+		break;
 	}
-	if (i != 0 && is(s, i))
-		return (enum sip_method)i;
-	for (i = 1; i < SIP_METHOD__COUNT; i++)
-		if (s.p[0] == names[i][0] && is(s, i))
-			return (enum sip_method)i;
+#undef IS
 	return SIP_METHOD_OTHER;
 }

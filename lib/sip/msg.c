@@ -58,6 +58,34 @@ find_lf(const char *p, const char *end)
 	return memchr(p, '\n', (size_t)(end - p));
 }
 
+#ifdef __SSE2__
+/* The LFs of the 64 bytes at p, one bit each. */
+static inline uint64_t
+lf_mask64(const char *p)
+{
+	const __m128i lf = _mm_set1_epi8('\n');
+	unsigned a = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+	    _mm_loadu_si128((const __m128i *)(const void *)p), lf));
+	unsigned b = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+	    _mm_loadu_si128((const __m128i *)(const void *)(p + 16)), lf));
+	unsigned c = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+	    _mm_loadu_si128((const __m128i *)(const void *)(p + 32)), lf));
+	unsigned d = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+	    _mm_loadu_si128((const __m128i *)(const void *)(p + 48)), lf));
+
+	return (uint64_t)(a | b << 16) | (uint64_t)(c | d << 16) << 32;
+}
+
+/* The colons of the 16 bytes at p. */
+static inline unsigned
+colon_mask16(const char *p)
+{
+	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+	    _mm_loadu_si128((const __m128i *)(const void *)p),
+	    _mm_set1_epi8(':')));
+}
+#endif
+
 /* Past the token bytes at p; the caller knows a non-token byte follows. */
 static inline const char *
 skip_token(const char *p)
@@ -73,6 +101,28 @@ skip_token(const char *p)
 			return p + 3;
 		p += 4;
 	}
+}
+
+/*
+ * The value of a header line whose colon is at colon and LF at nl: from
+ * past the colon to the line end, trimmed.  Usually one SP before the
+ * value and a CR after it.  (colon < nl, so *vs is a byte of the line or
+ * its LF.)
+ */
+static inline struct slice
+hdr_value(const char *colon, const char *nl)
+{
+	const char *vs = colon + 1, *vend = nl;
+
+	if (*vs == ' ')
+		vs++;
+	if (vend > vs && vend[-1] == '\r')
+		vend--;
+	/* SP, HTAB, CR and LF are all <= ' ': one test per end. */
+	if (vs < vend && ((unsigned char)vs[0] <= ' ' ||
+	    (unsigned char)vend[-1] <= ' '))
+		return slice_trim(slice_make(vs, (size_t)(vend - vs)));
+	return slice_make(vs, (size_t)(vend - vs));
 }
 
 /* Parse the start line p[0..n) (no line end); base is its offset. */
@@ -94,6 +144,7 @@ start_line(struct sip_msg *m, const char *p, size_t n, size_t base,
 			m->status = (p[8] - '0') * 100 + (p[9] - '0') * 10 +
 			    (p[10] - '0');
 			m->reason = slice_make(p + 12, n - 12);
+			m->plain_start = 1;
 			return SIP_OK;
 		}
 		while (i < n && !is_wsp(p[i]))
@@ -147,6 +198,8 @@ start_line(struct sip_msg *m, const char *p, size_t n, size_t base,
 	    !is_wsp(p[n - 9])) {
 		m->version = slice_make(p + n - 7, 7);
 		m->ruri = slice_make(p + i, n - 8 - i);
+		/* sip_msg_starts_known(): a known method, SP after it */
+		m->plain_start = m->mid != SIP_METHOD_OTHER && p[a] == ' ';
 		return SIP_OK;
 	}
 	/* The version is the last word; the URI is what lies between. */
@@ -191,18 +244,199 @@ content_length(struct slice v, long *out)
 	return 0;
 }
 
+/*
+ * A Content-Length header h at ls: the first value counts; another that
+ * differs cannot frame a stream.
+ */
+static enum sip_err
+content_length_slow(struct sip_msg *m, const struct sip_hdr *h,
+    const char *ls, const char *buf, unsigned flags, unsigned *count,
+    struct sip_perr *pe)
+{
+	long cl;
+
+	if (content_length(h->value, &cl) != 0) {
+		if (flags & SIP_PARSE_LENIENT)
+			m->quirks |= SIP_Q_BAD_CLEN;
+		else if (slice_trim(h->value).len > 0 &&
+		    slice_trim(h->value).p[0] == '-')
+			SIP_PERR_FAIL(pe, (size_t)(ls - buf),
+			    "negative Content-Length");
+		else
+			SIP_PERR_FAIL(pe, (size_t)(ls - buf),
+			    "Content-Length is not a number within limits");
+	} else if ((*count)++ == 0)
+		m->clen = cl;
+	else if (cl != m->clen) {
+		/* A stream cannot be framed; a datagram keeps the first. */
+		if ((flags & (SIP_PARSE_STREAM | SIP_PARSE_STRICT)) != 0)
+			SIP_PERR_FAIL(pe, (size_t)(ls - buf),
+			    "conflicting Content-Length values");
+		m->quirks |= SIP_Q_MULTI_CLEN;
+	}
+	return SIP_OK;
+}
+
+/*
+ * The same, inline for the usual case: the first Content-Length, a few
+ * digits (at most 999999, below SIP_MAX_BODY; the value is trimmed).
+ */
+static inline enum sip_err
+content_length_hdr(struct sip_msg *m, const struct sip_hdr *h,
+    const char *ls, const char *buf, unsigned flags, unsigned *count,
+    struct sip_perr *pe)
+{
+	const char *v = h->value.p;
+	size_t i, n = h->value.len;
+	long cl = 0;
+
+	if (*count == 0 && n - 1 < 6) {
+		for (i = 0; i < n && (unsigned char)(v[i] - '0') <= 9; i++)
+			cl = cl * 10 + (v[i] - '0');
+		if (i == n) {
+			*count = 1;
+			m->clen = cl;
+			return SIP_OK;
+		}
+	}
+	return content_length_slow(m, h, ls, buf, flags, count, pe);
+}
+
+/*
+ * The header line at *pp the whole way: folds, odd names, blanks before
+ * the colon, every check in its order.  *pp moves past it; *done is set
+ * at the empty line that ends the head (or a datagram's end without
+ * one).
+ */
+static enum sip_err
+head_line(struct sip_msg *m, const char *buf, const char *end,
+    const char **pp, unsigned flags, unsigned *clen_count, int *done,
+    struct sip_perr *pe)
+{
+	const char *p = *pp, *ls = p, *nl, *colon, *ve, *from;
+	struct sip_hdr *h;
+	enum sip_hdr_id id;
+	size_t hdr_len;
+	int stream = (flags & SIP_PARSE_STREAM) != 0;
+	enum sip_err e;
+
+	if (p == end) {
+		if (stream)
+			return SIP_E_PARTIAL;
+		/* A datagram that ends without the empty line. */
+		if (flags & SIP_PARSE_STRICT)
+			SIP_PERR_FAIL(pe, (size_t)(p - buf),
+			    "headers do not end with an empty line");
+		m->quirks |= SIP_Q_NO_END;
+		*done = 1;
+		return SIP_OK;
+	}
+	/* A header line starts with its name: one test for most. */
+	if (!slice_is_token(*p)) {
+		if (*p == '\n' || (*p == '\r' && p + 1 < end &&
+		    p[1] == '\n')) {
+			if (*p == '\n')
+				m->quirks |= SIP_Q_BARE_LF;
+			*pp = p + (*p == '\r' ? 2 : 1);
+			*done = 1;
+			return SIP_OK;
+		}
+		if (*p == '\r' && p + 1 == end) {
+			if (stream)
+				return SIP_E_PARTIAL;
+			SIP_PERR_FAIL(pe, (size_t)(p - buf),
+			    "headers do not end with an empty line");
+		}
+		if (is_wsp(*p))
+			SIP_PERR_FAIL(pe, (size_t)(p - buf),
+			    "continuation line before any header");
+	}
+	/* The header line, with any folded continuation lines. */
+	nl = NULL;
+	from = p;
+	for (;;) {
+		if (nl == NULL)
+			nl = find_lf(from, end);
+		if (nl == NULL) {
+			if (stream && (size_t)(end - ls) < SIP_MAX_LINE)
+				return SIP_E_PARTIAL;
+			if ((size_t)(end - ls) >= SIP_MAX_LINE)
+				SIP_PERR_TOOBIG(pe, (size_t)(ls - buf),
+				    "header line too long");
+			SIP_PERR_FAIL(pe, (size_t)(end - buf),
+			    "header line has no line end");
+		}
+		if (nl == p || nl[-1] != '\r')
+			m->quirks |= SIP_Q_BARE_LF;
+		p = nl + 1;
+		if (p < end && is_wsp(*p)) {
+			m->quirks |= SIP_Q_FOLDED;
+			nl = NULL;
+			from = p;
+			continue;
+		}
+		if (p == end && stream)
+			return SIP_E_PARTIAL;	/* a fold may follow */
+		break;
+	}
+	hdr_len = (size_t)(nl - ls);
+	if (hdr_len >= SIP_MAX_LINE)
+		SIP_PERR_TOOBIG(pe, (size_t)(ls - buf), "header line too long");
+	if (m->nhdrs >= SIP_MAX_HDRS)
+		SIP_PERR_TOOBIG(pe, (size_t)(ls - buf), "too many header lines");
+	h = &m->hdrs[m->nhdrs];
+	/*
+	 * Name: a token, optional white space, then the colon.  *nl is LF,
+	 * in neither class, so it bounds both loops.
+	 */
+	ve = skip_token(ls);
+	colon = ve;
+	while (is_wsp(*colon))
+		colon++;
+	if (colon == nl || *colon != ':') {
+		if (memchr(ls, ':', hdr_len) == NULL)
+			SIP_PERR_FAIL(pe, (size_t)(ls - buf),
+			    "header line has no colon");
+		SIP_PERR_FAIL(pe, (size_t)(colon - buf), ve == ls ?
+		    "header line has no name" : "header name is not a token");
+	}
+	if (ve == ls)
+		SIP_PERR_FAIL(pe, (size_t)(ls - buf), "header line has no name");
+	if (colon != ve)
+		m->quirks |= SIP_Q_WS_BEFORE_COLON;
+	id = sip_hdr_lookup(ls, (size_t)(ve - ls));
+	h->name = slice_make(ls, (size_t)(ve - ls));
+	h->value = hdr_value(colon, nl);
+	h->off = (uint32_t)(ls - m->buf);
+	h->id = (uint16_t)id;
+	if (id != SIP_HDR_OTHER && m->first[id] == 0)
+		m->first[id] = (uint16_t)(m->nhdrs + 1);
+	if (id == SIP_HDR_CONTENT_LENGTH && (e = content_length_hdr(m, h,
+	    ls, buf, flags, clen_count, pe)) != SIP_OK)
+		return e;
+	m->nhdrs++;
+	if ((size_t)(p - m->buf) > SIP_MAX_HEAD)
+		SIP_PERR_TOOBIG(pe, (size_t)(ls - buf), "message head too large");
+	*pp = p;
+	return SIP_OK;
+}
+
 enum sip_err
 sip_msg_parse(struct sip_msg *m, const char *buf, size_t len, unsigned flags,
     struct sip_perr *pe)
 {
-	const char *p, *end, *nl, *colon;
-	size_t skip = 0, linelen, hdr_len;
+	const char *p, *end, *nl;
+#ifdef __SSE2__
+	const char *fast_end;
+#endif
+	size_t skip = 0, linelen;
 	unsigned clen_count = 0;
 	int stream = (flags & SIP_PARSE_STREAM) != 0;
 	enum sip_err e;
 
 	m->nhdrs = 0;
 	m->quirks = 0;
+	m->plain_start = 0;
 	m->clen = -1;
 	m->body_off = 0;
 	m->status = 0;
@@ -247,193 +481,114 @@ sip_msg_parse(struct sip_msg *m, const char *buf, size_t len, unsigned flags,
 		return e;
 	p = nl + 1;
 
-	/* Header lines, up to the empty line. */
+	/*
+	 * Header lines, up to the empty line.  Most go the fast way: the
+	 * LFs of 64 bytes at a time in one mask, a line's colon in the 16
+	 * or 32 bytes from its start, a name the table knows right before
+	 * it, no fold.  The rest go the whole way (head_line()), and the
+	 * fast way starts again after them.  The fast way reads up to 96
+	 * bytes past a block's start and the byte after each line, so it
+	 * runs only while more than 96 are left, and below the head's
+	 * limit, so that a line it takes passes neither that nor
+	 * SIP_MAX_LINE and is never the input's last byte (no fold or
+	 * stream end to wait for).
+	 */
+#ifdef __SSE2__
+	fast_end = (size_t)(end - m->buf) > SIP_MAX_HEAD ? m->buf +
+	    SIP_MAX_HEAD : end;
+#endif
 	for (;;) {
-		struct sip_hdr *h;
-		const char *ve, *vs, *vend, *from, *ls = p;
-		enum sip_hdr_id id;
+		int done = 0;
 
-		if (p == end) {
-			if (stream)
-				return SIP_E_PARTIAL;
-			/* A datagram that ends without the empty line. */
-			if (flags & SIP_PARSE_STRICT)
-				SIP_PERR_FAIL(pe, (size_t)(p - buf),
-				    "headers do not end with an empty line");
-			m->quirks |= SIP_Q_NO_END;
-			break;
-		}
-		/* A header line starts with its name: one test for most. */
-		if (!slice_is_token(*p)) {
-			if (*p == '\n' || (*p == '\r' && p + 1 < end &&
-			    p[1] == '\n')) {
-				if (*p == '\n')
+#ifdef __SSE2__
+		if (fast_end - p > 96 && m->nhdrs <= SIP_MAX_HDRS - 22) {
+			const char *blk = p, *base = m->buf;
+			uint64_t lfm = lf_mask64(blk);
+			ptrdiff_t left = fast_end - blk;
+			unsigned n = m->nhdrs;
+			struct sip_hdr *h = m->hdrs + n;
+
+			/*
+			 * A line takes 3 bytes at least ("a:" LF), so no more
+			 * than 22 end in a block: with room for 22 more at
+			 * each, the count needs no check at each line.
+			 */
+			_Static_assert(SIP_MAX_HDRS > 22, "SIP_MAX_HDRS");
+			for (;;) {
+				const char *colon, *vs, *vend;
+				enum sip_hdr_id id;
+				unsigned cm;
+
+				while (lfm == 0) {
+					blk += 64;
+					if ((left -= 64) <= 96 ||
+					    blk - p >= (ptrdiff_t)SIP_MAX_LINE - 64 ||
+					    n > SIP_MAX_HDRS - 22) {
+						m->nhdrs = n;
+						goto slow;
+					}
+					lfm = lf_mask64(blk);
+				}
+				nl = blk + (unsigned)__builtin_ctzll(lfm);
+				if ((cm = colon_mask16(p)) == 0 &&
+				    (cm = colon_mask16(p + 16) << 16) == 0)
+					break;
+				colon = p + (unsigned)__builtin_ctz(cm);
+				/* (A name the table knows is a token, no blank.) */
+				if (colon > nl ||
+				    ((unsigned char)nl[1] <= ' ' && is_wsp(nl[1])) ||
+				    (id = sip_hdr_lookup_inline(p, (size_t)(colon - p))) ==
+				    SIP_HDR_OTHER)
+					break;
+				/*
+				 * hdr_value(), knowing the line end.  An empty
+				 * value has its CR or LF at vs, so it goes to
+				 * slice_trim(), which leaves it empty.
+				 */
+				vs = colon + 1 + (colon[1] == ' ');
+				vend = nl - 1;
+				if (*vend != '\r') {
+					vend = nl;
 					m->quirks |= SIP_Q_BARE_LF;
-				p += *p == '\r' ? 2 : 1;
+				}
+				h->name = slice_make(p, (size_t)(colon - p));
+				if ((unsigned char)vs[0] <= ' ' ||
+				    (unsigned char)vend[-1] <= ' ')
+					h->value = slice_trim(slice_make(vs,
+					    (size_t)(vend - vs)));
+				else
+					h->value = slice_make(vs, (size_t)(vend - vs));
+				h->off = (uint32_t)(p - base);
+				h->id = (uint16_t)id;
+				if (m->first[id] == 0)
+					m->first[id] = (uint16_t)(n + 1);
+				if (id == SIP_HDR_CONTENT_LENGTH && (e =
+				    content_length_hdr(m, h, p, buf, flags,
+				    &clen_count, pe)) != SIP_OK) {
+					m->nhdrs = n;
+					return e;
+				}
+				n++;
+				h++;
+				p = nl + 1;
+				lfm &= lfm - 1;
+			}
+			m->nhdrs = n;
+			/* The empty line ends the head, most often here. */
+			if (nl == p || (nl == p + 1 && *p == '\r')) {
+				if (nl == p)
+					m->quirks |= SIP_Q_BARE_LF;
+				p = nl + 1;
 				break;
 			}
-			if (*p == '\r' && p + 1 == end) {
-				if (stream)
-					return SIP_E_PARTIAL;
-				SIP_PERR_FAIL(pe, (size_t)(p - buf),
-				    "headers do not end with an empty line");
-			}
-			if (is_wsp(*p))
-				SIP_PERR_FAIL(pe, (size_t)(p - buf),
-				    "continuation line before any header");
 		}
-		/* The header line, with any folded continuation lines. */
-		colon = nl = NULL;
-		from = p;
-#ifdef __SSE2__
-		/*
-		 * Most lines end within 64 bytes, and the colon of "Name:
-		 * value" is nearly always in the first 32: four loads find
-		 * both.
-		 */
-		if (end - p >= 64) {
-			const __m128i vl = _mm_set1_epi8('\n'), vc = _mm_set1_epi8(':');
-			__m128i b0 = _mm_loadu_si128((const __m128i *)(const void *)p);
-			__m128i b1 = _mm_loadu_si128((const __m128i *)(const void *)
-			    (p + 16));
-			__m128i b2 = _mm_loadu_si128((const __m128i *)(const void *)
-			    (p + 32));
-			__m128i b3 = _mm_loadu_si128((const __m128i *)(const void *)
-			    (p + 48));
-			uint64_t lm = (uint64_t)(
-			    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b0, vl)) |
-			    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b1, vl)) << 16) |
-			    (uint64_t)(
-			    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b2, vl)) |
-			    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b3, vl)) << 16)
-			    << 32;
-			uint64_t cm = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b0,
-			    vc)) | (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b1,
-			    vc)) << 16;
-
-			if (lm != 0) {
-				nl = p + __builtin_ctzll(lm);
-				cm &= (lm & (0ULL - lm)) - 1;
-			} else
-				from = p + 64;
-			if (cm != 0)
-				colon = p + __builtin_ctzll(cm);
-		}
+slow:
 #endif
-		for (;;) {
-			if (nl == NULL)
-				nl = find_lf(from, end);
-			if (nl == NULL) {
-				if (stream && (size_t)(end - ls) < SIP_MAX_LINE)
-					return SIP_E_PARTIAL;
-				if ((size_t)(end - ls) >= SIP_MAX_LINE)
-					SIP_PERR_TOOBIG(pe, (size_t)(ls - buf),
-					    "header line too long");
-				SIP_PERR_FAIL(pe, (size_t)(end - buf),
-				    "header line has no line end");
-			}
-			if (nl == p || nl[-1] != '\r')
-				m->quirks |= SIP_Q_BARE_LF;
-			p = nl + 1;
-			if (p < end && is_wsp(*p)) {
-				m->quirks |= SIP_Q_FOLDED;
-				nl = NULL;
-				from = p;
-				continue;
-			}
-			if (p == end && stream)
-				return SIP_E_PARTIAL;	/* a fold may follow */
+		if ((e = head_line(m, buf, end, &p, flags, &clen_count, &done,
+		    pe)) != SIP_OK)
+			return e;
+		if (done)
 			break;
-		}
-		hdr_len = (size_t)(nl - ls);
-		if (hdr_len >= SIP_MAX_LINE)
-			SIP_PERR_TOOBIG(pe, (size_t)(ls - buf), "header line too long");
-		if (m->nhdrs >= SIP_MAX_HDRS)
-			SIP_PERR_TOOBIG(pe, (size_t)(ls - buf), "too many header lines");
-		h = &m->hdrs[m->nhdrs];
-		/*
-		 * A name the table knows needs no byte-by-byte token check:
-		 * matching a known name proves it is one.
-		 */
-		/* (A colon found lies past the name's first byte, a token
-		 * byte, and before the line's first LF.) */
-		if (colon != NULL && !is_wsp(colon[-1]) &&
-		    (id = sip_hdr_lookup_inline(ls, (size_t)(colon - ls))) !=
-		    SIP_HDR_OTHER) {
-			ve = colon;
-		} else {
-			/*
-			 * Name: a token, optional white space, then the
-			 * colon.  *nl is LF, in neither class, so it bounds
-			 * both loops.
-			 */
-			ve = skip_token(ls);
-			colon = ve;
-			while (is_wsp(*colon))
-				colon++;
-			if (colon == nl || *colon != ':') {
-				if (memchr(ls, ':', hdr_len) == NULL)
-					SIP_PERR_FAIL(pe, (size_t)(ls - buf),
-					    "header line has no colon");
-				SIP_PERR_FAIL(pe, (size_t)(colon - buf),
-				    ve == ls ? "header line has no name" :
-				    "header name is not a token");
-			}
-			if (ve == ls)
-				SIP_PERR_FAIL(pe, (size_t)(ls - buf),
-				    "header line has no name");
-			if (colon != ve)
-				m->quirks |= SIP_Q_WS_BEFORE_COLON;
-			id = sip_hdr_lookup(ls, (size_t)(ve - ls));
-		}
-		h->name = slice_make(ls, (size_t)(ve - ls));
-		/*
-		 * Usually one SP before the value and a CR after it.  (colon
-		 * < nl, so *vs is a byte of the line or its LF.)
-		 */
-		vs = colon + 1;
-		vend = nl;
-		if (*vs == ' ')
-			vs++;
-		if (vend > vs && vend[-1] == '\r')
-			vend--;
-		/* SP, HTAB, CR and LF are all <= ' ': one test per end. */
-		if (vs < vend && ((unsigned char)vs[0] <= ' ' ||
-		    (unsigned char)vend[-1] <= ' '))
-			h->value = slice_trim(slice_make(vs, (size_t)(vend - vs)));
-		else
-			h->value = slice_make(vs, (size_t)(vend - vs));
-		h->off = (uint32_t)(ls - m->buf);
-		h->id = (uint16_t)id;
-		if (id != SIP_HDR_OTHER && m->first[id] == 0)
-			m->first[id] = (uint16_t)(m->nhdrs + 1);
-		if (id == SIP_HDR_CONTENT_LENGTH) {
-			long cl;
-
-			if (content_length(h->value, &cl) != 0) {
-				if (flags & SIP_PARSE_LENIENT)
-					m->quirks |= SIP_Q_BAD_CLEN;
-				else if (slice_trim(h->value).len > 0 &&
-				    slice_trim(h->value).p[0] == '-')
-					SIP_PERR_FAIL(pe, (size_t)(ls - buf),
-					    "negative Content-Length");
-				else
-					SIP_PERR_FAIL(pe, (size_t)(ls - buf),
-					    "Content-Length is not a number "
-					    "within limits");
-			} else if (clen_count++ == 0)
-				m->clen = cl;
-			else if (cl != m->clen) {
-				/* A stream cannot be framed; a datagram keeps the first. */
-				if (stream || (flags & SIP_PARSE_STRICT))
-					SIP_PERR_FAIL(pe, (size_t)(ls - buf),
-					    "conflicting Content-Length values");
-				m->quirks |= SIP_Q_MULTI_CLEN;
-			}
-		}
-		m->nhdrs++;
-		if ((size_t)(p - m->buf) > SIP_MAX_HEAD)
-			SIP_PERR_TOOBIG(pe, (size_t)(ls - buf), "message head too large");
 	}
 
 	/* Body. */
@@ -565,7 +720,7 @@ sip_msg_known_start(const char *buf, size_t len)
 }
 
 int
-sip_msg_starts_known(const struct sip_msg *m)
+sip_msg_starts_known_slow(const struct sip_msg *m)
 {
 	const char *p = m->start_line.p;
 	size_t n = m->start_line.len;

@@ -64,6 +64,7 @@ struct sip_msg {
 	long		 clen;		/* Content-Length value, -1 when absent */
 	unsigned	 quirks;	/* SIP_Q_* */
 	size_t		 skipped;	/* leading CRLF bytes skipped before buf */
+	int		 plain_start;	/* start line plainly known (see below) */
 };
 
 /* Where and why a parse failed: byte offset from the start of the input. */
@@ -173,7 +174,13 @@ int		sip_msg_known_start(const char *buf, size_t len);
  * sip_msg_junk() on the same bytes is 0, and a reader that parsed first
  * need not ask it.  0 says nothing: ask sip_msg_junk().
  */
-int		sip_msg_starts_known(const struct sip_msg *m);
+int		sip_msg_starts_known_slow(const struct sip_msg *m);
+/* (The parser notes the usual start lines as it reads them.) */
+static inline int
+sip_msg_starts_known(const struct sip_msg *m)
+{
+	return m->plain_start || sip_msg_starts_known_slow(m);
+}
 
 /*
  * A message file whose line ends were turned into LF after it was
