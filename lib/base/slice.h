@@ -148,6 +148,13 @@ slice_hash_mem(uint32_t h, const void *p, size_t n)
 {
 	const unsigned char *b = p;
 
+	/* four bytes a turn: the same values, less loop (Call-IDs) */
+	for (; n >= 4; b += 4, n -= 4) {
+		h = (h ^ b[0]) * 16777619u;
+		h = (h ^ b[1]) * 16777619u;
+		h = (h ^ b[2]) * 16777619u;
+		h = (h ^ b[3]) * 16777619u;
+	}
 	while (n-- > 0)
 		h = (h ^ *b++) * 16777619u;
 	return h;

@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "calls.h"
-#include "field.h"
 
 static char *
 dup_str(const char *s)
@@ -46,11 +45,7 @@ sip_call_free(struct sip_call *c)
 		free(c->ev[i].label);
 	}
 	free(c->ev);
-	free(c->callid);
-	free(c->from);
-	free(c->to);
-	free(c->method);
-	free(c);
+	free(c);	/* and its strings */
 }
 
 
@@ -60,7 +55,7 @@ unlink_call(struct sip_calls *t, struct sip_call *c)
 {
 	struct sip_call **pp;
 
-	for (pp = &t->bucket[hash(slice_cstr(c->callid))]; *pp != NULL;
+	for (pp = &t->bucket[c->hash]; *pp != NULL;
 	    pp = &(*pp)->hnext)
 		if (*pp == c) {
 			*pp = c->hnext;
@@ -111,9 +106,18 @@ sip_call_state_name(enum sip_call_state s)
 }
 
 
-/* The CSeq number of m, 0 when it has none (a capture may be broken). */
-static uint32_t
-cseq_num(const struct sip_msg *m)
+/*
+ * What a message's CSeq says, read once: its number, 0 when it has none
+ * (a capture may be broken), and the method: the request's, or the
+ * CSeq's word as written (sip_field_cseq_method()).
+ */
+struct cseq {
+	uint32_t	 num;
+	struct slice	 meth;
+};
+
+static void
+cseq_of(const struct sip_msg *m, struct cseq *q)
 {
 	struct slice v = slice_trim(sip_msg_value(m, SIP_HDR_CSEQ));
 	uint32_t n = 0;
@@ -121,7 +125,15 @@ cseq_num(const struct sip_msg *m)
 
 	for (i = 0; i < v.len && v.p[i] >= '0' && v.p[i] <= '9' && i < 10; i++)
 		n = n * 10 + (uint32_t)(v.p[i] - '0');
-	return n;
+	q->num = n;
+	if (m->is_request) {
+		q->meth = m->method;
+		return;
+	}
+	while (i < v.len && v.p[i] != ' ' && v.p[i] != '\t')
+		i++;
+	/* (no CSeq: v.p is NULL, and NULL + 0 is undefined) */
+	q->meth = v.p != NULL ? slice_trim(slice_from(v, i)) : SLICE_NULL;
 }
 
 /*
@@ -131,10 +143,8 @@ cseq_num(const struct sip_msg *m)
  * (a late 401 after the authenticated INVITE went out) is ignored.
  */
 static int
-current(struct sip_call *c, const struct sip_msg *m)
+current(struct sip_call *c, uint32_t n)
 {
-	uint32_t n = cseq_num(m);
-
 	if (n == 0 || n == c->cseq)
 		return 1;
 	if (n < c->cseq)
@@ -150,14 +160,17 @@ current(struct sip_call *c, const struct sip_msg *m)
 
 /* The call's state after m (RFC 3261 13, 15; 22.2, 22.3 challenges). */
 static void
-advance(struct sip_call *c, const struct sip_msg *m, uint64_t ts_ns)
+advance(struct sip_call *c, const struct sip_msg *m, const struct cseq *q,
+    uint64_t ts_ns)
 {
-	struct slice meth = m->is_request ? m->method : sip_field_cseq_method(m);
-	int invite = slice_eq_lit(meth, "INVITE");
+	struct slice meth = q->meth;
+	/* a request's method was looked up by the parse: no compares */
+	int invite = m->is_request ? m->mid == SIP_METHOD_INVITE :
+	    meth.len == 6 && memcmp(meth.p, "INVITE", 6) == 0;
 	int auth = m->status == 401 || m->status == 407;
 
 	if (c->state == SIP_CALL_OTHER) {
-		if (!slice_eq_cstr(meth, c->method) || !current(c, m))
+		if (!slice_eq_cstr(meth, c->method) || !current(c, q->num))
 			return;
 		if (!m->is_request && m->status >= 200) {
 			c->status = m->status;
@@ -166,16 +179,17 @@ advance(struct sip_call *c, const struct sip_msg *m, uint64_t ts_ns)
 		return;
 	}
 	if (m->is_request) {
-		if (slice_eq_lit(meth, "CANCEL") && c->state < SIP_CALL_ANSWERED)
+		if (m->mid == SIP_METHOD_CANCEL &&
+		    c->state < SIP_CALL_ANSWERED)
 			c->state = SIP_CALL_CANCELLED;
-		else if (slice_eq_lit(meth, "BYE") &&
+		else if (m->mid == SIP_METHOD_BYE &&
 		    c->state == SIP_CALL_ANSWERED)
 			c->state = SIP_CALL_COMPLETED;
 		else if (invite)
-			(void)current(c, m);
+			(void)current(c, q->num);
 		return;
 	}
-	if (!invite || !current(c, m))
+	if (!invite || !current(c, q->num))
 		return;
 	if (m->status < 200) {
 		if (c->state == SIP_CALL_SETUP && m->status > 100)
@@ -243,13 +257,10 @@ has_sdp(const struct sip_msg *m)
  * offer otherwise.  A retransmission is what it was the first time.
  */
 static const char *
-sdp_role(struct sip_call *c, const struct sip_msg *m, int retrans)
+sdp_role(struct sip_call *c, const struct sip_msg *m, uint32_t n, int retrans)
 {
-	uint32_t n;
-
 	if (!has_sdp(m))
 		return "";
-	n = cseq_num(m);
 	if (m->is_request) {
 		if (c->resp_offer && (m->mid == SIP_METHOD_ACK ||
 		    m->mid == SIP_METHOD_PRACK)) {
@@ -320,8 +331,8 @@ event_done(struct sip_calls *t, struct sip_call *c, struct sip_call_event *ev)
 
 static enum sip_err
 add_event(struct sip_calls *t, struct sip_call *c, const struct sip_msg *m,
-    uint64_t ts_ns, unsigned long frame, const char *src, const char *dst,
-    const char *tp, int retrans)
+    uint32_t cseq, uint64_t ts_ns, unsigned long frame, const char *src,
+    const char *dst, const char *tp, int retrans)
 {
 	struct sip_call_event *ev;
 
@@ -330,7 +341,7 @@ add_event(struct sip_calls *t, struct sip_call *c, const struct sip_msg *m,
 	struct slice cs;
 	size_t k;
 
-	role = sdp_role(c, m, retrans);
+	role = sdp_role(c, m, cseq, retrans);
 	if ((ev = new_event(t, c, ts_ns, frame, src, dst, retrans)) == NULL)
 		return t->nevents >= SIP_MAX_FLOW_EVENTS ? SIP_OK : SIP_E_NOMEM;
 	ev->is_request = m->is_request;
@@ -359,14 +370,28 @@ add_event(struct sip_calls *t, struct sip_call *c, const struct sip_msg *m,
 
 /* (inline: every SIP message of --calls and --flow asks it) */
 static inline struct sip_call *
-find(struct sip_calls *t, struct slice cid)
+find(struct sip_calls *t, struct slice cid, unsigned h)
 {
 	struct sip_call *c;
 
-	for (c = t->bucket[hash(cid)]; c != NULL; c = c->hnext)
-		if (slice_eq_cstr(cid, c->callid))
+	for (c = t->bucket[h]; c != NULL; c = c->hnext)
+		if (c->cidlen == cid.len && (cid.len == 0 ||
+		    memcmp(c->callid, cid.p, cid.len) == 0))
 			return c;
 	return NULL;
+}
+
+/* s at *w as a string; *w moves past it. */
+static char *
+put_str(char **w, struct slice s)
+{
+	char *p = *w;
+
+	if (s.len > 0)
+		memcpy(p, s.p, s.len);
+	p[s.len] = '\0';
+	*w = p + s.len + 1;
+	return p;
 }
 
 /*
@@ -374,13 +399,13 @@ find(struct sip_calls *t, struct slice cid)
  * with *evicted when the table was full, else SIP_OK.
  */
 static inline enum sip_err
-make(struct sip_calls *t, struct slice cid, struct slice from,
+make(struct sip_calls *t, struct slice cid, unsigned h, struct slice from,
     struct slice to, struct slice method, uint64_t ts_ns,
     struct sip_call **cp, struct sip_call **evicted)
 {
 	struct sip_call *c;
 	enum sip_err ret = SIP_OK;
-	unsigned h = hash(cid);
+	char *w;
 
 	*evicted = NULL;
 	*cp = NULL;
@@ -391,19 +416,19 @@ make(struct sip_calls *t, struct slice cid, struct slice from,
 		t->evicted++;
 		ret = SIP_E_TOOBIG;
 	}
-	if ((c = calloc(1, sizeof(*c))) == NULL)
+	/* the call and its four strings in one allocation */
+	if ((c = calloc(1, sizeof(*c) + cid.len + from.len + to.len +
+	    method.len + 4)) == NULL)
 		return SIP_E_NOMEM;
-	c->callid = slice_dup(cid);
-	c->from = slice_dup(from);
-	c->to = slice_dup(to);
-	c->method = slice_dup(method);
-	if (c->callid == NULL || c->from == NULL || c->to == NULL ||
-	    c->method == NULL) {
-		sip_call_free(c);
-		return SIP_E_NOMEM;
-	}
+	w = (char *)(c + 1);
+	c->callid = put_str(&w, cid);
+	c->from = put_str(&w, from);
+	c->to = put_str(&w, to);
+	c->method = put_str(&w, method);
+	c->cidlen = cid.len;
+	c->hash = h;
 	c->start_ns = ts_ns;
-	c->state = strcmp(c->method, "INVITE") == 0 ? SIP_CALL_SETUP :
+	c->state = slice_eq_lit(method, "INVITE") ? SIP_CALL_SETUP :
 	    SIP_CALL_OTHER;
 	c->hnext = t->bucket[h];
 	t->bucket[h] = c;
@@ -424,13 +449,16 @@ sip_calls_add(struct sip_calls *t, const struct sip_msg *m, uint64_t ts_ns,
     int retrans, struct sip_call **evicted)
 {
 	struct slice cid = slice_trim(sip_msg_value(m, SIP_HDR_CALL_ID));
+	unsigned h = hash(cid);
 	struct sip_call *c;
+	struct cseq q;
 	enum sip_err ret;
 
-	if ((c = find(t, cid)) == NULL) {
-		ret = make(t, cid, slice_trim(sip_msg_value(m, SIP_HDR_FROM)),
-		    slice_trim(sip_msg_value(m, SIP_HDR_TO)), m->is_request ?
-		    m->method : sip_field_cseq_method(m), ts_ns, &c, evicted);
+	cseq_of(m, &q);
+	if ((c = find(t, cid, h)) == NULL) {
+		ret = make(t, cid, h, slice_trim(sip_msg_value(m,
+		    SIP_HDR_FROM)), slice_trim(sip_msg_value(m, SIP_HDR_TO)),
+		    q.meth, ts_ns, &c, evicted);
 		if (c == NULL)
 			return ret;
 	} else {
@@ -442,9 +470,9 @@ sip_calls_add(struct sip_calls *t, const struct sip_msg *m, uint64_t ts_ns,
 	if (ts_ns > c->last_ns)
 		c->last_ns = ts_ns;
 	if (!retrans)
-		advance(c, m, ts_ns);
-	if (t->keep_events &&
-	    add_event(t, c, m, ts_ns, frame, src, dst, tp, retrans) != SIP_OK)
+		advance(c, m, &q, ts_ns);
+	if (t->keep_events && add_event(t, c, m, q.num, ts_ns, frame, src,
+	    dst, tp, retrans) != SIP_OK)
 		return SIP_E_NOMEM;
 	return ret;
 }
@@ -458,6 +486,8 @@ sip_calls_add_mgcp(struct sip_calls *t, const struct mgcp_msg *g,
     const char *callid, uint64_t ts_ns, unsigned long frame, const char *src,
     const char *dst, const char *tp, int retrans, struct sip_call **evicted)
 {
+	struct slice cid = slice_cstr(callid);
+	unsigned h = hash(cid);
 	struct sip_call *c;
 	struct sip_call_event *ev;
 	enum sip_err ret = SIP_OK;
@@ -465,8 +495,8 @@ sip_calls_add_mgcp(struct sip_calls *t, const struct mgcp_msg *g,
 	int k;
 
 	*evicted = NULL;
-	if ((c = find(t, slice_cstr(callid))) == NULL) {
-		ret = make(t, slice_cstr(callid), slice_cstr(src),
+	if ((c = find(t, cid, h)) == NULL) {
+		ret = make(t, cid, h, slice_cstr(src),
 		    g->is_response ? slice_cstr(dst) : g->endpoint,
 		    SLICE_LIT("MGCP"), ts_ns, &c, evicted);
 		if (c == NULL)

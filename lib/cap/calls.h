@@ -52,7 +52,10 @@ struct sip_call {
 	struct sip_call	*next, *prev;	/* in order of first message */
 	struct sip_call	*hnext;
 	struct sip_lru_link lru;	/* in order of last message */
+	/* In the one allocation of the call (sip_call_free() frees it). */
 	char		*callid, *from, *to, *method;
+	size_t		 cidlen;	/* strlen(callid) */
+	unsigned	 hash;		/* its bucket */
 	uint64_t	 start_ns, last_ns, answer_ns;
 	unsigned long	 nmsgs;
 	int		 status;	/* last final response to the first method */
