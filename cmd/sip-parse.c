@@ -1260,6 +1260,19 @@ summary_mgcp_end(void)
 	mgcp_calls_free(&mgcptab);
 }
 
+/* An endpoint as bytes, family, address and port, at k: 19 at most. */
+static size_t
+put_end(unsigned char *k, const struct sip_ipaddr *a, unsigned port)
+{
+	size_t n = a->family == 6 ? 16 : 4;
+
+	k[0] = a->family;
+	memcpy(k + 1, a->a, n);
+	k[n + 1] = (unsigned char)(port >> 8);
+	k[n + 2] = (unsigned char)port;
+	return n + 3;
+}
+
 static void
 summarise_msg(const struct sip_msg *m)
 {
@@ -1267,21 +1280,31 @@ summarise_msg(const struct sip_msg *m)
 	const char *src = "client", *dst = "server";
 	struct sip_call *ev = NULL;
 	uint64_t ts = cur != NULL ? cur->ts_ns : 0;
+	unsigned char k[2 * 19];
+	size_t nk;
 	int re;
 	enum sip_err e;
 
 	if (cur != NULL) {
-		src = endpoint(&cur->src, cur->sport, a, sizeof(a));
-		dst = endpoint(&cur->dst, cur->dport, b, sizeof(b));
-	} else if (!m->is_request) {
+		/* the endpoints as bytes: no text for a fingerprint */
+		nk = put_end(k, &cur->src, cur->sport);
+		nk += put_end(k + nk, &cur->dst, cur->dport);
+	} else if (m->is_request) {
+		memcpy(k, "client\0server", nk = 13);
+	} else {
 		src = "server";
 		dst = "client";
+		memcpy(k, "server\0client", nk = 13);
 	}
 	/* --calls and --flow need to know a retransmission, no more */
-	re = o.stats ? sip_stats_add(&stats, m, ts, src, dst) :
-	    sip_stats_seen(&stats, m, ts, src, dst);
+	re = o.stats ? sip_stats_add(&stats, m, ts, k, nk) :
+	    sip_stats_seen(&stats, m, ts, k, nk);
 	if (!o.calls && !o.flow)
 		return;
+	if (cur != NULL && o.flow) {	/* a ladder's columns */
+		src = endpoint(&cur->src, cur->sport, a, sizeof(a));
+		dst = endpoint(&cur->dst, cur->dport, b, sizeof(b));
+	}
 	e = sip_calls_add(&calltab, m, ts, cur != NULL ? cur->frame : 0, src,
 	    dst, cur != NULL ? sip_tp_name(cur->tp) : NULL, re, &ev);
 	if (e == SIP_E_NOMEM)

@@ -162,14 +162,11 @@ sip_stats_pct(const struct sip_stats *s, enum sip_stats_kind kind, double p)
  * in *retrans.  (inline: every message of --stats, --calls and --flow)
  */
 static inline int
-seen(struct sip_stats *s, uint64_t h, uint64_t ts_ns, const char *src,
-    const char *dst, unsigned long *retrans, unsigned long *dups)
+seen(struct sip_stats *s, uint64_t h, uint64_t ts_ns, unsigned long *retrans,
+    unsigned long *dups)
 {
 	size_t slot;
 
-	h = hash(h, src != NULL ? src : "", src != NULL ? strlen(src) : 0);
-	h = hash(h, "\0", 1);
-	h = hash(h, dst != NULL ? dst : "", dst != NULL ? strlen(dst) : 0);
 	h |= 1;
 	slot = h % SIP_STATS_FP_SLOTS;
 	if (s->fp[slot] == h) {
@@ -218,17 +215,26 @@ cseq_method(struct slice c)
 	return slice_trim(slice_from(c, i));
 }
 
+/* h with the endpoints: strings, NUL between them */
+static uint64_t
+hash_ends(uint64_t h, const char *src, const char *dst)
+{
+	h = hash(h, src != NULL ? src : "", src != NULL ? strlen(src) : 0);
+	h = hash(h, "\0", 1);
+	return hash(h, dst != NULL ? dst : "", dst != NULL ? strlen(dst) : 0);
+}
+
 int
 sip_stats_seen(struct sip_stats *s, const struct sip_msg *m, uint64_t ts_ns,
-    const char *src, const char *dst)
+    const void *ends, size_t n)
 {
-	return seen(s, hash(HASH0, m->buf, m->len), ts_ns, src, dst,
+	return seen(s, hash(hash(HASH0, m->buf, m->len), ends, n), ts_ns,
 	    &s->retrans, &s->dups);
 }
 
 int
 sip_stats_add(struct sip_stats *s, const struct sip_msg *m, uint64_t ts_ns,
-    const char *src, const char *dst)
+    const void *ends, size_t n)
 {
 	struct slice cseq = slice_trim(sip_msg_value(m, SIP_HDR_CSEQ));
 	struct slice cid = slice_trim(sip_msg_value(m, SIP_HDR_CALL_ID));
@@ -237,7 +243,7 @@ sip_stats_add(struct sip_stats *s, const struct sip_msg *m, uint64_t ts_ns,
 	uint64_t key;
 
 	/* Retransmissions repeat the bytes between the same endpoints. */
-	if (sip_stats_seen(s, m, ts_ns, src, dst))
+	if (sip_stats_seen(s, m, ts_ns, ends, n))
 		return 1;
 
 	if (m->is_request) {
@@ -289,7 +295,7 @@ sip_stats_add_mgcp(struct sip_stats *s, const struct mgcp_msg *g,
 	h = hash(HASH0, g->is_response ? "MR" : "MC", 2);
 	h = g->is_response ? hash(h, code, 3) : hash(h, g->verb.p, g->verb.len);
 	h = hash(h, g->txid.p, g->txid.len);
-	if (seen(s, h, ts_ns, src, dst, &q->retrans, &q->dups))
+	if (seen(s, hash_ends(h, src, dst), ts_ns, &q->retrans, &q->dups))
 		return 1;
 	if (g->is_response) {
 		q->responses++;

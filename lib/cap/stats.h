@@ -79,21 +79,22 @@ struct sip_stats {
 enum sip_err	sip_stats_init(struct sip_stats *s);
 void		sip_stats_release(struct sip_stats *s);
 /*
- * Count m, seen at ts_ns going from src to dst (any strings that name
- * the endpoints; NULL when unknown).  Returns 1 when m is a
+ * Count m, seen at ts_ns between the endpoints ends[0..n) (any bytes
+ * that tell the two apart, source first, the same for the same two;
+ * NULL, 0 when unknown).  Returns 1 when m is a
  * retransmission of a message seen before, or a duplicate (the same
  * bytes within SIP_STATS_DUP_NS, counted in dups, not retrans; never
  * when ts_ns is 0), else 0.  Neither is counted in requests or responses.
  */
 int		sip_stats_add(struct sip_stats *s, const struct sip_msg *m,
-		    uint64_t ts_ns, const char *src, const char *dst);
+		    uint64_t ts_ns, const void *ends, size_t n);
 /*
  * Only the first step of sip_stats_add(): 1 when m is a retransmission
  * or a duplicate (counted as there), else 0, and nothing else counted.
  * For --calls and --flow, which need no more.
  */
 int		sip_stats_seen(struct sip_stats *s, const struct sip_msg *m,
-		    uint64_t ts_ns, const char *src, const char *dst);
+		    uint64_t ts_ns, const void *ends, size_t n);
 /*
  * Count MGCP message g as sip_stats_add() counts SIP (into s->mgcp):
  * a command again with the same verb and transaction id between the
