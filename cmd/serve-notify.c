@@ -199,7 +199,7 @@ send_notify(struct subn *s, const struct sip_notify_action *a)
 
 	if (a->full)
 		if (!s->full_kept || s->kept_v != a->version)
-			full_state(&s->full, s, a->version, time(NULL));
+			full_state(&s->full, s, a->version, serve_now());
 	sip_ep_release(rn.ep, &s->c);
 	s->c.dst[0] = s->dst;
 	s->c.ndst = 1;
@@ -518,7 +518,7 @@ regevent_reject(const char *user)
 		 * (the next; the queue is dropped)
 		 */
 		s->rejected = 1;
-		full_state(&s->full, s, s->n.version, time(NULL));
+		full_state(&s->full, s, s->n.version, serve_now());
 		s->full_kept = 1;
 		s->kept_v = s->n.version;
 		sip_notify_terminate(&s->n, "rejected", now_ms());

@@ -21,7 +21,7 @@
 struct binding {
 	char		 aor[SERVE_AOR_SIZE];
 	char		 contact[512];
-	time_t		 expires;	/* absolute */
+	time_t		 expires;	/* serve_now() it ends at */
 	time_t		 since;		/* registered (duration-registered) */
 	int		 q;		/* in thousandths; -1 none given */
 	char		 instance[256];	/* RFC 5626 +sip.instance, unquoted */
@@ -50,6 +50,11 @@ int	serve_authorized(struct sip_uas_txn *t, const struct sip_msg *m,
 /* sip-serve.c: our Contact for a dialog m opens over tp at local. */
 void	serve_contact_of(const struct sip_msg *m, enum sip_tp tp,
 	    const struct sip_sockaddr *local, char *out, size_t n);
+/*
+ * sip-serve.c: seconds on the loop's monotonic clock, the time bindings
+ * are kept in (expires, since): only differences of two mean anything.
+ */
+time_t	serve_now(void);
 /* sip-serve.c: q in thousandths as a q-value ("1", "0.5"). */
 const char *serve_q_str(int q, char out[8]);
 

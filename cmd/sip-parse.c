@@ -1667,7 +1667,8 @@ hep_send(const void *payload, size_t len, unsigned type)
 		h.ipproto = cur->tp == SIP_TP_UDP ? IPPROTO_UDP :
 		    cur->tp == SIP_TP_SCTP ? IPPROTO_SCTP : IPPROTO_TCP;
 	} else {
-		/* a message file: no addresses, read now */
+		/* a message file: no addresses, read now (wall time:
+		 * HEP's timestamp is seconds since the epoch) */
 		h.src.family = h.dst.family = 4;
 		h.ipproto = IPPROTO_UDP;
 		clock_gettime(CLOCK_REALTIME, &now);

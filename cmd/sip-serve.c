@@ -178,6 +178,19 @@ static unsigned char nonce_key[32];
 static unsigned long nreq;
 
 /*
+ * Seconds on the loop's clock (monotonic, this turn's): the bindings'
+ * times, the nonces' and the bad-message log's second.  Only the
+ * difference of two is ever used (seconds left, duration-registered,
+ * a nonce's age), so no wall time is needed, and the slowclock shim
+ * and a fake clock (sip_clock_set) reach them as they reach the timers.
+ */
+time_t
+serve_now(void)
+{
+	return (time_t)(sip_loop_now(loop) / 1000);
+}
+
+/*
  * Stopping: the reg event's subscribers are told first (RFC 6665 4.2.2),
  * each final NOTIFY answered or given up on its Timer F, at most
  * STOP_WAIT ms; a second signal quits at once.
@@ -475,7 +488,7 @@ event_json(const char *event, const struct sip_msg *m, const struct sip_conn *c,
 	if (extra_key != NULL)
 		json_kslice(j, extra_key, extra_val);
 	if (aor != NULL) {
-		time_t now = time(NULL);
+		time_t now = serve_now();
 
 		json_kstr(j, "aor", aor);
 		json_key(j, "contacts");
@@ -574,7 +587,7 @@ log_bad(const struct sip_sockaddr *src, enum sip_tp tp, const char *why)
 	static time_t sec;
 	static unsigned shown;
 	static unsigned long left_out;
-	time_t now = time(NULL);
+	time_t now = serve_now();
 	char a[SIP_NET_ADDRSTR];
 
 	if (now != sec) {
@@ -853,7 +866,7 @@ serve_authorized(struct sip_uas_txn *t, const struct sip_msg *m,
 	const struct sip_hdr *h;
 	char nonce[SIP_DIGEST_NONCE_SIZE], meth[32];
 	int stale = 0;
-	uint64_t now = (uint64_t)time(NULL);
+	uint64_t now = (uint64_t)serve_now();
 
 	if (nusers == 0)
 		return 1;
@@ -1030,24 +1043,24 @@ on_expiry(struct sip_timer *tm, void *arg)
 {
 	(void)tm;
 	(void)arg;
-	expire_bindings(time(NULL));
+	expire_bindings(serve_now());
 	arm_expiry();
 }
 
 static void
 arm_expiry(void)
 {
-	time_t first = 0, now = time(NULL);
+	time_t first = 0;
 
 	sip_loop_timer_stop(loop, &expiry_timer);
 	if (regevent_count() == 0)
 		return;
 	for (int i = 0; i < nbind; i++)
-		if (first == 0 || bind_tab[i].expires < first)
+		if (i == 0 || bind_tab[i].expires < first)
 			first = bind_tab[i].expires;
-	if (first != 0)
-		sip_loop_timer_in(loop, &expiry_timer, first > now ?
-		    (uint64_t)(first - now) * 1000 : 0);
+	/* serve_now() reaches first on the loop's ms clock at first * 1000 */
+	if (nbind > 0)
+		sip_loop_timer_at(loop, &expiry_timer, (uint64_t)first * 1000);
 }
 
 /* The +sip.instance of contact c, unquoted, into out ("" when none). */
@@ -1130,7 +1143,7 @@ do_register(struct sip_uas_txn *t, const struct sip_msg *m,
     const struct sip_sockaddr *src, char aor[AOR_SIZE])
 {
 	int code = reply_code(m, 200);
-	time_t now = time(NULL);
+	time_t now = serve_now();
 	struct sip_hdr_iter it;
 	struct slice val;
 	uint32_t expires_hdr = 3600;
@@ -1640,7 +1653,7 @@ on_request(void *arg, struct sip_ep *e, struct sip_uas_txn *t,
 			 * subscriber could hear of it (without one it went
 			 * unheard at the next REGISTER) */
 			if (regevent_count() == 0)
-				expire_bindings(time(NULL));
+				expire_bindings(serve_now());
 			code = regevent_subscribe(t, m, rx);
 			arm_expiry();
 		}
@@ -1709,9 +1722,11 @@ handle(struct sip_tps *s, const struct sip_tps_rx *rx)
 static void
 dump_bindings(void)
 {
-	time_t now = time(NULL);
+	time_t now;
 	char qs[8];
 
+	sip_loop_update(loop);	/* at exit the last turn may be long past */
+	now = serve_now();
 	expire_bindings(now);
 	if (!o.json)
 		printf("AOR\tCONTACT\tEXPIRES\tQ\tINSTANCE\n");
@@ -1881,7 +1896,7 @@ on_reload(struct sip_loop *l, int sig, void *arg)
 	static struct user_pw old[MAX_USERS];
 	char err[1024];
 	int nold = nusers, gone = 0, changed = 0, shortened = 0;
-	time_t now = time(NULL);
+	time_t now = serve_now();
 
 	(void)l;
 	(void)sig;

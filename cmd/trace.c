@@ -80,6 +80,7 @@ trace_event(void *arg, const struct sip_trace_ev *ev)
 		    (int)len, data, color_off(stderr));
 		return;
 	}
+	/* wall time: a reader lines the trace up with other logs */
 	clock_gettime(CLOCK_REALTIME, &ts);
 	localtime_r(&ts.tv_sec, &tm);
 	fprintf(stderr, "%s* %02d:%02d:%02d.%06ld %s %s %zu bytes %s %s%s\n",

@@ -1,8 +1,8 @@
 /*
- * slowclock.so - an LD_PRELOAD shim for tests: the clocks sipbox reads,
- * CLOCK_MONOTONIC (its timers, lib/base/clock.c) and time() (sip-serve's
- * binding expiry), run SLOWCLOCK_FACTOR (default 10) times slower than the
- * real ones from the process's first reading of each.  A test that must
+ * slowclock.so - an LD_PRELOAD shim for tests: the clock sipbox reads,
+ * CLOCK_MONOTONIC (lib/base/clock.c: its timers, sip-serve's bindings and
+ * nonces), runs SLOWCLOCK_FACTOR (default 10) times slower than the real
+ * one from the process's first reading.  A test that must
  * act inside a window of the program's (a second signal within sip-serve's
  * 4 s stop) or read back a time it counts ("expires 3599") gets a window
  * that many times longer, which a stall of a loaded machine does not
@@ -15,11 +15,9 @@
 #include <time.h>
 
 int	clock_gettime(clockid_t, struct timespec *);
-time_t	time(time_t *);
 
 static int (*real_gettime)(clockid_t, struct timespec *);
 static uint64_t mono_base, factor;
-static time_t wall_base;
 
 static void
 init(void)
@@ -53,21 +51,4 @@ clock_gettime(clockid_t id, struct timespec *ts)
 	ts->tv_sec = (time_t)(ns / 1000000000u);
 	ts->tv_nsec = (long)(ns % 1000000000u);
 	return 0;
-}
-
-time_t
-time(time_t *t)
-{
-	struct timespec ts;
-	time_t now;
-
-	init();
-	if (real_gettime(CLOCK_REALTIME, &ts) != 0)
-		return (time_t)-1;
-	if (wall_base == 0)
-		wall_base = ts.tv_sec;
-	now = wall_base + (ts.tv_sec - wall_base) / (time_t)factor;
-	if (t != NULL)
-		*t = now;
-	return now;
 }
