@@ -299,10 +299,14 @@ call_client() {
 }
 
 @test "sip-serve: --reply INVITE=200 answers a call with a Contact and an SDP answer, resends the 2xx until the ACK, and takes the BYE" {
-	start_serve c -l udp:127.0.0.1:0 -r INVITE=200 --json
+	# sip-serve's clock runs F = 3 times slow (tests/preload/slowclock.so):
+	# the ACK has its 2 s before the next resend, 6 s on the wall, for a
+	# stall of this machine, and the quiet wait after it is F times 2.5 s
+	slow_clock 3 start_serve c -l udp:127.0.0.1:0 -r INVITE=200 --json
 	local a
 	a=$(serve_addr c udp)
 	run -0 call_client "${a##*:}" <<-'PY'
+	F = 3
 	send("INVITE", "inv1", 1, body=offer)
 	t0 = time.monotonic()
 	ok = recv()
@@ -312,10 +316,11 @@ call_client() {
 	body = ok.split("\r\n\r\n", 1)[1]
 	assert "\r\nm=audio 0 RTP/AVP 0\r\n" in body, body	# declined: no media yet
 	assert hdr(ok, "Allow").startswith("INVITE, ACK, CANCEL, BYE"), ok
+	s.settimeout(3 * F)
 	again = [recv(), recv()]	# RFC 3261 13.3.1.4: at T1, then 2*T1 more
 	assert again == [ok, ok], again
 	send("ACK", "ack1", 1, tag=totag(ok))
-	late = quiet(2.5)	# the next one would have come 2 s after the last
+	late = quiet(2.5 * F)	# the next one would have come 2 s after the last
 	assert late is None, late
 	send("BYE", "bye1", 2, tag=totag(ok))
 	r = recv()
@@ -906,16 +911,20 @@ tls_hostile() {
 	grep -q ", [1-9][0-9]* for the memory budget," "$SERVE_DIR/th.err"
 }
 
-# busy_peer PORT: one TCP client that reads nothing (a 4 kB receive
+# busy_peer PORT UPORT: one TCP client that reads nothing (a 4 kB receive
 # buffer) sends OPTIONS with 60 Vias of 3 kB, each answered with them
-# all, one at a time until the server's kernel send queue stops growing
-# (read off ss once the server has read each): its answers are then
-# queued in sip-serve, at most one or two of 180 kB (30 at most, 10 s);
-# then a second client connects; prints whether it was closed at once
+# all, one at a time until an answer leaves the server's kernel send
+# queue as it was: that answer is then queued in sip-serve (at most one
+# or two of 180 kB; 30 requests at most, 10 s).  Once the server has
+# read a request (its Recv-Q and the client's Send-Q empty, off ss), an
+# OPTIONS to its UDP port UPORT is answered only after the turn that
+# answered that request: the Send-Q read then holds what of its answer
+# the kernel took, however late sip-serve ran.  Then a second client
+# connects; prints whether it was closed at once
 busy_peer() {
 	python3 - "$@" <<-'PY' 3>&-
 	import socket, subprocess, sys, time
-	port = int(sys.argv[1])
+	port, uport = int(sys.argv[1]), int(sys.argv[2])
 	def req(k):
 	    vias = "".join("Via: SIP/2.0/TCP 127.0.0.1:9;branch=z9hG4bKbusy%d-%d;x=%s\r\n"
 	                   % (k, i, "p" * 3000) for i in range(60))
@@ -923,26 +932,37 @@ busy_peer() {
 	            "From: <sip:a@127.0.0.1>;tag=1\r\nTo: <sip:x@127.0.0.1>\r\n"
 	            "Call-ID: busy%d\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n"
 	            % (vias, k)).encode()
-	def queues():	# the server side's Recv-Q and Send-Q
+	def queues(side="sport"):	# the server side's Recv-Q and Send-Q
 	    out = subprocess.run(["ss", "-Htn", "state", "established",
-	                          "( sport = :%d )" % port],
+	                          "( %s = :%d )" % (side, port)],
 	                         capture_output=True, text=True).stdout
 	    return [sum(int(l.split()[c]) for l in out.splitlines()) for c in (0, 1)]
+	def unread():	# request bytes the server has not read: in either kernel
+	    return queues()[0] + queues("dport")[1]
+	u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+	u.bind(("127.0.0.1", 0))
+	u.settimeout(10)
+	def sync(k):	# sip-serve's loop has finished what it had read before
+	    u.sendto(("OPTIONS sip:x@127.0.0.1 SIP/2.0\r\n"
+	              "Via: SIP/2.0/UDP 127.0.0.1:%d;branch=z9hG4bKsync%d;rport\r\n"
+	              "Max-Forwards: 70\r\nFrom: <sip:a@127.0.0.1>;tag=1\r\n"
+	              "To: <sip:x@127.0.0.1>\r\nCall-ID: sync%d\r\n"
+	              "CSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n"
+	              % (u.getsockname()[1], k, k)).encode(), ("127.0.0.1", uport))
+	    while b"sync%d" % k not in u.recv(65535):
+	        pass
 	a = socket.socket()
 	a.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
 	a.connect(("127.0.0.1", port))
 	last, end = -1, time.monotonic() + 10
 	for k in range(30):
 	    a.sendall(req(k))
-	    while queues()[0] > 0 and time.monotonic() < end:
+	    while unread() > 0 and time.monotonic() < end:
 	        time.sleep(0.05)
-	    time.sleep(0.1)	# its answer written as far as the kernel takes it
+	    sync(k)
 	    q = queues()[1]
-	    if q == last:	# full, or sip-serve not scheduled yet: look again
-	        time.sleep(0.5)
-	        if queues()[1] == last:
-	            break
-	        q = queues()[1]
+	    if q == last:	# its answer did not reach the kernel: sip-serve holds it
+	        break
 	    last = q
 	b = socket.create_connection(("127.0.0.1", port))
 	b.settimeout(5)
@@ -958,9 +978,10 @@ busy_peer() {
 @test "sip-serve: at --max-connections with every connection's answers waiting, a new one is refused at once and said once" {
 	need ss
 	start_serve busy -v -l udp:127.0.0.1:0 -l tcp:127.0.0.1:0 --max-connections 1
-	local t
+	local t u
 	t=$(serve_addr busy tcp)
-	run -0 busy_peer "${t##*:}"
+	u=$(serve_addr busy udp)
+	run -0 busy_peer "${t##*:}" "${u##*:}"
 	[ "$output" = closed ]
 	wait_for grep -q ' 1 connection refused in the last second: --max-connections open, none idle$' "$SERVE_DIR/busy.err"
 	run -0 "$SIPBOX" sip-send --timeout 4 "sip:$(serve_addr busy udp)"
