@@ -849,6 +849,61 @@ json_party(struct json *j, struct slice v, int to)
 	json_memo_keep(j, &jm);
 }
 
+/*
+ * "time":"...","epoch":... of a frame: the text of frame_time() and
+ * frame_epoch() is made again only when the second changes, and in
+ * between only the microseconds (twice the same six digits) are put in.
+ */
+static void
+json_clock(struct json *j, uint64_t ns)
+{
+	static const char pairs[] =
+	    "00010203040506070809101112131415161718192021222324252627282930"
+	    "31323334353637383940414243444546474849505152535455565758596061"
+	    "62636465666768697071727374757677787980818283848586878889909192"
+	    "93949596979899";
+	static char text[96];
+	static size_t len, u1, u2;
+	static uint64_t sec = UINT64_MAX;
+	unsigned long us = (unsigned long)(ns % 1000000000ull / 1000);
+	char out[96];
+
+	if (ns / 1000000000ull != sec || len == 0) {
+		char t[64], e[32];
+		const char *ts = frame_time(ns, t, sizeof(t));
+		const char *es = frame_epoch(ns, e, sizeof(e));
+		size_t tn = strlen(ts), en = strlen(es);
+
+		/* both end in the microseconds: ".uuuuuuZ" and ".uuuuuu" */
+		len = 0;
+		if (tn < 8 || en < 7 || tn + en + 20 > sizeof(text))
+			goto slow;
+		memcpy(text, "\"time\":\"", 8);
+		memcpy(text + 8, ts, tn - 7);
+		u1 = 8 + tn - 7;
+		memcpy(text + u1 + 6, "Z\",\"epoch\":", 11);
+		memcpy(text + u1 + 17, es, en - 6);
+		u2 = u1 + 17 + en - 6;
+		len = u2 + 6;
+		sec = ns / 1000000000ull;
+	}
+	memcpy(out, text, len);
+	memcpy(out + u1, pairs + us / 10000 * 2, 2);
+	memcpy(out + u1 + 2, pairs + us / 100 % 100 * 2, 2);
+	memcpy(out + u1 + 4, pairs + us % 100 * 2, 2);
+	memcpy(out + u2, out + u1, 6);
+	json_members(j, out, len);
+	return;
+slow: {
+		char t[64];
+
+		json_lstr(j, "time", frame_time(ns, t, sizeof(t)));
+		json_lkey(j, "epoch");
+		frame_epoch(ns, t, sizeof(t));
+		json_raw(j, t, strlen(t));
+	}
+}
+
 /* A frame's addresses, ports and transport: the same for a whole flow. */
 static void
 json_ends(struct json *j)
@@ -881,12 +936,13 @@ json_ends(struct json *j)
 static void
 print_json(const struct sip_msg *m, const char *path)
 {
-	static struct buf b;		/* kept from record to record */
+	struct buf *bp = &obuf;	/* (records in blocks: cmd/obuf.c) */
 	static struct buf head;		/* {"file":path, as of headpath */
 	static char *headpath;
 	struct json jj, *j = &jj;
 	struct json_memo jm;
 	struct slice cseq;
+	size_t start = obuf.len;
 	unsigned i;
 
 	/* (by its text: a caller's buffer may hold another name later) */
@@ -902,22 +958,16 @@ print_json(const struct sip_msg *m, const char *path)
 			buf_adds(&head, "{");	/* (and j->err below) */
 		}
 	}
-	buf_reset(&b);
-	json_init(j, &b);
+	json_init(j, bp);
 	json_obj(j);
-	if (headpath == NULL || buf_add(&b, head.p + 1, head.len - 1) != SIP_OK)
+	if (headpath == NULL || buf_add(bp, head.p + 1, head.len - 1) != SIP_OK)
 		j->err = SIP_E_NOMEM;
 	j->state[0] = 1;
 	json_lint(j, "index", (int64_t)nmsgs);
 	if (cur != NULL) {
-		char t[64];
-
 		json_lobj(j, "frame");
 		json_lint(j, "number", (int64_t)cur->frame);
-		json_lstr(j, "time", frame_time(cur->ts_ns, t, sizeof(t)));
-		json_lkey(j, "epoch");
-		frame_epoch(cur->ts_ns, t, sizeof(t));
-		json_raw(j, t, strlen(t));
+		json_clock(j, cur->ts_ns);
 		json_ends(j);
 		json_end(j);
 	}
@@ -964,11 +1014,13 @@ errors:
 		json_end(j);
 	}
 	json_end(j);
-	if (j->err == SIP_OK && buf_addc(&b, '\n') == SIP_OK)
-		fwrite_unlocked(b.p, 1, b.len, stdout);
-	/* A record of a megabyte is not kept for the next ones. */
-	if (b.cap > 65536)
-		buf_free(&b);
+	if (j->err != SIP_OK || buf_addc(bp, '\n') != SIP_OK) {
+		/* (a record that failed is not written; the others are) */
+		obuf.len = start;
+		if (obuf.p != NULL)
+			obuf.p[start] = '\0';
+	}
+	obuf_line_done();
 }
 
 /* ---- strict checks ---- */

@@ -666,19 +666,35 @@ json_putint_(struct json *j, char *w, int64_t v)
 	    "62636465666768697071727374757677787980818283848586878889909192"
 	    "93949596979899";
 	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v, t;
+	uint32_t x;
 	char *e;
 
 	if (v < 0)
 		*w++ = '-';
-	/* the end first, then two digits a division, written in place */
-	e = w + 1;
-	for (t = u; t >= 10; t /= 10)
-		e++;
-	w = e;
-	while (u >= 100) {
-		w -= 2;
-		memcpy(w, pairs + u % 100 * 2, 2);
-		u /= 100;
+	if (u > UINT32_MAX) {
+		/* the end first, then two digits a division, written in place */
+		e = w + 1;
+		for (t = u; t >= 10; t /= 10)
+			e++;
+		w = e;
+		while (u >= 100) {
+			w -= 2;
+			memcpy(w, pairs + u % 100 * 2, 2);
+			u /= 100;
+		}
+	} else {
+		/* (what nearly every number is: in 32 bits, and small) */
+		x = (uint32_t)u;
+		e = w + (x < 10 ? 1 : x < 100 ? 2 : x < 1000 ? 3 : x < 10000 ?
+		    4 : x < 100000 ? 5 : x < 1000000 ? 6 : x < 10000000 ? 7 :
+		    x < 100000000 ? 8 : x < 1000000000 ? 9 : 10);
+		w = e;
+		while (x >= 100) {
+			w -= 2;
+			memcpy(w, pairs + x % 100 * 2, 2);
+			x /= 100;
+		}
+		u = x;
 	}
 	if (u >= 10)
 		memcpy(w - 2, pairs + u * 2, 2);
@@ -748,26 +764,26 @@ int
 json_memo_hit(struct json *j, struct memo *m, struct json_memo *jm,
     uint32_t tag, struct slice key)
 {
-	struct slice v;
+	const struct memo_slot *s;
+	uint64_t h;
+	char *w;
 
 	jm->h = 0;
 	if (m == NULL || key.p == NULL || j->err != SIP_OK)
 		return 0;
-	jm->m = m;
-	jm->tag = tag;
-	jm->key = key;
-	jm->h = memo_hash(tag, key.p, key.len);
-	v = memo_get(m, jm->h, tag, key.p, key.len);
-	if (v.p != NULL) {
-		char *w = json_room_(j, v.len + 1);
-
-		if (w != NULL) {
+	h = memo_hash(tag, key.p, key.len);
+	if ((s = memo_find(m, h, tag, key.p, key.len)) != NULL) {
+		if ((w = json_room_(j, s->vlen + 1)) != NULL) {
 			w = json_sep_(j, w);
-			memcpy(w, v.p, v.len);
-			wrote_at(j, w + v.len);
+			memcpy(w, s->p + s->klen, s->vlen);
+			wrote_at(j, w + s->vlen);
 		}
 		return 1;
 	}
+	jm->m = m;
+	jm->h = h;
+	jm->tag = tag;
+	jm->key = key;
 	jm->at = j->b->len;
 	return 0;
 }

@@ -96,19 +96,64 @@ memo_hash(uint32_t tag, const char *k, size_t n)
 	return h | 1;		/* 0 marks an empty slot */
 }
 
-static inline struct slice
-memo_get(const struct memo *m, uint64_t h, uint32_t tag, const char *k,
+/*
+ * Whether the n bytes at a and b are the same, compared in words that
+ * overlap at the end rather than go past it: keys are a few dozen bytes,
+ * where a call to memcmp() costs more than the comparison.
+ */
+static inline int
+memo_same(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y, u, v;
+	uint32_t c, d, e, f;
+	size_t i;
+
+	if (n >= 8) {
+		for (i = 0; i + 8 < n; i += 8) {
+			memcpy(&x, a + i, 8);
+			memcpy(&y, b + i, 8);
+			if (x != y)
+				return 0;
+		}
+		memcpy(&u, a + n - 8, 8);
+		memcpy(&v, b + n - 8, 8);
+		return u == v;
+	}
+	if (n >= 4) {
+		memcpy(&c, a, 4);
+		memcpy(&d, b, 4);
+		memcpy(&e, a + n - 4, 4);
+		memcpy(&f, b + n - 4, 4);
+		return c == d && e == f;
+	}
+	return n == 0 || (a[0] == b[0] && a[n >> 1] == b[n >> 1] &&
+	    a[n - 1] == b[n - 1]);
+}
+
+/* The slot that holds (tag, key) under hash h, or NULL. */
+static inline const struct memo_slot *
+memo_find(const struct memo *m, uint64_t h, uint32_t tag, const char *k,
     size_t n)
 {
 	const struct memo_slot *s;
 
-	if (m->v != NULL) {
-		s = &m->v[h >> (64 - m->bits)];
-		if (s->h == h && s->tag == tag && s->klen == n &&
-		    memcmp(s->p, k, n) == 0)
-			return slice_make(s->p + n, s->vlen);
-	}
-	return slice_make(NULL, 0);
+	if (m->v == NULL)
+		return NULL;
+	s = &m->v[h >> (64 - m->bits)];
+	if (s->h == h && s->tag == tag && s->klen == n &&
+	    memo_same(s->p, k, n))
+		return s;
+	return NULL;
+}
+
+static inline struct slice
+memo_get(const struct memo *m, uint64_t h, uint32_t tag, const char *k,
+    size_t n)
+{
+	const struct memo_slot *s = memo_find(m, h, tag, k, n);
+
+	return s != NULL ? slice_make(s->p + n, s->vlen) :
+	    slice_make(NULL, 0);
 }
 
 #endif

@@ -351,19 +351,29 @@ sip_json_hdr(struct json *j, const struct sip_hdr *h)
 	json_hdr(j, h, NULL);
 }
 
-void
-sip_json_hdr_obj(struct json *j, const struct sip_hdr *h, struct memo *m)
+/* sip_json_hdr_obj() of a header not recalled */
+static __attribute__((noinline)) void
+hdr_obj(struct json *j, const struct sip_hdr *h, struct memo *m,
+    const struct json_memo *jm)
 {
 	const char *name = sip_hdr_name(h->id);
-	struct json_memo jm;
 
-	/* (a header of another name is recalled by its id, so not those) */
-	if (json_memo_hit(j, name != NULL ? m : NULL, &jm, h->id, h->value))
-		return;
 	json_obj(j);
 	json_lslice(j, "name", name != NULL ? slice_cstr(name) : h->name);
 	json_lslice(j, "value", h->value);
 	json_hdr(j, h, m);
 	json_end(j);
-	json_memo_keep(j, &jm);
+	json_memo_keep(j, jm);
+}
+
+void
+sip_json_hdr_obj(struct json *j, const struct sip_hdr *h, struct memo *m)
+{
+	struct json_memo jm;
+
+	/* (a header of another name is recalled by its id, so not those) */
+	if (json_memo_hit(j, h->id > SIP_HDR_OTHER && h->id < SIP_HDR__COUNT ?
+	    m : NULL, &jm, h->id, h->value))
+		return;
+	hdr_obj(j, h, m, &jm);
 }

@@ -108,8 +108,57 @@ sip_param_next(struct slice *rest, struct sip_param *p, const char **why)
 	    "parameter value is not a token or quoted string");
 }
 
+/*
+ * The common case of sip_param_parse(): each parameter a ';' then a
+ * token, then '=' and a gen-value or nothing, with no white space and
+ * no quotes (";branch=z9hG4bK1;rport", ";tag=a1").  1 with ps as the
+ * general parser would fill it; 0 for anything else, which that parser
+ * then reads (and says what is wrong, if anything is).
+ */
+static int
+params_plain(struct sip_params *ps, struct slice s)
+{
+	const char *p = s.p, *e = s.p + s.len, *q;
+	struct sip_param *v;
+	unsigned n = 0;
+
+	while (p < e) {
+		if (*p != ';' || n >= SIP_MAX_HDR_PARAMS)
+			return 0;
+		q = slice_skip_class(++p, e, SLICE_C_TOKEN);
+		if (q == p)
+			return 0;
+		v = &ps->v[n++];
+		v->name = slice_make(p, (size_t)(q - p));
+		v->quoted = 0;
+		if (q < e && *q == '=') {
+			p = q + 1;
+			q = slice_skip_class(p, e, SLICE_C_GENVAL);
+			if (q == p)
+				return 0;
+			v->value = slice_make(p, (size_t)(q - p));
+			v->has_value = 1;
+		} else {
+			v->value = slice_make(NULL, 0);
+			v->has_value = 0;
+		}
+		p = q;
+	}
+	ps->n = n;
+	return 1;
+}
+
 enum sip_err
 sip_param_parse(struct sip_params *ps, struct slice s, struct sip_perr *pe)
+{
+	if (params_plain(ps, s))
+		return SIP_OK;
+	return sip_param_parse_each(ps, s, pe);
+}
+
+enum sip_err
+sip_param_parse_each(struct sip_params *ps, struct slice s,
+    struct sip_perr *pe)
 {
 	struct slice rest = s;
 	struct sip_param p;

@@ -59,6 +59,13 @@ int		sip_param_next(struct slice *rest, struct sip_param *p,
  */
 enum sip_err	sip_param_parse(struct sip_params *ps, struct slice s,
 		    struct sip_perr *pe);
+/*
+ * The same, one parameter at a time through sip_param_next() always:
+ * sip_param_parse() reads plain parameters (";tag=a1;lr") in a faster
+ * pass of its own, and the fuzz target checks the two agree.
+ */
+enum sip_err	sip_param_parse_each(struct sip_params *ps, struct slice s,
+		    struct sip_perr *pe);
 
 /* The parameter named name (ASCII case-insensitive), or NULL. */
 const struct sip_param	*sip_param_find(const struct sip_params *ps,

@@ -5,14 +5,38 @@
  */
 #include <stdint.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "buf.h"
 #include "field.h"
 #include "hdrjson.h"
 #include "json.h"
+#include "memo.h"
 #include "msg.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+/* sip_param_parse()'s fast pass reads s as the general one does. */
+static void
+params_agree(struct slice s)
+{
+	static struct sip_params a, b;
+	struct sip_perr pa = { 0, NULL }, pb = { 0, NULL };
+	enum sip_err ea = sip_param_parse(&a, s, &pa),
+	    eb = sip_param_parse_each(&b, s, &pb);
+
+	if (ea != eb || (ea != SIP_OK && (pa.off != pb.off ||
+	    pa.why != pb.why)) || (ea == SIP_OK && a.n != b.n))
+		__builtin_trap();
+	for (unsigned i = 0; ea == SIP_OK && i < a.n; i++)
+		if (a.v[i].name.p != b.v[i].name.p ||
+		    a.v[i].name.len != b.v[i].name.len ||
+		    a.v[i].value.p != b.v[i].value.p ||
+		    a.v[i].value.len != b.v[i].value.len ||
+		    a.v[i].has_value != b.v[i].has_value ||
+		    a.v[i].quoted != b.v[i].quoted)
+			__builtin_trap();
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -43,6 +67,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			/* the light readers sip-parse --fields uses */
 			(void)sip_field_hparam(m.hdrs[i].value, "tag");
 			(void)sip_field_hparam(m.hdrs[i].value, "branch");
+			/* each value from its first ';', and whole */
+			struct slice hv = m.hdrs[i].value;
+			const char *semi = hv.len ? memchr(hv.p, ';', hv.len) :
+			    NULL;
+
+			params_agree(hv);
+			if (semi != NULL)
+				params_agree(slice_make(semi, (size_t)(hv.p +
+				    hv.len - semi)));
 		}
 		/* the typed parsers, through what sip-parse --json writes */
 		struct buf b;
@@ -58,6 +91,36 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		json_end(&j);
 		buf_free(&b);
+		/*
+		 * A header as sip-parse --json writes it, with a memo
+		 * (recalled, and the fast paths of name-addr and Via), is
+		 * the header written in full every time.
+		 */
+		static struct memo memo;
+		struct buf b1, b2;
+		struct json j1, j2;
+
+		if (memo.v == NULL)
+			(void)memo_init(&memo, 6);
+		for (i = 0; i < m.nhdrs; i++) {
+			buf_init(&b1, 0);
+			buf_init(&b2, 0);
+			json_init(&j1, &b1);
+			json_init(&j2, &b2);
+			json_arr(&j1);
+			json_arr(&j2);
+			sip_json_hdr_obj(&j1, &m.hdrs[i], NULL);
+			sip_json_hdr_obj(&j2, &m.hdrs[i], &memo);
+			sip_json_hdr_obj(&j1, &m.hdrs[i], NULL);
+			sip_json_hdr_obj(&j2, &m.hdrs[i], &memo);
+			json_end(&j1);
+			json_end(&j2);
+			if (j1.err != j2.err || (j1.err == SIP_OK &&
+			    strcmp(b1.p, b2.p) != 0))
+				__builtin_trap();
+			buf_free(&b1);
+			buf_free(&b2);
+		}
 	}
 	/* Stream framing: split the bytes into as many messages as fit. */
 	while (off < size) {
