@@ -831,22 +831,86 @@ put_addr(unsigned char *w, const struct sip_ipaddr *a)
 	return w + n;
 }
 
-/* "from" or "to": {"uri":..., "tag":...} of the header's value v */
+/* json_party() written; arg points to 1 for "to" */
 static void
-json_party(struct json *j, struct slice v, int to)
+party(struct json *j, struct slice v, const void *arg)
 {
-	struct json_memo jm;
-
-	if (json_memo_hit(j, &jmemo, &jm, to ? JMEMO_TO : JMEMO_FROM, v))
-		return;
-	if (to)
+	if (*(const int *)arg)
 		json_lobj(j, "to");
 	else
 		json_lobj(j, "from");
 	json_lslice(j, "uri", field_addr_uri(v));
 	json_lslice(j, "tag", sip_field_hparam(v, "tag"));
 	json_end(j);
+}
+
+/* "cseq":{"num":...,"method":...} of the CSeq value v */
+static void
+cseq_obj(struct json *j, struct slice v, const void *arg)
+{
+	struct slice c = slice_trim(v), num;
+	size_t i = 0;
+	uint32_t n;
+
+	(void)arg;
+	/* (as field_cseq_num() and sip_field_cseq_method() read it) */
+	while (i < c.len && c.p[i] != ' ' && c.p[i] != '\t')
+		i++;
+	num = slice_head(c, i);
+	json_lobj(j, "cseq");
+	if (slice_to_u32(num, UINT32_MAX, &n) == 0)
+		json_lint(j, "num", n);
+	else
+		json_lslice(j, "num", num);
+	json_lslice(j, "method", slice_trim(slice_from(c, i)));
+	json_end(j);
+}
+
+/* The tag that ends a From or To (json_recall()'s hole) */
+static size_t
+tag_hole(struct slice v)
+{
+	return json_hole_len(v, "tag");
+}
+
+/*
+ * What write() gives for v, recalled by v from jmemo under tag, or for
+ * a new token at its start (first) or end, of the length hole() finds,
+ * from the template of any (json_memo_hit_holes()).
+ */
+static void
+json_recall(struct json *j, struct slice v, uint32_t tag,
+    size_t (*hole)(struct slice), int first,
+    void (*write)(struct json *, struct slice, const void *),
+    const void *arg)
+{
+	struct json_memo jm, jh;
+	struct slice a, t;
+	size_t tl;
+
+	if (json_memo_hit(j, &jmemo, &jm, tag, v))
+		return;
+	if ((tl = hole(v)) == 0) {
+		write(j, v, arg);
+		json_memo_keep(j, &jm);
+		return;
+	}
+	a = first ? slice_from(v, tl) : slice_head(v, v.len - tl);
+	t = first ? slice_head(v, tl) : slice_from(v, v.len - tl);
+	if (json_memo_hit_holes(j, &jmemo, &jh, tag | JSON_MEMO_HOLES, a, t)) {
+		json_memo_keep(j, &jm);
+		return;
+	}
+	write(j, v, arg);
 	json_memo_keep(j, &jm);
+	json_memo_make_holes(j, &jh, t, first, write, arg);
+}
+
+/* "from" or "to": {"uri":..., "tag":...} of the header's value v */
+static void
+json_party(struct json *j, struct slice v, int to)
+{
+	json_recall(j, v, to ? JMEMO_TO : JMEMO_FROM, tag_hole, 0, party, &to);
 }
 
 /*
@@ -857,11 +921,7 @@ json_party(struct json *j, struct slice v, int to)
 static void
 json_clock(struct json *j, uint64_t ns)
 {
-	static const char pairs[] =
-	    "00010203040506070809101112131415161718192021222324252627282930"
-	    "31323334353637383940414243444546474849505152535455565758596061"
-	    "62636465666768697071727374757677787980818283848586878889909192"
-	    "93949596979899";
+	const char *pairs = json_pairs;
 	static char text[96];
 	static size_t len, u1, u2;
 	static uint64_t sec = UINT64_MAX;
@@ -940,7 +1000,6 @@ print_json(const struct sip_msg *m, const char *path)
 	static struct buf head;		/* {"file":path, as of headpath */
 	static char *headpath;
 	struct json jj, *j = &jj;
-	struct json_memo jm;
 	struct slice cseq;
 	size_t start = obuf.len;
 	unsigned i;
@@ -986,18 +1045,7 @@ print_json(const struct sip_msg *m, const char *path)
 	json_lslice(j, "version", m->version);
 	json_lslice(j, "call_id", slice_trim(sip_msg_value(m, SIP_HDR_CALL_ID)));
 	cseq = sip_msg_value(m, SIP_HDR_CSEQ);
-	if (!json_memo_hit(j, &jmemo, &jm, JMEMO_CSEQ, cseq)) {
-		uint32_t n;
-
-		json_lobj(j, "cseq");
-		if (slice_to_u32(field_cseq_num(m), UINT32_MAX, &n) == 0)
-			json_lint(j, "num", n);
-		else
-			json_lslice(j, "num", field_cseq_num(m));
-		json_lslice(j, "method", sip_field_cseq_method(m));
-		json_end(j);
-		json_memo_keep(j, &jm);
-	}
+	json_recall(j, cseq, JMEMO_CSEQ, sip_json_cseq_hole, 1, cseq_obj, NULL);
 	json_party(j, sip_msg_value(m, SIP_HDR_FROM), 0);
 	json_party(j, sip_msg_value(m, SIP_HDR_TO), 1);
 	json_larr(j, "headers");

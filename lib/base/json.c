@@ -514,6 +514,30 @@ copy_short(char *w, const char *p, size_t n)
 	}
 }
 
+/*
+ * n bytes from p to w for any n: up to 32 in moves that may overlap
+ * (never past either end), more by memcpy(), which is then cheaper.
+ */
+static inline void
+copy_any(char *w, const char *p, size_t n)
+{
+#ifdef __SSE2__
+	if (n >= 16 && n <= 32) {
+		__m128i a = _mm_loadu_si128((const __m128i *)(const void *)p),
+		    b = _mm_loadu_si128((const __m128i *)(const void *)
+		    (p + n - 16));
+
+		_mm_storeu_si128((__m128i *)(void *)w, a);
+		_mm_storeu_si128((__m128i *)(void *)(w + n - 16), b);
+		return;
+	}
+#endif
+	if (n <= 16)
+		copy_short(w, p, n);
+	else
+		memcpy(w, p, n);
+}
+
 /* After writing at w through json_room_(): the end of the buffer. */
 static inline void
 wrote_at(struct json *j, char *w)
@@ -657,14 +681,16 @@ rest:
 	putq_rest(j, w, s);
 }
 
+const char json_pairs[201] =
+    "00010203040506070809101112131415161718192021222324252627282930"
+    "31323334353637383940414243444546474849505152535455565758596061"
+    "62636465666768697071727374757677787980818283848586878889909192"
+    "93949596979899";
+
 void
 json_putint_(struct json *j, char *w, int64_t v)
 {
-	static const char pairs[] =
-	    "00010203040506070809101112131415161718192021222324252627282930"
-	    "31323334353637383940414243444546474849505152535455565758596061"
-	    "62636465666768697071727374757677787980818283848586878889909192"
-	    "93949596979899";
+	const char *pairs = json_pairs;
 	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v, t;
 	uint32_t x;
 	char *e;
@@ -758,6 +784,27 @@ json_skey(struct json *j, struct slice key)
 		j->state[j->depth - 1] = 2;
 }
 
+void
+json_skslice(struct json *j, struct slice key, struct slice v)
+{
+	char *w;
+
+	if (v.p == NULL || plain_run((const unsigned char *)key.p, key.len) !=
+	    key.len || (w = json_room_(j, key.len + v.len + 6 + JSON_SLACK)) ==
+	    NULL) {
+		json_skey(j, key);
+		json_slice(j, v);
+		return;
+	}
+	w = json_sep_(j, w);
+	*w++ = '"';
+	copy_short(w, key.p, key.len);
+	w += key.len;
+	*w++ = '"';
+	*w++ = ':';
+	json_putq_(j, w, v);
+}
+
 /* ---- output recalled from a memo ---- */
 
 int
@@ -775,7 +822,7 @@ json_memo_hit(struct json *j, struct memo *m, struct json_memo *jm,
 	if ((s = memo_find(m, h, tag, key.p, key.len)) != NULL) {
 		if ((w = json_room_(j, s->vlen + 1)) != NULL) {
 			w = json_sep_(j, w);
-			memcpy(w, s->p + s->klen, s->vlen);
+			copy_any(w, s->p + s->klen, s->vlen);
 			wrote_at(j, w + s->vlen);
 		}
 		return 1;
@@ -800,4 +847,130 @@ json_memo_keep(struct json *j, const struct json_memo *jm)
 		at++;
 	memo_put(jm->m, jm->h, jm->tag, jm->key.p, jm->key.len, j->b->p + at,
 	    j->b->len - at);
+}
+
+/* ---- output with holes ---- */
+
+/* (the template's head: how many holes, then where each is in the text) */
+#define HOLES_MAX	8
+
+int
+json_memo_hit_holes(struct json *j, struct memo *m, struct json_memo *jm,
+    uint32_t tag, struct slice a, struct slice t)
+{
+	const struct memo_slot *s;
+	const unsigned char *v;
+	const char *text;
+	size_t n, tn, at, off, i;
+	uint64_t h;
+	char *w;
+
+	jm->h = 0;
+	if (m == NULL || a.p == NULL || j->err != SIP_OK)
+		return 0;
+	h = memo_hash(tag, a.p, a.len);
+	if ((s = memo_find(m, h, tag, a.p, a.len)) != NULL) {
+		v = (const unsigned char *)s->p + s->klen;
+		n = v[0];
+		text = (const char *)v + 1 + 2 * n;
+		tn = s->vlen - 1 - 2 * n;
+		if ((w = json_room_(j, tn + n * t.len + 1)) != NULL) {
+			w = json_sep_(j, w);
+			for (i = at = 0; i < n; i++) {
+				off = (size_t)v[1 + 2 * i] | (size_t)v[2 + 2 * i] << 8;
+				copy_any(w, text + at, off - at);
+				w += off - at;
+				copy_short(w, t.p, t.len);
+				w += t.len;
+				at = off;
+			}
+			copy_any(w, text + at, tn - at);
+			wrote_at(j, w + tn - at);
+		}
+		return 1;
+	}
+	jm->m = m;
+	jm->h = h;
+	jm->tag = tag;
+	jm->key = a;
+	jm->at = j->b->len;
+	return 0;
+}
+
+/* Keep tmpl (a mark for each hole) for jm if, with t in them, it is what was written. */
+static void
+keep_holes(struct json *j, const struct json_memo *jm, struct slice tmpl,
+    struct slice t)
+{
+	unsigned char v[MEMO_MAX_ENTRY];
+	const char *out, *end;
+	size_t at = jm->at, n = 0, tn = 0, k;
+	char *text = (char *)v + 1 + 2 * HOLES_MAX;
+
+	if (jm->h == 0 || j->err != SIP_OK || at >= j->b->len ||
+	    memchr(jm->key.p, JSON_HOLE_MARK, jm->key.len) != NULL ||
+	    tmpl.len > sizeof(v) - 1 - 2 * HOLES_MAX - jm->key.len)
+		return;
+	if (j->b->p[at] == ',')
+		at++;
+	out = j->b->p + at;
+	end = j->b->p + j->b->len;
+	for (k = 0; k < tmpl.len; k++) {
+		if (tmpl.p[k] == JSON_HOLE_MARK) {
+			if (n == HOLES_MAX || (size_t)(end - out) < t.len ||
+			    memcmp(out, t.p, t.len) != 0 || tn > 0xffff)
+				return;
+			v[1 + 2 * n] = (unsigned char)tn;
+			v[2 + 2 * n] = (unsigned char)(tn >> 8);
+			n++;
+			out += t.len;
+			continue;
+		}
+		if (out == end || *out != tmpl.p[k])
+			return;
+		out++;
+		text[tn++] = tmpl.p[k];
+	}
+	if (out != end)
+		return;
+	v[0] = (unsigned char)n;
+	/* (the text after the n offsets, not after HOLES_MAX of them) */
+	memmove(v + 1 + 2 * n, text, tn);
+	memo_put(jm->m, jm->h, jm->tag, jm->key.p, jm->key.len,
+	    (const char *)v, 1 + 2 * n + tn);
+}
+
+void
+json_memo_make_holes(struct json *j, const struct json_memo *jm,
+    struct slice t, int t_first,
+    void (*write)(struct json *, struct slice, const void *),
+    const void *arg)
+{
+	static struct buf xb, yb;
+	struct slice a = jm->key;
+	struct json xj, yj;
+	size_t i;
+	char v[1024];
+
+	if (jm->h == 0 || j->err != SIP_OK || a.len >= sizeof(v))
+		return;
+	memcpy(v + (t_first ? 1 : 0), a.p, a.len);
+	buf_reset(&xb);
+	buf_reset(&yb);
+	json_init(&xj, &xb);
+	json_init(&yj, &yb);
+	v[t_first ? 0 : a.len] = '8';
+	write(&xj, slice_make(v, a.len + 1), arg);
+	v[t_first ? 0 : a.len] = '9';
+	write(&yj, slice_make(v, a.len + 1), arg);
+	if (xj.err != SIP_OK || yj.err != SIP_OK || xb.len != yb.len ||
+	    xb.p == NULL)
+		return;
+	for (i = 0; i < xb.len; i++)
+		if (xb.p[i] != yb.p[i]) {
+			if (xb.p[i] != '8' || yb.p[i] != '9')
+				return;
+			xb.p[i] = JSON_HOLE_MARK;
+		}
+	keep_holes(j, jm, buf_slice(&xb), t);
 }

@@ -63,6 +63,8 @@ enum sip_err	json_escape(struct buf *b, const char *s, size_t len);
 #define json_larr(j, key)	json_qopen(j, "\"" key "\":[", sizeof(key) + 3)
 /* A key that is a slice (a parameter's name), escaped if need be. */
 void	json_skey(struct json *j, struct slice key);
+/* json_skey() and json_slice() in one go (a parameter and its value). */
+void	json_skslice(struct json *j, struct slice key, struct slice v);
 
 /*
  * Output recalled from a memo (memo.h) by a key, for a value or member
@@ -85,7 +87,52 @@ int	json_memo_hit(struct json *j, struct memo *m, struct json_memo *jm,
 	    uint32_t tag, struct slice key);
 void	json_memo_keep(struct json *j, const struct json_memo *jm);
 
+/*
+ * Output with holes, for a value whose key has a token at its start or
+ * end that changes from use to use while the rest does not (the tag of
+ * a From, the branch of a Via, the number of a CSeq): what is kept for
+ * key A T is the output of A T with the places T went, under key A, and
+ * recalled for A and any token T.  On a miss the caller writes the
+ * output as usual, then json_memo_make_holes() has write() make it
+ * again for A with '8' and with '9' in place of T, and keeps the two
+ * made into a template (a mark where they differ) only if putting T in
+ * each mark gives what was written.  A key with a mark in it is not
+ * kept.  The caller vouches that its output depends on T only as a
+ * token written as it is (no escaping; a number the same as its text);
+ * its tags for these have JSON_MEMO_HOLES set.
+ */
+#define JSON_HOLE_MARK	'`'
+#define JSON_MEMO_HOLES	0x80000000u
+int	json_memo_hit_holes(struct json *j, struct memo *m,
+	    struct json_memo *jm, uint32_t tag, struct slice a, struct slice t);
+void	json_memo_make_holes(struct json *j, const struct json_memo *jm,
+	    struct slice t, int t_first,
+	    void (*write)(struct json *, struct slice, const void *),
+	    const void *arg);
+
+/*
+ * The length of the token that ends v after ";name=" (0: none, or a
+ * mark in it); name a literal, so that its comparison is a load.
+ */
+#define json_hole_len(v, name)	json_hole_len_(v, name, sizeof(name) - 1)
+static inline size_t
+json_hole_len_(struct slice v, const char *name, size_t namelen)
+{
+	size_t i = v.len;
+
+	while (i > 0 && slice_is_token(v.p[i - 1]) &&
+	    v.p[i - 1] != JSON_HOLE_MARK)
+		i--;
+	if (i == v.len || i < namelen + 2 || v.p[i - 1] != '=' ||
+	    v.p[i - 2 - namelen] != ';' ||
+	    memcmp(v.p + i - 1 - namelen, name, namelen) != 0)
+		return 0;
+	return v.len - i;
+}
+
 /* The inline parts of the above; not to be called otherwise. */
+/* "00" to "99": the two digits of n at json_pairs + 2 * n. */
+extern const char	json_pairs[201];
 /* Room kept past a string's closing quote for a copy of 16 bytes. */
 #define JSON_SLACK	16
 enum sip_err	json_grow_(struct json *j, size_t n);
@@ -120,17 +167,28 @@ json_sep_(struct json *j, char *w)
 	return w;
 }
 
+/*
+ * Members of the object being written, already JSON ("a":1,"b":"x"),
+ * with the comma before them when one is due: a writer's own fast path
+ * for text that changes little (the parts of a time kept a second).
+ */
 static inline void
-json_qkey(struct json *j, const char *qk, size_t qn)
+json_members(struct json *j, const char *p, size_t n)
 {
-	char *w = json_room_(j, qn + 1);
+	char *w = json_room_(j, n + 1);
 
 	if (w == NULL)
 		return;
 	w = json_sep_(j, w);
-	memcpy(w, qk, qn);
-	w[qn] = '\0';
-	j->b->len = (size_t)(w + qn - j->b->p);
+	memcpy(w, p, n);
+	w[n] = '\0';
+	j->b->len = (size_t)(w + n - j->b->p);
+}
+
+static inline void
+json_qkey(struct json *j, const char *qk, size_t qn)
+{
+	json_members(j, qk, qn);
 	/* The member's value follows: it must not add a comma. */
 	if (j->depth > 0)
 		j->state[j->depth - 1] = 2;
@@ -163,23 +221,6 @@ json_qint(struct json *j, const char *qk, size_t qn, int64_t v)
 	json_putint_(j, w + qn, v);
 }
 
-/*
- * Members of the object being written, already JSON ("a":1,"b":"x"),
- * with the comma before them when one is due: a writer's own fast path
- * for text that changes little (the parts of a time kept a second).
- */
-static inline void
-json_members(struct json *j, const char *p, size_t n)
-{
-	char *w = json_room_(j, n + 1);
-
-	if (w == NULL)
-		return;
-	w = json_sep_(j, w);
-	memcpy(w, p, n);
-	w[n] = '\0';
-	j->b->len = (size_t)(w + n - j->b->p);
-}
 
 static inline void
 json_qopen(struct json *j, const char *qk, size_t qn)

@@ -2,6 +2,7 @@
  * hdrjson.c - typed header values as JSON.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "addr.h"
@@ -18,11 +19,12 @@ static void
 params_(struct json *j, const struct sip_param *v, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++) {
-		json_skey(j, v[i].name);
-		if (v[i].has_value)
-			json_slice(j, v[i].value);
-		else
+		if (v[i].has_value) {
+			json_skslice(j, v[i].name, v[i].value);
+		} else {
+			json_skey(j, v[i].name);
 			json_bool(j, 1);
+		}
 	}
 	json_end(j);
 }
@@ -356,24 +358,117 @@ static __attribute__((noinline)) void
 hdr_obj(struct json *j, const struct sip_hdr *h, struct memo *m,
     const struct json_memo *jm)
 {
+	/* "name":"Via","value": of each known name, made once */
+	static char *pre[SIP_HDR__COUNT];
+	static size_t pren[SIP_HDR__COUNT];
 	const char *name = sip_hdr_name(h->id);
 
 	json_obj(j);
-	json_lslice(j, "name", name != NULL ? slice_cstr(name) : h->name);
-	json_lslice(j, "value", h->value);
+	if (name != NULL && pre[h->id] == NULL) {
+		size_t n = strlen(name) + sizeof("\"name\":\"\",\"value\":") - 1;
+
+		/* (a name is plain ASCII: no escaping) */
+		if ((pre[h->id] = malloc(n + 1)) != NULL) {
+			snprintf(pre[h->id], n + 1, "\"name\":\"%s\",\"value\":",
+			    name);
+			pren[h->id] = n;
+		}
+	}
+	if (name != NULL && pre[h->id] != NULL) {
+		json_qkey(j, pre[h->id], pren[h->id]);
+		json_slice(j, h->value);
+	} else {
+		json_lslice(j, "name", name != NULL ? slice_cstr(name) :
+		    h->name);
+		json_lslice(j, "value", h->value);
+	}
 	json_hdr(j, h, m);
 	json_end(j);
-	json_memo_keep(j, jm);
+	if (jm != NULL)
+		json_memo_keep(j, jm);
+}
+
+/*
+ * The length of the tag that ends a From or To, or of the branch that
+ * ends a Via, when the value is one address or one Via, or of the
+ * number a CSeq starts with (*first set): a new dialog or transaction
+ * brings these, and the rest comes back (0: none).  Each is written as
+ * it is, in "value", "parsed" and its "params", and nowhere else.
+ */
+static size_t
+hole(const struct sip_hdr *h, int *first)
+{
+	*first = 0;
+	switch (h->id) {
+	case SIP_HDR_FROM: case SIP_HDR_TO:
+		return json_hole_len(h->value, "tag");
+	case SIP_HDR_VIA:
+		if (memchr(h->value.p, ',', h->value.len) != NULL)
+			return 0;
+		return json_hole_len(h->value, "branch");
+	case SIP_HDR_CSEQ:
+		*first = 1;
+		return sip_json_cseq_hole(h->value);
+	default:
+		return 0;
+	}
+}
+
+size_t
+sip_json_cseq_hole(struct slice v)
+{
+	size_t i = 0;
+
+	if (v.len == 0 || v.p[0] == '0')
+		return 0;
+	while (i < v.len && i < 10 && (unsigned)(v.p[i] - '0') < 10)
+		i++;
+	return i > 0 && i < 10 && i < v.len && v.p[i] == ' ' ? i : 0;
+}
+
+struct hole_arg {
+	const struct sip_hdr	*h;
+	struct memo		*m;
+};
+
+/* hdr_obj() of another value, for json_memo_make_holes() */
+static void
+hdr_obj_of(struct json *j, struct slice v, const void *arg)
+{
+	const struct hole_arg *ha = arg;
+	struct sip_hdr h = *ha->h;
+
+	h.value = v;
+	hdr_obj(j, &h, ha->m, NULL);
 }
 
 void
 sip_json_hdr_obj(struct json *j, const struct sip_hdr *h, struct memo *m)
 {
-	struct json_memo jm;
+	struct json_memo jm, jh;
+	struct slice v = h->value;
+	size_t tl;
+	int first;
 
 	/* (a header of another name is recalled by its id, so not those) */
 	if (json_memo_hit(j, h->id > SIP_HDR_OTHER && h->id < SIP_HDR__COUNT ?
-	    m : NULL, &jm, h->id, h->value))
+	    m : NULL, &jm, h->id, v))
 		return;
+	if (m != NULL && (tl = hole(h, &first)) > 0) {
+		/* a new tag, branch or number: from the template of any */
+		struct hole_arg ha = { h, m };
+		struct slice a = first ? slice_from(v, tl) :
+		    slice_head(v, v.len - tl),
+		    t = first ? slice_head(v, tl) : slice_from(v, v.len - tl);
+
+		if (json_memo_hit_holes(j, m, &jh, h->id | JSON_MEMO_HOLES, a,
+		    t)) {
+			json_memo_keep(j, &jm);
+			return;
+		}
+		hdr_obj(j, h, m, &jm);
+		json_memo_make_holes(j, &jh, t, first, hdr_obj_of, &ha);
+		return;
+	}
 	hdr_obj(j, h, m, &jm);
 }

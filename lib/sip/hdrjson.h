@@ -28,5 +28,11 @@ void	sip_json_hdr(struct json *j, const struct sip_hdr *h);
 #define SIP_JSON_MEMO_FREE	(SIP_JSON_MEMO_URI + 2)
 void	sip_json_hdr_obj(struct json *j, const struct sip_hdr *h,
 	    struct memo *m);
+/*
+ * The length of the number a CSeq value starts with when the value is
+ * written the same way for any number of that form (1 to 9 digits, no
+ * 0 in front, then a space), for json_memo_hit_holes(); 0: otherwise.
+ */
+size_t	sip_json_cseq_hole(struct slice v);
 
 #endif
