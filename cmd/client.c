@@ -152,7 +152,7 @@ client_die(enum sip_err e, const char *fmt, ...)
 	errorf("%s", msg);
 	if (client_onfail != NULL)
 		client_onfail(e, msg);
-	exit(fflush(stdout) == 0 ? sip_err_exit(e) : SIP_EXIT_OUTPUT);
+	exit(output_status(sip_err_exit(e)));
 }
 
 static enum sip_tp

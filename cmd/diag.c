@@ -138,7 +138,8 @@ die(int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vmsg(NULL, NULL, fmt, ap, 0, code);
 	va_end(ap);
-	exit(code);
+	/* output that failed earlier outranks the reason for dying */
+	exit(output_status(code));
 }
 
 void
@@ -150,7 +151,7 @@ die_errno(int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vmsg(NULL, NULL, fmt, ap, e, code);
 	va_end(ap);
-	exit(code);
+	exit(output_status(code));
 }
 
 int
@@ -158,14 +159,17 @@ output_status(int rc)
 {
 	struct pollfd p = { .fd = STDOUT_FILENO };
 
-	/* A write error on stdout (other than a closed pipe) is a failure. */
+	/*
+	 * A write error on stdout (other than a closed pipe) is a failure,
+	 * and it wins over rc: data the user asked for was lost.
+	 */
 	errno = 0;
 	/* (obuf_flush() gives the errno of the write that failed) */
 	if (obuf_flush() != 0 || fflush(stdout) != 0) {
 		if (errno == EPIPE)
 			return rc;
 		errorf_errno("write error on standard output");
-		return rc == 0 ? SIP_EXIT_OUTPUT : rc;
+		return SIP_EXIT_OUTPUT;
 	}
 	if (!ferror(stdout))
 		return rc;
@@ -177,7 +181,7 @@ output_status(int rc)
 	if (poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP)))
 		return rc;
 	errorf("write error on standard output");
-	return rc == 0 ? SIP_EXIT_OUTPUT : rc;
+	return SIP_EXIT_OUTPUT;
 }
 
 int

@@ -70,7 +70,7 @@ now_ms(void)
 static void
 flush(void)
 {
-	if (fflush(stdout) != 0 && w.exit_code == 0)
+	if (fflush(stdout) != 0)
 		w.exit_code = SIP_EXIT_OUTPUT;
 }
 

@@ -135,7 +135,7 @@ static int watching, watch_over;
 static void
 out_flush(void)
 {
-	if (fflush(stdout) != 0 && exit_code == 0)
+	if (fflush(stdout) != 0)
 		exit_code = SIP_EXIT_OUTPUT;
 }
 

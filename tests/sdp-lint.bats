@@ -84,6 +84,13 @@ ids() {
 	[[ "$output" == *"note: unknown attribute 'x-sipbox-frobnicate' [unknown-attr]"* ]]
 }
 
+@test "sdp-lint: findings that cannot be written are exit 9, not the 1 of the findings" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	run -9 --separate-stderr bash -c 'sdp-lint "$1" > /dev/full' _ "$C/version.bad.sdp"
+	[ "$stderr" = "sdp-lint: write error on standard output: No space left on device" ]
+	run -9 --separate-stderr bash -c 'sdp-lint --json "$1" > /dev/full' _ "$C/version.bad.sdp"
+}
+
 @test "sdp-lint: -Wno-ID silences a check, -W ID enables one that is off, -Wall all" {
 	run -1 sdp-lint "$C/version.bad.sdp"
 	run -0 sdp-lint -Wno-version "$C/version.bad.sdp"

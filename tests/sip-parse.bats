@@ -182,6 +182,13 @@ sip-parse: $f:15:1: header line has no colon" ]
 	[ "$stderr" = "sip-parse: write error on standard output: No space left on device" ]
 }
 
+@test "sip-parse: a write error outranks an invalid message: exit 9, not 1" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	run -1 --separate-stderr bash -c 'sip-parse --strict "$1" "$2" > /dev/null' _ "$M/call.sip" "$M/truncated.sip"
+	run -9 --separate-stderr bash -c 'sip-parse --strict "$1" "$2" > /dev/full' _ "$M/call.sip" "$M/truncated.sip"
+	[[ "$stderr" == *"sip-parse: write error on standard output"* ]]
+}
+
 @test "sip-parse: dblreq.dat yields both requests (RFC 4475 3.1.1.8)" {
 	run -0 --separate-stderr sip-parse -f method,cseq "$CORPUS/rfc4475/dblreq.dat"
 	[ "$output" = "$(printf 'REGISTER\t8 REGISTER\nINVITE\t8 INVITE')" ]

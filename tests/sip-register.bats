@@ -182,6 +182,15 @@ stop_reg() {
 	    sip:erin@example.test "$(serve_addr w udp)"
 }
 
+@test "sip-register: a --json failure record that cannot be written is exit 9, not 4" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	printf 'erin:right\n' >"$BATS_TEST_TMPDIR/users"
+	start_serve w9 -l udp:127.0.0.1:0 --users "$BATS_TEST_TMPDIR/users"
+	SIPBOX_PASSWORD=wrong run -9 --separate-stderr bash -c '"$1" sip-register --json sip:erin@example.test "$2" > /dev/full' \
+	    _ "$SIPBOX" "$(serve_addr w9 udp)"
+	[[ "$stderr" == *"sip-register: write error on standard output"* ]]
+}
+
 @test "sip-register: an HA1 instead of the password registers" {
 	printf 'erin:right\n' >"$BATS_TEST_TMPDIR/users"
 	start_serve h -l udp:127.0.0.1:0 --users "$BATS_TEST_TMPDIR/users"

@@ -126,6 +126,15 @@ setup() {
 	[ "$output" = "SIP/2.0 501 Not Implemented" ]
 }
 
+@test "sip-send: a final response that cannot be printed is exit 9, not its class" {
+	local C
+	[ -w /dev/full ] || skip "no /dev/full"
+	C=$(serve_addr codes udp)
+	run -9 --separate-stderr bash -c '"$1" sip-send "sip:$2" > /dev/full' _ "$SIPBOX" "$C"
+	[ "$stderr" = "sip-send: write error on standard output" ]
+	run -9 --separate-stderr bash -c '"$1" sip-send --json -X INVITE "sip:$2" > /dev/full' _ "$SIPBOX" "$C"
+}
+
 @test "sip-send: MESSAGE with a body reaches the server, which prints it" {
 	run -0 "$SIPBOX" sip-send -X MESSAGE -d 'hello there' "sip:bob@$U"
 	wait_for grep -q 'hello there' "$SERVE_DIR/main.out"
