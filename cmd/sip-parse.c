@@ -1636,6 +1636,11 @@ summary_begin(void)
 	}
 	if (o.calls + o.stats + o.flow > 1)
 		usage_error("--calls, --stats and --flow exclude each other");
+	/* a ladder is a picture: JSON of it would be a second format */
+	if (o.flow && o.json)
+		usage_error("--flow draws a ladder, not JSON: use --json alone "
+		    "for a record per message, or --calls --json for one per "
+		    "call");
 	if ((o.fields != NULL) + o.full + o.count + o.body > 0)
 		usage_error("--calls, --stats and --flow print no messages; "
 		    "--fields, --full, --body and --count do not go with "

@@ -808,6 +808,15 @@ PY
 	run -2 sip-parse --svg x.svg "$(mk call)"
 }
 
+@test "sip-parse: --flow with --json is a usage error that says what gives JSON, not a text ladder" {
+	run -2 --separate-stderr sip-parse --flow --json "$(mk call)"
+	[[ "$stderr" == "sip-parse: --flow draws a ladder, not JSON: use --json alone for a record per message, or --calls --json for one per call"* ]]
+	# --json: the usage error is a record too; no ladder
+	[ "$output" = '{"type":"error","error":"--flow draws a ladder, not JSON: use --json alone for a record per message, or --calls --json for one per call","exit":2}' ]
+	run -2 --separate-stderr sip-parse --json --flow=call@example.com "$(mk call)"
+	[[ "$output" != *"Call-ID:"* ]]
+}
+
 @test "sip-parse: on a terminal reading a capture shows progress on stderr; piped, only data" {
 	need script
 	local p
