@@ -1907,6 +1907,7 @@ struct text {
 	unsigned long	 line;		/* lines before it, from 0 */
 	size_t		 col;		/* bytes of its line before it */
 	unsigned long long	 total;	/* bytes read */
+	int		 rderr;		/* the input ended in a read error */
 };
 
 /* Bring line and col over the n bytes at q. */
@@ -1965,8 +1966,16 @@ text_fill(struct text *t, size_t want)
 	t->off = 0;
 	while (!t->eof && t->len < want) {
 		if (sip_input_read(t->in, t->p + t->len, TEXT_WINDOW - t->len,
-		    &got) != SIP_OK)
-			return -1;
+		    &got) != SIP_OK) {
+			/*
+			 * A gzip file cut short (or a read error): what came
+			 * before is read as the whole input, as a capture's
+			 * packets are, and the error is said after it.
+			 */
+			if (t->rderr++ > 0)
+				return -1;
+			got = 0;
+		}
 		t->eof = got == 0;
 		t->len += got;
 		t->total += got;
@@ -2183,7 +2192,7 @@ lf_framed(struct sip_msg *m, const char *d, size_t avail, enum sip_err e,
 static int
 parse_text(const char *path, struct sip_input *in)
 {
-	struct text t = { in, xmalloc(TEXT_WINDOW), 0, 0, 0, 0, 0, 0, 0, 0 };
+	struct text t = { in, xmalloc(TEXT_WINDOW), 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 	struct sip_msg *m;
 	struct sip_perr pe;
 	const char *d;
@@ -2244,6 +2253,9 @@ parse_text(const char *path, struct sip_input *in)
 			continue;
 		}
 		starts = 0;
+		/* a message cut by a read error is not one: say the error */
+		if (e == SIP_E_PARTIAL && t.rderr)
+			break;
 		if (e == SIP_E_PARTIAL && m->skipped == avail) {
 			t.off = t.len;		/* CRLFs between messages */
 			continue;
@@ -2336,6 +2348,8 @@ parse_text(const char *path, struct sip_input *in)
 		starts = next_starts;
 	}
 	curbad = NULL;
+	if (t.rderr)
+		goto readerr;
 	notef("%s: %llu bytes%s", path, t.total,
 	    sip_input_gzip(in) ? " (gzip-compressed)" : "");
 	free(m);

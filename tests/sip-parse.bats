@@ -279,6 +279,21 @@ Content-Length: 0
 	[[ "$stderr" == "sip-parse: $z: gzip: "* ]]
 }
 
+@test "sip-parse: a gzip message file cut short gives the complete messages in it, then says the gzip data ends early" {
+	local z="$BATS_TEST_TMPDIR/call.sip.gz"
+	# 500 of 577 bytes: the INVITE, 100 and 180 whole, the 200 cut
+	gzip -c "$M/call.sip" | head -c 500 > "$z"
+	run -1 --separate-stderr sip-parse -f status,cseq "$z"
+	[ "$output" = "$(printf '\t314159 INVITE\n100\t314159 INVITE\n180\t314159 INVITE')" ]
+	# the cut message is not one: only the gzip error is said
+	[ "$stderr" = "sip-parse: $z: gzip: unexpected end of file" ]
+	# cut in the trailer: every message, then the error
+	gzip -c "$M/call.sip" | head -c 573 > "$z"
+	run -1 --separate-stderr sip-parse --count "$z"
+	[ "$output" = 7 ]
+	[ "$stderr" = "sip-parse: $z: gzip: unexpected end of file" ]
+}
+
 @test "sip-parse: --body writes each message's body byte for byte, CRLF kept, nothing between" {
 	local f="$TESTS_DIR/fixtures/sdp/multipart-mixed.sip" g="$M/invite.sip" b="$BATS_TEST_TMPDIR/body"
 	sip-parse --body "$f" > "$b"
