@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <termios.h>
 #include <time.h>
@@ -112,6 +113,36 @@ client_password(void)
 	pw = xstrdup(line);
 	explicit_bzero(line, sizeof line);
 	return pw;
+}
+
+/*
+ * RFC 3261 19.1.1: a password in a URI's userinfo is NOT RECOMMENDED,
+ * and a secret here comes from the environment, a file or a prompt,
+ * never the command line (ps shows it): refuse such a URI, without
+ * printing it.  s may carry a transport before the scheme (udp:sip:...)
+ * or no scheme at all (alice:pw@host).
+ */
+void
+client_no_uri_password(const char *what, const char *s)
+{
+	static const char *const schemes[] = { "sip", "sips", "udp", "tcp",
+	    "tls", "sctp", "ws", "wss" };
+	const char *end = s + strcspn(s, "@;?>"), *u = s, *c;
+	size_t i;
+
+	if (*end != '@')
+		return;
+	while ((c = memchr(u, ':', (size_t)(end - u))) != NULL) {
+		for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++)
+			if (strlen(schemes[i]) == (size_t)(c - u) &&
+			    strncasecmp(u, schemes[i], (size_t)(c - u)) == 0)
+				break;
+		if (i == sizeof(schemes) / sizeof(schemes[0]))
+			usage_error("the %s has a password in it (RFC 3261 "
+			    "19.1.1): give the user alone, and the password "
+			    "in SIPBOX_PASSWORD or --password-file", what);
+		u = c + 1;
+	}
 }
 
 void

@@ -77,6 +77,7 @@ extern const char *const client_tps[];
  */
 char	*client_password(void);
 void	 client_password_free(char *pw);
+void	 client_no_uri_password(const char *what, const char *s);
 
 /*
  * A client: the target, the addresses it resolved to, and the loop and

@@ -1158,6 +1158,10 @@ sip_register_main(int argc, char **argv)
 	if (modes && (o.once || o.contacts.n || o.reg_id || ka))
 		usage_error("--list, --remove and --remove-all only ask: "
 		    "no --once, --contact, --reg-id or --keepalive");
+	/* before anything that could print them */
+	client_no_uri_password("AOR", argv[i]);
+	if (argc - i == 2)
+		client_no_uri_password("registrar URI", argv[i + 1]);
 	if (lopt.users != NULL)
 		/* a stand-in AOR of the domain; each user has its own */
 		parse_aor(load_aor(argv[i]));

@@ -1240,6 +1240,7 @@ sip_send_main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGPIPE, SIG_IGN);
 	target = argv[i];
+	client_no_uri_password("target URI", target);
 	/* from here a failure is the request's own record (json_fail) */
 	json_errors = 0;
 	if (o.json && !quiet)

@@ -182,6 +182,17 @@ stop_reg() {
 	    sip:erin@example.test "$(serve_addr w udp)"
 }
 
+@test "sip-register: a password in the AOR or the registrar URI is a usage error that does not print it" {
+	run -2 --separate-stderr "$SIPBOX" sip-register -v --once sip:alice:pw-in-uri@example.test 127.0.0.1:9
+	[[ "$stderr" == "sip-register: the AOR has a password in it (RFC 3261 19.1.1): give the user alone, and the password in SIPBOX_PASSWORD or --password-file"* ]]
+	[[ "$stderr$output" != *pw-in-uri* ]]
+	run -2 --separate-stderr "$SIPBOX" sip-register --once alice:pw-in-uri@example.test
+	[[ "$stderr$output" != *pw-in-uri* ]]
+	run -2 --separate-stderr "$SIPBOX" sip-register --json --once sip:alice@example.test sip:x:pw-in-uri@127.0.0.1:9
+	[[ "$output" == '{"type":"error","error":"the registrar URI has a password in it'* ]]
+	[[ "$stderr$output" != *pw-in-uri* ]]
+}
+
 @test "sip-register: a --json failure record that cannot be written is exit 9, not 4" {
 	[ -w /dev/full ] || skip "no /dev/full"
 	printf 'erin:right\n' >"$BATS_TEST_TMPDIR/users"

@@ -309,6 +309,20 @@ pane_has() {
 	[[ "$output" != *carol-secret* ]]
 }
 
+@test "sip-send: a password in the target URI is a usage error that does not print it" {
+	local u
+	for u in "sip:alice:pw-in-uri@$U" "alice:pw-in-uri@$U" "udp:sip:alice:pw-in-uri@$U"; do
+		run -2 --separate-stderr "$SIPBOX" sip-send -v "$u"
+		[[ "$stderr" == "sip-send: the target URI has a password in it (RFC 3261 19.1.1): give the user alone, and the password in SIPBOX_PASSWORD or --password-file"* ]]
+		[[ "$stderr$output" != *pw-in-uri* ]]
+		run -2 --separate-stderr "$SIPBOX" sip-send --json "$u"
+		[[ "$output" == '{"type":"error","error":"the target URI has a password in it'* ]]
+		[[ "$stderr$output" != *pw-in-uri* ]]
+	done
+	# a user alone, an IPv6 reference, a port: no password
+	run -0 "$SIPBOX" sip-send "sip:alice@$U"
+}
+
 @test "sip-send: -v traces every message with time, transport and peer, curl style" {
 	run -0 "$SIPBOX" sip-send -v "tcp:$T"
 	[[ "$output" == *"* connecting to $T over TCP"* ]]
