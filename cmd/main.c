@@ -184,7 +184,8 @@ main(int argc, char **argv)
 		return SIP_EXIT_USAGE;
 	}
 	name = argv[1];
-	if (strcmp(name, "--list") == 0 || strcmp(name, "-l") == 0) {
+	/* no -l: an applet's -l is --listen (one meaning per letter) */
+	if (strcmp(name, "--list") == 0) {
 		size_t i;
 
 		for (i = 0; i < NAPPLETS; i++)

@@ -6,6 +6,12 @@ load helpers
 	[ "$(printf '%s\n' "$output" | sort)" = "$output" ]
 }
 
+@test "sipbox: -l is not --list: an applet's -l is --listen, one meaning per letter" {
+	run -2 --separate-stderr "$SIPBOX" -l
+	[ -z "$output" ]
+	[ "$stderr" = "$(printf "sipbox: unknown option '-l'\nsipbox: see 'sipbox --help'")" ]
+}
+
 @test "sipbox: --version names OpenSSL, libpcap and line editing" {
 	run -0 "$SIPBOX" --version
 	[[ "${lines[0]}" == "sipbox 0."* ]]
