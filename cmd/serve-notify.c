@@ -139,6 +139,7 @@ report(const struct subn *s, const char *what, const char *why)
 		struct jsonl l;
 
 		jsonl_begin(&l);
+		json_kstr(&l.j, "type", "subscription");
 		json_kstr(&l.j, "event", "subscription");
 		json_kstr(&l.j, "state", what);
 		json_kstr(&l.j, "aor", s->aor);

@@ -476,6 +476,7 @@ event_json(const char *event, const struct sip_msg *m, const struct sip_conn *c,
 	char a[SIP_NET_ADDRSTR];
 
 	jsonl_begin(&l);
+	json_kstr(j, "type", event);
 	json_kstr(j, "event", event);
 	json_kstr(j, "transport", sip_tp_name(c->tp));
 	json_kstr(j, "src", sip_net_str(src, a, sizeof a));
@@ -607,6 +608,7 @@ log_bad(const struct sip_sockaddr *src, enum sip_tp tp, const char *why)
 		struct jsonl l;
 
 		jsonl_begin(&l);
+		json_kstr(&l.j, "type", "bad_message");
 		json_kstr(&l.j, "event", "bad_message");
 		json_kstr(&l.j, "transport", sip_tp_name(tp));
 		json_kstr(&l.j, "src", a);
@@ -1742,6 +1744,7 @@ dump_bindings(void)
 			continue;
 		}
 		jsonl_begin(&l);
+		json_kstr(&l.j, "type", "binding");
 		json_kstr(&l.j, "event", "binding");
 		json_kstr(&l.j, "aor", b->aor);
 		binding_json(&l.j, b, now);
@@ -1751,6 +1754,7 @@ dump_bindings(void)
 		struct jsonl l;
 
 		jsonl_begin(&l);
+		json_kstr(&l.j, "type", "bindings");
 		json_kstr(&l.j, "event", "bindings");
 		json_kint(&l.j, "count", nbind);
 		jsonl_end(&l);
@@ -1846,6 +1850,7 @@ refused_say(struct sip_timer *t, void *arg)
 		    refused_why[w]);
 		if (o.json && !quiet) {
 			jsonl_begin(&l);
+			json_kstr(&l.j, "type", "refused");
 			json_kstr(&l.j, "event", "refused");
 			json_kint(&l.j, "count", (int64_t)refused_now[w]);
 			json_kstr(&l.j, "why", refused_why[w]);

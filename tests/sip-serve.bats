@@ -1147,10 +1147,29 @@ big_invites() {
 	assert b[0]["aor"] == "sip:kim@example.test" and b[0]["uri"] == "sip:kim@127.0.0.1:5001", b
 	assert b[0]["expires"] in (99, 100) and b[0]["q"] is None, b
 	assert b[0]["instance"] == "<urn:uuid:k>", b
-	assert recs[-1] == {"event": "bindings", "count": 1}, recs[-1]
+	assert recs[-1] == {"type": "bindings", "event": "bindings", "count": 1}, recs[-1]
 	print("ok")
 	PY
 	stop_serve dj
+}
+
+@test "sip-serve: every --json record names its kind in type, as other applets' records do, and in event as before" {
+	need jq
+	start_serve jt -l udp:127.0.0.1:0 --json
+	local a pid
+	a=$(serve_addr jt udp)
+	pid=$(cat "$SERVE_DIR/jt.pid")
+	run -0 "$SIPBOX" sip-send "sip:$a"
+	run -0 "$SIPBOX" sip-send -X REGISTER --to sip:kim@example.test \
+	    -H 'Contact: <sip:kim@127.0.0.1:5001>' "sip:$a"
+	printf 'not sip\r\n\r\n' > "/dev/udp/${a%:*}/${a##*:}"
+	wait_for grep -q '"bad_message"' "$SERVE_DIR/jt.out"
+	kill -USR1 "$pid"
+	wait_for grep -q '"bindings"' "$SERVE_DIR/jt.out"
+	run -0 jq -sr 'map(.type) | join(" ")' "$SERVE_DIR/jt.out"
+	[ "$output" = "request request bad_message binding bindings" ]
+	run -0 jq -se 'all(.type == .event)' "$SERVE_DIR/jt.out"
+	stop_serve jt
 }
 
 # Each RFC 4475 message goes over UDP with a marker OPTIONS (rport, so its
