@@ -207,13 +207,16 @@ report(const struct body *b, const struct sdp *s)
 		if (show_caret)
 			print_context(s, f->off, col);
 	}
+#define S(n)	((n) == 1 ? "" : "s")
 	if (lint.dropped > 0)
-		errorf("%s: %u more findings not shown", place(b, at,
-		    sizeof(at)), lint.dropped);
-	notef("%s:%u: %u errors, %u warnings, %u notes", place(b, at,
+		errorf("%s: %u more finding%s not shown", place(b, at,
+		    sizeof(at)), lint.dropped, S(lint.dropped));
+	notef("%s:%u: %u error%s, %u warning%s, %u note%s", place(b, at,
 	    sizeof(at)), b->line0,
-	    lint.count[SDP_SEV_ERROR], lint.count[SDP_SEV_WARNING],
-	    lint.count[SDP_SEV_NOTE]);
+	    lint.count[SDP_SEV_ERROR], S(lint.count[SDP_SEV_ERROR]),
+	    lint.count[SDP_SEV_WARNING], S(lint.count[SDP_SEV_WARNING]),
+	    lint.count[SDP_SEV_NOTE], S(lint.count[SDP_SEV_NOTE]));
+#undef S
 	if (lint.count[SDP_SEV_ERROR] > 0 ||
 	    (o.strict && lint.count[SDP_SEV_WARNING] > 0))
 		rc = SIP_EXIT_INVALID;

@@ -152,10 +152,12 @@ assert rows[1]["id"] == "trailing-space" and rows[1]["severity"] == "warning"
 '
 }
 
-@test "sdp-lint: -v says where each body starts and counts its findings" {
+@test "sdp-lint: -v says where each body starts and counts its findings, singular for one" {
 	run -1 --separate-stderr sdp-lint -v "$S/multipart-mixed.sip"
 	[[ "$stderr" == *"multipart-mixed.sip:22: SDP body of "*" bytes"* ]]
-	[[ "$stderr" == *"multipart-mixed.sip:22: 1 errors, 0 warnings, 0 notes"* ]]
+	[[ "$stderr" == *"multipart-mixed.sip:22: 1 error, 0 warnings, 0 notes"* ]]
+	run -0 --separate-stderr sdp-lint -v -Wall "$C/trailing-space.bad.sdp"
+	[[ "$stderr" == *": 0 errors, 1 warning, "* ]]
 }
 
 @test "sdp-lint: - and no operand read standard input" {
