@@ -335,6 +335,11 @@ load_users(void)
 	secret_hold();
 	if (users_read(users, &nusers, err, sizeof err) != 0)
 		die(SIP_EXIT_INVALID, "%s", err);
+	/* an empty file (or comments only) turns digest off: say so */
+	if (nusers == 0)
+		warnf("%s: no users loaded (no user:password line): REGISTER "
+		    "is taken without a challenge, as without --users",
+		    o.users);
 	for (int k = 0; k < nusers; k++)
 		user_index(k);
 }

@@ -1326,3 +1326,13 @@ big_invites() {
 	[ -z "$output" ]
 	[ "$stderr" = "sip-serve: --port-file $BATS_TEST_TMPDIR/no-such-dir/ports: No such file or directory" ]
 }
+
+@test "sip-serve: --users naming a file without users warns that REGISTER is taken without a challenge" {
+	printf '# nobody yet\n' > "$BATS_TEST_TMPDIR/nobody"
+	chmod 600 "$BATS_TEST_TMPDIR/nobody"
+	start_serve nu -l udp:127.0.0.1:0 --users "$BATS_TEST_TMPDIR/nobody"
+	# (the users are read after the port file is written)
+	wait_for grep -q 'no users' "$SERVE_DIR/nu.err"
+	[ "$(cat "$SERVE_DIR/nu.err")" = "sip-serve: warning: $BATS_TEST_TMPDIR/nobody: no users loaded (no user:password line): REGISTER is taken without a challenge, as without --users" ]
+	stop_serve nu
+}
