@@ -1134,6 +1134,23 @@ flow_opt(const char *arg)
 	return 0;
 }
 
+/*
+ * 'sip-parse --flow trace.pcap': the file name is the Call-ID and
+ * standard input is read; say so when no file is given and it names one.
+ */
+static void
+flow_file_warn(void)
+{
+	struct stat st;
+	int k;
+
+	for (k = 0; k < o.flowids.n; k++)
+		if (stat(o.flowids.v[k], &st) == 0 && !S_ISDIR(st.st_mode))
+			warnf("--flow %s: taken as the Call-ID, and standard "
+			    "input is read; to draw the calls of that file: "
+			    "--flow -- %s", o.flowids.v[k], o.flowids.v[k]);
+}
+
 static unsigned char	*flow_seen;	/* per o.flowids: a call was drawn */
 
 static void
@@ -2715,6 +2732,8 @@ sip_parse_main(int argc, char **argv)
 	if (o.json)
 		(void)memo_init(&jmemo, 11);	/* (without it: no recall) */
 	summary_begin();
+	if (o.flow && i == argc && o.iface == NULL)
+		flow_file_warn();
 	if (o.iface == NULL && (o.duration > 0 || o.runas != NULL))
 		usage_error("--duration and --run-as go with -i");
 	if (o.keylog != NULL)

@@ -913,8 +913,20 @@ PY
 	run -0 sip-parse --flow --limit 100 "$T/call.pcap"
 	[ "$(printf '%s\n' "$output" | grep -c '^Call-ID: ')" -ge 2 ]
 	# the word after --flow is the Call-ID, read from standard input
-	run -1 --separate-stderr sh -c 'sip-parse --flow "$1" < "$1"' sh "$T/call.pcap"
+	run -1 --separate-stderr sh -c 'sip-parse -q --flow "$1" < "$1"' sh "$T/call.pcap"
 	[ "$stderr" = "sip-parse: --flow: no call with Call-ID '$T/call.pcap' in <stdin>" ]
+}
+
+@test "sip-parse: --flow FILE with no other input warns that FILE is taken as the Call-ID and standard input is read" {
+	mk call > /dev/null
+	run -1 --separate-stderr sh -c 'sip-parse --flow "$1" < "$1"' sh "$T/call.pcap"
+	[ "${stderr_lines[0]}" = "sip-parse: warning: --flow $T/call.pcap: taken as the Call-ID, and standard input is read; to draw the calls of that file: --flow -- $T/call.pcap" ]
+	[ "${stderr_lines[1]}" = "sip-parse: --flow: no call with Call-ID '$T/call.pcap' in <stdin>" ]
+	# a Call-ID that names no file, or a file given too: no warning
+	run -0 --separate-stderr sip-parse --flow call@example.com "$T/call.pcap"
+	[ -z "$stderr" ]
+	run -1 --separate-stderr sip-parse --flow "$T/call.pcap" "$T/call.pcap"
+	[[ "$stderr" != *warning* ]]
 }
 
 @test "sip-parse: a --flow Call-ID that matches nothing is an error naming it and the file" {
