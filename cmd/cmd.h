@@ -44,6 +44,7 @@ enum opt_comp {
 	OPT_C_DIR,
 	OPT_C_HOST,
 	OPT_C_IFACE,
+	OPT_C_USER,	/* a user name of this system */
 	OPT_C_WORD,	/* one of suggest()'s words, or any other */
 	OPT_C_LIST	/* a comma-separated list of suggest()'s words */
 };
@@ -144,6 +145,9 @@ struct applet_spec {
 int	opt_parse(const struct applet_spec *spec, int argc, char **argv);
 /* The SIP method names, for OPT_WORDS: the i-th, or NULL. */
 const char	*opt_methods(size_t i);
+/* Header names (lib/sip/hdr.h's long forms) and response classes, alike. */
+const char	*opt_headers(size_t i);
+const char	*opt_classes(size_t i);
 /* Print "applet: msg" and "see 'applet --help'" and exit 2. */
 void	usage_error(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2), noreturn));

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "hdr.h"
 #include "method.h"
 
 enum {
@@ -92,6 +93,22 @@ opt_methods(size_t i)
 	return i < sizeof(names) / sizeof(names[0]) ? names[i] : NULL;
 }
 
+const char *
+opt_headers(size_t i)
+{
+	return i + 1 < SIP_HDR__COUNT ? sip_hdr_name((enum sip_hdr_id)(i + 1)) :
+	    NULL;
+}
+
+const char *
+opt_classes(size_t i)
+{
+	static const char *const w[] = { "1xx", "2xx", "3xx", "4xx", "5xx",
+	    "6xx" };
+
+	return i < sizeof(w) / sizeof(w[0]) ? w[i] : NULL;
+}
+
 static const char *
 kind(const struct opt *o)
 {
@@ -108,6 +125,8 @@ kind(const struct opt *o)
 		return "host";
 	case OPT_C_IFACE:
 		return "iface";
+	case OPT_C_USER:
+		return "user";
 	case OPT_C_WORD:
 		return "word";
 	case OPT_C_LIST:
@@ -120,7 +139,7 @@ kind(const struct opt *o)
 /*
  * --list-options: a line per option, "-s<TAB>--long<TAB>kind<TAB>
  * values<TAB>help", "-" for no short option.  The kind is flag, arg,
- * file, dir, host, iface, enum (one of the values), word (one of the
+ * file, dir, host, iface, user, enum (one of the values), word (one of the
  * values or any other word) or list (comma-separated values), with "?"
  * after it when the argument is optional (then --long=ARG, -sARG, or the
  * next word unless it starts with '-', give one).

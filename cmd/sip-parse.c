@@ -116,7 +116,8 @@ static const struct opt opts[] = {
 	OPT_INT(0, "duration", &o.duration, "SECONDS", 1, 31536000,
 	    "with -i: stop capturing after SECONDS"),
 	OPT_STR('Z', "run-as", &o.runas, "USER",
-	    "with -i as root: run as USER once IFACE is open (default nobody)"),
+	    "with -i as root: run as USER once IFACE is open (default nobody)",
+	    .comp = OPT_C_USER),
 	OPT_INT(0, "port", &o.port, "PORT", 1, 65535,
 	    "only SIP to or from PORT (default: any port)"),
 	OPT_FILE(0, "write", &o.write, "FILE",
@@ -153,10 +154,11 @@ static const struct opt opts[] = {
 	OPT_LIST('X', "method", &o.methods, "METHOD",
 	    "requests of METHOD and responses to them", OPT_WORDS(opt_methods)),
 	OPT_LIST('s', "status", &o.statuses, "CODE",
-	    "responses with CODE: 486, 4xx or 400-499"),
+	    "responses with CODE: 486, 4xx or 400-499", OPT_WORDS(opt_classes)),
 	OPT_LIST('C', "call-id", &o.callids, "ID", "messages of Call-ID ID"),
 	OPT_LIST('H', "header", &o.headers, "NAME~REGEX",
-	    "a header NAME whose value matches REGEX (NAME alone: present)"),
+	    "a header NAME whose value matches REGEX (NAME alone: present)",
+	    OPT_WORDS(opt_headers)),
 	OPT_END
 };
 

@@ -36,6 +36,9 @@ _sipbox_value()
 	host)
 		mapfile -t COMPREPLY < <(compgen -A hostname -- "$cur")
 		;;
+	user)
+		mapfile -t COMPREPLY < <(compgen -u -- "$cur")
+		;;
 	iface)
 		local ifs=()
 

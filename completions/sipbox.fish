@@ -57,6 +57,8 @@ function __sipbox_register
                 set -a args -x -a '(__fish_print_hostnames)'
             case iface
                 set -a args -x -a '(__fish_print_interfaces)'
+            case user
+                set -a args -x -a '(__fish_complete_users)'
             case enum word
                 set -a args -x -a $f[4]
             case list

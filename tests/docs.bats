@@ -528,6 +528,22 @@ fake_sipbox() {
 	fi
 }
 
+@test "completions: sip-parse's -Z offers user names, -s response classes, -H header names, in bash, zsh and fish" {
+	bash_complete sip-parse -Z roo | grep -qx root
+	[ "$(bash_complete sip-parse -s 4)" = 4xx ]
+	[ "$(bash_complete sip-parse -H CSe)" = CSeq ]
+	if command -v zsh >/dev/null; then
+		zsh_complete 'sip-parse -Z ' | grep -qx root
+		zsh_complete 'sip-parse -s ' | grep -qx 4xx
+		zsh_complete 'sip-parse -H ' | grep -qx Call-ID
+	fi
+	if command -v fish >/dev/null; then
+		fish_complete 'sip-parse -Z roo' | grep -qx root
+		fish_complete 'sip-parse -s ' | grep -qx 4xx
+		fish_complete 'sip-parse -H ' | grep -qx Call-ID
+	fi
+}
+
 @test "docs: every field of sip-parse -f is in sip-parse(1), every field of sip-send -w in sip-send(1)" {
 	local f bad=0
 
