@@ -72,10 +72,21 @@ reply_words(size_t i)
 	return i < sizeof w / sizeof w[0] ? w[i] : NULL;
 }
 
+/* What --listen completes to: the transports, the address to follow. */
+static const char *
+listen_words(size_t i)
+{
+	static const char *const w[] = { "udp:", "tcp:", "tls:", "sctp:",
+	    "ws:", "wss:", NULL };
+
+	return i < sizeof w / sizeof w[0] ? w[i] : NULL;
+}
+
 static const struct opt opts[] = {
 	OPT_GROUP("Listening"),
 	OPT_LIST('l', "listen", &o.listen, "TP:ADDR:PORT",
-	    "listen on udp:, tcp:, tls:, sctp:, ws: or wss: ADDR:PORT (repeatable; default udp:127.0.0.1:5060)"),
+	    "listen on udp:, tcp:, tls:, sctp:, ws: or wss: ADDR:PORT (repeatable; default udp:127.0.0.1:5060)",
+	    OPT_WORDS(listen_words)),
 	OPT_FILE(0, "cert", &o.cert, "FILE", "TLS certificate chain (PEM) for tls: and wss:"),
 	OPT_FILE(0, "key", &o.key, "FILE", "TLS private key (PEM)"),
 	OPT_FILE(0, "port-file", &o.port_file, "FILE",

@@ -72,20 +72,31 @@ _sipbox_value()
 # options (ARGS is APPLET when run as `sipbox APPLET`).
 _sipbox_applet()
 {
-	local first=$1 cur prev opt line s l kind vals help i eq=1
+	local first=$1 cur prev opt line s l kind vals help i eq=1 j colon=
 	local -a run=("${@:2}") table words=()
 
-	cur=${COMP_WORDS[COMP_CWORD]}
+	# COMP_WORDBREAKS splits "udp:127.0.0.1" at ':' too: join it back
+	# (j: where the word starts), and take the part up to its last ':'
+	# off what is offered (bash replaces only what follows it)
+	j=$COMP_CWORD
+	cur=${COMP_WORDS[j]}
+	if [[ $COMP_WORDBREAKS == *:* ]]; then
+		while ((j > first)) && [[ $cur == :* || ${COMP_WORDS[j - 1]} == : ]]; do
+			cur=${COMP_WORDS[j - 1]}$cur
+			((j--))
+		done
+		[[ $cur == *:* ]] && colon=${cur%"${cur##*:}"}
+	fi
 	prev=
-	((COMP_CWORD > first)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
+	((j > first)) && prev=${COMP_WORDS[j - 1]}
 	mapfile -t table < <(_sipbox_run "${run[@]}" --list-options)
 
 	# "--opt=value": COMP_WORDBREAKS splits it into --opt, =, value.
 	if [[ $cur == = ]]; then
 		opt=$prev
 		cur=
-	elif [[ $prev == = ]] && ((COMP_CWORD - 2 >= first)); then
-		opt=${COMP_WORDS[COMP_CWORD - 2]}
+	elif [[ $prev == = ]] && ((j - 2 >= first)); then
+		opt=${COMP_WORDS[j - 2]}
 	elif [[ $cur == --*=* ]]; then
 		opt=${cur%%=*}
 		cur=${cur#*=}
@@ -99,6 +110,7 @@ _sipbox_applet()
 		if [[ ${COMP_WORDS[i]} == -- ]]; then
 			compopt -o filenames 2>/dev/null
 			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+			[[ -n $colon ]] && COMPREPLY=("${COMPREPLY[@]#"$colon"}")
 			return
 		fi
 	done
@@ -113,6 +125,10 @@ _sipbox_applet()
 				# next word unless that starts with '-'.
 				[[ $kind == *\? && $eq == 0 && $cur == -* ]] && break
 				_sipbox_value "${kind%\?}" "$vals" "$cur"
+				# "udp:" goes on with an address: no space
+				[[ ${#COMPREPLY[@]} == 1 && ${COMPREPLY[0]} == *: ]] &&
+				    compopt -o nospace 2>/dev/null
+				[[ -n $colon ]] && COMPREPLY=("${COMPREPLY[@]#"$colon"}")
 				return
 			fi
 		done
@@ -129,6 +145,7 @@ _sipbox_applet()
 	fi
 	compopt -o filenames 2>/dev/null
 	mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+	[[ -n $colon ]] && COMPREPLY=("${COMPREPLY[@]#"$colon"}")
 }
 
 _sipbox()

@@ -544,6 +544,23 @@ fake_sipbox() {
 	fi
 }
 
+@test "completions: sip-serve's -l offers the transports, and bash's split at ':' is joined back" {
+	[ "$(bash_complete sip-serve -l u)" = udp: ]
+	[ "$(bash_complete sip-serve --listen = w | sort | tr '\n' ' ')" = "ws: wss: " ]
+	# "tls:" typed: bash splits it into tls and ':'; the offer is what follows
+	[ "$(bash_complete sip-serve -l ws :)" = "" ]
+	[ "$(bash_complete sipbox sip-serve -l w)" = "$(printf 'ws:\nwss:')" ]
+	# a file name with ':' in it completes after its ':'
+	touch "$BATS_TEST_TMPDIR/a:bc.pcap"
+	(cd "$BATS_TEST_TMPDIR" && [ "$(bash_complete sip-parse a : b)" = bc.pcap ])
+	if command -v zsh >/dev/null; then
+		zsh_complete 'sip-serve -l ' | grep -qx udp:
+	fi
+	if command -v fish >/dev/null; then
+		fish_complete 'sip-serve -l ' | grep -qx udp:
+	fi
+}
+
 @test "docs: every field of sip-parse -f is in sip-parse(1), every field of sip-send -w in sip-send(1)" {
 	local f bad=0
 
