@@ -2689,6 +2689,9 @@ live(void)
 		notef("running as '%s'", user);
 	notef("%s: capturing, link type %d", o.iface, sip_cap_linktype(c));
 	livecap = c;
+	/* A live capture is watched as it happens, also through a pipe or
+	 * into a file: each line goes out when it is made, not in blocks. */
+	obuf_lined = 1;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop;
 	sigemptyset(&sa.sa_mask);

@@ -550,6 +550,33 @@ s.sendto(b"OPTIONS sip:x@127.0.0.1 SIP/2.0\r\nCall-ID: live\r\nCSeq: 1 OPTIONS\r
 ' "$1"
 }
 
+@test "sip-parse: a live capture writes each message's line as it comes, into a file too, not when the capture ends" {
+	local port out pid i
+	port=$(free_port)
+	out="$T/live-lined.out"
+	sip-parse -i lo --filter "udp port $port" --duration 120 -f method,call-id \
+	    > "$out" 2> "$T/live-lined.err" 3>&- &
+	pid=$!
+	# a packet every 0.2 s until its line is in the file, for up to 30 s
+	for i in $(seq 1 150); do
+		kill -0 "$pid" 2>/dev/null || break
+		[ -s "$out" ] && break
+		send_options "$port"
+		sleep 0.2
+	done
+	if ! kill -0 "$pid" 2>/dev/null; then
+		run wait "$pid"
+		[ "$status" -ne 8 ] || capture_denied "$(cat "$T/live-lined.err")"
+		echo "sip-parse ended early: $status" >&2
+		return 1
+	fi
+	# still capturing, and the line is already written
+	[ -s "$out" ] || { kill "$pid"; echo "no line while capturing" >&2; return 1; }
+	kill "$pid"
+	wait "$pid" || true
+	[ "$(head -n 1 "$out")" = "$(tab OPTIONS live)" ]
+}
+
 @test "sip-parse: -i as root gives root up for nobody once the interface is open, and goes on capturing" {
 	[ "$(id -u)" -eq 0 ] || skip "not running as root"
 	local port pid i ids= nobody
