@@ -176,6 +176,13 @@ sip_snaplen_open(struct sip_snaplen **sp, FILE *fp, FILE **out)
 	return SIP_OK;
 }
 
+const uint8_t *
+sip_snaplen_pcap_header(const struct sip_snaplen *s)
+{
+	/* a pcapng block's header is never 24 bytes here */
+	return s->started && s->hlen == 24 ? s->hdr : NULL;
+}
+
 uint32_t
 sip_snaplen_orig(const struct sip_snaplen *s)
 {

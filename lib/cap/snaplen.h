@@ -33,6 +33,11 @@ enum sip_err	sip_snaplen_open(struct sip_snaplen **sp, FILE *fp,
 		    FILE **out);
 /* Closing the stream over it will leave fp open (to give it back). */
 void		sip_snaplen_keep_fp(struct sip_snaplen *s);
+/*
+ * The pcap file header as it went to libpcap (its snap length raised),
+ * once read; NULL for pcapng or a file shorter than the header.
+ */
+const uint8_t	*sip_snaplen_pcap_header(const struct sip_snaplen *s);
 /* The smallest snap length raised so far; 0 when none was. */
 uint32_t	sip_snaplen_orig(const struct sip_snaplen *s);
 
