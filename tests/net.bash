@@ -23,7 +23,47 @@ start_serve() {
 	"$SIPBOX" sip-serve --port-file "$SERVE_DIR/$name.ports" --duration 600 "$@" \
 	    >"$SERVE_DIR/$name.out" 2>"$SERVE_DIR/$name.err" 3>&- &
 	echo $! > "$SERVE_DIR/$name.pid"
+	# for serve_leftovers: the pid and its start time (a pid used again
+	# by another process later is not this one)
+	echo "$! $(proc_start $!)" >>"$BATS_FILE_TMPDIR/serve.started"
 	wait_for test -s "$SERVE_DIR/$name.ports"
+}
+
+# proc_start PID: PID's start time in clock ticks since boot (field 22 of
+# /proc/PID/stat; the name before it is sipbox's, no spaces or parens)
+proc_start() {
+	local f
+	read -ra f </proc/$1/stat 2>/dev/null || return 0
+	echo "${f[21]}"
+}
+
+# proc_gone PID: PID has ended (a zombie not yet reaped counts as ended)
+proc_gone() {
+	local f
+	read -ra f </proc/$1/stat 2>/dev/null || return 0
+	[ "${f[2]}" = Z ]
+}
+
+# serve_leftovers: in teardown_file, print the sip-serves start_serve
+# started in this file (pid and command line) that still run, and be
+# false then; false too for a record without its start time, which would
+# match no process and let every leftover pass.  Another file's or run's
+# processes are not in the list.
+serve_leftovers() {
+	local pid start left=0
+	[ -f "$BATS_FILE_TMPDIR/serve.started" ] || return 0
+	while read -r pid start; do
+		[[ "$pid $start" =~ ^[0-9]+\ [0-9]+$ ]] || {
+			echo "bad record in serve.started: $pid $start"
+			left=1
+			continue
+		}
+		proc_gone "$pid" && continue
+		[ "$(proc_start "$pid")" = "$start" ] || continue
+		echo "left running: $pid $(tr '\0' ' ' </proc/$pid/cmdline)"
+		left=1
+	done <"$BATS_FILE_TMPDIR/serve.started"
+	return $left
 }
 
 # slow_clock FACTOR CMD...: CMD (start_serve, say) with the clock of the
@@ -96,13 +136,25 @@ lab_stop() {
 # kill_pidfiles: in teardown, end what the test started in the
 # background and recorded in $BATS_TEST_TMPDIR/*.pid (start_serve too);
 # SIGCONT too, or one a failed test left stopped would keep its SIGTERM
-# pending and outlive the file
+# pending and outlive the file.  What has not ended after 5 s gets
+# SIGKILL: a sip-serve with subscriptions waits 4 s of its clock for
+# their final NOTIFYs' answers, 80 s of the wall under slow_clock 20,
+# and would outlive the test and its file.
 kill_pidfiles() {
-	local f pid
+	local f pid pids=() end=$((SECONDS + 5))
 	for f in "$BATS_TEST_TMPDIR"/*.pid; do
 		[ -f "$f" ] || continue
 		pid=$(cat "$f")
-		kill "$pid" 2>/dev/null && kill -CONT "$pid" 2>/dev/null
+		kill "$pid" 2>/dev/null && kill -CONT "$pid" 2>/dev/null &&
+		    pids+=("$pid")
+	done
+	for pid in "${pids[@]}"; do
+		until proc_gone "$pid" || [ "$SECONDS" -ge "$end" ]; do
+			sleep 0.1
+		done
+		proc_gone "$pid" || kill -KILL "$pid" 2>/dev/null
+		# reap it when it is this shell's child
+		wait "$pid" 2>/dev/null
 	done
 	true
 }

@@ -9,8 +9,10 @@ setup_file() {
 	LAB_REGEVENT=1 lab_start
 }
 
+# every sip-serve a test started ended with it (kill_pidfiles)
 teardown_file() {
 	lab_stop
+	serve_leftovers
 }
 
 setup() {

@@ -8,6 +8,11 @@ teardown() {
 	kill_pidfiles
 }
 
+# every sip-serve a test started ended with it
+teardown_file() {
+	serve_leftovers
+}
+
 @test "sip-serve: a retransmitted request is absorbed: same response, handled once" {
 	start_serve r -l udp:127.0.0.1:0 --json
 	local a
